@@ -1,0 +1,67 @@
+// Diagnostics: every problem Cartelier reports names where it is (file, line/column or feature id,
+// the path inside a document), what was expected and what was found.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace cartelier {
+
+/// Where a problem is. Empty fields are simply left out when formatting.
+struct SourceLocation {
+    std::string file;      ///< path of the file as the user named it
+    int line = 0;          ///< 1-based; 0 = unknown
+    int column = 0;        ///< 1-based; 0 = unknown
+    std::string path;      ///< path inside the document (`layers[3].paint.circle-color`), a field or feature id
+
+    /// "file:line:column: path" with whatever is known.
+    std::string format() const;
+};
+
+enum class Severity { Error, Warning };
+
+struct Diagnostic {
+    Severity severity = Severity::Error;
+    SourceLocation where;
+    std::string message;  ///< what was expected and what was found
+    std::string hint;     ///< optional: "did you mean 'fill-color'?"
+
+    /// One line: "file:line:col: error: path: message (hint)".
+    std::string format() const;
+};
+
+/// Collects every problem of one input so that all are reported in one run.
+class Diagnostics {
+public:
+    void add(Diagnostic d) { items_.push_back(std::move(d)); }
+    void error(SourceLocation where, std::string message, std::string hint = {});
+    void warning(SourceLocation where, std::string message, std::string hint = {});
+    void append(const Diagnostics& other);
+
+    bool has_errors() const;
+    std::size_t error_count() const;
+    const std::vector<Diagnostic>& items() const { return items_; }
+    bool empty() const { return items_.empty(); }
+    /// All diagnostics, one per line.
+    std::string format() const;
+
+private:
+    std::vector<Diagnostic> items_;
+};
+
+/// Thrown when a stage cannot go on; carries every diagnostic collected so far.
+class Error : public std::runtime_error {
+public:
+    explicit Error(Diagnostics diagnostics);
+    Error(SourceLocation where, std::string message, std::string hint = {});
+    const Diagnostics& diagnostics() const { return diagnostics_; }
+
+private:
+    Diagnostics diagnostics_;
+};
+
+/// "did you mean" helper: the candidate closest to `word` by edit distance, or empty if none is close.
+std::string nearest_name(const std::string& word, const std::vector<std::string>& candidates);
+
+}  // namespace cartelier
