@@ -1,0 +1,122 @@
+// A MapLibre style (version 8), parsed once into typed objects: layers with compiled property
+// expressions, ready to be evaluated per feature by the renderer.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "core/diagnostic.hpp"
+#include "core/document.hpp"
+#include "style/expression/expression.hpp"
+
+namespace cartelier::style {
+
+enum class LayerType { Background, Fill, Line, Circle, Symbol };
+const char* layer_type_name(LayerType t);
+
+/// Every paint and layout property Cartelier supports (MapLibre names in PropertySpec::name).
+enum class Prop : std::uint8_t {
+    // background
+    BackgroundColor, BackgroundOpacity,
+    // fill
+    FillColor, FillOpacity, FillOutlineColor, FillPattern, FillAntialias,
+    // line
+    LineColor, LineWidth, LineOpacity, LineDasharray, LineJoin, LineCap, LineOffset,
+    // circle
+    CircleRadius, CircleColor, CircleOpacity, CircleStrokeColor, CircleStrokeWidth, CircleStrokeOpacity,
+    // symbol: text
+    TextField, TextFont, TextSize, TextColor, TextOpacity, TextHaloColor, TextHaloWidth, TextAnchor,
+    TextOffset, TextJustify, TextMaxWidth, TextTransform, TextLetterSpacing, TextLineHeight,
+    // symbol: icon
+    IconImage, IconSize, IconAnchor, IconOffset, IconOpacity,
+    // every layer
+    Visibility,
+    Count
+};
+
+struct PropertySpec {
+    Prop id;
+    const char* name;            ///< "fill-color"
+    LayerType layer;             ///< the layer type it belongs to (Visibility: any)
+    bool layout;                 ///< layout (true) or paint (false) property
+    expr::Type type;             ///< its value type (enums are strings)
+    expr::Value default_value;   ///< the spec's default
+    bool data_driven;            ///< may depend on the feature
+    std::vector<std::string> enum_values;  ///< allowed strings for enum properties, else empty
+    double minimum = -1e300;     ///< numeric lower bound from the spec (e.g. 0 for widths)
+};
+
+/// The property table (one row per Prop, in enum order).
+const std::vector<PropertySpec>& property_specs();
+const PropertySpec& spec(Prop p);
+/// By MapLibre name, for a layer type; nullopt if that layer type has no such property.
+std::optional<Prop> find_property(const std::string& name, LayerType layer, bool layout);
+
+/// Length unit of the numbers in a style (root metadata "cartelier:units").
+enum class Units { Px, Pt, Mm };
+/// Points per style unit: px = 0.75 pt (1/96 inch), pt = 1, mm = 72/25.4.
+double points_per_unit(Units u);
+
+class Layer {
+public:
+    std::string id;
+    LayerType type = LayerType::Background;
+    std::string source_layer;          ///< project layer it draws (empty for background)
+    expr::ExpressionPtr filter;        ///< null = every feature
+    double minzoom = 0;
+    double maxzoom = 24;
+    YAML::Node metadata;               ///< the layer's metadata object (legend text lives here)
+    SourceLocation where;              ///< where the layer is defined
+
+    /// The compiled expression of a property, or null when the style leaves it at its default.
+    const expr::Expression* expression(Prop p) const { return properties_[static_cast<std::size_t>(p)].get(); }
+    bool is_set(Prop p) const { return expression(p) != nullptr; }
+
+    /// Evaluates a property for a feature; falls back to the spec default when the property is unset
+    /// or its evaluation fails (the error text is returned in `error`, for the build report).
+    expr::Value evaluate(Prop p, const expr::EvaluationContext& ctx, std::string* error = nullptr) const;
+    Color color(Prop p, const expr::EvaluationContext& ctx, std::string* error = nullptr) const;
+    double number(Prop p, const expr::EvaluationContext& ctx, std::string* error = nullptr) const;
+    std::string string(Prop p, const expr::EvaluationContext& ctx, std::string* error = nullptr) const;
+    std::vector<double> numbers(Prop p, const expr::EvaluationContext& ctx, std::string* error = nullptr) const;
+    std::vector<std::string> strings(Prop p, const expr::EvaluationContext& ctx, std::string* error = nullptr) const;
+
+    /// True when layout.visibility is "visible" (visibility is not data-driven).
+    bool visible() const;
+    /// True when `zoom` is in [minzoom, maxzoom).
+    bool in_zoom_range(double zoom) const { return zoom >= minzoom && zoom < maxzoom; }
+    /// True when the filter accepts the feature (no filter: true; an evaluation error: false).
+    bool accepts(const expr::EvaluationContext& ctx) const;
+
+    void set(Prop p, expr::ExpressionPtr e) { properties_[static_cast<std::size_t>(p)] = std::move(e); }
+
+private:
+    std::array<expr::ExpressionPtr, static_cast<std::size_t>(Prop::Count)> properties_;
+};
+
+struct Style {
+    std::string file;       ///< where it was read from
+    std::string name;
+    Units units = Units::Px;
+    YAML::Node metadata;    ///< root metadata
+    std::vector<Layer> layers;
+
+    /// Names of the project layers the style draws, in first-use order.
+    std::vector<std::string> source_layers() const;
+};
+
+/// Parses a style document (JSON or YAML). Every problem of the style is collected; throws Error with
+/// all of them if there is any error (warnings are returned in `warnings` when given).
+Style parse_style(const doc::Document& document, Diagnostics* warnings = nullptr);
+/// Reads and parses a style file (.json, .yaml or .yml).
+Style load_style(const std::string& path, Diagnostics* warnings = nullptr);
+
+/// The JSON text equivalent to a style file (for `cartelier style convert`); the style is validated first.
+std::string convert_to_json(const std::string& path);
+
+}  // namespace cartelier::style
