@@ -1,6 +1,7 @@
 // Features and layers: what a reader produces and every later stage consumes.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,6 +33,7 @@ private:
 
 struct Feature {
     std::string id;              ///< stable id: the source FID or a declared id field
+    std::uint32_t line = 0;      ///< line in the source file when it is a text table (CSV), else 0
     std::vector<Value> values;   ///< by Schema index; may be shorter than the schema (missing = null)
     Geometry geometry;
 

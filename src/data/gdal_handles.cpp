@@ -1,0 +1,36 @@
+#include "data/gdal_handles.hpp"
+
+#include <mutex>
+
+namespace cartelier::data {
+
+namespace {
+thread_local GdalErrorCapture* active_capture = nullptr;
+}
+
+void ensure_gdal_registered() {
+    static std::once_flag once;
+    std::call_once(once, [] { GDALAllRegister(); });
+}
+
+GdalErrorCapture::GdalErrorCapture() {
+    active_capture = this;
+    CPLPushErrorHandler(&GdalErrorCapture::handler);
+}
+
+GdalErrorCapture::~GdalErrorCapture() {
+    CPLPopErrorHandler();
+    active_capture = nullptr;
+}
+
+void CPL_STDCALL GdalErrorCapture::handler(CPLErr level, CPLErrorNum, const char* message) {
+    if (active_capture && level >= CE_Failure && message) active_capture->last_ = message;
+}
+
+GDALDatasetUniquePtr open_vector(const std::string& path) {
+    ensure_gdal_registered();
+    return GDALDatasetUniquePtr(
+        GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr));
+}
+
+}  // namespace cartelier::data

@@ -1,0 +1,35 @@
+// RAII around GDAL/OGR: datasets and features close themselves; GDAL's error messages are captured
+// instead of printed, so that Cartelier can say them with the file they concern.
+#pragma once
+
+#include <string>
+
+#include <cpl_error.h>
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+
+namespace cartelier::data {
+
+/// Registers GDAL drivers once per process.
+void ensure_gdal_registered();
+
+/// While alive, GDAL errors are collected here instead of going to stderr.
+class GdalErrorCapture {
+public:
+    GdalErrorCapture();
+    ~GdalErrorCapture();
+    GdalErrorCapture(const GdalErrorCapture&) = delete;
+    GdalErrorCapture& operator=(const GdalErrorCapture&) = delete;
+
+    /// The last error message GDAL reported, or empty.
+    const std::string& last() const { return last_; }
+
+private:
+    static void CPL_STDCALL handler(CPLErr level, CPLErrorNum code, const char* message);
+    std::string last_;
+};
+
+/// Opens a vector dataset read-only; null when it cannot be opened (see GdalErrorCapture).
+GDALDatasetUniquePtr open_vector(const std::string& path);
+
+}  // namespace cartelier::data

@@ -1,0 +1,32 @@
+// Reading a project layer: any OGR vector source through GDAL, or a CSV table of points (lon/lat
+// columns) through Cartelier's own CSV reader so that every message can name the line.
+#pragma once
+
+#include <string>
+
+#include "core/diagnostic.hpp"
+#include "core/layer.hpp"
+
+namespace cartelier::data {
+
+/// Options of the "read layer" stage, as declared in the project file.
+struct LayerSpec {
+    std::string name;       ///< the project's name for the layer (style source-layer)
+    std::string path;       ///< file to read
+    std::string ogr_layer;  ///< layer inside a multi-layer source (GeoPackage); empty: the only/first one
+    std::string crs;        ///< CRS of the data when the source has none (or to override it)
+    std::string id_field;   ///< field giving stable feature ids; empty: the source FID
+    std::string x_field;    ///< for CSV point tables: longitude / x column
+    std::string y_field;    ///< for CSV point tables: latitude / y column
+    SourceLocation declared_at;  ///< where the project declares the layer, for messages
+};
+
+/// Reads the layer; problems are added to `diagnostics` (with file, line or feature id, field).
+/// Fatal problems (file missing, no such layer, no CRS) leave the returned layer empty.
+Layer read_layer(const LayerSpec& spec, Diagnostics& diagnostics);
+
+/// Parses a number as people type it in spreadsheets: "48.85", "48,85" (decimal comma), " 2 ".
+/// nullopt when the text is not a number.
+std::optional<double> parse_decimal(std::string_view text);
+
+}  // namespace cartelier::data

@@ -1,0 +1,50 @@
+// Tables of text cells read from CSV files, with the line of each row kept for messages.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/diagnostic.hpp"
+
+namespace cartelier::data {
+
+struct Table {
+    struct Row {
+        std::uint32_t line = 0;          ///< 1-based line where the row starts in the file
+        std::vector<std::string> cells;  ///< as many as columns (the reader checks it)
+    };
+
+    std::string file;                  ///< path as the user named it
+    std::vector<std::string> columns;  ///< header names, trimmed
+    std::vector<Row> rows;
+    char delimiter = ',';
+    std::string encoding = "UTF-8";    ///< what the file was decoded from
+
+    std::optional<std::size_t> column(std::string_view name) const;
+    /// Location of a cell for messages: file, line, and `column name`.
+    SourceLocation where(const Row& row, std::size_t column) const;
+};
+
+/// Options for reading a CSV file; the defaults sniff what spreadsheets write.
+struct CsvOptions {
+    char delimiter = 0;  ///< 0: sniff among ',', ';', '\t' from the header line
+};
+
+/// Reads a CSV file (RFC 4180 quoting, quoted newlines, UTF-8 with or without BOM; Windows-1252 text is
+/// recognised and converted, with a warning). Blank lines are skipped. Every structural problem (row
+/// with a wrong number of cells, unterminated quote, empty file, duplicate column) is added to
+/// `diagnostics` with its line.
+Table read_csv(const std::string& path, Diagnostics& diagnostics, const CsvOptions& options = {});
+/// The same from text already in memory; `name` stands for the file in messages.
+Table parse_csv(std::string_view text, const std::string& name, Diagnostics& diagnostics,
+                const CsvOptions& options = {});
+
+/// True when `text` is valid UTF-8.
+bool is_valid_utf8(std::string_view text);
+/// Windows-1252 (a superset of Latin-1's printable range) to UTF-8.
+std::string windows1252_to_utf8(std::string_view text);
+
+}  // namespace cartelier::data

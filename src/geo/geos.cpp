@@ -1,0 +1,186 @@
+#include "geo/geos.hpp"
+
+#include <cstdarg>
+#include <vector>
+
+#include <geos_c.h>
+
+#include "core/diagnostic.hpp"
+
+namespace cartelier::geo {
+
+GeosContext::GeosContext() : handle_(GEOS_init_r()) {
+    GEOSContext_setErrorMessageHandler_r(handle_, &GeosContext::on_error, this);
+}
+
+GeosContext::~GeosContext() { GEOS_finish_r(handle_); }
+
+void GeosContext::on_error(const char* message, void* self) {
+    static_cast<GeosContext*>(self)->last_error_ = message ? message : "";
+}
+
+GeosGeometry::~GeosGeometry() {
+    if (g_) GEOSGeom_destroy_r(ctx_->get(), g_);
+}
+
+GeosGeometry& GeosGeometry::operator=(GeosGeometry&& o) noexcept {
+    if (this != &o) {
+        if (g_) GEOSGeom_destroy_r(ctx_->get(), g_);
+        ctx_ = o.ctx_;
+        g_ = o.g_;
+        o.g_ = nullptr;
+    }
+    return *this;
+}
+
+namespace {
+
+GEOSCoordSequence* sequence(GEOSContextHandle_t h, const Geometry& g, std::uint32_t begin, std::uint32_t end,
+                            bool close) {
+    std::uint32_t n = end - begin;
+    bool needs_closing = close && n > 0 &&
+                         (g.points[begin].x != g.points[end - 1].x || g.points[begin].y != g.points[end - 1].y);
+    GEOSCoordSequence* seq = GEOSCoordSeq_create_r(h, n + (needs_closing ? 1 : 0), 2);
+    for (std::uint32_t i = 0; i < n; ++i) GEOSCoordSeq_setXY_r(h, seq, i, g.points[begin + i].x, g.points[begin + i].y);
+    if (needs_closing) GEOSCoordSeq_setXY_r(h, seq, n, g.points[begin].x, g.points[begin].y);
+    return seq;
+}
+
+void collect(const GeosContext& ctx, const GEOSGeometry* g, Geometry& out) {
+    auto h = ctx.get();
+    int type = GEOSGeomTypeId_r(h, g);
+    auto add_sequence = [&](const GEOSCoordSequence* seq) {
+        unsigned int n = 0;
+        GEOSCoordSeq_getSize_r(h, seq, &n);
+        for (unsigned int i = 0; i < n; ++i) {
+            double x = 0, y = 0;
+            GEOSCoordSeq_getXY_r(h, seq, i, &x, &y);
+            out.points.push_back({x, y});
+        }
+        out.end_ring();
+    };
+    switch (type) {
+        case GEOS_POINT:
+            if (GEOSisEmpty_r(h, g) || (out.type != GeometryType::None && out.type != GeometryType::Point)) return;
+            out.type = GeometryType::Point;
+            out.begin_part();
+            add_sequence(GEOSGeom_getCoordSeq_r(h, g));
+            return;
+        case GEOS_LINESTRING:
+        case GEOS_LINEARRING:
+            if (GEOSisEmpty_r(h, g) || (out.type != GeometryType::None && out.type != GeometryType::LineString)) return;
+            out.type = GeometryType::LineString;
+            out.begin_part();
+            add_sequence(GEOSGeom_getCoordSeq_r(h, g));
+            return;
+        case GEOS_POLYGON: {
+            if (GEOSisEmpty_r(h, g) || (out.type != GeometryType::None && out.type != GeometryType::Polygon)) return;
+            out.type = GeometryType::Polygon;
+            out.begin_part();
+            add_sequence(GEOSGeom_getCoordSeq_r(h, GEOSGetExteriorRing_r(h, g)));
+            int holes = GEOSGetNumInteriorRings_r(h, g);
+            for (int i = 0; i < holes; ++i) add_sequence(GEOSGeom_getCoordSeq_r(h, GEOSGetInteriorRingN_r(h, g, i)));
+            return;
+        }
+        default: {
+            int n = GEOSGetNumGeometries_r(h, g);
+            for (int i = 0; i < n; ++i) collect(ctx, GEOSGetGeometryN_r(h, g, i), out);
+        }
+    }
+}
+
+}  // namespace
+
+GeosGeometry to_geos(const GeosContext& ctx, const Geometry& g) {
+    auto h = ctx.get();
+    std::vector<GEOSGeometry*> parts;
+    for (std::size_t p = 0; p < g.part_count(); ++p) {
+        std::uint32_t first_ring = g.parts[p], last_ring = g.parts[p + 1];
+        if (first_ring == last_ring) continue;
+        switch (g.type) {
+            case GeometryType::Point: {
+                const Point& pt = g.points[g.rings[first_ring]];
+                parts.push_back(GEOSGeom_createPointFromXY_r(h, pt.x, pt.y));
+                break;
+            }
+            case GeometryType::LineString:
+                parts.push_back(
+                    GEOSGeom_createLineString_r(h, sequence(h, g, g.rings[first_ring], g.rings[first_ring + 1], false)));
+                break;
+            case GeometryType::Polygon: {
+                GEOSGeometry* shell =
+                    GEOSGeom_createLinearRing_r(h, sequence(h, g, g.rings[first_ring], g.rings[first_ring + 1], true));
+                std::vector<GEOSGeometry*> holes;
+                for (std::uint32_t r = first_ring + 1; r < last_ring; ++r)
+                    holes.push_back(GEOSGeom_createLinearRing_r(h, sequence(h, g, g.rings[r], g.rings[r + 1], true)));
+                parts.push_back(GEOSGeom_createPolygon_r(h, shell, holes.data(), static_cast<unsigned>(holes.size())));
+                break;
+            }
+            case GeometryType::None: break;
+        }
+    }
+    int collection_type = g.type == GeometryType::Point        ? GEOS_MULTIPOINT
+                          : g.type == GeometryType::LineString ? GEOS_MULTILINESTRING
+                                                               : GEOS_MULTIPOLYGON;
+    if (parts.size() == 1) return GeosGeometry(ctx, parts.front());
+    if (parts.empty()) return GeosGeometry(ctx, GEOSGeom_createEmptyCollection_r(h, collection_type));
+    return GeosGeometry(ctx, GEOSGeom_createCollection_r(h, collection_type, parts.data(),
+                                                         static_cast<unsigned>(parts.size())));
+}
+
+Geometry from_geos(const GeosContext& ctx, const GEOSGeometry* g) {
+    Geometry out;
+    if (g) collect(ctx, g, out);
+    return out;
+}
+
+PreparedPolygon::PreparedPolygon(const GeosContext& ctx, const Geometry& polygon)
+    : ctx_(&ctx), geometry_(to_geos(ctx, polygon)), prepared_(GEOSPrepare_r(ctx.get(), geometry_.get())) {}
+
+PreparedPolygon::~PreparedPolygon() {
+    if (prepared_) GEOSPreparedGeom_destroy_r(ctx_->get(), prepared_);
+}
+
+bool PreparedPolygon::covers(Point p) const {
+    GeosGeometry point(*ctx_, GEOSGeom_createPointFromXY_r(ctx_->get(), p.x, p.y));
+    return GEOSPreparedCovers_r(ctx_->get(), prepared_, point.get()) == 1;
+}
+
+double PreparedPolygon::distance(Point p) const {
+    GeosGeometry point(*ctx_, GEOSGeom_createPointFromXY_r(ctx_->get(), p.x, p.y));
+    double d = 0;
+    GEOSDistance_r(ctx_->get(), geometry_.get(), point.get(), &d);
+    return d;
+}
+
+std::optional<Point> point_on_surface(const GeosContext& ctx, const Geometry& g) {
+    if (g.empty()) return std::nullopt;
+    GeosGeometry geom = to_geos(ctx, g);
+    GeosGeometry pt(ctx, GEOSPointOnSurface_r(ctx.get(), geom.get()));
+    if (!pt || GEOSisEmpty_r(ctx.get(), pt.get())) return std::nullopt;
+    double x = 0, y = 0;
+    GEOSGeomGetX_r(ctx.get(), pt.get(), &x);
+    GEOSGeomGetY_r(ctx.get(), pt.get(), &y);
+    return Point{x, y};
+}
+
+std::string invalidity_reason(const GeosContext& ctx, const Geometry& g) {
+    GeosGeometry geom = to_geos(ctx, g);
+    if (GEOSisValid_r(ctx.get(), geom.get()) == 1) return {};
+    char* reason = GEOSisValidReason_r(ctx.get(), geom.get());
+    std::string out = reason ? reason : "invalid";
+    GEOSFree_r(ctx.get(), reason);
+    return out;
+}
+
+Geometry make_valid(const GeosContext& ctx, const Geometry& g) {
+    GeosGeometry geom = to_geos(ctx, g);
+    GeosGeometry valid(ctx, GEOSMakeValid_r(ctx.get(), geom.get()));
+    if (!valid) throw Error(SourceLocation{}, "GEOS MakeValid failed: " + ctx.last_error());
+    Geometry out;
+    out.type = g.type;  // keep the input's dimension: collect() skips parts of other kinds
+    collect(ctx, valid.get(), out);
+    return out;
+}
+
+}  // namespace cartelier::geo
