@@ -1,0 +1,94 @@
+#include "render/page_surface.hpp"
+
+#include <cmath>
+#include <ctime>
+
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+#include <fmt/format.h>
+
+#include "core/diagnostic.hpp"
+
+namespace cartelier::render {
+
+const char* extension(OutputFormat f) {
+    switch (f) {
+        case OutputFormat::Pdf: return "pdf";
+        case OutputFormat::Png: return "png";
+        case OutputFormat::Svg: return "svg";
+    }
+    return "";
+}
+
+cairo_status_t PageSurface::write_chunk(void* closure, const unsigned char* data, unsigned int length) {
+    static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
+    return CAIRO_STATUS_SUCCESS;
+}
+
+PageSurface::PageSurface(OutputFormat format, const PageSpec& spec) : format_(format) {
+    switch (format) {
+        case OutputFormat::Pdf: {
+            surface_.reset(cairo_pdf_surface_create_for_stream(&PageSurface::write_chunk, &bytes_, spec.width_pt,
+                                                               spec.height_pt));
+            auto* s = surface_.get();
+            cairo_pdf_surface_restrict_to_version(s, CAIRO_PDF_VERSION_1_5);
+            if (!spec.title.empty()) cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, spec.title.c_str());
+            cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, spec.creator.c_str());
+            if (spec.date) {
+                std::time_t t = static_cast<std::time_t>(*spec.date);
+                std::tm tm{};
+                gmtime_r(&t, &tm);
+                char buffer[32];
+                std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+                cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, buffer);
+                cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, buffer);
+            }
+            break;
+        }
+        case OutputFormat::Svg:
+            surface_.reset(cairo_svg_surface_create_for_stream(&PageSurface::write_chunk, &bytes_, spec.width_pt,
+                                                               spec.height_pt));
+            cairo_svg_surface_set_document_unit(surface_.get(), CAIRO_SVG_UNIT_PT);
+            break;
+        case OutputFormat::Png:
+            device_scale_ = spec.dpi / 72.0;
+            pixel_width_ = static_cast<int>(std::lround(spec.width_pt * device_scale_));
+            pixel_height_ = static_cast<int>(std::lround(spec.height_pt * device_scale_));
+            surface_.reset(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, pixel_width_, pixel_height_));
+            break;
+    }
+    if (cairo_surface_status(surface_.get()) != CAIRO_STATUS_SUCCESS)
+        throw Error(SourceLocation{}, fmt::format("cannot create the {} page: {}", extension(format),
+                                                  cairo_status_to_string(cairo_surface_status(surface_.get()))));
+    cr_.reset(cairo_create(surface_.get()));
+    if (format == OutputFormat::Png) {
+        cairo_scale(cr_.get(), device_scale_, device_scale_);
+        // An opaque white page: PNG viewers show transparency as a checkerboard or black.
+        cairo_set_source_rgb(cr_.get(), 1, 1, 1);
+        cairo_paint(cr_.get());
+    }
+}
+
+PageSurface::~PageSurface() = default;
+
+std::string PageSurface::finish() {
+    cairo_status_t status = cairo_status(cr_.get());
+    if (status != CAIRO_STATUS_SUCCESS)
+        throw Error(SourceLocation{}, fmt::format("drawing the {} page failed: {}", extension(format_),
+                                                  cairo_status_to_string(status)));
+    cr_.reset();
+    if (format_ == OutputFormat::Png) {
+        cairo_surface_flush(surface_.get());
+        status = cairo_surface_write_to_png_stream(surface_.get(), &PageSurface::write_chunk, &bytes_);
+    } else {
+        cairo_surface_finish(surface_.get());
+        status = cairo_surface_status(surface_.get());
+    }
+    surface_.reset();
+    if (status != CAIRO_STATUS_SUCCESS)
+        throw Error(SourceLocation{}, fmt::format("writing the {} page failed: {}", extension(format_),
+                                                  cairo_status_to_string(status)));
+    return std::move(bytes_);
+}
+
+}  // namespace cartelier::render

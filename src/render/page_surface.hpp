@@ -1,0 +1,54 @@
+// A page to draw on, in points (1/72 inch), whatever the output: vector PDF, vector SVG, or a PNG
+// raster at a given DPI. Output bytes stay in memory until the caller writes them (atomically).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "render/cairo_handles.hpp"
+
+namespace cartelier::render {
+
+enum class OutputFormat { Pdf, Png, Svg };
+const char* extension(OutputFormat f);
+
+struct PageSpec {
+    double width_pt = 841.89;   ///< A4 landscape
+    double height_pt = 595.28;
+    double dpi = 300;           ///< PNG only
+    std::string title;          ///< PDF metadata
+    std::string creator = "Cartelier";
+    std::optional<std::int64_t> date;  ///< seconds since the epoch for PDF metadata (deterministic output)
+};
+
+class PageSurface {
+public:
+    PageSurface(OutputFormat format, const PageSpec& spec);
+    ~PageSurface();
+    PageSurface(const PageSurface&) = delete;
+    PageSurface& operator=(const PageSurface&) = delete;
+
+    /// A Cairo context whose user space is the page in points, origin top-left.
+    cairo_t* cr() const { return cr_.get(); }
+    OutputFormat format() const { return format_; }
+    /// Device pixels per point (PNG: dpi/72; vector: 1).
+    double device_scale() const { return device_scale_; }
+    /// PNG size in pixels.
+    int pixel_width() const { return pixel_width_; }
+    int pixel_height() const { return pixel_height_; }
+
+    /// Ends the page and returns the file's bytes. Throws Error when Cairo reports a failure.
+    std::string finish();
+
+private:
+    static cairo_status_t write_chunk(void* closure, const unsigned char* data, unsigned int length);
+    OutputFormat format_;
+    double device_scale_ = 1;
+    int pixel_width_ = 0, pixel_height_ = 0;
+    std::string bytes_;
+    SurfacePtr surface_;
+    ContextPtr cr_;
+};
+
+}  // namespace cartelier::render

@@ -1,0 +1,133 @@
+#include "render/symbolizers.hpp"
+
+#include <cmath>
+
+namespace cartelier::render {
+
+using style::Prop;
+
+namespace {
+
+void note(const PaintContext& pc, const std::string& error) {
+    if (!error.empty() && pc.errors && pc.errors->size() < 50) pc.errors->push_back(error);
+}
+
+double number(const style::Layer& l, Prop p, const style::expr::EvaluationContext& ctx, const PaintContext& pc) {
+    std::string error;
+    double v = l.number(p, ctx, &error);
+    note(pc, error);
+    return v;
+}
+
+style::Color color(const style::Layer& l, Prop p, const style::expr::EvaluationContext& ctx, const PaintContext& pc) {
+    std::string error;
+    style::Color c = l.color(p, ctx, &error);
+    note(pc, error);
+    return c;
+}
+
+}  // namespace
+
+void set_source(cairo_t* cr, const style::Color& c, double opacity) {
+    cairo_set_source_rgba(cr, c.r, c.g, c.b, c.a * opacity);
+}
+
+FillPaint evaluate_fill(const style::Layer& l, const style::expr::EvaluationContext& ctx, const PaintContext& pc) {
+    FillPaint p;
+    p.color = color(l, Prop::FillColor, ctx, pc);
+    p.opacity = number(l, Prop::FillOpacity, ctx, pc);
+    if (l.is_set(Prop::FillOutlineColor)) p.outline = color(l, Prop::FillOutlineColor, ctx, pc);
+    return p;
+}
+
+LinePaint evaluate_line(const style::Layer& l, const style::expr::EvaluationContext& ctx, const PaintContext& pc) {
+    LinePaint p;
+    p.color = color(l, Prop::LineColor, ctx, pc);
+    p.width_pt = number(l, Prop::LineWidth, ctx, pc) * pc.points_per_unit;
+    p.opacity = number(l, Prop::LineOpacity, ctx, pc);
+    p.offset_pt = number(l, Prop::LineOffset, ctx, pc) * pc.points_per_unit;
+    if (l.is_set(Prop::LineDasharray)) {
+        std::string error;
+        for (double d : l.numbers(Prop::LineDasharray, ctx, &error)) p.dash_pt.push_back(d * p.width_pt);
+        note(pc, error);
+    }
+    std::string error;
+    std::string join = l.string(Prop::LineJoin, ctx, &error);
+    p.join = join == "round" ? CAIRO_LINE_JOIN_ROUND : join == "bevel" ? CAIRO_LINE_JOIN_BEVEL : CAIRO_LINE_JOIN_MITER;
+    std::string cap = l.string(Prop::LineCap, ctx, &error);
+    p.cap = cap == "round" ? CAIRO_LINE_CAP_ROUND : cap == "square" ? CAIRO_LINE_CAP_SQUARE : CAIRO_LINE_CAP_BUTT;
+    note(pc, error);
+    return p;
+}
+
+CirclePaint evaluate_circle(const style::Layer& l, const style::expr::EvaluationContext& ctx, const PaintContext& pc) {
+    CirclePaint p;
+    p.radius_pt = number(l, Prop::CircleRadius, ctx, pc) * pc.points_per_unit;
+    p.color = color(l, Prop::CircleColor, ctx, pc);
+    p.opacity = number(l, Prop::CircleOpacity, ctx, pc);
+    p.stroke_color = color(l, Prop::CircleStrokeColor, ctx, pc);
+    p.stroke_width_pt = number(l, Prop::CircleStrokeWidth, ctx, pc) * pc.points_per_unit;
+    p.stroke_opacity = number(l, Prop::CircleStrokeOpacity, ctx, pc);
+    return p;
+}
+
+void add_path(cairo_t* cr, const Geometry& g, const View& view, bool close_rings) {
+    for (std::size_t r = 0; r + 1 < g.rings.size(); ++r) {
+        std::uint32_t begin = g.rings[r], end = g.rings[r + 1];
+        if (end - begin < 2) continue;
+        Point p = view.to_page(g.points[begin]);
+        cairo_move_to(cr, p.x, p.y);
+        for (std::uint32_t i = begin + 1; i < end; ++i) {
+            p = view.to_page(g.points[i]);
+            cairo_line_to(cr, p.x, p.y);
+        }
+        if (close_rings) cairo_close_path(cr);
+    }
+}
+
+void fill_current_path(cairo_t* cr, const FillPaint& paint, double hairline_pt) {
+    cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+    set_source(cr, paint.color, paint.opacity);
+    if (paint.outline) {
+        cairo_fill_preserve(cr);
+        set_source(cr, *paint.outline, paint.opacity);
+        cairo_set_line_width(cr, hairline_pt);
+        cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+        cairo_set_dash(cr, nullptr, 0, 0);
+        cairo_stroke(cr);
+    } else {
+        cairo_fill(cr);
+    }
+}
+
+void stroke_current_path(cairo_t* cr, const LinePaint& paint) {
+    if (paint.width_pt <= 0 || paint.opacity <= 0) {
+        cairo_new_path(cr);
+        return;
+    }
+    set_source(cr, paint.color, paint.opacity);
+    cairo_set_line_width(cr, paint.width_pt);
+    cairo_set_line_join(cr, paint.join);
+    cairo_set_line_cap(cr, paint.cap);
+    cairo_set_miter_limit(cr, 2.0);
+    cairo_set_dash(cr, paint.dash_pt.empty() ? nullptr : paint.dash_pt.data(), static_cast<int>(paint.dash_pt.size()), 0);
+    cairo_stroke(cr);
+    cairo_set_dash(cr, nullptr, 0, 0);
+}
+
+void draw_circle(cairo_t* cr, Point centre, const CirclePaint& paint) {
+    // As in MapLibre, the stroke lies outside the radius: the symbol's outer radius is radius + stroke.
+    cairo_new_path(cr);
+    cairo_arc(cr, centre.x, centre.y, paint.radius_pt, 0, 2 * M_PI);
+    set_source(cr, paint.color, paint.opacity);
+    cairo_fill(cr);
+    if (paint.stroke_width_pt > 0) {
+        cairo_arc(cr, centre.x, centre.y, paint.radius_pt + paint.stroke_width_pt / 2, 0, 2 * M_PI);
+        set_source(cr, paint.stroke_color, paint.stroke_opacity * paint.opacity);
+        cairo_set_line_width(cr, paint.stroke_width_pt);
+        cairo_set_dash(cr, nullptr, 0, 0);
+        cairo_stroke(cr);
+    }
+}
+
+}  // namespace cartelier::render

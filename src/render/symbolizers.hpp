@@ -1,0 +1,63 @@
+// Paint of one feature, evaluated from a style layer, and the Cairo primitives that draw it. The map
+// and the legend both draw through here, so a legend swatch is exactly what the map shows.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/geometry.hpp"
+#include "render/cairo_handles.hpp"
+#include "render/view.hpp"
+#include "style/style.hpp"
+
+namespace cartelier::render {
+
+/// How a style layer's lengths become points, and where evaluation problems are counted.
+struct PaintContext {
+    double points_per_unit = 0.75;   ///< the style's unit in points (px = 0.75 pt)
+    std::vector<std::string>* errors = nullptr;  ///< evaluation errors (first few kept for the report)
+};
+
+struct FillPaint {
+    style::Color color;
+    double opacity = 1;
+    std::optional<style::Color> outline;  ///< fill-outline-color, drawn as a hairline
+};
+
+struct LinePaint {
+    style::Color color;
+    double width_pt = 0.75;
+    double opacity = 1;
+    std::vector<double> dash_pt;          ///< in points (line-dasharray is in line widths)
+    cairo_line_join_t join = CAIRO_LINE_JOIN_MITER;
+    cairo_line_cap_t cap = CAIRO_LINE_CAP_BUTT;
+    double offset_pt = 0;
+};
+
+struct CirclePaint {
+    double radius_pt = 3.75;
+    style::Color color;
+    double opacity = 1;
+    style::Color stroke_color;
+    double stroke_width_pt = 0;
+    double stroke_opacity = 1;
+};
+
+FillPaint evaluate_fill(const style::Layer& layer, const style::expr::EvaluationContext& ctx, const PaintContext& pc);
+LinePaint evaluate_line(const style::Layer& layer, const style::expr::EvaluationContext& ctx, const PaintContext& pc);
+CirclePaint evaluate_circle(const style::Layer& layer, const style::expr::EvaluationContext& ctx,
+                            const PaintContext& pc);
+
+/// Adds the geometry's rings/lines to the current path, in page points.
+void add_path(cairo_t* cr, const Geometry& g, const View& view, bool close_rings);
+
+/// Fills the current path (even-odd) and draws its outline; clears the path.
+void fill_current_path(cairo_t* cr, const FillPaint& paint, double hairline_pt);
+/// Strokes the current path; clears the path.
+void stroke_current_path(cairo_t* cr, const LinePaint& paint);
+/// Draws a circle symbol centred on a page point.
+void draw_circle(cairo_t* cr, Point centre, const CirclePaint& paint);
+
+void set_source(cairo_t* cr, const style::Color& c, double opacity);
+
+}  // namespace cartelier::render

@@ -1,0 +1,113 @@
+#include "render/text.hpp"
+
+#include <algorithm>
+#include <array>
+#include <sstream>
+
+#include "render/symbolizers.hpp"
+
+namespace cartelier::render {
+
+FontDescriptionPtr font_description(const std::vector<std::string>& fonts, double size_pt) {
+    struct Word { const char* name; int weight; PangoStyle style; bool is_weight; };
+    static constexpr std::array<Word, 14> words{{
+        {"Thin", PANGO_WEIGHT_THIN, PANGO_STYLE_NORMAL, true},
+        {"Light", PANGO_WEIGHT_LIGHT, PANGO_STYLE_NORMAL, true},
+        {"ExtraLight", PANGO_WEIGHT_ULTRALIGHT, PANGO_STYLE_NORMAL, true},
+        {"Book", PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL, true},
+        {"Regular", PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL, true},
+        {"Medium", PANGO_WEIGHT_MEDIUM, PANGO_STYLE_NORMAL, true},
+        {"SemiBold", PANGO_WEIGHT_SEMIBOLD, PANGO_STYLE_NORMAL, true},
+        {"Semibold", PANGO_WEIGHT_SEMIBOLD, PANGO_STYLE_NORMAL, true},
+        {"Bold", PANGO_WEIGHT_BOLD, PANGO_STYLE_NORMAL, true},
+        {"ExtraBold", PANGO_WEIGHT_ULTRABOLD, PANGO_STYLE_NORMAL, true},
+        {"Black", PANGO_WEIGHT_HEAVY, PANGO_STYLE_NORMAL, true},
+        {"Italic", 0, PANGO_STYLE_ITALIC, false},
+        {"Oblique", 0, PANGO_STYLE_OBLIQUE, false},
+        {"Condensed", 0, PANGO_STYLE_NORMAL, false},
+    }};
+    // Family list: each entry with its style words removed, joined with commas (Pango's fallback list).
+    std::string families;
+    int weight = PANGO_WEIGHT_NORMAL;
+    PangoStyle style = PANGO_STYLE_NORMAL;
+    bool condensed = false;
+    for (std::size_t f = 0; f < fonts.size(); ++f) {
+        std::istringstream in(fonts[f]);
+        std::vector<std::string> tokens;
+        for (std::string t; in >> t;) tokens.push_back(t);
+        while (!tokens.empty()) {
+            auto it = std::find_if(words.begin(), words.end(), [&](const Word& w) { return tokens.back() == w.name; });
+            if (it == words.end()) break;
+            if (f == 0) {
+                if (it->is_weight) weight = it->weight;
+                else if (std::string(it->name) == "Condensed") condensed = true;
+                else style = it->style;
+            }
+            tokens.pop_back();
+        }
+        std::string family;
+        for (const auto& t : tokens) family += (family.empty() ? "" : " ") + t;
+        if (condensed && f == 0) family += " Condensed";
+        if (!family.empty()) families += (families.empty() ? "" : ",") + family;
+    }
+    FontDescriptionPtr desc(pango_font_description_new());
+    pango_font_description_set_family(desc.get(), families.empty() ? "DejaVu Sans" : families.c_str());
+    pango_font_description_set_weight(desc.get(), static_cast<PangoWeight>(weight));
+    pango_font_description_set_style(desc.get(), style);
+    pango_font_description_set_absolute_size(desc.get(), size_pt * PANGO_SCALE);
+    return desc;
+}
+
+TextBlock::TextBlock(cairo_t* cr, const std::string& text, const TextStyle& style) : style_(style) {
+    layout_.reset(pango_cairo_create_layout(cr));
+    PangoContext* context = pango_layout_get_context(layout_.get());
+    FontOptionsPtr options(cairo_font_options_create());
+    cairo_font_options_set_hint_style(options.get(), CAIRO_HINT_STYLE_NONE);
+    cairo_font_options_set_hint_metrics(options.get(), CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_antialias(options.get(), CAIRO_ANTIALIAS_GRAY);
+    pango_cairo_context_set_font_options(context, options.get());
+    pango_cairo_context_set_resolution(context, 72.0);
+    pango_layout_context_changed(layout_.get());
+
+    auto desc = font_description(style.fonts, style.size_pt);
+    pango_layout_set_font_description(layout_.get(), desc.get());
+    pango_layout_set_text(layout_.get(), text.c_str(), -1);
+    if (style.max_width_em > 0) {
+        pango_layout_set_width(layout_.get(), static_cast<int>(style.max_width_em * style.size_pt * PANGO_SCALE));
+        pango_layout_set_wrap(layout_.get(), PANGO_WRAP_WORD);
+    }
+    pango_layout_set_alignment(layout_.get(), style.justify == "center"  ? PANGO_ALIGN_CENTER
+                                              : style.justify == "right" ? PANGO_ALIGN_RIGHT
+                                                                         : PANGO_ALIGN_LEFT);
+    pango_layout_set_line_spacing(layout_.get(), static_cast<float>(style.line_height_em / 1.17));
+    if (style.letter_spacing_em != 0) {
+        PangoAttrList* attrs = pango_attr_list_new();
+        pango_attr_list_insert(attrs, pango_attr_letter_spacing_new(
+                                          static_cast<int>(style.letter_spacing_em * style.size_pt * PANGO_SCALE)));
+        pango_layout_set_attributes(layout_.get(), attrs);
+        pango_attr_list_unref(attrs);
+    }
+    PangoRectangle logical;
+    pango_layout_get_extents(layout_.get(), nullptr, &logical);
+    width_ = static_cast<double>(logical.width) / PANGO_SCALE;
+    height_ = static_cast<double>(logical.height) / PANGO_SCALE;
+    baseline_ = static_cast<double>(pango_layout_get_baseline(layout_.get())) / PANGO_SCALE;
+}
+
+void TextBlock::draw(cairo_t* cr, double x, double y) const {
+    SavedState saved(cr);
+    pango_cairo_update_layout(cr, layout_.get());
+    if (style_.halo_width_pt > 0 && style_.halo_color.a > 0) {
+        cairo_move_to(cr, x, y);
+        pango_cairo_layout_path(cr, layout_.get());
+        set_source(cr, style_.halo_color, style_.opacity);
+        cairo_set_line_width(cr, 2 * style_.halo_width_pt);
+        cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+        cairo_stroke(cr);
+    }
+    cairo_move_to(cr, x, y);
+    set_source(cr, style_.color, style_.opacity);
+    pango_cairo_show_layout(cr, layout_.get());
+}
+
+}  // namespace cartelier::render
