@@ -49,6 +49,11 @@ struct PropertySpec {
     bool data_driven;            ///< may depend on the feature
     std::vector<std::string> enum_values;  ///< allowed strings for enum properties, else empty
     double minimum = -1e300;     ///< numeric lower bound from the spec (e.g. 0 for widths)
+    double maximum = 1e300;      ///< numeric upper bound from the spec (e.g. 1 for opacities)
+    /// The spec's unit: "pixels" (a length: in the style's Units), "ems", "line widths",
+    /// "factor of the original icon size", or "" (not a measure).
+    const char* units = "";
+    bool interpolated = false;   ///< legacy exponential functions / interpolate are allowed
 };
 
 /// The property table (one row per Prop, in enum order).
@@ -56,6 +61,15 @@ const std::vector<PropertySpec>& property_specs();
 const PropertySpec& spec(Prop p);
 /// By MapLibre name, for a layer type; nullopt if that layer type has no such property.
 std::optional<Prop> find_property(const std::string& name, LayerType layer, bool layout);
+
+/// A MapLibre property Cartelier does not render (e.g. `line-blur`): a style may set it, the parser
+/// accepts it with a warning and ignores it.
+struct IgnoredProperty {
+    const char* name;
+    LayerType layer;
+    bool layout;
+};
+const std::vector<IgnoredProperty>& ignored_properties();
 
 /// Length unit of the numbers in a style (root metadata "cartelier:units").
 enum class Units { Px, Pt, Mm };

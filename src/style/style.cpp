@@ -1,0 +1,179 @@
+// Layer evaluation (with fallback to the spec default), style files and conversion to JSON.
+#include "style/style.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include <fmt/format.h>
+
+namespace cartelier::style {
+
+namespace {
+
+std::string text_of(const expr::Value& v) {
+    // MapLibre's coercion of a value to text ("to-string"): null is empty, strings as they are,
+    // everything else as its JSON text.
+    if (v.is_null()) return {};
+    if (const auto* s = v.as_string()) return *s;
+    if (const auto* b = v.as_bool()) return *b ? "true" : "false";
+    if (const auto* c = v.as_color()) return c->to_string();
+    return v.to_json();
+}
+
+/// The value if it has the property's type, else nullopt (with the reason in `why`).
+bool fits(const PropertySpec& s, const expr::Value& v, std::string& why) {
+    auto found = [&] { return v.type().name(); };
+    switch (s.type.kind) {
+        case expr::Kind::Number:
+            if (!v.as_number()) return why = fmt::format("expected a number, found {}", found()), false;
+            return true;
+        case expr::Kind::Boolean:
+            if (!v.as_bool()) return why = fmt::format("expected a boolean, found {}", found()), false;
+            return true;
+        case expr::Kind::Color:
+            if (!v.as_color()) return why = fmt::format("expected a color, found {}", found()), false;
+            return true;
+        case expr::Kind::String:
+            if (!v.as_string()) return why = fmt::format("expected a string, found {}", found()), false;
+            if (!s.enum_values.empty() &&
+                std::find(s.enum_values.begin(), s.enum_values.end(), *v.as_string()) == s.enum_values.end()) {
+                std::string list;
+                for (const auto& e : s.enum_values) list += (list.empty() ? "" : ", ") + e;
+                why = fmt::format("expected one of {}, found \"{}\"", list, *v.as_string());
+                return false;
+            }
+            return true;
+        case expr::Kind::Array: {
+            const auto* a = v.as_array();
+            if (!a) return why = fmt::format("expected {}, found {}", s.type.name(), found()), false;
+            if (s.type.length && a->size() != *s.type.length)
+                return why = fmt::format("expected {}, found {}", s.type.name(), found()), false;
+            const expr::Kind item = s.type.item ? s.type.item->kind : expr::Kind::Value;
+            for (const auto& e : *a) {
+                if ((item == expr::Kind::Number && !e.as_number()) || (item == expr::Kind::String && !e.as_string()))
+                    return why = fmt::format("expected {}, found {}", s.type.name(), found()), false;
+            }
+            return true;
+        }
+        default: return true;
+    }
+}
+
+}  // namespace
+
+expr::Value Layer::evaluate(Prop p, const expr::EvaluationContext& ctx, std::string* error) const {
+    const PropertySpec& s = spec(p);
+    const expr::Expression* e = expression(p);
+    if (!e) {
+        // MapLibre draws a fill's outline in the fill colour unless fill-outline-color is set.
+        if (p == Prop::FillOutlineColor) return evaluate(Prop::FillColor, ctx, error);
+        return s.default_value;
+    }
+    auto fail = [&](const std::string& why) {
+        if (error) *error = fmt::format("layer \"{}\": {}: {}; the default value is used", id, s.name, why);
+        return s.default_value;
+    };
+    expr::Result r;
+    try {
+        r = e->evaluate(ctx);
+    } catch (const std::exception& ex) {
+        return fail(ex.what());
+    }
+    if (!r) return fail(r.error);
+    expr::Value v = std::move(*r.value);
+    if (p == Prop::TextField) v = expr::Value(text_of(v));
+    std::string why;
+    if (!fits(s, v, why)) return fail(why);
+    return v;
+}
+
+Color Layer::color(Prop p, const expr::EvaluationContext& ctx, std::string* error) const {
+    expr::Value v = evaluate(p, ctx, error);
+    if (const auto* c = v.as_color()) return *c;
+    if (const auto* c = spec(p).default_value.as_color()) return *c;
+    return Color{};
+}
+
+double Layer::number(Prop p, const expr::EvaluationContext& ctx, std::string* error) const {
+    expr::Value v = evaluate(p, ctx, error);
+    if (const auto* n = v.as_number()) return *n;
+    if (const auto* n = spec(p).default_value.as_number()) return *n;
+    return 0;
+}
+
+std::string Layer::string(Prop p, const expr::EvaluationContext& ctx, std::string* error) const {
+    expr::Value v = evaluate(p, ctx, error);
+    if (const auto* s = v.as_string()) return *s;
+    if (const auto* s = spec(p).default_value.as_string()) return *s;
+    return {};
+}
+
+std::vector<double> Layer::numbers(Prop p, const expr::EvaluationContext& ctx, std::string* error) const {
+    expr::Value v = evaluate(p, ctx, error);
+    std::vector<double> out;
+    if (const auto* a = v.as_array())
+        for (const auto& e : *a)
+            if (const auto* n = e.as_number()) out.push_back(*n);
+    return out;
+}
+
+std::vector<std::string> Layer::strings(Prop p, const expr::EvaluationContext& ctx, std::string* error) const {
+    expr::Value v = evaluate(p, ctx, error);
+    std::vector<std::string> out;
+    if (const auto* a = v.as_array())
+        for (const auto& e : *a)
+            if (const auto* s = e.as_string()) out.push_back(*s);
+    return out;
+}
+
+bool Layer::visible() const {
+    expr::EvaluationContext ctx;
+    return string(Prop::Visibility, ctx) != "none";
+}
+
+bool Layer::accepts(const expr::EvaluationContext& ctx) const {
+    if (!filter) return true;
+    try {
+        expr::Result r = filter->evaluate(ctx);
+        if (!r) return false;
+        const bool* b = r.value->as_bool();
+        return b && *b;
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
+std::vector<std::string> Style::source_layers() const {
+    std::vector<std::string> out;
+    std::set<std::string> seen;
+    for (const auto& l : layers)
+        if (!l.source_layer.empty() && seen.insert(l.source_layer).second) out.push_back(l.source_layer);
+    return out;
+}
+
+namespace {
+
+doc::Document load_style_document(const std::string& path) {
+    std::string ext = std::filesystem::path(path).extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (ext != ".json" && ext != ".yaml" && ext != ".yml")
+        throw Error(SourceLocation{path, 0, 0, {}},
+                    fmt::format("expected a style file ending in .json, .yaml or .yml, found \"{}\"",
+                                ext.empty() ? std::string("no extension") : ext));
+    return doc::load_file(path);
+}
+
+}  // namespace
+
+Style load_style(const std::string& path, Diagnostics* warnings) {
+    return parse_style(load_style_document(path), warnings);
+}
+
+std::string convert_to_json(const std::string& path) {
+    doc::Document document = load_style_document(path);
+    parse_style(document);  // validates; throws with every problem
+    return doc::to_json(document.root) + "\n";
+}
+
+}  // namespace cartelier::style
