@@ -106,7 +106,7 @@ write_sources() {
     [ "${#lines[@]}" -eq 0 ] || printf '%s\n' "${lines[*]}" | sed '$!s/$/,/'
     echo "}"
   } > "$tmp/SOURCES.json"
-  mv -f "$tmp/SOURCES.json" "$sources_json"
+  if ! cmp -s "$tmp/SOURCES.json" "$sources_json"; then mv -f "$tmp/SOURCES.json" "$sources_json"; fi
 }
 
 # install TMP_FILE NAME: move a finished, verified file into the cache (atomic rename).
