@@ -95,10 +95,11 @@ field() {   # field LAYER KEY: a value of the recorded entry (values here contai
   [[ $r =~ \"$2\":\ \"([^\"]*)\" ]] && printf '%s' "${BASH_REMATCH[1]}"
   return 0
 }
-write_sources() {
-  local layer lines=()
-  for layer in departements regions communes countries; do
-    [ -z "${record[$layer]:-}" ] || lines+=("  \"$layer\": ${record[$layer]}")
+write_sources() {   # entries for the files present in the cache, in a fixed order
+  local layer file lines=()
+  for file in departements.geojson regions.geojson communes.geojson countries.gpkg; do
+    layer=${file%.*}
+    [ -n "${record[$layer]:-}" ] && [ -f "$cache/$file" ] && lines+=("  \"$layer\": ${record[$layer]}")
   done
   {
     echo "{"
@@ -316,7 +317,7 @@ EOF
 }
 
 try_fallback() {   # LAYER
-  local layer=$1 out sql unmatched count
+  local layer=$1 out sql count
   if [ "$layer" = communes ]; then
     note "fallback: Natural Earth has no communes"; return 1
   fi
@@ -325,14 +326,17 @@ try_fallback() {   # LAYER
     log "layer $layer: fallback $WORLD_MAP (sha256 $(short "$(field "$layer" sha256)")) — up to date"
     return 0
   fi
-  [ -f "$tmp/ne_dep.csv" ] || write_ne_lookup
   # The lookup CSV is the main datasource: GDAL's SQLite dialect can then reach the GeoPackage as
   # a foreign layer (a GeoPackage as main datasource would get native SQL, without foreign tables).
   local ne="'$WORLD_MAP'.states_provinces"
-  unmatched=$(ogr2ogr -f CSV /vsistdout/ "$tmp/ne_dep.csv" -dialect SQLite -sql \
-    "SELECT n.name FROM $ne n LEFT JOIN ne_dep m ON m.ne_name = n.name
-     WHERE n.iso_a2 = 'FR' AND m.code IS NULL" 2>/dev/null | tail -n +2 | tr '\n' ';')
-  [ -z "$unmatched" ] || warn "fallback: Natural Earth units without an INSEE code, left out: $unmatched"
+  if [ ! -f "$tmp/ne_dep.csv" ]; then
+    write_ne_lookup
+    local unmatched
+    unmatched=$(ogr2ogr -f CSV /vsistdout/ "$tmp/ne_dep.csv" -dialect SQLite -sql \
+      "SELECT n.name FROM $ne n LEFT JOIN ne_dep m ON m.ne_name = n.name
+       WHERE n.iso_a2 = 'FR' AND m.code IS NULL" 2>/dev/null | tail -n +2 | tr '\n' ';')
+    [ -z "$unmatched" ] || warn "fallback: Natural Earth units without an INSEE code, left out: $unmatched"
+  fi
   if [ "$layer" = departements ]; then
     sql="SELECT m.code AS code, m.nom AS nom, n.geom AS geom
          FROM ne_dep m JOIN $ne n ON n.name = m.ne_name
