@@ -28,13 +28,13 @@ struct Type {
     std::shared_ptr<const Type> item;  ///< for arrays
     std::optional<std::size_t> length; ///< for arrays
 
-    static Type null() { return {Kind::Null}; }
-    static Type number() { return {Kind::Number}; }
-    static Type string() { return {Kind::String}; }
-    static Type boolean() { return {Kind::Boolean}; }
-    static Type color() { return {Kind::Color}; }
-    static Type object() { return {Kind::Object}; }
-    static Type value() { return {Kind::Value}; }
+    static Type null() { return {Kind::Null, nullptr, std::nullopt}; }
+    static Type number() { return {Kind::Number, nullptr, std::nullopt}; }
+    static Type string() { return {Kind::String, nullptr, std::nullopt}; }
+    static Type boolean() { return {Kind::Boolean, nullptr, std::nullopt}; }
+    static Type color() { return {Kind::Color, nullptr, std::nullopt}; }
+    static Type object() { return {Kind::Object, nullptr, std::nullopt}; }
+    static Type value() { return {Kind::Value, nullptr, std::nullopt}; }
     static Type array(Type item = value(), std::optional<std::size_t> n = std::nullopt);
 
     /// "number", "array<string, 2>", … as MapLibre writes types in its messages.
