@@ -83,12 +83,12 @@ bool check_number(const PropertySpec& s, const YAML::Node& v, const std::string&
                   const char* what) {
     auto n = doc::number(v);
     if (!n) {
-        r.error(v, path, fmt::format("{}: expected {}, found {}", s.name, what, doc::describe(v)));
+        r.error(v, path, fmt::format("expected {}, found {}", what, doc::describe(v)));
         return false;
     }
     if (*n < s.minimum || *n > s.maximum) {
         r.error(v, path,
-                fmt::format("{}: expected a number {}, found {}", s.name, bounds_text(s.minimum, s.maximum),
+                fmt::format("expected a number {}, found {}", bounds_text(s.minimum, s.maximum),
                             number_text(*n)));
         return false;
     }
@@ -102,8 +102,7 @@ bool check_constant(const PropertySpec& s, const YAML::Node& v, const std::strin
         case expr::Kind::Number: return check_number(s, v, path, r, "a number");
         case expr::Kind::Boolean:
             if (!doc::boolean(v)) {
-                r.error(v, path, fmt::format("{}: expected a boolean (true or false), found {}", s.name,
-                                             doc::describe(v)));
+                r.error(v, path, fmt::format("expected a boolean (true or false), found {}", doc::describe(v)));
                 return false;
             }
             return true;
@@ -111,16 +110,14 @@ bool check_constant(const PropertySpec& s, const YAML::Node& v, const std::strin
             auto text = doc::string(v);
             if (!text) {
                 r.error(v, path,
-                        fmt::format("{}: expected a color (a CSS color string such as \"#d0e0f0\" or "
-                                    "\"rgba(20, 60, 200, 0.5)\"), found {}",
-                                    s.name, doc::describe(v)));
+                        fmt::format("expected a color (a CSS color string such as \"#d0e0f0\" or "
+                                    "\"rgba(20, 60, 200, 0.5)\"), found {}", doc::describe(v)));
                 return false;
             }
             if (!Color::parse(*text)) {
                 r.error(v, path,
-                        fmt::format("{}: expected a color (a CSS color: a name, #rgb, #rrggbb, rgb(), rgba(), "
-                                    "hsl() or hsla()), found \"{}\" which is not a color",
-                                    s.name, *text));
+                        fmt::format("expected a color (a CSS color: a name, #rgb, #rrggbb, rgb(), rgba(), "
+                                    "hsl() or hsla()), found \"{}\" which is not a color", *text));
                 return false;
             }
             return true;
@@ -130,16 +127,16 @@ bool check_constant(const PropertySpec& s, const YAML::Node& v, const std::strin
             if (!text) {
                 if (!s.enum_values.empty())
                     r.error(v, path,
-                            fmt::format("{}: expected one of {}, found {}", s.name, join_names(s.enum_values),
+                            fmt::format("expected one of {}, found {}", join_names(s.enum_values),
                                         doc::describe(v)));
                 else
-                    r.error(v, path, fmt::format("{}: expected a string, found {}", s.name, doc::describe(v)));
+                    r.error(v, path, fmt::format("expected a string, found {}", doc::describe(v)));
                 return false;
             }
             if (!s.enum_values.empty() &&
                 std::find(s.enum_values.begin(), s.enum_values.end(), *text) == s.enum_values.end()) {
                 r.error(v, path,
-                        fmt::format("{}: expected one of {}, found \"{}\"", s.name, join_names(s.enum_values), *text),
+                        fmt::format("expected one of {}, found \"{}\"", join_names(s.enum_values), *text),
                         did_you_mean(*text, s.enum_values));
                 return false;
             }
@@ -150,11 +147,11 @@ bool check_constant(const PropertySpec& s, const YAML::Node& v, const std::strin
             std::string expected = s.type.length ? fmt::format("an array of {} {}s", *s.type.length, item.name())
                                                  : fmt::format("an array of {}s", item.name());
             if (doc::kind(v) != Kind::Array) {
-                r.error(v, path, fmt::format("{}: expected {}, found {}", s.name, expected, doc::describe(v)));
+                r.error(v, path, fmt::format("expected {}, found {}", expected, doc::describe(v)));
                 return false;
             }
             if (s.type.length && v.size() != *s.type.length) {
-                r.error(v, path, fmt::format("{}: expected {}, found an array of {}", s.name, expected, v.size()));
+                r.error(v, path, fmt::format("expected {}, found an array of {}", expected, v.size()));
                 return false;
             }
             bool ok = true;
@@ -164,7 +161,7 @@ bool check_constant(const PropertySpec& s, const YAML::Node& v, const std::strin
                 if (item.kind == expr::Kind::Number) {
                     ok = check_number(s, e, p, r, "a number") && ok;
                 } else if (item.kind == expr::Kind::String && !doc::string(e)) {
-                    r.error(e, p, fmt::format("{}: expected a string, found {}", s.name, doc::describe(e)));
+                    r.error(e, p, fmt::format("expected a string, found {}", doc::describe(e)));
                     ok = false;
                 }
             }
@@ -254,7 +251,7 @@ std::optional<YAML::Node> convert_function(const PropertySpec& s, const YAML::No
         const std::string k = it->first.Scalar();
         if (std::find(keys.begin(), keys.end(), k) == keys.end())
             r.error(it->first, doc::key(path, k),
-                    fmt::format("{}: unknown key '{}' in a function object (expected {})", s.name, k,
+                    fmt::format("unknown key '{}' in a function object (expected {})", k,
                                 join_names(keys, " and ")),
                     did_you_mean(k, keys));
     }
@@ -266,7 +263,7 @@ std::optional<YAML::Node> convert_function(const PropertySpec& s, const YAML::No
         auto t = doc::string(fn["type"]);
         if (!t || std::find(types.begin(), types.end(), *t) == types.end()) {
             r.error(fn["type"], doc::key(path, "type"),
-                    fmt::format("{}: expected a function type, one of {}, found {}", s.name, join_names(types),
+                    fmt::format("expected a function type, one of {}, found {}", join_names(types),
                                 doc::describe(fn["type"])),
                     t ? did_you_mean(*t, types) : std::string());
             return std::nullopt;
@@ -280,15 +277,13 @@ std::optional<YAML::Node> convert_function(const PropertySpec& s, const YAML::No
         property = doc::string(fn["property"]);
         if (!property) {
             r.error(fn["property"], doc::key(path, "property"),
-                    fmt::format("{}: a function's \"property\" must be a string (a feature property name), found {}",
-                                s.name, doc::describe(fn["property"])));
+                    fmt::format("a function's \"property\" must be a string (a feature property name), found {}", doc::describe(fn["property"])));
             return std::nullopt;
         }
         if (!s.data_driven) {
             r.error(fn["property"], doc::key(path, "property"),
-                    fmt::format("{}: property functions are not supported: this property cannot depend on feature "
-                                "properties (use a constant or a zoom function)",
-                                s.name));
+                    fmt::format("property functions are not supported: this property cannot depend on feature "
+                                "properties (use a constant or a zoom function)"));
             return std::nullopt;
         }
     }
@@ -296,23 +291,21 @@ std::optional<YAML::Node> convert_function(const PropertySpec& s, const YAML::No
 
     if (!property && (type == "identity" || type == "categorical")) {
         r.error(fn, path,
-                fmt::format("{}: a zoom function (no \"property\") must be of type exponential or interval, "
-                            "found type {}",
-                            s.name, type));
+                fmt::format("a zoom function (no \"property\") must be of type exponential or interval, "
+                            "found type {}", type));
         return std::nullopt;
     }
     if (type == "exponential" && !interpolatable(s)) {
         r.error(fn["type"] ? fn["type"] : fn, path,
-                fmt::format("{}: exponential functions are not supported for this property (its values cannot be "
-                            "interpolated); use \"type\": \"interval\"",
-                            s.name));
+                fmt::format("exponential functions are not supported for this property (its values cannot be "
+                            "interpolated); use \"type\": \"interval\""));
         return std::nullopt;
     }
     if (fn["base"]) {
         auto b = doc::number(fn["base"]);
         if (!b || *b < 0)
             r.error(fn["base"], doc::key(path, "base"),
-                    fmt::format("{}: a function's \"base\" must be a number >= 0, found {}", s.name,
+                    fmt::format("a function's \"base\" must be a number >= 0, found {}",
                                 doc::describe(fn["base"])));
     }
     if (fn["colorSpace"]) {
@@ -320,8 +313,7 @@ std::optional<YAML::Node> convert_function(const PropertySpec& s, const YAML::No
         static const std::vector<std::string> spaces = {"rgb", "lab", "hcl"};
         if (!c || std::find(spaces.begin(), spaces.end(), *c) == spaces.end())
             r.error(fn["colorSpace"], doc::key(path, "colorSpace"),
-                    fmt::format("{}: expected a color space, one of rgb, lab or hcl, found {}", s.name,
-                                doc::describe(fn["colorSpace"])));
+                    fmt::format("expected a color space, one of rgb, lab or hcl, found {}", doc::describe(fn["colorSpace"])));
     }
     if (fn["default"] && !check_constant(s, fn["default"], doc::key(path, "default"), r)) return std::nullopt;
 
@@ -358,13 +350,13 @@ std::optional<YAML::Node> convert_function(const PropertySpec& s, const YAML::No
     const YAML::Node stops = fn["stops"];
     const std::string stops_path = doc::key(path, "stops");
     if (!stops) {
-        r.error(fn, path, fmt::format("{}: a {} function needs \"stops\": an array of [input, output] pairs", s.name,
+        r.error(fn, path, fmt::format("a {} function needs \"stops\": an array of [input, output] pairs",
                                       type));
         return std::nullopt;
     }
     if (doc::kind(stops) != Kind::Array || stops.size() == 0) {
         r.error(stops, stops_path,
-                fmt::format("{}: \"stops\" must be a non-empty array of [input, output] pairs, found {}", s.name,
+                fmt::format("\"stops\" must be a non-empty array of [input, output] pairs, found {}",
                             doc::describe(stops)));
         return std::nullopt;
     }
@@ -375,46 +367,40 @@ std::optional<YAML::Node> convert_function(const PropertySpec& s, const YAML::No
         const YAML::Node stop = stops[i];
         const std::string p = doc::index(stops_path, i);
         if (doc::kind(stop) != Kind::Array || stop.size() != 2) {
-            r.error(stop, p, fmt::format("{}: each stop must be an [input, output] pair, found {}", s.name,
-                                         doc::describe(stop)));
+            r.error(stop, p, fmt::format("each stop must be an [input, output] pair, found {}", doc::describe(stop)));
             continue;
         }
         const YAML::Node in = stop[0];
         const Kind k = doc::kind(in);
         if (k == Kind::Object) {
             r.error(in, doc::index(p, 0),
-                    fmt::format("{}: zoom-and-property functions ({{\"zoom\": …, \"value\": …}} stop inputs) are not "
+                    fmt::format("zoom-and-property functions ({{\"zoom\": …, \"value\": …}} stop inputs) are not "
                                 "supported; write an expression instead, e.g. [\"interpolate\", [\"linear\"], "
-                                "[\"zoom\"], z1, [\"match\", [\"get\", …], …], z2, …]",
-                                s.name));
+                                "[\"zoom\"], z1, [\"match\", [\"get\", …], …], z2, …]"));
             continue;
         }
         if (type == "categorical") {
             if (k != Kind::String && k != Kind::Number && k != Kind::Boolean) {
                 r.error(in, doc::index(p, 0),
-                        fmt::format("{}: a categorical stop input must be a string, number or boolean, found {}",
-                                    s.name, doc::describe(in)));
+                        fmt::format("a categorical stop input must be a string, number or boolean, found {}", doc::describe(in)));
             } else if (input_kind && *input_kind != k) {
                 r.error(in, doc::index(p, 0),
-                        fmt::format("{}: stop inputs must all be of the same type: expected {}, found {}", s.name,
-                                    doc::kind_name(*input_kind), doc::describe(in)));
+                        fmt::format("stop inputs must all be of the same type: expected {}, found {}", doc::kind_name(*input_kind), doc::describe(in)));
             } else {
                 input_kind = k;
                 if (!seen_labels.insert(in.Scalar()).second)
                     r.error(in, doc::index(p, 0),
-                            fmt::format("{}: duplicate stop input {}", s.name, doc::describe(in)));
+                            fmt::format("duplicate stop input {}", doc::describe(in)));
             }
         } else {
             auto n = doc::number(in);
             if (!n) {
                 r.error(in, doc::index(p, 0),
-                        fmt::format("{}: expected a number as stop input ({}), found {}", s.name,
-                                    property ? "a feature property value" : "a zoom level", doc::describe(in)));
+                        fmt::format("expected a number as stop input ({}), found {}", property ? "a feature property value" : "a zoom level", doc::describe(in)));
             } else {
                 if (previous && *n <= *previous)
                     r.error(in, doc::index(p, 0),
-                            fmt::format("{}: stop inputs must be in strictly ascending order: {} follows {}", s.name,
-                                        number_text(*n), number_text(*previous)));
+                            fmt::format("stop inputs must be in strictly ascending order: {} follows {}", number_text(*n), number_text(*previous)));
                 previous = n;
             }
         }

@@ -78,7 +78,7 @@ public:
                                  doc::describe(root)));
             return style;
         }
-        YAML::Node layers_node, sources_node, version_node;
+        std::optional<YAML::Node> layers_node, sources_node, version_node;
         for (const auto& [k, v] : entries(root, "", r_)) {
             const std::string name = key_text(k);
             if (name == "version") version_node = v;
@@ -87,24 +87,23 @@ public:
             else if (name == "sources") sources_node = v;
             else if (name == "layers") layers_node = v;
             else if (std::find(kRootKeys.begin(), kRootKeys.end(), name) == kRootKeys.end())
-                r_.error(k, name, fmt::format("unknown root key '{}' (a style's keys are {})", name,
-                                              join_names(kRootKeys, " and ")),
+                r_.error(k, name, fmt::format("unknown root key '{}'", name),
                          did_you_mean(name, kRootKeys));
             // the others (center, zoom, sprite, glyphs, light…) describe an interactive map: ignored for print
         }
         if (!version_node) {
             r_.error(root, "version", "missing required key \"version\": expected \"version\": 8");
         } else {
-            auto v = doc::number(version_node);
+            auto v = doc::number(*version_node);
             if (!v || *v != 8)
-                r_.error(version_node, "version",
+                r_.error(*version_node, "version",
                          fmt::format("expected version 8 (MapLibre style specification v8), found {}",
-                                     doc::describe(version_node)));
+                                     doc::describe(*version_node)));
         }
         if (!sources_node) r_.error(root, "sources", "missing required key \"sources\" (an object of sources)");
-        else read_sources(sources_node);
+        else read_sources(*sources_node);
         if (!layers_node) r_.error(root, "layers", "missing required key \"layers\" (an array of layers)");
-        else read_layers(style, layers_node);
+        else read_layers(style, *layers_node);
         return style;
     }
 
@@ -226,6 +225,7 @@ private:
 
         // type
         std::optional<LayerType> type;
+        bool unsupported_type = false;  // a spec layer type Cartelier does not print: its other keys are moot
         if (!keys.count("type")) {
             r_.error(node, path,
                      fmt::format("missing required key \"type\" (one of {})", join_names(kSupportedTypes)));
@@ -237,6 +237,7 @@ private:
                 layer.type = *type;
             } else if (s && std::find(kUnsupportedTypes.begin(), kUnsupportedTypes.end(), *s) !=
                                 kUnsupportedTypes.end()) {
+                unsupported_type = true;
                 r_.error(t, doc::key(path, "type"),
                          fmt::format("layer type \"{}\" is not supported for print: Cartelier draws {} layers", *s,
                                      join_names(kSupportedTypes)));
@@ -250,7 +251,7 @@ private:
             }
         }
 
-        read_source(layer, node, keys, path, type);
+        if (!unsupported_type) read_source(layer, node, keys, path, type);
 
         // zoom range
         for (const char* z : {"minzoom", "maxzoom"}) {
@@ -454,9 +455,9 @@ private:
                                 const std::string& path) {
         if (s.data_driven || e.is_feature_constant()) return true;
         r_.error(value, path,
-                 fmt::format("{}: expected a value that does not depend on the feature (this property does not "
-                             "support data-driven styling), found an expression that reads feature data "
-                             "(get, has, properties, id or geometry-type); use a constant or a zoom expression",
+                 fmt::format("expected a value that does not depend on the feature ({} does not support "
+                             "data-driven styling), found an expression that reads feature data (get, has, "
+                             "properties, id or geometry-type); use a constant or a zoom expression",
                              s.name));
         return false;
     }
