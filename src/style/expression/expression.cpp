@@ -65,9 +65,10 @@ ZoomCurve find_zoom_curve(const Expression& e) {
             result = child;
         } else if (std::holds_alternative<std::monostate>(result) && !std::holds_alternative<std::monostate>(child)) {
             result = ZoomError{kZoomPlacement};
-        } else if (std::holds_alternative<const Expression*>(result) &&
+        } else if (!std::holds_alternative<std::monostate>(result) &&
                    std::holds_alternative<const Expression*>(child) &&
-                   std::get<const Expression*>(result) != std::get<const Expression*>(child)) {
+                   (std::holds_alternative<ZoomError>(result) ||
+                    std::get<const Expression*>(result) != std::get<const Expression*>(child))) {
             result = ZoomError{R"(Only one zoom-based "step" or "interpolate" subexpression may be used in an expression.)"};
         }
     }
