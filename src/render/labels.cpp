@@ -8,7 +8,15 @@
 namespace cartelier::render {
 
 bool CollisionIndex::collides(const Rect& box) const {
-    return std::any_of(entries_.begin(), entries_.end(), [&](const Entry& e) { return e.box.intersects(box); });
+    return std::any_of(entries_.begin(), entries_.end(), [&](const Entry& e) {
+        if (!e.box.intersects(box)) return false;
+        if (e.radius <= 0) return true;
+        // Circle against rectangle: distance from the centre to the nearest point of the rectangle.
+        const double cx = e.box.x + e.radius, cy = e.box.y + e.radius;
+        const double dx = cx - std::clamp(cx, box.x, box.right());
+        const double dy = cy - std::clamp(cy, box.y, box.bottom());
+        return dx * dx + dy * dy < e.radius * e.radius;
+    });
 }
 
 const char* status_name(LabelStatus s) {

@@ -16,10 +16,14 @@ namespace cartelier::render {
 class CollisionIndex {
 public:
     struct Entry {
-        Rect box;
-        std::string owner;  ///< what took it, for reports ("label flash-plédran", "legend")
+        Rect box;           ///< bounding box (of the circle, for circles)
+        std::string owner;  ///< what took it, for reports ("label flash-pledran", "legend")
+        double radius = 0;  ///< > 0: the entry is the circle inscribed in `box`
     };
-    void insert(const Rect& box, std::string owner) { entries_.push_back({box, std::move(owner)}); }
+    void insert(const Rect& box, std::string owner) { entries_.push_back({box, std::move(owner), 0}); }
+    void insert_circle(Point centre, double radius, std::string owner) {
+        entries_.push_back({Rect{centre.x - radius, centre.y - radius, 2 * radius, 2 * radius}, std::move(owner), radius});
+    }
     /// True when `box` overlaps any entry.
     bool collides(const Rect& box) const;
     const std::vector<Entry>& entries() const { return entries_; }

@@ -101,8 +101,7 @@ MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& l
                     for (const Point& p : feature.geometry.points) {
                         Point c = view.to_page(p);
                         draw_circle(cr, c, paint);
-                        double r = paint.radius_pt + paint.stroke_width_pt;
-                        result.symbols.push_back({c.x - r, c.y - r, 2 * r, 2 * r});
+                        result.symbols.push_back({c, paint.radius_pt + paint.stroke_width_pt, feature.id});
                     }
                     break;
                 }

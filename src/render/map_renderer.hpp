@@ -26,9 +26,16 @@ private:
     std::map<std::string, const Layer*> layers_;
 };
 
+/// A point symbol as drawn (an obstacle for labels).
+struct DrawnSymbol {
+    Point centre;
+    double radius = 0;  ///< outer radius, stroke included
+    std::string feature_id;
+};
+
 struct MapDrawResult {
     std::vector<LabelRequest> labels;    ///< from symbol layers, in style order
-    std::vector<Rect> symbols;           ///< boxes of drawn point symbols (label obstacles)
+    std::vector<DrawnSymbol> symbols;    ///< point symbols drawn (label obstacles)
     std::size_t features_drawn = 0;
     std::vector<std::string> evaluation_errors;  ///< style evaluation problems (a few, for the report)
 };

@@ -89,6 +89,8 @@ TextBlock::TextBlock(cairo_t* cr, const std::string& text, const TextStyle& styl
     }
     PangoRectangle logical;
     pango_layout_get_extents(layout_.get(), nullptr, &logical);
+    x_offset_ = static_cast<double>(logical.x) / PANGO_SCALE;
+    y_offset_ = static_cast<double>(logical.y) / PANGO_SCALE;
     width_ = static_cast<double>(logical.width) / PANGO_SCALE;
     height_ = static_cast<double>(logical.height) / PANGO_SCALE;
     baseline_ = static_cast<double>(pango_layout_get_baseline(layout_.get())) / PANGO_SCALE;
@@ -96,6 +98,8 @@ TextBlock::TextBlock(cairo_t* cr, const std::string& text, const TextStyle& styl
 
 void TextBlock::draw(cairo_t* cr, double x, double y) const {
     SavedState saved(cr);
+    x -= x_offset_;
+    y -= y_offset_;
     pango_cairo_update_layout(cr, layout_.get());
     if (style_.halo_width_pt > 0 && style_.halo_color.a > 0) {
         cairo_move_to(cr, x, y);

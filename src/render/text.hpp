@@ -43,6 +43,7 @@ private:
     LayoutPtr layout_;
     TextStyle style_;
     double width_ = 0, height_ = 0, baseline_ = 0;
+    double x_offset_ = 0, y_offset_ = 0;  ///< of the logical box inside the layout (alignment in a wrap width)
 };
 
 }  // namespace cartelier::render

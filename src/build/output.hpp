@@ -1,0 +1,13 @@
+// Writing outputs: always to a temporary file in the same folder, renamed into place only when
+// complete, so that a failed or interrupted build never leaves a half-written map.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+namespace cartelier::build {
+
+/// Writes `bytes` to `path` atomically (temporary file, fsync, rename). Throws Error on failure.
+void write_atomically(const std::filesystem::path& path, const std::string& bytes);
+
+}  // namespace cartelier::build

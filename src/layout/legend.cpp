@@ -1,0 +1,220 @@
+#include "layout/legend.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "core/document.hpp"
+#include "render/feature_view.hpp"
+#include "render/symbolizers.hpp"
+#include "render/text.hpp"
+
+namespace cartelier::layout {
+
+using render::Rect;
+using style::LayerType;
+using style::Prop;
+namespace ex = style::expr;
+
+namespace {
+
+constexpr double kPadding = 6;
+constexpr double kSwatchW = 18;
+constexpr double kRowH = 13;
+constexpr double kGap = 5;
+
+std::string value_key(const ex::Value& v) {
+    if (auto s = v.as_string()) return *s;
+    if (auto d = v.as_number()) {
+        if (*d == std::floor(*d) && std::fabs(*d) < 1e15) return fmt::format("{}", static_cast<long long>(*d));
+        return fmt::format("{}", *d);
+    }
+    if (auto b = v.as_bool()) return *b ? "true" : "false";
+    return "null";
+}
+
+Prop colour_property(LayerType t) {
+    switch (t) {
+        case LayerType::Circle: return Prop::CircleColor;
+        case LayerType::Line: return Prop::LineColor;
+        case LayerType::Symbol: return Prop::TextColor;
+        default: return Prop::FillColor;
+    }
+}
+
+render::TextStyle text_style(const std::string& font, double size, bool bold) {
+    render::TextStyle t;
+    t.fonts = {font + (bold ? " Bold" : " Book")};
+    t.size_pt = size;
+    t.color = style::Color{0.13, 0.13, 0.13, 1};
+    return t;
+}
+
+/// Features of the layer that pass its filter and lie in the view, in data order.
+template <typename Fn>
+void for_each_shown(const style::Layer& sl, const Layer& data, const render::View& view, double zoom, Fn&& fn) {
+    for (const auto& f : data.features) {
+        if (f.geometry.empty() || !view.extent.intersects(f.geometry.bounds())) continue;
+        render::LayerFeatureView fv(data, f);
+        ex::EvaluationContext ctx{zoom, &fv};
+        if (!sl.accepts(ctx)) continue;
+        if (!fn(f, ctx)) break;
+    }
+}
+
+}  // namespace
+
+std::vector<LegendSection> build_legend(const style::Style& style, const render::LayerSet& layers,
+                                        const render::View& view, double zoom) {
+    std::vector<LegendSection> sections;
+    LegendSection plain;  // single entries, under the legend title
+    for (auto it = style.layers.rbegin(); it != style.layers.rend(); ++it) {
+        const style::Layer& sl = *it;
+        if (!sl.metadata || !sl.metadata.IsMap()) continue;
+        YAML::Node md = sl.metadata["cartelier:legend"];
+        if (!md.IsDefined() || md.IsNull()) continue;
+        if (doc::kind(md) == doc::Kind::Boolean && !*doc::boolean(md)) continue;
+        const Layer* data = layers.find(sl.source_layer);
+        if (!sl.visible() || !data) continue;
+
+        if (md.IsMap() && md["labels"].IsDefined() && md["labels"].IsMap()) {
+            const ex::Expression* colour = sl.expression(colour_property(sl.type));
+            const auto* match = dynamic_cast<const ex::MatchView*>(colour);
+            LegendSection section;
+            section.title = md["title"].IsDefined() ? md["title"].Scalar() : std::string{};
+            const bool show_all = md["show"].IsDefined() && md["show"].Scalar() == "all";
+            std::map<std::string, const Feature*> present;
+            for_each_shown(sl, *data, view, zoom, [&](const Feature& f, const ex::EvaluationContext& ctx) {
+                std::string key;
+                if (match) {
+                    ex::Result r = match->input().evaluate(ctx);
+                    if (!r) return true;
+                    key = value_key(*r.value);
+                }
+                present.emplace(key, &f);
+                return true;
+            });
+            for (auto label = md["labels"].begin(); label != md["labels"].end(); ++label) {
+                std::string key = label->first.Scalar();
+                LegendEntry entry{label->second.Scalar(), &sl, data, nullptr, std::nullopt};
+                if (auto p = present.find(key); p != present.end()) {
+                    entry.feature = p->second;
+                } else if (show_all && match && match->input().op() == "get" &&
+                           !match->input().children().empty()) {
+                    ex::Result name = match->input().children().front()->evaluate({zoom, nullptr});
+                    if (!name || !name.value->as_string()) continue;
+                    entry.synthetic = ex::Object{{*name.value->as_string(), ex::Value(key)}};
+                } else {
+                    continue;
+                }
+                section.entries.push_back(std::move(entry));
+            }
+            if (!section.entries.empty()) sections.push_back(std::move(section));
+            continue;
+        }
+        std::string label = md.IsMap() ? (md["label"].IsDefined() ? md["label"].Scalar() : sl.id) : md.Scalar();
+        LegendEntry entry{label, &sl, data, nullptr, std::nullopt};
+        for_each_shown(sl, *data, view, zoom, [&](const Feature& f, const ex::EvaluationContext&) {
+            entry.feature = &f;
+            return false;
+        });
+        if (entry.feature) plain.entries.push_back(std::move(entry));
+    }
+    // Categories (the map's subject) first, then the plain entries (boundaries, background).
+    if (!plain.entries.empty()) sections.push_back(std::move(plain));
+    return sections;
+}
+
+Rect measure_legend(cairo_t* cr, const std::vector<LegendSection>& sections, const std::string& title,
+                    const std::string& font) {
+    double w = 0, h = kPadding;
+    if (!title.empty()) {
+        render::TextBlock t(cr, title, text_style(font, 9, true));
+        w = std::max(w, t.width());
+        h += t.height() + 3;
+    }
+    for (const auto& s : sections) {
+        if (!s.title.empty()) {
+            render::TextBlock t(cr, s.title, text_style(font, 8, true));
+            w = std::max(w, t.width());
+            h += t.height() + 1;
+        }
+        for (const auto& e : s.entries) {
+            render::TextBlock t(cr, e.label, text_style(font, 8, false));
+            w = std::max(w, kSwatchW + kGap + t.width());
+            h += std::max(kRowH, t.height() + 2);
+        }
+        h += 3;
+    }
+    return Rect{0, 0, w + 2 * kPadding, h + kPadding - 3};
+}
+
+void draw_legend(cairo_t* cr, const std::vector<LegendSection>& sections, const std::string& title,
+                 const std::string& font, const Rect& box, double zoom, double ppu) {
+    render::SavedState saved(cr);
+    cairo_rectangle(cr, box.x, box.y, box.w, box.h);
+    cairo_set_source_rgba(cr, 1, 1, 1, 0.92);
+    cairo_fill_preserve(cr);
+    cairo_set_source_rgb(cr, 0.55, 0.55, 0.55);
+    cairo_set_line_width(cr, 0.4);
+    cairo_stroke(cr);
+
+    double x = box.x + kPadding, y = box.y + kPadding;
+    if (!title.empty()) {
+        render::TextBlock t(cr, title, text_style(font, 9, true));
+        t.draw(cr, x, y);
+        y += t.height() + 3;
+    }
+    std::vector<std::string> ignored;
+    render::PaintContext pc{ppu, &ignored};
+    for (const auto& s : sections) {
+        if (!s.title.empty()) {
+            render::TextBlock t(cr, s.title, text_style(font, 8, true));
+            t.draw(cr, x, y);
+            y += t.height() + 1;
+        }
+        for (const auto& e : s.entries) {
+            render::TextBlock t(cr, e.label, text_style(font, 8, false));
+            double row = std::max(kRowH, t.height() + 2);
+            double cy = y + row / 2;
+            std::optional<render::LayerFeatureView> real;
+            std::optional<render::SyntheticFeatureView> synthetic;
+            const ex::FeatureView* fv = nullptr;
+            if (e.feature) fv = &real.emplace(*e.data, *e.feature);
+            else if (e.synthetic) fv = &synthetic.emplace(*e.synthetic, "Point");
+            ex::EvaluationContext ctx{zoom, fv};
+            const Rect swatch{x, cy - 4.5, kSwatchW, 9};
+            switch (e.layer->type) {
+                case LayerType::Circle:
+                    render::draw_circle(cr, {x + kSwatchW / 2, cy}, render::evaluate_circle(*e.layer, ctx, pc));
+                    break;
+                case LayerType::Line: {
+                    render::LinePaint paint = render::evaluate_line(*e.layer, ctx, pc);
+                    cairo_move_to(cr, swatch.x, cy);
+                    cairo_line_to(cr, swatch.right(), cy);
+                    render::stroke_current_path(cr, paint);
+                    break;
+                }
+                case LayerType::Fill: {
+                    render::FillPaint paint = render::evaluate_fill(*e.layer, ctx, pc);
+                    cairo_rectangle(cr, swatch.x, swatch.y, swatch.w, swatch.h);
+                    render::fill_current_path(cr, paint, 0.25);
+                    if (!paint.outline) {
+                        cairo_rectangle(cr, swatch.x, swatch.y, swatch.w, swatch.h);
+                        cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);
+                        cairo_set_line_width(cr, 0.3);
+                        cairo_stroke(cr);
+                    }
+                    break;
+                }
+                default: break;
+            }
+            t.draw(cr, x + kSwatchW + kGap, cy - t.height() / 2);
+            y += row;
+        }
+        y += 3;
+    }
+}
+
+}  // namespace cartelier::layout

@@ -1,0 +1,30 @@
+// A scale bar with a round length (0–50–100 km), true at the map centre: the projection's scale
+// factor there (from PROJ) turns ground distances into map units.
+#pragma once
+
+#include <string>
+
+#include "render/cairo_handles.hpp"
+#include "render/view.hpp"
+
+namespace cartelier::layout {
+
+struct ScaleBar {
+    double length_m = 0;     ///< ground length of the whole bar
+    double length_pt = 0;    ///< on the page
+    int segments = 2;
+    std::string unit;        ///< "km" or "m"
+    double unit_m = 1000;    ///< metres per unit
+};
+
+/// The longest round length (1, 2 or 5 × 10^n) whose bar fits in `max_width_pt`.
+ScaleBar choose_scale_bar(const render::View& view, double max_width_pt);
+
+/// "1:6 750 000", rounded to three significant digits, with thin spaces between thousands.
+std::string format_scale(double denominator);
+
+render::Rect measure_scale_bar(cairo_t* cr, const ScaleBar& bar, const render::View& view, const std::string& font);
+void draw_scale_bar(cairo_t* cr, const ScaleBar& bar, const render::View& view, const std::string& font,
+                    const render::Rect& box);
+
+}  // namespace cartelier::layout
