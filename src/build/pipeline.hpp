@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "build/layer_store.hpp"
 #include "build/project.hpp"
 #include "core/diagnostic.hpp"
 #include "core/layer.hpp"
@@ -44,25 +45,6 @@ struct BuildOutcome {
     std::vector<MapOutcome> maps;
     /// 0: every map built; 1: at least one map failed.
     int exit_code() const;
-};
-
-/// Loads each project layer once, with its joins and checks, and keeps reprojected copies per CRS.
-class LayerStore {
-public:
-    explicit LayerStore(const Project& project) : project_(&project) {}
-    /// The layer as read and joined (throws Error with every problem of that layer).
-    const Layer& source(const std::string& name);
-    /// The layer reprojected into `crs`, its checks run in that CRS (throws Error).
-    const Layer& projected(const std::string& name, const std::string& crs);
-    /// Warnings gathered while loading (unmatched optional joins, re-encoded files…).
-    const Diagnostics& warnings() const { return warnings_; }
-
-private:
-    const Project* project_;
-    std::map<std::string, std::unique_ptr<Layer>> sources_;
-    std::map<std::pair<std::string, std::string>, std::unique_ptr<Layer>> projected_;
-    std::map<std::string, std::string> failed_;  ///< name → formatted diagnostics, to fail fast on reuse
-    Diagnostics warnings_;
 };
 
 /// Builds the maps. A map that fails keeps its previous outputs; the others still build.

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
+#include <unordered_map>
 
 #include "geo/projection.hpp"
 #include "layout/legend.hpp"
@@ -92,6 +94,17 @@ PageReport compose_page(cairo_t* cr, const PageLayout& layout, const MapContent&
     }
     for (const auto& s : map.symbols) obstacles.insert_circle(s.centre, s.radius, "symbol " + s.feature_id);
 
+    // A label keeps clear of its own symbol whatever the style's text-offset says.
+    std::unordered_multimap<std::string, const render::DrawnSymbol*> symbols_by_feature;
+    for (const auto& s : map.symbols) symbols_by_feature.emplace(s.feature_id, &s);
+    for (auto& request : map.labels) {
+        auto [first, last] = symbols_by_feature.equal_range(request.feature_id);
+        for (auto it = first; it != last; ++it) {
+            const auto& s = *it->second;
+            if (std::hypot(s.centre.x - request.anchor.x, s.centre.y - request.anchor.y) < 0.01)
+                request.clearance_pt = std::max(request.clearance_pt, s.radius + 1.0);
+        }
+    }
     // Labels: placed against everything above, drawn over the map, under the page elements.
     report.labels = render::place_labels(cr, map.labels, obstacles, frame.inflated(-3));
     {

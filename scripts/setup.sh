@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Sets Cartelier up on Debian 12: installs the Debian packages it needs (only those missing),
+# configures and builds it with CMake, and fetches the boundary layers into layers/cache/.
+#
+#   scripts/setup.sh            build dependencies, build, layers
+#   scripts/setup.sh --tests    the same, plus what the test suite needs (Node.js and the reference
+#                               MapLibre style-spec package from the npm registry, poppler-utils)
+#
+# Idempotent: a second run installs nothing, rebuilds only what changed, and re-fetches no layer.
+# Environment: BUILD_DIR (default build), BUILD_TYPE (default RelWithDebInfo), CMAKE_ARGS (extra).
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+tests=0
+for arg in "$@"; do
+  case "$arg" in
+    --tests) tests=1 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    *) echo "setup.sh: unknown option '$arg' (try --help)" >&2; exit 2 ;;
+  esac
+done
+
+log() { printf 'setup: %s\n' "$*"; }
+
+# What each package is for is in README.md ("Dependencies").
+packages=(
+  build-essential cmake ninja-build pkg-config git ca-certificates curl
+  libgdal-dev gdal-bin libproj-dev proj-data libgeos-dev
+  libcairo2-dev libpango1.0-dev librsvg2-dev
+  libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev libspdlog-dev libxxhash-dev
+  libgtest-dev googletest
+  fonts-dejavu-core qgis-common
+)
+if [ "$tests" = 1 ]; then
+  packages+=(poppler-utils)
+  command -v node >/dev/null 2>&1 || packages+=(nodejs)
+  command -v npm >/dev/null 2>&1 || packages+=(npm)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  log "installing Debian packages: ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  log "Debian packages: all present"
+fi
+
+if [ "$tests" = 1 ]; then
+  # The reference implementation of the MapLibre style spec (validator and expression cross-check),
+  # pinned by tests/reference/package-lock.json.
+  stamp=tests/reference/node_modules/.lock-sha256
+  want=$(sha256sum tests/reference/package-lock.json | cut -d' ' -f1)
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    log "installing the reference style-spec package (npm ci)"
+    npm ci --prefix tests/reference --no-audit --no-fund --loglevel=error
+    echo "$want" > "$stamp"
+  else
+    log "npm packages: up to date"
+  fi
+fi
+
+build_dir=${BUILD_DIR:-build}
+log "configuring and building in $build_dir/"
+cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" ${CMAKE_ARGS:-} >/dev/null
+cmake --build "$build_dir" -j "$(nproc)"
+
+log "fetching layers"
+scripts/fetch-layers.sh
+log "ready: $build_dir/cartelier"

@@ -1,0 +1,26 @@
+// The "every site lies in the area its row names" check (e.g. a site in the départements it lists).
+#pragma once
+
+#include <string>
+
+#include "core/diagnostic.hpp"
+#include "core/layer.hpp"
+
+namespace cartelier::geo {
+
+struct WithinSpec {
+    std::string codes_field;  ///< field of `points` listing container ids
+    std::string match_field;  ///< field of `containers` holding the id
+    std::string separator = ";";
+    double tolerance = 0;     ///< allowed distance outside, in container CRS units
+    SourceLocation declared_at;
+};
+
+/// Both layers must be in the same CRS. Each point must be covered by at least one container whose
+/// id it lists; otherwise an error names the file/line (or feature id), the point, the listed ids,
+/// the distance to the nearest listed one and the container it actually falls in.
+/// Returns the number of points checked.
+std::size_t check_within(const Layer& points, const Layer& containers, const WithinSpec& spec,
+                         Diagnostics& diagnostics);
+
+}  // namespace cartelier::geo

@@ -1,0 +1,97 @@
+#include <cmath>
+
+#include <gtest/gtest.h>
+
+#include "core/diagnostic.hpp"
+#include "geo/projection.hpp"
+
+using namespace cartelier;
+using namespace cartelier::geo;
+
+namespace {
+
+// Lambert Conic Conformal (2SP) as published in IOGP Guidance Note 7-2 (EPSG method 9802), with the
+// defining parameters of Lambert-93 (EPSG:2154) on GRS 1980 — an implementation independent of PROJ.
+Point lambert93(double lon_deg, double lat_deg) {
+    const double pi = 3.14159265358979323846, rad = pi / 180;
+    const double a = 6378137.0, f = 1 / 298.257222101, e = std::sqrt(2 * f - f * f);
+    const double phi1 = 49 * rad, phi2 = 44 * rad, phiF = 46.5 * rad, lambdaF = 3 * rad;
+    const double EF = 700000, NF = 6600000;
+    auto m = [&](double phi) { return std::cos(phi) / std::sqrt(1 - e * e * std::sin(phi) * std::sin(phi)); };
+    auto t = [&](double phi) {
+        return std::tan(pi / 4 - phi / 2) / std::pow((1 - e * std::sin(phi)) / (1 + e * std::sin(phi)), e / 2);
+    };
+    const double n = (std::log(m(phi1)) - std::log(m(phi2))) / (std::log(t(phi1)) - std::log(t(phi2)));
+    const double F = m(phi1) / (n * std::pow(t(phi1), n));
+    const double rF = a * F * std::pow(t(phiF), n);
+    const double r = a * F * std::pow(t(lat_deg * rad), n);
+    const double theta = n * (lon_deg * rad - lambdaF);
+    return {EF + r * std::sin(theta), NF + rF - r * std::cos(theta)};
+}
+
+}  // namespace
+
+TEST(Projection, TheNaturalOriginOfLambert93IsItsFalseOrigin) {
+    Transformation t("EPSG:4326", "EPSG:2154");
+    Point p = t.transform(Point{3.0, 46.5});  // longitude first, whatever the CRS axis order
+    EXPECT_NEAR(p.x, 700000.0, 0.001);
+    EXPECT_NEAR(p.y, 6600000.0, 0.001);
+}
+
+TEST(Projection, NotreDameDeParisIntoLambert93WithinOneMetre) {
+    // Point zéro des routes de France, parvis de Notre-Dame (WGS 84).
+    const double lon = 2.3487910, lat = 48.8534100;
+    Point expected = lambert93(lon, lat);
+    Transformation t("EPSG:4326", "EPSG:2154");
+    Point p = t.transform(Point{lon, lat});
+    EXPECT_NEAR(p.x, expected.x, 1.0);
+    EXPECT_NEAR(p.y, expected.y, 1.0);
+    // And where Paris is on the Lambert-93 grid: about 652 km east, 6 862 km north.
+    EXPECT_NEAR(p.x, 652300, 500);
+    EXPECT_NEAR(p.y, 6862000, 500);
+}
+
+TEST(Projection, BulkTransformMatchesSinglePoints) {
+    Transformation t("EPSG:4326", "EPSG:2154");
+    std::vector<Point> pts = {{-2.74746, 48.44270}, {5.84781, 43.27579}, {3.30614, 48.79151}};
+    std::vector<Point> copy = pts;
+    EXPECT_EQ(t.transform(std::span<Point>(copy)), 0u);
+    for (std::size_t i = 0; i < pts.size(); ++i) {
+        Point single = t.transform(pts[i]);
+        EXPECT_DOUBLE_EQ(copy[i].x, single.x);
+        EXPECT_DOUBLE_EQ(copy[i].y, single.y);
+        Point closed_form = lambert93(pts[i].x, pts[i].y);
+        EXPECT_NEAR(single.x, closed_form.x, 1.0);
+        EXPECT_NEAR(single.y, closed_form.y, 1.0);
+    }
+}
+
+TEST(Projection, ReprojectsALayerAndRecordsItsNewCrs) {
+    Layer l;
+    l.crs = "EPSG:4326";
+    Feature f;
+    f.geometry = Geometry::point({3.0, 46.5});
+    l.features.push_back(f);
+    EXPECT_EQ(reproject(l, "EPSG:2154"), 0u);
+    EXPECT_EQ(l.crs, "EPSG:2154");
+    EXPECT_NEAR(l.features[0].geometry.points[0].x, 700000, 0.001);
+}
+
+TEST(Projection, AnUnknownCrsIsAnErrorNamingIt) {
+    try {
+        Transformation t("EPSG:4326", "EPSG:999999");
+        FAIL() << "expected an error";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("'EPSG:999999'"), std::string::npos) << e.what();
+    }
+}
+
+TEST(Projection, ScaleFactorOfLambert93IsWithinItsPublishedRange) {
+    // Lambert-93's linear scale error over France stays within about ±0.3 % (−0.1 % at 46.5°N).
+    ScaleFactors at_origin = scale_factors("EPSG:2154", 3.0, 46.5);
+    EXPECT_NEAR(at_origin.parallel, 0.99905, 0.0002);
+    EXPECT_NEAR(at_origin.parallel, at_origin.meridional, 1e-9);  // conformal
+    ScaleFactors dunkerque = scale_factors("EPSG:2154", 2.37, 51.03);
+    EXPECT_GT(dunkerque.parallel, 1.002);
+    EXPECT_LT(dunkerque.parallel, 1.004);
+}

@@ -1,0 +1,81 @@
+#include <gtest/gtest.h>
+
+#include "geo/within_check.hpp"
+
+using namespace cartelier;
+using namespace cartelier::geo;
+
+namespace {
+
+Layer squares() {
+    Layer l;
+    l.name = "departements";
+    l.source = "departements.geojson";
+    l.crs = "EPSG:2154";
+    l.schema->add("code");
+    auto square = [&](const char* code, double x0) {
+        Feature f;
+        f.id = code;
+        f.values = {Value(std::string(code))};
+        f.geometry.type = GeometryType::Polygon;
+        f.geometry.begin_part();
+        f.geometry.points = {{x0, 0}, {x0 + 1000, 0}, {x0 + 1000, 1000}, {x0, 1000}, {x0, 0}};
+        f.geometry.end_ring();
+        l.features.push_back(std::move(f));
+    };
+    square("01", 0);
+    square("02", 1000);
+    return l;
+}
+
+Layer sites(std::vector<std::tuple<std::string, std::string, Point>> rows) {
+    Layer l;
+    l.name = "sites";
+    l.source = "sites.csv";
+    l.crs = "EPSG:2154";
+    l.schema->add("departements");
+    std::uint32_t line = 2;
+    for (auto& [id, codes, p] : rows) {
+        Feature f;
+        f.id = id;
+        f.line = line++;
+        f.values = {Value(codes)};
+        f.geometry = Geometry::point(p);
+        l.features.push_back(std::move(f));
+    }
+    return l;
+}
+
+}  // namespace
+
+TEST(WithinCheck, AcceptsPointsInAnyOfTheirListedAreas) {
+    Diagnostics d;
+    auto n = check_within(sites({{"a", "01", {500, 500}}, {"b", "01;02", {1500, 500}}}), squares(),
+                          {"departements", "code", ";", 0, {}}, d);
+    EXPECT_EQ(n, 2u);
+    EXPECT_FALSE(d.has_errors()) << d.format();
+}
+
+TEST(WithinCheck, APointOutsideItsAreaIsAnErrorSayingWhereItIs) {
+    Diagnostics d;
+    check_within(sites({{"a", "01", {1500, 500}}}), squares(), {"departements", "code", ";", 0, {}}, d);
+    ASSERT_EQ(d.error_count(), 1u);
+    EXPECT_EQ(d.items()[0].format(),
+              "sites.csv:2: error: column 'departements': feature 'a' at (1500, 500 in EPSG:2154) lies outside "
+              "departements 01, 0.5 km away; it falls in 02 (check its coordinates (swapped longitude/latitude?) or "
+              "the codes it lists)");
+}
+
+TEST(WithinCheck, AnUnknownCodeIsAnError) {
+    Diagnostics d;
+    check_within(sites({{"a", "99", {500, 500}}}), squares(), {"departements", "code", ";", 0, {}}, d);
+    ASSERT_EQ(d.error_count(), 1u);
+    EXPECT_NE(d.items()[0].message.find("names departements '99', which is not in departements.geojson"),
+              std::string::npos);
+}
+
+TEST(WithinCheck, ToleranceAcceptsPointsJustOutside) {
+    Diagnostics d;
+    check_within(sites({{"a", "01", {1010, 500}}}), squares(), {"departements", "code", ";", 20, {}}, d);
+    EXPECT_FALSE(d.has_errors());
+}
