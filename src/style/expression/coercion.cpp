@@ -1,4 +1,6 @@
 // ["to-number", …], ["to-string", v], ["to-boolean", v], ["to-color", …]
+#include <unordered_map>
+
 #include <fmt/format.h>
 
 #include "style/expression/parsing_context.hpp"
@@ -34,6 +36,15 @@ std::optional<std::string> validate_rgba(const Array& rgba) {
     return std::nullopt;
 }
 
+// Colour strings met at run time (per feature) are parsed once per thread, as MapLibre caches parseColor.
+std::optional<Color> parse_color_cached(const std::string& s) {
+    thread_local std::unordered_map<std::string, std::optional<Color>> cache;
+    auto it = cache.find(s);
+    if (it != cache.end()) return it->second;
+    if (cache.size() > 4096) cache.clear();
+    return cache.emplace(s, Color::parse(s)).first->second;
+}
+
 }  // namespace
 
 std::optional<std::string> validate_rgba_value(const Array& rgba) { return validate_rgba(rgba); }
@@ -54,7 +65,7 @@ Result Coercion::evaluate(const EvaluationContext& ctx) const {
                 error.reset();
                 if (const Color* c = input.as_color()) return Result::ok(*c);
                 if (const std::string* s = input.as_string()) {
-                    if (auto c = Color::parse(*s)) return Result::ok(*c);
+                    if (auto c = parse_color_cached(*s)) return Result::ok(*c);
                 } else if (const Array* a = input.as_array()) {
                     if (a->size() < 3 || a->size() > 4)
                         error = fmt::format(

@@ -168,7 +168,11 @@ ExpressionPtr compile(const YAML::Node& node, const std::string& file, const std
 /// True when `node` looks like an expression: an array whose first element is a string operator name.
 bool is_expression(const YAML::Node& node);
 
-/// Every operator this implementation supports.
+/// Every operator this implementation supports. Spec operators NOT supported (compile error "Unknown
+/// expression"): collator, resolved-locale, format, image, interpolate-hcl, interpolate-lab, within, distance,
+/// feature-state, heatmap-density, line-progress, accumulated, elevation, is-supported-script, global-state,
+/// error, semiliteral; and the collator argument of comparisons, the "unit" option of number-format
+/// (tests/unit/style/expression_errors_test.cpp keeps this list honest).
 const std::vector<std::string>& supported_operators();
 
 }  // namespace cartelier::style::expr
