@@ -205,7 +205,8 @@ Color from_hsl(double h, double s, double l, double alpha) {
 
 }  // namespace
 
-std::optional<Color> Color::parse(std::string_view css) {
+namespace {
+std::optional<Color> parse_straight(std::string_view css) {
     std::string input(css);
     for (auto& c : input) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     auto is_space = [](unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
@@ -262,6 +263,14 @@ std::optional<Color> Color::parse(std::string_view css) {
         }
     }
     return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<Color> Color::parse(std::string_view css) {
+    auto c = parse_straight(css);
+    if (!c) return c;
+    return expr::js_color(c->r, c->g, c->b, c->a);  // as the reference's new Color(...rgba, false)
 }
 
 std::string Color::to_string() const {

@@ -14,7 +14,11 @@
 //
 // Known, deliberate deviations (not generated here, documented in the engine):
 //   - ["to-color", [r, g, b, a]] with a < 1: the reference treats the array as premultiplied (a bug);
-//   - number-format locales other than en/de/fr (no ICU), the "unit" option; collators.
+//   - number-format locales other than en/de/fr (no ICU), the "unit" option; collators;
+//   - objects print their keys in sorted order (Cartelier's Object is a std::map), JavaScript in insertion order;
+//   - upcase/downcase beyond ASCII, Latin-1, basic Greek and Cyrillic (no full Unicode case mapping);
+//   - strings with characters outside the BMP written as \u escapes in the JSON input (yaml-cpp rejects
+//     surrogate-pair escapes; raw UTF-8 works and is tested).
 import {spawnSync} from 'node:child_process';
 import {createPropertyExpression, Color} from '@maplibre/maplibre-gl-style-spec';
 
@@ -26,7 +30,7 @@ if (!binary) {
 }
 
 // ---------------------------------------------------------------- deterministic randomness
-let seed = 0x5eed1234;
+let seed = Number(process.env.CROSSCHECK_SEED || 0x5eed1234);  // fixed unless overridden, for exploration
 function rand() {
     // mulberry32
     seed |= 0;
@@ -40,7 +44,7 @@ const int = (lo, hi) => lo + Math.floor(rand() * (hi - lo + 1));
 const num = () => pick([int(-100, 100), int(0, 20), Math.round(rand() * 1000) / 100 - 5, 0, 2.5, -2.5, 0.1, 1e21, 1 / 3]);
 
 const STRINGS = ['alpha', 'Beta', 'gamma delta', '', '42', '3.5e2', ' 7 ', '0x1f', 'red', '#0f0', 'rgba(10, 20, 30, 0.5)',
-    'hsl(120, 50%, 50%)', 'Ünïcödé', 'abc', 'Infinity', 'true', 'not a colour'];
+    'hsl(120, 50%, 50%)', 'Ünïcödé', 'abc', 'Infinity', 'true', 'not a colour', 'emoji 😀 ok', 'ß', '-0', '1e-7'];
 const COLORS = ['red', 'blue', '#abc', '#11223344', '#a1b2c3', 'rgb(10, 20, 30)', 'rgba(10,20,30,0.25)', 'rgb(10 20 30 / 50%)',
     'hsl(200, 40%, 60%)', 'hsla(30, 100%, 50%, 0.8)', 'transparent', 'ReBeccaPurple', 'rgb(100%, 50%, 0%)', ' lime ',
     'rgb(300, -5, 20)', 'hsl(-30deg 50% 50%)', 'bogus', 'rgb(1,2)', '#12345', 'rgb(10, 20 30)'];
@@ -368,6 +372,99 @@ for (let i = 0; i < 30; i++) {
     add(pick([e, ['round', e], ['to-string', e], ['step', e, 'lo', int(-5, 5), 'hi'], ['interpolate', ['linear'], e, -10, 0, 10, 1]]));
 }
 
+// edge cases of JavaScript semantics
+add(['==', G('arr'), G('arr')]);
+add(['==', ['literal', 'a'], G('s')]);
+add(['in', 'a', G('o')]);
+add(['in', G('b'), ['literal', [true, false]]]);
+add(['in', null, ['literal', [null]]]);
+add(['to-string', ['literal', {a: null, b: [1, {c: 'd'}]}]]);  // keys in sorted order: see the header
+add(['to-string', ['literal', [[1, 2], [], 'x']]]);
+add(['typeof', ['literal', []]]);
+add(['typeof', ['literal', [[], []]]]);
+add(['step', ['/', ['to-number', G('n'), 0], 0], 'a', 0, 'b', 1, 'c']);
+add(['interpolate', ['linear'], ['/', ['to-number', G('n'), 0], 0], 0, 1, 1, 2]);
+add(['at', ['/', 0, 0], ['literal', [1, 2]]]);
+add(['at', ['/', ['to-number', G('n'), 0], 0], ['literal', [1, 2]]]);
+add(['match', ['*', ['to-number', G('n'), 0], 1], [7, 0], 'hit', 'miss']);
+add(['length', 'emoji 😀 ok']);
+add(['slice', 'emoji 😀 ok', 4, 7]);
+add(['index-of', 'ok', 'emoji 😀 ok']);
+add(['upcase', 'emoji 😀 ok ß']);
+add(['to-number', ['literal', [5]]]);
+add(['to-number', ['literal', []]]);
+add(['to-number', ['literal', [1, 2]]]);
+add(['to-boolean', ['literal', {}]]);
+add(['to-boolean', ['/', 0, 0]]);
+add(['concat', ['literal', [null, true]], ['literal', {}]]);
+add(['number-format', ['/', 1, 0], {}]);
+add(['number-format', ['/', 0, 0], {}]);
+add(['number-format', -0.0001, {'max-fraction-digits': 2}]);
+add(['get', ['concat', 'a', 'rr']]);
+add(['has', ['downcase', 'S']]);
+add(['properties', 1]);
+add(['let', 'x', ['get', 'n'], ['case', ['==', ['typeof', ['var', 'x']], 'number'], ['var', 'x'], ['var', 'x']]]);
+
+// random well-typed (and sometimes ill-typed) expression trees
+function gen(type, depth) {
+    const leaf = depth <= 0 || rand() < 0.25;
+    if (type === 'number') {
+        if (leaf) return pick([() => num(), () => ['to-number', G('n'), 0], () => ['length', ['to-string', G('s')]], () => ['number', G('n'), -1]])();
+        return pick([
+            () => [pick(['+', '*', 'min', 'max']), gen('number', depth - 1), gen('number', depth - 1)],
+            () => [pick(['-', '/', '%', '^']), gen('number', depth - 1), gen('number', depth - 1)],
+            () => [pick(['abs', 'round', 'floor', 'ceil', 'sqrt', 'ln', 'log10', '-']), gen('number', depth - 1)],
+            () => ['case', gen('boolean', depth - 1), gen('number', depth - 1), gen('number', depth - 1)],
+            () => ['match', gen('string', depth - 1), pick(STRINGS), gen('number', depth - 1), gen('number', depth - 1)],
+            () => ['step', gen('number', depth - 1), gen('number', depth - 1), int(-5, 5), gen('number', depth - 1)],
+            () => ['interpolate', pick([['linear'], ['exponential', 1.7]]), gen('number', depth - 1), -5, gen('number', depth - 1), 5, gen('number', depth - 1)],
+            () => ['index-of', pick(['a', 'l', ' ']), gen('string', depth - 1)],
+            () => ['coalesce', G('missing'), gen('number', depth - 1)],
+            () => ['at', int(0, 3), ['array', 'number', G('arr')]],
+            () => ['let', 'v', gen('number', depth - 1), ['*', ['var', 'v'], ['var', 'v']]],
+        ])();
+    }
+    if (type === 'string') {
+        if (leaf) return pick([() => pick(STRINGS), () => ['to-string', G('s')], () => ['string', G('s'), ''], () => ['geometry-type']])();
+        return pick([
+            () => ['concat', gen('string', depth - 1), gen(pick(['number', 'boolean', 'string']), depth - 1)],
+            () => [pick(['upcase', 'downcase']), gen('string', depth - 1)],
+            () => ['slice', gen('string', depth - 1), int(-3, 3)],
+            () => ['to-string', gen(pick(['number', 'boolean', 'color']), depth - 1)],
+            () => ['typeof', gen(pick(['number', 'string']), depth - 1)],
+            () => ['number-format', gen('number', depth - 1), {'max-fraction-digits': int(0, 4)}],
+            () => ['case', gen('boolean', depth - 1), gen('string', depth - 1), gen('string', depth - 1)],
+            () => ['step', gen('number', depth - 1), gen('string', depth - 1), 0, gen('string', depth - 1)],
+        ])();
+    }
+    if (type === 'boolean') {
+        if (leaf) return pick([() => rand() < 0.5, () => ['has', pick(['n', 's', 'missing'])], () => ['to-boolean', G('b')], () => ['boolean', G('b'), false]])();
+        return pick([
+            () => [pick(['==', '!=', '<', '<=', '>', '>=']), gen('number', depth - 1), gen('number', depth - 1)],
+            () => [pick(['==', '!=', '<', '>=']), gen('string', depth - 1), gen('string', depth - 1)],
+            () => [pick(['all', 'any']), gen('boolean', depth - 1), gen('boolean', depth - 1), gen('boolean', depth - 1)],
+            () => ['!', gen('boolean', depth - 1)],
+            () => ['in', gen('string', depth - 1), gen('string', depth - 1)],
+            () => ['in', gen('number', depth - 1), G('arr')],
+        ])();
+    }
+    // color
+    if (leaf) return pick([() => ['to-color', pick(COLORS.slice(0, 12))], () => ['to-color', G('c'), 'black'], () => ['rgb', int(0, 255), int(0, 255), int(0, 255)]])();
+    return pick([
+        () => ['interpolate', ['linear'], gen('number', depth - 1), -10, gen('color', depth - 1), 10, gen('color', depth - 1)],
+        () => ['rgba', int(0, 255), int(0, 255), int(0, 255), ['/', ['abs', gen('number', depth - 1)], 1000]],
+        () => ['case', gen('boolean', depth - 1), gen('color', depth - 1), gen('color', depth - 1)],
+    ])();
+}
+for (let i = 0; i < 120; i++) {
+    const t = pick(['number', 'string', 'boolean', 'color']);
+    let e = gen(t, int(1, 4));
+    if (t === 'color' && rand() < 0.5) e = ['to-rgba', e];
+    // an occasional type error: a number where a string is required, etc.
+    if (rand() < 0.08) e = [pick(['upcase', '!', 'abs']), e];
+    add(e);
+}
+
 // ---------------------------------------------------------------- evaluation
 const spec = {type: 'any', 'property-type': 'data-driven', expression: {interpolated: true, parameters: ['zoom', 'feature']}};
 
@@ -399,6 +496,13 @@ function close(a, b) {
     if (typeof a === 'string' && typeof b === 'string' && a !== b && /^-?[\d.]+(e[+-]\d+)?$/.test(a) && /^-?[\d.]+(e[+-]\d+)?$/.test(b)) {
         const x = Number(a), y = Number(b);
         return Number.isFinite(x) && Number.isFinite(y) && Math.abs(x - y) <= 1e-12 * Math.max(Math.abs(x), Math.abs(y));
+    }
+    // The same for the alpha of a printed colour (channels must agree exactly).
+    const rgba = /^rgba\((\d+),(\d+),(\d+),([^)]+)\)$/;
+    if (typeof a === 'string' && typeof b === 'string' && rgba.test(a) && rgba.test(b)) {
+        const [, r1, g1, b1, a1] = a.match(rgba), [, r2, g2, b2, a2] = b.match(rgba);
+        const x = Number(a1), y = Number(a2);
+        return r1 === r2 && g1 === g2 && b1 === b2 && Math.abs(x - y) <= 1e-12 * Math.max(Math.abs(x), Math.abs(y));
     }
     return a === b;
 }

@@ -13,7 +13,7 @@ Result rgba(const EvaluationContext& ctx, const Args& args) {
     }
     if (values.size() == 3) values.emplace_back(1.0);
     if (auto error = validate_rgba_value(values)) return Result::fail(*error);
-    return Result::ok(Color{num(values[0]) / 255, num(values[1]) / 255, num(values[2]) / 255, num(values[3])});
+    return Result::ok(js_color(num(values[0]) / 255, num(values[1]) / 255, num(values[2]) / 255, num(values[3])));
 }
 
 }  // namespace

@@ -101,7 +101,7 @@ public:
                 const Color* y = b.as_color();
                 if (!x || !y) return Result::fail("Expected colors to interpolate.");
                 return Result::ok(
-                    Color{lerp(x->r, y->r, t), lerp(x->g, y->g, t), lerp(x->b, y->b, t), lerp(x->a, y->a, t)});
+                    js_color(lerp(x->r, y->r, t), lerp(x->g, y->g, t), lerp(x->b, y->b, t), lerp(x->a, y->a, t)));
             }
             default: {
                 const Array* x = a.as_array();

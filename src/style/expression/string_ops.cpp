@@ -5,11 +5,19 @@ namespace cartelier::style::expr {
 
 namespace {
 
-// toUpperCase / toLowerCase for ASCII and Latin-1/Greek/Cyrillic basic ranges (no locale tailoring).
+// toUpperCase / toLowerCase for ASCII, Latin-1 (ß → SS), basic Greek and Cyrillic; other scripts unchanged
+// (no full Unicode case mapping without ICU).
 std::string change_case(const std::string& s, bool upper) {
-    std::u16string u = to_utf16(s);
-    for (auto& c : u) {
-        if (upper) {
+    std::u16string u = to_utf16(s), out;
+    out.reserve(u.size());
+    for (char16_t c : u) {
+        if (upper && c == 0xdf) {  // ß → SS
+            out += u"SS";
+            continue;
+        }
+        if (upper && c == 0xff) c = 0x178;       // ÿ → Ÿ
+        else if (upper && c == 0xb5) c = 0x39c;  // µ → Μ
+        else if (upper) {
             if (c >= u'a' && c <= u'z') c = static_cast<char16_t>(c - 32);
             else if ((c >= 0xe0 && c <= 0xfe && c != 0xf7)) c = static_cast<char16_t>(c - 32);
             else if (c >= 0x3b1 && c <= 0x3c9 && c != 0x3c2) c = static_cast<char16_t>(c - 32);
@@ -22,8 +30,9 @@ std::string change_case(const std::string& s, bool upper) {
             else if (c >= 0x410 && c <= 0x42f) c = static_cast<char16_t>(c + 32);
             else if (c >= 0x400 && c <= 0x40f) c = static_cast<char16_t>(c + 80);
         }
+        out += c;
     }
-    return from_utf16(u);
+    return from_utf16(out);
 }
 
 const std::string& str(const Value& v) {
