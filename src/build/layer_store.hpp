@@ -4,6 +4,7 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "build/project.hpp"
@@ -13,6 +14,7 @@
 namespace cartelier::build {
 
 /// Loads each project layer once, with its joins and checks, and keeps reprojected copies per CRS.
+/// Thread-safe; read warnings() once the maps are built.
 class LayerStore {
 public:
     explicit LayerStore(const Project& project) : project_(&project) {}
@@ -25,6 +27,9 @@ public:
 
 private:
     const Project* project_;
+    /// Thread safety: one build renders maps in parallel; each layer is still loaded (and each
+    /// reprojection done) once. Recursive: a check or a geocode step asks for another layer.
+    mutable std::recursive_mutex mutex_;
     std::map<std::string, std::unique_ptr<Layer>> sources_;
     std::map<std::pair<std::string, std::string>, std::unique_ptr<Layer>> projected_;
     std::map<std::string, std::string> failed_;  ///< name → formatted diagnostics, to fail fast on reuse

@@ -1,17 +1,25 @@
 // cartelier — regenerate print maps from data, in batch.
-//   cartelier build [--project cartelier.yaml] [--map ID ...] [--out out/]
-//   cartelier check [--project cartelier.yaml]
+//   cartelier build [--project cartelier.yaml] [--map ID ...] [--out out/] [--force] [-j N] [--shard K/N]
+//   cartelier check [--project cartelier.yaml] [--map ID ...] [--shard K/N]
+//   cartelier list  [--project cartelier.yaml] [--out out/] [--map ID ...] [--shard K/N]
 //   cartelier style eval '<expression JSON>'   (features as JSON lines on stdin)
 //   cartelier style convert STYLE.yaml [-o STYLE.json]
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
+#include <set>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "build/cancel.hpp"
 #include "build/pipeline.hpp"
 #include "build/project.hpp"
+#include "build/report.hpp"
+#include "build/shard.hpp"
+#include "build/state.hpp"
 #include "core/diagnostic.hpp"
 #include "style/expression/eval_tool.hpp"
 #include "style/style.hpp"
@@ -19,88 +27,211 @@
 namespace {
 
 using namespace cartelier;
+namespace fs = std::filesystem;
 
 constexpr int kExitOk = 0;
 constexpr int kExitMapFailed = 1;
 constexpr int kExitProjectUnusable = 2;
 
+constexpr const char* kExitStatusHelp =
+    "Exit status: 0 every map built or up to date (check: the project is valid); 1 at least one map failed "
+    "(check: at least one error); 2 the project itself is unusable (unreadable or invalid project file, unknown "
+    "--map, bad --shard or option); 128+N interrupted by signal N (130 SIGINT, 143 SIGTERM).";
+
 void print_diagnostics(const Diagnostics& d) {
     for (const auto& item : d.items()) std::cerr << item.format() << '\n';
 }
 
-int run_build_command(const std::string& project_path, const std::vector<std::string>& maps, const std::string& out) {
-    build::Project project;
+struct Selection {
+    std::string project_path = "cartelier.yaml";
+    std::vector<std::string> maps;
+    std::string out_dir = "out";
+    std::string shard;
+};
+
+std::optional<build::Project> load_or_report(const std::string& path) {
     try {
-        project = build::load_project(project_path);
+        return build::load_project(path);
     } catch (const Error& e) {
         print_diagnostics(e.diagnostics());
-        std::cerr << fmt::format("cartelier: the project {} is unusable; nothing was built\n", project_path);
-        return kExitProjectUnusable;
+        std::cerr << fmt::format("cartelier: the project {} is unusable; nothing was done\n", path);
+        return std::nullopt;
     }
-    build::BuildOptions options;
-    options.maps = maps;
-    options.out_dir = out;
-    build::BuildOutcome outcome;
-    try {
-        outcome = build::run_build(project, options);
-    } catch (const Error& e) {
-        print_diagnostics(e.diagnostics());
-        return kExitProjectUnusable;
-    }
-    std::size_t built = 0;
-    for (const auto& m : outcome.maps) {
-        print_diagnostics(m.diagnostics);
-        if (m.ok) {
-            ++built;
-            std::vector<std::string> files;
-            for (const auto& o : m.outputs) files.push_back(fmt::format("{} ({:.1f} kB)", o.path, o.bytes / 1024.0));
-            std::cout << fmt::format("built {:<10} {:.2f} s  1:{:.0f}  labels {} placed, {} displaced, {} unplaced  → {}\n",
-                                     m.id, m.seconds, m.scale_denominator, m.labels.placed, m.labels.displaced,
-                                     m.labels.unplaced, fmt::join(files, ", "));
-        } else {
-            std::cout << fmt::format("FAILED {:<10} {} error(s); previous outputs kept\n", m.id,
-                                     m.diagnostics.error_count());
-        }
-    }
-    std::cout << fmt::format("{} of {} map(s) built\n", built, outcome.maps.size());
-    return outcome.exit_code() == 0 ? kExitOk : kExitMapFailed;
 }
 
-int run_check_command(const std::string& project_path) {
+/// --map and --shard into build options; nullopt (after printing why) when unusable.
+std::optional<build::BuildOptions> options_for(const Selection& sel) {
+    build::BuildOptions options;
+    options.maps = sel.maps;
+    options.out_dir = sel.out_dir;
+    if (!sel.shard.empty()) {
+        try {
+            options.shard = build::parse_shard(sel.shard);
+        } catch (const Error& e) {
+            print_diagnostics(e.diagnostics());
+            return std::nullopt;
+        }
+    }
+    return options;
+}
+
+int run_build_command(const Selection& sel, bool force, unsigned jobs) {
+    auto project = load_or_report(sel.project_path);
+    if (!project) return kExitProjectUnusable;
+    auto options = options_for(sel);
+    if (!options) return kExitProjectUnusable;
+    options->force = force;
+    options->jobs = jobs;
+    options->date = build::source_date_epoch();
+    build::install_interrupt_handlers();
+    build::BuildOutcome outcome;
     try {
-        build::Project project = build::load_project(project_path);
-        build::LayerStore store(project);
-        Diagnostics all;
-        for (const auto& map : project.maps) {
-            try {
-                Diagnostics warnings;
-                style::Style s = style::load_style(map.style, &warnings);
-                all.append(warnings);
-                for (const auto& name : s.source_layers()) {
-                    if (!project.layers.count(name)) {
-                        all.error(SourceLocation{map.style, 0, 0, "source-layer"},
-                                  fmt::format("the style draws layer '{}', which the project does not declare", name));
-                        continue;
-                    }
-                    store.projected(name, map.crs);
-                }
-            } catch (const Error& e) {
-                all.append(e.diagnostics());
-            }
-        }
-        all.append(store.warnings());
-        print_diagnostics(all);
-        if (all.has_errors()) {
-            std::cout << fmt::format("{} error(s)\n", all.error_count());
-            return kExitMapFailed;
-        }
-        std::cout << fmt::format("project {} is valid: {} map(s), {} layer(s)\n", project_path, project.maps.size(),
-                                 project.layers.size());
-        return kExitOk;
+        outcome = build::run_build(*project, *options);
     } catch (const Error& e) {
         print_diagnostics(e.diagnostics());
         return kExitProjectUnusable;
     }
+    print_diagnostics(outcome.warnings);
+    for (const auto& m : outcome.maps) {
+        print_diagnostics(m.diagnostics);
+        std::vector<std::string> files;
+        for (const auto& o : m.outputs) files.push_back(fmt::format("{} ({:.1f} kB)", o.path, o.bytes / 1024.0));
+        switch (m.status) {
+            case build::MapStatus::Built:
+                std::cout << fmt::format("built {:<10} {:.2f} s  1:{:.0f}  labels {} placed, {} displaced, {} unplaced  → {}\n",
+                                         m.id, m.seconds, m.scale_denominator, m.labels.placed, m.labels.displaced,
+                                         m.labels.unplaced, fmt::join(files, ", "));
+                std::cout << fmt::format("      because: {}\n", fmt::join(m.reasons, "; "));
+                break;
+            case build::MapStatus::UpToDate:
+                std::cout << fmt::format("up to date {:<10} → {}\n", m.id, fmt::join(files, ", "));
+                break;
+            case build::MapStatus::Failed:
+                std::cout << fmt::format("FAILED {:<10} {} error(s); previous outputs kept\n", m.id,
+                                         m.diagnostics.error_count());
+                break;
+            case build::MapStatus::Interrupted:
+                std::cout << fmt::format("interrupted {:<10} not written; previous outputs kept\n", m.id);
+                break;
+        }
+    }
+    if (outcome.stale_temp_files_removed)
+        std::cout << fmt::format("removed {} temporary file(s) left by an interrupted build\n",
+                                 outcome.stale_temp_files_removed);
+    std::string report;
+    try {
+        report = build::write_report(*project, *options, outcome);
+    } catch (const Error& e) {
+        print_diagnostics(e.diagnostics());
+    }
+    std::cout << build::summary_line(outcome);
+    if (!report.empty()) std::cout << fmt::format("; report: {}", report);
+    std::cout << '\n';
+    if (outcome.interrupted_by)
+        std::cerr << fmt::format("cartelier: interrupted by signal {}; maps not finished keep their previous outputs\n",
+                                 outcome.interrupted_by);
+    return outcome.exit_code();
+}
+
+/// Everything `build` would reject, without rendering: the project, each selected map's style, the layers
+/// it draws (read, joined, checked and reprojected into the map's CRS), its fonts and the output folder.
+int run_check_command(const Selection& sel) {
+    auto project = load_or_report(sel.project_path);
+    if (!project) return kExitProjectUnusable;
+    auto options = options_for(sel);
+    if (!options) return kExitProjectUnusable;
+    std::vector<const build::MapDecl*> maps;
+    try {
+        maps = build::select_maps(*project, *options);
+    } catch (const Error& e) {
+        print_diagnostics(e.diagnostics());
+        return kExitProjectUnusable;
+    }
+    build::LayerStore store(*project);
+    build::FontResolver fonts;
+    Diagnostics all;
+    std::set<std::string> layers_checked;
+    for (const build::MapDecl* map : maps) {
+        Diagnostics d;
+        try {
+            Diagnostics warnings;
+            style::Style s = style::load_style(map->style, &warnings);
+            d.append(warnings);
+            for (const auto& name : s.source_layers()) {
+                if (!project->layers.count(name)) {
+                    std::vector<std::string> names;
+                    for (const auto& [n, _] : project->layers) names.push_back(n);
+                    auto near = nearest_name(name, names);
+                    d.error(SourceLocation{map->style, 0, 0, "source-layer"},
+                            fmt::format("the style draws layer '{}', which the project ({}) does not declare", name,
+                                        project->file),
+                            near.empty() ? fmt::format("declared layers: {}", fmt::join(names, ", "))
+                                         : fmt::format("did you mean '{}'?", near));
+                    continue;
+                }
+                try {
+                    store.projected(name, map->crs);
+                } catch (const Error& e) {
+                    // A layer shared by several maps is reported once.
+                    if (layers_checked.insert(name + "@" + map->crs).second) d.append(e.diagnostics());
+                    else d.error(SourceLocation{map->style, 0, 0, "source-layer"},
+                                 fmt::format("layer '{}' is unusable (see above)", name));
+                }
+                layers_checked.insert(name + "@" + map->crs);
+            }
+            for (const auto& font : build::fonts_of(*map, map->style))
+                if (fonts.resolve(font).empty())
+                    d.warning(SourceLocation{map->style, 0, 0, {}},
+                              fmt::format("fontconfig finds no file for the font '{}'", font),
+                              "install it, or check `fc-match` on this machine");
+        } catch (const Error& e) {
+            d.append(e.diagnostics());
+        }
+        std::cout << fmt::format("{:<12} {}\n", map->id,
+                                 d.has_errors() ? fmt::format("{} error(s)", d.error_count()) : std::string("ok"));
+        all.append(d);
+    }
+    // The output folder must be writable (or creatable).
+    {
+        fs::path out = sel.out_dir;
+        fs::path probe = out;
+        while (!probe.empty() && !fs::exists(probe)) probe = probe.parent_path();
+        if (probe.empty()) probe = ".";
+        if (::access(probe.c_str(), W_OK) != 0)
+            all.error(SourceLocation{out.string(), 0, 0, {}},
+                      fmt::format("the output folder cannot be written ({} is not writable)", probe.string()));
+    }
+    all.append(store.warnings());
+    print_diagnostics(all);
+    if (all.has_errors()) {
+        std::cout << fmt::format("{} error(s)\n", all.error_count());
+        return kExitMapFailed;
+    }
+    std::cout << fmt::format("project {} is valid: {} map(s) checked, {} layer(s)\n", sel.project_path, maps.size(),
+                             project->layers.size());
+    return kExitOk;
+}
+
+/// Each selected map: up to date, or stale and why (the inputs that changed).
+int run_list_command(const Selection& sel) {
+    auto project = load_or_report(sel.project_path);
+    if (!project) return kExitProjectUnusable;
+    auto options = options_for(sel);
+    if (!options) return kExitProjectUnusable;
+    try {
+        build::InputContext inputs(*project, build::source_date_epoch());
+        for (const auto& plan : build::plan_maps(*project, *options, inputs)) {
+            if (plan.reasons.empty())
+                std::cout << fmt::format("{:<12} up to date (built {})\n", plan.map->id,
+                                         build::iso_date(plan.previous->date));
+            else
+                std::cout << fmt::format("{:<12} stale: {}\n", plan.map->id, fmt::join(plan.reasons, "; "));
+        }
+    } catch (const Error& e) {
+        print_diagnostics(e.diagnostics());
+        return kExitProjectUnusable;
+    }
+    return kExitOk;
 }
 
 int run_convert_command(const std::string& input, const std::string& output) {
@@ -123,24 +254,45 @@ int run_convert_command(const std::string& input, const std::string& output) {
     }
 }
 
+void add_selection(CLI::App* cmd, Selection& sel, bool with_out) {
+    cmd->add_option("--project,-p", sel.project_path, "Project file")->capture_default_str();
+    cmd->add_option("--map,-m", sel.maps, "Map id (repeatable); default: every map");
+    if (with_out) cmd->add_option("--out,-o", sel.out_dir, "Output folder (ID.pdf, ID.png…)")->capture_default_str();
+    cmd->add_option("--shard", sel.shard,
+                    "Only the K-th of N shares of the maps (K/N, 1-based): maps sorted by id, dealt round-robin");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"Cartelier — print maps (PDF, PNG, SVG) from GIS layers and MapLibre styles, in batch.\n"
-                 "Exit status: 0 all good; 1 at least one map (or style, or check) failed; 2 the project file is unusable."};
+    CLI::App app{std::string("Cartelier — print maps (PDF, PNG, SVG) from GIS layers and MapLibre styles, in batch.\n") +
+                 kExitStatusHelp};
     app.set_version_flag("--version", std::string("cartelier ") + CARTELIER_VERSION);
     app.require_subcommand(1);
 
-    std::string project_path = "cartelier.yaml";
-    std::vector<std::string> maps;
-    std::string out_dir = "out";
-    auto* build_cmd = app.add_subcommand("build", "Render the maps of the project (every map, or those named with --map).");
-    build_cmd->add_option("--project,-p", project_path, "Project file")->capture_default_str();
-    build_cmd->add_option("--map,-m", maps, "Map id to build (repeatable); default: every map");
-    build_cmd->add_option("--out,-o", out_dir, "Output folder (ID.pdf, ID.png…)")->capture_default_str();
+    Selection sel;
+    bool force = false;
+    unsigned jobs = 0;
+    auto* build_cmd = app.add_subcommand(
+        "build",
+        std::string("Render the maps of the project (every map, or those named with --map) that are not up to date.\n"
+                    "A map is rebuilt when its data files, style, section of the project file, fonts, the program "
+                    "or SOURCE_DATE_EPOCH changed, or its outputs are missing or were modified; state in "
+                    "OUT/.cartelier/, report in OUT/build-report.json.\n") +
+            kExitStatusHelp);
+    add_selection(build_cmd, sel, true);
+    build_cmd->add_flag("--force,-f", force, "Rebuild every selected map, even those up to date");
+    build_cmd->add_option("--jobs,-j", jobs, "Maps and formats rendered in parallel (default: the number of cores)")
+        ->check(CLI::Range(1u, 1024u));
 
-    auto* check_cmd = app.add_subcommand("check", "Validate the project, its styles and data without rendering.");
-    check_cmd->add_option("--project,-p", project_path, "Project file")->capture_default_str();
+    auto* check_cmd = app.add_subcommand(
+        "check", std::string("Validate the project, its styles, data (joins, checks, reprojection) and fonts without "
+                             "rendering.\n") + kExitStatusHelp);
+    add_selection(check_cmd, sel, true);
+
+    auto* list_cmd = app.add_subcommand(
+        "list", "Print each map with its status: up to date, or stale and why (which input changed).");
+    add_selection(list_cmd, sel, true);
 
     auto* style_cmd = app.add_subcommand("style", "Style tools.");
     style_cmd->require_subcommand(1);
@@ -162,8 +314,9 @@ int main(int argc, char** argv) {
         return status == 0 ? 0 : kExitProjectUnusable;
     }
 
-    if (*build_cmd) return run_build_command(project_path, maps, out_dir);
-    if (*check_cmd) return run_check_command(project_path);
+    if (*build_cmd) return run_build_command(sel, force, jobs);
+    if (*check_cmd) return run_check_command(sel);
+    if (*list_cmd) return run_list_command(sel);
     if (*eval_cmd) return style::expr::run_style_eval(expression, std::cin, std::cout, std::cerr);
     if (*convert_cmd) return run_convert_command(convert_input, convert_output);
     return kExitProjectUnusable;
