@@ -95,7 +95,8 @@ time_run() {
 cartelier_build() {  # cartelier_build JOB : one `cartelier build` of that job (PNG + PDF)
   CARTELIER_CACHE_DIR="$W/$1/prepared" "$CARTELIER" build --project "$W/$1/cartelier.yaml" --out "$W/$1/out"
 }
-cold() { rm -rf "$W/$1/prepared"; cartelier_build "$1"; }
+# Cold: no prepared cache and no previous outputs (an incremental build would otherwise skip the map).
+cold() { rm -rf "$W/$1/prepared" "$W/$1/out"; cartelier_build "$1"; }
 warm() {  # switch the style, data unchanged
   if cmp -s "$W/$1/style.json" "$W/$1/style-a.json"; then cp "$W/$1/style-b.json" "$W/$1/style.json"
   else cp "$W/$1/style-a.json" "$W/$1/style.json"; fi
@@ -117,17 +118,20 @@ for i in $(seq 1 "$RUNS"); do
   echo "  round $i done" >&2
 done
 # Stage breakdown of one cold and one warm run (CARTELIER_PROFILE=1 prints the stage times).
-rm -rf "$W/x1/prepared"
+rm -rf "$W/x1/prepared" "$W/x1/out"
 CARTELIER_PROFILE=1 CARTELIER_CACHE_DIR="$W/x1/prepared" "$CARTELIER" build --project "$W/x1/cartelier.yaml" \
   --out "$W/x1/out" 2> "$W/stages-cold.txt" >/dev/null || true
+cp "$W/x1/out/build-report.json" "$W/report-cold.json" 2>/dev/null || true
 CARTELIER_PROFILE=1 CARTELIER_CACHE_DIR="$W/x1/prepared" "$CARTELIER" build --project "$W/x1/cartelier.yaml" \
-  --out "$W/x1/out" 2> "$W/stages-warm.txt" >/dev/null || true
+  --force --out "$W/x1/out" 2> "$W/stages-warm.txt" >/dev/null || true
+cp "$W/x1/out/build-report.json" "$W/report-warm.json" 2>/dev/null || true
 
 # ---- PDF fidelity: the PDF at 600 dpi against a full-resolution (not generalised) rendering ----
 THRESH=32
 mkdir -p "$W/full"
 cp "$W/x1/cartelier.yaml" "$W/full/cartelier.yaml"
 sed -i "s#style: .*#style: $W/x1/style.json#" "$W/full/cartelier.yaml"
+rm -rf "$W/full/out"
 CARTELIER_GENERALISE=0 CARTELIER_CACHE_DIR="$W/x1/prepared" "$CARTELIER" build \
   --project "$W/full/cartelier.yaml" --out "$W/full/out" >/dev/null 2>&1
 pdftoppm -r 600 -singlefile "$W/x1/out/communes.pdf" "$W/pdf600-generalised"
@@ -197,5 +201,7 @@ if growth == '1':
         print(f"| ×{k} | {med(c):.2f} | {rss(c):.0f} | {med(wm):.2f} | {rss(wm):.0f} | {med(c)/med('g_cold_x1'):.2f}, {med(wm)/med('g_warm_x1'):.2f} | {rss(c)/rss('g_cold_x1'):.2f}, {rss(wm)/rss('g_warm_x1'):.2f} |")
 EOF
 echo
+echo "Stage times from the build report (cold, then warm), seconds:"
+python3 -c "import json,sys; [print(' ', f, {k: round(v, 3) for k, v in json.load(open(f))['maps'][0].get('stages', {}).items()}) for f in sys.argv[1:]]" "$W/report-cold.json" "$W/report-warm.json" 2>/dev/null || true
 echo "Stage times, cold run (CARTELIER_PROFILE=1):"; grep '^stage' "$W/stages-cold.txt" || echo "  (none reported)"
 echo "Stage times, warm run:"; grep '^stage' "$W/stages-warm.txt" || echo "  (none reported)"

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "build/prepared_cache.hpp"
 #include "build/timing.hpp"
 #include "data/table.hpp"
 #include "geo/projection.hpp"
@@ -42,14 +43,55 @@ const Layer& LayerStore::projected(const std::string& name, const std::string& c
     std::lock_guard lock(mutex_);
     auto key = std::make_pair(name, crs);
     if (auto it = projected_.find(key); it != projected_.end()) return *it->second;
+    // The prepared cache (layers read by GDAL, without joins or geocoding): the projected layer as
+    // stored by an earlier build from the same bytes, read in one pass — no GDAL, no PROJ.
+    const LayerDecl& decl = project_->layers.at(name);
+    std::optional<std::uint64_t> cache_key;
+    std::filesystem::path cache_file;
+    if (decl.joins.empty() && decl.spec.x_field.empty() && decl.spec.y_field.empty() &&
+        !sources_.count(name)) {
+        std::optional<ScopedStage> cache_stage(std::in_place, "load");
+        cache_key = prepared_key(decl.spec, crs);
+        if (cache_key) {
+            cache_file = prepared_path(prepared_dir(project_->root), name, crs);
+            if (auto hit = read_prepared(cache_file, *cache_key)) {
+                for (auto& w : hit->warnings) warnings_.add(std::move(w));
+                return finish_projected(key, std::make_unique<Layer>(std::move(hit->layer)));
+            }
+        }
+    }
+    const std::size_t warnings_before = warnings_.items().size();
+    const bool loaded_here = !sources_.count(name);
     const Layer& original = source(name);
     std::optional<ScopedStage> stage(std::in_place, "reproject");
-    auto copy = std::make_unique<Layer>(original);
+    std::unique_ptr<Layer> copy;
+    if (cache_key && loaded_here) {
+        // Nobody else asked for the layer as read: project it in place rather than keep two copies
+        // (a later source(name) reads it again).
+        copy = std::move(sources_.at(name));
+        sources_.erase(name);
+    } else {
+        copy = std::make_unique<Layer>(original);
+    }
     std::size_t failed = geo::reproject(*copy, crs);
     if (failed > 0)
         warnings_.warning(SourceLocation{copy->source, 0, 0, {}},
                           fmt::format("{} vertices of layer '{}' could not be projected into {}", failed, name, crs));
-    const Layer& result = *projected_.emplace(key, std::move(copy)).first->second;
+    if (cache_key) {
+        stage.emplace("write-cache");
+        std::vector<Diagnostic> warnings(warnings_.items().begin() + static_cast<std::ptrdiff_t>(warnings_before),
+                                         warnings_.items().end());
+        write_prepared(cache_file, *cache_key, *copy, warnings);
+    }
+    return finish_projected(key, std::move(copy));
+}
+
+const Layer& LayerStore::finish_projected(const std::pair<std::string, std::string>& key,
+                                          std::unique_ptr<Layer> layer) {
+    const std::string& name = key.first;
+    const std::string& crs = key.second;
+    std::optional<ScopedStage> stage;
+    const Layer& result = *projected_.emplace(key, std::move(layer)).first->second;
     // Checks run in the map's CRS (metres for a projected CRS), once per CRS.
     stage.emplace("check");
     Diagnostics d;

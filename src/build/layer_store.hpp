@@ -26,6 +26,8 @@ public:
     const Diagnostics& warnings() const { return warnings_; }
 
 private:
+    /// Stores a projected layer and runs its checks (in that CRS).
+    const Layer& finish_projected(const std::pair<std::string, std::string>& key, std::unique_ptr<Layer> layer);
     const Project* project_;
     /// Thread safety: one build renders maps in parallel; each layer is still loaded (and each
     /// reprojection done) once. Recursive: a check or a geocode step asks for another layer.

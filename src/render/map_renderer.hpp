@@ -3,6 +3,8 @@
 #pragma once
 
 #include <map>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -13,17 +15,50 @@
 
 namespace cartelier::render {
 
-/// The project layers a map may draw, by name, already in the map's CRS.
+/// The project layers a map may draw, by name, already in the map's CRS. It also keeps what the
+/// renderer prepares from them once per map (PDF and PNG alike): each feature's bounds, and the
+/// polygons generalised to each output's resolution with shared borders kept shared.
 class LayerSet {
 public:
+    LayerSet();
+    ~LayerSet();
+    LayerSet(const LayerSet&) = delete;
+    LayerSet& operator=(const LayerSet&) = delete;
+
     void add(const Layer& layer) { layers_[layer.name] = &layer; }
     const Layer* find(const std::string& name) const {
         auto it = layers_.find(name);
         return it == layers_.end() ? nullptr : it->second;
     }
 
+    /// Bounds of each feature of `layer` (same order as its features).
+    const std::vector<Box>& bounds(const Layer& layer) const;
+    /// The geometries of `layer` generalised to `tolerance` (map units): each shared border simplified
+    /// once (geo::Coverage), so neighbours never crack apart. nullptr when the layer has no polygons.
+    /// Thread-safe; built once per layer and tolerance.
+    const std::vector<Geometry>* generalised(const Layer& layer, double tolerance) const;
+
+    /// Every border of `layer`'s polygons once (shared ones too), simplified to `tolerance`, as lines;
+    /// nullptr unless every feature of the layer is a polygon. Thread-safe; built once per tolerance.
+    const Geometry* arcs(const Layer& layer, double tolerance) const;
+
 private:
+    struct Prepared;
+    Prepared& prepared(const Layer& layer) const;
     std::map<std::string, const Layer*> layers_;
+    mutable std::mutex mutex_;
+    mutable std::map<const Layer*, std::unique_ptr<Prepared>> prepared_;
+};
+
+/// How finely the renderer generalises polygons, in output units: a fraction of a device pixel for
+/// rasters, a fraction of a point for vector output (sized so that a 600 dpi rasterisation of the
+/// PDF shows no difference). CARTELIER_GENERALISE=0 in the environment turns it off.
+struct Generalisation {
+    double raster_pixels = 0.25;   ///< tolerance in device pixels (PNG)
+    double vector_points = 0.03;   ///< tolerance in points (PDF, SVG): a quarter of a 600 dpi pixel
+    double vector_grid_points = 1.0 / 256;  ///< vector coordinates on Cairo's own fixed-point grid (repeats dropped)
+    bool enabled = true;
+    static Generalisation from_environment();
 };
 
 /// A point symbol as drawn (an obstacle for labels).

@@ -1,6 +1,10 @@
 #include "render/page_surface.hpp"
 
+#include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <ctime>
 
 #include <cairo-pdf.h>
@@ -72,6 +76,20 @@ PageSurface::PageSurface(OutputFormat format, const PageSpec& spec) : format_(fo
 PageSurface::~PageSurface() = default;
 
 std::string PageSurface::finish() {
+    const auto start = std::chrono::steady_clock::now();
+    struct Report {
+        std::chrono::steady_clock::time_point start;
+        OutputFormat format;
+        ~Report() {
+            static const bool on = [] {
+                const char* v = std::getenv("CARTELIER_PROFILE");
+                return v && *v && std::strcmp(v, "0") != 0;
+            }();
+            if (on)
+                fmt::print(stderr, "stage encode {} {:.3f} s\n", extension(format),
+                           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+        }
+    } report{start, format_};
     cairo_status_t status = cairo_status(cr_.get());
     if (status != CAIRO_STATUS_SUCCESS)
         throw Error(SourceLocation{}, fmt::format("drawing the {} page failed: {}", extension(format_),

@@ -1,5 +1,6 @@
 #include "render/symbolizers.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace cartelier::render {
@@ -71,18 +72,57 @@ CirclePaint evaluate_circle(const style::Layer& l, const style::expr::Evaluation
     return p;
 }
 
-void add_path(cairo_t* cr, const Geometry& g, const View& view, bool close_rings) {
-    for (std::size_t r = 0; r + 1 < g.rings.size(); ++r) {
+void add_path(cairo_t* cr, const Geometry& g, const View& view, bool close_rings, double grid) {
+    add_rings(cr, g, view, close_rings, grid, 0, g.ring_count());
+}
+
+void add_rings(cairo_t* cr, const Geometry& g, const View& view, bool close_rings, double grid, std::size_t first,
+               std::size_t last) {
+    // The whole path is built in one buffer and handed to Cairo at once (no call per vertex).
+    // On a grid (vector output), coordinates are rounded to it and repeated vertices dropped: the
+    // file then carries short numbers (a PDF writes each coordinate as text).
+    thread_local std::vector<cairo_path_data_t> data;
+    data.clear();
+    last = std::min(last, g.ring_count());
+    if (first >= last) return;
+    data.reserve((g.rings[last] - g.rings[first]) * 2 + (last - first) * 3);
+    const double inv = grid > 0 ? 1.0 / grid : 0;
+    auto snap = [&](Point p) {
+        p = view.to_page(p);
+        if (grid > 0) p = {std::nearbyint(p.x * inv) * grid, std::nearbyint(p.y * inv) * grid};
+        return p;
+    };
+    auto push = [&](cairo_path_data_type_t type, Point p) {
+        cairo_path_data_t header;
+        header.header.type = type;
+        header.header.length = 2;
+        data.push_back(header);
+        cairo_path_data_t point;
+        point.point.x = p.x;
+        point.point.y = p.y;
+        data.push_back(point);
+    };
+    for (std::size_t r = first; r < last; ++r) {
         std::uint32_t begin = g.rings[r], end = g.rings[r + 1];
         if (end - begin < 2) continue;
-        Point p = view.to_page(g.points[begin]);
-        cairo_move_to(cr, p.x, p.y);
+        Point previous = snap(g.points[begin]);
+        push(CAIRO_PATH_MOVE_TO, previous);
         for (std::uint32_t i = begin + 1; i < end; ++i) {
-            p = view.to_page(g.points[i]);
-            cairo_line_to(cr, p.x, p.y);
+            Point p = snap(g.points[i]);
+            if (grid > 0 && p.x == previous.x && p.y == previous.y) continue;
+            push(CAIRO_PATH_LINE_TO, p);
+            previous = p;
         }
-        if (close_rings) cairo_close_path(cr);
+        if (close_rings) {
+            cairo_path_data_t header;
+            header.header.type = CAIRO_PATH_CLOSE_PATH;
+            header.header.length = 1;
+            data.push_back(header);
+        }
     }
+    if (data.empty()) return;
+    cairo_path_t path{CAIRO_STATUS_SUCCESS, data.data(), static_cast<int>(data.size())};
+    cairo_append_path(cr, &path);
 }
 
 void fill_current_path(cairo_t* cr, const FillPaint& paint, double hairline_pt) {

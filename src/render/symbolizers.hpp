@@ -48,8 +48,12 @@ LinePaint evaluate_line(const style::Layer& layer, const style::expr::Evaluation
 CirclePaint evaluate_circle(const style::Layer& layer, const style::expr::EvaluationContext& ctx,
                             const PaintContext& pc);
 
-/// Adds the geometry's rings/lines to the current path, in page points.
-void add_path(cairo_t* cr, const Geometry& g, const View& view, bool close_rings);
+/// Adds the geometry's rings/lines to the current path, in page points; with `grid` > 0 (points),
+/// coordinates are rounded to multiples of it and repeated vertices dropped.
+void add_path(cairo_t* cr, const Geometry& g, const View& view, bool close_rings, double grid = 0);
+/// The same for rings (or lines) [first, last) of the geometry only.
+void add_rings(cairo_t* cr, const Geometry& g, const View& view, bool close_rings, double grid, std::size_t first,
+               std::size_t last);
 
 /// Fills the current path (even-odd) and draws its outline; clears the path.
 void fill_current_path(cairo_t* cr, const FillPaint& paint, double hairline_pt);

@@ -1,0 +1,366 @@
+#include "geo/coverage.hpp"
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <unordered_map>
+
+namespace cartelier::geo {
+
+namespace {
+
+constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
+
+std::uint64_t bits(double d) {
+    if (d == 0) d = 0;  // -0 and +0 are the same vertex
+    std::uint64_t b;
+    std::memcpy(&b, &d, sizeof b);
+    return b;
+}
+
+std::uint64_t hash_point(Point p) {
+    std::uint64_t h = bits(p.x) * 0x9E3779B97F4A7C15ull ^ (bits(p.y) + 0x632BE59BD9B4E019ull + (bits(p.x) << 6));
+    h ^= h >> 29;
+    h *= 0xBF58476D1CE4E5B9ull;
+    return h ^ (h >> 32);
+}
+
+bool same(Point a, Point b) { return bits(a.x) == bits(b.x) && bits(a.y) == bits(b.y); }
+
+/// Unique vertices by value: open addressing over indices into `unique`.
+class PointIndex {
+public:
+    explicit PointIndex(std::size_t expected) {
+        std::size_t n = 16;
+        while (n < expected * 2) n <<= 1;
+        slots_.assign(n, kNone);
+        unique.reserve(expected);
+    }
+    std::uint32_t id(Point p) {
+        const std::size_t mask = slots_.size() - 1;
+        for (std::size_t i = hash_point(p) & mask;; i = (i + 1) & mask) {
+            std::uint32_t s = slots_[i];
+            if (s == kNone) {
+                slots_[i] = static_cast<std::uint32_t>(unique.size());
+                unique.push_back(p);
+                if (unique.size() * 2 > slots_.size()) grow();
+                return static_cast<std::uint32_t>(unique.size() - 1);
+            }
+            if (same(unique[s], p)) return s;
+        }
+    }
+    std::vector<Point> unique;
+
+private:
+    void grow() {
+        std::vector<std::uint32_t> old(slots_.size() * 2, kNone);
+        old.swap(slots_);
+        const std::size_t mask = slots_.size() - 1;
+        for (std::uint32_t s : old) {
+            if (s == kNone) continue;
+            std::size_t i = hash_point(unique[s]) & mask;
+            while (slots_[i] != kNone) i = (i + 1) & mask;
+            slots_[i] = s;
+        }
+    }
+    std::vector<std::uint32_t> slots_;
+};
+
+double segment_distance_sq(Point p, Point a, Point b) {
+    const double dx = b.x - a.x, dy = b.y - a.y;
+    const double len = dx * dx + dy * dy;
+    double t = len > 0 ? ((p.x - a.x) * dx + (p.y - a.y) * dy) / len : 0;
+    t = t < 0 ? 0 : (t > 1 ? 1 : t);
+    const double ex = a.x + t * dx - p.x, ey = a.y + t * dy - p.y;
+    return ex * ex + ey * ey;
+}
+
+}  // namespace
+
+void douglas_peucker(std::span<const Point> line, double tolerance, std::vector<std::uint8_t>& keep) {
+    const std::size_t n = line.size();
+    keep.assign(n, 0);
+    if (n == 0) return;
+    keep[0] = keep[n - 1] = 1;
+    if (n < 3) return;
+    const double tol_sq = tolerance * tolerance;
+    // Explicit stack of [first, last] ranges; its depth is bounded by the vertex count.
+    thread_local std::vector<std::pair<std::uint32_t, std::uint32_t>> stack;
+    stack.clear();
+    stack.emplace_back(0u, static_cast<std::uint32_t>(n - 1));
+    while (!stack.empty()) {
+        auto [first, last] = stack.back();
+        stack.pop_back();
+        double worst = -1;
+        std::uint32_t at = 0;
+        for (std::uint32_t i = first + 1; i < last; ++i) {
+            double d = segment_distance_sq(line[i], line[first], line[last]);
+            if (d > worst) {
+                worst = d;
+                at = i;
+            }
+        }
+        if (worst > tol_sq) {
+            keep[at] = 1;
+            if (at - first > 1) stack.emplace_back(first, at);
+            if (last - at > 1) stack.emplace_back(at, last);
+        }
+    }
+}
+
+Coverage::Coverage(std::span<const Geometry* const> geometries) {
+    std::size_t total = 0;
+    for (const Geometry* g : geometries)
+        if (g && g->type == GeometryType::Polygon) total += g->points.size();
+    input_vertices_ = total;
+
+    // 1. Each ring as a cycle of unique vertex ids (closing duplicate and repeated vertices removed).
+    PointIndex index(total / 2 + 16);
+    std::vector<std::uint32_t> cycle;                 // every ring's ids, ring after ring
+    std::vector<std::uint32_t> cycle_start{0};        // per polygon ring
+    std::vector<std::uint8_t> raw;                     // per ring: keep as is (degenerate, not finite)
+    cycle.reserve(total);
+    shapes_.reserve(geometries.size());
+    for (const Geometry* g : geometries) {
+        Shape shape;
+        shape.type = g ? g->type : GeometryType::None;
+        shape.original = g;
+        shape.first_ring = static_cast<std::uint32_t>(cycle_start.size() - 1);
+        if (g && g->type == GeometryType::Polygon) {
+            shape.parts = g->parts;
+            for (std::size_t r = 0; r + 1 < g->rings.size(); ++r) {
+                const std::uint32_t begin = g->rings[r], end = g->rings[r + 1];
+                const std::size_t at = cycle.size();
+                bool finite = true;
+                for (std::uint32_t i = begin; i < end; ++i) {
+                    const Point p = g->points[i];
+                    if (!std::isfinite(p.x) || !std::isfinite(p.y)) finite = false;
+                    std::uint32_t id = index.id(p);
+                    if (cycle.size() > at && cycle.back() == id) continue;
+                    cycle.push_back(id);
+                }
+                while (cycle.size() - at > 1 && cycle.back() == cycle[at]) cycle.pop_back();
+                raw.push_back(!finite || cycle.size() - at < 3);
+                cycle_start.push_back(static_cast<std::uint32_t>(cycle.size()));
+            }
+        }
+        shapes_.push_back(std::move(shape));
+    }
+    const std::vector<Point>& unique = index.unique;
+    const std::size_t ring_count = cycle_start.size() - 1;
+
+    // 2. Junctions: vertices seen with different neighbours.
+    std::vector<std::uint32_t> nb_a(unique.size(), kNone), nb_b(unique.size(), kNone);
+    std::vector<std::uint8_t> junction(unique.size(), 0);
+    for (std::size_t r = 0; r < ring_count; ++r) {
+        const std::uint32_t b = cycle_start[r], n = cycle_start[r + 1] - b;
+        if (raw[r]) {
+            for (std::uint32_t i = 0; i < n; ++i) junction[cycle[b + i]] = 1;
+            continue;
+        }
+        for (std::uint32_t i = 0; i < n; ++i) {
+            const std::uint32_t p = cycle[b + i];
+            const std::uint32_t prev = cycle[b + (i + n - 1) % n], next = cycle[b + (i + 1) % n];
+            if (nb_a[p] == kNone) {
+                nb_a[p] = prev;
+                nb_b[p] = next;
+            } else if (!((nb_a[p] == prev && nb_b[p] == next) || (nb_a[p] == next && nb_b[p] == prev))) {
+                junction[p] = 1;
+            }
+        }
+    }
+    std::vector<std::uint32_t>().swap(nb_b);
+
+    // 3. Arcs: cut each ring at its junctions; an arc is found again by its first interior vertex
+    //    (interior vertices are no junctions, so they belong to one arc only), or by its two ends.
+    std::vector<std::uint32_t>& arc_of = nb_a;  // reused: unique vertex → arc through it
+    std::fill(arc_of.begin(), arc_of.end(), kNone);
+    std::vector<std::uint32_t> arc_first, arc_second;  // unique ids of each arc's first two vertices
+    std::unordered_map<std::uint64_t, std::uint32_t> segment_arcs;
+    points_.reserve(total / 2 + 16);
+    arc_start_.push_back(0);
+    ring_refs_.reserve(ring_count + 1);
+    ring_refs_.push_back(0);
+    auto new_arc = [&](const std::uint32_t* ids, std::size_t n, bool closing, std::uint8_t kind) {
+        const auto a = static_cast<std::uint32_t>(arc_start_.size() - 1);
+        for (std::size_t i = 0; i < n; ++i) points_.push_back(unique[ids[i]]);
+        if (closing) points_.push_back(unique[ids[0]]);
+        arc_start_.push_back(static_cast<std::uint32_t>(points_.size()));
+        arc_kind_.push_back(kind);
+        arc_first.push_back(ids[0]);
+        arc_second.push_back(n > 1 ? ids[1] : ids[0]);
+        return a;
+    };
+    std::vector<std::uint32_t> seq;
+    for (std::size_t r = 0; r < ring_count; ++r) {
+        const std::uint32_t b = cycle_start[r], n = cycle_start[r + 1] - b;
+        const std::uint32_t* ids = &cycle[b];
+        if (raw[r]) {
+            refs_.push_back(new_arc(ids, n, true, 2) << 1);
+            ring_refs_.push_back(static_cast<std::uint32_t>(refs_.size()));
+            continue;
+        }
+        std::uint32_t j = 0;
+        while (j < n && !junction[ids[j]]) ++j;
+        if (j == n) {
+            // No junction: the ring is a loop of its own (an island, or a border shared whole).
+            std::uint32_t a = arc_of[ids[0]];
+            if (a == kNone) {
+                a = new_arc(ids, n, true, 1);
+                for (std::uint32_t i = 0; i < n; ++i) arc_of[ids[i]] = a;
+            }
+            refs_.push_back(a << 1);
+            ring_refs_.push_back(static_cast<std::uint32_t>(refs_.size()));
+            continue;
+        }
+        for (std::uint32_t k = 0; k < n;) {
+            // From the junction at j + k to the next one (inclusive).
+            seq.clear();
+            seq.push_back(ids[(j + k) % n]);
+            std::uint32_t m = k + 1;
+            for (; m <= n; ++m) {
+                const std::uint32_t id = ids[(j + m) % n];
+                seq.push_back(id);
+                if (junction[id]) break;
+            }
+            k = m;
+            std::uint32_t a;
+            bool reversed = false;
+            if (seq.size() == 2) {
+                const std::uint32_t lo = std::min(seq[0], seq[1]), hi = std::max(seq[0], seq[1]);
+                const std::uint64_t key = (std::uint64_t{lo} << 32) | hi;
+                auto [it, inserted] = segment_arcs.emplace(key, 0);
+                if (inserted) it->second = new_arc(seq.data(), 2, false, 0);
+                a = it->second;
+                reversed = arc_first[a] != seq[0];
+            } else {
+                a = arc_of[seq[1]];
+                if (a == kNone) {
+                    a = new_arc(seq.data(), seq.size(), false, 0);
+                    for (std::size_t i = 1; i + 1 < seq.size(); ++i) arc_of[seq[i]] = a;
+                } else {
+                    reversed = !(arc_first[a] == seq[0] && arc_second[a] == seq[1]);
+                }
+            }
+            refs_.push_back(a << 1 | (reversed ? 1u : 0u));
+        }
+        ring_refs_.push_back(static_cast<std::uint32_t>(refs_.size()));
+    }
+}
+
+void Coverage::simplify_arcs(double tolerance, std::vector<Point>& simple,
+                              std::vector<std::uint32_t>& simple_start) const {
+    const std::size_t arcs = arc_count();
+    simple.clear();
+    simple.reserve(points_.size() / 2 + 16);
+    simple_start.clear();
+    simple_start.reserve(arcs + 1);
+    simple_start.push_back(0);
+    std::vector<std::uint8_t> keep, keep2;
+    for (std::size_t a = 0; a < arcs; ++a) {
+        std::span<const Point> line(points_.data() + arc_start_[a], arc_start_[a + 1] - arc_start_[a]);
+        const bool closed = line.size() > 2 && same(line.front(), line.back());
+        if (arc_kind_[a] == 2 || tolerance <= 0 || line.size() < 3) {
+            simple.insert(simple.end(), line.begin(), line.end());
+        } else if (!closed) {
+            douglas_peucker(line, tolerance, keep);
+            for (std::size_t i = 0; i < line.size(); ++i)
+                if (keep[i]) simple.push_back(line[i]);
+        } else {
+            // A closed arc: split at the vertex farthest from its start, keep that vertex and the
+            // farthest of each half so that it stays a ring of at least three distinct vertices.
+            std::size_t far = 1;
+            double best = -1;
+            for (std::size_t i = 1; i + 1 < line.size(); ++i) {
+                const double dx = line[i].x - line[0].x, dy = line[i].y - line[0].y;
+                if (dx * dx + dy * dy > best) {
+                    best = dx * dx + dy * dy;
+                    far = i;
+                }
+            }
+            auto half = [&](std::span<const Point> h) {
+                douglas_peucker(h, tolerance, keep2);
+                if (h.size() > 2) {
+                    std::size_t top = 1;
+                    double d = -1;
+                    for (std::size_t i = 1; i + 1 < h.size(); ++i) {
+                        double e = segment_distance_sq(h[i], h.front(), h.back());
+                        if (e > d) {
+                            d = e;
+                            top = i;
+                        }
+                    }
+                    keep2[top] = 1;
+                }
+                for (std::size_t i = 0; i + 1 < h.size(); ++i)
+                    if (keep2[i]) simple.push_back(h[i]);
+            };
+            half(line.subspan(0, far + 1));
+            half(line.subspan(far));
+            simple.push_back(line.back());
+        }
+        simple_start.push_back(static_cast<std::uint32_t>(simple.size()));
+    }
+}
+
+Geometry Coverage::simplified_arcs(double tolerance) const {
+    Geometry g;
+    std::vector<std::uint32_t> start;
+    simplify_arcs(tolerance, g.points, start);
+    if (g.points.empty()) return g;
+    g.type = GeometryType::LineString;
+    g.rings = std::move(start);
+    g.parts.reserve(g.rings.size());
+    for (std::uint32_t r = 0; r < g.rings.size(); ++r) g.parts.push_back(r);  // one part per arc
+    return g;
+}
+
+std::vector<Geometry> Coverage::simplify(double tolerance) const {
+    // Each arc once, then the rings rebuilt from the simplified arcs.
+    std::vector<Point> simple;
+    std::vector<std::uint32_t> simple_start;
+    simplify_arcs(tolerance, simple, simple_start);
+    std::vector<Geometry> out(shapes_.size());
+    for (std::size_t s = 0; s < shapes_.size(); ++s) {
+        const Shape& shape = shapes_[s];
+        if (shape.type != GeometryType::Polygon) {
+            if (shape.original) out[s] = *shape.original;
+            continue;
+        }
+        Geometry& g = out[s];
+        g.type = GeometryType::Polygon;
+        for (std::size_t p = 0; p + 1 < shape.parts.size(); ++p) {
+            bool part_open = false;
+            for (std::uint32_t r = shape.parts[p]; r < shape.parts[p + 1]; ++r) {
+                const std::uint32_t ring = shape.first_ring + r;
+                const std::size_t at = g.points.size();
+                for (std::uint32_t i = ring_refs_[ring]; i < ring_refs_[ring + 1]; ++i) {
+                    const std::uint32_t a = refs_[i] >> 1;
+                    const bool reversed = refs_[i] & 1;
+                    const std::uint32_t b = simple_start[a], e = simple_start[a + 1];
+                    const bool skip_first = g.points.size() > at;  // shared with the previous arc's end
+                    if (!reversed) {
+                        for (std::uint32_t k = b + (skip_first ? 1 : 0); k < e; ++k) g.points.push_back(simple[k]);
+                    } else {
+                        for (std::uint32_t k = e - (skip_first ? 2 : 1) + 1; k-- > b;) g.points.push_back(simple[k]);
+                    }
+                }
+                const std::size_t n = g.points.size() - at;
+                if (n < 4) {  // fewer than three distinct vertices: nothing left to draw
+                    g.points.resize(at);
+                    if (r == shape.parts[p]) break;  // an exterior ring gone takes its holes with it
+                    continue;
+                }
+                if (!part_open) {
+                    g.begin_part();
+                    part_open = true;
+                }
+                g.end_ring();
+            }
+        }
+        if (g.points.empty()) g = Geometry{};
+    }
+    return out;
+}
+
+}  // namespace cartelier::geo

@@ -1,0 +1,56 @@
+// Generalisation of a polygon coverage to the output's resolution, keeping shared borders shared.
+// The polygons are cut into arcs at their junctions (TopoJSON's model: a junction is a vertex seen with
+// different neighbours), each arc stored once; simplifying each arc once (Douglas–Peucker) and
+// rebuilding the rings from the simplified arcs means neighbours keep exactly the same border, so
+// they never crack apart or overlap. GEOS 3.11 has no coverage simplifier, hence this.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "core/geometry.hpp"
+
+namespace cartelier::geo {
+
+class Coverage {
+public:
+    /// Builds the arcs of the polygons (other geometries are passed through by simplify()). Shared
+    /// borders are recognised by identical vertices (bit for bit), as published coverages have them.
+    explicit Coverage(std::span<const Geometry* const> geometries);
+
+    /// Every geometry with each arc simplified once to `tolerance` (in the coordinates' units).
+    /// Rings that collapse to fewer than three vertices are dropped (with their part if it is an
+    /// exterior ring); other geometry types are copied. Same order as given.
+    std::vector<Geometry> simplify(double tolerance) const;
+
+    /// Every arc once, simplified to `tolerance`, as the lines of one LineString geometry: stroking
+    /// it draws each border once (a shared border is not stroked twice, once per neighbour).
+    Geometry simplified_arcs(double tolerance) const;
+
+    std::size_t arc_count() const { return arc_start_.empty() ? 0 : arc_start_.size() - 1; }
+    std::size_t input_vertices() const { return input_vertices_; }
+    std::size_t arc_vertices() const { return points_.size(); }
+
+private:
+    void simplify_arcs(double tolerance, std::vector<Point>& simple, std::vector<std::uint32_t>& simple_start) const;
+    struct Shape {
+        GeometryType type = GeometryType::None;
+        std::uint32_t first_ring = 0;          ///< into ring_refs_
+        std::vector<std::uint32_t> parts;      ///< the geometry's part offsets (relative ring indices)
+        const Geometry* original = nullptr;    ///< non-polygons: copied as they are
+    };
+    std::vector<Point> points_;                ///< arcs' vertices, arc after arc
+    std::vector<std::uint32_t> arc_start_;     ///< arc a = points_[arc_start_[a], arc_start_[a+1])
+    std::vector<std::uint8_t> arc_kind_;       ///< 0: open arc, 1: closed loop, 2: keep as is
+    std::vector<std::uint32_t> refs_;          ///< arc index << 1 | reversed
+    std::vector<std::uint32_t> ring_refs_;     ///< ring r = refs_[ring_refs_[r], ring_refs_[r+1])
+    std::vector<Shape> shapes_;
+    std::size_t input_vertices_ = 0;
+};
+
+/// Douglas–Peucker on one open line: indices of the vertices kept (first and last always).
+/// `keep` is scratch space (resized); no allocation per vertex.
+void douglas_peucker(std::span<const Point> line, double tolerance, std::vector<std::uint8_t>& keep);
+
+}  // namespace cartelier::geo

@@ -1,0 +1,156 @@
+// Generalisation of a coverage keeps shared borders shared (geo::Coverage).
+#include <cmath>
+#include <set>
+
+#include <geos_c.h>
+#include <gtest/gtest.h>
+
+#include "geo/coverage.hpp"
+#include "geo/geos.hpp"
+
+using namespace cartelier;
+using namespace cartelier::geo;
+
+namespace {
+
+/// The wiggly border x = 10 + small waves, from (10, 0) up to (10, 10), 201 vertices.
+std::vector<Point> wiggly_border() {
+    std::vector<Point> b;
+    for (int i = 0; i <= 200; ++i) {
+        double y = i * 0.05;
+        b.push_back({10 + 0.3 * std::sin(y * 3) + 0.004 * std::sin(y * 97), y});
+    }
+    return b;
+}
+
+Geometry polygon(const std::vector<Point>& ring) {
+    Geometry g;
+    g.type = GeometryType::Polygon;
+    g.begin_part();
+    g.points = ring;
+    g.end_ring();
+    return g;
+}
+
+/// Left square [0, border] × [0, 10] and right square [border, 20] × [0, 10], counter-clockwise.
+std::pair<Geometry, Geometry> two_squares() {
+    auto border = wiggly_border();
+    std::vector<Point> left{{0, 0}};
+    for (const auto& p : border) left.push_back(p);  // up the border
+    left.push_back({0, 10});
+    left.push_back({0, 0});
+    std::vector<Point> right;
+    for (auto it = border.rbegin(); it != border.rend(); ++it) right.push_back(*it);  // down the border
+    right.push_back({20, 0});
+    right.push_back({20, 10});
+    right.push_back(right.front());
+    return {polygon(left), polygon(right)};
+}
+
+/// Vertices of `g` with x > 5 and < 15 (the shared border's), as a set.
+std::set<std::pair<double, double>> border_vertices(const Geometry& g) {
+    std::set<std::pair<double, double>> s;
+    for (const auto& p : g.points)
+        if (p.x > 5 && p.x < 15) s.insert({p.x, p.y});
+    return s;
+}
+
+bool valid(const Geometry& g) {
+    GeosContext ctx;
+    GeosGeometry geos = to_geos(ctx, g);
+    return geos && GEOSisValid_r(ctx.get(), geos.get()) == 1;
+}
+
+}  // namespace
+
+TEST(Coverage, SharedBorderStaysShared) {
+    auto [left, right] = two_squares();
+    const Geometry* input[] = {&left, &right};
+    Coverage coverage(input);
+    EXPECT_EQ(coverage.input_vertices(), left.points.size() + right.points.size());
+    EXPECT_LT(coverage.arc_vertices(), coverage.input_vertices());  // the border is stored once
+    for (double tolerance : {0.001, 0.01, 0.05, 0.2}) {
+        auto out = coverage.simplify(tolerance);
+        ASSERT_EQ(out.size(), 2u);
+        auto a = border_vertices(out[0]), b = border_vertices(out[1]);
+        EXPECT_EQ(a, b) << "tolerance " << tolerance;
+        EXPECT_GE(a.size(), 2u);
+    }
+}
+
+TEST(Coverage, VertexCountsDrop) {
+    auto [left, right] = two_squares();
+    const Geometry* input[] = {&left, &right};
+    Coverage coverage(input);
+    std::size_t before = left.points.size() + right.points.size();
+    auto fine = coverage.simplify(0.001);
+    auto coarse = coverage.simplify(0.05);
+    std::size_t n_fine = fine[0].points.size() + fine[1].points.size();
+    std::size_t n_coarse = coarse[0].points.size() + coarse[1].points.size();
+    EXPECT_LT(n_fine, before);
+    EXPECT_LT(n_coarse, n_fine);
+    EXPECT_LT(n_coarse, before / 4);
+    // Zero tolerance keeps every vertex.
+    auto same = coverage.simplify(0);
+    EXPECT_EQ(same[0].points.size(), left.points.size());
+    EXPECT_EQ(same[1].points.size(), right.points.size());
+}
+
+TEST(Coverage, NoInvalidityIntroduced) {
+    auto [left, right] = two_squares();
+    ASSERT_TRUE(valid(left));
+    ASSERT_TRUE(valid(right));
+    const Geometry* input[] = {&left, &right};
+    Coverage coverage(input);
+    for (double tolerance : {0.001, 0.01, 0.05, 0.2, 1.0}) {
+        auto out = coverage.simplify(tolerance);
+        EXPECT_TRUE(valid(out[0])) << "tolerance " << tolerance;
+        EXPECT_TRUE(valid(out[1])) << "tolerance " << tolerance;
+    }
+}
+
+TEST(Coverage, IslandAndHoleShareTheirLoop) {
+    // A square with a round hole, and the island that fills the hole exactly (an enclave commune).
+    std::vector<Point> circle;
+    for (int i = 0; i < 100; ++i) circle.push_back({5 + 2 * std::cos(i * 0.0628318), 5 + 2 * std::sin(i * 0.0628318)});
+    circle.push_back(circle.front());
+    Geometry outer;
+    outer.type = GeometryType::Polygon;
+    outer.begin_part();
+    outer.points = {{0, 0}, {10, 0}, {10, 10}, {0, 10}, {0, 0}};
+    outer.end_ring();
+    for (auto it = circle.rbegin(); it != circle.rend(); ++it) outer.points.push_back(*it);
+    outer.end_ring();
+    Geometry island = polygon(circle);
+    const Geometry* input[] = {&outer, &island};
+    Coverage coverage(input);
+    auto out = coverage.simplify(0.05);
+    ASSERT_EQ(out[0].ring_count(), 2u);
+    std::set<std::pair<double, double>> hole, isle;
+    for (std::uint32_t i = out[0].rings[1]; i < out[0].rings[2]; ++i) hole.insert({out[0].points[i].x, out[0].points[i].y});
+    for (const auto& p : out[1].points) isle.insert({p.x, p.y});
+    EXPECT_EQ(hole, isle);
+    EXPECT_LT(isle.size(), 100u);
+    EXPECT_GE(isle.size(), 3u);
+    EXPECT_TRUE(valid(out[0]));
+    EXPECT_TRUE(valid(out[1]));
+}
+
+TEST(Coverage, OtherGeometriesPassThrough) {
+    Geometry pt = Geometry::point({1, 2});
+    auto [left, right] = two_squares();
+    const Geometry* input[] = {&pt, &left};
+    Coverage coverage(input);
+    auto out = coverage.simplify(0.1);
+    ASSERT_EQ(out.size(), 2u);
+    EXPECT_EQ(out[0].type, GeometryType::Point);
+    EXPECT_EQ(out[0].points.size(), 1u);
+    EXPECT_EQ(out[1].type, GeometryType::Polygon);
+}
+
+TEST(DouglasPeucker, KeepsEndsAndFarVertices) {
+    std::vector<Point> line{{0, 0}, {1, 0.001}, {2, 0}, {3, 5}, {4, 0}};
+    std::vector<std::uint8_t> keep;
+    douglas_peucker(line, 0.01, keep);
+    EXPECT_EQ(keep, (std::vector<std::uint8_t>{1, 0, 1, 1, 1}));
+}
