@@ -6,7 +6,10 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <dlfcn.h>
 #include <unistd.h>
+
+#include <fontconfig/fontconfig.h>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -147,11 +150,53 @@ void save_map_state(const std::string& out_dir, const MapState& s) {
     write_atomically(fs::path(state_dir(out_dir)) / (s.map + ".json"), j.dump(1) + "\n");
 }
 
-std::string FontResolver::resolve(const std::string& name) {
-    {
-        std::lock_guard lock(mutex_);
-        if (auto it = cache_.find(name); it != cache_.end()) return it->second;
+namespace {
+
+/// fontconfig, as already loaded by Cairo and Pango. Looked up at run time: the program is not linked
+/// to it directly (src/CMakeLists.txt); without it, `fc-match` answers.
+struct Fontconfig {
+    decltype(&FcNameParse) name_parse = nullptr;
+    decltype(&FcConfigSubstitute) config_substitute = nullptr;
+    decltype(&FcDefaultSubstitute) default_substitute = nullptr;
+    decltype(&FcFontMatch) font_match = nullptr;
+    decltype(&FcPatternGetString) get_string = nullptr;
+    decltype(&FcPatternDestroy) destroy = nullptr;
+
+    Fontconfig() {
+        name_parse = reinterpret_cast<decltype(name_parse)>(::dlsym(RTLD_DEFAULT, "FcNameParse"));
+        config_substitute = reinterpret_cast<decltype(config_substitute)>(::dlsym(RTLD_DEFAULT, "FcConfigSubstitute"));
+        default_substitute = reinterpret_cast<decltype(default_substitute)>(::dlsym(RTLD_DEFAULT, "FcDefaultSubstitute"));
+        font_match = reinterpret_cast<decltype(font_match)>(::dlsym(RTLD_DEFAULT, "FcFontMatch"));
+        get_string = reinterpret_cast<decltype(get_string)>(::dlsym(RTLD_DEFAULT, "FcPatternGetString"));
+        destroy = reinterpret_cast<decltype(destroy)>(::dlsym(RTLD_DEFAULT, "FcPatternDestroy"));
     }
+    bool usable() const {
+        return name_parse && config_substitute && default_substitute && font_match && get_string && destroy;
+    }
+    /// The file fontconfig matches for a pattern (what `fc-match -f '%{file}'` prints).
+    std::string match(const std::string& pattern_text) const {
+        FcPattern* pattern = name_parse(reinterpret_cast<const FcChar8*>(pattern_text.c_str()));
+        if (!pattern) return {};
+        config_substitute(nullptr, pattern, FcMatchPattern);
+        default_substitute(pattern);
+        FcResult result = FcResultNoMatch;
+        FcPattern* font = font_match(nullptr, pattern, &result);
+        std::string file;
+        FcChar8* value = nullptr;
+        if (font && get_string(font, FC_FILE, 0, &value) == FcResultMatch && value) file = reinterpret_cast<const char*>(value);
+        if (font) destroy(font);
+        destroy(pattern);
+        return file;
+    }
+};
+
+}  // namespace
+
+std::string FontResolver::resolve(const std::string& name) {
+    std::lock_guard lock(mutex_);
+    if (auto it = cache_.find(name); it != cache_.end()) return it->second;
+    static const Fontconfig fontconfig;
+    if (fontconfig.usable()) return cache_[name] = fontconfig.match(fontconfig_pattern(name));
     std::string command = "fc-match -f '%{file}' " + shell_quote(fontconfig_pattern(name)) + " 2>/dev/null";
     std::string file;
     if (FILE* pipe = ::popen(command.c_str(), "r")) {
@@ -159,7 +204,6 @@ std::string FontResolver::resolve(const std::string& name) {
         while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) file.append(buffer.data(), n);
         if (::pclose(pipe) != 0) file.clear();
     }
-    std::lock_guard lock(mutex_);
     cache_[name] = file;
     return file;
 }

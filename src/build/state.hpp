@@ -69,7 +69,7 @@ std::optional<MapState> load_map_state(const std::string& out_dir, const std::st
 /// Writes it atomically.
 void save_map_state(const std::string& out_dir, const MapState& state);
 
-/// Resolves font names to files with fontconfig (`fc-match`), once per name per process. Thread-safe.
+/// Resolves font names to files with fontconfig (as `fc-match` would), once per name per process. Thread-safe.
 class FontResolver {
 public:
     /// The font file, or "" when fontconfig gives none.
