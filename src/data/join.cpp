@@ -1,6 +1,7 @@
 #include "data/join.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -9,15 +10,8 @@ namespace cartelier::data {
 
 namespace {
 
-std::string normalise(const std::string& key, bool ignore_case) {
-    auto b = key.find_first_not_of(" \t");
-    if (b == std::string::npos) return {};
-    auto e = key.find_last_not_of(" \t");
-    std::string out = key.substr(b, e - b + 1);
-    if (ignore_case)
-        std::transform(out.begin(), out.end(), out.begin(),
-                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
+bool all_digits(const std::string& s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return c >= '0' && c <= '9'; });
 }
 
 std::string value_text(const Value& v) {
@@ -32,10 +26,46 @@ SourceLocation feature_location(const Layer& layer, const Feature& f, const std:
     return SourceLocation{layer.source, 0, 0, fmt::format("feature {}, field '{}'", f.id, field)};
 }
 
+/// Key lists in hints are kept short; a table of thousands of keys gets no list.
+constexpr std::size_t kListedKeys = 20;
+/// Above this many keys, "did you mean" by edit distance costs more than it helps.
+constexpr std::size_t kNearestKeys = 2000;
+
 }  // namespace
 
+std::string normalise_key(const std::string& key, bool ignore_case, KeyNormalisation normalisation) {
+    auto b = key.find_first_not_of(" \t\r\n");
+    if (b == std::string::npos) return {};
+    auto e = key.find_last_not_of(" \t\r\n");
+    std::string out = key.substr(b, e - b + 1);
+    if (normalisation == KeyNormalisation::Insee) {
+        // A number written by a spreadsheet: "7341.0" → "7341".
+        if (out.size() > 2 && out.compare(out.size() - 2, 2, ".0") == 0 && all_digits(out.substr(0, out.size() - 2)))
+            out.resize(out.size() - 2);
+        if (all_digits(out) && (out.size() == 4 || out.size() == 1)) out.insert(out.begin(), '0');
+        std::transform(out.begin(), out.end(), out.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+        return out;
+    }
+    if (ignore_case)
+        std::transform(out.begin(), out.end(), out.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
 JoinStats join(Layer& layer, const Table& table, const JoinSpec& spec, Diagnostics& diagnostics) {
+    const auto started = std::chrono::steady_clock::now();
     JoinStats stats;
+    stats.layer = layer.name;
+    stats.table = table.file;
+    stats.left_field = spec.left_field;
+    stats.right_field = spec.right_field;
+    stats.left_rows = layer.features.size();
+    stats.right_rows = table.rows.size();
+    auto finish = [&] {
+        stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        return stats;
+    };
     auto key_column = table.column(spec.right_field);
     if (!key_column) {
         auto near = nearest_name(spec.right_field, table.columns);
@@ -43,7 +73,7 @@ JoinStats join(Layer& layer, const Table& table, const JoinSpec& spec, Diagnosti
                           fmt::format("join key column '{}' not found; the header has: {}", spec.right_field,
                                       fmt::join(table.columns, ", ")),
                           near.empty() ? "" : fmt::format("did you mean '{}'?", near));
-        return stats;
+        return finish();
     }
     auto left_index = layer.schema->index(spec.left_field);
     if (!left_index) {
@@ -52,7 +82,7 @@ JoinStats join(Layer& layer, const Table& table, const JoinSpec& spec, Diagnosti
                           fmt::format("layer '{}' has no field '{}' to join on; fields: {}", layer.name,
                                       spec.left_field, fmt::join(layer.schema->fields(), ", ")),
                           near.empty() ? "" : fmt::format("did you mean '{}'?", near));
-        return stats;
+        return finish();
     }
 
     std::vector<std::size_t> copy;
@@ -76,46 +106,97 @@ JoinStats join(Layer& layer, const Table& table, const JoinSpec& spec, Diagnosti
 
     // Index the table; a duplicated key is an error (which row would win is undefined).
     std::unordered_map<std::string, std::size_t> index;
+    index.reserve(table.rows.size());
     for (std::size_t r = 0; r < table.rows.size(); ++r) {
         const auto& row = table.rows[r];
-        std::string key = normalise(row.cells[*key_column], spec.ignore_case);
+        if (*key_column >= row.cells.size()) continue;
+        std::string key = normalise_key(row.cells[*key_column], spec.ignore_case, spec.normalise);
         auto [it, inserted] = index.emplace(key, r);
         if (!inserted) {
             diagnostics.error(table.where(row, *key_column),
-                              fmt::format("duplicate key '{}': already on line {}; a join key must be unique",
-                                          row.cells[*key_column], table.rows[it->second].line));
+                              fmt::format("duplicate key '{}': already on line {}{}; a join key must be unique",
+                                          row.cells[*key_column], table.rows[it->second].line,
+                                          row.cells[*key_column] == table.rows[it->second].cells[*key_column]
+                                              ? std::string{}
+                                              : fmt::format(" as '{}'", table.rows[it->second].cells[*key_column])));
         }
     }
+
+    // Sorted keys for hints, built once and only when a feature has no match.
+    std::vector<std::string> sorted_keys;
+    auto keys = [&]() -> const std::vector<std::string>& {
+        if (sorted_keys.empty() && !index.empty()) {
+            sorted_keys.reserve(index.size());
+            for (const auto& [k, _] : index) sorted_keys.push_back(k);
+            std::sort(sorted_keys.begin(), sorted_keys.end());
+        }
+        return sorted_keys;
+    };
+    auto hint_for = [&](const std::string& raw, const std::string& key) -> std::string {
+        // INSEE codes that lost their leading zero in a spreadsheet (7341 for 07341), on either side.
+        if (spec.normalise == KeyNormalisation::None) {
+            std::string padded = normalise_key(raw, false, KeyNormalisation::Insee);
+            if (padded != key && index.count(padded))
+                return fmt::format("did you mean {}? the leading zero was lost (a spreadsheet read the code as a "
+                                   "number); add 'normalise: insee' to the join to accept such codes",
+                                   padded);
+            if (key.size() > 1 && key[0] == '0' && index.count(key.substr(1)))
+                return fmt::format("the table has '{}': its codes lost their leading zero; add 'normalise: insee' to "
+                                   "the join",
+                                   key.substr(1));
+        }
+        if (index.size() <= kNearestKeys) {
+            auto near = nearest_name(key, keys());
+            if (!near.empty()) return fmt::format("did you mean '{}'?", near);
+        }
+        if (index.size() <= kListedKeys) return fmt::format("known keys: {}", fmt::join(keys(), ", "));
+        return fmt::format("the table has {} keys", index.size());
+    };
 
     std::vector<std::size_t> target;
     for (std::size_t c : copy) target.push_back(layer.schema->add(table.columns[c]));
     std::vector<bool> used(table.rows.size(), false);
     for (auto& f : layer.features) {
-        std::string key = normalise(value_text(f.value(*left_index)), spec.ignore_case);
+        const std::string raw = value_text(f.value(*left_index));
+        std::string key = normalise_key(raw, spec.ignore_case, spec.normalise);
         auto it = index.find(key);
         if (it == index.end()) {
             stats.unmatched.push_back(f.id);
-            std::string message = fmt::format("'{}' = '{}' has no row in {} (column '{}')", spec.left_field,
-                                              value_text(f.value(*left_index)), table.file, spec.right_field);
-            std::vector<std::string> keys;
-            for (const auto& [k, _] : index) keys.push_back(k);
-            std::sort(keys.begin(), keys.end());
-            auto near = nearest_name(key, keys);
-            std::string hint = near.empty() ? fmt::format("known keys: {}", fmt::join(keys, ", "))
-                                            : fmt::format("did you mean '{}'?", near);
+            stats.unmatched_keys.push_back(raw);
+            if (stats.unmatched.size() > spec.max_messages) continue;  // summarised below
+            std::string message = fmt::format("'{}' = '{}' has no row in {} (column '{}')", spec.left_field, raw,
+                                              table.file, spec.right_field);
+            std::string hint = hint_for(raw, key);
             if (spec.required) diagnostics.error(feature_location(layer, f, spec.left_field), message, hint);
             else diagnostics.warning(feature_location(layer, f, spec.left_field), message, hint);
             continue;
         }
         ++stats.matched;
+        if (spec.normalise != KeyNormalisation::None &&
+            table.rows[it->second].cells[*key_column] != raw)
+            ++stats.normalised;
         used[it->second] = true;
         const auto& row = table.rows[it->second];
         if (f.values.size() < layer.schema->size()) f.values.resize(layer.schema->size());
-        for (std::size_t k = 0; k < copy.size(); ++k) f.values[target[k]] = Value(row.cells[copy[k]]);
+        for (std::size_t k = 0; k < copy.size(); ++k)
+            f.values[target[k]] = copy[k] < row.cells.size() ? Value(row.cells[copy[k]]) : Value{};
+    }
+    if (stats.unmatched.size() > spec.max_messages) {
+        std::size_t more = stats.unmatched.size() - spec.max_messages;
+        std::vector<std::string> sample(stats.unmatched_keys.begin() + static_cast<std::ptrdiff_t>(spec.max_messages),
+                                        stats.unmatched_keys.begin() +
+                                            static_cast<std::ptrdiff_t>(std::min(stats.unmatched.size(),
+                                                                                 spec.max_messages + 10)));
+        std::string message = fmt::format("{} more features of layer '{}' have no row in {} (column '{}'): {}{}", more,
+                                          layer.name, table.file, spec.right_field, fmt::join(sample, ", "),
+                                          more > sample.size() ? ", …" : "");
+        std::string hint = "the build report lists every unmatched key";
+        if (spec.required) diagnostics.error(spec.declared_at, message, hint);
+        else diagnostics.warning(spec.declared_at, message, hint);
     }
     for (std::size_t r = 0; r < table.rows.size(); ++r)
-        if (!used[r]) stats.unused.push_back(table.rows[r].cells[*key_column]);
-    return stats;
+        if (!used[r] && *key_column < table.rows[r].cells.size()) stats.unused.push_back(table.rows[r].cells[*key_column]);
+    return finish();
 }
 
 }  // namespace cartelier::data

@@ -71,17 +71,32 @@ Layer read_point_table(const LayerSpec& spec, Diagnostics& diagnostics) {
         f.line = row.line;
         f.id = id_col ? row.cells[*id_col] : fmt::format("{}", row.line);
         for (const auto& cell : row.cells) f.values.emplace_back(cell);
+        if (spec.coordinates_optional && row.cells[*x_col].empty() && row.cells[*y_col].empty()) {
+            layer.features.push_back(std::move(f));  // no coordinates: geocoding places it
+            continue;
+        }
         auto x = parse_decimal(row.cells[*x_col]);
         auto y = parse_decimal(row.cells[*y_col]);
         bool ok = true;
+        auto bad_number = [&](std::size_t col) {
+            const std::string& cell = row.cells[col];
+            std::string found = cell.empty() ? std::string("an empty cell") : fmt::format("'{}'", cell);
+            std::string hint;
+            if (cell.empty())
+                hint = spec.coordinates_optional ? "leave both coordinates empty to place the row by its code"
+                                                 : "every row needs both coordinates";
+            else if (cell.find_first_of("0123456789") == std::string::npos)
+                hint = "NaN, infinity and text are not coordinates";
+            else if (std::count(cell.begin(), cell.end(), ',') + std::count(cell.begin(), cell.end(), '.') > 1)
+                hint = "use one decimal separator and no thousands separator";
+            diagnostics.error(table.where(row, col), fmt::format("expected a number, found {}", found), hint);
+        };
         if (!x) {
-            diagnostics.error(table.where(row, *x_col),
-                              fmt::format("expected a number, found '{}'", row.cells[*x_col]));
+            bad_number(*x_col);
             ok = false;
         }
         if (!y) {
-            diagnostics.error(table.where(row, *y_col),
-                              fmt::format("expected a number, found '{}'", row.cells[*y_col]));
+            bad_number(*y_col);
             ok = false;
         }
         if (ok && geographic && (std::fabs(*x) > 180 || std::fabs(*y) > 90)) {

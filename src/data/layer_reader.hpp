@@ -19,6 +19,9 @@ struct LayerSpec {
     std::string x_field;    ///< for CSV point tables: longitude / x column
     std::string y_field;    ///< for CSV point tables: latitude / y column
     SourceLocation declared_at;  ///< where the project declares the layer, for messages
+    /// CSV point tables: a row may leave both x and y empty (it is placed later, by geocoding); such a
+    /// row gets no geometry instead of an error. A row with only one of them is still an error.
+    bool coordinates_optional = false;
 };
 
 /// Reads the layer; problems are added to `diagnostics` (with file, line or feature id, field).

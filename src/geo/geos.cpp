@@ -1,6 +1,7 @@
 #include "geo/geos.hpp"
 
 #include <cstdarg>
+#include <limits>
 #include <vector>
 
 #include <geos_c.h>
@@ -99,21 +100,33 @@ GeosGeometry to_geos(const GeosContext& ctx, const Geometry& g) {
         if (first_ring == last_ring) continue;
         switch (g.type) {
             case GeometryType::Point: {
+                if (g.rings[first_ring] >= g.points.size()) break;
                 const Point& pt = g.points[g.rings[first_ring]];
                 parts.push_back(GEOSGeom_createPointFromXY_r(h, pt.x, pt.y));
                 break;
             }
-            case GeometryType::LineString:
-                parts.push_back(
-                    GEOSGeom_createLineString_r(h, sequence(h, g, g.rings[first_ring], g.rings[first_ring + 1], false)));
+            case GeometryType::LineString: {
+                if (g.rings[first_ring + 1] - g.rings[first_ring] < 2) break;  // GEOS refuses a 1-point line
+                GEOSGeometry* line =
+                    GEOSGeom_createLineString_r(h, sequence(h, g, g.rings[first_ring], g.rings[first_ring + 1], false));
+                if (line) parts.push_back(line);
                 break;
+            }
             case GeometryType::Polygon: {
-                GEOSGeometry* shell =
-                    GEOSGeom_createLinearRing_r(h, sequence(h, g, g.rings[first_ring], g.rings[first_ring + 1], true));
+                // A ring needs 4 points once closed; GEOS returns null for fewer (and the sequence is freed).
+                auto ring = [&](std::uint32_t r) -> GEOSGeometry* {
+                    std::uint32_t n = g.rings[r + 1] - g.rings[r];
+                    if (n < 3) return nullptr;
+                    return GEOSGeom_createLinearRing_r(h, sequence(h, g, g.rings[r], g.rings[r + 1], true));
+                };
+                GEOSGeometry* shell = ring(first_ring);
+                if (!shell) break;
                 std::vector<GEOSGeometry*> holes;
                 for (std::uint32_t r = first_ring + 1; r < last_ring; ++r)
-                    holes.push_back(GEOSGeom_createLinearRing_r(h, sequence(h, g, g.rings[r], g.rings[r + 1], true)));
-                parts.push_back(GEOSGeom_createPolygon_r(h, shell, holes.data(), static_cast<unsigned>(holes.size())));
+                    if (GEOSGeometry* hole = ring(r)) holes.push_back(hole);
+                GEOSGeometry* polygon =
+                    GEOSGeom_createPolygon_r(h, shell, holes.data(), static_cast<unsigned>(holes.size()));
+                if (polygon) parts.push_back(polygon);
                 break;
             }
             case GeometryType::None: break;
@@ -135,13 +148,15 @@ Geometry from_geos(const GeosContext& ctx, const GEOSGeometry* g) {
 }
 
 PreparedPolygon::PreparedPolygon(const GeosContext& ctx, const Geometry& polygon)
-    : ctx_(&ctx), geometry_(to_geos(ctx, polygon)), prepared_(GEOSPrepare_r(ctx.get(), geometry_.get())) {}
+    : ctx_(&ctx), geometry_(to_geos(ctx, polygon)),
+      prepared_(geometry_ ? GEOSPrepare_r(ctx.get(), geometry_.get()) : nullptr) {}
 
 PreparedPolygon::~PreparedPolygon() {
     if (prepared_) GEOSPreparedGeom_destroy_r(ctx_->get(), prepared_);
 }
 
 bool PreparedPolygon::covers(Point p) const {
+    if (!prepared_) return false;
     GeosGeometry point(*ctx_, GEOSGeom_createPointFromXY_r(ctx_->get(), p.x, p.y));
     return GEOSPreparedCovers_r(ctx_->get(), prepared_, point.get()) == 1;
 }
@@ -149,13 +164,26 @@ bool PreparedPolygon::covers(Point p) const {
 double PreparedPolygon::distance(Point p) const {
     GeosGeometry point(*ctx_, GEOSGeom_createPointFromXY_r(ctx_->get(), p.x, p.y));
     double d = 0;
-    GEOSDistance_r(ctx_->get(), geometry_.get(), point.get(), &d);
+    if (!geometry_ || GEOSDistance_r(ctx_->get(), geometry_.get(), point.get(), &d) != 1)
+        return std::numeric_limits<double>::infinity();
     return d;
+}
+
+std::optional<Point> PreparedPolygon::nearest_point(Point p) const {
+    if (!geometry_ || GEOSisEmpty_r(ctx_->get(), geometry_.get()) == 1) return std::nullopt;
+    GeosGeometry point(*ctx_, GEOSGeom_createPointFromXY_r(ctx_->get(), p.x, p.y));
+    GEOSCoordSequence* seq = GEOSNearestPoints_r(ctx_->get(), geometry_.get(), point.get());
+    if (!seq) return std::nullopt;
+    double x = 0, y = 0;
+    GEOSCoordSeq_getXY_r(ctx_->get(), seq, 0, &x, &y);
+    GEOSCoordSeq_destroy_r(ctx_->get(), seq);
+    return Point{x, y};
 }
 
 std::optional<Point> point_on_surface(const GeosContext& ctx, const Geometry& g) {
     if (g.empty()) return std::nullopt;
     GeosGeometry geom = to_geos(ctx, g);
+    if (!geom) return std::nullopt;
     GeosGeometry pt(ctx, GEOSPointOnSurface_r(ctx.get(), geom.get()));
     if (!pt || GEOSisEmpty_r(ctx.get(), pt.get())) return std::nullopt;
     double x = 0, y = 0;
@@ -166,6 +194,7 @@ std::optional<Point> point_on_surface(const GeosContext& ctx, const Geometry& g)
 
 std::string invalidity_reason(const GeosContext& ctx, const Geometry& g) {
     GeosGeometry geom = to_geos(ctx, g);
+    if (!geom) return "the geometry cannot be built (rings of fewer than 4 points?)";
     if (GEOSisValid_r(ctx.get(), geom.get()) == 1) return {};
     char* reason = GEOSisValidReason_r(ctx.get(), geom.get());
     std::string out = reason ? reason : "invalid";
@@ -175,6 +204,7 @@ std::string invalidity_reason(const GeosContext& ctx, const Geometry& g) {
 
 Geometry make_valid(const GeosContext& ctx, const Geometry& g) {
     GeosGeometry geom = to_geos(ctx, g);
+    if (!geom) throw Error(SourceLocation{}, "GEOS MakeValid failed: the geometry cannot be built");
     GeosGeometry valid(ctx, GEOSMakeValid_r(ctx.get(), geom.get()));
     if (!valid) throw Error(SourceLocation{}, "GEOS MakeValid failed: " + ctx.last_error());
     Geometry out;

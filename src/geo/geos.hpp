@@ -48,7 +48,8 @@ private:
     GEOSGeometry* g_;
 };
 
-/// Converts to GEOS; an empty geometry gives an empty GEOS geometry of the same dimension.
+/// Converts to GEOS; an empty geometry gives an empty GEOS geometry of the same dimension. Parts GEOS
+/// refuses (a ring of fewer than 4 points, a line of one point) are left out rather than crashing.
 GeosGeometry to_geos(const GeosContext& ctx, const Geometry& g);
 /// Converts back (points, lines, polygons; collections are flattened to their first kind).
 Geometry from_geos(const GeosContext& ctx, const GEOSGeometry* g);
@@ -64,6 +65,10 @@ public:
     bool covers(Point p) const;
     /// Distance from the point to the polygon (0 inside), in CRS units.
     double distance(Point p) const;
+    /// The point of the polygon nearest to `p` (`p` itself inside); nullopt for an empty polygon.
+    std::optional<Point> nearest_point(Point p) const;
+    /// False when the polygon could not be built (degenerate rings): covers() is then always false.
+    bool usable() const { return prepared_ != nullptr; }
 
 private:
     const GeosContext* ctx_;
