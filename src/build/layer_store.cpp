@@ -7,7 +7,9 @@
 #include "build/prepared_cache.hpp"
 #include "build/timing.hpp"
 #include "data/table.hpp"
+#include "geo/geocode.hpp"
 #include "geo/projection.hpp"
+#include "geo/validation.hpp"
 #include "geo/within_check.hpp"
 
 namespace cartelier::build {
@@ -23,12 +25,27 @@ const Layer& LayerStore::source(const std::string& name) {
     Diagnostics d;
     std::optional<ScopedStage> stage(std::in_place, "load");
     auto layer = std::make_unique<Layer>(data::read_layer(decl->second.spec, d));
+    // Every problem of the file in one run: geometries are checked even when rows had errors.
+    geo::validate_geometries(*layer, d);
     stage.emplace("join");
     for (const auto& j : decl->second.joins) {
-        if (d.has_errors()) break;
-        data::Table table = data::read_csv(j.table, d);
-        if (d.has_errors()) break;
-        data::join(*layer, table, j.spec, d);
+        if (layer->features.empty() && d.has_errors()) break;
+        Diagnostics table_problems;
+        data::Table table = data::read_csv(j.table, table_problems);
+        d.append(table_problems);
+        if (table_problems.has_errors() && table.rows.empty()) continue;
+        auto stats = data::join(*layer, table, j.spec, d);
+        stats.layer = name;
+        join_stats_[name].push_back(std::move(stats));
+    }
+    if (const auto& g = decl->second.geocode; g && !layer->features.empty()) {
+        try {
+            const Layer& areas = source(g->layer);
+            geo::geocode(*layer, areas,
+                         {g->layer, g->code_field, g->match_field, g->tolerance_m, g->insee, g->declared_at}, d);
+        } catch (const Error& e) {
+            d.append(e.diagnostics());
+        }
     }
     for (const auto& item : d.items())
         if (item.severity == Severity::Warning) warnings_.add(item);
@@ -48,7 +65,7 @@ const Layer& LayerStore::projected(const std::string& name, const std::string& c
     const LayerDecl& decl = project_->layers.at(name);
     std::optional<std::uint64_t> cache_key;
     std::filesystem::path cache_file;
-    if (decl.joins.empty() && decl.spec.x_field.empty() && decl.spec.y_field.empty() &&
+    if (decl.joins.empty() && !decl.geocode && decl.spec.x_field.empty() && decl.spec.y_field.empty() &&
         !sources_.count(name)) {
         std::optional<ScopedStage> cache_stage(std::in_place, "load");
         cache_key = prepared_key(decl.spec, crs);

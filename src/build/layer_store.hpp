@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "build/project.hpp"
 #include "core/diagnostic.hpp"
@@ -24,6 +25,12 @@ public:
     const Layer& projected(const std::string& name, const std::string& crs);
     /// Warnings gathered while loading (unmatched optional joins, re-encoded files…).
     const Diagnostics& warnings() const { return warnings_; }
+    /// Per layer name, one entry per join declared in the project, in declaration order, for every layer
+    /// loaded so far (including layers that failed after their joins ran). A copy: safe to keep.
+    std::map<std::string, std::vector<data::JoinStats>> join_stats() const {
+        std::lock_guard lock(mutex_);
+        return join_stats_;
+    }
 
 private:
     /// Stores a projected layer and runs its checks (in that CRS).
@@ -36,6 +43,7 @@ private:
     std::map<std::pair<std::string, std::string>, std::unique_ptr<Layer>> projected_;
     std::map<std::string, std::string> failed_;  ///< name → formatted diagnostics, to fail fast on reuse
     Diagnostics warnings_;
+    std::map<std::string, std::vector<data::JoinStats>> join_stats_;
 };
 
 }  // namespace cartelier::build

@@ -19,8 +19,10 @@ const MapDecl* Project::find_map(const std::string& id) const {
 namespace {
 
 const std::vector<std::string> kRootKeys = {"version", "producer", "layers", "defaults", "maps"};
-const std::vector<std::string> kLayerKeys = {"source", "layer", "crs", "id", "x", "y", "attribution", "joins", "checks"};
-const std::vector<std::string> kJoinKeys = {"table", "on", "key", "fields", "required", "ignore_case"};
+const std::vector<std::string> kLayerKeys = {"source", "layer", "crs", "id", "x", "y", "attribution", "joins", "checks",
+                                             "geocode"};
+const std::vector<std::string> kJoinKeys = {"table", "on", "key", "fields", "required", "ignore_case", "normalise"};
+const std::vector<std::string> kGeocodeKeys = {"layer", "code", "match", "tolerance_m", "normalise"};
 const std::vector<std::string> kCheckKeys = {"within", "codes", "match", "separator", "tolerance_m"};
 const std::vector<std::string> kMapKeys = {"title",     "subtitle", "style",   "crs",
                                            "extent",    "paper",    "orientation", "margin_mm",
@@ -138,8 +140,32 @@ JoinDecl read_join(Reader& r, const fs::path& root, const YAML::Node& n, const s
     j.spec.fields = r.strings(n, "fields", path);
     j.spec.required = r.boolean(n, "required", path).value_or(true);
     j.spec.ignore_case = r.boolean(n, "ignore_case", path).value_or(false);
+    if (auto v = r.text(n, "normalise", path, false)) {
+        if (*v == "insee") j.spec.normalise = data::KeyNormalisation::Insee;
+        else if (*v != "none")
+            r.diagnostics().error(r.at(n["normalise"], doc::key(path, "normalise")),
+                                  fmt::format("expected insee or none, found '{}'", *v));
+    }
     j.spec.declared_at = r.at(n, path);
     return j;
+}
+
+GeocodeDecl read_geocode(Reader& r, const YAML::Node& n, const std::string& path) {
+    GeocodeDecl g;
+    g.declared_at = r.at(n, path);
+    if (!r.expect_object(n, path)) return g;
+    r.check_keys(n, path, kGeocodeKeys);
+    g.layer = r.text(n, "layer", path, true).value_or("");
+    g.code_field = r.text(n, "code", path, true).value_or("");
+    g.match_field = r.text(n, "match", path, true).value_or("");
+    g.tolerance_m = r.number(n, "tolerance_m", path, 0).value_or(0);
+    if (auto v = r.text(n, "normalise", path, false)) {
+        if (*v == "insee") g.insee = true;
+        else if (*v != "none")
+            r.diagnostics().error(r.at(n["normalise"], doc::key(path, "normalise")),
+                                  fmt::format("expected insee or none, found '{}'", *v));
+    }
+    return g;
 }
 
 WithinCheck read_check(Reader& r, const YAML::Node& n, const std::string& path) {
@@ -186,6 +212,13 @@ LayerDecl read_layer(Reader& r, const fs::path& root, const std::string& name, c
         else
             for (std::size_t i = 0; i < checks.size(); ++i)
                 l.checks.push_back(read_check(r, checks[i], doc::index(doc::key(path, "checks"), i)));
+    }
+    if (YAML::Node geocode = n["geocode"]; geocode.IsDefined()) {
+        l.geocode = read_geocode(r, geocode, doc::key(path, "geocode"));
+        if (l.spec.x_field.empty())
+            r.diagnostics().error(r.at(geocode, doc::key(path, "geocode")),
+                                  "geocode places rows of a point table: the layer needs 'x' and 'y' columns");
+        l.spec.coordinates_optional = true;
     }
     return l;
 }
@@ -313,7 +346,22 @@ Project load_project(const std::string& path) {
             project.maps.push_back(std::move(m));
         }
     }
-    // Cross-references: checks name existing layers.
+    // Cross-references: checks and geocodes name existing layers.
+    for (const auto& [name, layer] : project.layers)
+        if (layer.geocode && !layer.geocode->layer.empty() && !project.layers.count(layer.geocode->layer)) {
+            std::vector<std::string> names;
+            for (const auto& [n, _] : project.layers) names.push_back(n);
+            auto near = nearest_name(layer.geocode->layer, names);
+            diagnostics.error(layer.geocode->declared_at,
+                              fmt::format("geocode of layer '{}' names an unknown layer '{}'", name, layer.geocode->layer),
+                              near.empty() ? "" : fmt::format("did you mean '{}'?", near));
+        } else if (layer.geocode && project.layers.count(layer.geocode->layer) &&
+                   project.layers.at(layer.geocode->layer).geocode) {
+            diagnostics.error(layer.geocode->declared_at,
+                              fmt::format("layer '{}' is geocoded against layer '{}', which is itself geocoded: "
+                                          "expected a layer of areas (polygons)",
+                                          name, layer.geocode->layer));
+        }
     for (const auto& [name, layer] : project.layers)
         for (const auto& check : layer.checks)
             if (!check.container.empty() && !project.layers.count(check.container)) {

@@ -32,11 +32,23 @@ struct WithinCheck {
     SourceLocation declared_at;
 };
 
+/// `geocode: {layer: communes, code: insee, match: code, tolerance_m: 0, normalise: insee}`: rows without
+/// coordinates are placed at the point on the surface of their area; rows with both are checked.
+struct GeocodeDecl {
+    std::string layer;       ///< project layer of areas (polygons)
+    std::string code_field;  ///< field of this layer giving the area code
+    std::string match_field; ///< field of the area layer holding the code
+    double tolerance_m = 0;  ///< allowed distance outside the area, in metres
+    bool insee = false;      ///< `normalise: insee`
+    SourceLocation declared_at;
+};
+
 struct LayerDecl {
     data::LayerSpec spec;           ///< path made absolute against the project folder
     std::string attribution;        ///< credits text when the source does not say its edition
     std::vector<JoinDecl> joins;
     std::vector<WithinCheck> checks;
+    std::optional<GeocodeDecl> geocode;
 };
 
 enum class Format { Pdf, Png, Svg };
