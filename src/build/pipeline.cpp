@@ -283,7 +283,15 @@ void render_format(BuildContext& ctx, MapJob& job, std::size_t index) {
         spec.date = job.outcome.date;
         const Format f = map.formats[index];
         render::PageSurface surface(to_render(f), spec);
-        layout::MapContent content{&style, &job.layers, map.crs, map.extent};
+        std::map<std::string, render::LayerSet> inset_layers;  // the same layers in each inset's CRS
+        layout::MapContent content{&style, &job.layers, map.crs, map.extent,
+                                   [&](const std::string& crs) -> const render::LayerSet& {
+                                       auto [it, fresh] = inset_layers.try_emplace(crs);
+                                       if (fresh)
+                                           for (const auto& name : job.source_layers)
+                                               it->second.add(ctx.store.projected(name, crs));
+                                       return it->second;
+                                   }};
         layout::PageReport report = layout::compose_page(surface.cr(), job.page, content);
         std::string bytes = surface.finish();
         if (f == Format::Svg) bytes = canonical_svg_ids(bytes);

@@ -27,7 +27,13 @@ const std::vector<std::string> kCheckKeys = {"within", "codes", "match", "separa
 const std::vector<std::string> kMapKeys = {"title",     "subtitle", "style",   "crs",
                                            "extent",    "paper",    "orientation", "margin_mm",
                                            "dpi",       "formats",  "legend_position", "scale_bar",
-                                           "credits",   "font",     "legend_title"};
+                                           "credits",   "font",     "legend_title", "insets",
+                                           "inset_band", "north_arrow", "logo", "title_align"};
+const std::vector<std::string> kInsetKeys = {"preset", "name",     "crs",    "extent",  "extent_crs",
+                                             "scale",  "magnify",  "position", "size_mm", "outline"};
+const std::vector<std::string> kInsetBandKeys = {"side", "size_mm", "gap_mm"};
+const std::vector<std::string> kLogoKeys = {"path", "position", "width_mm"};
+const std::vector<std::string> kCorners = {"top-left", "top-right", "bottom-left", "bottom-right"};
 
 /// Reads typed values from the document, reporting each problem with its position.
 class Reader {
@@ -223,6 +229,104 @@ LayerDecl read_layer(Reader& r, const fs::path& root, const std::string& name, c
     return l;
 }
 
+/// Four numbers [a, b, c, d]; `what` says what they mean in the error message.
+std::optional<std::vector<double>> numbers(Reader& r, const YAML::Node& n, const std::string& path, std::size_t count,
+                                           const std::string& what) {
+    std::vector<double> xs;
+    if (n.IsSequence() && n.size() == count)
+        for (std::size_t i = 0; i < count; ++i)
+            if (auto v = doc::number(n[i])) xs.push_back(*v);
+    if (xs.size() != count) {
+        r.diagnostics().error(r.at(n, path), fmt::format("expected {}, found {}", what, doc::describe(n)));
+        return std::nullopt;
+    }
+    return xs;
+}
+
+/// `scale: 1500000` or `scale: "1:1 500 000"`.
+std::optional<double> scale_denominator(Reader& r, const YAML::Node& n, const std::string& path) {
+    std::optional<double> v = doc::number(n);
+    if (!v && n.IsScalar()) {
+        std::string text = n.Scalar(), digits;
+        if (text.rfind("1:", 0) == 0) text = text.substr(2);
+        for (char c : text)
+            if (c >= '0' && c <= '9') digits += c;
+            else if (c != ' ' && c != '\'' && c != '_' && static_cast<unsigned char>(c) < 0x80) digits = "!";
+        if (!digits.empty() && digits.find('!') == std::string::npos) v = std::stod(digits);
+    }
+    if (!v || *v <= 0) {
+        r.diagnostics().error(r.at(n, path), fmt::format("expected a scale such as 1500000 or \"1:1 500 000\", found {}",
+                                                         doc::describe(n)));
+        return std::nullopt;
+    }
+    return v;
+}
+
+/// One inset: a preset name, or an object (optionally starting from a preset it overrides).
+std::vector<layout::InsetSpec> read_inset(Reader& r, const YAML::Node& n, const std::string& path) {
+    auto preset = [&](const YAML::Node& name_node, const std::string& at) -> std::vector<layout::InsetSpec> {
+        auto found = layout::inset_preset(name_node.Scalar());
+        if (found.empty()) {
+            auto near = nearest_name(name_node.Scalar(), layout::inset_preset_names());
+            r.diagnostics().error(r.at(name_node, at), fmt::format("unknown inset preset '{}'", name_node.Scalar()),
+                                  near.empty() ? fmt::format("expected one of: {}, or an object {{name, crs, extent}}",
+                                                             fmt::join(layout::inset_preset_names(), ", "))
+                                               : fmt::format("did you mean '{}'?", near));
+        }
+        return found;
+    };
+    if (n.IsScalar()) return preset(n, path);
+    if (!r.expect_object(n, path)) return {};
+    r.check_keys(n, path, kInsetKeys);
+    layout::InsetSpec s;
+    if (n["preset"].IsDefined()) {
+        auto base = preset(n["preset"], doc::key(path, "preset"));
+        if (base.size() > 1)
+            r.diagnostics().error(r.at(n["preset"], doc::key(path, "preset")),
+                                  fmt::format("preset '{}' has {} insets: name it alone to use it, or override a "
+                                              "one-inset preset",
+                                              n["preset"].Scalar(), base.size()));
+        if (base.size() == 1) s = base.front();
+        else return {};
+    }
+    if (auto v = r.text(n, "name", path, false)) s.name = *v;
+    if (auto v = r.text(n, "crs", path, false)) s.crs = *v;
+    if (auto v = r.text(n, "extent_crs", path, false)) s.extent_crs = *v;
+    if (n["extent"].IsDefined())
+        if (auto xs = numbers(r, n["extent"], doc::key(path, "extent"), 4, "[min_x, min_y, max_x, max_y]")) {
+            if ((*xs)[0] >= (*xs)[2] || (*xs)[1] >= (*xs)[3])
+                r.diagnostics().error(r.at(n["extent"], doc::key(path, "extent")),
+                                      "expected [min_x, min_y, max_x, max_y] with min < max");
+            else
+                s.extent = Box{(*xs)[0], (*xs)[1], (*xs)[2], (*xs)[3]};
+        }
+    if (n["scale"].IsDefined() && !n["scale"].IsNull()) {
+        s.scale = scale_denominator(r, n["scale"], doc::key(path, "scale"));
+        s.magnify.reset();
+    }
+    if (auto v = r.number(n, "magnify", path, 0.01)) {
+        s.magnify = *v;
+        if (n["scale"].IsDefined())
+            r.diagnostics().error(r.at(n["magnify"], doc::key(path, "magnify")), "give 'scale' or 'magnify', not both");
+    }
+    if (auto v = r.text(n, "position", path, false)) {
+        if (*v != "band" && std::find(kCorners.begin(), kCorners.end(), *v) == kCorners.end())
+            r.diagnostics().error(r.at(n["position"], doc::key(path, "position")),
+                                  fmt::format("expected band or one of {}, found '{}'", fmt::join(kCorners, ", "), *v));
+        s.position = *v == "band" ? "" : *v;
+    }
+    if (n["size_mm"].IsDefined())
+        if (auto xs = numbers(r, n["size_mm"], doc::key(path, "size_mm"), 2, "[width_mm, height_mm]")) {
+            s.width_mm = (*xs)[0];
+            s.height_mm = (*xs)[1];
+        }
+    if (auto v = r.boolean(n, "outline", path)) s.outline_on_main = *v;
+    if (s.name.empty()) r.diagnostics().error(r.at(n, path), "inset has no 'name'");
+    if (s.crs.empty()) r.diagnostics().error(r.at(n, path), fmt::format("inset '{}' has no 'crs'", s.name));
+    if (s.extent.empty()) r.diagnostics().error(r.at(n, path), fmt::format("inset '{}' has no 'extent'", s.name));
+    return {s};
+}
+
 /// Applies the keys present in `n` (defaults or one map) over `m`.
 void apply_map_keys(Reader& r, const fs::path& root, const YAML::Node& n, const std::string& path, MapDecl& m) {
     r.check_keys(n, path, kMapKeys);
@@ -243,7 +347,19 @@ void apply_map_keys(Reader& r, const fs::path& root, const YAML::Node& n, const 
         else
             m.extent = Box{xs[0], xs[1], xs[2], xs[3]};
     }
-    std::string paper = r.text(n, "paper", path, false).value_or("");
+    std::string paper;
+    if (YAML::Node p = n["paper"]; p.IsDefined() && p.IsSequence()) {
+        if (auto xs = numbers(r, p, doc::key(path, "paper"), 2, "a paper name or [width_mm, height_mm]")) {
+            if ((*xs)[0] < 50 || (*xs)[1] < 50 || (*xs)[0] > 5000 || (*xs)[1] > 5000)
+                r.diagnostics().error(r.at(p, doc::key(path, "paper")),
+                                      fmt::format("expected a paper between 50 and 5000 mm a side, found {} × {} mm",
+                                                  (*xs)[0], (*xs)[1]));
+            else
+                m.page.paper = layout::Paper{(*xs)[0], (*xs)[1]};
+        }
+    } else {
+        paper = r.text(n, "paper", path, false).value_or("");
+    }
     std::string orientation = r.text(n, "orientation", path, false).value_or("");
     if (!orientation.empty() && orientation != "landscape" && orientation != "portrait")
         r.diagnostics().error(r.at(n["orientation"], doc::key(path, "orientation")),
@@ -292,6 +408,73 @@ void apply_map_keys(Reader& r, const fs::path& root, const YAML::Node& n, const 
     if (auto v = r.text(n, "credits", path, false)) m.credits_template = *v;
     if (auto v = r.text(n, "font", path, false)) m.page.font = *v;
     if (auto v = r.text(n, "legend_title", path, false)) m.page.legend_title = *v;
+    if (auto v = r.text(n, "title_align", path, false)) {
+        if (*v != "left" && *v != "center")
+            r.diagnostics().error(r.at(n["title_align"], doc::key(path, "title_align")),
+                                  fmt::format("expected left or center, found '{}'", *v));
+        m.page.title_align = *v;
+    }
+    if (auto v = r.text(n, "north_arrow", path, false)) {
+        if (*v != "none" && std::find(kCorners.begin(), kCorners.end(), *v) == kCorners.end())
+            r.diagnostics().error(r.at(n["north_arrow"], doc::key(path, "north_arrow")),
+                                  fmt::format("expected none or one of {}, found '{}'", fmt::join(kCorners, ", "), *v));
+        m.page.north_arrow = *v;
+    }
+    if (YAML::Node logo = n["logo"]; logo.IsDefined()) {
+        const std::string at = doc::key(path, "logo");
+        if (logo.IsNull() || (logo.IsScalar() && logo.Scalar() == "none")) {
+            m.page.logo.reset();
+        } else if (logo.IsScalar()) {
+            layout::LogoSpec spec;
+            spec.path = r.path_value(root, n, "logo", path, true);
+            m.page.logo = spec;
+        } else if (r.expect_object(logo, at)) {
+            r.check_keys(logo, at, kLogoKeys);
+            layout::LogoSpec spec;
+            spec.path = r.path_value(root, logo, "path", at, true);
+            if (auto v = r.text(logo, "position", at, false)) {
+                if (*v != "title-right" && std::find(kCorners.begin(), kCorners.end(), *v) == kCorners.end())
+                    r.diagnostics().error(r.at(logo["position"], doc::key(at, "position")),
+                                          fmt::format("expected title-right or one of {}, found '{}'",
+                                                      fmt::join(kCorners, ", "), *v));
+                spec.position = *v;
+            }
+            if (auto v = r.number(logo, "width_mm", at, 1)) spec.width_mm = *v;
+            m.page.logo = spec;
+        }
+        if (m.page.logo) {
+            const std::string ext = fs::path(m.page.logo->path).extension().string();
+            if (ext != ".svg" && ext != ".png" && ext != ".SVG" && ext != ".PNG")
+                r.diagnostics().error(r.at(logo, at), fmt::format("expected an .svg or .png logo, found '{}'",
+                                                                  fs::path(m.page.logo->path).filename().string()));
+        }
+    }
+    if (YAML::Node insets = n["insets"]; insets.IsDefined()) {
+        const std::string at = doc::key(path, "insets");
+        m.page.insets.clear();
+        if (insets.IsNull() || (insets.IsScalar() && insets.Scalar() == "none")) {
+            // no insets
+        } else if (insets.IsSequence()) {
+            for (std::size_t i = 0; i < insets.size(); ++i)
+                for (auto& s : read_inset(r, insets[i], doc::index(at, i))) m.page.insets.push_back(std::move(s));
+        } else {
+            for (auto& s : read_inset(r, insets, at)) m.page.insets.push_back(std::move(s));
+        }
+    }
+    if (YAML::Node band = n["inset_band"]; band.IsDefined()) {
+        const std::string at = doc::key(path, "inset_band");
+        if (r.expect_object(band, at)) {
+            r.check_keys(band, at, kInsetBandKeys);
+            if (auto v = r.text(band, "side", at, false)) {
+                if (*v != "left" && *v != "right" && *v != "top" && *v != "bottom")
+                    r.diagnostics().error(r.at(band["side"], doc::key(at, "side")),
+                                          fmt::format("expected left, right, top or bottom, found '{}'", *v));
+                m.page.inset_band.side = *v;
+            }
+            if (auto v = r.number(band, "size_mm", at, 10)) m.page.inset_band.size_mm = *v;
+            if (auto v = r.number(band, "gap_mm", at, 0)) m.page.inset_band.gap_mm = *v;
+        }
+    }
 }
 
 }  // namespace

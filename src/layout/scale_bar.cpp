@@ -16,10 +16,10 @@ namespace {
 constexpr double kPad = 4;
 constexpr double kBarH = 3;
 
-render::TextStyle small_text(const std::string& font) {
+render::TextStyle small_text(const std::string& font, bool compact = false) {
     render::TextStyle t;
     t.fonts = {font + " Book"};
-    t.size_pt = 6.5;
+    t.size_pt = compact ? 5.5 : 6.5;
     t.color = style::Color{0.13, 0.13, 0.13, 1};
     return t;
 }
@@ -63,23 +63,28 @@ std::string format_scale(double denominator) {
     return "1:" + out;
 }
 
-Rect measure_scale_bar(cairo_t* cr, const ScaleBar& bar, const render::View& view, const std::string& font) {
-    render::TextBlock top(cr, "0", small_text(font));
-    render::TextBlock last(cr, number_label(bar.length_m / bar.unit_m) + " " + bar.unit, small_text(font));
-    render::TextBlock scale(cr, "Échelle " + format_scale(view.scale_denominator()) + " au centre", small_text(font));
+std::string scale_caption(const render::View& view, bool compact) {
+    return compact ? format_scale(view.scale_denominator()) : "Échelle " + format_scale(view.scale_denominator()) + " au centre";
+}
+
+Rect measure_scale_bar(cairo_t* cr, const ScaleBar& bar, const render::View& view, const std::string& font,
+                       bool compact) {
+    render::TextBlock top(cr, "0", small_text(font, compact));
+    render::TextBlock last(cr, number_label(bar.length_m / bar.unit_m) + " " + bar.unit, small_text(font, compact));
+    render::TextBlock scale(cr, scale_caption(view, compact), small_text(font, compact));
     double w = std::max(bar.length_pt + last.width() / 2 + top.width() / 2, scale.width());
     double h = top.height() + 1 + kBarH + 2 + scale.height();
     return Rect{0, 0, w + 2 * kPad, h + 2 * kPad};
 }
 
 void draw_scale_bar(cairo_t* cr, const ScaleBar& bar, const render::View& view, const std::string& font,
-                    const Rect& box) {
+                    const Rect& box, bool compact) {
     render::SavedState saved(cr);
     cairo_rectangle(cr, box.x, box.y, box.w, box.h);
     cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
     cairo_fill(cr);
 
-    render::TextBlock zero(cr, "0", small_text(font));
+    render::TextBlock zero(cr, "0", small_text(font, compact));
     const double x0 = box.x + kPad + zero.width() / 2;
     const double label_y = box.y + kPad;
     const double bar_y = label_y + zero.height() + 1;
@@ -87,9 +92,9 @@ void draw_scale_bar(cairo_t* cr, const ScaleBar& bar, const render::View& view, 
     for (int i = 0; i <= bar.segments; ++i) {
         double value = bar.length_m / bar.segments * i / bar.unit_m;
         std::string text = number_label(value) + (i == bar.segments ? " " + bar.unit : "");
-        render::TextBlock t(cr, text, small_text(font));
+        render::TextBlock t(cr, text, small_text(font, compact));
         double anchor = x0 + seg * i;
-        double tx = i == bar.segments ? anchor - render::TextBlock(cr, number_label(value), small_text(font)).width() / 2
+        double tx = i == bar.segments ? anchor - render::TextBlock(cr, number_label(value), small_text(font, compact)).width() / 2
                                       : anchor - t.width() / 2;
         t.draw(cr, tx, label_y);
     }
@@ -103,7 +108,7 @@ void draw_scale_bar(cairo_t* cr, const ScaleBar& bar, const render::View& view, 
     cairo_set_source_rgb(cr, 0.13, 0.13, 0.13);
     cairo_set_line_width(cr, 0.4);
     cairo_stroke(cr);
-    render::TextBlock scale(cr, "Échelle " + format_scale(view.scale_denominator()) + " au centre", small_text(font));
+    render::TextBlock scale(cr, scale_caption(view, compact), small_text(font, compact));
     scale.draw(cr, box.x + kPad, bar_y + kBarH + 2);
 }
 

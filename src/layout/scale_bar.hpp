@@ -23,8 +23,13 @@ ScaleBar choose_scale_bar(const render::View& view, double max_width_pt);
 /// "1:6 750 000", rounded to three significant digits, with thin spaces between thousands.
 std::string format_scale(double denominator);
 
-render::Rect measure_scale_bar(cairo_t* cr, const ScaleBar& bar, const render::View& view, const std::string& font);
+/// The caption under the bar: "Échelle 1:6 670 000 au centre", or just "1:2 480 000" when compact
+/// (inset frames).
+std::string scale_caption(const render::View& view, bool compact);
+
+render::Rect measure_scale_bar(cairo_t* cr, const ScaleBar& bar, const render::View& view, const std::string& font,
+                               bool compact = false);
 void draw_scale_bar(cairo_t* cr, const ScaleBar& bar, const render::View& view, const std::string& font,
-                    const render::Rect& box);
+                    const render::Rect& box, bool compact = false);
 
 }  // namespace cartelier::layout

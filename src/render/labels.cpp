@@ -2,21 +2,28 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <numeric>
 
 #include "render/symbolizers.hpp"
 
 namespace cartelier::render {
 
-bool CollisionIndex::collides(const Rect& box) const {
-    return std::any_of(entries_.begin(), entries_.end(), [&](const Entry& e) {
-        if (!e.box.intersects(box)) return false;
-        if (e.radius <= 0) return true;
-        // Circle against rectangle: distance from the centre to the nearest point of the rectangle.
-        const double cx = e.box.x + e.radius, cy = e.box.y + e.radius;
-        const double dx = cx - std::clamp(cx, box.x, box.right());
-        const double dy = cy - std::clamp(cy, box.y, box.bottom());
-        return dx * dx + dy * dy < e.radius * e.radius;
-    });
+bool overlaps(const CollisionIndex::Entry& e, const Rect& box) {
+    if (!e.box.intersects(box)) return false;
+    if (e.radius <= 0) return true;
+    // Circle against rectangle: distance from the centre to the nearest point of the rectangle.
+    const double cx = e.box.x + e.radius, cy = e.box.y + e.radius;
+    const double dx = cx - std::clamp(cx, box.x, box.right());
+    const double dy = cy - std::clamp(cy, box.y, box.bottom());
+    return dx * dx + dy * dy < e.radius * e.radius;
+}
+
+bool CollisionIndex::collides(const Rect& box) const { return first_collision(box) != nullptr; }
+
+const CollisionIndex::Entry* CollisionIndex::first_collision(const Rect& box) const {
+    auto it = std::find_if(entries_.begin(), entries_.end(), [&](const Entry& e) { return overlaps(e, box); });
+    return it == entries_.end() ? nullptr : &*it;
 }
 
 const char* status_name(LabelStatus s) {
@@ -30,14 +37,12 @@ const char* status_name(LabelStatus s) {
 
 const std::vector<std::string>& candidate_order() {
     static const std::vector<std::string> order = {"bottom-left", "top-left",  "bottom-right", "top-right",
-                                                   "left",        "right",     "bottom",       "top"};
+                                                   "left",        "right",     "bottom",       "top",
+                                                   "top:0.15",    "top:0.85",  "bottom:0.15",  "bottom:0.85"};
     return order;
 }
 
-namespace {
-
-/// The text box for a text-anchor at `gap` from the point (diagonals at 45°).
-Rect box_for(const std::string& anchor, Point p, double gap, double w, double h) {
+Rect candidate_box(const std::string& anchor, Point p, double gap, double w, double h) {
     const double d = gap * std::sqrt(0.5);
     if (anchor == "bottom-left") return {p.x + d, p.y - d - h, w, h};
     if (anchor == "top-left") return {p.x + d, p.y + d, w, h};
@@ -47,61 +52,137 @@ Rect box_for(const std::string& anchor, Point p, double gap, double w, double h)
     if (anchor == "right") return {p.x - gap - w, p.y - h / 2, w, h};
     if (anchor == "bottom") return {p.x - w / 2, p.y - gap - h, w, h};
     if (anchor == "top") return {p.x - w / 2, p.y + gap, w, h};
+    // Slid along the point: "top:0.15" is below the point with 15 % of the text to its left.
+    if (auto colon = anchor.find(':'); colon != std::string::npos) {
+        const double f = std::stod(anchor.substr(colon + 1));
+        const std::string side = anchor.substr(0, colon);
+        if (side == "top") return {p.x - f * w, p.y + gap, w, h};
+        if (side == "bottom") return {p.x - f * w, p.y - gap - h, w, h};
+    }
     return {p.x - w / 2, p.y - h / 2, w, h};  // center
 }
+
+namespace {
 
 /// Nearest point of a rectangle to p (where a leader line ends).
 Point nearest_on(const Rect& r, Point p) {
     return {std::clamp(p.x, r.x, r.right()), std::clamp(p.y, r.y, r.bottom())};
 }
 
+double distance(const Rect& r, Point p) {
+    Point q = nearest_on(r, p);
+    return std::hypot(q.x - p.x, q.y - p.y);
+}
+
+/// Where a leader line leaves the point: at the edge of the feature's own symbol, towards the text.
+Point leader_start(const LabelRequest& request, const Rect& box, const CollisionIndex& index) {
+    const Point a = request.anchor, end = nearest_on(box, a);
+    const double length = std::hypot(end.x - a.x, end.y - a.y);
+    if (length <= 0) return a;
+    double radius = 0;
+    for (const auto& e : index.entries()) {
+        if (e.kind != ObstacleKind::Symbol || e.feature_id != request.feature_id) continue;
+        const Point c = e.centre();
+        if (std::hypot(c.x - a.x, c.y - a.y) < 0.01) radius = std::max(radius, e.radius);
+    }
+    const double t = std::min(radius, length) / length;
+    return {a.x + (end.x - a.x) * t, a.y + (end.y - a.y) * t};
+}
+
+// Penalties, in units of one rank of the candidate order.
+constexpr double kAmbiguous = 60;     ///< the text is nearer another symbol than its own: worse than displacing
+constexpr double kCrowdingReach = 6;  ///< points: another symbol this close to the text costs…
+constexpr double kCrowding = 1.5;     ///< …up to this much
+constexpr double kDisplaced = 40;     ///< any displaced position costs more than every direct one
+constexpr double kPerRing = 3;
+constexpr double kWrapped = 1.5;      ///< a name broken onto two lines to fit
+
 }  // namespace
+
+double candidate_cost(const Rect& box, Point anchor, const std::string& feature_id, double rank,
+                      const CollisionIndex& index, double own_distance) {
+    double cost = rank;
+    const double own = own_distance >= 0 ? own_distance : distance(box, anchor);
+    for (const auto& e : index.entries()) {
+        if (e.kind != ObstacleKind::Symbol || e.feature_id == feature_id) continue;
+        const double d = std::max(0.0, distance(box, e.centre()) - e.radius);
+        if (d <= own + 0.5) cost += kAmbiguous;
+        if (d < kCrowdingReach) cost += kCrowding * (1 - d / kCrowdingReach);
+    }
+    return cost;
+}
 
 std::vector<PlacedLabel> place_labels(cairo_t* cr, const std::vector<LabelRequest>& requests, CollisionIndex& index,
                                       const Rect& bounds) {
-    std::vector<PlacedLabel> out;
-    out.reserve(requests.size());
-    for (const auto& request : requests) {
-        PlacedLabel placed;
+    std::vector<PlacedLabel> out(requests.size());
+    // The most crowded points choose first: count the other symbols within 40 pt of each.
+    std::vector<std::size_t> order(requests.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::vector<int> crowd(requests.size(), 0);
+    for (std::size_t i = 0; i < requests.size(); ++i)
+        for (const auto& e : index.entries())
+            if (e.kind == ObstacleKind::Symbol && e.feature_id != requests[i].feature_id) {
+                Point c = e.centre();
+                if (std::hypot(c.x - requests[i].anchor.x, c.y - requests[i].anchor.y) < 40) ++crowd[i];
+            }
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return crowd[a] > crowd[b]; });
+
+    for (std::size_t i : order) {
+        const LabelRequest& request = requests[i];
+        PlacedLabel& placed = out[i];
         placed.request = request;
-        TextBlock block(cr, request.text, request.style);
-        const double halo = request.style.halo_width_pt;
-        const double w = block.width() + 2 * halo, h = block.height() + 2 * halo;
-
-        std::vector<std::string> order;
-        if (!request.preferred.empty() && request.preferred != "center") order.push_back(request.preferred);
-        for (const auto& a : candidate_order())
-            if (std::find(order.begin(), order.end(), a) == order.end()) order.push_back(a);
-
-        auto fits = [&](const Rect& r) { return bounds.contains(r) && !index.collides(r); };
-        for (const auto& anchor : order) {
-            Rect r = box_for(anchor, request.anchor, request.clearance_pt, w, h);
-            if (fits(r)) {
-                placed.status = LabelStatus::Placed;
-                placed.box = r;
-                placed.position = anchor;
-                break;
+        // Text variants: as the style sets it, and a long one-line name broken onto two lines (a
+        // narrower box often finds room between neighbours); the wrapped variant costs a little more.
+        std::vector<std::pair<TextStyle, double>> variants = {{request.style, 0.0}};
+        {
+            TextBlock block(cr, request.text, request.style);
+            const bool breakable = request.text.find_first_of(" -") != std::string::npos;
+            if (breakable && block.line_count() == 1 && block.width() > 6 * request.style.size_pt) {
+                TextStyle narrow = request.style;
+                narrow.max_width_em = block.width() / request.style.size_pt * 0.6;
+                if (TextBlock(cr, request.text, narrow).line_count() == 2) variants.emplace_back(narrow, kWrapped);
             }
         }
-        if (placed.status == LabelStatus::Unplaced) {
-            // Displace: walk outwards in rings of growing radius, first free position wins.
-            const double step = std::max(2.0, request.style.size_pt * 0.6);
-            for (int ring = 1; ring <= 24 && placed.status == LabelStatus::Unplaced; ++ring) {
-                double gap = request.clearance_pt + ring * step;
-                for (const auto& anchor : order) {
-                    Rect r = box_for(anchor, request.anchor, gap, w, h);
-                    if (fits(r)) {
-                        placed.status = LabelStatus::Displaced;
-                        placed.box = r;
-                        placed.position = anchor;
-                        placed.leader = std::make_pair(request.anchor, nearest_on(r, request.anchor));
-                        break;
-                    }
+
+        std::vector<std::string> anchors;
+        if (!request.preferred.empty() && request.preferred != "center") anchors.push_back(request.preferred);
+        for (const auto& a : candidate_order())
+            if (std::find(anchors.begin(), anchors.end(), a) == anchors.end()) anchors.push_back(a);
+
+        auto fits = [&](const Rect& r) { return bounds.contains(r) && !index.collides(r); };
+        double best = std::numeric_limits<double>::infinity();
+        // Ring 0: the direct candidates; rings 1…24: displaced, walking outwards.
+        const double step = std::max(2.0, request.style.size_pt * 0.6);
+        for (int ring = 0; ring <= 24; ++ring) {
+            if (ring > 0 && placed.status == LabelStatus::Placed && best < kDisplaced) break;
+            if (ring > 0 && std::isfinite(best) && kDisplaced + ring * kPerRing > best) break;
+            const double gap = request.clearance_pt + ring * step;
+            for (const auto& [text_style, extra] : variants) {
+                TextBlock block(cr, request.text, text_style);
+                const double halo = text_style.halo_width_pt;
+                const double w = block.width() + 2 * halo, h = block.height() + 2 * halo;
+                for (std::size_t k = 0; k < anchors.size(); ++k) {
+                    Rect r = candidate_box(anchors[k], request.anchor, gap, w, h);
+                    if (!fits(r)) continue;
+                    // A displaced label is tied to its point by the leader: it is ambiguous only when
+                    // another symbol is nearer to it than a direct label would be to its own point.
+                    double cost = extra + candidate_cost(r, request.anchor, request.feature_id, static_cast<double>(k),
+                                                         index, ring > 0 ? request.clearance_pt : -1.0);
+                    if (ring > 0) cost += kDisplaced + ring * kPerRing;
+                    if (cost >= best) continue;
+                    best = cost;
+                    placed.status = ring == 0 ? LabelStatus::Placed : LabelStatus::Displaced;
+                    placed.request.style = text_style;
+                    placed.box = r;
+                    placed.position = anchors[k];
+                    placed.cost = cost;
+                    if (ring == 0) placed.leader.reset();
+                    else placed.leader = std::make_pair(leader_start(request, r, index), nearest_on(r, request.anchor));
                 }
             }
         }
-        if (placed.status != LabelStatus::Unplaced) index.insert(placed.box, "label " + request.feature_id);
-        out.push_back(std::move(placed));
+        if (placed.status != LabelStatus::Unplaced)
+            index.insert(placed.box, "label " + request.feature_id, ObstacleKind::Label, request.feature_id);
     }
     return out;
 }
@@ -110,10 +191,14 @@ void draw_labels(cairo_t* cr, const std::vector<PlacedLabel>& labels) {
     for (const auto& l : labels) {
         if (!l.leader) continue;
         SavedState saved(cr);
-        set_source(cr, l.request.style.color, 0.8);
-        cairo_set_line_width(cr, 0.4);
+        // A white casing under the thin leader keeps it legible across boundaries.
         cairo_move_to(cr, l.leader->first.x, l.leader->first.y);
         cairo_line_to(cr, l.leader->second.x, l.leader->second.y);
+        cairo_set_source_rgba(cr, 1, 1, 1, 0.8);
+        cairo_set_line_width(cr, 1.2);
+        cairo_stroke_preserve(cr);
+        set_source(cr, l.request.style.color, 0.85);
+        cairo_set_line_width(cr, 0.45);
         cairo_stroke(cr);
     }
     for (const auto& l : labels) {

@@ -96,6 +96,18 @@ TextBlock::TextBlock(cairo_t* cr, const std::string& text, const TextStyle& styl
     baseline_ = static_cast<double>(pango_layout_get_baseline(layout_.get())) / PANGO_SCALE;
 }
 
+int TextBlock::line_count() const { return pango_layout_get_line_count(layout_.get()); }
+
+std::vector<std::string> TextBlock::lines() const {
+    std::vector<std::string> out;
+    const char* text = pango_layout_get_text(layout_.get());
+    for (GSList* l = pango_layout_get_lines_readonly(layout_.get()); l; l = l->next) {
+        auto* line = static_cast<PangoLayoutLine*>(l->data);
+        out.emplace_back(text + line->start_index, static_cast<std::size_t>(line->length));
+    }
+    return out;
+}
+
 void TextBlock::draw(cairo_t* cr, double x, double y) const {
     SavedState saved(cr);
     x -= x_offset_;

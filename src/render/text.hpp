@@ -36,6 +36,10 @@ public:
     double height() const { return height_; }
     /// Distance from the top to the first baseline, in points.
     double baseline() const { return baseline_; }
+    /// Lines after wrapping at `max_width_em`.
+    int line_count() const;
+    /// The text of each line, as wrapped.
+    std::vector<std::string> lines() const;
     /// Draws with the top-left corner at (x, y): halo first, then the text.
     void draw(cairo_t* cr, double x, double y) const;
 

@@ -1,0 +1,74 @@
+// Renders one map of a project in-process, as `cartelier build` does (same layers, same
+// compose_page), at a chosen DPI and a fixed date, and keeps the placement report.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "build/layer_store.hpp"
+#include "build/pipeline.hpp"
+#include "build/project.hpp"
+#include "layout/page_layout.hpp"
+#include "render/page_surface.hpp"
+#include "style/style.hpp"
+
+namespace cartelier::test {
+
+inline constexpr std::int64_t kFixedDate = 1574640000;  // 25 novembre 2019
+
+struct RenderedPage {
+    layout::PageLayout page;
+    layout::PageReport report;
+    std::string bytes;  ///< the file (PNG, PDF or SVG)
+};
+
+/// One project and its layer store, shared by the maps rendered from it.
+class ProjectRenderer {
+public:
+    explicit ProjectRenderer(const std::string& project_file)
+        : project_(build::load_project(project_file)), store_(project_) {}
+
+    const build::Project& project() const { return project_; }
+
+    RenderedPage render(const std::string& map_id, render::OutputFormat format, double dpi) {
+        const build::MapDecl* map = project_.find_map(map_id);
+        if (!map) throw std::runtime_error("no map " + map_id);
+        style::Style style = style::load_style(map->style);
+        render::LayerSet layers;
+        for (const auto& name : style.source_layers()) layers.add(store_.projected(name, map->crs));
+        std::map<std::string, render::LayerSet> others;
+        layout::MapContent content{&style, &layers, map->crs, map->extent,
+                                   [&](const std::string& crs) -> const render::LayerSet& {
+                                       auto [it, fresh] = others.try_emplace(crs);
+                                       if (fresh)
+                                           for (const auto& name : style.source_layers())
+                                               it->second.add(store_.projected(name, crs));
+                                       return it->second;
+                                   }};
+        RenderedPage out;
+        out.page = map->page;
+        out.page.credits = build::credits_text(project_, *map, style.source_layers(), kFixedDate);
+        render::PageSpec spec;
+        spec.width_pt = out.page.width_pt();
+        spec.height_pt = out.page.height_pt();
+        spec.dpi = dpi;
+        spec.title = out.page.title;
+        spec.date = kFixedDate;
+        render::PageSurface surface(format, spec);
+        out.report = layout::compose_page(surface.cr(), out.page, content);
+        out.bytes = surface.finish();
+        return out;
+    }
+
+private:
+    build::Project project_;
+    build::LayerStore store_;
+};
+
+inline bool layer_cache_present() {
+    return std::filesystem::exists(std::string(CARTELIER_SOURCE_DIR) + "/layers/cache/departements.geojson");
+}
+
+}  // namespace cartelier::test
