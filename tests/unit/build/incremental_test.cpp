@@ -1,0 +1,205 @@
+// Issue 5, incremental builds: a map is rebuilt only when something it depends on changed, and
+// `cartelier list` says which.
+#include <gtest/gtest.h>
+
+#include "nightly_fixture.hpp"
+
+using namespace cartelier;
+using namespace cartelier::test::nightly;
+
+namespace {
+
+std::map<std::string, fs::file_time_type> output_times(const std::string& dir) {
+    std::map<std::string, fs::file_time_type> out;
+    for (const auto& e : fs::directory_iterator(dir + "/out"))
+        if (e.is_regular_file() && e.path().filename().string()[0] != '.' &&
+            e.path().filename().string().rfind("build-report", 0) != 0)
+            out[e.path().filename().string()] = e.last_write_time();
+    return out;
+}
+
+}  // namespace
+
+TEST(Incremental, AnUnchangedRebuildDoesNothingAndSaysUpToDate) {
+    std::string dir = make_project("inc-noop");
+    auto first = run_cartelier(dir);
+    ASSERT_EQ(first.status, 0) << first.output;
+    EXPECT_EQ(statuses(report(dir)), (std::map<std::string, std::string>{{"alpha", "built"}, {"beta", "built"}, {"gamma", "built"}}));
+    auto times = output_times(dir);
+    ASSERT_EQ(times.size(), 6u);
+
+    auto second = run_cartelier(dir);
+    ASSERT_EQ(second.status, 0) << second.output;
+    for (const char* id : {"alpha", "beta", "gamma"})
+        EXPECT_NE(second.output.find(fmt::format("up to date {}", id)), std::string::npos) << second.output;
+    EXPECT_EQ(second.output.find("built "), std::string::npos) << second.output;
+    EXPECT_NE(second.output.find("3 map(s): 0 built, 3 up to date, 0 failed"), std::string::npos) << second.output;
+    auto r = report(dir);
+    EXPECT_EQ(statuses(r), (std::map<std::string, std::string>{{"alpha", "up to date"}, {"beta", "up to date"}, {"gamma", "up to date"}}));
+    // Nothing was loaded, rendered or written.
+    for (const auto& m : r["maps"])
+        for (const auto& [stage, seconds] : m["stages"].items()) EXPECT_EQ(seconds.get<double>(), 0.0) << stage;
+    EXPECT_EQ(output_times(dir), times);
+
+    auto list = test::run(fmt::format("{} list -p {}/cartelier.yaml -o {}/out", test::cartelier_binary(), dir, dir));
+    EXPECT_EQ(list.status, 0) << list.output;
+    EXPECT_NE(list.output.find("alpha        up to date"), std::string::npos) << list.output;
+    EXPECT_EQ(list.output.find("stale"), std::string::npos) << list.output;
+}
+
+TEST(Incremental, ChangingOneStyleRebuildsOnlyItsMapsAndTouchingItRebuildsNothing) {
+    std::string dir = make_project("inc-style");
+    ASSERT_EQ(run_cartelier(dir).status, 0);
+
+    // A touch (same content, new mtime) is not a change.
+    test::run(fmt::format("touch -d '+1 hour' {}/a.json {}/b.json {}/sites.csv", dir, dir, dir));
+    auto touched = run_cartelier(dir);
+    ASSERT_EQ(touched.status, 0) << touched.output;
+    EXPECT_EQ(statuses(report(dir)), (std::map<std::string, std::string>{{"alpha", "up to date"}, {"beta", "up to date"}, {"gamma", "up to date"}}));
+
+    // b.json (gamma's style) changes: gamma only.
+    write_file(dir + "/b.json", replace_all(read_file(dir + "/b.json"), "#fbf8f1", "#f0f0e0"));
+    auto list = test::run(fmt::format("{} list -p {}/cartelier.yaml -o {}/out", test::cartelier_binary(), dir, dir));
+    EXPECT_NE(list.output.find(fmt::format("gamma        stale: style {}/b.json changed", dir)), std::string::npos) << list.output;
+    EXPECT_NE(list.output.find("alpha        up to date"), std::string::npos) << list.output;
+
+    auto before = output_times(dir);
+    auto r = run_cartelier(dir);
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_EQ(statuses(report(dir)), (std::map<std::string, std::string>{{"alpha", "up to date"}, {"beta", "up to date"}, {"gamma", "built"}}));
+    EXPECT_NE(r.output.find(fmt::format("because: style {}/b.json changed", dir)), std::string::npos) << r.output;
+    auto after = output_times(dir);
+    EXPECT_EQ(after["alpha.pdf"], before["alpha.pdf"]);
+    EXPECT_EQ(after["beta.png"], before["beta.png"]);
+    EXPECT_NE(after["gamma.pdf"], before["gamma.pdf"]);
+
+    // a.json changes: alpha and beta.
+    write_file(dir + "/a.json", replace_all(read_file(dir + "/a.json"), "#d7301f", "#c02010"));
+    ASSERT_EQ(run_cartelier(dir).status, 0);
+    EXPECT_EQ(statuses(report(dir)), (std::map<std::string, std::string>{{"alpha", "built"}, {"beta", "built"}, {"gamma", "up to date"}}));
+}
+
+TEST(Incremental, ChangingADataFileRebuildsTheMapsThatReadIt) {
+    std::string dir = make_project("inc-data");
+    ASSERT_EQ(run_cartelier(dir).status, 0);
+    // sessions.csv is joined to sites, which alpha and beta draw; gamma does not.
+    write_file(dir + "/sessions.csv", read_file(dir + "/sessions.csv") + "s-extra,flash,2021\n");
+    auto list = test::run(fmt::format("{} list -p {}/cartelier.yaml -o {}/out", test::cartelier_binary(), dir, dir));
+    EXPECT_NE(list.output.find(fmt::format("alpha        stale: data {}/sessions.csv changed", dir)), std::string::npos)
+        << list.output;
+    auto r = run_cartelier(dir);
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_EQ(statuses(report(dir)), (std::map<std::string, std::string>{{"alpha", "built"}, {"beta", "built"}, {"gamma", "up to date"}}));
+
+    // departements.geojson is read by all three.
+    std::string geo = read_file(dir + "/departements.geojson");
+    write_file(dir + "/departements.geojson", geo + "\n");
+    ASSERT_EQ(run_cartelier(dir).status, 0);
+    EXPECT_EQ(statuses(report(dir)), (std::map<std::string, std::string>{{"alpha", "built"}, {"beta", "built"}, {"gamma", "built"}}));
+}
+
+TEST(Incremental, ItsProjectSectionTheDefaultsAndMissingOrEditedOutputsRebuildAMap) {
+    std::string dir = make_project("inc-project");
+    ASSERT_EQ(run_cartelier(dir).status, 0);
+    // gamma's section: a new title.
+    write_file(dir + "/cartelier.yaml", replace_all(read_file(dir + "/cartelier.yaml"), "title: Map gamma", "title: Gamma"));
+    ASSERT_EQ(run_cartelier(dir).status, 0);
+    EXPECT_EQ(statuses(report(dir)), (std::map<std::string, std::string>{{"alpha", "up to date"}, {"beta", "up to date"}, {"gamma", "built"}}));
+    auto reasons = report(dir)["maps"][2]["reasons"];
+    EXPECT_EQ(reasons, nlohmann::json::array({"project node 'maps.gamma' changed"})) << reasons;
+
+    // The producer is in every map's credits.
+    write_file(dir + "/cartelier.yaml", replace_all(read_file(dir + "/cartelier.yaml"), "producer: Cartelier tests", "producer: Someone"));
+    ASSERT_EQ(run_cartelier(dir).status, 0);
+    EXPECT_EQ(statuses(report(dir)), (std::map<std::string, std::string>{{"alpha", "built"}, {"beta", "built"}, {"gamma", "built"}}));
+
+    // A deleted output, an output overwritten by hand.
+    fs::remove(dir + "/out/beta.png");
+    write_file(dir + "/out/gamma.pdf", "not a pdf");
+    auto r = run_cartelier(dir);
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_EQ(statuses(report(dir)), (std::map<std::string, std::string>{{"alpha", "up to date"}, {"beta", "built"}, {"gamma", "built"}}));
+    EXPECT_NE(r.output.find("output beta.png is missing"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("output gamma.pdf was modified since the last build"), std::string::npos) << r.output;
+
+    // --force rebuilds all.
+    auto forced = run_cartelier(dir, "--force");
+    ASSERT_EQ(forced.status, 0);
+    EXPECT_EQ(statuses(report(dir)), (std::map<std::string, std::string>{{"alpha", "built"}, {"beta", "built"}, {"gamma", "built"}}));
+
+    // SOURCE_DATE_EPOCH is an input: the date the outputs carry.
+    ASSERT_EQ(run_cartelier(dir, "", "SOURCE_DATE_EPOCH=1600000000").status, 0);
+    EXPECT_EQ(statuses(report(dir)), (std::map<std::string, std::string>{{"alpha", "built"}, {"beta", "built"}, {"gamma", "built"}}));
+    ASSERT_EQ(run_cartelier(dir, "", "SOURCE_DATE_EPOCH=1600000000").status, 0);
+    EXPECT_EQ(statuses(report(dir)), (std::map<std::string, std::string>{{"alpha", "up to date"}, {"beta", "up to date"}, {"gamma", "up to date"}}));
+}
+
+TEST(Incremental, ABrokenStyleFailsItsMapsKeepsTheirOutputsAndTheOthersBuild) {
+    std::string dir = make_project("inc-broken");
+    ASSERT_EQ(run_cartelier(dir).status, 0);
+    auto before = digests(dir + "/out");
+    auto times = output_times(dir);
+
+    // a.json: a property that does not exist; b.json: a real change.
+    write_file(dir + "/a.json", replace_all(read_file(dir + "/a.json"), "\"fill-color\"", "\"fill-colour\""));
+    write_file(dir + "/b.json", replace_all(read_file(dir + "/b.json"), "#fbf8f1", "#f0f0e0"));
+    auto r = run_cartelier(dir);
+    EXPECT_EQ(r.status, 1) << r.output;
+    EXPECT_NE(r.output.find("FAILED alpha"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("FAILED beta"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("a.json:"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("fill-colour"), std::string::npos) << r.output;
+    auto rep = report(dir);
+    EXPECT_EQ(statuses(rep), (std::map<std::string, std::string>{{"alpha", "failed"}, {"beta", "failed"}, {"gamma", "built"}}));
+    EXPECT_EQ(rep["exit_status"], 1);
+    // The error is structured: file, line, column, path, message, hint.
+    const auto& error = rep["maps"][0]["errors"][0];
+    EXPECT_EQ(error["file"], dir + "/a.json") << error;
+    EXPECT_GT(error["line"].get<int>(), 1) << error;
+    EXPECT_GT(error["column"].get<int>(), 0) << error;
+    EXPECT_NE(error["path"].get<std::string>().find("fill-colour"), std::string::npos) << error;
+    EXPECT_TRUE(error["hint"].is_string()) << error;
+
+    auto after = digests(dir + "/out");
+    auto after_times = output_times(dir);
+    for (const char* f : {"alpha.pdf", "alpha.png", "beta.pdf", "beta.png"}) {
+        EXPECT_EQ(after[f], before[f]) << f << " changed although its map failed";
+        EXPECT_EQ(after_times[f], times[f]) << f;
+    }
+    EXPECT_NE(after["gamma.png"], before["gamma.png"]);
+    EXPECT_TRUE(temp_files(dir + "/out").empty());
+
+    // Failed maps are tried again (their state is still that of their last good build)…
+    EXPECT_EQ(run_cartelier(dir).status, 1);
+    // … and once the style is back to the content of that build, their outputs are up to date as they are.
+    write_file(dir + "/a.json", replace_all(read_file(dir + "/a.json"), "\"fill-colour\"", "\"fill-color\""));
+    auto restored = run_cartelier(dir);
+    EXPECT_EQ(restored.status, 0) << restored.output;
+    EXPECT_EQ(statuses(report(dir)), (std::map<std::string, std::string>{{"alpha", "up to date"}, {"beta", "up to date"}, {"gamma", "up to date"}}));
+    write_file(dir + "/a.json", replace_all(read_file(dir + "/a.json"), "#fbf8f1", "#f8f8f0"));
+    auto fixed = run_cartelier(dir);
+    EXPECT_EQ(fixed.status, 0) << fixed.output;
+    EXPECT_EQ(statuses(report(dir)), (std::map<std::string, std::string>{{"alpha", "built"}, {"beta", "built"}, {"gamma", "up to date"}}));
+}
+
+TEST(Check, ValidatesStylesAndDataWithoutRenderingAndNamesTheProblem) {
+    std::string dir = make_project("check");
+    auto ok = test::run(fmt::format("{} check -p {}/cartelier.yaml -o {}/out", test::cartelier_binary(), dir, dir));
+    EXPECT_EQ(ok.status, 0) << ok.output;
+    EXPECT_NE(ok.output.find("is valid: 3 map(s) checked"), std::string::npos) << ok.output;
+    for (const char* f : {"alpha.pdf", "alpha.png", "gamma.png"})
+        EXPECT_FALSE(fs::exists(dir + "/out/" + f)) << "check must not render";
+
+    // A site outside its département (data), and a style drawing an undeclared layer.
+    write_file(dir + "/sites.csv", "id;nom_court;departements;lon;lat;session\nsite-a;A;02;2.5;46.5;s-flash\n");
+    write_file(dir + "/b.json", replace_all(read_file(dir + "/b.json"), "\"source-layer\": \"departements\"", "\"source-layer\": \"departement\""));
+    auto bad = test::run(fmt::format("{} check -p {}/cartelier.yaml", test::cartelier_binary(), dir));
+    EXPECT_EQ(bad.status, 1) << bad.output;
+    EXPECT_NE(bad.output.find("sites.csv:2: error: column 'departements': feature 'site-a'"), std::string::npos) << bad.output;
+    EXPECT_NE(bad.output.find("the style draws layer 'departement'"), std::string::npos) << bad.output;
+    EXPECT_NE(bad.output.find("did you mean 'departements'?"), std::string::npos) << bad.output;
+    EXPECT_NE(bad.output.find("gamma        1 error(s)"), std::string::npos) << bad.output;
+
+    auto unusable = test::run(fmt::format("{} check -p {}/nothing.yaml", test::cartelier_binary(), dir));
+    EXPECT_EQ(unusable.status, 2) << unusable.output;
+}
