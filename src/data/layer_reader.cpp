@@ -45,7 +45,15 @@ Layer read_point_table(const LayerSpec& spec, Diagnostics& diagnostics) {
                               fmt::format("missing column '{}' ({}); the header has: {}", name, role,
                                           fmt::join(table.columns, ", ")),
                               [&] {
-                                  auto near = nearest_name(name, table.columns);
+                                  // A longer spelling of the same name ("latitude" for "lat") beats a
+                                  // close but different one ("lon").
+                                  std::string near;
+                                  for (const auto& col : table.columns)
+                                      if (col.size() > name.size() && col.compare(0, name.size(), name) == 0) {
+                                          near = col;
+                                          break;
+                                      }
+                                  if (near.empty()) near = nearest_name(name, table.columns);
                                   return near.empty() ? std::string{} : fmt::format("did you mean '{}'?", near);
                               }());
         }
