@@ -287,6 +287,8 @@ std::vector<InputRecord> InputContext::collect(const MapDecl& map, const std::ve
     for (const auto& name : layers) node_input(fmt::format("layers.{}", name), root["layers"][name]);
 
     inputs.push_back(file_input("style", map.style, true));
+    // Pictures on the page.
+    if (map.page.logo && !map.page.logo->path.empty()) inputs.push_back(file_input("asset", map.page.logo->path, true));
 
     // Data files.
     std::set<std::string> files;
@@ -344,7 +346,8 @@ std::int64_t InputContext::date_of(const std::vector<InputRecord>& inputs) const
     if (source_date_epoch_) return *source_date_epoch_;
     std::int64_t newest = 0;
     for (const auto& r : inputs)
-        if (r.kind == "project" || r.kind == "style" || r.kind == "data") newest = std::max(newest, r.content_time);
+        if (r.kind == "project" || r.kind == "style" || r.kind == "data" || r.kind == "asset")
+            newest = std::max(newest, r.content_time);
     return newest > 0 ? newest : project_mtime_;
 }
 

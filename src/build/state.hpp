@@ -9,6 +9,7 @@
 //   style    — the style file's content hash;
 //   data     — every file those layers read: the source (with a shapefile's sidecars), join tables,
 //              and SOURCES.json beside each source (its editions go into the credits; "absent" counts);
+//   asset    — the logo file drawn on the page;
 //   font     — each font the map names (page font, literal text-font stacks), as the font file
 //              fontconfig resolves it to and that file's content hash;
 //   settings — the date rule (SOURCE_DATE_EPOCH's value, or "newest input").
@@ -16,7 +17,7 @@
 // (size, mtime, inode) skips re-reading a file that has not been touched.
 //
 // The date printed in the credits and the PDF metadata is SOURCE_DATE_EPOCH when set, else the newest
-// "content time" of the map's project, style and data inputs, where an input's content time is the
+// "content time" of the map's project, style, data and asset inputs, where an input's content time is the
 // mtime it had when its current content was first seen (a `touch` or a fresh checkout of unchanged
 // content keeps the recorded time). So unchanged inputs give byte-identical outputs.
 #pragma once
@@ -37,7 +38,7 @@
 namespace cartelier::build {
 
 struct InputRecord {
-    std::string kind;   ///< program, settings, project, style, data, font
+    std::string kind;   ///< program, settings, project, style, data, asset, font
     std::string name;   ///< file path, project-file node path, font name…
     std::string hash;   ///< content hash; "absent" for a missing optional file
     std::int64_t content_time = 0;  ///< seconds since the epoch (see above); 0 when not a dated input

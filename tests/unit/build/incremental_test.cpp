@@ -203,3 +203,18 @@ TEST(Check, ValidatesStylesAndDataWithoutRenderingAndNamesTheProblem) {
     auto unusable = test::run(fmt::format("{} check -p {}/nothing.yaml", test::cartelier_binary(), dir));
     EXPECT_EQ(unusable.status, 2) << unusable.output;
 }
+
+TEST(Incremental, TheLogoOnThePageIsAnInput) {
+    std::string dir = make_project("inc-logo");
+    write_file(dir + "/logo.svg", "<svg xmlns='http://www.w3.org/2000/svg' width='10' height='10'><rect width='10' height='10' fill='#123456'/></svg>\n");
+    write_file(dir + "/cartelier.yaml", replace_all(read_file(dir + "/cartelier.yaml"), "title: Map gamma", "title: Map gamma\n    logo: logo.svg"));
+    auto first = run_cartelier(dir);
+    ASSERT_EQ(first.status, 0) << first.output;
+    ASSERT_EQ(run_cartelier(dir).status, 0);
+    EXPECT_EQ(statuses(report(dir))["gamma"], "up to date");
+    write_file(dir + "/logo.svg", replace_all(read_file(dir + "/logo.svg"), "#123456", "#654321"));
+    auto r = run_cartelier(dir);
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_EQ(statuses(report(dir)), (std::map<std::string, std::string>{{"alpha", "up to date"}, {"beta", "up to date"}, {"gamma", "built"}}));
+    EXPECT_NE(r.output.find(fmt::format("because: asset {}/logo.svg changed", dir)), std::string::npos) << r.output;
+}
