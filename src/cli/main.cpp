@@ -9,6 +9,9 @@
 #include <iostream>
 #include <optional>
 #include <set>
+#include <thread>
+#include <atomic>
+#include <chrono>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -20,6 +23,7 @@
 #include "build/report.hpp"
 #include "build/shard.hpp"
 #include "build/state.hpp"
+#include "build/watch.hpp"
 #include "core/diagnostic.hpp"
 #include "style/expression/eval_tool.hpp"
 #include "style/style.hpp"
@@ -294,6 +298,16 @@ int main(int argc, char** argv) {
         "list", "Print each map with its status: up to date, or stale and why (which input changed).");
     add_selection(list_cmd, sel, true);
 
+    bool watch_all_formats = false;
+    auto* watch_cmd = app.add_subcommand(
+        "watch", "Re-render maps (PNG preview) each time their style, the project file or a data file they use is "
+                 "saved; prints the time taken; a broken style shows its errors and keeps the last good output. "
+                 "Stops on Ctrl-C.");
+    watch_cmd->add_option("--project,-p", sel.project_path, "Project file")->capture_default_str();
+    watch_cmd->add_option("--map,-m", sel.maps, "Map id (repeatable); default: every map");
+    watch_cmd->add_option("--out,-o", sel.out_dir, "Output folder")->capture_default_str();
+    watch_cmd->add_flag("--all-formats", watch_all_formats, "Write every format of the map, not only the PNG preview");
+
     auto* style_cmd = app.add_subcommand("style", "Style tools.");
     style_cmd->require_subcommand(1);
     std::string expression;
@@ -316,6 +330,29 @@ int main(int argc, char** argv) {
 
     if (*build_cmd) return run_build_command(sel, force, jobs);
     if (*check_cmd) return run_check_command(sel);
+    if (*watch_cmd) {
+        build::install_interrupt_handlers();
+        std::atomic<bool> stop{false};
+        std::thread stopper([&] {
+            while (!stop.load() && build::interrupt_signal() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            stop = true;
+        });
+        build::WatchOptions options;
+        options.project_path = sel.project_path;
+        options.maps = sel.maps;
+        options.out_dir = sel.out_dir;
+        options.all_formats = watch_all_formats;
+        int status = 0;
+        try {
+            status = build::run_watch(options, std::cout, std::cerr, stop);
+        } catch (const Error& e) {
+            for (const auto& d : e.diagnostics().items()) std::cerr << d.format() << '\n';
+            status = kExitProjectUnusable;
+        }
+        stop = true;
+        stopper.join();
+        return status;
+    }
     if (*list_cmd) return run_list_command(sel);
     if (*eval_cmd) return style::expr::run_style_eval(expression, std::cin, std::cout, std::cerr);
     if (*convert_cmd) return run_convert_command(convert_input, convert_output);

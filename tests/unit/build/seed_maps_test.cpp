@@ -2,6 +2,7 @@
 // every site of each map is drawn, labelled, in its colour, where it is.
 #include <cmath>
 #include <filesystem>
+#include <regex>
 
 #include <cairo.h>
 #include <fmt/format.h>
@@ -23,9 +24,14 @@ TEST(SeedMaps, TheThreeMapsBuildWithEverySiteLabelledAndDrawnInItsColour) {
     auto r = test::run(fmt::format("cd {} && {} build --out {}", test::sourcepath(""), test::cartelier_binary(), out));
     ASSERT_EQ(r.status, 0) << r.output;
     EXPECT_NE(r.output.find("built flash"), std::string::npos);
-    EXPECT_NE(r.output.find("labels 6 placed, 0 displaced, 0 unplaced"), std::string::npos) << r.output;
-    EXPECT_NE(r.output.find("labels 5 placed, 0 displaced, 0 unplaced"), std::string::npos) << r.output;
-    EXPECT_NE(r.output.find("labels 11 placed, 0 displaced, 0 unplaced"), std::string::npos) << r.output;
+    // Every site labelled: placed next to its symbol or displaced with a leader line, none unplaced.
+    for (auto [id, sites] : {std::pair{"flash", 6}, std::pair{"local", 5}, std::pair{"sessions", 11}}) {
+        std::smatch m;
+        std::regex line(fmt::format(R"(built {}\s.*labels (\d+) placed, (\d+) displaced, (\d+) unplaced)", id));
+        ASSERT_TRUE(std::regex_search(r.output, m, line)) << id << "\n" << r.output;
+        EXPECT_EQ(std::stoi(m[1]) + std::stoi(m[2]), sites) << id;
+        EXPECT_EQ(std::stoi(m[3]), 0) << id;
+    }
 
     build::Project project = build::load_project(test::sourcepath("cartelier.yaml"));
     Diagnostics d;
