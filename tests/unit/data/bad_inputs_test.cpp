@@ -103,6 +103,8 @@ TEST(BadInputs, EveryCaseEndsWithItsStatusAndMessageAndNeverCrashes) {
 TEST(BadInputs, NeitherCheckNorBuildWritesIntoTheProjectFolder) {
     // `cartelier check` writes nothing; `cartelier build --out DIR` writes only under DIR.
     const fs::path project = test::datapath("bad-inputs/build-ok");
+    std::error_code ec;
+    fs::remove_all(project / "out", ec);  // left by an earlier run of a program that wrote there
     const auto before = listing(project);
     auto checked = test::run(fmt::format("{} check --project '{}'", test::cartelier_binary(),
                                          (project / "cartelier.yaml").string()));
@@ -114,6 +116,5 @@ TEST(BadInputs, NeitherCheckNorBuildWritesIntoTheProjectFolder) {
     EXPECT_EQ(built.status, 0) << built.output;
     EXPECT_EQ(listing(project), before) << "`cartelier build --out " << out.string()
                                         << "` wrote into the project folder, outside its output folder";
-    std::error_code ec;
     fs::remove_all(project / "out", ec);  // leave the corpus as committed for the next run
 }
