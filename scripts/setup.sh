@@ -55,15 +55,19 @@ fi
 if [ "$tests" = 1 ]; then
   # The reference implementation of the MapLibre style spec (validator and expression cross-check),
   # pinned by tests/reference/package-lock.json.
-  stamp=tests/reference/node_modules/.lock-sha256
-  want=$(sha256sum tests/reference/package-lock.json | cut -d' ' -f1)
-  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-    log "installing the reference style-spec package (npm ci)"
-    npm ci --prefix tests/reference --no-audit --no-fund --loglevel=error
-    echo "$want" > "$stamp"
-  else
-    log "npm packages: up to date"
-  fi
+  # And the communes table of @etalab/decoupage-administratif (join at national scale), pinned by
+  # tests/data-etalab/package-lock.json.
+  for dir in tests/reference tests/data-etalab; do
+    stamp=$dir/node_modules/.lock-sha256
+    want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+    if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+      log "installing npm packages of $dir (npm ci)"
+      npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
+      echo "$want" > "$stamp"
+    else
+      log "npm packages of $dir: up to date"
+    fi
+  done
 fi
 
 build_dir=${BUILD_DIR:-build}

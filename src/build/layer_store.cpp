@@ -65,12 +65,12 @@ const Layer& LayerStore::projected(const std::string& name, const std::string& c
     const LayerDecl& decl = project_->layers.at(name);
     std::optional<std::uint64_t> cache_key;
     std::filesystem::path cache_file;
-    if (decl.joins.empty() && !decl.geocode && decl.spec.x_field.empty() && decl.spec.y_field.empty() &&
+    if (!cache_dir_.empty() && decl.joins.empty() && !decl.geocode && decl.spec.x_field.empty() && decl.spec.y_field.empty() &&
         !sources_.count(name)) {
         std::optional<ScopedStage> cache_stage(std::in_place, "load");
         cache_key = prepared_key(decl.spec, crs);
         if (cache_key) {
-            cache_file = prepared_path(prepared_dir(project_->root), name, crs);
+            cache_file = prepared_path(cache_dir_, name, crs);
             if (auto hit = read_prepared(cache_file, *cache_key)) {
                 for (auto& w : hit->warnings) warnings_.add(std::move(w));
                 return finish_projected(key, std::make_unique<Layer>(std::move(hit->layer)));

@@ -2,6 +2,7 @@
 // reprojected once per map CRS (with its checks run there).
 #pragma once
 
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -18,7 +19,10 @@ namespace cartelier::build {
 /// Thread-safe; read warnings() once the maps are built.
 class LayerStore {
 public:
-    explicit LayerStore(const Project& project) : project_(&project) {}
+    /// `cache_dir`: where prepared layers are kept (the build uses OUT/.cache/prepared, or
+    /// $CARTELIER_CACHE_DIR); empty: no prepared cache (`cartelier check` writes nothing).
+    explicit LayerStore(const Project& project, std::filesystem::path cache_dir = {})
+        : project_(&project), cache_dir_(std::move(cache_dir)) {}
     /// The layer as read and joined (throws Error with every problem of that layer).
     const Layer& source(const std::string& name);
     /// The layer reprojected into `crs`, its checks run in that CRS (throws Error).
@@ -36,6 +40,7 @@ private:
     /// Stores a projected layer and runs its checks (in that CRS).
     const Layer& finish_projected(const std::pair<std::string, std::string>& key, std::unique_ptr<Layer> layer);
     const Project* project_;
+    std::filesystem::path cache_dir_;
     /// Thread safety: one build renders maps in parallel; each layer is still loaded (and each
     /// reprojection done) once. Recursive: a check or a geocode step asks for another layer.
     mutable std::recursive_mutex mutex_;

@@ -1,5 +1,7 @@
 #include "build/pipeline.hpp"
 
+#include "build/prepared_cache.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <cctype>
@@ -489,7 +491,7 @@ BuildOutcome run_build(const Project& project, const BuildOptions& options) {
         jobs.push_back(std::move(job));
     }
 
-    LayerStore store(project);
+    LayerStore store(project, prepared_dir(options.out_dir));
     BuildContext ctx{project, effective, inputs, store};
     unsigned threads = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
     outcome.jobs = threads;

@@ -152,9 +152,9 @@ std::optional<std::uint64_t> prepared_key(const data::LayerSpec& spec, const std
     return XXH3_64bits_digest(state.get());
 }
 
-fs::path prepared_dir(const fs::path& project_root) {
+fs::path prepared_dir(const fs::path& out_dir) {
     if (const char* dir = std::getenv("CARTELIER_CACHE_DIR"); dir && *dir) return fs::path(dir);
-    return project_root / "out" / ".cache" / "prepared";
+    return out_dir / ".cache" / "prepared";
 }
 
 fs::path prepared_path(const fs::path& dir, const std::string& layer, const std::string& crs) {

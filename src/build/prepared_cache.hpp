@@ -26,8 +26,8 @@ struct PreparedLayer {
 /// the reading options and the target CRS. nullopt when the source cannot be read.
 std::optional<std::uint64_t> prepared_key(const data::LayerSpec& spec, const std::string& crs);
 
-/// Folder of the cache: $CARTELIER_CACHE_DIR, else `<project root>/out/.cache/prepared`.
-std::filesystem::path prepared_dir(const std::filesystem::path& project_root);
+/// Folder of the cache: $CARTELIER_CACHE_DIR, else `<output folder>/.cache/prepared`.
+std::filesystem::path prepared_dir(const std::filesystem::path& out_dir);
 
 /// The cache file of a layer in a CRS (the name only says which; the key inside says which data).
 std::filesystem::path prepared_path(const std::filesystem::path& dir, const std::string& layer,
