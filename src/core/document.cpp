@@ -41,22 +41,6 @@ std::optional<double> parse_number(const std::string& s) {
     return v;
 }
 
-void escape_json(std::string& out, const std::string& s) {
-    out += '"';
-    for (unsigned char c : s) {
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            default:
-                if (c < 0x20) out += fmt::format("\\u{:04x}", c);
-                else out += static_cast<char>(c);
-        }
-    }
-    out += '"';
-}
 
 std::string format_number(double v) {
     if (v == std::floor(v) && std::fabs(v) < 1e15) return fmt::format("{}", static_cast<long long>(v));
@@ -73,7 +57,7 @@ void write_json(std::string& out, const YAML::Node& node, int indent, int depth)
         case Kind::Null: out += "null"; break;
         case Kind::Boolean: out += *boolean(node) ? "true" : "false"; break;
         case Kind::Number: out += format_number(*number(node)); break;
-        case Kind::String: escape_json(out, node.Scalar()); break;
+        case Kind::String: append_json_string(out, node.Scalar()); break;
         case Kind::Array: {
             // Short arrays of scalars stay on one line (expressions read better that way).
             bool flat = true;
@@ -96,7 +80,7 @@ void write_json(std::string& out, const YAML::Node& node, int indent, int depth)
             for (auto it = node.begin(); it != node.end(); ++it) {
                 if (i++) out += ',';
                 newline(depth + 1);
-                escape_json(out, it->first.Scalar());
+                append_json_string(out, it->first.Scalar());
                 out += indent > 0 ? ": " : ":";
                 write_json(out, it->second, indent, depth + 1);
             }
@@ -187,6 +171,25 @@ std::string key(const std::string& parent, const std::string& name) {
 }
 
 std::string index(const std::string& parent, std::size_t i) { return fmt::format("{}[{}]", parent, i); }
+
+void append_json_string(std::string& out, const std::string& s) {
+    out += '"';
+    for (unsigned char c : s) {
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\b': out += "\\b"; break;
+            case '\f': out += "\\f"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            default:
+                if (c < 0x20) out += fmt::format("\\u{:04x}", c);
+                else out += static_cast<char>(c);
+        }
+    }
+    out += '"';
+}
 
 std::string to_json(const YAML::Node& node, int indent) {
     std::string out;

@@ -44,6 +44,9 @@ SourceLocation location(const std::string& file, const YAML::Node& node, std::st
 std::string key(const std::string& parent, const std::string& name);
 std::string index(const std::string& parent, std::size_t i);
 
+/// Appends `s` as a JSON string literal (quoted, escaped).
+void append_json_string(std::string& out, const std::string& s);
+
 /// Writes a node as JSON text (the style converter and tests use it); keys keep their order.
 std::string to_json(const YAML::Node& node, int indent = 2);
 

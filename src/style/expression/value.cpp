@@ -109,24 +109,6 @@ std::string js_number(double d) {
 
 namespace {
 
-void json_string(std::string& out, const std::string& s) {
-    out += '"';
-    for (unsigned char c : s) {
-        switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\b': out += "\\b"; break;
-            case '\f': out += "\\f"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            default:
-                if (c < 0x20) out += fmt::format("\\u{:04x}", c);
-                else out += static_cast<char>(c);
-        }
-    }
-    out += '"';
-}
 
 void write_json(std::string& out, const Value& v, bool colors_as_strings) {
     if (v.is_null()) {
@@ -136,10 +118,10 @@ void write_json(std::string& out, const Value& v, bool colors_as_strings) {
     } else if (const double* d = v.as_number()) {
         out += std::isfinite(*d) ? js_number(*d) : "null";
     } else if (const std::string* s = v.as_string()) {
-        json_string(out, *s);
+        doc::append_json_string(out, *s);
     } else if (const Color* c = v.as_color()) {
         if (colors_as_strings) {
-            json_string(out, c->to_string());
+            doc::append_json_string(out, c->to_string());
         } else {
             // JSON.stringify of the reference's Color: its premultiplied fields.
             out += fmt::format(R"({{"r":{},"g":{},"b":{},"a":{}}})", js_number(c->r * c->a), js_number(c->g * c->a),
@@ -158,7 +140,7 @@ void write_json(std::string& out, const Value& v, bool colors_as_strings) {
         for (const auto& [k, e] : *o) {
             if (!first) out += ',';
             first = false;
-            json_string(out, k);
+            doc::append_json_string(out, k);
             out += ':';
             write_json(out, e, colors_as_strings);
         }
