@@ -5,6 +5,7 @@
 #include "geo/geocode.hpp"
 #include "geo/geos.hpp"
 #include "geo/projection.hpp"
+#include "test_layers.hpp"
 
 using namespace cartelier;
 using namespace cartelier::geo;
@@ -13,24 +14,8 @@ namespace {
 
 /// Two lon/lat "communes": 07341 (a 0.1° square) and 07342 right of it.
 Layer communes() {
-    Layer l;
-    l.name = "communes";
-    l.source = "communes.geojson";
-    l.crs = "EPSG:4326";
-    l.schema->add("code");
-    auto square = [&](const char* code, double x0) {
-        Feature f;
-        f.id = code;
-        f.values = {Value(std::string(code))};
-        f.geometry.type = GeometryType::Polygon;
-        f.geometry.begin_part();
-        f.geometry.points = {{x0, 44.5}, {x0 + 0.1, 44.5}, {x0 + 0.1, 44.6}, {x0, 44.6}, {x0, 44.5}};
-        f.geometry.end_ring();
-        l.features.push_back(std::move(f));
-    };
-    square("07341", 4.0);
-    square("07342", 4.1);
-    return l;
+    return test::square_layer("communes", "communes.geojson", "EPSG:4326", "code", 0.1,
+                              {{"07341", {4.0, 44.5}}, {"07342", {4.1, 44.5}}});
 }
 
 struct Row {

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "geo/within_check.hpp"
+#include "test_layers.hpp"
 
 using namespace cartelier;
 using namespace cartelier::geo;
@@ -8,24 +9,8 @@ using namespace cartelier::geo;
 namespace {
 
 Layer squares() {
-    Layer l;
-    l.name = "departements";
-    l.source = "departements.geojson";
-    l.crs = "EPSG:2154";
-    l.schema->add("code");
-    auto square = [&](const char* code, double x0) {
-        Feature f;
-        f.id = code;
-        f.values = {Value(std::string(code))};
-        f.geometry.type = GeometryType::Polygon;
-        f.geometry.begin_part();
-        f.geometry.points = {{x0, 0}, {x0 + 1000, 0}, {x0 + 1000, 1000}, {x0, 1000}, {x0, 0}};
-        f.geometry.end_ring();
-        l.features.push_back(std::move(f));
-    };
-    square("01", 0);
-    square("02", 1000);
-    return l;
+    return test::square_layer("departements", "departements.geojson", "EPSG:2154", "code", 1000,
+                              {{"01", {0, 0}}, {"02", {1000, 0}}});
 }
 
 Layer sites(std::vector<std::tuple<std::string, std::string, Point>> rows) {

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "test_layers.hpp"
+
 #include "style/style.hpp"
 #include "test_paths.hpp"
 
@@ -12,23 +14,7 @@ namespace {
 
 using test::datapath;
 
-class MapFeature : public expr::FeatureView {
-public:
-    MapFeature(std::initializer_list<std::pair<const std::string, expr::Value>> props, std::string geometry)
-        : props_(props), geometry_(std::move(geometry)) {}
-    std::optional<expr::Value> property(const std::string& name) const override {
-        auto it = props_.find(name);
-        if (it == props_.end()) return std::nullopt;
-        return it->second;
-    }
-    expr::Object properties() const override { return expr::Object(props_.begin(), props_.end()); }
-    expr::Value id() const override { return expr::Value(); }
-    std::string geometry_type() const override { return geometry_; }
-
-private:
-    std::map<std::string, expr::Value> props_;
-    std::string geometry_;
-};
+using test::MapFeature;
 
 std::vector<MapFeature> sample_features() {
     std::vector<MapFeature> out;

@@ -1,0 +1,57 @@
+// Small in-memory layers and features for unit tests (PDAL's FauxReader idea): no files needed.
+#pragma once
+
+#include <initializer_list>
+#include <map>
+#include <string>
+#include <utility>
+
+#include "core/layer.hpp"
+#include "style/expression/expression.hpp"
+
+namespace cartelier::test {
+
+/// A layer of axis-aligned square polygons, each with one text field `field` holding its code.
+/// `squares`: (code, lower-left corner), all of side `side`, in `crs`.
+inline Layer square_layer(const std::string& name, const std::string& source, const std::string& crs,
+                          const std::string& field, double side,
+                          std::initializer_list<std::pair<const char*, Point>> squares) {
+    Layer l;
+    l.name = name;
+    l.source = source;
+    l.crs = crs;
+    l.schema->add(field);
+    for (const auto& [code, p] : squares) {
+        Feature f;
+        f.id = code;
+        f.values = {Value(std::string(code))};
+        f.geometry.type = GeometryType::Polygon;
+        f.geometry.begin_part();
+        f.geometry.points = {{p.x, p.y}, {p.x + side, p.y}, {p.x + side, p.y + side}, {p.x, p.y + side}, {p.x, p.y}};
+        f.geometry.end_ring();
+        l.features.push_back(std::move(f));
+    }
+    return l;
+}
+
+/// A feature seen by the expression language, made of a few properties.
+class MapFeature : public style::expr::FeatureView {
+public:
+    MapFeature(std::initializer_list<std::pair<const std::string, style::expr::Value>> props,
+               std::string geometry = "Point")
+        : props_(props), geometry_(std::move(geometry)) {}
+    std::optional<style::expr::Value> property(const std::string& name) const override {
+        auto it = props_.find(name);
+        if (it == props_.end()) return std::nullopt;
+        return it->second;
+    }
+    style::expr::Object properties() const override { return style::expr::Object(props_.begin(), props_.end()); }
+    style::expr::Value id() const override { return style::expr::Value(); }
+    std::string geometry_type() const override { return geometry_; }
+
+private:
+    std::map<std::string, style::expr::Value> props_;
+    std::string geometry_;
+};
+
+}  // namespace cartelier::test
