@@ -149,6 +149,25 @@ Coverage::Coverage(std::span<const Geometry* const> geometries) {
     const std::vector<Point>& unique = index.unique;
     const std::size_t ring_count = cycle_start.size() - 1;
 
+    // Orientation: the shoelace sign of each ring against its role (a part's first ring is its exterior).
+    ring_flip_.assign(ring_count, 0);
+    for (const Shape& shape : shapes_) {
+        if (shape.type != GeometryType::Polygon) continue;
+        for (std::size_t p = 0; p + 1 < shape.parts.size(); ++p) {
+            for (std::uint32_t r = shape.parts[p]; r < shape.parts[p + 1]; ++r) {
+                const std::uint32_t ring = shape.first_ring + r;
+                const std::uint32_t b = cycle_start[ring], n = cycle_start[ring + 1] - b;
+                double area = 0;
+                for (std::uint32_t i = 0; i < n; ++i) {
+                    const Point a = unique[cycle[b + i]], c = unique[cycle[b + (i + 1) % n]];
+                    area += (a.x - c.x) * (a.y + c.y);  // twice the signed area (relative to any origin)
+                }
+                const bool exterior = r == shape.parts[p];
+                ring_flip_[ring] = exterior ? area < 0 : area > 0;
+            }
+        }
+    }
+
     // 2. Junctions: vertices seen with different neighbours.
     std::vector<std::uint32_t> nb_a(unique.size(), kNone), nb_b(unique.size(), kNone);
     std::vector<std::uint8_t> junction(unique.size(), 0);
@@ -205,11 +224,17 @@ Coverage::Coverage(std::span<const Geometry* const> geometries) {
         if (j == n) {
             // No junction: the ring is a loop of its own (an island, or a border shared whole).
             std::uint32_t a = arc_of[ids[0]];
+            bool reversed = false;
             if (a == kNone) {
                 a = new_arc(ids, n, true, 1);
                 for (std::uint32_t i = 0; i < n; ++i) arc_of[ids[i]] = a;
+            } else {
+                // The loop seen again (a hole and its island): the same way round, or the other?
+                std::uint32_t k = 0;
+                while (k < n && ids[k] != arc_first[a]) ++k;
+                reversed = k < n && ids[(k + 1) % n] != arc_second[a];
             }
-            refs_.push_back(a << 1);
+            refs_.push_back(a << 1 | (reversed ? 1u : 0u));
             ring_refs_.push_back(static_cast<std::uint32_t>(refs_.size()));
             continue;
         }
@@ -360,6 +385,183 @@ std::vector<Geometry> Coverage::simplify(double tolerance) const {
         }
         if (g.points.empty()) g = Geometry{};
     }
+    return out;
+}
+
+Geometry chain_lines(const Geometry& lines) {
+    Geometry out;
+    const std::size_t n = lines.ring_count();
+    if (n == 0) return out;
+    out.type = GeometryType::LineString;
+    auto line = [&](std::size_t l) {
+        return std::span<const Point>(lines.points.data() + lines.rings[l], lines.rings[l + 1] - lines.rings[l]);
+    };
+    // Incidence of each end vertex: (line << 1 | at its end).
+    PointIndex nodes(n + 16);
+    std::vector<std::uint32_t> head(n, kNone), tail(n, kNone);
+    for (std::size_t l = 0; l < n; ++l) {
+        const auto pts = line(l);
+        if (pts.size() < 2 || same(pts.front(), pts.back())) continue;  // closed or degenerate: alone
+        head[l] = nodes.id(pts.front());
+        tail[l] = nodes.id(pts.back());
+    }
+    const std::size_t node_count = nodes.unique.size();
+    std::vector<std::uint32_t> first(node_count + 1, 0);
+    for (std::size_t l = 0; l < n; ++l)
+        if (head[l] != kNone) {
+            ++first[head[l] + 1];
+            ++first[tail[l] + 1];
+        }
+    for (std::size_t v = 0; v < node_count; ++v) first[v + 1] += first[v];
+    std::vector<std::uint32_t> incident(first.back()), slot(first.begin(), first.end() - 1);
+    for (std::uint32_t l = 0; l < n; ++l)
+        if (head[l] != kNone) {
+            incident[slot[head[l]]++] = l << 1;
+            incident[slot[tail[l]]++] = l << 1 | 1;
+        }
+    std::vector<std::uint8_t> used(n, 0);
+    std::vector<std::uint32_t> cursor(first.begin(), first.end() - 1);
+    auto walk = [&](std::uint32_t v) {  // one chain from vertex v along unused lines
+        out.begin_part();
+        bool started = false;
+        for (;;) {
+            std::uint32_t& c = cursor[v];
+            while (c < first[v + 1] && used[incident[c] >> 1]) ++c;
+            if (c == first[v + 1]) break;
+            const std::uint32_t l = incident[c] >> 1;
+            const bool backwards = incident[c] & 1;  // v is the line's last vertex
+            used[l] = 1;
+            const auto pts = line(l);
+            if (!backwards) {
+                for (std::size_t k = started ? 1 : 0; k < pts.size(); ++k) out.points.push_back(pts[k]);
+            } else {
+                for (std::size_t k = pts.size() - (started ? 1 : 0); k-- > 0;) out.points.push_back(pts[k]);
+            }
+            started = true;
+            v = backwards ? head[l] : tail[l];
+        }
+        out.end_ring();
+    };
+    // Chains start at vertices of odd degree (they must end somewhere), then what is left is cycles.
+    for (std::uint32_t v = 0; v < node_count; ++v)
+        if ((first[v + 1] - first[v]) % 2 == 1) walk(v);
+    for (std::uint32_t v = 0; v < node_count; ++v)
+        while (true) {
+            std::uint32_t& c = cursor[v];
+            while (c < first[v + 1] && used[incident[c] >> 1]) ++c;
+            if (c == first[v + 1]) break;
+            walk(v);
+        }
+    for (std::size_t l = 0; l < n; ++l) {
+        if (head[l] != kNone || line(l).empty()) continue;
+        out.begin_part();
+        const auto pts = line(l);
+        out.points.insert(out.points.end(), pts.begin(), pts.end());
+        out.end_ring();
+    }
+    // Parts hold one line each; drop the empty ones a walk from a spent vertex may leave.
+    Geometry compact;
+    compact.type = GeometryType::LineString;
+    for (std::size_t r = 0; r < out.ring_count(); ++r) {
+        if (out.rings[r + 1] - out.rings[r] < 2) continue;
+        compact.begin_part();
+        compact.points.insert(compact.points.end(), out.points.begin() + out.rings[r], out.points.begin() + out.rings[r + 1]);
+        compact.end_ring();
+    }
+    return compact;
+}
+
+Geometry Coverage::dissolve(std::span<const std::uint8_t> member, const Geometry& arcs) const {
+    Geometry out;
+    const std::size_t n_arcs = arc_count();
+    if (arcs.ring_count() != n_arcs || n_arcs == 0) return out;
+
+    // 1. Net use of each arc by the members, each ring oriented for its role: +1 along the arc, -1
+    //    against it. A border between two members is used once each way and cancels.
+    std::vector<std::int32_t> net(n_arcs, 0);
+    for (std::size_t s = 0; s < shapes_.size() && s < member.size(); ++s) {
+        const Shape& shape = shapes_[s];
+        if (!member[s] || shape.type != GeometryType::Polygon || shape.parts.empty()) continue;
+        for (std::uint32_t r = 0; r < shape.parts.back(); ++r) {
+            const std::uint32_t ring = shape.first_ring + r;
+            const bool flip = ring_flip_[ring];
+            for (std::uint32_t i = ring_refs_[ring]; i < ring_refs_[ring + 1]; ++i) {
+                const bool reversed = (refs_[i] & 1) != flip;
+                net[refs_[i] >> 1] += reversed ? -1 : 1;
+            }
+        }
+    }
+
+    // 2. The arcs left are directed edges between their end vertices; every vertex has as many edges
+    //    in as out (each ring was a cycle, and cancelling removes an edge with its reverse), so
+    //    walking from any edge along unused ones closes a cycle. Closed arcs are cycles by themselves.
+    struct Edge {
+        std::uint32_t arc;
+        bool reversed;
+        std::uint32_t from, to;
+    };
+    std::vector<Edge> edges;
+    PointIndex nodes(1024);
+    auto arc_points = [&](std::uint32_t a) {
+        return std::span<const Point>(arcs.points.data() + arcs.rings[a], arcs.rings[a + 1] - arcs.rings[a]);
+    };
+    auto emit = [&](std::span<const Point> line, bool reversed, bool skip_first) {
+        if (!reversed) {
+            for (std::size_t k = skip_first ? 1 : 0; k < line.size(); ++k) out.points.push_back(line[k]);
+        } else {
+            for (std::size_t k = line.size() - (skip_first ? 1 : 0); k-- > 0;) out.points.push_back(line[k]);
+        }
+    };
+    out.type = GeometryType::Polygon;
+    out.begin_part();
+    for (std::uint32_t a = 0; a < n_arcs; ++a) {
+        if (net[a] == 0) continue;
+        const auto line = arc_points(a);
+        if (line.size() < 2) continue;
+        const bool reversed = net[a] < 0;
+        const bool closed = same(line.front(), line.back());
+        for (std::int32_t k = 0; k < std::abs(net[a]); ++k) {
+            if (closed) {
+                if (line.size() < 4) break;
+                emit(line, reversed, false);
+                out.end_ring();
+            } else {
+                const std::uint32_t u = nodes.id(line.front()), v = nodes.id(line.back());
+                edges.push_back({a, reversed, reversed ? v : u, reversed ? u : v});
+            }
+        }
+    }
+    // Out-edges of each vertex, compressed.
+    const std::size_t node_count = nodes.unique.size();
+    std::vector<std::uint32_t> first(node_count + 1, 0), order(edges.size());
+    for (const Edge& e : edges) ++first[e.from + 1];
+    for (std::size_t v = 0; v < node_count; ++v) first[v + 1] += first[v];
+    std::vector<std::uint32_t> next_slot(first.begin(), first.end() - 1);
+    for (std::uint32_t e = 0; e < edges.size(); ++e) order[next_slot[edges[e].from]++] = e;
+    std::vector<std::uint8_t> used(edges.size(), 0);
+    std::vector<std::uint32_t> cursor(first.begin(), first.end() - 1);
+    for (std::uint32_t e0 = 0; e0 < edges.size(); ++e0) {
+        if (used[e0]) continue;
+        const std::size_t at = out.points.size();
+        std::uint32_t e = e0;
+        for (;;) {
+            used[e] = 1;
+            emit(arc_points(edges[e].arc), edges[e].reversed, out.points.size() > at);
+            const std::uint32_t v = edges[e].to;
+            if (v == edges[e0].from) break;  // back at the start: a cycle
+            std::uint32_t& c = cursor[v];
+            while (c < first[v + 1] && used[order[c]]) ++c;
+            if (c == first[v + 1]) break;  // cannot happen for a balanced graph; closes with a chord
+            e = order[c];
+        }
+        if (out.points.size() - at < 4) {
+            out.points.resize(at);
+            continue;
+        }
+        if (!same(out.points[at], out.points.back())) out.points.push_back(out.points[at]);
+        out.end_ring();
+    }
+    if (out.points.empty()) return Geometry{};
     return out;
 }
 

@@ -41,6 +41,15 @@ bool profiling() {
     return on;
 }
 
+/// Whether each of these properties has the same value for every feature (constant or zoom-only).
+bool feature_constant(const style::Layer& layer, std::initializer_list<Prop> properties) {
+    for (Prop p : properties) {
+        const auto* e = layer.expression(p);
+        if (e && !e->is_feature_constant()) return false;
+    }
+    return true;
+}
+
 double since(std::chrono::steady_clock::time_point start) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
@@ -52,7 +61,8 @@ struct LayerSet::Prepared {
     std::once_flag coverage_once;
     std::unique_ptr<geo::Coverage> coverage;  ///< null when the layer has no polygons
     std::map<double, std::vector<Geometry>> generalised;  ///< by tolerance
-    std::map<double, Geometry> arcs;                       ///< by tolerance
+    std::map<double, Geometry> arcs;                       ///< by tolerance, one line per arc
+    std::map<double, Geometry> chains;                     ///< the same arcs chained, by tolerance
     bool all_polygons = true;
 };
 
@@ -107,14 +117,28 @@ const std::vector<Geometry>* LayerSet::generalised(const Layer& layer, double to
     return &it->second;
 }
 
-const Geometry* LayerSet::arcs(const Layer& layer, double tolerance) const {
-    if (!generalised(layer, tolerance)) return nullptr;  // builds the coverage
-    Prepared& p = prepared(layer);
-    if (!p.all_polygons) return nullptr;
+const Geometry* LayerSet::all_arcs(Prepared& p, double tolerance) const {
     std::lock_guard lock(mutex_);
     auto it = p.arcs.find(tolerance);
     if (it == p.arcs.end()) it = p.arcs.emplace(tolerance, p.coverage->simplified_arcs(tolerance)).first;
     return &it->second;
+}
+
+const Geometry* LayerSet::arcs(const Layer& layer, double tolerance) const {
+    if (!generalised(layer, tolerance)) return nullptr;  // builds the coverage
+    Prepared& p = prepared(layer);
+    if (!p.all_polygons) return nullptr;
+    const Geometry* arcs = all_arcs(p, tolerance);
+    std::lock_guard lock(mutex_);
+    auto it = p.chains.find(tolerance);
+    if (it == p.chains.end()) it = p.chains.emplace(tolerance, geo::chain_lines(*arcs)).first;
+    return &it->second;
+}
+
+Geometry LayerSet::dissolved(const Layer& layer, double tolerance, std::span<const std::uint8_t> member) const {
+    if (!generalised(layer, tolerance)) return {};  // builds the coverage
+    Prepared& p = prepared(layer);
+    return p.coverage->dissolve(member, *all_arcs(p, tolerance));
 }
 
 Generalisation Generalisation::from_environment() {
@@ -130,6 +154,7 @@ Generalisation Generalisation::from_environment() {
     };
     positive("CARTELIER_RASTER_TOLERANCE_PX", g.raster_pixels);
     positive("CARTELIER_VECTOR_TOLERANCE_PT", g.vector_points);
+    positive("CARTELIER_VECTOR_GRID_PT", g.vector_grid_points);
     return g;
 }
 
@@ -196,30 +221,55 @@ MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& l
         // A line layer over polygons whose paint is the same for every feature, opaque and plain:
         // each border is stroked once, as an arc of the coverage, rather than once per neighbour.
         if (simple && sl.type == LayerType::Line && !sl.filter) {
-            auto constant = [&](Prop p) {
-                const auto* e = sl.expression(p);
-                return !e || e->is_feature_constant();
-            };
-            bool uniform = true;
-            for (Prop p : {Prop::LineColor, Prop::LineWidth, Prop::LineOpacity, Prop::LineOffset, Prop::LineDasharray,
-                           Prop::LineJoin, Prop::LineCap})
-                uniform = uniform && constant(p);
+            const bool uniform = feature_constant(sl, {Prop::LineColor, Prop::LineWidth, Prop::LineOpacity, Prop::LineOffset,
+                                                       Prop::LineDasharray, Prop::LineJoin, Prop::LineCap});
             const Geometry* arcs = uniform ? layers.arcs(*data, tolerance) : nullptr;
             if (arcs) {
                 LinePaint paint = evaluate_line(sl, ctx, pc);
                 if (paint.opacity >= 1 && paint.color.a >= 1 && paint.dash_pt.empty() && paint.offset_pt == 0) {
                     for (const auto& f : data->features) result.features_drawn += f.geometry.empty() ? 0 : 1;
                     // In batches: Cairo strokes many small paths faster than one huge one.
-                    constexpr std::size_t batch = 64;
-                    for (std::size_t r = 0; r < arcs->ring_count(); r += batch) {
-                        add_rings(cr, *arcs, view, false, grid, r, r + batch);
+                    constexpr std::uint32_t batch_vertices = 4096;
+                    for (std::size_t r = 0, n = arcs->ring_count(); r < n;) {
+                        std::size_t e = r + 1;
+                        while (e < n && arcs->rings[e + 1] - arcs->rings[r] < batch_vertices) ++e;
+                        add_rings(cr, *arcs, view, false, grid, r, e);
                         stroke_current_path(cr, paint);
+                        r = e;
                     }
                     if (profiling())
                         fmt::print(stderr, "stage render {} layer {} (arcs once) {:.3f} s\n",
                                    raster ? "raster" : "vector", sl.id, since(layer_start));
                     continue;
                 }
+            }
+        }
+        // A fill layer over polygons whose paint is the same for every feature and has no outline:
+        // the union of the features drawn is filled as one path (shared borders cancel out), which
+        // is the same area with a fraction of the vertices and no anti-aliasing seams.
+        if (simple && sl.type == LayerType::Fill && feature_constant(sl, {Prop::FillColor, Prop::FillOpacity,
+                                                                           Prop::FillOutlineColor, Prop::FillPattern})) {
+            FillPaint paint = evaluate_fill(sl, ctx, pc);
+            if (!paint.outline) {
+                std::vector<std::uint8_t> member(data->features.size(), 0);
+                for (std::size_t fi = 0; fi < data->features.size(); ++fi) {
+                    const Feature& feature = data->features[fi];
+                    if (feature.geometry.type != GeometryType::Polygon || feature.geometry.empty()) continue;
+                    if (!view.extent.intersects(bounds[fi])) continue;
+                    LayerFeatureView fv(*data, feature);
+                    ctx.feature = &fv;
+                    if (!sl.accepts(ctx)) continue;
+                    member[fi] = 1;
+                    ++result.features_drawn;
+                }
+                ctx.feature = nullptr;
+                const Geometry merged = layers.dissolved(*data, tolerance, member);
+                add_path(cr, merged, view, true, grid);
+                fill_current_path(cr, paint, hairline, CAIRO_FILL_RULE_WINDING);
+                if (profiling())
+                    fmt::print(stderr, "stage render {} layer {} (dissolved, {} vertices) {:.3f} s\n",
+                               raster ? "raster" : "vector", sl.id, merged.points.size(), since(layer_start));
+                continue;
             }
         }
         for (std::size_t fi = 0; fi < data->features.size(); ++fi) {

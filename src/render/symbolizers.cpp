@@ -125,8 +125,8 @@ void add_rings(cairo_t* cr, const Geometry& g, const View& view, bool close_ring
     cairo_append_path(cr, &path);
 }
 
-void fill_current_path(cairo_t* cr, const FillPaint& paint, double hairline_pt) {
-    cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+void fill_current_path(cairo_t* cr, const FillPaint& paint, double hairline_pt, cairo_fill_rule_t rule) {
+    cairo_set_fill_rule(cr, rule);
     set_source(cr, paint.color, paint.opacity);
     if (paint.outline) {
         cairo_fill_preserve(cr);

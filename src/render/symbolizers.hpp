@@ -56,7 +56,8 @@ void add_rings(cairo_t* cr, const Geometry& g, const View& view, bool close_ring
                std::size_t last);
 
 /// Fills the current path (even-odd) and draws its outline; clears the path.
-void fill_current_path(cairo_t* cr, const FillPaint& paint, double hairline_pt);
+void fill_current_path(cairo_t* cr, const FillPaint& paint, double hairline_pt,
+                       cairo_fill_rule_t rule = CAIRO_FILL_RULE_EVEN_ODD);
 /// Strokes the current path; clears the path.
 void stroke_current_path(cairo_t* cr, const LinePaint& paint);
 /// Draws a circle symbol centred on a page point.

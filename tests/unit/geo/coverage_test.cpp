@@ -1,4 +1,5 @@
 // Generalisation of a coverage keeps shared borders shared (geo::Coverage).
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -153,4 +154,111 @@ TEST(DouglasPeucker, KeepsEndsAndFarVertices) {
     std::vector<std::uint8_t> keep;
     douglas_peucker(line, 0.01, keep);
     EXPECT_EQ(keep, (std::vector<std::uint8_t>{1, 0, 1, 1, 1}));
+}
+
+namespace {
+
+/// Signed area of every ring (shoelace), summed: exteriors counter-clockwise count positive.
+double signed_area(const Geometry& g) {
+    double a = 0;
+    for (std::size_t r = 0; r < g.ring_count(); ++r)
+        for (std::uint32_t i = g.rings[r]; i + 1 < g.rings[r + 1]; ++i)
+            a += g.points[i].x * g.points[i + 1].y - g.points[i + 1].x * g.points[i].y;
+    return a / 2;
+}
+
+Geometry reversed(Geometry g) {
+    for (std::size_t r = 0; r < g.ring_count(); ++r)
+        std::reverse(g.points.begin() + g.rings[r], g.points.begin() + g.rings[r + 1]);
+    return g;
+}
+
+Geometry square(double x0, double y0, double x1, double y1) {
+    return polygon({{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}});
+}
+
+}  // namespace
+
+TEST(CoverageDissolve, SharedBorderCancels) {
+    auto [left, right] = two_squares();
+    const Geometry* both[] = {&left, &right};
+    Coverage coverage(both);
+    const Geometry arcs = coverage.simplified_arcs(0);
+    const std::uint8_t all[] = {1, 1};
+    Geometry merged = coverage.dissolve(all, arcs);
+    ASSERT_EQ(merged.type, GeometryType::Polygon);
+    EXPECT_EQ(merged.ring_count(), 1u);
+    EXPECT_NEAR(signed_area(merged), 200, 1e-9);
+    // Of the wiggly border only its two ends, which are corners of the union, remain.
+    EXPECT_EQ(border_vertices(merged).size(), 2u);
+    EXPECT_TRUE(valid(merged));
+}
+
+TEST(CoverageDissolve, MembersOnlyAndRingsOriented) {
+    auto [left, right] = two_squares();
+    const Geometry right_cw = reversed(right);  // a clockwise exterior, as some files have
+    const Geometry* both[] = {&left, &right_cw};
+    Coverage coverage(both);
+    const Geometry arcs = coverage.simplified_arcs(0);
+    const std::uint8_t only_right[] = {0, 1};
+    Geometry merged = coverage.dissolve(only_right, arcs);
+    EXPECT_EQ(merged.ring_count(), 1u);
+    EXPECT_NEAR(signed_area(merged), -signed_area(right_cw), 1e-9);  // counter-clockwise now
+    EXPECT_GT(signed_area(merged), 0);
+    const std::uint8_t all[] = {1, 1};
+    EXPECT_NEAR(signed_area(coverage.dissolve(all, arcs)), 200, 1e-9);
+    const std::uint8_t none[] = {0, 0};
+    EXPECT_TRUE(coverage.dissolve(none, arcs).empty());
+}
+
+TEST(CoverageDissolve, HoleFilledByItsIslandDisappears) {
+    Geometry donut = square(0, 0, 10, 10);
+    const Geometry hole = reversed(square(3, 3, 6, 6));
+    donut.points.insert(donut.points.end(), hole.points.begin(), hole.points.end());
+    donut.end_ring();
+    const Geometry island = square(3, 3, 6, 6);
+    const Geometry* both[] = {&donut, &island};
+    Coverage coverage(both);
+    const Geometry arcs = coverage.simplified_arcs(0);
+    const std::uint8_t donut_only[] = {1, 0};
+    Geometry ring = coverage.dissolve(donut_only, arcs);
+    EXPECT_EQ(ring.ring_count(), 2u);
+    EXPECT_NEAR(signed_area(ring), 100 - 9, 1e-9);  // the hole runs clockwise
+    const std::uint8_t all[] = {1, 1};
+    Geometry full = coverage.dissolve(all, arcs);
+    EXPECT_EQ(full.ring_count(), 1u);
+    EXPECT_NEAR(signed_area(full), 100, 1e-9);
+}
+
+TEST(CoverageDissolve, OverlappingMembersStillCoverTheirUnion) {
+    // Not a coverage: the nonzero winding numbers add up where the squares overlap, nothing cancels.
+    const Geometry a = square(0, 0, 10, 10), b = square(5, 5, 15, 15);
+    const Geometry* both[] = {&a, &b};
+    Coverage coverage(both);
+    const std::uint8_t all[] = {1, 1};
+    Geometry merged = coverage.dissolve(all, coverage.simplified_arcs(0));
+    EXPECT_EQ(merged.ring_count(), 2u);
+    EXPECT_NEAR(signed_area(merged), 200, 1e-9);  // each square's winding, counted once each
+}
+
+TEST(ChainLines, EverySegmentOnceInFewerLines) {
+    auto [left, right] = two_squares();
+    const Geometry* both[] = {&left, &right};
+    Coverage coverage(both);
+    const Geometry arcs = coverage.simplified_arcs(0.05);
+    const Geometry chains = chain_lines(arcs);
+    ASSERT_EQ(chains.type, GeometryType::LineString);
+    auto segments = [](const Geometry& g) {
+        std::multiset<std::pair<std::pair<double, double>, std::pair<double, double>>> s;
+        for (std::size_t r = 0; r < g.ring_count(); ++r)
+            for (std::uint32_t i = g.rings[r]; i + 1 < g.rings[r + 1]; ++i) {
+                std::pair<double, double> p{g.points[i].x, g.points[i].y}, q{g.points[i + 1].x, g.points[i + 1].y};
+                s.insert(std::minmax(p, q));
+            }
+        return s;
+    };
+    EXPECT_EQ(segments(chains), segments(arcs));
+    EXPECT_EQ(arcs.ring_count(), 3u);  // the border and each square's outer side, between two junctions
+    EXPECT_EQ(chains.ring_count(), 1u);  // two junctions of degree 3: one chain runs through all three
+    EXPECT_LT(chains.points.size(), arcs.points.size());
 }
