@@ -26,6 +26,7 @@ const Layer& LayerStore::source(const std::string& name) {
     std::optional<ScopedStage> stage(std::in_place, "load");
     auto layer = std::make_unique<Layer>(data::read_layer(decl->second.spec, d));
     // Every problem of the file in one run: geometries are checked even when rows had errors.
+    stage.emplace("validate");
     geo::validate_geometries(*layer, d);
     stage.emplace("join");
     for (const auto& j : decl->second.joins) {

@@ -55,7 +55,7 @@ json report_json(const Project& project, const BuildOptions& options, const Buil
         for (const auto& d : m.diagnostics.items())
             (d.severity == Severity::Error ? errors : warnings).push_back(diagnostic_json(d));
         json stages = json::object();
-        for (const char* s : {"load", "join", "reproject", "check", "prepare", "render", "write"})
+        for (const char* s : {"load", "validate", "join", "reproject", "write-cache", "check", "prepare", "render", "write"})
             stages[s] = m.stages.count(s) ? m.stages.at(s) : 0.0;
         json entry{{"id", m.id},
                    {"status", status_name(m.status)},

@@ -10,7 +10,8 @@
 
 namespace cartelier::build {
 
-/// Seconds spent per stage name ("load", "join", "reproject", "check", "prepare", "render", "write").
+/// Seconds spent per stage name ("load", "validate", "join", "reproject", "write-cache", "check", "prepare",
+/// "render", "write").
 class StageTimes {
 public:
     void add(const std::string& stage, double seconds);

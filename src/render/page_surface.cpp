@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "core/diagnostic.hpp"
+#include "render/png_encoder.hpp"
 
 namespace cartelier::render {
 
@@ -96,8 +97,7 @@ std::string PageSurface::finish() {
                                                   cairo_status_to_string(status)));
     cr_.reset();
     if (format_ == OutputFormat::Png) {
-        cairo_surface_flush(surface_.get());
-        status = cairo_surface_write_to_png_stream(surface_.get(), &PageSurface::write_chunk, &bytes_);
+        bytes_ = encode_png(surface_.get(), device_scale_ * 72);
     } else {
         cairo_surface_finish(surface_.get());
         status = cairo_surface_status(surface_.get());

@@ -1,0 +1,133 @@
+#include "render/png_encoder.hpp"
+
+#include <csetjmp>
+#include <cstdint>
+#include <cstring>
+#include <new>
+#include <vector>
+
+#include <fmt/format.h>
+#include <png.h>
+
+#include "core/diagnostic.hpp"
+
+namespace cartelier::render {
+
+namespace {
+
+/// Everything the libpng calls need, plain data only: libpng reports errors by longjmp, which must
+/// not cross a C++ object with a destructor.
+struct PngJob {
+    const unsigned char* pixels = nullptr;
+    int width = 0, height = 0, stride = 0;
+    bool opaque = true;
+    png_uint_32 pixels_per_metre = 0;
+    unsigned char* row = nullptr;  ///< width * 4 bytes
+    std::string* out = nullptr;
+    char error[200] = {};
+};
+
+void on_error(png_structp png, png_const_charp message) {
+    auto* job = static_cast<PngJob*>(png_get_error_ptr(png));
+    std::snprintf(job->error, sizeof job->error, "%s", message ? message : "unknown error");
+    png_longjmp(png, 1);
+}
+
+void on_warning(png_structp, png_const_charp) {}
+
+void on_write(png_structp png, png_bytep data, png_size_t length) {
+    auto* job = static_cast<PngJob*>(png_get_io_ptr(png));
+    try {
+        job->out->append(reinterpret_cast<const char*>(data), length);
+    } catch (const std::bad_alloc&) {
+        png_error(png, "out of memory");
+    }
+}
+
+void on_flush(png_structp) {}
+
+/// Cairo stores native-endian 32-bit premultiplied ARGB.
+void convert_row(const PngJob& job, int y) {
+    const auto* px = reinterpret_cast<const std::uint32_t*>(job.pixels + static_cast<std::ptrdiff_t>(y) * job.stride);
+    unsigned char* o = job.row;
+    for (int x = 0; x < job.width; ++x) {
+        const std::uint32_t v = px[x];
+        const unsigned a = v >> 24, r = (v >> 16) & 0xff, g = (v >> 8) & 0xff, b = v & 0xff;
+        if (job.opaque) {
+            *o++ = static_cast<unsigned char>(r);
+            *o++ = static_cast<unsigned char>(g);
+            *o++ = static_cast<unsigned char>(b);
+        } else {
+            auto un = [a](unsigned c) { return static_cast<unsigned char>(a ? (c * 255 + a / 2) / a : 0); };
+            *o++ = un(r);
+            *o++ = un(g);
+            *o++ = un(b);
+            *o++ = static_cast<unsigned char>(a);
+        }
+    }
+}
+
+bool write_png(PngJob& job) {
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &job, on_error, on_warning);
+    if (!png) return false;
+    png_infop info = png_create_info_struct(png);
+    if (!info) {
+        png_destroy_write_struct(&png, nullptr);
+        return false;
+    }
+    if (setjmp(png_jmpbuf(png))) {
+        png_destroy_write_struct(&png, &info);
+        return false;
+    }
+    png_set_write_fn(png, &job, on_write, on_flush);
+    png_set_IHDR(png, info, static_cast<png_uint_32>(job.width), static_cast<png_uint_32>(job.height), 8,
+                 job.opaque ? PNG_COLOR_TYPE_RGB : PNG_COLOR_TYPE_RGB_ALPHA, PNG_INTERLACE_NONE,
+                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    if (job.pixels_per_metre > 0)
+        png_set_pHYs(png, info, job.pixels_per_metre, job.pixels_per_metre, PNG_RESOLUTION_METER);
+    png_set_compression_level(png, 2);
+    png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
+    png_write_info(png, info);
+    for (int y = 0; y < job.height; ++y) {
+        convert_row(job, y);
+        png_write_row(png, job.row);
+    }
+    png_write_end(png, info);
+    png_destroy_write_struct(&png, &info);
+    return true;
+}
+
+}  // namespace
+
+std::string encode_png(cairo_surface_t* image, double dpi) {
+    if (cairo_surface_get_type(image) != CAIRO_SURFACE_TYPE_IMAGE ||
+        cairo_image_surface_get_format(image) != CAIRO_FORMAT_ARGB32)
+        throw Error(SourceLocation{}, "encode_png: expected an ARGB32 image surface");
+    cairo_surface_flush(image);
+    PngJob job;
+    job.pixels = cairo_image_surface_get_data(image);
+    job.width = cairo_image_surface_get_width(image);
+    job.height = cairo_image_surface_get_height(image);
+    job.stride = cairo_image_surface_get_stride(image);
+    if (!job.pixels || job.width <= 0 || job.height <= 0)
+        throw Error(SourceLocation{}, "encode_png: the image has no pixels");
+    for (int y = 0; y < job.height && job.opaque; ++y) {
+        const auto* px = reinterpret_cast<const std::uint32_t*>(job.pixels + static_cast<std::ptrdiff_t>(y) * job.stride);
+        for (int x = 0; x < job.width; ++x)
+            if ((px[x] >> 24) != 0xff) {
+                job.opaque = false;
+                break;
+            }
+    }
+    if (dpi > 0) job.pixels_per_metre = static_cast<png_uint_32>(dpi / 0.0254 + 0.5);
+    std::vector<unsigned char> row(static_cast<std::size_t>(job.width) * 4);
+    std::string out;
+    out.reserve(static_cast<std::size_t>(job.width) * static_cast<std::size_t>(job.height) / 4);
+    job.row = row.data();
+    job.out = &out;
+    if (!write_png(job)) throw Error(SourceLocation{}, fmt::format("writing the PNG failed: {}", job.error));
+    out.shrink_to_fit();
+    return out;
+}
+
+}  // namespace cartelier::render

@@ -1,0 +1,88 @@
+// The PNG encoder: RGB for opaque pages, RGBA un-premultiplied otherwise, resolution recorded.
+#include <cstring>
+#include <string>
+
+#include <cairo.h>
+#include <gtest/gtest.h>
+
+#include "core/diagnostic.hpp"
+#include "render/cairo_handles.hpp"
+#include "render/png_encoder.hpp"
+
+using namespace cartelier;
+using namespace cartelier::render;
+
+namespace {
+
+struct Reader {
+    const std::string* bytes;
+    std::size_t at = 0;
+};
+
+cairo_status_t read_chunk(void* closure, unsigned char* data, unsigned int length) {
+    auto* r = static_cast<Reader*>(closure);
+    if (r->at + length > r->bytes->size()) return CAIRO_STATUS_READ_ERROR;
+    std::memcpy(data, r->bytes->data() + r->at, length);
+    r->at += length;
+    return CAIRO_STATUS_SUCCESS;
+}
+
+SurfacePtr decode(const std::string& png) {
+    Reader r{&png};
+    return SurfacePtr(cairo_image_surface_create_from_png_stream(read_chunk, &r));
+}
+
+std::uint32_t pixel(cairo_surface_t* s, int x, int y) {
+    cairo_surface_flush(s);
+    const unsigned char* row = cairo_image_surface_get_data(s) + y * cairo_image_surface_get_stride(s);
+    return reinterpret_cast<const std::uint32_t*>(row)[x];
+}
+
+/// The byte of the IHDR colour type: 2 RGB, 6 RGBA.
+int colour_type(const std::string& png) { return static_cast<unsigned char>(png.at(25)); }
+
+}  // namespace
+
+TEST(PngEncoder, OpaquePageIsRgbWithItsResolutionAndExactPixels) {
+    SurfacePtr image(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 40, 30));
+    ContextPtr cr(cairo_create(image.get()));
+    cairo_set_source_rgb(cr.get(), 1, 1, 1);
+    cairo_paint(cr.get());
+    cairo_set_source_rgb(cr.get(), 0.8, 0.1, 0.2);
+    cairo_arc(cr.get(), 20, 15, 9, 0, 6.3);
+    cairo_fill(cr.get());
+    const std::string png = encode_png(image.get(), 300);
+    ASSERT_GT(png.size(), 33u);
+    EXPECT_EQ(png.substr(1, 3), "PNG");
+    EXPECT_EQ(colour_type(png), 2);
+    // pHYs: 300 dpi = 11811 pixels per metre, unit metre.
+    const auto at = png.find("pHYs");
+    ASSERT_NE(at, std::string::npos);
+    const auto* p = reinterpret_cast<const unsigned char*>(png.data() + at + 4);
+    EXPECT_EQ((p[0] << 24) | (p[1] << 16) | (p[2] << 8) | p[3], 11811);
+    EXPECT_EQ(p[8], 1);
+    SurfacePtr back = decode(png);
+    ASSERT_EQ(cairo_surface_status(back.get()), CAIRO_STATUS_SUCCESS);
+    for (int y = 0; y < 30; ++y)
+        for (int x = 0; x < 40; ++x) ASSERT_EQ(pixel(back.get(), x, y), pixel(image.get(), x, y)) << x << "," << y;
+}
+
+TEST(PngEncoder, TransparencyIsKeptAsStraightAlpha) {
+    SurfacePtr image(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 8, 8));  // transparent
+    ContextPtr cr(cairo_create(image.get()));
+    cairo_set_source_rgba(cr.get(), 0, 0, 1, 0.5);
+    cairo_rectangle(cr.get(), 0, 0, 4, 8);
+    cairo_fill(cr.get());
+    const std::string png = encode_png(image.get(), 96);
+    EXPECT_EQ(colour_type(png), 6);
+    SurfacePtr back = decode(png);
+    const std::uint32_t half_blue = pixel(back.get(), 1, 1), clear = pixel(back.get(), 6, 6);
+    EXPECT_NEAR(static_cast<int>(half_blue >> 24), 128, 1);
+    EXPECT_NEAR(static_cast<int>(half_blue & 0xff), 128, 1);  // premultiplied again by Cairo
+    EXPECT_EQ(clear, 0u);
+}
+
+TEST(PngEncoder, RejectsWhatIsNotAnArgbImage) {
+    SurfacePtr a8(cairo_image_surface_create(CAIRO_FORMAT_A8, 4, 4));
+    EXPECT_THROW(encode_png(a8.get(), 72), Error);
+}
