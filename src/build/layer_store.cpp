@@ -1,6 +1,10 @@
 #include "build/layer_store.hpp"
 
+#include <condition_variable>
+#include <deque>
+#include <exception>
 #include <optional>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -23,12 +27,8 @@ const Layer& LayerStore::source(const std::string& name) {
     if (decl == project_->layers.end()) throw Error(SourceLocation{}, fmt::format("no layer '{}' in the project", name));
 
     Diagnostics d;
-    std::optional<ScopedStage> stage(std::in_place, "load");
-    auto layer = std::make_unique<Layer>(data::read_layer(decl->second.spec, d));
-    // Every problem of the file in one run: geometries are checked even when rows had errors.
-    stage.emplace("validate");
-    geo::validate_geometries(*layer, d);
-    stage.emplace("join");
+    auto layer = read_checked(decl->second, d, nullptr, nullptr);
+    std::optional<ScopedStage> stage(std::in_place, "join");
     for (const auto& j : decl->second.joins) {
         if (layer->features.empty() && d.has_errors()) break;
         Diagnostics table_problems;
@@ -57,6 +57,92 @@ const Layer& LayerStore::source(const std::string& name) {
     return *sources_.emplace(name, std::move(layer)).first->second;
 }
 
+std::unique_ptr<Layer> LayerStore::read_checked(const LayerDecl& decl, Diagnostics& d, const std::string* project_to,
+                                                std::size_t* failed_vertices) {
+    // The reading thread hands chunks of features over a queue to a checking thread, which validates
+    // (and reprojects) them in order. Every problem of the file in one run: geometries are checked
+    // even when rows had errors.
+    struct Queue {
+        std::mutex mutex;
+        std::condition_variable ready;
+        std::deque<std::vector<Feature>> chunks;
+        bool done = false;
+    } queue;
+    std::vector<std::vector<Feature>> checked;
+    Diagnostics checks;
+    std::size_t failed = 0;
+    std::exception_ptr problem;
+    StageTimes* sink = current_stage_times();
+    std::optional<Layer> header;  // the checker's copy of the layer's name, file and CRS
+    auto checker = [&] {
+        StageSinkScope scope(sink);
+        std::optional<geo::GeometryValidator> validator;
+        std::optional<geo::Transformation> transformation;
+        for (;;) {
+            std::vector<Feature> chunk;
+            {
+                std::unique_lock lock(queue.mutex);
+                queue.ready.wait(lock, [&] { return queue.done || !queue.chunks.empty(); });
+                if (queue.chunks.empty()) break;
+                chunk = std::move(queue.chunks.front());
+                queue.chunks.pop_front();
+            }
+            if (problem) continue;  // drain
+            try {
+                ScopedStage stage("validate");
+                if (!validator) validator.emplace(*header, checks);
+                for (auto& f : chunk) validator->check(f);
+                if (project_to && header->crs != *project_to) {
+                    ScopedStage reprojecting("reproject");
+                    if (!transformation) transformation.emplace(header->crs, *project_to);
+                    for (auto& f : chunk) failed += transformation->transform(f.geometry.points);
+                }
+                checked.push_back(std::move(chunk));
+            } catch (...) {
+                problem = std::current_exception();
+            }
+        }
+        if (validator) validator->finish();
+    };
+    std::thread checking(checker);
+    Layer layer;
+    try {
+        ScopedStage stage("load");
+        layer = data::read_layer(decl.spec, d, [&](const Layer& reading, std::vector<Feature>&& chunk) {
+            std::lock_guard lock(queue.mutex);
+            if (!header) {
+                header.emplace();
+                header->name = reading.name;
+                header->source = reading.source;
+                header->crs = reading.crs;
+            }
+            queue.chunks.push_back(std::move(chunk));
+            queue.ready.notify_one();
+        });
+    } catch (...) {
+        problem = problem ? problem : std::current_exception();
+    }
+    {
+        std::lock_guard lock(queue.mutex);
+        queue.done = true;
+        queue.ready.notify_one();
+    }
+    {
+        ScopedStage stage("validate");  // what is left of the checks once the file is read
+        checking.join();
+    }
+    if (problem) std::rethrow_exception(problem);
+    d.append(checks);
+    std::size_t total = 0;
+    for (const auto& c : checked) total += c.size();
+    layer.features.reserve(total);
+    for (auto& c : checked)
+        for (auto& f : c) layer.features.push_back(std::move(f));
+    if (project_to) layer.crs = *project_to;
+    if (failed_vertices) *failed_vertices = failed;
+    return std::make_unique<Layer>(std::move(layer));
+}
+
 const Layer& LayerStore::projected(const std::string& name, const std::string& crs) {
     std::lock_guard lock(mutex_);
     auto key = std::make_pair(name, crs);
@@ -79,19 +165,26 @@ const Layer& LayerStore::projected(const std::string& name, const std::string& c
         }
     }
     const std::size_t warnings_before = warnings_.items().size();
-    const bool loaded_here = !sources_.count(name);
-    const Layer& original = source(name);
-    std::optional<ScopedStage> stage(std::in_place, "reproject");
     std::unique_ptr<Layer> copy;
-    if (cache_key && loaded_here) {
-        // Nobody else asked for the layer as read: project it in place rather than keep two copies
-        // (a later source(name) reads it again).
-        copy = std::move(sources_.at(name));
-        sources_.erase(name);
+    std::size_t failed = 0;
+    std::optional<ScopedStage> stage;
+    if (cache_key && !sources_.count(name) && !failed_.count(name)) {
+        // Nobody else asked for the layer as read (no joins, no geocoding): read it straight into the
+        // map's CRS, projecting each chunk while the next is read (a later source(name) reads it again).
+        Diagnostics d;
+        copy = read_checked(decl, d, &crs, &failed);
+        for (const auto& item : d.items())
+            if (item.severity == Severity::Warning) warnings_.add(item);
+        if (d.has_errors()) {
+            failed_[name] = d.format();
+            throw Error(d);
+        }
     } else {
+        const Layer& original = source(name);
+        stage.emplace("reproject");
         copy = std::make_unique<Layer>(original);
+        failed = geo::reproject(*copy, crs);
     }
-    std::size_t failed = geo::reproject(*copy, crs);
     if (failed > 0)
         warnings_.warning(SourceLocation{copy->source, 0, 0, {}},
                           fmt::format("{} vertices of layer '{}' could not be projected into {}", failed, name, crs));

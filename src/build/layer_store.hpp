@@ -37,6 +37,11 @@ public:
     }
 
 private:
+    /// Reads a layer and validates its geometries (and, given `project_to`, reprojects them), the
+    /// checks running on a second thread chunk by chunk while GDAL parses the next features.
+    /// `failed_vertices` counts the vertices that could not be projected.
+    std::unique_ptr<Layer> read_checked(const LayerDecl& decl, Diagnostics& d, const std::string* project_to,
+                                        std::size_t* failed_vertices);
     /// Stores a projected layer and runs its checks (in that CRS).
     const Layer& finish_projected(const std::pair<std::string, std::string>& key, std::unique_ptr<Layer> layer);
     const Project* project_;

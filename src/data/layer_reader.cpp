@@ -204,7 +204,7 @@ std::string crs_name(const OGRSpatialReference& srs) {
     return out;
 }
 
-Layer read_ogr(const LayerSpec& spec, Diagnostics& diagnostics) {
+Layer read_ogr(const LayerSpec& spec, Diagnostics& diagnostics, const FeatureSink& sink) {
     Layer layer;
     layer.name = spec.name;
     layer.source = spec.path;
@@ -271,8 +271,11 @@ Layer read_ogr(const LayerSpec& spec, Diagnostics& diagnostics) {
         }
     }
 
+    constexpr std::size_t chunk_size = 1024;
     const auto count = source->GetFeatureCount(FALSE);
-    if (count > 0) layer.features.reserve(static_cast<std::size_t>(count));
+    if (sink) layer.features.reserve(chunk_size);
+    else if (count > 0) layer.features.reserve(static_cast<std::size_t>(count));
+    std::size_t read = 0;
     source->ResetReading();
     for (auto& feature : *source) {
         Feature f;
@@ -299,8 +302,19 @@ Layer read_ogr(const LayerSpec& spec, Diagnostics& diagnostics) {
             }
         }
         layer.features.push_back(std::move(f));
+        ++read;
+        if (sink && layer.features.size() == chunk_size) {
+            std::vector<Feature> chunk;
+            chunk.reserve(chunk_size);
+            chunk.swap(layer.features);
+            sink(layer, std::move(chunk));
+        }
     }
-    if (!errors.last().empty() && layer.features.empty()) {
+    if (sink && !layer.features.empty()) {
+        sink(layer, std::move(layer.features));
+        layer.features.clear();
+    }
+    if (!errors.last().empty() && read == 0) {
         diagnostics.error(SourceLocation{spec.path, 0, 0, {}},
                           fmt::format("layer '{}': reading failed: {}", spec.name, errors.last()));
     }
@@ -309,9 +323,14 @@ Layer read_ogr(const LayerSpec& spec, Diagnostics& diagnostics) {
 
 }  // namespace
 
-Layer read_layer(const LayerSpec& spec, Diagnostics& diagnostics) {
-    if (!spec.x_field.empty() || !spec.y_field.empty()) return read_point_table(spec, diagnostics);
-    return read_ogr(spec, diagnostics);
+Layer read_layer(const LayerSpec& spec, Diagnostics& diagnostics, const FeatureSink& sink) {
+    if (spec.x_field.empty() && spec.y_field.empty()) return read_ogr(spec, diagnostics, sink);
+    Layer layer = read_point_table(spec, diagnostics);
+    if (sink && !layer.features.empty()) {
+        sink(layer, std::move(layer.features));
+        layer.features.clear();
+    }
+    return layer;
 }
 
 }  // namespace cartelier::data

@@ -2,7 +2,9 @@
 // columns) through Cartelier's own CSV reader so that every message can name the line.
 #pragma once
 
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "core/diagnostic.hpp"
 #include "core/layer.hpp"
@@ -24,9 +26,15 @@ struct LayerSpec {
     bool coordinates_optional = false;
 };
 
+/// Receives the features of a layer as they are read, in order, in chunks, on the reading thread, so
+/// that the next stages can work on one chunk while the reader parses the next. `layer` is the layer
+/// being read: its name, source, CRS and schema are set; its features stay empty.
+using FeatureSink = std::function<void(const Layer& layer, std::vector<Feature>&& chunk)>;
+
 /// Reads the layer; problems are added to `diagnostics` (with file, line or feature id, field).
-/// Fatal problems (file missing, no such layer, no CRS) leave the returned layer empty.
-Layer read_layer(const LayerSpec& spec, Diagnostics& diagnostics);
+/// Fatal problems (file missing, no such layer, no CRS) leave the returned layer empty. With a sink,
+/// every feature goes to the sink instead of the returned layer.
+Layer read_layer(const LayerSpec& spec, Diagnostics& diagnostics, const FeatureSink& sink = {});
 
 /// Parses a number as people type it in spreadsheets: "48.85", "48,85" (decimal comma), " 2 ".
 /// nullopt when the text is not a number.

@@ -49,91 +49,113 @@ private:
 
 }  // namespace
 
-ValidationStats validate_geometries(Layer& layer, Diagnostics& diagnostics, std::size_t max_messages) {
-    ValidationStats stats;
-    Limiter report(diagnostics, max_messages);
-    const bool geographic = is_geographic(layer.crs);
+struct GeometryValidator::State {
+    State(const Layer& l, Diagnostics& d, std::size_t max) : layer(l), report(d, max), geographic(is_geographic(l.crs)) {}
+    const Layer& layer;
+    Limiter report;
+    bool geographic;
     GeosContext ctx;
-    for (auto& f : layer.features) {
-        Geometry& g = f.geometry;
-        if (g.empty()) {
-            ++stats.empty;
-            // CSV rows without coordinates are reported by the reader (or placed by geocoding).
-            if (f.line == 0)
-                report.add("no geometry (not drawn)", Severity::Warning, where(layer, f),
-                           "the feature has no geometry (null or empty): it will not be drawn");
-            continue;
-        }
-        ++stats.checked;
-        // Coordinates: finite, and in range for degrees.
-        bool bad = false;
-        for (std::size_t i = 0; i < g.points.size() && !bad; ++i) {
-            const Point p = g.points[i];
-            if (!std::isfinite(p.x) || !std::isfinite(p.y)) {
-                report.add("NaN or infinite coordinates", Severity::Error, where(layer, f),
-                           fmt::format("vertex {} has coordinates ({}, {}): expected finite numbers", i + 1, p.x, p.y),
-                           "the geometry was dropped; fix or remove that vertex");
-                bad = true;
-            } else if (geographic && (std::fabs(p.x) > 180 || std::fabs(p.y) > 90)) {
-                bool swapped = std::fabs(p.x) <= 90 && std::fabs(p.y) <= 180;
-                report.add("coordinates out of range", Severity::Error, where(layer, f),
-                           fmt::format("vertex {} at ({}, {}) is out of range for {}: expected longitude in "
-                                       "[-180, 180] and latitude in [-90, 90]",
-                                       i + 1, p.x, p.y, layer.crs),
-                           swapped ? "are longitude and latitude swapped?"
-                                   : "are these projected coordinates (metres)? declare the layer's real 'crs'");
-                bad = true;
-            }
-        }
-        if (bad) {
-            ++stats.rejected;
-            g = Geometry{};
-            continue;
-        }
-        // Degenerate parts GEOS cannot even build.
-        for (std::size_t r = 0; r < g.ring_count() && !bad; ++r) {
-            std::uint32_t n = g.rings[r + 1] - g.rings[r];
-            if (g.type == GeometryType::Polygon && n < 4) {
-                report.add("degenerate rings", Severity::Error, where(layer, f),
-                           fmt::format("ring {} has {} point(s): expected a closed ring of at least 4", r + 1, n),
-                           "the geometry was dropped");
-                bad = true;
-            } else if (g.type == GeometryType::LineString && n < 2) {
-                report.add("degenerate lines", Severity::Error, where(layer, f),
-                           fmt::format("line {} has {} point: expected at least 2", r + 1, n),
-                           "the geometry was dropped");
-                bad = true;
-            }
-        }
-        if (bad) {
-            ++stats.rejected;
-            g = Geometry{};
-            continue;
-        }
-        if (g.type != GeometryType::Polygon) continue;
-        std::string reason = invalidity_reason(ctx, g);
-        if (reason.empty()) continue;
-        Geometry repaired;
-        try {
-            repaired = make_valid(ctx, g);
-        } catch (const Error&) {
-        }
-        if (repaired.empty()) {
-            ++stats.rejected;
-            report.add("invalid polygons that could not be repaired", Severity::Error, where(layer, f),
-                       fmt::format("invalid polygon ({}) and GEOS MakeValid left nothing of it", reason),
-                       "the geometry was dropped");
-            g = Geometry{};
-            continue;
-        }
-        ++stats.repaired;
-        report.add("invalid polygons repaired with GEOS MakeValid", Severity::Warning, where(layer, f),
-                   fmt::format("invalid polygon ({}): repaired with GEOS MakeValid", reason),
-                   "fix the source to silence this warning");
-        g = std::move(repaired);
+    ValidationStats stats;
+};
+
+GeometryValidator::GeometryValidator(const Layer& layer, Diagnostics& diagnostics, std::size_t max_messages)
+    : state_(std::make_unique<State>(layer, diagnostics, max_messages)) {}
+
+GeometryValidator::~GeometryValidator() = default;
+
+ValidationStats GeometryValidator::finish() {
+    state_->report.summarise(state_->layer);
+    return state_->stats;
+}
+
+void GeometryValidator::check(Feature& f) {
+    const Layer& layer = state_->layer;
+    Limiter& report = state_->report;
+    ValidationStats& stats = state_->stats;
+    const bool geographic = state_->geographic;
+    GeosContext& ctx = state_->ctx;
+    Geometry& g = f.geometry;
+    if (g.empty()) {
+        ++stats.empty;
+        // CSV rows without coordinates are reported by the reader (or placed by geocoding).
+        if (f.line == 0)
+            report.add("no geometry (not drawn)", Severity::Warning, where(layer, f),
+                       "the feature has no geometry (null or empty): it will not be drawn");
+        return;
     }
-    report.summarise(layer);
-    return stats;
+    ++stats.checked;
+    // Coordinates: finite, and in range for degrees.
+    bool bad = false;
+    for (std::size_t i = 0; i < g.points.size() && !bad; ++i) {
+        const Point p = g.points[i];
+        if (!std::isfinite(p.x) || !std::isfinite(p.y)) {
+            report.add("NaN or infinite coordinates", Severity::Error, where(layer, f),
+                       fmt::format("vertex {} has coordinates ({}, {}): expected finite numbers", i + 1, p.x, p.y),
+                       "the geometry was dropped; fix or remove that vertex");
+            bad = true;
+        } else if (geographic && (std::fabs(p.x) > 180 || std::fabs(p.y) > 90)) {
+            bool swapped = std::fabs(p.x) <= 90 && std::fabs(p.y) <= 180;
+            report.add("coordinates out of range", Severity::Error, where(layer, f),
+                       fmt::format("vertex {} at ({}, {}) is out of range for {}: expected longitude in "
+                                   "[-180, 180] and latitude in [-90, 90]",
+                                   i + 1, p.x, p.y, layer.crs),
+                       swapped ? "are longitude and latitude swapped?"
+                               : "are these projected coordinates (metres)? declare the layer's real 'crs'");
+            bad = true;
+        }
+    }
+    if (bad) {
+        ++stats.rejected;
+        g = Geometry{};
+        return;
+    }
+    // Degenerate parts GEOS cannot even build.
+    for (std::size_t r = 0; r < g.ring_count() && !bad; ++r) {
+        std::uint32_t n = g.rings[r + 1] - g.rings[r];
+        if (g.type == GeometryType::Polygon && n < 4) {
+            report.add("degenerate rings", Severity::Error, where(layer, f),
+                       fmt::format("ring {} has {} point(s): expected a closed ring of at least 4", r + 1, n),
+                       "the geometry was dropped");
+            bad = true;
+        } else if (g.type == GeometryType::LineString && n < 2) {
+            report.add("degenerate lines", Severity::Error, where(layer, f),
+                       fmt::format("line {} has {} point: expected at least 2", r + 1, n),
+                       "the geometry was dropped");
+            bad = true;
+        }
+    }
+    if (bad) {
+        ++stats.rejected;
+        g = Geometry{};
+        return;
+    }
+    if (g.type != GeometryType::Polygon) return;
+    std::string reason = invalidity_reason(ctx, g);
+    if (reason.empty()) return;
+    Geometry repaired;
+    try {
+        repaired = make_valid(ctx, g);
+    } catch (const Error&) {
+    }
+    if (repaired.empty()) {
+        ++stats.rejected;
+        report.add("invalid polygons that could not be repaired", Severity::Error, where(layer, f),
+                   fmt::format("invalid polygon ({}) and GEOS MakeValid left nothing of it", reason),
+                   "the geometry was dropped");
+        g = Geometry{};
+        return;
+    }
+    ++stats.repaired;
+    report.add("invalid polygons repaired with GEOS MakeValid", Severity::Warning, where(layer, f),
+               fmt::format("invalid polygon ({}): repaired with GEOS MakeValid", reason),
+               "fix the source to silence this warning");
+    g = std::move(repaired);
+}
+
+ValidationStats validate_geometries(Layer& layer, Diagnostics& diagnostics, std::size_t max_messages) {
+    GeometryValidator validator(layer, diagnostics, max_messages);
+    for (auto& f : layer.features) validator.check(f);
+    return validator.finish();
 }
 
 }  // namespace cartelier::geo

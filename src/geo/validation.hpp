@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 
 #include "core/diagnostic.hpp"
 #include "core/layer.hpp"
@@ -28,5 +29,24 @@ bool is_geographic(const std::string& crs);
 ///  - a feature without geometry (null or empty) in a vector source: warning (it will not be drawn).
 /// Per kind, the first `max_messages` are reported one by one, the rest in one summary line.
 ValidationStats validate_geometries(Layer& layer, Diagnostics& diagnostics, std::size_t max_messages = 20);
+
+/// The same checks, feature by feature, for a layer whose features arrive in chunks while it is being
+/// read (the build validates on one thread while GDAL reads on another). `layer` gives the file, name
+/// and CRS; features are checked in the order given, with the same reports as validate_geometries.
+class GeometryValidator {
+public:
+    GeometryValidator(const Layer& layer, Diagnostics& diagnostics, std::size_t max_messages = 20);
+    ~GeometryValidator();
+    GeometryValidator(const GeometryValidator&) = delete;
+    GeometryValidator& operator=(const GeometryValidator&) = delete;
+
+    void check(Feature& feature);
+    /// Adds the summary lines (the messages beyond max_messages) and returns the counts.
+    ValidationStats finish();
+
+private:
+    struct State;
+    std::unique_ptr<State> state_;
+};
 
 }  // namespace cartelier::geo

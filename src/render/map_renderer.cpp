@@ -56,14 +56,22 @@ double since(std::chrono::steady_clock::time_point start) {
 
 }  // namespace
 
+/// A value computed once on first use, whoever asks first; the others wait for it.
+template <typename T>
+struct Lazy {
+    std::once_flag once;
+    T value{};
+};
+
 struct LayerSet::Prepared {
     std::vector<Box> bounds;
     std::once_flag coverage_once;
     std::unique_ptr<geo::Coverage> coverage;  ///< null when the layer has no polygons
-    std::map<double, std::vector<Geometry>> generalised;  ///< by tolerance
-    std::map<double, Geometry> arcs;                       ///< by tolerance, one line per arc
-    std::map<double, Geometry> chains;                     ///< the same arcs chained, by tolerance
     bool all_polygons = true;
+    // By tolerance; std::map never moves its nodes, so a slot stays put while it is being computed.
+    std::map<double, Lazy<std::vector<Geometry>>> generalised;
+    std::map<double, Lazy<Geometry>> arcs;    ///< one line per arc
+    std::map<double, Lazy<Geometry>> chains;  ///< the same arcs chained
 };
 
 LayerSet::LayerSet() = default;
@@ -82,7 +90,18 @@ LayerSet::Prepared& LayerSet::prepared(const Layer& layer) const {
 
 const std::vector<Box>& LayerSet::bounds(const Layer& layer) const { return prepared(layer).bounds; }
 
-const std::vector<Geometry>* LayerSet::generalised(const Layer& layer, double tolerance) const {
+template <typename T, typename Make>
+const T& LayerSet::once(std::map<double, Lazy<T>>& slots, double tolerance, Make make) const {
+    Lazy<T>* slot;
+    {
+        std::lock_guard lock(mutex_);
+        slot = &slots[tolerance];
+    }
+    std::call_once(slot->once, [&] { slot->value = make(); });
+    return slot->value;
+}
+
+const geo::Coverage* LayerSet::coverage(const Layer& layer) const {
     Prepared& p = prepared(layer);
     std::call_once(p.coverage_once, [&] {
         bool polygons = false;
@@ -101,44 +120,40 @@ const std::vector<Geometry>* LayerSet::generalised(const Layer& layer, double to
                        since(start), p.coverage->input_vertices(), p.coverage->arc_count(),
                        p.coverage->arc_vertices());
     });
-    if (!p.coverage) return nullptr;
-    std::lock_guard lock(mutex_);
-    auto it = p.generalised.find(tolerance);
-    if (it == p.generalised.end()) {
+    return p.coverage.get();
+}
+
+const std::vector<Geometry>* LayerSet::generalised(const Layer& layer, double tolerance) const {
+    const geo::Coverage* cov = coverage(layer);
+    if (!cov) return nullptr;
+    return &once(prepared(layer).generalised, tolerance, [&] {
         auto start = std::chrono::steady_clock::now();
-        it = p.generalised.emplace(tolerance, p.coverage->simplify(tolerance)).first;
+        auto result = cov->simplify(tolerance);
         if (profiling()) {
             std::size_t kept = 0;
-            for (const auto& g : it->second) kept += g.points.size();
+            for (const auto& g : result) kept += g.points.size();
             fmt::print(stderr, "stage prepare simplify {} tolerance {:.3g} {:.3f} s ({} vertices kept)\n",
                        layer.name, tolerance, since(start), kept);
         }
-    }
-    return &it->second;
+        return result;
+    });
 }
 
-const Geometry* LayerSet::all_arcs(Prepared& p, double tolerance) const {
-    std::lock_guard lock(mutex_);
-    auto it = p.arcs.find(tolerance);
-    if (it == p.arcs.end()) it = p.arcs.emplace(tolerance, p.coverage->simplified_arcs(tolerance)).first;
-    return &it->second;
+const Geometry& LayerSet::all_arcs(const Layer& layer, double tolerance) const {
+    const geo::Coverage* cov = coverage(layer);
+    return once(prepared(layer).arcs, tolerance, [&] { return cov->simplified_arcs(tolerance); });
 }
 
 const Geometry* LayerSet::arcs(const Layer& layer, double tolerance) const {
-    if (!generalised(layer, tolerance)) return nullptr;  // builds the coverage
-    Prepared& p = prepared(layer);
-    if (!p.all_polygons) return nullptr;
-    const Geometry* arcs = all_arcs(p, tolerance);
-    std::lock_guard lock(mutex_);
-    auto it = p.chains.find(tolerance);
-    if (it == p.chains.end()) it = p.chains.emplace(tolerance, geo::chain_lines(*arcs)).first;
-    return &it->second;
+    if (!coverage(layer) || !prepared(layer).all_polygons) return nullptr;
+    const Geometry& arcs = all_arcs(layer, tolerance);
+    return &once(prepared(layer).chains, tolerance, [&] { return geo::chain_lines(arcs); });
 }
 
 Geometry LayerSet::dissolved(const Layer& layer, double tolerance, std::span<const std::uint8_t> member) const {
-    if (!generalised(layer, tolerance)) return {};  // builds the coverage
-    Prepared& p = prepared(layer);
-    return p.coverage->dissolve(member, *all_arcs(p, tolerance));
+    const geo::Coverage* cov = coverage(layer);
+    if (!cov) return {};
+    return cov->dissolve(member, all_arcs(layer, tolerance));
 }
 
 Generalisation Generalisation::from_environment() {
@@ -215,12 +230,11 @@ MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& l
         if (!data) continue;  // the build checks source layers before rendering
         const auto layer_start = std::chrono::steady_clock::now();
         const std::vector<Box>& bounds = layers.bounds(*data);
-        const std::vector<Geometry>* simple = nullptr;
-        if (tolerance > 0 && (sl.type == LayerType::Fill || sl.type == LayerType::Line))
-            simple = layers.generalised(*data, tolerance);
+        const bool generalise = tolerance > 0 && (sl.type == LayerType::Fill || sl.type == LayerType::Line) &&
+                                layers.coverage(*data) != nullptr;
         // A line layer over polygons whose paint is the same for every feature, opaque and plain:
         // each border is stroked once, as an arc of the coverage, rather than once per neighbour.
-        if (simple && sl.type == LayerType::Line && !sl.filter) {
+        if (generalise && sl.type == LayerType::Line && !sl.filter) {
             const bool uniform = feature_constant(sl, {Prop::LineColor, Prop::LineWidth, Prop::LineOpacity, Prop::LineOffset,
                                                        Prop::LineDasharray, Prop::LineJoin, Prop::LineCap});
             const Geometry* arcs = uniform ? layers.arcs(*data, tolerance) : nullptr;
@@ -247,7 +261,7 @@ MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& l
         // A fill layer over polygons whose paint is the same for every feature and has no outline:
         // the union of the features drawn is filled as one path (shared borders cancel out), which
         // is the same area with a fraction of the vertices and no anti-aliasing seams.
-        if (simple && sl.type == LayerType::Fill && feature_constant(sl, {Prop::FillColor, Prop::FillOpacity,
+        if (generalise && sl.type == LayerType::Fill && feature_constant(sl, {Prop::FillColor, Prop::FillOpacity,
                                                                            Prop::FillOutlineColor, Prop::FillPattern})) {
             FillPaint paint = evaluate_fill(sl, ctx, pc);
             if (!paint.outline) {
@@ -272,6 +286,7 @@ MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& l
                 continue;
             }
         }
+        const std::vector<Geometry>* simple = generalise ? layers.generalised(*data, tolerance) : nullptr;
         for (std::size_t fi = 0; fi < data->features.size(); ++fi) {
             const Feature& feature = data->features[fi];
             if (feature.geometry.empty()) continue;

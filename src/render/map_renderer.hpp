@@ -14,7 +14,14 @@
 #include "render/view.hpp"
 #include "style/style.hpp"
 
+namespace cartelier::geo {
+class Coverage;
+}
+
 namespace cartelier::render {
+
+template <typename T>
+struct Lazy;
 
 /// The project layers a map may draw, by name, already in the map's CRS. It also keeps what the
 /// renderer prepares from them once per map (PDF and PNG alike): each feature's bounds, and the
@@ -49,10 +56,15 @@ public:
     /// feature (geo::Coverage::dissolve). Empty when the layer has no polygons. Thread-safe.
     Geometry dissolved(const Layer& layer, double tolerance, std::span<const std::uint8_t> member) const;
 
+    /// The arcs of `layer`'s polygons (geo::Coverage), built once; nullptr when it has no polygons.
+    const geo::Coverage* coverage(const Layer& layer) const;
+
 private:
     struct Prepared;
     Prepared& prepared(const Layer& layer) const;
-    const Geometry* all_arcs(Prepared& p, double tolerance) const;
+    const Geometry& all_arcs(const Layer& layer, double tolerance) const;
+    template <typename T, typename Make>
+    const T& once(std::map<double, Lazy<T>>& slots, double tolerance, Make make) const;
     std::map<std::string, const Layer*> layers_;
     mutable std::mutex mutex_;
     mutable std::map<const Layer*, std::unique_ptr<Prepared>> prepared_;
