@@ -2,6 +2,10 @@
 
 #include <cmath>
 #include <limits>
+#include <map>
+#include <mutex>
+#include <tuple>
+#include <vector>
 
 #include <fmt/format.h>
 #include <proj.h>
@@ -11,36 +15,76 @@
 namespace cartelier::geo {
 
 void ProjContext::Deleter::operator()(pj_ctx* c) const { proj_context_destroy(c); }
-void Transformation::Deleter::operator()(PJconsts* p) const { proj_destroy(p); }
 
 ProjContext::ProjContext() : ctx_(proj_context_create()) {
     proj_log_level(ctx_.get(), PJ_LOG_NONE);
 }
 
-Transformation::Transformation(const std::string& from, const std::string& to)
-    : ctx_(std::make_unique<ProjContext>()), from_(from), to_(to) {
-    PJ* raw = proj_create_crs_to_crs(ctx_->get(), from.c_str(), to.c_str(), nullptr);
-    if (!raw) {
-        int err = proj_context_errno(ctx_->get());
-        throw Error(SourceLocation{}, fmt::format("cannot make a transformation from '{}' to '{}': {}",
-                                                  from.substr(0, 80), to.substr(0, 80),
-                                                  proj_context_errno_string(ctx_->get(), err)),
-                    "use an authority code such as EPSG:4326 or EPSG:2154");
-    }
-    std::unique_ptr<PJconsts, Deleter> created(raw);
-    PJ* normalised = proj_normalize_for_visualization(ctx_->get(), raw);
-    if (!normalised) throw Error(SourceLocation{}, fmt::format("cannot normalise axis order of '{}'", from));
-    pj_.reset(normalised);
+struct Transformation::Operation {
+    struct Deleter {
+        void operator()(PJ* p) const { proj_destroy(p); }
+    };
+    ProjContext ctx;
+    std::unique_ptr<PJ, Deleter> pj;
+};
+
+namespace {
+
+/// Idle operations by (from, to). Deliberately never destroyed: PROJ's own statics may be gone at exit.
+struct OperationPool {
+    std::mutex mutex;
+    std::map<std::pair<std::string, std::string>, std::vector<std::unique_ptr<Transformation::Operation>>> idle;
+};
+
+OperationPool& pool() {
+    static auto* p = new OperationPool;
+    return *p;
 }
 
-Transformation::~Transformation() = default;
+}  // namespace
+
+Transformation::Transformation(const std::string& from, const std::string& to) : from_(from), to_(to) {
+    {
+        OperationPool& p = pool();
+        std::lock_guard lock(p.mutex);
+        auto it = p.idle.find({from, to});
+        if (it != p.idle.end() && !it->second.empty()) {
+            op_ = std::move(it->second.back());
+            it->second.pop_back();
+            return;
+        }
+    }
+    auto op = std::make_unique<Operation>();
+    PJ* raw = proj_create_crs_to_crs(op->ctx.get(), from.c_str(), to.c_str(), nullptr);
+    if (!raw) {
+        int err = proj_context_errno(op->ctx.get());
+        throw Error(SourceLocation{}, fmt::format("cannot make a transformation from '{}' to '{}': {}",
+                                                  from.substr(0, 80), to.substr(0, 80),
+                                                  proj_context_errno_string(op->ctx.get(), err)),
+                    "use an authority code such as EPSG:4326 or EPSG:2154");
+    }
+    std::unique_ptr<PJ, Operation::Deleter> created(raw);
+    PJ* normalised = proj_normalize_for_visualization(op->ctx.get(), raw);
+    if (!normalised) throw Error(SourceLocation{}, fmt::format("cannot normalise axis order of '{}'", from));
+    op->pj.reset(normalised);
+    op_ = std::move(op);
+}
+
+Transformation::~Transformation() {
+    if (!op_) return;
+    OperationPool& p = pool();
+    std::lock_guard lock(p.mutex);
+    auto& idle = p.idle[{from_, to_}];
+    if (idle.size() < 16) idle.push_back(std::move(op_));
+}
+
 Transformation::Transformation(Transformation&&) noexcept = default;
 Transformation& Transformation::operator=(Transformation&&) noexcept = default;
 
 std::size_t Transformation::transform(std::span<Point> points) const {
     if (points.empty()) return 0;
     constexpr std::size_t stride = sizeof(Point);
-    proj_trans_generic(pj_.get(), PJ_FWD, &points[0].x, stride, points.size(), &points[0].y, stride,
+    proj_trans_generic(op_->pj.get(), PJ_FWD, &points[0].x, stride, points.size(), &points[0].y, stride,
                        points.size(), nullptr, 0, 0, nullptr, 0, 0);
     std::size_t failed = 0;
     for (auto& p : points) {
@@ -53,12 +97,12 @@ std::size_t Transformation::transform(std::span<Point> points) const {
 }
 
 Point Transformation::transform(Point p) const {
-    PJ_COORD c = proj_trans(pj_.get(), PJ_FWD, proj_coord(p.x, p.y, 0, 0));
+    PJ_COORD c = proj_trans(op_->pj.get(), PJ_FWD, proj_coord(p.x, p.y, 0, 0));
     return {c.xy.x, c.xy.y};
 }
 
 Point Transformation::inverse(Point p) const {
-    PJ_COORD c = proj_trans(pj_.get(), PJ_INV, proj_coord(p.x, p.y, 0, 0));
+    PJ_COORD c = proj_trans(op_->pj.get(), PJ_INV, proj_coord(p.x, p.y, 0, 0));
     return {c.xy.x, c.xy.y};
 }
 
@@ -72,6 +116,13 @@ std::size_t reproject(Layer& layer, const std::string& to) {
 }
 
 ScaleFactors scale_factors(const std::string& projected_crs, double lon, double lat) {
+    using Key = std::tuple<std::string, double, double>;
+    static auto* memo = new std::pair<std::mutex, std::map<Key, ScaleFactors>>;  // never destroyed, as the pool
+    Key key{projected_crs, lon, lat};
+    {
+        std::lock_guard lock(memo->first);
+        if (auto it = memo->second.find(key); it != memo->second.end()) return it->second;
+    }
     ProjContext ctx;
     std::unique_ptr<PJ, decltype(&proj_destroy)> crs(proj_create(ctx.get(), projected_crs.c_str()), &proj_destroy);
     if (!crs) throw Error(SourceLocation{}, fmt::format("unknown CRS '{}'", projected_crs));
@@ -80,7 +131,10 @@ ScaleFactors scale_factors(const std::string& projected_crs, double lon, double 
     if (proj_errno(crs.get()) != 0)
         throw Error(SourceLocation{}, fmt::format("PROJ cannot compute scale factors of '{}' at ({}, {})",
                                                   projected_crs, lon, lat));
-    return {f.meridional_scale, f.parallel_scale, f.meridian_convergence};
+    ScaleFactors result{f.meridional_scale, f.parallel_scale, f.meridian_convergence};
+    std::lock_guard lock(memo->first);
+    memo->second.emplace(std::move(key), result);
+    return result;
 }
 
 }  // namespace cartelier::geo

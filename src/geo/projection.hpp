@@ -26,7 +26,9 @@ private:
 };
 
 /// A coordinate operation from one CRS to another ("EPSG:4326", "EPSG:2154", WKT, PROJ strings).
-/// Throws Error naming the CRS when PROJ does not know it.
+/// Throws Error naming the CRS when PROJ does not know it. Creating one queries PROJ's database
+/// (milliseconds); so operations are pooled per (from, to) for the whole process: a Transformation
+/// borrows one (with its own PROJ context, used by one thread at a time) and gives it back when destroyed.
 class Transformation {
 public:
     Transformation(const std::string& from, const std::string& to);
@@ -41,10 +43,10 @@ public:
     /// The inverse direction.
     Point inverse(Point p) const;
 
+    struct Operation;
+
 private:
-    struct Deleter { void operator()(PJconsts* p) const; };
-    std::unique_ptr<ProjContext> ctx_;
-    std::unique_ptr<PJconsts, Deleter> pj_;
+    std::unique_ptr<Operation> op_;
     std::string from_, to_;
 };
 
@@ -59,6 +61,7 @@ struct ScaleFactors {
     double parallel = 1;
     double convergence = 0;
 };
+/// Memoised for the process (layouts ask for the same points at every build).
 ScaleFactors scale_factors(const std::string& projected_crs, double lon, double lat);
 
 }  // namespace cartelier::geo

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <array>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -63,15 +64,20 @@ struct Lazy {
     T value{};
 };
 
-struct LayerSet::Prepared {
-    std::vector<Box> bounds;
+/// What is prepared from a layer for one view extent: the arcs of the polygons that reach into it.
+struct LayerSet::Extent {
     std::once_flag coverage_once;
-    std::unique_ptr<geo::Coverage> coverage;  ///< null when the layer has no polygons
-    bool all_polygons = true;
+    std::unique_ptr<geo::Coverage> coverage;  ///< null when no polygon reaches the extent
+    bool all_polygons = true;                 ///< every feature in the extent is a polygon (or empty)
     // By tolerance; std::map never moves its nodes, so a slot stays put while it is being computed.
     std::map<double, Lazy<std::vector<Geometry>>> generalised;
     std::map<double, Lazy<Geometry>> arcs;    ///< one line per arc
     std::map<double, Lazy<Geometry>> chains;  ///< the same arcs chained
+};
+
+struct LayerSet::Prepared {
+    std::vector<Box> bounds;
+    std::map<std::array<double, 4>, std::unique_ptr<Extent>> extents;
 };
 
 LayerSet::LayerSet() = default;
@@ -101,34 +107,47 @@ const T& LayerSet::once(std::map<double, Lazy<T>>& slots, double tolerance, Make
     return slot->value;
 }
 
-const geo::Coverage* LayerSet::coverage(const Layer& layer) const {
+LayerSet::Extent& LayerSet::extent(const Layer& layer, const Box& view) const {
     Prepared& p = prepared(layer);
-    std::call_once(p.coverage_once, [&] {
+    Extent* e;
+    {
+        std::lock_guard lock(mutex_);
+        auto& slot = p.extents[{view.min_x, view.min_y, view.max_x, view.max_y}];
+        if (!slot) slot = std::make_unique<Extent>();
+        e = slot.get();
+    }
+    std::call_once(e->coverage_once, [&] {
+        // Only the features that reach into the view: an inset of Guadeloupe does not simplify France.
         bool polygons = false;
-        for (const auto& f : layer.features) {
-            polygons = polygons || f.geometry.type == GeometryType::Polygon;
-            if (!f.geometry.empty() && f.geometry.type != GeometryType::Polygon) p.all_polygons = false;
+        std::vector<const Geometry*> geometries(layer.features.size(), nullptr);
+        for (std::size_t i = 0; i < layer.features.size(); ++i) {
+            const Geometry& g = layer.features[i].geometry;
+            if (g.empty() || !view.intersects(p.bounds[i])) continue;
+            polygons = polygons || g.type == GeometryType::Polygon;
+            if (g.type != GeometryType::Polygon) e->all_polygons = false;
+            geometries[i] = &g;
         }
         if (!polygons) return;
         auto start = std::chrono::steady_clock::now();
-        std::vector<const Geometry*> geometries;
-        geometries.reserve(layer.features.size());
-        for (const auto& f : layer.features) geometries.push_back(&f.geometry);
-        p.coverage = std::make_unique<geo::Coverage>(geometries);
+        e->coverage = std::make_unique<geo::Coverage>(geometries);
         if (profiling())
             fmt::print(stderr, "stage prepare arcs {} {:.3f} s ({} vertices, {} arcs of {} vertices)\n", layer.name,
-                       since(start), p.coverage->input_vertices(), p.coverage->arc_count(),
-                       p.coverage->arc_vertices());
+                       since(start), e->coverage->input_vertices(), e->coverage->arc_count(),
+                       e->coverage->arc_vertices());
     });
-    return p.coverage.get();
+    return *e;
 }
 
-const std::vector<Geometry>* LayerSet::generalised(const Layer& layer, double tolerance) const {
-    const geo::Coverage* cov = coverage(layer);
-    if (!cov) return nullptr;
-    return &once(prepared(layer).generalised, tolerance, [&] {
+const geo::Coverage* LayerSet::coverage(const Layer& layer, const Box& view) const {
+    return extent(layer, view).coverage.get();
+}
+
+const std::vector<Geometry>* LayerSet::generalised(const Layer& layer, const Box& view, double tolerance) const {
+    Extent& e = extent(layer, view);
+    if (!e.coverage) return nullptr;
+    return &once(e.generalised, tolerance, [&] {
         auto start = std::chrono::steady_clock::now();
-        auto result = cov->simplify(tolerance);
+        auto result = e.coverage->simplify(tolerance);
         if (profiling()) {
             std::size_t kept = 0;
             for (const auto& g : result) kept += g.points.size();
@@ -139,21 +158,19 @@ const std::vector<Geometry>* LayerSet::generalised(const Layer& layer, double to
     });
 }
 
-const Geometry& LayerSet::all_arcs(const Layer& layer, double tolerance) const {
-    const geo::Coverage* cov = coverage(layer);
-    return once(prepared(layer).arcs, tolerance, [&] { return cov->simplified_arcs(tolerance); });
+const Geometry* LayerSet::arcs(const Layer& layer, const Box& view, double tolerance) const {
+    Extent& e = extent(layer, view);
+    if (!e.coverage || !e.all_polygons) return nullptr;
+    const Geometry& arcs = once(e.arcs, tolerance, [&] { return e.coverage->simplified_arcs(tolerance); });
+    return &once(e.chains, tolerance, [&] { return geo::chain_lines(arcs); });
 }
 
-const Geometry* LayerSet::arcs(const Layer& layer, double tolerance) const {
-    if (!coverage(layer) || !prepared(layer).all_polygons) return nullptr;
-    const Geometry& arcs = all_arcs(layer, tolerance);
-    return &once(prepared(layer).chains, tolerance, [&] { return geo::chain_lines(arcs); });
-}
-
-Geometry LayerSet::dissolved(const Layer& layer, double tolerance, std::span<const std::uint8_t> member) const {
-    const geo::Coverage* cov = coverage(layer);
-    if (!cov) return {};
-    return cov->dissolve(member, all_arcs(layer, tolerance));
+Geometry LayerSet::dissolved(const Layer& layer, const Box& view, double tolerance,
+                             std::span<const std::uint8_t> member) const {
+    Extent& e = extent(layer, view);
+    if (!e.coverage) return {};
+    const Geometry& arcs = once(e.arcs, tolerance, [&] { return e.coverage->simplified_arcs(tolerance); });
+    return e.coverage->dissolve(member, arcs);
 }
 
 Generalisation Generalisation::from_environment() {
@@ -231,13 +248,13 @@ MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& l
         const auto layer_start = std::chrono::steady_clock::now();
         const std::vector<Box>& bounds = layers.bounds(*data);
         const bool generalise = tolerance > 0 && (sl.type == LayerType::Fill || sl.type == LayerType::Line) &&
-                                layers.coverage(*data) != nullptr;
+                                layers.coverage(*data, view.extent) != nullptr;
         // A line layer over polygons whose paint is the same for every feature, opaque and plain:
         // each border is stroked once, as an arc of the coverage, rather than once per neighbour.
         if (generalise && sl.type == LayerType::Line && !sl.filter) {
             const bool uniform = feature_constant(sl, {Prop::LineColor, Prop::LineWidth, Prop::LineOpacity, Prop::LineOffset,
                                                        Prop::LineDasharray, Prop::LineJoin, Prop::LineCap});
-            const Geometry* arcs = uniform ? layers.arcs(*data, tolerance) : nullptr;
+            const Geometry* arcs = uniform ? layers.arcs(*data, view.extent, tolerance) : nullptr;
             if (arcs) {
                 LinePaint paint = evaluate_line(sl, ctx, pc);
                 if (paint.opacity >= 1 && paint.color.a >= 1 && paint.dash_pt.empty() && paint.offset_pt == 0) {
@@ -277,7 +294,7 @@ MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& l
                     ++result.features_drawn;
                 }
                 ctx.feature = nullptr;
-                const Geometry merged = layers.dissolved(*data, tolerance, member);
+                const Geometry merged = layers.dissolved(*data, view.extent, tolerance, member);
                 add_path(cr, merged, view, true, grid);
                 fill_current_path(cr, paint, hairline, CAIRO_FILL_RULE_WINDING);
                 if (profiling())
@@ -286,7 +303,7 @@ MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& l
                 continue;
             }
         }
-        const std::vector<Geometry>* simple = generalise ? layers.generalised(*data, tolerance) : nullptr;
+        const std::vector<Geometry>* simple = generalise ? layers.generalised(*data, view.extent, tolerance) : nullptr;
         for (std::size_t fi = 0; fi < data->features.size(); ++fi) {
             const Feature& feature = data->features[fi];
             if (feature.geometry.empty()) continue;

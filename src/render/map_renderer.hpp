@@ -41,28 +41,29 @@ public:
 
     /// Bounds of each feature of `layer` (same order as its features).
     const std::vector<Box>& bounds(const Layer& layer) const;
-    /// The geometries of `layer` generalised to `tolerance` (map units): each shared border simplified
-    /// once (geo::Coverage), so neighbours never crack apart. nullptr when the layer has no polygons.
-    /// Thread-safe; built once per layer and tolerance.
-    const std::vector<Geometry>* generalised(const Layer& layer, double tolerance) const;
 
-    /// Every border of `layer`'s polygons once (shared ones too), simplified to `tolerance`, as lines
-    /// chained end to end (geo::chain_lines);
-    /// nullptr unless every feature of the layer is a polygon. Thread-safe; built once per tolerance.
-    const Geometry* arcs(const Layer& layer, double tolerance) const;
+    // What follows is prepared once per layer and view extent (map units), from the features whose
+    // bounds reach into the extent; the others are left out (empty). Thread-safe: the first caller
+    // computes, the others wait.
 
-    /// The union of the polygons of `layer` that `member` selects (one flag per feature), its borders
-    /// simplified to `tolerance` like arcs(): one path to fill with the nonzero rule instead of one per
-    /// feature (geo::Coverage::dissolve). Empty when the layer has no polygons. Thread-safe.
-    Geometry dissolved(const Layer& layer, double tolerance, std::span<const std::uint8_t> member) const;
-
-    /// The arcs of `layer`'s polygons (geo::Coverage), built once; nullptr when it has no polygons.
-    const geo::Coverage* coverage(const Layer& layer) const;
+    /// The arcs of the polygons (geo::Coverage); nullptr when no polygon reaches the extent.
+    const geo::Coverage* coverage(const Layer& layer, const Box& view) const;
+    /// The geometries generalised to `tolerance` (map units): each shared border simplified once, so
+    /// neighbours never crack apart. Same order as the features. nullptr when coverage() is.
+    const std::vector<Geometry>* generalised(const Layer& layer, const Box& view, double tolerance) const;
+    /// Every border once (shared ones too), simplified to `tolerance`, as lines chained end to end
+    /// (geo::chain_lines); nullptr unless every feature in the extent is a polygon.
+    const Geometry* arcs(const Layer& layer, const Box& view, double tolerance) const;
+    /// The union of the polygons that `member` selects (one flag per feature), its borders simplified
+    /// like arcs(): one path to fill with the nonzero rule instead of one per feature
+    /// (geo::Coverage::dissolve). Empty when coverage() is null.
+    Geometry dissolved(const Layer& layer, const Box& view, double tolerance, std::span<const std::uint8_t> member) const;
 
 private:
     struct Prepared;
+    struct Extent;
     Prepared& prepared(const Layer& layer) const;
-    const Geometry& all_arcs(const Layer& layer, double tolerance) const;
+    Extent& extent(const Layer& layer, const Box& view) const;
     template <typename T, typename Make>
     const T& once(std::map<double, Lazy<T>>& slots, double tolerance, Make make) const;
     std::map<std::string, const Layer*> layers_;
