@@ -158,6 +158,7 @@ MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& l
     MapDrawResult result;
     std::optional<IconCache> own_icons;
     if (!icons) icons = &own_icons.emplace();
+    std::map<std::string, std::shared_ptr<const Icon>> icon_by_name;  // names resolved once per call
     const auto start = std::chrono::steady_clock::now();
     const double ppu = style::points_per_unit(style.units);
     PaintContext pc{ppu, &result.evaluation_errors};
@@ -265,7 +266,8 @@ MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& l
                         // The icon at each point, drawn now: it is a label obstacle, as circles are.
                         IconPaint paint = evaluate_icon(sl, ctx, pc);
                         if (!paint.name.empty() && paint.size > 0) {
-                            auto icon = load_icon(style, sl, paint.name, feature.id, *icons);
+                            auto& icon = icon_by_name[paint.name];
+                            if (!icon) icon = load_icon(style, sl, paint.name, feature.id, *icons);
                             for (const Point& p : feature.geometry.points) {
                                 Point c = view.to_page(p);
                                 Rect box = icon_box(*icon, paint, c);
