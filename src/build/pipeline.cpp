@@ -12,6 +12,7 @@
 #include <ctime>
 #include <fstream>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include <fmt/format.h>
@@ -143,6 +144,7 @@ struct MapJob {
     std::string style_text;           ///< parsed again by each format's task (no shared YAML nodes)
     std::vector<std::string> source_layers;
     std::vector<std::string> fonts;
+    std::vector<std::string> icons;   ///< icon files that decide the names the map uses (inputs)
     render::LayerSet layers;
     layout::PageLayout page;
     std::vector<std::string> files;   ///< bytes per format
@@ -154,6 +156,7 @@ struct BuildContext {
     const BuildOptions& options;
     InputContext& inputs;
     LayerStore& store;
+    render::IconCache& icons;  ///< each icon file read once per build
 };
 
 void fail(MapJob& job, const Diagnostics& d) {
@@ -167,21 +170,19 @@ void fail_internal(MapJob& job, const Project& project, const std::exception& e)
                                   fmt::format("internal error: {}", e.what()));
 }
 
-/// Style, inputs, date, layers and credits of a map (job.mutex held).
+/// Style, layers, icons, inputs, date and credits of a map (job.mutex held).
 void prepare(BuildContext& ctx, MapJob& job) {
     const MapDecl& map = *job.map;
-    std::int64_t date = 0;
+    const style::StyleEnvironment environment = ctx.icons.environment(ctx.project.root.string());
+    std::optional<style::Style> style;
     {
         ScopedStage stage("prepare");
         job.style_text = read_text(map.style);
         Diagnostics style_warnings;
-        style::Style style = style::load_style(map.style, &style_warnings);
+        style = style::load_style(map.style, &style_warnings, &environment);
         job.outcome.diagnostics.append(style_warnings);
-        job.source_layers = style.source_layers();
+        job.source_layers = style->source_layers();
         job.fonts = fonts_of(map, map.style);
-        job.outcome.inputs = ctx.inputs.collect(map, job.source_layers, job.fonts, job.previous);
-        date = ctx.options.date ? *ctx.options.date : ctx.inputs.date_of(job.outcome.inputs);
-        job.outcome.date = date;
 
         Diagnostics missing;
         for (const auto& name : job.source_layers) {
@@ -202,6 +203,17 @@ void prepare(BuildContext& ctx, MapJob& job) {
         job.layers.add(ctx.store.projected(name, map.crs));
     }
     ScopedStage stage("prepare");
+    // Icons named per feature (or per zoom): every one the map will draw resolved and read now, so that
+    // a missing or unreadable icon fails the map before any rendering, naming the feature.
+    std::set<std::string> icon_files;
+    Diagnostics icon_problems =
+        render::check_icons(*style, job.layers, layout::frame_zooms(map.page, map.crs, map.extent), ctx.icons,
+                            &icon_files);
+    if (icon_problems.has_errors()) throw Error(icon_problems);
+    job.icons.assign(icon_files.begin(), icon_files.end());
+    job.outcome.inputs = ctx.inputs.collect(map, job.source_layers, job.fonts, job.icons, job.previous);
+    const std::int64_t date = ctx.options.date ? *ctx.options.date : ctx.inputs.date_of(job.outcome.inputs);
+    job.outcome.date = date;
     job.page = map.page;
     job.page.credits = credits_text(ctx.project, map, job.source_layers, date);
 }
@@ -216,6 +228,7 @@ void write_outputs(BuildContext& ctx, MapJob& job) {
     state.inputs = job.outcome.inputs;
     state.source_layers = job.source_layers;
     state.fonts = job.fonts;
+    state.icons = job.icons;
     state.date = job.outcome.date;
     for (std::size_t i = 0; i < map.formats.size(); ++i) {
         std::string name = fmt::format("{}.{}", map.id, render::extension(to_render(map.formats[i])));
@@ -275,7 +288,8 @@ void render_format(BuildContext& ctx, MapJob& job, std::size_t index) {
         throw_if_interrupted();
         ScopedStage stage("render");
         // Each task parses its own copy of the style: YAML nodes are not shared between threads.
-        style::Style style = style::parse_style(doc::load_string(job.style_text, map.style));
+        const style::StyleEnvironment environment = ctx.icons.environment(ctx.project.root.string());
+        style::Style style = style::parse_style(doc::load_string(job.style_text, map.style), nullptr, &environment);
         render::PageSpec spec;
         spec.width_pt = job.page.width_pt();
         spec.height_pt = job.page.height_pt();
@@ -293,7 +307,8 @@ void render_format(BuildContext& ctx, MapJob& job, std::size_t index) {
                                            for (const auto& name : job.source_layers)
                                                it->second.add(ctx.store.projected(name, crs));
                                        return it->second;
-                                   }};
+                                   },
+                                   &ctx.icons};
         layout::PageReport report = layout::compose_page(surface.cr(), job.page, content);
         std::string bytes = surface.finish();
         if (f == Format::Svg) bytes = canonical_svg_ids(bytes);
@@ -409,7 +424,8 @@ std::vector<MapPlan> plan_maps(const Project& project, const BuildOptions& optio
         if (plan.previous) {
             inputs.remember(*plan.previous);
             try {
-                plan.inputs = inputs.collect(*map, plan.previous->source_layers, plan.previous->fonts, &*plan.previous);
+                plan.inputs = inputs.collect(*map, plan.previous->source_layers, plan.previous->fonts,
+                                             plan.previous->icons, &*plan.previous);
                 plan.reasons = staleness(&*plan.previous, plan.inputs, *map, options.out_dir);
             } catch (const Error& e) {
                 plan.reasons = {fmt::format("its inputs cannot be read: {}", e.diagnostics().format())};
@@ -492,7 +508,8 @@ BuildOutcome run_build(const Project& project, const BuildOptions& options) {
     }
 
     LayerStore store(project, prepared_dir(options.out_dir));
-    BuildContext ctx{project, effective, inputs, store};
+    render::IconCache icons;
+    BuildContext ctx{project, effective, inputs, store, icons};
     unsigned threads = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
     outcome.jobs = threads;
     threads = static_cast<unsigned>(std::min<std::size_t>(threads, tasks.size()));

@@ -108,6 +108,7 @@ std::optional<MapState> load_map_state(const std::string& out_dir, const std::st
         s.date = j.at("date").get<std::int64_t>();
         s.source_layers = j.at("source_layers").get<std::vector<std::string>>();
         s.fonts = j.at("fonts").get<std::vector<std::string>>();
+        s.icons = j.value("icons", std::vector<std::string>{});
         for (const auto& i : j.at("inputs")) {
             InputRecord r;
             r.kind = i.at("kind").get<std::string>();
@@ -145,7 +146,7 @@ void save_map_state(const std::string& out_dir, const MapState& s) {
     for (const auto& o : s.outputs)
         outputs.push_back(json{{"file", o.file}, {"bytes", o.bytes}, {"sha256", o.sha256}, {"stamp", stamp_json(o.stamp)}});
     json j{{"state_version", kStateVersion}, {"map", s.map},         {"date", s.date},    {"source_layers", s.source_layers},
-           {"fonts", s.fonts},               {"inputs", inputs},     {"outputs", outputs}};
+           {"fonts", s.fonts},               {"icons", s.icons},     {"inputs", inputs},   {"outputs", outputs}};
     fs::create_directories(state_dir(out_dir));
     write_atomically(fs::path(state_dir(out_dir)) / (s.map + ".json"), j.dump(1) + "\n");
 }
@@ -241,7 +242,8 @@ InputRecord InputContext::file_input(const std::string& kind, const std::string&
 }
 
 std::vector<InputRecord> InputContext::collect(const MapDecl& map, const std::vector<std::string>& source_layers,
-                                               const std::vector<std::string>& fonts, const MapState* previous) {
+                                               const std::vector<std::string>& fonts,
+                                               const std::vector<std::string>& icons, const MapState* previous) {
     std::lock_guard lock(mutex_);
     const YAML::Node& root = root_;  // const access only: never inserts into the shared document
     std::vector<InputRecord> inputs;
@@ -289,6 +291,9 @@ std::vector<InputRecord> InputContext::collect(const MapDecl& map, const std::ve
     inputs.push_back(file_input("style", map.style, true));
     // Pictures on the page.
     if (map.page.logo && !map.page.logo->path.empty()) inputs.push_back(file_input("asset", map.page.logo->path, true));
+    // Icons: the files that decide each icon name (either may be absent).
+    for (const auto& file : std::set<std::string>(icons.begin(), icons.end()))
+        inputs.push_back(file_input("icon", file, true));
 
     // Data files.
     std::set<std::string> files;
@@ -346,7 +351,7 @@ std::int64_t InputContext::date_of(const std::vector<InputRecord>& inputs) const
     if (source_date_epoch_) return *source_date_epoch_;
     std::int64_t newest = 0;
     for (const auto& r : inputs)
-        if (r.kind == "project" || r.kind == "style" || r.kind == "data" || r.kind == "asset")
+        if (r.kind == "project" || r.kind == "style" || r.kind == "data" || r.kind == "asset" || r.kind == "icon")
             newest = std::max(newest, r.content_time);
     return newest > 0 ? newest : project_mtime_;
 }
@@ -360,6 +365,23 @@ std::vector<std::string> fonts_of(const MapDecl& map, const std::string& style_p
     add(map.page.font + " Bold");
     add(map.page.font + " Book");
     doc::Document style = doc::load_file(style_path);
+    // Page elements that name their own fonts.
+    // (A missing key of a const node is an invalid node: test IsDefined() before anything else.)
+    const YAML::Node& root = style.root;
+    const YAML::Node metadata = root.IsDefined() && root.IsMap() ? root["metadata"] : YAML::Node();
+    const YAML::Node page =
+        metadata.IsDefined() && metadata.IsMap() ? metadata["cartelier:page"] : YAML::Node();
+    if (page.IsDefined() && page.IsMap())
+        for (auto it = page.begin(); it != page.end(); ++it) {
+            if (!it->second.IsDefined() || !it->second.IsMap()) continue;
+            const YAML::Node& element = it->second;
+            const YAML::Node stack = element["text-font"];
+            if (!stack.IsDefined()) continue;
+            if (stack.IsScalar()) add(stack.Scalar());
+            else if (stack.IsSequence())
+                for (const auto& n : stack)
+                    if (n.IsScalar()) add(n.Scalar());
+        }
     bool default_text_font = false;
     if (YAML::Node layers = style.root["layers"]; layers.IsSequence())
         for (const auto& layer : layers) {

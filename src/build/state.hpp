@@ -10,6 +10,8 @@
 //   data     — every file those layers read: the source (with a shapefile's sidecars), join tables,
 //              and SOURCES.json beside each source (its editions go into the credits; "absent" counts);
 //   asset    — the logo file drawn on the page;
+//   icon     — for each icon name the map draws (icon-image), the files that decide it: NAME.svg and
+//              NAME.png of the style's icons folder ("absent" counts: a new NAME.svg replaces NAME.png);
 //   font     — each font the map names (page font, literal text-font stacks), as the font file
 //              fontconfig resolves it to and that file's content hash;
 //   settings — the date rule (SOURCE_DATE_EPOCH's value, or "newest input").
@@ -17,7 +19,7 @@
 // (size, mtime, inode) skips re-reading a file that has not been touched.
 //
 // The date printed in the credits and the PDF metadata is SOURCE_DATE_EPOCH when set, else the newest
-// "content time" of the map's project, style, data and asset inputs, where an input's content time is the
+// "content time" of the map's project, style, data, asset and icon inputs, where an input's content time is the
 // mtime it had when its current content was first seen (a `touch` or a fresh checkout of unchanged
 // content keeps the recorded time). So unchanged inputs give byte-identical outputs.
 #pragma once
@@ -38,7 +40,7 @@
 namespace cartelier::build {
 
 struct InputRecord {
-    std::string kind;   ///< program, settings, project, style, data, asset, font
+    std::string kind;   ///< program, settings, project, style, data, asset, icon, font
     std::string name;   ///< file path, project-file node path, font name…
     std::string hash;   ///< content hash; "absent" for a missing optional file
     std::int64_t content_time = 0;  ///< seconds since the epoch (see above); 0 when not a dated input
@@ -58,6 +60,7 @@ struct MapState {
     std::vector<InputRecord> inputs;          ///< sorted by (kind, name)
     std::vector<std::string> source_layers;   ///< project layers the style draws (to list data inputs next time)
     std::vector<std::string> fonts;           ///< font names the map uses
+    std::vector<std::string> icons;           ///< icon files that decide the icon names it uses
     std::int64_t date = 0;                    ///< the date the outputs carry
     std::vector<OutputRecord> outputs;
 };
@@ -91,11 +94,12 @@ public:
     /// Seeds the hasher's stat cache with a previous state's file records.
     void remember(const MapState& previous);
 
-    /// Every input of `map`, given the layers and fonts its style uses. Content times are carried over
-    /// from `previous` for inputs whose hash did not change.
+    /// Every input of `map`, given the layers, fonts and icon files its style uses. Content times are
+    /// carried over from `previous` for inputs whose hash did not change.
     std::vector<InputRecord> collect(const MapDecl& map, const std::vector<std::string>& source_layers,
-                                     const std::vector<std::string>& fonts, const MapState* previous);
-    /// SOURCE_DATE_EPOCH, else the newest content time of the project, style and data inputs
+                                     const std::vector<std::string>& fonts, const std::vector<std::string>& icons,
+                                     const MapState* previous);
+    /// SOURCE_DATE_EPOCH, else the newest content time of the project, style, data, asset and icon inputs
     /// (the project file's mtime when there are none).
     std::int64_t date_of(const std::vector<InputRecord>& inputs) const;
 
@@ -111,7 +115,8 @@ private:
     std::string program_hash_;
 };
 
-/// Fonts a map names: its page font and every literal `text-font` of the style's symbol layers.
+/// Fonts a map names: its page font (Bold and Book), the `text-font` of each page element of the style
+/// (metadata "cartelier:page") and every literal `text-font` of the style's symbol layers.
 std::vector<std::string> fonts_of(const MapDecl& map, const std::string& style_path);
 
 /// Why a map must be rebuilt, comparing its previous state with its current inputs and outputs;

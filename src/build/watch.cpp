@@ -28,7 +28,8 @@ std::string canonical(const std::string& p) {
     return ec ? fs::absolute(p).lexically_normal().string() : c.string();
 }
 
-/// Per map: the files it depends on. A style that does not parse depends on every layer.
+/// Per map: the files it depends on. A style that does not parse depends on every layer. A path ending
+/// in '/' stands for every file of that folder (the style's icons).
 std::map<std::string, std::set<std::string>> dependencies(const Project& project, const std::string& project_path,
                                                           const std::vector<std::string>& maps) {
     std::map<std::string, std::set<std::string>> deps;
@@ -37,6 +38,7 @@ std::map<std::string, std::set<std::string>> dependencies(const Project& project
         auto& files = deps[m.id];
         files.insert(canonical(project_path));
         files.insert(canonical(m.style));
+        files.insert(canonical((fs::path(m.style).parent_path() / "icons").string()) + "/");
         std::vector<std::string> used;
         try {
             used = style::load_style(m.style).source_layers();
@@ -163,6 +165,12 @@ int run_watch(const WatchOptions& options, std::ostream& out, std::ostream& err,
             for (const auto& f : files) inotify.watch_directory(fs::path(f).parent_path().string());
         return true;
     };
+    auto depends = [](const std::set<std::string>& files, const std::string& path) {
+        if (files.count(path)) return true;
+        for (const auto& f : files)
+            if (!f.empty() && f.back() == '/' && path.compare(0, f.size(), f) == 0) return true;
+        return false;
+    };
     inotify.watch_directory(fs::path(canonical(options.project_path)).parent_path().string());
     if (reload()) {
         std::vector<std::string> all;
@@ -181,7 +189,7 @@ int run_watch(const WatchOptions& options, std::ostream& out, std::ostream& err,
             std::string path = canonical(c);
             if (path == project_file) relevant.insert(path);
             for (const auto& [_, files] : deps)
-                if (files.count(path)) relevant.insert(path);
+                if (depends(files, path)) relevant.insert(path);
         }
         if (relevant.empty()) continue;
         out << fmt::format("[{}] changed: {}\n", clock_time(), fmt::join(relevant, ", "));
@@ -198,7 +206,7 @@ int run_watch(const WatchOptions& options, std::ostream& out, std::ostream& err,
         std::vector<std::string> maps;
         for (const auto& [id, files] : deps)
             for (const auto& r : relevant)
-                if (files.count(r)) {
+                if (depends(files, r)) {
                     maps.push_back(id);
                     break;
                 }

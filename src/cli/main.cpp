@@ -25,6 +25,9 @@
 #include "build/state.hpp"
 #include "build/watch.hpp"
 #include "core/diagnostic.hpp"
+#include "layout/page_layout.hpp"
+#include "render/icons.hpp"
+#include "render/map_renderer.hpp"
 #include "style/expression/eval_tool.hpp"
 #include "style/style.hpp"
 
@@ -153,14 +156,18 @@ int run_check_command(const Selection& sel) {
     }
     build::LayerStore store(*project);
     build::FontResolver fonts;
+    render::IconCache icons;
+    const style::StyleEnvironment environment = icons.environment(project->root.string());
     Diagnostics all;
     std::set<std::string> layers_checked;
     for (const build::MapDecl* map : maps) {
         Diagnostics d;
         try {
             Diagnostics warnings;
-            style::Style s = style::load_style(map->style, &warnings);
+            style::Style s = style::load_style(map->style, &warnings, &environment);
             d.append(warnings);
+            render::LayerSet drawn;
+            bool layers_ok = true;
             for (const auto& name : s.source_layers()) {
                 if (!project->layers.count(name)) {
                     std::vector<std::string> names;
@@ -171,11 +178,13 @@ int run_check_command(const Selection& sel) {
                                         project->file),
                             near.empty() ? fmt::format("declared layers: {}", fmt::join(names, ", "))
                                          : fmt::format("did you mean '{}'?", near));
+                    layers_ok = false;
                     continue;
                 }
                 try {
-                    store.projected(name, map->crs);
+                    drawn.add(store.projected(name, map->crs));
                 } catch (const Error& e) {
+                    layers_ok = false;
                     // A layer shared by several maps is reported once.
                     if (layers_checked.insert(name + "@" + map->crs).second) d.append(e.diagnostics());
                     else d.error(SourceLocation{map->style, 0, 0, "source-layer"},
@@ -183,6 +192,9 @@ int run_check_command(const Selection& sel) {
                 }
                 layers_checked.insert(name + "@" + map->crs);
             }
+            // Icons named per feature: each one the map would draw, resolved and read.
+            if (layers_ok)
+                d.append(render::check_icons(s, drawn, layout::frame_zooms(map->page, map->crs, map->extent), icons));
             for (const auto& font : build::fonts_of(*map, map->style))
                 if (fonts.resolve(font).empty())
                     d.warning(SourceLocation{map->style, 0, 0, {}},

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/document.hpp"
+#include "layout/look.hpp"
 #include "render/feature_view.hpp"
 #include "render/symbolizers.hpp"
 #include "render/text.hpp"
@@ -34,21 +35,20 @@ std::string value_key(const ex::Value& v) {
     return "null";
 }
 
-Prop colour_property(LayerType t) {
-    switch (t) {
+/// The property whose match expression gives a layer's legend categories.
+Prop category_property(const style::Layer& l) {
+    switch (l.type) {
         case LayerType::Circle: return Prop::CircleColor;
         case LayerType::Line: return Prop::LineColor;
-        case LayerType::Symbol: return Prop::TextColor;
+        case LayerType::Symbol:
+            return dynamic_cast<const ex::MatchView*>(l.expression(Prop::IconImage)) ? Prop::IconImage : Prop::TextColor;
         default: return Prop::FillColor;
     }
 }
 
-render::TextStyle text_style(const std::string& font, double size, bool bold) {
-    render::TextStyle t;
-    t.fonts = {font + (bold ? " Bold" : " Book")};
-    t.size_pt = size;
-    t.color = style::Color{0.13, 0.13, 0.13, 1};
-    return t;
+const style::PageStyle& page_of(const LegendLook& look) {
+    static const style::PageStyle defaults;
+    return look.style ? look.style->page : defaults;
 }
 
 /// Features of the layer that pass its filter and lie in the view, in data order.
@@ -79,7 +79,7 @@ std::vector<LegendSection> build_legend(const style::Style& style, const render:
         if (!sl.visible() || !data) continue;
 
         if (md.IsMap() && md["labels"].IsDefined() && md["labels"].IsMap()) {
-            const ex::Expression* colour = sl.expression(colour_property(sl.type));
+            const ex::Expression* colour = sl.expression(category_property(sl));
             const auto* match = dynamic_cast<const ex::MatchView*>(colour);
             LegendSection section;
             section.title = md["title"].IsDefined() ? md["title"].Scalar() : std::string{};
@@ -127,21 +127,23 @@ std::vector<LegendSection> build_legend(const style::Style& style, const render:
 }
 
 Rect measure_legend(cairo_t* cr, const std::vector<LegendSection>& sections, const std::string& title,
-                    const std::string& font) {
+                    const LegendLook& look) {
+    const style::PageStyle& page = page_of(look);
+    const std::string& font = look.font;
     double w = 0, h = kPadding;
     if (!title.empty()) {
-        render::TextBlock t(cr, title, text_style(font, 9, true));
+        render::TextBlock t(cr, title, element_text(page.legend_title, font));
         w = std::max(w, t.width());
         h += t.height() + 3;
     }
     for (const auto& s : sections) {
         if (!s.title.empty()) {
-            render::TextBlock t(cr, s.title, text_style(font, 8, true));
+            render::TextBlock t(cr, s.title, element_text(page.legend_heading, font));
             w = std::max(w, t.width());
             h += t.height() + 1;
         }
         for (const auto& e : s.entries) {
-            render::TextBlock t(cr, e.label, text_style(font, 8, false));
+            render::TextBlock t(cr, e.label, element_text(page.legend_label, font));
             w = std::max(w, kSwatchW + kGap + t.width());
             h += std::max(kRowH, t.height() + 2);
         }
@@ -151,18 +153,22 @@ Rect measure_legend(cairo_t* cr, const std::vector<LegendSection>& sections, con
 }
 
 void draw_legend(cairo_t* cr, const std::vector<LegendSection>& sections, const std::string& title,
-                 const std::string& font, const Rect& box, double zoom, double ppu) {
+                 const LegendLook& look, const Rect& box, double zoom, double ppu) {
+    const style::PageStyle& page = page_of(look);
+    const std::string& font = look.font;
+    std::optional<render::IconCache> own_icons;
+    render::IconCache* icons = look.icons ? look.icons : &own_icons.emplace();
     render::SavedState saved(cr);
     cairo_rectangle(cr, box.x, box.y, box.w, box.h);
-    cairo_set_source_rgba(cr, 1, 1, 1, 0.92);
+    set_source(cr, page.legend.background_color, page.legend.background_opacity);
     cairo_fill_preserve(cr);
-    cairo_set_source_rgb(cr, 0.55, 0.55, 0.55);
-    cairo_set_line_width(cr, 0.4);
+    set_source(cr, page.legend.line_color);
+    cairo_set_line_width(cr, page.legend.line_width_pt);
     cairo_stroke(cr);
 
     double x = box.x + kPadding, y = box.y + kPadding;
     if (!title.empty()) {
-        render::TextBlock t(cr, title, text_style(font, 9, true));
+        render::TextBlock t(cr, title, element_text(page.legend_title, font));
         t.draw(cr, x, y);
         y += t.height() + 3;
     }
@@ -170,12 +176,12 @@ void draw_legend(cairo_t* cr, const std::vector<LegendSection>& sections, const 
     render::PaintContext pc{ppu, &ignored};
     for (const auto& s : sections) {
         if (!s.title.empty()) {
-            render::TextBlock t(cr, s.title, text_style(font, 8, true));
+            render::TextBlock t(cr, s.title, element_text(page.legend_heading, font));
             t.draw(cr, x, y);
             y += t.height() + 1;
         }
         for (const auto& e : s.entries) {
-            render::TextBlock t(cr, e.label, text_style(font, 8, false));
+            render::TextBlock t(cr, e.label, element_text(page.legend_label, font));
             double row = std::max(kRowH, t.height() + 2);
             double cy = y + row / 2;
             std::optional<render::LayerFeatureView> real;
@@ -202,10 +208,25 @@ void draw_legend(cairo_t* cr, const std::vector<LegendSection>& sections, const 
                     render::fill_current_path(cr, paint, 0.25);
                     if (!paint.outline) {
                         cairo_rectangle(cr, swatch.x, swatch.y, swatch.w, swatch.h);
-                        cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);
-                        cairo_set_line_width(cr, 0.3);
+                        set_source(cr, page.legend_swatch.line_color);
+                        cairo_set_line_width(cr, page.legend_swatch.line_width_pt);
                         cairo_stroke(cr);
                     }
+                    break;
+                }
+                case LayerType::Symbol: {
+                    // The feature's icon as the map draws it (size, opacity), centred in the swatch and
+                    // scaled down to the row when it is larger.
+                    if (!e.layer->is_set(Prop::IconImage) || !look.style) break;
+                    render::IconPaint paint = render::evaluate_icon(*e.layer, ctx, pc);
+                    if (paint.name.empty() || paint.size <= 0) break;
+                    auto icon = render::load_icon(*look.style, *e.layer, paint.name,
+                                                  e.feature ? e.feature->id : std::string(), *icons);
+                    double w = icon->width_pt() * paint.size, h = icon->height_pt() * paint.size;
+                    const double fit = std::min({1.0, kSwatchW / w, (row - 1) / h});
+                    w *= fit;
+                    h *= fit;
+                    icon->draw(cr, Rect{x + (kSwatchW - w) / 2, cy - h / 2, w, h}, paint.opacity);
                     break;
                 }
                 default: break;

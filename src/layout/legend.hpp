@@ -31,16 +31,25 @@ struct LegendSection {
 ///   "cartelier:legend": {"label": "…"}                            — one entry
 ///   "cartelier:legend": {"title": "…", "labels": {"flash": "…"}, "show": "present" | "all"}
 ///                                                                 — one entry per category of the
-///     layer's match colour expression (circle-color, fill-color or line-color), in the order of
+///     layer's match colour expression (circle-color, fill-color or line-color; for a symbol layer
+///     with icons, a match icon-image, else text-color), in the order of
 ///     `labels`; only categories present on the map unless show = "all".
 std::vector<LegendSection> build_legend(const style::Style& style, const render::LayerSet& layers,
                                         const render::View& view, double zoom);
 
+/// How the legend looks and where its swatches' icons come from.
+struct LegendLook {
+    const style::Style* style = nullptr;  ///< its page look (legend, legend-title…) and icons folder
+    std::string font;                     ///< the project's page font (elements that name no font)
+    render::IconCache* icons = nullptr;   ///< icons of symbol layers (a cache of the call when null)
+};
+
 /// Measures the legend (for layout and label obstacles).
 render::Rect measure_legend(cairo_t* cr, const std::vector<LegendSection>& sections, const std::string& title,
-                            const std::string& font);
-/// Draws it with its top-left corner at `box` (as measured).
+                            const LegendLook& look);
+/// Draws it with its top-left corner at `box` (as measured). A symbol layer's swatch is its icon, as
+/// the map draws it, scaled down when it is larger than the row.
 void draw_legend(cairo_t* cr, const std::vector<LegendSection>& sections, const std::string& title,
-                 const std::string& font, const render::Rect& box, double zoom, double points_per_unit);
+                 const LegendLook& look, const render::Rect& box, double zoom, double points_per_unit);
 
 }  // namespace cartelier::layout

@@ -9,6 +9,7 @@
 
 #include "geo/projection.hpp"
 #include "layout/legend.hpp"
+#include "layout/look.hpp"
 #include "layout/scale_bar.hpp"
 #include "render/picture.hpp"
 #include "render/text.hpp"
@@ -52,14 +53,7 @@ double true_north_deg(const std::string& crs, double lon, double lat) {
 namespace {
 
 constexpr double kPi = 3.14159265358979323846;
-
-render::TextStyle page_text(const std::string& font, const char* weight, double size, double grey) {
-    render::TextStyle t;
-    t.fonts = {font + " " + weight};
-    t.size_pt = size;
-    t.color = style::Color{grey, grey, grey, 1};
-    return t;
-}
+constexpr double kIconGap = 1.5;  ///< points between an icon's box and its label
 
 /// A box of size (w, h) in a corner of `frame`, `inset` points from its edges.
 Rect corner(const Rect& frame, const std::string& position, double w, double h, double inset) {
@@ -93,11 +87,12 @@ render::View inset_view(const InsetSpec& inset, const Rect& frame, double main_d
     return view;
 }
 
-/// A north arrow: a split arrowhead with an N, turned by `deg` clockwise around the box centre.
-void draw_north_arrow(cairo_t* cr, const Rect& box, double deg, const std::string& font) {
+/// A north arrow: a split arrowhead with an N, turned by `deg` clockwise around the box centre; one half
+/// in the light colour (background-color), the other and the outline in the dark one (line-color).
+void draw_north_arrow(cairo_t* cr, const Rect& box, double deg, const style::ElementLook& look, const std::string& font) {
     render::SavedState saved(cr);
     cairo_rectangle(cr, box.x, box.y, box.w, box.h);
-    cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
+    set_source(cr, look.background_color, look.background_opacity);
     cairo_fill(cr);
     const double cx = box.x + box.w / 2, cy = box.y + box.h / 2 + 2;
     const double len = box.h * 0.36, half = box.w * 0.17;
@@ -107,10 +102,10 @@ void draw_north_arrow(cairo_t* cr, const Rect& box, double deg, const std::strin
     cairo_line_to(cr, half, len * 0.75);
     cairo_line_to(cr, 0, len * 0.4);
     cairo_close_path(cr);
-    cairo_set_source_rgb(cr, 1, 1, 1);
+    set_source(cr, look.background_color);
     cairo_fill_preserve(cr);
-    cairo_set_source_rgb(cr, 0.13, 0.13, 0.13);
-    cairo_set_line_width(cr, 0.5);
+    set_source(cr, look.line_color);
+    cairo_set_line_width(cr, look.line_width_pt);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_MITER);
     cairo_stroke(cr);
     cairo_move_to(cr, 0, -len);
@@ -119,37 +114,37 @@ void draw_north_arrow(cairo_t* cr, const Rect& box, double deg, const std::strin
     cairo_close_path(cr);
     cairo_fill_preserve(cr);
     cairo_stroke(cr);
-    render::TextBlock n(cr, "N", page_text(font, "Bold", 7, 0.13));
+    render::TextBlock n(cr, "N", element_text(look, font));
     n.draw(cr, -n.width() / 2, -len - n.height() - 0.5);
 }
 
 /// Name band and scale bar of an inset, inside its frame; returns their boxes (label obstacles).
 std::vector<Rect> inset_decorations(cairo_t* cr, const InsetSpec& inset, const render::View& view,
-                                    const std::string& font, bool draw) {
+                                    const style::PageStyle& page, const std::string& font, bool draw) {
     std::vector<Rect> boxes;
-    render::TextBlock name(cr, inset.name, page_text(font, "Bold", 6.5, 0.13));
+    render::TextBlock name(cr, inset.name, element_text(page.inset_name, font));
     Rect name_box{view.frame.x, view.frame.y, name.width() + 6, name.height() + 3};
     boxes.push_back(name_box);
     ScaleBar bar = choose_scale_bar(view, view.frame.w * 0.4);
-    Rect size = measure_scale_bar(cr, bar, view, font, true);
+    Rect size = measure_scale_bar(cr, bar, view, page.inset_scale_bar, font, true);
     Rect bar_box = corner(view.frame, "bottom-right", size.w, size.h, 0);
     boxes.push_back(bar_box);
     if (draw) {
         render::SavedState saved(cr);
         cairo_rectangle(cr, name_box.x, name_box.y, name_box.w, name_box.h);
-        cairo_set_source_rgba(cr, 1, 1, 1, 0.9);
+        set_source(cr, page.inset_name.background_color, page.inset_name.background_opacity);
         cairo_fill(cr);
         name.draw(cr, name_box.x + 3, name_box.y + 1.5);
-        draw_scale_bar(cr, bar, view, font, bar_box, true);
+        draw_scale_bar(cr, bar, view, page.inset_scale_bar, font, bar_box, true);
     }
     return boxes;
 }
 
-void stroke_frame(cairo_t* cr, const Rect& r, double width) {
+void stroke_frame(cairo_t* cr, const Rect& r, const style::ElementLook& look) {
     render::SavedState saved(cr);
     cairo_rectangle(cr, r.x, r.y, r.w, r.h);
-    cairo_set_source_rgb(cr, 0.25, 0.25, 0.25);
-    cairo_set_line_width(cr, width);
+    set_source(cr, look.line_color);
+    cairo_set_line_width(cr, look.line_width_pt);
     cairo_stroke(cr);
 }
 
@@ -170,8 +165,22 @@ void merge_legend(std::vector<LegendSection>& sections, std::vector<LegendSectio
 
 }  // namespace
 
+std::vector<double> frame_zooms(const PageLayout& layout, const std::string& crs, const Box& extent) {
+    const InsetFrames frames = layout.frames();
+    render::View view = render::View::fit(crs, extent, frames.main);
+    std::vector<double> zooms{settle_view(view)};
+    for (std::size_t i = 0; i < layout.insets.size(); ++i) {
+        render::View v = inset_view(layout.insets[i], frames.insets[i], view.scale_denominator());
+        zooms.push_back(settle_view(v));
+    }
+    return zooms;
+}
+
 PageReport compose_page(cairo_t* cr, const PageLayout& layout, const MapContent& content) {
     PageReport report;
+    const style::PageStyle& page = content.style->page;
+    std::optional<render::IconCache> own_icons;
+    render::IconCache* icons = content.icons ? content.icons : &own_icons.emplace();
     const InsetFrames frames = layout.frames();
     const Rect frame = frames.main;
     render::View view = render::View::fit(content.crs, content.extent, frame);
@@ -192,7 +201,8 @@ PageReport compose_page(cairo_t* cr, const PageLayout& layout, const MapContent&
     };
     std::vector<Drawn> drawn;
     std::map<std::string, std::pair<std::vector<std::unique_ptr<Layer>>, render::LayerSet>> reprojected;
-    drawn.push_back({view, zoom, render::draw_map(cr, *content.style, *content.layers, view, zoom), content.layers, nullptr});
+    drawn.push_back({view, zoom, render::draw_map(cr, *content.style, *content.layers, view, zoom, icons), content.layers,
+                     nullptr});
     for (std::size_t i = 0; i < layout.insets.size(); ++i) {
         const InsetSpec& inset = layout.insets[i];
         render::View v = inset_view(inset, frames.insets[i], report.scale_denominator);
@@ -218,13 +228,13 @@ PageReport compose_page(cairo_t* cr, const PageLayout& layout, const MapContent&
             }
         }
         {
-            // Paper white under the inset, whatever the style paints.
+            // Paper under the inset (inset-frame's background-color), whatever the style paints.
             render::SavedState saved(cr);
             cairo_rectangle(cr, v.frame.x, v.frame.y, v.frame.w, v.frame.h);
-            cairo_set_source_rgb(cr, 1, 1, 1);
+            set_source(cr, page.inset_frame.background_color);
             cairo_fill(cr);
         }
-        drawn.push_back({v, z, render::draw_map(cr, *content.style, *layers, v, z), layers, &inset});
+        drawn.push_back({v, z, render::draw_map(cr, *content.style, *layers, v, z, icons), layers, &inset});
     }
     for (auto& d : drawn) {
         FrameReport f;
@@ -249,8 +259,8 @@ PageReport compose_page(cairo_t* cr, const PageLayout& layout, const MapContent&
         cairo_rectangle(cr, frame.x, frame.y, frame.w, frame.h);
         cairo_clip(cr);
         cairo_rectangle(cr, a.x, a.y, b.x - a.x, b.y - a.y);
-        cairo_set_source_rgb(cr, 0.25, 0.25, 0.25);
-        cairo_set_line_width(cr, 0.5);
+        set_source(cr, page.zoom_box.line_color);
+        cairo_set_line_width(cr, page.zoom_box.line_width_pt);
         cairo_stroke(cr);
     }
 
@@ -260,9 +270,10 @@ PageReport compose_page(cairo_t* cr, const PageLayout& layout, const MapContent&
     for (std::size_t i = 1; i < drawn.size(); ++i)
         merge_legend(sections, build_legend(*content.style, *drawn[i].layers, drawn[i].view, drawn[i].zoom));
     for (const auto& s : sections) report.legend_entries += s.entries.size();
+    const LegendLook legend_look{content.style, layout.font, icons};
     Rect legend_box;
     if (!sections.empty()) {
-        Rect size = measure_legend(cr, sections, layout.legend_title, layout.font);
+        Rect size = measure_legend(cr, sections, layout.legend_title, legend_look);
         legend_box = corner(frame, layout.legend_position, size.w, size.h, 6);
         obstacles.insert(legend_box, "legend");
     }
@@ -270,7 +281,7 @@ PageReport compose_page(cairo_t* cr, const PageLayout& layout, const MapContent&
     Rect bar_box;
     if (layout.scale_bar_position != "none") {
         bar = choose_scale_bar(view, frame.w * 0.22);
-        Rect size = measure_scale_bar(cr, *bar, view, layout.font);
+        Rect size = measure_scale_bar(cr, *bar, view, page.scale_bar, layout.font);
         bar_box = corner(frame, layout.scale_bar_position, size.w, size.h, 6);
         obstacles.insert(bar_box, "scale bar");
     }
@@ -301,10 +312,13 @@ PageReport compose_page(cairo_t* cr, const PageLayout& layout, const MapContent&
         obstacles.insert(logo_box, "logo");
     }
     for (std::size_t i = 1; i < drawn.size(); ++i)
-        for (const Rect& b : inset_decorations(cr, *drawn[i].inset, drawn[i].view, layout.font, false))
+        for (const Rect& b : inset_decorations(cr, *drawn[i].inset, drawn[i].view, page, layout.font, false))
             obstacles.insert(b, "inset decoration " + drawn[i].inset->name);
     for (const auto& d : drawn)
-        for (const auto& s : d.map.symbols) obstacles.insert_circle(s.centre, s.radius, "symbol " + s.feature_id, s.feature_id);
+        for (const auto& s : d.map.symbols) {
+            if (s.box) obstacles.insert(*s.box, "symbol " + s.feature_id, render::ObstacleKind::Symbol, s.feature_id);
+            else obstacles.insert_circle(s.centre, s.radius, "symbol " + s.feature_id, s.feature_id);
+        }
 
     // Labels: each frame's inside its frame, against everything above and every label already placed.
     // Insets first; then a zoom box lying over the main frame becomes an obstacle for the main labels.
@@ -324,9 +338,22 @@ PageReport compose_page(cairo_t* cr, const PageLayout& layout, const MapContent&
             auto [first, last] = symbols_by_feature.equal_range(request.feature_id);
             for (auto it = first; it != last; ++it) {
                 const auto& s = *it->second;
-                if (std::hypot(s.centre.x - request.anchor.x, s.centre.y - request.anchor.y) < 0.01)
+                if (std::hypot(s.centre.x - request.anchor.x, s.centre.y - request.anchor.y) >= 0.01) continue;
+                if (s.box) {
+                    // Beside its icon: the text sits around the icon's box (all the feature's icons at
+                    // this point), a small gap from its edges.
+                    Rect b = *s.box;
+                    if (request.symbol_box) {
+                        const Rect& o = *request.symbol_box;
+                        const double x = std::min(o.x, b.x), y = std::min(o.y, b.y);
+                        b = Rect{x, y, std::max(o.right(), b.right()) - x, std::max(o.bottom(), b.bottom()) - y};
+                    }
+                    request.symbol_box = b;
+                } else {
                     request.clearance_pt = std::max(request.clearance_pt, s.radius + 1.0);
+                }
             }
+            if (request.symbol_box) request.clearance_pt = kIconGap;
         }
         // Labels of points outside the frame (drawn in another frame) are not this frame's.
         std::vector<render::LabelRequest> requests;
@@ -344,33 +371,33 @@ PageReport compose_page(cairo_t* cr, const PageLayout& layout, const MapContent&
     for (const auto& e : obstacles.entries())
         if (e.kind != render::ObstacleKind::Label) report.obstacles.push_back(e);
 
-    if (!sections.empty()) draw_legend(cr, sections, layout.legend_title, layout.font, legend_box, zoom, ppu);
-    if (bar) draw_scale_bar(cr, *bar, view, layout.font, bar_box);
-    if (report.north_arrow_deg) draw_north_arrow(cr, arrow_box, *report.north_arrow_deg, layout.font);
+    if (!sections.empty()) draw_legend(cr, sections, layout.legend_title, legend_look, legend_box, zoom, ppu);
+    if (bar) draw_scale_bar(cr, *bar, view, page.scale_bar, layout.font, bar_box);
+    if (report.north_arrow_deg) draw_north_arrow(cr, arrow_box, *report.north_arrow_deg, page.north_arrow, layout.font);
     for (std::size_t i = 1; i < drawn.size(); ++i) {
-        inset_decorations(cr, *drawn[i].inset, drawn[i].view, layout.font, true);
-        stroke_frame(cr, drawn[i].view.frame, 0.5);
+        inset_decorations(cr, *drawn[i].inset, drawn[i].view, page, layout.font, true);
+        stroke_frame(cr, drawn[i].view.frame, page.inset_frame);
     }
     if (logo) logo->draw(cr, logo_box);
 
     // Frame, title block, credits.
-    stroke_frame(cr, frame, 0.6);
+    stroke_frame(cr, frame, page.frame);
     const double m = layout.margin_mm * kPointsPerMm;
     const double page_w = layout.width_pt();
     auto aligned_x = [&](double w) { return layout.title_align == "center" ? (page_w - w) / 2 : m; };
     double y = m;
     if (!layout.title.empty()) {
-        render::TextBlock title(cr, layout.title, page_text(layout.font, "Bold", 17, 0.1));
+        render::TextBlock title(cr, layout.title, element_text(page.title, layout.font));
         title.draw(cr, aligned_x(title.width()), y);
         y += title.height();
     }
     if (!layout.subtitle.empty()) {
-        render::TextBlock subtitle(cr, layout.subtitle, page_text(layout.font, "Book", 10, 0.3));
+        render::TextBlock subtitle(cr, layout.subtitle, element_text(page.subtitle, layout.font));
         subtitle.draw(cr, aligned_x(subtitle.width()), y + 1);
     }
     if (!layout.credits.empty()) {
         const Rect area = layout.map_area();
-        auto style = page_text(layout.font, "Book", 6.5, 0.35);
+        auto style = element_text(page.credits, layout.font);
         style.max_width_em = area.w / style.size_pt;
         render::TextBlock credits(cr, layout.credits, style);
         credits.draw(cr, m, area.bottom() + 3);

@@ -70,6 +70,8 @@ struct MapContent {
     /// The same layers in another CRS (for insets in their own CRS); may be empty when every inset
     /// shares the map CRS.
     std::function<const render::LayerSet&(const std::string& crs)> layers_in;
+    /// Icons of the style's symbol layers, shared by a build (null: a cache for this page alone).
+    render::IconCache* icons = nullptr;
 };
 
 /// One frame drawn on the page (the main map is frames[0]).
@@ -95,8 +97,13 @@ struct PageReport {
     std::optional<double> north_arrow_deg;                ///< rotation of the arrow (clockwise from page up)
 };
 
-/// Draws the whole page on `cr` (user space in points).
+/// Draws the whole page on `cr` (user space in points). Colours, fonts and line widths of the page
+/// elements come from the style's page look (style::PageStyle, metadata "cartelier:page").
 PageReport compose_page(cairo_t* cr, const PageLayout& layout, const MapContent& content);
+
+/// The web zoom of each frame of the page (the main map, then each inset), as compose_page computes
+/// them: what ["zoom"] evaluates to in each frame.
+std::vector<double> frame_zooms(const PageLayout& layout, const std::string& crs, const Box& extent);
 
 /// Clockwise angle (degrees) from page-up to true north at a geographic point of a projected CRS,
 /// from the meridian convergence PROJ reports there.

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "layout/look.hpp"
 #include "render/text.hpp"
 
 namespace cartelier::layout {
@@ -15,14 +16,6 @@ namespace {
 
 constexpr double kPad = 4;
 constexpr double kBarH = 3;
-
-render::TextStyle small_text(const std::string& font, bool compact = false) {
-    render::TextStyle t;
-    t.fonts = {font + " Book"};
-    t.size_pt = compact ? 5.5 : 6.5;
-    t.color = style::Color{0.13, 0.13, 0.13, 1};
-    return t;
-}
 
 std::string number_label(double v) {
     if (v == std::floor(v)) return fmt::format("{}", static_cast<long long>(v));
@@ -67,48 +60,50 @@ std::string scale_caption(const render::View& view, bool compact) {
     return compact ? format_scale(view.scale_denominator()) : "Échelle " + format_scale(view.scale_denominator()) + " au centre";
 }
 
-Rect measure_scale_bar(cairo_t* cr, const ScaleBar& bar, const render::View& view, const std::string& font,
-                       bool compact) {
-    render::TextBlock top(cr, "0", small_text(font, compact));
-    render::TextBlock last(cr, number_label(bar.length_m / bar.unit_m) + " " + bar.unit, small_text(font, compact));
-    render::TextBlock scale(cr, scale_caption(view, compact), small_text(font, compact));
+Rect measure_scale_bar(cairo_t* cr, const ScaleBar& bar, const render::View& view, const style::ElementLook& look,
+                       const std::string& font, bool compact) {
+    const render::TextStyle text = element_text(look, font);
+    render::TextBlock top(cr, "0", text);
+    render::TextBlock last(cr, number_label(bar.length_m / bar.unit_m) + " " + bar.unit, text);
+    render::TextBlock scale(cr, scale_caption(view, compact), text);
     double w = std::max(bar.length_pt + last.width() / 2 + top.width() / 2, scale.width());
     double h = top.height() + 1 + kBarH + 2 + scale.height();
     return Rect{0, 0, w + 2 * kPad, h + 2 * kPad};
 }
 
-void draw_scale_bar(cairo_t* cr, const ScaleBar& bar, const render::View& view, const std::string& font,
-                    const Rect& box, bool compact) {
+void draw_scale_bar(cairo_t* cr, const ScaleBar& bar, const render::View& view, const style::ElementLook& look,
+                    const std::string& font, const Rect& box, bool compact) {
+    const render::TextStyle text = element_text(look, font);
     render::SavedState saved(cr);
     cairo_rectangle(cr, box.x, box.y, box.w, box.h);
-    cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
+    set_source(cr, look.background_color, look.background_opacity);
     cairo_fill(cr);
 
-    render::TextBlock zero(cr, "0", small_text(font, compact));
+    render::TextBlock zero(cr, "0", text);
     const double x0 = box.x + kPad + zero.width() / 2;
     const double label_y = box.y + kPad;
     const double bar_y = label_y + zero.height() + 1;
     const double seg = bar.length_pt / bar.segments;
     for (int i = 0; i <= bar.segments; ++i) {
         double value = bar.length_m / bar.segments * i / bar.unit_m;
-        std::string text = number_label(value) + (i == bar.segments ? " " + bar.unit : "");
-        render::TextBlock t(cr, text, small_text(font, compact));
+        std::string label = number_label(value) + (i == bar.segments ? " " + bar.unit : "");
+        render::TextBlock t(cr, label, text);
         double anchor = x0 + seg * i;
-        double tx = i == bar.segments ? anchor - render::TextBlock(cr, number_label(value), small_text(font, compact)).width() / 2
+        double tx = i == bar.segments ? anchor - render::TextBlock(cr, number_label(value), text).width() / 2
                                       : anchor - t.width() / 2;
         t.draw(cr, tx, label_y);
     }
     for (int i = 0; i < bar.segments; ++i) {
         cairo_rectangle(cr, x0 + seg * i, bar_y, seg, kBarH);
-        if (i % 2 == 0) cairo_set_source_rgb(cr, 0.13, 0.13, 0.13);
-        else cairo_set_source_rgb(cr, 1, 1, 1);
+        if (i % 2 == 0) set_source(cr, look.line_color);
+        else set_source(cr, look.background_color);
         cairo_fill(cr);
     }
     cairo_rectangle(cr, x0, bar_y, bar.length_pt, kBarH);
-    cairo_set_source_rgb(cr, 0.13, 0.13, 0.13);
-    cairo_set_line_width(cr, 0.4);
+    set_source(cr, look.line_color);
+    cairo_set_line_width(cr, look.line_width_pt);
     cairo_stroke(cr);
-    render::TextBlock scale(cr, scale_caption(view, compact), small_text(font, compact));
+    render::TextBlock scale(cr, scale_caption(view, compact), text);
     scale.draw(cr, box.x + kPad, bar_y + kBarH + 2);
 }
 

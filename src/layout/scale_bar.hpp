@@ -6,6 +6,7 @@
 
 #include "render/cairo_handles.hpp"
 #include "render/view.hpp"
+#include "style/style.hpp"
 
 namespace cartelier::layout {
 
@@ -27,9 +28,12 @@ std::string format_scale(double denominator);
 /// (inset frames).
 std::string scale_caption(const render::View& view, bool compact);
 
-render::Rect measure_scale_bar(cairo_t* cr, const ScaleBar& bar, const render::View& view, const std::string& font,
-                               bool compact = false);
-void draw_scale_bar(cairo_t* cr, const ScaleBar& bar, const render::View& view, const std::string& font,
-                    const render::Rect& box, bool compact = false);
+/// `look`: text font, size and colour, the dark colour (line-color: bar, outline) and the light one
+/// (background-color: the other segments, and the box under it at background-opacity); `font` is the
+/// project's page font, used when the look names none.
+render::Rect measure_scale_bar(cairo_t* cr, const ScaleBar& bar, const render::View& view,
+                               const style::ElementLook& look, const std::string& font, bool compact = false);
+void draw_scale_bar(cairo_t* cr, const ScaleBar& bar, const render::View& view, const style::ElementLook& look,
+                    const std::string& font, const render::Rect& box, bool compact = false);
 
 }  // namespace cartelier::layout

@@ -62,7 +62,34 @@ Rect candidate_box(const std::string& anchor, Point p, double gap, double w, dou
     return {p.x - w / 2, p.y - h / 2, w, h};  // center
 }
 
+Rect candidate_box_around(const std::string& anchor, Point p, const Rect& s, double gap, double w, double h) {
+    const double d = gap * std::sqrt(0.5);
+    const double cx = s.x + s.w / 2, cy = s.y + s.h / 2;
+    if (anchor == "bottom-left") return {s.right() + d, s.y - d - h, w, h};
+    if (anchor == "top-left") return {s.right() + d, s.bottom() + d, w, h};
+    if (anchor == "bottom-right") return {s.x - d - w, s.y - d - h, w, h};
+    if (anchor == "top-right") return {s.x - d - w, s.bottom() + d, w, h};
+    if (anchor == "left") return {s.right() + gap, cy - h / 2, w, h};
+    if (anchor == "right") return {s.x - gap - w, cy - h / 2, w, h};
+    if (anchor == "bottom") return {cx - w / 2, s.y - gap - h, w, h};
+    if (anchor == "top") return {cx - w / 2, s.bottom() + gap, w, h};
+    if (auto colon = anchor.find(':'); colon != std::string::npos) {
+        const double f = std::stod(anchor.substr(colon + 1));
+        const std::string side = anchor.substr(0, colon);
+        if (side == "top") return {cx - f * w, s.bottom() + gap, w, h};
+        if (side == "bottom") return {cx - f * w, s.y - gap - h, w, h};
+    }
+    return {p.x - w / 2, p.y - h / 2, w, h};  // center
+}
+
 namespace {
+
+/// Gap between two rectangles (0 when they touch or overlap).
+double gap_between(const Rect& a, const Rect& b) {
+    const double dx = std::max({0.0, a.x - b.right(), b.x - a.right()});
+    const double dy = std::max({0.0, a.y - b.bottom(), b.y - a.bottom()});
+    return std::hypot(dx, dy);
+}
 
 /// Nearest point of a rectangle to p (where a leader line ends).
 Point nearest_on(const Rect& r, Point p) {
@@ -79,6 +106,17 @@ Point leader_start(const LabelRequest& request, const Rect& box, const Collision
     const Point a = request.anchor, end = nearest_on(box, a);
     const double length = std::hypot(end.x - a.x, end.y - a.y);
     if (length <= 0) return a;
+    if (request.symbol_box) {
+        // From the point to the text, leaving the icon's box where the segment crosses its edge.
+        const Rect& s = *request.symbol_box;
+        double t = 1;
+        if (end.x > a.x) t = std::min(t, (s.right() - a.x) / (end.x - a.x));
+        if (end.x < a.x) t = std::min(t, (s.x - a.x) / (end.x - a.x));
+        if (end.y > a.y) t = std::min(t, (s.bottom() - a.y) / (end.y - a.y));
+        if (end.y < a.y) t = std::min(t, (s.y - a.y) / (end.y - a.y));
+        t = std::clamp(t, 0.0, 1.0);
+        return {a.x + (end.x - a.x) * t, a.y + (end.y - a.y) * t};
+    }
     double radius = 0;
     for (const auto& e : index.entries()) {
         if (e.kind != ObstacleKind::Symbol || e.feature_id != request.feature_id) continue;
@@ -105,7 +143,8 @@ double candidate_cost(const Rect& box, Point anchor, const std::string& feature_
     const double own = own_distance >= 0 ? own_distance : distance(box, anchor);
     for (const auto& e : index.entries()) {
         if (e.kind != ObstacleKind::Symbol || e.feature_id == feature_id) continue;
-        const double d = std::max(0.0, distance(box, e.centre()) - e.radius);
+        // Circles by their centre and radius, icons by their box.
+        const double d = e.radius > 0 ? std::max(0.0, distance(box, e.centre()) - e.radius) : gap_between(box, e.box);
         if (d <= own + 0.5) cost += kAmbiguous;
         if (d < kCrowdingReach) cost += kCrowding * (1 - d / kCrowdingReach);
     }
@@ -162,12 +201,17 @@ std::vector<PlacedLabel> place_labels(cairo_t* cr, const std::vector<LabelReques
                 const double halo = text_style.halo_width_pt;
                 const double w = block.width() + 2 * halo, h = block.height() + 2 * halo;
                 for (std::size_t k = 0; k < anchors.size(); ++k) {
-                    Rect r = candidate_box(anchors[k], request.anchor, gap, w, h);
+                    Rect r = request.symbol_box
+                                 ? candidate_box_around(anchors[k], request.anchor, *request.symbol_box, gap, w, h)
+                                 : candidate_box(anchors[k], request.anchor, gap, w, h);
                     if (!fits(r)) continue;
                     // A displaced label is tied to its point by the leader: it is ambiguous only when
-                    // another symbol is nearer to it than a direct label would be to its own point.
+                    // another symbol is nearer to it than a direct label would be to its own point
+                    // (beside an icon: to its own icon).
+                    double own = ring > 0 ? request.clearance_pt : -1.0;
+                    if (request.symbol_box && ring == 0) own = gap_between(r, *request.symbol_box);
                     double cost = extra + candidate_cost(r, request.anchor, request.feature_id, static_cast<double>(k),
-                                                         index, ring > 0 ? request.clearance_pt : -1.0);
+                                                         index, own);
                     if (ring > 0) cost += kDisplaced + ring * kPerRing;
                     if (cost >= best) continue;
                     best = cost;

@@ -62,6 +62,9 @@ struct LabelRequest {
     std::string preferred;   ///< MapLibre text-anchor the style asks for first ("bottom-left" = right-above)
     std::string layer_id;
     std::string feature_id;
+    /// The box of the feature's own icon, when it has one: candidates sit around the box, at
+    /// `clearance_pt` from its edges, rather than around the point.
+    std::optional<Rect> symbol_box;
 };
 
 enum class LabelStatus { Placed, Displaced, Unplaced };
@@ -83,6 +86,9 @@ const std::vector<std::string>& candidate_order();
 
 /// The text box for a text-anchor at `gap` from the point (diagonals at 45°).
 Rect candidate_box(const std::string& anchor, Point p, double gap, double w, double h);
+/// The same around a symbol's box (an icon): `gap` from its edges, diagonals from its corners; a box
+/// of no size at `p` gives candidate_box's result.
+Rect candidate_box_around(const std::string& anchor, Point p, const Rect& symbol, double gap, double w, double h);
 
 /// Cost of a free candidate box for a label of the feature at `anchor`: `rank` plus the proximity
 /// penalties against the other features' symbols in `index` (see the file comment). The text is

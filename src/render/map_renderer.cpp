@@ -210,8 +210,12 @@ TextStyle evaluate_text(const style::Layer& l, const ex::EvaluationContext& ctx,
     return t;
 }
 
-MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& layers, const View& view, double zoom) {
+MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& layers, const View& view, double zoom,
+                       IconCache* icons) {
     MapDrawResult result;
+    std::optional<IconCache> own_icons;
+    if (!icons) icons = &own_icons.emplace();
+    std::map<std::string, std::shared_ptr<const Icon>> icon_by_name;  // names resolved once per call
     const auto start = std::chrono::steady_clock::now();
     const double ppu = style::points_per_unit(style.units);
     PaintContext pc{ppu, &result.evaluation_errors};
@@ -334,12 +338,26 @@ MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& l
                     for (const Point& p : feature.geometry.points) {
                         Point c = view.to_page(p);
                         draw_circle(cr, c, paint);
-                        result.symbols.push_back({c, paint.radius_pt + paint.stroke_width_pt, feature.id});
+                        result.symbols.push_back({c, paint.radius_pt + paint.stroke_width_pt, feature.id, std::nullopt});
                     }
                     break;
                 }
                 case LayerType::Symbol: {
                     if (feature.geometry.type != GeometryType::Point) break;
+                    if (sl.is_set(Prop::IconImage)) {
+                        // The icon at each point, drawn now: it is a label obstacle, as circles are.
+                        IconPaint paint = evaluate_icon(sl, ctx, pc);
+                        if (!paint.name.empty() && paint.size > 0) {
+                            auto& icon = icon_by_name[paint.name];
+                            if (!icon) icon = load_icon(style, sl, paint.name, feature.id, *icons);
+                            for (const Point& p : feature.geometry.points) {
+                                Point c = view.to_page(p);
+                                Rect box = icon_box(*icon, paint, c);
+                                icon->draw(cr, box, paint.opacity);
+                                result.symbols.push_back({c, 0, feature.id, box});
+                            }
+                        }
+                    }
                     std::string e;
                     std::string text = sl.string(Prop::TextField, ctx, &e);
                     note(pc.errors, e);

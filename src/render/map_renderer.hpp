@@ -5,11 +5,13 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
 #include "core/layer.hpp"
+#include "render/icons.hpp"
 #include "render/labels.hpp"
 #include "render/view.hpp"
 #include "style/style.hpp"
@@ -85,11 +87,12 @@ struct Generalisation {
     static Generalisation from_environment();
 };
 
-/// A point symbol as drawn (an obstacle for labels).
+/// A point symbol as drawn (an obstacle for labels): a circle, or an icon's box.
 struct DrawnSymbol {
-    Point centre;
-    double radius = 0;  ///< outer radius, stroke included
+    Point centre;       ///< the point symbolised
+    double radius = 0;  ///< circles: outer radius, stroke included
     std::string feature_id;
+    std::optional<Rect> box;  ///< icons: the box the icon covers (radius 0)
 };
 
 struct MapDrawResult {
@@ -99,8 +102,11 @@ struct MapDrawResult {
     std::vector<std::string> evaluation_errors;  ///< style evaluation problems (a few, for the report)
 };
 
-/// Draws every visible style layer into `view.frame` (clipped to it) at web zoom `zoom`.
-MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& layers, const View& view, double zoom);
+/// Draws every visible style layer into `view.frame` (clipped to it) at web zoom `zoom`. Icons come
+/// from `icons` (a cache of this call alone when null); an icon that cannot be resolved or read throws
+/// Error naming the feature.
+MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& layers, const View& view, double zoom,
+                       IconCache* icons = nullptr);
 
 /// The text style of a symbol layer for one feature.
 TextStyle evaluate_text(const style::Layer& layer, const style::expr::EvaluationContext& ctx, double points_per_unit,

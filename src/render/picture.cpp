@@ -1,7 +1,10 @@
 #include "render/picture.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 
 #include <fmt/format.h>
 #include <librsvg/rsvg.h>
@@ -20,10 +23,12 @@ std::string lower_extension(const std::string& path) {
 
 }  // namespace
 
-Picture Picture::load(const std::string& path) {
+Picture Picture::load(const std::string& path, const std::string& what) {
     Picture p;
+    p.what_ = what;
     if (!std::filesystem::exists(path))
-        throw Error(SourceLocation{path, 0, 0, {}}, "logo file not found", "give an .svg or .png path relative to the project file");
+        throw Error(SourceLocation{path, 0, 0, {}}, fmt::format("{} file not found", what),
+                    what == "logo" ? "give an .svg or .png path relative to the project file" : "");
     const std::string ext = lower_extension(path);
     if (ext == ".svg") {
         GError* error = nullptr;
@@ -31,7 +36,8 @@ Picture Picture::load(const std::string& path) {
         if (!handle) {
             std::string message = error ? error->message : "unknown error";
             if (error) g_error_free(error);
-            throw Error(SourceLocation{path, 0, 0, {}}, fmt::format("cannot read the SVG logo: {}", message));
+            while (!message.empty() && std::isspace(static_cast<unsigned char>(message.back()))) message.pop_back();
+            throw Error(SourceLocation{path, 0, 0, {}}, fmt::format("cannot read the SVG {}: {}", what, message));
         }
         p.svg_.reset(handle, [](RsvgHandle* h) { g_object_unref(h); });
         gdouble w = 0, h = 0;
@@ -43,39 +49,55 @@ Picture Picture::load(const std::string& path) {
             }
         }
         if (w <= 0 || h <= 0)
-            throw Error(SourceLocation{path, 0, 0, {}}, "the SVG logo has no size",
+            throw Error(SourceLocation{path, 0, 0, {}}, fmt::format("the SVG {} has no size", what),
                         "give the <svg> element a width and height or a viewBox");
         p.width_ = w;
         p.height_ = h;
         return p;
     }
     if (ext == ".png") {
+        // Cairo reports a file that is not a PNG as "out of memory": look at the signature first.
+        static const char signature[] = "\x89PNG\r\n\x1a\n";
+        char head[8] = {};
+        std::ifstream(path, std::ios::binary).read(head, sizeof head);
+        if (std::memcmp(head, signature, sizeof head) != 0)
+            throw Error(SourceLocation{path, 0, 0, {}},
+                        fmt::format("cannot read the PNG {}: the file does not start with the PNG signature (not a PNG "
+                                    "image)",
+                                    what));
         cairo_surface_t* s = cairo_image_surface_create_from_png(path.c_str());
         p.png_.reset(s, [](cairo_surface_t* x) { cairo_surface_destroy(x); });
         if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS)
             throw Error(SourceLocation{path, 0, 0, {}},
-                        fmt::format("cannot read the PNG logo: {}", cairo_status_to_string(cairo_surface_status(s))));
+                        fmt::format("cannot read the PNG {}: {}", what, cairo_status_to_string(cairo_surface_status(s))));
         p.width_ = cairo_image_surface_get_width(s);
         p.height_ = cairo_image_surface_get_height(s);
         return p;
     }
-    throw Error(SourceLocation{path, 0, 0, {}}, fmt::format("unsupported logo format '{}'", ext),
+    throw Error(SourceLocation{path, 0, 0, {}}, fmt::format("unsupported {} format '{}'", what, ext),
                 "expected an .svg or .png file");
 }
 
-void Picture::draw(cairo_t* cr, const Rect& box) const {
-    if (width_ <= 0 || height_ <= 0) return;
+void Picture::draw(cairo_t* cr, const Rect& box, double opacity) const {
+    if (width_ <= 0 || height_ <= 0 || opacity <= 0) return;
     const double s = std::min(box.w / width_, box.h / height_);
     const double w = width_ * s, h = height_ * s;
     const double x = box.x + (box.w - w) / 2, y = box.y + (box.h - h) / 2;
     SavedState saved(cr);
     if (svg_) {
+        const bool group = opacity < 1;
+        if (group) cairo_push_group(cr);
         RsvgRectangle viewport{x, y, w, h};
         GError* error = nullptr;
-        if (!rsvg_handle_render_document(svg_.get(), cr, &viewport, &error)) {
+        const bool drawn = rsvg_handle_render_document(svg_.get(), cr, &viewport, &error);
+        if (group) {
+            cairo_pop_group_to_source(cr);
+            cairo_paint_with_alpha(cr, opacity);
+        }
+        if (!drawn) {
             std::string message = error ? error->message : "unknown error";
             if (error) g_error_free(error);
-            throw Error(SourceLocation{}, fmt::format("cannot draw the SVG logo: {}", message));
+            throw Error(SourceLocation{}, fmt::format("cannot draw the SVG {}: {}", what_, message));
         }
         return;
     }
@@ -84,7 +106,8 @@ void Picture::draw(cairo_t* cr, const Rect& box) const {
         cairo_scale(cr, s, s);
         cairo_set_source_surface(cr, png_.get(), 0, 0);
         cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
-        cairo_paint(cr);
+        if (opacity < 1) cairo_paint_with_alpha(cr, opacity);
+        else cairo_paint(cr);
     }
 }
 

@@ -72,6 +72,28 @@ CirclePaint evaluate_circle(const style::Layer& l, const style::expr::Evaluation
     return p;
 }
 
+IconPaint evaluate_icon(const style::Layer& l, const style::expr::EvaluationContext& ctx, const PaintContext& pc) {
+    IconPaint p;
+    std::string error;
+    p.name = l.string(Prop::IconImage, ctx, &error);
+    note(pc, error);
+    error.clear();
+    if (p.name.empty()) return p;
+    p.size = number(l, Prop::IconSize, ctx, pc);
+    p.anchor = l.string(Prop::IconAnchor, ctx, &error);
+    note(pc, error);
+    error.clear();
+    std::vector<double> offset = l.numbers(Prop::IconOffset, ctx, &error);
+    note(pc, error);
+    if (offset.size() == 2) {
+        // The spec: each component is multiplied by icon-size to obtain the offset in pixels.
+        p.offset_x_pt = offset[0] * p.size * pc.points_per_unit;
+        p.offset_y_pt = offset[1] * p.size * pc.points_per_unit;
+    }
+    p.opacity = number(l, Prop::IconOpacity, ctx, pc);
+    return p;
+}
+
 void add_path(cairo_t* cr, const Geometry& g, const View& view, bool close_rings, double grid) {
     add_rings(cr, g, view, close_rings, grid, 0, g.ring_count());
 }

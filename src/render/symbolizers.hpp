@@ -7,6 +7,7 @@
 
 #include "core/geometry.hpp"
 #include "render/cairo_handles.hpp"
+#include "render/icons.hpp"
 #include "render/view.hpp"
 #include "style/style.hpp"
 
@@ -47,6 +48,9 @@ FillPaint evaluate_fill(const style::Layer& layer, const style::expr::Evaluation
 LinePaint evaluate_line(const style::Layer& layer, const style::expr::EvaluationContext& ctx, const PaintContext& pc);
 CirclePaint evaluate_circle(const style::Layer& layer, const style::expr::EvaluationContext& ctx,
                             const PaintContext& pc);
+/// icon-image (the name), icon-size, icon-anchor, icon-offset (× icon-size, in the style's unit) and
+/// icon-opacity of a feature.
+IconPaint evaluate_icon(const style::Layer& layer, const style::expr::EvaluationContext& ctx, const PaintContext& pc);
 
 /// Adds the geometry's rings/lines to the current path, in page points; with `grid` > 0 (points),
 /// coordinates are rounded to multiples of it and repeated vertices dropped.

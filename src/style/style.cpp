@@ -166,8 +166,8 @@ doc::Document load_style_document(const std::string& path) {
 
 }  // namespace
 
-Style load_style(const std::string& path, Diagnostics* warnings) {
-    return parse_style(load_style_document(path), warnings);
+Style load_style(const std::string& path, Diagnostics* warnings, const StyleEnvironment* environment) {
+    return parse_style(load_style_document(path), warnings, environment);
 }
 
 std::string convert_to_json(const std::string& path) {

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -109,8 +110,56 @@ public:
 
     void set(Prop p, expr::ExpressionPtr e) { properties_[static_cast<std::size_t>(p)] = std::move(e); }
 
+    /// Where a property's value is written (file, line, column, `layers[N].layout.icon-image`); empty
+    /// when the style leaves it at its default.
+    const SourceLocation& location(Prop p) const { return locations_[static_cast<std::size_t>(p)]; }
+    void set_location(Prop p, SourceLocation where) { locations_[static_cast<std::size_t>(p)] = std::move(where); }
+
 private:
     std::array<expr::ExpressionPtr, static_cast<std::size_t>(Prop::Count)> properties_;
+    std::array<SourceLocation, static_cast<std::size_t>(Prop::Count)> locations_;
+};
+
+/// The look of one element of the page around the map (title, legend, scale bar…), read from the
+/// style's root metadata "cartelier:page" (README, "Page elements"). Lengths are in points here (the
+/// style writes them in its own unit). Each element uses the fields that make sense for it.
+struct ElementLook {
+    std::vector<std::string> text_font;  ///< a font stack; empty: the project's `font` with `weight`
+    std::string weight = "Book";         ///< face of the project font when text_font is empty
+    double text_size_pt = 8;
+    Color text_color{0.13, 0.13, 0.13, 1};
+    Color background_color{1, 1, 1, 1};
+    double background_opacity = 1;
+    Color line_color{0.25, 0.25, 0.25, 1};
+    double line_width_pt = 0.5;
+};
+
+/// Every page element's look. The defaults are the values Cartelier always used (README).
+struct PageStyle {
+    ElementLook title, subtitle, credits;
+    ElementLook legend, legend_title, legend_heading, legend_label, legend_swatch;
+    ElementLook scale_bar, inset_scale_bar;
+    ElementLook north_arrow;
+    ElementLook frame, inset_frame, inset_name, zoom_box;
+    PageStyle();
+};
+
+/// The page elements of "cartelier:page" and, for each, the properties it accepts, in documentation
+/// order: {element name, member, property names}.
+struct PageElementSpec {
+    const char* name;
+    ElementLook PageStyle::*member;
+    std::vector<std::string> properties;
+};
+const std::vector<PageElementSpec>& page_element_specs();
+
+/// How a style finds its icons and checks their files (see resolve_icon).
+struct StyleEnvironment {
+    /// The project folder: icons must lie inside it, symbolic links resolved. Empty: the style's folder.
+    std::string project_root;
+    /// Reads an icon file the way the renderer will (SVG through librsvg, PNG through Cairo) and returns
+    /// what is wrong with it, or "" when it can be drawn. Unset: only the file's existence is checked.
+    std::function<std::string(const std::string& path)> check_icon;
 };
 
 struct Style {
@@ -118,17 +167,36 @@ struct Style {
     std::string name;
     Units units = Units::Px;
     YAML::Node metadata;    ///< root metadata
+    PageStyle page;         ///< the page elements' look (metadata "cartelier:page")
     std::vector<Layer> layers;
+    std::string icon_dir;   ///< absolute: the folder `icons/` beside the style file
+    std::string icon_root;  ///< absolute: the folder icons must lie in (the project folder)
 
     /// Names of the project layers the style draws, in first-use order.
     std::vector<std::string> source_layers() const;
 };
 
+/// What an icon name stands for (icon-image): `NAME` is the file `icons/NAME.svg`, else
+/// `icons/NAME.png`, in the folder of the style file. A name is an image id, not a path: it may name a
+/// file of a subfolder (`transport/gare`) but never one outside the icons folder (`../x`, an absolute
+/// path), and the file, symbolic links resolved, must lie inside the project folder.
+struct IconResolution {
+    std::string path;                     ///< the icon file (absolute); empty when the name is unusable
+    std::string error;                    ///< what was expected and what was found
+    std::string hint;
+    std::vector<std::string> candidates;  ///< the files that decide the name (NAME.svg, NAME.png)
+    explicit operator bool() const { return error.empty(); }
+};
+IconResolution resolve_icon(const Style& style, const std::string& name);
+
 /// Parses a style document (JSON or YAML). Every problem of the style is collected; throws Error with
-/// all of them if there is any error (warnings are returned in `warnings` when given).
-Style parse_style(const doc::Document& document, Diagnostics* warnings = nullptr);
+/// all of them if there is any error (warnings are returned in `warnings` when given). Icon names known
+/// without the features (constants) are resolved and checked here, with `environment` when given.
+Style parse_style(const doc::Document& document, Diagnostics* warnings = nullptr,
+                  const StyleEnvironment* environment = nullptr);
 /// Reads and parses a style file (.json, .yaml or .yml).
-Style load_style(const std::string& path, Diagnostics* warnings = nullptr);
+Style load_style(const std::string& path, Diagnostics* warnings = nullptr,
+                 const StyleEnvironment* environment = nullptr);
 
 /// The JSON text equivalent to a style file (for `cartelier style convert`); the style is validated first.
 std::string convert_to_json(const std::string& path);

@@ -1,6 +1,8 @@
 // parse_style: a MapLibre style document (JSON or YAML) into typed layers with compiled expressions.
 // Every problem of the file is collected (with file, line, column and JSON path) before throwing.
 #include <algorithm>
+#include <cmath>
+#include <filesystem>
 #include <map>
 #include <set>
 
@@ -62,14 +64,33 @@ struct SourceInfo {
     YAML::Node node;
 };
 
+/// The icons folder beside the style file and the folder icons must stay in (the project folder; the
+/// style's own folder when the style lies outside the project or no project is given).
+void locate_icons(Style& style, const StyleEnvironment* env) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path folder = fs::absolute(fs::path(style.file), ec).parent_path().lexically_normal();
+    style.icon_dir = (folder / "icons").lexically_normal().string();
+    const fs::path real_folder = fs::weakly_canonical(folder, ec);
+    fs::path root = real_folder;
+    if (env && !env->project_root.empty()) {
+        fs::path project = fs::weakly_canonical(fs::absolute(env->project_root, ec), ec);
+        auto [p, f] = std::mismatch(project.begin(), project.end(), real_folder.begin(), real_folder.end());
+        if (p == project.end()) root = project;
+    }
+    style.icon_root = root.string();
+}
+
 class Reader {
 public:
-    Reader(const doc::Document& document, Diagnostics& errors, Diagnostics* warnings)
-        : doc_(document), r_{document.file, errors, warnings} {}
+    Reader(const doc::Document& document, Diagnostics& errors, Diagnostics* warnings, const StyleEnvironment* env)
+        : doc_(document), r_{document.file, errors, warnings}, env_(env) {}
 
     Style read() {
         Style style;
         style.file = doc_.file;
+        style_ = &style;
+        locate_icons(style, env_);
         const YAML::Node& root = doc_.root;
         if (doc::kind(root) != Kind::Object) {
             r_.error(root, "",
@@ -121,19 +142,131 @@ private:
             return;
         }
         style.metadata = v;
-        const YAML::Node units = v["cartelier:units"];
-        if (!units) return;
-        const std::string path = "metadata.cartelier:units";
-        auto s = doc::string(units);
-        static const std::vector<std::string> names = {"px", "pt", "mm"};
-        if (s && *s == "px") style.units = Units::Px;
-        else if (s && *s == "pt") style.units = Units::Pt;
-        else if (s && *s == "mm") style.units = Units::Mm;
-        else
-            r_.error(units, path,
-                     fmt::format("expected the style's length unit, one of \"px\", \"pt\" or \"mm\", found {}",
-                                 doc::describe(units)),
-                     s ? did_you_mean(*s, names) : std::string());
+        // Other "cartelier:" keys are probably misspelt; keys of other namespaces belong to other tools.
+        static const std::vector<std::string> known = {"cartelier:units", "cartelier:page"};
+        for (auto it = v.begin(); it != v.end(); ++it) {
+            const std::string k = key_text(it->first);
+            if (k.rfind("cartelier:", 0) == 0 && std::find(known.begin(), known.end(), k) == known.end())
+                r_.warning(it->first, doc::key("metadata", k),
+                           fmt::format("unknown Cartelier metadata key '{}' (the style's root metadata knows {}): "
+                                       "ignored",
+                                       k, join_names(known, " and ")),
+                           did_you_mean(k, known));
+        }
+        if (const YAML::Node units = v["cartelier:units"]) {
+            const std::string path = "metadata.cartelier:units";
+            auto s = doc::string(units);
+            static const std::vector<std::string> names = {"px", "pt", "mm"};
+            if (s && *s == "px") style.units = Units::Px;
+            else if (s && *s == "pt") style.units = Units::Pt;
+            else if (s && *s == "mm") style.units = Units::Mm;
+            else
+                r_.error(units, path,
+                         fmt::format("expected the style's length unit, one of \"px\", \"pt\" or \"mm\", found {}",
+                                     doc::describe(units)),
+                         s ? did_you_mean(*s, names) : std::string());
+        }
+        if (const YAML::Node page = v["cartelier:page"]) read_page(style, page);
+    }
+
+    /// "cartelier:page": {"title": {"text-color": "#1a1a1a", "text-size": 17, …}, "legend": {…}, …}
+    void read_page(Style& style, const YAML::Node& page) {
+        const std::string path = "metadata.cartelier:page";
+        const auto& specs = page_element_specs();
+        std::vector<std::string> element_names;
+        for (const auto& s : specs) element_names.push_back(s.name);
+        if (doc::kind(page) != Kind::Object) {
+            r_.error(page, path,
+                     fmt::format("expected an object of page elements ({}), found {}", join_names(element_names, " and "),
+                                 doc::describe(page)));
+            return;
+        }
+        const double ppu = points_per_unit(style.units);
+        for (const auto& [k, v] : entries(page, path, r_)) {
+            const std::string name = key_text(k);
+            const std::string ep = doc::key(path, name);
+            auto spec = std::find_if(specs.begin(), specs.end(), [&](const PageElementSpec& s) { return name == s.name; });
+            if (spec == specs.end()) {
+                r_.error(k, ep,
+                         fmt::format("unknown page element '{}' (expected one of {})", name,
+                                     join_names(element_names)),
+                         did_you_mean(name, element_names));
+                continue;
+            }
+            if (doc::kind(v) != Kind::Object) {
+                r_.error(v, ep,
+                         fmt::format("expected an object of properties ({}), found {}",
+                                     join_names(spec->properties, " and "), doc::describe(v)));
+                continue;
+            }
+            ElementLook& look = style.page.*(spec->member);
+            for (const auto& [pk, pv] : entries(v, ep, r_)) {
+                const std::string prop = key_text(pk);
+                const std::string pp = doc::key(ep, prop);
+                if (std::find(spec->properties.begin(), spec->properties.end(), prop) == spec->properties.end()) {
+                    r_.error(pk, pp,
+                             fmt::format("unknown property '{}' of the page element '{}' (it accepts {})", prop, name,
+                                         join_names(spec->properties, " and ")),
+                             did_you_mean(prop, spec->properties));
+                    continue;
+                }
+                read_page_property(look, prop, pv, pp, ppu);
+            }
+        }
+    }
+
+    void read_page_property(ElementLook& look, const std::string& prop, const YAML::Node& v, const std::string& path,
+                            double ppu) {
+        if (prop == "text-color" || prop == "background-color" || prop == "line-color") {
+            auto s = doc::string(v);
+            auto c = s ? Color::parse(*s) : std::nullopt;
+            if (!c) {
+                r_.error(v, path,
+                         fmt::format("expected a CSS colour (\"#1a1a1a\", \"rgb(10%, 10%, 10%)\", \"navy\"…), found {}",
+                                     doc::describe(v)));
+                return;
+            }
+            (prop == "text-color" ? look.text_color : prop == "background-color" ? look.background_color
+                                                                                 : look.line_color) = *c;
+            return;
+        }
+        if (prop == "text-font") {
+            // A font stack, as MapLibre's text-font: ["DejaVu Sans Bold", "Noto Sans Bold"] (a lone string too).
+            std::vector<std::string> fonts;
+            bool ok = true;
+            if (auto s = doc::string(v)) fonts.push_back(*s);
+            else if (doc::kind(v) == Kind::Array && v.size() > 0)
+                for (const auto& f : v) {
+                    auto s = doc::string(f);
+                    if (!s || s->empty()) ok = false;
+                    else fonts.push_back(*s);
+                }
+            else ok = false;
+            if (!ok || fonts.empty() || fonts.front().empty()) {
+                r_.error(v, path,
+                         fmt::format("expected a font stack, an array of font names such as [\"DejaVu Sans Bold\"], "
+                                     "found {}",
+                                     doc::describe(v)));
+                return;
+            }
+            look.text_font = std::move(fonts);
+            return;
+        }
+        // Numbers: sizes and widths in the style's unit, opacity in [0, 1].
+        auto n = doc::number(v);
+        const bool opacity = prop == "background-opacity";
+        if (!n || !std::isfinite(*n) || *n < 0 || (opacity && *n > 1) || (prop == "text-size" && *n == 0)) {
+            r_.error(v, path,
+                     fmt::format("expected {}, found {}",
+                                 opacity ? "a number between 0 and 1"
+                                 : prop == "text-size" ? "a positive number (in the style's unit, \"cartelier:units\")"
+                                                       : "a number ≥ 0 (in the style's unit, \"cartelier:units\")",
+                                 doc::describe(v)));
+            return;
+        }
+        if (opacity) look.background_opacity = *n;
+        else if (prop == "text-size") look.text_size_pt = *n * ppu;
+        else look.line_width_pt = *n * ppu;
     }
 
     void read_sources(const YAML::Node& v) {
@@ -441,7 +574,30 @@ private:
         }
         const PropertySpec& s = spec(*prop);
         auto e = read_value(s, value, path);
-        if (e) layer.set(*prop, std::move(e));
+        if (!e) return;
+        if (*prop == Prop::IconImage) check_constant_icon(*e, value, path);
+        layer.set(*prop, std::move(e));
+        layer.set_location(*prop, doc::location(doc_.file, value, path));
+    }
+
+    /// An icon name known without the features (a constant) is resolved and its file read now; names
+    /// that depend on the feature or the zoom are checked by the build, feature by feature.
+    void check_constant_icon(const expr::Expression& e, const YAML::Node& value, const std::string& path) {
+        if (!e.is_feature_constant() || !e.is_zoom_constant()) return;
+        expr::Result r;
+        try {
+            r = e.evaluate(expr::EvaluationContext{});
+        } catch (const std::exception&) {
+            return;
+        }
+        if (!r || !r.value->as_string() || r.value->as_string()->empty()) return;
+        IconResolution icon = resolve_icon(*style_, *r.value->as_string());
+        if (!icon) {
+            r_.error(value, path, icon.error, icon.hint);
+            return;
+        }
+        if (env_ && env_->check_icon)
+            if (std::string problem = env_->check_icon(icon.path); !problem.empty()) r_.error(value, path, problem);
     }
 
     static bool is_ignored(const std::string& name, LayerType type, bool layout) {
@@ -499,15 +655,17 @@ private:
 
     const doc::Document& doc_;
     Reporter r_;
+    const StyleEnvironment* env_ = nullptr;
+    Style* style_ = nullptr;  ///< the style being read
     std::map<std::string, SourceInfo> sources_;
     std::map<std::string, std::pair<std::string, int>> ids_;  // id → (path, line)
 };
 
 }  // namespace
 
-Style parse_style(const doc::Document& document, Diagnostics* warnings) {
+Style parse_style(const doc::Document& document, Diagnostics* warnings, const StyleEnvironment* environment) {
     Diagnostics errors;
-    Reader reader(document, errors, warnings);
+    Reader reader(document, errors, warnings, environment);
     Style style = reader.read();
     if (errors.has_errors()) throw Error(std::move(errors));
     return style;

@@ -1,5 +1,6 @@
 // Issue 5, incremental builds: a map is rebuilt only when something it depends on changed, and
 // `cartelier list` says which.
+#include <cairo.h>
 #include <gtest/gtest.h>
 
 #include "nightly_fixture.hpp"
@@ -217,4 +218,63 @@ TEST(Incremental, TheLogoOnThePageIsAnInput) {
     ASSERT_EQ(r.status, 0) << r.output;
     EXPECT_EQ(statuses(report(dir)), (std::map<std::string, std::string>{{"alpha", "up to date"}, {"beta", "up to date"}, {"gamma", "built"}}));
     EXPECT_NE(r.output.find(fmt::format("because: asset {}/logo.svg changed", dir)), std::string::npos) << r.output;
+}
+
+TEST(Incremental, TheIconsAStyleUsesAreInputs) {
+    // a.json (alpha, beta) labels the sites with an icon named by their dispositif: icons/flash.svg and
+    // icons/local.png; b.json (gamma) draws no icon.
+    std::string dir = make_project("inc-icons");
+    fs::create_directories(dir + "/icons");
+    const std::string svg = "<svg xmlns='http://www.w3.org/2000/svg' width='8' height='8'><rect width='8' height='8' fill='#123456'/></svg>\n";
+    write_file(dir + "/icons/flash.svg", svg);
+    {
+        // A 4 × 4 px PNG, drawn by Cairo.
+        cairo_surface_t* png = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 4, 4);
+        cairo_t* cr = cairo_create(png);
+        cairo_set_source_rgb(cr, 0.2, 0.4, 0.6);
+        cairo_paint(cr);
+        cairo_destroy(cr);
+        ASSERT_EQ(cairo_surface_write_to_png(png, (dir + "/icons/local.png").c_str()), CAIRO_STATUS_SUCCESS);
+        cairo_surface_destroy(png);
+    }
+    write_file(dir + "/a.json", replace_all(read_file(dir + "/a.json"), R"("layout": {"text-field")",
+                                            R"("layout": {"icon-image": ["get", "dispositif"], "icon-size": 2, "text-field")"));
+    auto first = run_cartelier(dir);
+    ASSERT_EQ(first.status, 0) << first.output;
+    auto state = nlohmann::json::parse(read_file(dir + "/out/.cartelier/alpha.json"));
+    EXPECT_EQ(state["icons"], nlohmann::json({dir + "/icons/flash.png", dir + "/icons/flash.svg",
+                                              dir + "/icons/local.png", dir + "/icons/local.svg"}));
+    auto second = run_cartelier(dir);
+    ASSERT_EQ(second.status, 0) << second.output;
+    EXPECT_EQ(statuses(report(dir)), (std::map<std::string, std::string>{{"alpha", "up to date"}, {"beta", "up to date"}, {"gamma", "up to date"}}));
+
+    // A touched icon is not a change; an edited one rebuilds the maps whose style uses it.
+    test::run(fmt::format("touch -d '+1 hour' {}/icons/flash.svg", dir));
+    ASSERT_EQ(run_cartelier(dir).status, 0);
+    EXPECT_EQ(statuses(report(dir))["alpha"], "up to date");
+    write_file(dir + "/icons/flash.svg", replace_all(svg, "#123456", "#654321"));
+    auto list = test::run(fmt::format("{} list -p {}/cartelier.yaml -o {}/out", test::cartelier_binary(), dir, dir));
+    EXPECT_NE(list.output.find(fmt::format("alpha        stale: icon {}/icons/flash.svg changed", dir)), std::string::npos) << list.output;
+    EXPECT_NE(list.output.find("gamma        up to date"), std::string::npos) << list.output;
+    auto changed = run_cartelier(dir);
+    ASSERT_EQ(changed.status, 0) << changed.output;
+    EXPECT_EQ(statuses(report(dir)), (std::map<std::string, std::string>{{"alpha", "built"}, {"beta", "built"}, {"gamma", "up to date"}}));
+    EXPECT_NE(changed.output.find(fmt::format("because: icon {}/icons/flash.svg changed", dir)), std::string::npos) << changed.output;
+
+    // An SVG appearing beside the PNG takes over the name: the maps are stale.
+    write_file(dir + "/icons/local.svg", svg);
+    auto appeared = run_cartelier(dir);
+    ASSERT_EQ(appeared.status, 0) << appeared.output;
+    EXPECT_NE(appeared.output.find(fmt::format("because: icon {}/icons/local.svg appeared", dir)), std::string::npos) << appeared.output;
+
+    // An icon removed: stale, and the rebuild fails naming the feature; the previous outputs stay.
+    fs::remove(dir + "/icons/local.svg");
+    fs::remove(dir + "/icons/local.png");
+    auto removed = run_cartelier(dir);
+    EXPECT_EQ(removed.status, 1) << removed.output;
+    EXPECT_NE(removed.output.find(fmt::format("{}/a.json:", dir)), std::string::npos) << removed.output;
+    EXPECT_NE(removed.output.find("layers[4].layout.icon-image: feature 'site-b': icon \"local\" not found"), std::string::npos) << removed.output;
+    EXPECT_NE(removed.output.find("FAILED alpha"), std::string::npos) << removed.output;
+    EXPECT_TRUE(fs::exists(dir + "/out/alpha.png"));
+    EXPECT_EQ(statuses(report(dir))["gamma"], "up to date");
 }

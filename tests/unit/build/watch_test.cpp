@@ -100,10 +100,15 @@ TEST(Watch, SavingAStyleRerendersTheMapAndABrokenStyleKeepsTheLastGoodOutput) {
     EXPECT_NE(out.str().find("mini rebuilt in"), std::string::npos) << out.str();
 }
 
-TEST(Watch, DependenciesAreTheProjectTheStyleAndTheLayersItDraws) {
+TEST(Watch, DependenciesAreTheProjectTheStyleItsIconsAndTheLayersItDraws) {
     auto files = build::watched_files(test::datapath("fixtures/mini/cartelier.yaml"), {});
     std::set<std::string> names;
-    for (const auto& f : files) names.insert(fs::path(f).filename().string());
+    bool icons = false;  // the style's icons folder, as a whole ("…/icons/")
+    for (const auto& f : files) {
+        if (f.ends_with("/icons/")) icons = true;
+        else names.insert(fs::path(f).filename().string());
+    }
     EXPECT_EQ(names, (std::set<std::string>{"cartelier.yaml", "style.json", "departements.geojson", "sites.csv",
                                             "sessions.csv"}));
+    EXPECT_TRUE(icons);
 }
