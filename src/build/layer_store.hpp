@@ -12,6 +12,7 @@
 #include "build/project.hpp"
 #include "core/diagnostic.hpp"
 #include "core/layer.hpp"
+#include "render/map_renderer.hpp"
 
 namespace cartelier::build {
 
@@ -22,7 +23,10 @@ public:
     /// `cache_dir`: where prepared layers are kept (the build uses OUT/.cache/prepared, or
     /// $CARTELIER_CACHE_DIR); empty: no prepared cache (`cartelier check` writes nothing).
     explicit LayerStore(const Project& project, std::filesystem::path cache_dir = {})
-        : project_(&project), cache_dir_(std::move(cache_dir)) {}
+        : project_(&project), cache_dir_(std::move(cache_dir)),
+          geometry_(std::make_shared<render::GeometryCache>()) {}
+    /// What the renderer prepares from these layers (shared by every map and format drawing them).
+    std::shared_ptr<render::GeometryCache> geometry_cache() const { return geometry_; }
     /// The layer as read and joined (throws Error with every problem of that layer).
     const Layer& source(const std::string& name);
     /// The layer reprojected into `crs`, its checks run in that CRS (throws Error).
@@ -54,6 +58,7 @@ private:
     std::map<std::string, std::string> failed_;  ///< name → formatted diagnostics, to fail fast on reuse
     Diagnostics warnings_;
     std::map<std::string, std::vector<data::JoinStats>> join_stats_;
+    std::shared_ptr<render::GeometryCache> geometry_;
 };
 
 }  // namespace cartelier::build

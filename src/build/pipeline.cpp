@@ -131,6 +131,7 @@ std::string read_text(const std::string& path) {
 /// One map being built: prepared once (style, layers, credits), then rendered once per format, possibly
 /// on several threads; the last format to finish writes the outputs.
 struct MapJob {
+    explicit MapJob(std::shared_ptr<render::GeometryCache> cache) : layers(std::move(cache)) {}
     const MapDecl* map = nullptr;
     const MapState* previous = nullptr;
     MapOutcome outcome;
@@ -302,7 +303,7 @@ void render_format(BuildContext& ctx, MapJob& job, std::size_t index) {
         std::map<std::string, render::LayerSet> inset_layers;  // the same layers in each inset's CRS
         layout::MapContent content{&style, &job.layers, map.crs, map.extent,
                                    [&](const std::string& crs) -> const render::LayerSet& {
-                                       auto [it, fresh] = inset_layers.try_emplace(crs);
+                                       auto [it, fresh] = inset_layers.try_emplace(crs, ctx.store.geometry_cache());
                                        if (fresh)
                                            for (const auto& name : job.source_layers)
                                                it->second.add(ctx.store.projected(name, crs));
@@ -491,12 +492,16 @@ BuildOutcome run_build(const Project& project, const BuildOptions& options) {
     BuildOptions effective = options;
     effective.date = date;
 
+    // The layers: those of a previous build when the caller keeps them (watch), else loaded here.
+    std::optional<LayerStore> own_store;
+    LayerStore& store = options.layers ? *options.layers : own_store.emplace(project, prepared_dir(options.out_dir));
+
     // Jobs for the maps to build; the others are reported up to date.
     std::vector<std::unique_ptr<MapJob>> jobs;
     std::vector<std::pair<MapJob*, std::size_t>> tasks;
     for (auto& plan : plans) {
         if (!options.force && plan.reasons.empty()) continue;
-        auto job = std::make_unique<MapJob>();
+        auto job = std::make_unique<MapJob>(store.geometry_cache());
         job->map = plan.map;
         job->previous = plan.previous ? &*plan.previous : nullptr;
         job->outcome.id = plan.map->id;
@@ -507,7 +512,6 @@ BuildOutcome run_build(const Project& project, const BuildOptions& options) {
         jobs.push_back(std::move(job));
     }
 
-    LayerStore store(project, prepared_dir(options.out_dir));
     render::IconCache icons;
     BuildContext ctx{project, effective, inputs, store, icons};
     unsigned threads = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());

@@ -24,6 +24,8 @@
 
 namespace cartelier::build {
 
+class LayerStore;
+
 struct BuildOptions {
     std::vector<std::string> maps;   ///< empty: every map of the project
     std::string out_dir = "out";
@@ -33,6 +35,9 @@ struct BuildOptions {
     bool force = false;              ///< rebuild even the maps that are up to date
     unsigned jobs = 0;               ///< threads; 0: the number of cores
     std::optional<Shard> shard;      ///< only this share of the (selected) maps
+    /// Layers already loaded for this project (and what the renderer prepared from them), kept by the
+    /// caller between builds (`cartelier watch`); null: the build loads its own.
+    LayerStore* layers = nullptr;
 };
 
 struct OutputInfo {

@@ -4,6 +4,8 @@
 #include <ctime>
 #include <filesystem>
 #include <map>
+#include <memory>
+#include <optional>
 #include <ostream>
 #include <poll.h>
 #include <set>
@@ -12,7 +14,9 @@
 
 #include <fmt/format.h>
 
+#include "build/layer_store.hpp"
 #include "build/pipeline.hpp"
+#include "build/prepared_cache.hpp"
 #include "build/project.hpp"
 #include "style/style.hpp"
 
@@ -110,29 +114,58 @@ std::string clock_time() {
     return fmt::format("{:02}:{:02}:{:02}", tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
+/// What a watch keeps between rebuilds: the project as previewed (PNG only unless --all-formats) and
+/// its layers as loaded (with what the renderer prepared from them), until the project file or a data
+/// file changes. A style change — the cartographer's loop — then costs only the rendering.
+struct WatchSession {
+    std::optional<Project> preview;
+    std::unique_ptr<LayerStore> store;
+    std::set<std::string> data_files;  ///< canonical paths of the layers' files and join tables
+
+    void reset(const Project& project, const WatchOptions& options) {
+        store.reset();
+        preview = project;
+        if (!options.all_formats)
+            for (auto& m : preview->maps) m.formats = {Format::Png};
+        data_files.clear();
+        for (const auto& [_, layer] : project.layers) {
+            data_files.insert(canonical(layer.spec.path));
+            for (const auto& j : layer.joins) data_files.insert(canonical(j.table));
+        }
+    }
+};
+
 /// Builds the given maps; prints one line per map and the errors of failed ones.
-void rebuild(const Project& project, const WatchOptions& options, const std::vector<std::string>& maps,
+void rebuild(WatchSession& session, const WatchOptions& options, const std::vector<std::string>& maps,
              std::ostream& out, std::ostream& err) {
-    Project preview = project;
-    if (!options.all_formats)
-        for (auto& m : preview.maps) m.formats = {Format::Png};
     BuildOptions build;
     build.maps = maps;
     build.out_dir = options.out_dir;
+    if (!session.store)
+        session.store = std::make_unique<LayerStore>(*session.preview, prepared_dir(options.out_dir));
+    build.layers = session.store.get();
     auto start = std::chrono::steady_clock::now();
-    BuildOutcome outcome = run_build(preview, build);
+    BuildOutcome outcome = run_build(*session.preview, build);
     double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    bool failed = false;
     for (const auto& m : outcome.maps) {
         for (const auto& d : m.diagnostics.items()) err << d.format() << '\n';
         if (m.ok) {
             std::vector<std::string> files;
             for (const auto& o : m.outputs) files.push_back(o.path);
-            out << fmt::format("[{}] {} rebuilt in {:.2f} s → {}\n", clock_time(), m.id, m.seconds, fmt::join(files, ", "));
+            double loading = 0;
+            for (const char* stage : {"load", "validate", "join", "reproject", "write-cache"})
+                if (auto it = m.stages.find(stage); it != m.stages.end()) loading += it->second;
+            out << fmt::format("[{}] {} rebuilt in {:.2f} s (loading layers {:.3f} s) → {}\n", clock_time(), m.id,
+                               m.seconds, loading, fmt::join(files, ", "));
         } else {
+            failed = true;
             out << fmt::format("[{}] {} FAILED ({} error(s)); the last good output is kept\n", clock_time(), m.id,
                                m.diagnostics.error_count());
         }
     }
+    // A layer that failed to load stays failed in the store: start afresh at the next change.
+    if (failed) session.store.reset();
     out << fmt::format("[{}] done in {:.2f} s; watching…\n", clock_time(), total);
     out.flush();
 }
@@ -149,10 +182,12 @@ std::vector<std::string> watched_files(const std::string& project_path, const st
 int run_watch(const WatchOptions& options, std::ostream& out, std::ostream& err, const std::atomic<bool>& stop) {
     Inotify inotify;
     std::optional<Project> project;
+    WatchSession session;
     std::map<std::string, std::set<std::string>> deps;
     auto reload = [&]() -> bool {
         try {
             project = load_project(options.project_path);
+            session.reset(*project, options);
         } catch (const Error& e) {
             for (const auto& d : e.diagnostics().items()) err << d.format() << '\n';
             out << fmt::format("[{}] the project file is unusable; fix it and save again\n", clock_time());
@@ -175,7 +210,7 @@ int run_watch(const WatchOptions& options, std::ostream& out, std::ostream& err,
     if (reload()) {
         std::vector<std::string> all;
         for (const auto& [id, _] : deps) all.push_back(id);
-        rebuild(*project, options, all, out, err);
+        rebuild(session, options, all, out, err);
     }
     int rebuilds = 0;
     const std::string project_file = canonical(options.project_path);
@@ -199,6 +234,8 @@ int run_watch(const WatchOptions& options, std::ostream& out, std::ostream& err,
                 continue;
             }
         }
+        for (const auto& r : relevant)
+            if (session.data_files.count(r)) session.store.reset();  // the data changed: load it again
         // A style may have started drawing other layers: refresh the dependencies.
         deps = dependencies(*project, options.project_path, options.maps);
         for (const auto& [_, files] : deps)
@@ -210,7 +247,7 @@ int run_watch(const WatchOptions& options, std::ostream& out, std::ostream& err,
                     maps.push_back(id);
                     break;
                 }
-        if (!maps.empty()) rebuild(*project, options, maps, out, err);
+        if (!maps.empty()) rebuild(session, options, maps, out, err);
         ++rebuilds;
     }
     return 0;

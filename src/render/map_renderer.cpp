@@ -80,12 +80,16 @@ struct LayerSet::Prepared {
     std::map<std::array<double, 4>, std::unique_ptr<Extent>> extents;
 };
 
-LayerSet::LayerSet() = default;
+GeometryCache::GeometryCache() = default;
+GeometryCache::~GeometryCache() = default;
+
+LayerSet::LayerSet(std::shared_ptr<GeometryCache> cache)
+    : cache_(cache ? std::move(cache) : std::make_shared<GeometryCache>()) {}
 LayerSet::~LayerSet() = default;
 
 LayerSet::Prepared& LayerSet::prepared(const Layer& layer) const {
-    std::lock_guard lock(mutex_);
-    auto& slot = prepared_[&layer];
+    std::lock_guard lock(cache_->mutex);
+    auto& slot = cache_->prepared[&layer];
     if (!slot) {
         slot = std::make_unique<Prepared>();
         slot->bounds.reserve(layer.features.size());
@@ -100,7 +104,7 @@ template <typename T, typename Make>
 const T& LayerSet::once(std::map<double, Lazy<T>>& slots, double tolerance, Make make) const {
     Lazy<T>* slot;
     {
-        std::lock_guard lock(mutex_);
+        std::lock_guard lock(cache_->mutex);
         slot = &slots[tolerance];
     }
     std::call_once(slot->once, [&] { slot->value = make(); });
@@ -111,7 +115,7 @@ LayerSet::Extent& LayerSet::extent(const Layer& layer, const Box& view) const {
     Prepared& p = prepared(layer);
     Extent* e;
     {
-        std::lock_guard lock(mutex_);
+        std::lock_guard lock(cache_->mutex);
         auto& slot = p.extents[{view.min_x, view.min_y, view.max_x, view.max_y}];
         if (!slot) slot = std::make_unique<Extent>();
         e = slot.get();

@@ -28,9 +28,13 @@ struct Lazy;
 /// The project layers a map may draw, by name, already in the map's CRS. It also keeps what the
 /// renderer prepares from them once per map (PDF and PNG alike): each feature's bounds, and the
 /// polygons generalised to each output's resolution with shared borders kept shared.
+class GeometryCache;
+
 class LayerSet {
 public:
-    LayerSet();
+    /// `cache`: where the prepared geometry is kept; LayerSets given the same cache share it (the
+    /// formats of a map, its insets, successive builds of `cartelier watch`). Null: a cache of its own.
+    explicit LayerSet(std::shared_ptr<GeometryCache> cache = nullptr);
     ~LayerSet();
     LayerSet(const LayerSet&) = delete;
     LayerSet& operator=(const LayerSet&) = delete;
@@ -61,16 +65,31 @@ public:
     /// (geo::Coverage::dissolve). Empty when coverage() is null.
     Geometry dissolved(const Layer& layer, const Box& view, double tolerance, std::span<const std::uint8_t> member) const;
 
-private:
     struct Prepared;
+
+private:
     struct Extent;
     Prepared& prepared(const Layer& layer) const;
     Extent& extent(const Layer& layer, const Box& view) const;
     template <typename T, typename Make>
     const T& once(std::map<double, Lazy<T>>& slots, double tolerance, Make make) const;
     std::map<std::string, const Layer*> layers_;
-    mutable std::mutex mutex_;
-    mutable std::map<const Layer*, std::unique_ptr<Prepared>> prepared_;
+    std::shared_ptr<GeometryCache> cache_;
+};
+
+/// What LayerSets prepare from layers (bounds, arcs, generalised geometry, per view extent and
+/// tolerance), keyed by the layer's address: it must not outlive the layers it was used with.
+class GeometryCache {
+public:
+    GeometryCache();
+    ~GeometryCache();
+    GeometryCache(const GeometryCache&) = delete;
+    GeometryCache& operator=(const GeometryCache&) = delete;
+
+private:
+    friend class LayerSet;
+    std::mutex mutex;
+    std::map<const Layer*, std::unique_ptr<LayerSet::Prepared>> prepared;
 };
 
 /// How finely the renderer generalises polygons, in output units: a fraction of a device pixel for

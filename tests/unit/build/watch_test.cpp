@@ -112,3 +112,49 @@ TEST(Watch, DependenciesAreTheProjectTheStyleItsIconsAndTheLayersItDraws) {
                                             "sessions.csv"}));
     EXPECT_TRUE(icons);
 }
+
+TEST(Watch, KeepsTheLoadedLayersAcrossStyleChangesAndReloadsChangedData) {
+    std::string dir = test::temp_dir("watch-keep");
+    fs::copy(test::datapath("fixtures/mini"), dir, fs::copy_options::recursive);
+    build::WatchOptions options;
+    options.project_path = dir + "/cartelier.yaml";
+    options.out_dir = dir + "/out";
+    options.max_rebuilds = 2;
+    std::ostringstream out, err;
+    std::atomic<bool> stop{false};
+    std::thread watcher([&] { build::run_watch(options, out, err, stop); });
+    const std::string png = dir + "/out/mini.png";
+    ASSERT_TRUE(wait_for([&] { return fs::exists(png); })) << "no initial build";
+    // "mini rebuilt in 0.21 s (loading layers 0.030 s)": the loading time of the n-th rebuild.
+    auto load_seconds = [&](std::size_t n) {
+        const std::string text = out.str();
+        std::size_t at = 0;
+        for (std::size_t i = 0; i <= n; ++i) {
+            at = text.find("(loading layers ", at);
+            if (at == std::string::npos) return -1.0;
+            at += 16;
+        }
+        return std::stod(text.substr(at));
+    };
+    ASSERT_TRUE(wait_for([&] { return load_seconds(0) >= 0; })) << out.str();
+    EXPECT_GT(load_seconds(0), 0) << "the first build loads the layers\n" << out.str();
+
+    // A style change: rendered again from the layers already in memory (no load stage at all).
+    auto first = fs::last_write_time(png);
+    std::string style = read(dir + "/style.json");
+    style.replace(style.find("\"#2171b5\""), 9, "\"#00ff00\"");
+    std::this_thread::sleep_for(20ms);
+    write(dir + "/style.json", style);
+    ASSERT_TRUE(wait_for([&] { return fs::last_write_time(png) != first; })) << out.str();
+    ASSERT_TRUE(wait_for([&] { return colour_at(dir, {3.5, 46.5}) == std::array<int, 3>{0, 255, 0}; }));
+    ASSERT_TRUE(wait_for([&] { return load_seconds(1) >= 0; })) << out.str();
+    EXPECT_EQ(load_seconds(1), 0) << out.str();
+
+    // A data change: site-b becomes a flash site; the layers are read again and the map shows it.
+    std::string sites = read(dir + "/sites.csv");
+    sites.replace(sites.rfind("s-local"), 7, "s-flash");
+    write(dir + "/sites.csv", sites);
+    watcher.join();
+    EXPECT_EQ(colour_at(dir, {3.5, 46.5}), (std::array<int, 3>{0xd7, 0x30, 0x1f})) << out.str() << err.str();
+    EXPECT_GT(load_seconds(2), 0) << out.str();
+}
