@@ -1,6 +1,7 @@
 #include "build/layer_store.hpp"
 
 #include <condition_variable>
+#include <malloc.h>
 #include <deque>
 #include <exception>
 #include <optional>
@@ -132,6 +133,9 @@ std::unique_ptr<Layer> LayerStore::read_checked(const LayerDecl& decl, Diagnosti
         checking.join();
     }
     if (problem) std::rethrow_exception(problem);
+    // GDAL's parser leaves millions of small blocks freed in the heap: give those pages back to the
+    // system before the renderer allocates its own (the benchmark's peak RSS drops by tens of MB).
+    malloc_trim(0);
     d.append(checks);
     std::size_t total = 0;
     for (const auto& c : checked) total += c.size();

@@ -1,5 +1,6 @@
 #include "geo/coverage.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -196,7 +197,7 @@ Coverage::Coverage(std::span<const Geometry* const> geometries) {
     std::fill(arc_of.begin(), arc_of.end(), kNone);
     std::vector<std::uint32_t> arc_first, arc_second;  // unique ids of each arc's first two vertices
     std::unordered_map<std::uint64_t, std::uint32_t> segment_arcs;
-    points_.reserve(total / 2 + 16);
+    points_.reserve(total / 2 + total / 8 + 16);  // shared borders once: about 55 % of the vertices of a coverage
     arc_start_.push_back(0);
     ring_refs_.reserve(ring_count + 1);
     ring_refs_.push_back(0);
@@ -275,55 +276,63 @@ Coverage::Coverage(std::span<const Geometry* const> geometries) {
 
 void Coverage::simplify_arcs(double tolerance, std::vector<Point>& simple,
                               std::vector<std::uint32_t>& simple_start) const {
+    // Two passes: the vertices to keep are flagged first, then copied into storage of the exact size
+    // (the simplified arcs stay in memory for the whole build; no spare capacity).
     const std::size_t arcs = arc_count();
+    std::vector<std::uint8_t> kept(points_.size(), 1), keep, keep2;
+    for (std::size_t a = 0; a < arcs; ++a) {
+        const std::size_t begin = arc_start_[a];
+        std::span<const Point> line(points_.data() + begin, arc_start_[a + 1] - begin);
+        std::uint8_t* flags = kept.data() + begin;
+        const bool closed = line.size() > 2 && same(line.front(), line.back());
+        if (arc_kind_[a] == 2 || tolerance <= 0 || line.size() < 3) continue;  // kept whole
+        if (!closed) {
+            douglas_peucker(line, tolerance, keep);
+            std::copy(keep.begin(), keep.end(), flags);
+            continue;
+        }
+        // A closed arc: split at the vertex farthest from its start, keep that vertex and the
+        // farthest of each half so that it stays a ring of at least three distinct vertices.
+        std::size_t far = 1;
+        double best = -1;
+        for (std::size_t i = 1; i + 1 < line.size(); ++i) {
+            const double dx = line[i].x - line[0].x, dy = line[i].y - line[0].y;
+            if (dx * dx + dy * dy > best) {
+                best = dx * dx + dy * dy;
+                far = i;
+            }
+        }
+        auto half = [&](std::size_t from, std::size_t to) {  // flags of [from, to), `to` set by the caller
+            std::span<const Point> h = line.subspan(from, to - from + 1);
+            douglas_peucker(h, tolerance, keep2);
+            if (h.size() > 2) {
+                std::size_t top = 1;
+                double d = -1;
+                for (std::size_t i = 1; i + 1 < h.size(); ++i) {
+                    double e = segment_distance_sq(h[i], h.front(), h.back());
+                    if (e > d) {
+                        d = e;
+                        top = i;
+                    }
+                }
+                keep2[top] = 1;
+            }
+            for (std::size_t i = 0; i + 1 < h.size(); ++i) flags[from + i] = keep2[i];
+        };
+        half(0, far);
+        half(far, line.size() - 1);
+        flags[line.size() - 1] = 1;
+    }
+    std::size_t total = 0;
+    for (std::uint8_t k : kept) total += k;
     simple.clear();
-    simple.reserve(points_.size() / 2 + 16);
+    simple.reserve(total);
     simple_start.clear();
     simple_start.reserve(arcs + 1);
     simple_start.push_back(0);
-    std::vector<std::uint8_t> keep, keep2;
     for (std::size_t a = 0; a < arcs; ++a) {
-        std::span<const Point> line(points_.data() + arc_start_[a], arc_start_[a + 1] - arc_start_[a]);
-        const bool closed = line.size() > 2 && same(line.front(), line.back());
-        if (arc_kind_[a] == 2 || tolerance <= 0 || line.size() < 3) {
-            simple.insert(simple.end(), line.begin(), line.end());
-        } else if (!closed) {
-            douglas_peucker(line, tolerance, keep);
-            for (std::size_t i = 0; i < line.size(); ++i)
-                if (keep[i]) simple.push_back(line[i]);
-        } else {
-            // A closed arc: split at the vertex farthest from its start, keep that vertex and the
-            // farthest of each half so that it stays a ring of at least three distinct vertices.
-            std::size_t far = 1;
-            double best = -1;
-            for (std::size_t i = 1; i + 1 < line.size(); ++i) {
-                const double dx = line[i].x - line[0].x, dy = line[i].y - line[0].y;
-                if (dx * dx + dy * dy > best) {
-                    best = dx * dx + dy * dy;
-                    far = i;
-                }
-            }
-            auto half = [&](std::span<const Point> h) {
-                douglas_peucker(h, tolerance, keep2);
-                if (h.size() > 2) {
-                    std::size_t top = 1;
-                    double d = -1;
-                    for (std::size_t i = 1; i + 1 < h.size(); ++i) {
-                        double e = segment_distance_sq(h[i], h.front(), h.back());
-                        if (e > d) {
-                            d = e;
-                            top = i;
-                        }
-                    }
-                    keep2[top] = 1;
-                }
-                for (std::size_t i = 0; i + 1 < h.size(); ++i)
-                    if (keep2[i]) simple.push_back(h[i]);
-            };
-            half(line.subspan(0, far + 1));
-            half(line.subspan(far));
-            simple.push_back(line.back());
-        }
+        for (std::size_t i = arc_start_[a]; i < arc_start_[a + 1]; ++i)
+            if (kept[i]) simple.push_back(points_[i]);
         simple_start.push_back(static_cast<std::uint32_t>(simple.size()));
     }
 }
@@ -421,8 +430,8 @@ Geometry chain_lines(const Geometry& lines) {
         }
     std::vector<std::uint8_t> used(n, 0);
     std::vector<std::uint32_t> cursor(first.begin(), first.end() - 1);
+    out.points.reserve(lines.points.size());
     auto walk = [&](std::uint32_t v) {  // one chain from vertex v along unused lines
-        out.begin_part();
         bool started = false;
         for (;;) {
             std::uint32_t& c = cursor[v];
@@ -432,6 +441,7 @@ Geometry chain_lines(const Geometry& lines) {
             const bool backwards = incident[c] & 1;  // v is the line's last vertex
             used[l] = 1;
             const auto pts = line(l);
+            if (!started) out.begin_part();
             if (!backwards) {
                 for (std::size_t k = started ? 1 : 0; k < pts.size(); ++k) out.points.push_back(pts[k]);
             } else {
@@ -440,7 +450,7 @@ Geometry chain_lines(const Geometry& lines) {
             started = true;
             v = backwards ? head[l] : tail[l];
         }
-        out.end_ring();
+        if (started) out.end_ring();
     };
     // Chains start at vertices of odd degree (they must end somewhere), then what is left is cycles.
     for (std::uint32_t v = 0; v < node_count; ++v)
@@ -453,22 +463,13 @@ Geometry chain_lines(const Geometry& lines) {
             walk(v);
         }
     for (std::size_t l = 0; l < n; ++l) {
-        if (head[l] != kNone || line(l).empty()) continue;
+        if (head[l] != kNone || line(l).size() < 2) continue;
         out.begin_part();
         const auto pts = line(l);
         out.points.insert(out.points.end(), pts.begin(), pts.end());
         out.end_ring();
     }
-    // Parts hold one line each; drop the empty ones a walk from a spent vertex may leave.
-    Geometry compact;
-    compact.type = GeometryType::LineString;
-    for (std::size_t r = 0; r < out.ring_count(); ++r) {
-        if (out.rings[r + 1] - out.rings[r] < 2) continue;
-        compact.begin_part();
-        compact.points.insert(compact.points.end(), out.points.begin() + out.rings[r], out.points.begin() + out.rings[r + 1]);
-        compact.end_ring();
-    }
-    return compact;
+    return out;
 }
 
 Geometry Coverage::dissolve(std::span<const std::uint8_t> member, const Geometry& arcs) const {
