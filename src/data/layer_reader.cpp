@@ -4,10 +4,13 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <vector>
+
+#include <dlfcn.h>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
-#include "data/gdal_handles.hpp"
 #include "data/table.hpp"
 
 namespace cartelier::data {
@@ -133,191 +136,66 @@ Layer read_point_table(const LayerSpec& spec, Diagnostics& diagnostics) {
     return layer;
 }
 
-void append_ring(Geometry& g, const OGRSimpleCurve& curve) {
-    const int n = curve.getNumPoints();
-    g.points.reserve(g.points.size() + static_cast<std::size_t>(n));
-    for (int i = 0; i < n; ++i) g.points.push_back({curve.getX(i), curve.getY(i)});
-    g.end_ring();
-}
+/// The GDAL reader lives in a module of its own (cartelier-gdal.so, beside the program), loaded
+/// the first time a layer has to be read through GDAL: GDAL pulls in about sixty shared libraries,
+/// whose loading alone took longer than a whole up-to-date build (a rebuild that finds nothing to do,
+/// or reads every layer from the prepared cache, never loads it).
+using ReadOgr = void (*)(const LayerSpec&, Diagnostics&, const FeatureSink&, Layer&);
 
-/// Appends `geom` to `g`; returns false for a type that does not fit (mixed collections).
-bool append_geometry(Geometry& g, const OGRGeometry& geom) {
-    switch (wkbFlatten(geom.getGeometryType())) {
-        case wkbPoint: {
-            const auto& p = *geom.toPoint();
-            if (p.IsEmpty()) return true;
-            if (g.type != GeometryType::None && g.type != GeometryType::Point) return false;
-            g.type = GeometryType::Point;
-            g.begin_part();
-            g.points.push_back({p.getX(), p.getY()});
-            g.end_ring();
-            return true;
-        }
-        case wkbLineString: {
-            if (g.type != GeometryType::None && g.type != GeometryType::LineString) return false;
-            g.type = GeometryType::LineString;
-            g.begin_part();
-            append_ring(g, *geom.toLineString());
-            return true;
-        }
-        case wkbPolygon: {
-            if (g.type != GeometryType::None && g.type != GeometryType::Polygon) return false;
-            const auto& poly = *geom.toPolygon();
-            if (poly.IsEmpty()) return true;
-            g.type = GeometryType::Polygon;
-            g.begin_part();
-            for (const auto* ring : poly) append_ring(g, *ring);
-            return true;
-        }
-        case wkbMultiPoint:
-        case wkbMultiLineString:
-        case wkbMultiPolygon:
-        case wkbGeometryCollection: {
-            for (const auto* part : *geom.toGeometryCollection())
-                if (!append_geometry(g, *part)) return false;
-            return true;
-        }
-        default: {
-            // Curves and other exotic types: linearise first.
-            std::unique_ptr<OGRGeometry> linear(geom.getLinearGeometry());
-            if (!linear || wkbFlatten(linear->getGeometryType()) == wkbFlatten(geom.getGeometryType())) return false;
-            return append_geometry(g, *linear);
-        }
-    }
-}
+struct OgrModule {
+    ReadOgr read = nullptr;
+    std::string problem;  ///< why it could not be loaded
+};
 
-std::string crs_name(const OGRSpatialReference& srs) {
-    const char* auth = srs.GetAuthorityName(nullptr);
-    const char* code = srs.GetAuthorityCode(nullptr);
-    if (auth && code) return fmt::format("{}:{}", auth, code);
-    OGRSpatialReference copy(srs);
-    if (copy.AutoIdentifyEPSG() == OGRERR_NONE) {
-        auth = copy.GetAuthorityName(nullptr);
-        code = copy.GetAuthorityCode(nullptr);
-        if (auth && code) return fmt::format("{}:{}", auth, code);
-    }
-    char* wkt = nullptr;
-    const char* options[] = {"FORMAT=WKT2_2019", nullptr};
-    srs.exportToWkt(&wkt, options);
-    std::string out = wkt ? wkt : "";
-    CPLFree(wkt);
-    return out;
+const OgrModule& ogr_module() {
+    static const OgrModule module = [] {
+        OgrModule m;
+        std::vector<std::string> candidates;
+        std::error_code ec;
+        if (const char* env = std::getenv("CARTELIER_GDAL_MODULE"); env && *env) {
+            candidates.emplace_back(env);  // only that one
+        } else {
+            const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+            if (!ec) candidates.push_back((exe.parent_path() / "cartelier-gdal.so").string());
+            candidates.push_back(std::string(CARTELIER_MODULE_DIR) + "/cartelier-gdal.so");
+        }
+        std::vector<std::string> errors;
+        for (const auto& path : candidates) {
+            if (!std::filesystem::exists(path, ec)) {
+                errors.push_back(fmt::format("{}: no such file", path));
+                continue;
+            }
+            void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);  // never closed: used until exit
+            if (!handle) {
+                const char* e = dlerror();
+                errors.push_back(e ? e : path);
+                continue;
+            }
+            if (auto* f = reinterpret_cast<ReadOgr>(dlsym(handle, "cartelier_gdal_read_layer"))) {
+                m.read = f;
+                return m;
+            }
+            errors.push_back(fmt::format("{}: no cartelier_gdal_read_layer", path));
+        }
+        m.problem = fmt::format("{}", fmt::join(errors, "; "));
+        return m;
+    }();
+    return module;
 }
 
 Layer read_ogr(const LayerSpec& spec, Diagnostics& diagnostics, const FeatureSink& sink) {
     Layer layer;
     layer.name = spec.name;
     layer.source = spec.path;
-    GdalErrorCapture errors;
-    if (!std::filesystem::exists(spec.path)) {
+    const OgrModule& module = ogr_module();
+    if (!module.read) {
         diagnostics.error(SourceLocation{spec.path, 0, 0, {}},
-                          fmt::format("layer '{}': file not found", spec.name),
-                          "run scripts/fetch-layers.sh to fill layers/cache/");
+                          fmt::format("layer '{}': cannot load Cartelier's GDAL reader module: {}", spec.name,
+                                      module.problem),
+                          "rebuild Cartelier (scripts/setup.sh), or set CARTELIER_GDAL_MODULE to the module's path");
         return layer;
     }
-    auto dataset = open_vector(spec.path);
-    if (!dataset) {
-        diagnostics.error(SourceLocation{spec.path, 0, 0, {}},
-                          fmt::format("layer '{}': GDAL cannot read this file as vector data: {}", spec.name,
-                                      errors.last().empty() ? "unknown format" : errors.last()));
-        return layer;
-    }
-    OGRLayer* source = nullptr;
-    if (!spec.ogr_layer.empty()) {
-        source = dataset->GetLayerByName(spec.ogr_layer.c_str());
-        if (!source) {
-            std::vector<std::string> names;
-            for (auto* l : dataset->GetLayers()) names.emplace_back(l->GetName());
-            auto near = nearest_name(spec.ogr_layer, names);
-            diagnostics.error(SourceLocation{spec.path, 0, 0, {}},
-                              fmt::format("no layer named '{}' in this file; it has: {}", spec.ogr_layer,
-                                          fmt::join(names, ", ")),
-                              near.empty() ? "" : fmt::format("did you mean '{}'?", near));
-            return layer;
-        }
-    } else if (dataset->GetLayerCount() > 0) {
-        source = dataset->GetLayer(0);
-    }
-    if (!source) {
-        diagnostics.error(SourceLocation{spec.path, 0, 0, {}}, "the file holds no vector layer");
-        return layer;
-    }
-
-    if (!spec.crs.empty()) {
-        layer.crs = spec.crs;
-    } else if (const OGRSpatialReference* srs = source->GetSpatialRef()) {
-        layer.crs = crs_name(*srs);
-    } else {
-        diagnostics.error(spec.declared_at,
-                          fmt::format("layer '{}' ({}) has no CRS and the project declares none", spec.name,
-                                      spec.path),
-                          "add 'crs: EPSG:4326' (or the data's CRS) to the layer in the project file");
-        return layer;
-    }
-
-    OGRFeatureDefn* defn = source->GetLayerDefn();
-    const int field_count = defn->GetFieldCount();
-    for (int i = 0; i < field_count; ++i) layer.schema->add(defn->GetFieldDefn(i)->GetNameRef());
-    int id_index = -1;
-    if (!spec.id_field.empty()) {
-        id_index = defn->GetFieldIndex(spec.id_field.c_str());
-        if (id_index < 0) {
-            auto near = nearest_name(spec.id_field, layer.schema->fields());
-            diagnostics.error(spec.declared_at,
-                              fmt::format("layer '{}': no field '{}' for feature ids in {}; fields: {}", spec.name,
-                                          spec.id_field, spec.path, fmt::join(layer.schema->fields(), ", ")),
-                              near.empty() ? "" : fmt::format("did you mean '{}'?", near));
-            return layer;
-        }
-    }
-
-    constexpr std::size_t chunk_size = 1024;
-    const auto count = source->GetFeatureCount(FALSE);
-    if (sink) layer.features.reserve(chunk_size);
-    else if (count > 0) layer.features.reserve(static_cast<std::size_t>(count));
-    std::size_t read = 0;
-    source->ResetReading();
-    for (auto& feature : *source) {
-        Feature f;
-        f.id = id_index >= 0 ? feature->GetFieldAsString(id_index) : fmt::format("{}", feature->GetFID());
-        f.values.reserve(static_cast<std::size_t>(field_count));
-        for (int i = 0; i < field_count; ++i) {
-            if (!feature->IsFieldSetAndNotNull(i)) {
-                f.values.emplace_back(std::monostate{});
-                continue;
-            }
-            switch (defn->GetFieldDefn(i)->GetType()) {
-                case OFTInteger:
-                case OFTInteger64:
-                case OFTReal: f.values.emplace_back(feature->GetFieldAsDouble(i)); break;
-                default: f.values.emplace_back(std::string(feature->GetFieldAsString(i))); break;
-            }
-        }
-        if (const OGRGeometry* geom = feature->GetGeometryRef(); geom && !geom->IsEmpty()) {
-            if (!append_geometry(f.geometry, *geom)) {
-                diagnostics.warning(SourceLocation{spec.path, 0, 0, fmt::format("feature {}", f.id)},
-                                    fmt::format("geometry of type {} mixes points, lines and polygons; kept the "
-                                                "parts of the first kind only",
-                                                geom->getGeometryName()));
-            }
-        }
-        layer.features.push_back(std::move(f));
-        ++read;
-        if (sink && layer.features.size() == chunk_size) {
-            std::vector<Feature> chunk;
-            chunk.reserve(chunk_size);
-            chunk.swap(layer.features);
-            sink(layer, std::move(chunk));
-        }
-    }
-    if (sink && !layer.features.empty()) {
-        sink(layer, std::move(layer.features));
-        layer.features.clear();
-    }
-    if (!errors.last().empty() && read == 0) {
-        diagnostics.error(SourceLocation{spec.path, 0, 0, {}},
-                          fmt::format("layer '{}': reading failed: {}", spec.name, errors.last()));
-    }
+    module.read(spec, diagnostics, sink, layer);
     return layer;
 }
 

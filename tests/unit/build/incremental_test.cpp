@@ -278,3 +278,28 @@ TEST(Incremental, TheIconsAStyleUsesAreInputs) {
     EXPECT_TRUE(fs::exists(dir + "/out/alpha.png"));
     EXPECT_EQ(statuses(report(dir))["gamma"], "up to date");
 }
+
+TEST(Incremental, BuildsThatReadNoLayerThroughGdalNeverLoadIt) {
+    // GDAL is a module loaded on first use (cartelier-gdal.so): point its path nowhere and see which
+    // builds still work. Up to date, and a style change with every GDAL layer in the prepared cache:
+    // yes. A cold build: no, and it says why.
+    std::string dir = make_project("inc-no-gdal");
+    const std::string nowhere = "CARTELIER_GDAL_MODULE=/nonexistent/cartelier-gdal.so";
+    ASSERT_EQ(run_cartelier(dir).status, 0);
+    auto noop = run_cartelier(dir, "", nowhere);
+    EXPECT_EQ(noop.status, 0) << noop.output;
+    EXPECT_NE(noop.output.find("3 map(s): 0 built, 3 up to date, 0 failed"), std::string::npos) << noop.output;
+
+    write_file(dir + "/b.json", read_file(dir + "/a.json"));  // gamma now draws what alpha draws
+    auto warm = run_cartelier(dir, "", nowhere);
+    EXPECT_EQ(warm.status, 0) << warm.output;
+    EXPECT_NE(warm.output.find("built gamma"), std::string::npos) << warm.output;
+
+    fs::remove_all(dir + "/out/.cache");
+    auto cold = run_cartelier(dir, "--force", nowhere);
+    EXPECT_EQ(cold.status, 1) << cold.output;
+    EXPECT_NE(cold.output.find("departements.geojson"), std::string::npos) << cold.output;
+    EXPECT_NE(cold.output.find("cannot load Cartelier's GDAL reader module: /nonexistent/cartelier-gdal.so: no such file"),
+              std::string::npos)
+        << cold.output;
+}

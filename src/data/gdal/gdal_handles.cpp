@@ -1,4 +1,4 @@
-#include "data/gdal_handles.hpp"
+#include "data/gdal/gdal_handles.hpp"
 
 #include <mutex>
 
