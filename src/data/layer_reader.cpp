@@ -209,7 +209,14 @@ Layer read_ogr(const LayerSpec& spec, Diagnostics& diagnostics) {
     layer.name = spec.name;
     layer.source = spec.path;
     GdalErrorCapture errors;
-    if (!std::filesystem::exists(spec.path)) {
+    std::error_code ec;  // a path the system rejects (a name over 255 bytes…) is reported, not thrown
+    const bool found = std::filesystem::exists(spec.path, ec);
+    if (ec) {
+        diagnostics.error(SourceLocation{spec.path, 0, 0, {}},
+                          fmt::format("layer '{}': cannot use the path: {}", spec.name, ec.message()));
+        return layer;
+    }
+    if (!found) {
         diagnostics.error(SourceLocation{spec.path, 0, 0, {}},
                           fmt::format("layer '{}': file not found", spec.name),
                           "run scripts/fetch-layers.sh to fill layers/cache/");
