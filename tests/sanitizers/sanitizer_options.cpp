@@ -16,7 +16,10 @@ extern "C" {
 
 const char* __asan_default_options() { return "abort_on_error=1"; }
 
-const char* __lsan_default_options() { return "suppressions=" CARTELIER_SANITIZERS_DIR "/lsan.supp"; }
+// print_suppressions=0: no "Suppressions used" table after every run (lsan.supp says what is suppressed).
+const char* __lsan_default_options() {
+    return "print_suppressions=0:suppressions=" CARTELIER_SANITIZERS_DIR "/lsan.supp";
+}
 
 // -fno-sanitize-recover=undefined already makes every UBSan report fatal.
 const char* __ubsan_default_options() { return "print_stacktrace=1"; }
