@@ -8,19 +8,20 @@
 #    apt-get when missing, as scripts/setup.sh does for the rest;
 # 2. configures build-asan/ with the 'asan' preset (clang, ASan+UBSan, -O1, tests and fuzz targets) and
 #    builds it with ninja -j2;
-# 3. runs ctest there. Every sanitizer report of every process — the test binaries and the `cartelier`
+# 3. runs ctest there, two tests at a time. Every sanitizer report of every process — the test binaries and the `cartelier`
 #    processes they spawn — is also written to build-asan/sanitizer-reports/; any report fails the run,
 #    even one a test did not notice;
 # 4. runs scripts/fuzz.sh: each fuzz target for N seconds (default 60), two at a time.
 # Exits non-zero on a failed test, a sanitizer report or a fuzzer finding. Needs what
 # `scripts/setup.sh --tests` installs (Debian packages, npm packages, layers/cache): run that first.
-# Environment: FUZZ_SECONDS (default 60), BUILD_JOBS (ninja -j, default 2), CTEST_ARGS (extra, e.g.
-# "-R Golden" or "-j2").
+# Environment: FUZZ_SECONDS (default 60), BUILD_JOBS (ninja -j, default 2), CTEST_JOBS (tests run at
+# once, default 2: one per core of the CI machine), CTEST_ARGS (extra ctest arguments, e.g. "-R Golden").
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 fuzz_seconds=${FUZZ_SECONDS:-60}
+begin=$(date +%s)
 tests=1 fuzz=1
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -80,7 +81,7 @@ if [ "$tests" = 1 ]; then
   ASAN_OPTIONS="log_path=$reports/report:print_suppressions=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}" \
   LSAN_OPTIONS="log_path=$reports/report:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}" \
   UBSAN_OPTIONS="log_path=$reports/report:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}" \
-    ctest --test-dir "$build" --output-on-failure ${CTEST_ARGS:-}
+    ctest --test-dir "$build" --output-on-failure -j "${CTEST_JOBS:-2}" ${CTEST_ARGS:-}
   rc=$?
   set -e
   log "test suite ran in $(seconds_since "$start") s"
@@ -106,5 +107,6 @@ if [ "$fuzz" = 1 ]; then
   log "fuzzing took $(seconds_since "$start") s"
 fi
 
+log "took $(seconds_since "$begin") s in all"
 if [ $status -eq 0 ]; then log "OK: no test failure, no sanitizer report, no fuzzer finding"; else log "FAILED"; fi
 exit $status
