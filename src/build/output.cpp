@@ -40,4 +40,12 @@ void write_atomically(const fs::path& path, const std::string& bytes) {
     if (::rename(tmp.c_str(), path.c_str()) != 0) fail("renaming into place");
 }
 
+void create_folder(const fs::path& dir) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec)
+        throw Error(SourceLocation{dir.string(), 0, 0, {}},
+                    fmt::format("cannot create the output folder: {}", ec.message()));
+}
+
 }  // namespace cartelier::build

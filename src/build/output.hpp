@@ -10,4 +10,8 @@ namespace cartelier::build {
 /// Writes `bytes` to `path` atomically (temporary file, fsync, rename). Throws Error on failure.
 void write_atomically(const std::filesystem::path& path, const std::string& bytes);
 
+/// Creates the folder `dir` and its parents if missing. Throws Error naming it on failure (a name too
+/// long, a file in the way, no permission), never std::filesystem_error.
+void create_folder(const std::filesystem::path& dir);
+
 }  // namespace cartelier::build

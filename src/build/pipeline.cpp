@@ -223,7 +223,7 @@ void prepare(BuildContext& ctx, MapJob& job) {
 void write_outputs(BuildContext& ctx, MapJob& job) {
     const MapDecl& map = *job.map;
     ScopedStage stage("write");
-    fs::create_directories(ctx.options.out_dir);
+    create_folder(ctx.options.out_dir);
     MapState state;
     state.map = map.id;
     state.inputs = job.outcome.inputs;

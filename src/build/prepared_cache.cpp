@@ -101,7 +101,7 @@ public:
         std::uint64_t n = 0;
         if (!pod(n) || n > static_cast<std::uint64_t>(end_ - p_) / sizeof(T)) return false;
         v.resize(n);
-        std::memcpy(v.data(), p_, n * sizeof(T));
+        if (n != 0) std::memcpy(v.data(), p_, n * sizeof(T));  // an empty vector's data() may be null
         p_ += n * sizeof(T);
         return true;
     }

@@ -123,8 +123,17 @@ public:
         auto v = text(obj, key, path, true);
         if (!v) return {};
         fs::path p = fs::path(*v).is_absolute() ? fs::path(*v) : root / *v;
-        if (must_exist && !fs::exists(p))
-            d_.error(at(obj[key], doc::key(path, key)), fmt::format("file not found: {}", *v), hint);
+        if (must_exist) {
+            // The error_code overload: a path the system rejects (a name over 255 bytes: ENAMETOOLONG, a
+            // loop of links, no permission) is reported like a missing file, not thrown.
+            std::error_code ec;
+            if (!fs::exists(p, ec)) {
+                if (ec)
+                    d_.error(at(obj[key], doc::key(path, key)), fmt::format("cannot use the path {}: {}", *v, ec.message()));
+                else
+                    d_.error(at(obj[key], doc::key(path, key)), fmt::format("file not found: {}", *v), hint);
+            }
+        }
         return p.lexically_normal().string();
     }
 

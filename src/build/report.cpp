@@ -101,7 +101,7 @@ json report_json(const Project& project, const BuildOptions& options, const Buil
 
 std::string write_report(const Project& project, const BuildOptions& options, const BuildOutcome& outcome) {
     std::string path = report_path(options);
-    fs::create_directories(options.out_dir);
+    create_folder(options.out_dir);
     write_atomically(path, report_json(project, options, outcome).dump(2) + "\n");
     return path;
 }

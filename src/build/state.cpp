@@ -147,7 +147,7 @@ void save_map_state(const std::string& out_dir, const MapState& s) {
         outputs.push_back(json{{"file", o.file}, {"bytes", o.bytes}, {"sha256", o.sha256}, {"stamp", stamp_json(o.stamp)}});
     json j{{"state_version", kStateVersion}, {"map", s.map},         {"date", s.date},    {"source_layers", s.source_layers},
            {"fonts", s.fonts},               {"icons", s.icons},     {"inputs", inputs},   {"outputs", outputs}};
-    fs::create_directories(state_dir(out_dir));
+    create_folder(state_dir(out_dir));
     write_atomically(fs::path(state_dir(out_dir)) / (s.map + ".json"), j.dump(1) + "\n");
 }
 

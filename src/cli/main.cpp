@@ -211,9 +211,13 @@ int run_check_command(const Selection& sel) {
     {
         fs::path out = sel.out_dir;
         fs::path probe = out;
-        while (!probe.empty() && !fs::exists(probe)) probe = probe.parent_path();
+        std::error_code ec;  // a path the system rejects (e.g. a name over 255 bytes) is an error, not a throw
+        while (!probe.empty() && !fs::exists(probe, ec) && !ec) probe = probe.parent_path();
         if (probe.empty()) probe = ".";
-        if (::access(probe.c_str(), W_OK) != 0)
+        if (ec)
+            all.error(SourceLocation{out.string(), 0, 0, {}},
+                      fmt::format("the output folder cannot be used: {}", ec.message()));
+        else if (::access(probe.c_str(), W_OK) != 0)
             all.error(SourceLocation{out.string(), 0, 0, {}},
                       fmt::format("the output folder cannot be written ({} is not writable)", probe.string()));
     }

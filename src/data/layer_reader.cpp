@@ -187,6 +187,13 @@ Layer read_ogr(const LayerSpec& spec, Diagnostics& diagnostics, const FeatureSin
     Layer layer;
     layer.name = spec.name;
     layer.source = spec.path;
+    std::error_code ec;  // a path the system rejects (a name over 255 bytes…) is reported, not thrown
+    std::filesystem::exists(spec.path, ec);
+    if (ec) {
+        diagnostics.error(SourceLocation{spec.path, 0, 0, {}},
+                          fmt::format("layer '{}': cannot use the path: {}", spec.name, ec.message()));
+        return layer;
+    }
     const OgrModule& module = ogr_module();
     if (!module.read) {
         diagnostics.error(SourceLocation{spec.path, 0, 0, {}},

@@ -26,9 +26,12 @@ std::string lower_extension(const std::string& path) {
 Picture Picture::load(const std::string& path, const std::string& what) {
     Picture p;
     p.what_ = what;
-    if (!std::filesystem::exists(path))
+    std::error_code ec;  // a path the system rejects (a name over 255 bytes…) is an Error, not a filesystem_error
+    if (!std::filesystem::exists(path, ec)) {
+        if (ec) throw Error(SourceLocation{path, 0, 0, {}}, fmt::format("cannot use the {} path: {}", what, ec.message()));
         throw Error(SourceLocation{path, 0, 0, {}}, fmt::format("{} file not found", what),
                     what == "logo" ? "give an .svg or .png path relative to the project file" : "");
+    }
     const std::string ext = lower_extension(path);
     if (ext == ".svg") {
         GError* error = nullptr;

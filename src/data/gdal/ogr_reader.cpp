@@ -91,7 +91,8 @@ std::string crs_name(const OGRSpatialReference& srs) {
 
 void read_ogr(const LayerSpec& spec, Diagnostics& diagnostics, const FeatureSink& sink, Layer& layer) {
     GdalErrorCapture errors;
-    if (!std::filesystem::exists(spec.path)) {
+    std::error_code missing;
+    if (!std::filesystem::exists(spec.path, missing)) {
         diagnostics.error(SourceLocation{spec.path, 0, 0, {}},
                           fmt::format("layer '{}': file not found", spec.name),
                           "run scripts/fetch-layers.sh to fill layers/cache/");

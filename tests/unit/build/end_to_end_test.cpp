@@ -128,6 +128,22 @@ TEST(EndToEnd, AnUnusableProjectExitsWithStatus2AndSaysWhy) {
         << r.output;
 }
 
+TEST(EndToEnd, AnOutputFolderTheSystemRejectsIsAnErrorNotACrash) {
+    // A folder name over 255 bytes: std::filesystem throws ENAMETOOLONG from its throwing overloads,
+    // which ended `check` and `build` with std::terminate (status 134) before.
+    std::string dir = copy_fixture("e2e-long-out");
+    std::string out = dir + "/" + std::string(300, 'o');
+    auto checked = test::run(fmt::format("{} check -p {}/cartelier.yaml -o {}", test::cartelier_binary(), dir, out));
+    EXPECT_EQ(checked.status, 1) << checked.output;
+    EXPECT_NE(checked.output.find("error: the output folder cannot be used: File name too long"), std::string::npos)
+        << checked.output;
+    auto built = test::run(fmt::format("{} build -p {}/cartelier.yaml -o {}", test::cartelier_binary(), dir, out));
+    EXPECT_EQ(built.status, 1) << built.output;
+    EXPECT_NE(built.output.find("cannot create the output folder: File name too long"), std::string::npos) << built.output;
+    EXPECT_NE(built.output.find("FAILED mini"), std::string::npos) << built.output;
+    EXPECT_EQ(built.output.find("terminate called"), std::string::npos) << built.output;
+}
+
 TEST(EndToEnd, HelpDescribesEveryBuildOption) {
     auto r = test::run(test::cartelier_binary() + " build --help");
     EXPECT_EQ(r.status, 0);

@@ -89,8 +89,11 @@ TEST(Deterministic, TwoBuildsWithTheSameSourceDateEpochAreByteIdentical) {
     // Another folder, another build: the same bytes (no paths, random ids or clock in the files).
     ASSERT_EQ(run_cartelier(b, "", "SOURCE_DATE_EPOCH=1700000000").status, 0);
     EXPECT_EQ(digests(b + "/out"), first);
-    // The report's SHA-256 are the files'.
-    for (const auto& m : report(b)["maps"])
+    // The report's SHA-256 are the files'. (The report is held in a variable: a range-for over a member
+    // of a temporary reads freed memory.)
+    const nlohmann::json built = report(b);
+    ASSERT_FALSE(built["maps"].empty());
+    for (const auto& m : built["maps"])
         for (const auto& o : m["outputs"])
             EXPECT_EQ(o["sha256"], first.at(fs::path(o["file"].get<std::string>()).filename().string()));
     // And the date is in the PDF.
@@ -138,7 +141,9 @@ TEST(Parallel, FourJobsGiveTheSameBytesAsOne) {
     // The layers shared by the maps were loaded once: departements (by any map) and sites (by alpha or
     // beta), so at most two maps report load time.
     int loaded = 0;
-    for (const auto& m : report(b)["maps"])
+    const nlohmann::json built = report(b);
+    ASSERT_EQ(built["maps"].size(), 3u);
+    for (const auto& m : built["maps"])
         if (m["stages"]["load"].get<double>() > 0) ++loaded;
     EXPECT_LE(loaded, 2);
 }
