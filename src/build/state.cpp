@@ -374,7 +374,7 @@ std::vector<std::string> fonts_of(const MapDecl& map, const std::string& style_p
     if (page.IsDefined() && page.IsMap())
         for (auto it = page.begin(); it != page.end(); ++it) {
             if (!it->second.IsDefined() || !it->second.IsMap()) continue;
-            const YAML::Node& element = it->second;
+            const YAML::Node element = it->second;  // a copy: the iterator yields a temporary
             const YAML::Node stack = element["text-font"];
             if (!stack.IsDefined()) continue;
             if (stack.IsScalar()) add(stack.Scalar());
