@@ -31,16 +31,8 @@ mkdir -p "$W"
 
 # ---- tools ----
 if [ "$INSTALL" = 1 ]; then
-  missing=()
-  for p in python3-mapnik mapnik-utils fonts-dejavu-core hyperfine poppler-utils gdal-bin time; do
-    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
-  done
-  if [ ${#missing[@]} -gt 0 ]; then
-    echo "bench: installing ${missing[*]}" >&2
-    SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
-    $SUDO apt-get install -y --no-install-recommends "${missing[@]}" >&2 || {
-      $SUDO apt-get update >&2 && $SUDO apt-get install -y --no-install-recommends "${missing[@]}" >&2; }
-  fi
+  source "$ROOT/scripts/packages.sh"
+  ensure_packages bench python3-mapnik mapnik-utils fonts-dejavu-core hyperfine poppler-utils gdal-bin time >&2
 fi
 
 # ---- data: the layers fetch ----

@@ -12,6 +12,7 @@ set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
+source "$root/scripts/packages.sh"
 tests=0
 for arg in "$@"; do
   case "$arg" in
@@ -38,19 +39,7 @@ if [ "$tests" = 1 ]; then
   command -v npm >/dev/null 2>&1 || packages+=(npm)
 fi
 
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  log "installing Debian packages: ${missing[*]}"
-  sudo=""
-  [ "$(id -u)" = 0 ] || sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
-else
-  log "Debian packages: all present"
-fi
+ensure_packages setup "${packages[@]}"
 
 if [ "$tests" = 1 ]; then
   # The reference implementation of the MapLibre style spec (validator and expression cross-check),
