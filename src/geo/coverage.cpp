@@ -67,6 +67,33 @@ private:
     std::vector<std::uint32_t> slots_;
 };
 
+/// Items grouped by vertex (compressed rows), for walking a graph along unused edges: next() returns
+/// the next item at a vertex that `used` rejects no more, each vertex's cursor only moving forward.
+class Incidence {
+public:
+    /// `entries`: (vertex, item) pairs, vertices below `vertices`.
+    Incidence(std::size_t vertices, const std::vector<std::pair<std::uint32_t, std::uint32_t>>& entries)
+        : first_(vertices + 1, 0), items_(entries.size()) {
+        for (const auto& [v, _] : entries) ++first_[v + 1];
+        for (std::size_t v = 0; v < vertices; ++v) first_[v + 1] += first_[v];
+        cursor_.assign(first_.begin(), first_.end() - 1);
+        std::vector<std::uint32_t> slot = cursor_;
+        for (const auto& [v, item] : entries) items_[slot[v]++] = item;
+    }
+    std::size_t vertices() const { return cursor_.size(); }
+    std::uint32_t degree(std::uint32_t v) const { return first_[v + 1] - first_[v]; }
+    /// The next item at `v` for which used(item) is false, or kNone.
+    template <typename Used>
+    std::uint32_t next(std::uint32_t v, Used used) {
+        std::uint32_t& c = cursor_[v];
+        while (c < first_[v + 1] && used(items_[c])) ++c;
+        return c < first_[v + 1] ? items_[c] : kNone;
+    }
+
+private:
+    std::vector<std::uint32_t> first_, items_, cursor_;
+};
+
 double segment_distance_sq(Point p, Point a, Point b) {
     const double dx = b.x - a.x, dy = b.y - a.y;
     const double len = dx * dx + dy * dy;
@@ -414,31 +441,22 @@ Geometry chain_lines(const Geometry& lines) {
         head[l] = nodes.id(pts.front());
         tail[l] = nodes.id(pts.back());
     }
-    const std::size_t node_count = nodes.unique.size();
-    std::vector<std::uint32_t> first(node_count + 1, 0);
-    for (std::size_t l = 0; l < n; ++l)
-        if (head[l] != kNone) {
-            ++first[head[l] + 1];
-            ++first[tail[l] + 1];
-        }
-    for (std::size_t v = 0; v < node_count; ++v) first[v + 1] += first[v];
-    std::vector<std::uint32_t> incident(first.back()), slot(first.begin(), first.end() - 1);
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> ends;
+    ends.reserve(2 * n);
     for (std::uint32_t l = 0; l < n; ++l)
         if (head[l] != kNone) {
-            incident[slot[head[l]]++] = l << 1;
-            incident[slot[tail[l]]++] = l << 1 | 1;
+            ends.emplace_back(head[l], l << 1);
+            ends.emplace_back(tail[l], l << 1 | 1);
         }
+    Incidence incident(nodes.unique.size(), ends);
     std::vector<std::uint8_t> used(n, 0);
-    std::vector<std::uint32_t> cursor(first.begin(), first.end() - 1);
+    auto spent = [&](std::uint32_t end) { return used[end >> 1] != 0; };
     out.points.reserve(lines.points.size());
     auto walk = [&](std::uint32_t v) {  // one chain from vertex v along unused lines
         bool started = false;
-        for (;;) {
-            std::uint32_t& c = cursor[v];
-            while (c < first[v + 1] && used[incident[c] >> 1]) ++c;
-            if (c == first[v + 1]) break;
-            const std::uint32_t l = incident[c] >> 1;
-            const bool backwards = incident[c] & 1;  // v is the line's last vertex
+        for (std::uint32_t end; (end = incident.next(v, spent)) != kNone;) {
+            const std::uint32_t l = end >> 1;
+            const bool backwards = end & 1;  // v is the line's last vertex
             used[l] = 1;
             const auto pts = line(l);
             if (!started) out.begin_part();
@@ -453,15 +471,10 @@ Geometry chain_lines(const Geometry& lines) {
         if (started) out.end_ring();
     };
     // Chains start at vertices of odd degree (they must end somewhere), then what is left is cycles.
-    for (std::uint32_t v = 0; v < node_count; ++v)
-        if ((first[v + 1] - first[v]) % 2 == 1) walk(v);
-    for (std::uint32_t v = 0; v < node_count; ++v)
-        while (true) {
-            std::uint32_t& c = cursor[v];
-            while (c < first[v + 1] && used[incident[c] >> 1]) ++c;
-            if (c == first[v + 1]) break;
-            walk(v);
-        }
+    for (std::uint32_t v = 0; v < incident.vertices(); ++v)
+        if (incident.degree(v) % 2 == 1) walk(v);
+    for (std::uint32_t v = 0; v < incident.vertices(); ++v)
+        while (incident.next(v, spent) != kNone) walk(v);
     for (std::size_t l = 0; l < n; ++l) {
         if (head[l] != kNone || line(l).size() < 2) continue;
         out.begin_part();
@@ -532,15 +545,11 @@ Geometry Coverage::dissolve(std::span<const std::uint8_t> member, const Geometry
             }
         }
     }
-    // Out-edges of each vertex, compressed.
-    const std::size_t node_count = nodes.unique.size();
-    std::vector<std::uint32_t> first(node_count + 1, 0), order(edges.size());
-    for (const Edge& e : edges) ++first[e.from + 1];
-    for (std::size_t v = 0; v < node_count; ++v) first[v + 1] += first[v];
-    std::vector<std::uint32_t> next_slot(first.begin(), first.end() - 1);
-    for (std::uint32_t e = 0; e < edges.size(); ++e) order[next_slot[edges[e].from]++] = e;
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> out_edges;
+    out_edges.reserve(edges.size());
+    for (std::uint32_t e = 0; e < edges.size(); ++e) out_edges.emplace_back(edges[e].from, e);
+    Incidence leaving(nodes.unique.size(), out_edges);
     std::vector<std::uint8_t> used(edges.size(), 0);
-    std::vector<std::uint32_t> cursor(first.begin(), first.end() - 1);
     for (std::uint32_t e0 = 0; e0 < edges.size(); ++e0) {
         if (used[e0]) continue;
         const std::size_t at = out.points.size();
@@ -550,10 +559,8 @@ Geometry Coverage::dissolve(std::span<const std::uint8_t> member, const Geometry
             emit(arc_points(edges[e].arc), edges[e].reversed, out.points.size() > at);
             const std::uint32_t v = edges[e].to;
             if (v == edges[e0].from) break;  // back at the start: a cycle
-            std::uint32_t& c = cursor[v];
-            while (c < first[v + 1] && used[order[c]]) ++c;
-            if (c == first[v + 1]) break;  // cannot happen for a balanced graph; closes with a chord
-            e = order[c];
+            e = leaving.next(v, [&](std::uint32_t edge) { return used[edge] != 0; });
+            if (e == kNone) break;  // cannot happen for a balanced graph; closes with a chord
         }
         if (out.points.size() - at < 4) {
             out.points.resize(at);
