@@ -19,6 +19,15 @@
 
 namespace cartelier::build {
 
+void LayerStore::keep_warnings_or_fail(const std::string& name, const Diagnostics& d) {
+    for (const auto& item : d.items())
+        if (item.severity == Severity::Warning) warnings_.add(item);
+    if (d.has_errors()) {
+        failed_[name] = d.format();
+        throw Error(d);
+    }
+}
+
 const Layer& LayerStore::source(const std::string& name) {
     std::lock_guard lock(mutex_);
     if (auto it = sources_.find(name); it != sources_.end()) return *it->second;
@@ -49,12 +58,7 @@ const Layer& LayerStore::source(const std::string& name) {
             d.append(e.diagnostics());
         }
     }
-    for (const auto& item : d.items())
-        if (item.severity == Severity::Warning) warnings_.add(item);
-    if (d.has_errors()) {
-        failed_[name] = d.format();
-        throw Error(d);
-    }
+    keep_warnings_or_fail(name, d);
     return *sources_.emplace(name, std::move(layer)).first->second;
 }
 
@@ -177,12 +181,7 @@ const Layer& LayerStore::projected(const std::string& name, const std::string& c
         // map's CRS, projecting each chunk while the next is read (a later source(name) reads it again).
         Diagnostics d;
         copy = read_checked(decl, d, &crs, &failed);
-        for (const auto& item : d.items())
-            if (item.severity == Severity::Warning) warnings_.add(item);
-        if (d.has_errors()) {
-            failed_[name] = d.format();
-            throw Error(d);
-        }
+        keep_warnings_or_fail(name, d);
     } else {
         const Layer& original = source(name);
         stage.emplace("reproject");

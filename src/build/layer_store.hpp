@@ -46,6 +46,8 @@ private:
     /// `failed_vertices` counts the vertices that could not be projected.
     std::unique_ptr<Layer> read_checked(const LayerDecl& decl, Diagnostics& d, const std::string* project_to,
                                         std::size_t* failed_vertices);
+    /// Keeps the warnings of loading layer `name`; with errors, remembers it failed and throws them.
+    void keep_warnings_or_fail(const std::string& name, const Diagnostics& d);
     /// Stores a projected layer and runs its checks (in that CRS).
     const Layer& finish_projected(const std::pair<std::string, std::string>& key, std::unique_ptr<Layer> layer);
     const Project* project_;

@@ -162,10 +162,14 @@ const std::vector<Geometry>* LayerSet::generalised(const Layer& layer, const Box
     });
 }
 
+const Geometry& LayerSet::simplified_arcs(Extent& e, double tolerance) const {
+    return once(e.arcs, tolerance, [&] { return e.coverage->simplified_arcs(tolerance); });
+}
+
 const Geometry* LayerSet::arcs(const Layer& layer, const Box& view, double tolerance) const {
     Extent& e = extent(layer, view);
     if (!e.coverage || !e.all_polygons) return nullptr;
-    const Geometry& arcs = once(e.arcs, tolerance, [&] { return e.coverage->simplified_arcs(tolerance); });
+    const Geometry& arcs = simplified_arcs(e, tolerance);
     return &once(e.chains, tolerance, [&] { return geo::chain_lines(arcs); });
 }
 
@@ -173,8 +177,7 @@ Geometry LayerSet::dissolved(const Layer& layer, const Box& view, double toleran
                              std::span<const std::uint8_t> member) const {
     Extent& e = extent(layer, view);
     if (!e.coverage) return {};
-    const Geometry& arcs = once(e.arcs, tolerance, [&] { return e.coverage->simplified_arcs(tolerance); });
-    return e.coverage->dissolve(member, arcs);
+    return e.coverage->dissolve(member, simplified_arcs(e, tolerance));
 }
 
 Generalisation Generalisation::from_environment() {

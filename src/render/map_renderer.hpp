@@ -71,6 +71,8 @@ private:
     struct Extent;
     Prepared& prepared(const Layer& layer) const;
     Extent& extent(const Layer& layer, const Box& view) const;
+    /// The coverage's arcs simplified to `tolerance`, one line per arc (built once).
+    const Geometry& simplified_arcs(Extent& e, double tolerance) const;
     template <typename T, typename Make>
     const T& once(std::map<double, Lazy<T>>& slots, double tolerance, Make make) const;
     std::map<std::string, const Layer*> layers_;
