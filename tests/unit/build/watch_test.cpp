@@ -57,18 +57,32 @@ std::array<int, 3> colour_at(const std::string& dir, Point lonlat) {
     return {static_cast<int>((v >> 16) & 0xff), static_cast<int>((v >> 8) & 0xff), static_cast<int>(v & 0xff)};
 }
 
+/// `cartelier watch` on a copy of the mini fixture, on a thread, stopping after `rebuilds` rebuilds.
+struct WatchRun {
+    explicit WatchRun(const std::string& name, int rebuilds = 2) : dir(test::temp_dir(name)) {
+        fs::copy(test::datapath("fixtures/mini"), dir, fs::copy_options::recursive);
+        options.project_path = dir + "/cartelier.yaml";
+        options.out_dir = dir + "/out";
+        options.max_rebuilds = rebuilds;
+        watcher = std::thread([this] { build::run_watch(options, out, err, stop); });
+    }
+    ~WatchRun() {
+        if (watcher.joinable()) watcher.join();
+    }
+    std::string dir;
+    build::WatchOptions options;
+    std::ostringstream out, err;
+    std::atomic<bool> stop{false};
+    std::thread watcher;
+};
+
 }  // namespace
 
 TEST(Watch, SavingAStyleRerendersTheMapAndABrokenStyleKeepsTheLastGoodOutput) {
-    std::string dir = test::temp_dir("watch");
-    fs::copy(test::datapath("fixtures/mini"), dir, fs::copy_options::recursive);
-    build::WatchOptions options;
-    options.project_path = dir + "/cartelier.yaml";
-    options.out_dir = dir + "/out";
-    options.max_rebuilds = 2;
-    std::ostringstream out, err;
-    std::atomic<bool> stop{false};
-    std::thread watcher([&] { build::run_watch(options, out, err, stop); });
+    WatchRun run("watch");
+    const std::string& dir = run.dir;
+    std::ostringstream &out = run.out, &err = run.err;
+    std::thread& watcher = run.watcher;
 
     const std::string png = dir + "/out/mini.png";
     ASSERT_TRUE(wait_for([&] { return fs::exists(png); })) << "no initial build";
@@ -114,15 +128,10 @@ TEST(Watch, DependenciesAreTheProjectTheStyleItsIconsAndTheLayersItDraws) {
 }
 
 TEST(Watch, KeepsTheLoadedLayersAcrossStyleChangesAndReloadsChangedData) {
-    std::string dir = test::temp_dir("watch-keep");
-    fs::copy(test::datapath("fixtures/mini"), dir, fs::copy_options::recursive);
-    build::WatchOptions options;
-    options.project_path = dir + "/cartelier.yaml";
-    options.out_dir = dir + "/out";
-    options.max_rebuilds = 2;
-    std::ostringstream out, err;
-    std::atomic<bool> stop{false};
-    std::thread watcher([&] { build::run_watch(options, out, err, stop); });
+    WatchRun run("watch-keep");
+    const std::string& dir = run.dir;
+    std::ostringstream &out = run.out, &err = run.err;
+    std::thread& watcher = run.watcher;
     const std::string png = dir + "/out/mini.png";
     ASSERT_TRUE(wait_for([&] { return fs::exists(png); })) << "no initial build";
     // "mini rebuilt in 0.21 s (loading layers 0.030 s)": the loading time of the n-th rebuild.
