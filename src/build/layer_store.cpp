@@ -1,7 +1,6 @@
 #include "build/layer_store.hpp"
 
 #include <condition_variable>
-#include <malloc.h>
 #include <deque>
 #include <exception>
 #include <optional>
@@ -10,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "build/prepared_cache.hpp"
+#include "core/memory.hpp"
 #include "build/timing.hpp"
 #include "data/table.hpp"
 #include "geo/geocode.hpp"
@@ -139,7 +139,7 @@ std::unique_ptr<Layer> LayerStore::read_checked(const LayerDecl& decl, Diagnosti
     if (problem) std::rethrow_exception(problem);
     // GDAL's parser leaves millions of small blocks freed in the heap: give those pages back to the
     // system before the renderer allocates its own (the benchmark's peak RSS drops by tens of MB).
-    malloc_trim(0);
+    release_free_memory();
     d.append(checks);
     std::size_t total = 0;
     for (const auto& c : checked) total += c.size();

@@ -20,6 +20,7 @@
 #include "build/cancel.hpp"
 #include "build/pipeline.hpp"
 #include "build/project.hpp"
+#include "core/memory.hpp"
 #include "build/report.hpp"
 #include "build/shard.hpp"
 #include "build/state.hpp"
@@ -287,7 +288,8 @@ void add_selection(CLI::App* cmd, Selection& sel, bool with_out) {
 int main(int argc, char** argv) {
     CLI::App app{std::string("Cartelier — print maps (PDF, PNG, SVG) from GIS layers and MapLibre styles, in batch.\n") +
                  kExitStatusHelp};
-    app.set_version_flag("--version", std::string("cartelier ") + CARTELIER_VERSION);
+    app.set_version_flag("--version", std::string("cartelier ") + CARTELIER_VERSION + " (allocator: " +
+                                          cartelier::allocator_name() + ")");
     app.require_subcommand(1);
 
     Selection sel;

@@ -151,3 +151,14 @@ TEST(EndToEnd, HelpDescribesEveryBuildOption) {
     auto top = test::run(test::cartelier_binary() + " --help");
     for (const char* command : {"build", "check", "style"}) EXPECT_NE(top.output.find(command), std::string::npos);
 }
+
+TEST(EndToEnd, VersionNamesTheAllocatorTheProgramRunsOn) {
+    auto r = test::run(test::cartelier_binary() + " --version");
+    EXPECT_EQ(r.status, 0);
+#ifdef CARTELIER_EXPECT_TCMALLOC
+    // Linked with tcmalloc (CARTELIER_TCMALLOC): GDAL's allocations go through it too.
+    EXPECT_NE(r.output.find("(allocator: tcmalloc)"), std::string::npos) << r.output;
+#else
+    EXPECT_NE(r.output.find("(allocator: glibc)"), std::string::npos) << r.output;
+#endif
+}

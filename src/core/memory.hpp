@@ -1,0 +1,15 @@
+// Giving freed heap memory back to the system between pipeline stages.
+#pragma once
+
+namespace cartelier {
+
+/// Returns the free pages of the heap to the system, whichever allocator the process runs on:
+/// tcmalloc when the program is linked with it (CARTELIER_TCMALLOC), otherwise glibc's malloc.
+/// Called after a large read, whose parser leaves millions of small blocks freed, so that the
+/// renderer's large arrays do not add to them in the peak resident size.
+void release_free_memory();
+
+/// The allocator in use, for the build report and `--version`: "tcmalloc" or "glibc".
+const char* allocator_name();
+
+}  // namespace cartelier
