@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "core/diagnostic.hpp"
+#include "render/pdf_deflate.hpp"
 #include "render/png_encoder.hpp"
 
 namespace cartelier::render {
@@ -99,6 +100,7 @@ std::string PageSurface::finish() {
     if (format_ == OutputFormat::Png) {
         bytes_ = encode_png(surface_.get(), device_scale_ * 72);
     } else {
+        ScopedDeflateLevel level(pdf_deflate_level);  // PDF: Cairo writes and compresses the streams now
         cairo_surface_finish(surface_.get());
         status = cairo_surface_status(surface_.get());
     }
