@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <type_traits>
 
 #include <fcntl.h>
@@ -59,24 +60,55 @@ void hash_text(XXH3_state_t* state, const std::string& s) {
     XXH3_64bits_update(state, s.data(), s.size());
 }
 
+/// Serialises a payload into a file through a 1 MB buffer, hashing it on the way: the payload is
+/// never whole in memory (for the communes of France it is 45 MB).
 class Writer {
 public:
+    explicit Writer(std::ofstream& file) : file_(file), state_(XXH3_createState()) {
+        XXH3_64bits_reset(state_.get());
+        buffer_.reserve(kChunk);
+    }
     template <class T>
     void pod(const T& v) {
         static_assert(std::is_trivially_copyable_v<T>);
-        out.append(reinterpret_cast<const char*>(&v), sizeof v);
+        bytes(reinterpret_cast<const char*>(&v), sizeof v);
     }
     void text(const std::string& s) {
         pod<std::uint32_t>(static_cast<std::uint32_t>(s.size()));
-        out.append(s);
+        bytes(s.data(), s.size());
     }
     template <class T>
     void array(const std::vector<T>& v) {
         static_assert(std::is_trivially_copyable_v<T>);
         pod<std::uint64_t>(v.size());
-        out.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
+        bytes(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
     }
-    std::string out;
+    /// Writes what is buffered; then size() and hash() cover the whole payload.
+    void flush() { emit(buffer_.data(), buffer_.size()), buffer_.clear(); }
+    std::uint64_t size() const { return size_; }
+    std::uint64_t hash() const { return XXH3_64bits_digest(state_.get()); }
+
+private:
+    static constexpr std::size_t kChunk = 1 << 20;
+    void bytes(const char* data, std::size_t n) {
+        if (buffer_.size() + n > kChunk) {
+            flush();
+            if (n > kChunk) return emit(data, n);  // a large array: straight to the file
+        }
+        buffer_.append(data, n);
+    }
+    void emit(const char* data, std::size_t n) {
+        XXH3_64bits_update(state_.get(), data, n);
+        file_.write(data, static_cast<std::streamsize>(n));
+        size_ += n;
+    }
+    struct FreeState {
+        void operator()(XXH3_state_t* s) const { XXH3_freeState(s); }
+    };
+    std::ofstream& file_;
+    std::unique_ptr<XXH3_state_t, FreeState> state_;
+    std::string buffer_;
+    std::uint64_t size_ = 0;
 };
 
 class Reader {
@@ -167,54 +199,53 @@ fs::path prepared_path(const fs::path& dir, const std::string& layer, const std:
 
 bool write_prepared(const fs::path& path, std::uint64_t key, const Layer& layer,
                     const std::vector<Diagnostic>& warnings) {
-    Writer w;
-    std::size_t points = 0;
-    for (const auto& f : layer.features) points += f.geometry.points.size();
-    w.out.reserve(points * sizeof(Point) + layer.features.size() * 64 + 4096);
-    w.text(layer.name);
-    w.text(layer.source);
-    w.text(layer.crs);
-    w.pod<std::uint32_t>(static_cast<std::uint32_t>(layer.schema->size()));
-    for (const auto& field : layer.schema->fields()) w.text(field);
-    w.pod<std::uint32_t>(static_cast<std::uint32_t>(warnings.size()));
-    for (const auto& d : warnings) {
-        w.pod<std::uint8_t>(d.severity == Severity::Error ? 0 : 1);
-        write_location(w, d.where);
-        w.text(d.message);
-        w.text(d.hint);
-    }
-    w.pod<std::uint64_t>(layer.features.size());
-    for (const auto& f : layer.features) {
-        w.text(f.id);
-        w.pod<std::uint32_t>(f.line);
-        w.pod<std::uint32_t>(static_cast<std::uint32_t>(f.values.size()));
-        for (const auto& v : f.values) {
-            w.pod<std::uint8_t>(static_cast<std::uint8_t>(v.index()));
-            if (auto b = std::get_if<bool>(&v)) w.pod<std::uint8_t>(*b ? 1 : 0);
-            else if (auto d = std::get_if<double>(&v)) w.pod(*d);
-            else if (auto s = std::get_if<std::string>(&v)) w.text(*s);
-        }
-        w.pod<std::uint8_t>(static_cast<std::uint8_t>(f.geometry.type));
-        w.array(f.geometry.points);
-        w.array(f.geometry.rings);
-        w.array(f.geometry.parts);
-    }
-    Header h{};
-    std::memcpy(h.magic, kMagic, sizeof kMagic);
-    h.version = kVersion;
-    h.key = key;
-    h.payload_size = w.out.size();
-    h.payload_hash = XXH3_64bits(w.out.data(), w.out.size());
-
     std::error_code ec;
     fs::create_directories(path.parent_path(), ec);
     const fs::path tmp = path.parent_path() / fmt::format(".{}.tmp-{}", path.filename().string(), ::getpid());
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
         if (!out) return false;
+        Header h{};
+        out.write(reinterpret_cast<const char*>(&h), sizeof h);  // filled in once the payload is written
+        Writer w(out);
+        w.text(layer.name);
+        w.text(layer.source);
+        w.text(layer.crs);
+        w.pod<std::uint32_t>(static_cast<std::uint32_t>(layer.schema->size()));
+        for (const auto& field : layer.schema->fields()) w.text(field);
+        w.pod<std::uint32_t>(static_cast<std::uint32_t>(warnings.size()));
+        for (const auto& d : warnings) {
+            w.pod<std::uint8_t>(d.severity == Severity::Error ? 0 : 1);
+            write_location(w, d.where);
+            w.text(d.message);
+            w.text(d.hint);
+        }
+        w.pod<std::uint64_t>(layer.features.size());
+        for (const auto& f : layer.features) {
+            w.text(f.id);
+            w.pod<std::uint32_t>(f.line);
+            w.pod<std::uint32_t>(static_cast<std::uint32_t>(f.values.size()));
+            for (const auto& v : f.values) {
+                w.pod<std::uint8_t>(static_cast<std::uint8_t>(v.index()));
+                if (auto b = std::get_if<bool>(&v)) w.pod<std::uint8_t>(*b ? 1 : 0);
+                else if (auto d = std::get_if<double>(&v)) w.pod(*d);
+                else if (auto s = std::get_if<std::string>(&v)) w.text(*s);
+            }
+            w.pod<std::uint8_t>(static_cast<std::uint8_t>(f.geometry.type));
+            w.array(f.geometry.points);
+            w.array(f.geometry.rings);
+            w.array(f.geometry.parts);
+        }
+        w.flush();
+        std::memcpy(h.magic, kMagic, sizeof kMagic);
+        h.version = kVersion;
+        h.key = key;
+        h.payload_size = w.size();
+        h.payload_hash = w.hash();
+        out.seekp(0);
         out.write(reinterpret_cast<const char*>(&h), sizeof h);
-        out.write(w.out.data(), static_cast<std::streamsize>(w.out.size()));
         if (!out.flush()) {
+            out.close();
             fs::remove(tmp, ec);
             return false;
         }

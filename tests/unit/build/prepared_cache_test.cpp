@@ -143,3 +143,32 @@ TEST(PreparedCache, CorruptionIsDetectedAndRewritten) {
     expect_equal(layer, back->layer);
     fs::remove_all(dir);
 }
+
+TEST(PreparedCache, ALayerLargerThanTheWriteBufferRoundTrips) {
+    // The payload is streamed to the file through a 1 MB buffer, arrays over it written directly:
+    // many features (buffer flushes) and one of 200 000 vertices (3.2 MB, straight to the file).
+    fs::path dir = scratch("large");
+    fs::path file = prepared_path(dir, "big", "EPSG:2154");
+    Layer layer = sample_layer();
+    for (int i = 0; i < 20000; ++i) {
+        Feature f;
+        f.id = fmt::format("f{}", i);
+        f.values = {std::string(i % 50, 'x'), 1.0 * i, i % 2 == 0};
+        f.geometry = Geometry::point({1.0 * i, -2.0 * i});
+        layer.features.push_back(std::move(f));
+    }
+    Feature big;
+    big.id = "big";
+    big.geometry.type = GeometryType::LineString;
+    big.geometry.begin_part();
+    for (int i = 0; i < 200000; ++i) big.geometry.points.push_back({i * 0.5, i * 0.25});
+    big.geometry.end_ring();
+    layer.features.insert(layer.features.begin() + 100, std::move(big));
+    ASSERT_TRUE(write_prepared(file, 7, layer, {}));
+    EXPECT_GT(fs::file_size(file), 3'000'000u);
+    auto back = read_prepared(file, 7);
+    ASSERT_TRUE(back.has_value());
+    expect_equal(layer, back->layer);
+    EXPECT_FALSE(read_prepared(file, 8).has_value());  // another key
+    fs::remove_all(dir);
+}
