@@ -19,6 +19,12 @@
 
 namespace cartelier::build {
 
+namespace {
+/// A read of at least this many vertices (the communes of France: 2.2 M) changes how the allocator
+/// returns memory (core/memory.hpp); small layers leave it alone.
+constexpr std::size_t large_read_vertices = 1'000'000;
+}  // namespace
+
 void LayerStore::keep_warnings_or_fail(const std::string& name, const Diagnostics& d) {
     for (const auto& item : d.items())
         if (item.severity == Severity::Warning) warnings_.add(item);
@@ -137,12 +143,18 @@ std::unique_ptr<Layer> LayerStore::read_checked(const LayerDecl& decl, Diagnosti
         checking.join();
     }
     if (problem) std::rethrow_exception(problem);
-    // GDAL's parser leaves millions of small blocks freed in the heap: give those pages back to the
-    // system before the renderer allocates its own (the benchmark's peak RSS drops by tens of MB).
-    release_free_memory();
     d.append(checks);
-    std::size_t total = 0;
-    for (const auto& c : checked) total += c.size();
+    std::size_t total = 0, vertices = 0;
+    for (const auto& c : checked) {
+        total += c.size();
+        for (const auto& f : c) vertices += f.geometry.points.size();
+    }
+    if (vertices >= large_read_vertices) {
+        // GDAL's parser leaves millions of small blocks freed in the heap: give those pages back to
+        // the system before the renderer allocates its own, and its own back as soon as they are freed.
+        release_free_memory();
+        return_freed_memory_eagerly();
+    }
     layer.features.reserve(total);
     for (auto& c : checked)
         for (auto& f : c) layer.features.push_back(std::move(f));

@@ -1,9 +1,12 @@
 #include "core/memory.hpp"
 
+#include <cstddef>
+
 #include <malloc.h>
 
 // Declared weak: present only when the program is linked with tcmalloc_minimal (gperftools).
 extern "C" void MallocExtension_ReleaseFreeMemory(void) __attribute__((weak));
+extern "C" int MallocExtension_SetNumericProperty(const char* property, std::size_t value) __attribute__((weak));
 
 namespace cartelier {
 
@@ -12,6 +15,12 @@ void release_free_memory() {
         MallocExtension_ReleaseFreeMemory();
     else
         malloc_trim(0);
+}
+
+void return_freed_memory_eagerly() {
+    // glibc's malloc already returns large blocks (mmap) at once.
+    if (MallocExtension_SetNumericProperty)
+        MallocExtension_SetNumericProperty("tcmalloc.aggressive_memory_decommit", 1);
 }
 
 const char* allocator_name() { return MallocExtension_ReleaseFreeMemory ? "tcmalloc" : "glibc"; }
