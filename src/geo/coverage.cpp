@@ -424,11 +424,10 @@ std::vector<Geometry> Coverage::simplify(double tolerance) const {
     return out;
 }
 
-Geometry chain_lines(const Geometry& lines) {
-    Geometry out;
+LineChains chain_order(const Geometry& lines) {
+    LineChains out;
     const std::size_t n = lines.ring_count();
     if (n == 0) return out;
-    out.type = GeometryType::LineString;
     auto line = [&](std::size_t l) {
         return std::span<const Point>(lines.points.data() + lines.rings[l], lines.rings[l + 1] - lines.rings[l]);
     };
@@ -451,35 +450,51 @@ Geometry chain_lines(const Geometry& lines) {
     Incidence incident(nodes.unique.size(), ends);
     std::vector<std::uint8_t> used(n, 0);
     auto spent = [&](std::uint32_t end) { return used[end >> 1] != 0; };
-    out.points.reserve(lines.points.size());
+    out.steps.reserve(n);
+    out.chain_start.push_back(0);
     auto walk = [&](std::uint32_t v) {  // one chain from vertex v along unused lines
-        bool started = false;
         for (std::uint32_t end; (end = incident.next(v, spent)) != kNone;) {
             const std::uint32_t l = end >> 1;
             const bool backwards = end & 1;  // v is the line's last vertex
             used[l] = 1;
-            const auto pts = line(l);
-            if (!started) out.begin_part();
-            if (!backwards) {
-                for (std::size_t k = started ? 1 : 0; k < pts.size(); ++k) out.points.push_back(pts[k]);
-            } else {
-                for (std::size_t k = pts.size() - (started ? 1 : 0); k-- > 0;) out.points.push_back(pts[k]);
-            }
-            started = true;
+            out.steps.push_back(end);
             v = backwards ? head[l] : tail[l];
         }
-        if (started) out.end_ring();
+        if (out.steps.size() > out.chain_start.back())
+            out.chain_start.push_back(static_cast<std::uint32_t>(out.steps.size()));
     };
     // Chains start at vertices of odd degree (they must end somewhere), then what is left is cycles.
     for (std::uint32_t v = 0; v < incident.vertices(); ++v)
         if (incident.degree(v) % 2 == 1) walk(v);
     for (std::uint32_t v = 0; v < incident.vertices(); ++v)
         while (incident.next(v, spent) != kNone) walk(v);
-    for (std::size_t l = 0; l < n; ++l) {
+    for (std::uint32_t l = 0; l < n; ++l) {  // closed lines, each a chain of its own
         if (head[l] != kNone || line(l).size() < 2) continue;
+        out.steps.push_back(l << 1);
+        out.chain_start.push_back(static_cast<std::uint32_t>(out.steps.size()));
+    }
+    return out;
+}
+
+Geometry chain_lines(const Geometry& lines) {
+    Geometry out;
+    const LineChains chains = chain_order(lines);
+    if (chains.chain_count() == 0) return out;
+    out.type = GeometryType::LineString;
+    out.points.reserve(lines.points.size());
+    for (std::size_t c = 0; c < chains.chain_count(); ++c) {
         out.begin_part();
-        const auto pts = line(l);
-        out.points.insert(out.points.end(), pts.begin(), pts.end());
+        for (std::uint32_t s = chains.chain_start[c]; s < chains.chain_start[c + 1]; ++s) {
+            const std::uint32_t l = chains.steps[s] >> 1;
+            const bool backwards = chains.steps[s] & 1;
+            const std::uint32_t begin = lines.rings[l], end = lines.rings[l + 1];
+            const bool skip_first = s > chains.chain_start[c];  // the previous line's last vertex
+            if (!backwards) {
+                for (std::uint32_t k = begin + (skip_first ? 1 : 0); k < end; ++k) out.points.push_back(lines.points[k]);
+            } else {
+                for (std::uint32_t k = end - (skip_first ? 1 : 0); k-- > begin;) out.points.push_back(lines.points[k]);
+            }
+        }
         out.end_ring();
     }
     return out;

@@ -58,10 +58,21 @@ private:
     std::size_t input_vertices_ = 0;
 };
 
-/// The lines of `lines` (a LineString geometry, one line per ring, e.g. Coverage::simplified_arcs)
-/// joined end to end into as few lines as possible: where lines meet at a shared end vertex, one
-/// continues into another. Stroking the result draws the same lines with far fewer path starts (each
-/// start repeats a vertex), and with joins rather than caps where lines meet.
+/// How the lines of a LineString geometry (one line per ring, e.g. Coverage::simplified_arcs) join
+/// end to end into as few lines as possible: where lines meet at a shared end vertex, one continues
+/// into another. Stroking chains draws the same lines with far fewer path starts (each start repeats a
+/// vertex), and with joins rather than caps where lines meet. Only the order is kept (a few bytes per
+/// line), not the points: drawing walks the lines in it (see chain_lines for the points).
+struct LineChains {
+    /// line << 1 | 1 when the line is walked from its last vertex to its first.
+    std::vector<std::uint32_t> steps;
+    /// Chain c is steps[chain_start[c], chain_start[c + 1]).
+    std::vector<std::uint32_t> chain_start;
+    std::size_t chain_count() const { return chain_start.empty() ? 0 : chain_start.size() - 1; }
+};
+LineChains chain_order(const Geometry& lines);
+
+/// The chains of chain_order(lines) as points: one line per chain, each shared end vertex once.
 Geometry chain_lines(const Geometry& lines);
 
 /// Douglas–Peucker on one open line: indices of the vertices kept (first and last always).

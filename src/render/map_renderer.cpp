@@ -72,7 +72,7 @@ struct LayerSet::Extent {
     // By tolerance; std::map never moves its nodes, so a slot stays put while it is being computed.
     std::map<double, Lazy<std::vector<Geometry>>> generalised;
     std::map<double, Lazy<Geometry>> arcs;    ///< one line per arc
-    std::map<double, Lazy<Geometry>> chains;  ///< the same arcs chained
+    std::map<double, Lazy<geo::LineChains>> chains;  ///< the order that chains them
 };
 
 struct LayerSet::Prepared {
@@ -166,11 +166,11 @@ const Geometry& LayerSet::simplified_arcs(Extent& e, double tolerance) const {
     return once(e.arcs, tolerance, [&] { return e.coverage->simplified_arcs(tolerance); });
 }
 
-const Geometry* LayerSet::arcs(const Layer& layer, const Box& view, double tolerance) const {
+LayerSet::ChainedArcs LayerSet::arcs(const Layer& layer, const Box& view, double tolerance) const {
     Extent& e = extent(layer, view);
-    if (!e.coverage || !e.all_polygons) return nullptr;
+    if (!e.coverage || !e.all_polygons) return {};
     const Geometry& arcs = simplified_arcs(e, tolerance);
-    return &once(e.chains, tolerance, [&] { return geo::chain_lines(arcs); });
+    return {&arcs, &once(e.chains, tolerance, [&] { return geo::chain_order(arcs); })};
 }
 
 Geometry LayerSet::dissolved(const Layer& layer, const Box& view, double tolerance,
@@ -195,6 +195,16 @@ Generalisation Generalisation::from_environment() {
     positive("CARTELIER_VECTOR_TOLERANCE_PT", g.vector_points);
     positive("CARTELIER_VECTOR_GRID_PT", g.vector_grid_points);
     return g;
+}
+
+double Generalisation::tolerance_points(bool raster, double device_scale) const {
+    if (!raster) return vector_points;
+    // The raster tolerance rounded down to the ladder vector_points × √2^k: never coarser than asked,
+    // and equal to the vector one when the two are close, so that one simplification serves both.
+    const double asked = raster_pixels / device_scale;
+    if (vector_points <= 0 || asked <= 0) return asked;
+    const double steps = std::floor(2 * std::log2(asked / vector_points) + 1e-9);
+    return vector_points * std::exp2(steps / 2);
 }
 
 TextStyle evaluate_text(const style::Layer& l, const ex::EvaluationContext& ctx, double ppu,
@@ -238,7 +248,7 @@ MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& l
     double device_x = 1, device_y = 0;
     cairo_user_to_device_distance(cr, &device_x, &device_y);
     const double device_scale = std::hypot(device_x, device_y);  // device units per point
-    const double tolerance_pt = raster ? settings.raster_pixels / device_scale : settings.vector_points;
+    const double tolerance_pt = settings.tolerance_points(raster, device_scale);
     const double tolerance = settings.enabled && view.scale > 0 ? tolerance_pt / view.scale : 0;
     const double grid = settings.enabled && !raster ? settings.vector_grid_points : 0;
 
@@ -265,19 +275,27 @@ MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& l
         if (generalise && sl.type == LayerType::Line && !sl.filter) {
             const bool uniform = feature_constant(sl, {Prop::LineColor, Prop::LineWidth, Prop::LineOpacity, Prop::LineOffset,
                                                        Prop::LineDasharray, Prop::LineJoin, Prop::LineCap});
-            const Geometry* arcs = uniform ? layers.arcs(*data, view.extent, tolerance) : nullptr;
+            const LayerSet::ChainedArcs arcs = uniform ? layers.arcs(*data, view.extent, tolerance) : LayerSet::ChainedArcs{};
             if (arcs) {
                 LinePaint paint = evaluate_line(sl, ctx, pc);
                 if (paint.opacity >= 1 && paint.color.a >= 1 && paint.dash_pt.empty() && paint.offset_pt == 0) {
                     for (const auto& f : data->features) result.features_drawn += f.geometry.empty() ? 0 : 1;
                     // In batches: Cairo strokes many small paths faster than one huge one.
                     constexpr std::uint32_t batch_vertices = 4096;
-                    for (std::size_t r = 0, n = arcs->ring_count(); r < n;) {
-                        std::size_t e = r + 1;
-                        while (e < n && arcs->rings[e + 1] - arcs->rings[r] < batch_vertices) ++e;
-                        add_rings(cr, *arcs, view, false, grid, r, e);
+                    const Geometry& lines = *arcs.lines;
+                    const geo::LineChains& chains = *arcs.chains;
+                    auto chain_vertices = [&](std::size_t c) {  // lines joined: each shared vertex once
+                        std::size_t n = 1;
+                        for (std::uint32_t s = chains.chain_start[c]; s < chains.chain_start[c + 1]; ++s)
+                            n += lines.rings[(chains.steps[s] >> 1) + 1] - lines.rings[chains.steps[s] >> 1] - 1;
+                        return n;
+                    };
+                    for (std::size_t c = 0, n = chains.chain_count(); c < n;) {
+                        std::size_t e = c + 1, vertices = chain_vertices(c);
+                        while (e < n && (vertices += chain_vertices(e)) < batch_vertices) ++e;
+                        add_chains(cr, lines, chains, view, grid, c, e);
                         stroke_current_path(cr, paint);
-                        r = e;
+                        c = e;
                     }
                     if (profiling())
                         fmt::print(stderr, "stage render {} layer {} (arcs once) {:.3f} s\n",

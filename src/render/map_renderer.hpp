@@ -18,6 +18,7 @@
 
 namespace cartelier::geo {
 class Coverage;
+struct LineChains;
 }
 
 namespace cartelier::render {
@@ -57,9 +58,15 @@ public:
     /// The geometries generalised to `tolerance` (map units): each shared border simplified once, so
     /// neighbours never crack apart. Same order as the features. nullptr when coverage() is.
     const std::vector<Geometry>* generalised(const Layer& layer, const Box& view, double tolerance) const;
-    /// Every border once (shared ones too), simplified to `tolerance`, as lines chained end to end
-    /// (geo::chain_lines); nullptr unless every feature in the extent is a polygon.
-    const Geometry* arcs(const Layer& layer, const Box& view, double tolerance) const;
+    /// Every border once (shared ones too), simplified to `tolerance`, one line per arc, and the
+    /// order that chains them end to end (geo::chain_order).
+    struct ChainedArcs {
+        const Geometry* lines = nullptr;
+        const geo::LineChains* chains = nullptr;
+        explicit operator bool() const { return lines != nullptr; }
+    };
+    /// Empty unless every feature in the extent is a polygon.
+    ChainedArcs arcs(const Layer& layer, const Box& view, double tolerance) const;
     /// The union of the polygons that `member` selects (one flag per feature), its borders simplified
     /// like arcs(): one path to fill with the nonzero rule instead of one per feature
     /// (geo::Coverage::dissolve). Empty when coverage() is null.
@@ -106,6 +113,11 @@ struct Generalisation {
     double vector_grid_points = 1.0 / 32;
     bool enabled = true;
     static Generalisation from_environment();
+    /// The tolerance in points for an output: vector_points for vector output; for a raster of
+    /// `device_scale` pixels per point, raster_pixels rounded down to the ladder vector_points × √2^k
+    /// (PNG at 300 dpi: 0.25 px = 0.06 pt → 0.05 pt, the PDF's), so that outputs of close
+    /// resolutions share one simplification of the borders (the arcs are kept per tolerance).
+    double tolerance_points(bool raster, double device_scale) const;
 };
 
 /// A point symbol as drawn (an obstacle for labels): a circle, or an icon's box.

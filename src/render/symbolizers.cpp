@@ -98,53 +98,105 @@ void add_path(cairo_t* cr, const Geometry& g, const View& view, bool close_rings
     add_rings(cr, g, view, close_rings, grid, 0, g.ring_count());
 }
 
-void add_rings(cairo_t* cr, const Geometry& g, const View& view, bool close_rings, double grid, std::size_t first,
-               std::size_t last) {
-    // The whole path is built in one buffer and handed to Cairo at once (no call per vertex).
-    // On a grid (vector output), coordinates are rounded to it and repeated vertices dropped: the
-    // file then carries short numbers (a PDF writes each coordinate as text).
-    thread_local std::vector<cairo_path_data_t> data;
-    data.clear();
-    last = std::min(last, g.ring_count());
-    if (first >= last) return;
-    data.reserve((g.rings[last] - g.rings[first]) * 2 + (last - first) * 3);
-    const double inv = grid > 0 ? 1.0 / grid : 0;
-    auto snap = [&](Point p) {
-        p = view.to_page(p);
-        if (grid > 0) p = {std::nearbyint(p.x * inv) * grid, std::nearbyint(p.y * inv) * grid};
+namespace {
+
+/// A path built in one buffer and handed to Cairo at once (no call per vertex). On a grid (vector
+/// output), coordinates are rounded to it and repeated vertices dropped: the file then carries short
+/// numbers (a PDF writes each coordinate as text).
+class PathBuffer {
+public:
+    PathBuffer(const View& view, double grid, std::size_t vertices)
+        : view_(view), grid_(grid), inverse_grid_(grid > 0 ? 1.0 / grid : 0) {
+        data_.clear();
+        data_.reserve(vertices * 2 + 16);
+    }
+    void move_to(Point p) {
+        previous_ = snap(p);
+        push(CAIRO_PATH_MOVE_TO, previous_);
+    }
+    void line_to(Point p) {
+        p = snap(p);
+        if (grid_ > 0 && p.x == previous_.x && p.y == previous_.y) return;
+        push(CAIRO_PATH_LINE_TO, p);
+        previous_ = p;
+    }
+    void close() {
+        cairo_path_data_t header;
+        header.header.type = CAIRO_PATH_CLOSE_PATH;
+        header.header.length = 1;
+        data_.push_back(header);
+    }
+    void append_to(cairo_t* cr) {
+        if (data_.empty()) return;
+        cairo_path_t path{CAIRO_STATUS_SUCCESS, data_.data(), static_cast<int>(data_.size())};
+        cairo_append_path(cr, &path);
+    }
+
+private:
+    Point snap(Point p) const {
+        p = view_.to_page(p);
+        if (grid_ > 0) p = {std::nearbyint(p.x * inverse_grid_) * grid_, std::nearbyint(p.y * inverse_grid_) * grid_};
         return p;
-    };
-    auto push = [&](cairo_path_data_type_t type, Point p) {
+    }
+    void push(cairo_path_data_type_t type, Point p) {
         cairo_path_data_t header;
         header.header.type = type;
         header.header.length = 2;
-        data.push_back(header);
+        data_.push_back(header);
         cairo_path_data_t point;
         point.point.x = p.x;
         point.point.y = p.y;
-        data.push_back(point);
-    };
+        data_.push_back(point);
+    }
+    static thread_local std::vector<cairo_path_data_t> data_;  // reused: no allocation per path
+    const View& view_;
+    double grid_, inverse_grid_;
+    Point previous_{};
+};
+
+thread_local std::vector<cairo_path_data_t> PathBuffer::data_;
+
+}  // namespace
+
+void add_rings(cairo_t* cr, const Geometry& g, const View& view, bool close_rings, double grid, std::size_t first,
+               std::size_t last) {
+    last = std::min(last, g.ring_count());
+    if (first >= last) return;
+    PathBuffer path(view, grid, (g.rings[last] - g.rings[first]) + (last - first));
     for (std::size_t r = first; r < last; ++r) {
         std::uint32_t begin = g.rings[r], end = g.rings[r + 1];
         if (end - begin < 2) continue;
-        Point previous = snap(g.points[begin]);
-        push(CAIRO_PATH_MOVE_TO, previous);
-        for (std::uint32_t i = begin + 1; i < end; ++i) {
-            Point p = snap(g.points[i]);
-            if (grid > 0 && p.x == previous.x && p.y == previous.y) continue;
-            push(CAIRO_PATH_LINE_TO, p);
-            previous = p;
-        }
-        if (close_rings) {
-            cairo_path_data_t header;
-            header.header.type = CAIRO_PATH_CLOSE_PATH;
-            header.header.length = 1;
-            data.push_back(header);
+        path.move_to(g.points[begin]);
+        for (std::uint32_t i = begin + 1; i < end; ++i) path.line_to(g.points[i]);
+        if (close_rings) path.close();
+    }
+    path.append_to(cr);
+}
+
+void add_chains(cairo_t* cr, const Geometry& lines, const geo::LineChains& chains, const View& view, double grid,
+                std::size_t first, std::size_t last) {
+    last = std::min(last, chains.chain_count());
+    if (first >= last) return;
+    std::size_t vertices = 0;
+    for (std::uint32_t s = chains.chain_start[first]; s < chains.chain_start[last]; ++s)
+        vertices += lines.rings[(chains.steps[s] >> 1) + 1] - lines.rings[chains.steps[s] >> 1];
+    PathBuffer path(view, grid, vertices);
+    for (std::size_t c = first; c < last; ++c) {
+        for (std::uint32_t s = chains.chain_start[c]; s < chains.chain_start[c + 1]; ++s) {
+            const std::uint32_t l = chains.steps[s] >> 1;
+            const bool backwards = chains.steps[s] & 1;
+            const std::uint32_t begin = lines.rings[l], end = lines.rings[l + 1];
+            const bool start = s == chains.chain_start[c];  // else: the previous line ended at this vertex
+            if (!backwards) {
+                if (start) path.move_to(lines.points[begin]);
+                for (std::uint32_t k = begin + 1; k < end; ++k) path.line_to(lines.points[k]);
+            } else {
+                if (start) path.move_to(lines.points[end - 1]);
+                for (std::uint32_t k = end - 1; k-- > begin;) path.line_to(lines.points[k]);
+            }
         }
     }
-    if (data.empty()) return;
-    cairo_path_t path{CAIRO_STATUS_SUCCESS, data.data(), static_cast<int>(data.size())};
-    cairo_append_path(cr, &path);
+    path.append_to(cr);
 }
 
 void fill_current_path(cairo_t* cr, const FillPaint& paint, double hairline_pt, cairo_fill_rule_t rule) {

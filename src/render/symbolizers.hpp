@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/geometry.hpp"
+#include "geo/coverage.hpp"
 #include "render/cairo_handles.hpp"
 #include "render/icons.hpp"
 #include "render/view.hpp"
@@ -58,6 +59,10 @@ void add_path(cairo_t* cr, const Geometry& g, const View& view, bool close_rings
 /// The same for rings (or lines) [first, last) of the geometry only.
 void add_rings(cairo_t* cr, const Geometry& g, const View& view, bool close_rings, double grid, std::size_t first,
                std::size_t last);
+/// The same for chains [first, last) of `lines` joined in the order of `chains` (geo::chain_order):
+/// one open line per chain, each shared end vertex once.
+void add_chains(cairo_t* cr, const Geometry& lines, const geo::LineChains& chains, const View& view, double grid,
+                std::size_t first, std::size_t last);
 
 /// Fills the current path (even-odd) and draws its outline; clears the path.
 void fill_current_path(cairo_t* cr, const FillPaint& paint, double hairline_pt,

@@ -262,3 +262,51 @@ TEST(ChainLines, EverySegmentOnceInFewerLines) {
     EXPECT_EQ(chains.ring_count(), 1u);  // two junctions of degree 3: one chain runs through all three
     EXPECT_LT(chains.points.size(), arcs.points.size());
 }
+
+TEST(ChainOrder, EveryLineOnceAndEachStepStartsWhereThePreviousEnded) {
+    // A grid of 3 x 2 squares: junctions of degree 3 and 4, and a closed island of its own.
+    std::vector<Geometry> squares;
+    for (int i = 0; i < 3; ++i)
+        for (int j = 0; j < 2; ++j) {
+            Geometry g;
+            g.type = GeometryType::Polygon;
+            g.begin_part();
+            const double x = 10.0 * i, y = 10.0 * j;
+            g.points = {{x, y}, {x + 10, y}, {x + 10, y + 10}, {x, y + 10}, {x, y}};
+            g.end_ring();
+            squares.push_back(g);
+        }
+    Geometry island;
+    island.type = GeometryType::Polygon;
+    island.begin_part();
+    island.points = {{50, 50}, {55, 50}, {55, 55}, {50, 50}};
+    island.end_ring();
+    squares.push_back(island);
+    std::vector<const Geometry*> all;
+    for (const auto& g : squares) all.push_back(&g);
+    Coverage coverage(all);
+    const Geometry arcs = coverage.simplified_arcs(0.01);
+    const LineChains chains = chain_order(arcs);
+
+    std::vector<int> seen(arcs.ring_count(), 0);
+    for (std::uint32_t step : chains.steps) ++seen[step >> 1];
+    EXPECT_EQ(seen, std::vector<int>(arcs.ring_count(), 1));
+    EXPECT_LT(chains.chain_count(), arcs.ring_count());
+    auto first = [&](std::uint32_t step) {
+        const std::uint32_t l = step >> 1;
+        return (step & 1) ? arcs.points[arcs.rings[l + 1] - 1] : arcs.points[arcs.rings[l]];
+    };
+    auto last = [&](std::uint32_t step) {
+        const std::uint32_t l = step >> 1;
+        return (step & 1) ? arcs.points[arcs.rings[l]] : arcs.points[arcs.rings[l + 1] - 1];
+    };
+    for (std::size_t c = 0; c < chains.chain_count(); ++c)
+        for (std::uint32_t s = chains.chain_start[c] + 1; s < chains.chain_start[c + 1]; ++s) {
+            EXPECT_EQ(first(chains.steps[s]).x, last(chains.steps[s - 1]).x);
+            EXPECT_EQ(first(chains.steps[s]).y, last(chains.steps[s - 1]).y);
+        }
+    // chain_lines() is the same order as points: one line per chain, each shared vertex once.
+    const Geometry lines = chain_lines(arcs);
+    EXPECT_EQ(lines.ring_count(), chains.chain_count());
+    EXPECT_EQ(lines.points.size(), arcs.points.size() - (chains.steps.size() - chains.chain_count()));
+}

@@ -1,0 +1,91 @@
+// Paths handed to Cairo (render/symbolizers): rings, chained arcs, and the grid of vector output.
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "geo/coverage.hpp"
+#include "render/cairo_handles.hpp"
+#include "render/symbolizers.hpp"
+
+namespace cartelier::render {
+namespace {
+
+struct Segment {
+    cairo_path_data_type_t type;
+    double x, y;
+    bool operator==(const Segment&) const = default;
+};
+
+std::vector<Segment> path_of(cairo_t* cr) {
+    std::vector<Segment> out;
+    cairo_path_t* path = cairo_copy_path(cr);
+    for (int i = 0; i < path->num_data; i += path->data[i].header.length) {
+        const auto& h = path->data[i].header;
+        if (h.type == CAIRO_PATH_CLOSE_PATH) out.push_back({h.type, 0, 0});
+        else out.push_back({h.type, path->data[i + 1].point.x, path->data[i + 1].point.y});
+    }
+    cairo_path_destroy(path);
+    cairo_new_path(cr);
+    return out;
+}
+
+Geometry grid_of_squares() {
+    Geometry lines;  // the arcs of a 2 x 2 grid of unit squares, as a coverage gives them
+    std::vector<Geometry> squares;
+    for (int i = 0; i < 2; ++i)
+        for (int j = 0; j < 2; ++j) {
+            Geometry g;
+            g.type = GeometryType::Polygon;
+            g.begin_part();
+            g.points = {{1.0 * i, 1.0 * j}, {1.0 * i + 1, 1.0 * j}, {1.0 * i + 1, 1.0 * j + 1}, {1.0 * i, 1.0 * j + 1},
+                        {1.0 * i, 1.0 * j}};
+            g.end_ring();
+            squares.push_back(g);
+        }
+    std::vector<const Geometry*> all;
+    for (const auto& g : squares) all.push_back(&g);
+    return geo::Coverage(all).simplified_arcs(0);
+}
+
+TEST(Paths, ChainedArcsDrawWhatTheirChainedLinesDraw) {
+    SurfacePtr surface(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 100, 100));
+    ContextPtr cr(cairo_create(surface.get()));
+    View view;
+    view.extent = {0, 0, 2, 2};
+    view.frame = {10, 10, 80, 80};
+    view.scale = 40;
+    const Geometry arcs = grid_of_squares();
+    const geo::LineChains chains = geo::chain_order(arcs);
+    ASSERT_GT(chains.chain_count(), 0u);
+    for (double grid : {0.0, 1.0 / 32}) {
+        add_chains(cr.get(), arcs, chains, view, grid, 0, chains.chain_count());
+        const auto walked = path_of(cr.get());
+        add_path(cr.get(), geo::chain_lines(arcs), view, false, grid);
+        EXPECT_EQ(walked, path_of(cr.get())) << "grid " << grid;
+        // A range of chains: the first one alone.
+        add_chains(cr.get(), arcs, chains, view, grid, 0, 1);
+        const auto first = path_of(cr.get());
+        add_rings(cr.get(), geo::chain_lines(arcs), view, false, grid, 0, 1);
+        EXPECT_EQ(first, path_of(cr.get()));
+    }
+}
+
+TEST(Paths, OnAGridCoordinatesAreRoundedAndRepeatsDropped) {
+    SurfacePtr surface(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 10, 10));
+    ContextPtr cr(cairo_create(surface.get()));
+    View view;
+    view.extent = {0, 0, 10, 10};
+    view.frame = {0, 0, 10, 10};
+    view.scale = 1;
+    Geometry line;
+    line.type = GeometryType::LineString;
+    line.begin_part();
+    line.points = {{1.01, 9}, {1.02, 9}, {3.26, 9}};  // the second vertex lands on the first's grid point
+    line.end_ring();
+    add_path(cr.get(), line, view, false, 0.25);
+    const std::vector<Segment> expected{{CAIRO_PATH_MOVE_TO, 1, 1}, {CAIRO_PATH_LINE_TO, 3.25, 1}};
+    EXPECT_EQ(path_of(cr.get()), expected);
+}
+
+}  // namespace
+}  // namespace cartelier::render
