@@ -5,11 +5,31 @@
 #include <map>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "core/layer.hpp"
 #include "style/expression/expression.hpp"
 
 namespace cartelier::test {
+
+/// An axis-aligned square polygon, lower-left corner (x, y), counter-clockwise.
+inline Geometry square(double x, double y, double side) {
+    Geometry g;
+    g.type = GeometryType::Polygon;
+    g.begin_part();
+    g.points = {{x, y}, {x + side, y}, {x + side, y + side}, {x, y + side}, {x, y}};
+    g.end_ring();
+    return g;
+}
+
+/// `columns` × `rows` squares of side `side` from the origin, row by row: a coverage whose junctions
+/// have degree 3 (edges) and 4 (inside).
+inline std::vector<Geometry> grid_of_squares(int columns, int rows, double side) {
+    std::vector<Geometry> out;
+    for (int i = 0; i < columns; ++i)
+        for (int j = 0; j < rows; ++j) out.push_back(square(side * i, side * j, side));
+    return out;
+}
 
 /// A layer of axis-aligned square polygons, each with one text field `field` holding its code.
 /// `squares`: (code, lower-left corner), all of side `side`, in `crs`.

@@ -8,6 +8,7 @@
 
 #include "geo/coverage.hpp"
 #include "geo/geos.hpp"
+#include "test_layers.hpp"
 
 using namespace cartelier;
 using namespace cartelier::geo;
@@ -265,23 +266,8 @@ TEST(ChainLines, EverySegmentOnceInFewerLines) {
 
 TEST(ChainOrder, EveryLineOnceAndEachStepStartsWhereThePreviousEnded) {
     // A grid of 3 x 2 squares: junctions of degree 3 and 4, and a closed island of its own.
-    std::vector<Geometry> squares;
-    for (int i = 0; i < 3; ++i)
-        for (int j = 0; j < 2; ++j) {
-            Geometry g;
-            g.type = GeometryType::Polygon;
-            g.begin_part();
-            const double x = 10.0 * i, y = 10.0 * j;
-            g.points = {{x, y}, {x + 10, y}, {x + 10, y + 10}, {x, y + 10}, {x, y}};
-            g.end_ring();
-            squares.push_back(g);
-        }
-    Geometry island;
-    island.type = GeometryType::Polygon;
-    island.begin_part();
-    island.points = {{50, 50}, {55, 50}, {55, 55}, {50, 50}};
-    island.end_ring();
-    squares.push_back(island);
+    std::vector<Geometry> squares = test::grid_of_squares(3, 2, 10);
+    squares.push_back(polygon({{50, 50}, {55, 50}, {55, 55}, {50, 50}}));
     std::vector<const Geometry*> all;
     for (const auto& g : squares) all.push_back(&g);
     Coverage coverage(all);

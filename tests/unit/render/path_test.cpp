@@ -6,6 +6,7 @@
 #include "geo/coverage.hpp"
 #include "render/cairo_handles.hpp"
 #include "render/symbolizers.hpp"
+#include "test_layers.hpp"
 
 namespace cartelier::render {
 namespace {
@@ -29,62 +30,59 @@ std::vector<Segment> path_of(cairo_t* cr) {
     return out;
 }
 
-Geometry grid_of_squares() {
-    Geometry lines;  // the arcs of a 2 x 2 grid of unit squares, as a coverage gives them
-    std::vector<Geometry> squares;
-    for (int i = 0; i < 2; ++i)
-        for (int j = 0; j < 2; ++j) {
-            Geometry g;
-            g.type = GeometryType::Polygon;
-            g.begin_part();
-            g.points = {{1.0 * i, 1.0 * j}, {1.0 * i + 1, 1.0 * j}, {1.0 * i + 1, 1.0 * j + 1}, {1.0 * i, 1.0 * j + 1},
-                        {1.0 * i, 1.0 * j}};
-            g.end_ring();
-            squares.push_back(g);
-        }
+/// The arcs of a 2 x 2 grid of unit squares, as a coverage gives them.
+Geometry grid_arcs() {
+    const std::vector<Geometry> squares = test::grid_of_squares(2, 2, 1);
     std::vector<const Geometry*> all;
     for (const auto& g : squares) all.push_back(&g);
     return geo::Coverage(all).simplified_arcs(0);
 }
 
-TEST(Paths, ChainedArcsDrawWhatTheirChainedLinesDraw) {
-    SurfacePtr surface(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 100, 100));
-    ContextPtr cr(cairo_create(surface.get()));
+/// An image surface to build paths on, and the view from `extent` (map units) to `frame` (points).
+struct Canvas {
+    Canvas(int pixels, Box extent, Rect frame, double scale)
+        : surface(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, pixels, pixels)), cr(cairo_create(surface.get())) {
+        view.extent = extent;
+        view.frame = frame;
+        view.scale = scale;
+    }
+    SurfacePtr surface;
+    ContextPtr cr;
     View view;
-    view.extent = {0, 0, 2, 2};
-    view.frame = {10, 10, 80, 80};
-    view.scale = 40;
-    const Geometry arcs = grid_of_squares();
+};
+
+TEST(Paths, ChainedArcsDrawWhatTheirChainedLinesDraw) {
+    Canvas c(100, {0, 0, 2, 2}, {10, 10, 80, 80}, 40);
+    cairo_t* cr = c.cr.get();
+    const View& view = c.view;
+    const Geometry arcs = grid_arcs();
     const geo::LineChains chains = geo::chain_order(arcs);
     ASSERT_GT(chains.chain_count(), 0u);
     for (double grid : {0.0, 1.0 / 32}) {
-        add_chains(cr.get(), arcs, chains, view, grid, 0, chains.chain_count());
-        const auto walked = path_of(cr.get());
-        add_path(cr.get(), geo::chain_lines(arcs), view, false, grid);
-        EXPECT_EQ(walked, path_of(cr.get())) << "grid " << grid;
+        add_chains(cr, arcs, chains, view, grid, 0, chains.chain_count());
+        const auto walked = path_of(cr);
+        add_path(cr, geo::chain_lines(arcs), view, false, grid);
+        EXPECT_EQ(walked, path_of(cr)) << "grid " << grid;
         // A range of chains: the first one alone.
-        add_chains(cr.get(), arcs, chains, view, grid, 0, 1);
-        const auto first = path_of(cr.get());
-        add_rings(cr.get(), geo::chain_lines(arcs), view, false, grid, 0, 1);
-        EXPECT_EQ(first, path_of(cr.get()));
+        add_chains(cr, arcs, chains, view, grid, 0, 1);
+        const auto first = path_of(cr);
+        add_rings(cr, geo::chain_lines(arcs), view, false, grid, 0, 1);
+        EXPECT_EQ(first, path_of(cr));
     }
 }
 
 TEST(Paths, OnAGridCoordinatesAreRoundedAndRepeatsDropped) {
-    SurfacePtr surface(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 10, 10));
-    ContextPtr cr(cairo_create(surface.get()));
-    View view;
-    view.extent = {0, 0, 10, 10};
-    view.frame = {0, 0, 10, 10};
-    view.scale = 1;
+    Canvas c(10, {0, 0, 10, 10}, {0, 0, 10, 10}, 1);
+    cairo_t* cr = c.cr.get();
+    const View& view = c.view;
     Geometry line;
     line.type = GeometryType::LineString;
     line.begin_part();
     line.points = {{1.01, 9}, {1.02, 9}, {3.26, 9}};  // the second vertex lands on the first's grid point
     line.end_ring();
-    add_path(cr.get(), line, view, false, 0.25);
+    add_path(cr, line, view, false, 0.25);
     const std::vector<Segment> expected{{CAIRO_PATH_MOVE_TO, 1, 1}, {CAIRO_PATH_LINE_TO, 3.25, 1}};
-    EXPECT_EQ(path_of(cr.get()), expected);
+    EXPECT_EQ(path_of(cr), expected);
 }
 
 }  // namespace
