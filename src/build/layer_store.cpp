@@ -69,7 +69,7 @@ const Layer& LayerStore::source(const std::string& name) {
 }
 
 std::unique_ptr<Layer> LayerStore::read_checked(const LayerDecl& decl, Diagnostics& d, const std::string* project_to,
-                                                std::size_t* failed_vertices) {
+                                                geo::ProjectionFailures* failed_vertices) {
     // The reading thread hands chunks of features over a queue to a checking thread, which validates
     // (and reprojects) them in order. Every problem of the file in one run: geometries are checked
     // even when rows had errors.
@@ -81,7 +81,7 @@ std::unique_ptr<Layer> LayerStore::read_checked(const LayerDecl& decl, Diagnosti
     } queue;
     std::vector<std::vector<Feature>> checked;
     Diagnostics checks;
-    std::size_t failed = 0;
+    geo::ProjectionFailures failed;
     std::exception_ptr problem;
     StageTimes* sink = current_stage_times();
     std::optional<Layer> header;  // the checker's copy of the layer's name, file and CRS
@@ -186,7 +186,7 @@ const Layer& LayerStore::projected(const std::string& name, const std::string& c
     }
     const std::size_t warnings_before = warnings_.items().size();
     std::unique_ptr<Layer> copy;
-    std::size_t failed = 0;
+    geo::ProjectionFailures failed;
     std::optional<ScopedStage> stage;
     if (cache_key && !sources_.count(name) && !failed_.count(name)) {
         // Nobody else asked for the layer as read (no joins, no geocoding): read it straight into the
@@ -200,9 +200,14 @@ const Layer& LayerStore::projected(const std::string& name, const std::string& c
         copy = std::make_unique<Layer>(original);
         failed = geo::reproject(*copy, crs);
     }
-    if (failed > 0)
+    // Vertices outside the CRS's area of use are expected to fail (an inset's UTM zone cannot take a
+    // whole country) and are off any map drawn in it; only failures inside it are the data's problem.
+    if (failed.inside_area() > 0)
         warnings_.warning(SourceLocation{copy->source, 0, 0, {}},
-                          fmt::format("{} vertices of layer '{}' could not be projected into {}", failed, name, crs));
+                          fmt::format("{} vertices of layer '{}' could not be projected into {}, inside its area "
+                                      "of use",
+                                      failed.inside_area(), name, crs),
+                          "check the coordinates of the layer and its declared CRS");
     if (cache_key) {
         stage.emplace("write-cache");
         std::vector<Diagnostic> warnings(warnings_.items().begin() + static_cast<std::ptrdiff_t>(warnings_before),

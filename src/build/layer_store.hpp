@@ -12,6 +12,7 @@
 #include "build/project.hpp"
 #include "core/diagnostic.hpp"
 #include "core/layer.hpp"
+#include "geo/projection.hpp"
 #include "render/map_renderer.hpp"
 
 namespace cartelier::build {
@@ -43,9 +44,9 @@ public:
 private:
     /// Reads a layer and validates its geometries (and, given `project_to`, reprojects them), the
     /// checks running on a second thread chunk by chunk while GDAL parses the next features.
-    /// `failed_vertices` counts the vertices that could not be projected.
+    /// `failed` counts the vertices that could not be projected.
     std::unique_ptr<Layer> read_checked(const LayerDecl& decl, Diagnostics& d, const std::string* project_to,
-                                        std::size_t* failed_vertices);
+                                        geo::ProjectionFailures* failed);
     /// Keeps the warnings of loading layer `name`; with errors, remembers it failed and throws them.
     void keep_warnings_or_fail(const std::string& name, const Diagnostics& d);
     /// Stores a projected layer and runs its checks (in that CRS).

@@ -23,7 +23,8 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr char kMagic[8] = {'C', 'R', 'T', 'L', 'P', 'R', 'E', 'P'};
-constexpr std::uint32_t kVersion = 1;
+/// 2: warnings about vertices outside the CRS's area of use are no longer stored.
+constexpr std::uint32_t kVersion = 2;
 
 struct Header {
     char magic[8];

@@ -1,6 +1,9 @@
 #include "geo/projection.hpp"
 
+#include <array>
 #include <cmath>
+#include <cstdint>
+#include <optional>
 #include <limits>
 #include <map>
 #include <mutex>
@@ -26,6 +29,14 @@ struct Transformation::Operation {
     };
     ProjContext ctx;
     std::unique_ptr<PJ, Deleter> pj;
+    /// The target CRS's area of use (degrees: west, south, east, north; west > east across the
+    /// antimeridian), when PROJ knows it and the source is geographic.
+    std::optional<std::array<double, 4>> area;
+    bool inside_area(Point lonlat) const {
+        const auto& [w, s, e, n] = *area;
+        if (lonlat.y < s || lonlat.y > n) return false;
+        return w <= e ? lonlat.x >= w && lonlat.x <= e : lonlat.x >= w || lonlat.x <= e;
+    }
 };
 
 namespace {
@@ -67,6 +78,15 @@ Transformation::Transformation(const std::string& from, const std::string& to) :
     PJ* normalised = proj_normalize_for_visualization(op->ctx.get(), raw);
     if (!normalised) throw Error(SourceLocation{}, fmt::format("cannot normalise axis order of '{}'", from));
     op->pj.reset(normalised);
+    {
+        std::unique_ptr<PJ, Operation::Deleter> source(proj_get_source_crs(op->ctx.get(), raw));
+        std::unique_ptr<PJ, Operation::Deleter> target(proj_get_target_crs(op->ctx.get(), raw));
+        const PJ_TYPE type = source ? proj_get_type(source.get()) : PJ_TYPE_UNKNOWN;
+        double w = 0, s = 0, e = 0, n = 0;
+        if ((type == PJ_TYPE_GEOGRAPHIC_2D_CRS || type == PJ_TYPE_GEOGRAPHIC_3D_CRS) && target &&
+            proj_get_area_of_use(op->ctx.get(), target.get(), &w, &s, &e, &n, nullptr) && w > -1000)
+            op->area = std::array<double, 4>{w, s, e, n};
+    }
     op_ = std::move(op);
 }
 
@@ -81,16 +101,24 @@ Transformation::~Transformation() {
 Transformation::Transformation(Transformation&&) noexcept = default;
 Transformation& Transformation::operator=(Transformation&&) noexcept = default;
 
-std::size_t Transformation::transform(std::span<Point> points) const {
-    if (points.empty()) return 0;
+ProjectionFailures Transformation::transform(std::span<Point> points) const {
+    ProjectionFailures failed;
+    if (points.empty()) return failed;
+    // Which points lie outside the target's area of use, before they are overwritten.
+    thread_local std::vector<std::uint8_t> outside;
+    if (op_->area) {
+        outside.resize(points.size());
+        for (std::size_t i = 0; i < points.size(); ++i) outside[i] = !op_->inside_area(points[i]);
+    }
     constexpr std::size_t stride = sizeof(Point);
     proj_trans_generic(op_->pj.get(), PJ_FWD, &points[0].x, stride, points.size(), &points[0].y, stride,
                        points.size(), nullptr, 0, 0, nullptr, 0, 0);
-    std::size_t failed = 0;
-    for (auto& p : points) {
+    for (std::size_t i = 0; i < points.size(); ++i) {
+        Point& p = points[i];
         if (!std::isfinite(p.x) || !std::isfinite(p.y) || p.x == HUGE_VAL) {
             p = {std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity()};
-            ++failed;
+            ++failed.vertices;
+            if (op_->area && outside[i]) ++failed.outside_area;
         }
     }
     return failed;
@@ -106,10 +134,10 @@ Point Transformation::inverse(Point p) const {
     return {c.xy.x, c.xy.y};
 }
 
-std::size_t reproject(Layer& layer, const std::string& to) {
-    if (layer.crs == to) return 0;
+ProjectionFailures reproject(Layer& layer, const std::string& to) {
+    if (layer.crs == to) return {};
     Transformation t(layer.crs, to);
-    std::size_t failed = 0;
+    ProjectionFailures failed;
     for (auto& f : layer.features) failed += t.transform(f.geometry.points);
     layer.crs = to;
     return failed;

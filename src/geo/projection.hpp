@@ -29,6 +29,21 @@ private:
 /// Throws Error naming the CRS when PROJ does not know it. Creating one queries PROJ's database
 /// (milliseconds); so operations are pooled per (from, to) for the whole process: a Transformation
 /// borrows one (with its own PROJ context, used by one thread at a time) and gives it back when destroyed.
+/// The vertices PROJ could not transform, and how many of them lie outside the target CRS's area of
+/// use (a UTM zone made for one island, asked to take the whole of France): those are expected and
+/// off any map drawn in that CRS; failures inside the area of use are a problem with the data.
+/// Only a geographic source (longitude, latitude) is classified: otherwise outside_area stays 0.
+struct ProjectionFailures {
+    std::size_t vertices = 0;
+    std::size_t outside_area = 0;
+    std::size_t inside_area() const { return vertices - outside_area; }
+    ProjectionFailures& operator+=(const ProjectionFailures& o) {
+        vertices += o.vertices;
+        outside_area += o.outside_area;
+        return *this;
+    }
+};
+
 class Transformation {
 public:
     Transformation(const std::string& from, const std::string& to);
@@ -37,8 +52,8 @@ public:
     Transformation& operator=(Transformation&&) noexcept;
 
     /// Transforms points in place, in bulk. Points PROJ cannot transform become infinite;
-    /// returns how many failed.
-    std::size_t transform(std::span<Point> points) const;
+    /// returns how many failed, and where.
+    ProjectionFailures transform(std::span<Point> points) const;
     Point transform(Point p) const;
     /// The inverse direction.
     Point inverse(Point p) const;
@@ -51,8 +66,8 @@ private:
 };
 
 /// Reprojects every feature of a layer into `to` (no-op when the layer is already in it).
-/// Returns the number of vertices PROJ could not transform.
-std::size_t reproject(Layer& layer, const std::string& to);
+/// Returns the vertices PROJ could not transform.
+ProjectionFailures reproject(Layer& layer, const std::string& to);
 
 /// Scale of the projection at a geographic point: the meridian scale factor h, the parallel scale
 /// factor k and the meridian convergence (radians), from PROJ's proj_factors.

@@ -55,7 +55,7 @@ TEST(Projection, BulkTransformMatchesSinglePoints) {
     Transformation t("EPSG:4326", "EPSG:2154");
     std::vector<Point> pts = {{-2.74746, 48.44270}, {5.84781, 43.27579}, {3.30614, 48.79151}};
     std::vector<Point> copy = pts;
-    EXPECT_EQ(t.transform(std::span<Point>(copy)), 0u);
+    EXPECT_EQ(t.transform(std::span<Point>(copy)).vertices, 0u);
     for (std::size_t i = 0; i < pts.size(); ++i) {
         Point single = t.transform(pts[i]);
         EXPECT_DOUBLE_EQ(copy[i].x, single.x);
@@ -72,7 +72,7 @@ TEST(Projection, ReprojectsALayerAndRecordsItsNewCrs) {
     Feature f;
     f.geometry = Geometry::point({3.0, 46.5});
     l.features.push_back(f);
-    EXPECT_EQ(reproject(l, "EPSG:2154"), 0u);
+    EXPECT_EQ(reproject(l, "EPSG:2154").vertices, 0u);
     EXPECT_EQ(l.crs, "EPSG:2154");
     EXPECT_NEAR(l.features[0].geometry.points[0].x, 700000, 0.001);
 }
@@ -94,4 +94,24 @@ TEST(Projection, ScaleFactorOfLambert93IsWithinItsPublishedRange) {
     ScaleFactors dunkerque = scale_factors("EPSG:2154", 2.37, 51.03);
     EXPECT_GT(dunkerque.parallel, 1.002);
     EXPECT_LT(dunkerque.parallel, 1.004);
+}
+
+TEST(Projection, FailuresOutsideTheTargetsAreaOfUseAreToldApart) {
+    // Mayotte's UTM zone (EPSG:4471, RGM04 / UTM 38S) asked to take points of Guyane (97° of longitude away),
+    // as an inset of Mayotte does with the layers of the whole of France: those fail, and are expected.
+    Transformation t("EPSG:4326", "EPSG:4471");
+    std::vector<Point> pts = {{45.15, -12.8}, {-52.0, 4.0}, {-52.0, 3.0}, {45.2, -12.9}};  // Guyane fails
+    const ProjectionFailures failed = t.transform(std::span<Point>(pts));
+    EXPECT_EQ(failed.vertices, 2u);
+    EXPECT_EQ(failed.outside_area, failed.vertices);
+    EXPECT_EQ(failed.inside_area(), 0u);
+    EXPECT_TRUE(std::isfinite(pts[0].x) && std::isfinite(pts[3].x));  // Mayotte itself
+    EXPECT_NEAR(pts[0].x, 516000, 5000);
+
+    // Counts add up, chunk by chunk.
+    ProjectionFailures sum;
+    sum += failed;
+    sum += failed;
+    EXPECT_EQ(sum.vertices, 2 * failed.vertices);
+    EXPECT_EQ(sum.outside_area, 2 * failed.outside_area);
 }
