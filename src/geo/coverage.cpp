@@ -484,17 +484,7 @@ Geometry chain_lines(const Geometry& lines) {
     out.points.reserve(lines.points.size());
     for (std::size_t c = 0; c < chains.chain_count(); ++c) {
         out.begin_part();
-        for (std::uint32_t s = chains.chain_start[c]; s < chains.chain_start[c + 1]; ++s) {
-            const std::uint32_t l = chains.steps[s] >> 1;
-            const bool backwards = chains.steps[s] & 1;
-            const std::uint32_t begin = lines.rings[l], end = lines.rings[l + 1];
-            const bool skip_first = s > chains.chain_start[c];  // the previous line's last vertex
-            if (!backwards) {
-                for (std::uint32_t k = begin + (skip_first ? 1 : 0); k < end; ++k) out.points.push_back(lines.points[k]);
-            } else {
-                for (std::uint32_t k = end - (skip_first ? 1 : 0); k-- > begin;) out.points.push_back(lines.points[k]);
-            }
-        }
+        chains.walk(lines, c, [&](Point p, bool) { out.points.push_back(p); });
         out.end_ring();
     }
     return out;

@@ -69,6 +69,28 @@ struct LineChains {
     /// Chain c is steps[chain_start[c], chain_start[c + 1]).
     std::vector<std::uint32_t> chain_start;
     std::size_t chain_count() const { return chain_start.empty() ? 0 : chain_start.size() - 1; }
+
+    /// Calls visit(point, first) for each vertex of chain c of `lines`, in order, each shared end
+    /// vertex once; `first` is true for the chain's first vertex only.
+    template <class Visit>
+    void walk(const Geometry& lines, std::size_t c, Visit&& visit) const {
+        for (std::uint32_t s = chain_start[c]; s < chain_start[c + 1]; ++s) {
+            const std::uint32_t begin = lines.rings[steps[s] >> 1], end = lines.rings[(steps[s] >> 1) + 1];
+            const bool start = s == chain_start[c];  // else: the previous line ended at this vertex
+            if (steps[s] & 1) {
+                for (std::uint32_t k = end - (start ? 0 : 1); k-- > begin;) visit(lines.points[k], start && k == end - 1);
+            } else {
+                for (std::uint32_t k = begin + (start ? 0 : 1); k < end; ++k) visit(lines.points[k], start && k == begin);
+            }
+        }
+    }
+    /// How many vertices walk() visits for chain c.
+    std::size_t vertices(const Geometry& lines, std::size_t c) const {
+        std::size_t n = 1;
+        for (std::uint32_t s = chain_start[c]; s < chain_start[c + 1]; ++s)
+            n += lines.rings[(steps[s] >> 1) + 1] - lines.rings[steps[s] >> 1] - 1;
+        return n;
+    }
 };
 LineChains chain_order(const Geometry& lines);
 

@@ -284,15 +284,9 @@ MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& l
                     constexpr std::uint32_t batch_vertices = 4096;
                     const Geometry& lines = *arcs.lines;
                     const geo::LineChains& chains = *arcs.chains;
-                    auto chain_vertices = [&](std::size_t c) {  // lines joined: each shared vertex once
-                        std::size_t n = 1;
-                        for (std::uint32_t s = chains.chain_start[c]; s < chains.chain_start[c + 1]; ++s)
-                            n += lines.rings[(chains.steps[s] >> 1) + 1] - lines.rings[chains.steps[s] >> 1] - 1;
-                        return n;
-                    };
                     for (std::size_t c = 0, n = chains.chain_count(); c < n;) {
-                        std::size_t e = c + 1, vertices = chain_vertices(c);
-                        while (e < n && (vertices += chain_vertices(e)) < batch_vertices) ++e;
+                        std::size_t e = c + 1, vertices = chains.vertices(lines, c);
+                        while (e < n && (vertices += chains.vertices(lines, e)) < batch_vertices) ++e;
                         add_chains(cr, lines, chains, view, grid, c, e);
                         stroke_current_path(cr, paint);
                         c = e;

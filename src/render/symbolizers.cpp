@@ -178,24 +178,10 @@ void add_chains(cairo_t* cr, const Geometry& lines, const geo::LineChains& chain
     last = std::min(last, chains.chain_count());
     if (first >= last) return;
     std::size_t vertices = 0;
-    for (std::uint32_t s = chains.chain_start[first]; s < chains.chain_start[last]; ++s)
-        vertices += lines.rings[(chains.steps[s] >> 1) + 1] - lines.rings[chains.steps[s] >> 1];
+    for (std::size_t c = first; c < last; ++c) vertices += chains.vertices(lines, c);
     PathBuffer path(view, grid, vertices);
-    for (std::size_t c = first; c < last; ++c) {
-        for (std::uint32_t s = chains.chain_start[c]; s < chains.chain_start[c + 1]; ++s) {
-            const std::uint32_t l = chains.steps[s] >> 1;
-            const bool backwards = chains.steps[s] & 1;
-            const std::uint32_t begin = lines.rings[l], end = lines.rings[l + 1];
-            const bool start = s == chains.chain_start[c];  // else: the previous line ended at this vertex
-            if (!backwards) {
-                if (start) path.move_to(lines.points[begin]);
-                for (std::uint32_t k = begin + 1; k < end; ++k) path.line_to(lines.points[k]);
-            } else {
-                if (start) path.move_to(lines.points[end - 1]);
-                for (std::uint32_t k = end - 1; k-- > begin;) path.line_to(lines.points[k]);
-            }
-        }
-    }
+    for (std::size_t c = first; c < last; ++c)
+        chains.walk(lines, c, [&](Point p, bool start) { start ? path.move_to(p) : path.line_to(p); });
     path.append_to(cr);
 }
 
