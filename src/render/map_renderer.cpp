@@ -11,6 +11,7 @@
 #include <glib.h>
 
 #include "geo/coverage.hpp"
+#include "render/profiling.hpp"
 #include "render/feature_view.hpp"
 #include "render/symbolizers.hpp"
 
@@ -34,14 +35,6 @@ void note(std::vector<std::string>* errors, const std::string& e) {
     if (!e.empty() && errors && errors->size() < 50) errors->push_back(e);
 }
 
-bool profiling() {
-    static const bool on = [] {
-        const char* v = std::getenv("CARTELIER_PROFILE");
-        return v && *v && std::strcmp(v, "0") != 0;
-    }();
-    return on;
-}
-
 /// Whether each of these properties has the same value for every feature (constant or zoom-only).
 bool feature_constant(const style::Layer& layer, std::initializer_list<Prop> properties) {
     for (Prop p : properties) {
@@ -49,10 +42,6 @@ bool feature_constant(const style::Layer& layer, std::initializer_list<Prop> pro
         if (e && !e->is_feature_constant()) return false;
     }
     return true;
-}
-
-double since(std::chrono::steady_clock::time_point start) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 }  // namespace

@@ -3,8 +3,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <ctime>
 
 #include <cairo-pdf.h>
@@ -13,6 +11,7 @@
 
 #include "core/diagnostic.hpp"
 #include "render/pdf_deflate.hpp"
+#include "render/profiling.hpp"
 #include "render/png_encoder.hpp"
 
 namespace cartelier::render {
@@ -83,13 +82,7 @@ std::string PageSurface::finish() {
         std::chrono::steady_clock::time_point start;
         OutputFormat format;
         ~Report() {
-            static const bool on = [] {
-                const char* v = std::getenv("CARTELIER_PROFILE");
-                return v && *v && std::strcmp(v, "0") != 0;
-            }();
-            if (on)
-                fmt::print(stderr, "stage encode {} {:.3f} s\n", extension(format),
-                           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+            if (profiling()) fmt::print(stderr, "stage encode {} {:.3f} s\n", extension(format), since(start));
         }
     } report{start, format_};
     cairo_status_t status = cairo_status(cr_.get());
