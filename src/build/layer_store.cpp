@@ -149,12 +149,7 @@ std::unique_ptr<Layer> LayerStore::read_checked(const LayerDecl& decl, Diagnosti
         total += c.size();
         for (const auto& f : c) vertices += f.geometry.points.size();
     }
-    if (vertices >= large_read_vertices) {
-        // GDAL's parser leaves millions of small blocks freed in the heap: give those pages back to
-        // the system before the renderer allocates its own, and its own back as soon as they are freed.
-        release_free_memory();
-        return_freed_memory_eagerly();
-    }
+    if (vertices >= large_read_vertices) release_memory_after_large_read();  // GDAL's parser left freed blocks
     layer.features.reserve(total);
     for (auto& c : checked)
         for (auto& f : c) layer.features.push_back(std::move(f));

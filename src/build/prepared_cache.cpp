@@ -85,7 +85,10 @@ public:
         bytes(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
     }
     /// Writes what is buffered; then size() and hash() cover the whole payload.
-    void flush() { emit(buffer_.data(), buffer_.size()), buffer_.clear(); }
+    void flush() {
+        emit(buffer_.data(), buffer_.size());
+        buffer_.clear();
+    }
     std::uint64_t size() const { return size_; }
     std::uint64_t hash() const { return XXH3_64bits_digest(state_.get()); }
 

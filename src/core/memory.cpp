@@ -10,17 +10,14 @@ extern "C" int MallocExtension_SetNumericProperty(const char* property, std::siz
 
 namespace cartelier {
 
-void release_free_memory() {
-    if (MallocExtension_ReleaseFreeMemory)
+void release_memory_after_large_read() {
+    if (MallocExtension_ReleaseFreeMemory) {
         MallocExtension_ReleaseFreeMemory();
-    else
-        malloc_trim(0);
-}
-
-void return_freed_memory_eagerly() {
-    // glibc's malloc already returns large blocks (mmap) at once.
-    if (MallocExtension_SetNumericProperty)
-        MallocExtension_SetNumericProperty("tcmalloc.aggressive_memory_decommit", 1);
+        if (MallocExtension_SetNumericProperty)
+            MallocExtension_SetNumericProperty("tcmalloc.aggressive_memory_decommit", 1);
+    } else {
+        malloc_trim(0);  // glibc's malloc already returns large blocks (mmap) at once
+    }
 }
 
 const char* allocator_name() { return MallocExtension_ReleaseFreeMemory ? "tcmalloc" : "glibc"; }
