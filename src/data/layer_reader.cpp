@@ -188,10 +188,15 @@ Layer read_ogr(const LayerSpec& spec, Diagnostics& diagnostics, const FeatureSin
     layer.name = spec.name;
     layer.source = spec.path;
     std::error_code ec;  // a path the system rejects (a name over 255 bytes…) is reported, not thrown
-    std::filesystem::exists(spec.path, ec);
+    const bool present = std::filesystem::exists(spec.path, ec);
     if (ec) {
         diagnostics.error(SourceLocation{spec.path, 0, 0, {}},
                           fmt::format("layer '{}': cannot use the path: {}", spec.name, ec.message()));
+        return layer;
+    }
+    if (!present) {  // before loading GDAL: a missing file needs no reader
+        diagnostics.error(SourceLocation{spec.path, 0, 0, {}}, fmt::format("layer '{}': file not found", spec.name),
+                          "run scripts/fetch-layers.sh to fill layers/cache/");
         return layer;
     }
     const OgrModule& module = ogr_module();

@@ -2,7 +2,6 @@
 // model. Loaded on first use by data/layer_reader.cpp, so that builds which read no layer through GDAL
 // (nothing to do, or every layer in the prepared cache) never load GDAL and its sixty libraries.
 #include <cmath>
-#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -91,13 +90,6 @@ std::string crs_name(const OGRSpatialReference& srs) {
 
 void read_ogr(const LayerSpec& spec, Diagnostics& diagnostics, const FeatureSink& sink, Layer& layer) {
     GdalErrorCapture errors;
-    std::error_code missing;
-    if (!std::filesystem::exists(spec.path, missing)) {
-        diagnostics.error(SourceLocation{spec.path, 0, 0, {}},
-                          fmt::format("layer '{}': file not found", spec.name),
-                          "run scripts/fetch-layers.sh to fill layers/cache/");
-        return;
-    }
     auto dataset = open_vector(spec.path);
     if (!dataset) {
         diagnostics.error(SourceLocation{spec.path, 0, 0, {}},
