@@ -3,9 +3,12 @@
 #pragma once
 
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "build/layer_store.hpp"
 #include "build/pipeline.hpp"
@@ -69,6 +72,28 @@ private:
 
 inline bool layer_cache_present() {
     return std::filesystem::exists(std::string(CARTELIER_SOURCE_DIR) + "/layers/cache/departements.geojson");
+}
+
+/// Empty when layers/cache holds the very layers the goldens under tests/golden/ were drawn from
+/// (SHA-256 in tests/golden/layers.sha256, against layers/cache/SOURCES.json); else which layer
+/// differs. Without the mirror, scripts/fetch-layers.sh falls back to Natural Earth, whose other
+/// coastlines and credits cannot be compared pixel by pixel with the goldens.
+inline std::string golden_layers_mismatch() {
+    const std::string root(CARTELIER_SOURCE_DIR);
+    std::ifstream sources_file(root + "/layers/cache/SOURCES.json");
+    if (!sources_file) return "layers/cache/SOURCES.json is missing: run scripts/fetch-layers.sh";
+    const nlohmann::json sources = nlohmann::json::parse(sources_file, nullptr, false);
+    std::ifstream wanted(root + "/tests/golden/layers.sha256");
+    std::string sha, name;
+    while (wanted >> sha >> name) {
+        const auto layer = sources.is_object() ? sources.find(name) : sources.end();
+        if (layer == sources.end() || !layer->is_object() || layer->value("sha256", "") != sha)
+            return "layer '" + name + "' of layers/cache is not the one the goldens were drawn from (" + sha +
+                   ", tests/golden/layers.sha256); found " +
+                   (layer == sources.end() ? std::string("none") : layer->value("edition", std::string("?"))) +
+                   ": fetch the IGN layers (CARTELIER_LAYERS_MIRROR or the network) to compare";
+    }
+    return {};
 }
 
 }  // namespace cartelier::test
