@@ -72,66 +72,95 @@ std::unique_ptr<Layer> LayerStore::read_checked(const LayerDecl& decl, Diagnosti
                                                 geo::ProjectionFailures* failed_vertices) {
     // The reading thread hands chunks of features over a queue to a checking thread, which validates
     // (and reprojects) them in order. Every problem of the file in one run: geometries are checked
-    // even when rows had errors.
+    // even when rows had errors. A restart (data::FeatureSink) travels the queue too: the checker
+    // then forgets every chunk before it.
+    struct Item {
+        std::vector<Feature> features;
+        std::optional<Layer> header;  ///< with the first chunk of a read: the layer's name, file and CRS
+        bool restart = false;
+    };
     struct Queue {
         std::mutex mutex;
         std::condition_variable ready;
-        std::deque<std::vector<Feature>> chunks;
+        std::deque<Item> items;
         bool done = false;
     } queue;
     std::vector<std::vector<Feature>> checked;
     Diagnostics checks;
     geo::ProjectionFailures failed;
-    std::exception_ptr problem;
+    std::exception_ptr problem;        // the reader's or the checker's
+    std::exception_ptr check_problem;  // the checker's, forgotten on a restart
     StageTimes* sink = current_stage_times();
-    std::optional<Layer> header;  // the checker's copy of the layer's name, file and CRS
     auto checker = [&] {
         StageSinkScope scope(sink);
+        std::optional<Layer> header;
         std::optional<geo::GeometryValidator> validator;
         std::optional<geo::Transformation> transformation;
         for (;;) {
-            std::vector<Feature> chunk;
+            Item item;
             {
                 std::unique_lock lock(queue.mutex);
-                queue.ready.wait(lock, [&] { return queue.done || !queue.chunks.empty(); });
-                if (queue.chunks.empty()) break;
-                chunk = std::move(queue.chunks.front());
-                queue.chunks.pop_front();
+                queue.ready.wait(lock, [&] { return queue.done || !queue.items.empty(); });
+                if (queue.items.empty()) break;
+                item = std::move(queue.items.front());
+                queue.items.pop_front();
             }
-            if (problem) continue;  // drain
+            if (item.restart) {
+                validator.reset();
+                transformation.reset();
+                checked.clear();
+                checks = Diagnostics{};
+                failed = {};
+                check_problem = nullptr;
+                continue;
+            }
+            if (item.header) header = std::move(item.header);
+            if (check_problem) continue;  // drain
             try {
                 ScopedStage stage("validate");
                 if (!validator) validator.emplace(*header, checks);
-                for (auto& f : chunk) validator->check(f);
+                for (auto& f : item.features) validator->check(f);
                 if (project_to && header->crs != *project_to) {
                     ScopedStage reprojecting("reproject");
                     if (!transformation) transformation.emplace(header->crs, *project_to);
-                    for (auto& f : chunk) failed += transformation->transform(f.geometry.points);
+                    for (auto& f : item.features) failed += transformation->transform(f.geometry.points);
                 }
-                checked.push_back(std::move(chunk));
+                checked.push_back(std::move(item.features));
             } catch (...) {
-                problem = std::current_exception();
+                check_problem = std::current_exception();
             }
         }
-        if (validator) validator->finish();
+        if (validator && !check_problem) validator->finish();
     };
     std::thread checking(checker);
+    auto push = [&](Item item) {
+        std::lock_guard lock(queue.mutex);
+        queue.items.push_back(std::move(item));
+        queue.ready.notify_one();
+    };
+    bool first_chunk = true;
+    data::FeatureSink to_checker;
+    to_checker.take = [&](const Layer& reading, std::vector<Feature>&& chunk) {
+        Item item{std::move(chunk), std::nullopt, false};
+        if (first_chunk) {
+            item.header.emplace();
+            item.header->name = reading.name;
+            item.header->source = reading.source;
+            item.header->crs = reading.crs;
+            first_chunk = false;
+        }
+        push(std::move(item));
+    };
+    to_checker.restart = [&] {
+        push(Item{{}, std::nullopt, true});
+        first_chunk = true;
+    };
     Layer layer;
     try {
         ScopedStage stage("load");
-        layer = data::read_layer(decl.spec, d, [&](const Layer& reading, std::vector<Feature>&& chunk) {
-            std::lock_guard lock(queue.mutex);
-            if (!header) {
-                header.emplace();
-                header->name = reading.name;
-                header->source = reading.source;
-                header->crs = reading.crs;
-            }
-            queue.chunks.push_back(std::move(chunk));
-            queue.ready.notify_one();
-        });
+        layer = data::read_layer(decl.spec, d, to_checker, read_options_);
     } catch (...) {
-        problem = problem ? problem : std::current_exception();
+        problem = std::current_exception();
     }
     {
         std::lock_guard lock(queue.mutex);
@@ -142,6 +171,7 @@ std::unique_ptr<Layer> LayerStore::read_checked(const LayerDecl& decl, Diagnosti
         ScopedStage stage("validate");  // what is left of the checks once the file is read
         checking.join();
     }
+    if (!problem) problem = check_problem;
     if (problem) std::rethrow_exception(problem);
     d.append(checks);
     std::size_t total = 0, vertices = 0;

@@ -23,8 +23,10 @@ class LayerStore {
 public:
     /// `cache_dir`: where prepared layers are kept (the build uses OUT/.cache/prepared, or
     /// $CARTELIER_CACHE_DIR); empty: no prepared cache (`cartelier check` writes nothing).
-    explicit LayerStore(const Project& project, std::filesystem::path cache_dir = {})
-        : project_(&project), cache_dir_(std::move(cache_dir)),
+    /// `read_options`: how layers are read (data::ReadOptions; the features are the same whatever they say).
+    explicit LayerStore(const Project& project, std::filesystem::path cache_dir = {},
+                        data::ReadOptions read_options = {})
+        : project_(&project), cache_dir_(std::move(cache_dir)), read_options_(read_options),
           geometry_(std::make_shared<render::GeometryCache>()) {}
     /// What the renderer prepares from these layers (shared by every map and format drawing them).
     std::shared_ptr<render::GeometryCache> geometry_cache() const { return geometry_; }
@@ -53,6 +55,7 @@ private:
     const Layer& finish_projected(const std::pair<std::string, std::string>& key, std::unique_ptr<Layer> layer);
     const Project* project_;
     std::filesystem::path cache_dir_;
+    data::ReadOptions read_options_;
     /// Thread safety: one build renders maps in parallel; each layer is still loaded (and each
     /// reprojection done) once. Recursive: a check or a geocode step asks for another layer.
     mutable std::recursive_mutex mutex_;

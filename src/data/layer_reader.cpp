@@ -140,7 +140,7 @@ Layer read_point_table(const LayerSpec& spec, Diagnostics& diagnostics) {
 /// the first time a layer has to be read through GDAL: GDAL pulls in about sixty shared libraries,
 /// whose loading alone took longer than a whole up-to-date build (a rebuild that finds nothing to do,
 /// or reads every layer from the prepared cache, never loads it).
-using ReadOgr = void (*)(const LayerSpec&, Diagnostics&, const FeatureSink&, Layer&);
+using ReadOgr = void (*)(const LayerSpec&, Diagnostics&, const FeatureSink&, const ReadOptions&, Layer&);
 
 struct OgrModule {
     ReadOgr read = nullptr;
@@ -183,7 +183,8 @@ const OgrModule& ogr_module() {
     return module;
 }
 
-Layer read_ogr(const LayerSpec& spec, Diagnostics& diagnostics, const FeatureSink& sink) {
+Layer read_ogr(const LayerSpec& spec, Diagnostics& diagnostics, const FeatureSink& sink,
+               const ReadOptions& options) {
     Layer layer;
     layer.name = spec.name;
     layer.source = spec.path;
@@ -207,17 +208,18 @@ Layer read_ogr(const LayerSpec& spec, Diagnostics& diagnostics, const FeatureSin
                           "rebuild Cartelier (scripts/setup.sh), or set CARTELIER_GDAL_MODULE to the module's path");
         return layer;
     }
-    module.read(spec, diagnostics, sink, layer);
+    module.read(spec, diagnostics, sink, options, layer);
     return layer;
 }
 
 }  // namespace
 
-Layer read_layer(const LayerSpec& spec, Diagnostics& diagnostics, const FeatureSink& sink) {
-    if (spec.x_field.empty() && spec.y_field.empty()) return read_ogr(spec, diagnostics, sink);
+Layer read_layer(const LayerSpec& spec, Diagnostics& diagnostics, const FeatureSink& sink,
+                 const ReadOptions& options) {
+    if (spec.x_field.empty() && spec.y_field.empty()) return read_ogr(spec, diagnostics, sink, options);
     Layer layer = read_point_table(spec, diagnostics);
     if (sink && !layer.features.empty()) {
-        sink(layer, std::move(layer.features));
+        sink.take(layer, std::move(layer.features));
         layer.features.clear();
     }
     return layer;

@@ -2,6 +2,7 @@
 // columns) through Cartelier's own CSV reader so that every message can name the line.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -27,14 +28,32 @@ struct LayerSpec {
 };
 
 /// Receives the features of a layer as they are read, in order, in chunks, on the reading thread, so
-/// that the next stages can work on one chunk while the reader parses the next. `layer` is the layer
-/// being read: its name, source, CRS and schema are set; its features stay empty.
-using FeatureSink = std::function<void(const Layer& layer, std::vector<Feature>&& chunk)>;
+/// that the next stages can work on one chunk while the reader parses the next.
+struct FeatureSink {
+    /// One chunk. `layer` is the layer being read: its name, source, CRS and schema are set; its
+    /// features stay empty.
+    std::function<void(const Layer& layer, std::vector<Feature>&& chunk)> take;
+    /// The reader takes back every chunk handed over so far and starts the layer again: forget them
+    /// and all that was learnt from them (a speculative read guessed the schema wrong; see ReadOptions).
+    std::function<void()> restart;
+    explicit operator bool() const { return static_cast<bool>(take); }
+};
+
+/// How the reader may go about it; the features read are the same whatever these say.
+struct ReadOptions {
+    /// GDAL reads a GeoJSON file twice: a first pass over every feature to learn the fields and their
+    /// types, then the features. For a file at least this large, a second thread makes that first
+    /// pass while the features are read with a schema guessed from the first `guess_features`; when
+    /// the two schemas differ, the features are read again with the full one (FeatureSink::restart).
+    std::uintmax_t speculative_schema_min_bytes = 8u << 20;
+    int guess_features = 1000;
+};
 
 /// Reads the layer; problems are added to `diagnostics` (with file, line or feature id, field).
 /// Fatal problems (file missing, no such layer, no CRS) leave the returned layer empty. With a sink,
 /// every feature goes to the sink instead of the returned layer.
-Layer read_layer(const LayerSpec& spec, Diagnostics& diagnostics, const FeatureSink& sink = {});
+Layer read_layer(const LayerSpec& spec, Diagnostics& diagnostics, const FeatureSink& sink = {},
+                 const ReadOptions& options = {});
 
 /// Parses a number as people type it in spreadsheets: "48.85", "48,85" (decimal comma), " 2 ".
 /// nullopt when the text is not a number.

@@ -2,6 +2,11 @@
 // model. Loaded on first use by data/layer_reader.cpp, so that builds which read no layer through GDAL
 // (nothing to do, or every layer in the prepared cache) never load GDAL and its sixty libraries.
 #include <cmath>
+#include <filesystem>
+#include <future>
+#include <optional>
+#include <string_view>
+#include <tuple>
 #include <memory>
 #include <string>
 #include <vector>
@@ -88,39 +93,41 @@ std::string crs_name(const OGRSpatialReference& srs) {
     return out;
 }
 
-void read_ogr(const LayerSpec& spec, Diagnostics& diagnostics, const FeatureSink& sink, Layer& layer) {
-    GdalErrorCapture errors;
-    auto dataset = open_vector(spec.path);
-    if (!dataset) {
-        diagnostics.error(SourceLocation{spec.path, 0, 0, {}},
-                          fmt::format("layer '{}': GDAL cannot read this file as vector data: {}", spec.name,
-                                      errors.last().empty() ? "unknown format" : errors.last()));
-        return;
-    }
-    OGRLayer* source = nullptr;
+/// The layer `spec` names in `dataset` (or its first one); null, with the error said, when there is none.
+OGRLayer* pick_layer(GDALDataset& dataset, const LayerSpec& spec, Diagnostics& diagnostics) {
     if (!spec.ogr_layer.empty()) {
-        source = dataset->GetLayerByName(spec.ogr_layer.c_str());
+        OGRLayer* source = dataset.GetLayerByName(spec.ogr_layer.c_str());
         if (!source) {
             std::vector<std::string> names;
-            for (auto* l : dataset->GetLayers()) names.emplace_back(l->GetName());
+            for (auto* l : dataset.GetLayers()) names.emplace_back(l->GetName());
             auto near = nearest_name(spec.ogr_layer, names);
             diagnostics.error(SourceLocation{spec.path, 0, 0, {}},
                               fmt::format("no layer named '{}' in this file; it has: {}", spec.ogr_layer,
                                           fmt::join(names, ", ")),
                               near.empty() ? "" : fmt::format("did you mean '{}'?", near));
-            return;
         }
-    } else if (dataset->GetLayerCount() > 0) {
-        source = dataset->GetLayer(0);
+        return source;
     }
-    if (!source) {
-        diagnostics.error(SourceLocation{spec.path, 0, 0, {}}, "the file holds no vector layer");
-        return;
-    }
+    if (dataset.GetLayerCount() > 0) return dataset.GetLayer(0);
+    diagnostics.error(SourceLocation{spec.path, 0, 0, {}}, "the file holds no vector layer");
+    return nullptr;
+}
 
+GDALDatasetUniquePtr open_or_say(const LayerSpec& spec, const GdalErrorCapture& errors, Diagnostics& diagnostics) {
+    auto dataset = open_vector(spec.path);
+    if (!dataset)
+        diagnostics.error(SourceLocation{spec.path, 0, 0, {}},
+                          fmt::format("layer '{}': GDAL cannot read this file as vector data: {}", spec.name,
+                                      errors.last().empty() ? "unknown format" : errors.last()));
+    return dataset;
+}
+
+/// Reads every feature of `source` into `layer` (its name and source already set), or into `sink`.
+void read_features(OGRLayer& source, const LayerSpec& spec, const GdalErrorCapture& errors, Diagnostics& diagnostics,
+                   const FeatureSink& sink, Layer& layer) {
     if (!spec.crs.empty()) {
         layer.crs = spec.crs;
-    } else if (const OGRSpatialReference* srs = source->GetSpatialRef()) {
+    } else if (const OGRSpatialReference* srs = source.GetSpatialRef()) {
         layer.crs = crs_name(*srs);
     } else {
         diagnostics.error(spec.declared_at,
@@ -130,7 +137,7 @@ void read_ogr(const LayerSpec& spec, Diagnostics& diagnostics, const FeatureSink
         return;
     }
 
-    OGRFeatureDefn* defn = source->GetLayerDefn();
+    OGRFeatureDefn* defn = source.GetLayerDefn();
     const int field_count = defn->GetFieldCount();
     for (int i = 0; i < field_count; ++i) layer.schema->add(defn->GetFieldDefn(i)->GetNameRef());
     int id_index = -1;
@@ -147,12 +154,12 @@ void read_ogr(const LayerSpec& spec, Diagnostics& diagnostics, const FeatureSink
     }
 
     constexpr std::size_t chunk_size = 1024;
-    const auto count = source->GetFeatureCount(FALSE);
+    const auto count = source.GetFeatureCount(FALSE);
     if (sink) layer.features.reserve(chunk_size);
     else if (count > 0) layer.features.reserve(static_cast<std::size_t>(count));
     std::size_t read = 0;
-    source->ResetReading();
-    for (auto& feature : *source) {
+    source.ResetReading();
+    for (auto& feature : source) {
         Feature f;
         f.id = id_index >= 0 ? feature->GetFieldAsString(id_index) : fmt::format("{}", feature->GetFID());
         f.values.reserve(static_cast<std::size_t>(field_count));
@@ -182,18 +189,138 @@ void read_ogr(const LayerSpec& spec, Diagnostics& diagnostics, const FeatureSink
             std::vector<Feature> chunk;
             chunk.reserve(chunk_size);
             chunk.swap(layer.features);
-            sink(layer, std::move(chunk));
+            sink.take(layer, std::move(chunk));
         }
     }
     if (sink && !layer.features.empty()) {
-        sink(layer, std::move(layer.features));
+        sink.take(layer, std::move(layer.features));
         layer.features.clear();
     }
     if (!errors.last().empty() && read == 0) {
         diagnostics.error(SourceLocation{spec.path, 0, 0, {}},
                           fmt::format("layer '{}': reading failed: {}", spec.name, errors.last()));
     }
-    return;
+}
+
+/// What GDAL's first pass over a GeoJSON file decides and its second pass depends on.
+struct LayerSignature {
+    std::vector<std::tuple<std::string, int, int>> fields;  ///< name, OGRFieldType, OGRFieldSubType
+    std::string fid_column;
+    int geometry_type = 0;
+    std::string crs;
+    bool operator==(const LayerSignature&) const = default;
+};
+
+LayerSignature signature_of(OGRLayer& layer) {
+    LayerSignature s;
+    OGRFeatureDefn* defn = layer.GetLayerDefn();
+    for (int i = 0; i < defn->GetFieldCount(); ++i) {
+        const OGRFieldDefn* field = defn->GetFieldDefn(i);
+        s.fields.emplace_back(field->GetNameRef(), field->GetType(), field->GetSubType());
+    }
+    s.fid_column = layer.GetFIDColumn();
+    s.geometry_type = layer.GetGeomType();
+    if (const OGRSpatialReference* srs = layer.GetSpatialRef()) s.crs = crs_name(*srs);
+    return s;
+}
+
+/// Sets a GDAL configuration option for this thread only, for the scope's lifetime.
+class ScopedThreadConfig {
+public:
+    ScopedThreadConfig(const char* key, const std::string& value) : key_(key) {
+        if (const char* old = CPLGetThreadLocalConfigOption(key, nullptr)) old_ = old;
+        CPLSetThreadLocalConfigOption(key, value.c_str());
+    }
+    ~ScopedThreadConfig() { CPLSetThreadLocalConfigOption(key_, old_ ? old_->c_str() : nullptr); }
+    ScopedThreadConfig(const ScopedThreadConfig&) = delete;
+    ScopedThreadConfig& operator=(const ScopedThreadConfig&) = delete;
+
+private:
+    const char* key_;
+    std::optional<std::string> old_;
+};
+
+/// Whether a speculative read (ReadOptions) can pay: a large GeoJSON file whose feature ids come from
+/// a declared field. (GDAL's first pass also decides whether a feature-level "id" becomes the FID, a
+/// choice no schema comparison shows; so a layer identified by FIDs is always read the plain way.)
+bool speculation_pays(const LayerSpec& spec, const ReadOptions& options) {
+    if (spec.id_field.empty() || options.guess_features <= 0) return false;
+    std::error_code ec;
+    const auto bytes = std::filesystem::file_size(spec.path, ec);
+    if (ec || bytes < options.speculative_schema_min_bytes) return false;
+    ensure_gdal_registered();
+    GDALDriverH driver = GDALIdentifyDriver(spec.path.c_str(), nullptr);
+    return driver && std::string_view(GDALGetDriverShortName(driver)) == "GeoJSON";
+}
+
+/// GDAL's first pass over the file (open and schema), on its own thread.
+struct FullSchema {
+    GDALDatasetUniquePtr dataset;
+    OGRLayer* layer = nullptr;
+    std::optional<LayerSignature> signature;
+};
+
+/// The speculative read (ReadOptions). Returns false, having handed nothing over (or restarted the
+/// sink), when the guessed schema was not the file's: the caller then reads the layer the plain way,
+/// from `full` when it opened.
+bool read_speculatively(const LayerSpec& spec, const ReadOptions& options, Diagnostics& diagnostics,
+                        const FeatureSink& sink, Layer& layer, FullSchema& full) {
+    std::future<FullSchema> first_pass = std::async(std::launch::async, [&spec] {
+        GdalErrorCapture errors;  // its messages are said by the plain read, if it comes to that
+        FullSchema f;
+        f.dataset = open_vector(spec.path);
+        Diagnostics ignored;
+        if (f.dataset) f.layer = pick_layer(*f.dataset, spec, ignored);
+        if (f.layer) f.signature = signature_of(*f.layer);
+        return f;
+    });
+    GdalErrorCapture errors;
+    GDALDatasetUniquePtr guessed;
+    {
+        ScopedThreadConfig limit("OGR_GEOJSON_MAX_FEATURES_FIRST_PASS", std::to_string(options.guess_features));
+        guessed = open_vector(spec.path);
+    }
+    Diagnostics guessed_problems;
+    OGRLayer* source = guessed ? pick_layer(*guessed, spec, guessed_problems) : nullptr;
+    std::optional<LayerSignature> guess;
+    if (source) guess = signature_of(*source);
+    // The guessed read runs to its end even when the first pass ends first with another schema. That
+    // wastes some CPU in that rare case, but what the sink sees (chunks, then one restart) is the same
+    // however the two threads are scheduled.
+    bool handed_over = false;
+    if (source && guessed_problems.items().empty()) {
+        Layer reading;
+        reading.name = layer.name;
+        reading.source = layer.source;
+        FeatureSink relay;
+        if (sink)
+            relay.take = [&](const Layer& l, std::vector<Feature>&& chunk) {
+                handed_over = true;
+                sink.take(l, std::move(chunk));
+            };
+        read_features(*source, spec, errors, guessed_problems, relay, reading);
+        full = first_pass.get();
+        if (full.signature && full.signature == guess) {
+            diagnostics.append(guessed_problems);
+            layer = std::move(reading);
+            return true;
+        }
+    }
+    if (first_pass.valid()) full = first_pass.get();
+    if (handed_over) sink.restart();
+    return false;
+}
+
+void read_ogr(const LayerSpec& spec, Diagnostics& diagnostics, const FeatureSink& sink, const ReadOptions& options,
+              Layer& layer) {
+    FullSchema full;
+    if (speculation_pays(spec, options) && read_speculatively(spec, options, diagnostics, sink, layer, full)) return;
+    GdalErrorCapture errors;
+    if (!full.dataset) full.dataset = open_or_say(spec, errors, diagnostics);
+    if (!full.dataset) return;
+    OGRLayer* source = full.layer ? full.layer : pick_layer(*full.dataset, spec, diagnostics);
+    if (!source) return;
+    read_features(*source, spec, errors, diagnostics, sink, layer);
 }
 
 }  // namespace
@@ -203,9 +330,9 @@ void read_ogr(const LayerSpec& spec, Diagnostics& diagnostics, const FeatureSink
 /// The module's entry point (data/layer_reader.cpp looks it up with dlsym).
 extern "C" __attribute__((visibility("default"))) void cartelier_gdal_read_layer(
     const cartelier::data::LayerSpec& spec, cartelier::Diagnostics& diagnostics,
-    const cartelier::data::FeatureSink& sink, cartelier::Layer& layer) {
+    const cartelier::data::FeatureSink& sink, const cartelier::data::ReadOptions& options, cartelier::Layer& layer) {
     try {
-        cartelier::data::read_ogr(spec, diagnostics, sink, layer);
+        cartelier::data::read_ogr(spec, diagnostics, sink, options, layer);
     } catch (const std::exception& e) {
         diagnostics.error(cartelier::SourceLocation{spec.path, 0, 0, {}},
                           fmt::format("layer '{}': reading failed: {}", spec.name, e.what()));

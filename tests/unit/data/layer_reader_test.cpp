@@ -1,0 +1,130 @@
+// Reading layers through GDAL: the speculative GeoJSON read (ReadOptions) must give exactly what the
+// plain read gives, whatever the file's schema does after the features the guess was made from.
+#include <functional>
+#include <string>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "data/layer_reader.hpp"
+#include "test_geojson.hpp"
+#include "test_paths.hpp"
+
+using namespace cartelier;
+using namespace cartelier::data;
+
+namespace {
+
+constexpr int feature_count = 3000;
+
+std::string write_geojson(const std::string& name, const std::function<std::string(int)>& properties,
+                          const std::function<std::string(int)>& top = {}) {
+    const std::string path = test::temp_dir("layer-reader-" + name) + "/" + name + ".geojson";
+    test::write_squares_geojson(path, feature_count, properties, top);
+    return path;
+}
+
+/// Guess the schema from the first 100 features of any file, however small.
+const ReadOptions speculative{0, 100};
+/// Never guess.
+const ReadOptions plain{~std::uintmax_t{0}, 100};
+
+LayerSpec spec_of(const std::string& path, const std::string& id_field = "code") {
+    return {"squares", path, "", "", id_field, "", "", {}};
+}
+
+/// What a reading stage downstream sees: the chunks it was handed, minus those taken back.
+struct Collected {
+    Layer layer;  // name, CRS and schema as handed over, and every feature
+    int restarts = 0;
+};
+
+Collected read_through_sink(const LayerSpec& spec, const ReadOptions& options, Diagnostics& d) {
+    Collected c;
+    FeatureSink sink;
+    sink.take = [&](const Layer& reading, std::vector<Feature>&& chunk) {
+        c.layer.name = reading.name;
+        c.layer.crs = reading.crs;
+        c.layer.schema = std::make_shared<Schema>(reading.schema->fields());
+        for (auto& f : chunk) c.layer.features.push_back(std::move(f));
+    };
+    sink.restart = [&] {
+        c.layer.features.clear();
+        ++c.restarts;
+    };
+    Layer rest = read_layer(spec, d, sink, options);
+    EXPECT_TRUE(rest.features.empty());
+    return c;
+}
+
+void expect_same_layer(const Layer& a, const Layer& b) {
+    EXPECT_EQ(a.crs, b.crs);
+    EXPECT_EQ(a.schema->fields(), b.schema->fields());
+    ASSERT_EQ(a.features.size(), b.features.size());
+    for (std::size_t i = 0; i < a.features.size(); ++i) {
+        const Feature& fa = a.features[i];
+        const Feature& fb = b.features[i];
+        ASSERT_EQ(fa.id, fb.id) << "feature " << i;
+        ASSERT_EQ(fa.values, fb.values) << "feature " << fa.id;
+        ASSERT_EQ(fa.geometry.points.size(), fb.geometry.points.size()) << "feature " << fa.id;
+        for (std::size_t k = 0; k < fa.geometry.points.size(); ++k) {
+            ASSERT_EQ(fa.geometry.points[k].x, fb.geometry.points[k].x) << "feature " << fa.id;
+            ASSERT_EQ(fa.geometry.points[k].y, fb.geometry.points[k].y) << "feature " << fa.id;
+        }
+    }
+}
+
+/// Reads `path` the plain way, speculatively, and speculatively through a sink: all three the same;
+/// the sink sees `restarts` restarts.
+Layer expect_all_reads_agree(const std::string& path, int restarts, const std::string& id_field = "code") {
+    Diagnostics dp, ds, dk;
+    Layer reference = read_layer(spec_of(path, id_field), dp, {}, plain);
+    EXPECT_FALSE(dp.has_errors()) << dp.format();
+    EXPECT_EQ(reference.features.size(), static_cast<std::size_t>(feature_count));
+    Layer guessed = read_layer(spec_of(path, id_field), ds, {}, speculative);
+    EXPECT_EQ(ds.format(), dp.format());
+    expect_same_layer(guessed, reference);
+    Collected sunk = read_through_sink(spec_of(path, id_field), speculative, dk);
+    EXPECT_EQ(dk.format(), dp.format());
+    EXPECT_EQ(sunk.restarts, restarts);
+    expect_same_layer(sunk.layer, reference);
+    return reference;
+}
+
+}  // namespace
+
+TEST(LayerReader, ASpeculativeReadGivesWhatThePlainReadGives) {
+    const auto path = write_geojson("same", [](int i) { return fmt::format("\"code\":\"{:05}\",\"pop\":{}", i, i * 7); });
+    Layer l = expect_all_reads_agree(path, 0);  // the guess was right: nothing to take back
+    EXPECT_EQ(l.crs, "EPSG:4326");
+    EXPECT_EQ(l.features[1234].id, "01234");
+    EXPECT_EQ(l.get(l.features[1234], "pop"), Value(1234.0 * 7));
+}
+
+TEST(LayerReader, AFieldFirstSeenAfterTheGuessedFeaturesIsRead) {
+    const auto path = write_geojson("late-field", [](int i) {
+        return i == 2500 ? fmt::format("\"code\":\"{:05}\",\"note\":\"late\"", i) : fmt::format("\"code\":\"{:05}\"", i);
+    });
+    Layer l = expect_all_reads_agree(path, 1);
+    EXPECT_EQ(l.get(l.features[2500], "note"), Value(std::string("late")));
+    EXPECT_EQ(l.get(l.features[0], "note"), Value());
+}
+
+TEST(LayerReader, AFieldThatTurnsDecimalAfterTheGuessedFeaturesKeepsItsDecimals) {
+    // Read with the guessed schema (an integer field), 12.5 would come out as 12.
+    const auto path = write_geojson("widening", [](int i) {
+        return fmt::format("\"code\":\"{:05}\",\"pop\":{}", i, i == 2500 ? std::string("12.5") : std::to_string(i));
+    });
+    Layer l = expect_all_reads_agree(path, 1);
+    EXPECT_EQ(l.get(l.features[2500], "pop"), Value(12.5));
+}
+
+TEST(LayerReader, ALayerIdentifiedByFidsIsNeverGuessed) {
+    // GDAL's first pass makes a feature-level integer "id" the FID when it sees one, a choice the
+    // schema does not show: here the first ids appear after the guessed features.
+    const auto path = write_geojson(
+        "late-id", [](int i) { return fmt::format("\"code\":\"{:05}\"", i); },
+        [](int i) { return i >= 2000 ? fmt::format("\"id\":{}", 100000 + i) : std::string(); });
+    Layer l = expect_all_reads_agree(path, 0, "");
+    EXPECT_EQ(l.features[2500].id, "102500");
+}
