@@ -143,38 +143,42 @@ Coverage::Coverage(std::span<const Geometry* const> geometries) {
     input_vertices_ = total;
 
     // 1. Each ring as a cycle of unique vertex ids (closing duplicate and repeated vertices removed).
-    PointIndex index(total / 2 + 16);
     std::vector<std::uint32_t> cycle;                 // every ring's ids, ring after ring
     std::vector<std::uint32_t> cycle_start{0};        // per polygon ring
     std::vector<std::uint8_t> raw;                     // per ring: keep as is (degenerate, not finite)
     cycle.reserve(total);
     shapes_.reserve(geometries.size());
-    for (const Geometry* g : geometries) {
-        Shape shape;
-        shape.type = g ? g->type : GeometryType::None;
-        shape.original = g;
-        shape.first_ring = static_cast<std::uint32_t>(cycle_start.size() - 1);
-        if (g && g->type == GeometryType::Polygon) {
-            shape.parts = g->parts;
-            for (std::size_t r = 0; r + 1 < g->rings.size(); ++r) {
-                const std::uint32_t begin = g->rings[r], end = g->rings[r + 1];
-                const std::size_t at = cycle.size();
-                bool finite = true;
-                for (std::uint32_t i = begin; i < end; ++i) {
-                    const Point p = g->points[i];
-                    if (!std::isfinite(p.x) || !std::isfinite(p.y)) finite = false;
-                    std::uint32_t id = index.id(p);
-                    if (cycle.size() > at && cycle.back() == id) continue;
-                    cycle.push_back(id);
+    std::vector<Point> unique;
+    {
+        // The hash table (16 MB for the communes of France) is freed before the arcs are built.
+        PointIndex index(total / 2 + 16);
+        for (const Geometry* g : geometries) {
+            Shape shape;
+            shape.type = g ? g->type : GeometryType::None;
+            shape.original = g;
+            shape.first_ring = static_cast<std::uint32_t>(cycle_start.size() - 1);
+            if (g && g->type == GeometryType::Polygon) {
+                shape.parts = g->parts;
+                for (std::size_t r = 0; r + 1 < g->rings.size(); ++r) {
+                    const std::uint32_t begin = g->rings[r], end = g->rings[r + 1];
+                    const std::size_t at = cycle.size();
+                    bool finite = true;
+                    for (std::uint32_t i = begin; i < end; ++i) {
+                        const Point p = g->points[i];
+                        if (!std::isfinite(p.x) || !std::isfinite(p.y)) finite = false;
+                        std::uint32_t id = index.id(p);
+                        if (cycle.size() > at && cycle.back() == id) continue;
+                        cycle.push_back(id);
+                    }
+                    while (cycle.size() - at > 1 && cycle.back() == cycle[at]) cycle.pop_back();
+                    raw.push_back(!finite || cycle.size() - at < 3);
+                    cycle_start.push_back(static_cast<std::uint32_t>(cycle.size()));
                 }
-                while (cycle.size() - at > 1 && cycle.back() == cycle[at]) cycle.pop_back();
-                raw.push_back(!finite || cycle.size() - at < 3);
-                cycle_start.push_back(static_cast<std::uint32_t>(cycle.size()));
             }
+            shapes_.push_back(std::move(shape));
         }
-        shapes_.push_back(std::move(shape));
+        unique = std::move(index.unique);
     }
-    const std::vector<Point>& unique = index.unique;
     const std::size_t ring_count = cycle_start.size() - 1;
 
     // Orientation: the shoelace sign of each ring against its role (a part's first ring is its exterior).
