@@ -45,7 +45,7 @@ struct ReadOptions {
     /// types, then the features. For a file at least this large, a second thread makes that first
     /// pass while the features are read with a schema guessed from the first `guess_features`; when
     /// the two schemas differ, the features are read again with the full one (FeatureSink::restart).
-    std::uintmax_t speculative_schema_min_bytes = 8u << 20;
+    std::uintmax_t speculative_schema_min_bytes = 1u << 20;
     int guess_features = 1000;
 };
 
