@@ -1,5 +1,6 @@
 // Reading layers through GDAL: the speculative GeoJSON read (ReadOptions) must give exactly what the
 // plain read gives, whatever the file's schema does after the features the guess was made from.
+#include <filesystem>
 #include <functional>
 #include <string>
 
@@ -127,4 +128,23 @@ TEST(LayerReader, ALayerIdentifiedByFidsIsNeverGuessed) {
         [](int i) { return i >= 2000 ? fmt::format("\"id\":{}", 100000 + i) : std::string(); });
     Layer l = expect_all_reads_agree(path, 0, "");
     EXPECT_EQ(l.features[2500].id, "102500");
+}
+
+TEST(LayerReader, ATruncatedFileFailsAsThePlainReadFails) {
+    // GDAL's first pass rejects the file; the guessed read, having seen 100 good features, had started
+    // handing features over: they are taken back and the error is the plain read's.
+    const auto path = write_geojson("truncated", [](int i) { return fmt::format("\"code\":\"{:05}\"", i); });
+    std::filesystem::resize_file(path, std::filesystem::file_size(path) / 2);
+    Diagnostics dp, ds, dk;
+    Layer reference = read_layer(spec_of(path), dp, {}, plain);
+    ASSERT_TRUE(dp.has_errors());
+    EXPECT_NE(dp.format().find("GDAL cannot read this file"), std::string::npos) << dp.format();
+    EXPECT_TRUE(reference.features.empty());
+    Layer guessed = read_layer(spec_of(path), ds, {}, speculative);
+    EXPECT_EQ(ds.format(), dp.format());
+    EXPECT_TRUE(guessed.features.empty());
+    Collected sunk = read_through_sink(spec_of(path), speculative, dk);
+    EXPECT_EQ(dk.format(), dp.format());
+    EXPECT_EQ(sunk.restarts, 1);
+    EXPECT_TRUE(sunk.layer.features.empty());
 }
