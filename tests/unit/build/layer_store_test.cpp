@@ -9,6 +9,7 @@
 
 #include "build/layer_store.hpp"
 #include "build/project.hpp"
+#include "layer_assertions.hpp"
 #include "test_geojson.hpp"
 #include "test_paths.hpp"
 
@@ -40,21 +41,6 @@ std::string write_project(const std::string& name) {
     return dir + "/cartelier.yaml";
 }
 
-void expect_same_layer(const Layer& a, const Layer& b) {
-    EXPECT_EQ(a.crs, b.crs);
-    EXPECT_EQ(a.schema->fields(), b.schema->fields());
-    ASSERT_EQ(a.features.size(), b.features.size());
-    for (std::size_t i = 0; i < a.features.size(); ++i) {
-        ASSERT_EQ(a.features[i].id, b.features[i].id);
-        ASSERT_EQ(a.features[i].values, b.features[i].values) << a.features[i].id;
-        ASSERT_EQ(a.features[i].geometry.points.size(), b.features[i].geometry.points.size()) << a.features[i].id;
-        for (std::size_t k = 0; k < a.features[i].geometry.points.size(); ++k) {
-            ASSERT_EQ(a.features[i].geometry.points[k].x, b.features[i].geometry.points[k].x) << a.features[i].id;
-            ASSERT_EQ(a.features[i].geometry.points[k].y, b.features[i].geometry.points[k].y) << a.features[i].id;
-        }
-    }
-}
-
 int count_of(const std::string& text, const std::string& what) {
     int n = 0;
     for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
@@ -74,10 +60,10 @@ TEST(LayerStore, ATakenBackReadLeavesEachFeatureAndEachWarningOnce) {
     EXPECT_EQ(count_of(plain.warnings().format(), "invalid polygon"), 1) << plain.warnings().format();
 
     // Straight into the map's CRS (the reader's restart reaches the reprojecting checker)…
-    expect_same_layer(guessing.projected("squares", "EPSG:2154"), reference);
+    test::expect_same_layer(guessing.projected("squares", "EPSG:2154"), reference);
     EXPECT_EQ(guessing.warnings().format(), plain.warnings().format());
     // …and as read (validated only).
-    expect_same_layer(guessing.source("squares"), plain.source("squares"));
+    test::expect_same_layer(guessing.source("squares"), plain.source("squares"));
     EXPECT_EQ(guessing.warnings().format(), plain.warnings().format());
     const Layer& read = guessing.source("squares");
     EXPECT_EQ(read.get(read.features[2500], "note"), Value(std::string("late")));

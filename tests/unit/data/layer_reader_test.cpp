@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "data/layer_reader.hpp"
+#include "layer_assertions.hpp"
 #include "test_geojson.hpp"
 #include "test_paths.hpp"
 
@@ -58,23 +59,6 @@ Collected read_through_sink(const LayerSpec& spec, const ReadOptions& options, D
     return c;
 }
 
-void expect_same_layer(const Layer& a, const Layer& b) {
-    EXPECT_EQ(a.crs, b.crs);
-    EXPECT_EQ(a.schema->fields(), b.schema->fields());
-    ASSERT_EQ(a.features.size(), b.features.size());
-    for (std::size_t i = 0; i < a.features.size(); ++i) {
-        const Feature& fa = a.features[i];
-        const Feature& fb = b.features[i];
-        ASSERT_EQ(fa.id, fb.id) << "feature " << i;
-        ASSERT_EQ(fa.values, fb.values) << "feature " << fa.id;
-        ASSERT_EQ(fa.geometry.points.size(), fb.geometry.points.size()) << "feature " << fa.id;
-        for (std::size_t k = 0; k < fa.geometry.points.size(); ++k) {
-            ASSERT_EQ(fa.geometry.points[k].x, fb.geometry.points[k].x) << "feature " << fa.id;
-            ASSERT_EQ(fa.geometry.points[k].y, fb.geometry.points[k].y) << "feature " << fa.id;
-        }
-    }
-}
-
 /// Reads `path` the plain way, speculatively, and speculatively through a sink: all three the same;
 /// the sink sees `restarts` restarts.
 Layer expect_all_reads_agree(const std::string& path, int restarts, const std::string& id_field = "code") {
@@ -84,11 +68,11 @@ Layer expect_all_reads_agree(const std::string& path, int restarts, const std::s
     EXPECT_EQ(reference.features.size(), static_cast<std::size_t>(feature_count));
     Layer guessed = read_layer(spec_of(path, id_field), ds, {}, speculative);
     EXPECT_EQ(ds.format(), dp.format());
-    expect_same_layer(guessed, reference);
+    test::expect_same_layer(guessed, reference);
     Collected sunk = read_through_sink(spec_of(path, id_field), speculative, dk);
     EXPECT_EQ(dk.format(), dp.format());
     EXPECT_EQ(sunk.restarts, restarts);
-    expect_same_layer(sunk.layer, reference);
+    test::expect_same_layer(sunk.layer, reference);
     return reference;
 }
 
