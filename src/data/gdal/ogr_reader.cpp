@@ -260,8 +260,8 @@ struct FullSchema {
     std::optional<LayerSignature> signature;
 };
 
-/// The speculative read (ReadOptions). Returns false, having handed nothing over (or restarted the
-/// sink), when the guessed schema was not the file's: the caller then reads the layer the plain way,
+/// The speculative read (ReadOptions). Returns false, having restarted the sink, when the guessed
+/// schema was not the file's: the caller then reads the layer the plain way,
 /// from `full` when it opened.
 bool read_speculatively(const LayerSpec& spec, const ReadOptions& options, Diagnostics& diagnostics,
                         const FeatureSink& sink, Layer& layer, FullSchema& full) {
@@ -287,18 +287,11 @@ bool read_speculatively(const LayerSpec& spec, const ReadOptions& options, Diagn
     // The guessed read runs to its end even when the first pass ends first with another schema. That
     // wastes some CPU in that rare case, but what the sink sees (chunks, then one restart) is the same
     // however the two threads are scheduled.
-    bool handed_over = false;
     if (source && guessed_problems.items().empty()) {
         Layer reading;
         reading.name = layer.name;
         reading.source = layer.source;
-        FeatureSink relay;
-        if (sink)
-            relay.take = [&](const Layer& l, std::vector<Feature>&& chunk) {
-                handed_over = true;
-                sink.take(l, std::move(chunk));
-            };
-        read_features(*source, spec, errors, guessed_problems, relay, reading);
+        read_features(*source, spec, errors, guessed_problems, sink, reading);
         full = first_pass.get();
         if (full.signature && full.signature == guess) {
             diagnostics.append(guessed_problems);
@@ -307,7 +300,7 @@ bool read_speculatively(const LayerSpec& spec, const ReadOptions& options, Diagn
         }
     }
     if (first_pass.valid()) full = first_pass.get();
-    if (handed_over) sink.restart();
+    if (sink) sink.restart();  // whatever was handed over, even nothing
     return false;
 }
 
