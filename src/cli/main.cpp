@@ -17,14 +17,14 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include "build/cancel.hpp"
-#include "build/pipeline.hpp"
-#include "build/project.hpp"
+#include "pipeline/cancel.hpp"
+#include "pipeline/pipeline.hpp"
+#include "pipeline/project.hpp"
 #include "core/memory.hpp"
-#include "build/report.hpp"
-#include "build/shard.hpp"
-#include "build/state.hpp"
-#include "build/watch.hpp"
+#include "pipeline/report.hpp"
+#include "pipeline/shard.hpp"
+#include "pipeline/state.hpp"
+#include "pipeline/watch.hpp"
 #include "core/diagnostic.hpp"
 #include "layout/page_layout.hpp"
 #include "render/icons.hpp"
@@ -57,9 +57,9 @@ struct Selection {
     std::string shard;
 };
 
-std::optional<build::Project> load_or_report(const std::string& path) {
+std::optional<pipeline::Project> load_or_report(const std::string& path) {
     try {
-        return build::load_project(path);
+        return pipeline::load_project(path);
     } catch (const Error& e) {
         print_diagnostics(e.diagnostics());
         std::cerr << fmt::format("cartelier: the project {} is unusable; nothing was done\n", path);
@@ -68,13 +68,13 @@ std::optional<build::Project> load_or_report(const std::string& path) {
 }
 
 /// --map and --shard into build options; nullopt (after printing why) when unusable.
-std::optional<build::BuildOptions> options_for(const Selection& sel) {
-    build::BuildOptions options;
+std::optional<pipeline::BuildOptions> options_for(const Selection& sel) {
+    pipeline::BuildOptions options;
     options.maps = sel.maps;
     options.out_dir = sel.out_dir;
     if (!sel.shard.empty()) {
         try {
-            options.shard = build::parse_shard(sel.shard);
+            options.shard = pipeline::parse_shard(sel.shard);
         } catch (const Error& e) {
             print_diagnostics(e.diagnostics());
             return std::nullopt;
@@ -90,11 +90,11 @@ int run_build_command(const Selection& sel, bool force, unsigned jobs) {
     if (!options) return kExitProjectUnusable;
     options->force = force;
     options->jobs = jobs;
-    options->date = build::source_date_epoch();
-    build::install_interrupt_handlers();
-    build::BuildOutcome outcome;
+    options->date = pipeline::source_date_epoch();
+    pipeline::install_interrupt_handlers();
+    pipeline::BuildOutcome outcome;
     try {
-        outcome = build::run_build(*project, *options);
+        outcome = pipeline::run_build(*project, *options);
     } catch (const Error& e) {
         print_diagnostics(e.diagnostics());
         return kExitProjectUnusable;
@@ -105,20 +105,20 @@ int run_build_command(const Selection& sel, bool force, unsigned jobs) {
         std::vector<std::string> files;
         for (const auto& o : m.outputs) files.push_back(fmt::format("{} ({:.1f} kB)", o.path, o.bytes / 1024.0));
         switch (m.status) {
-            case build::MapStatus::Built:
+            case pipeline::MapStatus::Built:
                 std::cout << fmt::format("built {:<10} {:.2f} s  1:{:.0f}  labels {} placed, {} displaced, {} unplaced  → {}\n",
                                          m.id, m.seconds, m.scale_denominator, m.labels.placed, m.labels.displaced,
                                          m.labels.unplaced, fmt::join(files, ", "));
                 std::cout << fmt::format("      because: {}\n", fmt::join(m.reasons, "; "));
                 break;
-            case build::MapStatus::UpToDate:
+            case pipeline::MapStatus::UpToDate:
                 std::cout << fmt::format("up to date {:<10} → {}\n", m.id, fmt::join(files, ", "));
                 break;
-            case build::MapStatus::Failed:
+            case pipeline::MapStatus::Failed:
                 std::cout << fmt::format("FAILED {:<10} {} error(s); previous outputs kept\n", m.id,
                                          m.diagnostics.error_count());
                 break;
-            case build::MapStatus::Interrupted:
+            case pipeline::MapStatus::Interrupted:
                 std::cout << fmt::format("interrupted {:<10} not written; previous outputs kept\n", m.id);
                 break;
         }
@@ -128,11 +128,11 @@ int run_build_command(const Selection& sel, bool force, unsigned jobs) {
                                  outcome.stale_temp_files_removed);
     std::string report;
     try {
-        report = build::write_report(*project, *options, outcome);
+        report = pipeline::write_report(*project, *options, outcome);
     } catch (const Error& e) {
         print_diagnostics(e.diagnostics());
     }
-    std::cout << build::summary_line(outcome);
+    std::cout << pipeline::summary_line(outcome);
     if (!report.empty()) std::cout << fmt::format("; report: {}", report);
     std::cout << '\n';
     if (outcome.interrupted_by)
@@ -148,20 +148,20 @@ int run_check_command(const Selection& sel) {
     if (!project) return kExitProjectUnusable;
     auto options = options_for(sel);
     if (!options) return kExitProjectUnusable;
-    std::vector<const build::MapDecl*> maps;
+    std::vector<const pipeline::MapDecl*> maps;
     try {
-        maps = build::select_maps(*project, *options);
+        maps = pipeline::select_maps(*project, *options);
     } catch (const Error& e) {
         print_diagnostics(e.diagnostics());
         return kExitProjectUnusable;
     }
-    build::LayerStore store(*project);
-    build::FontResolver fonts;
+    pipeline::LayerStore store(*project);
+    pipeline::FontResolver fonts;
     render::IconCache icons;
     const style::StyleEnvironment environment = icons.environment(project->root.string());
     Diagnostics all;
     std::set<std::string> layers_checked;
-    for (const build::MapDecl* map : maps) {
+    for (const pipeline::MapDecl* map : maps) {
         Diagnostics d;
         try {
             Diagnostics warnings;
@@ -196,7 +196,7 @@ int run_check_command(const Selection& sel) {
             // Icons named per feature: each one the map would draw, resolved and read.
             if (layers_ok)
                 d.append(render::check_icons(s, drawn, layout::frame_zooms(map->page, map->crs, map->extent), icons));
-            for (const auto& font : build::fonts_of(*map, map->style))
+            for (const auto& font : pipeline::fonts_of(*map, map->style))
                 if (fonts.resolve(font).empty())
                     d.warning(SourceLocation{map->style, 0, 0, {}},
                               fmt::format("fontconfig finds no file for the font '{}'", font),
@@ -240,11 +240,11 @@ int run_list_command(const Selection& sel) {
     auto options = options_for(sel);
     if (!options) return kExitProjectUnusable;
     try {
-        build::InputContext inputs(*project, build::source_date_epoch());
-        for (const auto& plan : build::plan_maps(*project, *options, inputs)) {
+        pipeline::InputContext inputs(*project, pipeline::source_date_epoch());
+        for (const auto& plan : pipeline::plan_maps(*project, *options, inputs)) {
             if (plan.reasons.empty())
                 std::cout << fmt::format("{:<12} up to date (built {})\n", plan.map->id,
-                                         build::iso_date(plan.previous->date));
+                                         pipeline::iso_date(plan.previous->date));
             else
                 std::cout << fmt::format("{:<12} stale: {}\n", plan.map->id, fmt::join(plan.reasons, "; "));
         }
@@ -349,20 +349,20 @@ int main(int argc, char** argv) {
     if (*build_cmd) return run_build_command(sel, force, jobs);
     if (*check_cmd) return run_check_command(sel);
     if (*watch_cmd) {
-        build::install_interrupt_handlers();
+        pipeline::install_interrupt_handlers();
         std::atomic<bool> stop{false};
         std::thread stopper([&] {
-            while (!stop.load() && build::interrupt_signal() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            while (!stop.load() && pipeline::interrupt_signal() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
             stop = true;
         });
-        build::WatchOptions options;
+        pipeline::WatchOptions options;
         options.project_path = sel.project_path;
         options.maps = sel.maps;
         options.out_dir = sel.out_dir;
         options.all_formats = watch_all_formats;
         int status = 0;
         try {
-            status = build::run_watch(options, std::cout, std::cerr, stop);
+            status = pipeline::run_watch(options, std::cout, std::cerr, stop);
         } catch (const Error& e) {
             for (const auto& d : e.diagnostics().items()) std::cerr << d.format() << '\n';
             status = kExitProjectUnusable;

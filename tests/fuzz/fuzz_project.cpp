@@ -8,7 +8,7 @@
 
 #include <unistd.h>
 
-#include "build/project.hpp"
+#include "pipeline/project.hpp"
 
 using namespace cartelier;
 
@@ -23,7 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
     }
     try {
-        build::Project p = build::load_project(path);
+        pipeline::Project p = pipeline::load_project(path);
         (void)p.find_map("x");
     } catch (const Error& e) {
         (void)e.diagnostics().format();

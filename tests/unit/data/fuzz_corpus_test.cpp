@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-#include "build/project.hpp"
+#include "pipeline/project.hpp"
 #include "core/document.hpp"
 #include "data/layer_reader.hpp"
 #include "data/table.hpp"
@@ -67,7 +67,7 @@ TEST(FuzzCorpus, ProjectReaderSurvivesEveryInput) {
         std::string path = dir + "/cartelier.yaml";
         std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
         try {
-            (void)build::load_project(path);
+            (void)pipeline::load_project(path);
         } catch (const Error& e) {
             EXPECT_TRUE(e.diagnostics().has_errors()) << name;
         }

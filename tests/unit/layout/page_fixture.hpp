@@ -10,9 +10,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "build/layer_store.hpp"
-#include "build/pipeline.hpp"
-#include "build/project.hpp"
+#include "pipeline/layer_store.hpp"
+#include "pipeline/pipeline.hpp"
+#include "pipeline/project.hpp"
 #include "layout/page_layout.hpp"
 #include "render/page_surface.hpp"
 #include "style/style.hpp"
@@ -31,12 +31,12 @@ struct RenderedPage {
 class ProjectRenderer {
 public:
     explicit ProjectRenderer(const std::string& project_file)
-        : project_(build::load_project(project_file)), store_(project_) {}
+        : project_(pipeline::load_project(project_file)), store_(project_) {}
 
-    const build::Project& project() const { return project_; }
+    const pipeline::Project& project() const { return project_; }
 
     RenderedPage render(const std::string& map_id, render::OutputFormat format, double dpi) {
-        const build::MapDecl* map = project_.find_map(map_id);
+        const pipeline::MapDecl* map = project_.find_map(map_id);
         if (!map) throw std::runtime_error("no map " + map_id);
         style::Style style = style::load_style(map->style);
         render::LayerSet layers;
@@ -52,7 +52,7 @@ public:
                                    }};
         RenderedPage out;
         out.page = map->page;
-        out.page.credits = build::credits_text(project_, *map, style.source_layers(), kFixedDate);
+        out.page.credits = pipeline::credits_text(project_, *map, style.source_layers(), kFixedDate);
         render::PageSpec spec;
         spec.width_pt = out.page.width_pt();
         spec.height_pt = out.page.height_pt();
@@ -66,8 +66,8 @@ public:
     }
 
 private:
-    build::Project project_;
-    build::LayerStore store_;
+    pipeline::Project project_;
+    pipeline::LayerStore store_;
 };
 
 inline bool layer_cache_present() {

@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "build/project.hpp"
+#include "pipeline/project.hpp"
 #include "layout/inset.hpp"
 #include "test_paths.hpp"
 
@@ -25,7 +25,7 @@ std::string write_project(const std::string& name, const std::string& maps_yaml)
 
 std::string error_of(const std::string& path) {
     try {
-        build::load_project(path);
+        pipeline::load_project(path);
     } catch (const Error& e) {
         return e.what();
     }
@@ -80,7 +80,7 @@ TEST(PageProject, ReadsInsetsPaperArrowAndLogo) {
       - {preset: ile-de-france, position: top-right}
       - {name: Corse, crs: "EPSG:2154", extent: [1150000, 6040000, 1250000, 6250000], scale: "1:2 000 000"}
 )");
-    build::Project p = build::load_project(path);
+    pipeline::Project p = pipeline::load_project(path);
     const auto& page = p.maps.at(0).page;
     EXPECT_DOUBLE_EQ(page.paper.width_mm, 420);
     EXPECT_DOUBLE_EQ(page.paper.height_mm, 250);

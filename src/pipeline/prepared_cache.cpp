@@ -1,0 +1,354 @@
+#include "pipeline/prepared_cache.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <type_traits>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+#include <xxhash.h>
+
+namespace cartelier::pipeline {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr char kMagic[8] = {'C', 'R', 'T', 'L', 'P', 'R', 'E', 'P'};
+/// 2: warnings about vertices outside the CRS's area of use are no longer stored.
+constexpr std::uint32_t kVersion = 2;
+
+struct Header {
+    char magic[8];
+    std::uint32_t version;
+    std::uint32_t reserved;
+    std::uint64_t key;
+    std::uint64_t payload_size;
+    std::uint64_t payload_hash;
+};
+static_assert(std::is_trivially_copyable_v<Header> && sizeof(Header) == 40);
+
+/// Hashes a whole file in 4 MB reads; false when it cannot be read.
+bool hash_file(const fs::path& path, XXH3_state_t* state) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    std::vector<char> buffer(4 << 20);
+    bool ok = true;
+    for (;;) {
+        ssize_t n = ::read(fd, buffer.data(), buffer.size());
+        if (n < 0) {
+            ok = false;
+            break;
+        }
+        if (n == 0) break;
+        XXH3_64bits_update(state, buffer.data(), static_cast<std::size_t>(n));
+    }
+    ::close(fd);
+    return ok;
+}
+
+void hash_text(XXH3_state_t* state, const std::string& s) {
+    const std::uint64_t n = s.size();
+    XXH3_64bits_update(state, &n, sizeof n);
+    XXH3_64bits_update(state, s.data(), s.size());
+}
+
+/// Serialises a payload into a file through a 1 MB buffer, hashing it on the way: the payload is
+/// never whole in memory (for the communes of France it is 45 MB).
+class Writer {
+public:
+    explicit Writer(std::ofstream& file) : file_(file), state_(XXH3_createState()) {
+        XXH3_64bits_reset(state_.get());
+        buffer_.reserve(kChunk);
+    }
+    template <class T>
+    void pod(const T& v) {
+        static_assert(std::is_trivially_copyable_v<T>);
+        bytes(reinterpret_cast<const char*>(&v), sizeof v);
+    }
+    void text(const std::string& s) {
+        pod<std::uint32_t>(static_cast<std::uint32_t>(s.size()));
+        bytes(s.data(), s.size());
+    }
+    template <class T>
+    void array(const std::vector<T>& v) {
+        static_assert(std::is_trivially_copyable_v<T>);
+        pod<std::uint64_t>(v.size());
+        bytes(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
+    }
+    /// Writes what is buffered; then size() and hash() cover the whole payload.
+    void flush() {
+        emit(buffer_.data(), buffer_.size());
+        buffer_.clear();
+    }
+    std::uint64_t size() const { return size_; }
+    std::uint64_t hash() const { return XXH3_64bits_digest(state_.get()); }
+
+private:
+    static constexpr std::size_t kChunk = 1 << 20;
+    void bytes(const char* data, std::size_t n) {
+        if (buffer_.size() + n > kChunk) {
+            flush();
+            if (n > kChunk) return emit(data, n);  // a large array: straight to the file
+        }
+        buffer_.append(data, n);
+    }
+    void emit(const char* data, std::size_t n) {
+        XXH3_64bits_update(state_.get(), data, n);
+        file_.write(data, static_cast<std::streamsize>(n));
+        size_ += n;
+    }
+    struct FreeState {
+        void operator()(XXH3_state_t* s) const { XXH3_freeState(s); }
+    };
+    std::ofstream& file_;
+    std::unique_ptr<XXH3_state_t, FreeState> state_;
+    std::string buffer_;
+    std::uint64_t size_ = 0;
+};
+
+class Reader {
+public:
+    Reader(const char* data, std::size_t size) : p_(data), end_(data + size) {}
+    template <class T>
+    bool pod(T& v) {
+        if (static_cast<std::size_t>(end_ - p_) < sizeof v) return false;
+        std::memcpy(&v, p_, sizeof v);
+        p_ += sizeof v;
+        return true;
+    }
+    bool text(std::string& s) {
+        std::uint32_t n = 0;
+        if (!pod(n) || static_cast<std::size_t>(end_ - p_) < n) return false;
+        s.assign(p_, n);
+        p_ += n;
+        return true;
+    }
+    template <class T>
+    bool array(std::vector<T>& v) {
+        std::uint64_t n = 0;
+        if (!pod(n) || n > static_cast<std::uint64_t>(end_ - p_) / sizeof(T)) return false;
+        v.resize(n);
+        if (n != 0) std::memcpy(v.data(), p_, n * sizeof(T));  // an empty vector's data() may be null
+        p_ += n * sizeof(T);
+        return true;
+    }
+    bool done() const { return p_ == end_; }
+
+private:
+    const char* p_;
+    const char* end_;
+};
+
+void write_location(Writer& w, const SourceLocation& l) {
+    w.text(l.file);
+    w.pod<std::int32_t>(l.line);
+    w.pod<std::int32_t>(l.column);
+    w.text(l.path);
+}
+
+bool read_location(Reader& r, SourceLocation& l) {
+    std::int32_t line = 0, column = 0;
+    if (!r.text(l.file) || !r.pod(line) || !r.pod(column) || !r.text(l.path)) return false;
+    l.line = line;
+    l.column = column;
+    return true;
+}
+
+}  // namespace
+
+std::optional<std::uint64_t> prepared_key(const data::LayerSpec& spec, const std::string& crs) {
+    std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> state(XXH3_createState(), &XXH3_freeState);
+    if (!state || XXH3_64bits_reset(state.get()) == XXH_ERROR) return std::nullopt;
+    hash_text(state.get(), fmt::format("cartelier prepared layer v{}", kVersion));
+    for (const std::string* s : {&spec.name, &spec.path, &spec.ogr_layer, &spec.crs, &spec.id_field, &spec.x_field,
+                                 &spec.y_field, &crs})
+        hash_text(state.get(), *s);
+    if (!hash_file(spec.path, state.get())) return std::nullopt;
+    // Sidecars of multi-file formats (Shapefile .dbf, .prj, .cpg…): same stem, other extension.
+    const fs::path source(spec.path);
+    std::error_code ec;
+    std::vector<fs::path> sidecars;
+    for (const auto& entry : fs::directory_iterator(source.parent_path(), ec))
+        if (entry.path() != source && entry.path().stem() == source.stem() && entry.is_regular_file(ec))
+            sidecars.push_back(entry.path());
+    std::sort(sidecars.begin(), sidecars.end());
+    for (const auto& s : sidecars) {
+        hash_text(state.get(), s.filename().string());
+        if (!hash_file(s, state.get())) return std::nullopt;
+    }
+    return XXH3_64bits_digest(state.get());
+}
+
+fs::path prepared_dir(const fs::path& out_dir) {
+    if (const char* dir = std::getenv("CARTELIER_CACHE_DIR"); dir && *dir) return fs::path(dir);
+    return out_dir / ".cache" / "prepared";
+}
+
+fs::path prepared_path(const fs::path& dir, const std::string& layer, const std::string& crs) {
+    std::string safe;
+    for (char c : layer + "." + crs)
+        safe += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.') ? c : '_';
+    if (safe.size() > 120) safe = fmt::format("{}-{:016x}", safe.substr(0, 100), XXH3_64bits(safe.data(), safe.size()));
+    return dir / (safe + ".prepared");
+}
+
+bool write_prepared(const fs::path& path, std::uint64_t key, const Layer& layer,
+                    const std::vector<Diagnostic>& warnings) {
+    std::error_code ec;
+    fs::create_directories(path.parent_path(), ec);
+    const fs::path tmp = path.parent_path() / fmt::format(".{}.tmp-{}", path.filename().string(), ::getpid());
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out) return false;
+        Header h{};
+        out.write(reinterpret_cast<const char*>(&h), sizeof h);  // filled in once the payload is written
+        Writer w(out);
+        w.text(layer.name);
+        w.text(layer.source);
+        w.text(layer.crs);
+        w.pod<std::uint32_t>(static_cast<std::uint32_t>(layer.schema->size()));
+        for (const auto& field : layer.schema->fields()) w.text(field);
+        w.pod<std::uint32_t>(static_cast<std::uint32_t>(warnings.size()));
+        for (const auto& d : warnings) {
+            w.pod<std::uint8_t>(d.severity == Severity::Error ? 0 : 1);
+            write_location(w, d.where);
+            w.text(d.message);
+            w.text(d.hint);
+        }
+        w.pod<std::uint64_t>(layer.features.size());
+        for (const auto& f : layer.features) {
+            w.text(f.id);
+            w.pod<std::uint32_t>(f.line);
+            w.pod<std::uint32_t>(static_cast<std::uint32_t>(f.values.size()));
+            for (const auto& v : f.values) {
+                w.pod<std::uint8_t>(static_cast<std::uint8_t>(v.index()));
+                if (auto b = std::get_if<bool>(&v)) w.pod<std::uint8_t>(*b ? 1 : 0);
+                else if (auto d = std::get_if<double>(&v)) w.pod(*d);
+                else if (auto s = std::get_if<std::string>(&v)) w.text(*s);
+            }
+            w.pod<std::uint8_t>(static_cast<std::uint8_t>(f.geometry.type));
+            w.array(f.geometry.points);
+            w.array(f.geometry.rings);
+            w.array(f.geometry.parts);
+        }
+        w.flush();
+        std::memcpy(h.magic, kMagic, sizeof kMagic);
+        h.version = kVersion;
+        h.key = key;
+        h.payload_size = w.size();
+        h.payload_hash = w.hash();
+        out.seekp(0);
+        out.write(reinterpret_cast<const char*>(&h), sizeof h);
+        if (!out.flush()) {
+            out.close();
+            fs::remove(tmp, ec);
+            return false;
+        }
+    }
+    fs::rename(tmp, path, ec);
+    if (ec) fs::remove(tmp, ec);
+    return !ec;
+}
+
+std::optional<PreparedLayer> read_prepared(const fs::path& path, std::uint64_t key) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return std::nullopt;
+    struct stat st {};
+    std::string bytes;
+    if (::fstat(fd, &st) == 0 && st.st_size >= static_cast<off_t>(sizeof(Header))) {
+        bytes.resize(static_cast<std::size_t>(st.st_size));
+        std::size_t got = 0;
+        while (got < bytes.size()) {
+            ssize_t n = ::read(fd, bytes.data() + got, bytes.size() - got);
+            if (n <= 0) break;
+            got += static_cast<std::size_t>(n);
+        }
+        bytes.resize(got);
+    }
+    ::close(fd);
+    if (bytes.size() < sizeof(Header)) return std::nullopt;
+    Header h{};
+    std::memcpy(&h, bytes.data(), sizeof h);
+    if (std::memcmp(h.magic, kMagic, sizeof kMagic) != 0 || h.version != kVersion || h.key != key ||
+        h.payload_size != bytes.size() - sizeof h)
+        return std::nullopt;
+    const char* payload = bytes.data() + sizeof h;
+    if (XXH3_64bits(payload, h.payload_size) != h.payload_hash) return std::nullopt;
+
+    Reader r(payload, h.payload_size);
+    PreparedLayer out;
+    Layer& layer = out.layer;
+    std::uint32_t fields = 0, warnings = 0;
+    if (!r.text(layer.name) || !r.text(layer.source) || !r.text(layer.crs) || !r.pod(fields)) return std::nullopt;
+    for (std::uint32_t i = 0; i < fields; ++i) {
+        std::string field;
+        if (!r.text(field)) return std::nullopt;
+        layer.schema->add(field);
+    }
+    if (!r.pod(warnings)) return std::nullopt;
+    for (std::uint32_t i = 0; i < warnings; ++i) {
+        Diagnostic d;
+        std::uint8_t severity = 0;
+        if (!r.pod(severity) || !read_location(r, d.where) || !r.text(d.message) || !r.text(d.hint))
+            return std::nullopt;
+        d.severity = severity == 0 ? Severity::Error : Severity::Warning;
+        out.warnings.push_back(std::move(d));
+    }
+    std::uint64_t count = 0;
+    if (!r.pod(count) || count > h.payload_size) return std::nullopt;
+    layer.features.resize(count);
+    for (auto& f : layer.features) {
+        std::uint32_t values = 0;
+        if (!r.text(f.id) || !r.pod(f.line) || !r.pod(values) || values > h.payload_size) return std::nullopt;
+        f.values.reserve(values);
+        for (std::uint32_t i = 0; i < values; ++i) {
+            std::uint8_t tag = 0;
+            if (!r.pod(tag)) return std::nullopt;
+            switch (tag) {
+                case 0: f.values.emplace_back(std::monostate{}); break;
+                case 1: {
+                    std::uint8_t b = 0;
+                    if (!r.pod(b)) return std::nullopt;
+                    f.values.emplace_back(b != 0);
+                    break;
+                }
+                case 2: {
+                    double d = 0;
+                    if (!r.pod(d)) return std::nullopt;
+                    f.values.emplace_back(d);
+                    break;
+                }
+                case 3: {
+                    std::string s;
+                    if (!r.text(s)) return std::nullopt;
+                    f.values.emplace_back(std::move(s));
+                    break;
+                }
+                default: return std::nullopt;
+            }
+        }
+        std::uint8_t type = 0;
+        if (!r.pod(type) || type > static_cast<std::uint8_t>(GeometryType::Polygon)) return std::nullopt;
+        f.geometry.type = static_cast<GeometryType>(type);
+        if (!r.array(f.geometry.points) || !r.array(f.geometry.rings) || !r.array(f.geometry.parts))
+            return std::nullopt;
+        // Offsets must stay inside their arrays (a checksum collision aside, this guards the renderer).
+        for (std::uint32_t o : f.geometry.rings)
+            if (o > f.geometry.points.size()) return std::nullopt;
+        for (std::uint32_t o : f.geometry.parts)
+            if (o + 1 > f.geometry.rings.size() + 1) return std::nullopt;
+    }
+    if (!r.done()) return std::nullopt;
+    return out;
+}
+
+}  // namespace cartelier::pipeline

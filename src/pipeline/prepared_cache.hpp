@@ -1,0 +1,45 @@
+// The prepared-layer cache: a layer as the build draws it (read by GDAL, reprojected into the map's
+// CRS) stored in one compact binary file, keyed by a hash of the source's bytes, the layer's
+// declaration and the CRS, so that a build whose data did not change skips GDAL and PROJ altogether.
+// A file that is stale (other key), truncated or corrupt (checksum) is ignored and rewritten.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/diagnostic.hpp"
+#include "core/layer.hpp"
+#include "data/layer_reader.hpp"
+
+namespace cartelier::pipeline {
+
+/// A layer read back from the cache, with the warnings its first reading gave.
+struct PreparedLayer {
+    Layer layer;
+    std::vector<Diagnostic> warnings;
+};
+
+/// Content key: XXH3 of the source file's bytes (and of its sidecar files for multi-file formats),
+/// the reading options and the target CRS. nullopt when the source cannot be read.
+std::optional<std::uint64_t> prepared_key(const data::LayerSpec& spec, const std::string& crs);
+
+/// Folder of the cache: $CARTELIER_CACHE_DIR, else `<output folder>/.cache/prepared`.
+std::filesystem::path prepared_dir(const std::filesystem::path& out_dir);
+
+/// The cache file of a layer in a CRS (the name only says which; the key inside says which data).
+std::filesystem::path prepared_path(const std::filesystem::path& dir, const std::string& layer,
+                                    const std::string& crs);
+
+/// Writes the layer (atomically: a temporary file renamed into place). Returns false on I/O failure
+/// (the cache is an optimisation: the build goes on).
+bool write_prepared(const std::filesystem::path& path, std::uint64_t key, const Layer& layer,
+                    const std::vector<Diagnostic>& warnings);
+
+/// Reads a layer back in one pass; nullopt when the file is missing, has another key, or is
+/// truncated or corrupt (bad magic, version, size or checksum).
+std::optional<PreparedLayer> read_prepared(const std::filesystem::path& path, std::uint64_t key);
+
+}  // namespace cartelier::pipeline

@@ -1,0 +1,571 @@
+#include "pipeline/project.hpp"
+
+#include <algorithm>
+#include <regex>
+
+#include <fmt/format.h>
+
+#include "core/document.hpp"
+
+namespace cartelier::pipeline {
+
+namespace fs = std::filesystem;
+
+const MapDecl* Project::find_map(const std::string& id) const {
+    auto it = std::find_if(maps.begin(), maps.end(), [&](const MapDecl& m) { return m.id == id; });
+    return it == maps.end() ? nullptr : &*it;
+}
+
+namespace {
+
+const std::vector<std::string> kRootKeys = {"version", "producer", "layers", "defaults", "maps"};
+const std::vector<std::string> kLayerKeys = {"source", "layer", "crs", "id", "x", "y", "attribution", "joins", "checks",
+                                             "geocode"};
+const std::vector<std::string> kJoinKeys = {"table", "on", "key", "fields", "required", "ignore_case", "normalise"};
+const std::vector<std::string> kGeocodeKeys = {"layer", "code", "match", "tolerance_m", "normalise"};
+const std::vector<std::string> kCheckKeys = {"within", "codes", "match", "separator", "tolerance_m"};
+const std::vector<std::string> kMapKeys = {"title",     "subtitle", "style",   "crs",
+                                           "extent",    "paper",    "orientation", "margin_mm",
+                                           "dpi",       "formats",  "legend_position", "scale_bar",
+                                           "credits",   "font",     "legend_title", "insets",
+                                           "inset_band", "north_arrow", "logo", "title_align"};
+const std::vector<std::string> kInsetKeys = {"preset", "name",     "crs",    "extent",  "extent_crs",
+                                             "scale",  "magnify",  "position", "size_mm", "outline"};
+const std::vector<std::string> kInsetBandKeys = {"side", "size_mm", "gap_mm"};
+const std::vector<std::string> kLogoKeys = {"path", "position", "width_mm"};
+const std::vector<std::string> kCorners = {"top-left", "top-right", "bottom-left", "bottom-right"};
+
+/// Reads typed values from the document, reporting each problem with its position.
+class Reader {
+public:
+    Reader(std::string file, Diagnostics& d) : file_(std::move(file)), d_(d) {}
+
+    SourceLocation at(const YAML::Node& n, const std::string& path) const { return doc::location(file_, n, path); }
+
+    bool expect_object(const YAML::Node& n, const std::string& path) {
+        if (n.IsMap()) return true;
+        d_.error(at(n, path), fmt::format("expected an object, found {}", doc::describe(n)));
+        return false;
+    }
+
+    void check_keys(const YAML::Node& obj, const std::string& path, const std::vector<std::string>& allowed) {
+        for (auto it = obj.begin(); it != obj.end(); ++it) {
+            const std::string key = it->first.Scalar();
+            if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+            auto near = nearest_name(key, allowed);
+            d_.error(at(it->first, doc::key(path, key)), fmt::format("unknown key '{}'", key),
+                     near.empty() ? fmt::format("expected one of: {}", fmt::join(allowed, ", "))
+                                  : fmt::format("did you mean '{}'?", near));
+        }
+    }
+
+    std::optional<std::string> text(const YAML::Node& obj, const std::string& key, const std::string& path,
+                                    bool required) {
+        YAML::Node n = obj[key];
+        if (!n.IsDefined() || n.IsNull()) {
+            if (required)
+                d_.error(at(obj, path), fmt::format("missing key '{}'", key));
+            return std::nullopt;
+        }
+        if (!n.IsScalar()) {
+            d_.error(at(n, doc::key(path, key)), fmt::format("expected a string, found {}", doc::describe(n)));
+            return std::nullopt;
+        }
+        return n.Scalar();
+    }
+
+    std::optional<double> number(const YAML::Node& obj, const std::string& key, const std::string& path,
+                                 double min_value) {
+        YAML::Node n = obj[key];
+        if (!n.IsDefined() || n.IsNull()) return std::nullopt;
+        auto v = doc::number(n);
+        if (!v) {
+            d_.error(at(n, doc::key(path, key)), fmt::format("expected a number, found {}", doc::describe(n)));
+            return std::nullopt;
+        }
+        if (*v < min_value) {
+            d_.error(at(n, doc::key(path, key)), fmt::format("expected a number ≥ {}, found {}", min_value, *v));
+            return std::nullopt;
+        }
+        return v;
+    }
+
+    std::optional<bool> boolean(const YAML::Node& obj, const std::string& key, const std::string& path) {
+        YAML::Node n = obj[key];
+        if (!n.IsDefined() || n.IsNull()) return std::nullopt;
+        auto v = doc::boolean(n);
+        if (!v) d_.error(at(n, doc::key(path, key)), fmt::format("expected true or false, found {}", doc::describe(n)));
+        return v;
+    }
+
+    std::vector<std::string> strings(const YAML::Node& obj, const std::string& key, const std::string& path) {
+        std::vector<std::string> out;
+        YAML::Node n = obj[key];
+        if (!n.IsDefined() || n.IsNull()) return out;
+        if (!n.IsSequence()) {
+            d_.error(at(n, doc::key(path, key)), fmt::format("expected a list of strings, found {}", doc::describe(n)));
+            return out;
+        }
+        for (std::size_t i = 0; i < n.size(); ++i) {
+            if (!n[i].IsScalar()) {
+                d_.error(at(n[i], doc::index(doc::key(path, key), i)),
+                         fmt::format("expected a string, found {}", doc::describe(n[i])));
+                continue;
+            }
+            out.push_back(n[i].Scalar());
+        }
+        return out;
+    }
+
+    /// A project-relative path made absolute; `must_exist` reports a missing file (with a hint).
+    std::string path_value(const fs::path& root, const YAML::Node& obj, const std::string& key, const std::string& path,
+                           bool must_exist, const std::string& hint = {}) {
+        auto v = text(obj, key, path, true);
+        if (!v) return {};
+        fs::path p = fs::path(*v).is_absolute() ? fs::path(*v) : root / *v;
+        if (must_exist) {
+            // The error_code overload: a path the system rejects (a name over 255 bytes: ENAMETOOLONG, a
+            // loop of links, no permission) is reported like a missing file, not thrown.
+            std::error_code ec;
+            if (!fs::exists(p, ec)) {
+                if (ec)
+                    d_.error(at(obj[key], doc::key(path, key)), fmt::format("cannot use the path {}: {}", *v, ec.message()));
+                else
+                    d_.error(at(obj[key], doc::key(path, key)), fmt::format("file not found: {}", *v), hint);
+            }
+        }
+        return p.lexically_normal().string();
+    }
+
+    Diagnostics& diagnostics() { return d_; }
+    const std::string& file() const { return file_; }
+
+private:
+    std::string file_;
+    Diagnostics& d_;
+};
+
+JoinDecl read_join(Reader& r, const fs::path& root, const YAML::Node& n, const std::string& path) {
+    JoinDecl j;
+    if (!r.expect_object(n, path)) return j;
+    r.check_keys(n, path, kJoinKeys);
+    j.table = r.path_value(root, n, "table", path, true);
+    j.spec.left_field = r.text(n, "on", path, true).value_or("");
+    j.spec.right_field = r.text(n, "key", path, true).value_or("");
+    j.spec.fields = r.strings(n, "fields", path);
+    j.spec.required = r.boolean(n, "required", path).value_or(true);
+    j.spec.ignore_case = r.boolean(n, "ignore_case", path).value_or(false);
+    if (auto v = r.text(n, "normalise", path, false)) {
+        if (*v == "insee") j.spec.normalise = data::KeyNormalisation::Insee;
+        else if (*v != "none")
+            r.diagnostics().error(r.at(n["normalise"], doc::key(path, "normalise")),
+                                  fmt::format("expected insee or none, found '{}'", *v));
+    }
+    j.spec.declared_at = r.at(n, path);
+    return j;
+}
+
+GeocodeDecl read_geocode(Reader& r, const YAML::Node& n, const std::string& path) {
+    GeocodeDecl g;
+    g.declared_at = r.at(n, path);
+    if (!r.expect_object(n, path)) return g;
+    r.check_keys(n, path, kGeocodeKeys);
+    g.layer = r.text(n, "layer", path, true).value_or("");
+    g.code_field = r.text(n, "code", path, true).value_or("");
+    g.match_field = r.text(n, "match", path, true).value_or("");
+    g.tolerance_m = r.number(n, "tolerance_m", path, 0).value_or(0);
+    if (auto v = r.text(n, "normalise", path, false)) {
+        if (*v == "insee") g.insee = true;
+        else if (*v != "none")
+            r.diagnostics().error(r.at(n["normalise"], doc::key(path, "normalise")),
+                                  fmt::format("expected insee or none, found '{}'", *v));
+    }
+    return g;
+}
+
+WithinCheck read_check(Reader& r, const YAML::Node& n, const std::string& path) {
+    WithinCheck c;
+    if (!r.expect_object(n, path)) return c;
+    r.check_keys(n, path, kCheckKeys);
+    c.container = r.text(n, "within", path, true).value_or("");
+    c.codes_field = r.text(n, "codes", path, true).value_or("");
+    c.match_field = r.text(n, "match", path, true).value_or("");
+    c.separator = r.text(n, "separator", path, false).value_or(";");
+    c.tolerance_m = r.number(n, "tolerance_m", path, 0).value_or(0);
+    c.declared_at = r.at(n, path);
+    return c;
+}
+
+LayerDecl read_layer(Reader& r, const fs::path& root, const std::string& name, const YAML::Node& n,
+                     const std::string& path) {
+    LayerDecl l;
+    l.spec.name = name;
+    l.spec.declared_at = r.at(n, path);
+    if (!r.expect_object(n, path)) return l;
+    r.check_keys(n, path, kLayerKeys);
+    l.spec.path = r.path_value(root, n, "source", path, false);
+    l.spec.ogr_layer = r.text(n, "layer", path, false).value_or("");
+    l.spec.crs = r.text(n, "crs", path, false).value_or("");
+    l.spec.id_field = r.text(n, "id", path, false).value_or("");
+    l.spec.x_field = r.text(n, "x", path, false).value_or("");
+    l.spec.y_field = r.text(n, "y", path, false).value_or("");
+    if (l.spec.x_field.empty() != l.spec.y_field.empty())
+        r.diagnostics().error(r.at(n, path), "a point table needs both 'x' and 'y' columns");
+    l.attribution = r.text(n, "attribution", path, false).value_or("");
+    if (YAML::Node joins = n["joins"]; joins.IsDefined()) {
+        if (!joins.IsSequence())
+            r.diagnostics().error(r.at(joins, doc::key(path, "joins")),
+                                  fmt::format("expected a list of joins, found {}", doc::describe(joins)));
+        else
+            for (std::size_t i = 0; i < joins.size(); ++i)
+                l.joins.push_back(read_join(r, root, joins[i], doc::index(doc::key(path, "joins"), i)));
+    }
+    if (YAML::Node checks = n["checks"]; checks.IsDefined()) {
+        if (!checks.IsSequence())
+            r.diagnostics().error(r.at(checks, doc::key(path, "checks")),
+                                  fmt::format("expected a list of checks, found {}", doc::describe(checks)));
+        else
+            for (std::size_t i = 0; i < checks.size(); ++i)
+                l.checks.push_back(read_check(r, checks[i], doc::index(doc::key(path, "checks"), i)));
+    }
+    if (YAML::Node geocode = n["geocode"]; geocode.IsDefined()) {
+        l.geocode = read_geocode(r, geocode, doc::key(path, "geocode"));
+        if (l.spec.x_field.empty())
+            r.diagnostics().error(r.at(geocode, doc::key(path, "geocode")),
+                                  "geocode places rows of a point table: the layer needs 'x' and 'y' columns");
+        l.spec.coordinates_optional = true;
+    }
+    return l;
+}
+
+/// Four numbers [a, b, c, d]; `what` says what they mean in the error message.
+std::optional<std::vector<double>> numbers(Reader& r, const YAML::Node& n, const std::string& path, std::size_t count,
+                                           const std::string& what) {
+    std::vector<double> xs;
+    if (n.IsSequence() && n.size() == count)
+        for (std::size_t i = 0; i < count; ++i)
+            if (auto v = doc::number(n[i])) xs.push_back(*v);
+    if (xs.size() != count) {
+        r.diagnostics().error(r.at(n, path), fmt::format("expected {}, found {}", what, doc::describe(n)));
+        return std::nullopt;
+    }
+    return xs;
+}
+
+/// `scale: 1500000` or `scale: "1:1 500 000"`.
+std::optional<double> scale_denominator(Reader& r, const YAML::Node& n, const std::string& path) {
+    std::optional<double> v = doc::number(n);
+    if (!v && n.IsScalar()) {
+        std::string text = n.Scalar(), digits;
+        if (text.rfind("1:", 0) == 0) text = text.substr(2);
+        for (char c : text)
+            if (c >= '0' && c <= '9') digits += c;
+            else if (c != ' ' && c != '\'' && c != '_' && static_cast<unsigned char>(c) < 0x80) digits = "!";
+        if (!digits.empty() && digits.find('!') == std::string::npos) v = std::stod(digits);
+    }
+    if (!v || *v <= 0) {
+        r.diagnostics().error(r.at(n, path), fmt::format("expected a scale such as 1500000 or \"1:1 500 000\", found {}",
+                                                         doc::describe(n)));
+        return std::nullopt;
+    }
+    return v;
+}
+
+/// One inset: a preset name, or an object (optionally starting from a preset it overrides).
+std::vector<layout::InsetSpec> read_inset(Reader& r, const YAML::Node& n, const std::string& path) {
+    auto preset = [&](const YAML::Node& name_node, const std::string& at) -> std::vector<layout::InsetSpec> {
+        auto found = layout::inset_preset(name_node.Scalar());
+        if (found.empty()) {
+            auto near = nearest_name(name_node.Scalar(), layout::inset_preset_names());
+            r.diagnostics().error(r.at(name_node, at), fmt::format("unknown inset preset '{}'", name_node.Scalar()),
+                                  near.empty() ? fmt::format("expected one of: {}, or an object {{name, crs, extent}}",
+                                                             fmt::join(layout::inset_preset_names(), ", "))
+                                               : fmt::format("did you mean '{}'?", near));
+        }
+        return found;
+    };
+    if (n.IsScalar()) return preset(n, path);
+    if (!r.expect_object(n, path)) return {};
+    r.check_keys(n, path, kInsetKeys);
+    layout::InsetSpec s;
+    if (n["preset"].IsDefined()) {
+        auto base = preset(n["preset"], doc::key(path, "preset"));
+        if (base.size() > 1)
+            r.diagnostics().error(r.at(n["preset"], doc::key(path, "preset")),
+                                  fmt::format("preset '{}' has {} insets: name it alone to use it, or override a "
+                                              "one-inset preset",
+                                              n["preset"].Scalar(), base.size()));
+        if (base.size() == 1) s = base.front();
+        else return {};
+    }
+    if (auto v = r.text(n, "name", path, false)) s.name = *v;
+    if (auto v = r.text(n, "crs", path, false)) s.crs = *v;
+    if (auto v = r.text(n, "extent_crs", path, false)) s.extent_crs = *v;
+    if (n["extent"].IsDefined())
+        if (auto xs = numbers(r, n["extent"], doc::key(path, "extent"), 4, "[min_x, min_y, max_x, max_y]")) {
+            if ((*xs)[0] >= (*xs)[2] || (*xs)[1] >= (*xs)[3])
+                r.diagnostics().error(r.at(n["extent"], doc::key(path, "extent")),
+                                      "expected [min_x, min_y, max_x, max_y] with min < max");
+            else
+                s.extent = Box{(*xs)[0], (*xs)[1], (*xs)[2], (*xs)[3]};
+        }
+    if (n["scale"].IsDefined() && !n["scale"].IsNull()) {
+        s.scale = scale_denominator(r, n["scale"], doc::key(path, "scale"));
+        s.magnify.reset();
+    }
+    if (auto v = r.number(n, "magnify", path, 0.01)) {
+        s.magnify = *v;
+        if (n["scale"].IsDefined())
+            r.diagnostics().error(r.at(n["magnify"], doc::key(path, "magnify")), "give 'scale' or 'magnify', not both");
+    }
+    if (auto v = r.text(n, "position", path, false)) {
+        if (*v != "band" && std::find(kCorners.begin(), kCorners.end(), *v) == kCorners.end())
+            r.diagnostics().error(r.at(n["position"], doc::key(path, "position")),
+                                  fmt::format("expected band or one of {}, found '{}'", fmt::join(kCorners, ", "), *v));
+        s.position = *v == "band" ? "" : *v;
+    }
+    if (n["size_mm"].IsDefined())
+        if (auto xs = numbers(r, n["size_mm"], doc::key(path, "size_mm"), 2, "[width_mm, height_mm]")) {
+            s.width_mm = (*xs)[0];
+            s.height_mm = (*xs)[1];
+        }
+    if (auto v = r.boolean(n, "outline", path)) s.outline_on_main = *v;
+    if (s.name.empty()) r.diagnostics().error(r.at(n, path), "inset has no 'name'");
+    if (s.crs.empty()) r.diagnostics().error(r.at(n, path), fmt::format("inset '{}' has no 'crs'", s.name));
+    if (s.extent.empty()) r.diagnostics().error(r.at(n, path), fmt::format("inset '{}' has no 'extent'", s.name));
+    return {s};
+}
+
+/// Applies the keys present in `n` (defaults or one map) over `m`.
+void apply_map_keys(Reader& r, const fs::path& root, const YAML::Node& n, const std::string& path, MapDecl& m) {
+    r.check_keys(n, path, kMapKeys);
+    if (auto v = r.text(n, "title", path, false)) m.page.title = *v;
+    if (auto v = r.text(n, "subtitle", path, false)) m.page.subtitle = *v;
+    if (n["style"].IsDefined()) m.style = r.path_value(root, n, "style", path, true);
+    if (auto v = r.text(n, "crs", path, false)) m.crs = *v;
+    if (YAML::Node e = n["extent"]; e.IsDefined()) {
+        std::vector<double> xs;
+        if (e.IsSequence() && e.size() == 4)
+            for (std::size_t i = 0; i < 4; ++i)
+                if (auto v = doc::number(e[i])) xs.push_back(*v);
+        if (xs.size() != 4 || xs[0] >= xs[2] || xs[1] >= xs[3])
+            r.diagnostics().error(r.at(e, doc::key(path, "extent")),
+                                  fmt::format("expected [min_x, min_y, max_x, max_y] in the map CRS with min < max, "
+                                              "found {}",
+                                              doc::describe(e)));
+        else
+            m.extent = Box{xs[0], xs[1], xs[2], xs[3]};
+    }
+    std::string paper;
+    if (YAML::Node p = n["paper"]; p.IsDefined() && p.IsSequence()) {
+        if (auto xs = numbers(r, p, doc::key(path, "paper"), 2, "a paper name or [width_mm, height_mm]")) {
+            if ((*xs)[0] < 50 || (*xs)[1] < 50 || (*xs)[0] > 5000 || (*xs)[1] > 5000)
+                r.diagnostics().error(r.at(p, doc::key(path, "paper")),
+                                      fmt::format("expected a paper between 50 and 5000 mm a side, found {} × {} mm",
+                                                  (*xs)[0], (*xs)[1]));
+            else
+                m.page.paper = layout::Paper{(*xs)[0], (*xs)[1]};
+        }
+    } else {
+        paper = r.text(n, "paper", path, false).value_or("");
+    }
+    std::string orientation = r.text(n, "orientation", path, false).value_or("");
+    if (!orientation.empty() && orientation != "landscape" && orientation != "portrait")
+        r.diagnostics().error(r.at(n["orientation"], doc::key(path, "orientation")),
+                              fmt::format("expected landscape or portrait, found '{}'", orientation));
+    if (!paper.empty()) {
+        if (auto p = layout::Paper::named(paper, orientation.empty() ? "landscape" : orientation))
+            m.page.paper = *p;
+        else
+            r.diagnostics().error(r.at(n["paper"], doc::key(path, "paper")),
+                                  fmt::format("unknown paper size '{}': expected A5, A4, A3, A2 or letter", paper));
+    } else if (orientation == "portrait" && m.page.paper.width_mm > m.page.paper.height_mm) {
+        std::swap(m.page.paper.width_mm, m.page.paper.height_mm);
+    }
+    if (auto v = r.number(n, "margin_mm", path, 0)) m.page.margin_mm = *v;
+    if (auto v = r.number(n, "dpi", path, 1)) {
+        if (*v > 2400)
+            r.diagnostics().error(r.at(n["dpi"], doc::key(path, "dpi")),
+                                  fmt::format("expected a DPI between 1 and 2400, found {}", *v));
+        else
+            m.dpi = *v;
+    }
+    if (n["formats"].IsDefined()) {
+        m.formats.clear();
+        for (const auto& f : r.strings(n, "formats", path)) {
+            if (f == "pdf") m.formats.push_back(Format::Pdf);
+            else if (f == "png") m.formats.push_back(Format::Png);
+            else if (f == "svg") m.formats.push_back(Format::Svg);
+            else
+                r.diagnostics().error(r.at(n["formats"], doc::key(path, "formats")),
+                                      fmt::format("unknown format '{}': expected pdf, png or svg", f));
+        }
+    }
+    static const std::vector<std::string> corners = {"top-left", "top-right", "bottom-left", "bottom-right"};
+    if (auto v = r.text(n, "legend_position", path, false)) {
+        if (std::find(corners.begin(), corners.end(), *v) == corners.end())
+            r.diagnostics().error(r.at(n["legend_position"], doc::key(path, "legend_position")),
+                                  fmt::format("expected one of {}, found '{}'", fmt::join(corners, ", "), *v));
+        m.page.legend_position = *v;
+    }
+    if (auto v = r.text(n, "scale_bar", path, false)) {
+        if (*v != "none" && std::find(corners.begin(), corners.end(), *v) == corners.end())
+            r.diagnostics().error(r.at(n["scale_bar"], doc::key(path, "scale_bar")),
+                                  fmt::format("expected none or one of {}, found '{}'", fmt::join(corners, ", "), *v));
+        m.page.scale_bar_position = *v;
+    }
+    if (auto v = r.text(n, "credits", path, false)) m.credits_template = *v;
+    if (auto v = r.text(n, "font", path, false)) m.page.font = *v;
+    if (auto v = r.text(n, "legend_title", path, false)) m.page.legend_title = *v;
+    if (auto v = r.text(n, "title_align", path, false)) {
+        if (*v != "left" && *v != "center")
+            r.diagnostics().error(r.at(n["title_align"], doc::key(path, "title_align")),
+                                  fmt::format("expected left or center, found '{}'", *v));
+        m.page.title_align = *v;
+    }
+    if (auto v = r.text(n, "north_arrow", path, false)) {
+        if (*v != "none" && std::find(kCorners.begin(), kCorners.end(), *v) == kCorners.end())
+            r.diagnostics().error(r.at(n["north_arrow"], doc::key(path, "north_arrow")),
+                                  fmt::format("expected none or one of {}, found '{}'", fmt::join(kCorners, ", "), *v));
+        m.page.north_arrow = *v;
+    }
+    if (YAML::Node logo = n["logo"]; logo.IsDefined()) {
+        const std::string at = doc::key(path, "logo");
+        if (logo.IsNull() || (logo.IsScalar() && logo.Scalar() == "none")) {
+            m.page.logo.reset();
+        } else if (logo.IsScalar()) {
+            layout::LogoSpec spec;
+            spec.path = r.path_value(root, n, "logo", path, true);
+            m.page.logo = spec;
+        } else if (r.expect_object(logo, at)) {
+            r.check_keys(logo, at, kLogoKeys);
+            layout::LogoSpec spec;
+            spec.path = r.path_value(root, logo, "path", at, true);
+            if (auto v = r.text(logo, "position", at, false)) {
+                if (*v != "title-right" && std::find(kCorners.begin(), kCorners.end(), *v) == kCorners.end())
+                    r.diagnostics().error(r.at(logo["position"], doc::key(at, "position")),
+                                          fmt::format("expected title-right or one of {}, found '{}'",
+                                                      fmt::join(kCorners, ", "), *v));
+                spec.position = *v;
+            }
+            if (auto v = r.number(logo, "width_mm", at, 1)) spec.width_mm = *v;
+            m.page.logo = spec;
+        }
+        if (m.page.logo) {
+            const std::string ext = fs::path(m.page.logo->path).extension().string();
+            if (ext != ".svg" && ext != ".png" && ext != ".SVG" && ext != ".PNG")
+                r.diagnostics().error(r.at(logo, at), fmt::format("expected an .svg or .png logo, found '{}'",
+                                                                  fs::path(m.page.logo->path).filename().string()));
+        }
+    }
+    if (YAML::Node insets = n["insets"]; insets.IsDefined()) {
+        const std::string at = doc::key(path, "insets");
+        m.page.insets.clear();
+        if (insets.IsNull() || (insets.IsScalar() && insets.Scalar() == "none")) {
+            // no insets
+        } else if (insets.IsSequence()) {
+            for (std::size_t i = 0; i < insets.size(); ++i)
+                for (auto& s : read_inset(r, insets[i], doc::index(at, i))) m.page.insets.push_back(std::move(s));
+        } else {
+            for (auto& s : read_inset(r, insets, at)) m.page.insets.push_back(std::move(s));
+        }
+    }
+    if (YAML::Node band = n["inset_band"]; band.IsDefined()) {
+        const std::string at = doc::key(path, "inset_band");
+        if (r.expect_object(band, at)) {
+            r.check_keys(band, at, kInsetBandKeys);
+            if (auto v = r.text(band, "side", at, false)) {
+                if (*v != "left" && *v != "right" && *v != "top" && *v != "bottom")
+                    r.diagnostics().error(r.at(band["side"], doc::key(at, "side")),
+                                          fmt::format("expected left, right, top or bottom, found '{}'", *v));
+                m.page.inset_band.side = *v;
+            }
+            if (auto v = r.number(band, "size_mm", at, 10)) m.page.inset_band.size_mm = *v;
+            if (auto v = r.number(band, "gap_mm", at, 0)) m.page.inset_band.gap_mm = *v;
+        }
+    }
+}
+
+}  // namespace
+
+Project load_project(const std::string& path) {
+    doc::Document document = doc::load_file(path);
+    Diagnostics diagnostics;
+    Reader r(path, diagnostics);
+    Project project;
+    project.file = path;
+    project.root = fs::absolute(path).parent_path();
+    const YAML::Node& root = document.root;
+    if (!r.expect_object(root, "")) throw Error(diagnostics);
+    r.check_keys(root, "", kRootKeys);
+    if (auto v = r.number(root, "version", "", 1); v && *v != 1)
+        diagnostics.error(r.at(root["version"], "version"), fmt::format("expected version 1, found {}", *v));
+    project.producer = r.text(root, "producer", "", false).value_or("");
+
+    if (YAML::Node layers = root["layers"]; !layers.IsDefined()) {
+        diagnostics.error(r.at(root, ""), "missing key 'layers'");
+    } else if (r.expect_object(layers, "layers")) {
+        for (auto it = layers.begin(); it != layers.end(); ++it) {
+            std::string name = it->first.Scalar();
+            project.layers.emplace(name, read_layer(r, project.root, name, it->second, doc::key("layers", name)));
+        }
+    }
+
+    MapDecl defaults;
+    defaults.credits_template = "Sources : {sources}. Réalisation : {producer}, {date}.";
+    if (YAML::Node d = root["defaults"]; d.IsDefined() && r.expect_object(d, "defaults"))
+        apply_map_keys(r, project.root, d, "defaults", defaults);
+
+    static const std::regex id_pattern("[a-z0-9][a-z0-9_-]{0,63}");
+    if (YAML::Node maps = root["maps"]; !maps.IsDefined()) {
+        diagnostics.error(r.at(root, ""), "missing key 'maps'");
+    } else if (r.expect_object(maps, "maps")) {
+        for (auto it = maps.begin(); it != maps.end(); ++it) {
+            MapDecl m = defaults;
+            m.id = it->first.Scalar();
+            std::string p = doc::key("maps", m.id);
+            m.declared_at = r.at(it->first, p);
+            if (!std::regex_match(m.id, id_pattern))
+                diagnostics.error(m.declared_at,
+                                  fmt::format("map id '{}' must be lower-case letters, digits, '-' or '_' (it names "
+                                              "the output files)",
+                                              m.id));
+            if (!r.expect_object(it->second, p)) continue;
+            apply_map_keys(r, project.root, it->second, p, m);
+            if (m.style.empty()) diagnostics.error(m.declared_at, fmt::format("map '{}' has no 'style'", m.id));
+            if (m.extent.empty())
+                diagnostics.error(m.declared_at, fmt::format("map '{}' has no 'extent' (in its own map or in defaults)", m.id));
+            project.maps.push_back(std::move(m));
+        }
+    }
+    // Cross-references: checks and geocodes name existing layers.
+    for (const auto& [name, layer] : project.layers)
+        if (layer.geocode && !layer.geocode->layer.empty() && !project.layers.count(layer.geocode->layer)) {
+            std::vector<std::string> names;
+            for (const auto& [n, _] : project.layers) names.push_back(n);
+            auto near = nearest_name(layer.geocode->layer, names);
+            diagnostics.error(layer.geocode->declared_at,
+                              fmt::format("geocode of layer '{}' names an unknown layer '{}'", name, layer.geocode->layer),
+                              near.empty() ? "" : fmt::format("did you mean '{}'?", near));
+        } else if (layer.geocode && project.layers.count(layer.geocode->layer) &&
+                   project.layers.at(layer.geocode->layer).geocode) {
+            diagnostics.error(layer.geocode->declared_at,
+                              fmt::format("layer '{}' is geocoded against layer '{}', which is itself geocoded: "
+                                          "expected a layer of areas (polygons)",
+                                          name, layer.geocode->layer));
+        }
+    for (const auto& [name, layer] : project.layers)
+        for (const auto& check : layer.checks)
+            if (!check.container.empty() && !project.layers.count(check.container)) {
+                std::vector<std::string> names;
+                for (const auto& [n, _] : project.layers) names.push_back(n);
+                auto near = nearest_name(check.container, names);
+                diagnostics.error(check.declared_at, fmt::format("check of layer '{}' names an unknown layer '{}'", name,
+                                                                 check.container),
+                                  near.empty() ? "" : fmt::format("did you mean '{}'?", near));
+            }
+    if (diagnostics.has_errors()) throw Error(diagnostics);
+    return project;
+}
+
+}  // namespace cartelier::pipeline

@@ -1,0 +1,121 @@
+#include "pipeline/report.hpp"
+
+#include <ctime>
+
+#include <fmt/format.h>
+
+#include "pipeline/output.hpp"
+
+namespace cartelier::pipeline {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+std::string iso_date(std::int64_t seconds) {
+    std::time_t t = static_cast<std::time_t>(seconds);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buffer[32];
+    std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buffer;
+}
+
+std::string report_path(const BuildOptions& options) {
+    std::string name = options.shard ? fmt::format("build-report.shard-{}-of-{}.json", options.shard->index,
+                                                   options.shard->count)
+                                     : std::string("build-report.json");
+    return (fs::path(options.out_dir) / name).string();
+}
+
+json diagnostic_json(const Diagnostic& d) {
+    json j{{"severity", d.severity == Severity::Error ? "error" : "warning"}, {"message", d.message}};
+    j["file"] = d.where.file.empty() ? json(nullptr) : json(d.where.file);
+    j["line"] = d.where.line > 0 ? json(d.where.line) : json(nullptr);
+    j["column"] = d.where.column > 0 ? json(d.where.column) : json(nullptr);
+    j["path"] = d.where.path.empty() ? json(nullptr) : json(d.where.path);
+    j["hint"] = d.hint.empty() ? json(nullptr) : json(d.hint);
+    return j;
+}
+
+json report_json(const Project& project, const BuildOptions& options, const BuildOutcome& outcome) {
+    json maps = json::array();
+    std::size_t counts[4] = {0, 0, 0, 0};
+    for (const auto& m : outcome.maps) {
+        ++counts[static_cast<int>(m.status)];
+        json inputs = json::array();
+        for (const auto& i : m.inputs) {
+            json in{{"kind", i.kind}, {"name", i.name}, {"hash", i.hash}};
+            if (!i.file.empty() && i.file != i.name) in["file"] = i.file;
+            inputs.push_back(std::move(in));
+        }
+        json outputs = json::array();
+        for (const auto& o : m.outputs)
+            outputs.push_back(json{{"file", o.path}, {"bytes", o.bytes}, {"sha256", o.sha256}});
+        json warnings = json::array(), errors = json::array();
+        for (const auto& d : m.diagnostics.items())
+            (d.severity == Severity::Error ? errors : warnings).push_back(diagnostic_json(d));
+        json stages = json::object();
+        for (const char* s : {"load", "validate", "join", "reproject", "write-cache", "check", "prepare", "render", "write"})
+            stages[s] = m.stages.count(s) ? m.stages.at(s) : 0.0;
+        json entry{{"id", m.id},
+                   {"status", status_name(m.status)},
+                   {"reasons", m.reasons},
+                   {"date", m.date ? json(iso_date(m.date)) : json(nullptr)},
+                   {"seconds", m.seconds},
+                   {"stages", stages},
+                   {"inputs", inputs},
+                   {"outputs", outputs},
+                   {"warnings", warnings},
+                   {"errors", errors}};
+        if (m.status == MapStatus::Built) {
+            entry["labels"] = json{{"placed", m.labels.placed}, {"displaced", m.labels.displaced}, {"unplaced", m.labels.unplaced}};
+            entry["scale_denominator"] = m.scale_denominator;
+        } else {
+            entry["labels"] = nullptr;  // not rendered in this build
+        }
+        maps.push_back(std::move(entry));
+    }
+    json warnings = json::array();
+    for (const auto& d : outcome.warnings.items()) warnings.push_back(diagnostic_json(d));
+    auto sde = options.date;
+    return json{{"cartelier", CARTELIER_VERSION_STRING},
+                {"project", project.file},
+                {"out", options.out_dir},
+                {"finished", iso_date(static_cast<std::int64_t>(std::time(nullptr)))},
+                {"seconds", outcome.seconds},
+                {"jobs", outcome.jobs},
+                {"force", options.force},
+                {"shard", options.shard ? json(fmt::format("{}/{}", options.shard->index, options.shard->count)) : json(nullptr)},
+                {"source_date_epoch", sde ? json(*sde) : json(nullptr)},
+                {"exit_status", outcome.exit_code()},
+                {"interrupted_by_signal", outcome.interrupted_by ? json(outcome.interrupted_by) : json(nullptr)},
+                {"stale_temp_files_removed", outcome.stale_temp_files_removed},
+                {"summary", json{{"maps", outcome.maps.size()},
+                                 {"built", counts[static_cast<int>(MapStatus::Built)]},
+                                 {"up_to_date", counts[static_cast<int>(MapStatus::UpToDate)]},
+                                 {"failed", counts[static_cast<int>(MapStatus::Failed)]},
+                                 {"interrupted", counts[static_cast<int>(MapStatus::Interrupted)]}}},
+                {"warnings", warnings},
+                {"maps", maps}};
+}
+
+std::string write_report(const Project& project, const BuildOptions& options, const BuildOutcome& outcome) {
+    std::string path = report_path(options);
+    create_folder(options.out_dir);
+    write_atomically(path, report_json(project, options, outcome).dump(2) + "\n");
+    return path;
+}
+
+std::string summary_line(const BuildOutcome& outcome) {
+    std::size_t counts[4] = {0, 0, 0, 0};
+    for (const auto& m : outcome.maps) ++counts[static_cast<int>(m.status)];
+    std::string text = fmt::format("{} map(s): {} built, {} up to date, {} failed", outcome.maps.size(),
+                                   counts[static_cast<int>(MapStatus::Built)], counts[static_cast<int>(MapStatus::UpToDate)],
+                                   counts[static_cast<int>(MapStatus::Failed)]);
+    if (counts[static_cast<int>(MapStatus::Interrupted)])
+        text += fmt::format(", {} interrupted", counts[static_cast<int>(MapStatus::Interrupted)]);
+    text += fmt::format(" in {:.2f} s ({} thread(s))", outcome.seconds, outcome.jobs);
+    return text;
+}
+
+}  // namespace cartelier::pipeline

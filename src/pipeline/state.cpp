@@ -1,0 +1,450 @@
+#include "pipeline/state.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <dlfcn.h>
+#include <unistd.h>
+
+#include <fontconfig/fontconfig.h>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "pipeline/output.hpp"
+#include "core/diagnostic.hpp"
+#include "core/document.hpp"
+#include "render/page_surface.hpp"
+#include "render/text.hpp"
+
+namespace cartelier::pipeline {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+constexpr int kStateVersion = 1;
+
+std::int64_t seconds_of(const FileStamp& s) { return s.mtime_ns / 1000000000; }
+
+json stamp_json(const FileStamp& s) { return json{{"size", s.size}, {"mtime_ns", s.mtime_ns}, {"inode", s.inode}}; }
+
+FileStamp stamp_from(const json& j) {
+    return FileStamp{j.at("size").get<std::uintmax_t>(), j.at("mtime_ns").get<std::int64_t>(),
+                     j.at("inode").get<std::uint64_t>()};
+}
+
+std::string render_ext(Format f) {
+    switch (f) {
+        case Format::Pdf: return "pdf";
+        case Format::Png: return "png";
+        case Format::Svg: return "svg";
+    }
+    return "";
+}
+
+std::string program_path() {
+    std::error_code ec;
+    fs::path p = fs::read_symlink("/proc/self/exe", ec);
+    return ec ? std::string() : p.string();
+}
+
+std::string shell_quote(const std::string& s) {
+    std::string out = "'";
+    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
+/// "DejaVu Sans Bold Oblique" → "DejaVu Sans:weight=bold:slant=oblique" (fontconfig's name syntax).
+std::string fontconfig_pattern(const std::string& name) {
+    render::FontDescriptionPtr desc = render::font_description({name}, 10);
+    std::string family = pango_font_description_get_family(desc.get());
+    int w = pango_font_description_get_weight(desc.get());
+    const char* weight = w <= 150 ? "thin" : w <= 250 ? "extralight" : w <= 350 ? "light" : w <= 450 ? "regular"
+                       : w <= 550 ? "medium" : w <= 650 ? "demibold" : w <= 750 ? "bold" : w <= 850 ? "extrabold"
+                                                                                                 : "black";
+    std::string pattern;
+    for (char c : family) {
+        if (c == '-' || c == ':' || c == '\\') pattern += '\\';
+        pattern += c;
+    }
+    pattern += fmt::format(":weight={}", weight);
+    PangoStyle style = pango_font_description_get_style(desc.get());
+    if (style == PANGO_STYLE_ITALIC) pattern += ":slant=italic";
+    else if (style == PANGO_STYLE_OBLIQUE) pattern += ":slant=oblique";
+    return pattern;
+}
+
+/// A layer geocoded against another layer depends on it (when the project model has geocoding).
+template <typename Decl>
+void push_geocode_layer(const Decl& decl, std::vector<std::string>& todo) {
+    if constexpr (requires { decl.geocode->layer; })
+        if (decl.geocode) todo.push_back(decl.geocode->layer);
+}
+
+}  // namespace
+
+std::string state_dir(const std::string& out_dir) { return (fs::path(out_dir) / ".cartelier").string(); }
+
+std::optional<MapState> load_map_state(const std::string& out_dir, const std::string& map_id, std::string* problem) {
+    fs::path file = fs::path(state_dir(out_dir)) / (map_id + ".json");
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+        if (problem) *problem = "no recorded state";
+        return std::nullopt;
+    }
+    try {
+        json j = json::parse(in);
+        if (j.at("state_version").get<int>() != kStateVersion) {
+            if (problem) *problem = "state written by another version of Cartelier";
+            return std::nullopt;
+        }
+        MapState s;
+        s.map = j.at("map").get<std::string>();
+        s.date = j.at("date").get<std::int64_t>();
+        s.source_layers = j.at("source_layers").get<std::vector<std::string>>();
+        s.fonts = j.at("fonts").get<std::vector<std::string>>();
+        s.icons = j.value("icons", std::vector<std::string>{});
+        for (const auto& i : j.at("inputs")) {
+            InputRecord r;
+            r.kind = i.at("kind").get<std::string>();
+            r.name = i.at("name").get<std::string>();
+            r.hash = i.at("hash").get<std::string>();
+            r.content_time = i.value("content_time", std::int64_t{0});
+            r.file = i.value("file", std::string());
+            if (i.contains("stamp")) r.stamp = stamp_from(i.at("stamp"));
+            s.inputs.push_back(std::move(r));
+        }
+        for (const auto& o : j.at("outputs")) {
+            s.outputs.push_back(OutputRecord{o.at("file").get<std::string>(), o.at("bytes").get<std::uintmax_t>(),
+                                             o.at("sha256").get<std::string>(), stamp_from(o.at("stamp"))});
+        }
+        if (s.map != map_id) {
+            if (problem) *problem = fmt::format("{} records map '{}'", file.string(), s.map);
+            return std::nullopt;
+        }
+        return s;
+    } catch (const std::exception& e) {
+        if (problem) *problem = fmt::format("unreadable state {} ({})", file.string(), e.what());
+        return std::nullopt;
+    }
+}
+
+void save_map_state(const std::string& out_dir, const MapState& s) {
+    json inputs = json::array();
+    for (const auto& r : s.inputs) {
+        json i{{"kind", r.kind}, {"name", r.name}, {"hash", r.hash}, {"content_time", r.content_time}};
+        if (!r.file.empty()) i["file"] = r.file;
+        if (r.stamp) i["stamp"] = stamp_json(*r.stamp);
+        inputs.push_back(std::move(i));
+    }
+    json outputs = json::array();
+    for (const auto& o : s.outputs)
+        outputs.push_back(json{{"file", o.file}, {"bytes", o.bytes}, {"sha256", o.sha256}, {"stamp", stamp_json(o.stamp)}});
+    json j{{"state_version", kStateVersion}, {"map", s.map},         {"date", s.date},    {"source_layers", s.source_layers},
+           {"fonts", s.fonts},               {"icons", s.icons},     {"inputs", inputs},   {"outputs", outputs}};
+    create_folder(state_dir(out_dir));
+    write_atomically(fs::path(state_dir(out_dir)) / (s.map + ".json"), j.dump(1) + "\n");
+}
+
+namespace {
+
+/// fontconfig, as already loaded by Cairo and Pango. Looked up at run time: the program is not linked
+/// to it directly (src/CMakeLists.txt); without it, `fc-match` answers.
+struct Fontconfig {
+    decltype(&FcNameParse) name_parse = nullptr;
+    decltype(&FcConfigSubstitute) config_substitute = nullptr;
+    decltype(&FcDefaultSubstitute) default_substitute = nullptr;
+    decltype(&FcFontMatch) font_match = nullptr;
+    decltype(&FcPatternGetString) get_string = nullptr;
+    decltype(&FcPatternDestroy) destroy = nullptr;
+
+    Fontconfig() {
+        name_parse = reinterpret_cast<decltype(name_parse)>(::dlsym(RTLD_DEFAULT, "FcNameParse"));
+        config_substitute = reinterpret_cast<decltype(config_substitute)>(::dlsym(RTLD_DEFAULT, "FcConfigSubstitute"));
+        default_substitute = reinterpret_cast<decltype(default_substitute)>(::dlsym(RTLD_DEFAULT, "FcDefaultSubstitute"));
+        font_match = reinterpret_cast<decltype(font_match)>(::dlsym(RTLD_DEFAULT, "FcFontMatch"));
+        get_string = reinterpret_cast<decltype(get_string)>(::dlsym(RTLD_DEFAULT, "FcPatternGetString"));
+        destroy = reinterpret_cast<decltype(destroy)>(::dlsym(RTLD_DEFAULT, "FcPatternDestroy"));
+    }
+    bool usable() const {
+        return name_parse && config_substitute && default_substitute && font_match && get_string && destroy;
+    }
+    /// The file fontconfig matches for a pattern (what `fc-match -f '%{file}'` prints).
+    std::string match(const std::string& pattern_text) const {
+        FcPattern* pattern = name_parse(reinterpret_cast<const FcChar8*>(pattern_text.c_str()));
+        if (!pattern) return {};
+        config_substitute(nullptr, pattern, FcMatchPattern);
+        default_substitute(pattern);
+        FcResult result = FcResultNoMatch;
+        FcPattern* font = font_match(nullptr, pattern, &result);
+        std::string file;
+        FcChar8* value = nullptr;
+        if (font && get_string(font, FC_FILE, 0, &value) == FcResultMatch && value) file = reinterpret_cast<const char*>(value);
+        if (font) destroy(font);
+        destroy(pattern);
+        return file;
+    }
+};
+
+}  // namespace
+
+std::string FontResolver::resolve(const std::string& name) {
+    std::lock_guard lock(mutex_);
+    if (auto it = cache_.find(name); it != cache_.end()) return it->second;
+    static const Fontconfig fontconfig;
+    if (fontconfig.usable()) return cache_[name] = fontconfig.match(fontconfig_pattern(name));
+    std::string command = "fc-match -f '%{file}' " + shell_quote(fontconfig_pattern(name)) + " 2>/dev/null";
+    std::string file;
+    if (FILE* pipe = ::popen(command.c_str(), "r")) {
+        std::array<char, 512> buffer{};
+        while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) file.append(buffer.data(), n);
+        if (::pclose(pipe) != 0) file.clear();
+    }
+    cache_[name] = file;
+    return file;
+}
+
+InputContext::InputContext(const Project& project, std::optional<std::int64_t> source_date_epoch)
+    : project_(&project), source_date_epoch_(source_date_epoch) {
+    root_ = doc::load_file(project.file).root;
+    if (auto st = stat_file(project.file)) project_mtime_ = seconds_of(*st);
+}
+
+void InputContext::remember(const MapState& previous) {
+    for (const auto& r : previous.inputs)
+        if (!r.file.empty() && r.stamp && r.hash != "absent") {
+            // Fonts record a combined hash; only plain file records seed the cache.
+            if (r.kind == "font") continue;
+            hasher_.remember(r.file, KnownHash{*r.stamp, r.hash});
+        }
+}
+
+InputRecord InputContext::file_input(const std::string& kind, const std::string& path, bool optional) {
+    InputRecord r;
+    r.kind = kind;
+    r.name = path;
+    r.file = path;
+    FileStamp stamp;
+    if (auto h = hasher_.hash(path, &stamp)) {
+        r.hash = *h;
+        r.stamp = stamp;
+        r.content_time = seconds_of(stamp);
+    } else {
+        if (!optional) throw Error(SourceLocation{path, 0, 0, {}}, "file not found");
+        r.hash = "absent";
+    }
+    return r;
+}
+
+std::vector<InputRecord> InputContext::collect(const MapDecl& map, const std::vector<std::string>& source_layers,
+                                               const std::vector<std::string>& fonts,
+                                               const std::vector<std::string>& icons, const MapState* previous) {
+    std::lock_guard lock(mutex_);
+    const YAML::Node& root = root_;  // const access only: never inserts into the shared document
+    std::vector<InputRecord> inputs;
+
+    // The program: its version and the executable's content.
+    {
+        std::string exe = program_path();
+        InputRecord r = exe.empty() ? InputRecord{} : file_input("program", exe, true);
+        r.kind = "program";
+        r.name = fmt::format("cartelier {}", CARTELIER_VERSION_STRING);
+        r.content_time = 0;
+        if (r.hash.empty()) r.hash = "unknown";
+        inputs.push_back(std::move(r));
+    }
+    inputs.push_back(InputRecord{"settings", "date",
+                                 source_date_epoch_ ? fmt::format("SOURCE_DATE_EPOCH={}", *source_date_epoch_)
+                                                    : std::string("newest input"),
+                                 0, {}, std::nullopt});
+
+    // The layers drawn, and those their checks name (transitively).
+    std::set<std::string> layers;
+    std::vector<std::string> todo(source_layers.begin(), source_layers.end());
+    while (!todo.empty()) {
+        std::string name = todo.back();
+        todo.pop_back();
+        if (!layers.insert(name).second) continue;
+        if (auto it = project_->layers.find(name); it != project_->layers.end()) {
+            for (const auto& c : it->second.checks) todo.push_back(c.container);
+            push_geocode_layer(it->second, todo);
+        }
+    }
+
+    // Project-file nodes.
+    auto node_input = [&](const std::string& path, const YAML::Node& node) {
+        InputRecord r{"project", path, "absent", project_mtime_, {}, std::nullopt};
+        if (node.IsDefined()) r.hash = content_hash(doc::to_json(node, 0));
+        inputs.push_back(std::move(r));
+    };
+    node_input("version", root["version"]);
+    node_input("producer", root["producer"]);
+    node_input("defaults", root["defaults"]);
+    node_input(fmt::format("maps.{}", map.id), root["maps"][map.id]);
+    for (const auto& name : layers) node_input(fmt::format("layers.{}", name), root["layers"][name]);
+
+    inputs.push_back(file_input("style", map.style, true));
+    // Pictures on the page.
+    if (map.page.logo && !map.page.logo->path.empty()) inputs.push_back(file_input("asset", map.page.logo->path, true));
+    // Icons: the files that decide each icon name (either may be absent).
+    for (const auto& file : std::set<std::string>(icons.begin(), icons.end()))
+        inputs.push_back(file_input("icon", file, true));
+
+    // Data files.
+    std::set<std::string> files;
+    for (const auto& name : layers) {
+        auto it = project_->layers.find(name);
+        if (it == project_->layers.end()) continue;
+        const LayerDecl& decl = it->second;
+        fs::path source(decl.spec.path);
+        std::error_code ec;
+        if (fs::is_directory(source, ec)) {
+            for (const auto& entry : fs::directory_iterator(source, ec))
+                if (entry.is_regular_file()) files.insert(entry.path().string());
+        } else {
+            files.insert(source.string());
+            // A shapefile is several files with the same stem (.shp, .shx, .dbf, .prj, .cpg…).
+            std::string ext = source.extension().string();
+            std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
+            if (ext == ".shp")
+                for (const auto& entry : fs::directory_iterator(source.parent_path(), ec))
+                    if (entry.is_regular_file() && entry.path().stem() == source.stem()) files.insert(entry.path().string());
+        }
+        files.insert((source.parent_path() / "SOURCES.json").string());
+        for (const auto& j : decl.joins) files.insert(j.table);
+    }
+    for (const auto& f : files) inputs.push_back(file_input("data", f, true));
+
+    // Fonts: the file fontconfig picks, and its content.
+    for (const auto& name : fonts) {
+        InputRecord r{"font", name, "unresolved", 0, {}, std::nullopt};
+        std::string file = fonts_.resolve(name);
+        if (!file.empty()) {
+            FileStamp stamp;
+            auto h = hasher_.hash(file, &stamp);
+            r.file = file;
+            r.stamp = stamp;
+            r.hash = content_hash(file + "\n" + h.value_or("absent"));
+        }
+        inputs.push_back(std::move(r));
+    }
+
+    std::sort(inputs.begin(), inputs.end(),
+              [](const InputRecord& a, const InputRecord& b) { return std::tie(a.kind, a.name) < std::tie(b.kind, b.name); });
+    // Content times: kept from the previous build while the content is the same.
+    if (previous)
+        for (auto& r : inputs)
+            for (const auto& p : previous->inputs)
+                if (p.kind == r.kind && p.name == r.name) {
+                    if (p.hash == r.hash) r.content_time = p.content_time;
+                    break;
+                }
+    return inputs;
+}
+
+std::int64_t InputContext::date_of(const std::vector<InputRecord>& inputs) const {
+    if (source_date_epoch_) return *source_date_epoch_;
+    std::int64_t newest = 0;
+    for (const auto& r : inputs)
+        if (r.kind == "project" || r.kind == "style" || r.kind == "data" || r.kind == "asset" || r.kind == "icon")
+            newest = std::max(newest, r.content_time);
+    return newest > 0 ? newest : project_mtime_;
+}
+
+std::vector<std::string> fonts_of(const MapDecl& map, const std::string& style_path) {
+    std::vector<std::string> fonts;
+    auto add = [&](const std::string& f) {
+        if (std::find(fonts.begin(), fonts.end(), f) == fonts.end()) fonts.push_back(f);
+    };
+    // Page text (layout/page_layout.cpp): title in bold, the rest in book.
+    add(map.page.font + " Bold");
+    add(map.page.font + " Book");
+    doc::Document style = doc::load_file(style_path);
+    // Page elements that name their own fonts.
+    // (A missing key of a const node is an invalid node: test IsDefined() before anything else.)
+    const YAML::Node& root = style.root;
+    const YAML::Node metadata = root.IsDefined() && root.IsMap() ? root["metadata"] : YAML::Node();
+    const YAML::Node page =
+        metadata.IsDefined() && metadata.IsMap() ? metadata["cartelier:page"] : YAML::Node();
+    if (page.IsDefined() && page.IsMap())
+        for (auto it = page.begin(); it != page.end(); ++it) {
+            if (!it->second.IsDefined() || !it->second.IsMap()) continue;
+            const YAML::Node element = it->second;  // a copy: the iterator yields a temporary
+            const YAML::Node stack = element["text-font"];
+            if (!stack.IsDefined()) continue;
+            if (stack.IsScalar()) add(stack.Scalar());
+            else if (stack.IsSequence())
+                for (const auto& n : stack)
+                    if (n.IsScalar()) add(n.Scalar());
+        }
+    bool default_text_font = false;
+    if (YAML::Node layers = style.root["layers"]; layers.IsSequence())
+        for (const auto& layer : layers) {
+            if (!layer.IsMap() || !layer["type"].IsScalar() || layer["type"].Scalar() != "symbol") continue;
+            YAML::Node stack = layer["layout"]["text-font"];
+            if (!stack.IsDefined()) {
+                default_text_font = true;
+                continue;
+            }
+            if (stack.IsSequence() && stack.size() > 0 && stack[0].IsScalar() &&
+                (stack[0].Scalar() != "literal" || stack.size() == 2)) {
+                YAML::Node names = stack[0].Scalar() == "literal" ? stack[1] : stack;
+                if (names.IsSequence())
+                    for (const auto& n : names)
+                        if (n.IsScalar()) add(n.Scalar());
+            }
+        }
+    if (default_text_font) add(render::TextStyle{}.fonts.front());
+    return fonts;
+}
+
+std::vector<std::string> staleness(const MapState* previous, const std::vector<InputRecord>& current,
+                                   const MapDecl& map, const std::string& out_dir) {
+    std::vector<std::string> why;
+    if (!previous) return {"never built"};
+    auto label = [](const InputRecord& r) {
+        if (r.kind == "project") return fmt::format("project node '{}'", r.name);
+        if (r.kind == "settings") return std::string("the date rule (SOURCE_DATE_EPOCH)");
+        return fmt::format("{} {}", r.kind, r.name);
+    };
+    for (const auto& r : current) {
+        auto p = std::find_if(previous->inputs.begin(), previous->inputs.end(),
+                              [&](const InputRecord& x) { return x.kind == r.kind && x.name == r.name; });
+        if (r.kind == "program" && p == previous->inputs.end()) {
+            auto old = std::find_if(previous->inputs.begin(), previous->inputs.end(),
+                                    [](const InputRecord& x) { return x.kind == "program"; });
+            why.push_back(fmt::format("program changed ({} → {})",
+                                      old == previous->inputs.end() ? "?" : old->name, r.name));
+        } else if (p == previous->inputs.end()) {
+            why.push_back(fmt::format("new input: {}", label(r)));
+        } else if (p->hash != r.hash) {
+            if (r.hash == "absent") why.push_back(fmt::format("{} was removed", label(r)));
+            else if (p->hash == "absent") why.push_back(fmt::format("{} appeared", label(r)));
+            else if (r.kind == "settings") why.push_back(fmt::format("the date rule changed ({} → {})", p->hash, r.hash));
+            else why.push_back(fmt::format("{} changed", label(r)));
+        }
+    }
+    for (const auto& p : previous->inputs) {
+        if (p.kind == "program") continue;
+        bool still = std::any_of(current.begin(), current.end(),
+                                 [&](const InputRecord& x) { return x.kind == p.kind && x.name == p.name; });
+        if (!still) why.push_back(fmt::format("no longer an input: {}", label(p)));
+    }
+    for (Format f : map.formats) {
+        std::string file = fmt::format("{}.{}", map.id, render_ext(f));
+        auto o = std::find_if(previous->outputs.begin(), previous->outputs.end(),
+                              [&](const OutputRecord& x) { return x.file == file; });
+        auto st = stat_file(fs::path(out_dir) / file);
+        if (!st) why.push_back(fmt::format("output {} is missing", file));
+        else if (o == previous->outputs.end()) why.push_back(fmt::format("output {} was not built by the last build", file));
+        else if (!(o->stamp == *st)) why.push_back(fmt::format("output {} was modified since the last build", file));
+    }
+    return why;
+}
+
+}  // namespace cartelier::pipeline

@@ -1,0 +1,127 @@
+// Incremental builds: what a map was built from, and whether that changed.
+//
+// Each map's inputs are recorded after it is built, in out/.cartelier/<map id>.json (one small file per
+// map, so that shards of one atlas writing to a shared folder never write the same file):
+//   program  — the version and a hash of the executable itself;
+//   project  — the canonical JSON text of the project-file nodes the map uses: `version`, `producer`,
+//              `defaults`, `maps.<id>` and `layers.<name>` of each layer it draws (and the layers their
+//              checks name);
+//   style    — the style file's content hash;
+//   data     — every file those layers read: the source (with a shapefile's sidecars), join tables,
+//              and SOURCES.json beside each source (its editions go into the credits; "absent" counts);
+//   asset    — the logo file drawn on the page;
+//   icon     — for each icon name the map draws (icon-image), the files that decide it: NAME.svg and
+//              NAME.png of the style's icons folder ("absent" counts: a new NAME.svg replaces NAME.png);
+//   font     — each font the map names (page font, literal text-font stacks), as the font file
+//              fontconfig resolves it to and that file's content hash;
+//   settings — the date rule (SOURCE_DATE_EPOCH's value, or "newest input").
+// Data and style files are compared by content hash (XXH3-128); a stat() pre-check on
+// (size, mtime, inode) skips re-reading a file that has not been touched.
+//
+// The date printed in the credits and the PDF metadata is SOURCE_DATE_EPOCH when set, else the newest
+// "content time" of the map's project, style, data, asset and icon inputs, where an input's content time is the
+// mtime it had when its current content was first seen (a `touch` or a fresh checkout of unchanged
+// content keeps the recorded time). So unchanged inputs give byte-identical outputs.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "pipeline/hashing.hpp"
+#include "pipeline/project.hpp"
+
+namespace cartelier::pipeline {
+
+struct InputRecord {
+    std::string kind;   ///< program, settings, project, style, data, asset, icon, font
+    std::string name;   ///< file path, project-file node path, font name…
+    std::string hash;   ///< content hash; "absent" for a missing optional file
+    std::int64_t content_time = 0;  ///< seconds since the epoch (see above); 0 when not a dated input
+    std::string file;               ///< the file hashed (fonts: the resolved font file); empty for nodes
+    std::optional<FileStamp> stamp; ///< what stat() said about `file` when it was hashed
+};
+
+struct OutputRecord {
+    std::string file;     ///< file name inside the output folder
+    std::uintmax_t bytes = 0;
+    std::string sha256;
+    FileStamp stamp;
+};
+
+struct MapState {
+    std::string map;
+    std::vector<InputRecord> inputs;          ///< sorted by (kind, name)
+    std::vector<std::string> source_layers;   ///< project layers the style draws (to list data inputs next time)
+    std::vector<std::string> fonts;           ///< font names the map uses
+    std::vector<std::string> icons;           ///< icon files that decide the icon names it uses
+    std::int64_t date = 0;                    ///< the date the outputs carry
+    std::vector<OutputRecord> outputs;
+};
+
+/// out/.cartelier
+std::string state_dir(const std::string& out_dir);
+/// The recorded state of a map; nullopt when there is none or it cannot be read (then `problem` says why).
+std::optional<MapState> load_map_state(const std::string& out_dir, const std::string& map_id,
+                                       std::string* problem = nullptr);
+/// Writes it atomically.
+void save_map_state(const std::string& out_dir, const MapState& state);
+
+/// Resolves font names to files with fontconfig (as `fc-match` would), once per name per process. Thread-safe.
+class FontResolver {
+public:
+    /// The font file, or "" when fontconfig gives none.
+    std::string resolve(const std::string& name);
+
+private:
+    std::mutex mutex_;
+    std::map<std::string, std::string> cache_;
+};
+
+/// What a build needs to compute inputs: the project file's parsed document, a hasher seeded from the
+/// previous states, fonts, the program's identity and the date rule.
+class InputContext {
+public:
+    InputContext(const Project& project, std::optional<std::int64_t> source_date_epoch);
+    const Project& project() const { return *project_; }
+    FileHasher& hasher() { return hasher_; }
+    /// Seeds the hasher's stat cache with a previous state's file records.
+    void remember(const MapState& previous);
+
+    /// Every input of `map`, given the layers, fonts and icon files its style uses. Content times are
+    /// carried over from `previous` for inputs whose hash did not change.
+    std::vector<InputRecord> collect(const MapDecl& map, const std::vector<std::string>& source_layers,
+                                     const std::vector<std::string>& fonts, const std::vector<std::string>& icons,
+                                     const MapState* previous);
+    /// SOURCE_DATE_EPOCH, else the newest content time of the project, style, data, asset and icon inputs
+    /// (the project file's mtime when there are none).
+    std::int64_t date_of(const std::vector<InputRecord>& inputs) const;
+
+private:
+    InputRecord file_input(const std::string& kind, const std::string& path, bool optional);
+    std::mutex mutex_;           ///< collect() may run on several threads
+    const Project* project_;
+    std::optional<std::int64_t> source_date_epoch_;
+    YAML::Node root_;            ///< the project file as parsed (for canonical node text)
+    std::int64_t project_mtime_ = 0;
+    FileHasher hasher_;
+    FontResolver fonts_;
+    std::string program_hash_;
+};
+
+/// Fonts a map names: its page font (Bold and Book), the `text-font` of each page element of the style
+/// (metadata "cartelier:page") and every literal `text-font` of the style's symbol layers.
+std::vector<std::string> fonts_of(const MapDecl& map, const std::string& style_path);
+
+/// Why a map must be rebuilt, comparing its previous state with its current inputs and outputs;
+/// empty when it is up to date.
+std::vector<std::string> staleness(const MapState* previous, const std::vector<InputRecord>& current,
+                                   const MapDecl& map, const std::string& out_dir);
+
+}  // namespace cartelier::pipeline

@@ -1,0 +1,174 @@
+// The prepared-layer cache: round trip, invalidation by content, corruption detected.
+#include <filesystem>
+#include <fstream>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include "pipeline/prepared_cache.hpp"
+
+using namespace cartelier;
+using namespace cartelier::pipeline;
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path scratch(const std::string& name) {
+    fs::path d = fs::temp_directory_path() / fmt::format("cartelier-prepared-{}-{}", name, ::getpid());
+    fs::remove_all(d);
+    fs::create_directories(d);
+    return d;
+}
+
+void write_file(const fs::path& p, const std::string& text) {
+    std::ofstream out(p, std::ios::binary | std::ios::trunc);
+    out << text;
+}
+
+Layer sample_layer() {
+    Layer l;
+    l.name = "communes";
+    l.source = "/data/communes.geojson";
+    l.crs = "EPSG:2154";
+    l.schema->add("code");
+    l.schema->add("pop");
+    l.schema->add("flag");
+    Feature a;
+    a.id = "01001";
+    a.values = {std::string("01001"), 812.0, true};
+    a.geometry.type = GeometryType::Polygon;
+    a.geometry.begin_part();
+    a.geometry.points = {{1.5, 2.25}, {3, 2.25}, {3, 4}, {1.5, 2.25}};
+    a.geometry.end_ring();
+    Feature b;
+    b.id = "2A004";
+    b.line = 7;
+    b.values = {std::string("2A004"), std::monostate{}};
+    Feature c;
+    c.id = "p";
+    c.geometry = Geometry::point({-1e6, 7e6});
+    l.features = {a, b, c};
+    return l;
+}
+
+void expect_equal(const Layer& x, const Layer& y) {
+    EXPECT_EQ(x.name, y.name);
+    EXPECT_EQ(x.source, y.source);
+    EXPECT_EQ(x.crs, y.crs);
+    EXPECT_EQ(x.schema->fields(), y.schema->fields());
+    ASSERT_EQ(x.features.size(), y.features.size());
+    for (std::size_t i = 0; i < x.features.size(); ++i) {
+        const Feature &f = x.features[i], &g = y.features[i];
+        EXPECT_EQ(f.id, g.id);
+        EXPECT_EQ(f.line, g.line);
+        EXPECT_EQ(f.values, g.values);
+        EXPECT_EQ(f.geometry.type, g.geometry.type);
+        ASSERT_EQ(f.geometry.points.size(), g.geometry.points.size());
+        for (std::size_t k = 0; k < f.geometry.points.size(); ++k) {
+            EXPECT_EQ(f.geometry.points[k].x, g.geometry.points[k].x);
+            EXPECT_EQ(f.geometry.points[k].y, g.geometry.points[k].y);
+        }
+        EXPECT_EQ(f.geometry.rings, g.geometry.rings);
+        EXPECT_EQ(f.geometry.parts, g.geometry.parts);
+    }
+}
+
+}  // namespace
+
+TEST(PreparedCache, RoundTrip) {
+    fs::path dir = scratch("roundtrip");
+    fs::path file = prepared_path(dir, "communes", "EPSG:2154");
+    Layer layer = sample_layer();
+    std::vector<Diagnostic> warnings{{Severity::Warning, SourceLocation{"x.geojson", 0, 0, "feature 3"}, "mixed", ""}};
+    ASSERT_TRUE(write_prepared(file, 42, layer, warnings));
+    auto back = read_prepared(file, 42);
+    ASSERT_TRUE(back.has_value());
+    expect_equal(layer, back->layer);
+    ASSERT_EQ(back->warnings.size(), 1u);
+    EXPECT_EQ(back->warnings[0].message, "mixed");
+    EXPECT_EQ(back->warnings[0].where.path, "feature 3");
+    fs::remove_all(dir);
+}
+
+TEST(PreparedCache, KeyFollowsTheSourceContent) {
+    fs::path dir = scratch("key");
+    fs::path source = dir / "layer.geojson";
+    write_file(source, R"({"type":"FeatureCollection","features":[]})");
+    data::LayerSpec spec;
+    spec.name = "layer";
+    spec.path = source.string();
+    auto k1 = prepared_key(spec, "EPSG:2154");
+    ASSERT_TRUE(k1.has_value());
+    EXPECT_EQ(k1, prepared_key(spec, "EPSG:2154"));   // stable
+    EXPECT_NE(k1, prepared_key(spec, "EPSG:3857"));   // per CRS
+    fs::path file = prepared_path(dir, "layer", "EPSG:2154");
+    ASSERT_TRUE(write_prepared(file, *k1, sample_layer(), {}));
+    EXPECT_TRUE(read_prepared(file, *k1).has_value());
+
+    write_file(source, R"({"type":"FeatureCollection","features":[ ]})");  // one byte more
+    auto k2 = prepared_key(spec, "EPSG:2154");
+    ASSERT_TRUE(k2.has_value());
+    EXPECT_NE(k1, k2);
+    EXPECT_FALSE(read_prepared(file, *k2).has_value());  // stale: rebuilt by the caller
+    // A sidecar file (Shapefile .dbf, .prj) is part of the content too.
+    write_file(dir / "layer.prj", "GEOGCS[]");
+    EXPECT_NE(k2, prepared_key(spec, "EPSG:2154"));
+    spec.path = (dir / "missing.geojson").string();
+    EXPECT_FALSE(prepared_key(spec, "EPSG:2154").has_value());
+    fs::remove_all(dir);
+}
+
+TEST(PreparedCache, CorruptionIsDetectedAndRewritten) {
+    fs::path dir = scratch("corrupt");
+    fs::path file = prepared_path(dir, "communes", "EPSG:2154");
+    Layer layer = sample_layer();
+    ASSERT_TRUE(write_prepared(file, 7, layer, {}));
+    const auto size = fs::file_size(file);
+    {   // flip one byte of the payload
+        std::fstream f(file, std::ios::in | std::ios::out | std::ios::binary);
+        f.seekp(static_cast<std::streamoff>(size - 20));
+        f.put('\x5a');
+    }
+    EXPECT_FALSE(read_prepared(file, 7).has_value());
+    fs::resize_file(file, size / 2);  // truncated
+    EXPECT_FALSE(read_prepared(file, 7).has_value());
+    write_file(file, "not a cache file at all");
+    EXPECT_FALSE(read_prepared(file, 7).has_value());
+    EXPECT_FALSE(read_prepared(dir / "none.prepared", 7).has_value());
+    // Rewritten, it reads again.
+    ASSERT_TRUE(write_prepared(file, 7, layer, {}));
+    auto back = read_prepared(file, 7);
+    ASSERT_TRUE(back.has_value());
+    expect_equal(layer, back->layer);
+    fs::remove_all(dir);
+}
+
+TEST(PreparedCache, ALayerLargerThanTheWriteBufferRoundTrips) {
+    // The payload is streamed to the file through a 1 MB buffer, arrays over it written directly:
+    // many features (buffer flushes) and one of 200 000 vertices (3.2 MB, straight to the file).
+    fs::path dir = scratch("large");
+    fs::path file = prepared_path(dir, "big", "EPSG:2154");
+    Layer layer = sample_layer();
+    for (int i = 0; i < 20000; ++i) {
+        Feature f;
+        f.id = fmt::format("f{}", i);
+        f.values = {std::string(i % 50, 'x'), 1.0 * i, i % 2 == 0};
+        f.geometry = Geometry::point({1.0 * i, -2.0 * i});
+        layer.features.push_back(std::move(f));
+    }
+    Feature big;
+    big.id = "big";
+    big.geometry.type = GeometryType::LineString;
+    big.geometry.begin_part();
+    for (int i = 0; i < 200000; ++i) big.geometry.points.push_back({i * 0.5, i * 0.25});
+    big.geometry.end_ring();
+    layer.features.insert(layer.features.begin() + 100, std::move(big));
+    ASSERT_TRUE(write_prepared(file, 7, layer, {}));
+    EXPECT_GT(fs::file_size(file), 3'000'000u);
+    auto back = read_prepared(file, 7);
+    ASSERT_TRUE(back.has_value());
+    expect_equal(layer, back->layer);
+    EXPECT_FALSE(read_prepared(file, 8).has_value());  // another key
+    fs::remove_all(dir);
+}

@@ -1,0 +1,169 @@
+// `cartelier watch`: saving a style re-renders its map; a broken style keeps the last good output.
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <cairo.h>
+#include <gtest/gtest.h>
+
+#include "pipeline/project.hpp"
+#include "pipeline/watch.hpp"
+#include "geo/projection.hpp"
+#include "render/view.hpp"
+#include "test_paths.hpp"
+
+using namespace cartelier;
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string read(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+void write(const std::string& path, const std::string& text) {
+    // Save as editors do: a temporary file renamed over the original.
+    std::ofstream(path + ".swp") << text;
+    fs::rename(path + ".swp", path);
+}
+
+bool wait_for(const std::function<bool()>& condition, std::chrono::milliseconds limit = 20s) {
+    auto end = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < end) {
+        if (condition()) return true;
+        std::this_thread::sleep_for(20ms);
+    }
+    return false;
+}
+
+/// Colour of the PNG pixel at a WGS84 point of the fixture map.
+std::array<int, 3> colour_at(const std::string& dir, Point lonlat) {
+    pipeline::Project project = pipeline::load_project(dir + "/cartelier.yaml");
+    const pipeline::MapDecl& map = project.maps.front();
+    render::View view = render::View::fit(map.crs, map.extent, map.page.map_frame());
+    Point page = view.to_page(geo::Transformation("EPSG:4326", map.crs).transform(lonlat));
+    cairo_surface_t* png = cairo_image_surface_create_from_png((dir + "/out/mini.png").c_str());
+    EXPECT_EQ(cairo_surface_status(png), CAIRO_STATUS_SUCCESS);
+    int x = static_cast<int>(std::lround(page.x * map.dpi / 72.0)), y = static_cast<int>(std::lround(page.y * map.dpi / 72.0));
+    uint32_t v = *reinterpret_cast<const uint32_t*>(cairo_image_surface_get_data(png) + y * cairo_image_surface_get_stride(png) + x * 4);
+    cairo_surface_destroy(png);
+    return {static_cast<int>((v >> 16) & 0xff), static_cast<int>((v >> 8) & 0xff), static_cast<int>(v & 0xff)};
+}
+
+/// `cartelier watch` on a copy of the mini fixture, on a thread, stopping after `rebuilds` rebuilds.
+struct WatchRun {
+    explicit WatchRun(const std::string& name, int rebuilds = 2) : dir(test::temp_dir(name)) {
+        fs::copy(test::datapath("fixtures/mini"), dir, fs::copy_options::recursive);
+        options.project_path = dir + "/cartelier.yaml";
+        options.out_dir = dir + "/out";
+        options.max_rebuilds = rebuilds;
+        watcher = std::thread([this] { pipeline::run_watch(options, out, err, stop); });
+    }
+    ~WatchRun() {
+        if (watcher.joinable()) watcher.join();
+    }
+    std::string dir;
+    pipeline::WatchOptions options;
+    std::ostringstream out, err;
+    std::atomic<bool> stop{false};
+    std::thread watcher;
+};
+
+}  // namespace
+
+TEST(Watch, SavingAStyleRerendersTheMapAndABrokenStyleKeepsTheLastGoodOutput) {
+    WatchRun run("watch");
+    const std::string& dir = run.dir;
+    std::ostringstream &out = run.out, &err = run.err;
+    std::thread& watcher = run.watcher;
+
+    const std::string png = dir + "/out/mini.png";
+    ASSERT_TRUE(wait_for([&] { return fs::exists(png); })) << "no initial build";
+    EXPECT_FALSE(fs::exists(dir + "/out/mini.pdf")) << "watch writes the PNG preview only";
+    auto site_a = colour_at(dir, {2.5, 46.5});
+    EXPECT_EQ(site_a, (std::array<int, 3>{0xd7, 0x30, 0x1f}));
+
+    // A cartographer changes the flash colour and saves.
+    auto first = fs::last_write_time(png);
+    std::string style = read(dir + "/style.json");
+    std::string changed = style;
+    changed.replace(changed.find("\"#d7301f\""), 9, "\"#00ff00\"");
+    std::this_thread::sleep_for(20ms);
+    write(dir + "/style.json", changed);
+    ASSERT_TRUE(wait_for([&] { return fs::last_write_time(png) != first; })) << out.str();
+    // The file is renamed into place complete: read it once the watcher reports the rebuild.
+    ASSERT_TRUE(wait_for([&] { return colour_at(dir, {2.5, 46.5}) == std::array<int, 3>{0, 255, 0}; }));
+
+    // Then saves a broken style: the error is shown and the last good PNG stays.
+    auto second = fs::last_write_time(png);
+    std::string broken = changed;
+    broken.replace(broken.find("\"fill-color\""), 12, "\"fil-color\"");
+    write(dir + "/style.json", broken);
+    watcher.join();
+    EXPECT_EQ(fs::last_write_time(png), second);
+    EXPECT_NE(err.str().find("style.json:9:16:"), std::string::npos) << err.str();
+    EXPECT_NE(err.str().find("did you mean 'fill-color'?"), std::string::npos) << err.str();
+    EXPECT_NE(out.str().find("mini FAILED (1 error(s)); the last good output is kept"), std::string::npos) << out.str();
+    EXPECT_NE(out.str().find("mini rebuilt in"), std::string::npos) << out.str();
+}
+
+TEST(Watch, DependenciesAreTheProjectTheStyleItsIconsAndTheLayersItDraws) {
+    auto files = pipeline::watched_files(test::datapath("fixtures/mini/cartelier.yaml"), {});
+    std::set<std::string> names;
+    bool icons = false;  // the style's icons folder, as a whole ("…/icons/")
+    for (const auto& f : files) {
+        if (f.ends_with("/icons/")) icons = true;
+        else names.insert(fs::path(f).filename().string());
+    }
+    EXPECT_EQ(names, (std::set<std::string>{"cartelier.yaml", "style.json", "departements.geojson", "sites.csv",
+                                            "sessions.csv"}));
+    EXPECT_TRUE(icons);
+}
+
+TEST(Watch, KeepsTheLoadedLayersAcrossStyleChangesAndReloadsChangedData) {
+    WatchRun run("watch-keep");
+    const std::string& dir = run.dir;
+    std::ostringstream &out = run.out, &err = run.err;
+    std::thread& watcher = run.watcher;
+    const std::string png = dir + "/out/mini.png";
+    ASSERT_TRUE(wait_for([&] { return fs::exists(png); })) << "no initial build";
+    // "mini rebuilt in 0.21 s (loading layers 0.030 s)": the loading time of the n-th rebuild.
+    auto load_seconds = [&](std::size_t n) {
+        const std::string text = out.str();
+        std::size_t at = 0;
+        for (std::size_t i = 0; i <= n; ++i) {
+            at = text.find("(loading layers ", at);
+            if (at == std::string::npos) return -1.0;
+            at += 16;
+        }
+        return std::stod(text.substr(at));
+    };
+    ASSERT_TRUE(wait_for([&] { return load_seconds(0) >= 0; })) << out.str();
+    EXPECT_GT(load_seconds(0), 0) << "the first build loads the layers\n" << out.str();
+
+    // A style change: rendered again from the layers already in memory (no load stage at all).
+    auto first = fs::last_write_time(png);
+    std::string style = read(dir + "/style.json");
+    style.replace(style.find("\"#2171b5\""), 9, "\"#00ff00\"");
+    std::this_thread::sleep_for(20ms);
+    write(dir + "/style.json", style);
+    ASSERT_TRUE(wait_for([&] { return fs::last_write_time(png) != first; })) << out.str();
+    ASSERT_TRUE(wait_for([&] { return colour_at(dir, {3.5, 46.5}) == std::array<int, 3>{0, 255, 0}; }));
+    ASSERT_TRUE(wait_for([&] { return load_seconds(1) >= 0; })) << out.str();
+    EXPECT_EQ(load_seconds(1), 0) << out.str();
+
+    // A data change: site-b becomes a flash site; the layers are read again and the map shows it.
+    std::string sites = read(dir + "/sites.csv");
+    sites.replace(sites.rfind("s-local"), 7, "s-flash");
+    write(dir + "/sites.csv", sites);
+    watcher.join();
+    EXPECT_EQ(colour_at(dir, {3.5, 46.5}), (std::array<int, 3>{0xd7, 0x30, 0x1f})) << out.str() << err.str();
+    EXPECT_GT(load_seconds(2), 0) << out.str();
+}
