@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 
 #include "pipeline/cancel.hpp"
+#include "pipeline/credits.hpp"
 #include "pipeline/pipeline.hpp"
 #include "pipeline/project.hpp"
 #include "core/memory.hpp"
@@ -141,94 +142,30 @@ int run_build_command(const Selection& sel, bool force, unsigned jobs) {
     return outcome.exit_code();
 }
 
-/// Everything `build` would reject, without rendering: the project, each selected map's style, the layers
-/// it draws (read, joined, checked and reprojected into the map's CRS), its fonts and the output folder.
+/// Everything `build` would reject, without rendering: the project, then build's prepare stage for each
+/// selected map (pipeline::run_check), and the output folder.
 int run_check_command(const Selection& sel) {
     auto project = load_or_report(sel.project_path);
     if (!project) return kExitProjectUnusable;
     auto options = options_for(sel);
     if (!options) return kExitProjectUnusable;
-    std::vector<const pipeline::MapDecl*> maps;
+    pipeline::CheckOutcome outcome;
     try {
-        maps = pipeline::select_maps(*project, *options);
-    } catch (const Error& e) {
+        outcome = pipeline::run_check(*project, *options);
+    } catch (const Error& e) {  // an unknown --map
         print_diagnostics(e.diagnostics());
         return kExitProjectUnusable;
     }
-    pipeline::LayerStore store(*project);
-    pipeline::FontResolver fonts;
-    render::IconCache icons;
-    const style::StyleEnvironment environment = icons.environment(project->root.string());
-    Diagnostics all;
-    std::set<std::string> layers_checked;
-    for (const pipeline::MapDecl* map : maps) {
-        Diagnostics d;
-        try {
-            Diagnostics warnings;
-            style::Style s = style::load_style(map->style, &warnings, &environment);
-            d.append(warnings);
-            render::LayerSet drawn;
-            bool layers_ok = true;
-            for (const auto& name : s.source_layers()) {
-                if (!project->layers.count(name)) {
-                    std::vector<std::string> names;
-                    for (const auto& [n, _] : project->layers) names.push_back(n);
-                    auto near = nearest_name(name, names);
-                    d.error(SourceLocation{map->style, 0, 0, "source-layer"},
-                            fmt::format("the style draws layer '{}', which the project ({}) does not declare", name,
-                                        project->file),
-                            near.empty() ? fmt::format("declared layers: {}", fmt::join(names, ", "))
-                                         : fmt::format("did you mean '{}'?", near));
-                    layers_ok = false;
-                    continue;
-                }
-                try {
-                    drawn.add(store.projected(name, map->crs));
-                } catch (const Error& e) {
-                    layers_ok = false;
-                    // A layer shared by several maps is reported once.
-                    if (layers_checked.insert(name + "@" + map->crs).second) d.append(e.diagnostics());
-                    else d.error(SourceLocation{map->style, 0, 0, "source-layer"},
-                                 fmt::format("layer '{}' is unusable (see above)", name));
-                }
-                layers_checked.insert(name + "@" + map->crs);
-            }
-            // Icons named per feature: each one the map would draw, resolved and read.
-            if (layers_ok)
-                d.append(render::check_icons(s, drawn, layout::frame_zooms(map->page, map->crs, map->extent), icons));
-            for (const auto& font : pipeline::fonts_of(*map, map->style))
-                if (fonts.resolve(font).empty())
-                    d.warning(SourceLocation{map->style, 0, 0, {}},
-                              fmt::format("fontconfig finds no file for the font '{}'", font),
-                              "install it, or check `fc-match` on this machine");
-        } catch (const Error& e) {
-            d.append(e.diagnostics());
-        }
-        std::cout << fmt::format("{:<12} {}\n", map->id,
+    for (const auto& [id, d] : outcome.maps)
+        std::cout << fmt::format("{:<12} {}\n", id,
                                  d.has_errors() ? fmt::format("{} error(s)", d.error_count()) : std::string("ok"));
-        all.append(d);
-    }
-    // The output folder must be writable (or creatable).
-    {
-        fs::path out = sel.out_dir;
-        fs::path probe = out;
-        std::error_code ec;  // a path the system rejects (e.g. a name over 255 bytes) is an error, not a throw
-        while (!probe.empty() && !fs::exists(probe, ec) && !ec) probe = probe.parent_path();
-        if (probe.empty()) probe = ".";
-        if (ec)
-            all.error(SourceLocation{out.string(), 0, 0, {}},
-                      fmt::format("the output folder cannot be used: {}", ec.message()));
-        else if (::access(probe.c_str(), W_OK) != 0)
-            all.error(SourceLocation{out.string(), 0, 0, {}},
-                      fmt::format("the output folder cannot be written ({} is not writable)", probe.string()));
-    }
-    all.append(store.warnings());
+    const Diagnostics& all = outcome.all;
     print_diagnostics(all);
     if (all.has_errors()) {
         std::cout << fmt::format("{} error(s)\n", all.error_count());
         return kExitMapFailed;
     }
-    std::cout << fmt::format("project {} is valid: {} map(s) checked, {} layer(s)\n", sel.project_path, maps.size(),
+    std::cout << fmt::format("project {} is valid: {} map(s) checked, {} layer(s)\n", sel.project_path, outcome.maps.size(),
                              project->layers.size());
     return kExitOk;
 }

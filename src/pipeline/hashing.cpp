@@ -43,6 +43,12 @@ void FileHasher::remember(const std::string& path, const KnownHash& known) {
     known_[path] = known;
 }
 
+std::optional<std::string> FileHasher::known(const std::string& path, const FileStamp& stamp) const {
+    std::lock_guard lock(mutex_);
+    if (auto it = known_.find(path); it != known_.end() && it->second.stamp == stamp) return it->second.hash;
+    return std::nullopt;
+}
+
 std::size_t FileHasher::files_read() const {
     std::lock_guard lock(mutex_);
     return read_;

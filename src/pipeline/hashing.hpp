@@ -42,6 +42,8 @@ public:
     /// The file's content hash, or nullopt if it does not exist. Throws Error when it cannot be read.
     /// `stamp_out` receives its stamp.
     std::optional<std::string> hash(const std::string& path, FileStamp* stamp_out = nullptr);
+    /// The recorded hash of `path` if `stamp` is the stamp it was computed for (no read).
+    std::optional<std::string> known(const std::string& path, const FileStamp& stamp) const;
     /// Files actually read (not answered from the stat cache) so far.
     std::size_t files_read() const;
 

@@ -1,6 +1,10 @@
 #include "pipeline/output.hpp"
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <unistd.h>
@@ -8,10 +12,17 @@
 #include <fmt/format.h>
 
 #include "core/diagnostic.hpp"
+#include "pipeline/state.hpp"
 
 namespace cartelier::pipeline {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+bool process_alive(long pid) { return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM); }
+
+}  // namespace
 
 void write_atomically(const fs::path& path, const std::string& bytes) {
     fs::path tmp = path.parent_path() / fmt::format(".{}.tmp-{}", path.filename().string(), ::getpid());
@@ -46,6 +57,37 @@ void create_folder(const fs::path& dir) {
     if (ec)
         throw Error(SourceLocation{dir.string(), 0, 0, {}},
                     fmt::format("cannot create the output folder: {}", ec.message()));
+}
+
+std::size_t remove_stale_temp_files(const std::string& out_dir, const std::vector<std::string>& map_ids) {
+    std::vector<std::pair<fs::path, std::string>> prefixes;  // folder, ".ID."
+    for (const std::string& id : map_ids) {
+        prefixes.emplace_back(fs::path(out_dir), "." + id + ".");
+        prefixes.emplace_back(fs::path(state_dir(out_dir)), "." + id + ".json.tmp-");
+    }
+    prefixes.emplace_back(fs::path(out_dir), ".build-report.");
+    std::size_t removed = 0;
+    const auto now = fs::file_time_type::clock::now();
+    for (const fs::path& dir : {fs::path(out_dir), fs::path(state_dir(out_dir))}) {
+        std::error_code ec;
+        for (const auto& entry : fs::directory_iterator(dir, ec)) {
+            const std::string name = entry.path().filename().string();
+            auto tmp = name.rfind(".tmp-");
+            if (name.empty() || name[0] != '.' || tmp == std::string::npos) continue;
+            bool ours = std::any_of(prefixes.begin(), prefixes.end(), [&](const auto& p) {
+                return p.first == dir && name.compare(0, p.second.size(), p.second) == 0;
+            });
+            if (!ours) continue;
+            char* end = nullptr;
+            long pid = std::strtol(name.c_str() + tmp + 5, &end, 10);
+            std::error_code tec;
+            auto age = now - fs::last_write_time(entry.path(), tec);
+            bool old = !tec && age > std::chrono::hours(1);
+            if ((end && *end == '\0' && pid != ::getpid() && !process_alive(pid)) || old)
+                if (fs::remove(entry.path(), tec)) ++removed;
+        }
+    }
+    return removed;
 }
 
 }  // namespace cartelier::pipeline

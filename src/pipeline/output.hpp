@@ -1,9 +1,11 @@
 // Writing outputs: always to a temporary file in the same folder, renamed into place only when
-// complete, so that a failed or interrupted build never leaves a half-written map.
+// complete, so that a failed or interrupted build never leaves a half-written map; and the clean-up
+// of the temporary files a killed build left behind.
 #pragma once
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace cartelier::pipeline {
 
@@ -13,5 +15,10 @@ void write_atomically(const std::filesystem::path& path, const std::string& byte
 /// Creates the folder `dir` and its parents if missing. Throws Error naming it on failure (a name too
 /// long, a file in the way, no permission), never std::filesystem_error.
 void create_folder(const std::filesystem::path& dir);
+
+/// Removes the temporary files (`.ID.ext.tmp-PID`, and the state's `.ID.json.tmp-PID`) that a killed
+/// build of these maps left in the output folder and its state folder: those whose process is gone,
+/// or older than an hour. Returns how many were removed.
+std::size_t remove_stale_temp_files(const std::string& out_dir, const std::vector<std::string>& map_ids);
 
 }  // namespace cartelier::pipeline

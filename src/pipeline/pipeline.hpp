@@ -1,50 +1,38 @@
-// The build: for each map, the pipeline of stages
-//   read layers → join → check → reproject → load style → lay out and render → write outputs,
-// with each project layer read (and each reprojection done) once per build, whatever the number of maps.
+// A map build: the one path from plan to page, taken by `cartelier build`, `check`, `watch` and the
+// tests. Its stages, in order, each in its own file with a narrow interface:
 //
-// Incremental (pipeline/state.hpp): a map whose inputs are unchanged since its last build, and whose
-// outputs are still those that build wrote, is not rebuilt. Parallel: maps, and the formats of each
-// map, render on `jobs` threads. Atomic: a map's outputs are written (temp file + rename) only once all
-// its formats rendered; a failing map keeps its previous outputs. Interruptible (pipeline/cancel.hpp).
+//   1. plan     (pipeline/plan.hpp)           select the maps (--map, --shard); for each, up to date or
+//                                             why not, from its recorded state and its inputs' hashes —
+//                                             no layer loaded, no style parsed
+//   2. prepare  (pipeline/prepare.hpp)        read the style once and parse it into an immutable Style;
+//                                             load, join, check and reproject the layers it draws (each
+//                                             layer once per build: pipeline/layer_store.hpp); resolve
+//                                             its icons and fonts; its inputs, date and credits. Every
+//                                             problem is reported here, before any drawing.
+//                                             `cartelier check` runs stages 1 (selection) and 2 only.
+//   3. render   (pipeline/render_format.hpp)  each format (PDF, PNG, SVG) of the prepared map drawn in
+//                                             memory: page plan and placement (layout/), drawing (render/)
+//   4. write    (pipeline/write.hpp)          once every format rendered: the files written atomically,
+//                                             then the map's state (pipeline/state.hpp)
+//
+// Incremental: a map whose inputs are unchanged since its last build, and whose outputs are still those
+// that build wrote, stops after stage 1. Parallel: `jobs` threads take tasks from one queue — prepare a
+// map, render one of its formats — so maps, and the formats of a map, run at the same time. Atomic: a
+// failing map keeps its previous outputs. Interruptible (pipeline/cancel.hpp).
 #pragma once
 
 #include <cstdint>
 #include <map>
-#include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
-#include "pipeline/layer_store.hpp"
-#include "pipeline/project.hpp"
-#include "pipeline/shard.hpp"
-#include "pipeline/state.hpp"
 #include "core/diagnostic.hpp"
-#include "core/layer.hpp"
+#include "pipeline/plan.hpp"
+#include "pipeline/project.hpp"
+#include "pipeline/state.hpp"
+#include "pipeline/write.hpp"
 
 namespace cartelier::pipeline {
-
-class LayerStore;
-
-struct BuildOptions {
-    std::vector<std::string> maps;   ///< empty: every map of the project
-    std::string out_dir = "out";
-    /// The date the outputs carry (seconds since the epoch). Default: SOURCE_DATE_EPOCH, else the
-    /// newest input of each map (see pipeline/state.hpp).
-    std::optional<std::int64_t> date;
-    bool force = false;              ///< rebuild even the maps that are up to date
-    unsigned jobs = 0;               ///< threads; 0: the number of cores
-    std::optional<Shard> shard;      ///< only this share of the (selected) maps
-    /// Layers already loaded for this project (and what the renderer prepared from them), kept by the
-    /// caller between builds (`cartelier watch`); null: the build loads its own.
-    LayerStore* layers = nullptr;
-};
-
-struct OutputInfo {
-    std::string path;
-    std::size_t bytes = 0;
-    std::string sha256;
-};
 
 struct LabelCounts {
     std::size_t placed = 0, displaced = 0, unplaced = 0;
@@ -57,7 +45,6 @@ const char* status_name(MapStatus s);
 struct MapOutcome {
     std::string id;
     MapStatus status = MapStatus::Failed;
-    bool ok = false;                 ///< built or up to date
     std::vector<std::string> reasons;  ///< why it was (re)built: the inputs that changed, or "--force"
     Diagnostics diagnostics;
     std::vector<InputRecord> inputs;
@@ -68,6 +55,8 @@ struct MapOutcome {
     std::int64_t date = 0;
     std::map<std::string, double> stages;  ///< seconds per stage: load, join, reproject, check, prepare, render, write
     double seconds = 0;
+    /// Built or up to date.
+    bool ok() const { return status == MapStatus::Built || status == MapStatus::UpToDate; }
 };
 
 struct BuildOutcome {
@@ -81,37 +70,19 @@ struct BuildOutcome {
     int exit_code() const;
 };
 
-/// Builds the maps. A map that fails keeps its previous outputs; the others still build.
+/// Builds the maps: stages 1 to 4. A map that fails keeps its previous outputs; the others still build.
 /// Throws Error when an unknown map id is asked for.
 BuildOutcome run_build(const Project& project, const BuildOptions& options);
 
-/// The selected maps (--map, then --shard), in project order; throws Error for an unknown id.
-std::vector<const MapDecl*> select_maps(const Project& project, const BuildOptions& options);
-
-struct MapPlan {
-    const MapDecl* map = nullptr;
-    std::optional<MapState> previous;
-    std::string previous_problem;        ///< why there is no previous state
-    std::vector<InputRecord> inputs;     ///< current inputs (by the previous build's layers and fonts)
-    std::vector<std::string> reasons;    ///< why it is stale; empty: up to date
+struct CheckOutcome {
+    std::vector<std::pair<std::string, Diagnostics>> maps;  ///< per selected map, in order: its problems
+    Diagnostics all;         ///< every problem: the maps', the shared layers' warnings, the output folder's
+    bool ok() const { return !all.has_errors(); }
 };
-/// Whether each selected map is up to date, and why not — without loading layers or parsing styles
-/// (the no-op path of `build`, and `cartelier list`).
-std::vector<MapPlan> plan_maps(const Project& project, const BuildOptions& options, InputContext& inputs);
 
-/// Removes the temporary files (`.ID.ext.tmp-PID`) that a killed build of these maps left in the
-/// output folder and its state folder: those whose process is gone, or older than an hour.
-std::size_t remove_stale_temp_files(const std::string& out_dir, const std::vector<const MapDecl*>& maps);
-
-/// Credits text of a map: its template with {sources} (editions of the layers it draws, from
-/// SOURCES.json beside each file or the layer's 'attribution'), {producer} and {date}.
-std::string credits_text(const Project& project, const MapDecl& map, const std::vector<std::string>& source_layers,
-                         std::int64_t date);
-
-/// "25 novembre 2026".
-std::string french_date(std::int64_t seconds_since_epoch);
-
-/// SOURCE_DATE_EPOCH from the environment, if set to an integer.
-std::optional<std::int64_t> source_date_epoch();
+/// Everything `build` would reject, without rendering: stage 2 for every selected map (whether up to
+/// date or not), with no prepared cache written, and whether the output folder can be written.
+/// Throws Error when an unknown map id is asked for.
+CheckOutcome run_check(const Project& project, const BuildOptions& options);
 
 }  // namespace cartelier::pipeline

@@ -14,6 +14,7 @@
 #include "data/join.hpp"
 #include "data/layer_reader.hpp"
 #include "layout/page_layout.hpp"
+#include "render/page_surface.hpp"
 
 namespace cartelier::pipeline {
 
@@ -51,7 +52,8 @@ struct LayerDecl {
     std::optional<GeocodeDecl> geocode;
 };
 
-enum class Format { Pdf, Png, Svg };
+/// An output format of a map: the renderer's (PDF, PNG, SVG), one enum for the whole program.
+using Format = render::OutputFormat;
 
 struct MapDecl {
     std::string id;

@@ -38,15 +38,6 @@ FileStamp stamp_from(const json& j) {
                      j.at("inode").get<std::uint64_t>()};
 }
 
-std::string render_ext(Format f) {
-    switch (f) {
-        case Format::Pdf: return "pdf";
-        case Format::Png: return "png";
-        case Format::Svg: return "svg";
-    }
-    return "";
-}
-
 std::string program_path() {
     std::error_code ec;
     fs::path p = fs::read_symlink("/proc/self/exe", ec);
@@ -77,13 +68,6 @@ std::string fontconfig_pattern(const std::string& name) {
     if (style == PANGO_STYLE_ITALIC) pattern += ":slant=italic";
     else if (style == PANGO_STYLE_OBLIQUE) pattern += ":slant=oblique";
     return pattern;
-}
-
-/// A layer geocoded against another layer depends on it (when the project model has geocoding).
-template <typename Decl>
-void push_geocode_layer(const Decl& decl, std::vector<std::string>& todo) {
-    if constexpr (requires { decl.geocode->layer; })
-        if (decl.geocode) todo.push_back(decl.geocode->layer);
 }
 
 }  // namespace
@@ -241,6 +225,47 @@ InputRecord InputContext::file_input(const std::string& kind, const std::string&
     return r;
 }
 
+std::shared_ptr<const StyleFile> InputContext::style_file(const std::string& path) {
+    std::lock_guard lock(style_mutex_);
+    if (auto it = styles_.find(path); it != styles_.end()) return it->second;
+    auto file = std::make_shared<StyleFile>();
+    file->path = path;
+    file->stamp = stat_file(path);  // before reading: a save after this changes the stamp the state records
+    std::ifstream in(path, std::ios::binary);
+    if (!in || !file->stamp)
+        throw Error(SourceLocation{path, 0, 0, {}}, "cannot open file: it does not exist or is not readable");
+    file->bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    if (in.bad()) throw Error(SourceLocation{path, 0, 0, {}}, "reading the file failed");
+    file->hash = content_hash(file->bytes);
+    hasher_.remember(path, KnownHash{*file->stamp, file->hash});
+    styles_[path] = file;
+    return file;
+}
+
+InputRecord InputContext::style_input(const std::string& path) {
+    InputRecord r{"style", path, "absent", 0, path, std::nullopt};
+    std::shared_ptr<const StyleFile> file;
+    {
+        std::lock_guard lock(style_mutex_);
+        if (auto it = styles_.find(path); it != styles_.end()) file = it->second;
+    }
+    if (!file) {
+        auto stamp = stat_file(path);
+        if (!stamp) return r;
+        if (auto known = hasher_.known(path, *stamp)) {
+            r.hash = *known;
+            r.stamp = stamp;
+            r.content_time = seconds_of(*stamp);
+            return r;
+        }
+        file = style_file(path);
+    }
+    r.hash = file->hash;
+    r.stamp = file->stamp;
+    if (file->stamp) r.content_time = seconds_of(*file->stamp);
+    return r;
+}
+
 std::vector<InputRecord> InputContext::collect(const MapDecl& map, const std::vector<std::string>& source_layers,
                                                const std::vector<std::string>& fonts,
                                                const std::vector<std::string>& icons, const MapState* previous) {
@@ -263,18 +288,7 @@ std::vector<InputRecord> InputContext::collect(const MapDecl& map, const std::ve
                                                     : std::string("newest input"),
                                  0, {}, std::nullopt});
 
-    // The layers drawn, and those their checks name (transitively).
-    std::set<std::string> layers;
-    std::vector<std::string> todo(source_layers.begin(), source_layers.end());
-    while (!todo.empty()) {
-        std::string name = todo.back();
-        todo.pop_back();
-        if (!layers.insert(name).second) continue;
-        if (auto it = project_->layers.find(name); it != project_->layers.end()) {
-            for (const auto& c : it->second.checks) todo.push_back(c.container);
-            push_geocode_layer(it->second, todo);
-        }
-    }
+    const MapDependencies deps = map_dependencies(*project_, map, source_layers, icons);
 
     // Project-file nodes.
     auto node_input = [&](const std::string& path, const YAML::Node& node) {
@@ -286,39 +300,15 @@ std::vector<InputRecord> InputContext::collect(const MapDecl& map, const std::ve
     node_input("producer", root["producer"]);
     node_input("defaults", root["defaults"]);
     node_input(fmt::format("maps.{}", map.id), root["maps"][map.id]);
-    for (const auto& name : layers) node_input(fmt::format("layers.{}", name), root["layers"][name]);
+    for (const auto& name : deps.layers) node_input(fmt::format("layers.{}", name), root["layers"][name]);
 
-    inputs.push_back(file_input("style", map.style, true));
+    inputs.push_back(style_input(deps.style));
     // Pictures on the page.
-    if (map.page.logo && !map.page.logo->path.empty()) inputs.push_back(file_input("asset", map.page.logo->path, true));
+    if (deps.logo) inputs.push_back(file_input("asset", *deps.logo, true));
     // Icons: the files that decide each icon name (either may be absent).
-    for (const auto& file : std::set<std::string>(icons.begin(), icons.end()))
-        inputs.push_back(file_input("icon", file, true));
-
+    for (const auto& file : deps.icons) inputs.push_back(file_input("icon", file, true));
     // Data files.
-    std::set<std::string> files;
-    for (const auto& name : layers) {
-        auto it = project_->layers.find(name);
-        if (it == project_->layers.end()) continue;
-        const LayerDecl& decl = it->second;
-        fs::path source(decl.spec.path);
-        std::error_code ec;
-        if (fs::is_directory(source, ec)) {
-            for (const auto& entry : fs::directory_iterator(source, ec))
-                if (entry.is_regular_file()) files.insert(entry.path().string());
-        } else {
-            files.insert(source.string());
-            // A shapefile is several files with the same stem (.shp, .shx, .dbf, .prj, .cpg…).
-            std::string ext = source.extension().string();
-            std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
-            if (ext == ".shp")
-                for (const auto& entry : fs::directory_iterator(source.parent_path(), ec))
-                    if (entry.is_regular_file() && entry.path().stem() == source.stem()) files.insert(entry.path().string());
-        }
-        files.insert((source.parent_path() / "SOURCES.json").string());
-        for (const auto& j : decl.joins) files.insert(j.table);
-    }
-    for (const auto& f : files) inputs.push_back(file_input("data", f, true));
+    for (const auto& f : deps.data) inputs.push_back(file_input("data", f, true));
 
     // Fonts: the file fontconfig picks, and its content.
     for (const auto& name : fonts) {
@@ -436,7 +426,7 @@ std::vector<std::string> staleness(const MapState* previous, const std::vector<I
         if (!still) why.push_back(fmt::format("no longer an input: {}", label(p)));
     }
     for (Format f : map.formats) {
-        std::string file = fmt::format("{}.{}", map.id, render_ext(f));
+        std::string file = fmt::format("{}.{}", map.id, render::extension(f));
         auto o = std::find_if(previous->outputs.begin(), previous->outputs.end(),
                               [&](const OutputRecord& x) { return x.file == file; });
         auto st = stat_file(fs::path(out_dir) / file);

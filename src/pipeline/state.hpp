@@ -8,7 +8,8 @@
 //              checks name);
 //   style    — the style file's content hash;
 //   data     — every file those layers read: the source (with a shapefile's sidecars), join tables,
-//              and SOURCES.json beside each source (its editions go into the credits; "absent" counts);
+//              and SOURCES.json beside each source (its editions go into the credits; "absent" counts)
+//              — the list of pipeline/dependencies.hpp, which `watch` follows too;
 //   asset    — the logo file drawn on the page;
 //   icon     — for each icon name the map draws (icon-image), the files that decide it: NAME.svg and
 //              NAME.png of the style's icons folder ("absent" counts: a new NAME.svg replaces NAME.png);
@@ -34,6 +35,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "pipeline/dependencies.hpp"
 #include "pipeline/hashing.hpp"
 #include "pipeline/project.hpp"
 
@@ -84,6 +86,15 @@ private:
     std::map<std::string, std::string> cache_;
 };
 
+/// A style file as one build read it: the bytes the prepare stage parses are the bytes whose hash the
+/// state records (a style saved during a build is seen by the next build, never half by this one).
+struct StyleFile {
+    std::string path;
+    std::string bytes;
+    std::string hash;                ///< content_hash(bytes)
+    std::optional<FileStamp> stamp;  ///< stat() taken before reading: a later save changes it
+};
+
 /// What a build needs to compute inputs: the project file's parsed document, a hasher seeded from the
 /// previous states, fonts, the program's identity and the date rule.
 class InputContext {
@@ -94,8 +105,16 @@ public:
     /// Seeds the hasher's stat cache with a previous state's file records.
     void remember(const MapState& previous);
 
-    /// Every input of `map`, given the layers, fonts and icon files its style uses. Content times are
-    /// carried over from `previous` for inputs whose hash did not change.
+    /// The style file at `path`, read once per build (the first call reads it, later calls share it).
+    /// Throws Error naming the file when it cannot be read.
+    std::shared_ptr<const StyleFile> style_file(const std::string& path);
+    /// Resolves the fonts the maps name (shared by the build).
+    FontResolver& fonts() { return fonts_; }
+
+    /// Every input of `map`, given the layers, fonts and icon files its style uses (the files are those
+    /// of pipeline/dependencies.hpp). The style is hashed from style_file() when this build read it, else
+    /// from the stat cache, else read through style_file(). Content times are carried over from
+    /// `previous` for inputs whose hash did not change.
     std::vector<InputRecord> collect(const MapDecl& map, const std::vector<std::string>& source_layers,
                                      const std::vector<std::string>& fonts, const std::vector<std::string>& icons,
                                      const MapState* previous);
@@ -105,6 +124,9 @@ public:
 
 private:
     InputRecord file_input(const std::string& kind, const std::string& path, bool optional);
+    InputRecord style_input(const std::string& path);
+    std::mutex style_mutex_;     ///< guards styles_ (not held while collect() holds mutex_ and reads)
+    std::map<std::string, std::shared_ptr<const StyleFile>> styles_;
     std::mutex mutex_;           ///< collect() may run on several threads
     const Project* project_;
     std::optional<std::int64_t> source_date_epoch_;

@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "pipeline/dependencies.hpp"
 #include "pipeline/layer_store.hpp"
 #include "pipeline/pipeline.hpp"
 #include "pipeline/prepared_cache.hpp"
@@ -32,36 +33,29 @@ std::string canonical(const std::string& p) {
     return ec ? fs::absolute(p).lexically_normal().string() : c.string();
 }
 
-/// Per map: the files it depends on. A style that does not parse depends on every layer. A path ending
-/// in '/' stands for every file of that folder (the style's icons).
+/// Per map: the files it depends on (pipeline/dependencies.hpp, as the incremental state hashes them),
+/// and the project file. A style that does not parse depends on every layer. A path ending in '/' stands
+/// for every file of that folder (the style's icons).
 std::map<std::string, std::set<std::string>> dependencies(const Project& project, const std::string& project_path,
                                                           const std::vector<std::string>& maps) {
     std::map<std::string, std::set<std::string>> deps;
+    std::vector<std::string> all_layers;
+    for (const auto& [name, _] : project.layers) all_layers.push_back(name);
     for (const auto& m : project.maps) {
         if (!maps.empty() && std::find(maps.begin(), maps.end(), m.id) == maps.end()) continue;
-        auto& files = deps[m.id];
-        files.insert(canonical(project_path));
-        files.insert(canonical(m.style));
-        files.insert(canonical((fs::path(m.style).parent_path() / "icons").string()) + "/");
         std::vector<std::string> used;
         try {
             used = style::load_style(m.style).source_layers();
         } catch (const Error&) {
-            for (const auto& [name, _] : project.layers) used.push_back(name);
+            used = all_layers;
         }
-        // Layers reached through checks are inputs too.
-        for (std::size_t i = 0; i < used.size(); ++i) {
-            auto it = project.layers.find(used[i]);
-            if (it == project.layers.end()) continue;
-            for (const auto& c : it->second.checks)
-                if (std::find(used.begin(), used.end(), c.container) == used.end()) used.push_back(c.container);
-        }
-        for (const auto& name : used) {
-            auto it = project.layers.find(name);
-            if (it == project.layers.end()) continue;
-            files.insert(canonical(it->second.spec.path));
-            for (const auto& j : it->second.joins) files.insert(canonical(j.table));
-        }
+        const MapDependencies d = map_dependencies(project, m, used, {});
+        auto& files = deps[m.id];
+        files.insert(canonical(project_path));
+        files.insert(canonical(d.style));
+        files.insert(canonical(d.icon_dir) + "/");
+        if (d.logo) files.insert(canonical(*d.logo));
+        for (const auto& f : d.data) files.insert(canonical(f));
     }
     return deps;
 }
@@ -120,7 +114,7 @@ std::string clock_time() {
 struct WatchSession {
     std::optional<Project> preview;
     std::unique_ptr<LayerStore> store;
-    std::set<std::string> data_files;  ///< canonical paths of the layers' files and join tables
+    std::set<std::string> data_files;  ///< canonical paths of every file the layers read (pipeline/dependencies.hpp)
 
     void reset(const Project& project, const WatchOptions& options) {
         store.reset();
@@ -128,10 +122,10 @@ struct WatchSession {
         if (!options.all_formats)
             for (auto& m : preview->maps) m.formats = {Format::Png};
         data_files.clear();
-        for (const auto& [_, layer] : project.layers) {
-            data_files.insert(canonical(layer.spec.path));
-            for (const auto& j : layer.joins) data_files.insert(canonical(j.table));
-        }
+        std::vector<std::string> all_layers;
+        for (const auto& [name, _] : project.layers) all_layers.push_back(name);
+        for (const auto& m : project.maps)
+            for (const auto& f : map_dependencies(project, m, all_layers, {}).data) data_files.insert(canonical(f));
     }
 };
 
@@ -150,7 +144,7 @@ void rebuild(WatchSession& session, const WatchOptions& options, const std::vect
     bool failed = false;
     for (const auto& m : outcome.maps) {
         for (const auto& d : m.diagnostics.items()) err << d.format() << '\n';
-        if (m.ok) {
+        if (m.ok()) {
             std::vector<std::string> files;
             for (const auto& o : m.outputs) files.push_back(o.path);
             double loading = 0;

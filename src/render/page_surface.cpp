@@ -13,6 +13,7 @@
 #include "render/pdf_deflate.hpp"
 #include "render/profiling.hpp"
 #include "render/png_encoder.hpp"
+#include "render/svg_ids.hpp"
 
 namespace cartelier::render {
 
@@ -101,6 +102,7 @@ std::string PageSurface::finish() {
     if (status != CAIRO_STATUS_SUCCESS)
         throw Error(SourceLocation{}, fmt::format("writing the {} page failed: {}", extension(format_),
                                                   cairo_status_to_string(status)));
+    if (format_ == OutputFormat::Svg) return canonical_svg_ids(bytes_);
     return std::move(bytes_);
 }
 

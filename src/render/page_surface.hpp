@@ -38,7 +38,8 @@ public:
     int pixel_width() const { return pixel_width_; }
     int pixel_height() const { return pixel_height_; }
 
-    /// Ends the page and returns the file's bytes. Throws Error when Cairo reports a failure.
+    /// Ends the page and returns the file's bytes: the same bytes for the same page whatever the process
+    /// drew before (SVG ids renumbered, render/svg_ids.hpp). Throws Error when Cairo reports a failure.
     std::string finish();
 
 private:

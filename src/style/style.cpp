@@ -154,13 +154,17 @@ std::vector<std::string> Style::source_layers() const {
 
 namespace {
 
-doc::Document load_style_document(const std::string& path) {
+void check_style_extension(const std::string& path) {
     std::string ext = std::filesystem::path(path).extension().string();
     std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
     if (ext != ".json" && ext != ".yaml" && ext != ".yml")
         throw Error(SourceLocation{path, 0, 0, {}},
                     fmt::format("expected a style file ending in .json, .yaml or .yml, found \"{}\"",
                                 ext.empty() ? std::string("no extension") : ext));
+}
+
+doc::Document load_style_document(const std::string& path) {
+    check_style_extension(path);
     return doc::load_file(path);
 }
 
@@ -168,6 +172,12 @@ doc::Document load_style_document(const std::string& path) {
 
 Style load_style(const std::string& path, Diagnostics* warnings, const StyleEnvironment* environment) {
     return parse_style(load_style_document(path), warnings, environment);
+}
+
+Style parse_style_file(const std::string& path, const std::string& bytes, Diagnostics* warnings,
+                       const StyleEnvironment* environment) {
+    check_style_extension(path);
+    return parse_style(doc::load_string(bytes, path), warnings, environment);
 }
 
 std::string convert_to_json(const std::string& path) {

@@ -198,6 +198,11 @@ Style parse_style(const doc::Document& document, Diagnostics* warnings = nullptr
 Style load_style(const std::string& path, Diagnostics* warnings = nullptr,
                  const StyleEnvironment* environment = nullptr);
 
+/// Parses the bytes of a style file already read (`path` names it in messages and decides the
+/// format: .json, .yaml or .yml), as load_style would.
+Style parse_style_file(const std::string& path, const std::string& bytes, Diagnostics* warnings = nullptr,
+                       const StyleEnvironment* environment = nullptr);
+
 /// The JSON text equivalent to a style file (for `cartelier style convert`); the style is validated first.
 std::string convert_to_json(const std::string& path);
 

@@ -1,5 +1,5 @@
-// Renders one map of a project in-process, as `cartelier build` does (same layers, same
-// compose_page), at a chosen DPI and a fixed date, and keeps the placement report.
+// Renders one map of a project in-process through the build's own prepare and render stages, at a
+// chosen DPI and a fixed date, and keeps the placement report.
 #pragma once
 
 #include <filesystem>
@@ -11,7 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include "pipeline/layer_store.hpp"
-#include "pipeline/pipeline.hpp"
+#include "pipeline/prepare.hpp"
+#include "pipeline/render_format.hpp"
 #include "pipeline/project.hpp"
 #include "layout/page_layout.hpp"
 #include "render/page_surface.hpp"
@@ -27,47 +28,29 @@ struct RenderedPage {
     std::string bytes;  ///< the file (PNG, PDF or SVG)
 };
 
-/// One project and its layer store, shared by the maps rendered from it.
+/// One project and its layer store, shared by the maps rendered from it; each map made by the build's
+/// own stages (pipeline::prepare_map, then pipeline::render_format), with a fixed date.
 class ProjectRenderer {
 public:
     explicit ProjectRenderer(const std::string& project_file)
-        : project_(pipeline::load_project(project_file)), store_(project_) {}
+        : project_(pipeline::load_project(project_file)), store_(project_), inputs_(project_, kFixedDate) {}
 
     const pipeline::Project& project() const { return project_; }
 
     RenderedPage render(const std::string& map_id, render::OutputFormat format, double dpi) {
         const pipeline::MapDecl* map = project_.find_map(map_id);
         if (!map) throw std::runtime_error("no map " + map_id);
-        style::Style style = style::load_style(map->style);
-        render::LayerSet layers;
-        for (const auto& name : style.source_layers()) layers.add(store_.projected(name, map->crs));
-        std::map<std::string, render::LayerSet> others;
-        layout::MapContent content{&style, &layers, map->crs, map->extent,
-                                   [&](const std::string& crs) -> const render::LayerSet& {
-                                       auto [it, fresh] = others.try_emplace(crs);
-                                       if (fresh)
-                                           for (const auto& name : style.source_layers())
-                                               it->second.add(store_.projected(name, crs));
-                                       return it->second;
-                                   }};
-        RenderedPage out;
-        out.page = map->page;
-        out.page.credits = pipeline::credits_text(project_, *map, style.source_layers(), kFixedDate);
-        render::PageSpec spec;
-        spec.width_pt = out.page.width_pt();
-        spec.height_pt = out.page.height_pt();
-        spec.dpi = dpi;
-        spec.title = out.page.title;
-        spec.date = kFixedDate;
-        render::PageSurface surface(format, spec);
-        out.report = layout::compose_page(surface.cr(), out.page, content);
-        out.bytes = surface.finish();
-        return out;
+        pipeline::PrepareContext ctx{project_, store_, inputs_, icons_, kFixedDate};
+        const pipeline::PreparedMap prepared = pipeline::prepare_map(ctx, *map);
+        pipeline::RenderedFormat rendered = pipeline::render_format(prepared, format, icons_, dpi);
+        return RenderedPage{prepared.page, std::move(rendered.report), std::move(rendered.bytes)};
     }
 
 private:
     pipeline::Project project_;
     pipeline::LayerStore store_;
+    pipeline::InputContext inputs_;
+    render::IconCache icons_;
 };
 
 inline bool layer_cache_present() {

@@ -1,0 +1,70 @@
+#include "pipeline/dependencies.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <set>
+
+namespace cartelier::pipeline {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+/// The files a source reads: every file of a folder, a shapefile with its sidecars (same stem: .shp,
+/// .shx, .dbf, .prj, .cpg…), else the file itself.
+void source_files(const fs::path& source, std::set<std::string>& files) {
+    std::error_code ec;
+    if (fs::is_directory(source, ec)) {
+        for (const auto& entry : fs::directory_iterator(source, ec))
+            if (entry.is_regular_file()) files.insert(entry.path().string());
+        return;
+    }
+    files.insert(source.string());
+    std::string ext = source.extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (ext == ".shp")
+        for (const auto& entry : fs::directory_iterator(source.parent_path(), ec))
+            if (entry.is_regular_file() && entry.path().stem() == source.stem()) files.insert(entry.path().string());
+}
+
+}  // namespace
+
+MapDependencies map_dependencies(const Project& project, const MapDecl& map,
+                                 const std::vector<std::string>& source_layers,
+                                 const std::vector<std::string>& icons) {
+    MapDependencies deps;
+    deps.style = map.style;
+    deps.icon_dir = (fs::path(map.style).parent_path() / "icons").string();
+    const std::set<std::string> icon_files(icons.begin(), icons.end());
+    deps.icons.assign(icon_files.begin(), icon_files.end());
+    if (map.page.logo && !map.page.logo->path.empty()) deps.logo = map.page.logo->path;
+
+    std::set<std::string> layers;
+    std::vector<std::string> todo(source_layers.begin(), source_layers.end());
+    while (!todo.empty()) {
+        std::string name = todo.back();
+        todo.pop_back();
+        if (!layers.insert(name).second) continue;
+        auto it = project.layers.find(name);
+        if (it == project.layers.end()) continue;
+        for (const auto& c : it->second.checks) todo.push_back(c.container);
+        if (it->second.geocode) todo.push_back(it->second.geocode->layer);
+    }
+    deps.layers.assign(layers.begin(), layers.end());
+
+    std::set<std::string> files;
+    for (const auto& name : deps.layers) {
+        auto it = project.layers.find(name);
+        if (it == project.layers.end()) continue;
+        const LayerDecl& decl = it->second;
+        const fs::path source(decl.spec.path);
+        source_files(source, files);
+        files.insert((source.parent_path() / "SOURCES.json").string());
+        for (const auto& j : decl.joins) files.insert(j.table);
+    }
+    deps.data.assign(files.begin(), files.end());
+    return deps;
+}
+
+}  // namespace cartelier::pipeline

@@ -1,0 +1,66 @@
+#include "pipeline/plan.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "core/diagnostic.hpp"
+
+namespace cartelier::pipeline {
+
+std::vector<const MapDecl*> select_maps(const Project& project, const BuildOptions& options) {
+    std::vector<const MapDecl*> selected;
+    if (options.maps.empty()) {
+        for (const auto& m : project.maps) selected.push_back(&m);
+    } else {
+        Diagnostics unknown;
+        for (const auto& id : options.maps) {
+            if (const MapDecl* m = project.find_map(id)) {
+                if (std::find(selected.begin(), selected.end(), m) == selected.end()) selected.push_back(m);
+                continue;
+            }
+            std::vector<std::string> ids;
+            for (const auto& m : project.maps) ids.push_back(m.id);
+            auto near = nearest_name(id, ids);
+            unknown.error(SourceLocation{project.file, 0, 0, {}}, fmt::format("no map '{}' in the project", id),
+                          near.empty() ? fmt::format("maps: {}", fmt::join(ids, ", "))
+                                       : fmt::format("did you mean '{}'?", near));
+        }
+        if (unknown.has_errors()) throw Error(unknown);
+    }
+    if (options.shard) {
+        std::vector<std::string> ids;
+        for (const MapDecl* m : selected) ids.push_back(m->id);
+        std::vector<std::string> share = shard_maps(ids, *options.shard);
+        std::erase_if(selected, [&](const MapDecl* m) {
+            return std::find(share.begin(), share.end(), m->id) == share.end();
+        });
+    }
+    return selected;
+}
+
+std::vector<MapPlan> plan_maps(const Project& project, const BuildOptions& options, InputContext& inputs) {
+    std::vector<MapPlan> plans;
+    for (const MapDecl* map : select_maps(project, options)) {
+        MapPlan plan;
+        plan.map = map;
+        plan.previous = load_map_state(options.out_dir, map->id, &plan.previous_problem);
+        if (plan.previous) {
+            inputs.remember(*plan.previous);
+            try {
+                plan.inputs = inputs.collect(*map, plan.previous->source_layers, plan.previous->fonts,
+                                             plan.previous->icons, &*plan.previous);
+                plan.reasons = staleness(&*plan.previous, plan.inputs, *map, options.out_dir);
+            } catch (const Error& e) {
+                plan.reasons = {fmt::format("its inputs cannot be read: {}", e.diagnostics().format())};
+            }
+        } else {
+            plan.reasons = {plan.previous_problem == "no recorded state" ? std::string("never built")
+                                                                         : plan.previous_problem};
+        }
+        plans.push_back(std::move(plan));
+    }
+    return plans;
+}
+
+}  // namespace cartelier::pipeline

@@ -1,0 +1,48 @@
+// Stage 1 of a map build, PLAN: which maps a command is about, and whether each is up to date and why
+// not — from the recorded state and the inputs' hashes, without loading a layer or parsing a style
+// (the no-op path of `build`, and `cartelier list`). See pipeline/pipeline.hpp for the stage order.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pipeline/project.hpp"
+#include "pipeline/shard.hpp"
+#include "pipeline/state.hpp"
+
+namespace cartelier::pipeline {
+
+class LayerStore;
+
+struct BuildOptions {
+    std::vector<std::string> maps;   ///< empty: every map of the project
+    std::string out_dir = "out";
+    /// The date the outputs carry (seconds since the epoch). Default: SOURCE_DATE_EPOCH, else the
+    /// newest input of each map (see pipeline/state.hpp).
+    std::optional<std::int64_t> date;
+    bool force = false;              ///< rebuild even the maps that are up to date
+    unsigned jobs = 0;               ///< threads; 0: the number of cores
+    std::optional<Shard> shard;      ///< only this share of the (selected) maps
+    /// Layers already loaded for this project (and what the renderer prepared from them), kept by the
+    /// caller between builds (`cartelier watch`); null: the build loads its own.
+    LayerStore* layers = nullptr;
+};
+
+/// The selected maps (--map, then --shard), in project order; throws Error for an unknown id.
+std::vector<const MapDecl*> select_maps(const Project& project, const BuildOptions& options);
+
+struct MapPlan {
+    const MapDecl* map = nullptr;
+    std::optional<MapState> previous;
+    std::string previous_problem;        ///< why there is no previous state
+    std::vector<InputRecord> inputs;     ///< current inputs (by the previous build's layers and fonts)
+    std::vector<std::string> reasons;    ///< why it is stale; empty: up to date
+    bool stale() const { return !reasons.empty(); }
+};
+/// Whether each selected map is up to date, and why not. Reads no file whose stat() is unchanged since
+/// the last build; a style file it has to hash is kept in `inputs` for the prepare stage.
+std::vector<MapPlan> plan_maps(const Project& project, const BuildOptions& options, InputContext& inputs);
+
+}  // namespace cartelier::pipeline

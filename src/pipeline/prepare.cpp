@@ -1,0 +1,113 @@
+#include "pipeline/prepare.hpp"
+
+#include <set>
+
+#include <fmt/format.h>
+
+#include "pipeline/cancel.hpp"
+#include "pipeline/credits.hpp"
+#include "pipeline/timing.hpp"
+
+namespace cartelier::pipeline {
+
+const render::LayerSet& PreparedMap::layers_in(const std::string& crs) const {
+    auto it = layers.find(crs);
+    if (it == layers.end())
+        throw Error(SourceLocation{map ? map->style : std::string(), 0, 0, {}},
+                    fmt::format("internal error: the layers of map '{}' were not prepared in {}",
+                                map ? map->id : std::string("?"), crs));
+    return *it->second;
+}
+
+namespace {
+
+/// The style, parsed from the bytes this build read (and hashes). Style errors end the preparation:
+/// without a style there is nothing more to check.
+void prepare_style(PrepareContext& ctx, const MapDecl& map, PreparedMap& out) {
+    ScopedStage stage("prepare");
+    out.style_file = ctx.inputs.style_file(map.style);
+    const style::StyleEnvironment environment = ctx.icons.environment(ctx.project.root.string());
+    out.style = std::make_shared<const style::Style>(
+        style::parse_style_file(map.style, out.style_file->bytes, &out.warnings, &environment));
+    out.source_layers = out.style->source_layers();
+    out.fonts = fonts_of(map, map.style);
+}
+
+/// Each layer the style draws, in the map's CRS and each inset's: every problem of every layer.
+void prepare_layers(PrepareContext& ctx, const MapDecl& map, PreparedMap& out, Diagnostics& problems) {
+    std::vector<std::string> names;
+    for (const auto& [n, _] : ctx.project.layers) names.push_back(n);
+    std::vector<std::string> crss{map.crs};
+    for (const auto& inset : map.page.insets)
+        if (!inset.crs.empty() && std::find(crss.begin(), crss.end(), inset.crs) == crss.end())
+            crss.push_back(inset.crs);
+    for (const auto& crs : crss) out.layers[crs] = std::make_unique<render::LayerSet>(ctx.layers.geometry_cache());
+
+    for (const auto& name : out.source_layers) {
+        if (!ctx.project.layers.count(name)) {
+            auto near = nearest_name(name, names);
+            problems.error(SourceLocation{map.style, 0, 0, "source-layer"},
+                           fmt::format("the style draws layer '{}', which the project ({}) does not declare", name,
+                                       ctx.project.file),
+                           near.empty() ? fmt::format("declared layers: {}", fmt::join(names, ", "))
+                                        : fmt::format("did you mean '{}'?", near));
+            continue;
+        }
+        for (const auto& crs : crss) {
+            throw_if_interrupted();
+            try {
+                out.layers[crs]->add(ctx.layers.projected(name, crs));
+            } catch (const Error& e) {
+                problems.append(e.diagnostics());
+                break;  // the same layer in another CRS would only repeat its problems
+            }
+        }
+    }
+}
+
+/// Icons named per feature (or per zoom): every one the map will draw resolved and read now, so that a
+/// missing or unreadable icon fails the map before any rendering, naming the feature.
+void prepare_icons(PrepareContext& ctx, const MapDecl& map, PreparedMap& out, Diagnostics& problems) {
+    ScopedStage stage("prepare");
+    std::set<std::string> files;
+    problems.append(render::check_icons(*out.style, out.layers_in(map.crs),
+                                        layout::frame_zooms(map.page, map.crs, map.extent), ctx.icons, &files));
+    out.icons.assign(files.begin(), files.end());
+}
+
+/// A font fontconfig cannot find would be replaced by another one: worth a warning.
+void prepare_fonts(PrepareContext& ctx, const MapDecl& map, PreparedMap& out) {
+    for (const auto& font : out.fonts)
+        if (ctx.inputs.fonts().resolve(font).empty())
+            out.warnings.warning(SourceLocation{map.style, 0, 0, {}},
+                                 fmt::format("fontconfig finds no file for the font '{}'", font),
+                                 "install it, or check `fc-match` on this machine");
+}
+
+}  // namespace
+
+PreparedMap prepare_map(PrepareContext& ctx, const MapDecl& map, const MapState* previous) {
+    throw_if_interrupted();
+    PreparedMap out;
+    out.map = &map;
+    prepare_style(ctx, map, out);
+    Diagnostics problems;
+    prepare_layers(ctx, map, out, problems);
+    if (!problems.has_errors()) prepare_icons(ctx, map, out, problems);
+    if (problems.has_errors()) {
+        Diagnostics all = out.warnings;
+        all.append(problems);
+        throw Error(all);
+    }
+    out.warnings.append(problems);  // warnings only
+    prepare_fonts(ctx, map, out);
+
+    ScopedStage stage("prepare");
+    out.inputs = ctx.inputs.collect(map, out.source_layers, out.fonts, out.icons, previous);
+    out.date = ctx.date ? *ctx.date : ctx.inputs.date_of(out.inputs);
+    out.page = map.page;
+    out.page.credits = credits_text(ctx.project, map, out.source_layers, out.date);
+    return out;
+}
+
+}  // namespace cartelier::pipeline

@@ -1,0 +1,34 @@
+#include "pipeline/render_format.hpp"
+
+#include <fmt/format.h>
+
+#include "pipeline/cancel.hpp"
+#include "pipeline/timing.hpp"
+#include "render/page_surface.hpp"
+
+namespace cartelier::pipeline {
+
+RenderedFormat render_format(const PreparedMap& map, Format format, render::IconCache& icons,
+                             std::optional<double> dpi) {
+    throw_if_interrupted();
+    ScopedStage stage("render");
+    const MapDecl& decl = *map.map;
+    render::PageSpec spec;
+    spec.width_pt = map.page.width_pt();
+    spec.height_pt = map.page.height_pt();
+    spec.dpi = dpi.value_or(decl.dpi);
+    spec.title = map.page.title;
+    spec.creator = fmt::format("Cartelier {}", CARTELIER_VERSION_STRING);
+    spec.date = map.date;
+    render::PageSurface surface(format, spec);
+    layout::MapContent content{map.style.get(), &map.layers_in(decl.crs), decl.crs, decl.extent,
+                               [&](const std::string& crs) -> const render::LayerSet& { return map.layers_in(crs); },
+                               &icons};
+    RenderedFormat out;
+    out.format = format;
+    out.report = layout::compose_page(surface.cr(), map.page, content);
+    out.bytes = surface.finish();
+    return out;
+}
+
+}  // namespace cartelier::pipeline

@@ -1,0 +1,28 @@
+// Stage 3 of a map build, RENDER: one output format of a prepared map, drawn into memory. Reads the
+// prepared map only (the formats of a map render on several threads at once); writes nothing. See
+// pipeline/pipeline.hpp for the stage order.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "layout/page_layout.hpp"
+#include "pipeline/prepare.hpp"
+#include "pipeline/project.hpp"
+#include "render/icons.hpp"
+
+namespace cartelier::pipeline {
+
+struct RenderedFormat {
+    Format format = Format::Pdf;
+    std::string bytes;           ///< the whole file
+    layout::PageReport report;   ///< labels, evaluation errors, scale, frames
+};
+
+/// Draws `map` as `format` (PDF, PNG, or SVG), the same bytes for the same prepared map. PNG at the
+/// map's dpi, unless `dpi` is given (previews, tests). Throws Error when drawing fails, Interrupted on a
+/// signal.
+RenderedFormat render_format(const PreparedMap& map, Format format, render::IconCache& icons,
+                             std::optional<double> dpi = std::nullopt);
+
+}  // namespace cartelier::pipeline
