@@ -62,7 +62,7 @@ void hash_text(XXH3_state_t* state, const std::string& s) {
 }
 
 /// Serialises a payload into a file through a 1 MB buffer, hashing it on the way: the payload is
-/// never whole in memory (for the communes of France it is 45 MB).
+/// never whole in memory (for a national layer of communes it would be tens of megabytes).
 class Writer {
 public:
     explicit Writer(std::ofstream& file) : file_(file), state_(XXH3_createState()) {

@@ -123,7 +123,7 @@ TEST(Watch, DependenciesAreTheProjectTheStyleItsIconsAndTheLayersItDraws) {
         else names.insert(fs::path(f).filename().string());
     }
     EXPECT_EQ(names, (std::set<std::string>{"cartelier.yaml", "style.json", "departements.geojson", "sites.csv",
-                                            "sessions.csv"}));
+                                            "sessions.csv", "SOURCES.json"}));
     EXPECT_TRUE(icons);
 }
 
