@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace cartelier {
 
@@ -98,6 +99,18 @@ std::string nearest_name(const std::string& word, const std::vector<std::string>
         }
     }
     return best;
+}
+
+std::string did_you_mean(std::string_view name, Quote quote) {
+    if (name.empty()) return {};
+    return quote == Quote::Double ? fmt::format("did you mean \"{}\"?", name) : fmt::format("did you mean '{}'?", name);
+}
+
+std::string suggest_name(const std::string& word, const std::vector<std::string>& candidates, CandidateList listing,
+                         Quote quote) {
+    std::string near = nearest_name(word, candidates);
+    if (!near.empty() || listing.intro.empty()) return did_you_mean(near, quote);
+    return fmt::format("{}{}{}", listing.intro, fmt::join(candidates, ", "), listing.outro);
 }
 
 }  // namespace cartelier

@@ -4,6 +4,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace cartelier {
@@ -63,5 +64,25 @@ private:
 
 /// "did you mean" helper: the candidate closest to `word` by edit distance, or empty if none is close.
 std::string nearest_name(const std::string& word, const std::vector<std::string>& candidates);
+
+/// How a suggested name is quoted: 'name' (Cartelier's own keys, fields, layers) or "name" (the style's
+/// expression operators and icon names, quoted as in the JSON the user wrote).
+enum class Quote { Single, Double };
+
+/// The one wording of a suggestion: "did you mean 'name'?" (or with double quotes); empty when `name` is
+/// empty, so that a caller can pass what nearest_name found.
+std::string did_you_mean(std::string_view name, Quote quote = Quote::Single);
+
+/// When no candidate is close: the hint lists them all, `intro` + the candidates joined by ", " +
+/// `outro` ("expected one of: a, b"). With no intro the hint is left empty.
+struct CandidateList {
+    std::string_view intro;
+    std::string_view outro;
+};
+
+/// The hint for `word`, a name that is not among `candidates`: did_you_mean(the nearest candidate), or
+/// when none is close, the candidates as `listing` says (empty by default).
+std::string suggest_name(const std::string& word, const std::vector<std::string>& candidates,
+                         CandidateList listing = {}, Quote quote = Quote::Single);
 
 }  // namespace cartelier

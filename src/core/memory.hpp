@@ -8,8 +8,8 @@ namespace cartelier {
 /// (tcmalloc when the program is linked with it, CARTELIER_TCMALLOC; otherwise glibc's malloc).
 /// Under tcmalloc, memory freed in large blocks also goes back at once from then on (it keeps it for
 /// reuse by default), so that the arrays the renderer builds and drops (coverage, simplified arcs,
-/// page rasters) do not pile up: the national benchmark's peak RSS is 224 MB instead of 232 MB. Not
-/// from the start of the program: during GDAL's read that costs time.
+/// page rasters) do not pile up and the peak resident memory is lower. Not from the start of the
+/// program: during GDAL's read, returning every large block at once costs time.
 void release_memory_after_large_read();
 
 /// The allocator in use, for `--version`: "tcmalloc" or "glibc".

@@ -1,9 +1,11 @@
 #include <algorithm>
 #include <array>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 #include <fmt/format.h>
+#include <glib.h>
 
 #include "data/table.hpp"
 
@@ -20,45 +22,58 @@ SourceLocation Table::where(const Row& row, std::size_t col) const {
                           col < columns.size() ? fmt::format("column '{}'", columns[col]) : std::string{}};
 }
 
-bool is_valid_utf8(std::string_view s) {
-    std::size_t i = 0;
-    while (i < s.size()) {
-        auto c = static_cast<unsigned char>(s[i]);
-        std::size_t continuation = 0;
-        if (c < 0x80) continuation = 0;
-        else if (c >= 0xC2 && c <= 0xDF) continuation = 1;
-        else if ((c >> 4) == 0xE) continuation = 2;
-        else if (c >= 0xF0 && c <= 0xF4) continuation = 3;
-        else return false;
-        if (i + continuation >= s.size() && continuation > 0) return false;
-        for (std::size_t k = 1; k <= continuation; ++k)
-            if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return false;
-        i += continuation + 1;
+namespace {
+
+struct GFreeDeleter {
+    void operator()(gchar* p) const { g_free(p); }
+};
+struct GErrorDeleter {
+    void operator()(GError* e) const { g_error_free(e); }
+};
+
+}  // namespace
+
+std::optional<std::size_t> invalid_utf8_at(std::string_view text) {
+    // g_utf8_validate stops at a NUL byte, which is valid UTF-8 (what a cell holds is not the encoding's
+    // business), so the text is validated between NULs.
+    std::size_t start = 0;
+    while (start < text.size()) {
+        const std::size_t nul = text.find('\0', start);
+        const std::size_t end = nul == std::string_view::npos ? text.size() : nul;
+        const gchar* stop = nullptr;
+        if (!g_utf8_validate(text.data() + start, static_cast<gssize>(end - start), &stop))
+            return static_cast<std::size_t>(stop - text.data());
+        start = end + 1;
     }
-    return true;
+    return std::nullopt;
 }
 
 std::string windows1252_to_utf8(std::string_view text) {
-    // 0x80–0x9F differ from Latin-1 in Windows-1252 (€, ‘ ’ “ ” – — …); 0 = undefined there.
-    static constexpr std::array<char16_t, 32> high = {
-        0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
-        0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
-        0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
+    // iconv (behind g_convert) refuses the five bytes Windows-1252 leaves undefined: each becomes U+FFFD
+    // and the runs between them are converted. NULs are split out too, so that none reaches iconv.
+    static constexpr std::string_view kSplit("\0\x81\x8D\x8F\x90\x9D", 6);
     std::string out;
     out.reserve(text.size() + text.size() / 8);
-    for (unsigned char c : text) {
-        char32_t cp = c;
-        if (c >= 0x80 && c < 0xA0) cp = high[c - 0x80] ? high[c - 0x80] : 0xFFFD;
-        if (cp < 0x80) {
-            out += static_cast<char>(cp);
-        } else if (cp < 0x800) {
-            out += static_cast<char>(0xC0 | (cp >> 6));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        } else {
-            out += static_cast<char>(0xE0 | (cp >> 12));
-            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
+    std::size_t start = 0;
+    while (start < text.size()) {
+        std::size_t end = text.find_first_of(kSplit, start);
+        if (end == std::string_view::npos) end = text.size();
+        if (end > start) {
+            gsize written = 0;
+            GError* raw_error = nullptr;
+            std::unique_ptr<gchar, GFreeDeleter> converted(g_convert(text.data() + start,
+                                                                     static_cast<gssize>(end - start), "UTF-8",
+                                                                     "WINDOWS-1252", nullptr, &written, &raw_error));
+            std::unique_ptr<GError, GErrorDeleter> error(raw_error);
+            if (!converted)
+                throw Error(SourceLocation{}, fmt::format("cannot convert text from Windows-1252 to UTF-8: {}",
+                                                          error ? error->message : "g_convert failed"),
+                            "the system's iconv has no WINDOWS-1252 converter (glibc's gconv modules)");
+            out.append(converted.get(), written);
         }
+        if (end == text.size()) break;
+        out += text[end] == '\0' ? std::string_view("\0", 1) : std::string_view("\xEF\xBF\xBD");
+        start = end + 1;
     }
     return out;
 }
@@ -100,11 +115,17 @@ Table parse_csv(std::string_view input, const std::string& name, Diagnostics& di
         text.remove_prefix(3);
         table.encoding = "UTF-8 (with BOM)";
     }
-    if (!is_valid_utf8(text)) {
+    if (const auto bad = invalid_utf8_at(text)) {
+        // Where the first byte that is not UTF-8 is, counted in the file as it is (BOM included).
+        const std::size_t offset = *bad + (input.size() - text.size());
+        const std::string_view before = input.substr(0, offset);
+        const auto line = 1 + std::count(before.begin(), before.end(), '\n');
+        const std::size_t line_start = before.rfind('\n');
+        const std::size_t column = offset - (line_start == std::string_view::npos ? 0 : line_start + 1) + 1;
         decoded = windows1252_to_utf8(text);
         text = decoded;
         table.encoding = "Windows-1252";
-        diagnostics.warning(SourceLocation{name, 0, 0, {}},
+        diagnostics.warning(SourceLocation{name, static_cast<int>(line), static_cast<int>(column), {}},
                             "the file is not valid UTF-8; it was read as Windows-1252 (Latin-1)",
                             "save it as UTF-8 from your spreadsheet to silence this warning");
     }

@@ -68,20 +68,18 @@ JoinStats join(Layer& layer, const Table& table, const JoinSpec& spec, Diagnosti
     };
     auto key_column = table.column(spec.right_field);
     if (!key_column) {
-        auto near = nearest_name(spec.right_field, table.columns);
         diagnostics.error(SourceLocation{table.file, 1, 0, {}},
                           fmt::format("join key column '{}' not found; the header has: {}", spec.right_field,
                                       fmt::join(table.columns, ", ")),
-                          near.empty() ? "" : fmt::format("did you mean '{}'?", near));
+                          suggest_name(spec.right_field, table.columns));
         return finish();
     }
     auto left_index = layer.schema->index(spec.left_field);
     if (!left_index) {
-        auto near = nearest_name(spec.left_field, layer.schema->fields());
         diagnostics.error(spec.declared_at,
                           fmt::format("layer '{}' has no field '{}' to join on; fields: {}", layer.name,
                                       spec.left_field, fmt::join(layer.schema->fields(), ", ")),
-                          near.empty() ? "" : fmt::format("did you mean '{}'?", near));
+                          suggest_name(spec.left_field, layer.schema->fields()));
         return finish();
     }
 
@@ -93,11 +91,10 @@ JoinStats join(Layer& layer, const Table& table, const JoinSpec& spec, Diagnosti
         for (const auto& name : spec.fields) {
             auto c = table.column(name);
             if (!c) {
-                auto near = nearest_name(name, table.columns);
                 diagnostics.error(spec.declared_at,
                                   fmt::format("join field '{}' is not a column of {}; the header has: {}", name,
                                               table.file, fmt::join(table.columns, ", ")),
-                                  near.empty() ? "" : fmt::format("did you mean '{}'?", near));
+                                  suggest_name(name, table.columns));
                 continue;
             }
             copy.push_back(*c);
@@ -146,8 +143,7 @@ JoinStats join(Layer& layer, const Table& table, const JoinSpec& spec, Diagnosti
                                    key.substr(1));
         }
         if (index.size() <= kNearestKeys) {
-            auto near = nearest_name(key, keys());
-            if (!near.empty()) return fmt::format("did you mean '{}'?", near);
+            if (auto hint = suggest_name(key, keys()); !hint.empty()) return hint;
         }
         if (index.size() <= kListedKeys) return fmt::format("known keys: {}", fmt::join(keys(), ", "));
         return fmt::format("the table has {} keys", index.size());

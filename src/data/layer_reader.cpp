@@ -6,11 +6,10 @@
 #include <filesystem>
 #include <vector>
 
-#include <dlfcn.h>
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "data/gdal_module.hpp"
 #include "data/table.hpp"
 
 namespace cartelier::data {
@@ -50,14 +49,10 @@ Layer read_point_table(const LayerSpec& spec, Diagnostics& diagnostics) {
                               [&] {
                                   // A longer spelling of the same name ("latitude" for "lat") beats a
                                   // close but different one ("lon").
-                                  std::string near;
                                   for (const auto& col : table.columns)
-                                      if (col.size() > name.size() && col.compare(0, name.size(), name) == 0) {
-                                          near = col;
-                                          break;
-                                      }
-                                  if (near.empty()) near = nearest_name(name, table.columns);
-                                  return near.empty() ? std::string{} : fmt::format("did you mean '{}'?", near);
+                                      if (col.size() > name.size() && col.compare(0, name.size(), name) == 0)
+                                          return did_you_mean(col);
+                                  return suggest_name(name, table.columns);
                               }());
         }
         return c;
@@ -136,53 +131,6 @@ Layer read_point_table(const LayerSpec& spec, Diagnostics& diagnostics) {
     return layer;
 }
 
-/// The GDAL reader lives in a module of its own (cartelier-gdal.so, beside the program), loaded
-/// the first time a layer has to be read through GDAL: GDAL pulls in about sixty shared libraries,
-/// whose loading alone took longer than a whole up-to-date build (a rebuild that finds nothing to do,
-/// or reads every layer from the prepared cache, never loads it).
-using ReadOgr = void (*)(const LayerSpec&, Diagnostics&, const FeatureSink&, const ReadOptions&, Layer&);
-
-struct OgrModule {
-    ReadOgr read = nullptr;
-    std::string problem;  ///< why it could not be loaded
-};
-
-const OgrModule& ogr_module() {
-    static const OgrModule module = [] {
-        OgrModule m;
-        std::vector<std::string> candidates;
-        std::error_code ec;
-        if (const char* env = std::getenv("CARTELIER_GDAL_MODULE"); env && *env) {
-            candidates.emplace_back(env);  // only that one
-        } else {
-            const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-            if (!ec) candidates.push_back((exe.parent_path() / "cartelier-gdal.so").string());
-            candidates.push_back(std::string(CARTELIER_MODULE_DIR) + "/cartelier-gdal.so");
-        }
-        std::vector<std::string> errors;
-        for (const auto& path : candidates) {
-            if (!std::filesystem::exists(path, ec)) {
-                errors.push_back(fmt::format("{}: no such file", path));
-                continue;
-            }
-            void* handle = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);  // never closed: used until exit
-            if (!handle) {
-                const char* e = dlerror();
-                errors.push_back(e ? e : path);
-                continue;
-            }
-            if (auto* f = reinterpret_cast<ReadOgr>(dlsym(handle, "cartelier_gdal_read_layer"))) {
-                m.read = f;
-                return m;
-            }
-            errors.push_back(fmt::format("{}: no cartelier_gdal_read_layer", path));
-        }
-        m.problem = fmt::format("{}", fmt::join(errors, "; "));
-        return m;
-    }();
-    return module;
-}
-
 Layer read_ogr(const LayerSpec& spec, Diagnostics& diagnostics, const FeatureSink& sink,
                const ReadOptions& options) {
     Layer layer;
@@ -200,15 +148,15 @@ Layer read_ogr(const LayerSpec& spec, Diagnostics& diagnostics, const FeatureSin
                           "run scripts/fetch-layers.sh to fill layers/cache/");
         return layer;
     }
-    const OgrModule& module = ogr_module();
-    if (!module.read) {
+    const GdalModule& module = gdal_module();  // loaded here, once a layer has to be read through GDAL
+    if (!module.table) {
         diagnostics.error(SourceLocation{spec.path, 0, 0, {}},
                           fmt::format("layer '{}': cannot load Cartelier's GDAL reader module: {}", spec.name,
                                       module.problem),
                           "rebuild Cartelier (scripts/setup.sh), or set CARTELIER_GDAL_MODULE to the module's path");
         return layer;
     }
-    module.read(spec, diagnostics, sink, options, layer);
+    read_through(*module.table, spec, diagnostics, sink, options, layer);
     return layer;
 }
 

@@ -34,7 +34,8 @@ struct CsvOptions {
 };
 
 /// Reads a CSV file (RFC 4180 quoting, quoted newlines, UTF-8 with or without BOM; Windows-1252 text is
-/// recognised and converted, with a warning). Blank lines are skipped. Every structural problem (row
+/// recognised and converted, with a warning naming the line and column of the first byte that is not
+/// UTF-8). Blank lines are skipped. Every structural problem (row
 /// with a wrong number of cells, unterminated quote, empty file, duplicate column) is added to
 /// `diagnostics` with its line.
 Table read_csv(const std::string& path, Diagnostics& diagnostics, const CsvOptions& options = {});
@@ -42,9 +43,12 @@ Table read_csv(const std::string& path, Diagnostics& diagnostics, const CsvOptio
 Table parse_csv(std::string_view text, const std::string& name, Diagnostics& diagnostics,
                 const CsvOptions& options = {});
 
-/// True when `text` is valid UTF-8.
-bool is_valid_utf8(std::string_view text);
-/// Windows-1252 (a superset of Latin-1's printable range) to UTF-8.
+/// Where `text` stops being valid UTF-8 (GLib's g_utf8_validate: overlong forms, surrogates, code points
+/// past U+10FFFF, 5- and 6-byte forms and sequences cut short are all invalid; NUL bytes are valid): the
+/// byte offset of the first byte that starts no valid sequence, or nullopt when all of it is valid.
+std::optional<std::size_t> invalid_utf8_at(std::string_view text);
+/// Windows-1252 (a superset of Latin-1's printable range) to UTF-8 (through g_convert); the five bytes
+/// Windows-1252 leaves undefined become U+FFFD. Throws Error when the system cannot convert at all.
 std::string windows1252_to_utf8(std::string_view text);
 
 }  // namespace cartelier::data

@@ -150,7 +150,7 @@ Coverage::Coverage(std::span<const Geometry* const> geometries) {
     shapes_.reserve(geometries.size());
     std::vector<Point> unique;
     {
-        // The hash table (16 MB for the communes of France) is freed before the arcs are built.
+        // The hash table, as large as the coverage's vertices, is freed before the arcs are built.
         PointIndex index(total / 2 + 16);
         for (const Geometry* g : geometries) {
             Shape shape;
@@ -228,7 +228,8 @@ Coverage::Coverage(std::span<const Geometry* const> geometries) {
     std::fill(arc_of.begin(), arc_of.end(), kNone);
     std::vector<std::uint32_t> arc_first, arc_second;  // unique ids of each arc's first two vertices
     std::unordered_map<std::uint64_t, std::uint32_t> segment_arcs;
-    points_.reserve(total / 2 + total / 8 + 16);  // shared borders once: about 55 % of the vertices of a coverage
+    // Shared borders are kept once: a coverage keeps a little over half of its vertices.
+    points_.reserve(total / 2 + total / 8 + 16);
     arc_start_.push_back(0);
     ring_refs_.reserve(ring_count + 1);
     ring_refs_.push_back(0);

@@ -64,19 +64,17 @@ GeocodeStats geocode(Layer& points, const Layer& areas, const GeocodeSpec& spec,
     auto code_index = points.schema->index(spec.code_field);
     auto match_index = areas.schema->index(spec.match_field);
     if (!code_index) {
-        auto near = nearest_name(spec.code_field, points.schema->fields());
         diagnostics.error(spec.declared_at,
                           fmt::format("geocode: layer '{}' has no field '{}' (geocode 'code'); fields: {}", points.name,
                                       spec.code_field, fmt::join(points.schema->fields(), ", ")),
-                          near.empty() ? "" : fmt::format("did you mean '{}'?", near));
+                          suggest_name(spec.code_field, points.schema->fields()));
         return stats;
     }
     if (!match_index) {
-        auto near = nearest_name(spec.match_field, areas.schema->fields());
         diagnostics.error(spec.declared_at,
                           fmt::format("geocode: layer '{}' has no field '{}' (geocode 'match'); fields: {}",
                                       spec.area_layer, spec.match_field, fmt::join(areas.schema->fields(), ", ")),
-                          near.empty() ? "" : fmt::format("did you mean '{}'?", near));
+                          suggest_name(spec.match_field, areas.schema->fields()));
         return stats;
     }
     auto key = [&](const std::string& raw) { return spec.insee ? insee(raw) : trim(raw); };

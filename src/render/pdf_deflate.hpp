@@ -1,12 +1,11 @@
 // The zlib level of the PDF streams Cairo writes.
 //
-// Cairo compresses every PDF content stream at zlib's default level (6) and has no setting for it. On
-// the national benchmark (10.7 MB of path operators on one page) level 6 spends 0.84 s in deflate where
-// level 4 spends 0.18 s, for a file 7 % larger (2.81 → 3.01 MB). The encode of the PDF is the longest
-// task of a build, so the level is chosen here: while a ScopedDeflateLevel lives on a thread, every zlib
-// stream that thread opens at the default level is opened at the given level instead. Nothing else
-// changes: the output is still deterministic, and streams opened at an explicit level (libpng's) are
-// left alone.
+// Cairo compresses every PDF content stream at zlib's default level (6) and has no setting for it. On a
+// page of many paths, deflate at level 6 costs several times what a lower level costs, for a file only a
+// little smaller; the encode of the PDF is the longest task of a build, so the level is chosen here:
+// while a ScopedDeflateLevel lives on a thread, every zlib stream that thread opens at the default level
+// is opened at the given level instead. Nothing else changes: the output is still deterministic, and
+// streams opened at an explicit level (libpng's) are left alone.
 //
 // How: the program defines zlib's deflateInit_ (exported from the executable, see src/CMakeLists.txt),
 // which substitutes the level and calls the library's own deflateInit_.

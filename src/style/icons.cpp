@@ -83,9 +83,8 @@ IconResolution resolve_icon(const Style& style, const std::string& name) {
             r.hint = fmt::format("give the name without its extension: \"{}\"",
                                  fs::path(name).replace_extension().generic_string());
         } else {
-            const std::string near = nearest_name(name, icon_names(dir));
-            if (!near.empty()) r.hint = fmt::format("did you mean \"{}\"?", near);
-            else if (!fs::is_directory(dir, ec))
+            r.hint = suggest_name(name, icon_names(dir), {}, Quote::Double);
+            if (r.hint.empty() && !fs::is_directory(dir, ec))
                 r.hint = fmt::format("there is no icons folder {} beside the style", dir.string());
         }
         return r;

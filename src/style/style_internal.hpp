@@ -26,8 +26,6 @@ struct Reporter {
     }
 };
 
-/// "did you mean 'x'?" or empty.
-std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates);
 /// "a, b or c"
 std::string join_names(const std::vector<std::string>& names, const char* last = " or ");
 

@@ -13,11 +13,6 @@ namespace cartelier::style::detail {
 
 using doc::Kind;
 
-std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates) {
-    std::string best = nearest_name(word, candidates);
-    return best.empty() ? std::string() : fmt::format("did you mean '{}'?", best);
-}
-
 std::string join_names(const std::vector<std::string>& names, const char* last) {
     std::string out;
     for (std::size_t i = 0; i < names.size(); ++i) {
@@ -137,7 +132,7 @@ bool check_constant(const PropertySpec& s, const YAML::Node& v, const std::strin
                 std::find(s.enum_values.begin(), s.enum_values.end(), *text) == s.enum_values.end()) {
                 r.error(v, path,
                         fmt::format("expected one of {}, found \"{}\"", join_names(s.enum_values), *text),
-                        did_you_mean(*text, s.enum_values));
+                        suggest_name(*text, s.enum_values));
                 return false;
             }
             return true;
@@ -253,7 +248,7 @@ std::optional<YAML::Node> convert_function(const PropertySpec& s, const YAML::No
             r.error(it->first, doc::key(path, k),
                     fmt::format("unknown key '{}' in a function object (expected {})", k,
                                 join_names(keys, " and ")),
-                    did_you_mean(k, keys));
+                    suggest_name(k, keys));
     }
 
     // type
@@ -265,7 +260,7 @@ std::optional<YAML::Node> convert_function(const PropertySpec& s, const YAML::No
             r.error(fn["type"], doc::key(path, "type"),
                     fmt::format("expected a function type, one of {}, found {}", join_names(types),
                                 doc::describe(fn["type"])),
-                    t ? did_you_mean(*t, types) : std::string());
+                    t ? suggest_name(*t, types) : std::string());
             return std::nullopt;
         }
         type = *t;
@@ -521,7 +516,7 @@ std::optional<YAML::Node> convert_filter(const YAML::Node& f, const std::string&
     if (std::find(ops.begin(), ops.end(), op) == ops.end()) {
         r.error(f[0], doc::index(path, 0),
                 fmt::format("filter: unknown legacy filter operator \"{}\" (expected {})", op, join_names(ops)),
-                did_you_mean(op, ops));
+                suggest_name(op, ops));
         return std::nullopt;
     }
     if (n < 2 || !doc::string(f[1])) {

@@ -13,7 +13,6 @@
 namespace cartelier::style {
 
 using doc::Kind;
-using detail::did_you_mean;
 using detail::join_names;
 using detail::Reporter;
 
@@ -109,7 +108,7 @@ public:
             else if (name == "layers") layers_node = v;
             else if (std::find(kRootKeys.begin(), kRootKeys.end(), name) == kRootKeys.end())
                 r_.error(k, name, fmt::format("unknown root key '{}'", name),
-                         did_you_mean(name, kRootKeys));
+                         suggest_name(name, kRootKeys));
             // the others (center, zoom, sprite, glyphs, light…) describe an interactive map: ignored for print
         }
         if (!version_node) {
@@ -151,7 +150,7 @@ private:
                            fmt::format("unknown Cartelier metadata key '{}' (the style's root metadata knows {}): "
                                        "ignored",
                                        k, join_names(known, " and ")),
-                           did_you_mean(k, known));
+                           suggest_name(k, known));
         }
         if (const YAML::Node units = v["cartelier:units"]) {
             const std::string path = "metadata.cartelier:units";
@@ -164,7 +163,7 @@ private:
                 r_.error(units, path,
                          fmt::format("expected the style's length unit, one of \"px\", \"pt\" or \"mm\", found {}",
                                      doc::describe(units)),
-                         s ? did_you_mean(*s, names) : std::string());
+                         s ? suggest_name(*s, names) : std::string());
         }
         if (const YAML::Node page = v["cartelier:page"]) read_page(style, page);
     }
@@ -190,7 +189,7 @@ private:
                 r_.error(k, ep,
                          fmt::format("unknown page element '{}' (expected one of {})", name,
                                      join_names(element_names)),
-                         did_you_mean(name, element_names));
+                         suggest_name(name, element_names));
                 continue;
             }
             if (doc::kind(v) != Kind::Object) {
@@ -207,7 +206,7 @@ private:
                     r_.error(pk, pp,
                              fmt::format("unknown property '{}' of the page element '{}' (it accepts {})", prop, name,
                                          join_names(spec->properties, " and ")),
-                             did_you_mean(prop, spec->properties));
+                             suggest_name(prop, spec->properties));
                     continue;
                 }
                 read_page_property(look, prop, pv, pp, ppu);
@@ -291,7 +290,7 @@ private:
                     r_.error(s["type"], doc::key(path, "type"),
                              fmt::format("expected a source type, one of {}, found {}", join_names(kSourceTypes),
                                          doc::describe(s["type"])),
-                             t ? did_you_mean(*t, kSourceTypes) : std::string());
+                             t ? suggest_name(*t, kSourceTypes) : std::string());
                 } else {
                     info.type = *t;
                 }
@@ -333,7 +332,7 @@ private:
                 r_.error(k, doc::key(path, name),
                          fmt::format("unknown layer key '{}' (a layer's keys are {})", name,
                                      join_names(kLayerKeys, " and ")),
-                         did_you_mean(name, kLayerKeys));
+                         suggest_name(name, kLayerKeys));
                 continue;
             }
             keys.emplace(name, v);
@@ -380,7 +379,7 @@ private:
                 r_.error(t, doc::key(path, "type"),
                          fmt::format("expected a layer type, one of {}, found {}", join_names(kSupportedTypes),
                                      doc::describe(t)),
-                         s ? did_you_mean(*s, kSupportedTypes) : std::string());
+                         s ? suggest_name(*s, kSupportedTypes) : std::string());
             }
         }
 
@@ -457,7 +456,7 @@ private:
                 r_.error(v, doc::key(path, "source"),
                          fmt::format("unknown source \"{}\": \"sources\" defines {}", *s,
                                      names.empty() ? std::string("no source") : source_names()),
-                         did_you_mean(*s, names));
+                         suggest_name(*s, names));
             } else if (const auto& info = sources_.at(*s); !info.type.empty() && info.type != "vector") {
                 r_.error(v, doc::key(path, "source"),
                          fmt::format("source \"{}\" is a {} source: Cartelier draws the project's layers, from a "
@@ -560,7 +559,7 @@ private:
                 if (s.layout == layout && (s.layer == type || s.id == Prop::Visibility)) candidates.push_back(s.name);
             for (const auto& s : ignored_properties())
                 if (s.layout == layout && s.layer == type) candidates.push_back(s.name);
-            std::string hint = did_you_mean(name, candidates);
+            std::string hint = suggest_name(name, candidates);
             if (hint.empty()) {
                 // a typo of a property of the other section
                 std::vector<std::string> others;

@@ -1,6 +1,7 @@
 // The GDAL reader module (cartelier-gdal.so): every OGR vector format read into Cartelier's layer
-// model. Loaded on first use by data/layer_reader.cpp, so that builds which read no layer through GDAL
-// (nothing to do, or every layer in the prepared cache) never load GDAL and its sixty libraries.
+// model, behind a C boundary (data/gdal/module_abi.h). Loaded on first use by data/gdal_module.cpp, so
+// that builds which read no layer through GDAL (nothing to do, or every layer in the prepared cache)
+// never load GDAL and the many libraries it pulls in.
 #include <cmath>
 #include <filesystem>
 #include <future>
@@ -16,6 +17,7 @@
 
 #include "core/diagnostic.hpp"
 #include "data/gdal/gdal_handles.hpp"
+#include "data/gdal/module_abi.hpp"
 #include "data/layer_reader.hpp"
 
 namespace cartelier::data {
@@ -100,11 +102,10 @@ OGRLayer* pick_layer(GDALDataset& dataset, const LayerSpec& spec, Diagnostics& d
         if (!source) {
             std::vector<std::string> names;
             for (auto* l : dataset.GetLayers()) names.emplace_back(l->GetName());
-            auto near = nearest_name(spec.ogr_layer, names);
             diagnostics.error(SourceLocation{spec.path, 0, 0, {}},
                               fmt::format("no layer named '{}' in this file; it has: {}", spec.ogr_layer,
                                           fmt::join(names, ", ")),
-                              near.empty() ? "" : fmt::format("did you mean '{}'?", near));
+                              suggest_name(spec.ogr_layer, names));
         }
         return source;
     }
@@ -144,11 +145,10 @@ void read_features(OGRLayer& source, const LayerSpec& spec, const GdalErrorCaptu
     if (!spec.id_field.empty()) {
         id_index = defn->GetFieldIndex(spec.id_field.c_str());
         if (id_index < 0) {
-            auto near = nearest_name(spec.id_field, layer.schema->fields());
             diagnostics.error(spec.declared_at,
                               fmt::format("layer '{}': no field '{}' for feature ids in {}; fields: {}", spec.name,
                                           spec.id_field, spec.path, fmt::join(layer.schema->fields(), ", ")),
-                              near.empty() ? "" : fmt::format("did you mean '{}'?", near));
+                              suggest_name(spec.id_field, layer.schema->fields()));
             return;
         }
     }
@@ -320,14 +320,53 @@ void read_ogr(const LayerSpec& spec, Diagnostics& diagnostics, const FeatureSink
 
 }  // namespace cartelier::data
 
-/// The module's entry point (data/layer_reader.cpp looks it up with dlsym).
-extern "C" __attribute__((visibility("default"))) void cartelier_gdal_read_layer(
-    const cartelier::data::LayerSpec& spec, cartelier::Diagnostics& diagnostics,
-    const cartelier::data::FeatureSink& sink, const cartelier::data::ReadOptions& options, cartelier::Layer& layer) {
+namespace {
+
+/// Thrown through the module's own frames when a callback of the program's sink failed; stops the read.
+struct SinkFailed {};
+
+/// The module's side of the C boundary (data/gdal/module_abi.h): every exception is caught here.
+int read_layer(cartelier_gdal_read* read, const char** message) noexcept {
+    thread_local std::string what;  // *message points here until the next call on this thread
     try {
-        cartelier::data::read_ogr(spec, diagnostics, sink, options, layer);
+        cartelier::data::FeatureSink sink;
+        if (read->take) {
+            sink.take = [read](const cartelier::Layer& layer, std::vector<cartelier::Feature>&& chunk) {
+                if (read->take(read, &layer, &chunk) != 0) throw SinkFailed{};
+            };
+            sink.restart = [read] {
+                if (read->restart(read) != 0) throw SinkFailed{};
+            };
+        }
+        cartelier::data::read_ogr(*read->spec, *read->diagnostics, sink, *read->options, *read->layer);
+        return CARTELIER_GDAL_OK;
+    } catch (const SinkFailed&) {
+        return CARTELIER_GDAL_SINK_FAILED;
+    } catch (const cartelier::Error& e) {
+        try {
+            read->thrown = e.diagnostics();
+            return CARTELIER_GDAL_ERROR;
+        } catch (const std::exception& copying) {
+            what = copying.what();
+        }
     } catch (const std::exception& e) {
-        diagnostics.error(cartelier::SourceLocation{spec.path, 0, 0, {}},
-                          fmt::format("layer '{}': reading failed: {}", spec.name, e.what()));
+        try {
+            what = e.what();
+        } catch (...) {
+            what.clear();
+        }
+    } catch (...) {
+        what = "an exception that is not a std::exception";
     }
+    *message = what.c_str();
+    return CARTELIER_GDAL_EXCEPTION;
+}
+
+constexpr cartelier_gdal_module kModule{CARTELIER_GDAL_ABI_VERSION, CARTELIER_BUILD_ID, &read_layer};
+
+}  // namespace
+
+/// The module's entry (CARTELIER_GDAL_MODULE_SYMBOL, looked up by data/gdal_module.cpp).
+extern "C" __attribute__((visibility("default"))) const cartelier_gdal_module* cartelier_gdal_module_v1(void) {
+    return &kModule;
 }

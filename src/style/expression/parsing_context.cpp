@@ -92,12 +92,11 @@ ExpressionPtr ParsingContext::parse_here(Annotation annotation) const {
             if (it == reg.end()) {
                 std::vector<std::string> names;
                 for (const auto& [name, fn] : reg) names.push_back(name);
-                std::string near = nearest_name(*op, names);
                 YAML::Node at = node_[0];
                 diagnostics_->error(
                     doc::location(file_, at, doc::index(path_, 0)),
                     fmt::format(R"(Unknown expression "{}". If you wanted a literal array, use ["literal", [...]].)", *op),
-                    near.empty() ? std::string{} : fmt::format("did you mean \"{}\"?", near));
+                    suggest_name(*op, names, {}, Quote::Double));
                 return nullptr;
             }
             parsed = it->second(*this);

@@ -1,0 +1,30 @@
+// What crosses the C boundary of the GDAL reader module (data/gdal/module_abi.h) behind the opaque
+// `cartelier_gdal_read`: the program and the module, built together (the module's table carries the build
+// it came from and the program refuses another), both read this definition.
+#pragma once
+
+#include <vector>
+
+#include "core/diagnostic.hpp"
+#include "core/layer.hpp"
+#include "data/gdal/module_abi.h"
+#include "data/layer_reader.hpp"
+
+struct cartelier_gdal_read {
+    // What to read and how (the program's, read-only to the module).
+    const cartelier::data::LayerSpec* spec = nullptr;
+    const cartelier::data::ReadOptions* options = nullptr;
+    // What was read: `layer` gets its name, source, CRS, schema and, without a sink, the features;
+    // `diagnostics` every problem found in the data.
+    cartelier::Layer* layer = nullptr;
+    cartelier::Diagnostics* diagnostics = nullptr;
+    // The sink (data::FeatureSink) as callbacks that never throw, both null without a sink: 0 when done,
+    // anything else when the sink failed, after which the module stops reading and returns
+    // CARTELIER_GDAL_SINK_FAILED. `take` may move the features out of `chunk`.
+    int (*take)(cartelier_gdal_read* read, const cartelier::Layer* layer, std::vector<cartelier::Feature>* chunk) =
+        nullptr;
+    int (*restart)(cartelier_gdal_read* read) = nullptr;
+    void* program = nullptr;  ///< the program's own state, for its callbacks
+    // Set by the module when it returns CARTELIER_GDAL_ERROR: the diagnostics of the Error it caught.
+    cartelier::Diagnostics thrown;
+};
