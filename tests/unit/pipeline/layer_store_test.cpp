@@ -280,10 +280,10 @@ TEST(LayerStore, LayersCheckedWithinEachOtherLoadFromOneThreadOrTwo) {
 
 TEST(LayerStore, TheReaderWaitsForItsCheckerWithinABoundedQueue) {
     const pipeline::Project project = pipeline::load_project(write_project("bounded"));
-    pipeline::LayerStore plain(project, test::temp_dir("layer-store-bounded-plain"));
+    pipeline::LayerStore plain(project, test::temp_dir("layer-store-bounded-plain-cache"));
     data::ReadOptions one_chunk;
     one_chunk.queue_chunks = 1;
-    pipeline::LayerStore bounded(project, test::temp_dir("layer-store-bounded"), one_chunk);
+    pipeline::LayerStore bounded(project, test::temp_dir("layer-store-bounded-cache"), one_chunk);
     test::expect_same_layer(bounded.projected("squares", "EPSG:2154"), plain.projected("squares", "EPSG:2154"));
     EXPECT_EQ(bounded.warnings().format(), plain.warnings().format());
     EXPECT_EQ(bounded.queued_chunks_high_water(), 1u);
@@ -296,7 +296,7 @@ TEST(LayerStore, ACheckerThatFailsDoesNotLeaveItsReaderWaiting) {
     const pipeline::Project project = pipeline::load_project(write_project("checker-fails"));
     data::ReadOptions one_chunk;
     one_chunk.queue_chunks = 1;
-    pipeline::LayerStore store(project, test::temp_dir("layer-store-checker-fails"), one_chunk);
+    pipeline::LayerStore store(project, test::temp_dir("layer-store-checker-fails-cache"), one_chunk);
     EXPECT_THROW(store.projected("squares", "EPSG:999999"), Error);
     EXPECT_EQ(store.projected("squares", "EPSG:2154").features.size(), static_cast<std::size_t>(feature_count));
 }
