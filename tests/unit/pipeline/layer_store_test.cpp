@@ -135,16 +135,41 @@ std::vector<std::string> on_threads(int n, const std::function<void(int)>& call)
     return thrown;
 }
 
+/// Runs `test` on a store without a prepared cache (a layer is read, then reprojected) and on one
+/// with (read straight into the map's CRS).
+void both_ways(const pipeline::Project& project, const std::string& name,
+               const std::function<void(pipeline::LayerStore&)>& test) {
+    for (const bool with_cache : {false, true}) {
+        SCOPED_TRACE(with_cache ? "read straight into the CRS" : "read, then reprojected");
+        pipeline::LayerStore store(project, with_cache ? test::temp_dir(name + "-cache") : std::string());
+        test(store);
+    }
+}
+
+/// `callers` threads ask for one layer of `store` at once; each read of a file is counted in `reads`
+/// and waits until every caller is on its way, so that the others find the load in flight.
+std::vector<std::string> ask_at_once(pipeline::LayerStore& store, int callers, std::atomic<int>& reads,
+                                     const std::function<void(int)>& ask) {
+    std::atomic<int> asking{0};
+    store.on_read([&](const std::string&) {
+        ++reads;
+        while (asking.load() < callers) std::this_thread::yield();
+    });
+    std::vector<std::string> thrown = on_threads(callers, [&](int i) {
+        ++asking;
+        ask(i);
+    });
+    store.on_read({});  // it refers to `asking`
+    return thrown;
+}
+
 }  // namespace
 
 TEST(LayerStore, IndependentLayersLoadAtTheSameTime) {
     const pipeline::Project project = pipeline::load_project(write_two_layer_project("overlap"));
     // Each read of 'a' or 'b' waits until the other has begun: loads made one after another would
     // never see both reads in flight.
-    for (const bool with_cache : {false, true}) {
-        SCOPED_TRACE(with_cache ? "read straight into the CRS" : "read, then reprojected");
-        const std::string cache = with_cache ? test::temp_dir("layer-store-overlap-cache") : std::string();
-        pipeline::LayerStore store(project, cache);
+    both_ways(project, "layer-store-overlap", [](pipeline::LayerStore& store) {
         Meeting both(2);
         std::atomic<int> met{0};
         store.on_read([&](const std::string&) {
@@ -156,24 +181,15 @@ TEST(LayerStore, IndependentLayersLoadAtTheSameTime) {
         EXPECT_EQ(met.load(), 2) << "the two loads did not overlap";
         EXPECT_EQ(store.projected("a", "EPSG:2154").features.size(), 50u);
         EXPECT_EQ(store.projected("b", "EPSG:2154").features.size(), 50u);
-    }
+    });
 }
 
 TEST(LayerStore, ALayerAskedForByEightThreadsIsReadOnce) {
     const pipeline::Project project = pipeline::load_project(write_two_layer_project("once"));
-    for (const bool with_cache : {false, true}) {
-        SCOPED_TRACE(with_cache ? "read straight into the CRS" : "read, then reprojected");
-        const std::string cache = with_cache ? test::temp_dir("layer-store-once-cache") : std::string();
-        pipeline::LayerStore store(project, cache);
-        std::atomic<int> reads{0}, asking{0};
-        // The read waits until every caller is on its way, so that the others find it in flight.
-        store.on_read([&](const std::string&) {
-            ++reads;
-            while (asking.load() < 8) std::this_thread::yield();
-        });
+    both_ways(project, "layer-store-once", [](pipeline::LayerStore& store) {
+        std::atomic<int> reads{0};
         std::vector<const Layer*> got(8);
-        const std::vector<std::string> thrown = on_threads(8, [&](int i) {
-            ++asking;
+        const std::vector<std::string> thrown = ask_at_once(store, 8, reads, [&](int i) {
             got[static_cast<std::size_t>(i)] = &store.projected("a", "EPSG:2154");
         });
         EXPECT_EQ(thrown, std::vector<std::string>(8));
@@ -181,24 +197,15 @@ TEST(LayerStore, ALayerAskedForByEightThreadsIsReadOnce) {
         for (const Layer* layer : got) EXPECT_EQ(layer, got.front());
         EXPECT_EQ(got.front()->features.size(), 50u);
         EXPECT_EQ(store.warnings().format(), "");
-    }
+    });
 }
 
 TEST(LayerStore, ALayerThatCannotBeLoadedIsReportedInFullOnceThenSeeAbove) {
     const pipeline::Project project = pipeline::load_project(write_two_layer_project("gone"));
-    for (const bool with_cache : {false, true}) {
-        SCOPED_TRACE(with_cache ? "read straight into the CRS" : "read, then reprojected");
-        const std::string cache = with_cache ? test::temp_dir("layer-store-gone-cache") : std::string();
-        pipeline::LayerStore store(project, cache);
-        std::atomic<int> reads{0}, asking{0};
-        store.on_read([&](const std::string&) {
-            ++reads;
-            while (asking.load() < 8) std::this_thread::yield();
-        });
-        std::vector<std::string> thrown = on_threads(8, [&](int) {
-            ++asking;
-            store.projected("gone", "EPSG:2154");
-        });
+    both_ways(project, "layer-store-gone", [](pipeline::LayerStore& store) {
+        std::atomic<int> reads{0};
+        std::vector<std::string> thrown =
+            ask_at_once(store, 8, reads, [&](int) { store.projected("gone", "EPSG:2154"); });
         // Then later callers, in this CRS, in another, and as read.
         for (const auto& ask : std::vector<std::function<void()>>{[&] { store.projected("gone", "EPSG:2154"); },
                                                                   [&] { store.projected("gone", "EPSG:4326"); },
@@ -219,7 +226,7 @@ TEST(LayerStore, ALayerThatCannotBeLoadedIsReportedInFullOnceThenSeeAbove) {
         }
         EXPECT_EQ(in_full, 1) << fmt::format("{}", fmt::join(thrown, "\n"));
         EXPECT_EQ(short_ones, 10) << fmt::format("{}", fmt::join(thrown, "\n"));
-    }
+    });
 }
 
 TEST(LayerStore, ALoadThatNeedsItselfFailsNamingTheLayersInsteadOfWaiting) {
