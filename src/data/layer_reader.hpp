@@ -2,6 +2,7 @@
 // columns) through Cartelier's own CSV reader so that every message can name the line.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -47,6 +48,9 @@ struct ReadOptions {
     /// the two schemas differ, the features are read again with the full one (FeatureSink::restart).
     std::uintmax_t speculative_schema_min_bytes = 1u << 20;
     int guess_features = 1000;
+    /// Chunks of features that may wait between the reading thread and the thread checking them
+    /// (data::ChunkQueue): a reader faster than its checker waits instead of holding the whole layer.
+    std::size_t queue_chunks = 4;
 };
 
 /// Reads the layer; problems are added to `diagnostics` (with file, line or feature id, field).

@@ -1,16 +1,17 @@
 #include "pipeline/layer_store.hpp"
 
-#include <condition_variable>
-#include <deque>
+#include <chrono>
 #include <exception>
 #include <optional>
 #include <thread>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "pipeline/prepared_cache.hpp"
 #include "core/memory.hpp"
 #include "pipeline/timing.hpp"
+#include "data/chunk_queue.hpp"
 #include "data/table.hpp"
 #include "geo/geocode.hpp"
 #include "geo/projection.hpp"
@@ -23,121 +24,318 @@ namespace {
 /// A read of at least this many vertices (the communes of France: 2.2 M) changes how the allocator
 /// returns memory (core/memory.hpp); small layers leave it alone.
 constexpr std::size_t large_read_vertices = 1'000'000;
+
+/// What a caller gets for a layer whose loading gave errors reported to another caller.
+Error could_not_load(const std::string& name) {
+    return Error(SourceLocation{}, fmt::format("layer '{}' could not be loaded (see above)", name));
+}
+
+/// The loads this thread is making (LayerStore::Load), innermost last.
+std::vector<void*>& loads_in_progress() {
+    thread_local std::vector<void*> loads;
+    return loads;
+}
+
 }  // namespace
 
+/// One load of one key. The thread that created it makes it; others wait on its futures.
+struct LayerStore::Load {
+    explicit Load(std::string layer) : name(std::move(layer)) {}
+    std::string name;  ///< the layer's name
+    std::promise<void> loaded_promise;  ///< set once `layer` is (before a projected layer's checks run)
+    std::promise<void> ready_promise;   ///< set once every check passed
+    std::shared_future<void> loaded = loaded_promise.get_future().share();
+    std::shared_future<void> ready = ready_promise.get_future().share();
+    std::unique_ptr<Layer> layer;  ///< written before `loaded` is set, read after
+    Load* waits_on = nullptr;      ///< the load this one's thread waits for or makes inside it (store's mutex)
+};
+
+namespace {
+
+/// While it lives, `load` is the innermost load this thread makes; the load around it waits for it.
+template <typename L>
+class Making {
+public:
+    Making(std::mutex& mutex, L& load) : mutex_(mutex) {
+        auto& stack = loads_in_progress();
+        if (!stack.empty()) {
+            outer_ = static_cast<L*>(stack.back());
+            std::lock_guard lock(mutex_);
+            outer_->waits_on = &load;
+        }
+        stack.push_back(&load);
+    }
+    ~Making() {
+        loads_in_progress().pop_back();
+        if (outer_) {
+            std::lock_guard lock(mutex_);
+            outer_->waits_on = nullptr;
+        }
+    }
+    Making(const Making&) = delete;
+    Making& operator=(const Making&) = delete;
+
+private:
+    std::mutex& mutex_;
+    L* outer_ = nullptr;
+};
+
+}  // namespace
+
+LayerStore::LayerStore(const Project& project, std::filesystem::path cache_dir, data::ReadOptions read_options)
+    : project_(&project), cache_dir_(std::move(cache_dir)), read_options_(read_options),
+      geometry_(std::make_shared<render::GeometryCache>()) {}
+
+LayerStore::~LayerStore() = default;
+
+std::map<std::string, std::vector<data::JoinStats>> LayerStore::join_stats() const {
+    std::lock_guard lock(mutex_);
+    return join_stats_;
+}
+
+bool LayerStore::wait_for(Load& target, const std::shared_future<void>& future, std::vector<std::string>& cycle) {
+    if (future.wait_for(std::chrono::seconds(0)) == std::future_status::ready) return true;
+    auto& stack = loads_in_progress();
+    Load* me = stack.empty() ? nullptr : static_cast<Load*>(stack.back());
+    if (me) {
+        std::lock_guard lock(mutex_);
+        for (const Load* x = &target; x; x = x->waits_on)
+            if (x == me) {
+                cycle.push_back(me->name);
+                for (const Load* y = &target; y != me; y = y->waits_on) cycle.push_back(y->name);
+                cycle.push_back(me->name);
+                return false;
+            }
+        me->waits_on = &target;
+    }
+    future.wait();
+    if (me) {
+        std::lock_guard lock(mutex_);
+        me->waits_on = nullptr;
+    }
+    return true;
+}
+
+bool LayerStore::wait_first_read(const std::string& name) {
+    std::shared_future<void> first;
+    {
+        std::lock_guard lock(mutex_);
+        auto it = first_reads_.find(name);
+        if (it == first_reads_.end()) {
+            auto promise = std::make_shared<std::promise<void>>();
+            first_reads_.emplace(name, promise->get_future().share());
+            first_read_promises_.emplace(name, std::move(promise));
+            return true;
+        }
+        first = it->second;
+    }
+    first.wait();  // a read has no dependency on other loads: no cycle
+    return false;
+}
+
+void LayerStore::first_read_done(const std::string& name) {
+    std::shared_ptr<std::promise<void>> promise;
+    {
+        std::lock_guard lock(mutex_);
+        auto it = first_read_promises_.find(name);
+        if (it == first_read_promises_.end()) return;
+        promise = std::move(it->second);
+        first_read_promises_.erase(it);
+    }
+    promise->set_value();
+}
+
+namespace {
+
+/// Runs `done` when it goes out of scope, however the scope ends.
+struct AtExit {
+    std::function<void()> done;
+    ~AtExit() {
+        if (done) done();
+    }
+};
+
+}  // namespace
+
+
 void LayerStore::keep_warnings_or_fail(const std::string& name, const Diagnostics& d) {
+    std::lock_guard lock(mutex_);
     for (const auto& item : d.items())
         if (item.severity == Severity::Warning) warnings_.add(item);
     if (d.has_errors()) {
-        failed_[name] = d.format();
+        failed_.insert(name);
         throw Error(d);
     }
 }
 
-const Layer& LayerStore::source(const std::string& name) {
-    std::lock_guard lock(mutex_);
-    if (auto it = sources_.find(name); it != sources_.end()) return *it->second;
-    if (auto it = failed_.find(name); it != failed_.end())
-        throw Error(SourceLocation{}, fmt::format("layer '{}' could not be loaded (see above)", name));
-    auto decl = project_->layers.find(name);
-    if (decl == project_->layers.end()) throw Error(SourceLocation{}, fmt::format("no layer '{}' in the project", name));
-
-    Diagnostics d;
-    auto layer = read_checked(decl->second, d, nullptr, nullptr);
-    std::optional<ScopedStage> stage(std::in_place, "join");
-    for (const auto& j : decl->second.joins) {
-        if (layer->features.empty() && d.has_errors()) break;
-        Diagnostics table_problems;
-        data::Table table = data::read_csv(j.table, table_problems);
-        d.append(table_problems);
-        if (table_problems.has_errors() && table.rows.empty()) continue;
-        auto stats = data::join(*layer, table, j.spec, d);
-        stats.layer = name;
-        join_stats_[name].push_back(std::move(stats));
-    }
-    if (const auto& g = decl->second.geocode; g && !layer->features.empty()) {
-        try {
-            const Layer& areas = source(g->layer);
-            geo::geocode(*layer, areas,
-                         {g->layer, g->code_field, g->match_field, g->tolerance_m, g->insee, g->declared_at}, d);
-        } catch (const Error& e) {
-            d.append(e.diagnostics());
+void LayerStore::fail_load(Load& load, bool loaded, bool checking, bool source) {
+    std::exception_ptr problem = std::current_exception();
+    std::exception_ptr theirs = problem;  // what the callers waiting for this load get
+    bool keep = false;
+    {
+        std::lock_guard lock(mutex_);
+        if (!checking && failed_.count(load.name)) {
+            theirs = std::make_exception_ptr(could_not_load(load.name));
+            keep = true;
+        } else if (checking) {
+            try {
+                std::rethrow_exception(problem);
+            } catch (const Error&) {
+                keep = true;  // failed checks: the same diagnostics for every caller
+            } catch (...) {
+            }
+        }
+        // Anything else (an interruption, a failure of the machine) is not the layer's: a later
+        // request loads it again.
+        if (!keep) {
+            if (source) {
+                if (auto it = sources_.find(load.name); it != sources_.end() && it->second.get() == &load)
+                    sources_.erase(it);
+            } else {
+                for (auto it = projected_.begin(); it != projected_.end(); ++it)
+                    if (it->second.get() == &load) {
+                        projected_.erase(it);
+                        break;
+                    }
+            }
         }
     }
-    keep_warnings_or_fail(name, d);
-    return *sources_.emplace(name, std::move(layer)).first->second;
+    if (!loaded) load.loaded_promise.set_exception(theirs);
+    load.ready_promise.set_exception(theirs);
+}
+
+const Layer& LayerStore::source(const std::string& name) {
+    std::shared_ptr<Load> load;
+    bool mine = false;
+    {
+        std::lock_guard lock(mutex_);
+        if (auto it = sources_.find(name); it != sources_.end()) {
+            load = it->second;
+        } else {
+            if (failed_.count(name)) throw could_not_load(name);
+            if (!project_->layers.count(name))
+                throw Error(SourceLocation{}, fmt::format("no layer '{}' in the project", name));
+            load = std::make_shared<Load>(name);
+            sources_.emplace(name, load);
+            mine = true;
+        }
+    }
+    if (mine) return load_source(*load, project_->layers.at(name));
+    std::vector<std::string> cycle;
+    if (!wait_for(*load, load->ready, cycle))
+        throw Error(SourceLocation{project_->file, 0, 0, {}},
+                    fmt::format("layer '{}' cannot be loaded: loading it needs itself ({})", cycle.front(),
+                                fmt::join(cycle, " → ")),
+                    "a geocode names, directly or through other layers, the layer it places");
+    load->ready.get();
+    return *load->layer;
+}
+
+const Layer& LayerStore::load_source(Load& load, const LayerDecl& decl) {
+    const std::string& name = load.name;
+    try {
+        Making making(mutex_, load);
+        const bool first = wait_first_read(name);
+        AtExit first_done{first ? std::function<void()>([&] { first_read_done(name); }) : nullptr};
+        if (!first) {
+            std::lock_guard lock(mutex_);
+            if (failed_.count(name)) throw could_not_load(name);  // the first read reported it
+        }
+        Diagnostics d;
+        auto layer = read_checked(decl, d, nullptr, nullptr);
+        std::optional<ScopedStage> stage(std::in_place, "join");
+        for (const auto& j : decl.joins) {
+            if (layer->features.empty() && d.has_errors()) break;
+            Diagnostics table_problems;
+            data::Table table = data::read_csv(j.table, table_problems);
+            d.append(table_problems);
+            if (table_problems.has_errors() && table.rows.empty()) continue;
+            auto stats = data::join(*layer, table, j.spec, d);
+            stats.layer = name;
+            std::lock_guard lock(mutex_);
+            join_stats_[name].push_back(std::move(stats));
+        }
+        if (const auto& g = decl.geocode; g && !layer->features.empty()) {
+            try {
+                const Layer& areas = source(g->layer);
+                geo::geocode(*layer, areas,
+                             {g->layer, g->code_field, g->match_field, g->tolerance_m, g->insee, g->declared_at}, d);
+            } catch (const Error& e) {
+                d.append(e.diagnostics());
+            }
+        }
+        keep_warnings_or_fail(name, d);
+        load.layer = std::move(layer);
+    } catch (...) {
+        fail_load(load, false, false, true);
+        throw;
+    }
+    load.loaded_promise.set_value();
+    load.ready_promise.set_value();
+    return *load.layer;
 }
 
 std::unique_ptr<Layer> LayerStore::read_checked(const LayerDecl& decl, Diagnostics& d, const std::string* project_to,
                                                 geo::ProjectionFailures* failed_vertices) {
-    // The reading thread hands chunks of features over a queue to a checking thread, which validates
-    // (and reprojects) them in order. Every problem of the file in one run: geometries are checked
-    // even when rows had errors. A restart (data::FeatureSink) travels the queue too: the checker
-    // then forgets every chunk before it.
+    if (on_read_) on_read_(decl.spec.name);
+    // The reading thread hands chunks of features over a bounded queue to a checking thread, which
+    // validates (and reprojects) them in order. Every problem of the file in one run: geometries are
+    // checked even when rows had errors. A restart (data::FeatureSink) travels the queue too: the
+    // checker then forgets every chunk before it.
     struct Item {
         std::vector<Feature> features;
         std::optional<Layer> header;  ///< with the first chunk of a read: the layer's name, file and CRS
         bool restart = false;
     };
-    struct Queue {
-        std::mutex mutex;
-        std::condition_variable ready;
-        std::deque<Item> items;
-        bool done = false;
-    } queue;
+    data::ChunkQueue<Item> queue(read_options_.queue_chunks);
     std::vector<std::vector<Feature>> checked;
     Diagnostics checks;
     geo::ProjectionFailures failed;
-    std::exception_ptr problem;        // the reader's or the checker's
-    std::exception_ptr check_problem;  // the checker's, forgotten on a restart
+    std::exception_ptr problem;        // the reader's
+    std::exception_ptr check_problem;  // a check's, forgotten on a restart
+    std::exception_ptr checker_died;   // the checking thread's own failure: it took nothing more
     StageTimes* sink = current_stage_times();
     auto checker = [&] {
-        StageSinkScope scope(sink);
-        std::optional<Layer> header;
-        std::optional<geo::GeometryValidator> validator;
-        std::optional<geo::Transformation> transformation;
-        for (;;) {
-            Item item;
-            {
-                std::unique_lock lock(queue.mutex);
-                queue.ready.wait(lock, [&] { return queue.done || !queue.items.empty(); });
-                if (queue.items.empty()) break;
-                item = std::move(queue.items.front());
-                queue.items.pop_front();
-            }
-            if (item.restart) {
-                validator.reset();
-                transformation.reset();
-                checked.clear();
-                checks = Diagnostics{};
-                failed = {};
-                check_problem = nullptr;
-                continue;
-            }
-            if (item.header) header = std::move(item.header);
-            if (check_problem) continue;  // drain
-            try {
-                ScopedStage stage("validate");
-                if (!validator) validator.emplace(*header, checks);
-                for (auto& f : item.features) validator->check(f);
-                if (project_to && header->crs != *project_to) {
-                    ScopedStage reprojecting("reproject");
-                    if (!transformation) transformation.emplace(header->crs, *project_to);
-                    for (auto& f : item.features) failed += transformation->transform(f.geometry.points);
+        // However the checker ends, the reader no longer waits for room in the queue.
+        AtExit abandon{[&] { queue.abandon(); }};
+        try {
+            StageSinkScope scope(sink);
+            std::optional<Layer> header;
+            std::optional<geo::GeometryValidator> validator;
+            std::optional<geo::Transformation> transformation;
+            while (std::optional<Item> item = queue.pop()) {
+                if (item->restart) {
+                    validator.reset();
+                    transformation.reset();
+                    checked.clear();
+                    checks = Diagnostics{};
+                    failed = {};
+                    check_problem = nullptr;
+                    continue;
                 }
-                checked.push_back(std::move(item.features));
-            } catch (...) {
-                check_problem = std::current_exception();
+                if (item->header) header = std::move(item->header);
+                if (check_problem) continue;  // drain: a restart may yet forget the problem
+                try {
+                    ScopedStage stage("validate");
+                    if (!validator) validator.emplace(*header, checks);
+                    for (auto& f : item->features) validator->check(f);
+                    if (project_to && header->crs != *project_to) {
+                        ScopedStage reprojecting("reproject");
+                        if (!transformation) transformation.emplace(header->crs, *project_to);
+                        for (auto& f : item->features) failed += transformation->transform(f.geometry.points);
+                    }
+                    checked.push_back(std::move(item->features));
+                } catch (...) {
+                    check_problem = std::current_exception();
+                }
             }
+            if (validator && !check_problem) validator->finish();
+        } catch (...) {
+            checker_died = std::current_exception();
         }
-        if (validator && !check_problem) validator->finish();
     };
     std::thread checking(checker);
-    auto push = [&](Item item) {
-        std::lock_guard lock(queue.mutex);
-        queue.items.push_back(std::move(item));
-        queue.ready.notify_one();
-    };
+    // A push after the checker has stopped (it failed) is dropped: the read ends, then fails with it.
     bool first_chunk = true;
     data::FeatureSink to_checker;
     to_checker.take = [&](const Layer& reading, std::vector<Feature>&& chunk) {
@@ -149,10 +347,10 @@ std::unique_ptr<Layer> LayerStore::read_checked(const LayerDecl& decl, Diagnosti
             item.header->crs = reading.crs;
             first_chunk = false;
         }
-        push(std::move(item));
+        queue.push(std::move(item));
     };
     to_checker.restart = [&] {
-        push(Item{{}, std::nullopt, true});
+        queue.push(Item{{}, std::nullopt, true});
         first_chunk = true;
     };
     Layer layer;
@@ -162,15 +360,15 @@ std::unique_ptr<Layer> LayerStore::read_checked(const LayerDecl& decl, Diagnosti
     } catch (...) {
         problem = std::current_exception();
     }
-    {
-        std::lock_guard lock(queue.mutex);
-        queue.done = true;
-        queue.ready.notify_one();
-    }
+    queue.close();
     {
         ScopedStage stage("validate");  // what is left of the checks once the file is read
         checking.join();
     }
+    for (std::size_t seen = queue.high_water(), before = queue_high_water_.load();
+         seen > before && !queue_high_water_.compare_exchange_weak(before, seen);) {
+    }
+    if (!problem) problem = checker_died;
     if (!problem) problem = check_problem;
     if (problem) std::rethrow_exception(problem);
     d.append(checks);
@@ -189,79 +387,125 @@ std::unique_ptr<Layer> LayerStore::read_checked(const LayerDecl& decl, Diagnosti
 }
 
 const Layer& LayerStore::projected(const std::string& name, const std::string& crs) {
-    std::lock_guard lock(mutex_);
-    auto key = std::make_pair(name, crs);
-    if (auto it = projected_.find(key); it != projected_.end()) return *it->second;
-    // The prepared cache (layers read by GDAL, without joins or geocoding): the projected layer as
-    // stored by an earlier build from the same bytes, read in one pass — no GDAL, no PROJ.
     const LayerDecl& decl = project_->layers.at(name);
-    std::optional<std::uint64_t> cache_key;
-    std::filesystem::path cache_file;
-    if (!cache_dir_.empty() && decl.joins.empty() && !decl.geocode && decl.spec.x_field.empty() && decl.spec.y_field.empty() &&
-        !sources_.count(name)) {
-        std::optional<ScopedStage> cache_stage(std::in_place, "load");
-        cache_key = prepared_key(decl.spec, crs);
-        if (cache_key) {
-            cache_file = prepared_path(cache_dir_, name, crs);
-            if (auto hit = read_prepared(cache_file, *cache_key)) {
-                for (auto& w : hit->warnings) warnings_.add(std::move(w));
-                return finish_projected(key, std::make_unique<Layer>(std::move(hit->layer)));
+    std::shared_ptr<Load> load;
+    bool mine = false;
+    {
+        std::lock_guard lock(mutex_);
+        auto [it, fresh] = projected_.try_emplace(ProjectedKey(name, crs));
+        if (fresh) it->second = std::make_shared<Load>(name);
+        load = it->second;
+        mine = fresh;
+    }
+    if (mine) return load_projected(*load, decl, crs);
+    std::vector<std::string> cycle;
+    if (wait_for(*load, load->ready, cycle)) {
+        load->ready.get();
+        return *load->layer;
+    }
+    // Asked by a check of a layer that this one's checks are waiting for (containers checking each
+    // other, or a layer checked within itself): the layer as loaded, its own checks still running.
+    load->loaded.get();
+    return *load->layer;
+}
+
+const Layer& LayerStore::load_projected(Load& load, const LayerDecl& decl, const std::string& crs) {
+    const std::string& name = load.name;
+    bool loaded = false;
+    try {
+        Making making(mutex_, load);
+        bool source_known;
+        {
+            std::lock_guard lock(mutex_);
+            source_known = sources_.count(name) > 0;
+        }
+        // The prepared cache (layers read by GDAL, without joins or geocoding): the projected layer as
+        // stored by an earlier build from the same bytes, read in one pass — no GDAL, no PROJ.
+        std::optional<std::uint64_t> cache_key;
+        std::filesystem::path cache_file;
+        std::unique_ptr<Layer> copy;
+        if (!cache_dir_.empty() && decl.joins.empty() && !decl.geocode && decl.spec.x_field.empty() &&
+            decl.spec.y_field.empty() && !source_known) {
+            std::optional<ScopedStage> cache_stage(std::in_place, "load");
+            cache_key = prepared_key(decl.spec, crs);
+            if (cache_key) {
+                cache_file = prepared_path(cache_dir_, name, crs);
+                if (auto hit = read_prepared(cache_file, *cache_key)) {
+                    {
+                        std::lock_guard lock(mutex_);
+                        for (auto& w : hit->warnings) warnings_.add(std::move(w));
+                    }
+                    copy = std::make_unique<Layer>(std::move(hit->layer));
+                }
             }
         }
-    }
-    const std::size_t warnings_before = warnings_.items().size();
-    std::unique_ptr<Layer> copy;
-    geo::ProjectionFailures failed;
-    std::optional<ScopedStage> stage;
-    if (cache_key && !sources_.count(name) && !failed_.count(name)) {
-        // Nobody else asked for the layer as read (no joins, no geocoding): read it straight into the
-        // map's CRS, projecting each chunk while the next is read (a later source(name) reads it again).
-        Diagnostics d;
-        copy = read_checked(decl, d, &crs, &failed);
-        keep_warnings_or_fail(name, d);
-    } else {
-        const Layer& original = source(name);
-        stage.emplace("reproject");
-        copy = std::make_unique<Layer>(original);
-        failed = geo::reproject(*copy, crs);
-    }
-    // Vertices outside the CRS's area of use are expected to fail (an inset's UTM zone cannot take a
-    // whole country) and are off any map drawn in it; only failures inside it are the data's problem.
-    if (failed.inside_area() > 0)
-        warnings_.warning(SourceLocation{copy->source, 0, 0, {}},
+        if (!copy) {
+            // This load's warnings, kept with the layer in the prepared cache.
+            std::vector<Diagnostic> own_warnings;
+            geo::ProjectionFailures failed;
+            std::optional<ScopedStage> stage;
+            bool direct = cache_key.has_value();
+            const bool first = direct && wait_first_read(name);
+            AtExit first_done{first ? std::function<void()>([&] { first_read_done(name); }) : nullptr};
+            if (direct) {
+                std::lock_guard lock(mutex_);
+                direct = !failed_.count(name);  // else source(name) says it failed
+            }
+            if (direct) {
+                // Nobody else asked for the layer as read (no joins, no geocoding): read it straight into
+                // the map's CRS, projecting each chunk while the next is read (a later source(name) reads
+                // it again).
+                Diagnostics d;
+                copy = read_checked(decl, d, &crs, &failed);
+                keep_warnings_or_fail(name, d);
+                for (const auto& item : d.items())
+                    if (item.severity == Severity::Warning) own_warnings.push_back(item);
+            } else {
+                const Layer& original = source(name);
+                stage.emplace("reproject");
+                copy = std::make_unique<Layer>(original);
+                failed = geo::reproject(*copy, crs);
+            }
+            // Vertices outside the CRS's area of use are expected to fail (an inset's UTM zone cannot take
+            // a whole country) and are off any map drawn in it; only failures inside it are the data's
+            // problem.
+            if (failed.inside_area() > 0) {
+                Diagnostics w;
+                w.warning(SourceLocation{copy->source, 0, 0, {}},
                           fmt::format("{} vertices of layer '{}' could not be projected into {}, inside its area "
                                       "of use",
                                       failed.inside_area(), name, crs),
                           "check the coordinates of the layer and its declared CRS");
-    if (cache_key) {
-        stage.emplace("write-cache");
-        std::vector<Diagnostic> warnings(warnings_.items().begin() + static_cast<std::ptrdiff_t>(warnings_before),
-                                         warnings_.items().end());
-        write_prepared(cache_file, *cache_key, *copy, warnings);
-    }
-    return finish_projected(key, std::move(copy));
-}
+                own_warnings.push_back(w.items().front());
+                std::lock_guard lock(mutex_);
+                warnings_.append(w);
+            }
+            if (direct) {
+                stage.emplace("write-cache");
+                write_prepared(cache_file, *cache_key, *copy, own_warnings);
+            }
+        }
+        load.layer = std::move(copy);
+        load.loaded_promise.set_value();
+        loaded = true;
 
-const Layer& LayerStore::finish_projected(const std::pair<std::string, std::string>& key,
-                                          std::unique_ptr<Layer> layer) {
-    const std::string& name = key.first;
-    const std::string& crs = key.second;
-    std::optional<ScopedStage> stage;
-    const Layer& result = *projected_.emplace(key, std::move(layer)).first->second;
-    // Checks run in the map's CRS (metres for a projected CRS), once per CRS.
-    stage.emplace("check");
-    Diagnostics d;
-    for (const auto& check : project_->layers.at(name).checks) {
-        const Layer& container = projected(check.container, crs);
-        geo::check_within(result, container,
-                          {check.codes_field, check.match_field, check.separator, check.tolerance_m, check.declared_at},
-                          d);
+        // Checks run in the map's CRS (metres for a projected CRS), once per CRS.
+        ScopedStage stage("check");
+        Diagnostics d;
+        for (const auto& check : decl.checks) {
+            const Layer& container = projected(check.container, crs);
+            geo::check_within(*load.layer, container,
+                              {check.codes_field, check.match_field, check.separator, check.tolerance_m,
+                               check.declared_at},
+                              d);
+        }
+        if (d.has_errors()) throw Error(d);
+    } catch (...) {
+        fail_load(load, loaded, loaded, false);
+        throw;
     }
-    if (d.has_errors()) {
-        projected_.erase(key);
-        throw Error(d);
-    }
-    return result;
+    load.ready_promise.set_value();
+    return *load.layer;
 }
 
 }  // namespace cartelier::pipeline

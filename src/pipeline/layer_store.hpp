@@ -1,11 +1,15 @@
 // The project's layers as the maps need them: each read once per build (with its joins), and
-// reprojected once per map CRS (with its checks run there).
+// reprojected once per map CRS (with its checks run there), independent layers in parallel.
 #pragma once
 
+#include <atomic>
 #include <filesystem>
+#include <functional>
+#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -18,32 +22,50 @@
 namespace cartelier::pipeline {
 
 /// Loads each project layer once, with its joins and checks, and keeps reprojected copies per CRS.
-/// Thread-safe; read warnings() once the maps are built.
+///
+/// Thread-safe, and loads in parallel: each layer key (a layer as read; a layer in a CRS) is loaded by
+/// the first thread that asks for it while later callers wait for that one load; independent keys load
+/// on their own threads at once. A layer that cannot be loaded is reported in full to the caller whose
+/// request loaded it; every other caller, waiting then or asking later, gets "layer '…' could not be
+/// loaded (see above)" (as when loads ran one after another). Failed checks are reported in full to
+/// every caller. A load that needs itself (a geocode naming, through other layers, the layer being
+/// geocoded) fails with an Error naming the layers instead of waiting for ever; checks whose
+/// containers check each other use the container as loaded (its own checks still running).
+/// Read warnings() and join_stats() once the loads are done.
 class LayerStore {
 public:
     /// `cache_dir`: where prepared layers are kept (the build uses OUT/.cache/prepared, or
     /// $CARTELIER_CACHE_DIR); empty: no prepared cache (`cartelier check` writes nothing).
     /// `read_options`: how layers are read (data::ReadOptions; the features are the same whatever they say).
     explicit LayerStore(const Project& project, std::filesystem::path cache_dir = {},
-                        data::ReadOptions read_options = {})
-        : project_(&project), cache_dir_(std::move(cache_dir)), read_options_(read_options),
-          geometry_(std::make_shared<render::GeometryCache>()) {}
+                        data::ReadOptions read_options = {});
+    ~LayerStore();
+    LayerStore(const LayerStore&) = delete;
+    LayerStore& operator=(const LayerStore&) = delete;
     /// What the renderer prepares from these layers (shared by every map and format drawing them).
     std::shared_ptr<render::GeometryCache> geometry_cache() const { return geometry_; }
     /// The layer as read and joined (throws Error with every problem of that layer).
     const Layer& source(const std::string& name);
     /// The layer reprojected into `crs`, its checks run in that CRS (throws Error).
     const Layer& projected(const std::string& name, const std::string& crs);
-    /// Warnings gathered while loading (unmatched optional joins, re-encoded files…).
+    /// Warnings gathered while loading (unmatched optional joins, re-encoded files…), each once. Not
+    /// synchronised: read it when no load is running.
     const Diagnostics& warnings() const { return warnings_; }
     /// Per layer name, one entry per join declared in the project, in declaration order, for every layer
     /// loaded so far (including layers that failed after their joins ran). A copy: safe to keep.
-    std::map<std::string, std::vector<data::JoinStats>> join_stats() const {
-        std::lock_guard lock(mutex_);
-        return join_stats_;
-    }
+    std::map<std::string, std::vector<data::JoinStats>> join_stats() const;
+
+    /// Called on the reading thread as each read of a layer's file begins (GDAL or CSV; not a read from
+    /// the prepared cache), with the layer's name. For tests and progress reports; set it before
+    /// any load. It may block: only that load waits.
+    void on_read(std::function<void(const std::string& layer)> hook) { on_read_ = std::move(hook); }
+    /// The most chunks of features that ever waited between a reader and its checker (at most
+    /// ReadOptions::queue_chunks).
+    std::size_t queued_chunks_high_water() const { return queue_high_water_.load(); }
 
 private:
+    struct Load;  ///< one load of one key: in flight, done or failed
+    using ProjectedKey = std::pair<std::string, std::string>;
     /// Reads a layer and validates its geometries (and, given `project_to`, reprojects them), the
     /// checks running on a second thread chunk by chunk while GDAL parses the next features.
     /// `failed` counts the vertices that could not be projected.
@@ -51,17 +73,35 @@ private:
                                         geo::ProjectionFailures* failed);
     /// Keeps the warnings of loading layer `name`; with errors, remembers it failed and throws them.
     void keep_warnings_or_fail(const std::string& name, const Diagnostics& d);
-    /// Stores a projected layer and runs its checks (in that CRS).
-    const Layer& finish_projected(const std::pair<std::string, std::string>& key, std::unique_ptr<Layer> layer);
+    /// Makes the load this thread created; throws what failed it.
+    const Layer& load_source(Load& load, const LayerDecl& decl);
+    const Layer& load_projected(Load& load, const LayerDecl& decl, const std::string& crs);
+    /// With the exception that failed `load` current: tells the callers waiting for it (see the class
+    /// comment), and forgets the load when the failure is not the layer's (a later request retries).
+    void fail_load(Load& load, bool loaded, bool checking, bool source);
+    /// Waits for `future` of `target`, loaded by another caller. False, without waiting, when that
+    /// would wait for ever (the load this thread is making is among those `target` waits for); the
+    /// layers of that cycle are then in `cycle`.
+    bool wait_for(Load& target, const std::shared_future<void>& future, std::vector<std::string>& cycle);
+    /// Before a read of `name`'s file: while another thread makes the first read of that file, waits for
+    /// it, so that a file that cannot be read is reported once. True when this read is the first (the
+    /// caller then calls first_read_done(name) when it is over, whatever its outcome).
+    bool wait_first_read(const std::string& name);
+    void first_read_done(const std::string& name);
+
     const Project* project_;
     std::filesystem::path cache_dir_;
     data::ReadOptions read_options_;
-    /// Thread safety: one build renders maps in parallel; each layer is still loaded (and each
-    /// reprojection done) once. Recursive: a check or a geocode step asks for another layer.
-    mutable std::recursive_mutex mutex_;
-    std::map<std::string, std::unique_ptr<Layer>> sources_;
-    std::map<std::pair<std::string, std::string>, std::unique_ptr<Layer>> projected_;
-    std::map<std::string, std::string> failed_;  ///< name → formatted diagnostics, to fail fast on reuse
+    std::function<void(const std::string&)> on_read_;
+    std::atomic<std::size_t> queue_high_water_{0};
+    /// Guards the maps, the sets and the warnings below, never held during a load.
+    mutable std::mutex mutex_;
+    std::map<std::string, std::shared_ptr<Load>> sources_;
+    std::map<ProjectedKey, std::shared_ptr<Load>> projected_;
+    std::set<std::string> failed_;  ///< layers whose loading gave errors: fail fast on reuse
+    /// Per layer name, the first read of its file: in flight (a future to wait on), or done (valid, ready).
+    std::map<std::string, std::shared_future<void>> first_reads_;
+    std::map<std::string, std::shared_ptr<std::promise<void>>> first_read_promises_;
     Diagnostics warnings_;
     std::map<std::string, std::vector<data::JoinStats>> join_stats_;
     std::shared_ptr<render::GeometryCache> geometry_;

@@ -1,10 +1,20 @@
 // The layer store reads a layer on one thread while a second validates and reprojects its chunks.
 // When the reader takes its chunks back (a speculative read whose schema guess was wrong), the
-// store must end up with what a plain read gives: each feature once, each warning once.
+// store must end up with what a plain read gives: each feature once, each warning once. Layers
+// load in parallel, each key once, and neither a cycle nor a failing checker leaves a thread waiting.
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <fstream>
+#include <functional>
+#include <latch>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <gtest/gtest.h>
 
 #include "pipeline/layer_store.hpp"
@@ -67,4 +77,233 @@ TEST(LayerStore, ATakenBackReadLeavesEachFeatureAndEachWarningOnce) {
     EXPECT_EQ(guessing.warnings().format(), plain.warnings().format());
     const Layer& read = guessing.source("squares");
     EXPECT_EQ(read.get(read.features[2500], "note"), Value(std::string("late")));
+}
+
+// Loading in parallel: each layer key is loaded by the first caller, others wait for that one load,
+// and independent layers load at once on their own threads.
+namespace {
+
+/// A project with layers 'a' and 'b' (50 squares each, independent) and 'gone' (its file is missing).
+std::string write_two_layer_project(const std::string& name) {
+    const std::string dir = test::temp_dir("layer-store-" + name);
+    for (const char* layer : {"a", "b"})
+        test::write_squares_geojson(fmt::format("{}/{}.geojson", dir, layer), 50,
+                                    [](int i) { return fmt::format("\"code\":\"{:03}\"", i); });
+    std::ofstream(dir + "/style.json")
+        << R"({"version": 8, "sources": {"c": {"type": "vector"}}, "layers": [)"
+        << R"({"id": "f", "type": "fill", "source": "c", "source-layer": "a", "paint": {"fill-color": "#ccc"}}]})";
+    std::ofstream(dir + "/cartelier.yaml")
+        << "version: 1\nlayers:\n  a:\n    source: a.geojson\n    id: code\n  b:\n    source: b.geojson\n    id: code\n"
+           "  gone:\n    source: gone.geojson\nmaps:\n  m:\n    style: style.json\n"
+           "    extent: [600000, 6500000, 620000, 6520000]\n";
+    return dir + "/cartelier.yaml";
+}
+
+/// `parties` threads meet here; each waits (at most a minute, so that a store which loads one layer
+/// after another fails the test instead of hanging it) for all to arrive. True when all arrived.
+class Meeting {
+public:
+    explicit Meeting(int parties) : parties_(parties) {}
+    bool arrive_and_wait() {
+        std::unique_lock lock(mutex_);
+        if (++arrived_ == parties_) all_.notify_all();
+        return all_.wait_for(lock, std::chrono::minutes(1), [&] { return arrived_ >= parties_; });
+    }
+
+private:
+    std::mutex mutex_;
+    std::condition_variable all_;
+    int parties_;
+    int arrived_ = 0;
+};
+
+/// Runs `call(i)` on `n` threads released at once; returns what each threw ("" when nothing).
+std::vector<std::string> on_threads(int n, const std::function<void(int)>& call) {
+    std::vector<std::string> thrown(static_cast<std::size_t>(n));
+    std::latch start(n);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < n; ++i)
+        threads.emplace_back([&, i] {
+            start.arrive_and_wait();
+            try {
+                call(i);
+            } catch (const std::exception& e) {
+                thrown[static_cast<std::size_t>(i)] = e.what();
+            }
+        });
+    for (auto& t : threads) t.join();
+    return thrown;
+}
+
+/// Runs `test` on a store without a prepared cache (a layer is read, then reprojected) and on one
+/// with (read straight into the map's CRS).
+void both_ways(const pipeline::Project& project, const std::string& name,
+               const std::function<void(pipeline::LayerStore&)>& test) {
+    for (const bool with_cache : {false, true}) {
+        SCOPED_TRACE(with_cache ? "read straight into the CRS" : "read, then reprojected");
+        pipeline::LayerStore store(project, with_cache ? test::temp_dir(name + "-cache") : std::string());
+        test(store);
+    }
+}
+
+/// `callers` threads ask for one layer of `store` at once; each read of a file is counted in `reads`
+/// and waits until every caller is on its way, so that the others find the load in flight.
+std::vector<std::string> ask_at_once(pipeline::LayerStore& store, int callers, std::atomic<int>& reads,
+                                     const std::function<void(int)>& ask) {
+    std::atomic<int> asking{0};
+    store.on_read([&](const std::string&) {
+        ++reads;
+        while (asking.load() < callers) std::this_thread::yield();
+    });
+    std::vector<std::string> thrown = on_threads(callers, [&](int i) {
+        ++asking;
+        ask(i);
+    });
+    store.on_read({});  // it refers to `asking`
+    return thrown;
+}
+
+}  // namespace
+
+TEST(LayerStore, IndependentLayersLoadAtTheSameTime) {
+    const pipeline::Project project = pipeline::load_project(write_two_layer_project("overlap"));
+    // Each read of 'a' or 'b' waits until the other has begun: loads made one after another would
+    // never see both reads in flight.
+    both_ways(project, "layer-store-overlap", [](pipeline::LayerStore& store) {
+        Meeting both(2);
+        std::atomic<int> met{0};
+        store.on_read([&](const std::string&) {
+            if (both.arrive_and_wait()) ++met;
+        });
+        const std::vector<std::string> thrown =
+            on_threads(2, [&](int i) { store.projected(i == 0 ? "a" : "b", "EPSG:2154"); });
+        EXPECT_EQ(thrown, (std::vector<std::string>{"", ""}));
+        EXPECT_EQ(met.load(), 2) << "the two loads did not overlap";
+        EXPECT_EQ(store.projected("a", "EPSG:2154").features.size(), 50u);
+        EXPECT_EQ(store.projected("b", "EPSG:2154").features.size(), 50u);
+    });
+}
+
+TEST(LayerStore, ALayerAskedForByEightThreadsIsReadOnce) {
+    const pipeline::Project project = pipeline::load_project(write_two_layer_project("once"));
+    both_ways(project, "layer-store-once", [](pipeline::LayerStore& store) {
+        std::atomic<int> reads{0};
+        std::vector<const Layer*> got(8);
+        const std::vector<std::string> thrown = ask_at_once(store, 8, reads, [&](int i) {
+            got[static_cast<std::size_t>(i)] = &store.projected("a", "EPSG:2154");
+        });
+        EXPECT_EQ(thrown, std::vector<std::string>(8));
+        EXPECT_EQ(reads.load(), 1);
+        for (const Layer* layer : got) EXPECT_EQ(layer, got.front());
+        EXPECT_EQ(got.front()->features.size(), 50u);
+        EXPECT_EQ(store.warnings().format(), "");
+    });
+}
+
+TEST(LayerStore, ALayerThatCannotBeLoadedIsReportedInFullOnceThenSeeAbove) {
+    const pipeline::Project project = pipeline::load_project(write_two_layer_project("gone"));
+    both_ways(project, "layer-store-gone", [](pipeline::LayerStore& store) {
+        std::atomic<int> reads{0};
+        std::vector<std::string> thrown =
+            ask_at_once(store, 8, reads, [&](int) { store.projected("gone", "EPSG:2154"); });
+        // Then later callers, in this CRS, in another, and as read.
+        for (const auto& ask : std::vector<std::function<void()>>{[&] { store.projected("gone", "EPSG:2154"); },
+                                                                  [&] { store.projected("gone", "EPSG:4326"); },
+                                                                  [&] { store.source("gone"); }}) {
+            try {
+                ask();
+                thrown.emplace_back();
+            } catch (const Error& e) {
+                thrown.emplace_back(e.what());
+            }
+        }
+        EXPECT_EQ(reads.load(), 1);
+        const std::string see_above = "layer 'gone' could not be loaded (see above)";
+        int in_full = 0, short_ones = 0;
+        for (const auto& message : thrown) {
+            if (message.find("layer 'gone': file not found") != std::string::npos) ++in_full;
+            if (message.find(see_above) != std::string::npos) ++short_ones;
+        }
+        EXPECT_EQ(in_full, 1) << fmt::format("{}", fmt::join(thrown, "\n"));
+        EXPECT_EQ(short_ones, 10) << fmt::format("{}", fmt::join(thrown, "\n"));
+    });
+}
+
+TEST(LayerStore, ALoadThatNeedsItselfFailsNamingTheLayersInsteadOfWaiting) {
+    // The project file cannot declare this (a geocode's layer of areas is not geocoded itself): a
+    // store given such a project anyway must not hang, whether one thread or two make the loads.
+    pipeline::Project project = pipeline::load_project(write_two_layer_project("cycle"));
+    project.layers.at("a").geocode = pipeline::GeocodeDecl{"b", "code", "code", 0, false, {}};
+    project.layers.at("b").geocode = pipeline::GeocodeDecl{"a", "code", "code", 0, false, {}};
+    {
+        pipeline::LayerStore store(project);
+        try {
+            store.source("a");
+            ADD_FAILURE() << "a layer that needs itself was loaded";
+        } catch (const Error& e) {
+            EXPECT_NE(std::string(e.what()).find("loading it needs itself (b → a → b)"), std::string::npos)
+                << e.what();
+        }
+    }
+    {
+        pipeline::LayerStore store(project);
+        Meeting both(2);
+        store.on_read([&](const std::string&) { both.arrive_and_wait(); });  // both loads in flight
+        const std::vector<std::string> thrown =
+            on_threads(2, [&](int i) { store.source(i == 0 ? "a" : "b"); });
+        for (const auto& message : thrown) EXPECT_FALSE(message.empty());
+        EXPECT_TRUE(thrown[0].find("needs itself") != std::string::npos ||
+                    thrown[1].find("needs itself") != std::string::npos)
+            << thrown[0] << "\n" << thrown[1];
+    }
+}
+
+TEST(LayerStore, LayersCheckedWithinEachOtherLoadFromOneThreadOrTwo) {
+    pipeline::Project project = pipeline::load_project(write_two_layer_project("mutual-checks"));
+    project.layers.at("a").checks.push_back(pipeline::WithinCheck{"b", "code", "code", ";", 1, {}});
+    project.layers.at("b").checks.push_back(pipeline::WithinCheck{"a", "code", "code", ";", 1, {}});
+    pipeline::LayerStore alone(project);
+    std::string expected_a, expected_b;
+    try {
+        alone.projected("a", "EPSG:2154");
+    } catch (const Error& e) {
+        expected_a = e.what();
+    }
+    try {
+        alone.projected("b", "EPSG:2154");
+    } catch (const Error& e) {
+        expected_b = e.what();
+    }
+    EXPECT_EQ(expected_a, "");
+    EXPECT_EQ(expected_b, "");
+
+    pipeline::LayerStore store(project);
+    Meeting both(2);
+    store.on_read([&](const std::string&) { both.arrive_and_wait(); });
+    const std::vector<std::string> thrown =
+        on_threads(2, [&](int i) { store.projected(i == 0 ? "a" : "b", "EPSG:2154"); });
+    EXPECT_EQ(thrown, (std::vector<std::string>{expected_a, expected_b}));
+}
+
+TEST(LayerStore, TheReaderWaitsForItsCheckerWithinABoundedQueue) {
+    const pipeline::Project project = pipeline::load_project(write_project("bounded"));
+    pipeline::LayerStore plain(project, test::temp_dir("layer-store-bounded-plain-cache"));
+    data::ReadOptions one_chunk;
+    one_chunk.queue_chunks = 1;
+    pipeline::LayerStore bounded(project, test::temp_dir("layer-store-bounded-cache"), one_chunk);
+    test::expect_same_layer(bounded.projected("squares", "EPSG:2154"), plain.projected("squares", "EPSG:2154"));
+    EXPECT_EQ(bounded.warnings().format(), plain.warnings().format());
+    EXPECT_EQ(bounded.queued_chunks_high_water(), 1u);
+    EXPECT_LE(plain.queued_chunks_high_water(), data::ReadOptions{}.queue_chunks);
+}
+
+TEST(LayerStore, ACheckerThatFailsDoesNotLeaveItsReaderWaiting) {
+    // An unknown CRS: the checker's first reprojection throws; the reader, with room for one chunk
+    // only, must still finish and the failure reach the caller.
+    const pipeline::Project project = pipeline::load_project(write_project("checker-fails"));
+    data::ReadOptions one_chunk;
+    one_chunk.queue_chunks = 1;
+    pipeline::LayerStore store(project, test::temp_dir("layer-store-checker-fails-cache"), one_chunk);
+    EXPECT_THROW(store.projected("squares", "EPSG:999999"), Error);
+    EXPECT_EQ(store.projected("squares", "EPSG:2154").features.size(), static_cast<std::size_t>(feature_count));
 }
