@@ -196,7 +196,7 @@ int run_check_command(const Selection& sel) {
             // Icons named per feature: each one the map would draw, resolved and read.
             if (layers_ok)
                 d.append(render::check_icons(s, drawn, layout::frame_zooms(map->page, map->crs, map->extent), icons));
-            for (const auto& font : pipeline::fonts_of(*map, map->style))
+            for (const auto& font : pipeline::fonts_of(*map, s))
                 if (fonts.resolve(font).empty())
                     d.warning(SourceLocation{map->style, 0, 0, {}},
                               fmt::format("fontconfig finds no file for the font '{}'", font),

@@ -122,12 +122,6 @@ std::string canonical_svg_ids(const std::string& svg) {
     return out;
 }
 
-std::string read_text(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(SourceLocation{path, 0, 0, {}}, "cannot open file: it does not exist or is not readable");
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
 /// One map being built: prepared once (style, layers, credits), then rendered once per format, possibly
 /// on several threads; the last format to finish writes the outputs.
 struct MapJob {
@@ -142,7 +136,7 @@ struct MapJob {
     bool prepare_attempted = false;
     bool failed = false;
     bool interrupted = false;
-    std::string style_text;           ///< parsed again by each format's task (no shared YAML nodes)
+    std::shared_ptr<const style::Style> style;  ///< parsed once, shared by every format's task
     std::vector<std::string> source_layers;
     std::vector<std::string> fonts;
     std::vector<std::string> icons;   ///< icon files that decide the names the map uses (inputs)
@@ -175,15 +169,14 @@ void fail_internal(MapJob& job, const Project& project, const std::exception& e)
 void prepare(BuildContext& ctx, MapJob& job) {
     const MapDecl& map = *job.map;
     const style::StyleEnvironment environment = ctx.icons.environment(ctx.project.root.string());
-    std::optional<style::Style> style;
+    std::shared_ptr<const style::Style> style;
     {
         ScopedStage stage("prepare");
-        job.style_text = read_text(map.style);
         Diagnostics style_warnings;
-        style = style::load_style(map.style, &style_warnings, &environment);
+        job.style = style = style::load_shared_style(map.style, &style_warnings, &environment);
         job.outcome.diagnostics.append(style_warnings);
         job.source_layers = style->source_layers();
-        job.fonts = fonts_of(map, map.style);
+        job.fonts = fonts_of(map, *style);
 
         Diagnostics missing;
         for (const auto& name : job.source_layers) {
@@ -288,9 +281,7 @@ void render_format(BuildContext& ctx, MapJob& job, std::size_t index) {
         }
         throw_if_interrupted();
         ScopedStage stage("render");
-        // Each task parses its own copy of the style: YAML nodes are not shared between threads.
-        const style::StyleEnvironment environment = ctx.icons.environment(ctx.project.root.string());
-        style::Style style = style::parse_style(doc::load_string(job.style_text, map.style), nullptr, &environment);
+        const style::Style& style = *job.style;  // immutable: shared by the tasks of every format
         render::PageSpec spec;
         spec.width_pt = job.page.width_pt();
         spec.height_pt = job.page.height_pt();

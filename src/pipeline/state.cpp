@@ -356,7 +356,7 @@ std::int64_t InputContext::date_of(const std::vector<InputRecord>& inputs) const
     return newest > 0 ? newest : project_mtime_;
 }
 
-std::vector<std::string> fonts_of(const MapDecl& map, const std::string& style_path) {
+std::vector<std::string> fonts_of(const MapDecl& map, const style::Style& style) {
     std::vector<std::string> fonts;
     auto add = [&](const std::string& f) {
         if (std::find(fonts.begin(), fonts.end(), f) == fonts.end()) fonts.push_back(f);
@@ -364,42 +364,8 @@ std::vector<std::string> fonts_of(const MapDecl& map, const std::string& style_p
     // Page text (layout/page_layout.cpp): title in bold, the rest in book.
     add(map.page.font + " Bold");
     add(map.page.font + " Book");
-    doc::Document style = doc::load_file(style_path);
-    // Page elements that name their own fonts.
-    // (A missing key of a const node is an invalid node: test IsDefined() before anything else.)
-    const YAML::Node& root = style.root;
-    const YAML::Node metadata = root.IsDefined() && root.IsMap() ? root["metadata"] : YAML::Node();
-    const YAML::Node page =
-        metadata.IsDefined() && metadata.IsMap() ? metadata["cartelier:page"] : YAML::Node();
-    if (page.IsDefined() && page.IsMap())
-        for (auto it = page.begin(); it != page.end(); ++it) {
-            if (!it->second.IsDefined() || !it->second.IsMap()) continue;
-            const YAML::Node element = it->second;  // a copy: the iterator yields a temporary
-            const YAML::Node stack = element["text-font"];
-            if (!stack.IsDefined()) continue;
-            if (stack.IsScalar()) add(stack.Scalar());
-            else if (stack.IsSequence())
-                for (const auto& n : stack)
-                    if (n.IsScalar()) add(n.Scalar());
-        }
-    bool default_text_font = false;
-    if (YAML::Node layers = style.root["layers"]; layers.IsSequence())
-        for (const auto& layer : layers) {
-            if (!layer.IsMap() || !layer["type"].IsScalar() || layer["type"].Scalar() != "symbol") continue;
-            YAML::Node stack = layer["layout"]["text-font"];
-            if (!stack.IsDefined()) {
-                default_text_font = true;
-                continue;
-            }
-            if (stack.IsSequence() && stack.size() > 0 && stack[0].IsScalar() &&
-                (stack[0].Scalar() != "literal" || stack.size() == 2)) {
-                YAML::Node names = stack[0].Scalar() == "literal" ? stack[1] : stack;
-                if (names.IsSequence())
-                    for (const auto& n : names)
-                        if (n.IsScalar()) add(n.Scalar());
-            }
-        }
-    if (default_text_font) add(render::TextStyle{}.fonts.front());
+    for (const auto& f : style.fonts) add(f);
+    if (style.uses_default_text_font) add(render::TextStyle{}.fonts.front());
     return fonts;
 }
 

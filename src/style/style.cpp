@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "core/file_io.hpp"
+
 namespace cartelier::style {
 
 namespace {
@@ -154,24 +156,33 @@ std::vector<std::string> Style::source_layers() const {
 
 namespace {
 
-doc::Document load_style_document(const std::string& path) {
+/// The bytes of a style file, read once (through read_file, which counts reads).
+std::string read_style_file(const std::string& path) {
     std::string ext = std::filesystem::path(path).extension().string();
     std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
     if (ext != ".json" && ext != ".yaml" && ext != ".yml")
         throw Error(SourceLocation{path, 0, 0, {}},
                     fmt::format("expected a style file ending in .json, .yaml or .yml, found \"{}\"",
                                 ext.empty() ? std::string("no extension") : ext));
-    return doc::load_file(path);
+    return read_file(path);
 }
 
 }  // namespace
 
 Style load_style(const std::string& path, Diagnostics* warnings, const StyleEnvironment* environment) {
-    return parse_style(load_style_document(path), warnings, environment);
+    std::string bytes = read_style_file(path);
+    Style style = parse_style(doc::load_string(bytes, path), warnings, environment);
+    style.source = std::move(bytes);
+    return style;
+}
+
+std::shared_ptr<const Style> load_shared_style(const std::string& path, Diagnostics* warnings,
+                                               const StyleEnvironment* environment) {
+    return std::make_shared<const Style>(load_style(path, warnings, environment));
 }
 
 std::string convert_to_json(const std::string& path) {
-    doc::Document document = load_style_document(path);
+    doc::Document document = doc::load_string(read_style_file(path), path);
     parse_style(document);  // validates; throws with every problem
     return doc::to_json(document.root) + "\n";
 }
