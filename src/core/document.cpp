@@ -2,10 +2,10 @@
 
 #include <cmath>
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
+
+#include "core/file_io.hpp"
 
 namespace cartelier::doc {
 
@@ -93,13 +93,7 @@ void write_json(std::string& out, const YAML::Node& node, int indent, int depth)
 
 }  // namespace
 
-Document load_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error(SourceLocation{path, 0, 0, {}}, "cannot open file: it does not exist or is not readable");
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    return parse(buffer.str(), path);
-}
+Document load_file(const std::string& path) { return parse(read_file(path), path); }
 
 Document load_string(const std::string& text, const std::string& name) { return parse(text, name); }
 

@@ -71,19 +71,17 @@ std::vector<LegendSection> build_legend(const style::Style& style, const render:
     LegendSection plain;  // single entries, under the legend title
     for (auto it = style.layers.rbegin(); it != style.layers.rend(); ++it) {
         const style::Layer& sl = *it;
-        if (!sl.metadata || !sl.metadata.IsMap()) continue;
-        YAML::Node md = sl.metadata["cartelier:legend"];
-        if (!md.IsDefined() || md.IsNull()) continue;
-        if (doc::kind(md) == doc::Kind::Boolean && !*doc::boolean(md)) continue;
+        if (!sl.legend) continue;
+        const style::LegendSpec& md = *sl.legend;
         const Layer* data = layers.find(sl.source_layer);
         if (!sl.visible() || !data) continue;
 
-        if (md.IsMap() && md["labels"].IsDefined() && md["labels"].IsMap()) {
+        if (md.by_category) {
             const ex::Expression* colour = sl.expression(category_property(sl));
             const auto* match = dynamic_cast<const ex::MatchView*>(colour);
             LegendSection section;
-            section.title = md["title"].IsDefined() ? md["title"].Scalar() : std::string{};
-            const bool show_all = md["show"].IsDefined() && md["show"].Scalar() == "all";
+            section.title = md.title;
+            const bool show_all = md.show_all;
             std::map<std::string, const Feature*> present;
             for_each_shown(sl, *data, view, zoom, [&](const Feature& f, const ex::EvaluationContext& ctx) {
                 std::string key;
@@ -95,9 +93,9 @@ std::vector<LegendSection> build_legend(const style::Style& style, const render:
                 present.emplace(key, &f);
                 return true;
             });
-            for (auto label = md["labels"].begin(); label != md["labels"].end(); ++label) {
-                std::string key = label->first.Scalar();
-                LegendEntry entry{label->second.Scalar(), &sl, data, nullptr, std::nullopt};
+            for (const auto& category : md.categories) {
+                const std::string& key = category.value;
+                LegendEntry entry{category.label, &sl, data, nullptr, std::nullopt};
                 if (auto p = present.find(key); p != present.end()) {
                     entry.feature = p->second;
                 } else if (show_all && match && match->input().op() == "get" &&
@@ -113,8 +111,7 @@ std::vector<LegendSection> build_legend(const style::Style& style, const render:
             if (!section.entries.empty()) sections.push_back(std::move(section));
             continue;
         }
-        std::string label = md.IsMap() ? (md["label"].IsDefined() ? md["label"].Scalar() : sl.id) : md.Scalar();
-        LegendEntry entry{label, &sl, data, nullptr, std::nullopt};
+        LegendEntry entry{md.label, &sl, data, nullptr, std::nullopt};
         for_each_shown(sl, *data, view, zoom, [&](const Feature& f, const ex::EvaluationContext&) {
             entry.feature = &f;
             return false;

@@ -30,7 +30,7 @@ void prepare_style(PrepareContext& ctx, const MapDecl& map, PreparedMap& out) {
     out.style = std::make_shared<const style::Style>(
         style::parse_style_file(map.style, out.style_file->bytes, &out.warnings, &environment));
     out.source_layers = out.style->source_layers();
-    out.fonts = fonts_of(map, map.style);
+    out.fonts = fonts_of(map, *out.style);
 }
 
 /// Each layer the style draws, in the map's CRS and each inset's: every problem of every layer.

@@ -17,6 +17,7 @@
 #include "pipeline/output.hpp"
 #include "core/diagnostic.hpp"
 #include "core/document.hpp"
+#include "core/file_io.hpp"
 #include "render/page_surface.hpp"
 #include "render/text.hpp"
 
@@ -231,11 +232,7 @@ std::shared_ptr<const StyleFile> InputContext::style_file(const std::string& pat
     auto file = std::make_shared<StyleFile>();
     file->path = path;
     file->stamp = stat_file(path);  // before reading: a save after this changes the stamp the state records
-    std::ifstream in(path, std::ios::binary);
-    if (!in || !file->stamp)
-        throw Error(SourceLocation{path, 0, 0, {}}, "cannot open file: it does not exist or is not readable");
-    file->bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    if (in.bad()) throw Error(SourceLocation{path, 0, 0, {}}, "reading the file failed");
+    file->bytes = read_file(path);  // throws Error naming the file
     file->hash = content_hash(file->bytes);
     hasher_.remember(path, KnownHash{*file->stamp, file->hash});
     styles_[path] = file;
@@ -346,7 +343,7 @@ std::int64_t InputContext::date_of(const std::vector<InputRecord>& inputs) const
     return newest > 0 ? newest : project_mtime_;
 }
 
-std::vector<std::string> fonts_of(const MapDecl& map, const std::string& style_path) {
+std::vector<std::string> fonts_of(const MapDecl& map, const style::Style& style) {
     std::vector<std::string> fonts;
     auto add = [&](const std::string& f) {
         if (std::find(fonts.begin(), fonts.end(), f) == fonts.end()) fonts.push_back(f);
@@ -354,42 +351,8 @@ std::vector<std::string> fonts_of(const MapDecl& map, const std::string& style_p
     // Page text (layout/page_layout.cpp): title in bold, the rest in book.
     add(map.page.font + " Bold");
     add(map.page.font + " Book");
-    doc::Document style = doc::load_file(style_path);
-    // Page elements that name their own fonts.
-    // (A missing key of a const node is an invalid node: test IsDefined() before anything else.)
-    const YAML::Node& root = style.root;
-    const YAML::Node metadata = root.IsDefined() && root.IsMap() ? root["metadata"] : YAML::Node();
-    const YAML::Node page =
-        metadata.IsDefined() && metadata.IsMap() ? metadata["cartelier:page"] : YAML::Node();
-    if (page.IsDefined() && page.IsMap())
-        for (auto it = page.begin(); it != page.end(); ++it) {
-            if (!it->second.IsDefined() || !it->second.IsMap()) continue;
-            const YAML::Node element = it->second;  // a copy: the iterator yields a temporary
-            const YAML::Node stack = element["text-font"];
-            if (!stack.IsDefined()) continue;
-            if (stack.IsScalar()) add(stack.Scalar());
-            else if (stack.IsSequence())
-                for (const auto& n : stack)
-                    if (n.IsScalar()) add(n.Scalar());
-        }
-    bool default_text_font = false;
-    if (YAML::Node layers = style.root["layers"]; layers.IsSequence())
-        for (const auto& layer : layers) {
-            if (!layer.IsMap() || !layer["type"].IsScalar() || layer["type"].Scalar() != "symbol") continue;
-            YAML::Node stack = layer["layout"]["text-font"];
-            if (!stack.IsDefined()) {
-                default_text_font = true;
-                continue;
-            }
-            if (stack.IsSequence() && stack.size() > 0 && stack[0].IsScalar() &&
-                (stack[0].Scalar() != "literal" || stack.size() == 2)) {
-                YAML::Node names = stack[0].Scalar() == "literal" ? stack[1] : stack;
-                if (names.IsSequence())
-                    for (const auto& n : names)
-                        if (n.IsScalar()) add(n.Scalar());
-            }
-        }
-    if (default_text_font) add(render::TextStyle{}.fonts.front());
+    for (const auto& f : style.fonts) add(f);
+    if (style.uses_default_text_font) add(render::TextStyle{}.fonts.front());
     return fonts;
 }
 

@@ -38,6 +38,7 @@
 #include "pipeline/dependencies.hpp"
 #include "pipeline/hashing.hpp"
 #include "pipeline/project.hpp"
+#include "style/style.hpp"
 
 namespace cartelier::pipeline {
 
@@ -139,7 +140,7 @@ private:
 
 /// Fonts a map names: its page font (Bold and Book), the `text-font` of each page element of the style
 /// (metadata "cartelier:page") and every literal `text-font` of the style's symbol layers.
-std::vector<std::string> fonts_of(const MapDecl& map, const std::string& style_path);
+std::vector<std::string> fonts_of(const MapDecl& map, const style::Style& style);
 
 /// Why a map must be rebuilt, comparing its previous state with its current inputs and outputs;
 /// empty when it is up to date.

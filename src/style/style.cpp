@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "core/file_io.hpp"
+
 namespace cartelier::style {
 
 namespace {
@@ -163,25 +165,36 @@ void check_style_extension(const std::string& path) {
                                 ext.empty() ? std::string("no extension") : ext));
 }
 
-doc::Document load_style_document(const std::string& path) {
+/// The bytes of a style file, read once (through read_file, which counts reads).
+std::string read_style_file(const std::string& path) {
     check_style_extension(path);
-    return doc::load_file(path);
+    return read_file(path);
 }
 
 }  // namespace
 
 Style load_style(const std::string& path, Diagnostics* warnings, const StyleEnvironment* environment) {
-    return parse_style(load_style_document(path), warnings, environment);
+    std::string bytes = read_style_file(path);
+    Style style = parse_style(doc::load_string(bytes, path), warnings, environment);
+    style.source = std::move(bytes);
+    return style;
+}
+
+std::shared_ptr<const Style> load_shared_style(const std::string& path, Diagnostics* warnings,
+                                               const StyleEnvironment* environment) {
+    return std::make_shared<const Style>(load_style(path, warnings, environment));
 }
 
 Style parse_style_file(const std::string& path, const std::string& bytes, Diagnostics* warnings,
                        const StyleEnvironment* environment) {
     check_style_extension(path);
-    return parse_style(doc::load_string(bytes, path), warnings, environment);
+    Style style = parse_style(doc::load_string(bytes, path), warnings, environment);
+    style.source = bytes;
+    return style;
 }
 
 std::string convert_to_json(const std::string& path) {
-    doc::Document document = load_style_document(path);
+    doc::Document document = doc::load_string(read_style_file(path), path);
     parse_style(document);  // validates; throws with every problem
     return doc::to_json(document.root) + "\n";
 }

@@ -1,15 +1,16 @@
 // A MapLibre style (version 8), parsed once into typed objects: layers with compiled property
-// expressions, ready to be evaluated per feature by the renderer.
+// expressions, ready to be evaluated per feature by the renderer, and Cartelier's metadata (units, page
+// look, legend) as typed fields. A parsed Style keeps no YAML node: once built it is immutable, and a
+// `const Style` may be shared by several threads (evaluating it changes nothing).
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <yaml-cpp/yaml.h>
 
 #include "core/diagnostic.hpp"
 #include "core/document.hpp"
@@ -77,6 +78,26 @@ enum class Units { Px, Pt, Mm };
 /// Points per style unit: px = 0.75 pt (1/96 inch), pt = 1, mm = 72/25.4.
 double points_per_unit(Units u);
 
+/// A layer's legend, from its metadata "cartelier:legend" (README, "Legend"):
+///   "Label"                      — one entry with that label;
+///   {"label": "…"}               — one entry (label: the layer id when not given);
+///   {"title": "…", "labels": {"flash": "…", …}, "show": "present" | "all"}
+///                                — one entry per category of the layer's match expression, in the
+///                                  order of `labels`, under `title`; only the categories present on
+///                                  the map unless show is "all".
+/// false or null: no legend (the layer has no LegendSpec).
+struct LegendSpec {
+    struct Category {
+        std::string value;  ///< the match input's value, as text ("flash", "75")
+        std::string label;
+    };
+    bool by_category = false;          ///< `labels` given: one entry per category
+    std::string label;                 ///< the single entry's label (when !by_category)
+    std::string title;                 ///< the categories' section title (may be empty)
+    std::vector<Category> categories;  ///< in the order written (when by_category)
+    bool show_all = false;             ///< "show": "all" (categories absent from the map too)
+};
+
 class Layer {
 public:
     std::string id;
@@ -85,7 +106,7 @@ public:
     expr::ExpressionPtr filter;        ///< null = every feature
     double minzoom = 0;
     double maxzoom = 24;
-    YAML::Node metadata;               ///< the layer's metadata object (legend text lives here)
+    std::optional<LegendSpec> legend;  ///< metadata "cartelier:legend"; none: not in the legend
     SourceLocation where;              ///< where the layer is defined
 
     /// The compiled expression of a property, or null when the style leaves it at its default.
@@ -164,13 +185,21 @@ struct StyleEnvironment {
 
 struct Style {
     std::string file;       ///< where it was read from
+    /// The exact bytes the style was parsed from (load_style; empty when parsed from a Document): the
+    /// bytes to hash for the build state, so that what is rendered is what is recorded.
+    std::string source;
     std::string name;
     Units units = Units::Px;
-    YAML::Node metadata;    ///< root metadata
     PageStyle page;         ///< the page elements' look (metadata "cartelier:page")
     std::vector<Layer> layers;
     std::string icon_dir;   ///< absolute: the folder `icons/` beside the style file
     std::string icon_root;  ///< absolute: the folder icons must lie in (the project folder)
+    /// Every font name the style writes, once each, in this order: the `text-font` stacks of the page
+    /// elements ("cartelier:page", in file order), then the constant `text-font` of each symbol layer
+    /// (in layer order). A text-font that depends on the zoom or the feature names no font here.
+    std::vector<std::string> fonts;
+    /// True when some symbol layer leaves `text-font` unset: the renderer's default font is used.
+    bool uses_default_text_font = false;
 
     /// Names of the project layers the style draws, in first-use order.
     std::vector<std::string> source_layers() const;
@@ -194,9 +223,13 @@ IconResolution resolve_icon(const Style& style, const std::string& name);
 /// without the features (constants) are resolved and checked here, with `environment` when given.
 Style parse_style(const doc::Document& document, Diagnostics* warnings = nullptr,
                   const StyleEnvironment* environment = nullptr);
-/// Reads and parses a style file (.json, .yaml or .yml).
+/// Reads a style file (.json, .yaml or .yml) once, through read_file (core/file_io.hpp), and parses
+/// it; the result keeps the bytes read in `source`.
 Style load_style(const std::string& path, Diagnostics* warnings = nullptr,
                  const StyleEnvironment* environment = nullptr);
+/// load_style, as an immutable style to share between threads and formats.
+std::shared_ptr<const Style> load_shared_style(const std::string& path, Diagnostics* warnings = nullptr,
+                                               const StyleEnvironment* environment = nullptr);
 
 /// Parses the bytes of a style file already read (`path` names it in messages and decides the
 /// format: .json, .yaml or .yml), as load_style would.

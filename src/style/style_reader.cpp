@@ -124,6 +124,10 @@ public:
         else read_sources(*sources_node);
         if (!layers_node) r_.error(root, "layers", "missing required key \"layers\" (an array of layers)");
         else read_layers(style, *layers_node);
+        // The fonts the style names: the page elements' first (whatever the order of the root keys).
+        for (const auto* names : {&page_fonts_, &layer_fonts_})
+            for (const auto& f : *names)
+                if (std::find(style.fonts.begin(), style.fonts.end(), f) == style.fonts.end()) style.fonts.push_back(f);
         return style;
     }
 
@@ -140,7 +144,6 @@ private:
                 r_.warning(v, "metadata", fmt::format("expected an object, found {}: ignored", doc::describe(v)));
             return;
         }
-        style.metadata = v;
         // Other "cartelier:" keys are probably misspelt; keys of other namespaces belong to other tools.
         static const std::vector<std::string> known = {"cartelier:units", "cartelier:page"};
         for (auto it = v.begin(); it != v.end(); ++it) {
@@ -248,6 +251,7 @@ private:
                                      doc::describe(v)));
                 return;
             }
+            page_fonts_.insert(page_fonts_.end(), fonts.begin(), fonts.end());
             look.text_font = std::move(fonts);
             return;
         }
@@ -402,7 +406,7 @@ private:
                        fmt::format("maxzoom {} is not above minzoom {}: the layer is never drawn", layer.maxzoom,
                                    layer.minzoom));
 
-        if (keys.count("metadata")) layer.metadata = keys["metadata"];
+        if (keys.count("metadata")) read_layer_metadata(layer, keys["metadata"], doc::key(path, "metadata"));
 
         if (keys.count("filter")) {
             if (type == LayerType::Background)
@@ -425,8 +429,126 @@ private:
             for (const auto& [k, value] : entries(v, sp, r_)) read_property(layer, *type, layout, k, value, sp);
         }
 
+        if (type == LayerType::Symbol) note_fonts(layer);
+
         if (r_.errors.error_count() > before) return std::nullopt;
         return layer;
+    }
+
+    /// The fonts a symbol layer names: its text-font when constant; unset: the renderer's default.
+    void note_fonts(const Layer& layer) {
+        const expr::Expression* e = layer.expression(Prop::TextFont);
+        if (!e) {
+            style_->uses_default_text_font = true;
+            return;
+        }
+        if (!e->is_feature_constant() || !e->is_zoom_constant()) return;
+        expr::Result r;
+        try {
+            r = e->evaluate(expr::EvaluationContext{});
+        } catch (const std::exception&) {
+            return;
+        }
+        if (!r || !r.value->as_array()) return;
+        for (const auto& f : *r.value->as_array())
+            if (const auto* name = f.as_string()) layer_fonts_.push_back(*name);
+    }
+
+    /// A layer's metadata: Cartelier reads "cartelier:legend"; other namespaces belong to other tools.
+    void read_layer_metadata(Layer& layer, const YAML::Node& v, const std::string& path) {
+        if (doc::kind(v) != Kind::Object) {
+            if (doc::kind(v) != Kind::Null)
+                r_.warning(v, path, fmt::format("expected an object, found {}: ignored", doc::describe(v)));
+            return;
+        }
+        static const std::vector<std::string> known = {"cartelier:legend"};
+        for (const auto& [k, value] : entries(v, path, r_)) {
+            const std::string name = key_text(k);
+            if (name == "cartelier:legend") layer.legend = read_legend(layer, value, doc::key(path, name));
+            else if (name.rfind("cartelier:", 0) == 0)
+                r_.warning(k, doc::key(path, name),
+                           fmt::format("unknown Cartelier metadata key '{}' (a layer's metadata knows {}): ignored",
+                                       name, join_names(known)),
+                           did_you_mean(name, known));
+        }
+    }
+
+    /// "cartelier:legend": "Label" | false | null | {"label": …} | {"title": …, "labels": {…}, "show": …}
+    std::optional<LegendSpec> read_legend(const Layer& layer, const YAML::Node& v, const std::string& path) {
+        static const char* expected =
+            "a legend label (a string such as \"Limite de département\"), false (no legend), or an object "
+            "{\"label\": …} or {\"title\": …, \"labels\": {category: label, …}, \"show\": \"present\" | \"all\"}";
+        const Kind kind = doc::kind(v);
+        if (kind == Kind::Null) return std::nullopt;
+        if (kind == Kind::Boolean) {
+            if (*doc::boolean(v)) {
+                r_.error(v, path, fmt::format("expected {}, found true", expected),
+                         fmt::format("write the entry's label: \"cartelier:legend\": \"{}\"", layer.id));
+            }
+            return std::nullopt;
+        }
+        if (kind == Kind::String) return LegendSpec{false, *doc::string(v), {}, {}, false};
+        if (kind != Kind::Object) {
+            r_.error(v, path, fmt::format("expected {}, found {}", expected, doc::describe(v)));
+            return std::nullopt;
+        }
+        static const std::vector<std::string> keys = {"label", "title", "labels", "show"};
+        LegendSpec spec;
+        spec.label = layer.id;
+        bool ok = true;
+        auto text = [&](const YAML::Node& node, const std::string& at, const char* what) -> std::optional<std::string> {
+            if (auto s = doc::string(node)) return s;
+            r_.error(node, at, fmt::format("expected {} (a string), found {}", what, doc::describe(node)));
+            ok = false;
+            return std::nullopt;
+        };
+        std::optional<YAML::Node> label_key;
+        for (const auto& [k, value] : entries(v, path, r_)) {
+            const std::string name = key_text(k);
+            const std::string at = doc::key(path, name);
+            if (name == "label") {
+                label_key = k;
+                if (auto s = text(value, at, "the entry's label")) spec.label = *s;
+            } else if (name == "title") {
+                if (auto s = text(value, at, "the section's title")) spec.title = *s;
+            } else if (name == "show") {
+                auto s = doc::string(value);
+                if (s && (*s == "present" || *s == "all")) {
+                    spec.show_all = *s == "all";
+                } else {
+                    r_.error(value, at,
+                             fmt::format("expected \"present\" (the categories on the map) or \"all\", found {}",
+                                         doc::describe(value)),
+                             s ? did_you_mean(*s, {"present", "all"}) : std::string());
+                    ok = false;
+                }
+            } else if (name == "labels") {
+                if (doc::kind(value) != Kind::Object) {
+                    r_.error(value, at,
+                             fmt::format("expected an object of category labels ({{\"flash\": \"Atelier flash\", …}}), "
+                                         "found {}",
+                                         doc::describe(value)));
+                    ok = false;
+                    continue;
+                }
+                spec.by_category = true;
+                for (const auto& [ck, cv] : entries(value, at, r_)) {
+                    const std::string category = key_text(ck);
+                    if (auto s = text(cv, doc::key(at, category), "the category's label"))
+                        spec.categories.push_back({category, *s});
+                }
+            } else {
+                r_.error(k, at, fmt::format("unknown legend key '{}' (expected {})", name, join_names(keys)),
+                         did_you_mean(name, keys));
+                ok = false;
+            }
+        }
+        if (spec.by_category && label_key)
+            r_.warning(*label_key, doc::key(path, "label"),
+                       "\"label\" is ignored: with \"labels\", the legend has one entry per category, under "
+                       "\"title\"");
+        if (!ok) return std::nullopt;
+        return spec;
     }
 
     void read_source(Layer& layer, const YAML::Node& node, std::map<std::string, YAML::Node>& keys,
@@ -656,6 +778,8 @@ private:
     Reporter r_;
     const StyleEnvironment* env_ = nullptr;
     Style* style_ = nullptr;  ///< the style being read
+    std::vector<std::string> page_fonts_;   ///< text-font names of the page elements, in file order
+    std::vector<std::string> layer_fonts_;  ///< constant text-font names of the symbol layers, in layer order
     std::map<std::string, SourceInfo> sources_;
     std::map<std::string, std::pair<std::string, int>> ids_;  // id → (path, line)
 };

@@ -30,6 +30,15 @@ std::vector<MapFeature> sample_features() {
     return out;
 }
 
+/// A layer's legend, as text.
+std::string legend_text(const Layer& layer) {
+    if (!layer.legend) return "no legend";
+    const LegendSpec& l = *layer.legend;
+    std::string out = l.by_category ? "categories " + l.title + (l.show_all ? " all" : " present") : "entry " + l.label;
+    for (const auto& c : l.categories) out += " " + c.value + "=" + c.label;
+    return out;
+}
+
 /// Every property of every layer, evaluated for every sample feature at a few zooms, as text.
 std::vector<std::string> evaluate_all(const Style& style) {
     std::vector<std::string> out;
@@ -37,7 +46,7 @@ std::vector<std::string> evaluate_all(const Style& style) {
     for (const auto& layer : style.layers) {
         out.push_back(layer.id + " " + layer_type_name(layer.type) + " " + layer.source_layer + " " +
                       std::to_string(layer.minzoom) + "-" + std::to_string(layer.maxzoom) +
-                      (layer.visible() ? " visible " : " hidden ") + doc::to_json(layer.metadata, 0));
+                      (layer.visible() ? " visible " : " hidden ") + legend_text(layer));
         for (double zoom : {4.0, 7.5, 12.0}) {
             for (const auto& f : features) {
                 expr::EvaluationContext ctx{zoom, &f};

@@ -47,7 +47,8 @@ TEST(StyleParse, ValidFixtureLayersAndMetadata) {
     EXPECT_EQ(s.layers[2].minzoom, 5);
     EXPECT_EQ(s.layers[2].maxzoom, 24);
     EXPECT_EQ(s.source_layers(), (std::vector<std::string>{"communes", "roads", "sites"}));
-    EXPECT_EQ(s.layers[1].metadata["legend"].as<std::string>(), "Communes");
+    // Its metadata "legend" is not Cartelier's ("cartelier:legend"): no legend entry.
+    EXPECT_FALSE(s.layers[1].legend.has_value());
     EXPECT_EQ(s.layers[1].where.line, 16);
     EXPECT_EQ(s.layers[1].where.path, "layers[1]");
     EXPECT_TRUE(s.layers[1].is_set(Prop::FillColor));
