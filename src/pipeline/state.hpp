@@ -139,7 +139,8 @@ private:
 };
 
 /// Fonts a map names: its page font (Bold and Book), the `text-font` of each page element of the style
-/// (metadata "cartelier:page") and every literal `text-font` of the style's symbol layers.
+/// (metadata "cartelier:page") and every literal `text-font` of the style's symbol layers (Style::fonts, as
+/// parsed), then the renderer's default font when a symbol layer leaves `text-font` unset.
 std::vector<std::string> fonts_of(const MapDecl& map, const style::Style& style);
 
 /// Why a map must be rebuilt, comparing its previous state with its current inputs and outputs;
