@@ -168,7 +168,7 @@ void LayerStore::keep_warnings_or_fail(const std::string& name, const Diagnostic
     }
 }
 
-void LayerStore::fail_load(Load& load, bool loaded, bool checking, bool source) {
+void LayerStore::fail_load(Load& load, bool checking, bool source) {
     std::exception_ptr problem = std::current_exception();
     std::exception_ptr theirs = problem;  // what the callers waiting for this load get
     bool keep = false;
@@ -200,7 +200,7 @@ void LayerStore::fail_load(Load& load, bool loaded, bool checking, bool source) 
             }
         }
     }
-    if (!loaded) load.loaded_promise.set_exception(theirs);
+    if (!checking) load.loaded_promise.set_exception(theirs);  // else set when the checks began
     load.ready_promise.set_exception(theirs);
 }
 
@@ -267,7 +267,7 @@ const Layer& LayerStore::load_source(Load& load, const LayerDecl& decl) {
         keep_warnings_or_fail(name, d);
         load.layer = std::move(layer);
     } catch (...) {
-        fail_load(load, false, false, true);
+        fail_load(load, false, true);
         throw;
     }
     load.loaded_promise.set_value();
@@ -501,7 +501,7 @@ const Layer& LayerStore::load_projected(Load& load, const LayerDecl& decl, const
         }
         if (d.has_errors()) throw Error(d);
     } catch (...) {
-        fail_load(load, loaded, loaded, false);
+        fail_load(load, loaded, false);
         throw;
     }
     load.ready_promise.set_value();

@@ -76,9 +76,11 @@ private:
     /// Makes the load this thread created; throws what failed it.
     const Layer& load_source(Load& load, const LayerDecl& decl);
     const Layer& load_projected(Load& load, const LayerDecl& decl, const std::string& crs);
-    /// With the exception that failed `load` current: tells the callers waiting for it (see the class
-    /// comment), and forgets the load when the failure is not the layer's (a later request retries).
-    void fail_load(Load& load, bool loaded, bool checking, bool source);
+    /// With the exception that failed `load` current (`checking`: its layer was loaded, its checks
+    /// failed; `source`: a load of source(), else of projected()): tells the callers waiting for it
+    /// (see the class comment), and forgets the load when the failure is not the layer's (an
+    /// interruption…: a later request loads it again).
+    void fail_load(Load& load, bool checking, bool source);
     /// Waits for `future` of `target`, loaded by another caller. False, without waiting, when that
     /// would wait for ever (the load this thread is making is among those `target` waits for); the
     /// layers of that cycle are then in `cycle`.
