@@ -21,10 +21,8 @@ std::vector<const MapDecl*> select_maps(const Project& project, const BuildOptio
             }
             std::vector<std::string> ids;
             for (const auto& m : project.maps) ids.push_back(m.id);
-            auto near = nearest_name(id, ids);
             unknown.error(SourceLocation{project.file, 0, 0, {}}, fmt::format("no map '{}' in the project", id),
-                          near.empty() ? fmt::format("maps: {}", fmt::join(ids, ", "))
-                                       : fmt::format("did you mean '{}'?", near));
+                          suggest_name(id, ids, {"maps: ", ""}));
         }
         if (unknown.has_errors()) throw Error(unknown);
     }

@@ -45,12 +45,10 @@ void prepare_layers(PrepareContext& ctx, const MapDecl& map, PreparedMap& out, D
 
     for (const auto& name : out.source_layers) {
         if (!ctx.project.layers.count(name)) {
-            auto near = nearest_name(name, names);
             problems.error(SourceLocation{map.style, 0, 0, "source-layer"},
                            fmt::format("the style draws layer '{}', which the project ({}) does not declare", name,
                                        ctx.project.file),
-                           near.empty() ? fmt::format("declared layers: {}", fmt::join(names, ", "))
-                                        : fmt::format("did you mean '{}'?", near));
+                           suggest_name(name, names, {"declared layers: ", ""}));
             continue;
         }
         for (const auto& crs : crss) {

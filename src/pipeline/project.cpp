@@ -52,10 +52,8 @@ public:
         for (auto it = obj.begin(); it != obj.end(); ++it) {
             const std::string key = it->first.Scalar();
             if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
-            auto near = nearest_name(key, allowed);
             d_.error(at(it->first, doc::key(path, key)), fmt::format("unknown key '{}'", key),
-                     near.empty() ? fmt::format("expected one of: {}", fmt::join(allowed, ", "))
-                                  : fmt::format("did you mean '{}'?", near));
+                     suggest_name(key, allowed, {"expected one of: ", ""}));
         }
     }
 
@@ -276,11 +274,9 @@ std::vector<layout::InsetSpec> read_inset(Reader& r, const YAML::Node& n, const 
     auto preset = [&](const YAML::Node& name_node, const std::string& at) -> std::vector<layout::InsetSpec> {
         auto found = layout::inset_preset(name_node.Scalar());
         if (found.empty()) {
-            auto near = nearest_name(name_node.Scalar(), layout::inset_preset_names());
             r.diagnostics().error(r.at(name_node, at), fmt::format("unknown inset preset '{}'", name_node.Scalar()),
-                                  near.empty() ? fmt::format("expected one of: {}, or an object {{name, crs, extent}}",
-                                                             fmt::join(layout::inset_preset_names(), ", "))
-                                               : fmt::format("did you mean '{}'?", near));
+                                  suggest_name(name_node.Scalar(), layout::inset_preset_names(),
+                                               {"expected one of: ", ", or an object {name, crs, extent}"}));
         }
         return found;
     };
@@ -543,10 +539,9 @@ Project load_project(const std::string& path) {
         if (layer.geocode && !layer.geocode->layer.empty() && !project.layers.count(layer.geocode->layer)) {
             std::vector<std::string> names;
             for (const auto& [n, _] : project.layers) names.push_back(n);
-            auto near = nearest_name(layer.geocode->layer, names);
             diagnostics.error(layer.geocode->declared_at,
                               fmt::format("geocode of layer '{}' names an unknown layer '{}'", name, layer.geocode->layer),
-                              near.empty() ? "" : fmt::format("did you mean '{}'?", near));
+                              suggest_name(layer.geocode->layer, names));
         } else if (layer.geocode && project.layers.count(layer.geocode->layer) &&
                    project.layers.at(layer.geocode->layer).geocode) {
             diagnostics.error(layer.geocode->declared_at,
@@ -559,10 +554,9 @@ Project load_project(const std::string& path) {
             if (!check.container.empty() && !project.layers.count(check.container)) {
                 std::vector<std::string> names;
                 for (const auto& [n, _] : project.layers) names.push_back(n);
-                auto near = nearest_name(check.container, names);
                 diagnostics.error(check.declared_at, fmt::format("check of layer '{}' names an unknown layer '{}'", name,
                                                                  check.container),
-                                  near.empty() ? "" : fmt::format("did you mean '{}'?", near));
+                                  suggest_name(check.container, names));
             }
     if (diagnostics.has_errors()) throw Error(diagnostics);
     return project;

@@ -469,7 +469,7 @@ private:
                 r_.warning(k, doc::key(path, name),
                            fmt::format("unknown Cartelier metadata key '{}' (a layer's metadata knows {}): ignored",
                                        name, join_names(known)),
-                           did_you_mean(name, known));
+                           suggest_name(name, known));
         }
     }
 
@@ -519,7 +519,7 @@ private:
                     r_.error(value, at,
                              fmt::format("expected \"present\" (the categories on the map) or \"all\", found {}",
                                          doc::describe(value)),
-                             s ? did_you_mean(*s, {"present", "all"}) : std::string());
+                             s ? suggest_name(*s, {"present", "all"}) : std::string());
                     ok = false;
                 }
             } else if (name == "labels") {
@@ -539,7 +539,7 @@ private:
                 }
             } else {
                 r_.error(k, at, fmt::format("unknown legend key '{}' (expected {})", name, join_names(keys)),
-                         did_you_mean(name, keys));
+                         suggest_name(name, keys));
                 ok = false;
             }
         }
