@@ -13,6 +13,7 @@
 #include "pipeline/watch.hpp"
 #include "geo/projection.hpp"
 #include "render/view.hpp"
+#include "synced_stream.hpp"
 #include "test_paths.hpp"
 
 using namespace cartelier;
@@ -58,6 +59,9 @@ std::array<int, 3> colour_at(const std::string& dir, Point lonlat) {
 }
 
 /// `cartelier watch` on a copy of the mini fixture, on a thread, stopping after `rebuilds` rebuilds.
+/// The watcher writes `out` and `err` while the test reads them: both are synchronised streams. Leaving the
+/// scope early (a failed ASSERT) asks the watcher to stop, then joins it, instead of waiting for rebuilds
+/// that will never come.
 struct WatchRun {
     explicit WatchRun(const std::string& name, int rebuilds = 2) : dir(test::temp_dir(name)) {
         fs::copy(test::datapath("fixtures/mini"), dir, fs::copy_options::recursive);
@@ -67,11 +71,14 @@ struct WatchRun {
         watcher = std::thread([this] { pipeline::run_watch(options, out, err, stop); });
     }
     ~WatchRun() {
+        stop = true;
         if (watcher.joinable()) watcher.join();
     }
+    WatchRun(const WatchRun&) = delete;
+    WatchRun& operator=(const WatchRun&) = delete;
     std::string dir;
     pipeline::WatchOptions options;
-    std::ostringstream out, err;
+    test::SyncedStream out, err;
     std::atomic<bool> stop{false};
     std::thread watcher;
 };
@@ -81,7 +88,7 @@ struct WatchRun {
 TEST(Watch, SavingAStyleRerendersTheMapAndABrokenStyleKeepsTheLastGoodOutput) {
     WatchRun run("watch");
     const std::string& dir = run.dir;
-    std::ostringstream &out = run.out, &err = run.err;
+    const test::SyncedStream &out = run.out, &err = run.err;
     std::thread& watcher = run.watcher;
 
     const std::string png = dir + "/out/mini.png";
@@ -130,7 +137,7 @@ TEST(Watch, DependenciesAreTheProjectTheStyleItsIconsAndTheLayersItDraws) {
 TEST(Watch, KeepsTheLoadedLayersAcrossStyleChangesAndReloadsChangedData) {
     WatchRun run("watch-keep");
     const std::string& dir = run.dir;
-    std::ostringstream &out = run.out, &err = run.err;
+    const test::SyncedStream &out = run.out, &err = run.err;
     std::thread& watcher = run.watcher;
     const std::string png = dir + "/out/mini.png";
     ASSERT_TRUE(wait_for([&] { return fs::exists(png); })) << "no initial build";
