@@ -27,6 +27,7 @@
 #include "geo/projection.hpp"
 #include "layout/page_layout.hpp"
 #include "render/map_renderer.hpp"
+#include "render/page.hpp"
 #include "render/page_surface.hpp"
 #include "style/style.hpp"
 
@@ -301,7 +302,7 @@ void render_format(BuildContext& ctx, MapJob& job, std::size_t index) {
         const Format f = map.formats[index];
         render::PageSurface surface(to_render(f), spec);
         std::map<std::string, render::LayerSet> inset_layers;  // the same layers in each inset's CRS
-        layout::MapContent content{&style, &job.layers, map.crs, map.extent,
+        render::MapContent content{&style, &job.layers, map.crs, map.extent,
                                    [&](const std::string& crs) -> const render::LayerSet& {
                                        auto [it, fresh] = inset_layers.try_emplace(crs, ctx.store.geometry_cache());
                                        if (fresh)
@@ -310,7 +311,7 @@ void render_format(BuildContext& ctx, MapJob& job, std::size_t index) {
                                        return it->second;
                                    },
                                    &ctx.icons};
-        layout::PageReport report = layout::compose_page(surface.cr(), job.page, content);
+        render::PageReport report = render::compose_page(surface.cr(), job.page, content);
         std::string bytes = surface.finish();
         if (f == Format::Svg) bytes = canonical_svg_ids(bytes);
 
@@ -319,8 +320,8 @@ void render_format(BuildContext& ctx, MapJob& job, std::size_t index) {
         if (index == 0) {
             MapOutcome& outcome = job.outcome;
             for (const auto& l : report.labels) {
-                if (l.status == render::LabelStatus::Placed) ++outcome.labels.placed;
-                else if (l.status == render::LabelStatus::Displaced) ++outcome.labels.displaced;
+                if (l.status == layout::LabelStatus::Placed) ++outcome.labels.placed;
+                else if (l.status == layout::LabelStatus::Displaced) ++outcome.labels.displaced;
                 else {
                     ++outcome.labels.unplaced;
                     outcome.diagnostics.warning(SourceLocation{map.style, 0, 0, l.request.layer_id},

@@ -14,6 +14,7 @@
 #include "pipeline/pipeline.hpp"
 #include "pipeline/project.hpp"
 #include "layout/page_layout.hpp"
+#include "render/page.hpp"
 #include "render/page_surface.hpp"
 #include "style/style.hpp"
 
@@ -23,7 +24,7 @@ inline constexpr std::int64_t kFixedDate = 1574640000;  // 25 novembre 2019
 
 struct RenderedPage {
     layout::PageLayout page;
-    layout::PageReport report;
+    render::PageReport report;
     std::string bytes;  ///< the file (PNG, PDF or SVG)
 };
 
@@ -42,7 +43,7 @@ public:
         render::LayerSet layers;
         for (const auto& name : style.source_layers()) layers.add(store_.projected(name, map->crs));
         std::map<std::string, render::LayerSet> others;
-        layout::MapContent content{&style, &layers, map->crs, map->extent,
+        render::MapContent content{&style, &layers, map->crs, map->extent,
                                    [&](const std::string& crs) -> const render::LayerSet& {
                                        auto [it, fresh] = others.try_emplace(crs);
                                        if (fresh)
@@ -60,7 +61,7 @@ public:
         spec.title = out.page.title;
         spec.date = kFixedDate;
         render::PageSurface surface(format, spec);
-        out.report = layout::compose_page(surface.cr(), out.page, content);
+        out.report = render::compose_page(surface.cr(), out.page, content);
         out.bytes = surface.finish();
         return out;
     }
