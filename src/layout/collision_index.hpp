@@ -4,7 +4,8 @@
 //
 // Every query answers exactly what a scan of all entries in insertion order would (the grid only skips
 // entries that cannot match, and the candidates it returns are visited in insertion order), so
-// results — including sums of costs over entries — do not depend on the grid.
+// results — including sums of costs over entries — do not depend on the grid. Queries keep a count and
+// per-entry stamps: one index is used by one thread at a time.
 #pragma once
 
 #include <cstddef>
