@@ -31,10 +31,8 @@ public:
             lines = std::max(1, static_cast<int>(std::ceil(w / max_w - 1e-9)));
             w = std::min(w, max_w);
         }
-        ++calls;
         return {w, 1.2 * style.size_pt * lines, lines};
     }
-    mutable std::size_t calls = 0;
 };
 
 const std::string kCrs = "EPSG:2154";
