@@ -9,7 +9,6 @@
 
 namespace cartelier::layout {
 
-using render::Rect;
 
 std::vector<InsetSpec> overseas_insets() {
     // Extents in longitude/latitude around each département (with its dependencies: Marie-Galante,

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "core/geometry.hpp"
-#include "render/view.hpp"
+#include "layout/view.hpp"
 
 namespace cartelier::layout {
 
@@ -50,10 +50,10 @@ const std::vector<std::string>& inset_preset_names();
 /// The frames on the page: `area` is split into the main frame and the band (for band insets), and
 /// positioned insets take their corner of the main frame. Result: main frame, then one frame per inset.
 struct InsetFrames {
-    render::Rect main;
-    std::vector<render::Rect> insets;
+    Rect main;
+    std::vector<Rect> insets;
 };
-InsetFrames arrange_insets(const render::Rect& area, const std::vector<InsetSpec>& insets, const InsetBand& band);
+InsetFrames arrange_insets(const Rect& area, const std::vector<InsetSpec>& insets, const InsetBand& band);
 
 /// The extent in the inset's CRS (the declared extent reprojected when given in another CRS: its
 /// boundary densified, then bounded).

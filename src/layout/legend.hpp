@@ -1,14 +1,15 @@
-// The legend, generated from the style: one entry per legend-worthy style layer (metadata
-// "cartelier:legend"), one per category of a `match` colour expression; swatches drawn by the
-// same symbolizers as the map, with a feature of that category.
+// The legend's content (which entries, under which headings) and its layout on the page. The content
+// is read from the style and the data by the renderer (render/legend.hpp, build_legend: it evaluates
+// the style over the layers it draws); here it is measured and laid out, row by row.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "render/map_renderer.hpp"
-#include "render/view.hpp"
+#include "core/layer.hpp"
+#include "layout/text_style.hpp"
+#include "layout/view.hpp"
 #include "style/style.hpp"
 
 namespace cartelier::layout {
@@ -26,30 +27,37 @@ struct LegendSection {
     std::vector<LegendEntry> entries;
 };
 
-/// Reads the style's legend metadata and the features in the view. Layer metadata:
-///   "cartelier:legend": "Label"                                   — one entry
-///   "cartelier:legend": {"label": "…"}                            — one entry
-///   "cartelier:legend": {"title": "…", "labels": {"flash": "…"}, "show": "present" | "all"}
-///                                                                 — one entry per category of the
-///     layer's match colour expression (circle-color, fill-color or line-color; for a symbol layer
-///     with icons, a match icon-image, else text-color), in the order of
-///     `labels`; only categories present on the map unless show = "all".
-std::vector<LegendSection> build_legend(const style::Style& style, const render::LayerSet& layers,
-                                        const render::View& view, double zoom);
+/// Adds the entries of `more` missing from `sections` (categories present only in an inset): a
+/// section of the same title gains the labels it lacks, a new title is appended.
+void merge_legend(std::vector<LegendSection>& sections, std::vector<LegendSection> more);
 
-/// How the legend looks and where its swatches' icons come from.
-struct LegendLook {
-    const style::Style* style = nullptr;  ///< its page look (legend, legend-title…) and icons folder
-    std::string font;                     ///< the project's page font (elements that name no font)
-    render::IconCache* icons = nullptr;   ///< icons of symbol layers (a cache of the call when null)
+/// One row of the legend: its swatch (a symbol of the entry's layer, drawn centred in `swatch`, an icon
+/// scaled down to `row_h` - 1 when larger) and its label.
+struct LegendRow {
+    LegendEntry entry;
+    Rect swatch;
+    Point swatch_centre;
+    double row_h = 0;
+    PlacedText label;
 };
 
-/// Measures the legend (for layout and label obstacles).
-render::Rect measure_legend(cairo_t* cr, const std::vector<LegendSection>& sections, const std::string& title,
-                            const LegendLook& look);
-/// Draws it with its top-left corner at `box` (as measured). A symbol layer's swatch is its icon, as
-/// the map draws it, scaled down when it is larger than the row.
-void draw_legend(cairo_t* cr, const std::vector<LegendSection>& sections, const std::string& title,
-                 const LegendLook& look, const render::Rect& box, double zoom, double points_per_unit);
+/// The legend laid out: a box (the look's background, outlined), its title, then per section an
+/// optional heading and its rows, in drawing order.
+struct LegendPlan {
+    std::vector<LegendSection> sections;
+    Rect box;
+    std::optional<PlacedText> title;
+    std::vector<std::optional<PlacedText>> headings;  ///< one per section
+    std::vector<std::vector<LegendRow>> rows;         ///< one list per section
+    std::size_t entry_count() const;
+};
+
+/// The legend's size (at the origin), for layout and label obstacles. `page`: the page look (legend,
+/// legend-title, legend-heading, legend-label); `font`: the project's page font.
+Rect measure_legend(const TextMeasurer& measure, const std::vector<LegendSection>& sections, const std::string& title,
+                    const style::PageStyle& page, const std::string& font);
+/// The legend laid out with its top-left corner at `box` (as measured). The plan keeps `sections`.
+LegendPlan plan_legend(const TextMeasurer& measure, std::vector<LegendSection> sections, const std::string& title,
+                       const style::PageStyle& page, const std::string& font, const Rect& box);
 
 }  // namespace cartelier::layout

@@ -1,18 +1,14 @@
-// The "lay out the page" stage: paper, margins, title block, map frame, insets, legend, scale bar,
-// north arrow, logo, credits — and one label placement over all of it.
+// What the page should be: paper, margins, title block, map frame, insets, legend, scale bar, north
+// arrow, logo, credits (PageLayout). Where everything then lands is the page plan (layout/page_plan.hpp).
 #pragma once
 
-#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/geometry.hpp"
 #include "layout/inset.hpp"
-#include "render/labels.hpp"
-#include "render/map_renderer.hpp"
-#include "render/view.hpp"
-#include "style/style.hpp"
+#include "layout/view.hpp"
 
 namespace cartelier::layout {
 
@@ -54,55 +50,16 @@ struct PageLayout {
     double width_pt() const { return paper.width_mm * kPointsPerMm; }
     double height_pt() const { return paper.height_mm * kPointsPerMm; }
     /// The area between the title block and the credits, shared by the main frame and the inset band.
-    render::Rect map_area() const;
+    Rect map_area() const;
     /// The main map frame on the page (the map area less the inset band, if any).
-    render::Rect map_frame() const;
+    Rect map_frame() const;
     /// Every frame: the main one and one per inset, in order.
     InsetFrames frames() const;
 };
 
-/// What to draw in the map frame.
-struct MapContent {
-    const style::Style* style = nullptr;
-    const render::LayerSet* layers = nullptr;   ///< in `crs`
-    std::string crs;       ///< map CRS
-    Box extent;            ///< requested extent, in the map CRS (fitted to the frame)
-    /// The same layers in another CRS (for insets in their own CRS); may be empty when every inset
-    /// shares the map CRS.
-    std::function<const render::LayerSet&(const std::string& crs)> layers_in;
-    /// Icons of the style's symbol layers, shared by a build (null: a cache for this page alone).
-    render::IconCache* icons = nullptr;
-};
-
-/// One frame drawn on the page (the main map is frames[0]).
-struct FrameReport {
-    std::string name;              ///< "" for the main map
-    std::string crs;
-    render::Rect frame;
-    render::View view;
-    double scale_denominator = 0;  ///< true at the frame centre
-    std::size_t features_drawn = 0;
-    std::size_t symbols = 0;       ///< point symbols drawn in the frame
-};
-
-struct PageReport {
-    std::vector<render::PlacedLabel> labels;
-    std::vector<std::string> evaluation_errors;
-    double scale_denominator = 0;  ///< true at the map centre
-    double zoom = 0;               ///< web zoom equivalent used for ["zoom"]
-    std::size_t legend_entries = 0;
-    std::size_t features_drawn = 0;
-    std::vector<FrameReport> frames;                      ///< main map, then insets
-    std::vector<render::CollisionIndex::Entry> obstacles; ///< symbols and page elements (labels excluded)
-    std::optional<double> north_arrow_deg;                ///< rotation of the arrow (clockwise from page up)
-};
-
-/// Draws the whole page on `cr` (user space in points). Colours, fonts and line widths of the page
-/// elements come from the style's page look (style::PageStyle, metadata "cartelier:page").
-PageReport compose_page(cairo_t* cr, const PageLayout& layout, const MapContent& content);
-
-/// The web zoom of each frame of the page (the main map, then each inset), as compose_page computes
-/// them: what ["zoom"] evaluates to in each frame.
+/// The web zoom of each frame of the page (the main map, then each inset): the zooms of
+/// plan_frames (layout/page_plan.hpp), which the page is drawn with; what ["zoom"] evaluates to in
+/// each frame.
 std::vector<double> frame_zooms(const PageLayout& layout, const std::string& crs, const Box& extent);
 
 /// Clockwise angle (degrees) from page-up to true north at a geographic point of a projected CRS,

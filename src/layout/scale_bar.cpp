@@ -6,11 +6,9 @@
 #include <fmt/format.h>
 
 #include "layout/look.hpp"
-#include "render/text.hpp"
 
 namespace cartelier::layout {
 
-using render::Rect;
 
 namespace {
 
@@ -24,7 +22,7 @@ std::string number_label(double v) {
 
 }  // namespace
 
-ScaleBar choose_scale_bar(const render::View& view, double max_width_pt) {
+ScaleBar choose_scale_bar(const View& view, double max_width_pt) {
     ScaleBar bar;
     // Page points per ground metre at the centre: map units (m) × scale factor × points per unit.
     const double pt_per_ground_m = view.scale * view.scale_factor;
@@ -56,55 +54,46 @@ std::string format_scale(double denominator) {
     return "1:" + out;
 }
 
-std::string scale_caption(const render::View& view, bool compact) {
+std::string scale_caption(const View& view, bool compact) {
     return compact ? format_scale(view.scale_denominator()) : "Échelle " + format_scale(view.scale_denominator()) + " au centre";
 }
 
-Rect measure_scale_bar(cairo_t* cr, const ScaleBar& bar, const render::View& view, const style::ElementLook& look,
-                       const std::string& font, bool compact) {
-    const render::TextStyle text = element_text(look, font);
-    render::TextBlock top(cr, "0", text);
-    render::TextBlock last(cr, number_label(bar.length_m / bar.unit_m) + " " + bar.unit, text);
-    render::TextBlock scale(cr, scale_caption(view, compact), text);
-    double w = std::max(bar.length_pt + last.width() / 2 + top.width() / 2, scale.width());
-    double h = top.height() + 1 + kBarH + 2 + scale.height();
+Rect measure_scale_bar(const TextMeasurer& measure, const ScaleBar& bar, const View& view,
+                       const style::ElementLook& look, const std::string& font, bool compact) {
+    const TextStyle text = element_text(look, font);
+    const TextMetrics top = measure.measure("0", text);
+    const TextMetrics last = measure.measure(number_label(bar.length_m / bar.unit_m) + " " + bar.unit, text);
+    const TextMetrics scale = measure.measure(scale_caption(view, compact), text);
+    double w = std::max(bar.length_pt + last.width / 2 + top.width / 2, scale.width);
+    double h = top.height + 1 + kBarH + 2 + scale.height;
     return Rect{0, 0, w + 2 * kPad, h + 2 * kPad};
 }
 
-void draw_scale_bar(cairo_t* cr, const ScaleBar& bar, const render::View& view, const style::ElementLook& look,
-                    const std::string& font, const Rect& box, bool compact) {
-    const render::TextStyle text = element_text(look, font);
-    render::SavedState saved(cr);
-    cairo_rectangle(cr, box.x, box.y, box.w, box.h);
-    set_source(cr, look.background_color, look.background_opacity);
-    cairo_fill(cr);
-
-    render::TextBlock zero(cr, "0", text);
-    const double x0 = box.x + kPad + zero.width() / 2;
+ScaleBarPlan plan_scale_bar(const TextMeasurer& measure, const ScaleBar& bar, const View& view,
+                            const style::ElementLook& look, const std::string& font, const Rect& box,
+                            bool compact) {
+    const TextStyle text = element_text(look, font);
+    ScaleBarPlan plan{bar, box, {}, {}, {}, look};
+    const TextMetrics zero = measure.measure("0", text);
+    const double x0 = box.x + kPad + zero.width / 2;
     const double label_y = box.y + kPad;
-    const double bar_y = label_y + zero.height() + 1;
+    const double bar_y = label_y + zero.height + 1;
     const double seg = bar.length_pt / bar.segments;
     for (int i = 0; i <= bar.segments; ++i) {
         double value = bar.length_m / bar.segments * i / bar.unit_m;
         std::string label = number_label(value) + (i == bar.segments ? " " + bar.unit : "");
-        render::TextBlock t(cr, label, text);
+        const TextMetrics t = measure.measure(label, text);
         double anchor = x0 + seg * i;
-        double tx = i == bar.segments ? anchor - render::TextBlock(cr, number_label(value), text).width() / 2
-                                      : anchor - t.width() / 2;
-        t.draw(cr, tx, label_y);
+        // The unit hangs to the right of the last number, which is centred on its tick as the others.
+        double tx = i == bar.segments ? anchor - measure.measure(number_label(value), text).width / 2
+                                      : anchor - t.width / 2;
+        plan.ticks.push_back({std::move(label), text, {tx, label_y}, t});
     }
-    for (int i = 0; i < bar.segments; ++i) {
-        cairo_rectangle(cr, x0 + seg * i, bar_y, seg, kBarH);
-        if (i % 2 == 0) set_source(cr, look.line_color);
-        else set_source(cr, look.background_color);
-        cairo_fill(cr);
-    }
-    cairo_rectangle(cr, x0, bar_y, bar.length_pt, kBarH);
-    set_source(cr, look.line_color);
-    cairo_set_line_width(cr, look.line_width_pt);
-    cairo_stroke(cr);
-    render::TextBlock scale(cr, scale_caption(view, compact), text);
-    scale.draw(cr, box.x + kPad, bar_y + kBarH + 2);
+    plan.bar_rect = Rect{x0, bar_y, bar.length_pt, kBarH};
+    std::string caption = scale_caption(view, compact);
+    const TextMetrics size = measure.measure(caption, text);
+    plan.caption = {std::move(caption), text, {box.x + kPad, bar_y + kBarH + 2}, size};
+    return plan;
 }
 
 }  // namespace cartelier::layout

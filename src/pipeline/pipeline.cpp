@@ -147,10 +147,10 @@ struct BuildContext {
 };
 
 /// Labels and evaluation problems of the first format (every format places the same labels).
-void record_page_report(const MapDecl& map, const layout::PageReport& report, MapOutcome& outcome) {
+void record_page_report(const MapDecl& map, const render::PageReport& report, MapOutcome& outcome) {
     for (const auto& l : report.labels) {
-        if (l.status == render::LabelStatus::Placed) ++outcome.labels.placed;
-        else if (l.status == render::LabelStatus::Displaced) ++outcome.labels.displaced;
+        if (l.status == layout::LabelStatus::Placed) ++outcome.labels.placed;
+        else if (l.status == layout::LabelStatus::Displaced) ++outcome.labels.displaced;
         else {
             ++outcome.labels.unplaced;
             outcome.diagnostics.warning(SourceLocation{map.style, 0, 0, l.request.layer_id},

@@ -21,12 +21,12 @@ RenderedFormat render_format(const PreparedMap& map, Format format, render::Icon
     spec.creator = fmt::format("Cartelier {}", CARTELIER_VERSION_STRING);
     spec.date = map.date;
     render::PageSurface surface(format, spec);
-    layout::MapContent content{map.style.get(), &map.layers_in(decl.crs), decl.crs, decl.extent,
+    render::MapContent content{map.style.get(), &map.layers_in(decl.crs), decl.crs, decl.extent,
                                [&](const std::string& crs) -> const render::LayerSet& { return map.layers_in(crs); },
                                &icons};
     RenderedFormat out;
     out.format = format;
-    out.report = layout::compose_page(surface.cr(), map.page, content);
+    out.report = render::compose_page(surface.cr(), map.page, content);
     out.bytes = surface.finish();
     return out;
 }

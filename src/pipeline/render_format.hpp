@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "layout/page_layout.hpp"
+#include "render/page.hpp"
 #include "pipeline/prepare.hpp"
 #include "pipeline/project.hpp"
 #include "render/icons.hpp"
@@ -16,7 +16,7 @@ namespace cartelier::pipeline {
 struct RenderedFormat {
     Format format = Format::Pdf;
     std::string bytes;           ///< the whole file
-    layout::PageReport report;   ///< labels, evaluation errors, scale, frames
+    render::PageReport report;   ///< labels, evaluation errors, scale, frames
 };
 
 /// Draws `map` as `format` (PDF, PNG, or SVG), the same bytes for the same prepared map. PNG at the

@@ -1,108 +1,15 @@
-// Label placement, separate from drawing (as MapLibre keeps its collision index apart): candidate
-// positions around each point in a cartographic order of preference, a collision index over every
-// label, symbol and page element, and a displaced position with a leader line when no candidate is free.
-//
-// Each free candidate gets a cost: its rank in the order of preference, plus a penalty when the text
-// sits as close to (or closer to) another site's symbol than to its own — a reader would attach it to
-// the wrong point — and a smaller one for crowding other symbols. The cheapest free candidate wins;
-// displaced positions (rings further out, with a leader line) cost more than any unambiguous direct
-// one, but less than an ambiguous one. No label is dropped silently:
-// a label with no free position at all is reported Unplaced.
+// Drawing of the labels the layout placed (layout/labels.hpp): leader lines, then the texts.
 #pragma once
 
-#include <optional>
-#include <string>
 #include <vector>
 
-#include "render/text.hpp"
-#include "render/view.hpp"
+#include "layout/labels.hpp"
+#include "render/cairo_handles.hpp"
 
 namespace cartelier::render {
 
-/// What took a place on the page.
-enum class ObstacleKind { Symbol, Label, Element };
-
-/// Boxes already taken on the page (symbols, labels, legend, title, inset frames).
-class CollisionIndex {
-public:
-    struct Entry {
-        Rect box;           ///< bounding box (of the circle, for circles)
-        std::string owner;  ///< what took it, for reports ("label flash-pledran", "legend")
-        double radius = 0;  ///< > 0: the entry is the circle inscribed in `box`
-        ObstacleKind kind = ObstacleKind::Element;
-        std::string feature_id;  ///< symbols and labels: the feature they belong to
-        Point centre() const { return {box.x + box.w / 2, box.y + box.h / 2}; }
-    };
-    void insert(const Rect& box, std::string owner, ObstacleKind kind = ObstacleKind::Element,
-                std::string feature_id = {}) {
-        entries_.push_back({box, std::move(owner), 0, kind, std::move(feature_id)});
-    }
-    void insert_circle(Point centre, double radius, std::string owner, std::string feature_id = {}) {
-        entries_.push_back({Rect{centre.x - radius, centre.y - radius, 2 * radius, 2 * radius}, std::move(owner), radius,
-                            ObstacleKind::Symbol, std::move(feature_id)});
-    }
-    /// True when `box` overlaps any entry.
-    bool collides(const Rect& box) const;
-    /// The first entry `box` overlaps, if any.
-    const Entry* first_collision(const Rect& box) const;
-    const std::vector<Entry>& entries() const { return entries_; }
-
-private:
-    std::vector<Entry> entries_;
-};
-
-/// True when the rectangle and the entry overlap (circle entries tested as circles).
-bool overlaps(const CollisionIndex::Entry& e, const Rect& box);
-
-struct LabelRequest {
-    std::string text;
-    TextStyle style;
-    Point anchor;            ///< the labelled point on the page
-    double clearance_pt = 0; ///< gap between the point and the text (symbol radius + offset)
-    std::string preferred;   ///< MapLibre text-anchor the style asks for first ("bottom-left" = right-above)
-    std::string layer_id;
-    std::string feature_id;
-    /// The box of the feature's own icon, when it has one: candidates sit around the box, at
-    /// `clearance_pt` from its edges, rather than around the point.
-    std::optional<Rect> symbol_box;
-};
-
-enum class LabelStatus { Placed, Displaced, Unplaced };
-const char* status_name(LabelStatus s);
-
-struct PlacedLabel {
-    LabelRequest request;
-    LabelStatus status = LabelStatus::Unplaced;
-    Rect box;                 ///< text box on the page (with its halo)
-    std::string position;     ///< the text-anchor used ("bottom-left", …)
-    double cost = 0;          ///< of the chosen candidate
-    std::optional<std::pair<Point, Point>> leader;  ///< for displaced labels: from the point to the text
-};
-
-/// The positions in order of preference: right-above, right-below, left-above, left-below, right,
-/// left, above, below — as text-anchor names of the text box ("bottom-left" puts the text right-above) —
-/// then below and above slid along the point ("top:0.15": below, 15 % of the text left of the point).
-const std::vector<std::string>& candidate_order();
-
-/// The text box for a text-anchor at `gap` from the point (diagonals at 45°).
-Rect candidate_box(const std::string& anchor, Point p, double gap, double w, double h);
-/// The same around a symbol's box (an icon): `gap` from its edges, diagonals from its corners; a box
-/// of no size at `p` gives candidate_box's result.
-Rect candidate_box_around(const std::string& anchor, Point p, const Rect& symbol, double gap, double w, double h);
-
-/// Cost of a free candidate box for a label of the feature at `anchor`: `rank` plus the proximity
-/// penalties against the other features' symbols in `index` (see the file comment). The text is
-/// ambiguous when another symbol is as near to it as `own_distance` (default: the box's distance to
-/// `anchor`; displaced labels pass their direct clearance, their leader line ties them to the point).
-double candidate_cost(const Rect& box, Point anchor, const std::string& feature_id, double rank,
-                      const CollisionIndex& index, double own_distance = -1);
-
-/// Places every label inside `bounds`, taking space in `index`; the most crowded points choose first.
-/// The result is in the order of `requests`.
-std::vector<PlacedLabel> place_labels(cairo_t* cr, const std::vector<LabelRequest>& requests, CollisionIndex& index,
-                                      const Rect& bounds);
-
-/// Draws placed and displaced labels (leader lines first).
-void draw_labels(cairo_t* cr, const std::vector<PlacedLabel>& labels);
+/// Draws placed and displaced labels (leader lines first, then every text with its halo); Unplaced
+/// labels are not drawn.
+void draw_labels(cairo_t* cr, const std::vector<layout::PlacedLabel>& labels);
 
 }  // namespace cartelier::render

@@ -11,8 +11,9 @@
 #include <vector>
 
 #include "core/layer.hpp"
+#include "layout/labels.hpp"
 #include "render/icons.hpp"
-#include "render/labels.hpp"
+#include "render/text.hpp"
 #include "render/view.hpp"
 #include "style/style.hpp"
 
@@ -120,13 +121,8 @@ struct Generalisation {
     double tolerance_points(bool raster, double device_scale) const;
 };
 
-/// A point symbol as drawn (an obstacle for labels): a circle, or an icon's box.
-struct DrawnSymbol {
-    Point centre;       ///< the point symbolised
-    double radius = 0;  ///< circles: outer radius, stroke included
-    std::string feature_id;
-    std::optional<Rect> box;  ///< icons: the box the icon covers (radius 0)
-};
+using layout::DrawnSymbol;
+using layout::LabelRequest;
 
 struct MapDrawResult {
     std::vector<LabelRequest> labels;    ///< from symbol layers, in style order

@@ -96,6 +96,15 @@ TextBlock::TextBlock(cairo_t* cr, const std::string& text, const TextStyle& styl
     baseline_ = static_cast<double>(pango_layout_get_baseline(layout_.get())) / PANGO_SCALE;
 }
 
+layout::TextMetrics PangoTextMeasurer::measure(const std::string& text, const TextStyle& style) const {
+    TextBlock block(cr_, text, style);
+    return {block.width(), block.height(), block.line_count()};
+}
+
+void draw_text(cairo_t* cr, const layout::PlacedText& text) {
+    TextBlock(cr, text.text, text.style).draw(cr, text.at.x, text.at.y);
+}
+
 int TextBlock::line_count() const { return pango_layout_get_line_count(layout_.get()); }
 
 std::vector<std::string> TextBlock::lines() const {

@@ -5,24 +5,13 @@
 #include <string>
 #include <vector>
 
+#include "layout/text_style.hpp"
 #include "render/cairo_handles.hpp"
 #include "render/view.hpp"
-#include "style/color.hpp"
 
 namespace cartelier::render {
 
-struct TextStyle {
-    std::vector<std::string> fonts = {"DejaVu Sans Book"};  ///< MapLibre text-font: "Family Style" names
-    double size_pt = 9;
-    style::Color color{0, 0, 0, 1};
-    double opacity = 1;
-    style::Color halo_color{1, 1, 1, 0};
-    double halo_width_pt = 0;
-    double letter_spacing_em = 0;
-    double line_height_em = 1.2;
-    double max_width_em = 0;        ///< 0: no wrapping
-    std::string justify = "left";   ///< left, center, right
-};
+using layout::TextStyle;
 
 /// Pango font description for a MapLibre font stack entry: "DejaVu Sans Bold Oblique" →
 /// family "DejaVu Sans", weight bold, style oblique.
@@ -48,6 +37,20 @@ private:
     TextStyle style_;
     double width_ = 0, height_ = 0, baseline_ = 0;
     double x_offset_ = 0, y_offset_ = 0;  ///< of the logical box inside the layout (alignment in a wrap width)
+};
+
+/// Draws a text the layout placed: its top-left corner at `text.at`.
+void draw_text(cairo_t* cr, const layout::PlacedText& text);
+
+/// The layout's text measurer, with Pango on the context the page is drawn with: the metrics are
+/// those of the TextBlock that will draw the text.
+class PangoTextMeasurer final : public layout::TextMeasurer {
+public:
+    explicit PangoTextMeasurer(cairo_t* cr) : cr_(cr) {}
+    layout::TextMetrics measure(const std::string& text, const TextStyle& style) const override;
+
+private:
+    cairo_t* cr_;
 };
 
 }  // namespace cartelier::render

@@ -24,7 +24,7 @@ inline constexpr std::int64_t kFixedDate = 1574640000;  // 25 novembre 2019
 
 struct RenderedPage {
     layout::PageLayout page;
-    layout::PageReport report;
+    render::PageReport report;
     std::string bytes;  ///< the file (PNG, PDF or SVG)
 };
 

@@ -9,6 +9,7 @@
 
 #include "layout/page_layout.hpp"
 #include "render/cairo_handles.hpp"
+#include "render/page.hpp"
 #include "test_layers.hpp"
 #include "test_paths.hpp"
 
@@ -45,7 +46,7 @@ struct Data {
 
 struct Rendered {
     render::SurfacePtr surface;
-    layout::PageReport report;
+    render::PageReport report;
     layout::PageLayout page;
 
     /// Pixels of `area` (page points = pixels) for which `test(r, g, b)` holds.
@@ -80,8 +81,8 @@ Rendered render_page(const std::string& dir, const std::string& style_text) {
     render::ContextPtr cr(cairo_create(out.surface.get()));
     cairo_set_source_rgb(cr.get(), 1, 1, 1);
     cairo_paint(cr.get());
-    layout::MapContent content{&style, &data.set, "EPSG:2154", Box{580000, 6480000, 820000, 6620000}, {}, nullptr};
-    out.report = layout::compose_page(cr.get(), out.page, content);
+    render::MapContent content{&style, &data.set, "EPSG:2154", Box{580000, 6480000, 820000, 6620000}, {}, nullptr};
+    out.report = render::compose_page(cr.get(), out.page, content);
     return out;
 }
 
@@ -143,11 +144,11 @@ TEST(PageLook, AnIconLayerShowsItsIconInTheLegendAndItsLabelsAvoidIcons) {
    "metadata": {"cartelier:legend": "Site"},
    "layout": {"icon-image": "marker", "icon-anchor": "bottom", "text-field": ["get", "nom"], "text-size": 7,
               "text-anchor": "bottom-left"}})"));
-    const render::CollisionIndex::Entry* legend = nullptr;
+    const layout::CollisionIndex::Entry* legend = nullptr;
     std::vector<Rect> icons;
     for (const auto& o : r.report.obstacles) {
         if (o.owner == "legend") legend = &o;
-        if (o.kind == render::ObstacleKind::Symbol) {
+        if (o.kind == layout::ObstacleKind::Symbol) {
             EXPECT_EQ(o.radius, 0) << "an icon is a box";
             icons.push_back(o.box);
         }
@@ -167,7 +168,7 @@ TEST(PageLook, AnIconLayerShowsItsIconInTheLegendAndItsLabelsAvoidIcons) {
     // Every label placed, none over an icon.
     ASSERT_EQ(r.report.labels.size(), 3u);
     for (const auto& l : r.report.labels) {
-        EXPECT_NE(l.status, render::LabelStatus::Unplaced) << l.request.text;
+        EXPECT_NE(l.status, layout::LabelStatus::Unplaced) << l.request.text;
         for (const Rect& b : icons) EXPECT_FALSE(l.box.intersects(b)) << l.request.text;
     }
 }

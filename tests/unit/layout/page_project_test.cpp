@@ -55,7 +55,7 @@ TEST(PageProject, OverseasPresetInOrderWithTheirLegalCrs) {
 }
 
 TEST(PageProject, InsetBandAndZoomBoxFrames) {
-    render::Rect area{0, 0, 800, 480};
+    layout::Rect area{0, 0, 800, 480};
     auto insets = layout::overseas_insets();
     insets.push_back(layout::ile_de_france_inset());
     auto frames = layout::arrange_insets(area, insets, layout::InsetBand{});

@@ -12,7 +12,7 @@
 #include "test_paths.hpp"
 
 using namespace cartelier;
-using render::LabelStatus;
+using layout::LabelStatus;
 using render::Rect;
 
 namespace {
@@ -26,7 +26,7 @@ double distance(const Rect& r, Point p) {
 /// `unambiguous`: also require every directly placed label to be nearer its own point than any other
 /// symbol (the seed maps; not the fixtures, whose Paris cluster overlaps at national scale).
 /// `allow_unplaced`: a label with no room at all may stay unplaced (it is reported, never hidden).
-void expect_clean_placement(const layout::PageReport& report, const std::string& what, bool unambiguous,
+void expect_clean_placement(const render::PageReport& report, const std::string& what, bool unambiguous,
                             bool allow_unplaced = false) {
     const auto& labels = report.labels;
     for (std::size_t i = 0; i < labels.size(); ++i) {
@@ -43,7 +43,7 @@ void expect_clean_placement(const layout::PageReport& report, const std::string&
             // An inset frame over the main map is an obstacle for the labels of the other frames.
             const Point p = a.request.anchor;
             if (o.owner.rfind("inset frame ", 0) == 0 && o.box.contains(Rect{p.x, p.y, 0, 0})) continue;
-            EXPECT_FALSE(render::overlaps(o, a.box)) << name << " overlaps " << o.owner;
+            EXPECT_FALSE(layout::overlaps(o, a.box)) << name << " overlaps " << o.owner;
         }
         // Inside the frame of its own point, and clear of every other frame.
         const Point p = a.request.anchor;
@@ -59,7 +59,7 @@ void expect_clean_placement(const layout::PageReport& report, const std::string&
         // Unambiguous: the nearest symbol to the text is the feature's own.
         double own = distance(a.box, p);
         for (const auto& o : report.obstacles) {
-            if (o.kind != render::ObstacleKind::Symbol || o.feature_id == a.request.feature_id) continue;
+            if (o.kind != layout::ObstacleKind::Symbol || o.feature_id == a.request.feature_id) continue;
             const double d = distance(a.box, o.centre()) - o.radius;
             if (unambiguous && a.status == LabelStatus::Placed)
                 EXPECT_GT(d, own) << name << " is nearer the symbol of " << o.feature_id << " than its own";
@@ -101,8 +101,8 @@ TEST(Placement, SessionsMapLabelsAreNotNearerAnotherSite) {
     test::ProjectRenderer renderer(test::sourcepath("cartelier.yaml"));
     auto page = renderer.render("sessions", render::OutputFormat::Png, 40);
     // The two close sites east of Paris: each label on the side away from the other point.
-    const render::PlacedLabel* deux_morins = nullptr;
-    const render::PlacedLabel* brie = nullptr;
+    const layout::PlacedLabel* deux_morins = nullptr;
+    const layout::PlacedLabel* brie = nullptr;
     for (const auto& l : page.report.labels) {
         if (l.request.feature_id == "flash-deux-morins") deux_morins = &l;
         if (l.request.feature_id == "local-pays-de-brie-champagne") brie = &l;
@@ -130,12 +130,12 @@ TEST(Placement, FixtureMapsPlaceOverseasSitesInTheirInsetAndDisplaceCrowdedLabel
     // (reported unplaced); the zoom box shows them all.
     expect_clean_placement(elements.report, "elements", false, true);
     ASSERT_EQ(elements.report.frames.size(), 7u);  // metropole, five DROM, the zoom box
-    auto frame_named = [&](const std::string& name) -> const layout::FrameReport& {
+    auto frame_named = [&](const std::string& name) -> const render::FrameReport& {
         for (const auto& f : elements.report.frames)
             if (f.name == name) return f;
         throw std::runtime_error("no frame " + name);
     };
-    auto label_of = [&](const layout::PageReport& r, const std::string& id) -> const render::PlacedLabel& {
+    auto label_of = [&](const render::PageReport& r, const std::string& id) -> const layout::PlacedLabel& {
         for (const auto& l : r.labels)
             if (l.request.feature_id == id) return l;
         throw std::runtime_error("no label for " + id);

@@ -1,6 +1,7 @@
 // `cartelier watch`: saving a style re-renders its map; a broken style keeps the last good output.
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>

@@ -9,10 +9,11 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "layout/labels.hpp"
 #include "render/cairo_handles.hpp"
 #include "render/icons.hpp"
-#include "render/labels.hpp"
 #include "render/map_renderer.hpp"
+#include "render/text.hpp"
 #include "test_paths.hpp"
 
 using namespace cartelier;
@@ -258,9 +259,9 @@ TEST(Icons, LabelsSitAroundTheirIconAndAvoidOthers) {
     render::ContextPtr cr(cairo_create(s.get()));
     // A pin standing on (100, 100): 9 × 12 pt above the point.
     const Rect pin{95.5, 88, 9, 12};
-    render::CollisionIndex index;
-    index.insert(pin, "symbol a", render::ObstacleKind::Symbol, "a");
-    render::LabelRequest r;
+    layout::CollisionIndex index;
+    index.insert(pin, "symbol a", layout::ObstacleKind::Symbol, "a");
+    layout::LabelRequest r;
     r.text = "Plédran";
     r.style.size_pt = 7.5;
     r.anchor = {100, 100};
@@ -268,14 +269,14 @@ TEST(Icons, LabelsSitAroundTheirIconAndAvoidOthers) {
     r.preferred = "bottom-left";
     r.feature_id = "a";
     r.symbol_box = pin;
-    auto placed = render::place_labels(cr.get(), {r}, index, Rect{0, 0, 400, 400});
+    auto placed = layout::place_labels(render::PangoTextMeasurer(cr.get()), {r}, index, Rect{0, 0, 400, 400});
     ASSERT_EQ(placed.size(), 1u);
-    EXPECT_EQ(placed[0].status, render::LabelStatus::Placed);
+    EXPECT_EQ(placed[0].status, layout::LabelStatus::Placed);
     EXPECT_EQ(placed[0].position, "bottom-left");
     EXPECT_FALSE(placed[0].box.intersects(pin));
     EXPECT_NEAR(placed[0].box.x, pin.right() + 1.5 * std::sqrt(0.5), 1e-9);
     EXPECT_NEAR(placed[0].box.bottom(), pin.y - 1.5 * std::sqrt(0.5), 1e-9);
     // A box of no size is the plain point.
-    EXPECT_EQ(render::candidate_box_around("left", {5, 5}, Rect{5, 5, 0, 0}, 2, 10, 4).x,
-              render::candidate_box("left", {5, 5}, 2, 10, 4).x);
+    EXPECT_EQ(layout::candidate_box_around("left", {5, 5}, Rect{5, 5, 0, 0}, 2, 10, 4).x,
+              layout::candidate_box("left", {5, 5}, 2, 10, 4).x);
 }

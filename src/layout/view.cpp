@@ -1,9 +1,9 @@
-#include "render/view.hpp"
+#include "layout/view.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-namespace cartelier::render {
+namespace cartelier::layout {
 
 View View::fit(const std::string& crs, const Box& requested, const Rect& frame) {
     View v;
@@ -25,4 +25,4 @@ double View::zoom(double lat_deg) const {
     return std::log2(40075016.686 * std::cos(lat_deg * pi / 180.0) / (512.0 * metres_per_css_px));
 }
 
-}  // namespace cartelier::render
+}  // namespace cartelier::layout

@@ -1,4 +1,4 @@
-#include "layout/legend.hpp"
+#include "render/legend.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -6,24 +6,17 @@
 #include <fmt/format.h>
 
 #include "core/document.hpp"
-#include "layout/look.hpp"
 #include "render/feature_view.hpp"
 #include "render/symbolizers.hpp"
 #include "render/text.hpp"
 
-namespace cartelier::layout {
+namespace cartelier::render {
 
-using render::Rect;
 using style::LayerType;
 using style::Prop;
 namespace ex = style::expr;
 
 namespace {
-
-constexpr double kPadding = 6;
-constexpr double kSwatchW = 18;
-constexpr double kRowH = 13;
-constexpr double kGap = 5;
 
 std::string value_key(const ex::Value& v) {
     if (auto s = v.as_string()) return *s;
@@ -44,11 +37,6 @@ Prop category_property(const style::Layer& l) {
             return dynamic_cast<const ex::MatchView*>(l.expression(Prop::IconImage)) ? Prop::IconImage : Prop::TextColor;
         default: return Prop::FillColor;
     }
-}
-
-const style::PageStyle& page_of(const LegendLook& look) {
-    static const style::PageStyle defaults;
-    return look.style ? look.style->page : defaults;
 }
 
 /// Features of the layer that pass its filter and lie in the view, in data order.
@@ -123,89 +111,53 @@ std::vector<LegendSection> build_legend(const style::Style& style, const render:
     return sections;
 }
 
-Rect measure_legend(cairo_t* cr, const std::vector<LegendSection>& sections, const std::string& title,
-                    const LegendLook& look) {
-    const style::PageStyle& page = page_of(look);
-    const std::string& font = look.font;
-    double w = 0, h = kPadding;
-    if (!title.empty()) {
-        render::TextBlock t(cr, title, element_text(page.legend_title, font));
-        w = std::max(w, t.width());
-        h += t.height() + 3;
-    }
-    for (const auto& s : sections) {
-        if (!s.title.empty()) {
-            render::TextBlock t(cr, s.title, element_text(page.legend_heading, font));
-            w = std::max(w, t.width());
-            h += t.height() + 1;
-        }
-        for (const auto& e : s.entries) {
-            render::TextBlock t(cr, e.label, element_text(page.legend_label, font));
-            w = std::max(w, kSwatchW + kGap + t.width());
-            h += std::max(kRowH, t.height() + 2);
-        }
-        h += 3;
-    }
-    return Rect{0, 0, w + 2 * kPadding, h + kPadding - 3};
-}
-
-void draw_legend(cairo_t* cr, const std::vector<LegendSection>& sections, const std::string& title,
-                 const LegendLook& look, const Rect& box, double zoom, double ppu) {
-    const style::PageStyle& page = page_of(look);
-    const std::string& font = look.font;
-    std::optional<render::IconCache> own_icons;
-    render::IconCache* icons = look.icons ? look.icons : &own_icons.emplace();
-    render::SavedState saved(cr);
+void draw_legend(cairo_t* cr, const layout::LegendPlan& legend, const style::Style& style, IconCache* icons,
+                 double zoom, double ppu) {
+    const style::PageStyle& page = style.page;
+    std::optional<IconCache> own_icons;
+    if (!icons) icons = &own_icons.emplace();
+    const Rect& box = legend.box;
+    SavedState saved(cr);
     cairo_rectangle(cr, box.x, box.y, box.w, box.h);
     set_source(cr, page.legend.background_color, page.legend.background_opacity);
     cairo_fill_preserve(cr);
-    set_source(cr, page.legend.line_color);
+    set_source(cr, page.legend.line_color, 1);
     cairo_set_line_width(cr, page.legend.line_width_pt);
     cairo_stroke(cr);
 
-    double x = box.x + kPadding, y = box.y + kPadding;
-    if (!title.empty()) {
-        render::TextBlock t(cr, title, element_text(page.legend_title, font));
-        t.draw(cr, x, y);
-        y += t.height() + 3;
-    }
+    if (legend.title) draw_text(cr, *legend.title);
     std::vector<std::string> ignored;
-    render::PaintContext pc{ppu, &ignored};
-    for (const auto& s : sections) {
-        if (!s.title.empty()) {
-            render::TextBlock t(cr, s.title, element_text(page.legend_heading, font));
-            t.draw(cr, x, y);
-            y += t.height() + 1;
-        }
-        for (const auto& e : s.entries) {
-            render::TextBlock t(cr, e.label, element_text(page.legend_label, font));
-            double row = std::max(kRowH, t.height() + 2);
-            double cy = y + row / 2;
-            std::optional<render::LayerFeatureView> real;
-            std::optional<render::SyntheticFeatureView> synthetic;
+    PaintContext pc{ppu, &ignored};
+    for (std::size_t s = 0; s < legend.rows.size(); ++s) {
+        if (legend.headings[s]) draw_text(cr, *legend.headings[s]);
+        for (const auto& r : legend.rows[s]) {
+            const LegendEntry& e = r.entry;
+            const double x = r.swatch.x, cy = r.swatch_centre.y, row = r.row_h;
+            std::optional<LayerFeatureView> real;
+            std::optional<SyntheticFeatureView> synthetic;
             const ex::FeatureView* fv = nullptr;
             if (e.feature) fv = &real.emplace(*e.data, *e.feature);
             else if (e.synthetic) fv = &synthetic.emplace(*e.synthetic, "Point");
             ex::EvaluationContext ctx{zoom, fv};
-            const Rect swatch{x, cy - 4.5, kSwatchW, 9};
+            const Rect& swatch = r.swatch;
             switch (e.layer->type) {
                 case LayerType::Circle:
-                    render::draw_circle(cr, {x + kSwatchW / 2, cy}, render::evaluate_circle(*e.layer, ctx, pc));
+                    draw_circle(cr, r.swatch_centre, evaluate_circle(*e.layer, ctx, pc));
                     break;
                 case LayerType::Line: {
-                    render::LinePaint paint = render::evaluate_line(*e.layer, ctx, pc);
+                    LinePaint paint = evaluate_line(*e.layer, ctx, pc);
                     cairo_move_to(cr, swatch.x, cy);
                     cairo_line_to(cr, swatch.right(), cy);
-                    render::stroke_current_path(cr, paint);
+                    stroke_current_path(cr, paint);
                     break;
                 }
                 case LayerType::Fill: {
-                    render::FillPaint paint = render::evaluate_fill(*e.layer, ctx, pc);
+                    FillPaint paint = evaluate_fill(*e.layer, ctx, pc);
                     cairo_rectangle(cr, swatch.x, swatch.y, swatch.w, swatch.h);
-                    render::fill_current_path(cr, paint, 0.25);
+                    fill_current_path(cr, paint, 0.25);
                     if (!paint.outline) {
                         cairo_rectangle(cr, swatch.x, swatch.y, swatch.w, swatch.h);
-                        set_source(cr, page.legend_swatch.line_color);
+                        set_source(cr, page.legend_swatch.line_color, 1);
                         cairo_set_line_width(cr, page.legend_swatch.line_width_pt);
                         cairo_stroke(cr);
                     }
@@ -214,25 +166,22 @@ void draw_legend(cairo_t* cr, const std::vector<LegendSection>& sections, const 
                 case LayerType::Symbol: {
                     // The feature's icon as the map draws it (size, opacity), centred in the swatch and
                     // scaled down to the row when it is larger.
-                    if (!e.layer->is_set(Prop::IconImage) || !look.style) break;
-                    render::IconPaint paint = render::evaluate_icon(*e.layer, ctx, pc);
+                    if (!e.layer->is_set(Prop::IconImage)) break;
+                    IconPaint paint = evaluate_icon(*e.layer, ctx, pc);
                     if (paint.name.empty() || paint.size <= 0) break;
-                    auto icon = render::load_icon(*look.style, *e.layer, paint.name,
-                                                  e.feature ? e.feature->id : std::string(), *icons);
+                    auto icon = load_icon(style, *e.layer, paint.name, e.feature ? e.feature->id : std::string(), *icons);
                     double w = icon->width_pt() * paint.size, h = icon->height_pt() * paint.size;
-                    const double fit = std::min({1.0, kSwatchW / w, (row - 1) / h});
+                    const double fit = std::min({1.0, swatch.w / w, (row - 1) / h});
                     w *= fit;
                     h *= fit;
-                    icon->draw(cr, Rect{x + (kSwatchW - w) / 2, cy - h / 2, w, h}, paint.opacity);
+                    icon->draw(cr, Rect{x + (swatch.w - w) / 2, cy - h / 2, w, h}, paint.opacity);
                     break;
                 }
                 default: break;
             }
-            t.draw(cr, x + kSwatchW + kGap, cy - t.height() / 2);
-            y += row;
+            draw_text(cr, r.label);
         }
-        y += 3;
     }
 }
 
-}  // namespace cartelier::layout
+}  // namespace cartelier::render

@@ -1,0 +1,92 @@
+#include "layout/collision_index.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace cartelier::layout {
+
+namespace {
+constexpr std::int64_t kMaxCellsPerEntry = 4096;
+}
+
+bool overlaps(const CollisionIndex::Entry& e, const Rect& box) {
+    if (!e.box.intersects(box)) return false;
+    if (e.radius <= 0) return true;
+    // Circle against rectangle: distance from the centre to the nearest point of the rectangle.
+    const double cx = e.box.x + e.radius, cy = e.box.y + e.radius;
+    const double dx = cx - std::clamp(cx, box.x, box.right());
+    const double dy = cy - std::clamp(cy, box.y, box.bottom());
+    return dx * dx + dy * dy < e.radius * e.radius;
+}
+
+CollisionIndex::CollisionIndex(double cell_pt) : cell_(cell_pt > 0 ? cell_pt : 32) {}
+
+CollisionIndex::CellRange CollisionIndex::cells_of(const Rect& box) const {
+    const double x0 = std::floor(box.x / cell_), y0 = std::floor(box.y / cell_);
+    const double x1 = std::floor(box.right() / cell_), y1 = std::floor(box.bottom() / cell_);
+    if (!std::isfinite(x0) || !std::isfinite(y0) || !std::isfinite(x1) || !std::isfinite(y1) ||
+        (x1 - x0 + 1) * (y1 - y0 + 1) > static_cast<double>(kMaxCellsPerEntry) || x1 < x0 || y1 < y0)
+        return {0, 0, 0, 0, false};
+    return {static_cast<std::int64_t>(x0), static_cast<std::int64_t>(y0), static_cast<std::int64_t>(x1),
+            static_cast<std::int64_t>(y1), true};
+}
+
+void CollisionIndex::index_last() {
+    const auto i = static_cast<std::uint32_t>(entries_.size() - 1);
+    const CellRange r = cells_of(entries_.back().box);
+    if (!r.valid) {
+        overflow_.push_back(i);
+    } else {
+        for (std::int64_t cy = r.y0; cy <= r.y1; ++cy)
+            for (std::int64_t cx = r.x0; cx <= r.x1; ++cx) grid_[key(cx, cy)].push_back(i);
+    }
+    seen_.push_back(0);
+}
+
+void CollisionIndex::insert(const Rect& box, std::string owner, ObstacleKind kind, std::string feature_id) {
+    entries_.push_back({box, std::move(owner), 0, kind, std::move(feature_id)});
+    index_last();
+}
+
+void CollisionIndex::insert_circle(Point centre, double radius, std::string owner, std::string feature_id) {
+    entries_.push_back({Rect{centre.x - radius, centre.y - radius, 2 * radius, 2 * radius}, std::move(owner), radius,
+                        ObstacleKind::Symbol, std::move(feature_id)});
+    index_last();
+}
+
+std::vector<std::size_t> CollisionIndex::near(const Rect& box, double reach) const {
+    std::vector<std::size_t> out;
+    if (++stamp_ == 0) {  // wrapped: forget every stamp
+        std::fill(seen_.begin(), seen_.end(), 0);
+        stamp_ = 1;
+    }
+    auto take = [&](std::uint32_t i) {
+        if (seen_[i] == stamp_) return;
+        seen_[i] = stamp_;
+        out.push_back(i);
+    };
+    for (std::uint32_t i : overflow_) take(i);
+    const CellRange r = cells_of(box.inflated(reach));
+    if (r.valid) {
+        for (std::int64_t cy = r.y0; cy <= r.y1; ++cy)
+            for (std::int64_t cx = r.x0; cx <= r.x1; ++cx)
+                if (auto it = grid_.find(key(cx, cy)); it != grid_.end())
+                    for (std::uint32_t i : it->second) take(i);
+    } else {
+        // A query too large for the grid: every entry is a candidate.
+        for (std::uint32_t i = 0; i < entries_.size(); ++i) take(i);
+    }
+    std::sort(out.begin(), out.end());
+    comparisons_ += out.size();
+    return out;
+}
+
+bool CollisionIndex::collides(const Rect& box) const { return first_collision(box) != nullptr; }
+
+const CollisionIndex::Entry* CollisionIndex::first_collision(const Rect& box) const {
+    for (std::size_t i : near(box))
+        if (overlaps(entries_[i], box)) return &entries_[i];
+    return nullptr;
+}
+
+}  // namespace cartelier::layout

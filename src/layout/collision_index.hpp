@@ -1,0 +1,78 @@
+// The boxes already taken on the page (symbols, labels, legend, title, inset frames), indexed by a
+// uniform grid so that a query looks only at the entries near its box: placing N labels among N
+// symbols costs about N queries of a few entries each, not N².
+//
+// Every query answers exactly what a scan of all entries in insertion order would (the grid only skips
+// entries that cannot match, and the candidates it returns are visited in insertion order), so
+// results — including sums of costs over entries — do not depend on the grid. Queries keep a count and
+// per-entry stamps: one index is used by one thread at a time.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "layout/view.hpp"
+
+namespace cartelier::layout {
+
+/// What took a place on the page.
+enum class ObstacleKind { Symbol, Label, Element };
+
+class CollisionIndex {
+public:
+    struct Entry {
+        Rect box;           ///< bounding box (of the circle, for circles)
+        std::string owner;  ///< what took it, for reports ("label flash-pledran", "legend")
+        double radius = 0;  ///< > 0: the entry is the circle inscribed in `box`
+        ObstacleKind kind = ObstacleKind::Element;
+        std::string feature_id;  ///< symbols and labels: the feature they belong to
+        Point centre() const { return {box.x + box.w / 2, box.y + box.h / 2}; }
+    };
+
+    /// `cell_pt`: side of a grid cell, in points (about the size of a label).
+    explicit CollisionIndex(double cell_pt = 32);
+
+    void insert(const Rect& box, std::string owner, ObstacleKind kind = ObstacleKind::Element,
+                std::string feature_id = {});
+    void insert_circle(Point centre, double radius, std::string owner, std::string feature_id = {});
+
+    /// True when `box` overlaps any entry.
+    bool collides(const Rect& box) const;
+    /// The first entry (in insertion order) `box` overlaps, if any.
+    const Entry* first_collision(const Rect& box) const;
+    /// Indices (into entries(), ascending) of every entry whose box may come within `reach` points of
+    /// `box`: a superset of those that do, never missing one. Each returned entry counts as one
+    /// comparison.
+    std::vector<std::size_t> near(const Rect& box, double reach = 0) const;
+    const std::vector<Entry>& entries() const { return entries_; }
+
+    /// Entries examined by queries so far (each exact test of a box against an entry, and each entry
+    /// returned by near()): the measure of the index's work, for tests.
+    std::size_t comparisons() const { return comparisons_; }
+
+private:
+    using Key = std::int64_t;
+    struct CellRange {
+        std::int64_t x0, y0, x1, y1;
+        bool valid;  ///< false: too many cells (or not finite): the entry goes to the overflow list
+    };
+    CellRange cells_of(const Rect& box) const;
+    static Key key(std::int64_t cx, std::int64_t cy) { return (cx << 32) ^ (cy & 0xffffffff); }
+    void index_last();
+
+    double cell_;
+    std::vector<Entry> entries_;
+    std::unordered_map<Key, std::vector<std::uint32_t>> grid_;
+    std::vector<std::uint32_t> overflow_;  ///< entries spanning too many cells: checked by every query
+    mutable std::size_t comparisons_ = 0;
+    mutable std::vector<std::uint32_t> seen_;  ///< query stamp per entry (dedupes entries in several cells)
+    mutable std::uint32_t stamp_ = 0;
+};
+
+/// True when the rectangle and the entry overlap (circle entries tested as circles).
+bool overlaps(const CollisionIndex::Entry& e, const Rect& box);
+
+}  // namespace cartelier::layout

@@ -1,0 +1,109 @@
+// The page plan: where everything on the page goes, computed once, with no drawing library. Frames
+// (the main map, then the insets) with their views, scales and zooms; every decoration's box (title
+// block, legend and its rows, scale bars, north arrow, logo, credits, inset names, zoom boxes); and the
+// label placement over the whole page with its collision index. The renderer draws the plan
+// (render/page.hpp); tests check it without Cairo.
+//
+// A page is made in this order, and the plan is made in two calls because the maps sit in between:
+//   1. plan_frames: the frames and their views (what the maps are drawn in, and what frame_zooms and
+//      the icon check read);
+//   2. the renderer draws each frame's map, which yields the labels it asks for and the point symbols
+//      it drew (their boxes are label obstacles), and reads the legend's content from style and data;
+//   3. plan_page: given those frames and that content, the decorations and the labels;
+//   4. the renderer draws the plan over the maps.
+// Text is measured through layout::TextMeasurer (layout/text_style.hpp), which the renderer implements
+// with Pango: layout needs neither Cairo nor Pango, and its plan still has the drawn text's sizes.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/geometry.hpp"
+#include "layout/collision_index.hpp"
+#include "layout/inset.hpp"
+#include "layout/labels.hpp"
+#include "layout/legend.hpp"
+#include "layout/page_layout.hpp"
+#include "layout/scale_bar.hpp"
+#include "layout/text_style.hpp"
+#include "layout/view.hpp"
+#include "style/style.hpp"
+
+namespace cartelier::layout {
+
+/// One map frame of the page (the main map is frames[0]).
+struct FramePlan {
+    std::optional<InsetSpec> inset;  ///< none for the main map
+    View view;                       ///< the frame on the page and the extent it shows
+    double zoom = 0;                 ///< web zoom at the frame centre: what ["zoom"] evaluates to
+    const std::string& name() const;  ///< "" for the main map
+    double scale_denominator() const { return view.scale_denominator(); }
+};
+
+/// The frames of a page showing `extent` (in `crs`): the main one fitted to the main frame, then each
+/// inset, fitted or at its fixed scale. Scale and zoom are taken at each frame's centre with the
+/// projection's own scale factor there (view.scale_factor is set).
+std::vector<FramePlan> plan_frames(const PageLayout& layout, const std::string& crs, const Box& extent);
+
+/// What a frame's map, once drawn, brings to the page.
+struct FrameContent {
+    std::vector<LabelRequest> labels;  ///< in style order
+    std::vector<DrawnSymbol> symbols;  ///< point symbols drawn (label obstacles)
+};
+
+struct PlanInputs {
+    std::vector<FramePlan> frames;      ///< plan_frames' result, which the maps were drawn with
+    std::vector<FrameContent> content;  ///< one per frame (missing ones: nothing to label)
+    std::vector<LegendSection> legend;  ///< the legend's content (empty: no legend)
+    style::PageStyle page;              ///< the page elements' look
+    /// The logo's height for a width, in points (its picture's aspect); required when the layout has a logo.
+    std::function<double(double)> logo_height_for_width;
+};
+
+/// An inset's name band (top-left of its frame) and compact scale bar (bottom-right).
+struct InsetDecorationPlan {
+    Rect name_box;      ///< filled with the inset-name look's background
+    PlacedText name;
+    ScaleBarPlan scale_bar;
+};
+
+struct NorthArrowPlan {
+    Rect box;
+    double deg = 0;  ///< rotation of the arrow, clockwise from page up (true north at the map centre)
+};
+
+/// The labels of one frame, drawn clipped to it.
+struct FrameLabels {
+    std::size_t frame = 0;  ///< into PagePlan::frames
+    std::vector<PlacedLabel> labels;
+};
+
+struct PagePlan {
+    double width_pt = 0, height_pt = 0;
+    std::string font;  ///< the project's page font (page elements whose look names none)
+    std::vector<FramePlan> frames;
+    std::vector<Rect> zoom_boxes;  ///< insets' extents outlined on the main map (clipped to its frame)
+    std::optional<LegendPlan> legend;
+    std::optional<ScaleBarPlan> scale_bar;
+    std::optional<NorthArrowPlan> north_arrow;
+    std::optional<Rect> logo;
+    std::vector<InsetDecorationPlan> inset_decorations;  ///< one per inset, in frame order (frames[1..])
+    std::optional<PlacedText> title, subtitle, credits;
+    /// Labels frame by frame in the order they were placed: insets first, then the main map (an inset
+    /// lying over the main frame is an obstacle for the main labels).
+    std::vector<FrameLabels> labels;
+    /// Every box taken on the page: decorations, inset frames over the main one, symbols and labels.
+    CollisionIndex collisions;
+};
+
+/// The whole page planned: decorations measured and placed (each one an obstacle for labels), then
+/// each frame's labels placed inside its frame (2 pt in) against everything taken so far. A label
+/// beside its own symbol keeps clear of it (an icon's box, a circle's radius) whatever the style's
+/// text-offset; labels of anchors outside their frame are dropped (they belong to another frame).
+/// Deterministic: the same inputs and measurer give the same plan. `inputs.frames` must come from
+/// plan_frames(layout, …).
+PagePlan plan_page(const PageLayout& layout, PlanInputs inputs, const TextMeasurer& measure);
+
+}  // namespace cartelier::layout

@@ -1,0 +1,289 @@
+// The page plan without any drawing library: text sized by a fixed-advance measurer, frames, every
+// decoration's box, the label placement over the page, and the collision grid's work with thousands
+// of labels.
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+#include <gtest/gtest.h>
+
+#include "layout/collision_index.hpp"
+#include "layout/labels.hpp"
+#include "layout/page_layout.hpp"
+#include "layout/page_plan.hpp"
+
+using namespace cartelier;
+using layout::Rect;
+
+namespace {
+
+/// Every character advances 0.6 em, lines are 1.2 em; a wrap width breaks the text into as many lines
+/// as it needs.
+class FixedMeasurer final : public layout::TextMeasurer {
+public:
+    layout::TextMetrics measure(const std::string& text, const layout::TextStyle& style) const override {
+        std::size_t chars = 0;
+        for (unsigned char c : text) chars += (c & 0xC0) != 0x80;
+        double w = 0.6 * style.size_pt * static_cast<double>(chars);
+        int lines = 1;
+        if (style.max_width_em > 0) {
+            const double max_w = style.max_width_em * style.size_pt;
+            lines = std::max(1, static_cast<int>(std::ceil(w / max_w - 1e-9)));
+            w = std::min(w, max_w);
+        }
+        return {w, 1.2 * style.size_pt * lines, lines};
+    }
+};
+
+const std::string kCrs = "EPSG:2154";
+const Box kFrance{100000, 6050000, 1250000, 7120000};
+
+layout::PageLayout page(const std::string& legend_at = "bottom-left") {
+    layout::PageLayout p;
+    p.title = "Sites de mesure";
+    p.subtitle = "Bretagne, 2026";
+    p.credits = "Sources : IGN Admin Express, ANFR. Réalisation : Cartelier, 3 décembre 2026.";
+    p.legend_position = legend_at;
+    p.north_arrow = "top-right";
+    return p;
+}
+
+std::vector<layout::LegendSection> legend() {
+    layout::LegendSection s;
+    s.title = "Type de site";
+    for (const char* label : {"Pylône", "Château d'eau", "Toit-terrasse"}) s.entries.push_back({label, nullptr, nullptr, nullptr, {}});
+    return {s};
+}
+
+/// A cluster of labelled points (circles of 3 pt) scattered over the main frame.
+layout::FrameContent points(const Rect& frame, int n, unsigned seed) {
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<double> x(frame.x + 10, frame.right() - 10), y(frame.y + 10, frame.bottom() - 10);
+    layout::FrameContent c;
+    for (int i = 0; i < n; ++i) {
+        const Point p{x(rng), y(rng)};
+        const std::string id = "site-" + std::to_string(i);
+        c.symbols.push_back({p, 3, id, std::nullopt});
+        layout::LabelRequest r;
+        r.text = "Site " + std::to_string(i);
+        r.style.size_pt = 7;
+        r.anchor = p;
+        r.clearance_pt = 2;
+        r.preferred = "bottom-left";
+        r.feature_id = id;
+        c.labels.push_back(r);
+    }
+    return c;
+}
+
+layout::PagePlan plan_of(const layout::PageLayout& p, int labels = 150, unsigned seed = 7) {
+    layout::PlanInputs in;
+    in.frames = layout::plan_frames(p, kCrs, kFrance);
+    in.content.push_back(points(in.frames[0].view.frame, labels, seed));
+    in.legend = legend();
+    return layout::plan_page(p, std::move(in), FixedMeasurer());
+}
+
+}  // namespace
+
+TEST(PagePlan, LegendSitsInsideTheMapFrameAtItsCorner) {
+    for (const std::string corner : {"top-left", "top-right", "bottom-left", "bottom-right"}) {
+        const layout::PagePlan plan = plan_of(page(corner), 0);
+        const Rect& frame = plan.frames[0].view.frame;
+        ASSERT_TRUE(plan.legend) << corner;
+        const Rect& box = plan.legend->box;
+        EXPECT_TRUE(frame.contains(box)) << corner;
+        const bool right = corner.find("right") != std::string::npos, bottom = corner.find("bottom") != std::string::npos;
+        EXPECT_NEAR(right ? frame.right() - box.right() : box.x - frame.x, 6, 1e-9) << corner;
+        EXPECT_NEAR(bottom ? frame.bottom() - box.bottom() : box.y - frame.y, 6, 1e-9) << corner;
+        // Its rows lie inside it, one under the other.
+        ASSERT_EQ(plan.legend->rows.size(), 1u);
+        double last = box.y;
+        for (const auto& row : plan.legend->rows[0]) {
+            EXPECT_TRUE(box.contains(row.swatch)) << row.label.text;
+            EXPECT_GE(row.label.at.y, last) << row.label.text;
+            EXPECT_LE(row.label.at.x + row.label.size.width, box.right() + 1e-9) << row.label.text;
+            last = row.label.at.y;
+        }
+        EXPECT_EQ(plan.legend->entry_count(), 3u);
+    }
+}
+
+TEST(PagePlan, ScaleBarFitsItsCorner) {
+    const layout::PagePlan plan = plan_of(page(), 0);
+    const Rect& frame = plan.frames[0].view.frame;
+    ASSERT_TRUE(plan.scale_bar);
+    const auto& bar = *plan.scale_bar;
+    EXPECT_TRUE(frame.contains(bar.box));
+    EXPECT_NEAR(frame.right() - bar.box.right(), 6, 1e-9);  // bottom-right by default
+    EXPECT_NEAR(frame.bottom() - bar.box.bottom(), 6, 1e-9);
+    EXPECT_TRUE(bar.box.contains(bar.bar_rect));
+    EXPECT_LE(bar.bar_rect.w, frame.w * 0.22);
+    ASSERT_EQ(bar.ticks.size(), 3u);
+    EXPECT_EQ(bar.ticks.front().text, "0");
+    EXPECT_LE(bar.caption.at.x + bar.caption.size.width, bar.box.right() + 1e-9);
+    EXPECT_FALSE(bar.box.intersects(plan.legend->box));
+}
+
+TEST(PagePlan, InsetsDoNotOverlapTheMainFrame) {
+    layout::PageLayout p = page();
+    p.insets = layout::overseas_insets();
+    const layout::PagePlan plan = plan_of(p, 0);
+    ASSERT_EQ(plan.frames.size(), 6u);
+    ASSERT_EQ(plan.inset_decorations.size(), 5u);
+    const Rect& main = plan.frames[0].view.frame;
+    for (std::size_t i = 1; i < plan.frames.size(); ++i) {
+        const layout::FramePlan& f = plan.frames[i];
+        EXPECT_FALSE(f.view.frame.intersects(main)) << f.name();
+        EXPECT_TRUE(p.map_area().contains(f.view.frame)) << f.name();
+        for (std::size_t k = i + 1; k < plan.frames.size(); ++k)
+            EXPECT_FALSE(f.view.frame.intersects(plan.frames[k].view.frame)) << f.name();
+        // Its name and scale bar sit inside it.
+        const auto& d = plan.inset_decorations[i - 1];
+        EXPECT_TRUE(f.view.frame.contains(d.scale_bar.box)) << f.name();
+        EXPECT_EQ(d.name.text, f.name());
+    }
+    EXPECT_TRUE(plan.zoom_boxes.empty());  // no zoom box among the overseas insets
+}
+
+TEST(PagePlan, ZoomBoxInsetIsOutlinedOnTheMainMapAndInsideIt) {
+    layout::PageLayout p = page();
+    p.insets = {layout::ile_de_france_inset()};
+    const layout::PagePlan plan = plan_of(p, 0);
+    ASSERT_EQ(plan.frames.size(), 2u);
+    EXPECT_TRUE(plan.frames[0].view.frame.contains(plan.frames[1].view.frame));
+    ASSERT_EQ(plan.zoom_boxes.size(), 1u);
+    EXPECT_TRUE(plan.frames[0].view.frame.contains(plan.zoom_boxes[0]));
+    // Four times the main scale.
+    EXPECT_NEAR(plan.frames[0].scale_denominator() / plan.frames[1].scale_denominator(), 4, 1e-6);
+}
+
+TEST(PagePlan, LabelsOverlapNeitherEachOtherNorPageElements) {
+    layout::PageLayout p = page();
+    p.insets = {layout::ile_de_france_inset()};
+    const layout::PagePlan plan = plan_of(p, 400);
+    std::vector<Rect> elements = {plan.legend->box, plan.scale_bar->box, plan.north_arrow->box,
+                                  plan.frames[1].view.frame, plan.inset_decorations[0].name_box,
+                                  plan.inset_decorations[0].scale_bar.box};
+    std::vector<const layout::PlacedLabel*> labels;
+    std::size_t placed = 0;
+    for (const auto& group : plan.labels)
+        for (const auto& l : group.labels)
+            if (l.status != layout::LabelStatus::Unplaced) labels.push_back(&l);
+    for (const auto* l : labels) {
+        placed += l->status == layout::LabelStatus::Placed;
+        EXPECT_TRUE(plan.frames[0].view.frame.contains(l->box)) << l->request.text;
+        for (const Rect& e : elements) EXPECT_FALSE(l->box.intersects(e)) << l->request.text;
+        for (const auto* o : labels)
+            if (o != l) EXPECT_FALSE(l->box.intersects(o->box)) << l->request.text << " / " << o->request.text;
+    }
+    EXPECT_GT(placed, 200u);  // most points find a direct place
+}
+
+TEST(PagePlan, IsDeterministic) {
+    layout::PageLayout p = page();
+    p.insets = layout::overseas_insets();
+    const layout::PagePlan a = plan_of(p, 300, 11), b = plan_of(p, 300, 11);
+    auto same = [](const Rect& x, const Rect& y) { return x.x == y.x && x.y == y.y && x.w == y.w && x.h == y.h; };
+    ASSERT_EQ(a.labels.size(), b.labels.size());
+    for (std::size_t g = 0; g < a.labels.size(); ++g) {
+        ASSERT_EQ(a.labels[g].labels.size(), b.labels[g].labels.size());
+        for (std::size_t i = 0; i < a.labels[g].labels.size(); ++i) {
+            EXPECT_EQ(a.labels[g].labels[i].status, b.labels[g].labels[i].status);
+            EXPECT_TRUE(same(a.labels[g].labels[i].box, b.labels[g].labels[i].box));
+            EXPECT_EQ(a.labels[g].labels[i].position, b.labels[g].labels[i].position);
+        }
+    }
+    EXPECT_TRUE(same(a.legend->box, b.legend->box));
+    EXPECT_TRUE(same(a.scale_bar->box, b.scale_bar->box));
+    EXPECT_EQ(a.collisions.entries().size(), b.collisions.entries().size());
+    ASSERT_TRUE(a.title && a.credits);
+    EXPECT_EQ(a.title->at.x, b.title->at.x);
+    EXPECT_EQ(a.credits->at.y, b.credits->at.y);
+}
+
+TEST(PagePlan, TitleBlockAndCreditsOutsideTheMapArea) {
+    layout::PageLayout p = page();
+    p.title_align = "center";
+    const layout::PagePlan plan = plan_of(p, 0);
+    const Rect area = p.map_area();
+    ASSERT_TRUE(plan.title && plan.subtitle && plan.credits);
+    EXPECT_LE(plan.subtitle->at.y + plan.subtitle->size.height, area.y);
+    EXPECT_NEAR(plan.title->at.x + plan.title->size.width / 2, p.width_pt() / 2, 1e-9);  // centred
+    EXPECT_GE(plan.credits->at.y, area.bottom());
+    EXPECT_LE(plan.credits->size.width, area.w + 1e-9);  // wrapped to the map's width
+}
+
+TEST(PagePlan, FrameZoomsAreThePlansZooms) {
+    layout::PageLayout p = page();
+    p.insets = layout::overseas_insets();
+    const auto zooms = layout::frame_zooms(p, kCrs, kFrance);
+    const auto frames = layout::plan_frames(p, kCrs, kFrance);
+    ASSERT_EQ(zooms.size(), frames.size());
+    for (std::size_t i = 0; i < zooms.size(); ++i) EXPECT_EQ(zooms[i], frames[i].zoom);
+    EXPECT_GT(zooms[0], 4);
+    EXPECT_LT(zooms[0], 8);  // France on A4
+}
+
+TEST(CollisionGrid, AnswersAsAScanOfEveryEntry) {
+    std::mt19937 rng(3);
+    std::uniform_real_distribution<double> pos(-50, 1050), size(0, 80);
+    layout::CollisionIndex index(16);
+    for (int i = 0; i < 600; ++i) {
+        if (i % 3 == 0) index.insert_circle({pos(rng), pos(rng)}, size(rng) / 4, "c", "f");
+        else index.insert(Rect{pos(rng), pos(rng), size(rng), size(rng) / 3}, "r");
+    }
+    index.insert(Rect{-1e6, -1e6, 2e6, 2e6}, "huge");  // spans too many cells: kept aside, still found
+    for (int q = 0; q < 2000; ++q) {
+        const Rect box{pos(rng), pos(rng), size(rng), size(rng)};
+        const auto& all = index.entries();
+        const layout::CollisionIndex::Entry* expected = nullptr;
+        for (const auto& e : all)
+            if (layout::overlaps(e, box)) {
+                expected = &e;
+                break;
+            }
+        EXPECT_EQ(index.first_collision(box), expected);
+        const double reach = size(rng) / 4;
+        const auto near = index.near(box, reach);
+        EXPECT_TRUE(std::is_sorted(near.begin(), near.end()));
+        for (std::size_t i = 0; i < all.size(); ++i)
+            if (all[i].box.intersects(box.inflated(reach)))
+                EXPECT_TRUE(std::binary_search(near.begin(), near.end(), i)) << "entry " << i << " missed";
+    }
+}
+
+TEST(CollisionGrid, PlacementWorkGrowsLinearlyWithTheLabels) {
+    // n labelled points on a regular lattice (the same density whatever n: the page grows with it);
+    // the comparisons the index makes per label must not grow with n.
+    auto comparisons = [](int n) {
+        const int side = static_cast<int>(std::ceil(std::sqrt(static_cast<double>(n))));
+        layout::CollisionIndex index;
+        std::vector<layout::LabelRequest> requests;
+        for (int i = 0; i < n; ++i) {
+            const Point p{20.0 + 45.0 * (i % side), 20.0 + 30.0 * (i / side)};
+            const std::string id = "p" + std::to_string(i);
+            index.insert_circle(p, 3, "symbol " + id, id);
+            layout::LabelRequest r;
+            r.text = "Lieu " + std::to_string(i % 100);
+            r.style.size_pt = 7;
+            r.anchor = p;
+            r.clearance_pt = 4;
+            r.feature_id = id;
+            requests.push_back(r);
+        }
+        const std::size_t before = index.comparisons();
+        auto placed = layout::place_labels(FixedMeasurer(), requests, index,
+                                           Rect{0, 0, 45.0 * side + 40, 30.0 * (n / side + 1) + 40});
+        EXPECT_EQ(placed.size(), static_cast<std::size_t>(n));
+        EXPECT_GT(std::count_if(placed.begin(), placed.end(),
+                                [](const auto& l) { return l.status == layout::LabelStatus::Placed; }),
+                  n / 2);
+        return static_cast<double>(index.comparisons() - before);
+    };
+    const double small = comparisons(1250), large = comparisons(5000);
+    ASSERT_GT(small, 0);
+    // Four times the labels: about four times the work (a scan of every entry would be sixteen).
+    EXPECT_LT(large / small, 5.0) << small << " then " << large;
+    EXPECT_GT(large / small, 3.0) << small << " then " << large;
+}
