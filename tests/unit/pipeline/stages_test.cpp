@@ -70,11 +70,11 @@ TEST(Stages, AStyleIsReadOncePerBuildWhateverTheNumberOfMapsAndFormatsDrawingIt)
     EXPECT_EQ(pipeline::run_build(project, options).exit_code(), 0);
     EXPECT_EQ(file_read_count(style), after_first);
     std::string edited = bytes;
-    edited.replace(edited.find("\"version\": 8"), 12, "\"version\": 8, \"name\": \"edited\"");
+    edited.replace(edited.find("\"#d7301f\""), 9, "\"#00ff00\"");
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
     std::ofstream(style, std::ios::trunc) << edited;
     pipeline::BuildOutcome rebuilt = pipeline::run_build(project, options);
-    EXPECT_EQ(rebuilt.exit_code(), 0);
+    EXPECT_EQ(rebuilt.exit_code(), 0) << rebuilt.maps[0].diagnostics.format();
     EXPECT_EQ(rebuilt.maps[0].status, pipeline::MapStatus::Built);
     EXPECT_EQ(file_read_count(style) - after_first, 1u);
 }
