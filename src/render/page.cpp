@@ -4,7 +4,9 @@
 #include <memory>
 #include <stdexcept>
 
-#include "geo/projection.hpp"
+#include <fmt/format.h>
+
+#include "core/diagnostic.hpp"
 #include "layout/look.hpp"
 #include "render/labels.hpp"
 #include "render/legend.hpp"
@@ -142,30 +144,17 @@ PageReport compose_page(cairo_t* cr, const layout::PageLayout& layout, const Map
     inputs.page = style.page;
 
     // Every frame's map first; labels come later, placed over the whole page at once.
-    std::map<std::string, std::pair<std::vector<std::unique_ptr<Layer>>, LayerSet>> reprojected;
     std::vector<MapDrawResult> maps;
     std::vector<const LayerSet*> frame_layers;
     for (const layout::FramePlan& f : inputs.frames) {
         const LayerSet* layers = content.layers;
         if (f.inset) {
             if (f.inset->crs != content.crs) {
-                if (content.layers_in) {
-                    layers = &content.layers_in(f.inset->crs);
-                } else {
-                    // No provider: reproject the map's own layers here (once per CRS for this page).
-                    auto [it, fresh] = reprojected.try_emplace(f.inset->crs);
-                    if (fresh) {
-                        for (const auto& name : style.source_layers()) {
-                            const Layer* source = content.layers->find(name);
-                            if (!source) continue;
-                            auto copy = std::make_unique<Layer>(*source);
-                            geo::reproject(*copy, f.inset->crs);
-                            it->second.second.add(*copy);
-                            it->second.first.push_back(std::move(copy));
-                        }
-                    }
-                    layers = &it->second.second;
-                }
+                if (!content.layers_in)
+                    throw Error(SourceLocation{},
+                                fmt::format("internal error: inset '{}' is in {}, and no layers were prepared in that CRS",
+                                            f.inset->name, f.inset->crs));
+                layers = &content.layers_in(f.inset->crs);
             }
             // Paper under the inset (inset-frame's background-color), whatever the style paints.
             SavedState saved(cr);

@@ -23,8 +23,9 @@ struct MapContent {
     const LayerSet* layers = nullptr;   ///< in `crs`
     std::string crs;       ///< map CRS
     Box extent;            ///< requested extent, in the map CRS (fitted to the frame)
-    /// The same layers in another CRS (for insets in their own CRS); may be empty, then the map's layers
-    /// are reprojected here for the page alone.
+    /// The same layers in another CRS, for insets in their own CRS (the prepare stage reprojects them:
+    /// drawing never reprojects). May be empty only when every inset shares the map's CRS; else
+    /// compose_page throws.
     std::function<const LayerSet&(const std::string& crs)> layers_in;
     /// Icons of the style's symbol layers, shared by a build (null: a cache for this page alone).
     IconCache* icons = nullptr;
