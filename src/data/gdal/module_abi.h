@@ -31,8 +31,8 @@ typedef struct cartelier_gdal_module {
     uint32_t abi_version; /* CARTELIER_GDAL_ABI_VERSION when the module was built: always the first field */
     const char* build_id; /* the Cartelier version the module was built from (NUL-terminated) */
     /* Reads the layer `read` describes; never throws; returns a cartelier_gdal_status. With
-     * CARTELIER_GDAL_EXCEPTION, *message is set to a NUL-terminated text owned by the module, valid until
-     * its next call on the same thread. */
+     * CARTELIER_GDAL_EXCEPTION, *message is set to a NUL-terminated text held by `read`, valid while
+     * `read` lives. */
     int (*read_layer)(cartelier_gdal_read* read, const char** message);
 } cartelier_gdal_module;
 

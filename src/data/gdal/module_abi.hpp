@@ -3,6 +3,7 @@
 // it came from and the program refuses another), both read this definition.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "core/diagnostic.hpp"
@@ -27,4 +28,8 @@ struct cartelier_gdal_read {
     void* program = nullptr;  ///< the program's own state, for its callbacks
     // Set by the module when it returns CARTELIER_GDAL_ERROR: the diagnostics of the Error it caught.
     cartelier::Diagnostics thrown;
+    // Set by the module when it returns CARTELIER_GDAL_EXCEPTION: what the exception said (the `message`
+    // the module hands back points into it). Kept here rather than in the module's thread-local storage:
+    // dynamic TLS of a dlopened module with a destructor trips LeakSanitizer's thread scan at exit.
+    std::string exception_message;
 };

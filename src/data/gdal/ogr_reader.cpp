@@ -327,7 +327,7 @@ struct SinkFailed {};
 
 /// The module's side of the C boundary (data/gdal/module_abi.h): every exception is caught here.
 int read_layer(cartelier_gdal_read* read, const char** message) noexcept {
-    thread_local std::string what;  // *message points here until the next call on this thread
+    std::string& what = read->exception_message;  // *message points here (module_abi.hpp)
     try {
         cartelier::data::FeatureSink sink;
         if (read->take) {
