@@ -25,10 +25,10 @@ namespace {
 /// without a style there is nothing more to check.
 void prepare_style(PrepareContext& ctx, const MapDecl& map, PreparedMap& out) {
     ScopedStage stage("prepare");
-    out.style_file = ctx.inputs.style_file(map.style);
+    const std::shared_ptr<const StyleFile> file = ctx.inputs.style_file(map.style);
     const style::StyleEnvironment environment = ctx.icons.environment(ctx.project.root.string());
     out.style = std::make_shared<const style::Style>(
-        style::parse_style_file(map.style, out.style_file->bytes, &out.warnings, &environment));
+        style::parse_style_file(map.style, file->bytes, &out.warnings, &environment));
     out.source_layers = out.style->source_layers();
     out.fonts = fonts_of(map, *out.style);
 }

@@ -35,8 +35,7 @@ struct PrepareContext {
 /// A map ready to render: immutable once prepared, shared by the render tasks of its formats.
 struct PreparedMap {
     const MapDecl* map = nullptr;
-    std::shared_ptr<const StyleFile> style_file;      ///< the bytes the style was parsed from
-    std::shared_ptr<const style::Style> style;
+    std::shared_ptr<const style::Style> style;        ///< parsed from the bytes the state hashes (Style::source)
     std::vector<std::string> source_layers;           ///< project layers the style draws, in first-use order
     std::vector<std::string> fonts;                   ///< font names the map uses
     std::vector<std::string> icons;                   ///< icon files that decide the names it draws
