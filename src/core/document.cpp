@@ -287,6 +287,8 @@ private:
         // the lexer's own errors (a bad number, escape, control character) say what is wrong themselves
         const bool lexical = !lexer_error.empty() && lexer_error != "invalid literal";
         if (lexical && found != "a comment" && c != '\'') {
+        } else if (before == std::string_view::npos && at < text_.size() && c != '{' && c != '[') {
+            hint = "this file is not JSON; a document written in YAML must be named .yaml or .yml";
         } else if (found == "a comment") {
             hint = "JSON has no comments: remove it, or write the style in YAML (.yaml), which has # comments";
         } else if (c == '\'') {
@@ -312,8 +314,6 @@ private:
             hint = "a JSON file holds a single value: remove what follows it";
             where_path.clear();
         }
-        if (hint.empty() && before == std::string_view::npos && at < text_.size() && c != '{' && c != '[')
-            hint = "this file is not JSON; a style written in YAML must be named .yaml or .yml";
 
         std::string message;
         if (context.empty() && expected.empty())
