@@ -5,6 +5,8 @@
 
 #include "test_paths.hpp"
 
+using namespace cartelier;
+
 namespace {
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
