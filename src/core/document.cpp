@@ -287,10 +287,11 @@ private:
         // the lexer's own errors (a bad number, escape, control character) say what is wrong themselves
         const bool lexical = !lexer_error.empty() && lexer_error != "invalid literal";
         if (lexical && found != "a comment" && c != '\'') {
-        } else if (before == std::string_view::npos && at < text_.size() && c != '{' && c != '[') {
-            hint = "this file is not JSON; a document written in YAML must be named .yaml or .yml";
+            // no hint: the lexer's message says what is wrong
         } else if (found == "a comment") {
             hint = "JSON has no comments: remove it, or write the style in YAML (.yaml), which has # comments";
+        } else if (before == std::string_view::npos && at < text_.size() && c != '{' && c != '[') {
+            hint = "this file is not JSON; a document written in YAML must be named .yaml or .yml";
         } else if (c == '\'') {
             hint = "JSON strings take double quotes";
         } else if (context == "object key" && found.rfind("the unquoted word", 0) == 0) {

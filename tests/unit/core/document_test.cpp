@@ -50,6 +50,12 @@ TEST(StrictJson, SlashComment) {
     EXPECT_TRUE(contains(d.message, "found a comment")) << d.format();
 }
 
+TEST(StrictJson, CommentBeforeTheRootObject) {
+    Diagnostic d = rejected("// the seed style\n{\"version\": 8}");
+    EXPECT_EQ(position(d), "style.json:1:1") << d.format();
+    EXPECT_TRUE(contains(d.hint, "JSON has no comments")) << d.format();
+}
+
 TEST(StrictJson, SingleQuotedString) {
     Diagnostic d = rejected("{\"version\": 8,\n \"name\": 'plan'}");
     EXPECT_EQ(position(d), "style.json:2:10") << d.format();
