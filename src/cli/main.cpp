@@ -220,6 +220,30 @@ void add_selection(CLI::App* cmd, Selection& sel, bool with_out) {
                     "Only the K-th of N shares of the maps (K/N, 1-based): maps sorted by id, dealt round-robin");
 }
 
+/// When the command line names a command that does not exist (`cartelier biuld`, `cartelier style evl`):
+/// "unknown command 'biuld'" with the nearest command, or the list of commands; nothing when every word
+/// in command position is a known command (CLI11's own message is right then).
+std::optional<Diagnostic> unknown_command(const CLI::App& app, int argc, char** argv) {
+    const CLI::App* level = &app;
+    for (int i = 1; i < argc && level->get_require_subcommand_min() > 0; ++i) {
+        const std::string word = argv[i];
+        if (word.empty() || word[0] == '-') continue;  // the program's own flags (--help, --version)
+        std::vector<std::string> names;
+        const CLI::App* next = nullptr;
+        for (const CLI::App* sub : level->get_subcommands([](const CLI::App*) { return true; })) {
+            names.push_back(sub->get_name());
+            if (sub->check_name(word)) next = sub;
+        }
+        if (next) {
+            level = next;
+            continue;
+        }
+        return Diagnostic{Severity::Error, {}, fmt::format("unknown command '{}'", word),
+                          suggest_name(word, names, {"expected one of: "})};
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -279,6 +303,10 @@ int main(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
+        if (auto unknown = unknown_command(app, argc, argv); unknown && e.get_exit_code() != 0) {
+            std::cerr << unknown->format() << "\nRun with --help for more information.\n";
+            return kExitProjectUnusable;
+        }
         int status = app.exit(e);
         return status == 0 ? 0 : kExitProjectUnusable;
     }

@@ -1,6 +1,9 @@
 // JSON and YAML documents read with positions: the project file and style files go through here, so
 // that every error can name the file, line and column of the value at fault.
-// JSON is read by the YAML parser (JSON is YAML 1.2), which keeps a mark on every node.
+// The node tree is built by the YAML parser (JSON is YAML 1.2), which keeps a mark on every node; a
+// document whose name ends in .json is first checked as strict JSON (RFC 8259, as MapLibre and every
+// JSON tool read it), so that what YAML alone would accept (comments, single quotes, unquoted keys,
+// trailing commas, content after the root value, duplicate keys) is an error there.
 #pragma once
 
 #include <optional>
@@ -17,9 +20,13 @@ struct Document {
     YAML::Node root;
 };
 
-/// Reads and parses a file; a syntax error or unreadable file throws Error naming file, line and column.
+/// Reads and parses a file; a syntax error or unreadable file throws Error naming file, line and column
+/// (for JSON, columns count characters; with the JSON path of the object at fault when there is one),
+/// what was expected and what was found, with a hint for the usual mistakes (a tab or a misaligned
+/// line in YAML, a comment or a trailing comma in JSON).
 Document load_file(const std::string& path);
-/// Parses text; `name` stands for the file in messages.
+/// Parses text; `name` stands for the file in messages, and decides the syntax: strict JSON when it
+/// ends in .json (in any case), YAML otherwise.
 Document load_string(const std::string& text, const std::string& name);
 
 enum class Kind { Null, Boolean, Number, String, Array, Object };

@@ -45,7 +45,7 @@ void prepare_layers(PrepareContext& ctx, const MapDecl& map, PreparedMap& out, D
 
     for (const auto& name : out.source_layers) {
         if (!ctx.project.layers.count(name)) {
-            problems.error(SourceLocation{map.style, 0, 0, "source-layer"},
+            problems.error(out.style->source_layer_location(name),
                            fmt::format("the style draws layer '{}', which the project ({}) does not declare", name,
                                        ctx.project.file),
                            suggest_name(name, names, {"declared layers: ", ""}));

@@ -154,6 +154,12 @@ std::vector<std::string> Style::source_layers() const {
     return out;
 }
 
+SourceLocation Style::source_layer_location(const std::string& source_layer) const {
+    for (const auto& l : layers)
+        if (l.source_layer == source_layer) return l.source_layer_where;
+    return SourceLocation{file, 0, 0, {}};
+}
+
 namespace {
 
 void check_style_extension(const std::string& path) {

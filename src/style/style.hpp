@@ -108,6 +108,7 @@ public:
     double maxzoom = 24;
     std::optional<LegendSpec> legend;  ///< metadata "cartelier:legend"; none: not in the legend
     SourceLocation where;              ///< where the layer is defined
+    SourceLocation source_layer_where; ///< where its "source-layer" value is written (`layers[N].source-layer`)
 
     /// The compiled expression of a property, or null when the style leaves it at its default.
     const expr::Expression* expression(Prop p) const { return properties_[static_cast<std::size_t>(p)].get(); }
@@ -203,6 +204,9 @@ struct Style {
 
     /// Names of the project layers the style draws, in first-use order.
     std::vector<std::string> source_layers() const;
+    /// Where the first layer drawing `source_layer` names it (its "source-layer" value, with the path
+    /// `layers[N].source-layer`); the style file alone when no layer draws it.
+    SourceLocation source_layer_location(const std::string& source_layer) const;
 };
 
 /// What an icon name stands for (icon-image): `NAME` is the file `icons/NAME.svg`, else

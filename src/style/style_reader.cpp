@@ -598,7 +598,10 @@ private:
                 r_.error(v, doc::key(path, "source-layer"),
                          fmt::format("expected the name of a project layer (a non-empty string), found {}",
                                      doc::describe(v)));
-            else layer.source_layer = *s;
+            else {
+                layer.source_layer = *s;
+                layer.source_layer_where = doc::location(doc_.file, v, doc::key(path, "source-layer"));
+            }
         }
     }
 

@@ -272,5 +272,14 @@ TEST(StyleParse, LoadStyleRejectsOtherExtensions) {
     }
 }
 
+TEST(StyleParse, SourceLayerLocationNamesTheFirstLayerDrawingIt) {
+    Style s = parse_text(minimal_with("{\"id\": \"a\", \"type\": \"fill\", \"source\": \"p\", \"source-layer\": \"land\"},\n"
+                                      "{\"id\": \"b\", \"type\": \"line\", \"source\": \"p\", \"source-layer\": \"site\"},\n"
+                                      "{\"id\": \"c\", \"type\": \"circle\", \"source\": \"p\", \"source-layer\": \"site\"}"));
+    const SourceLocation where = s.source_layer_location("site");
+    EXPECT_EQ(where.format(), "inline.json:2:60: layers[1].source-layer");
+    EXPECT_EQ(s.source_layer_location("rivers").format(), "inline.json");
+}
+
 }  // namespace
 }  // namespace cartelier::style
