@@ -149,6 +149,7 @@ JoinStats join(Layer& layer, const Table& table, const JoinSpec& spec, Diagnosti
         return fmt::format("the table has {} keys", index.size());
     };
 
+    const ColumnTypes types = column_types(table, spec.types, diagnostics);
     std::vector<std::size_t> target;
     for (std::size_t c : copy) target.push_back(layer.schema->add(table.columns[c]));
     std::vector<bool> used(table.rows.size(), false);
@@ -175,7 +176,7 @@ JoinStats join(Layer& layer, const Table& table, const JoinSpec& spec, Diagnosti
         const auto& row = table.rows[it->second];
         if (f.values.size() < layer.schema->size()) f.values.resize(layer.schema->size());
         for (std::size_t k = 0; k < copy.size(); ++k)
-            f.values[target[k]] = copy[k] < row.cells.size() ? Value(row.cells[copy[k]]) : Value{};
+            f.values[target[k]] = copy[k] < row.cells.size() ? typed_value(row.cells[copy[k]], types.types[copy[k]]) : Value{};
     }
     if (stats.unmatched.size() > spec.max_messages) {
         std::size_t more = stats.unmatched.size() - spec.max_messages;

@@ -82,6 +82,43 @@ private:
 
 }  // namespace
 
+std::string describe_column_types(const Project& project) {
+    auto relative = [&](const std::string& path) {
+        std::error_code ec;
+        auto r = std::filesystem::proximate(path, project.root, ec);
+        return ec ? path : r.string();
+    };
+    auto describe = [](const data::Table& table, const std::vector<data::ColumnTypeDecl>& declared) {
+        Diagnostics ignored;  // the check reports them
+        const data::ColumnTypes types = data::column_types(table, declared, ignored);
+        std::vector<std::string> parts;
+        for (std::size_t c = 0; c < table.columns.size(); ++c)
+            parts.push_back(fmt::format("{} {}{}", table.columns[c], data::column_type_name(types.types[c]),
+                                        types.declared[c] ? " (declared)" : ""));
+        return fmt::format("{}", fmt::join(parts, ", "));
+    };
+    std::string out;
+    for (const auto& [name, decl] : project.layers) {
+        std::vector<std::string> lines;
+        if (!decl.spec.x_field.empty()) {
+            Diagnostics ignored;
+            data::Table table = data::read_csv(decl.spec.path, ignored);
+            if (!table.columns.empty())
+                lines.push_back(fmt::format("layer {} ({}): {}\n", name, relative(decl.spec.path),
+                                            describe(table, decl.spec.types)));
+        }
+        for (const auto& j : decl.joins) {
+            Diagnostics ignored;
+            data::Table table = data::read_csv(j.table, ignored);
+            if (table.columns.empty()) continue;
+            if (lines.empty()) lines.push_back(fmt::format("layer {} ({})\n", name, relative(decl.spec.path)));
+            lines.push_back(fmt::format("  join {}: {}\n", relative(j.table), describe(table, j.spec.types)));
+        }
+        for (const auto& l : lines) out += l;
+    }
+    return out;
+}
+
 LayerStore::LayerStore(const Project& project, std::filesystem::path cache_dir, data::ReadOptions read_options)
     : project_(&project), cache_dir_(std::move(cache_dir)), read_options_(read_options),
       geometry_(std::make_shared<render::GeometryCache>()) {}

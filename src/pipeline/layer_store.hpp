@@ -21,6 +21,12 @@
 
 namespace cartelier::pipeline {
 
+/// The type of every column of the project's CSV tables (point layers and join tables), declared or
+/// inferred (data::column_types), for `cartelier check --verbose`: one line per table, e.g.
+/// `layer sites (layers/sites.csv): id string, lon real, … ` then `  join layers/sessions.csv: year integer
+/// (declared), …`. Tables that cannot be read are skipped (the check reports them).
+std::string describe_column_types(const Project& project);
+
 /// Loads each project layer once, with its joins and checks, and keeps reprojected copies per CRS.
 ///
 /// Thread-safe, and loads in parallel: each layer key (a layer as read; a layer in a CRS) is loaded by
