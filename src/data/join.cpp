@@ -1,7 +1,9 @@
 #include "data/join.hpp"
+#include "data/layer_reader.hpp"
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <unordered_map>
 
 #include <fmt/format.h>
@@ -153,10 +155,19 @@ JoinStats join(Layer& layer, const Table& table, const JoinSpec& spec, Diagnosti
     std::vector<std::size_t> target;
     for (std::size_t c : copy) target.push_back(layer.schema->add(table.columns[c]));
     std::vector<bool> used(table.rows.size(), false);
+    std::map<double, std::string> by_number;  ///< numeric table keys, built when a number key misses
     for (auto& f : layer.features) {
         const std::string raw = value_text(f.value(*left_index));
         std::string key = normalise_key(raw, spec.ignore_case, spec.normalise);
         auto it = index.find(key);
+        if (it == index.end() && std::holds_alternative<double>(f.value(*left_index))) {
+            // A number typed from a CSV column (5.10 reads 5.1): the row whose key is the same number.
+            if (by_number.empty())
+                for (const auto& [k, r] : index)
+                    if (auto v = parse_decimal(k)) by_number.emplace(*v, k);
+            if (auto n = by_number.find(std::get<double>(f.value(*left_index))); n != by_number.end())
+                it = index.find(n->second);
+        }
         if (it == index.end()) {
             stats.unmatched.push_back(f.id);
             stats.unmatched_keys.push_back(raw);

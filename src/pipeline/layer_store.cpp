@@ -195,6 +195,15 @@ struct AtExit {
 }  // namespace
 
 
+void LayerStore::warn_if_empty(const std::string& name, const Layer& layer) {
+    if (!layer.features.empty()) return;
+    std::lock_guard lock(mutex_);
+    if (!empty_warned_.insert(name).second) return;
+    warnings_.warning(SourceLocation{layer.source, 0, 0, {}},
+                      fmt::format("layer '{}' has no feature: every map drawing it shows nothing of it", name),
+                      "is the file empty, or does it hold only its header?");
+}
+
 void LayerStore::keep_warnings_or_fail(const std::string& name, const Diagnostics& d) {
     std::lock_guard lock(mutex_);
     for (const auto& item : d.items())
@@ -302,6 +311,7 @@ const Layer& LayerStore::load_source(Load& load, const LayerDecl& decl) {
             }
         }
         keep_warnings_or_fail(name, d);
+        warn_if_empty(name, *layer);
         load.layer = std::move(layer);
     } catch (...) {
         fail_load(load, false, true);
@@ -522,6 +532,7 @@ const Layer& LayerStore::load_projected(Load& load, const LayerDecl& decl, const
                 write_prepared(cache_file, *cache_key, *copy, own_warnings);
             }
         }
+        warn_if_empty(name, *copy);
         load.layer = std::move(copy);
         load.loaded_promise.set_value();
         loaded = true;
