@@ -1,3 +1,4 @@
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "data/join.hpp"
@@ -18,6 +19,21 @@ std::vector<std::string> inferred(const std::string& csv) {
     std::vector<std::string> out;
     for (ColumnType type : types.types) out.emplace_back(column_type_name(type));
     return out;
+}
+
+/// A layer "sites" of one field, one feature per value.
+Layer one_field_layer(const std::string& field, std::vector<Value> values) {
+    Layer l;
+    l.name = "sites";
+    l.source = "sites.csv";
+    l.schema->add(field);
+    for (auto& v : values) {
+        Feature f;
+        f.id = fmt::format("f{}", l.features.size());
+        f.values = {std::move(v)};
+        l.features.push_back(std::move(f));
+    }
+    return l;
 }
 
 }  // namespace
@@ -94,17 +110,7 @@ TEST(ColumnTypes, AJoinCopiesTypedValuesAndStillMatchesKeysByTheirText) {
     Diagnostics d;
     // The table's key column is inferred integer (77, 22): the layer's "77" still finds its row.
     Table t = parse_csv("dep,year,label\n77,2019,Seine-et-Marne\n22,2020,Côtes-d'Armor\n", "t.csv", d);
-    Layer l;
-    l.name = "sites";
-    l.source = "sites.csv";
-    l.schema->add("dep");
-    Feature f;
-    f.id = "a";
-    f.values = {Value(std::string("77"))};
-    l.features.push_back(f);
-    f.id = "b";
-    f.values = {Value(22.0)};  // a number on the layer's side too
-    l.features.push_back(f);
+    Layer l = one_field_layer("dep", {Value(std::string("77")), Value(22.0)});  // a number on the layer's side too
     JoinStats stats = join(l, t, {"dep", "dep", {}, true, false, {}}, d);
     ASSERT_FALSE(d.has_errors()) << d.format();
     EXPECT_EQ(stats.matched, 2u);
@@ -122,14 +128,7 @@ TEST(ColumnTypes, TypeNamesAreGdals) {
 TEST(ColumnTypes, AJoinOnARealColumnMatchesTheSameNumberWrittenOtherwise) {
     Diagnostics d;
     Table t = parse_csv("ratio,label\n5.10,a\n0.25,b\n", "t.csv", d);
-    Layer l;
-    l.name = "sites";
-    l.source = "sites.csv";
-    l.schema->add("ratio");
-    Feature f;
-    f.id = "x";
-    f.values = {typed_value("5.10", ColumnType::Real)};  // reads 5.1 as text
-    l.features.push_back(f);
+    Layer l = one_field_layer("ratio", {typed_value("5.10", ColumnType::Real)});  // reads 5.1 as text
     JoinStats stats = join(l, t, {"ratio", "ratio", {}, true, false, {}}, d);
     ASSERT_FALSE(d.has_errors()) << d.format();
     EXPECT_EQ(stats.matched, 1u);
