@@ -77,7 +77,8 @@ Layer read_point_table(const LayerSpec& spec, Diagnostics& diagnostics) {
         Feature f;
         f.line = row.line;
         f.id = id_col ? row.cells[*id_col] : fmt::format("{}", row.line);
-        for (std::size_t c = 0; c < row.cells.size(); ++c) f.values.push_back(typed_value(row.cells[c], types.types[c]));
+        for (std::size_t c = 0; c < row.cells.size(); ++c)
+            f.values.push_back(typed_value(row.cells[c], types.types[c]));
         if (spec.coordinates_optional && row.cells[*x_col].empty() && row.cells[*y_col].empty()) {
             layer.features.push_back(std::move(f));  // no coordinates: geocoding places it
             continue;

@@ -152,7 +152,8 @@ std::vector<data::ColumnTypeDecl> read_types(Reader& r, const YAML::Node& obj, c
     if (!n.IsDefined() || n.IsNull()) return out;
     const std::string at = doc::key(path, "types");
     if (!n.IsMap()) {
-        r.diagnostics().error(r.at(n, at), fmt::format("expected an object {{column: type}}, found {}", doc::describe(n)));
+        r.diagnostics().error(r.at(n, at),
+                              fmt::format("expected an object {{column: type}}, found {}", doc::describe(n)));
         return out;
     }
     // What other tools call these types.
