@@ -17,6 +17,12 @@ bool digits(std::string_view s) {
     return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return c >= '0' && c <= '9'; });
 }
 
+/// An integer written with a leading zero (07, 01234): a code, which a number would shorten.
+bool zero_padded(std::string_view s) {
+    if (!s.empty() && s.front() == '-') s.remove_prefix(1);
+    return s.size() > 1 && s.front() == '0' && digits(s);
+}
+
 /// What a cell looks like to inference.
 enum class Shape {
     Empty,
@@ -99,8 +105,19 @@ ColumnTypes column_types(const Table& table, const std::vector<ColumnTypeDecl>& 
     }
     for (std::size_t c = 0; c < table.columns.size(); ++c) {
         if (out.declared[c]) {
-            for (const auto& row : table.rows)
-                if (c < row.cells.size() && !fits(row.cells[c], out.types[c]))
+            bool zero_said = false;
+            for (const auto& row : table.rows) {
+                if (c >= row.cells.size()) continue;
+                if (!zero_said && out.types[c] != ColumnType::String && zero_padded(row.cells[c])) {
+                    // Once per column: a code such as 07341 read as the number 7341.
+                    diagnostics.warning(table.where(row, c),
+                                        fmt::format("'{}' loses its leading zero as a number (the column is declared "
+                                                    "{})",
+                                                    row.cells[c], column_type_name(out.types[c])),
+                                        "declare the column 'string' to keep codes as they are written");
+                    zero_said = true;
+                }
+                if (!fits(row.cells[c], out.types[c]))
                     diagnostics.error(table.where(row, c),
                                       fmt::format("expected {} (the column is declared {}), found '{}'",
                                                   out.types[c] == ColumnType::Integer ? "an integer" : "a number",
@@ -108,6 +125,7 @@ ColumnTypes column_types(const Table& table, const std::vector<ColumnTypeDecl>& 
                                       out.types[c] == ColumnType::Integer && parse_decimal(row.cells[c])
                                           ? "declare the column 'real' to keep its decimals"
                                           : "leave the cell empty for no value, or declare the column 'string'");
+            }
             continue;
         }
         bool any = false, real = false, text = false;

@@ -56,7 +56,8 @@ struct ColumnTypes {
 
 /// The types of `table`'s columns. A declared column has its declared type: a declared column that is
 /// not in the header is an error at the declaration (with did-you-mean), and a non-empty cell that is
-/// not of its column's declared type an error at the cell (file, line, column). Every other column is
+/// not of its column's declared type an error at the cell (file, line, column); a column declared a
+/// number holding a code with a leading zero (07341) gets a warning at its first such cell. Every other column is
 /// inferred as GDAL's CSV driver does with AUTODETECT_TYPE, but keeping codes as text:
 ///   - integer when every non-empty cell is an integer written plainly (-?[1-9][0-9]*, or 0; at most 15
 ///     digits, so the number's text is the cell's text);

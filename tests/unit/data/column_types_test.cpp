@@ -134,3 +134,15 @@ TEST(ColumnTypes, AJoinOnARealColumnMatchesTheSameNumberWrittenOtherwise) {
     EXPECT_EQ(stats.matched, 1u);
     EXPECT_EQ(std::get<std::string>(l.get(l.features[0], "label")), "a");
 }
+
+TEST(ColumnTypes, ACodeInAColumnDeclaredANumberIsAWarningOncePerColumn) {
+    Diagnostics d;
+    Table t = parse_csv("insee,n\n07341,1\n01053,2\n77182,0\n", "t.csv", d);
+    ColumnTypes types = column_types(t, {{"insee", ColumnType::Integer, {}}, {"n", ColumnType::Integer, {}}}, d);
+    EXPECT_FALSE(d.has_errors()) << d.format();
+    ASSERT_EQ(d.items().size(), 1u) << d.format();
+    EXPECT_EQ(d.items()[0].format(),
+              "t.csv:2: warning: column 'insee': '07341' loses its leading zero as a number (the column is declared "
+              "integer) (declare the column 'string' to keep codes as they are written)");
+    EXPECT_EQ(std::get<double>(typed_value(t.rows[0].cells[0], types.types[0])), 7341);
+}
