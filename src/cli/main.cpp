@@ -19,6 +19,7 @@
 
 #include "pipeline/cancel.hpp"
 #include "pipeline/credits.hpp"
+#include "pipeline/layer_store.hpp"
 #include "pipeline/pipeline.hpp"
 #include "pipeline/project.hpp"
 #include "core/memory.hpp"
@@ -144,7 +145,7 @@ int run_build_command(const Selection& sel, bool force, unsigned jobs) {
 
 /// Everything `build` would reject, without rendering: the project, then build's prepare stage for each
 /// selected map (pipeline::run_check), and the output folder.
-int run_check_command(const Selection& sel) {
+int run_check_command(const Selection& sel, bool verbose) {
     auto project = load_or_report(sel.project_path);
     if (!project) return kExitProjectUnusable;
     auto options = options_for(sel);
@@ -161,6 +162,7 @@ int run_check_command(const Selection& sel) {
                                  d.has_errors() ? fmt::format("{} error(s)", d.error_count()) : std::string("ok"));
     const Diagnostics& all = outcome.all;
     print_diagnostics(all);
+    if (verbose) std::cout << pipeline::describe_column_types(*project);
     if (all.has_errors()) {
         std::cout << fmt::format("{} error(s)\n", all.error_count());
         return kExitMapFailed;
@@ -272,6 +274,9 @@ int main(int argc, char** argv) {
         "check", std::string("Validate the project, its styles, data (joins, checks, reprojection) and fonts without "
                              "rendering.\n") + kExitStatusHelp);
     add_selection(check_cmd, sel, true);
+    bool verbose = false;
+    check_cmd->add_flag("--verbose,-v", verbose, "Also print the type of every column of the CSV tables (declared or "
+                                                 "inferred: what [\"get\", column] gives the styles)");
 
     auto* list_cmd = app.add_subcommand(
         "list", "Print each map with its status: up to date, or stale and why (which input changed).");
@@ -312,7 +317,7 @@ int main(int argc, char** argv) {
     }
 
     if (*build_cmd) return run_build_command(sel, force, jobs);
-    if (*check_cmd) return run_check_command(sel);
+    if (*check_cmd) return run_check_command(sel, verbose);
     if (*watch_cmd) {
         pipeline::install_interrupt_handlers();
         std::atomic<bool> stop{false};

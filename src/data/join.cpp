@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <unordered_map>
 
 #include <fmt/format.h>
+
+#include "data/layer_reader.hpp"
 
 namespace cartelier::data {
 
@@ -149,13 +152,25 @@ JoinStats join(Layer& layer, const Table& table, const JoinSpec& spec, Diagnosti
         return fmt::format("the table has {} keys", index.size());
     };
 
+    const ColumnTypes types = column_types(table, spec.types, diagnostics);
     std::vector<std::size_t> target;
     for (std::size_t c : copy) target.push_back(layer.schema->add(table.columns[c]));
     std::vector<bool> used(table.rows.size(), false);
+    std::map<double, std::string> by_number;  ///< numeric table keys, built when a number key first misses
+    bool by_number_built = false;
     for (auto& f : layer.features) {
         const std::string raw = value_text(f.value(*left_index));
         std::string key = normalise_key(raw, spec.ignore_case, spec.normalise);
         auto it = index.find(key);
+        if (it == index.end() && std::holds_alternative<double>(f.value(*left_index))) {
+            // A number typed from a CSV column (5.10 reads 5.1): the row whose key is the same number.
+            if (!by_number_built)
+                for (const auto& entry : index)
+                    if (auto v = parse_decimal(entry.first)) by_number.emplace(*v, entry.first);
+            by_number_built = true;
+            if (auto n = by_number.find(std::get<double>(f.value(*left_index))); n != by_number.end())
+                it = index.find(n->second);
+        }
         if (it == index.end()) {
             stats.unmatched.push_back(f.id);
             stats.unmatched_keys.push_back(raw);
@@ -175,7 +190,8 @@ JoinStats join(Layer& layer, const Table& table, const JoinSpec& spec, Diagnosti
         const auto& row = table.rows[it->second];
         if (f.values.size() < layer.schema->size()) f.values.resize(layer.schema->size());
         for (std::size_t k = 0; k < copy.size(); ++k)
-            f.values[target[k]] = copy[k] < row.cells.size() ? Value(row.cells[copy[k]]) : Value{};
+            f.values[target[k]] =
+                copy[k] < row.cells.size() ? typed_value(row.cells[copy[k]], types.types[copy[k]]) : Value{};
     }
     if (stats.unmatched.size() > spec.max_messages) {
         std::size_t more = stats.unmatched.size() - spec.max_messages;

@@ -25,6 +25,7 @@ struct JoinSpec {
     bool ignore_case = false;         ///< keys are compared after trimming, and lower-cased if set
     SourceLocation declared_at;       ///< where the project declares the join
     KeyNormalisation normalise = KeyNormalisation::None;  ///< declared `normalise: insee`
+    std::vector<ColumnTypeDecl> types;  ///< declared types of the table's columns; the others are inferred
     std::size_t max_messages = 20;    ///< unmatched rows reported one by one; the rest in one summary line
 };
 
@@ -47,7 +48,7 @@ struct JoinStats {
 /// The key as compared: trimmed, then lower-cased (`ignore_case`) or INSEE-normalised.
 std::string normalise_key(const std::string& key, bool ignore_case, KeyNormalisation normalisation);
 
-/// Adds the table's fields to the layer. A duplicated key in the table, a missing key column, and
+/// Adds the table's fields to the layer, typed (data::column_types; keys are matched by their text). A duplicated key in the table, a missing key column, and
 /// (for required joins) a feature whose key has no row are errors naming file, line and value; a key
 /// that matches only once its lost leading zero is restored gets the hint "did you mean 07341?".
 JoinStats join(Layer& layer, const Table& table, const JoinSpec& spec, Diagnostics& diagnostics);

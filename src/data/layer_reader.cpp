@@ -70,13 +70,15 @@ Layer read_point_table(const LayerSpec& spec, Diagnostics& diagnostics) {
         return layer;
     }
 
+    const ColumnTypes types = column_types(table, spec.types, diagnostics);
     for (const auto& col : table.columns) layer.schema->add(col);
     const bool geographic = is_geographic_crs(spec.crs);
     for (const auto& row : table.rows) {
         Feature f;
         f.line = row.line;
         f.id = id_col ? row.cells[*id_col] : fmt::format("{}", row.line);
-        for (const auto& cell : row.cells) f.values.emplace_back(cell);
+        for (std::size_t c = 0; c < row.cells.size(); ++c)
+            f.values.push_back(typed_value(row.cells[c], types.types[c]));
         if (spec.coordinates_optional && row.cells[*x_col].empty() && row.cells[*y_col].empty()) {
             layer.features.push_back(std::move(f));  // no coordinates: geocoding places it
             continue;

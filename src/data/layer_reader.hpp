@@ -10,6 +10,7 @@
 
 #include "core/diagnostic.hpp"
 #include "core/layer.hpp"
+#include "data/table.hpp"
 
 namespace cartelier::data {
 
@@ -26,6 +27,9 @@ struct LayerSpec {
     /// CSV point tables: a row may leave both x and y empty (it is placed later, by geocoding); such a
     /// row gets no geometry instead of an error. A row with only one of them is still an error.
     bool coordinates_optional = false;
+    /// CSV point tables: the declared column types (`types: {year: integer}`); other columns are
+    /// inferred (data::column_types).
+    std::vector<ColumnTypeDecl> types;
 };
 
 /// Receives the features of a layer as they are read, in order, in chunks, on the reading thread, so

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/diagnostic.hpp"
+#include "core/value.hpp"
 
 namespace cartelier::data {
 
@@ -27,6 +28,48 @@ struct Table {
     /// Location of a cell for messages: file, line, and `column name`.
     SourceLocation where(const Row& row, std::size_t column) const;
 };
+
+/// The type of a CSV column: what its cells become in features, so what ["get", column] gives a style.
+/// GDAL's names (OFTString, OFTInteger, OFTReal). An integer is held as a number like a real (styles
+/// have one number type); it is exact up to 15 digits.
+enum class ColumnType { String, Integer, Real };
+
+/// "string", "integer" or "real".
+std::string_view column_type_name(ColumnType type);
+/// The type named so in a project file; nullopt for any other name.
+std::optional<ColumnType> column_type_named(std::string_view name);
+/// Every name column_type_named accepts, for messages.
+const std::vector<std::string>& column_type_names();
+
+/// `types: {year: integer}` in the project file: one column's declared type.
+struct ColumnTypeDecl {
+    std::string column;
+    ColumnType type = ColumnType::String;
+    SourceLocation declared_at;  ///< the entry in the project file
+};
+
+/// The type of each column of a table (by column index) and whether the project declared it.
+struct ColumnTypes {
+    std::vector<ColumnType> types;
+    std::vector<bool> declared;
+};
+
+/// The types of `table`'s columns. A declared column has its declared type: a declared column that is
+/// not in the header is an error at the declaration (with did-you-mean), and a non-empty cell that is
+/// not of its column's declared type an error at the cell (file, line, column); a column declared a
+/// number holding a code with a leading zero (07341) gets a warning at its first such cell. Every other column is
+/// inferred as GDAL's CSV driver does with AUTODETECT_TYPE, but keeping codes as text:
+///   - integer when every non-empty cell is an integer written plainly (-?[1-9][0-9]*, or 0; at most 15
+///     digits, so the number's text is the cell's text);
+///   - real when every non-empty cell is a number (-12, 3.5, .5, 1e-3), some not integers;
+///   - string otherwise, and always when a cell holds a number written with a leading zero (07, 01234,
+///     007.5: a code, which a number would change), a '+' sign, a decimal comma, or more than 15 digits
+///     before the point, or when every cell is empty.
+ColumnTypes column_types(const Table& table, const std::vector<ColumnTypeDecl>& declared, Diagnostics& diagnostics);
+
+/// A cell as a value of `type`: the text itself for String; for Integer and Real the number, or null
+/// when the cell is empty or is not a number (column_types said so already).
+Value typed_value(const std::string& cell, ColumnType type);
 
 /// Options for reading a CSV file; the defaults sniff what spreadsheets write.
 struct CsvOptions {

@@ -1,5 +1,6 @@
 #include "geo/within_check.hpp"
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <sstream>
@@ -30,6 +31,12 @@ std::vector<std::string> split(const std::string& s, const std::string& sep) {
         start = end + sep.size();
     }
     return out;
+}
+
+/// A code of 1 or 4 digits: a 2-digit département or 5-digit commune code that lost its leading zero.
+bool lost_leading_zero(const std::string& code) {
+    return (code.size() == 1 || code.size() == 4) &&
+           std::all_of(code.begin(), code.end(), [](unsigned char c) { return c >= '0' && c <= '9'; });
 }
 
 }  // namespace
@@ -75,11 +82,20 @@ std::size_t check_within(const Layer& points, const Layer& containers, const Wit
         }
         bool inside = false;
         double nearest = std::numeric_limits<double>::infinity();
+        std::string nearest_code;
         for (const auto& code : codes) {
             const PreparedPolygon* poly = container(code);
             if (!poly) {
-                diagnostics.error(where, fmt::format("feature '{}' names {} '{}', which is not in {} (field '{}')", f.id,
-                                                     containers.name, code, containers.source, spec.match_field));
+                // A code that lost its leading zero in a spreadsheet (7 for 07, 7341 for 07341).
+                std::string hint;
+                if (lost_leading_zero(code) && container("0" + code))
+                    hint = fmt::format("did you mean 0{}? the leading zero was lost (a spreadsheet read the code as a "
+                                       "number); write the code as text",
+                                       code);
+                diagnostics.error(where,
+                                  fmt::format("feature '{}' names {} '{}', which is not in {} (field '{}')", f.id,
+                                              containers.name, code, containers.source, spec.match_field),
+                                  hint);
                 inside = true;  // already reported
                 break;
             }
@@ -87,7 +103,10 @@ std::size_t check_within(const Layer& points, const Layer& containers, const Wit
                 inside = true;
                 break;
             }
-            nearest = std::min(nearest, poly->distance(p));
+            if (const double d = poly->distance(p); d < nearest) {
+                nearest = d;
+                nearest_code = code;
+            }
         }
         if (inside || nearest <= spec.tolerance) continue;
         std::string actual;
@@ -101,10 +120,21 @@ std::size_t check_within(const Layer& points, const Layer& containers, const Wit
         }
         const bool degrees = containers.crs == "EPSG:4326" || containers.crs == "OGC:CRS84";
         std::string distance = degrees ? fmt::format("{:.3g}°", nearest) : fmt::format("{:.1f} km", nearest / 1000);
+        if (actual.empty()) {  // in none of them: at sea, abroad, or its coordinates are wrong
+            diagnostics.error(where,
+                              fmt::format("feature '{}' at ({:.0f}, {:.0f} in {}) lies in no {} (nearest: {}, {} "
+                                          "away)",
+                                          f.id, p.x, p.y, containers.crs, containers.name,
+                                          codes.size() > 1 ? fmt::format("{} of {}", nearest_code, fmt::join(codes, ", "))
+                                                           : nearest_code,
+                                          distance),
+                              "check its coordinates (swapped longitude/latitude? a site on the coast placed at sea?)");
+            continue;
+        }
         diagnostics.error(where,
-                          fmt::format("feature '{}' at ({:.0f}, {:.0f} in {}) lies outside {} {}, {} away{}", f.id, p.x,
-                                      p.y, containers.crs, containers.name, fmt::join(codes, " or "), distance,
-                                      actual.empty() ? "" : fmt::format("; it falls in {}", actual)),
+                          fmt::format("feature '{}' at ({:.0f}, {:.0f} in {}) lies outside {} {}, {} away; it falls in {}",
+                                      f.id, p.x, p.y, containers.crs, containers.name, fmt::join(codes, " or "),
+                                      distance, actual),
                           "check its coordinates (swapped longitude/latitude?) or the codes it lists");
     }
     return checked;

@@ -82,6 +82,43 @@ private:
 
 }  // namespace
 
+std::string describe_column_types(const Project& project) {
+    auto relative = [&](const std::string& path) {
+        std::error_code ec;
+        auto r = std::filesystem::proximate(path, project.root, ec);
+        return ec ? path : r.string();
+    };
+    auto describe = [](const data::Table& table, const std::vector<data::ColumnTypeDecl>& declared) {
+        Diagnostics ignored;  // the check reports them
+        const data::ColumnTypes types = data::column_types(table, declared, ignored);
+        std::vector<std::string> parts;
+        for (std::size_t c = 0; c < table.columns.size(); ++c)
+            parts.push_back(fmt::format("{} {}{}", table.columns[c], data::column_type_name(types.types[c]),
+                                        types.declared[c] ? " (declared)" : ""));
+        return fmt::format("{}", fmt::join(parts, ", "));
+    };
+    std::string out;
+    for (const auto& [name, decl] : project.layers) {
+        std::vector<std::string> lines;
+        if (!decl.spec.x_field.empty()) {
+            Diagnostics ignored;
+            data::Table table = data::read_csv(decl.spec.path, ignored);
+            if (!table.columns.empty())
+                lines.push_back(fmt::format("layer {} ({}): {}\n", name, relative(decl.spec.path),
+                                            describe(table, decl.spec.types)));
+        }
+        for (const auto& j : decl.joins) {
+            Diagnostics ignored;
+            data::Table table = data::read_csv(j.table, ignored);
+            if (table.columns.empty()) continue;
+            if (lines.empty()) lines.push_back(fmt::format("layer {} ({})\n", name, relative(decl.spec.path)));
+            lines.push_back(fmt::format("  join {}: {}\n", relative(j.table), describe(table, j.spec.types)));
+        }
+        for (const auto& l : lines) out += l;
+    }
+    return out;
+}
+
 LayerStore::LayerStore(const Project& project, std::filesystem::path cache_dir, data::ReadOptions read_options)
     : project_(&project), cache_dir_(std::move(cache_dir)), read_options_(read_options),
       geometry_(std::make_shared<render::GeometryCache>()) {}
@@ -157,6 +194,15 @@ struct AtExit {
 
 }  // namespace
 
+
+void LayerStore::warn_if_empty(const std::string& name, const Layer& layer) {
+    if (!layer.features.empty()) return;
+    std::lock_guard lock(mutex_);
+    if (!empty_warned_.insert(name).second) return;
+    warnings_.warning(SourceLocation{layer.source, 0, 0, {}},
+                      fmt::format("layer '{}' has no feature: every map drawing it shows nothing of it", name),
+                      "is the file empty, or does it hold only its header?");
+}
 
 void LayerStore::keep_warnings_or_fail(const std::string& name, const Diagnostics& d) {
     std::lock_guard lock(mutex_);
@@ -265,6 +311,7 @@ const Layer& LayerStore::load_source(Load& load, const LayerDecl& decl) {
             }
         }
         keep_warnings_or_fail(name, d);
+        warn_if_empty(name, *layer);
         load.layer = std::move(layer);
     } catch (...) {
         fail_load(load, false, true);
@@ -485,6 +532,7 @@ const Layer& LayerStore::load_projected(Load& load, const LayerDecl& decl, const
                 write_prepared(cache_file, *cache_key, *copy, own_warnings);
             }
         }
+        warn_if_empty(name, *copy);
         load.layer = std::move(copy);
         load.loaded_promise.set_value();
         loaded = true;

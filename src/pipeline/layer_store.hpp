@@ -21,6 +21,12 @@
 
 namespace cartelier::pipeline {
 
+/// The type of every column of the project's CSV tables (point layers and join tables), declared or
+/// inferred (data::column_types), for `cartelier check --verbose`: one line per table, e.g.
+/// `layer sites (layers/sites.csv): id string, lon real, … ` then `  join layers/sessions.csv: year integer
+/// (declared), …`. Tables that cannot be read are skipped (the check reports them).
+std::string describe_column_types(const Project& project);
+
 /// Loads each project layer once, with its joins and checks, and keeps reprojected copies per CRS.
 ///
 /// Thread-safe, and loads in parallel: each layer key (a layer as read; a layer in a CRS) is loaded by
@@ -48,7 +54,8 @@ public:
     const Layer& source(const std::string& name);
     /// The layer reprojected into `crs`, its checks run in that CRS (throws Error).
     const Layer& projected(const std::string& name, const std::string& crs);
-    /// Warnings gathered while loading (unmatched optional joins, re-encoded files…), each once. Not
+    /// Warnings gathered while loading (unmatched optional joins, re-encoded files, a layer with no
+    /// feature…), each once. Not
     /// synchronised: read it when no load is running.
     const Diagnostics& warnings() const { return warnings_; }
     /// Per layer name, one entry per join declared in the project, in declaration order, for every layer
@@ -71,6 +78,8 @@ private:
     /// `failed` counts the vertices that could not be projected.
     std::unique_ptr<Layer> read_checked(const LayerDecl& decl, Diagnostics& d, const std::string* project_to,
                                         geo::ProjectionFailures* failed);
+    /// Warns, once per layer whatever the CRSs it is loaded in, when `layer` (read, joined) has no feature.
+    void warn_if_empty(const std::string& name, const Layer& layer);
     /// Keeps the warnings of loading layer `name`; with errors, remembers it failed and throws them.
     void keep_warnings_or_fail(const std::string& name, const Diagnostics& d);
     /// Makes the load this thread created; throws what failed it.
@@ -101,6 +110,7 @@ private:
     std::map<std::string, std::shared_ptr<Load>> sources_;
     std::map<ProjectedKey, std::shared_ptr<Load>> projected_;
     std::set<std::string> failed_;  ///< layers whose loading gave errors: fail fast on reuse
+    std::set<std::string> empty_warned_;  ///< layers found empty, warned once
     /// Per layer name, the first read of its file: in flight (a future to wait on), or done (valid, ready).
     std::map<std::string, std::shared_future<void>> first_reads_;
     std::map<std::string, std::shared_ptr<std::promise<void>>> first_read_promises_;

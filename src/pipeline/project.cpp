@@ -1,6 +1,7 @@
 #include "pipeline/project.hpp"
 
 #include <algorithm>
+#include <map>
 #include <regex>
 
 #include <fmt/format.h>
@@ -20,8 +21,9 @@ namespace {
 
 const std::vector<std::string> kRootKeys = {"version", "producer", "layers", "defaults", "maps"};
 const std::vector<std::string> kLayerKeys = {"source", "layer", "crs", "id", "x", "y", "attribution", "joins", "checks",
-                                             "geocode"};
-const std::vector<std::string> kJoinKeys = {"table", "on", "key", "fields", "required", "ignore_case", "normalise"};
+                                             "geocode", "types"};
+const std::vector<std::string> kJoinKeys = {"table", "on", "key", "fields", "required", "ignore_case", "normalise",
+                                            "types"};
 const std::vector<std::string> kGeocodeKeys = {"layer", "code", "match", "tolerance_m", "normalise"};
 const std::vector<std::string> kCheckKeys = {"within", "codes", "match", "separator", "tolerance_m"};
 const std::vector<std::string> kMapKeys = {"title",     "subtitle", "style",   "crs",
@@ -143,6 +145,45 @@ private:
     Diagnostics& d_;
 };
 
+/// `types: {year: integer, insee: string}`: declared types of CSV columns.
+std::vector<data::ColumnTypeDecl> read_types(Reader& r, const YAML::Node& obj, const std::string& path) {
+    std::vector<data::ColumnTypeDecl> out;
+    YAML::Node n = obj["types"];
+    if (!n.IsDefined() || n.IsNull()) return out;
+    const std::string at = doc::key(path, "types");
+    if (!n.IsMap()) {
+        r.diagnostics().error(r.at(n, at),
+                              fmt::format("expected an object {{column: type}}, found {}", doc::describe(n)));
+        return out;
+    }
+    // What other tools call these types.
+    static const std::map<std::string, std::string> aliases = {
+        {"text", "string"}, {"str", "string"},  {"int", "integer"},  {"integer64", "integer"}, {"float", "real"},
+        {"double", "real"}, {"number", "real"}, {"numeric", "real"}, {"decimal", "real"}};
+    for (auto it = n.begin(); it != n.end(); ++it) {
+        const std::string column = it->first.Scalar();
+        const std::string here = doc::key(at, column);
+        if (!it->second.IsScalar()) {
+            r.diagnostics().error(r.at(it->second, here),
+                                  fmt::format("expected a type (string, integer or real), found {}",
+                                              doc::describe(it->second)));
+            continue;
+        }
+        const std::string name = it->second.Scalar();
+        auto type = data::column_type_named(name);
+        if (!type) {
+            auto alias = aliases.find(name);
+            r.diagnostics().error(r.at(it->second, here),
+                                  fmt::format("unknown column type '{}': expected string, integer or real", name),
+                                  alias != aliases.end() ? did_you_mean(alias->second)
+                                                         : suggest_name(name, data::column_type_names()));
+            continue;
+        }
+        out.push_back({column, *type, r.at(it->first, here)});
+    }
+    return out;
+}
+
 JoinDecl read_join(Reader& r, const fs::path& root, const YAML::Node& n, const std::string& path) {
     JoinDecl j;
     if (!r.expect_object(n, path)) return j;
@@ -159,6 +200,7 @@ JoinDecl read_join(Reader& r, const fs::path& root, const YAML::Node& n, const s
             r.diagnostics().error(r.at(n["normalise"], doc::key(path, "normalise")),
                                   fmt::format("expected insee or none, found '{}'", *v));
     }
+    j.spec.types = read_types(r, n, path);
     j.spec.declared_at = r.at(n, path);
     return j;
 }
@@ -209,6 +251,11 @@ LayerDecl read_layer(Reader& r, const fs::path& root, const std::string& name, c
     l.spec.y_field = r.text(n, "y", path, false).value_or("");
     if (l.spec.x_field.empty() != l.spec.y_field.empty())
         r.diagnostics().error(r.at(n, path), "a point table needs both 'x' and 'y' columns");
+    l.spec.types = read_types(r, n, path);
+    if (!l.spec.types.empty() && l.spec.x_field.empty())
+        r.diagnostics().error(r.at(n["types"], doc::key(path, "types")),
+                              "'types' applies to CSV tables (a layer with 'x' and 'y', or a join's table); the "
+                              "layer's source gives its fields' types");
     l.attribution = r.text(n, "attribution", path, false).value_or("");
     if (YAML::Node joins = n["joins"]; joins.IsDefined()) {
         if (!joins.IsSequence())

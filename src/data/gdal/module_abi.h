@@ -12,7 +12,7 @@ extern "C" {
 #endif
 
 /* Raised with any change to this file or to what crosses through cartelier_gdal_read. */
-#define CARTELIER_GDAL_ABI_VERSION 1u
+#define CARTELIER_GDAL_ABI_VERSION 2u  /* 2: LayerSpec::types */
 /* The module's entry: `const cartelier_gdal_module* cartelier_gdal_module_v1(void)`. */
 #define CARTELIER_GDAL_MODULE_SYMBOL "cartelier_gdal_module_v1"
 

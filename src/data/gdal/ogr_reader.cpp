@@ -2,6 +2,7 @@
 // model, behind a C boundary (data/gdal/module_abi.h). Loaded on first use by data/gdal_module.cpp, so
 // that builds which read no layer through GDAL (nothing to do, or every layer in the prepared cache)
 // never load GDAL and the many libraries it pulls in.
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <future>
@@ -95,7 +96,8 @@ std::string crs_name(const OGRSpatialReference& srs) {
     return out;
 }
 
-/// The layer `spec` names in `dataset` (or its first one); null, with the error said, when there is none.
+/// The layer `spec` names in `dataset`, or its only layer; null, with the error said, when there is none
+/// or when the file holds several and `spec` names none.
 OGRLayer* pick_layer(GDALDataset& dataset, const LayerSpec& spec, Diagnostics& diagnostics) {
     if (!spec.ogr_layer.empty()) {
         OGRLayer* source = dataset.GetLayerByName(spec.ogr_layer.c_str());
@@ -109,8 +111,26 @@ OGRLayer* pick_layer(GDALDataset& dataset, const LayerSpec& spec, Diagnostics& d
         }
         return source;
     }
-    if (dataset.GetLayerCount() > 0) return dataset.GetLayer(0);
-    diagnostics.error(SourceLocation{spec.path, 0, 0, {}}, "the file holds no vector layer");
+    const int count = dataset.GetLayerCount();
+    if (count == 1) return dataset.GetLayer(0);
+    if (count == 0) {
+        diagnostics.error(SourceLocation{spec.path, 0, 0, {}}, "the file holds no vector layer");
+        return nullptr;
+    }
+    // Several layers and none named: taking the first would draw another layer's features in this
+    // layer's style without a word.
+    std::vector<std::string> names;
+    for (auto* l : dataset.GetLayers()) names.emplace_back(l->GetName());
+    // The file's layer named like the project's layer (or nearly: "region" for "regions") is the likely one.
+    std::string near = std::find(names.begin(), names.end(), spec.name) != names.end()
+                           ? spec.name
+                           : nearest_name(spec.name, names);
+    std::string hint = near.empty() ? std::string("add 'layer: NAME' with one of them")
+                                    : fmt::format("add 'layer: {}'", near);
+    diagnostics.error(spec.declared_at,
+                      fmt::format("layer '{}': {} holds {} layers ({}); expected 'layer:' naming the one to draw",
+                                  spec.name, spec.path, count, fmt::join(names, ", ")),
+                      hint);
     return nullptr;
 }
 

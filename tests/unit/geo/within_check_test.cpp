@@ -64,3 +64,31 @@ TEST(WithinCheck, ToleranceAcceptsPointsJustOutside) {
     check_within(sites({{"a", "01", {1010, 500}}}), squares(), {"departements", "code", ";", 20, {}}, d);
     EXPECT_FALSE(d.has_errors());
 }
+
+TEST(WithinCheck, ACodeThatLostItsLeadingZeroGetsTheHint) {
+    Diagnostics d;
+    check_within(sites({{"a", "1", {500, 500}}}), squares(), {"departements", "code", ";", 0, {}}, d);
+    ASSERT_EQ(d.error_count(), 1u);
+    EXPECT_EQ(d.items()[0].hint,
+              "did you mean 01? the leading zero was lost (a spreadsheet read the code as a number); write the code "
+              "as text");
+    // A code that would not exist with a zero either gets no such hint.
+    Diagnostics other;
+    check_within(sites({{"a", "9", {500, 500}}}), squares(), {"departements", "code", ";", 0, {}}, other);
+    ASSERT_EQ(other.error_count(), 1u);
+    EXPECT_EQ(other.items()[0].hint.find("did you mean"), std::string::npos) << other.items()[0].hint;
+}
+
+TEST(WithinCheck, APointInNoAreaAtAllSaysSoAndNamesTheNearestListedOne) {
+    Diagnostics d;
+    check_within(sites({{"a", "01", {500, 5000}}, {"b", "02;01", {1400, -3000}}}), squares(),
+                 {"departements", "code", ";", 0, {}}, d);
+    ASSERT_EQ(d.error_count(), 2u);
+    EXPECT_EQ(d.items()[0].format(),
+              "sites.csv:2: error: column 'departements': feature 'a' at (500, 5000 in EPSG:2154) lies in no "
+              "departements (nearest: 01, 4.0 km away) (check its coordinates (swapped longitude/latitude? a site on "
+              "the coast placed at sea?))");
+    EXPECT_NE(d.items()[1].message.find("lies in no departements (nearest: 02 of 02, 01, 3.0 km away)"),
+              std::string::npos)
+        << d.items()[1].message;
+}

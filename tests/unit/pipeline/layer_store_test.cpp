@@ -307,3 +307,20 @@ TEST(LayerStore, ACheckerThatFailsDoesNotLeaveItsReaderWaiting) {
     EXPECT_THROW(store.projected("squares", "EPSG:999999"), Error);
     EXPECT_EQ(store.projected("squares", "EPSG:2154").features.size(), static_cast<std::size_t>(feature_count));
 }
+
+TEST(LayerStore, AnEmptyLayerIsAWarningOnceWhateverTheCrsAndTheCache) {
+    const std::string dir = test::temp_dir("layer-store-empty");
+    std::ofstream(dir + "/none.geojson") << R"({"type": "FeatureCollection", "crs": {"type": "name", "properties": )"
+                                            R"({"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}}, "features": []})";
+    std::ofstream(dir + "/cartelier.yaml") << "version: 1\nlayers:\n  none:\n    source: none.geojson\nmaps: {}\n";
+    const pipeline::Project project = pipeline::load_project(dir + "/cartelier.yaml");
+    for (int pass = 0; pass < 2; ++pass) {  // the second from the prepared cache the first wrote
+        pipeline::LayerStore store(project, dir + "/cache");
+        EXPECT_TRUE(store.projected("none", "EPSG:2154").features.empty());
+        EXPECT_TRUE(store.projected("none", "EPSG:3857").features.empty());
+        EXPECT_TRUE(store.source("none").features.empty());
+        const std::string warnings = store.warnings().format();
+        EXPECT_EQ(count_of(warnings, "layer 'none' has no feature"), 1) << "pass " << pass << ": " << warnings;
+        EXPECT_NE(warnings.find("none.geojson: warning: layer 'none' has no feature"), std::string::npos) << warnings;
+    }
+}
