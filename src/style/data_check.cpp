@@ -344,8 +344,18 @@ void check_layer(const Layer& sl, const DataLayer& data, const std::vector<DataF
         TypeChecker checker(data, fields);
         std::optional<bool> value = checker.walk(e);
         if (filter && value && !*value) filter_always_false = true;
+        // Comparisons of one field with several literals (a legacy ["in", field, a, b]) are told once.
+        std::vector<Finding> merged;
+        for (auto& f : checker.findings) {
+            auto same = std::find_if(merged.begin(), merged.end(), [&](const Finding& m) {
+                return m.what == Finding::Compare && f.what == Finding::Compare && m.field == f.field &&
+                       m.outcome == f.outcome;
+            });
+            if (same == merged.end()) merged.push_back(std::move(f));
+            else same->literals.insert(same->literals.end(), f.literals.begin(), f.literals.end());
+        }
         std::set<std::string> seen;
-        for (const auto& f : checker.findings) {
+        for (const auto& f : merged) {
             Diagnostic d = type_warning(f, where, data.name, filter ? value : std::nullopt);
             if (seen.insert(d.message).second) out.add(std::move(d));
         }

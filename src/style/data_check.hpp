@@ -7,8 +7,8 @@
 //    whose zoom is in the layer's zoom range — at the zoom of each such frame, exactly as the renderer
 //    evaluates them (Layer::try_evaluate; properties only for features the filter accepts). An
 //    expression that does not depend on the zoom is evaluated once per feature; a constant one is not
-//    evaluated at all (its errors are found when the style is parsed); one that depends on the zoom
-//    only, once per zoom. An error is what the renderer would replace by the property's default value
+//    evaluated at all (its errors are found when the style is parsed; a constant filter only decides
+//    whether the layer draws anything); one that depends on the zoom only, once per zoom. An error is what the renderer would replace by the property's default value
 //    (or, for a filter, treat as "not drawn"): the expression's evaluation error (["+", ["get", "year"],
 //    1] on a text "2020"), or a value of another type than the property's (a colour property given
 //    null). Each distinct error (the same message at the same place) is reported once, at the style's

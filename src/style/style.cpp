@@ -86,6 +86,7 @@ expr::Result Layer::try_evaluate(Prop p, const expr::EvaluationContext& ctx) con
 }
 
 expr::Value Layer::evaluate(Prop p, const expr::EvaluationContext& ctx, std::string* error) const {
+    if (p == Prop::FillOutlineColor && !is_set(p)) return evaluate(Prop::FillColor, ctx, error);
     expr::Result r = try_evaluate(p, ctx);
     if (r) return std::move(*r.value);
     if (error) *error = fmt::format("layer \"{}\": {}: {}; the default value is used", id, spec(p).name, r.error);

@@ -81,6 +81,14 @@ TEST(DataCheck, LegacyFiltersAreCheckedToo) {
     EXPECT_NE(d.items()[0].message.find("this filter is always false"), std::string::npos) << all(d);
 }
 
+TEST(DataCheck, LegacyInIsToldOnceWithEveryValue) {
+    const auto data = sites();
+    const Diagnostics d = check(R"("filter": ["in", "year", 2019, 2020])", data);
+    ASSERT_EQ(d.items().size(), 1u) << all(d);
+    EXPECT_EQ(d.items()[0].message, "'year' is text in all 3 features of 'sites'; compared with the numbers 2019, "
+                                    "2020, this filter is always false");
+}
+
 TEST(DataCheck, OrderingAnExpressionFieldFailsOnEveryFeature) {
     const auto data = sites();
     const Diagnostics d = check(R"("filter": [">=", ["get", "year"], 2020])", data);
