@@ -5,7 +5,8 @@
 //    property of every visible style layer are evaluated for every feature the map draws — each
 //    feature of the layer's source layer whose bounds reach into a frame (the main map or an inset)
 //    whose zoom is in the layer's zoom range — at the zoom of each such frame, exactly as the renderer
-//    evaluates them (Layer::try_evaluate; properties only for features the filter accepts). An
+//    evaluates them (Layer::try_evaluate; properties only for features the filter accepts, whatever
+//    their geometry type, although the renderer draws a fill only for polygons, for instance). An
 //    expression that does not depend on the zoom is evaluated once per feature; a constant one is not
 //    evaluated at all (its errors are found when the style is parsed; a constant filter only decides
 //    whether the layer draws anything); one that depends on the zoom only, once per zoom. An error is what the renderer would replace by the property's default value
