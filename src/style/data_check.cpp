@@ -214,6 +214,21 @@ private:
     std::map<std::string, FieldSummary>& fields_;
 };
 
+/// The fields ["get", NAME] reads that the layer's schema does not have, except inside a coalesce
+/// (a default is given) and the fields the expression tests with ["has", NAME].
+void missing_fields(const expr::Expression& e, const Schema& schema, bool defaulted, std::set<std::string>& missing,
+                    std::set<std::string>& tested) {
+    const auto children = e.children();
+    if ((e.op() == "get" || e.op() == "has") && children.size() == 1) {
+        const expr::Value* key = literal_of(children[0]);
+        if (key && key->as_string() && !schema.index(*key->as_string())) {
+            if (e.op() == "has") tested.insert(*key->as_string());
+            else if (!defaulted) missing.insert(*key->as_string());
+        }
+    }
+    for (const auto* c : children) missing_fields(*c, schema, defaulted || e.op() == "coalesce", missing, tested);
+}
+
 std::string literal_text(const expr::Value& v) { return v.to_json(); }
 
 std::string literals_text(const std::vector<expr::Value>& values) {
@@ -359,6 +374,14 @@ void check_layer(const Layer& sl, const DataLayer& data, const std::vector<DataF
             Diagnostic d = type_warning(f, where, data.name, filter ? value : std::nullopt);
             if (seen.insert(d.message).second) out.add(std::move(d));
         }
+        std::set<std::string> missing, tested;
+        missing_fields(e, *data.schema, false, missing, tested);
+        for (const auto& field : missing)
+            if (!tested.count(field))
+                out.warning(where,
+                            fmt::format("'{}' is not a field of '{}': [\"get\", \"{}\"] is null for every feature",
+                                        field, data.name, field),
+                            suggest_name(field, data.schema->fields(), {"its fields: ", ""}));
     };
     if (sl.filter && !sl.filter->is_feature_constant()) type_check(*sl.filter, sl.filter_where, true);
     std::vector<Evaluated> per_feature;

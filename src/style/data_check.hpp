@@ -28,7 +28,9 @@
 //    layer that has it, while the literal is of another kind, the comparison never holds. The kinds are
 //    those of the values actually in the features (so a CSV column read as text is text). The warning
 //    names the field, its kind, the feature count, the literal, whether the whole filter is then
-//    always false (or true), and suggests the literal converted to the field's kind.
+//    always false (or true), and suggests the literal converted to the field's kind. A field that
+//    ["get", NAME] reads and the source layer does not have at all is a warning too (with did-you-mean),
+//    unless the read is inside a coalesce or the expression tests ["has", NAME].
 //
 // 3. Style layers that draw nothing on the map (WARNINGS), with the reason: its zoom range leaves out
 //    every frame's zoom; no feature of its source layer lies inside any frame's extent; or its filter

@@ -149,6 +149,19 @@ TEST(DataCheck, FeaturesWithoutTheFieldAreCounted) {
                                     "value); compared with the number 2020, this filter is always false");
 }
 
+TEST(DataCheck, AFieldTheLayerDoesNotHaveIsAWarning) {
+    const auto data = sites();
+    const Diagnostics d = check(R"("paint": {"circle-radius": ["*", 2, ["to-number", ["get", "pops"], 1]]})", data);
+    ASSERT_EQ(d.items().size(), 1u) << all(d);
+    EXPECT_EQ(d.items()[0].where.path, "layers[0].paint.circle-radius");
+    EXPECT_EQ(d.items()[0].message, "'pops' is not a field of 'sites': [\"get\", \"pops\"] is null for every feature");
+    EXPECT_EQ(d.items()[0].hint, "did you mean 'pop'?");
+    // A default for it, or a test of its presence: the style expects it may be missing.
+    EXPECT_TRUE(check(R"("paint": {"circle-radius": ["coalesce", ["get", "size"], 4]})", data).empty());
+    EXPECT_TRUE(
+        check(R"("paint": {"circle-radius": ["case", ["has", "size"], ["get", "size"], 4]})", data).empty());
+}
+
 // ---- evaluation errors
 
 TEST(DataCheck, EvaluationErrorIsReportedOnceWithCountAndFirstIds) {
@@ -173,8 +186,10 @@ TEST(DataCheck, DefaultsTheStyleGivesAreNotErrors) {
     EXPECT_TRUE(
         check(R"("layout": {"text-field": ["+", ["to-number", ["get", "year"], 0], 1]})", data, "symbol").empty());
     const Diagnostics d = check(R"("paint": {"circle-radius": ["get", "size"]})", data);
-    ASSERT_EQ(d.error_count(), 1u) << all(d);
-    EXPECT_NE(d.items()[0].message.find("found null"), std::string::npos) << all(d);
+    ASSERT_EQ(d.error_count(), 1u) << all(d);  // and the warning that 'size' is no field
+    EXPECT_NE(all(d).find("error: layers[0].paint.circle-radius: Expected value to be of type number, but found null"),
+              std::string::npos)
+        << all(d);
 }
 
 TEST(DataCheck, OnlyFeaturesTheMapDrawsAreEvaluated) {
