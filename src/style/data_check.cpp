@@ -486,9 +486,8 @@ void check_layer(const Layer& sl, const DataLayer& data, const std::vector<DataF
                   t.ids.empty() ? t.message
                                 : fmt::format("{} (on {} feature{} of '{}' drawn on this map: {})", t.message, t.count,
                                               t.count > 1 ? "s" : "", data.name, ids_text(t)),
-                  "every feature the map draws must evaluate: convert the value with a fallback "
-                  "([\"to-number\", …, 0], [\"to-string\", …]) or give missing values a default "
-                  "([\"coalesce\", [\"get\", …], default])");
+                  "give the style a fallback: [\"to-number\", …, 0], [\"to-string\", …], or "
+                  "[\"coalesce\", [\"get\", …], default] for a missing value");
     if (inside == 0) {
         out.warning(sl.where,
                     fmt::format("layer '{}' draws nothing on this map: none of the {} features of '{}' lies inside "
