@@ -23,23 +23,14 @@ using DataLayer = cartelier::Layer;
 
 enum class FieldKind { Text, Number, Boolean };
 
-const char* kind_word(FieldKind k) {
-    switch (k) {
-        case FieldKind::Text: return "text";
-        case FieldKind::Number: return "a number";
-        case FieldKind::Boolean: return "a boolean";
-    }
-    return "";
-}
-
-/// The expression language's typeof name of a kind.
-const char* type_name(FieldKind k) {
-    switch (k) {
-        case FieldKind::Text: return "string";
-        case FieldKind::Number: return "number";
-        case FieldKind::Boolean: return "boolean";
-    }
-    return "";
+/// How messages name a kind ("is text", "is a number") and the expression language's typeof name of it.
+struct KindNames {
+    const char* word;
+    const char* type;
+};
+KindNames names(FieldKind k) {
+    static constexpr KindNames table[] = {{"text", "string"}, {"a number", "number"}, {"a boolean", "boolean"}};
+    return table[static_cast<int>(k)];
 }
 
 std::optional<FieldKind> kind_of(const cartelier::Value& v) {
@@ -142,7 +133,7 @@ public:
                 if (auto field = typeof_field(subject); field && equality && literal->as_string()) {
                     const FieldSummary& s = summary(*field);
                     if (!s.kind || s.set != s.features || s.features == 0) return std::nullopt;
-                    const bool same = *literal->as_string() == type_name(*s.kind);
+                    const bool same = *literal->as_string() == names(*s.kind).type;
                     return op == "==" ? same : !same;
                 }
                 bool asserted = false;
@@ -284,7 +275,7 @@ std::string features_text(const FieldSummary& s, const std::string& layer) {
 
 Diagnostic type_warning(const Finding& f, const SourceLocation& where, const std::string& layer,
                         std::optional<bool> filter_outcome) {
-    std::string message = fmt::format("'{}' is {} in {}; ", f.field, kind_word(*f.summary.kind),
+    std::string message = fmt::format("'{}' is {} in {}; ", f.field, names(*f.summary.kind).word,
                                       features_text(f.summary, layer));
     if (f.what == Finding::Match) {
         const bool many = f.literals.size() > 1;
