@@ -4,9 +4,11 @@
 
 #include <fmt/format.h>
 
+#include "layout/page_plan.hpp"
 #include "pipeline/cancel.hpp"
 #include "pipeline/credits.hpp"
 #include "pipeline/timing.hpp"
+#include "style/data_check.hpp"
 
 namespace cartelier::pipeline {
 
@@ -73,6 +75,18 @@ void prepare_icons(PrepareContext& ctx, const MapDecl& map, PreparedMap& out, Di
     out.icons.assign(files.begin(), files.end());
 }
 
+/// The style against the data the map draws, frame by frame (style/data_check.hpp): evaluation errors
+/// fail the map; comparisons that never hold and style layers that draw nothing are warnings.
+void prepare_data_checks(const MapDecl& map, PreparedMap& out, Diagnostics& problems) {
+    ScopedStage stage("prepare");
+    std::vector<style::DataFrame> frames;
+    for (const layout::FramePlan& f : layout::plan_frames(map.page, map.crs, map.extent)) {
+        const render::LayerSet& set = out.layers_in(f.inset && !f.inset->crs.empty() ? f.inset->crs : map.crs);
+        frames.push_back({f.zoom, f.view.extent, [&set](const std::string& name) { return set.find(name); }});
+    }
+    problems.append(style::check_style_against_data(*out.style, frames));
+}
+
 /// A font fontconfig cannot find would be replaced by another one: worth a warning.
 void prepare_fonts(PrepareContext& ctx, const MapDecl& map, PreparedMap& out) {
     for (const auto& font : out.fonts)
@@ -92,6 +106,7 @@ PreparedMap prepare_map(PrepareContext& ctx, const MapDecl& map, const MapState*
     Diagnostics problems;
     prepare_layers(ctx, map, out, problems);
     if (!problems.has_errors()) prepare_icons(ctx, map, out, problems);
+    if (!problems.has_errors()) prepare_data_checks(map, out, problems);
     if (problems.has_errors()) {
         Diagnostics all = out.warnings;
         all.append(problems);

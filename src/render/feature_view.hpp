@@ -1,24 +1,15 @@
-// A project feature seen by the expression language (["get"], ["id"], ["geometry-type"]…).
+// A project feature seen by the expression language (style/feature_view.hpp), and features made of a
+// few properties only.
 #pragma once
 
 #include "core/layer.hpp"
 #include "style/expression/expression.hpp"
+#include "style/feature_view.hpp"
 
 namespace cartelier::render {
 
-class LayerFeatureView final : public style::expr::FeatureView {
-public:
-    LayerFeatureView(const Layer& layer, const Feature& feature) : layer_(&layer), feature_(&feature) {}
-
-    std::optional<style::expr::Value> property(const std::string& name) const override;
-    style::expr::Object properties() const override;
-    style::expr::Value id() const override;
-    std::string geometry_type() const override;
-
-private:
-    const Layer* layer_;
-    const Feature* feature_;
-};
+using style::LayerFeatureView;
+using style::to_expression_value;
 
 /// A feature made of a few properties only (legend swatches, `style eval`).
 class SyntheticFeatureView final : public style::expr::FeatureView {
@@ -34,8 +25,5 @@ private:
     style::expr::Object properties_;
     std::string geometry_type_;
 };
-
-/// Converts an attribute value to an expression value.
-style::expr::Value to_expression_value(const Value& v);
 
 }  // namespace cartelier::render

@@ -31,9 +31,7 @@ std::string transform_text(const std::string& text, const std::string& how) {
     return out;
 }
 
-void note(std::vector<std::string>* errors, const std::string& e) {
-    if (!e.empty() && errors && errors->size() < 50) errors->push_back(e);
-}
+void note(std::vector<std::string>* errors, const std::string& e) { note_error(errors, e); }
 
 /// Whether each of these properties has the same value for every feature (constant or zoom-only).
 bool feature_constant(const style::Layer& layer, std::initializer_list<Prop> properties) {

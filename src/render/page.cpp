@@ -12,6 +12,7 @@
 #include "render/legend.hpp"
 #include "render/picture.hpp"
 #include "render/symbolizers.hpp"
+#include "render/symbolizers.hpp"
 #include "render/text.hpp"
 
 namespace cartelier::render {
@@ -190,7 +191,7 @@ PageReport compose_page(cairo_t* cr, const layout::PageLayout& layout, const Map
         r.features_drawn = maps[i].features_drawn;
         r.symbols = inputs.content[i].symbols.size();
         report.features_drawn += maps[i].features_drawn;
-        for (auto& e : maps[i].evaluation_errors) report.evaluation_errors.push_back(std::move(e));
+        for (const auto& e : maps[i].evaluation_errors) note_error(&report.evaluation_errors, e);
         report.frames.push_back(std::move(r));
     }
     report.zoom = inputs.frames[0].zoom;

@@ -7,11 +7,14 @@ namespace cartelier::render {
 
 using style::Prop;
 
+void note_error(std::vector<std::string>* errors, const std::string& error) {
+    if (error.empty() || !errors || errors->size() >= 50) return;
+    if (std::find(errors->begin(), errors->end(), error) == errors->end()) errors->push_back(error);
+}
+
 namespace {
 
-void note(const PaintContext& pc, const std::string& error) {
-    if (!error.empty() && pc.errors && pc.errors->size() < 50) pc.errors->push_back(error);
-}
+void note(const PaintContext& pc, const std::string& error) { note_error(pc.errors, error); }
 
 double number(const style::Layer& l, Prop p, const style::expr::EvaluationContext& ctx, const PaintContext& pc) {
     std::string error;

@@ -20,6 +20,10 @@ struct PaintContext {
     std::vector<std::string>* errors = nullptr;  ///< evaluation errors (first few kept for the report)
 };
 
+/// Keeps an evaluation error for the report: each distinct message once (a property failing on every
+/// feature is told once), the first 50 messages only; an empty message is no error.
+void note_error(std::vector<std::string>* errors, const std::string& error);
+
 struct FillPaint {
     style::Color color;
     double opacity = 1;

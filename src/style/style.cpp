@@ -64,30 +64,33 @@ bool fits(const PropertySpec& s, const expr::Value& v, std::string& why) {
 
 }  // namespace
 
-expr::Value Layer::evaluate(Prop p, const expr::EvaluationContext& ctx, std::string* error) const {
+expr::Result Layer::try_evaluate(Prop p, const expr::EvaluationContext& ctx) const {
     const PropertySpec& s = spec(p);
     const expr::Expression* e = expression(p);
     if (!e) {
         // MapLibre draws a fill's outline in the fill colour unless fill-outline-color is set.
-        if (p == Prop::FillOutlineColor) return evaluate(Prop::FillColor, ctx, error);
-        return s.default_value;
+        if (p == Prop::FillOutlineColor) return try_evaluate(Prop::FillColor, ctx);
+        return expr::Result::ok(s.default_value);
     }
-    auto fail = [&](const std::string& why) {
-        if (error) *error = fmt::format("layer \"{}\": {}: {}; the default value is used", id, s.name, why);
-        return s.default_value;
-    };
     expr::Result r;
     try {
         r = e->evaluate(ctx);
     } catch (const std::exception& ex) {
-        return fail(ex.what());
+        return expr::Result::fail(ex.what());
     }
-    if (!r) return fail(r.error);
-    expr::Value v = std::move(*r.value);
-    if (p == Prop::TextField) v = expr::Value(text_of(v));
+    if (!r) return r;
+    if (p == Prop::TextField) r.value = expr::Value(text_of(*r.value));
     std::string why;
-    if (!fits(s, v, why)) return fail(why);
-    return v;
+    if (!fits(s, *r.value, why)) return expr::Result::fail(why);
+    return r;
+}
+
+expr::Value Layer::evaluate(Prop p, const expr::EvaluationContext& ctx, std::string* error) const {
+    if (p == Prop::FillOutlineColor && !is_set(p)) return evaluate(Prop::FillColor, ctx, error);
+    expr::Result r = try_evaluate(p, ctx);
+    if (r) return std::move(*r.value);
+    if (error) *error = fmt::format("layer \"{}\": {}: {}; the default value is used", id, spec(p).name, r.error);
+    return spec(p).default_value;
 }
 
 Color Layer::color(Prop p, const expr::EvaluationContext& ctx, std::string* error) const {

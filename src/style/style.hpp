@@ -104,6 +104,7 @@ public:
     LayerType type = LayerType::Background;
     std::string source_layer;          ///< project layer it draws (empty for background)
     expr::ExpressionPtr filter;        ///< null = every feature
+    SourceLocation filter_where;       ///< where the filter is written (`layers[N].filter`); empty without one
     double minzoom = 0;
     double maxzoom = 24;
     std::optional<LegendSpec> legend;  ///< metadata "cartelier:legend"; none: not in the legend
@@ -117,6 +118,10 @@ public:
     /// Evaluates a property for a feature; falls back to the spec default when the property is unset
     /// or its evaluation fails (the error text is returned in `error`, for the build report).
     expr::Value evaluate(Prop p, const expr::EvaluationContext& ctx, std::string* error = nullptr) const;
+    /// The value evaluate() gives, or why it would fall back to the spec default: the expression's
+    /// evaluation error, or a value of another type than the property's (the reason only, without the
+    /// layer and property names). An unset property gives its default.
+    expr::Result try_evaluate(Prop p, const expr::EvaluationContext& ctx) const;
     Color color(Prop p, const expr::EvaluationContext& ctx, std::string* error = nullptr) const;
     double number(Prop p, const expr::EvaluationContext& ctx, std::string* error = nullptr) const;
     std::string string(Prop p, const expr::EvaluationContext& ctx, std::string* error = nullptr) const;

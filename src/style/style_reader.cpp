@@ -412,7 +412,10 @@ private:
             if (type == LayerType::Background)
                 r_.warning(keys["filter"], doc::key(path, "filter"), "background layers have no features: the filter "
                                                                      "is ignored");
-            else layer.filter = read_filter(keys["filter"], doc::key(path, "filter"));
+            else {
+                layer.filter = read_filter(keys["filter"], doc::key(path, "filter"));
+                layer.filter_where = doc::location(doc_.file, keys["filter"], doc::key(path, "filter"));
+            }
         }
 
         for (bool layout : {true, false}) {
