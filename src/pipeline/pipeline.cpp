@@ -170,7 +170,7 @@ void finish(BuildContext& ctx, MapRun& run) {
     if (!run.failed && !run.interrupted && interrupt_signal()) run.interrupted = true;
     if (!run.failed && !run.interrupted) {
         record_page_report(*run.map, run.rendered.front().report, run.outcome);
-        run.attempt(ctx.project, [&] { run.outcome.outputs = write_map(ctx.options.out_dir, *run.prepared, run.rendered); });
+        run.attempt(ctx.project, [&] { run.outcome.outputs = write_map(ctx.options.out_dir, *run.prepared, run.rendered, ctx.project.root); });
     }
     run.outcome.status = run.failed ? MapStatus::Failed : run.interrupted ? MapStatus::Interrupted : MapStatus::Built;
     run.outcome.stages = run.times.snapshot();
@@ -265,6 +265,13 @@ BuildOutcome run_build(const Project& project, const BuildOptions& options) {
         MapOutcome m;
         m.id = plan.map->id;
         m.status = MapStatus::UpToDate;
+        // Same content under new stat() stamps (touched, or the project copied): record the new stamps
+        // so that the next build trusts stat() again. The state is an optimisation here: a failure to
+        // write it costs only re-reading next time.
+        if (auto fresh = restamped(*plan.previous, plan.inputs, options.out_dir)) try {
+                save_map_state(options.out_dir, *fresh, project.root);
+            } catch (const std::exception&) {
+            }
         m.inputs = plan.inputs;
         m.date = plan.previous->date;
         for (const auto& o : plan.previous->outputs)

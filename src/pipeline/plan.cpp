@@ -42,7 +42,7 @@ std::vector<MapPlan> plan_maps(const Project& project, const BuildOptions& optio
     for (const MapDecl* map : select_maps(project, options)) {
         MapPlan plan;
         plan.map = map;
-        plan.previous = load_map_state(options.out_dir, map->id, &plan.previous_problem);
+        plan.previous = load_map_state(options.out_dir, map->id, project.root, &plan.previous_problem);
         if (plan.previous) {
             inputs.remember(*plan.previous);
             try {

@@ -15,7 +15,7 @@ namespace cartelier::pipeline {
 namespace fs = std::filesystem;
 
 std::vector<OutputInfo> write_map(const std::string& out_dir, const PreparedMap& map,
-                                  const std::vector<RenderedFormat>& formats) {
+                                  const std::vector<RenderedFormat>& formats, const fs::path& project_root) {
     ScopedStage stage("write");
     create_folder(out_dir);
     MapState state;
@@ -34,7 +34,7 @@ std::vector<OutputInfo> write_map(const std::string& out_dir, const PreparedMap&
         written.push_back({target.string(), f.bytes.size(), sha});
         state.outputs.push_back(OutputRecord{name, f.bytes.size(), sha, stat_file(target).value_or(FileStamp{})});
     }
-    save_map_state(out_dir, state);
+    save_map_state(out_dir, state, project_root);
     return written;
 }
 
