@@ -210,6 +210,7 @@ LayerDecl read_layer(Reader& r, const fs::path& root, const std::string& name, c
     if (l.spec.x_field.empty() != l.spec.y_field.empty())
         r.diagnostics().error(r.at(n, path), "a point table needs both 'x' and 'y' columns");
     l.attribution = r.text(n, "attribution", path, false).value_or("");
+    l.attribution_at = n["attribution"].IsDefined() ? r.at(n["attribution"], doc::key(path, "attribution")) : l.spec.declared_at;
     if (YAML::Node joins = n["joins"]; joins.IsDefined()) {
         if (!joins.IsSequence())
             r.diagnostics().error(r.at(joins, doc::key(path, "joins")),

@@ -47,6 +47,7 @@ struct GeocodeDecl {
 struct LayerDecl {
     data::LayerSpec spec;           ///< path made absolute against the project folder
     std::string attribution;        ///< credits text when the source does not say its edition
+    SourceLocation attribution_at;  ///< where `attribution` is written (the layer's node when it is not)
     std::vector<JoinDecl> joins;
     std::vector<WithinCheck> checks;
     std::optional<GeocodeDecl> geocode;
