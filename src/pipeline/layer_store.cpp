@@ -158,10 +158,26 @@ struct AtExit {
 }  // namespace
 
 
+void LayerStore::add_warning(const std::string& layer, const Diagnostic& warning) {
+    warnings_.add(warning);
+    layer_warnings_[layer].push_back(warning);
+}
+
+Diagnostics LayerStore::warnings_of(const std::vector<std::string>& layers) const {
+    std::lock_guard lock(mutex_);
+    Diagnostics out;
+    std::set<std::string> seen;
+    for (const auto& name : layers)
+        if (auto it = layer_warnings_.find(name); it != layer_warnings_.end())
+            for (const auto& w : it->second)
+                if (seen.insert(w.format()).second) out.add(w);
+    return out;
+}
+
 void LayerStore::keep_warnings_or_fail(const std::string& name, const Diagnostics& d) {
     std::lock_guard lock(mutex_);
     for (const auto& item : d.items())
-        if (item.severity == Severity::Warning) warnings_.add(item);
+        if (item.severity == Severity::Warning) add_warning(name, item);
     if (d.has_errors()) {
         failed_.insert(name);
         throw Error(d);
@@ -433,7 +449,7 @@ const Layer& LayerStore::load_projected(Load& load, const LayerDecl& decl, const
                 if (auto hit = read_prepared(cache_file, *cache_key)) {
                     {
                         std::lock_guard lock(mutex_);
-                        for (auto& w : hit->warnings) warnings_.add(std::move(w));
+                        for (const auto& w : hit->warnings) add_warning(name, w);
                     }
                     copy = std::make_unique<Layer>(std::move(hit->layer));
                 }
@@ -478,7 +494,7 @@ const Layer& LayerStore::load_projected(Load& load, const LayerDecl& decl, const
                           "check the coordinates of the layer and its declared CRS");
                 own_warnings.push_back(w.items().front());
                 std::lock_guard lock(mutex_);
-                warnings_.append(w);
+                add_warning(name, w.items().front());
             }
             if (direct) {
                 stage.emplace("write-cache");

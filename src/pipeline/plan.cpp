@@ -49,6 +49,9 @@ std::vector<MapPlan> plan_maps(const Project& project, const BuildOptions& optio
                 plan.inputs = inputs.collect(*map, plan.previous->source_layers, plan.previous->fonts,
                                              plan.previous->icons, &*plan.previous);
                 plan.reasons = staleness(&*plan.previous, plan.inputs, *map, options.out_dir);
+                if ((options.strict || project.strict) && plan.previous->warnings > 0)
+                    plan.reasons.push_back(fmt::format("its last build gave {} warning(s), errors in strict mode",
+                                                       plan.previous->warnings));
             } catch (const Error& e) {
                 plan.reasons = {fmt::format("its inputs cannot be read: {}", e.diagnostics().format())};
             }

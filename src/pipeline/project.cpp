@@ -18,7 +18,7 @@ const MapDecl* Project::find_map(const std::string& id) const {
 
 namespace {
 
-const std::vector<std::string> kRootKeys = {"version", "producer", "layers", "defaults", "maps"};
+const std::vector<std::string> kRootKeys = {"version", "producer", "strict", "layers", "defaults", "maps"};
 const std::vector<std::string> kLayerKeys = {"source", "layer", "crs", "id", "x", "y", "attribution", "joins", "checks",
                                              "geocode"};
 const std::vector<std::string> kJoinKeys = {"table", "on", "key", "fields", "required", "ignore_case", "normalise"};
@@ -498,6 +498,10 @@ Project load_project(const std::string& path) {
     if (auto v = r.number(root, "version", "", 1); v && *v != 1)
         diagnostics.error(r.at(root["version"], "version"), fmt::format("expected version 1, found {}", *v));
     project.producer = r.text(root, "producer", "", false).value_or("");
+    if (auto v = r.boolean(root, "strict", "")) {
+        project.strict = *v;
+        project.strict_at = r.at(root["strict"], "strict");
+    }
 
     if (YAML::Node layers = root["layers"]; !layers.IsDefined()) {
         diagnostics.error(r.at(root, ""), "missing key 'layers'");

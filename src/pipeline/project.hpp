@@ -72,6 +72,9 @@ struct Project {
     std::string file;               ///< as given
     std::filesystem::path root;     ///< folder of the project file
     std::string producer;
+    /// `strict: true` (for nightly builds): every warning of a map is an error (as `--strict`).
+    bool strict = false;
+    SourceLocation strict_at;       ///< where `strict` is written
     std::map<std::string, LayerDecl> layers;
     std::vector<MapDecl> maps;      ///< in file order
 

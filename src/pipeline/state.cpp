@@ -119,6 +119,7 @@ std::optional<MapState> load_map_state(const std::string& out_dir, const std::st
         s.source_layers = j.at("source_layers").get<std::vector<std::string>>();
         s.fonts = j.at("fonts").get<std::vector<std::string>>();
         s.icons = j.value("icons", std::vector<std::string>{});
+        s.warnings = j.value("warnings", std::size_t{0});
         for (auto& icon : s.icons) icon = path_from_project(root, icon);
         for (const auto& i : j.at("inputs")) {
             InputRecord r;
@@ -163,7 +164,8 @@ void save_map_state(const std::string& out_dir, const MapState& s, const fs::pat
     std::vector<std::string> icons;
     for (const auto& icon : s.icons) icons.push_back(path_in_project(root, icon));
     json j{{"state_version", kStateVersion}, {"map", s.map},     {"date", s.date},   {"source_layers", s.source_layers},
-           {"fonts", s.fonts},               {"icons", icons},   {"inputs", inputs}, {"outputs", outputs}};
+           {"fonts", s.fonts},               {"icons", icons},   {"inputs", inputs}, {"outputs", outputs},
+           {"warnings", s.warnings}};
     create_folder(state_dir(out_dir));
     write_atomically(fs::path(state_dir(out_dir)) / (s.map + ".json"), j.dump(1) + "\n");
 }

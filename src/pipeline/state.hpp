@@ -76,6 +76,7 @@ struct MapState {
     std::vector<std::string> icons;           ///< icon files that decide the icon names it uses
     std::int64_t date = 0;                    ///< the date the outputs carry
     std::vector<OutputRecord> outputs;
+    std::size_t warnings = 0;                 ///< warnings its build gave (strict mode rebuilds a map that had some)
 };
 
 /// out/.cartelier

@@ -20,10 +20,11 @@ struct OutputInfo {
 };
 
 /// Writes `out_dir/ID.EXT` for each rendered format, then the map's state (its paths inside
-/// `project_root` recorded relative to it). Returns what was written.
+/// `project_root` recorded relative to it; `warnings`: how many its build gave). Returns what was written.
 /// Throws Error naming the file when a write fails (the files already renamed into place stay; the state
 /// is not recorded, so the next build rebuilds the map).
 std::vector<OutputInfo> write_map(const std::string& out_dir, const PreparedMap& map,
-                                  const std::vector<RenderedFormat>& formats, const std::filesystem::path& project_root);
+                                  const std::vector<RenderedFormat>& formats, const std::filesystem::path& project_root,
+                                  std::size_t warnings);
 
 }  // namespace cartelier::pipeline
