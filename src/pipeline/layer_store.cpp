@@ -443,10 +443,10 @@ const Layer& LayerStore::load_projected(Load& load, const LayerDecl& decl, const
         if (!cache_dir_.empty() && decl.joins.empty() && !decl.geocode && decl.spec.x_field.empty() &&
             decl.spec.y_field.empty() && !source_known) {
             std::optional<ScopedStage> cache_stage(std::in_place, "load");
-            cache_key = prepared_key(decl.spec, crs);
+            cache_key = prepared_key(decl.spec, crs, project_->root);
             if (cache_key) {
                 cache_file = prepared_path(cache_dir_, name, crs);
-                if (auto hit = read_prepared(cache_file, *cache_key)) {
+                if (auto hit = read_prepared(cache_file, *cache_key, project_->root)) {
                     {
                         std::lock_guard lock(mutex_);
                         for (const auto& w : hit->warnings) add_warning(name, w);
@@ -498,7 +498,7 @@ const Layer& LayerStore::load_projected(Load& load, const LayerDecl& decl, const
             }
             if (direct) {
                 stage.emplace("write-cache");
-                write_prepared(cache_file, *cache_key, *copy, own_warnings);
+                write_prepared(cache_file, *cache_key, *copy, own_warnings, project_->root);
             }
         }
         load.layer = std::move(copy);

@@ -63,6 +63,11 @@ TEST(Relocate, AMovedProjectWithItsOutputsIsUpToDateAndRealChangesAreStillSeen) 
     ASSERT_EQ(third.status, 0) << third.output;
     EXPECT_EQ(statuses(report(dir)), kAllUpToDate) << third.output;
 
+    // The prepared layers moved too: a forced rebuild reads no layer through GDAL, and gives the same bytes.
+    auto forced = run_cartelier(dir, "--force", "CARTELIER_GDAL_MODULE=/nonexistent/cartelier-gdal.so");
+    ASSERT_EQ(forced.status, 0) << forced.output;
+    EXPECT_EQ(digests(dir + "/out"), digests_before);
+
     // An output changed in place, same size: seen by its content.
     std::string png = read_file(dir + "/out/beta.png");
     ASSERT_GT(png.size(), 200u);
