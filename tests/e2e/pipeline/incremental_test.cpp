@@ -8,19 +8,6 @@
 using namespace cartelier;
 using namespace cartelier::test::nightly;
 
-namespace {
-
-std::map<std::string, fs::file_time_type> output_times(const std::string& dir) {
-    std::map<std::string, fs::file_time_type> out;
-    for (const auto& e : fs::directory_iterator(dir + "/out"))
-        if (e.is_regular_file() && e.path().filename().string()[0] != '.' &&
-            e.path().filename().string().rfind("build-report", 0) != 0)
-            out[e.path().filename().string()] = e.last_write_time();
-    return out;
-}
-
-}  // namespace
-
 TEST(Incremental, AnUnchangedRebuildDoesNothingAndSaysUpToDate) {
     std::string dir = make_project("inc-noop");
     auto first = run_cartelier(dir);

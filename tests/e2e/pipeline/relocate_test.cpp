@@ -10,15 +10,6 @@ using namespace cartelier::test::nightly;
 
 namespace {
 
-std::map<std::string, fs::file_time_type> output_times(const std::string& dir) {
-    std::map<std::string, fs::file_time_type> out;
-    for (const auto& e : fs::directory_iterator(dir + "/out"))
-        if (e.is_regular_file() && e.path().filename().string()[0] != '.' &&
-            e.path().filename().string().rfind("build-report", 0) != 0)
-            out[e.path().filename().string()] = e.last_write_time();
-    return out;
-}
-
 const std::map<std::string, std::string> kAllUpToDate{{"alpha", "up to date"}, {"beta", "up to date"}, {"gamma", "up to date"}};
 
 /// Moves `from` to a new folder `to` the way a copy does (new inodes, same mtimes), then removes `from`.
