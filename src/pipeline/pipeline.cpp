@@ -331,10 +331,13 @@ BuildOutcome run_build(const Project& project, const BuildOptions& options) {
         // Same content under new stat() stamps (touched, or the project copied): record the new stamps
         // so that the next build trusts stat() again. The state is an optimisation here: a failure to
         // write it costs only re-reading next time.
-        if (auto fresh = restamped(*plan.previous, plan.inputs, options.out_dir)) try {
+        if (auto fresh = restamped(*plan.previous, plan.inputs, options.out_dir)) {
+            try {
                 save_map_state(options.out_dir, *fresh, project.root);
             } catch (const std::exception&) {
+                // the next build re-reads the files instead
             }
+        }
         m.inputs = plan.inputs;
         m.date = plan.previous->date;
         for (const auto& o : plan.previous->outputs)
