@@ -16,6 +16,8 @@
 //   font     — each font the map names (page font, literal text-font stacks), as the font file
 //              fontconfig resolves it to and that file's content hash;
 //   settings — the date rule (SOURCE_DATE_EPOCH's value, or "newest input").
+// Beside the inputs: the outputs written (name, size, SHA-256, stat() stamp) and how many warnings the
+// build gave (a map built with warnings is not up to date for a strict build).
 // Data and style files are compared by content hash (XXH3-128); a stat() pre-check on
 // (size, mtime, inode) skips re-reading a file that has not been touched. An output whose stat() changed
 // is compared by content (SHA-256) before it is called modified: a copy has other inodes.
