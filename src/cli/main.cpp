@@ -1,6 +1,6 @@
 // cartelier — regenerate print maps from data, in batch.
-//   cartelier build [--project cartelier.yaml] [--map ID ...] [--out out/] [--force] [-j N] [--shard K/N]
-//   cartelier check [--project cartelier.yaml] [--map ID ...] [--shard K/N]
+//   cartelier build [--project cartelier.yaml] [--map ID ...] [--out out/] [--force] [--strict] [-j N] [--shard K/N]
+//   cartelier check [--project cartelier.yaml] [--map ID ...] [--shard K/N] [--strict]
 //   cartelier list  [--project cartelier.yaml] [--out out/] [--map ID ...] [--shard K/N]
 //   cartelier style eval '<expression JSON>'   (features as JSON lines on stdin)
 //   cartelier style convert STYLE.yaml [-o STYLE.json]
@@ -57,6 +57,7 @@ struct Selection {
     std::vector<std::string> maps;
     std::string out_dir = "out";
     std::string shard;
+    bool strict = false;  ///< --strict (build, check)
 };
 
 std::optional<pipeline::Project> load_or_report(const std::string& path) {
@@ -74,6 +75,7 @@ std::optional<pipeline::BuildOptions> options_for(const Selection& sel) {
     pipeline::BuildOptions options;
     options.maps = sel.maps;
     options.out_dir = sel.out_dir;
+    options.strict = sel.strict;
     if (!sel.shard.empty()) {
         try {
             options.shard = pipeline::parse_shard(sel.shard);
@@ -267,6 +269,9 @@ int main(int argc, char** argv) {
             kExitStatusHelp);
     add_selection(build_cmd, sel, true);
     build_cmd->add_flag("--force,-f", force, "Rebuild every selected map, even those up to date");
+    build_cmd->add_flag("--strict", sel.strict,
+                        "Every warning of a map is an error: the map fails and keeps its previous outputs (as the "
+                        "project key `strict: true`)");
     build_cmd->add_option("--jobs,-j", jobs, "Maps and formats rendered in parallel (default: the number of cores)")
         ->check(CLI::Range(1u, 1024u));
 
@@ -277,6 +282,7 @@ int main(int argc, char** argv) {
     bool verbose = false;
     check_cmd->add_flag("--verbose,-v", verbose, "Also print the type of every column of the CSV tables (declared or "
                                                  "inferred: what [\"get\", column] gives the styles)");
+    check_cmd->add_flag("--strict", sel.strict, "Every warning of a map is an error (as the project key `strict: true`)");
 
     auto* list_cmd = app.add_subcommand(
         "list", "Print each map with its status: up to date, or stale and why (which input changed).");

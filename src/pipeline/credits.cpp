@@ -1,6 +1,7 @@
 #include "pipeline/credits.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
@@ -8,6 +9,8 @@
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+
+#include "pipeline/state.hpp"
 
 namespace cartelier::pipeline {
 
@@ -37,7 +40,59 @@ std::string recorded_edition(const std::string& path) {
     return {};
 }
 
+/// Spaces, then one of the separators that join an edition to its text, repeatedly, at the end of `s`
+/// (`at_end`) or at its start.
+void trim_joints(std::string& s, bool at_end) {
+    static const char* const joints[] = {"\u00a0", "\u202f", " ", "\t", ":", ",", ";", "/", "|", "\u2013", "\u2014", "-"};
+    for (bool trimmed = true; trimmed && !s.empty();) {
+        trimmed = false;
+        for (const char* j : joints) {
+            const std::string_view joint(j);
+            if (s.size() < joint.size()) continue;
+            if (at_end ? s.compare(s.size() - joint.size(), joint.size(), joint) == 0 : s.compare(0, joint.size(), joint) == 0) {
+                s.erase(at_end ? s.size() - joint.size() : 0, joint.size());
+                trimmed = true;
+                break;
+            }
+        }
+    }
+}
+
+void trim_spaces(std::string& s) {
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.pop_back();
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.erase(0, 1);
+}
+
 }  // namespace
+
+std::string without_edition(const std::string& attribution) {
+    static const std::string placeholder = "{edition}";
+    std::string text = attribution;
+    for (auto pos = text.find(placeholder); pos != std::string::npos; pos = text.find(placeholder)) {
+        std::string before = text.substr(0, pos);
+        std::string after = text.substr(pos + placeholder.size());
+        trim_spaces(before);
+        trim_spaces(after);
+        // Brackets around the placeholder alone go with it.
+        if (!before.empty() && !after.empty() && ((before.back() == '(' && after.front() == ')') ||
+                                                  (before.back() == '[' && after.front() == ']'))) {
+            before.pop_back();
+            after.erase(0, 1);
+            trim_spaces(before);
+            trim_spaces(after);
+        }
+        if (after.empty() || after.front() == '.' || after.front() == ',' || after.front() == ';' || after.front() == ')') {
+            trim_joints(before, true);  // "A : {edition}" → "A"; "A : {edition}, B" → "A, B"
+            text = before + after;
+        } else if (before.empty()) {
+            trim_joints(after, false);  // "{edition} – A" → "A"
+            text = after;
+        } else {
+            text = before + " " + after;  // "A {edition} B" → "A B"
+        }
+    }
+    return text;
+}
 
 std::string french_date(std::int64_t seconds) {
     static const char* months[] = {"janvier", "février", "mars",      "avril",   "mai",      "juin",
@@ -49,21 +104,42 @@ std::string french_date(std::int64_t seconds) {
 }
 
 std::string credits_text(const Project& project, const MapDecl& map, const std::vector<std::string>& source_layers,
-                         std::int64_t date) {
-    std::vector<std::string> sources;
+                         std::int64_t date, Diagnostics& warnings) {
+    // Each layer's text, and whether it is an attribution whose edition is unknown (placeholder removed).
+    std::vector<std::pair<std::string, bool>> texts;
     for (const auto& name : source_layers) {
         auto it = project.layers.find(name);
         if (it == project.layers.end()) continue;
-        std::string edition = recorded_edition(it->second.spec.path);
-        std::string text = it->second.attribution;
+        const LayerDecl& layer = it->second;
+        std::string edition = recorded_edition(layer.spec.path);
+        std::string text = layer.attribution;
+        const bool unknown_edition = edition.empty() && text.find("{edition}") != std::string::npos;
         if (!edition.empty()) {
             // The attribution may carry a {edition} placeholder; else the recorded edition replaces it.
             auto pos = text.find("{edition}");
             text = pos != std::string::npos ? text.replace(pos, 9, edition) : edition;
-        } else if (auto pos = text.find("{edition}"); pos != std::string::npos) {
-            text.replace(pos, 9, "édition inconnue");
+        } else if (unknown_edition) {
+            text = without_edition(text);
+            warnings.warning(layer.attribution_at,
+                             fmt::format("the edition of layer '{}' is unknown: no SOURCES.json beside {} records it "
+                                         "(scripts/fetch-layers.sh writes one in layers/cache), so the credits of map "
+                                         "'{}' say \"{}\" without an edition",
+                                         name, path_in_project(project.root, layer.spec.path), map.id, text),
+                             fmt::format("write the edition in 'attribution', e.g. \"{}\"",
+                                         text.empty() ? std::string("Producer, edition 2024") : text + " : <producer, edition, year>"));
         }
-        if (!text.empty() && std::find(sources.begin(), sources.end(), text) == sources.end()) sources.push_back(text);
+        texts.emplace_back(std::move(text), unknown_edition);
+    }
+    // Each text once; an attribution without its edition is left out when another source begins with it.
+    std::vector<std::string> sources;
+    for (const auto& [text, unknown_edition] : texts) {
+        if (text.empty() || std::find(sources.begin(), sources.end(), text) != sources.end()) continue;
+        const bool covered = unknown_edition && std::any_of(texts.begin(), texts.end(), [&](const auto& other) {
+            const std::string& s = other.first;
+            return s.size() > text.size() && s.compare(0, text.size(), text) == 0 &&
+                   !std::isalnum(static_cast<unsigned char>(s[text.size()]));
+        });
+        if (!covered) sources.push_back(text);
     }
     std::string out = map.credits_template;
     auto replace = [&](const std::string& key, const std::string& value) {

@@ -13,8 +13,18 @@ namespace cartelier::pipeline {
 
 /// Credits text of a map: its template with {sources} (editions of the layers it draws, from
 /// SOURCES.json beside each file or the layer's 'attribution'), {producer} and {date}.
+/// A layer whose attribution asks for its `{edition}` while no SOURCES.json beside its source records
+/// one (a file of the user's, outside layers/cache) is credited with its attribution without the
+/// placeholder and the separator before it ("Limites administratives : {edition}" → "Limites
+/// administratives"), never with a placeholder text; and a warning at the attribution's line and column
+/// in `warnings` asks for the edition. A source text that another one of the same map begins with
+/// ("Limites administratives" beside "Limites administratives : IGN 2018") is not repeated.
 std::string credits_text(const Project& project, const MapDecl& map, const std::vector<std::string>& source_layers,
-                         std::int64_t date);
+                         std::int64_t date, Diagnostics& warnings);
+
+/// `attribution` without its `{edition}` placeholder and the punctuation that joined it to the rest:
+/// "A : {edition}" → "A", "{edition} – A" → "A", "A ({edition})" → "A", "A {edition} B" → "A B".
+std::string without_edition(const std::string& attribution);
 
 /// "25 novembre 2026" (UTC).
 std::string french_date(std::int64_t seconds_since_epoch);

@@ -199,15 +199,33 @@ void LayerStore::warn_if_empty(const std::string& name, const Layer& layer) {
     if (!layer.features.empty()) return;
     std::lock_guard lock(mutex_);
     if (!empty_warned_.insert(name).second) return;
-    warnings_.warning(SourceLocation{layer.source, 0, 0, {}},
-                      fmt::format("layer '{}' has no feature: every map drawing it shows nothing of it", name),
-                      "is the file empty, or does it hold only its header?");
+    Diagnostics said;
+    said.warning(SourceLocation{layer.source, 0, 0, {}},
+                 fmt::format("layer '{}' has no feature: every map drawing it shows nothing of it", name),
+                 "is the file empty, or does it hold only its header?");
+    add_warning(name, said.items().front());  // kept per layer: strict mode fails the maps drawing it
+}
+
+void LayerStore::add_warning(const std::string& layer, const Diagnostic& warning) {
+    warnings_.add(warning);
+    layer_warnings_[layer].push_back(warning);
+}
+
+Diagnostics LayerStore::warnings_of(const std::vector<std::string>& layers) const {
+    std::lock_guard lock(mutex_);
+    Diagnostics out;
+    std::set<std::string> seen;
+    for (const auto& name : layers)
+        if (auto it = layer_warnings_.find(name); it != layer_warnings_.end())
+            for (const auto& w : it->second)
+                if (seen.insert(w.format()).second) out.add(w);
+    return out;
 }
 
 void LayerStore::keep_warnings_or_fail(const std::string& name, const Diagnostics& d) {
     std::lock_guard lock(mutex_);
     for (const auto& item : d.items())
-        if (item.severity == Severity::Warning) warnings_.add(item);
+        if (item.severity == Severity::Warning) add_warning(name, item);
     if (d.has_errors()) {
         failed_.insert(name);
         throw Error(d);
@@ -474,13 +492,13 @@ const Layer& LayerStore::load_projected(Load& load, const LayerDecl& decl, const
         if (!cache_dir_.empty() && decl.joins.empty() && !decl.geocode && decl.spec.x_field.empty() &&
             decl.spec.y_field.empty() && !source_known) {
             std::optional<ScopedStage> cache_stage(std::in_place, "load");
-            cache_key = prepared_key(decl.spec, crs);
+            cache_key = prepared_key(decl.spec, crs, project_->root);
             if (cache_key) {
                 cache_file = prepared_path(cache_dir_, name, crs);
-                if (auto hit = read_prepared(cache_file, *cache_key)) {
+                if (auto hit = read_prepared(cache_file, *cache_key, project_->root)) {
                     {
                         std::lock_guard lock(mutex_);
-                        for (auto& w : hit->warnings) warnings_.add(std::move(w));
+                        for (const auto& w : hit->warnings) add_warning(name, w);
                     }
                     copy = std::make_unique<Layer>(std::move(hit->layer));
                 }
@@ -525,11 +543,11 @@ const Layer& LayerStore::load_projected(Load& load, const LayerDecl& decl, const
                           "check the coordinates of the layer and its declared CRS");
                 own_warnings.push_back(w.items().front());
                 std::lock_guard lock(mutex_);
-                warnings_.append(w);
+                add_warning(name, w.items().front());
             }
             if (direct) {
                 stage.emplace("write-cache");
-                write_prepared(cache_file, *cache_key, *copy, own_warnings);
+                write_prepared(cache_file, *cache_key, *copy, own_warnings, project_->root);
             }
         }
         warn_if_empty(name, *copy);

@@ -58,6 +58,9 @@ public:
     /// feature…), each once. Not
     /// synchronised: read it when no load is running.
     const Diagnostics& warnings() const { return warnings_; }
+    /// The warnings of loading these layers (as read, and in any CRS), each once, in the order of
+    /// `layers`. Thread-safe: a map's layers are loaded once its prepare stage is over.
+    Diagnostics warnings_of(const std::vector<std::string>& layers) const;
     /// Per layer name, one entry per join declared in the project, in declaration order, for every layer
     /// loaded so far (including layers that failed after their joins ran). A copy: safe to keep.
     std::map<std::string, std::vector<data::JoinStats>> join_stats() const;
@@ -82,6 +85,8 @@ private:
     void warn_if_empty(const std::string& name, const Layer& layer);
     /// Keeps the warnings of loading layer `name`; with errors, remembers it failed and throws them.
     void keep_warnings_or_fail(const std::string& name, const Diagnostics& d);
+    /// Keeps a warning of layer `layer` (in warnings() and warnings_of()); the caller holds mutex_.
+    void add_warning(const std::string& layer, const Diagnostic& warning);
     /// Makes the load this thread created; throws what failed it.
     const Layer& load_source(Load& load, const LayerDecl& decl);
     const Layer& load_projected(Load& load, const LayerDecl& decl, const std::string& crs);
@@ -115,6 +120,7 @@ private:
     std::map<std::string, std::shared_future<void>> first_reads_;
     std::map<std::string, std::shared_ptr<std::promise<void>>> first_read_promises_;
     Diagnostics warnings_;
+    std::map<std::string, std::vector<Diagnostic>> layer_warnings_;  ///< warnings_, by layer
     std::map<std::string, std::vector<data::JoinStats>> join_stats_;
     std::shared_ptr<render::GeometryCache> geometry_;
 };

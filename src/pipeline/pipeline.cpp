@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 #include <unistd.h>
 
@@ -17,6 +18,7 @@
 
 #include "pipeline/cancel.hpp"
 #include "pipeline/credits.hpp"
+#include "pipeline/dependencies.hpp"
 #include "pipeline/layer_store.hpp"
 #include "pipeline/output.hpp"
 #include "pipeline/prepare.hpp"
@@ -144,7 +146,54 @@ struct BuildContext {
     const BuildOptions& options;
     PrepareContext prepare;
     TaskQueue& queue;
+    std::mutex strict_mutex;          ///< guards `escalated`
+    std::set<std::string> escalated;  ///< layer warnings a map turned into errors (strict mode), formatted
 };
+
+/// The project layers a map reads: those its style draws and those their checks and geocodes use.
+std::vector<std::string> layers_read(const Project& project, const MapDecl& map,
+                                     const std::vector<std::string>& source_layers) {
+    return map_dependencies(project, map, source_layers, {}).layers;
+}
+
+/// Strict mode (--strict or `strict: true`): the warnings of the map in `diagnostics` and
+/// `layer_warnings` (of the layers it reads) become errors there, followed by one error saying that
+/// strict mode failed the map. Returns how many warnings were turned; the layer warnings turned are
+/// added to `escalated` (formatted as warnings) so that they are not printed twice.
+std::size_t apply_strict(const Project& project, const BuildOptions& options, const MapDecl& map,
+                         const Diagnostics& layer_warnings, Diagnostics& diagnostics, std::set<std::string>& escalated) {
+    Diagnostics out;
+    std::size_t turned = 0;
+    auto turn = [&](const Diagnostic& d) {
+        Diagnostic e = d;
+        if (e.severity == Severity::Warning) {
+            e.severity = Severity::Error;
+            ++turned;
+        }
+        out.add(std::move(e));
+    };
+    for (const auto& d : layer_warnings.items()) {
+        escalated.insert(d.format());
+        turn(d);
+    }
+    for (const auto& d : diagnostics.items()) turn(d);
+    if (turned == 0) return 0;
+    const bool by_key = project.strict && !options.strict;
+    out.error(by_key ? project.strict_at : SourceLocation{project.file, 0, 0, fmt::format("maps.{}", map.id)},
+              fmt::format("strict mode ({}): the {} warning(s) of map '{}' above are errors, so the map fails",
+                          by_key ? "strict: true" : "--strict", turned, map.id),
+              "fix them, or build without strict mode");
+    diagnostics = std::move(out);
+    return turned;
+}
+
+/// `d` without the diagnostics whose formatted text is in `left_out`.
+Diagnostics without(const Diagnostics& d, const std::set<std::string>& left_out) {
+    Diagnostics out;
+    for (const auto& item : d.items())
+        if (!left_out.count(item.format())) out.add(item);
+    return out;
+}
 
 /// Labels and evaluation problems of the first format (every format places the same labels).
 void record_page_report(const MapDecl& map, const render::PageReport& report, MapOutcome& outcome) {
@@ -170,7 +219,21 @@ void finish(BuildContext& ctx, MapRun& run) {
     if (!run.failed && !run.interrupted && interrupt_signal()) run.interrupted = true;
     if (!run.failed && !run.interrupted) {
         record_page_report(*run.map, run.rendered.front().report, run.outcome);
-        run.attempt(ctx.project, [&] { run.outcome.outputs = write_map(ctx.options.out_dir, *run.prepared, run.rendered); });
+        const Diagnostics layer_warnings =
+            ctx.prepare.layers.warnings_of(layers_read(ctx.project, *run.map, run.prepared->source_layers));
+        std::size_t warnings = layer_warnings.items().size();
+        for (const auto& d : run.outcome.diagnostics.items()) warnings += d.severity == Severity::Warning;
+        if (ctx.options.strict || ctx.project.strict) {
+            std::lock_guard lock(ctx.strict_mutex);
+            if (apply_strict(ctx.project, ctx.options, *run.map, layer_warnings, run.outcome.diagnostics,
+                             ctx.escalated) > 0)
+                run.failed = true;
+        }
+        if (!run.failed)
+            run.attempt(ctx.project, [&] {
+                run.outcome.outputs =
+                    write_map(ctx.options.out_dir, *run.prepared, run.rendered, ctx.project.root, warnings);
+            });
     }
     run.outcome.status = run.failed ? MapStatus::Failed : run.interrupted ? MapStatus::Interrupted : MapStatus::Built;
     run.outcome.stages = run.times.snapshot();
@@ -265,6 +328,16 @@ BuildOutcome run_build(const Project& project, const BuildOptions& options) {
         MapOutcome m;
         m.id = plan.map->id;
         m.status = MapStatus::UpToDate;
+        // Same content under new stat() stamps (touched, or the project copied): record the new stamps
+        // so that the next build trusts stat() again. The state is an optimisation here: a failure to
+        // write it costs only re-reading next time.
+        if (auto fresh = restamped(*plan.previous, plan.inputs, options.out_dir)) {
+            try {
+                save_map_state(options.out_dir, *fresh, project.root);
+            } catch (const std::exception&) {
+                // the next build re-reads the files instead
+            }
+        }
         m.inputs = plan.inputs;
         m.date = plan.previous->date;
         for (const auto& o : plan.previous->outputs)
@@ -272,6 +345,7 @@ BuildOutcome run_build(const Project& project, const BuildOptions& options) {
         outcome.maps.push_back(std::move(m));
     }
     outcome.warnings = store.warnings();
+    if (!ctx.escalated.empty()) outcome.warnings = without(outcome.warnings, ctx.escalated);
     outcome.interrupted_by = interrupt_signal();
     outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return outcome;
@@ -285,10 +359,16 @@ CheckOutcome run_check(const Project& project, const BuildOptions& options) {
     LayerStore store(project);  // no prepared cache: check writes nothing
     render::IconCache icons;
     PrepareContext ctx{project, store, inputs, icons, date};
+    const bool strict = options.strict || project.strict;
+    std::set<std::string> escalated;
     for (const MapDecl* map : maps) {
         Diagnostics d;
         try {
-            d.append(prepare_map(ctx, *map).warnings);
+            PreparedMap prepared = prepare_map(ctx, *map);
+            d.append(prepared.warnings);
+            if (strict)
+                apply_strict(project, options, *map,
+                             store.warnings_of(layers_read(project, *map, prepared.source_layers)), d, escalated);
         } catch (const Error& e) {
             d.append(e.diagnostics());
         }
@@ -307,7 +387,7 @@ CheckOutcome run_check(const Project& project, const BuildOptions& options) {
     else if (::access(probe.c_str(), W_OK) != 0)
         outcome.all.error(SourceLocation{out.string(), 0, 0, {}},
                           fmt::format("the output folder cannot be written ({} is not writable)", probe.string()));
-    outcome.all.append(store.warnings());
+    outcome.all.append(escalated.empty() ? store.warnings() : without(store.warnings(), escalated));
     return outcome;
 }
 

@@ -13,10 +13,13 @@
 //   3. render   (pipeline/render_format.hpp)  each format (PDF, PNG, SVG) of the prepared map drawn in
 //                                             memory: page plan and placement (layout/), drawing (render/)
 //   4. write    (pipeline/write.hpp)          once every format rendered: the files written atomically,
-//                                             then the map's state (pipeline/state.hpp)
+//                                             then the map's state (pipeline/state.hpp). In strict mode
+//                                             (--strict, `strict: true`) a map with any warning — its
+//                                             own or of a layer it reads — fails here instead, unwritten;
+//                                             `check` fails it the same way after stage 2.
 //
 // Incremental: a map whose inputs are unchanged since its last build, and whose outputs are still those
-// that build wrote, stops after stage 1. Parallel: `jobs` threads take tasks from one queue — prepare a
+// that build wrote, stops after stage 1 (in strict mode, only when that build gave no warning). Parallel: `jobs` threads take tasks from one queue — prepare a
 // map, render one of its formats — so maps, and the formats of a map, run at the same time. Atomic: a
 // failing map keeps its previous outputs. Interruptible (pipeline/cancel.hpp).
 #pragma once

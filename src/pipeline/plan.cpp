@@ -42,13 +42,16 @@ std::vector<MapPlan> plan_maps(const Project& project, const BuildOptions& optio
     for (const MapDecl* map : select_maps(project, options)) {
         MapPlan plan;
         plan.map = map;
-        plan.previous = load_map_state(options.out_dir, map->id, &plan.previous_problem);
+        plan.previous = load_map_state(options.out_dir, map->id, project.root, &plan.previous_problem);
         if (plan.previous) {
             inputs.remember(*plan.previous);
             try {
                 plan.inputs = inputs.collect(*map, plan.previous->source_layers, plan.previous->fonts,
                                              plan.previous->icons, &*plan.previous);
                 plan.reasons = staleness(&*plan.previous, plan.inputs, *map, options.out_dir);
+                if ((options.strict || project.strict) && plan.previous->warnings > 0)
+                    plan.reasons.push_back(fmt::format("its last build gave {} warning(s), errors in strict mode",
+                                                       plan.previous->warnings));
             } catch (const Error& e) {
                 plan.reasons = {fmt::format("its inputs cannot be read: {}", e.diagnostics().format())};
             }

@@ -23,6 +23,9 @@ struct BuildOptions {
     /// newest input of each map (see pipeline/state.hpp).
     std::optional<std::int64_t> date;
     bool force = false;              ///< rebuild even the maps that are up to date
+    /// `--strict`: every warning of a map is an error — the map fails and its outputs are kept — as the
+    /// project's `strict: true` does; a map last built with warnings is then not up to date.
+    bool strict = false;
     unsigned jobs = 0;               ///< threads; 0: the number of cores
     std::optional<Shard> shard;      ///< only this share of the (selected) maps
     /// Layers already loaded for this project (and what the renderer prepared from them), kept by the

@@ -119,7 +119,7 @@ PreparedMap prepare_map(PrepareContext& ctx, const MapDecl& map, const MapState*
     out.inputs = ctx.inputs.collect(map, out.source_layers, out.fonts, out.icons, previous);
     out.date = ctx.date ? *ctx.date : ctx.inputs.date_of(out.inputs);
     out.page = map.page;
-    out.page.credits = credits_text(ctx.project, map, out.source_layers, out.date);
+    out.page.credits = credits_text(ctx.project, map, out.source_layers, out.date, out.warnings);
     return out;
 }
 

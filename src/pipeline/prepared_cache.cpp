@@ -16,6 +16,8 @@
 #include <fmt/format.h>
 #include <xxhash.h>
 
+#include "pipeline/state.hpp"
+
 namespace cartelier::pipeline {
 
 namespace fs = std::filesystem;
@@ -24,7 +26,8 @@ namespace {
 
 constexpr char kMagic[8] = {'C', 'R', 'T', 'L', 'P', 'R', 'E', 'P'};
 /// 2: warnings about vertices outside the CRS's area of use are no longer stored.
-constexpr std::uint32_t kVersion = 2;
+/// 3: paths inside the project folder (source, warnings' files) stored relative to it.
+constexpr std::uint32_t kVersion = 3;
 
 struct Header {
     char magic[8];
@@ -148,16 +151,30 @@ private:
     const char* end_;
 };
 
-void write_location(Writer& w, const SourceLocation& l) {
-    w.text(l.file);
+/// A path: a flag (1: relative to the project folder, 0: as it was) and the text.
+void write_path(Writer& w, const fs::path& root, const std::string& path) {
+    const std::string stored = path_in_project(root, path);
+    w.pod<std::uint8_t>(stored != path ? 1 : 0);
+    w.text(stored);
+}
+
+bool read_path(Reader& r, const fs::path& root, std::string& path) {
+    std::uint8_t relative = 0;
+    if (!r.pod(relative) || !r.text(path)) return false;
+    if (relative) path = path_from_project(root, path);
+    return true;
+}
+
+void write_location(Writer& w, const SourceLocation& l, const fs::path& root) {
+    write_path(w, root, l.file);
     w.pod<std::int32_t>(l.line);
     w.pod<std::int32_t>(l.column);
     w.text(l.path);
 }
 
-bool read_location(Reader& r, SourceLocation& l) {
+bool read_location(Reader& r, SourceLocation& l, const fs::path& root) {
     std::int32_t line = 0, column = 0;
-    if (!r.text(l.file) || !r.pod(line) || !r.pod(column) || !r.text(l.path)) return false;
+    if (!read_path(r, root, l.file) || !r.pod(line) || !r.pod(column) || !r.text(l.path)) return false;
     l.line = line;
     l.column = column;
     return true;
@@ -165,11 +182,13 @@ bool read_location(Reader& r, SourceLocation& l) {
 
 }  // namespace
 
-std::optional<std::uint64_t> prepared_key(const data::LayerSpec& spec, const std::string& crs) {
+std::optional<std::uint64_t> prepared_key(const data::LayerSpec& spec, const std::string& crs,
+                                          const fs::path& project_root) {
     std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> state(XXH3_createState(), &XXH3_freeState);
     if (!state || XXH3_64bits_reset(state.get()) == XXH_ERROR) return std::nullopt;
     hash_text(state.get(), fmt::format("cartelier prepared layer v{}", kVersion));
-    for (const std::string* s : {&spec.name, &spec.path, &spec.ogr_layer, &spec.crs, &spec.id_field, &spec.x_field,
+    const std::string path = path_in_project(project_root, spec.path);
+    for (const std::string* s : {&spec.name, &path, &spec.ogr_layer, &spec.crs, &spec.id_field, &spec.x_field,
                                  &spec.y_field, &crs})
         hash_text(state.get(), *s);
     if (!hash_file(spec.path, state.get())) return std::nullopt;
@@ -202,7 +221,7 @@ fs::path prepared_path(const fs::path& dir, const std::string& layer, const std:
 }
 
 bool write_prepared(const fs::path& path, std::uint64_t key, const Layer& layer,
-                    const std::vector<Diagnostic>& warnings) {
+                    const std::vector<Diagnostic>& warnings, const fs::path& project_root) {
     std::error_code ec;
     fs::create_directories(path.parent_path(), ec);
     const fs::path tmp = path.parent_path() / fmt::format(".{}.tmp-{}", path.filename().string(), ::getpid());
@@ -213,14 +232,14 @@ bool write_prepared(const fs::path& path, std::uint64_t key, const Layer& layer,
         out.write(reinterpret_cast<const char*>(&h), sizeof h);  // filled in once the payload is written
         Writer w(out);
         w.text(layer.name);
-        w.text(layer.source);
+        write_path(w, project_root, layer.source);
         w.text(layer.crs);
         w.pod<std::uint32_t>(static_cast<std::uint32_t>(layer.schema->size()));
         for (const auto& field : layer.schema->fields()) w.text(field);
         w.pod<std::uint32_t>(static_cast<std::uint32_t>(warnings.size()));
         for (const auto& d : warnings) {
             w.pod<std::uint8_t>(d.severity == Severity::Error ? 0 : 1);
-            write_location(w, d.where);
+            write_location(w, d.where, project_root);
             w.text(d.message);
             w.text(d.hint);
         }
@@ -259,7 +278,7 @@ bool write_prepared(const fs::path& path, std::uint64_t key, const Layer& layer,
     return !ec;
 }
 
-std::optional<PreparedLayer> read_prepared(const fs::path& path, std::uint64_t key) {
+std::optional<PreparedLayer> read_prepared(const fs::path& path, std::uint64_t key, const fs::path& project_root) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return std::nullopt;
     struct stat st {};
@@ -288,7 +307,7 @@ std::optional<PreparedLayer> read_prepared(const fs::path& path, std::uint64_t k
     PreparedLayer out;
     Layer& layer = out.layer;
     std::uint32_t fields = 0, warnings = 0;
-    if (!r.text(layer.name) || !r.text(layer.source) || !r.text(layer.crs) || !r.pod(fields)) return std::nullopt;
+    if (!r.text(layer.name) || !read_path(r, project_root, layer.source) || !r.text(layer.crs) || !r.pod(fields)) return std::nullopt;
     for (std::uint32_t i = 0; i < fields; ++i) {
         std::string field;
         if (!r.text(field)) return std::nullopt;
@@ -298,7 +317,7 @@ std::optional<PreparedLayer> read_prepared(const fs::path& path, std::uint64_t k
     for (std::uint32_t i = 0; i < warnings; ++i) {
         Diagnostic d;
         std::uint8_t severity = 0;
-        if (!r.pod(severity) || !read_location(r, d.where) || !r.text(d.message) || !r.text(d.hint))
+        if (!r.pod(severity) || !read_location(r, d.where, project_root) || !r.text(d.message) || !r.text(d.hint))
             return std::nullopt;
         d.severity = severity == 0 ? Severity::Error : Severity::Warning;
         out.warnings.push_back(std::move(d));

@@ -23,8 +23,10 @@ struct PreparedLayer {
 };
 
 /// Content key: XXH3 of the source file's bytes (and of its sidecar files for multi-file formats),
-/// the reading options and the target CRS. nullopt when the source cannot be read.
-std::optional<std::uint64_t> prepared_key(const data::LayerSpec& spec, const std::string& crs);
+/// the reading options, the source's path (relative to `project_root` when inside it, so that a copied
+/// or moved project keeps its cache) and the target CRS. nullopt when the source cannot be read.
+std::optional<std::uint64_t> prepared_key(const data::LayerSpec& spec, const std::string& crs,
+                                          const std::filesystem::path& project_root = {});
 
 /// Folder of the cache: $CARTELIER_CACHE_DIR, else `<output folder>/.cache/prepared`.
 std::filesystem::path prepared_dir(const std::filesystem::path& out_dir);
@@ -34,12 +36,15 @@ std::filesystem::path prepared_path(const std::filesystem::path& dir, const std:
                                     const std::string& crs);
 
 /// Writes the layer (atomically: a temporary file renamed into place). Returns false on I/O failure
-/// (the cache is an optimisation: the build goes on).
+/// (the cache is an optimisation: the build goes on). The layer's source and the warnings' files are
+/// stored relative to `project_root` when inside it (empty: as they are).
 bool write_prepared(const std::filesystem::path& path, std::uint64_t key, const Layer& layer,
-                    const std::vector<Diagnostic>& warnings);
+                    const std::vector<Diagnostic>& warnings, const std::filesystem::path& project_root = {});
 
 /// Reads a layer back in one pass; nullopt when the file is missing, has another key, or is
-/// truncated or corrupt (bad magic, version, size or checksum).
-std::optional<PreparedLayer> read_prepared(const std::filesystem::path& path, std::uint64_t key);
+/// truncated or corrupt (bad magic, version, size or checksum). Relative paths stored are made
+/// absolute against `project_root` (the project's folder now).
+std::optional<PreparedLayer> read_prepared(const std::filesystem::path& path, std::uint64_t key,
+                                           const std::filesystem::path& project_root = {});
 
 }  // namespace cartelier::pipeline

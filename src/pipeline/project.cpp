@@ -19,7 +19,7 @@ const MapDecl* Project::find_map(const std::string& id) const {
 
 namespace {
 
-const std::vector<std::string> kRootKeys = {"version", "producer", "layers", "defaults", "maps"};
+const std::vector<std::string> kRootKeys = {"version", "producer", "strict", "layers", "defaults", "maps"};
 const std::vector<std::string> kLayerKeys = {"source", "layer", "crs", "id", "x", "y", "attribution", "joins", "checks",
                                              "geocode", "types"};
 const std::vector<std::string> kJoinKeys = {"table", "on", "key", "fields", "required", "ignore_case", "normalise",
@@ -257,6 +257,7 @@ LayerDecl read_layer(Reader& r, const fs::path& root, const std::string& name, c
                               "'types' applies to CSV tables (a layer with 'x' and 'y', or a join's table); the "
                               "layer's source gives its fields' types");
     l.attribution = r.text(n, "attribution", path, false).value_or("");
+    l.attribution_at = n["attribution"].IsDefined() ? r.at(n["attribution"], doc::key(path, "attribution")) : l.spec.declared_at;
     if (YAML::Node joins = n["joins"]; joins.IsDefined()) {
         if (!joins.IsSequence())
             r.diagnostics().error(r.at(joins, doc::key(path, "joins")),
@@ -544,6 +545,10 @@ Project load_project(const std::string& path) {
     if (auto v = r.number(root, "version", "", 1); v && *v != 1)
         diagnostics.error(r.at(root["version"], "version"), fmt::format("expected version 1, found {}", *v));
     project.producer = r.text(root, "producer", "", false).value_or("");
+    if (auto v = r.boolean(root, "strict", "")) {
+        project.strict = *v;
+        project.strict_at = r.at(root["strict"], "strict");
+    }
 
     if (YAML::Node layers = root["layers"]; !layers.IsDefined()) {
         diagnostics.error(r.at(root, ""), "missing key 'layers'");

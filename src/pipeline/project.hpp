@@ -47,6 +47,7 @@ struct GeocodeDecl {
 struct LayerDecl {
     data::LayerSpec spec;           ///< path made absolute against the project folder
     std::string attribution;        ///< credits text when the source does not say its edition
+    SourceLocation attribution_at;  ///< where `attribution` is written (the layer's node when it is not)
     std::vector<JoinDecl> joins;
     std::vector<WithinCheck> checks;
     std::optional<GeocodeDecl> geocode;
@@ -71,6 +72,9 @@ struct Project {
     std::string file;               ///< as given
     std::filesystem::path root;     ///< folder of the project file
     std::string producer;
+    /// `strict: true` (for nightly builds): every warning of a map is an error (as `--strict`).
+    bool strict = false;
+    SourceLocation strict_at;       ///< where `strict` is written
     std::map<std::string, LayerDecl> layers;
     std::vector<MapDecl> maps;      ///< in file order
 

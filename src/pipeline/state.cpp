@@ -28,7 +28,13 @@ using nlohmann::json;
 
 namespace {
 
-constexpr int kStateVersion = 1;
+/// 2: paths inside the project folder recorded relative to it (1 recorded them absolute).
+constexpr int kStateVersion = 2;
+
+/// Input kinds whose name is a file path (the others name project nodes, fonts, the program, a setting).
+bool name_is_path(const std::string& kind) {
+    return kind == "style" || kind == "data" || kind == "asset" || kind == "icon";
+}
 
 std::int64_t seconds_of(const FileStamp& s) { return s.mtime_ns / 1000000000; }
 
@@ -75,7 +81,24 @@ std::string fontconfig_pattern(const std::string& name) {
 
 std::string state_dir(const std::string& out_dir) { return (fs::path(out_dir) / ".cartelier").string(); }
 
-std::optional<MapState> load_map_state(const std::string& out_dir, const std::string& map_id, std::string* problem) {
+std::string path_in_project(const fs::path& root, const std::string& path) {
+    if (path.empty() || root.empty()) return path;
+    const fs::path p = fs::path(path).lexically_normal();
+    fs::path r = root.lexically_normal();
+    if (!r.has_filename() && r.has_parent_path() && r != r.root_path()) r = r.parent_path();  // "/a/b/" → "/a/b"
+    if (!p.is_absolute() || !r.is_absolute()) return path;
+    const fs::path rel = p.lexically_relative(r);
+    if (rel.empty() || rel == "." || *rel.begin() == "..") return path;
+    return rel.string();
+}
+
+std::string path_from_project(const fs::path& root, const std::string& path) {
+    if (path.empty() || fs::path(path).is_absolute()) return path;
+    return (root / path).lexically_normal().string();
+}
+
+std::optional<MapState> load_map_state(const std::string& out_dir, const std::string& map_id, const fs::path& root,
+                                       std::string* problem) {
     fs::path file = fs::path(state_dir(out_dir)) / (map_id + ".json");
     std::ifstream in(file, std::ios::binary);
     if (!in) {
@@ -84,8 +107,10 @@ std::optional<MapState> load_map_state(const std::string& out_dir, const std::st
     }
     try {
         json j = json::parse(in);
-        if (j.at("state_version").get<int>() != kStateVersion) {
-            if (problem) *problem = "state written by another version of Cartelier";
+        if (const int version = j.at("state_version").get<int>(); version != kStateVersion) {
+            if (problem)
+                *problem = fmt::format("its recorded state has format {}, this Cartelier reads format {}{}", version,
+                                       kStateVersion, version == 1 ? " (which records paths relative to the project)" : "");
             return std::nullopt;
         }
         MapState s;
@@ -94,13 +119,16 @@ std::optional<MapState> load_map_state(const std::string& out_dir, const std::st
         s.source_layers = j.at("source_layers").get<std::vector<std::string>>();
         s.fonts = j.at("fonts").get<std::vector<std::string>>();
         s.icons = j.value("icons", std::vector<std::string>{});
+        s.warnings = j.value("warnings", std::size_t{0});
+        for (auto& icon : s.icons) icon = path_from_project(root, icon);
         for (const auto& i : j.at("inputs")) {
             InputRecord r;
             r.kind = i.at("kind").get<std::string>();
             r.name = i.at("name").get<std::string>();
+            if (name_is_path(r.kind)) r.name = path_from_project(root, r.name);
             r.hash = i.at("hash").get<std::string>();
             r.content_time = i.value("content_time", std::int64_t{0});
-            r.file = i.value("file", std::string());
+            r.file = path_from_project(root, i.value("file", std::string()));
             if (i.contains("stamp")) r.stamp = stamp_from(i.at("stamp"));
             s.inputs.push_back(std::move(r));
         }
@@ -119,19 +147,25 @@ std::optional<MapState> load_map_state(const std::string& out_dir, const std::st
     }
 }
 
-void save_map_state(const std::string& out_dir, const MapState& s) {
+void save_map_state(const std::string& out_dir, const MapState& s, const fs::path& root) {
     json inputs = json::array();
     for (const auto& r : s.inputs) {
-        json i{{"kind", r.kind}, {"name", r.name}, {"hash", r.hash}, {"content_time", r.content_time}};
-        if (!r.file.empty()) i["file"] = r.file;
+        json i{{"kind", r.kind},
+               {"name", name_is_path(r.kind) ? path_in_project(root, r.name) : r.name},
+               {"hash", r.hash},
+               {"content_time", r.content_time}};
+        if (!r.file.empty()) i["file"] = path_in_project(root, r.file);
         if (r.stamp) i["stamp"] = stamp_json(*r.stamp);
         inputs.push_back(std::move(i));
     }
     json outputs = json::array();
     for (const auto& o : s.outputs)
         outputs.push_back(json{{"file", o.file}, {"bytes", o.bytes}, {"sha256", o.sha256}, {"stamp", stamp_json(o.stamp)}});
-    json j{{"state_version", kStateVersion}, {"map", s.map},         {"date", s.date},    {"source_layers", s.source_layers},
-           {"fonts", s.fonts},               {"icons", s.icons},     {"inputs", inputs},   {"outputs", outputs}};
+    std::vector<std::string> icons;
+    for (const auto& icon : s.icons) icons.push_back(path_in_project(root, icon));
+    json j{{"state_version", kStateVersion}, {"map", s.map},     {"date", s.date},   {"source_layers", s.source_layers},
+           {"fonts", s.fonts},               {"icons", icons},   {"inputs", inputs}, {"outputs", outputs},
+           {"warnings", s.warnings}};
     create_folder(state_dir(out_dir));
     write_atomically(fs::path(state_dir(out_dir)) / (s.map + ".json"), j.dump(1) + "\n");
 }
@@ -356,6 +390,21 @@ std::vector<std::string> fonts_of(const MapDecl& map, const style::Style& style)
     return fonts;
 }
 
+namespace {
+
+/// Whether the output file holds the bytes the record says (its SHA-256), whatever stat() says.
+bool same_content(const fs::path& file, const OutputRecord& o) {
+    std::error_code ec;
+    if (fs::file_size(file, ec) != o.bytes || ec) return false;
+    try {
+        return sha256_hex(read_file(file.string())) == o.sha256;
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
+}  // namespace
+
 std::vector<std::string> staleness(const MapState* previous, const std::vector<InputRecord>& current,
                                    const MapDecl& map, const std::string& out_dir) {
     std::vector<std::string> why;
@@ -395,9 +444,37 @@ std::vector<std::string> staleness(const MapState* previous, const std::vector<I
         auto st = stat_file(fs::path(out_dir) / file);
         if (!st) why.push_back(fmt::format("output {} is missing", file));
         else if (o == previous->outputs.end()) why.push_back(fmt::format("output {} was not built by the last build", file));
-        else if (!(o->stamp == *st)) why.push_back(fmt::format("output {} was modified since the last build", file));
+        else if (!(o->stamp == *st) && !same_content(fs::path(out_dir) / file, *o))
+            why.push_back(fmt::format("output {} was modified since the last build", file));
     }
     return why;
+}
+
+std::optional<MapState> restamped(const MapState& previous, const std::vector<InputRecord>& current,
+                                  const std::string& out_dir) {
+    MapState s = previous;
+    bool moved = false;
+    for (auto& r : s.inputs) {
+        auto c = std::find_if(current.begin(), current.end(),
+                              [&](const InputRecord& x) { return x.kind == r.kind && x.name == r.name; });
+        if (c == current.end() || c->hash != r.hash) return std::nullopt;  // not up to date: not for this
+        if (c->stamp && !(r.stamp && *r.stamp == *c->stamp)) {
+            r.stamp = c->stamp;
+            r.file = c->file;
+            moved = true;
+        }
+    }
+    for (auto& o : s.outputs) {
+        auto st = stat_file(fs::path(out_dir) / o.file);
+        if (!st) return std::nullopt;
+        if (!(*st == o.stamp)) {
+            if (!same_content(fs::path(out_dir) / o.file, o)) return std::nullopt;
+            o.stamp = *st;
+            moved = true;
+        }
+    }
+    if (!moved) return std::nullopt;
+    return s;
 }
 
 }  // namespace cartelier::pipeline

@@ -16,8 +16,19 @@
 //   font     — each font the map names (page font, literal text-font stacks), as the font file
 //              fontconfig resolves it to and that file's content hash;
 //   settings — the date rule (SOURCE_DATE_EPOCH's value, or "newest input").
+// Beside the inputs: the outputs written (name, size, SHA-256, stat() stamp) and how many warnings the
+// build gave (a map built with warnings is not up to date for a strict build).
 // Data and style files are compared by content hash (XXH3-128); a stat() pre-check on
-// (size, mtime, inode) skips re-reading a file that has not been touched.
+// (size, mtime, inode) skips re-reading a file that has not been touched. An output whose stat() changed
+// is compared by content (SHA-256) before it is called modified: a copy has other inodes.
+//
+// Relocatable: the state file records every path inside the project folder relative to it ("layers/x.gpkg",
+// "style.json"), and a path outside it (a shared data folder, a system font, the program) as it is,
+// absolute. So a project copied or moved with its out/ folder (`cp -a`, a CI cache restored elsewhere, a
+// moved checkout) is up to date when its files are unchanged; a source outside the project named by a
+// relative `../` path is seen as a new input once after a move. In memory (MapState, InputRecord) every
+// path is absolute; the translation happens when the file is written and read. A state of another format
+// (format 1 recorded absolute paths) is not used: its map is rebuilt, the reason saying so.
 //
 // The date printed in the credits and the PDF metadata is SOURCE_DATE_EPOCH when set, else the newest
 // "content time" of the map's project, style, data, asset and icon inputs, where an input's content time is the
@@ -26,6 +37,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -66,15 +78,29 @@ struct MapState {
     std::vector<std::string> icons;           ///< icon files that decide the icon names it uses
     std::int64_t date = 0;                    ///< the date the outputs carry
     std::vector<OutputRecord> outputs;
+    std::size_t warnings = 0;                 ///< warnings its build gave (strict mode rebuilds a map that had some)
 };
 
 /// out/.cartelier
 std::string state_dir(const std::string& out_dir);
 /// The recorded state of a map; nullopt when there is none or it cannot be read (then `problem` says why).
+/// Recorded relative paths are made absolute against `project_root` (the project file's folder).
 std::optional<MapState> load_map_state(const std::string& out_dir, const std::string& map_id,
-                                       std::string* problem = nullptr);
-/// Writes it atomically.
-void save_map_state(const std::string& out_dir, const MapState& state);
+                                       const std::filesystem::path& project_root, std::string* problem = nullptr);
+/// Writes it atomically, paths inside `project_root` recorded relative to it.
+void save_map_state(const std::string& out_dir, const MapState& state, const std::filesystem::path& project_root);
+
+/// `path` relative to `root` when it lies inside it (lexically, after normalisation), else unchanged.
+std::string path_in_project(const std::filesystem::path& root, const std::string& path);
+/// The inverse: a relative path made absolute against `root`; an absolute or empty one unchanged.
+std::string path_from_project(const std::filesystem::path& root, const std::string& path);
+
+/// `previous` with the stat() stamps of `current` (same kinds, names and hashes) and of its outputs as
+/// they are now, when any of them moved while the content stayed the same (a touch, a copied project):
+/// saving it lets the next build trust stat() again instead of re-reading every file. nullopt when nothing
+/// moved. Call only for a map that staleness() found up to date.
+std::optional<MapState> restamped(const MapState& previous, const std::vector<InputRecord>& current,
+                                  const std::string& out_dir);
 
 /// Resolves font names to files with fontconfig (as `fc-match` would), once per name per process. Thread-safe.
 class FontResolver {

@@ -15,7 +15,8 @@ namespace cartelier::pipeline {
 namespace fs = std::filesystem;
 
 std::vector<OutputInfo> write_map(const std::string& out_dir, const PreparedMap& map,
-                                  const std::vector<RenderedFormat>& formats) {
+                                  const std::vector<RenderedFormat>& formats, const fs::path& project_root,
+                                  std::size_t warnings) {
     ScopedStage stage("write");
     create_folder(out_dir);
     MapState state;
@@ -25,6 +26,7 @@ std::vector<OutputInfo> write_map(const std::string& out_dir, const PreparedMap&
     state.fonts = map.fonts;
     state.icons = map.icons;
     state.date = map.date;
+    state.warnings = warnings;
     std::vector<OutputInfo> written;
     for (const RenderedFormat& f : formats) {
         const std::string name = fmt::format("{}.{}", map.map->id, render::extension(f.format));
@@ -34,7 +36,7 @@ std::vector<OutputInfo> write_map(const std::string& out_dir, const PreparedMap&
         written.push_back({target.string(), f.bytes.size(), sha});
         state.outputs.push_back(OutputRecord{name, f.bytes.size(), sha, stat_file(target).value_or(FileStamp{})});
     }
-    save_map_state(out_dir, state);
+    save_map_state(out_dir, state, project_root);
     return written;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -18,10 +19,12 @@ struct OutputInfo {
     std::string sha256;
 };
 
-/// Writes `out_dir/ID.EXT` for each rendered format, then the map's state. Returns what was written.
+/// Writes `out_dir/ID.EXT` for each rendered format, then the map's state (its paths inside
+/// `project_root` recorded relative to it; `warnings`: how many its build gave). Returns what was written.
 /// Throws Error naming the file when a write fails (the files already renamed into place stay; the state
 /// is not recorded, so the next build rebuilds the map).
 std::vector<OutputInfo> write_map(const std::string& out_dir, const PreparedMap& map,
-                                  const std::vector<RenderedFormat>& formats);
+                                  const std::vector<RenderedFormat>& formats, const std::filesystem::path& project_root,
+                                  std::size_t warnings);
 
 }  // namespace cartelier::pipeline

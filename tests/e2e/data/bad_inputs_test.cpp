@@ -30,10 +30,12 @@ using namespace cartelier;
 
 namespace {
 
-/// One line of cases.tsv: case (folder), command, expected status, expected fragment, note. A malformed
-/// line becomes a case whose `malformed` holds the line, so that the test of that line fails and says why.
+/// One line of cases.tsv: case (folder), command (`check` or `build`, maybe followed by options such as
+/// `--strict`, given to both commands by the check-and-build test), expected status, expected fragment,
+/// note. A malformed line becomes a case whose `malformed` holds the line, so that the test of that line
+/// fails and says why.
 struct Case {
-    std::string name, command, fragment, note;
+    std::string name, command, args, fragment, note;
     int status = 0;
     std::string malformed;
 };
@@ -64,14 +66,16 @@ std::vector<Case> read_cases() {
         Case c;
         c.name = cols.empty() ? fmt::format("line-{}", number) : cols[0];
         int status = -1;
+        const std::string command = cols.size() >= 2 ? cols[1].substr(0, cols[1].find(' ')) : "";
         if (cols.size() >= 4 && std::sscanf(cols[2].c_str(), "%d", &status) == 1 &&
-            (cols[1] == "check" || cols[1] == "build")) {
-            c.command = cols[1];
+            (command == "check" || command == "build")) {
+            c.command = command;
+            if (cols[1].size() > command.size()) c.args = cols[1].substr(command.size());
             c.status = status;
             c.fragment = cols[3];
             c.note = cols.size() > 4 ? cols[4] : "";
         } else {
-            c.malformed = fmt::format("cases.tsv:{}: expected case<TAB>check|build<TAB>status<TAB>fragment[<TAB>note], "
+            c.malformed = fmt::format("cases.tsv:{}: expected case<TAB>check|build[ OPTIONS]<TAB>status<TAB>fragment[<TAB>note], "
                                       "found '{}'", number, line);
             c.name = fmt::format("line-{}", number);
         }
@@ -147,7 +151,8 @@ TEST_P(BadInput, EndsWithItsStatusAndMessageAndNeverCrashes) {
         fs::create_directories(out);
         std::ofstream(out / "m.png", std::ios::binary) << previous;
     }
-    std::string command = fmt::format("{} {} --project '{}'", test::cartelier_binary(), c.command, project().string());
+    std::string command = fmt::format("{} {}{} --project '{}'", test::cartelier_binary(), c.command, c.args,
+                                      project().string());
     if (c.command == "build") command += fmt::format(" --out '{}'", out.string());
     auto r = test::run(command);
     SCOPED_TRACE(fmt::format("{} ({}{})\n--- output:\n{}---", c.name, c.command, c.note.empty() ? "" : " — " + c.note,
@@ -174,8 +179,8 @@ TEST_P(BadInput, CheckAndBuildReportTheSameDiagnostics) {
     // Both commands on the same project and the same (empty) output folder, check first (it writes nothing),
     // so that paths in the messages are the same.
     const fs::path out = fs::path(test::temp_dir("bad-inputs-same-" + c.name)) / "out";
-    auto checked = run_cartelier("check", project(), out);
-    auto built = run_cartelier("build", project(), out);
+    auto checked = run_cartelier("check" + c.args, project(), out);
+    auto built = run_cartelier("build" + c.args, project(), out);
     const auto from_check = diagnostics_in(checked.output), from_build = diagnostics_in(built.output);
     const std::string both = fmt::format("--- cartelier check (status {}):\n{}--- cartelier build (status {}):\n{}---",
                                          checked.status, checked.output, built.status, built.output);

@@ -86,6 +86,16 @@ inline std::map<std::string, std::string> statuses(const nlohmann::json& report)
     return out;
 }
 
+/// file name → mtime of every regular, non-hidden file of DIR/out but the build reports.
+inline std::map<std::string, fs::file_time_type> output_times(const std::string& dir) {
+    std::map<std::string, fs::file_time_type> out;
+    for (const auto& e : fs::directory_iterator(dir + "/out"))
+        if (e.is_regular_file() && e.path().filename().string()[0] != '.' &&
+            e.path().filename().string().rfind("build-report", 0) != 0)
+            out[e.path().filename().string()] = e.last_write_time();
+    return out;
+}
+
 /// file name → SHA-256 of every regular, non-hidden file of a folder.
 inline std::map<std::string, std::string> digests(const std::string& folder) {
     std::map<std::string, std::string> out;

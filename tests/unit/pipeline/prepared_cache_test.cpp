@@ -172,3 +172,39 @@ TEST(PreparedCache, ALayerLargerThanTheWriteBufferRoundTrips) {
     EXPECT_FALSE(read_prepared(file, 8).has_value());  // another key
     fs::remove_all(dir);
 }
+
+TEST(PreparedCache, AMovedProjectKeepsItsKeysAndItsPaths) {
+    // The same project in two folders: same keys; the paths stored come back under the new folder.
+    const fs::path a = scratch("moved-a"), b = scratch("moved-b");
+    for (const fs::path& root : {a, b}) {
+        fs::create_directories(root / "layers");
+        write_file(root / "layers" / "x.geojson", R"({"type":"FeatureCollection","features":[]})");
+    }
+    data::LayerSpec in_a, in_b;
+    in_a.name = in_b.name = "x";
+    in_a.path = (a / "layers" / "x.geojson").string();
+    in_b.path = (b / "layers" / "x.geojson").string();
+    ASSERT_TRUE(prepared_key(in_a, "EPSG:2154", a).has_value());
+    EXPECT_EQ(prepared_key(in_a, "EPSG:2154", a), prepared_key(in_b, "EPSG:2154", b));
+    EXPECT_NE(prepared_key(in_a, "EPSG:2154"), prepared_key(in_b, "EPSG:2154"));  // absolute paths differ
+
+    Layer layer = sample_layer();
+    layer.source = in_a.path;
+    std::vector<Diagnostic> warnings{
+        {Severity::Warning, SourceLocation{in_a.path, 3, 0, "feature 3"}, "repaired", ""},
+        {Severity::Warning, SourceLocation{"relative/as-given.yaml", 4, 5, ""}, "as given", ""},
+        {Severity::Warning, SourceLocation{"/elsewhere/y.csv", 0, 0, ""}, "outside", ""}};
+    const fs::path file = prepared_path(a / "cache", "x", "EPSG:2154");
+    const std::uint64_t key = *prepared_key(in_a, "EPSG:2154", a);
+    ASSERT_TRUE(write_prepared(file, key, layer, warnings, a));
+    auto back = read_prepared(file, key, b);
+    ASSERT_TRUE(back.has_value());
+    EXPECT_EQ(back->layer.source, in_b.path);
+    ASSERT_EQ(back->warnings.size(), 3u);
+    EXPECT_EQ(back->warnings[0].where.file, in_b.path);
+    EXPECT_EQ(back->warnings[0].where.line, 3);
+    EXPECT_EQ(back->warnings[1].where.file, "relative/as-given.yaml");
+    EXPECT_EQ(back->warnings[2].where.file, "/elsewhere/y.csv");
+    fs::remove_all(a);
+    fs::remove_all(b);
+}

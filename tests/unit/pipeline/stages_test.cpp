@@ -54,7 +54,7 @@ TEST(Stages, AStyleIsReadOncePerBuildWhateverTheNumberOfMapsAndFormatsDrawingIt)
     // The state records the hash of the bytes the build parsed.
     const std::string bytes = read_file(style);
     for (const char* id : {"mini", "twin"}) {
-        auto state = pipeline::load_map_state(options.out_dir, id);
+        auto state = pipeline::load_map_state(options.out_dir, id, project.root);
         ASSERT_TRUE(state);
         bool found = false;
         for (const auto& r : state->inputs)
