@@ -243,7 +243,7 @@ std::optional<Diagnostic> unknown_command(const CLI::App& app, int argc, char** 
             continue;
         }
         return Diagnostic{Severity::Error, {}, fmt::format("unknown command '{}'", word),
-                          suggest_name(word, names, {"expected one of: "})};
+                          suggest_name(word, names, {"expected one of: ", ""})};
     }
     return std::nullopt;
 }

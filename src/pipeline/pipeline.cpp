@@ -297,7 +297,7 @@ BuildOutcome run_build(const Project& project, const BuildOptions& options) {
     LayerStore& store = options.layers ? *options.layers : own_store.emplace(project, prepared_dir(options.out_dir));
     render::IconCache icons;
     TaskQueue queue;
-    BuildContext ctx{project, options, PrepareContext{project, store, inputs, icons, date}, queue};
+    BuildContext ctx{project, options, PrepareContext{project, store, inputs, icons, date}, queue, {}, {}};
 
     // Stages 2 to 4 for the maps to build; the others are up to date.
     std::vector<std::unique_ptr<MapRun>> runs;
