@@ -91,6 +91,8 @@ results = []
 def trial(family, name, mutate):
     if families and family not in families: return
     d = make_copy(f"{family}-{len(results)}")
+    # The baseline's prepared layers: an unchanged layer is not read again (the cache key is its content).
+    shutil.copytree(os.path.join(baseline_dir, "out", ".cache"), os.path.join(d, "out", ".cache"))
     note = mutate(d)
     s1, t1 = run(d, "check")
     s2, t2 = run(d, "build", "-j2")
