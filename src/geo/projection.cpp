@@ -165,4 +165,14 @@ ScaleFactors scale_factors(const std::string& projected_crs, double lon, double 
     return result;
 }
 
+std::string crs_wkt(const std::string& crs) {
+    ProjContext ctx;
+    std::unique_ptr<PJ, decltype(&proj_destroy)> pj(proj_create(ctx.get(), crs.c_str()), &proj_destroy);
+    if (!pj) throw Error(SourceLocation{}, fmt::format("unknown CRS '{}'", crs));
+    const char* options[] = {"MULTILINE=NO", nullptr};
+    const char* wkt = proj_as_wkt(ctx.get(), pj.get(), PJ_WKT1_GDAL, options);
+    if (!wkt) throw Error(SourceLocation{}, fmt::format("PROJ cannot write CRS '{}' as WKT1", crs));
+    return wkt;
+}
+
 }  // namespace cartelier::geo

@@ -79,4 +79,9 @@ struct ScaleFactors {
 /// Memoised for the process (layouts ask for the same points at every build).
 ScaleFactors scale_factors(const std::string& projected_crs, double lon, double lat);
 
+/// The CRS `crs` ("EPSG:2154", WKT, a PROJ string) as WKT1 in GDAL's dialect (one line, with its EPSG
+/// authority when PROJ knows one), the form GDAL reads from a .aux.xml or .prj file. The same text for
+/// the same CRS and PROJ database. Throws Error naming the CRS when PROJ does not know it.
+std::string crs_wkt(const std::string& crs);
+
 }  // namespace cartelier::geo

@@ -30,7 +30,8 @@ const std::vector<std::string> kMapKeys = {"title",     "subtitle", "style",   "
                                            "extent",    "paper",    "orientation", "margin_mm",
                                            "dpi",       "formats",  "legend_position", "scale_bar",
                                            "credits",   "font",     "legend_title", "insets",
-                                           "inset_band", "north_arrow", "logo", "title_align"};
+                                           "inset_band", "north_arrow", "logo", "title_align",
+                                           "georeference"};
 const std::vector<std::string> kInsetKeys = {"preset", "name",     "crs",    "extent",  "extent_crs",
                                              "scale",  "magnify",  "position", "size_mm", "outline"};
 const std::vector<std::string> kInsetBandKeys = {"side", "size_mm", "gap_mm"};
@@ -445,6 +446,7 @@ void apply_map_keys(Reader& r, const fs::path& root, const YAML::Node& n, const 
                                       fmt::format("unknown format '{}': expected pdf, png or svg", f));
         }
     }
+    if (auto v = r.boolean(n, "georeference", path)) m.georeference = *v;
     static const std::vector<std::string> corners = {"top-left", "top-right", "bottom-left", "bottom-right"};
     if (auto v = r.text(n, "legend_position", path, false)) {
         if (std::find(corners.begin(), corners.end(), *v) == corners.end())

@@ -63,6 +63,9 @@ struct MapDecl {
     Box extent;                     ///< in `crs`
     double dpi = 300;
     std::vector<Format> formats{Format::Pdf, Format::Png};
+    /// `georeference: false` turns off the georeference files written beside the PNG
+    /// (pipeline/georeference.hpp); on by default.
+    bool georeference = true;
     layout::PageLayout page;
     std::string credits_template;   ///< with {sources}, {producer}, {date}
     SourceLocation declared_at;

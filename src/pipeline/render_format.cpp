@@ -26,6 +26,7 @@ RenderedFormat render_format(const PreparedMap& map, Format format, render::Icon
                                &icons};
     RenderedFormat out;
     out.format = format;
+    if (format == Format::Png) out.dpi = spec.dpi;
     out.report = render::compose_page(surface.cr(), map.page, content);
     out.bytes = surface.finish();
     return out;

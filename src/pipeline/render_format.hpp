@@ -16,6 +16,7 @@ namespace cartelier::pipeline {
 struct RenderedFormat {
     Format format = Format::Pdf;
     std::string bytes;           ///< the whole file
+    double dpi = 0;              ///< PNG: the pixels per inch it was drawn at (0 for the vector formats)
     render::PageReport report;   ///< labels, evaluation errors, scale, frames
 };
 

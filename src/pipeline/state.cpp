@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "pipeline/georeference.hpp"
 #include "pipeline/output.hpp"
 #include "core/diagnostic.hpp"
 #include "core/document.hpp"
@@ -437,8 +438,13 @@ std::vector<std::string> staleness(const MapState* previous, const std::vector<I
                                  [&](const InputRecord& x) { return x.kind == p.kind && x.name == p.name; });
         if (!still) why.push_back(fmt::format("no longer an input: {}", label(p)));
     }
+    std::vector<std::string> files;
     for (Format f : map.formats) {
-        std::string file = fmt::format("{}.{}", map.id, render::extension(f));
+        files.push_back(fmt::format("{}.{}", map.id, render::extension(f)));
+        if (f == Format::Png && map.georeference)
+            for (std::string& g : png_georeference_files(map.id)) files.push_back(std::move(g));
+    }
+    for (const std::string& file : files) {
         auto o = std::find_if(previous->outputs.begin(), previous->outputs.end(),
                               [&](const OutputRecord& x) { return x.file == file; });
         auto st = stat_file(fs::path(out_dir) / file);

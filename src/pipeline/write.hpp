@@ -19,7 +19,8 @@ struct OutputInfo {
     std::string sha256;
 };
 
-/// Writes `out_dir/ID.EXT` for each rendered format, then the map's state (its paths inside
+/// Writes `out_dir/ID.EXT` for each rendered format (and, after a PNG, its georeference files unless
+/// the map says `georeference: false`: pipeline/georeference.hpp), then the map's state (its paths inside
 /// `project_root` recorded relative to it; `warnings`: how many its build gave). Returns what was written.
 /// Throws Error naming the file when a write fails (the files already renamed into place stay; the state
 /// is not recorded, so the next build rebuilds the map).
