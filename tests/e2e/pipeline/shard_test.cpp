@@ -55,7 +55,7 @@ TEST(Shard, TwoShardsBuildTheProjectOnceBetweenThem) {
     // Sorted ids alpha, beta, gamma dealt round-robin: {alpha, gamma} and {beta}.
     EXPECT_EQ(r1, (std::map<std::string, std::string>{{"alpha", "built"}, {"gamma", "built"}}));
     EXPECT_EQ(r2, (std::map<std::string, std::string>{{"beta", "built"}}));
-    EXPECT_EQ(digests(dir + "/out").size(), 6u);
+    EXPECT_EQ(digests(dir + "/out").size(), 12u);  // PDF, PNG, .pgw, .png.aux.xml for 3 maps
     // The whole project is then up to date.
     ASSERT_EQ(run_cartelier(dir).status, 0);
     EXPECT_EQ(statuses(report(dir)), (std::map<std::string, std::string>{{"alpha", "up to date"}, {"beta", "up to date"}, {"gamma", "up to date"}}));
@@ -100,7 +100,7 @@ TEST(Report, ListsStatusInputsStagesLabelsAndOutputs) {
     EXPECT_GT(alpha["stages"]["write"].get<double>(), 0);
     EXPECT_EQ(alpha["labels"], (nlohmann::json{{"placed", 2}, {"displaced", 0}, {"unplaced", 0}}));
     EXPECT_EQ(rep["maps"][2]["labels"]["placed"], 0);  // gamma has no labels
-    ASSERT_EQ(alpha["outputs"].size(), 2u);
+    ASSERT_EQ(alpha["outputs"].size(), 4u);  // PDF, PNG, the PNG's .pgw and .png.aux.xml
     for (const auto& o : alpha["outputs"]) {
         std::string bytes = read_file(o["file"].get<std::string>());
         EXPECT_EQ(o["bytes"].get<std::size_t>(), bytes.size());
