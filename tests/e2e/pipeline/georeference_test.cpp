@@ -9,11 +9,11 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "data/table.hpp"
 #include "geo/projection.hpp"
 #include "nightly_fixture.hpp"
 #include "pipeline/project.hpp"
 #include "render/view.hpp"
+#include "seed_sites.hpp"
 #include "test_paths.hpp"
 
 using namespace cartelier;
@@ -51,37 +51,30 @@ TEST(GeoreferencedPng, GdalReadsLambert93AndFindsEachSeedSiteOnItsPixel) {
     ASSERT_EQ(map->crs, "EPSG:2154");
     render::View view = render::View::fit(map->crs, map->extent, map->page.map_frame());
     geo::Transformation to_map("EPSG:4326", map->crs);
-    Diagnostics d;
-    data::Table sites = data::read_csv(test::sourcepath("layers/sites.csv"), d);
-    data::Table sessions = data::read_csv(test::sourcepath("layers/sessions.csv"), d);
-    ASSERT_FALSE(d.has_errors()) << d.format();
-    std::map<std::string, std::string> dispositif;
-    for (const auto& row : sessions.rows) dispositif[row.cells[*sessions.column("key")]] = row.cells[*sessions.column("dispositif")];
     int checked = 0;
-    for (const auto& row : sites.rows) {
-        if (dispositif[row.cells[*sites.column("session")]] != "flash") continue;
-        Point ll{std::stod(row.cells[*sites.column("lon")]), std::stod(row.cells[*sites.column("lat")])};
-        Point m = to_map.transform(ll);
+    for (const test::SeedSite& site : test::seed_sites()) {
+        if (site.dispositif != "flash") continue;
+        Point m = to_map.transform(site.lon_lat);
         Point page = view.to_page(m);
         const double want_x = page.x * map->dpi / 72.0, want_y = page.y * map->dpi / 72.0;  // pixel space
         // From the geotransform (GDAL's: origin at the upper-left corner of the upper-left pixel).
-        EXPECT_NEAR((m.x - gt[0]) / gt[1], want_x, 1.0) << row.cells[0];
-        EXPECT_NEAR((m.y - gt[3]) / gt[5], want_y, 1.0) << row.cells[0];
+        EXPECT_NEAR((m.x - gt[0]) / gt[1], want_x, 1.0) << site.id;
+        EXPECT_NEAR((m.y - gt[3]) / gt[5], want_y, 1.0) << site.id;
         // From gdallocationinfo: the pixel holding the point, and its colour.
         auto loc = test::run(fmt::format("gdallocationinfo -geoloc -xml {} {:.3f} {:.3f} 2>/dev/null", png, m.x, m.y));
         ASSERT_EQ(loc.status, 0) << loc.output;
         std::smatch px;
         ASSERT_TRUE(std::regex_search(loc.output, px, std::regex(R"re(pixel="(\d+)" line="(\d+)")re"))) << loc.output;
-        EXPECT_NEAR(std::stoi(px[1]), want_x, 1.0) << row.cells[0];
-        EXPECT_NEAR(std::stoi(px[2]), want_y, 1.0) << row.cells[0];
+        EXPECT_NEAR(std::stoi(px[1]), want_x, 1.0) << site.id;
+        EXPECT_NEAR(std::stoi(px[2]), want_y, 1.0) << site.id;
         std::vector<int> values;
         const std::regex value(R"(<Value>(\d+)</Value>)");
         for (auto it = std::sregex_iterator(loc.output.begin(), loc.output.end(), value); it != std::sregex_iterator(); ++it)
             values.push_back(std::stoi((*it)[1]));
         ASSERT_EQ(values.size(), 3u) << loc.output;
-        EXPECT_NEAR(values[0], 0xd7, 3) << row.cells[0];
-        EXPECT_NEAR(values[1], 0x30, 3) << row.cells[0];
-        EXPECT_NEAR(values[2], 0x1f, 3) << row.cells[0];
+        EXPECT_NEAR(values[0], 0xd7, 3) << site.id;
+        EXPECT_NEAR(values[1], 0x30, 3) << site.id;
+        EXPECT_NEAR(values[2], 0x1f, 3) << site.id;
         ++checked;
     }
     EXPECT_EQ(checked, 6);

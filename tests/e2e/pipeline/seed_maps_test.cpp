@@ -9,9 +9,9 @@
 #include <gtest/gtest.h>
 
 #include "pipeline/project.hpp"
-#include "data/table.hpp"
 #include "geo/projection.hpp"
 #include "render/view.hpp"
+#include "seed_sites.hpp"
 #include "test_paths.hpp"
 
 using namespace cartelier;
@@ -43,12 +43,7 @@ TEST(SeedMaps, TheThreeMapsBuildWithEverySiteLabelledAndDrawnInItsColour) {
     }
 
     pipeline::Project project = pipeline::load_project(test::sourcepath("cartelier.yaml"));
-    Diagnostics d;
-    data::Table sites = data::read_csv(test::sourcepath("layers/sites.csv"), d);
-    data::Table sessions = data::read_csv(test::sourcepath("layers/sessions.csv"), d);
-    ASSERT_FALSE(d.has_errors()) << d.format();
-    std::map<std::string, std::string> dispositif;
-    for (const auto& row : sessions.rows) dispositif[row.cells[*sessions.column("key")]] = row.cells[*sessions.column("dispositif")];
+    const std::vector<test::SeedSite> sites = test::seed_sites();
     const std::map<std::string, std::array<int, 3>> colour = {{"flash", {0xd7, 0x30, 0x1f}}, {"local", {0x21, 0x71, 0xb5}}};
 
     for (const char* id : {"flash", "local", "sessions"}) {
@@ -64,16 +59,15 @@ TEST(SeedMaps, TheThreeMapsBuildWithEverySiteLabelledAndDrawnInItsColour) {
         const unsigned char* data = cairo_image_surface_get_data(png);
         const int stride = cairo_image_surface_get_stride(png);
         int drawn = 0;
-        for (const auto& row : sites.rows) {
-            std::string kind = dispositif[row.cells[*sites.column("session")]];
+        for (const test::SeedSite& site : sites) {
+            const std::string& kind = site.dispositif;
             if (std::string(id) != "sessions" && kind != id) continue;
-            Point ll{std::stod(row.cells[*sites.column("lon")]), std::stod(row.cells[*sites.column("lat")])};
-            Point page = view.to_page(to_map.transform(ll));
+            Point page = view.to_page(to_map.transform(site.lon_lat));
             int x = static_cast<int>(std::lround(page.x * 300 / 72.0)), y = static_cast<int>(std::lround(page.y * 300 / 72.0));
             uint32_t v = *reinterpret_cast<const uint32_t*>(data + y * stride + x * 4);
             int rgb[3] = {static_cast<int>((v >> 16) & 0xff), static_cast<int>((v >> 8) & 0xff), static_cast<int>(v & 0xff)};
             for (int c = 0; c < 3; ++c)
-                EXPECT_NEAR(rgb[c], colour.at(kind)[c], 3) << id << ": site " << row.cells[0] << " channel " << c;
+                EXPECT_NEAR(rgb[c], colour.at(kind)[c], 3) << id << ": site " << site.id << " channel " << c;
             ++drawn;
         }
         EXPECT_EQ(drawn, std::string(id) == "flash" ? 6 : std::string(id) == "local" ? 5 : 11);
