@@ -132,7 +132,9 @@ std::string credits_text(const Project& project, const MapDecl& map, const std::
     }
     // Each text once; an attribution without its edition is left out when another source begins with it.
     std::vector<std::string> sources;
-    for (const auto& [text, unknown_edition] : texts) {
+    for (const auto& entry : texts) {
+        const std::string& text = entry.first;  // not a structured binding: clang 14 cannot capture one
+        const bool unknown_edition = entry.second;
         if (text.empty() || std::find(sources.begin(), sources.end(), text) != sources.end()) continue;
         const bool covered = unknown_edition && std::any_of(texts.begin(), texts.end(), [&](const auto& other) {
             const std::string& s = other.first;
