@@ -46,7 +46,8 @@ TEST(Relocate, AMovedProjectWithItsOutputsIsUpToDateAndRealChangesAreStillSeen) 
     EXPECT_EQ(output_times(dir), times);
     EXPECT_EQ(digests(dir + "/out"), digests_before);
     // Nothing was loaded, rendered or written.
-    for (const auto& m : report(dir)["maps"])
+    const auto second_report = report(dir);  // a named value: ranging over a temporary's member dangles
+    for (const auto& m : second_report["maps"])
         for (const auto& [stage, seconds] : m["stages"].items()) EXPECT_EQ(seconds.get<double>(), 0.0) << stage;
 
     // And again (the state now has the copy's stat() stamps).
