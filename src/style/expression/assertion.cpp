@@ -1,5 +1,8 @@
 // ["string", …], ["number", …], ["boolean", …], ["object", …], ["array", (type, (N,))? value]:
 // the first argument whose value has the type, else an evaluation error.
+#include <cmath>
+#include <limits>
+
 #include <fmt/format.h>
 
 #include "core/document.hpp"
@@ -59,7 +62,10 @@ ExpressionPtr parse_assertion(const ParsingContext& ctx) {
                     ctx.error_at(R"(The length argument to "array" must be a positive integer literal)", 2);
                     return nullptr;
                 }
-                n = static_cast<std::size_t>(*d);
+                // A length no array can have (beyond what size_t holds) is kept as the largest size_t:
+                // like MapLibre, the literal is accepted and no value ever matches it.
+                constexpr double too_long = 18446744073709551616.0;  // 2^64
+                n = *d >= too_long ? std::numeric_limits<std::size_t>::max() : static_cast<std::size_t>(*d);
             }
             ++i;
         }

@@ -198,6 +198,9 @@ TEST(ExpressionEval, TypesAndConversions) {
     EXPECT_EQ(json(R"(["array", "number", 3, ["get", "arr"]])", kProps), "[1,2,3]");
     EXPECT_EQ(json(R"(["array", "string", ["get", "arr"]])", kProps),
               "ERROR Expected value to be of type array<string>, but found array<number, 3> instead.");
+    // A length beyond any array (found by fuzz_expression: a float-to-size_t overflow) parses, matches nothing.
+    EXPECT_EQ(json(R"(["array", "number", 7.77778e+30, ["get", "arr"]])", kProps).rfind("ERROR Expected value", 0), 0u);
+    EXPECT_EQ(json(R"(["array", "number", 1e300, ["get", "arr"]])", kProps).rfind("ERROR", 0), 0u);
 }
 
 TEST(ExpressionEval, NumberFormat) {
