@@ -32,9 +32,10 @@ packages=(
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev libspdlog-dev libxxhash-dev
   libgtest-dev googletest
   fonts-dejavu-core qgis-common
+  libqpdf-dev ghostscript
 )
 if [ "$tests" = 1 ]; then
-  packages+=(poppler-utils)
+  packages+=(poppler-utils qpdf colord-data icc-profiles-free)
   command -v node >/dev/null 2>&1 || packages+=(nodejs)
   command -v npm >/dev/null 2>&1 || packages+=(npm)
 fi
