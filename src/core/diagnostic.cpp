@@ -1,13 +1,27 @@
 #include "core/diagnostic.hpp"
 
 #include <algorithm>
+#include <filesystem>
+#include <system_error>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 namespace cartelier {
 
+std::string display_path(const std::string& file, const std::string& cwd) {
+    namespace fs = std::filesystem;
+    fs::path p(file);
+    if (!p.is_absolute() || cwd.empty()) return file;
+    fs::path rel = p.lexically_normal().lexically_relative(fs::path(cwd).lexically_normal());
+    if (rel.empty() || rel == "." || *rel.begin() == "..") return file;
+    return rel.string();
+}
+
 std::string SourceLocation::format() const {
-    std::string out = file;
+    std::error_code ec;
+    std::string cwd = file.empty() ? std::string() : std::filesystem::current_path(ec).string();
+    std::string out = display_path(file, ec ? std::string() : cwd);
     if (line > 0) {
         out += fmt::format(":{}", line);
         if (column > 0) out += fmt::format(":{}", column);

@@ -11,14 +11,20 @@ namespace cartelier {
 
 /// Where a problem is. Empty fields are simply left out when formatting.
 struct SourceLocation {
-    std::string file;      ///< path of the file as the user named it
+    std::string file;      ///< path of the file (files a project names are recorded absolute)
     int line = 0;          ///< 1-based; 0 = unknown
     int column = 0;        ///< 1-based; 0 = unknown
     std::string path;      ///< path inside the document (`layers[3].paint.circle-color`), a field or feature id
 
-    /// "file:line:column: path" with whatever is known.
+    /// "file:line:column: path" with whatever is known. An absolute `file` inside the current
+    /// directory is shown relative to it (`layers/sites.csv`, as the user wrote it in the project),
+    /// any other path as it is.
     std::string format() const;
 };
+
+/// `file` as messages show it: relative to `cwd` when it is an absolute path inside `cwd` (lexically,
+/// no file system access), unchanged otherwise.
+std::string display_path(const std::string& file, const std::string& cwd);
 
 enum class Severity { Error, Warning };
 
