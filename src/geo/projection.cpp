@@ -1,6 +1,9 @@
 #include "geo/projection.hpp"
 
 #include <array>
+#include <charconv>
+#include <cstring>
+#include <string_view>
 #include <cmath>
 #include <cstdint>
 #include <optional>
@@ -173,6 +176,42 @@ std::string crs_wkt(const std::string& crs) {
     const char* wkt = proj_as_wkt(ctx.get(), pj.get(), PJ_WKT1_GDAL, options);
     if (!wkt) throw Error(SourceLocation{}, fmt::format("PROJ cannot write CRS '{}' as WKT1", crs));
     return wkt;
+}
+
+namespace {
+
+/// The EPSG code of a PROJ object, 0 when its first identifier is not an EPSG one.
+int epsg_code(PJ* pj) {
+    const char* auth = proj_get_id_auth_name(pj, 0);
+    const char* code = proj_get_id_code(pj, 0);
+    if (!auth || !code || std::string_view(auth) != "EPSG") return 0;
+    int value = 0;
+    auto [end, ec] = std::from_chars(code, code + std::strlen(code), value);
+    return ec == std::errc{} && *end == '\0' ? value : 0;
+}
+
+}  // namespace
+
+CrsIdentity crs_identity(const std::string& crs) {
+    ProjContext ctx;
+    using Owned = std::unique_ptr<PJ, decltype(&proj_destroy)>;
+    Owned pj(proj_create(ctx.get(), crs.c_str()), &proj_destroy);
+    if (!pj) throw Error(SourceLocation{}, fmt::format("unknown CRS '{}'", crs));
+    CrsIdentity out;
+    out.wkt = crs_wkt(crs);
+    out.epsg = epsg_code(pj.get());
+    const PJ_TYPE type = proj_get_type(pj.get());
+    out.geographic = type == PJ_TYPE_GEOGRAPHIC_2D_CRS || type == PJ_TYPE_GEOGRAPHIC_3D_CRS;
+    Owned geodetic(proj_crs_get_geodetic_crs(ctx.get(), pj.get()), &proj_destroy);
+    if (!geodetic) throw Error(SourceLocation{}, fmt::format("CRS '{}' has no geodetic datum", crs));
+    if (int code = epsg_code(geodetic.get())) {
+        out.geographic_crs = fmt::format("EPSG:{}", code);
+    } else {
+        const char* wkt = proj_as_wkt(ctx.get(), geodetic.get(), PJ_WKT2_2019, nullptr);
+        if (!wkt) throw Error(SourceLocation{}, fmt::format("PROJ cannot write the datum of CRS '{}'", crs));
+        out.geographic_crs = wkt;
+    }
+    return out;
 }
 
 }  // namespace cartelier::geo

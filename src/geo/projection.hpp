@@ -84,4 +84,16 @@ ScaleFactors scale_factors(const std::string& projected_crs, double lon, double 
 /// the same CRS and PROJ database. Throws Error naming the CRS when PROJ does not know it.
 std::string crs_wkt(const std::string& crs);
 
+/// What a georeferenced file says of a CRS (a geospatial PDF's /GCS dictionary).
+struct CrsIdentity {
+    std::string wkt;             ///< WKT1 in GDAL's dialect, as crs_wkt
+    int epsg = 0;                ///< its EPSG code when PROJ's definition carries one; 0 otherwise
+    bool geographic = false;     ///< true: a geographic CRS (longitude, latitude); false: projected
+    /// The geographic CRS of its datum ("EPSG:4171" for Lambert-93's RGF93 v1, or a WKT when it has no
+    /// code): the CRS in which a geospatial PDF gives latitudes and longitudes (no datum shift).
+    std::string geographic_crs;
+};
+/// Throws Error naming the CRS when PROJ does not know it.
+CrsIdentity crs_identity(const std::string& crs);
+
 }  // namespace cartelier::geo

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "pipeline/cancel.hpp"
+#include "pipeline/pdf_georeference.hpp"
 #include "pipeline/timing.hpp"
 #include "render/page_surface.hpp"
 
@@ -29,6 +30,8 @@ RenderedFormat render_format(const PreparedMap& map, Format format, render::Icon
     if (format == Format::Png) out.dpi = spec.dpi;
     out.report = render::compose_page(surface.cr(), map.page, content);
     out.bytes = surface.finish();
+    if (format == Format::Pdf && decl.georeference)
+        out.bytes = georeference_pdf(out.bytes, pdf_viewports(out.report.frames, spec.height_pt));
     return out;
 }
 

@@ -20,8 +20,9 @@ struct RenderedFormat {
     render::PageReport report;   ///< labels, evaluation errors, scale, frames
 };
 
-/// Draws `map` as `format` (PDF, PNG, or SVG), the same bytes for the same prepared map. PNG at the
-/// map's dpi, unless `dpi` is given (previews, tests). Throws Error when drawing fails, Interrupted on a
+/// Draws `map` as `format` (PDF, PNG, or SVG), the same bytes for the same prepared map; a PDF carries
+/// the georeference of its frames unless the map says `georeference: false` (pipeline/pdf_georeference.hpp).
+/// PNG at the map's dpi, unless `dpi` is given (previews, tests). Throws Error when drawing fails, Interrupted on a
 /// signal.
 RenderedFormat render_format(const PreparedMap& map, Format format, render::IconCache& icons,
                              std::optional<double> dpi = std::nullopt);

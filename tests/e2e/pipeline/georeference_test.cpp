@@ -9,7 +9,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "geo/projection.hpp"
+#include "gdal_readback.hpp"
 #include "nightly_fixture.hpp"
 #include "pipeline/project.hpp"
 #include "render/view.hpp"
@@ -31,17 +31,13 @@ TEST(GeoreferencedPng, GdalReadsLambert93AndFindsEachSeedSiteOnItsPixel) {
     ASSERT_TRUE(fs::exists(out + "/flash.pgw"));
     ASSERT_TRUE(fs::exists(out + "/flash.png.aux.xml"));
 
-    auto info = test::run(fmt::format("gdalinfo -json {} 2>/dev/null", png));
-    ASSERT_EQ(info.status, 0) << info.output;
-    nlohmann::json j = nlohmann::json::parse(info.output);
-    const std::string wkt = j["coordinateSystem"]["wkt"].get<std::string>();
-    EXPECT_NE(wkt.find("Lambert-93"), std::string::npos) << wkt;
-    EXPECT_NE(wkt.find("ID[\"EPSG\",2154]"), std::string::npos) << wkt;
-    ASSERT_EQ(j["geoTransform"].size(), 6u) << info.output;
-    std::vector<double> gt = j["geoTransform"].get<std::vector<double>>();
-    EXPECT_EQ(gt[2], 0.0);
-    EXPECT_EQ(gt[4], 0.0);
-    EXPECT_EQ(j["size"][0].get<int>(), 3508);
+    const test::GdalGeoreference g = test::gdalinfo_georeference(png);
+    EXPECT_NE(g.wkt.find("Lambert-93"), std::string::npos) << g.wkt;
+    EXPECT_NE(g.wkt.find("ID[\"EPSG\",2154]"), std::string::npos) << g.wkt;
+    ASSERT_EQ(g.geotransform.size(), 6u);
+    EXPECT_EQ(g.geotransform[2], 0.0);
+    EXPECT_EQ(g.geotransform[4], 0.0);
+    EXPECT_EQ(g.width, 3508);
 
     // Each flash site, projected to Lambert-93: GDAL puts it where the seed test finds its pixel (the
     // main frame's view), within a pixel, on a pixel drawn in the flash red.
@@ -50,16 +46,16 @@ TEST(GeoreferencedPng, GdalReadsLambert93AndFindsEachSeedSiteOnItsPixel) {
     ASSERT_NE(map, nullptr);
     ASSERT_EQ(map->crs, "EPSG:2154");
     render::View view = render::View::fit(map->crs, map->extent, map->page.map_frame());
-    geo::Transformation to_map("EPSG:4326", map->crs);
     int checked = 0;
     for (const test::SeedSite& site : test::seed_sites()) {
         if (site.dispositif != "flash") continue;
-        Point m = to_map.transform(site.lon_lat);
-        Point page = view.to_page(m);
-        const double want_x = page.x * map->dpi / 72.0, want_y = page.y * map->dpi / 72.0;  // pixel space
-        // From the geotransform (GDAL's: origin at the upper-left corner of the upper-left pixel).
-        EXPECT_NEAR((m.x - gt[0]) / gt[1], want_x, 1.0) << site.id;
-        EXPECT_NEAR((m.y - gt[3]) / gt[5], want_y, 1.0) << site.id;
+        Point m;
+        const Point want = test::drawn_pixel(view, site.lon_lat, map->dpi, &m);
+        const double want_x = want.x, want_y = want.y;
+        // From the geotransform.
+        const Point got = test::gdal_pixel(g, m);
+        EXPECT_NEAR(got.x, want_x, 1.0) << site.id;
+        EXPECT_NEAR(got.y, want_y, 1.0) << site.id;
         // From gdallocationinfo: the pixel holding the point, and its colour.
         auto loc = test::run(fmt::format("gdallocationinfo -geoloc -xml {} {:.3f} {:.3f} 2>/dev/null", png, m.x, m.y));
         ASSERT_EQ(loc.status, 0) << loc.output;

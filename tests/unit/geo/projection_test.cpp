@@ -115,3 +115,25 @@ TEST(Projection, FailuresOutsideTheTargetsAreaOfUseAreToldApart) {
     EXPECT_EQ(sum.vertices, 2 * failed.vertices);
     EXPECT_EQ(sum.outside_area, 2 * failed.outside_area);
 }
+
+TEST(CrsIdentity, GivesTheEpsgCodeTheKindAndTheGeographicCrsOfTheDatum) {
+    const geo::CrsIdentity lambert93 = geo::crs_identity("EPSG:2154");
+    EXPECT_EQ(lambert93.epsg, 2154);
+    EXPECT_FALSE(lambert93.geographic);
+    EXPECT_EQ(lambert93.geographic_crs, "EPSG:4171");  // RGF93 v1, not WGS 84
+    EXPECT_EQ(lambert93.wkt, geo::crs_wkt("EPSG:2154"));
+    const geo::CrsIdentity guyane = geo::crs_identity("EPSG:2972");
+    EXPECT_EQ(guyane.epsg, 2972);
+    EXPECT_EQ(guyane.geographic_crs, "EPSG:4624");  // RGFG95
+    const geo::CrsIdentity wgs84 = geo::crs_identity("EPSG:4326");
+    EXPECT_EQ(wgs84.epsg, 4326);
+    EXPECT_TRUE(wgs84.geographic);
+    EXPECT_EQ(wgs84.geographic_crs, "EPSG:4326");
+    // A CRS with no code: only its WKT says what it is.
+    const geo::CrsIdentity custom = geo::crs_identity("+proj=lcc +lat_1=49 +lat_2=44 +lat_0=46.5 +lon_0=3 +x_0=700000 "
+                                                      "+y_0=6600000 +ellps=GRS80 +units=m +type=crs");
+    EXPECT_EQ(custom.epsg, 0);
+    EXPECT_FALSE(custom.geographic);
+    EXPECT_NE(custom.wkt.find("PROJCS["), std::string::npos) << custom.wkt;
+    EXPECT_THROW(geo::crs_identity("EPSG:999999"), Error);
+}
