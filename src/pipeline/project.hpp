@@ -63,8 +63,8 @@ struct MapDecl {
     Box extent;                     ///< in `crs`
     double dpi = 300;
     std::vector<Format> formats{Format::Pdf, Format::Png};
-    /// `georeference: false` turns off the georeference files written beside the PNG
-    /// (pipeline/georeference.hpp); on by default.
+    /// `georeference: false` turns off the georeference files written beside the PNG and the one inside
+    /// the TIF, a plain TIFF then (pipeline/georeference.hpp); on by default.
     bool georeference = true;
     layout::PageLayout page;
     std::string credits_template;   ///< with {sources}, {producer}, {date}
