@@ -97,21 +97,12 @@ void encode(cartelier_gdal_raster& r) {
 }  // namespace
 
 int write_geotiff(cartelier_gdal_raster* raster, const char** message) noexcept {
-    std::string& what = raster->error;  // *message points here (module_abi.hpp)
     try {
         encode(*raster);
         return CARTELIER_GDAL_OK;
-    } catch (const std::exception& e) {
-        try {
-            what = e.what();
-        } catch (...) {
-            what.clear();
-        }
     } catch (...) {
-        what = "an exception that is not a std::exception";
+        return exception_status(raster->error, message);  // *message points into raster->error (module_abi.hpp)
     }
-    *message = what.c_str();
-    return CARTELIER_GDAL_EXCEPTION;
 }
 
 }  // namespace cartelier::data

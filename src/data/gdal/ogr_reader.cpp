@@ -368,20 +368,12 @@ int read_layer(cartelier_gdal_read* read, const char** message) noexcept {
         try {
             read->thrown = e.diagnostics();
             return CARTELIER_GDAL_ERROR;
-        } catch (const std::exception& copying) {
-            what = copying.what();
-        }
-    } catch (const std::exception& e) {
-        try {
-            what = e.what();
-        } catch (...) {
-            what.clear();
+        } catch (...) {  // copying the diagnostics failed
+            return cartelier::data::exception_status(what, message);
         }
     } catch (...) {
-        what = "an exception that is not a std::exception";
+        return cartelier::data::exception_status(what, message);
     }
-    *message = what.c_str();
-    return CARTELIER_GDAL_EXCEPTION;
 }
 
 constexpr cartelier_gdal_module kModule{CARTELIER_GDAL_ABI_VERSION, CARTELIER_BUILD_ID, &read_layer,
