@@ -56,7 +56,9 @@ WrittenMap write_map(const std::string& out_dir, const PreparedMap& map, const s
                                               [&](const OutputRecord& o) { return o.file == old.file; });
             const fs::path file = fs::path(out_dir) / old.file;
             std::error_code ec;
-            if (produced || !fs::is_regular_file(fs::symlink_status(file, ec))) continue;
+            // Only a plain name of the output folder, as write_map records them; never a symlink.
+            if (produced || old.file.find('/') != std::string::npos || !fs::is_regular_file(fs::symlink_status(file, ec)))
+                continue;
             if (!output_unchanged(out_dir, old))
                 result.kept.emplace_back(file.string(), "it changed since Cartelier wrote it");
             else if (fs::remove(file, ec))
