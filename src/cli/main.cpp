@@ -114,6 +114,8 @@ int run_build_command(const Selection& sel, bool force, unsigned jobs) {
                                          m.id, m.seconds, m.scale_denominator, m.labels.placed, m.labels.displaced,
                                          m.labels.unplaced, fmt::join(files, ", "));
                 std::cout << fmt::format("      because: {}\n", fmt::join(m.reasons, "; "));
+                if (!m.removed.empty())
+                    std::cout << fmt::format("      removed, no longer produced: {}\n", fmt::join(m.removed, ", "));
                 break;
             case pipeline::MapStatus::UpToDate:
                 std::cout << fmt::format("up to date {:<10} → {}\n", m.id, fmt::join(files, ", "));

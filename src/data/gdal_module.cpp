@@ -146,4 +146,36 @@ void read_through(const cartelier_gdal_module& module, const LayerSpec& spec, Di
                                   status, status == CARTELIER_GDAL_SINK_FAILED ? " with no failure of the sink" : ""));
 }
 
+std::string encode_geotiff(const cartelier_gdal_module& module, const GeoTiffPage& page) {
+    if (!module.write_geotiff)
+        throw Error(SourceLocation{}, "writing the GeoTIFF failed: the GDAL module table has no write_geotiff");
+    cartelier_gdal_raster raster;
+    raster.pixels = page.pixels;
+    raster.width = page.width;
+    raster.height = page.height;
+    raster.bands = page.bands;
+    raster.stride = page.stride;
+    raster.dpi = page.dpi;
+    if (page.geotransform) {
+        raster.geotransform = page.geotransform->data();
+        raster.wkt = page.wkt.c_str();
+    }
+    const char* message = nullptr;
+    const int status = module.write_geotiff(&raster, &message);
+    if (status == CARTELIER_GDAL_OK) return std::move(raster.bytes);
+    throw Error(SourceLocation{},
+                status == CARTELIER_GDAL_EXCEPTION
+                    ? fmt::format("writing the GeoTIFF failed: {}", message ? message : "")
+                    : fmt::format("writing the GeoTIFF failed: the GDAL module returned status {}", status));
+}
+
+std::string encode_geotiff(const GeoTiffPage& page) {
+    const GdalModule& module = gdal_module();
+    if (!module.table)
+        throw Error(SourceLocation{},
+                    fmt::format("cannot write the GeoTIFF: cannot load Cartelier's GDAL module: {}", module.problem),
+                    "rebuild Cartelier (scripts/setup.sh), or set CARTELIER_GDAL_MODULE to the module's path");
+    return encode_geotiff(*module.table, page);
+}
+
 }  // namespace cartelier::data

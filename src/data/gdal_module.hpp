@@ -1,8 +1,12 @@
-// Cartelier's GDAL reader module (cartelier-gdal.so) seen from the program: finding and loading it, checking
-// that it was built for this program, and reading a layer through its C boundary (data/gdal/module_abi.h).
-// GDAL and the many libraries it pulls in are loaded only when a layer has to be read through it.
+// Cartelier's GDAL module (cartelier-gdal.so) seen from the program: finding and loading it, checking
+// that it was built for this program, reading a layer and writing a GeoTIFF page through its C boundary
+// (data/gdal/module_abi.h). GDAL and the many libraries it pulls in are loaded only when a layer has to
+// be read through it or a GeoTIFF written.
 #pragma once
 
+#include <array>
+#include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,5 +45,25 @@ const GdalModule& gdal_module();
 /// other exception of the module becomes the error "layer '…': reading failed: what".
 void read_through(const cartelier_gdal_module& module, const LayerSpec& spec, Diagnostics& diagnostics,
                   const FeatureSink& sink, const ReadOptions& options, Layer& layer);
+
+/// A page's pixels and where they lie, for encode_geotiff.
+struct GeoTiffPage {
+    const unsigned char* pixels = nullptr;  ///< `height` rows of `width` × `bands` bytes, top row first
+    int width = 0;
+    int height = 0;
+    int bands = 3;                          ///< 3: RGB; 4: RGB and an alpha that is not premultiplied
+    std::size_t stride = 0;                 ///< bytes from one row to the next
+    double dpi = 0;                         ///< recorded as the TIFF resolution
+    std::optional<std::array<double, 6>> geotransform;  ///< GDAL's; none: a plain TIFF
+    std::string wkt;                        ///< the CRS, with the geotransform
+};
+
+/// The GeoTIFF file of `page`, encoded by `module` (write_geotiff of module_abi.h). Throws Error
+/// "writing the GeoTIFF failed: what GDAL said" when the module fails.
+std::string encode_geotiff(const cartelier_gdal_module& module, const GeoTiffPage& page);
+
+/// The same through the program's module (gdal_module(), loaded on first use). Throws Error saying why
+/// when the module cannot be loaded.
+std::string encode_geotiff(const GeoTiffPage& page);
 
 }  // namespace cartelier::data

@@ -231,8 +231,17 @@ void finish(BuildContext& ctx, MapRun& run) {
         }
         if (!run.failed)
             run.attempt(ctx.project, [&] {
-                run.outcome.outputs =
-                    write_map(ctx.options.out_dir, *run.prepared, run.rendered, ctx.project.root, warnings);
+                WrittenMap written = write_map(ctx.options.out_dir, *run.prepared, run.rendered, ctx.project.root,
+                                               warnings, ctx.options.remove_unproduced ? run.previous : nullptr);
+                run.outcome.outputs = std::move(written.outputs);
+                run.outcome.removed = std::move(written.removed);
+                for (const auto& [file, why] : written.kept)
+                    run.outcome.diagnostics.warning(
+                        SourceLocation{file, 0, 0, {}},
+                        fmt::format("output of map '{}' no longer produced (not in its formats, or georeference: "
+                                    "false), kept: {}",
+                                    run.map->id, why),
+                        "delete it if it no longer applies (a stale world file would place the PNG wrongly)");
             });
     }
     run.outcome.status = run.failed ? MapStatus::Failed : run.interrupted ? MapStatus::Interrupted : MapStatus::Built;

@@ -52,6 +52,7 @@ struct MapOutcome {
     Diagnostics diagnostics;
     std::vector<InputRecord> inputs;
     std::vector<OutputInfo> outputs;   ///< written (built) or recorded (up to date)
+    std::vector<std::string> removed;  ///< outputs of its last build no longer produced, removed (write.hpp)
     LabelCounts labels;
     double scale_denominator = 0;
     double zoom = 0;

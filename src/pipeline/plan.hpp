@@ -31,6 +31,9 @@ struct BuildOptions {
     /// Layers already loaded for this project (and what the renderer prepared from them), kept by the
     /// caller between builds (`cartelier watch`); null: the build loads its own.
     LayerStore* layers = nullptr;
+    /// Remove the outputs of a map's last build that this build no longer produces (pipeline/write.hpp);
+    /// false for a preview of some formats only (`cartelier watch` without --all-formats).
+    bool remove_unproduced = true;
 };
 
 /// The selected maps (--map, then --shard), in project order; throws Error for an unknown id.

@@ -441,9 +441,10 @@ void apply_map_keys(Reader& r, const fs::path& root, const YAML::Node& n, const 
             if (f == "pdf") m.formats.push_back(Format::Pdf);
             else if (f == "png") m.formats.push_back(Format::Png);
             else if (f == "svg") m.formats.push_back(Format::Svg);
+            else if (f == "tif") m.formats.push_back(Format::Tif);
             else
                 r.diagnostics().error(r.at(n["formats"], doc::key(path, "formats")),
-                                      fmt::format("unknown format '{}': expected pdf, png or svg", f));
+                                      fmt::format("unknown format '{}': expected pdf, png, svg or tif", f));
         }
     }
     if (auto v = r.boolean(n, "georeference", path)) m.georeference = *v;

@@ -64,7 +64,8 @@ struct MapDecl {
     double dpi = 300;
     std::vector<Format> formats{Format::Pdf, Format::Png};
     /// `georeference: false` turns off the georeference of the outputs: the files written beside the PNG
-    /// (pipeline/georeference.hpp) and the viewports of the PDF (pipeline/pdf_georeference.hpp); on by default.
+    /// and the one inside the TIF, a plain TIFF then (pipeline/georeference.hpp), and the viewports of the
+    /// PDF (pipeline/pdf_georeference.hpp); on by default.
     bool georeference = true;
     layout::PageLayout page;
     std::string credits_template;   ///< with {sources}, {producer}, {date}

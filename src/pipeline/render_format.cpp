@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "core/diagnostic.hpp"
 #include "pipeline/cancel.hpp"
+#include "pipeline/georeference.hpp"
 #include "pipeline/pdf_georeference.hpp"
 #include "pipeline/timing.hpp"
 #include "render/page_surface.hpp"
@@ -27,9 +29,20 @@ RenderedFormat render_format(const PreparedMap& map, Format format, render::Icon
                                &icons};
     RenderedFormat out;
     out.format = format;
-    if (format == Format::Png) out.dpi = spec.dpi;
+    if (format == Format::Png || format == Format::Tif) out.dpi = spec.dpi;
     out.report = render::compose_page(surface.cr(), map.page, content);
-    out.bytes = surface.finish();
+    if (format == Format::Tif) {
+        // The PNG's pixels, with the main frame's georeference, through the GDAL module.
+        const layout::View* view = nullptr;
+        if (decl.georeference) {
+            if (out.report.frames.empty())
+                throw Error(SourceLocation{}, fmt::format("map '{}': no main frame to georeference the GeoTIFF", decl.id));
+            view = &out.report.frames.front().view;
+        }
+        out.bytes = page_geotiff(surface.finish_pixels(), spec.dpi, view);
+    } else {
+        out.bytes = surface.finish();
+    }
     if (format == Format::Pdf && decl.georeference)
         out.bytes = georeference_pdf(out.bytes, pdf_viewports(out.report.frames, spec.height_pt));
     return out;

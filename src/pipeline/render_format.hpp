@@ -16,13 +16,14 @@ namespace cartelier::pipeline {
 struct RenderedFormat {
     Format format = Format::Pdf;
     std::string bytes;           ///< the whole file
-    double dpi = 0;              ///< PNG: the pixels per inch it was drawn at (0 for the vector formats)
+    double dpi = 0;              ///< PNG, TIF: the pixels per inch it was drawn at (0 for the vector formats)
     render::PageReport report;   ///< labels, evaluation errors, scale, frames
 };
 
-/// Draws `map` as `format` (PDF, PNG, or SVG), the same bytes for the same prepared map; a PDF carries
+/// Draws `map` as `format` (PDF, PNG, SVG or TIF), the same bytes for the same prepared map; a PDF carries
 /// the georeference of its frames unless the map says `georeference: false` (pipeline/pdf_georeference.hpp).
-/// PNG at the map's dpi, unless `dpi` is given (previews, tests). Throws Error when drawing fails, Interrupted on a
+/// PNG and TIF (the PNG's pixels as a GeoTIFF: pipeline/georeference.hpp) at the map's dpi, unless `dpi`
+/// is given (previews, tests). Throws Error when drawing fails, Interrupted on a
 /// signal.
 RenderedFormat render_format(const PreparedMap& map, Format format, render::IconCache& icons,
                              std::optional<double> dpi = std::nullopt);

@@ -65,6 +65,7 @@ json report_json(const Project& project, const BuildOptions& options, const Buil
                    {"stages", stages},
                    {"inputs", inputs},
                    {"outputs", outputs},
+                   {"removed", m.removed},
                    {"warnings", warnings},
                    {"errors", errors}};
         if (m.status == MapStatus::Built) {

@@ -393,18 +393,28 @@ std::vector<std::string> fonts_of(const MapDecl& map, const style::Style& style)
 
 namespace {
 
-/// Whether the output file holds the bytes the record says (its SHA-256), whatever stat() says.
+/// Whether the output file holds the bytes the record says (its SHA-256), whatever stat() says; or, for
+/// the CRS file of a PNG, the file Cartelier wrote as GDAL rewrites it with statistics (pam_keeps_crs).
 bool same_content(const fs::path& file, const OutputRecord& o) {
+    const bool extensible = o.file.size() > 12 && o.file.compare(o.file.size() - 12, 12, ".png.aux.xml") == 0;
     std::error_code ec;
-    if (fs::file_size(file, ec) != o.bytes || ec) return false;
+    const auto size = fs::file_size(file, ec);
+    if (ec || (size != o.bytes && !extensible)) return false;
     try {
-        return sha256_hex(read_file(file.string())) == o.sha256;
+        const std::string bytes = read_file(file.string());
+        return (size == o.bytes && sha256_hex(bytes) == o.sha256) || (extensible && pam_keeps_crs(bytes, o.sha256));
     } catch (const std::exception&) {
         return false;
     }
 }
 
 }  // namespace
+
+bool output_unchanged(const std::string& out_dir, const OutputRecord& o) {
+    const fs::path file = fs::path(out_dir) / o.file;
+    auto st = stat_file(file);
+    return st && (o.stamp == *st || same_content(file, o));
+}
 
 std::vector<std::string> staleness(const MapState* previous, const std::vector<InputRecord>& current,
                                    const MapDecl& map, const std::string& out_dir) {
@@ -450,7 +460,7 @@ std::vector<std::string> staleness(const MapState* previous, const std::vector<I
         auto st = stat_file(fs::path(out_dir) / file);
         if (!st) why.push_back(fmt::format("output {} is missing", file));
         else if (o == previous->outputs.end()) why.push_back(fmt::format("output {} was not built by the last build", file));
-        else if (!(o->stamp == *st) && !same_content(fs::path(out_dir) / file, *o))
+        else if (!output_unchanged(out_dir, *o))
             why.push_back(fmt::format("output {} was modified since the last build", file));
     }
     return why;

@@ -20,7 +20,8 @@
 // build gave (a map built with warnings is not up to date for a strict build).
 // Data and style files are compared by content hash (XXH3-128); a stat() pre-check on
 // (size, mtime, inode) skips re-reading a file that has not been touched. An output whose stat() changed
-// is compared by content (SHA-256) before it is called modified: a copy has other inodes.
+// is compared by content (SHA-256) before it is called modified: a copy has other inodes. The PNG's CRS
+// file that GDAL extended with statistics (`gdalinfo -stats`), its CRS unchanged, is not modified.
 //
 // Relocatable: the state file records every path inside the project folder relative to it ("layers/x.gpkg",
 // "style.json"), and a path outside it (a shared data folder, a system font, the program) as it is,
@@ -168,6 +169,12 @@ private:
 /// (metadata "cartelier:page") and every literal `text-font` of the style's symbol layers (Style::fonts, as
 /// parsed), then the renderer's default font when a symbol layer leaves `text-font` unset.
 std::vector<std::string> fonts_of(const MapDecl& map, const style::Style& style);
+
+/// Whether `out_dir/o.file` is still the output the record describes: the same stat() stamp, or the same
+/// content (SHA-256); for a PNG's CRS file (`ID.png.aux.xml`), also the file as GDAL rewrites it when it
+/// keeps statistics there (`gdalinfo -stats`) with the CRS unchanged (pipeline/georeference.hpp,
+/// pam_keeps_crs). False when it is missing.
+bool output_unchanged(const std::string& out_dir, const OutputRecord& o);
 
 /// Why a map must be rebuilt, comparing its previous state with its current inputs and outputs;
 /// empty when it is up to date.

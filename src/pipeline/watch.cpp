@@ -135,6 +135,7 @@ void rebuild(WatchSession& session, const WatchOptions& options, const std::vect
     BuildOptions build;
     build.maps = maps;
     build.out_dir = options.out_dir;
+    build.remove_unproduced = options.all_formats;  // a PNG preview leaves the other formats' files alone
     if (!session.store)
         session.store = std::make_unique<LayerStore>(*session.preview, prepared_dir(options.out_dir));
     build.layers = session.store.get();

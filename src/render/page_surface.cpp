@@ -22,6 +22,7 @@ const char* extension(OutputFormat f) {
         case OutputFormat::Pdf: return "pdf";
         case OutputFormat::Png: return "png";
         case OutputFormat::Svg: return "svg";
+        case OutputFormat::Tif: return "tif";
     }
     return "";
 }
@@ -57,6 +58,7 @@ PageSurface::PageSurface(OutputFormat format, const PageSpec& spec) : format_(fo
             cairo_svg_surface_set_document_unit(surface_.get(), CAIRO_SVG_UNIT_PT);
             break;
         case OutputFormat::Png:
+        case OutputFormat::Tif:
             device_scale_ = spec.dpi / 72.0;
             pixel_width_ = static_cast<int>(std::lround(spec.width_pt * device_scale_));
             pixel_height_ = static_cast<int>(std::lround(spec.height_pt * device_scale_));
@@ -67,7 +69,7 @@ PageSurface::PageSurface(OutputFormat format, const PageSpec& spec) : format_(fo
         throw Error(SourceLocation{}, fmt::format("cannot create the {} page: {}", extension(format),
                                                   cairo_status_to_string(cairo_surface_status(surface_.get()))));
     cr_.reset(cairo_create(surface_.get()));
-    if (format == OutputFormat::Png) {
+    if (format == OutputFormat::Png || format == OutputFormat::Tif) {
         cairo_scale(cr_.get(), device_scale_, device_scale_);
         // An opaque white page: PNG viewers show transparency as a checkerboard or black.
         cairo_set_source_rgb(cr_.get(), 1, 1, 1);
@@ -86,6 +88,8 @@ std::string PageSurface::finish() {
             if (profiling()) fmt::print(stderr, "stage encode {} {:.3f} s\n", extension(format), since(start));
         }
     } report{start, format_};
+    if (format_ == OutputFormat::Tif)
+        throw Error(SourceLocation{}, "a tif page ends with its pixels (finish_pixels), encoded by the GDAL module");
     cairo_status_t status = cairo_status(cr_.get());
     if (status != CAIRO_STATUS_SUCCESS)
         throw Error(SourceLocation{}, fmt::format("drawing the {} page failed: {}", extension(format_),
@@ -104,6 +108,19 @@ std::string PageSurface::finish() {
                                                   cairo_status_to_string(status)));
     if (format_ == OutputFormat::Svg) return canonical_svg_ids(bytes_);
     return std::move(bytes_);
+}
+
+RasterPixels PageSurface::finish_pixels() {
+    if (format_ != OutputFormat::Png && format_ != OutputFormat::Tif)
+        throw Error(SourceLocation{}, fmt::format("a {} page has no pixels", extension(format_)));
+    const cairo_status_t status = cairo_status(cr_.get());
+    if (status != CAIRO_STATUS_SUCCESS)
+        throw Error(SourceLocation{}, fmt::format("drawing the {} page failed: {}", extension(format_),
+                                                  cairo_status_to_string(status)));
+    cr_.reset();
+    RasterPixels pixels = png_pixels(surface_.get());
+    surface_.reset();
+    return pixels;
 }
 
 }  // namespace cartelier::render

@@ -1,5 +1,7 @@
 // A page to draw on, in points (1/72 inch), whatever the output: vector PDF, vector SVG, or a PNG
-// raster at a given DPI. Output bytes stay in memory until the caller writes them (atomically).
+// raster at a given DPI (TIF: the same raster, its pixels handed over for the GeoTIFF encoder of the
+// GDAL module, pipeline/render_format.cpp). Output bytes stay in memory until the caller writes them
+// (atomically).
 #pragma once
 
 #include <cstdint>
@@ -7,16 +9,17 @@
 #include <string>
 
 #include "render/cairo_handles.hpp"
+#include "render/png_encoder.hpp"
 
 namespace cartelier::render {
 
-enum class OutputFormat { Pdf, Png, Svg };
+enum class OutputFormat { Pdf, Png, Svg, Tif };
 const char* extension(OutputFormat f);
 
 struct PageSpec {
     double width_pt = 841.89;   ///< A4 landscape
     double height_pt = 595.28;
-    double dpi = 300;           ///< PNG only
+    double dpi = 300;           ///< PNG and TIF only
     std::string title;          ///< PDF metadata
     std::string creator = "Cartelier";
     std::optional<std::int64_t> date;  ///< seconds since the epoch for PDF metadata (deterministic output)
@@ -34,13 +37,17 @@ public:
     OutputFormat format() const { return format_; }
     /// Device pixels per point (PNG: dpi/72; vector: 1).
     double device_scale() const { return device_scale_; }
-    /// PNG size in pixels.
+    /// PNG (and TIF) size in pixels.
     int pixel_width() const { return pixel_width_; }
     int pixel_height() const { return pixel_height_; }
 
     /// Ends the page and returns the file's bytes: the same bytes for the same page whatever the process
-    /// drew before (SVG ids renumbered, render/svg_ids.hpp). Throws Error when Cairo reports a failure.
+    /// drew before (SVG ids renumbered, render/svg_ids.hpp). Throws Error when Cairo reports a failure,
+    /// and for a TIF page (finish_pixels()).
     std::string finish();
+    /// Ends a raster page (PNG or TIF) and returns its pixels, those the PNG holds (render::png_pixels).
+    /// Throws Error when Cairo reports a failure or the page is not a raster.
+    RasterPixels finish_pixels();
 
 private:
     static cairo_status_t write_chunk(void* closure, const unsigned char* data, unsigned int length);

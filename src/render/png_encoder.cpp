@@ -97,12 +97,11 @@ bool write_png(PngJob& job) {
     return true;
 }
 
-}  // namespace
-
-std::string encode_png(cairo_surface_t* image, double dpi) {
+/// The job for `image` (pixels, size, opacity), its output left unset. Throws Error when `image` has none.
+PngJob job_for(cairo_surface_t* image, const char* who) {
     if (cairo_surface_get_type(image) != CAIRO_SURFACE_TYPE_IMAGE ||
         cairo_image_surface_get_format(image) != CAIRO_FORMAT_ARGB32)
-        throw Error(SourceLocation{}, "encode_png: expected an ARGB32 image surface");
+        throw Error(SourceLocation{}, fmt::format("{}: expected an ARGB32 image surface", who));
     cairo_surface_flush(image);
     PngJob job;
     job.pixels = cairo_image_surface_get_data(image);
@@ -110,7 +109,7 @@ std::string encode_png(cairo_surface_t* image, double dpi) {
     job.height = cairo_image_surface_get_height(image);
     job.stride = cairo_image_surface_get_stride(image);
     if (!job.pixels || job.width <= 0 || job.height <= 0)
-        throw Error(SourceLocation{}, "encode_png: the image has no pixels");
+        throw Error(SourceLocation{}, fmt::format("{}: the image has no pixels", who));
     for (int y = 0; y < job.height && job.opaque; ++y) {
         const auto* px = reinterpret_cast<const std::uint32_t*>(job.pixels + static_cast<std::ptrdiff_t>(y) * job.stride);
         for (int x = 0; x < job.width; ++x)
@@ -119,6 +118,13 @@ std::string encode_png(cairo_surface_t* image, double dpi) {
                 break;
             }
     }
+    return job;
+}
+
+}  // namespace
+
+std::string encode_png(cairo_surface_t* image, double dpi) {
+    PngJob job = job_for(image, "encode_png");
     if (dpi > 0) job.pixels_per_metre = static_cast<png_uint_32>(dpi / 0.0254 + 0.5);
     std::vector<unsigned char> row(static_cast<std::size_t>(job.width) * 4);
     std::string out;
@@ -127,6 +133,21 @@ std::string encode_png(cairo_surface_t* image, double dpi) {
     job.out = &out;
     if (!write_png(job)) throw Error(SourceLocation{}, fmt::format("writing the PNG failed: {}", job.error));
     out.shrink_to_fit();
+    return out;
+}
+
+RasterPixels png_pixels(cairo_surface_t* image) {
+    PngJob job = job_for(image, "png_pixels");
+    RasterPixels out;
+    out.width = job.width;
+    out.height = job.height;
+    out.bands = job.opaque ? 3 : 4;
+    const std::size_t row_bytes = static_cast<std::size_t>(job.width) * static_cast<std::size_t>(out.bands);
+    out.bytes.resize(row_bytes * static_cast<std::size_t>(job.height));
+    for (int y = 0; y < job.height; ++y) {
+        job.row = out.bytes.data() + row_bytes * static_cast<std::size_t>(y);
+        convert_row(job, y);
+    }
     return out;
 }
 

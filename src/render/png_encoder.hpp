@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include <cairo.h>
 
@@ -14,5 +15,18 @@ namespace cartelier::render {
 /// background), otherwise RGBA with the alpha un-premultiplied; the resolution is recorded (pHYs) so
 /// that print software sizes it right. Throws Error if the surface is not an ARGB32 image or libpng fails.
 std::string encode_png(cairo_surface_t* image, double dpi);
+
+/// The pixels encode_png writes for `image`, uncompressed: `height` rows of `width` pixels, top row first,
+/// no padding; 3 bytes a pixel (R, G, B) when every pixel is opaque, else 4 (R, G, B and the alpha, colours
+/// un-premultiplied). What the GeoTIFF is made of, so that it holds the same pixels as the PNG.
+struct RasterPixels {
+    int width = 0;
+    int height = 0;
+    int bands = 3;
+    std::vector<unsigned char> bytes;
+};
+
+/// Throws Error if the surface is not an ARGB32 image with pixels.
+RasterPixels png_pixels(cairo_surface_t* image);
 
 }  // namespace cartelier::render

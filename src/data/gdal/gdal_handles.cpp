@@ -1,6 +1,9 @@
 #include "data/gdal/gdal_handles.hpp"
 
+#include <exception>
 #include <mutex>
+
+#include "data/gdal/module_abi.h"
 
 namespace cartelier::data {
 
@@ -25,6 +28,22 @@ GdalErrorCapture::~GdalErrorCapture() {
 
 void CPL_STDCALL GdalErrorCapture::handler(CPLErr level, CPLErrorNum, const char* message) {
     if (active_capture && level >= CE_Failure && message) active_capture->last_ = message;
+}
+
+int exception_status(std::string& what, const char** message) noexcept {
+    try {
+        throw;
+    } catch (const std::exception& e) {
+        try {
+            what = e.what();
+        } catch (...) {
+            what.clear();
+        }
+    } catch (...) {
+        what = "an exception that is not a std::exception";
+    }
+    *message = what.c_str();
+    return CARTELIER_GDAL_EXCEPTION;
 }
 
 GDALDatasetUniquePtr open_vector(const std::string& path) {

@@ -29,6 +29,11 @@ private:
     std::string last_;
 };
 
+/// For a catch block of the module's C boundary (module_abi.h): what the exception being handled says
+/// (or that it is not a std::exception) into `what`, `*message` pointed at it. Returns
+/// CARTELIER_GDAL_EXCEPTION. Never throws.
+int exception_status(std::string& what, const char** message) noexcept;
+
 /// Opens a vector dataset read-only; null when it cannot be opened (see GdalErrorCapture).
 GDALDatasetUniquePtr open_vector(const std::string& path);
 

@@ -1,6 +1,7 @@
-/* The boundary between the program and its GDAL reader module (cartelier-gdal.so), in C: the program
+/* The boundary between the program and its GDAL module (cartelier-gdal.so), in C: the program
  * dlopens the module, looks up CARTELIER_GDAL_MODULE_SYMBOL and calls it for the module's table, checks
- * the table's ABI version and build before any other use, then reads layers through it. Only C types
+ * the table's ABI version and build before any other use, then reads layers and writes GeoTIFF pages
+ * through it. Only C types
  * and opaque pointers cross; no exception does (the module catches them and returns a status). */
 #ifndef CARTELIER_DATA_GDAL_MODULE_ABI_H
 #define CARTELIER_DATA_GDAL_MODULE_ABI_H
@@ -12,12 +13,14 @@ extern "C" {
 #endif
 
 /* Raised with any change to this file or to what crosses through cartelier_gdal_read. */
-#define CARTELIER_GDAL_ABI_VERSION 2u  /* 2: LayerSpec::types */
+#define CARTELIER_GDAL_ABI_VERSION 3u  /* 2: LayerSpec::types; 3: write_geotiff */
 /* The module's entry: `const cartelier_gdal_module* cartelier_gdal_module_v1(void)`. */
 #define CARTELIER_GDAL_MODULE_SYMBOL "cartelier_gdal_module_v1"
 
 /* One read, opaque to C: what to read, where the features and the problems go (data/gdal/module_abi.hpp). */
 typedef struct cartelier_gdal_read cartelier_gdal_read;
+/* One GeoTIFF to encode, opaque to C: the page's pixels and georeference in, the file's bytes out. */
+typedef struct cartelier_gdal_raster cartelier_gdal_raster;
 
 /* How a read ended. */
 enum cartelier_gdal_status {
@@ -34,6 +37,10 @@ typedef struct cartelier_gdal_module {
      * CARTELIER_GDAL_EXCEPTION, *message is set to a NUL-terminated text held by `read`, valid while
      * `read` lives. */
     int (*read_layer)(cartelier_gdal_read* read, const char** message);
+    /* Encodes the page `raster` describes as a GeoTIFF file in memory (its bytes into the raster); never
+     * throws; returns CARTELIER_GDAL_OK, or CARTELIER_GDAL_EXCEPTION with *message set to a NUL-terminated
+     * text held by `raster`, valid while `raster` lives. */
+    int (*write_geotiff)(cartelier_gdal_raster* raster, const char** message);
 } cartelier_gdal_module;
 
 /* The type of the entry named CARTELIER_GDAL_MODULE_SYMBOL. */

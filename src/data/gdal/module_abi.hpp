@@ -1,8 +1,9 @@
-// What crosses the C boundary of the GDAL reader module (data/gdal/module_abi.h) behind the opaque
-// `cartelier_gdal_read`: the program and the module, built together (the module's table carries the build
+// What crosses the C boundary of the GDAL module (data/gdal/module_abi.h) behind the opaque
+// `cartelier_gdal_read` and `cartelier_gdal_raster`: the program and the module, built together (the module's table carries the build
 // it came from and the program refuses another), both read this definition.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -32,4 +33,25 @@ struct cartelier_gdal_read {
     // the module hands back points into it). Kept here rather than in the module's thread-local storage:
     // dynamic TLS of a dlopened module with a destructor trips LeakSanitizer's thread scan at exit.
     std::string exception_message;
+};
+
+struct cartelier_gdal_raster {
+    // The page (the program's, read-only to the module): `height` rows of `width` pixels of `bands` bytes
+    // each (3: R, G, B; 4: R, G, B and an alpha that is not premultiplied), rows `stride` bytes apart, the
+    // top row first.
+    const unsigned char* pixels = nullptr;
+    int width = 0;
+    int height = 0;
+    int bands = 3;
+    std::size_t stride = 0;
+    // Where it lies: GDAL's six geotransform coefficients and the CRS as WKT, both null for a TIFF with no
+    // georeference.
+    const double* geotransform = nullptr;
+    const char* wkt = nullptr;
+    // The resolution recorded in the file (pixels per inch), for print software; 0: none.
+    double dpi = 0;
+    // Set by the module: the whole file (CARTELIER_GDAL_OK), or what went wrong (CARTELIER_GDAL_EXCEPTION,
+    // the `message` the module hands back points into it).
+    std::string bytes;
+    std::string error;
 };

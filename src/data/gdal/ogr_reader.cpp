@@ -1,5 +1,6 @@
 // The GDAL reader module (cartelier-gdal.so): every OGR vector format read into Cartelier's layer
-// model, behind a C boundary (data/gdal/module_abi.h). Loaded on first use by data/gdal_module.cpp, so
+// model, behind a C boundary (data/gdal/module_abi.h), which also carries the GeoTIFF writer
+// (data/gdal/geotiff_writer.hpp). Loaded on first use by data/gdal_module.cpp, so
 // that builds which read no layer through GDAL (nothing to do, or every layer in the prepared cache)
 // never load GDAL and the many libraries it pulls in.
 #include <algorithm>
@@ -18,6 +19,7 @@
 
 #include "core/diagnostic.hpp"
 #include "data/gdal/gdal_handles.hpp"
+#include "data/gdal/geotiff_writer.hpp"
 #include "data/gdal/module_abi.hpp"
 #include "data/layer_reader.hpp"
 
@@ -366,23 +368,16 @@ int read_layer(cartelier_gdal_read* read, const char** message) noexcept {
         try {
             read->thrown = e.diagnostics();
             return CARTELIER_GDAL_ERROR;
-        } catch (const std::exception& copying) {
-            what = copying.what();
-        }
-    } catch (const std::exception& e) {
-        try {
-            what = e.what();
-        } catch (...) {
-            what.clear();
+        } catch (...) {  // copying the diagnostics failed
+            return cartelier::data::exception_status(what, message);
         }
     } catch (...) {
-        what = "an exception that is not a std::exception";
+        return cartelier::data::exception_status(what, message);
     }
-    *message = what.c_str();
-    return CARTELIER_GDAL_EXCEPTION;
 }
 
-constexpr cartelier_gdal_module kModule{CARTELIER_GDAL_ABI_VERSION, CARTELIER_BUILD_ID, &read_layer};
+constexpr cartelier_gdal_module kModule{CARTELIER_GDAL_ABI_VERSION, CARTELIER_BUILD_ID, &read_layer,
+                                        &cartelier::data::write_geotiff};
 
 }  // namespace
 

@@ -2,14 +2,14 @@
 // with GDAL's own tools (gdalinfo, gdallocationinfo), part of the incremental build.
 #include <cmath>
 #include <filesystem>
-#include <regex>
 #include <set>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "gdal_readback.hpp"
+#include "geo/projection.hpp"
+#include "georeference_checks.hpp"
 #include "nightly_fixture.hpp"
 #include "pipeline/project.hpp"
 #include "render/view.hpp"
@@ -31,13 +31,10 @@ TEST(GeoreferencedPng, GdalReadsLambert93AndFindsEachSeedSiteOnItsPixel) {
     ASSERT_TRUE(fs::exists(out + "/flash.pgw"));
     ASSERT_TRUE(fs::exists(out + "/flash.png.aux.xml"));
 
-    const test::GdalGeoreference g = test::gdalinfo_georeference(png);
-    EXPECT_NE(g.wkt.find("Lambert-93"), std::string::npos) << g.wkt;
-    EXPECT_NE(g.wkt.find("ID[\"EPSG\",2154]"), std::string::npos) << g.wkt;
-    ASSERT_EQ(g.geotransform.size(), 6u);
-    EXPECT_EQ(g.geotransform[2], 0.0);
-    EXPECT_EQ(g.geotransform[4], 0.0);
-    EXPECT_EQ(g.width, 3508);
+    const nlohmann::json info = test::gdalinfo(png);
+    std::vector<double> gt = test::expect_lambert93(info);
+    ASSERT_EQ(gt.size(), 6u);
+    EXPECT_EQ(info["size"][0].get<int>(), 3508);
 
     // Each flash site, projected to Lambert-93: GDAL puts it where the seed test finds its pixel (the
     // main frame's view), within a pixel, on a pixel drawn in the flash red.
@@ -46,31 +43,11 @@ TEST(GeoreferencedPng, GdalReadsLambert93AndFindsEachSeedSiteOnItsPixel) {
     ASSERT_NE(map, nullptr);
     ASSERT_EQ(map->crs, "EPSG:2154");
     render::View view = render::View::fit(map->crs, map->extent, map->page.map_frame());
+    geo::Transformation to_map("EPSG:4326", map->crs);
     int checked = 0;
     for (const test::SeedSite& site : test::seed_sites()) {
         if (site.dispositif != "flash") continue;
-        Point m;
-        const Point want = test::drawn_pixel(view, site.lon_lat, map->dpi, &m);
-        const double want_x = want.x, want_y = want.y;
-        // From the geotransform.
-        const Point got = test::gdal_pixel(g, m);
-        EXPECT_NEAR(got.x, want_x, 1.0) << site.id;
-        EXPECT_NEAR(got.y, want_y, 1.0) << site.id;
-        // From gdallocationinfo: the pixel holding the point, and its colour.
-        auto loc = test::run(fmt::format("gdallocationinfo -geoloc -xml {} {:.3f} {:.3f} 2>/dev/null", png, m.x, m.y));
-        ASSERT_EQ(loc.status, 0) << loc.output;
-        std::smatch px;
-        ASSERT_TRUE(std::regex_search(loc.output, px, std::regex(R"re(pixel="(\d+)" line="(\d+)")re"))) << loc.output;
-        EXPECT_NEAR(std::stoi(px[1]), want_x, 1.0) << site.id;
-        EXPECT_NEAR(std::stoi(px[2]), want_y, 1.0) << site.id;
-        std::vector<int> values;
-        const std::regex value(R"(<Value>(\d+)</Value>)");
-        for (auto it = std::sregex_iterator(loc.output.begin(), loc.output.end(), value); it != std::sregex_iterator(); ++it)
-            values.push_back(std::stoi((*it)[1]));
-        ASSERT_EQ(values.size(), 3u) << loc.output;
-        EXPECT_NEAR(values[0], 0xd7, 3) << site.id;
-        EXPECT_NEAR(values[1], 0x30, 3) << site.id;
-        EXPECT_NEAR(values[2], 0x1f, 3) << site.id;
+        test::expect_point_on_pixel(png, gt, view, map->dpi, to_map.transform(site.lon_lat), {0xd7, 0x30, 0x1f}, site.id);
         ++checked;
     }
     EXPECT_EQ(checked, 6);
@@ -114,4 +91,87 @@ TEST(GeoreferencedPng, TheFilesArePartOfTheIncrementalBuildAndTheKeyTurnsThemOff
     EXPECT_TRUE(fs::exists(off + "/out/alpha.png"));
     EXPECT_FALSE(fs::exists(off + "/out/alpha.pgw"));
     EXPECT_FALSE(fs::exists(off + "/out/alpha.png.aux.xml"));
+}
+
+TEST(GeoreferencedPng, StatisticsGdalKeepsInTheCrsFileDoNotMakeTheMapStale) {
+    std::string dir = make_project("georef-stats", "formats: [png]");
+    ASSERT_EQ(run_cartelier(dir, "--map alpha").status, 0);
+    const std::string aux = dir + "/out/alpha.png.aux.xml";
+    const std::string written = read_file(aux);
+    // GDAL rewrites the CRS file with the band statistics (and the SRS unescaped).
+    auto stats = test::run(fmt::format("gdalinfo -stats {}/out/alpha.png", dir));
+    ASSERT_EQ(stats.status, 0) << stats.output;
+    const std::string extended = read_file(aux);
+    ASSERT_NE(extended, written);
+    ASSERT_NE(extended.find("STATISTICS_MEAN"), std::string::npos) << extended;
+
+    // Still up to date (twice: the state takes the file's new stamp), the statistics kept.
+    for (int i = 0; i < 2; ++i) {
+        auto r = run_cartelier(dir, "--map alpha");
+        ASSERT_EQ(r.status, 0) << r.output;
+        EXPECT_EQ(statuses(report(dir)), (std::map<std::string, std::string>{{"alpha", "up to date"}})) << r.output;
+        EXPECT_EQ(read_file(aux), extended);
+    }
+    // GDAL still reads the CRS and the world file from them.
+    std::vector<double> gt = test::expect_lambert93(test::gdalinfo(dir + "/out/alpha.png"));
+    EXPECT_EQ(gt.size(), 6u);
+
+    // Another CRS written into the extended file is an edit: the map is rebuilt and the file rewritten.
+    write_file(aux, replace_all(extended, "Lambert-93", "Lambert-93 edited"));
+    auto edited = run_cartelier(dir, "--map alpha");
+    ASSERT_EQ(edited.status, 0) << edited.output;
+    EXPECT_NE(edited.output.find("because: output alpha.png.aux.xml was modified since the last build"),
+              std::string::npos) << edited.output;
+    EXPECT_EQ(read_file(aux), written);
+
+    // So is a geotransform GDAL would take in place of the world file's.
+    write_file(aux, replace_all(extended, "</PAMDataset>", "  <GeoTransform>0, 1, 0, 0, 0, -1</GeoTransform>\n</PAMDataset>"));
+    auto moved = run_cartelier(dir, "--map alpha");
+    EXPECT_NE(moved.output.find("because: output alpha.png.aux.xml was modified since the last build"),
+              std::string::npos) << moved.output;
+}
+
+TEST(GeoreferencedPng, OutputsNoLongerProducedAreRemovedWhenCartelierWroteThemUnchanged) {
+    std::string dir = make_project("georef-leftovers", "formats: [pdf, png]");
+    write_project(dir, {{"alpha", "a.json"}}, "formats: [pdf, png]");
+    ASSERT_EQ(run_cartelier(dir).status, 0);
+    const std::string out = dir + "/out/";
+    write_file(out + "alpha.svg", "<svg/>\n");  // not Cartelier's: never recorded, never removed
+    write_file(out + "alpha.notes.txt", "mine\n");
+    ASSERT_EQ(test::run(fmt::format("gdalinfo -stats {}alpha.png", out)).status, 0);  // the CRS file extended
+
+    // `georeference: false`: the world file and the CRS file (extended by GDAL, still Cartelier's) go.
+    write_project(dir, {{"alpha", "a.json"}}, "formats: [pdf, png]\n    georeference: false");
+    auto off = run_cartelier(dir);
+    ASSERT_EQ(off.status, 0) << off.output;
+    EXPECT_FALSE(fs::exists(out + "alpha.pgw"));
+    EXPECT_FALSE(fs::exists(out + "alpha.png.aux.xml"));
+    EXPECT_TRUE(fs::exists(out + "alpha.png") && fs::exists(out + "alpha.pdf"));
+    EXPECT_NE(off.output.find(fmt::format("removed, no longer produced: {}alpha.pgw, {}alpha.png.aux.xml", out, out)),
+              std::string::npos) << off.output;
+    EXPECT_EQ(report(dir)["maps"][0]["removed"],
+              nlohmann::json::array({out + "alpha.pgw", out + "alpha.png.aux.xml"}));
+    // PNG dropped from the formats: the PNG goes too; the PDF stays.
+    write_project(dir, {{"alpha", "a.json"}}, "formats: [pdf]");
+    ASSERT_EQ(run_cartelier(dir).status, 0);
+    EXPECT_FALSE(fs::exists(out + "alpha.png"));
+    EXPECT_TRUE(fs::exists(out + "alpha.pdf"));
+
+    // A world file edited since Cartelier wrote it is kept, with a warning naming it.
+    write_project(dir, {{"alpha", "a.json"}}, "formats: [png]");
+    ASSERT_EQ(run_cartelier(dir).status, 0);
+    EXPECT_FALSE(fs::exists(out + "alpha.pdf"));
+    write_file(out + "alpha.pgw", "1\n0\n0\n-1\n0\n0\n");
+    write_project(dir, {{"alpha", "a.json"}}, "formats: [png]\n    georeference: false");
+    auto kept = run_cartelier(dir);
+    ASSERT_EQ(kept.status, 0) << kept.output;
+    EXPECT_TRUE(fs::exists(out + "alpha.pgw"));
+    EXPECT_FALSE(fs::exists(out + "alpha.png.aux.xml"));
+    EXPECT_NE(kept.output.find(fmt::format("{}alpha.pgw: warning: output of map 'alpha' no longer produced", out)),
+              std::string::npos) << kept.output;
+    EXPECT_NE(kept.output.find("kept: it changed since Cartelier wrote it"), std::string::npos) << kept.output;
+
+    // Files Cartelier never wrote are never touched.
+    EXPECT_EQ(read_file(out + "alpha.svg"), "<svg/>\n");
+    EXPECT_EQ(read_file(out + "alpha.notes.txt"), "mine\n");
 }

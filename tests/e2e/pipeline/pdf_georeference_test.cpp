@@ -10,8 +10,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "gdal_readback.hpp"
 #include "geo/projection.hpp"
+#include "georeference_checks.hpp"
 #include "layout/page_plan.hpp"
 #include "nightly_fixture.hpp"
 #include "pipeline/hashing.hpp"
@@ -83,7 +83,7 @@ TEST(GeoreferencedPdf, GdalReadsEachFramesCrsAndPutsEachSiteWithinAPixelAt300Dpi
     for (const auto& [id, lon_lat] : std::map<std::string, Point>{{"site-a", {2.5, 46.5}}, {"site-b", {3.5, 46.5}}}) {
         Point m;
         const Point want = test::drawn_pixel(frames[0].view, lon_lat, 300, &m);
-        const Point got = test::gdal_pixel(g, m);
+        const Point got = test::gdal_pixel(g.geotransform, m);
         EXPECT_NEAR(got.x, want.x, 1.0) << id;
         EXPECT_NEAR(got.y, want.y, 1.0) << id;
     }
@@ -127,7 +127,7 @@ TEST(GeoreferencedPdf, GdalReadsEachFramesCrsAndPutsEachSiteWithinAPixelAt300Dpi
         EXPECT_NE(inset.wkt.find(fmt::format("ID[\"EPSG\",{}]", view.crs.substr(5))), std::string::npos) << inset.wkt;
         ASSERT_EQ(inset.geotransform.size(), 6u);
         const Point centre{view.frame.x + view.frame.w / 2, view.frame.y + view.frame.h / 2};
-        const Point got = test::gdal_pixel(inset, view.to_map(centre));
+        const Point got = test::gdal_pixel(inset.geotransform, view.to_map(centre));
         EXPECT_NEAR(got.x, centre.x * 300 / 72, 1.0);
         EXPECT_NEAR(got.y, centre.y * 300 / 72, 1.0);
     }

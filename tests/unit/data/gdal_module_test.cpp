@@ -1,5 +1,7 @@
 // The C boundary of the GDAL reader module (data/gdal/module_abi.h): a module of another ABI version or
-// build is refused with a message naming it, and what stops the module comes back to the program as it was.
+// build is refused with a message naming it, and what stops the module comes back to the program as it was;
+// the GeoTIFF writer behind the same boundary.
+#include <array>
 #include <stdexcept>
 #include <string>
 
@@ -126,3 +128,67 @@ TEST(GdalModule, TheSinksOwnExceptionComesBackAndStopsTheRead) {
 }
 
 }  // namespace
+
+namespace {
+
+/// A 2 × 2 RGB page: red, green / blue, white.
+const unsigned char kPixels[] = {255, 0, 0, 0, 255, 0, 0, 0, 255, 255, 255, 255};
+
+GeoTiffPage two_by_two() {
+    GeoTiffPage page;
+    page.pixels = kPixels;
+    page.width = 2;
+    page.height = 2;
+    page.bands = 3;
+    page.stride = 6;
+    page.dpi = 300;
+    return page;
+}
+
+int fails_to_write(cartelier_gdal_raster* raster, const char** message) {
+    raster->error = "GTiff said no";
+    *message = raster->error.c_str();
+    return CARTELIER_GDAL_EXCEPTION;
+}
+
+}  // namespace
+
+TEST(GdalModule, TheModuleWritesTheSameTiffForTheSamePageAndSaysWhyItCannot) {
+    GeoTiffPage page = two_by_two();
+    page.geotransform = std::array<double, 6>{700000, 10, 0, 6600000, 0, -10};
+    page.wkt = "PROJCS[\"RGF93 v1 / Lambert-93\",GEOGCS[\"RGF93 v1\",DATUM[\"Reseau_Geodesique_Francais_1993_v1\","
+               "SPHEROID[\"GRS 1980\",6378137,298.257222101]],PRIMEM[\"Greenwich\",0],UNIT[\"degree\",0.0174532925199433]],"
+               "PROJECTION[\"Lambert_Conformal_Conic_2SP\"],PARAMETER[\"latitude_of_origin\",46.5],"
+               "PARAMETER[\"central_meridian\",3],PARAMETER[\"standard_parallel_1\",49],PARAMETER[\"standard_parallel_2\",44],"
+               "PARAMETER[\"false_easting\",700000],PARAMETER[\"false_northing\",6600000],UNIT[\"metre\",1],"
+               "AUTHORITY[\"EPSG\",\"2154\"]]";
+    const std::string tif = encode_geotiff(page);
+    ASSERT_GE(tif.size(), 8u);
+    EXPECT_EQ(tif.substr(0, 4), std::string("II*\0", 4));  // little-endian classic TIFF
+    EXPECT_EQ(encode_geotiff(page), tif);
+    EXPECT_NE(encode_geotiff(two_by_two()), tif);  // no georeference: another file
+
+    GeoTiffPage empty = two_by_two();
+    empty.width = 0;
+    try {
+        encode_geotiff(empty);
+        ADD_FAILURE() << "an empty page was written";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("writing the GeoTIFF failed: no page to write: 0 × 2 pixels"),
+                  std::string::npos) << e.what();
+    }
+    const cartelier_gdal_module failing{CARTELIER_GDAL_ABI_VERSION, gdal_module_build_id(), &read_nothing, &fails_to_write};
+    EXPECT_THROW(
+        {
+            try {
+                encode_geotiff(failing, page);
+            } catch (const Error& e) {
+                EXPECT_NE(std::string(e.what()).find("writing the GeoTIFF failed: GTiff said no"), std::string::npos)
+                    << e.what();
+                throw;
+            }
+        },
+        Error);
+    const cartelier_gdal_module older{CARTELIER_GDAL_ABI_VERSION, gdal_module_build_id(), &read_nothing, nullptr};
+    EXPECT_THROW(encode_geotiff(older, page), Error);
+}
