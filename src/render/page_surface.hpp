@@ -10,7 +10,9 @@
 
 namespace cartelier::render {
 
-enum class OutputFormat { Pdf, Png, Svg };
+/// Pdfx: the print PDF (PDF/X-3, CMYK), drawn as a PDF here and converted by pipeline/pdfx.hpp.
+enum class OutputFormat { Pdf, Png, Svg, Pdfx };
+/// The file name's extension: pdf, png, svg, x3.pdf.
 const char* extension(OutputFormat f);
 
 struct PageSpec {
