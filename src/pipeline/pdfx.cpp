@@ -218,7 +218,7 @@ std::string cmyk_output_profile_problem(const std::string& path) {
 std::string ghostscript_program(const SourceLocation& where) {
     if (auto gs = find_program("gs")) return *gs;
     throw Error(where, "the pdfx format needs Ghostscript (the program gs), which is not installed",
-                "install the Debian package ghostscript (apt-get install ghostscript)");
+                "install the Debian package ghostscript: apt-get install ghostscript");
 }
 
 std::string convert_to_pdfx(const std::string& master, const PdfxPage& page, const PrintDecl& print) {

@@ -405,8 +405,8 @@ void read_print(Reader& r, const fs::path& root, const YAML::Node& n, const std:
             if (!problem.empty())
                 r.diagnostics().error(r.at(n["profile"], doc::key(path, "profile")),
                                       fmt::format("the profile {} {}", n["profile"].Scalar(), problem),
-                                      "ask the print shop for its CMYK output profile (for offset on coated paper "
-                                      "in Europe, often FOGRA39 or FOGRA51)");
+                                      "ask the print shop for its CMYK output profile, e.g. FOGRA39 for offset on "
+                                      "coated paper");
         } else if (!p.profile.empty() && fs::exists(p.profile, ec)) {
             r.diagnostics().error(r.at(n["profile"], doc::key(path, "profile")),
                                   fmt::format("the profile {} is not a file", n["profile"].Scalar()));
