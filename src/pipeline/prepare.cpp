@@ -39,6 +39,7 @@ void prepare_style(PrepareContext& ctx, const MapDecl& map, PreparedMap& out) {
         auto print = std::make_shared<style::Style>(style::parse_style_file(map.style, file->bytes, nullptr, &environment));
         for (const style::PageElementSpec& spec : style::page_element_specs())
             (print->page.*spec.member).background_opacity = 1;
+        print->page.opaque = true;
         out.print_style = std::move(print);
     }
 }
