@@ -4,7 +4,6 @@
 #include <array>
 #include <cctype>
 #include <cstdlib>
-#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -17,6 +16,7 @@
 #include "pipeline/cancel.hpp"
 #include "pipeline/hashing.hpp"
 #include "pipeline/output.hpp"
+#include "pipeline/report.hpp"
 
 namespace cartelier::pipeline {
 
@@ -103,14 +103,12 @@ std::string pdf_text_hex(const std::string& utf8) {
     return out + ">";
 }
 
-/// PDF date of `seconds` since the epoch, in UTC.
+/// PDF date of `seconds` since the epoch, in UTC: the report's ISO date without its separators.
 std::string pdf_date(std::int64_t seconds) {
-    std::time_t t = static_cast<std::time_t>(seconds);
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buffer[32];
-    std::strftime(buffer, sizeof buffer, "D:%Y%m%d%H%M%SZ", &tm);
-    return buffer;
+    std::string date = "D:";
+    for (char c : iso_date(seconds))
+        if (c != '-' && c != ':' && c != 'T') date += c;
+    return date;  // D:YYYYMMDDHHmmSSZ
 }
 
 /// Ghostscript's own ICC profiles (default_rgb.icc, default_gray.icc…), which a replaced profile folder
