@@ -266,3 +266,16 @@ TEST(PrintPdf, TheThreeSeedMapsBuildAsPdfX3) {
         EXPECT_EQ(qdf_text(pdf).find("/Subtype /Image"), std::string::npos) << id << ": the page was rasterised";
     }
 }
+
+TEST(PrintPdf, WithoutGhostscriptCheckNamesThePackageToInstall) {
+    if (!fs::exists(kProfile)) GTEST_SKIP() << "needs Debian's libgs-common profiles";
+    const std::string dir = make_print_project("pdfx-no-gs");
+    // A PATH without gs (the program itself is named by its absolute path).
+    auto r = test::run(fmt::format("cd {} && PATH=/nonexistent {} check -p {}/cartelier.yaml", dir,
+                                   test::cartelier_binary(), dir));
+    EXPECT_EQ(r.status, 1) << r.output;
+    EXPECT_NE(r.output.find("the pdfx format needs Ghostscript (the program gs), which is not installed"),
+              std::string::npos)
+        << r.output;
+    EXPECT_NE(r.output.find("install the Debian package ghostscript"), std::string::npos) << r.output;
+}
