@@ -35,7 +35,7 @@ packages=(
   libqpdf-dev ghostscript
 )
 if [ "$tests" = 1 ]; then
-  packages+=(poppler-utils qpdf colord-data icc-profiles-free)
+  packages+=(poppler-utils qpdf)
   command -v node >/dev/null 2>&1 || packages+=(nodejs)
   command -v npm >/dev/null 2>&1 || packages+=(npm)
 fi

@@ -39,6 +39,9 @@ MapDependencies map_dependencies(const Project& project, const MapDecl& map,
     const std::set<std::string> icon_files(icons.begin(), icons.end());
     deps.icons.assign(icon_files.begin(), icon_files.end());
     if (map.page.logo && !map.page.logo->path.empty()) deps.logo = map.page.logo->path;
+    if (map.print && !map.print->profile.empty() &&
+        std::find(map.formats.begin(), map.formats.end(), Format::Pdfx) != map.formats.end())
+        deps.print_profile = map.print->profile;
 
     std::set<std::string> layers;
     std::vector<std::string> todo(source_layers.begin(), source_layers.end());

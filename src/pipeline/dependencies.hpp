@@ -18,6 +18,8 @@ struct MapDependencies {
     std::string icon_dir;             ///< the style's icons folder: a new file there may change what a name draws
     std::vector<std::string> icons;   ///< the icon files that decide the names the map draws (may be absent)
     std::optional<std::string> logo;  ///< the picture on the page
+    /// The printer's ICC profile of the pdfx format (`print.profile`); none without that format.
+    std::optional<std::string> print_profile;
     /// Every file the layers read: each source (every file of a folder source, a shapefile's sidecars),
     /// the SOURCES.json beside it (editions in the credits; may be absent) and the join tables. Sorted, unique.
     std::vector<std::string> data;

@@ -7,6 +7,7 @@
 #include "layout/page_plan.hpp"
 #include "pipeline/cancel.hpp"
 #include "pipeline/credits.hpp"
+#include "pipeline/pdfx.hpp"
 #include "pipeline/timing.hpp"
 #include "style/data_check.hpp"
 
@@ -33,6 +34,14 @@ void prepare_style(PrepareContext& ctx, const MapDecl& map, PreparedMap& out) {
         style::parse_style_file(map.style, file->bytes, &out.warnings, &environment));
     out.source_layers = out.style->source_layers();
     out.fonts = fonts_of(map, *out.style);
+    if (std::find(map.formats.begin(), map.formats.end(), Format::Pdfx) != map.formats.end()) {
+        // Parsed again from the same bytes (a Style is not copyable); its warnings are the ones above.
+        auto print = std::make_shared<style::Style>(style::parse_style_file(map.style, file->bytes, nullptr, &environment));
+        for (const style::PageElementSpec& spec : style::page_element_specs())
+            (print->page.*spec.member).background_opacity = 1;
+        print->page.opaque = true;
+        out.print_style = std::move(print);
+    }
 }
 
 /// Each layer the style draws, in the map's CRS and each inset's: every problem of every layer.
@@ -114,6 +123,8 @@ PreparedMap prepare_map(PrepareContext& ctx, const MapDecl& map, const MapState*
     }
     out.warnings.append(problems);  // warnings only
     prepare_fonts(ctx, map, out);
+    // The print PDF needs Ghostscript: said by `check` too, before any drawing.
+    if (out.print_style) ghostscript_program(map.formats_at.file.empty() ? map.declared_at : map.formats_at);
 
     ScopedStage stage("prepare");
     out.inputs = ctx.inputs.collect(map, out.source_layers, out.fonts, out.icons, previous);

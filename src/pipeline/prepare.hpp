@@ -36,6 +36,9 @@ struct PrepareContext {
 struct PreparedMap {
     const MapDecl* map = nullptr;
     std::shared_ptr<const style::Style> style;        ///< parsed from the bytes the state hashes (Style::source)
+    /// The pdfx format's master (pipeline/pdfx.hpp): the same style with every page element's background
+    /// opaque (PDF/X-3 has no transparency); null when the map has no pdfx format.
+    std::shared_ptr<const style::Style> print_style;
     std::vector<std::string> source_layers;           ///< project layers the style draws, in first-use order
     std::vector<std::string> fonts;                   ///< font names the map uses
     std::vector<std::string> icons;                   ///< icon files that decide the names it draws

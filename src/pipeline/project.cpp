@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "core/document.hpp"
+#include "pipeline/pdfx.hpp"
 
 namespace cartelier::pipeline {
 
@@ -31,7 +32,8 @@ const std::vector<std::string> kMapKeys = {"title",     "subtitle", "style",   "
                                            "dpi",       "formats",  "legend_position", "scale_bar",
                                            "credits",   "font",     "legend_title", "insets",
                                            "inset_band", "north_arrow", "logo", "title_align",
-                                           "georeference"};
+                                           "georeference", "print"};
+const std::vector<std::string> kPrintKeys = {"profile", "condition", "bleed_mm", "crop_marks"};
 const std::vector<std::string> kInsetKeys = {"preset", "name",     "crs",    "extent",  "extent_crs",
                                              "scale",  "magnify",  "position", "size_mm", "outline"};
 const std::vector<std::string> kInsetBandKeys = {"side", "size_mm", "gap_mm"};
@@ -381,6 +383,51 @@ std::vector<layout::InsetSpec> read_inset(Reader& r, const YAML::Node& n, const 
     return {s};
 }
 
+/// `print: {profile, condition, bleed_mm, crop_marks}` (pipeline/pdfx.hpp), replacing any print block of
+/// the defaults; `print: none` removes it.
+void read_print(Reader& r, const fs::path& root, const YAML::Node& n, const std::string& path, MapDecl& m) {
+    if (n.IsNull() || (n.IsScalar() && n.Scalar() == "none")) {
+        m.print.reset();
+        return;
+    }
+    if (!r.expect_object(n, path)) return;
+    r.check_keys(n, path, kPrintKeys);
+    PrintDecl p;
+    p.declared_at = r.at(n, path);
+    if (!n["profile"].IsDefined() || n["profile"].IsNull()) {
+        r.diagnostics().error(p.declared_at, "missing key 'profile': the print PDF is made with the printer's CMYK ICC profile",
+                              "ask the print shop for it and write its path: profile: profiles/printer.icc");
+    } else {
+        p.profile = r.path_value(root, n, "profile", path, true, "the printer's CMYK ICC profile (.icc), relative to the project file");
+        std::error_code ec;
+        if (!p.profile.empty() && fs::is_regular_file(p.profile, ec)) {
+            const std::string problem = cmyk_output_profile_problem(p.profile);
+            if (!problem.empty())
+                r.diagnostics().error(r.at(n["profile"], doc::key(path, "profile")),
+                                      fmt::format("the profile {} {}", n["profile"].Scalar(), problem),
+                                      "ask the print shop for its CMYK output profile, e.g. FOGRA39 for offset on "
+                                      "coated paper");
+        } else if (!p.profile.empty() && fs::exists(p.profile, ec)) {
+            r.diagnostics().error(r.at(n["profile"], doc::key(path, "profile")),
+                                  fmt::format("the profile {} is not a file", n["profile"].Scalar()));
+        }
+    }
+    if (auto v = r.text(n, "condition", path, false); v && !v->empty())
+        p.condition = *v;
+    else
+        r.diagnostics().error(p.declared_at, "missing key 'condition': the output condition identifier of the profile",
+                              "the print shop's printing condition, e.g. condition: FOGRA39");
+    if (auto v = r.number(n, "bleed_mm", path, 0)) {
+        if (*v > 20)
+            r.diagnostics().error(r.at(n["bleed_mm"], doc::key(path, "bleed_mm")),
+                                  fmt::format("expected a bleed between 0 and 20 mm, found {}", *v));
+        else
+            p.bleed_mm = *v;
+    }
+    if (auto v = r.boolean(n, "crop_marks", path)) p.crop_marks = *v;
+    m.print = p;
+}
+
 /// Applies the keys present in `n` (defaults or one map) over `m`.
 void apply_map_keys(Reader& r, const fs::path& root, const YAML::Node& n, const std::string& path, MapDecl& m) {
     r.check_keys(n, path, kMapKeys);
@@ -437,17 +484,21 @@ void apply_map_keys(Reader& r, const fs::path& root, const YAML::Node& n, const 
     }
     if (n["formats"].IsDefined()) {
         m.formats.clear();
+        m.formats_at = r.at(n["formats"], doc::key(path, "formats"));
         for (const auto& f : r.strings(n, "formats", path)) {
             if (f == "pdf") m.formats.push_back(Format::Pdf);
             else if (f == "png") m.formats.push_back(Format::Png);
             else if (f == "svg") m.formats.push_back(Format::Svg);
             else if (f == "tif") m.formats.push_back(Format::Tif);
+            else if (f == "pdfx") m.formats.push_back(Format::Pdfx);
             else
                 r.diagnostics().error(r.at(n["formats"], doc::key(path, "formats")),
-                                      fmt::format("unknown format '{}': expected pdf, png, svg or tif", f));
+                                      fmt::format("unknown format '{}': expected pdf, png, svg, tif or pdfx", f),
+                                      suggest_name(f, {"pdf", "png", "svg", "tif", "pdfx"}));
         }
     }
     if (auto v = r.boolean(n, "georeference", path)) m.georeference = *v;
+    if (YAML::Node print = n["print"]; print.IsDefined()) read_print(r, root, print, doc::key(path, "print"), m);
     static const std::vector<std::string> corners = {"top-left", "top-right", "bottom-left", "bottom-right"};
     if (auto v = r.text(n, "legend_position", path, false)) {
         if (std::find(corners.begin(), corners.end(), *v) == corners.end())
@@ -586,6 +637,13 @@ Project load_project(const std::string& path) {
             if (m.style.empty()) diagnostics.error(m.declared_at, fmt::format("map '{}' has no 'style'", m.id));
             if (m.extent.empty())
                 diagnostics.error(m.declared_at, fmt::format("map '{}' has no 'extent' (in its own map or in defaults)", m.id));
+            if (std::find(m.formats.begin(), m.formats.end(), Format::Pdfx) != m.formats.end() && !m.print)
+                diagnostics.error(m.formats_at.file.empty() ? m.declared_at : m.formats_at,
+                                  fmt::format("map '{}' asks for the pdfx format but has no 'print' block (in its own "
+                                              "map or in defaults)",
+                                              m.id),
+                                  "give the printer's CMYK profile and its condition: print: {profile: "
+                                  "profiles/printer.icc, condition: FOGRA39}");
             project.maps.push_back(std::move(m));
         }
     }

@@ -56,6 +56,17 @@ struct LayerDecl {
 /// An output format of a map: the renderer's (PDF, PNG, SVG), one enum for the whole program.
 using Format = render::OutputFormat;
 
+/// `print: {profile, condition, bleed_mm, crop_marks}`: how the print PDF (`formats: [pdfx]`,
+/// pipeline/pdfx.hpp) is made. Checked when the project is read: the profile exists and is a CMYK
+/// output (printer) ICC profile.
+struct PrintDecl {
+    std::string profile;            ///< the printer's ICC profile (absolute path)
+    std::string condition;          ///< the output condition identifier (FOGRA39, CGATS TR 001…)
+    double bleed_mm = 0;            ///< the bleed around the trimmed page
+    bool crop_marks = false;        ///< crop marks outside the bleed
+    SourceLocation declared_at;     ///< the `print` node
+};
+
 struct MapDecl {
     std::string id;
     std::string style;              ///< absolute path
@@ -67,6 +78,8 @@ struct MapDecl {
     /// and the one inside the TIF, a plain TIFF then (pipeline/georeference.hpp), and the viewports of the
     /// PDF (pipeline/pdf_georeference.hpp); on by default.
     bool georeference = true;
+    std::optional<PrintDecl> print; ///< required by the pdfx format
+    SourceLocation formats_at;      ///< where `formats` is written (the map's node when it is not)
     layout::PageLayout page;
     std::string credits_template;   ///< with {sources}, {producer}, {date}
     SourceLocation declared_at;

@@ -6,6 +6,7 @@
 #include "pipeline/cancel.hpp"
 #include "pipeline/georeference.hpp"
 #include "pipeline/pdf_georeference.hpp"
+#include "pipeline/pdfx.hpp"
 #include "pipeline/timing.hpp"
 #include "render/page_surface.hpp"
 
@@ -23,8 +24,12 @@ RenderedFormat render_format(const PreparedMap& map, Format format, render::Icon
     spec.title = map.page.title;
     spec.creator = fmt::format("Cartelier {}", CARTELIER_VERSION_STRING);
     spec.date = map.date;
+    // pdfx: an RGB PDF master, opaque page elements (PDF/X-3 has no transparency), converted below.
+    const bool print = format == Format::Pdfx;
+    if (print && (!map.print_style || !decl.print))
+        throw Error(decl.declared_at, fmt::format("internal error: map '{}' was not prepared for the pdfx format", decl.id));
     render::PageSurface surface(format, spec);
-    render::MapContent content{map.style.get(), &map.layers_in(decl.crs), decl.crs, decl.extent,
+    render::MapContent content{print ? map.print_style.get() : map.style.get(), &map.layers_in(decl.crs), decl.crs, decl.extent,
                                [&](const std::string& crs) -> const render::LayerSet& { return map.layers_in(crs); },
                                &icons};
     RenderedFormat out;
@@ -45,6 +50,8 @@ RenderedFormat render_format(const PreparedMap& map, Format format, render::Icon
     }
     if (format == Format::Pdf && decl.georeference)
         out.bytes = georeference_pdf(out.bytes, pdf_viewports(out.report.frames, spec.height_pt));
+    if (print)
+        out.bytes = convert_to_pdfx(out.bytes, PdfxPage{spec.width_pt, spec.height_pt, spec.title, map.date}, *decl.print);
     return out;
 }
 

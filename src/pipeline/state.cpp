@@ -34,7 +34,7 @@ constexpr int kStateVersion = 2;
 
 /// Input kinds whose name is a file path (the others name project nodes, fonts, the program, a setting).
 bool name_is_path(const std::string& kind) {
-    return kind == "style" || kind == "data" || kind == "asset" || kind == "icon";
+    return kind == "style" || kind == "data" || kind == "asset" || kind == "icon" || kind == "profile";
 }
 
 std::int64_t seconds_of(const FileStamp& s) { return s.mtime_ns / 1000000000; }
@@ -337,6 +337,8 @@ std::vector<InputRecord> InputContext::collect(const MapDecl& map, const std::ve
     inputs.push_back(style_input(deps.style));
     // Pictures on the page.
     if (deps.logo) inputs.push_back(file_input("asset", *deps.logo, true));
+    // The printer's profile of the print PDF: not dated (it changes the print PDF, not the map's date).
+    if (deps.print_profile) inputs.push_back(file_input("profile", *deps.print_profile, true));
     // Icons: the files that decide each icon name (either may be absent).
     for (const auto& file : deps.icons) inputs.push_back(file_input("icon", file, true));
     // Data files.

@@ -11,6 +11,7 @@
 //              and SOURCES.json beside each source (its editions go into the credits; "absent" counts)
 //              — the list of pipeline/dependencies.hpp, which `watch` follows too;
 //   asset    — the logo file drawn on the page;
+//   profile  — the printer's ICC profile of the print PDF (`formats: [pdfx]`, pipeline/pdfx.hpp);
 //   icon     — for each icon name the map draws (icon-image), the files that decide it: NAME.svg and
 //              NAME.png of the style's icons folder ("absent" counts: a new NAME.svg replaces NAME.png);
 //   font     — each font the map names (page font, literal text-font stacks), as the font file
@@ -56,7 +57,7 @@
 namespace cartelier::pipeline {
 
 struct InputRecord {
-    std::string kind;   ///< program, settings, project, style, data, asset, icon, font
+    std::string kind;   ///< program, settings, project, style, data, asset, profile, icon, font
     std::string name;   ///< file path, project-file node path, font name…
     std::string hash;   ///< content hash; "absent" for a missing optional file
     std::int64_t content_time = 0;  ///< seconds since the epoch (see above); 0 when not a dated input

@@ -55,6 +55,7 @@ std::map<std::string, std::set<std::string>> dependencies(const Project& project
         files.insert(canonical(d.style));
         files.insert(canonical(d.icon_dir) + "/");
         if (d.logo) files.insert(canonical(*d.logo));
+        if (d.print_profile) files.insert(canonical(*d.print_profile));
         for (const auto& f : d.data) files.insert(canonical(f));
     }
     return deps;

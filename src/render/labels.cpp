@@ -7,17 +7,17 @@ namespace cartelier::render {
 
 using layout::LabelStatus;
 
-void draw_labels(cairo_t* cr, const std::vector<layout::PlacedLabel>& labels) {
+void draw_labels(cairo_t* cr, const std::vector<layout::PlacedLabel>& labels, bool opaque) {
     for (const auto& l : labels) {
         if (!l.leader) continue;
         SavedState saved(cr);
         // A white casing under the thin leader keeps it legible across boundaries.
         cairo_move_to(cr, l.leader->first.x, l.leader->first.y);
         cairo_line_to(cr, l.leader->second.x, l.leader->second.y);
-        cairo_set_source_rgba(cr, 1, 1, 1, 0.8);
+        cairo_set_source_rgba(cr, 1, 1, 1, opaque ? 1 : 0.8);
         cairo_set_line_width(cr, 1.2);
         cairo_stroke_preserve(cr);
-        set_source(cr, l.request.style.color, 0.85);
+        set_source(cr, l.request.style.color, opaque ? 1 : 0.85);
         cairo_set_line_width(cr, 0.45);
         cairo_stroke(cr);
     }

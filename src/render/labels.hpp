@@ -10,6 +10,7 @@ namespace cartelier::render {
 
 /// Draws placed and displaced labels (leader lines first, then every text with its halo); Unplaced
 /// labels are not drawn.
-void draw_labels(cairo_t* cr, const std::vector<layout::PlacedLabel>& labels);
+/// `opaque`: the leaders drawn without transparency (the print master, pipeline/pdfx.hpp).
+void draw_labels(cairo_t* cr, const std::vector<layout::PlacedLabel>& labels, bool opaque = false);
 
 }  // namespace cartelier::render

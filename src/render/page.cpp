@@ -107,7 +107,7 @@ void draw_page(cairo_t* cr, const layout::PagePlan& plan, const style::Style& st
     for (const auto& group : plan.labels) {
         SavedState saved(cr);
         clip_to(cr, plan.frames[group.frame].view.frame);
-        draw_labels(cr, group.labels);
+        draw_labels(cr, group.labels, page.opaque);
     }
     if (plan.legend)
         draw_legend(cr, *plan.legend, style, icons, main.zoom, style::points_per_unit(style.units));

@@ -23,6 +23,7 @@ const char* extension(OutputFormat f) {
         case OutputFormat::Png: return "png";
         case OutputFormat::Svg: return "svg";
         case OutputFormat::Tif: return "tif";
+        case OutputFormat::Pdfx: return "x3.pdf";
     }
     return "";
 }
@@ -34,7 +35,8 @@ cairo_status_t PageSurface::write_chunk(void* closure, const unsigned char* data
 
 PageSurface::PageSurface(OutputFormat format, const PageSpec& spec) : format_(format) {
     switch (format) {
-        case OutputFormat::Pdf: {
+        case OutputFormat::Pdf:
+        case OutputFormat::Pdfx: {
             surface_.reset(cairo_pdf_surface_create_for_stream(&PageSurface::write_chunk, &bytes_, spec.width_pt,
                                                                spec.height_pt));
             auto* s = surface_.get();

@@ -13,7 +13,10 @@
 
 namespace cartelier::render {
 
-enum class OutputFormat { Pdf, Png, Svg, Tif };
+/// Tif: the PNG's pixels, encoded as a GeoTIFF by the pipeline (pipeline/georeference.hpp). Pdfx: the
+/// print PDF (PDF/X-3, CMYK), drawn as a PDF here and converted by pipeline/pdfx.hpp.
+enum class OutputFormat { Pdf, Png, Svg, Tif, Pdfx };
+/// The file name's extension: pdf, png, svg, tif, x3.pdf.
 const char* extension(OutputFormat f);
 
 struct PageSpec {

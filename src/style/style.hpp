@@ -168,6 +168,9 @@ struct PageStyle {
     ElementLook scale_bar, inset_scale_bar;
     ElementLook north_arrow;
     ElementLook frame, inset_frame, inset_name, zoom_box;
+    /// Not from the style: true for the print master (pipeline/pdfx.hpp, PDF/X-3 has no transparency),
+    /// whose label leaders are then drawn opaque.
+    bool opaque = false;
     PageStyle();
 };
 
