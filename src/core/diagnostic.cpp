@@ -1,5 +1,7 @@
 #include "core/diagnostic.hpp"
 
+#include "core/paths.hpp"
+
 #include <algorithm>
 #include <filesystem>
 #include <system_error>
@@ -8,15 +10,6 @@
 #include <fmt/ranges.h>
 
 namespace cartelier {
-
-std::string display_path(const std::string& file, const std::string& cwd) {
-    namespace fs = std::filesystem;
-    fs::path p(file);
-    if (!p.is_absolute() || cwd.empty()) return file;
-    fs::path rel = p.lexically_normal().lexically_relative(fs::path(cwd).lexically_normal());
-    if (rel.empty() || rel == "." || *rel.begin() == "..") return file;
-    return rel.string();
-}
 
 std::string SourceLocation::format() const {
     std::error_code ec;

@@ -17,14 +17,9 @@ struct SourceLocation {
     std::string path;      ///< path inside the document (`layers[3].paint.circle-color`), a field or feature id
 
     /// "file:line:column: path" with whatever is known. An absolute `file` inside the current
-    /// directory is shown relative to it (`layers/sites.csv`, as the user wrote it in the project),
-    /// any other path as it is.
+    /// directory is shown relative to it (core/paths.hpp: display_path), any other path as it is.
     std::string format() const;
 };
-
-/// `file` as messages show it: relative to `cwd` when it is an absolute path inside `cwd` (lexically,
-/// no file system access), unchanged otherwise.
-std::string display_path(const std::string& file, const std::string& cwd);
 
 enum class Severity { Error, Warning };
 

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/paths.hpp"
 #include "pipeline/state.hpp"
 
 namespace cartelier::pipeline {
@@ -124,7 +125,7 @@ std::string credits_text(const Project& project, const MapDecl& map, const std::
                              fmt::format("the edition of layer '{}' is unknown: no SOURCES.json beside {} records it "
                                          "(scripts/fetch-layers.sh writes one in layers/cache), so the credits of map "
                                          "'{}' say \"{}\" without an edition",
-                                         name, path_in_project(project.root, layer.spec.path), map.id, text),
+                                         name, path_inside(project.root, layer.spec.path), map.id, text),
                              fmt::format("write the edition in 'attribution', e.g. \"{}\"",
                                          text.empty() ? std::string("Producer, edition 2024") : text + " : <producer, edition, year>"));
         }

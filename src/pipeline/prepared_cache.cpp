@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 #include <xxhash.h>
 
+#include "core/paths.hpp"
 #include "pipeline/state.hpp"
 
 namespace cartelier::pipeline {
@@ -153,7 +154,7 @@ private:
 
 /// A path: a flag (1: relative to the project folder, 0: as it was) and the text.
 void write_path(Writer& w, const fs::path& root, const std::string& path) {
-    const std::string stored = path_in_project(root, path);
+    const std::string stored = path_inside(root, path);
     w.pod<std::uint8_t>(stored != path ? 1 : 0);
     w.text(stored);
 }
@@ -161,7 +162,7 @@ void write_path(Writer& w, const fs::path& root, const std::string& path) {
 bool read_path(Reader& r, const fs::path& root, std::string& path) {
     std::uint8_t relative = 0;
     if (!r.pod(relative) || !r.text(path)) return false;
-    if (relative) path = path_from_project(root, path);
+    if (relative) path = path_against(root, path);
     return true;
 }
 
@@ -187,7 +188,7 @@ std::optional<std::uint64_t> prepared_key(const data::LayerSpec& spec, const std
     std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> state(XXH3_createState(), &XXH3_freeState);
     if (!state || XXH3_64bits_reset(state.get()) == XXH_ERROR) return std::nullopt;
     hash_text(state.get(), fmt::format("cartelier prepared layer v{}", kVersion));
-    const std::string path = path_in_project(project_root, spec.path);
+    const std::string path = path_inside(project_root, spec.path);
     for (const std::string* s : {&spec.name, &path, &spec.ogr_layer, &spec.crs, &spec.id_field, &spec.x_field,
                                  &spec.y_field, &crs})
         hash_text(state.get(), *s);

@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/paths.hpp"
 #include "pipeline/georeference.hpp"
 #include "pipeline/output.hpp"
 #include "core/diagnostic.hpp"
@@ -82,22 +83,6 @@ std::string fontconfig_pattern(const std::string& name) {
 
 std::string state_dir(const std::string& out_dir) { return (fs::path(out_dir) / ".cartelier").string(); }
 
-std::string path_in_project(const fs::path& root, const std::string& path) {
-    if (path.empty() || root.empty()) return path;
-    const fs::path p = fs::path(path).lexically_normal();
-    fs::path r = root.lexically_normal();
-    if (!r.has_filename() && r.has_parent_path() && r != r.root_path()) r = r.parent_path();  // "/a/b/" → "/a/b"
-    if (!p.is_absolute() || !r.is_absolute()) return path;
-    const fs::path rel = p.lexically_relative(r);
-    if (rel.empty() || rel == "." || *rel.begin() == "..") return path;
-    return rel.string();
-}
-
-std::string path_from_project(const fs::path& root, const std::string& path) {
-    if (path.empty() || fs::path(path).is_absolute()) return path;
-    return (root / path).lexically_normal().string();
-}
-
 std::optional<MapState> load_map_state(const std::string& out_dir, const std::string& map_id, const fs::path& root,
                                        std::string* problem) {
     fs::path file = fs::path(state_dir(out_dir)) / (map_id + ".json");
@@ -121,15 +106,15 @@ std::optional<MapState> load_map_state(const std::string& out_dir, const std::st
         s.fonts = j.at("fonts").get<std::vector<std::string>>();
         s.icons = j.value("icons", std::vector<std::string>{});
         s.warnings = j.value("warnings", std::size_t{0});
-        for (auto& icon : s.icons) icon = path_from_project(root, icon);
+        for (auto& icon : s.icons) icon = path_against(root, icon);
         for (const auto& i : j.at("inputs")) {
             InputRecord r;
             r.kind = i.at("kind").get<std::string>();
             r.name = i.at("name").get<std::string>();
-            if (name_is_path(r.kind)) r.name = path_from_project(root, r.name);
+            if (name_is_path(r.kind)) r.name = path_against(root, r.name);
             r.hash = i.at("hash").get<std::string>();
             r.content_time = i.value("content_time", std::int64_t{0});
-            r.file = path_from_project(root, i.value("file", std::string()));
+            r.file = path_against(root, i.value("file", std::string()));
             if (i.contains("stamp")) r.stamp = stamp_from(i.at("stamp"));
             s.inputs.push_back(std::move(r));
         }
@@ -152,10 +137,10 @@ void save_map_state(const std::string& out_dir, const MapState& s, const fs::pat
     json inputs = json::array();
     for (const auto& r : s.inputs) {
         json i{{"kind", r.kind},
-               {"name", name_is_path(r.kind) ? path_in_project(root, r.name) : r.name},
+               {"name", name_is_path(r.kind) ? path_inside(root, r.name) : r.name},
                {"hash", r.hash},
                {"content_time", r.content_time}};
-        if (!r.file.empty()) i["file"] = path_in_project(root, r.file);
+        if (!r.file.empty()) i["file"] = path_inside(root, r.file);
         if (r.stamp) i["stamp"] = stamp_json(*r.stamp);
         inputs.push_back(std::move(i));
     }
@@ -163,7 +148,7 @@ void save_map_state(const std::string& out_dir, const MapState& s, const fs::pat
     for (const auto& o : s.outputs)
         outputs.push_back(json{{"file", o.file}, {"bytes", o.bytes}, {"sha256", o.sha256}, {"stamp", stamp_json(o.stamp)}});
     std::vector<std::string> icons;
-    for (const auto& icon : s.icons) icons.push_back(path_in_project(root, icon));
+    for (const auto& icon : s.icons) icons.push_back(path_inside(root, icon));
     json j{{"state_version", kStateVersion}, {"map", s.map},     {"date", s.date},   {"source_layers", s.source_layers},
            {"fonts", s.fonts},               {"icons", icons},   {"inputs", inputs}, {"outputs", outputs},
            {"warnings", s.warnings}};

@@ -92,11 +92,6 @@ std::optional<MapState> load_map_state(const std::string& out_dir, const std::st
 /// Writes it atomically, paths inside `project_root` recorded relative to it.
 void save_map_state(const std::string& out_dir, const MapState& state, const std::filesystem::path& project_root);
 
-/// `path` relative to `root` when it lies inside it (lexically, after normalisation), else unchanged.
-std::string path_in_project(const std::filesystem::path& root, const std::string& path);
-/// The inverse: a relative path made absolute against `root`; an absolute or empty one unchanged.
-std::string path_from_project(const std::filesystem::path& root, const std::string& path);
-
 /// `previous` with the stat() stamps of `current` (same kinds, names and hashes) and of its outputs as
 /// they are now, when any of them moved while the content stayed the same (a touch, a copied project):
 /// saving it lets the next build trust stat() again instead of re-reading every file. nullopt when nothing

@@ -1,5 +1,5 @@
-// The state's paths (pipeline/state.hpp): inside the project folder relative to it, outside it as they are,
-// and a state saved in one folder reads back with the paths of another.
+// The state's paths (pipeline/state.hpp, through core/paths.hpp): a state saved in one folder reads back
+// with the paths of another.
 #include <filesystem>
 #include <string>
 
@@ -13,26 +13,6 @@ namespace cartelier {
 namespace {
 
 namespace fs = std::filesystem;
-using pipeline::path_from_project;
-using pipeline::path_in_project;
-
-TEST(StatePaths, InsideTheProjectRelativeOutsideAbsolute) {
-    const fs::path root = "/home/u/atlas";
-    EXPECT_EQ(path_in_project(root, "/home/u/atlas/layers/cache/x.gpkg"), "layers/cache/x.gpkg");
-    EXPECT_EQ(path_in_project("/home/u/atlas/", "/home/u/atlas/style.json"), "style.json");
-    EXPECT_EQ(path_in_project("/home/u/atlas/.", "/home/u/atlas/./a/../style.json"), "style.json");
-    // Outside: a sibling folder, a folder whose name only starts like the project's, the system.
-    EXPECT_EQ(path_in_project(root, "/home/u/shared/x.gpkg"), "/home/u/shared/x.gpkg");
-    EXPECT_EQ(path_in_project(root, "/home/u/atlas2/x.gpkg"), "/home/u/atlas2/x.gpkg");
-    EXPECT_EQ(path_in_project(root, "/usr/share/fonts/a.ttf"), "/usr/share/fonts/a.ttf");
-    EXPECT_EQ(path_in_project(root, "/home/u/atlas"), "/home/u/atlas");
-    EXPECT_EQ(path_in_project(root, ""), "");
-
-    EXPECT_EQ(path_from_project("/srv/ci/atlas", "layers/cache/x.gpkg"), "/srv/ci/atlas/layers/cache/x.gpkg");
-    EXPECT_EQ(path_from_project("/srv/ci/atlas", "/usr/share/fonts/a.ttf"), "/usr/share/fonts/a.ttf");
-    EXPECT_EQ(path_from_project("/srv/ci/atlas", ""), "");
-}
-
 TEST(StatePaths, AStateSavedInOneFolderReadsBackInAnother) {
     const fs::path out = test::temp_dir("state-paths");
     pipeline::MapState s;
