@@ -8,7 +8,10 @@
 // /DestOutputProfile is the user's profile, byte for byte, with the given OutputConditionIdentifier;
 // every colour converted to CMYK through that profile — except text, which Ghostscript converts without
 // the profile, with full black generation and undercolour removal, so that grey and black text (the
-// title, labels) is 100 % K ink (coloured text gets the same naive conversion); a TrimBox (the page),
+// title, labels) is 100 % K ink (coloured text gets the same naive conversion); and except black and
+// grey lines (a stroking colour with r = g = b: boundaries, frames, scale bar), rewritten as DeviceGray
+// in the master (pipeline/pdf_strokes.hpp), which Ghostscript keeps as grey, that is black ink alone;
+// a TrimBox (the page),
 // and, with a bleed or crop marks, a larger MediaBox, a BleedBox `bleed_mm` outside the TrimBox and
 // 0.25 pt crop marks in 100 % K, 5 mm long, beyond the bleed (at least 3 mm from the trim).
 //
