@@ -284,6 +284,8 @@ TEST(PrintPdf, TheThreeSeedMapsBuildAsPdfX3) {
     write_file(dir + "/cartelier.yaml", yaml);
     auto r = test::run(fmt::format("{} build -p {}/cartelier.yaml -o {}/out", test::cartelier_binary(), dir, dir));
     ASSERT_EQ(r.status, 0) << r.output;
+    // The seed styles are opaque: no translucency warning (style/print_check.hpp).
+    EXPECT_EQ(r.output.find("cannot be translucent"), std::string::npos) << r.output;
     for (const char* id : {"flash", "local", "sessions"}) {
         const std::string pdf = fmt::format("{}/out/{}.x3.pdf", dir, id);
         ASSERT_TRUE(fs::exists(pdf)) << id;
