@@ -16,6 +16,7 @@
 #include "pipeline/cancel.hpp"
 #include "pipeline/hashing.hpp"
 #include "pipeline/output.hpp"
+#include "pipeline/pdf_strokes.hpp"
 #include "pipeline/report.hpp"
 
 namespace cartelier::pipeline {
@@ -235,7 +236,8 @@ std::string convert_to_pdfx(const std::string& master, const PdfxPage& page, con
     write_atomically(icc / "default_cmyk.icc", profile);
     const fs::path profile_copy = dir / "printer.icc";
     write_atomically(profile_copy, profile);
-    write_atomically(dir / "master.pdf", master);
+    // Black and grey lines: grey in the master, which Ghostscript keeps as DeviceGray (black ink only).
+    write_atomically(dir / "master.pdf", gray_neutral_strokes(master));
     // Text is not colour-managed: converted with the black generation of the prologue (grey → K).
     write_atomically(dir / "objects.txt", "Text_RGB None\n");
 

@@ -8,14 +8,18 @@
 // /DestOutputProfile is the user's profile, byte for byte, with the given OutputConditionIdentifier;
 // every colour converted to CMYK through that profile — except text, which Ghostscript converts without
 // the profile, with full black generation and undercolour removal, so that grey and black text (the
-// title, labels) is 100 % K ink (coloured text gets the same naive conversion); a TrimBox (the page),
+// title, labels) is 100 % K ink (coloured text gets the same naive conversion); and except black and
+// grey lines (a stroking colour with r = g = b: boundaries, frames, outlines), rewritten as DeviceGray
+// in the master (pipeline/pdf_strokes.hpp), which Ghostscript keeps as grey, that is black ink alone;
+// a TrimBox (the page),
 // and, with a bleed or crop marks, a larger MediaBox, a BleedBox `bleed_mm` outside the TrimBox and
 // 0.25 pt crop marks in 100 % K, 5 mm long, beyond the bleed (at least 3 mm from the trim).
 //
 // Transparency: PDF/X-3 has none, and Ghostscript turns a page with any into one 720 dpi CMYK image.
 // The page elements' translucent backgrounds (legend, scale bar, north arrow, inset names) are drawn
-// opaque in the print master so that the page stays vector; a style's opacity (`fill-opacity` < 1…) or a
-// label leader still makes Ghostscript rasterise the page.
+// opaque in the print master so that the page stays vector; a style's opacity (`fill-opacity` < 1…) or
+// translucent colour still makes Ghostscript rasterise the page, which the prepare stage warns of
+// (style/print_check.hpp).
 //
 // Deterministic: the dates are pinned by pdfmark and Ghostscript's random file identifier (/ID) is
 // replaced by one derived from the file's content, so the same master gives the same bytes.

@@ -10,6 +10,7 @@
 #include "pipeline/pdfx.hpp"
 #include "pipeline/timing.hpp"
 #include "style/data_check.hpp"
+#include "style/print_check.hpp"
 
 namespace cartelier::pipeline {
 
@@ -85,7 +86,8 @@ void prepare_icons(PrepareContext& ctx, const MapDecl& map, PreparedMap& out, Di
 }
 
 /// The style against the data the map draws, frame by frame (style/data_check.hpp): evaluation errors
-/// fail the map; comparisons that never hold and style layers that draw nothing are warnings.
+/// fail the map; comparisons that never hold and style layers that draw nothing are warnings, and so,
+/// for a map built as pdfx, is a translucent style layer (style/print_check.hpp).
 void prepare_data_checks(const MapDecl& map, PreparedMap& out, Diagnostics& problems) {
     ScopedStage stage("prepare");
     std::vector<style::DataFrame> frames;
@@ -94,6 +96,8 @@ void prepare_data_checks(const MapDecl& map, PreparedMap& out, Diagnostics& prob
         frames.push_back({f.zoom, f.view.extent, [&set](const std::string& name) { return set.find(name); }});
     }
     problems.append(style::check_style_against_data(*out.style, frames));
+    // Built as pdfx: a translucent style layer would make the print PDF one raster image.
+    if (out.print_style) problems.append(style::check_print_transparency(*out.style, frames));
 }
 
 /// A font fontconfig cannot find would be replaced by another one: worth a warning.

@@ -151,6 +151,33 @@ TEST(PrintPdf, IsPdfX3WithTheGivenProfileAndItsTitleIsPureBlackInk) {
         for (int x = image.width / 3; x < image.width * 2 / 3; ++x) map_coloured += image.at(x, y)[0] || image.at(x, y)[1];
     EXPECT_GT(map_coloured, 1000);
 
+    // Black and grey lines are black ink alone: the main frame's line (left edge, #333-ish) is K only
+    // on every row, and nowhere on the page is black ink mixed with another (the départements' grey
+    // borders, the legend's line sample), whereas the sites' red fill keeps its magenta and yellow.
+    const layout::Rect frame = project.find_map("alpha")->page.map_frame();
+    const int frame_x = static_cast<int>(frame.x * dpi / 72.0);
+    int rows = 0, rows_with_line = 0;
+    for (int y = static_cast<int>((frame.y + frame.h / 4) * dpi / 72.0); y < (frame.y + frame.h * 3 / 4) * dpi / 72.0; ++y) {
+        ++rows;
+        bool line = false;
+        for (int x = frame_x - 2; x <= frame_x + 2; ++x) {
+            const unsigned char* p = image.at(x, y);
+            line = line || (p[3] > 0 && !p[0] && !p[1] && !p[2]);
+        }
+        rows_with_line += line;
+    }
+    EXPECT_GT(rows, 50);
+    EXPECT_EQ(rows_with_line, rows) << "the main frame's line is not black ink alone on every row";
+    int rich_black = 0, red = 0;
+    for (int y = 0; y < image.height; ++y)
+        for (int x = 0; x < image.width; ++x) {
+            const unsigned char* p = image.at(x, y);
+            rich_black += p[3] > 0 && (p[0] || p[1] || p[2]);
+            red += p[1] > 128 && p[2] > 128;
+        }
+    EXPECT_EQ(rich_black, 0) << "pixels of black ink mixed with cyan, magenta or yellow";
+    EXPECT_GT(red, 100) << "the sites' red lost its magenta and yellow";
+
     // `gs -sDEVICE=inkcov` (the README's check) reads it.
     auto inkcov = test::run(fmt::format("gs -q -o - -sDEVICE=inkcov '{}'", pdf));
     EXPECT_EQ(inkcov.status, 0) << inkcov.output;
@@ -257,6 +284,8 @@ TEST(PrintPdf, TheThreeSeedMapsBuildAsPdfX3) {
     write_file(dir + "/cartelier.yaml", yaml);
     auto r = test::run(fmt::format("{} build -p {}/cartelier.yaml -o {}/out", test::cartelier_binary(), dir, dir));
     ASSERT_EQ(r.status, 0) << r.output;
+    // The seed styles are opaque: no translucency warning (style/print_check.hpp).
+    EXPECT_EQ(r.output.find("cannot be translucent"), std::string::npos) << r.output;
     for (const char* id : {"flash", "local", "sessions"}) {
         const std::string pdf = fmt::format("{}/out/{}.x3.pdf", dir, id);
         ASSERT_TRUE(fs::exists(pdf)) << id;
