@@ -279,8 +279,16 @@ std::string convert_to_pdfx(const std::string& master, const PdfxPage& page, con
                                                    tail_lines(r.error_output, 6)));
     }
     std::string bytes = read_file(output.string());
-    if (!pin_pdf_id(bytes))
-        throw Error(print.declared_at, "Ghostscript's PDF/X-3 file has no file identifier (/ID) in its trailer");
+    if (!pin_pdf_id(bytes)) {
+        // What the file ends with, printable, as evidence (a file cut short, another trailer form).
+        std::string tail = bytes.substr(bytes.size() > 160 ? bytes.size() - 160 : 0);
+        for (char& c : tail)
+            if (c != '\n' && (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7e)) c = '.';
+        throw Error(print.declared_at,
+                    fmt::format("Ghostscript's PDF/X-3 file ({} bytes, Ghostscript exit status {}) has no file identifier "
+                                "(/ID) in its trailer; it ends with: {}",
+                                bytes.size(), r.exit_code, tail));
+    }
     return bytes;
 }
 
