@@ -19,6 +19,7 @@
 #include <qpdf/QPDFWriter.hh>
 
 #include "core/diagnostic.hpp"
+#include "pipeline/qpdf_lock.hpp"
 
 namespace cartelier::pipeline {
 
@@ -96,6 +97,7 @@ void filter_resources(Object resources, std::set<QPDFObjGen>& seen) {
 }  // namespace
 
 std::string gray_neutral_strokes_in_content(std::string_view content) {
+    std::lock_guard<std::mutex> lock(qpdf_mutex());  // pipeline/qpdf_lock.hpp
     std::string out;
     Pl_String sink("neutral strokes", nullptr, out);
     NeutralStrokeFilter filter;
@@ -106,6 +108,7 @@ std::string gray_neutral_strokes_in_content(std::string_view content) {
 }
 
 std::string gray_neutral_strokes(std::string_view pdf) {
+    std::lock_guard<std::mutex> lock(qpdf_mutex());  // pipeline/qpdf_lock.hpp
     try {
         QPDF document;
         document.setSuppressWarnings(true);

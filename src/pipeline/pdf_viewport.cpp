@@ -13,6 +13,7 @@
 #include <qpdf/QPDFWriter.hh>
 
 #include "core/diagnostic.hpp"
+#include "pipeline/qpdf_lock.hpp"
 
 namespace cartelier::pipeline {
 
@@ -72,6 +73,7 @@ Object viewport_object(const PdfViewport& vp) {
 std::string pdf_viewport_text(const PdfViewport& viewport) { return viewport_object(viewport).unparse(); }
 
 std::string georeference_pdf(std::string_view pdf, const std::vector<PdfViewport>& viewports) {
+    std::lock_guard<std::mutex> lock(qpdf_mutex());  // pipeline/qpdf_lock.hpp
     try {
         QPDF document;
         document.setSuppressWarnings(true);
