@@ -75,7 +75,7 @@ run_ctest() {  # DESCRIPTION CTEST-ARGS...
   set -e
   [ $rc -eq 0 ] || { status=1; log "FAILED: ctest ($what) exited with $rc"; }
 }
-# The seed maps as PDF/X-3: three national builds plus Ghostscript, 90 s under TSan, and no thread the other
+# The seed maps as PDF/X-3: three national builds plus Ghostscript, the slowest test under TSan, and no thread the other
 # print tests (PrintPdf.*) do not already run.
 run_ctest "the pipeline tests (unit and e2e)" -L pipeline -E "TheThreeSeedMapsBuildAsPdfX3"
 run_ctest "the style concurrency tests" -L style -R 'Concurren|Thread|Parallel'
