@@ -20,6 +20,7 @@
 
 #include "core/diagnostic.hpp"
 #include "pipeline/qpdf_lock.hpp"
+#include "pipeline/qpdf_rewrite.hpp"
 
 namespace cartelier::pipeline {
 
@@ -108,32 +109,19 @@ std::string gray_neutral_strokes_in_content(std::string_view content) {
 }
 
 std::string gray_neutral_strokes(std::string_view pdf) {
-    std::lock_guard<std::mutex> lock(qpdf_mutex());  // pipeline/qpdf_lock.hpp
-    try {
-        QPDF document;
-        document.setSuppressWarnings(true);
-        document.processMemoryFile("the PDF Cairo wrote", pdf.data(), pdf.size());
-        std::set<QPDFObjGen> seen;
-        for (QPDFPageObjectHelper& page : QPDFPageDocumentHelper(document).getAllPages()) {
-            page.addContentTokenFilter(std::make_shared<NeutralStrokeFilter>());
-            filter_resources(page.getAttribute("/Resources", false), seen);
-        }
-        QPDFWriter writer(document);
-        writer.setOutputMemory();
-        writer.setDeterministicID(true);
-        writer.setCompressStreams(false);  // read once by Ghostscript: readable rather than small
-        writer.setDecodeLevel(qpdf_dl_generalized);
-        writer.write();
-        if (document.anyWarnings())
-            throw Error(SourceLocation{}, fmt::format("cannot prepare the print PDF: qpdf finds the master damaged: {}",
-                                                      document.getWarnings().front().what()));
-        std::shared_ptr<Buffer> buffer = writer.getBufferSharedPointer();
-        return std::string(reinterpret_cast<const char*>(buffer->getBuffer()), buffer->getSize());
-    } catch (const Error&) {
-        throw;
-    } catch (const std::exception& e) {
-        throw Error(SourceLocation{}, fmt::format("cannot prepare the print PDF: qpdf: {}", e.what()));
-    }
+    return rewrite_pdf(
+        pdf, {"prepare the print PDF", "the master"},
+        [](QPDF& document) {
+            std::set<QPDFObjGen> seen;
+            for (QPDFPageObjectHelper& page : QPDFPageDocumentHelper(document).getAllPages()) {
+                page.addContentTokenFilter(std::make_shared<NeutralStrokeFilter>());
+                filter_resources(page.getAttribute("/Resources", false), seen);
+            }
+        },
+        [](QPDFWriter& writer) {
+            writer.setCompressStreams(false);  // read once by Ghostscript: readable rather than small
+            writer.setDecodeLevel(qpdf_dl_generalized);
+        });
 }
 
 }  // namespace cartelier::pipeline

@@ -13,7 +13,7 @@
 #include <qpdf/QPDFWriter.hh>
 
 #include "core/diagnostic.hpp"
-#include "pipeline/qpdf_lock.hpp"
+#include "pipeline/qpdf_rewrite.hpp"
 
 namespace cartelier::pipeline {
 
@@ -73,38 +73,22 @@ Object viewport_object(const PdfViewport& vp) {
 std::string pdf_viewport_text(const PdfViewport& viewport) { return viewport_object(viewport).unparse(); }
 
 std::string georeference_pdf(std::string_view pdf, const std::vector<PdfViewport>& viewports) {
-    std::lock_guard<std::mutex> lock(qpdf_mutex());  // pipeline/qpdf_lock.hpp
-    try {
-        QPDF document;
-        document.setSuppressWarnings(true);
-        document.processMemoryFile("the PDF Cairo wrote", pdf.data(), pdf.size());
-        std::vector<QPDFPageObjectHelper> pages = QPDFPageDocumentHelper(document).getAllPages();
-        if (pages.size() != 1)
-            throw Error(SourceLocation{}, fmt::format("cannot georeference a PDF of {} pages: one page expected",
-                                                      pages.size()));
-        Object vp = Object::newArray();
-        for (const PdfViewport& v : viewports) vp.appendItem(viewport_object(v));
-        pages.front().getObjectHandle().replaceKey("/VP", vp);
-
-        QPDFWriter writer(document);
-        writer.setOutputMemory();
-        writer.setDeterministicID(true);
-        writer.setCompressStreams(false);  // the streams as Cairo compressed them, neither decoded nor recompressed
-        writer.setDecodeLevel(qpdf_dl_none);
-        writer.setMinimumPDFVersion("1.7", 3);  // Adobe's extension level 3: geospatial
-        writer.write();
-        if (document.anyWarnings()) {
-            std::vector<QPDFExc> warnings = document.getWarnings();
-            throw Error(SourceLocation{}, fmt::format("cannot georeference the PDF: qpdf finds it damaged: {}",
-                                                      warnings.front().what()));
-        }
-        std::shared_ptr<Buffer> buffer = writer.getBufferSharedPointer();
-        return std::string(reinterpret_cast<const char*>(buffer->getBuffer()), buffer->getSize());
-    } catch (const Error&) {
-        throw;
-    } catch (const std::exception& e) {
-        throw Error(SourceLocation{}, fmt::format("cannot georeference the PDF: qpdf: {}", e.what()));
-    }
+    return rewrite_pdf(
+        pdf, {"georeference the PDF", "it"},
+        [&](QPDF& document) {
+            std::vector<QPDFPageObjectHelper> pages = QPDFPageDocumentHelper(document).getAllPages();
+            if (pages.size() != 1)
+                throw Error(SourceLocation{}, fmt::format("cannot georeference a PDF of {} pages: one page expected",
+                                                          pages.size()));
+            Object vp = Object::newArray();
+            for (const PdfViewport& v : viewports) vp.appendItem(viewport_object(v));
+            pages.front().getObjectHandle().replaceKey("/VP", vp);
+        },
+        [](QPDFWriter& writer) {
+            writer.setCompressStreams(false);  // the streams as Cairo compressed them, neither decoded nor recompressed
+            writer.setDecodeLevel(qpdf_dl_none);
+            writer.setMinimumPDFVersion("1.7", 3);  // Adobe's extension level 3: geospatial
+        });
 }
 
 }  // namespace cartelier::pipeline
