@@ -18,6 +18,7 @@
 #include "pipeline/output.hpp"
 #include "pipeline/pdf_strokes.hpp"
 #include "pipeline/report.hpp"
+#include "style/expression/parsing_context.hpp"
 
 namespace cartelier::pipeline {
 
@@ -74,33 +75,11 @@ std::string ps_string(const std::string& text) {
 }
 
 /// A PDF text string as a PostScript hex string: UTF-16BE with its byte order mark, so that any title
-/// (accents, other scripts) reads back as written. Invalid UTF-8 bytes are taken as Latin-1.
+/// (accents, other scripts) reads back as written (the expression engine's UTF-16 conversion; an invalid
+/// UTF-8 byte becomes U+FFFD).
 std::string pdf_text_hex(const std::string& utf8) {
     std::string out = "<FEFF";
-    auto unit = [&](unsigned u) { out += fmt::format("{:04X}", u); };
-    for (std::size_t i = 0; i < utf8.size();) {
-        unsigned char c = static_cast<unsigned char>(utf8[i]);
-        unsigned cp = c;
-        std::size_t len = 1;
-        if (c >= 0xF0 && i + 3 < utf8.size()) {
-            cp = ((c & 0x07u) << 18) | ((utf8[i + 1] & 0x3Fu) << 12) | ((utf8[i + 2] & 0x3Fu) << 6) | (utf8[i + 3] & 0x3Fu);
-            len = 4;
-        } else if (c >= 0xE0 && i + 2 < utf8.size()) {
-            cp = ((c & 0x0Fu) << 12) | ((utf8[i + 1] & 0x3Fu) << 6) | (utf8[i + 2] & 0x3Fu);
-            len = 3;
-        } else if (c >= 0xC0 && i + 1 < utf8.size()) {
-            cp = ((c & 0x1Fu) << 6) | (utf8[i + 1] & 0x3Fu);
-            len = 2;
-        }
-        if (cp >= 0x10000) {
-            cp -= 0x10000;
-            unit(0xD800 + (cp >> 10));
-            unit(0xDC00 + (cp & 0x3FF));
-        } else {
-            unit(cp);
-        }
-        i += len;
-    }
+    for (char16_t unit : style::expr::to_utf16(utf8)) out += fmt::format("{:04X}", static_cast<unsigned>(unit));
     return out + ">";
 }
 
