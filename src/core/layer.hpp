@@ -45,7 +45,9 @@ struct Feature {
 
 struct Layer {
     std::string name;                  ///< the project's name for it (a style's source-layer)
-    std::string source;                ///< the file it was read from, for messages
+    std::string source;                ///< the file it was read from (or the database source), for messages
+    /// A database layer's digest of the rows read (data::database_digest); empty for a file.
+    std::string digest;
     std::string crs;                   ///< the CRS of its coordinates, as PROJ understands it ("EPSG:2154", WKT…)
     std::shared_ptr<Schema> schema = std::make_shared<Schema>();
     std::vector<Feature> features;

@@ -124,6 +124,7 @@ void read_through(const cartelier_gdal_module& module, const LayerSpec& spec, Di
         read.restart = &restart;
         read.program = &call;
     }
+    const SourceLocation at = spec.database ? spec.database->declared_at : SourceLocation{spec.path, 0, 0, {}};
     const char* message = nullptr;
     const int status = module.read_layer(&read, &message);
     switch (status) {
@@ -135,15 +136,34 @@ void read_through(const cartelier_gdal_module& module, const LayerSpec& spec, Di
             if (call.problem) std::rethrow_exception(call.problem);
             break;
         case CARTELIER_GDAL_EXCEPTION:
-            diagnostics.error(SourceLocation{spec.path, 0, 0, {}},
-                              fmt::format("layer '{}': reading failed: {}", spec.name, message ? message : ""));
+            diagnostics.error(at, fmt::format("layer '{}': reading failed: {}", spec.name,
+                                              message ? redact_password(message) : std::string()));
             return;
         default:
             break;
     }
-    diagnostics.error(SourceLocation{spec.path, 0, 0, {}},
-                      fmt::format("layer '{}': reading failed: the GDAL reader module returned status {}{}", spec.name,
+    diagnostics.error(at, fmt::format("layer '{}': reading failed: the GDAL reader module returned status {}{}", spec.name,
                                   status, status == CARTELIER_GDAL_SINK_FAILED ? " with no failure of the sink" : ""));
+}
+
+std::string digest_through(const cartelier_gdal_module& module, const LayerSpec& spec) {
+    const SourceLocation at = spec.database ? spec.database->declared_at : spec.declared_at;
+    if (!spec.database) throw Error(at, fmt::format("layer '{}' is not read from a database: it has no digest", spec.name));
+    if (!module.digest_layer)
+        throw Error(at, fmt::format("layer '{}': the GDAL module table has no digest_layer", spec.name));
+    Diagnostics diagnostics;
+    cartelier_gdal_read read;
+    read.spec = &spec;
+    read.diagnostics = &diagnostics;
+    const char* message = nullptr;
+    const int status = module.digest_layer(&read, &message);
+    if (status != CARTELIER_GDAL_OK)
+        diagnostics.error(at, fmt::format("layer '{}': computing the digest of its rows failed: {}", spec.name,
+                                          message ? redact_password(message) : std::string("no message")));
+    else if (read.digest.empty() && !diagnostics.has_errors())
+        diagnostics.error(at, fmt::format("layer '{}': the database gave no digest of its rows", spec.name));
+    if (diagnostics.has_errors()) throw Error(std::move(diagnostics));
+    return std::move(read.digest);
 }
 
 std::string encode_geotiff(const cartelier_gdal_module& module, const GeoTiffPage& page) {

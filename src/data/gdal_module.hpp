@@ -46,6 +46,10 @@ const GdalModule& gdal_module();
 void read_through(const cartelier_gdal_module& module, const LayerSpec& spec, Diagnostics& diagnostics,
                   const FeatureSink& sink, const ReadOptions& options, Layer& layer);
 
+/// The digest of the rows of the database layer of `spec` (database_digest of layer_reader.hpp), computed
+/// by `module`. Throws Error with what the module found (the server's message, any password removed).
+std::string digest_through(const cartelier_gdal_module& module, const LayerSpec& spec);
+
 /// A page's pixels and where they lie, for encode_geotiff.
 struct GeoTiffPage {
     const unsigned char* pixels = nullptr;  ///< `height` rows of `width` × `bands` bytes, top row first

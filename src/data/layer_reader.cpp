@@ -137,7 +137,19 @@ Layer read_ogr(const LayerSpec& spec, Diagnostics& diagnostics, const FeatureSin
                const ReadOptions& options) {
     Layer layer;
     layer.name = spec.name;
-    layer.source = spec.path;
+    layer.source = source_label(spec);
+    if (spec.database) {
+        const GdalModule& module = gdal_module();
+        if (!module.table) {
+            diagnostics.error(spec.database->declared_at,
+                              fmt::format("layer '{}': cannot load Cartelier's GDAL reader module: {}", spec.name,
+                                          module.problem),
+                              "rebuild Cartelier (scripts/setup.sh), or set CARTELIER_GDAL_MODULE to the module's path");
+            return layer;
+        }
+        read_through(*module.table, spec, diagnostics, sink, options, layer);
+        return layer;
+    }
     std::error_code ec;  // a path the system rejects (a name over 255 bytes…) is reported, not thrown
     const bool present = std::filesystem::exists(spec.path, ec);
     if (ec) {
@@ -163,6 +175,19 @@ Layer read_ogr(const LayerSpec& spec, Diagnostics& diagnostics, const FeatureSin
 }
 
 }  // namespace
+
+std::string source_label(const LayerSpec& spec) {
+    return spec.database ? describe(*spec.database) : spec.path;
+}
+
+std::string database_digest(const LayerSpec& spec) {
+    const GdalModule& module = gdal_module();
+    if (!module.table)
+        throw Error(spec.database ? spec.database->declared_at : spec.declared_at,
+                    fmt::format("layer '{}': cannot load Cartelier's GDAL reader module: {}", spec.name, module.problem),
+                    "rebuild Cartelier (scripts/setup.sh), or set CARTELIER_GDAL_MODULE to the module's path");
+    return digest_through(*module.table, spec);
+}
 
 Layer read_layer(const LayerSpec& spec, Diagnostics& diagnostics, const FeatureSink& sink,
                  const ReadOptions& options) {

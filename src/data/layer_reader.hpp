@@ -5,11 +5,13 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/diagnostic.hpp"
 #include "core/layer.hpp"
+#include "data/database_source.hpp"
 #include "data/table.hpp"
 
 namespace cartelier::data {
@@ -17,7 +19,7 @@ namespace cartelier::data {
 /// Options of the "read layer" stage, as declared in the project file.
 struct LayerSpec {
     std::string name;       ///< the project's name for the layer (style source-layer)
-    std::string path;       ///< file to read
+    std::string path;       ///< file to read (empty for a database layer)
     std::string ogr_layer;  ///< layer inside a multi-layer source (GeoPackage); empty: the only/first one
     std::string crs;        ///< CRS of the data when the source has none (or to override it)
     std::string id_field;   ///< field giving stable feature ids; empty: the source FID
@@ -30,6 +32,8 @@ struct LayerSpec {
     /// CSV point tables: the declared column types (`types: {year: integer}`); other columns are
     /// inferred (data::column_types).
     std::vector<ColumnTypeDecl> types;
+    /// A layer read from PostgreSQL/PostGIS instead of a file (`postgis:` in the project file).
+    std::optional<DatabaseSource> database;
 };
 
 /// Receives the features of a layer as they are read, in order, in chunks, on the reading thread, so
@@ -62,6 +66,17 @@ struct ReadOptions {
 /// every feature goes to the sink instead of the returned layer.
 Layer read_layer(const LayerSpec& spec, Diagnostics& diagnostics, const FeatureSink& sink = {},
                  const ReadOptions& options = {});
+
+/// For a database layer (spec.database): a digest of the rows it reads now — their number, their
+/// columns and their content, whatever order the server returns them in — computed by the server (an
+/// md5 of each row's text, aggregated in a fixed order), so that an unchanged table or query gives the
+/// same digest and an insert, update or delete of a row another. read_layer sets Layer::digest to the
+/// digest of the rows it read, computed in the snapshot it read them in. Throws Error naming the layer,
+/// where the project declares it and the server's message (any password removed).
+std::string database_digest(const LayerSpec& spec);
+
+/// How messages name where a layer comes from: its file, or "PostgreSQL service=…, table …".
+std::string source_label(const LayerSpec& spec);
 
 /// Parses a number as people type it in spreadsheets: "48.85", "48,85" (decimal comma), " 2 ".
 /// nullopt when the text is not a number.

@@ -13,7 +13,7 @@ extern "C" {
 #endif
 
 /* Raised with any change to this file or to what crosses through cartelier_gdal_read. */
-#define CARTELIER_GDAL_ABI_VERSION 3u  /* 2: LayerSpec::types; 3: write_geotiff */
+#define CARTELIER_GDAL_ABI_VERSION 4u  /* 2: LayerSpec::types; 3: write_geotiff; 4: databases, digest_layer */
 /* The module's entry: `const cartelier_gdal_module* cartelier_gdal_module_v1(void)`. */
 #define CARTELIER_GDAL_MODULE_SYMBOL "cartelier_gdal_module_v1"
 
@@ -41,6 +41,10 @@ typedef struct cartelier_gdal_module {
      * throws; returns CARTELIER_GDAL_OK, or CARTELIER_GDAL_EXCEPTION with *message set to a NUL-terminated
      * text held by `raster`, valid while `raster` lives. */
     int (*write_geotiff)(cartelier_gdal_raster* raster, const char** message);
+    /* Computes the digest of the rows the database layer `read` describes would give (its spec has a
+     * database source), into the read's `digest`, problems into its diagnostics (the digest then empty);
+     * never throws; returns CARTELIER_GDAL_OK, or CARTELIER_GDAL_EXCEPTION as read_layer does. */
+    int (*digest_layer)(cartelier_gdal_read* read, const char** message);
 } cartelier_gdal_module;
 
 /* The type of the entry named CARTELIER_GDAL_MODULE_SYMBOL. */

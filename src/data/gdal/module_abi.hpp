@@ -27,6 +27,9 @@ struct cartelier_gdal_read {
         nullptr;
     int (*restart)(cartelier_gdal_read* read) = nullptr;
     void* program = nullptr;  ///< the program's own state, for its callbacks
+    // Set by the module for a database layer (data::database_digest): by digest_layer, and by read_layer
+    // (then also in the layer's `digest`).
+    std::string digest;
     // Set by the module when it returns CARTELIER_GDAL_ERROR: the diagnostics of the Error it caught.
     cartelier::Diagnostics thrown;
     // Set by the module when it returns CARTELIER_GDAL_EXCEPTION: what the exception said (the `message`

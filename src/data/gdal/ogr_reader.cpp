@@ -21,6 +21,7 @@
 #include "data/gdal/gdal_handles.hpp"
 #include "data/gdal/geotiff_writer.hpp"
 #include "data/gdal/module_abi.hpp"
+#include "data/gdal/ogr_features.hpp"
 #include "data/layer_reader.hpp"
 
 namespace cartelier::data {
@@ -80,6 +81,8 @@ bool append_geometry(Geometry& g, const OGRGeometry& geom) {
     }
 }
 
+}  // namespace
+
 std::string crs_name(const OGRSpatialReference& srs) {
     const char* auth = srs.GetAuthorityName(nullptr);
     const char* code = srs.GetAuthorityCode(nullptr);
@@ -97,6 +100,8 @@ std::string crs_name(const OGRSpatialReference& srs) {
     CPLFree(wkt);
     return out;
 }
+
+namespace {
 
 /// The layer `spec` names in `dataset`, or its only layer; null, with the error said, when there is none
 /// or when the file holds several and `spec` names none.
@@ -145,22 +150,25 @@ GDALDatasetUniquePtr open_or_say(const LayerSpec& spec, const GdalErrorCapture& 
     return dataset;
 }
 
-/// Reads every feature of `source` into `layer` (its name and source already set), or into `sink`.
+}  // namespace
+
 void read_features(OGRLayer& source, const LayerSpec& spec, const GdalErrorCapture& errors, Diagnostics& diagnostics,
-                   const FeatureSink& sink, Layer& layer) {
+                   const FeatureSink& sink, Layer& layer, int geometry_field) {
+    OGRFeatureDefn* defn = source.GetLayerDefn();
+    const OGRGeomFieldDefn* geometry_defn =
+        geometry_field >= 0 && geometry_field < defn->GetGeomFieldCount() ? defn->GetGeomFieldDefn(geometry_field) : nullptr;
     if (!spec.crs.empty()) {
         layer.crs = spec.crs;
-    } else if (const OGRSpatialReference* srs = source.GetSpatialRef()) {
+    } else if (const OGRSpatialReference* srs = geometry_defn ? geometry_defn->GetSpatialRef() : nullptr) {
         layer.crs = crs_name(*srs);
     } else {
         diagnostics.error(spec.declared_at,
                           fmt::format("layer '{}' ({}) has no CRS and the project declares none", spec.name,
-                                      spec.path),
+                                      layer.source),
                           "add 'crs: EPSG:4326' (or the data's CRS) to the layer in the project file");
         return;
     }
 
-    OGRFeatureDefn* defn = source.GetLayerDefn();
     const int field_count = defn->GetFieldCount();
     for (int i = 0; i < field_count; ++i) layer.schema->add(defn->GetFieldDefn(i)->GetNameRef());
     int id_index = -1;
@@ -169,7 +177,7 @@ void read_features(OGRLayer& source, const LayerSpec& spec, const GdalErrorCaptu
         if (id_index < 0) {
             diagnostics.error(spec.declared_at,
                               fmt::format("layer '{}': no field '{}' for feature ids in {}; fields: {}", spec.name,
-                                          spec.id_field, spec.path, fmt::join(layer.schema->fields(), ", ")),
+                                          spec.id_field, layer.source, fmt::join(layer.schema->fields(), ", ")),
                               suggest_name(spec.id_field, layer.schema->fields()));
             return;
         }
@@ -197,9 +205,10 @@ void read_features(OGRLayer& source, const LayerSpec& spec, const GdalErrorCaptu
                 default: f.values.emplace_back(std::string(feature->GetFieldAsString(i))); break;
             }
         }
-        if (const OGRGeometry* geom = feature->GetGeometryRef(); geom && !geom->IsEmpty()) {
+        if (const OGRGeometry* geom = geometry_defn ? feature->GetGeomFieldRef(geometry_field) : nullptr;
+            geom && !geom->IsEmpty()) {
             if (!append_geometry(f.geometry, *geom)) {
-                diagnostics.warning(SourceLocation{spec.path, 0, 0, fmt::format("feature {}", f.id)},
+                diagnostics.warning(SourceLocation{layer.source, 0, 0, fmt::format("feature {}", f.id)},
                                     fmt::format("geometry of type {} mixes points, lines and polygons; kept the "
                                                 "parts of the first kind only",
                                                 geom->getGeometryName()));
@@ -219,10 +228,12 @@ void read_features(OGRLayer& source, const LayerSpec& spec, const GdalErrorCaptu
         layer.features.clear();
     }
     if (!errors.last().empty() && read == 0) {
-        diagnostics.error(SourceLocation{spec.path, 0, 0, {}},
+        diagnostics.error(SourceLocation{layer.source, 0, 0, {}},
                           fmt::format("layer '{}': reading failed: {}", spec.name, errors.last()));
     }
 }
+
+namespace {
 
 /// What GDAL's first pass over a GeoJSON file decides and its second pass depends on.
 struct LayerSignature {
@@ -360,7 +371,10 @@ int read_layer(cartelier_gdal_read* read, const char** message) noexcept {
                 if (read->restart(read) != 0) throw SinkFailed{};
             };
         }
-        cartelier::data::read_ogr(*read->spec, *read->diagnostics, sink, *read->options, *read->layer);
+        if (read->spec->database)
+            cartelier::data::read_database(*read->spec, *read->diagnostics, sink, *read->layer);
+        else
+            cartelier::data::read_ogr(*read->spec, *read->diagnostics, sink, *read->options, *read->layer);
         return CARTELIER_GDAL_OK;
     } catch (const SinkFailed&) {
         return CARTELIER_GDAL_SINK_FAILED;
@@ -376,8 +390,18 @@ int read_layer(cartelier_gdal_read* read, const char** message) noexcept {
     }
 }
 
+/// The digest of a database layer's rows (module_abi.h), into `read->digest`; problems to its diagnostics.
+int digest_layer(cartelier_gdal_read* read, const char** message) noexcept {
+    try {
+        read->digest = cartelier::data::digest_database(*read->spec, *read->diagnostics);
+        return CARTELIER_GDAL_OK;
+    } catch (...) {
+        return cartelier::data::exception_status(read->exception_message, message);
+    }
+}
+
 constexpr cartelier_gdal_module kModule{CARTELIER_GDAL_ABI_VERSION, CARTELIER_BUILD_ID, &read_layer,
-                                        &cartelier::data::write_geotiff};
+                                        &cartelier::data::write_geotiff, &digest_layer};
 
 }  // namespace
 
