@@ -112,7 +112,7 @@ std::string credits_text(const Project& project, const MapDecl& map, const std::
         auto it = project.layers.find(name);
         if (it == project.layers.end()) continue;
         const LayerDecl& layer = it->second;
-        std::string edition = recorded_edition(layer.spec.path);
+        std::string edition = layer.spec.database ? std::string() : recorded_edition(layer.spec.path);
         std::string text = layer.attribution;
         const bool unknown_edition = edition.empty() && text.find("{edition}") != std::string::npos;
         if (!edition.empty()) {
@@ -122,10 +122,14 @@ std::string credits_text(const Project& project, const MapDecl& map, const std::
         } else if (unknown_edition) {
             text = without_edition(text);
             warnings.warning(layer.attribution_at,
-                             fmt::format("the edition of layer '{}' is unknown: no SOURCES.json beside {} records it "
-                                         "(scripts/fetch-layers.sh writes one in layers/cache), so the credits of map "
-                                         "'{}' say \"{}\" without an edition",
-                                         name, path_inside(project.root, layer.spec.path), map.id, text),
+                             layer.spec.database
+                                 ? fmt::format("the edition of layer '{}' is unknown: a database layer records none, so "
+                                               "the credits of map '{}' say \"{}\" without an edition",
+                                               name, map.id, text)
+                                 : fmt::format("the edition of layer '{}' is unknown: no SOURCES.json beside {} records it "
+                                               "(scripts/fetch-layers.sh writes one in layers/cache), so the credits of "
+                                               "map '{}' say \"{}\" without an edition",
+                                               name, path_inside(project.root, layer.spec.path), map.id, text),
                              fmt::format("write the edition in 'attribution', e.g. \"{}\"",
                                          text.empty() ? std::string("Producer, edition 2024") : text + " : <producer, edition, year>"));
         }

@@ -61,10 +61,14 @@ MapDependencies map_dependencies(const Project& project, const MapDecl& map,
         auto it = project.layers.find(name);
         if (it == project.layers.end()) continue;
         const LayerDecl& decl = it->second;
+        for (const auto& j : decl.joins) files.insert(j.table);
+        if (decl.spec.database) {
+            deps.databases.push_back(name);
+            continue;
+        }
         const fs::path source(decl.spec.path);
         source_files(source, files);
         files.insert((source.parent_path() / "SOURCES.json").string());
-        for (const auto& j : decl.joins) files.insert(j.table);
     }
     deps.data.assign(files.begin(), files.end());
     return deps;

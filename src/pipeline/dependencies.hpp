@@ -23,6 +23,9 @@ struct MapDependencies {
     /// Every file the layers read: each source (every file of a folder source, a shapefile's sidecars),
     /// the SOURCES.json beside it (editions in the credits; may be absent) and the join tables. Sorted, unique.
     std::vector<std::string> data;
+    /// The layers among `layers` read from a database (no file: the state records the digest of their
+    /// rows, pipeline/database_digests.hpp; `watch` cannot follow them). Sorted.
+    std::vector<std::string> databases;
 };
 
 /// The dependencies of `map`, given the layers its style draws (`source_layers`; a style that cannot be

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <exception>
 #include <optional>
+#include <regex>
 #include <thread>
 
 #include <fmt/format.h>
@@ -111,7 +112,9 @@ std::string describe_column_types(const Project& project) {
             Diagnostics ignored;
             data::Table table = data::read_csv(j.table, ignored);
             if (table.columns.empty()) continue;
-            if (lines.empty()) lines.push_back(fmt::format("layer {} ({})\n", name, relative(decl.spec.path)));
+            if (lines.empty())
+                lines.push_back(fmt::format("layer {} ({})\n", name,
+                                            decl.spec.database ? data::source_label(decl.spec) : relative(decl.spec.path)));
             lines.push_back(fmt::format("  join {}: {}\n", relative(j.table), describe(table, j.spec.types)));
         }
         for (const auto& l : lines) out += l;
@@ -228,7 +231,10 @@ void LayerStore::keep_warnings_or_fail(const std::string& name, const Diagnostic
         if (item.severity == Severity::Warning) add_warning(name, item);
     if (d.has_errors()) {
         failed_.insert(name);
-        throw Error(d);
+        Diagnostics errors;  // the warnings are said once, with the store's
+        for (const auto& item : d.items())
+            if (item.severity == Severity::Error) errors.add(item);
+        throw Error(errors);
     }
 }
 
@@ -299,6 +305,7 @@ const Layer& LayerStore::load_source(Load& load, const LayerDecl& decl) {
     const std::string& name = load.name;
     try {
         Making making(mutex_, load);
+        warn_about_database(decl);
         const bool first = wait_first_read(name);
         AtExit first_done{first ? std::function<void()>([&] { first_read_done(name); }) : nullptr};
         if (!first) {
@@ -307,6 +314,7 @@ const Layer& LayerStore::load_source(Load& load, const LayerDecl& decl) {
         }
         Diagnostics d;
         auto layer = read_checked(decl, d, nullptr, nullptr);
+        if (decl.spec.database && !layer->digest.empty()) note_digest(name, layer->digest);
         std::optional<ScopedStage> stage(std::in_place, "join");
         for (const auto& j : decl.joins) {
             if (layer->features.empty() && d.has_errors()) break;
@@ -338,6 +346,48 @@ const Layer& LayerStore::load_source(Load& load, const LayerDecl& decl) {
     load.loaded_promise.set_value();
     load.ready_promise.set_value();
     return *load.layer;
+}
+
+DatabaseDigests& LayerStore::digests() {
+    std::lock_guard lock(mutex_);
+    return digests_ ? *digests_ : own_digests_;
+}
+
+void LayerStore::use_digests(DatabaseDigests& digests) {
+    std::lock_guard lock(mutex_);
+    digests_ = &digests;
+    for (const auto& [name, digest] : held_digests_) digests.loaded(name, digest);
+}
+
+void LayerStore::note_digest(const std::string& name, const std::string& digest) {
+    std::lock_guard lock(mutex_);
+    held_digests_[name] = digest;
+    (digests_ ? *digests_ : own_digests_).loaded(name, digest);
+}
+
+void LayerStore::warn_about_database(const LayerDecl& decl) {
+    if (!decl.spec.database) return;
+    {
+        std::lock_guard lock(mutex_);
+        if (!database_warned_.insert(decl.spec.name).second) return;
+    }
+    Diagnostics d;
+    if (decl.spec.database && data::contains_password(decl.spec.database->connection))
+        d.warning(decl.spec.database->declared_at,
+                  fmt::format("layer '{}': the project file holds the database password: whoever reads the project "
+                              "(or its repository) reads the password",
+                              decl.spec.name),
+                  "remove it from 'connection' and give it in ~/.pgpass (or PGPASSFILE), a service file "
+                  "(PGSERVICEFILE) or PGPASSWORD");
+    static const std::regex order_by(R"(\border\s+by\b)", std::regex::icase);
+    if (decl.spec.database && !decl.spec.database->sql.empty() && !std::regex_search(decl.spec.database->sql, order_by))
+        d.warning(decl.spec.database->declared_at,
+                  fmt::format("layer '{}': the query has no ORDER BY: the server may return its rows in another "
+                              "order after any update, and the features would be drawn (and labelled) in that order",
+                              decl.spec.name),
+                  "end the query with ORDER BY a key (the table's primary key, or the layer's id)");
+    std::lock_guard lock(mutex_);
+    for (const auto& item : d.items()) add_warning(decl.spec.name, item);
 }
 
 std::unique_ptr<Layer> LayerStore::read_checked(const LayerDecl& decl, Diagnostics& d, const std::string* project_to,
@@ -479,6 +529,7 @@ const Layer& LayerStore::load_projected(Load& load, const LayerDecl& decl, const
     bool loaded = false;
     try {
         Making making(mutex_, load);
+        warn_about_database(decl);
         bool source_known;
         {
             std::lock_guard lock(mutex_);
@@ -492,7 +543,10 @@ const Layer& LayerStore::load_projected(Load& load, const LayerDecl& decl, const
         if (!cache_dir_.empty() && decl.joins.empty() && !decl.geocode && decl.spec.x_field.empty() &&
             decl.spec.y_field.empty() && !source_known) {
             std::optional<ScopedStage> cache_stage(std::in_place, "load");
-            cache_key = prepared_key(decl.spec, crs, project_->root);
+            // A database layer: keyed by the digest of its rows now (asked of the server; an Error when it
+            // cannot answer, so the cache is never used for rows whose digest is unknown).
+            const std::string digest = decl.spec.database ? digests().current(decl.spec) : std::string();
+            cache_key = prepared_key(decl.spec, crs, project_->root, digest);
             if (cache_key) {
                 cache_file = prepared_path(cache_dir_, name, crs);
                 if (auto hit = read_prepared(cache_file, *cache_key, project_->root)) {
@@ -501,6 +555,7 @@ const Layer& LayerStore::load_projected(Load& load, const LayerDecl& decl, const
                         for (const auto& w : hit->warnings) add_warning(name, w);
                     }
                     copy = std::make_unique<Layer>(std::move(hit->layer));
+                    copy->digest = digest;
                 }
             }
         }
@@ -545,11 +600,14 @@ const Layer& LayerStore::load_projected(Load& load, const LayerDecl& decl, const
                 std::lock_guard lock(mutex_);
                 add_warning(name, w.items().front());
             }
-            if (direct) {
+            if (direct && decl.spec.database)  // the rows read may be newer than the digest asked before
+                cache_key = prepared_key(decl.spec, crs, project_->root, copy->digest);
+            if (direct && cache_key) {
                 stage.emplace("write-cache");
                 write_prepared(cache_file, *cache_key, *copy, own_warnings, project_->root);
             }
         }
+        if (decl.spec.database && !copy->digest.empty()) note_digest(name, copy->digest);
         warn_if_empty(name, *copy);
         load.layer = std::move(copy);
         load.loaded_promise.set_value();

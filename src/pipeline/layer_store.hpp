@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "pipeline/database_digests.hpp"
 #include "pipeline/project.hpp"
 #include "core/diagnostic.hpp"
 #include "core/layer.hpp"
@@ -69,6 +70,11 @@ public:
     /// the prepared cache), with the layer's name. For tests and progress reports; set it before
     /// any load. It may block: only that load waits.
     void on_read(std::function<void(const std::string& layer)> hook) { on_read_ = std::move(hook); }
+    /// The digests of the database layers for this command (the build's InputContext::digests()): the
+    /// store keys the prepared cache of a database layer by the digest they give, and tells them the
+    /// digest of the rows it reads, and of those it already holds (a store kept between builds by
+    /// `watch`: its layers as held are what the next build draws). Without it, the store asks its own.
+    void use_digests(DatabaseDigests& digests);
     /// The most chunks of features that ever waited between a reader and its checker (at most
     /// ReadOptions::queue_chunks).
     std::size_t queued_chunks_high_water() const { return queue_high_water_.load(); }
@@ -83,7 +89,8 @@ private:
                                         geo::ProjectionFailures* failed);
     /// Warns, once per layer whatever the CRSs it is loaded in, when `layer` (read, joined) has no feature.
     void warn_if_empty(const std::string& name, const Layer& layer);
-    /// Keeps the warnings of loading layer `name`; with errors, remembers it failed and throws them.
+    /// Keeps the warnings of loading layer `name`; with errors, remembers it failed and throws the errors
+    /// (its warnings are said once, with the store's warnings()).
     void keep_warnings_or_fail(const std::string& name, const Diagnostics& d);
     /// Keeps a warning of layer `layer` (in warnings() and warnings_of()); the caller holds mutex_.
     void add_warning(const std::string& layer, const Diagnostic& warning);
@@ -105,8 +112,18 @@ private:
     bool wait_first_read(const std::string& name);
     void first_read_done(const std::string& name);
 
+    /// Once per layer: the warnings a database layer's declaration deserves (a password in the project
+    /// file, a query without ORDER BY), whether its rows can be read or not.
+    void warn_about_database(const LayerDecl& decl);
+    DatabaseDigests& digests();
+    /// A database layer this store now holds was read (or taken from the cache) with this digest.
+    void note_digest(const std::string& name, const std::string& digest);
+
     const Project* project_;
     std::filesystem::path cache_dir_;
+    DatabaseDigests own_digests_;
+    DatabaseDigests* digests_ = nullptr;          ///< use_digests(); guarded by mutex_
+    std::map<std::string, std::string> held_digests_;  ///< guarded by mutex_
     data::ReadOptions read_options_;
     std::function<void(const std::string&)> on_read_;
     std::atomic<std::size_t> queue_high_water_{0};
@@ -115,7 +132,8 @@ private:
     std::map<std::string, std::shared_ptr<Load>> sources_;
     std::map<ProjectedKey, std::shared_ptr<Load>> projected_;
     std::set<std::string> failed_;  ///< layers whose loading gave errors: fail fast on reuse
-    std::set<std::string> empty_warned_;  ///< layers found empty, warned once
+    std::set<std::string> empty_warned_;
+    std::set<std::string> database_warned_;  ///< database layers warned about (warn_about_database)  ///< layers found empty, warned once
     /// Per layer name, the first read of its file: in flight (a future to wait on), or done (valid, ready).
     std::map<std::string, std::shared_future<void>> first_reads_;
     std::map<std::string, std::shared_ptr<std::promise<void>>> first_read_promises_;

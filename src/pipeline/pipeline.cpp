@@ -292,6 +292,11 @@ BuildOutcome run_build(const Project& project, const BuildOptions& options) {
     BuildOutcome outcome;
     const std::optional<std::int64_t> date = options.date ? options.date : source_date_epoch();
     InputContext inputs(project, date);
+    // The layers: those of a previous build when the caller keeps them (watch), else loaded here. The
+    // digests of the database layers it holds are what the plan compares.
+    std::optional<LayerStore> own_store;
+    LayerStore& store = options.layers ? *options.layers : own_store.emplace(project, prepared_dir(options.out_dir));
+    store.use_digests(inputs.digests());
 
     // Stage 1: plan.
     std::vector<MapPlan> plans = plan_maps(project, options, inputs);
@@ -301,9 +306,6 @@ BuildOutcome run_build(const Project& project, const BuildOptions& options) {
         outcome.stale_temp_files_removed = remove_stale_temp_files(options.out_dir, ids);
     }
 
-    // The layers: those of a previous build when the caller keeps them (watch), else loaded here.
-    std::optional<LayerStore> own_store;
-    LayerStore& store = options.layers ? *options.layers : own_store.emplace(project, prepared_dir(options.out_dir));
     render::IconCache icons;
     TaskQueue queue;
     BuildContext ctx{project, options, PrepareContext{project, store, inputs, icons, date}, queue, {}, {}};
@@ -366,6 +368,7 @@ CheckOutcome run_check(const Project& project, const BuildOptions& options) {
     const std::optional<std::int64_t> date = options.date ? options.date : source_date_epoch();
     InputContext inputs(project, date);
     LayerStore store(project);  // no prepared cache: check writes nothing
+    store.use_digests(inputs.digests());
     render::IconCache icons;
     PrepareContext ctx{project, store, inputs, icons, date};
     const bool strict = options.strict || project.strict;

@@ -184,7 +184,7 @@ bool read_location(Reader& r, SourceLocation& l, const fs::path& root) {
 }  // namespace
 
 std::optional<std::uint64_t> prepared_key(const data::LayerSpec& spec, const std::string& crs,
-                                          const fs::path& project_root) {
+                                          const fs::path& project_root, const std::string& database_digest) {
     std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> state(XXH3_createState(), &XXH3_freeState);
     if (!state || XXH3_64bits_reset(state.get()) == XXH_ERROR) return std::nullopt;
     hash_text(state.get(), fmt::format("cartelier prepared layer v{}", kVersion));
@@ -192,6 +192,13 @@ std::optional<std::uint64_t> prepared_key(const data::LayerSpec& spec, const std
     for (const std::string* s : {&spec.name, &path, &spec.ogr_layer, &spec.crs, &spec.id_field, &spec.x_field,
                                  &spec.y_field, &crs})
         hash_text(state.get(), *s);
+    if (spec.database) {
+        if (database_digest.empty()) return std::nullopt;
+        const data::DatabaseSource& db = *spec.database;
+        for (const std::string* s : {&db.connection, &db.table, &db.sql, &db.geometry, &database_digest})
+            hash_text(state.get(), *s);
+        return XXH3_64bits_digest(state.get());
+    }
     if (!hash_file(spec.path, state.get())) return std::nullopt;
     // Sidecars of multi-file formats (Shapefile .dbf, .prj, .cpg…): same stem, other extension.
     const fs::path source(spec.path);

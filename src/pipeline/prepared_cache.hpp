@@ -24,9 +24,12 @@ struct PreparedLayer {
 
 /// Content key: XXH3 of the source file's bytes (and of its sidecar files for multi-file formats),
 /// the reading options, the source's path (relative to `project_root` when inside it, so that a copied
-/// or moved project keeps its cache) and the target CRS. nullopt when the source cannot be read.
+/// or moved project keeps its cache) and the target CRS. nullopt when the source cannot be read. For a
+/// database layer, the digest of its rows (`database_digest`, data::database_digest) stands for the
+/// file's bytes: nullopt when it is empty (rows whose digest is unknown are never taken from the cache).
 std::optional<std::uint64_t> prepared_key(const data::LayerSpec& spec, const std::string& crs,
-                                          const std::filesystem::path& project_root = {});
+                                          const std::filesystem::path& project_root = {},
+                                          const std::string& database_digest = {});
 
 /// Folder of the cache: $CARTELIER_CACHE_DIR, else `<output folder>/.cache/prepared`.
 std::filesystem::path prepared_dir(const std::filesystem::path& out_dir);

@@ -21,8 +21,10 @@ const MapDecl* Project::find_map(const std::string& id) const {
 namespace {
 
 const std::vector<std::string> kRootKeys = {"version", "producer", "strict", "layers", "defaults", "maps"};
-const std::vector<std::string> kLayerKeys = {"source", "layer", "crs", "id", "x", "y", "attribution", "joins", "checks",
-                                             "geocode", "types"};
+const std::vector<std::string> kLayerKeys = {"source", "postgis", "layer", "crs", "id", "x", "y", "attribution",
+                                             "joins", "checks", "geocode", "types"};
+const std::vector<std::string> kPostgisKeys = {"connection", "table", "sql", "geometry", "connect_timeout_s",
+                                               "statement_timeout_s"};
 const std::vector<std::string> kJoinKeys = {"table", "on", "key", "fields", "required", "ignore_case", "normalise",
                                             "types"};
 const std::vector<std::string> kGeocodeKeys = {"layer", "code", "match", "tolerance_m", "normalise"};
@@ -239,6 +241,30 @@ WithinCheck read_check(Reader& r, const YAML::Node& n, const std::string& path) 
     return c;
 }
 
+/// `postgis: {connection, table | sql, geometry, connect_timeout_s, statement_timeout_s}`.
+data::DatabaseSource read_postgis(Reader& r, const YAML::Node& n, const std::string& path) {
+    data::DatabaseSource db;
+    db.declared_at = r.at(n, path);
+    if (!r.expect_object(n, path)) return db;
+    r.check_keys(n, path, kPostgisKeys);
+    db.connection = r.text(n, "connection", path, true).value_or("");
+    if (db.connection.rfind("postgres://", 0) == 0 || db.connection.rfind("postgresql://", 0) == 0)
+        r.diagnostics().error(r.at(n["connection"], doc::key(path, "connection")),
+                              "expected a connection string of key=value pairs, found a URI",
+                              "write it as 'host=… port=… dbname=… user=…', or name a service: 'service=NAME'");
+    else if (!db.connection.empty() && db.connection.find('=') == std::string::npos)
+        db.connection = "service=" + db.connection;  // a bare name is a service of the service file
+    db.table = r.text(n, "table", path, false).value_or("");
+    db.sql = r.text(n, "sql", path, false).value_or("");
+    if (db.table.empty() == db.sql.empty())
+        r.diagnostics().error(db.declared_at, db.table.empty() ? "a database layer needs 'table' or 'sql'"
+                                                               : "give 'table' or 'sql', not both");
+    db.geometry = r.text(n, "geometry", path, false).value_or("");
+    if (auto v = r.number(n, "connect_timeout_s", path, 1)) db.connect_timeout_s = static_cast<int>(std::min(*v, 86400.0));
+    if (auto v = r.number(n, "statement_timeout_s", path, 1)) db.statement_timeout_s = static_cast<int>(std::min(*v, 86400.0));
+    return db;
+}
+
 LayerDecl read_layer(Reader& r, const fs::path& root, const std::string& name, const YAML::Node& n,
                      const std::string& path) {
     LayerDecl l;
@@ -246,7 +272,20 @@ LayerDecl read_layer(Reader& r, const fs::path& root, const std::string& name, c
     l.spec.declared_at = r.at(n, path);
     if (!r.expect_object(n, path)) return l;
     r.check_keys(n, path, kLayerKeys);
-    l.spec.path = r.path_value(root, n, "source", path, false);
+    if (YAML::Node db = n["postgis"]; db.IsDefined()) {
+        l.spec.database = read_postgis(r, db, doc::key(path, "postgis"));
+        if (n["source"].IsDefined())
+            r.diagnostics().error(r.at(n["source"], doc::key(path, "source")),
+                                  "a layer is read from a file ('source') or from a database ('postgis'), not both");
+        for (const char* key : {"x", "y", "layer"})
+            if (n[key].IsDefined())
+                r.diagnostics().error(r.at(n[key], doc::key(path, key)),
+                                      fmt::format("'{}' is for a file source; a database layer's geometry is its "
+                                                  "geometry column ('postgis.geometry')",
+                                                  key));
+    } else {
+        l.spec.path = r.path_value(root, n, "source", path, false);
+    }
     l.spec.ogr_layer = r.text(n, "layer", path, false).value_or("");
     l.spec.crs = r.text(n, "crs", path, false).value_or("");
     l.spec.id_field = r.text(n, "id", path, false).value_or("");

@@ -1,6 +1,7 @@
 #include "pipeline/state.hpp"
 
 #include <algorithm>
+#include <ctime>
 #include <array>
 #include <cstdio>
 #include <fstream>
@@ -328,6 +329,10 @@ std::vector<InputRecord> InputContext::collect(const MapDecl& map, const std::ve
     for (const auto& file : deps.icons) inputs.push_back(file_input("icon", file, true));
     // Data files.
     for (const auto& f : deps.data) inputs.push_back(file_input("data", f, true));
+    // Database layers: the digest of their rows (dated when first seen: a database has no mtime).
+    for (const auto& name : deps.databases)
+        inputs.push_back(InputRecord{"database", name, content_hash(digests_.current(project_->layers.at(name).spec)),
+                                     static_cast<std::int64_t>(std::time(nullptr)), {}, std::nullopt});
 
     // Fonts: the file fontconfig picks, and its content.
     for (const auto& name : fonts) {
@@ -360,7 +365,8 @@ std::int64_t InputContext::date_of(const std::vector<InputRecord>& inputs) const
     if (source_date_epoch_) return *source_date_epoch_;
     std::int64_t newest = 0;
     for (const auto& r : inputs)
-        if (r.kind == "project" || r.kind == "style" || r.kind == "data" || r.kind == "asset" || r.kind == "icon")
+        if (r.kind == "project" || r.kind == "style" || r.kind == "data" || r.kind == "asset" || r.kind == "icon" ||
+            r.kind == "database")
             newest = std::max(newest, r.content_time);
     return newest > 0 ? newest : project_mtime_;
 }
@@ -410,6 +416,7 @@ std::vector<std::string> staleness(const MapState* previous, const std::vector<I
     auto label = [](const InputRecord& r) {
         if (r.kind == "project") return fmt::format("project node '{}'", r.name);
         if (r.kind == "settings") return std::string("the date rule (SOURCE_DATE_EPOCH)");
+        if (r.kind == "database") return fmt::format("the rows of database layer '{}'", r.name);
         return fmt::format("{} {}", r.kind, r.name);
     };
     for (const auto& r : current) {

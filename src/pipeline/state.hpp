@@ -16,6 +16,8 @@
 //              NAME.png of the style's icons folder ("absent" counts: a new NAME.svg replaces NAME.png);
 //   font     — each font the map names (page font, literal text-font stacks), as the font file
 //              fontconfig resolves it to and that file's content hash;
+//   database — for each layer read from PostgreSQL/PostGIS, the digest of its rows
+//              (pipeline/database_digests.hpp), dated when first seen;
 //   settings — the date rule (SOURCE_DATE_EPOCH's value, or "newest input").
 // Beside the inputs: the outputs written (name, size, SHA-256, stat() stamp) and how many warnings the
 // build gave (a map built with warnings is not up to date for a strict build).
@@ -49,6 +51,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "pipeline/database_digests.hpp"
 #include "pipeline/dependencies.hpp"
 #include "pipeline/hashing.hpp"
 #include "pipeline/project.hpp"
@@ -57,7 +60,7 @@
 namespace cartelier::pipeline {
 
 struct InputRecord {
-    std::string kind;   ///< program, settings, project, style, data, asset, profile, icon, font
+    std::string kind;   ///< program, settings, project, style, data, database, asset, profile, icon, font
     std::string name;   ///< file path, project-file node path, font name…
     std::string hash;   ///< content hash; "absent" for a missing optional file
     std::int64_t content_time = 0;  ///< seconds since the epoch (see above); 0 when not a dated input
@@ -134,6 +137,9 @@ public:
     std::shared_ptr<const StyleFile> style_file(const std::string& path);
     /// Resolves the fonts the maps name (shared by the build).
     FontResolver& fonts() { return fonts_; }
+    /// The digests of the database layers, each asked of the server once per build (shared with the
+    /// build's layer store: LayerStore::use_digests).
+    DatabaseDigests& digests() { return digests_; }
 
     /// Every input of `map`, given the layers, fonts and icon files its style uses (the files are those
     /// of pipeline/dependencies.hpp). The style is hashed from style_file() when this build read it, else
@@ -158,6 +164,7 @@ private:
     std::int64_t project_mtime_ = 0;
     FileHasher hasher_;
     FontResolver fonts_;
+    DatabaseDigests digests_;
     std::string program_hash_;
 };
 
