@@ -4,7 +4,8 @@
 #
 #   scripts/setup.sh            build dependencies, build, layers
 #   scripts/setup.sh --tests    the same, plus what the test suite needs (Node.js and the reference
-#                               MapLibre style-spec package from the npm registry, poppler-utils)
+#                               MapLibre style-spec package from the npm registry, poppler-utils,
+#                               PostgreSQL 15 + PostGIS 3 for the throwaway servers of pg_virtualenv)
 #
 # Idempotent: a second run installs nothing, rebuilds only what changed, and re-fetches no layer.
 # Environment: BUILD_DIR (default build), BUILD_TYPE (default RelWithDebInfo), CMAKE_ARGS (extra).
@@ -33,9 +34,10 @@ packages=(
   libgtest-dev googletest
   fonts-dejavu-core qgis-common
   libqpdf-dev ghostscript
+  postgresql-client
 )
 if [ "$tests" = 1 ]; then
-  packages+=(poppler-utils qpdf)
+  packages+=(poppler-utils qpdf postgresql-15-postgis-3 postgresql-common)
   command -v node >/dev/null 2>&1 || packages+=(nodejs)
   command -v npm >/dev/null 2>&1 || packages+=(npm)
 fi
