@@ -33,20 +33,24 @@ double settle_view(View& view) {
     return view.zoom(ll.y);
 }
 
+/// `extent`'s centre in `frame` at 1:`denominator`, true at that centre (the projection's scale factor
+/// there): the extent shown is the frame's size at that scale, whatever `extent`'s size.
+View view_at_scale(const std::string& crs, const Box& extent, const Rect& frame, double denominator) {
+    View view = View::fit(crs, extent, frame);
+    settle_view(view);  // the scale factor at the centre
+    view.scale = kPointsPerMetre / (denominator * view.scale_factor);
+    const double cx = (extent.min_x + extent.max_x) / 2, cy = (extent.min_y + extent.max_y) / 2;
+    const double half_w = frame.w / view.scale / 2, half_h = frame.h / view.scale / 2;
+    view.extent = Box{cx - half_w, cy - half_h, cx + half_w, cy + half_h};
+    return view;
+}
+
 /// The view of an inset: fitted to its frame, or at a fixed scale (1:N, or the main scale magnified).
 View inset_view(const InsetSpec& inset, const Rect& frame, double main_denominator) {
     const Box extent = inset_extent(inset);
-    View view = View::fit(inset.crs, extent, frame);
     std::optional<double> denominator = inset.scale;
     if (!denominator && inset.magnify) denominator = main_denominator / *inset.magnify;
-    if (denominator) {
-        settle_view(view);  // the scale factor at the centre
-        view.scale = kPointsPerMetre / (*denominator * view.scale_factor);
-        const double cx = (extent.min_x + extent.max_x) / 2, cy = (extent.min_y + extent.max_y) / 2;
-        const double half_w = frame.w / view.scale / 2, half_h = frame.h / view.scale / 2;
-        view.extent = Box{cx - half_w, cy - half_h, cx + half_w, cy + half_h};
-    }
-    return view;
+    return denominator ? view_at_scale(inset.crs, extent, frame, *denominator) : View::fit(inset.crs, extent, frame);
 }
 
 InsetDecorationPlan plan_inset_decoration(const TextMeasurer& measure, const FramePlan& f, const style::PageStyle& page,
@@ -108,7 +112,7 @@ std::vector<FramePlan> plan_frames(const PageLayout& layout, const std::string& 
     const InsetFrames frames = layout.frames();
     std::vector<FramePlan> out;
     FramePlan main;
-    main.view = View::fit(crs, extent, frames.main);
+    main.view = layout.scale ? view_at_scale(crs, extent, frames.main, *layout.scale) : View::fit(crs, extent, frames.main);
     main.zoom = settle_view(main.view);
     out.push_back(std::move(main));
     const double main_denominator = out.front().view.scale_denominator();

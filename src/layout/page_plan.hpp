@@ -42,8 +42,10 @@ struct FramePlan {
     double scale_denominator() const { return view.scale_denominator(); }
 };
 
-/// The frames of a page showing `extent` (in `crs`): the main one fitted to the main frame, then each
-/// inset, fitted or at its fixed scale. Scale and zoom are taken at each frame's centre with the
+/// The frames of a page showing `extent` (in `crs`): the main one fitted to the main frame (the whole
+/// extent shown, touching two opposite sides of the frame, whatever the paper), or, when the layout
+/// has a `scale`, centred on the extent's centre at that scale; then each inset, fitted or at its
+/// fixed scale. Scale and zoom are taken at each frame's centre with the
 /// projection's own scale factor there (view.scale_factor is set).
 std::vector<FramePlan> plan_frames(const PageLayout& layout, const std::string& crs, const Box& extent);
 
