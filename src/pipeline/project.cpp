@@ -455,7 +455,7 @@ void apply_map_keys(Reader& r, const fs::path& root, const YAML::Node& n, const 
             if (*v < 100 || *v > 1e9)
                 r.diagnostics().error(r.at(sc, doc::key(path, "scale")),
                                       fmt::format("expected a scale between 1:100 and 1:1 000 000 000, found 1:{}", *v),
-                                      "write the scale's denominator: scale: \"1:5 000 000\" or scale: 5000000");
+                                      "give N of 1:N in full: scale: \"1:25 000\" or scale: 25000");
             else
                 m.page.scale = v;
         }
