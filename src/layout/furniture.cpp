@@ -52,15 +52,16 @@ FurnitureChoice judge_furniture(std::string owner, std::size_t frame_index, cons
 
 FurnitureChoice choose_furniture(std::string owner, std::size_t frame_index, const Rect& frame,
                                  const std::string& preferred, double w, double h, double inset, const LandCover& land,
-                                 const CollisionIndex& taken, const std::vector<Rect>& blocked, bool corners_only) {
+                                 const CollisionIndex& taken, const std::vector<Rect>& blocked, bool corners_only,
+                                 double slack) {
     return choose_furniture(std::move(owner), frame_index, frame, preferred, std::vector<Rect>{Rect{0, 0, w, h}}, inset,
-                            land, taken, blocked, corners_only);
+                            land, taken, blocked, corners_only, slack);
 }
 
 FurnitureChoice choose_furniture(std::string owner, std::size_t frame_index, const Rect& frame,
                                  const std::string& preferred, const std::vector<Rect>& sizes, double inset,
                                  const LandCover& land, const CollisionIndex& taken, const std::vector<Rect>& blocked,
-                                 bool corners_only) {
+                                 bool corners_only, double slack) {
     if (sizes.empty()) throw std::invalid_argument("choose_furniture: no size for " + owner);
     // Size by size, each size's positions in order: the order of every rule.
     std::vector<FurnitureChoice> candidates;
@@ -74,15 +75,19 @@ FurnitureChoice choose_furniture(std::string owner, std::size_t frame_index, con
     // Rules 2 and 3: the preferred position first in the order, then the first free one.
     for (const auto& c : candidates)
         if (c.free) return c;
-    // Rule 4: the least land among the unobstructed, else among all (first in order on ties).
-    auto least_land = [&](bool unobstructed_only) {
+    // Rule 4: among the unobstructed (else among all), the first in order hiding at most `slack` times
+    // the least land.
+    auto first_near_least = [&](bool unobstructed_only) -> const FurnitureChoice* {
         const FurnitureChoice* least = nullptr;
         for (const auto& c : candidates)
             if ((!unobstructed_only || !c.obstructed) && (!least || c.land_pt2 < least->land_pt2)) least = &c;
+        if (!least) return nullptr;
+        for (const auto& c : candidates)
+            if ((!unobstructed_only || !c.obstructed) && c.land_pt2 <= least->land_pt2 * slack) return &c;
         return least;
     };
-    const FurnitureChoice* best = least_land(true);
-    return best ? *best : *least_land(false);
+    const FurnitureChoice* best = first_near_least(true);
+    return best ? *best : *first_near_least(false);
 }
 
 }  // namespace cartelier::layout

@@ -9,8 +9,10 @@
 //   2. the preferred position (the one the project names, or the default) is kept when it is free;
 //   3. else the first free candidate in the fixed order: the preferred position, then bottom-left,
 //      bottom-right, top-left, top-right, bottom, top, left, right;
-//   4. else, among the candidates that take no symbol, decoration or inset frame, the one hiding the
-//      least land (ties: that same order); if every candidate takes one, the one hiding the least land.
+//   4. else, among the candidates that take no symbol, decoration or inset frame (if every candidate
+//      takes one: among all), the first in that order hiding at most `slack` times the least land any
+//      of them hides: slack 1 is the least land (ties: the order); the main map's furniture uses 2, so
+//      that a corner is not given up for a little less land on a map that is land all over.
 // So a named corner is honoured unless it hides something and a free position exists. An inset's name
 // and scale bar are chosen as a pair (plan_page): the pair hiding the least land, free pairs first,
 // ties in the name's order. Deterministic: the same frame, land and obstacles give the same choice.
@@ -57,7 +59,7 @@ FurnitureChoice judge_furniture(std::string owner, std::size_t frame_index, cons
 FurnitureChoice choose_furniture(std::string owner, std::size_t frame_index, const Rect& frame,
                                  const std::string& preferred, double w, double h, double inset, const LandCover& land,
                                  const CollisionIndex& taken, const std::vector<Rect>& blocked,
-                                 bool corners_only = false);
+                                 bool corners_only = false, double slack = 1);
 /// The same with several sizes of the decoration (`sizes`: w and h of each, the preferred first, such
 /// as scale bars of 20, then 10 km): the first size that has a free position takes it (rules 2–3 size
 /// by size); when none has, rule 4 over every size and position (ties: the earlier size).
@@ -65,6 +67,6 @@ FurnitureChoice choose_furniture(std::string owner, std::size_t frame_index, con
 FurnitureChoice choose_furniture(std::string owner, std::size_t frame_index, const Rect& frame,
                                  const std::string& preferred, const std::vector<Rect>& sizes, double inset,
                                  const LandCover& land, const CollisionIndex& taken, const std::vector<Rect>& blocked,
-                                 bool corners_only = false);
+                                 bool corners_only = false, double slack = 1);
 
 }  // namespace cartelier::layout

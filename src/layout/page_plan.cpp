@@ -253,28 +253,25 @@ PagePlan plan_page(const PageLayout& layout, PlanInputs inputs, const TextMeasur
     std::vector<Rect> over_main = label_room(measure, frame, requests.front());
     for (std::size_t i = 1; i < plan.frames.size(); ++i)
         if (plan.frames[i].view.frame.intersects(frame)) over_main.push_back(plan.frames[i].view.frame.inflated(2));
-    auto place = [&](std::string owner, const std::string& preferred, const std::vector<Rect>& sizes, bool corners_only) {
-        FurnitureChoice c = choose_furniture(owner, 0, frame, preferred, sizes, 6, land, obstacles, over_main,
-                                             corners_only);
-        obstacles.insert(c.box, std::move(owner));
-        plan.furniture.push_back(c);
-        return c;
+    // The main frame's elements, measured first: each keeps off the corners the elements after it
+    // ask for, so that one moved by the rule does not take another's named corner (two asking for the
+    // same corner: the first one, in the order legend, scale bar, north arrow, logo).
+    struct Element {
+        std::string owner, preferred;
+        std::vector<Rect> sizes;
+        bool corners_only = false;
     };
-    if (!inputs.legend.empty()) {
-        Rect size = measure_legend(measure, inputs.legend, layout.legend_title, page, font);
-        Rect box = place("legend", layout.legend_position, {size}, false).box;
-        plan.legend = plan_legend(measure, std::move(inputs.legend), layout.legend_title, page, font, box);
-    }
+    std::vector<Element> elements;
+    const bool has_legend = !inputs.legend.empty();
+    if (has_legend)
+        elements.push_back({"legend", layout.legend_position,
+                            {measure_legend(measure, inputs.legend, layout.legend_title, page, font)}});
+    ScaleBarVariants bars;
     if (layout.scale_bar_position != "none") {
-        const ScaleBarVariants bars = scale_bar_variants(measure, view, frame.w * 0.22, page.scale_bar, font, false);
-        const FurnitureChoice c = place("scale bar", layout.scale_bar_position, bars.sizes, false);
-        plan.scale_bar = plan_scale_bar(measure, bars.bars[c.variant], view, page.scale_bar, font, c.box);
+        bars = scale_bar_variants(measure, view, frame.w * 0.22, page.scale_bar, font, false);
+        elements.push_back({"scale bar", layout.scale_bar_position, bars.sizes});
     }
-    if (layout.north_arrow != "none") {
-        Rect box = place("north arrow", layout.north_arrow, {Rect{0, 0, 16, 24}}, true).box;
-        const Point ll = geo::Transformation(view.crs, "EPSG:4326").transform(centre_of(view));
-        plan.north_arrow = NorthArrowPlan{box, true_north_deg(view.crs, ll.x, ll.y)};
-    }
+    if (layout.north_arrow != "none") elements.push_back({"north arrow", layout.north_arrow, {Rect{0, 0, 16, 24}}, true});
     if (layout.logo) {
         if (!inputs.logo_height_for_width) throw std::invalid_argument("plan_page: a logo needs its picture's aspect");
         double w = layout.logo->width_mm * kPointsPerMm, h = inputs.logo_height_for_width(w);
@@ -288,7 +285,32 @@ PagePlan plan_page(const PageLayout& layout, PlanInputs inputs, const TextMeasur
             plan.logo = Rect{layout.width_pt() - m - w, m, w, h};
             obstacles.insert(*plan.logo, "logo");
         } else {
-            plan.logo = place("logo", layout.logo->position, {Rect{0, 0, w, h}}, true).box;
+            elements.push_back({"logo", layout.logo->position, {Rect{0, 0, w, h}}, true});
+        }
+    }
+    std::vector<FurnitureChoice> placed;
+    for (std::size_t k = 0; k < elements.size(); ++k) {
+        std::vector<Rect> blocked = over_main;
+        for (std::size_t later = k + 1; later < elements.size(); ++later)
+            if (elements[later].preferred != elements[k].preferred)  // the same corner: the first one asking
+                blocked.push_back(furniture_box(frame, elements[later].preferred, elements[later].sizes.front().w,
+                                            elements[later].sizes.front().h, 6));
+        FurnitureChoice c = choose_furniture(elements[k].owner, 0, frame, elements[k].preferred, elements[k].sizes, 6,
+                                             land, obstacles, blocked, elements[k].corners_only, 2);
+        obstacles.insert(c.box, elements[k].owner);
+        plan.furniture.push_back(c);
+        placed.push_back(std::move(c));
+    }
+    for (const FurnitureChoice& c : placed) {
+        if (c.owner == "legend") {
+            plan.legend = plan_legend(measure, std::move(inputs.legend), layout.legend_title, page, font, c.box);
+        } else if (c.owner == "scale bar") {
+            plan.scale_bar = plan_scale_bar(measure, bars.bars[c.variant], view, page.scale_bar, font, c.box);
+        } else if (c.owner == "north arrow") {
+            const Point ll = geo::Transformation(view.crs, "EPSG:4326").transform(centre_of(view));
+            plan.north_arrow = NorthArrowPlan{c.box, true_north_deg(view.crs, ll.x, ll.y)};
+        } else if (c.owner == "logo") {
+            plan.logo = c.box;
         }
     }
     for (std::size_t i = 1; i < plan.frames.size(); ++i)
