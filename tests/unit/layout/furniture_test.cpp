@@ -4,6 +4,7 @@
 // département and country polygons with GEOS, independently of the layout's own land.
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include <geos_c.h>
 #include <gtest/gtest.h>
@@ -237,4 +238,46 @@ TEST(Furniture, SeedInsetsHideTheLeastLandTheirCandidatesCan) {
     };
     EXPECT_FALSE(hidden(1, -61.27, 15.93));  // Marie-Galante
     EXPECT_FALSE(hidden(2, -60.87, 14.42));  // Sainte-Anne, Martinique
+}
+
+TEST(Furniture, OnTheMainMapANamedCornerIsKeptWhenTheOthersHideAlmostAsMuchLand) {
+    const Rect frame{0, 0, 400, 300};
+    layout::LandCover land(frame);
+    land.add_polygon({{{0, 0}, {400, 0}, {400, 300}, {0, 300}}, square(320, 10, 30)});  // land all over, one lake
+    // The least land is top-right (the lake), but bottom-right hides less than twice as much: kept
+    // with slack 2; with slack 1 (insets), the least.
+    const auto main = layout::choose_furniture("scale bar", 0, frame, "bottom-right", 60, 30, 6, land,
+                                               layout::CollisionIndex(), {}, false, 2);
+    EXPECT_EQ(main.position, "bottom-right");
+    const auto inset = layout::choose_furniture("scale bar", 0, frame, "bottom-right", 60, 30, 6, land,
+                                                layout::CollisionIndex(), {});
+    EXPECT_EQ(inset.position, "top-right");
+}
+
+TEST(Furniture, AnElementMovedByTheRuleKeepsOffTheCornerALaterOneNames) {
+    layout::PageLayout page;
+    page.legend_position = "bottom-left";
+    page.scale_bar_position = "bottom-right";
+    page.north_arrow = "top-left";
+    layout::PlanInputs in;
+    in.frames = layout::plan_frames(page, "EPSG:2154", Box{100000, 6050000, 1250000, 7120000});
+    const Rect frame = in.frames[0].view.frame;
+    // Land in the bottom-right quarter of the frame: the scale bar must move; top-left, the first free
+    // corner in the order after the legend's, is the north arrow's.
+    layout::FrameContent content;
+    content.land = layout::LandCover(frame);
+    content.land.add_polygon({square(frame.x + frame.w / 2, frame.y + frame.h / 2, std::max(frame.w, frame.h))});
+    in.content.push_back(std::move(content));
+    layout::LegendSection s;
+    s.title = "Type";
+    s.entries.push_back({"Pylône", nullptr, nullptr, nullptr, {}});
+    in.legend = {s};
+    const layout::PagePlan plan = layout::plan_page(page, std::move(in), test::FixedMeasurer());
+    std::map<std::string, std::string> at;
+    for (const auto& f : plan.furniture) at[f.owner] = f.position;
+    EXPECT_EQ(at["legend"], "bottom-left");
+    EXPECT_EQ(at["north arrow"], "top-left");
+    EXPECT_NE(at["scale bar"], "bottom-right");
+    EXPECT_NE(at["scale bar"], "top-left");
+    EXPECT_EQ(plan.land_hidden_mm2(), 0);
 }
