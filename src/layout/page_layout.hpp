@@ -34,6 +34,9 @@ struct PageLayout {
     double margin_mm = 8;
     double title_band_mm = 19;    ///< height of the title block above the map frame
     double credits_band_mm = 7;   ///< height of the credits line below the map frame
+    /// The main map's scale 1:N at the centre of the map's extent (the extent then gives only the centre;
+    /// what lies beyond the frame is cut). nullopt: the extent fitted to the frame, the scale following.
+    std::optional<double> scale;
     std::string title;
     std::string subtitle;
     std::string credits;          ///< full credits text (sources, producer, date)

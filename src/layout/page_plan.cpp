@@ -14,13 +14,6 @@ namespace {
 
 constexpr double kIconGap = 1.5;  ///< points between an icon's box and its label
 
-/// A box of size (w, h) in a corner of `frame`, `inset` points from its edges.
-Rect corner(const Rect& frame, const std::string& position, double w, double h, double inset) {
-    double x = position.find("right") != std::string::npos ? frame.right() - inset - w : frame.x + inset;
-    double y = position.find("bottom") != std::string::npos ? frame.bottom() - inset - h : frame.y + inset;
-    return Rect{x, y, w, h};
-}
-
 Point centre_of(const View& view) {
     return {(view.extent.min_x + view.extent.max_x) / 2, (view.extent.min_y + view.extent.max_y) / 2};
 }
@@ -33,34 +26,127 @@ double settle_view(View& view) {
     return view.zoom(ll.y);
 }
 
-/// The view of an inset: fitted to its frame, or at a fixed scale (1:N, or the main scale magnified).
-View inset_view(const InsetSpec& inset, const Rect& frame, double main_denominator) {
-    const Box extent = inset_extent(inset);
-    View view = View::fit(inset.crs, extent, frame);
-    std::optional<double> denominator = inset.scale;
-    if (!denominator && inset.magnify) denominator = main_denominator / *inset.magnify;
-    if (denominator) {
-        settle_view(view);  // the scale factor at the centre
-        view.scale = kPointsPerMetre / (*denominator * view.scale_factor);
-        const double cx = (extent.min_x + extent.max_x) / 2, cy = (extent.min_y + extent.max_y) / 2;
-        const double half_w = frame.w / view.scale / 2, half_h = frame.h / view.scale / 2;
-        view.extent = Box{cx - half_w, cy - half_h, cx + half_w, cy + half_h};
-    }
+/// `extent`'s centre in `frame` at 1:`denominator`, true at that centre (the projection's scale factor
+/// there): the extent shown is the frame's size at that scale, whatever `extent`'s size.
+View view_at_scale(const std::string& crs, const Box& extent, const Rect& frame, double denominator) {
+    View view = View::fit(crs, extent, frame);
+    settle_view(view);  // the scale factor at the centre
+    view.scale = kPointsPerMetre / (denominator * view.scale_factor);
+    const double cx = (extent.min_x + extent.max_x) / 2, cy = (extent.min_y + extent.max_y) / 2;
+    const double half_w = frame.w / view.scale / 2, half_h = frame.h / view.scale / 2;
+    view.extent = Box{cx - half_w, cy - half_h, cx + half_w, cy + half_h};
     return view;
 }
 
-InsetDecorationPlan plan_inset_decoration(const TextMeasurer& measure, const FramePlan& f, const style::PageStyle& page,
-                                          const std::string& font) {
+/// The view of an inset: fitted to its frame, or at a fixed scale (1:N, or the main scale magnified).
+View inset_view(const InsetSpec& inset, const Rect& frame, double main_denominator) {
+    const Box extent = inset_extent(inset);
+    std::optional<double> denominator = inset.scale;
+    if (!denominator && inset.magnify) denominator = main_denominator / *inset.magnify;
+    return denominator ? view_at_scale(inset.crs, extent, frame, *denominator) : View::fit(inset.crs, extent, frame);
+}
+
+/// A scale bar of the longest round length within `max_width_pt`, then the shorter round lengths down
+/// to half of it whose numbers still stand apart over their segments: the sizes a scale bar may take
+/// to keep off the land (layout/furniture.hpp).
+struct ScaleBarVariants {
+    std::vector<ScaleBar> bars;
+    std::vector<Rect> sizes;
+};
+ScaleBarVariants scale_bar_variants(const TextMeasurer& measure, const View& view, double max_width_pt,
+                                    const style::ElementLook& look, const std::string& font, bool compact) {
+    ScaleBarVariants out;
+    double max_w = max_width_pt;
+    for (int i = 0; i < 3; ++i) {
+        const ScaleBar bar = choose_scale_bar(view, max_w);
+        if (!out.bars.empty()) {
+            if (bar.length_m >= out.bars.back().length_m || bar.length_pt < out.bars.front().length_pt / 2) break;
+            if (!scale_bar_legible(measure, bar, look, font)) break;
+        }
+        out.bars.push_back(bar);
+        out.sizes.push_back(measure_scale_bar(measure, bar, view, look, font, compact));
+        max_w = bar.length_pt * 0.99;
+    }
+    return out;
+}
+
+/// The room the labels of a frame ask for first — each one's text box at its preferred position and at
+/// the first four of candidate_order (right or left of its point, above or below), those inside the
+/// frame — for the labels near the frame's edges, where furniture goes: furniture keeps off it, so
+/// that it does not push a label off its point.
+std::vector<Rect> label_room(const TextMeasurer& measure, const Rect& frame, const std::vector<LabelRequest>& requests) {
+    constexpr double kReach = 200;  // points from the frame's edges
+    const Rect core = frame.inflated(-kReach);
+    const Rect bounds = frame.inflated(-2);  // where plan_page places labels
+    std::vector<Rect> room;
+    for (const auto& request : requests) {
+        const Rect at{request.anchor.x, request.anchor.y, 0, 0};
+        if (core.w > 0 && core.h > 0 && core.contains(at)) continue;
+        const TextMetrics t = measure.measure(request.text, request.style);
+        const double w = t.width + 2 * request.style.halo_width_pt, h = t.height + 2 * request.style.halo_width_pt;
+        std::vector<std::string> anchors(candidate_order().begin(), candidate_order().begin() + 4);
+        if (!request.preferred.empty() && request.preferred != "center") anchors.push_back(request.preferred);
+        for (const std::string& anchor : anchors) {
+            const Rect box = request.symbol_box
+                                 ? candidate_box_around(anchor, request.anchor, *request.symbol_box, request.clearance_pt, w, h)
+                                 : candidate_box(anchor, request.anchor, request.clearance_pt, w, h);
+            if (bounds.contains(box)) room.push_back(box);
+        }
+    }
+    return room;
+}
+
+/// Text inside an inset's name band keeps kNamePad from the band's edges along the frame (≥ 1 mm) and
+/// kNameInnerPad from the edge facing the map.
+constexpr double kNamePad = 3;
+constexpr double kNameInnerPad = 1.5;
+
+InsetDecorationPlan plan_inset_decoration(const TextMeasurer& measure, std::size_t index, const FramePlan& f,
+                                          const style::PageStyle& page, const std::string& font, const LandCover& land,
+                                          const std::vector<Rect>& room, CollisionIndex& taken,
+                                          std::vector<FurnitureChoice>& furniture) {
     InsetDecorationPlan d;
     const View& view = f.view;
     const TextStyle name_style = element_text(page.inset_name, font);
     const TextMetrics name = measure.measure(f.inset->name, name_style);
-    d.name_box = Rect{view.frame.x, view.frame.y, name.width + 6, name.height + 3};
-    d.name = PlacedText{f.inset->name, name_style, {d.name_box.x + 3, d.name_box.y + 1.5}, name};
-    const ScaleBar bar = choose_scale_bar(view, view.frame.w * 0.4);
-    const Rect size = measure_scale_bar(measure, bar, view, page.inset_scale_bar, font, true);
-    const Rect bar_box = corner(view.frame, "bottom-right", size.w, size.h, 0);
-    d.scale_bar = plan_scale_bar(measure, bar, view, page.inset_scale_bar, font, bar_box, true);
+    const ScaleBarVariants bars = scale_bar_variants(measure, view, view.frame.w * 0.4, page.inset_scale_bar, font, true);
+    // The name and the scale bar as a pair: free pairs first, then the least land, ties in the name's
+    // order (top-left first).
+    std::optional<FurnitureChoice> name_at, bar_at;
+    for (const std::string& position : furniture_positions("top-left", true)) {
+        FurnitureChoice n = judge_furniture("inset name " + f.name(), index, view.frame, position,
+                                            name.width + 2 * kNamePad, name.height + kNamePad + kNameInnerPad, 0, land, taken, room);
+        if (n.obstructed) continue;
+        n.preferred = "top-left";
+        std::vector<Rect> blocked = room;
+        blocked.push_back(n.box);
+        FurnitureChoice b = choose_furniture("inset scale bar " + f.name(), index, view.frame, "bottom-right", bars.sizes,
+                                             0, land, taken, blocked);
+        auto score = [](const FurnitureChoice& x, const FurnitureChoice& y) {
+            return std::make_pair(!(x.free && y.free), x.land_pt2 + y.land_pt2);
+        };
+        if (!name_at || score(n, b) < score(*name_at, *bar_at)) {
+            name_at = std::move(n);
+            bar_at = std::move(b);
+        }
+    }
+    if (!name_at) {  // every corner taken: the name where it was asked, the bar by the rule
+        name_at = judge_furniture("inset name " + f.name(), index, view.frame, "top-left", name.width + 2 * kNamePad,
+                                  name.height + kNamePad + kNameInnerPad, 0, land, taken, {});
+        std::vector<Rect> blocked = room;
+        blocked.push_back(name_at->box);
+        bar_at = choose_furniture("inset scale bar " + f.name(), index, view.frame, "bottom-right", bars.sizes, 0, land,
+                                  taken, blocked);
+    }
+    d.name_box = name_at->box;
+    const bool at_top = name_at->position.find("top") != std::string::npos;
+    d.name = PlacedText{f.inset->name, name_style,
+                        {d.name_box.x + kNamePad, d.name_box.y + (at_top ? kNamePad : kNameInnerPad)}, name};
+    taken.insert(d.name_box, "inset decoration " + f.name());
+    furniture.push_back(std::move(*name_at));
+    d.scale_bar = plan_scale_bar(measure, bars.bars[bar_at->variant], view, page.inset_scale_bar, font, bar_at->box, true);
+    taken.insert(d.scale_bar.box, "inset decoration " + f.name());
+    furniture.push_back(std::move(*bar_at));
     return d;
 }
 
@@ -99,6 +185,12 @@ std::vector<LabelRequest> frame_requests(const FramePlan& f, FrameContent& conte
 
 }  // namespace
 
+double PagePlan::land_hidden_mm2() const {
+    double pt2 = 0;
+    for (const auto& f : furniture) pt2 += f.land_pt2;
+    return pt2 * kMm2PerPt2;
+}
+
 const std::string& FramePlan::name() const {
     static const std::string main;
     return inset ? inset->name : main;
@@ -108,7 +200,7 @@ std::vector<FramePlan> plan_frames(const PageLayout& layout, const std::string& 
     const InsetFrames frames = layout.frames();
     std::vector<FramePlan> out;
     FramePlan main;
-    main.view = View::fit(crs, extent, frames.main);
+    main.view = layout.scale ? view_at_scale(crs, extent, frames.main, *layout.scale) : View::fit(crs, extent, frames.main);
     main.zoom = settle_view(main.view);
     out.push_back(std::move(main));
     const double main_denominator = out.front().view.scale_denominator();
@@ -145,30 +237,44 @@ PagePlan plan_page(const PageLayout& layout, PlanInputs inputs, const TextMeasur
         plan.zoom_boxes.push_back(Rect{a.x, a.y, b.x - a.x, b.y - a.y});
     }
 
-    // Page elements, measured first: they are obstacles for the labels.
-    if (!inputs.legend.empty()) {
-        Rect size = measure_legend(measure, inputs.legend, layout.legend_title, page, font);
-        Rect box = corner(frame, layout.legend_position, size.w, size.h, 6);
-        obstacles.insert(box, "legend");
-        plan.legend = plan_legend(measure, std::move(inputs.legend), layout.legend_title, page, font, box);
-    }
+    // Each frame's label requests, made ready for placement (their room is kept free of furniture).
+    std::vector<std::vector<LabelRequest>> requests;
+    for (std::size_t i = 0; i < plan.frames.size(); ++i) requests.push_back(frame_requests(plan.frames[i], inputs.content[i]));
+    // Point symbols first: page furniture keeps off them.
+    for (const auto& c : inputs.content)
+        for (const auto& s : c.symbols) {
+            if (s.box) obstacles.insert(*s.box, "symbol " + s.feature_id, ObstacleKind::Symbol, s.feature_id);
+            else obstacles.insert_circle(s.centre, s.radius, "symbol " + s.feature_id, s.feature_id);
+        }
+    // Page elements, measured and placed where they hide the least land (layout/furniture.hpp); each
+    // is an obstacle for the next ones and for the labels. Insets lying over the main frame are not
+    // covered by the main frame's furniture.
+    const LandCover& land = inputs.content.front().land;
+    std::vector<Rect> over_main = label_room(measure, frame, requests.front());
+    for (std::size_t i = 1; i < plan.frames.size(); ++i)
+        if (plan.frames[i].view.frame.intersects(frame)) over_main.push_back(plan.frames[i].view.frame.inflated(2));
+    // The main frame's elements, measured first: each keeps off the corners the elements after it
+    // ask for, so that one moved by the rule does not take another's named corner (two asking for the
+    // same corner: the first one, in the order legend, scale bar, north arrow, logo).
+    struct Element {
+        std::string owner, preferred;
+        std::vector<Rect> sizes;
+        bool corners_only = false;
+    };
+    std::vector<Element> elements;
+    const bool has_legend = !inputs.legend.empty();
+    if (has_legend)
+        elements.push_back({"legend", layout.legend_position,
+                            {measure_legend(measure, inputs.legend, layout.legend_title, page, font)}});
+    ScaleBarVariants bars;
     if (layout.scale_bar_position != "none") {
-        ScaleBar bar = choose_scale_bar(view, frame.w * 0.22);
-        Rect size = measure_scale_bar(measure, bar, view, page.scale_bar, font);
-        Rect box = corner(frame, layout.scale_bar_position, size.w, size.h, 6);
-        obstacles.insert(box, "scale bar");
-        plan.scale_bar = plan_scale_bar(measure, bar, view, page.scale_bar, font, box);
+        bars = scale_bar_variants(measure, view, frame.w * 0.22, page.scale_bar, font, false);
+        elements.push_back({"scale bar", layout.scale_bar_position, bars.sizes});
     }
-    if (layout.north_arrow != "none") {
-        Rect box = corner(frame, layout.north_arrow, 16, 24, 6);
-        obstacles.insert(box, "north arrow");
-        const Point ll = geo::Transformation(view.crs, "EPSG:4326").transform(centre_of(view));
-        plan.north_arrow = NorthArrowPlan{box, true_north_deg(view.crs, ll.x, ll.y)};
-    }
+    if (layout.north_arrow != "none") elements.push_back({"north arrow", layout.north_arrow, {Rect{0, 0, 16, 24}}, true});
     if (layout.logo) {
         if (!inputs.logo_height_for_width) throw std::invalid_argument("plan_page: a logo needs its picture's aspect");
         double w = layout.logo->width_mm * kPointsPerMm, h = inputs.logo_height_for_width(w);
-        Rect box;
         if (layout.logo->position == "title-right") {
             const double band = (layout.title_band_mm - 3) * kPointsPerMm;
             if (h > band) {
@@ -176,25 +282,42 @@ PagePlan plan_page(const PageLayout& layout, PlanInputs inputs, const TextMeasur
                 h = band;
             }
             const double m = layout.margin_mm * kPointsPerMm;
-            box = Rect{layout.width_pt() - m - w, m, w, h};
+            plan.logo = Rect{layout.width_pt() - m - w, m, w, h};
+            obstacles.insert(*plan.logo, "logo");
         } else {
-            box = corner(frame, layout.logo->position, w, h, 6);
+            elements.push_back({"logo", layout.logo->position, {Rect{0, 0, w, h}}, true});
         }
-        obstacles.insert(box, "logo");
-        plan.logo = box;
     }
-    for (std::size_t i = 1; i < plan.frames.size(); ++i) {
-        InsetDecorationPlan d = plan_inset_decoration(measure, plan.frames[i], page, font);
-        const std::string owner = "inset decoration " + plan.frames[i].name();
-        obstacles.insert(d.name_box, owner);
-        obstacles.insert(d.scale_bar.box, owner);
-        plan.inset_decorations.push_back(std::move(d));
+    std::vector<FurnitureChoice> placed;
+    for (std::size_t k = 0; k < elements.size(); ++k) {
+        std::vector<Rect> blocked = over_main;
+        for (std::size_t later = k + 1; later < elements.size(); ++later)
+            if (elements[later].preferred != elements[k].preferred)  // the same corner: the first one asking
+                blocked.push_back(furniture_box(frame, elements[later].preferred, elements[later].sizes.front().w,
+                                            elements[later].sizes.front().h, 6));
+        FurnitureChoice c = choose_furniture(elements[k].owner, 0, frame, elements[k].preferred, elements[k].sizes, 6,
+                                             land, obstacles, blocked, elements[k].corners_only, 2);
+        obstacles.insert(c.box, elements[k].owner);
+        plan.furniture.push_back(c);
+        placed.push_back(std::move(c));
     }
-    for (const auto& c : inputs.content)
-        for (const auto& s : c.symbols) {
-            if (s.box) obstacles.insert(*s.box, "symbol " + s.feature_id, ObstacleKind::Symbol, s.feature_id);
-            else obstacles.insert_circle(s.centre, s.radius, "symbol " + s.feature_id, s.feature_id);
+    for (const FurnitureChoice& c : placed) {
+        if (c.owner == "legend") {
+            plan.legend = plan_legend(measure, std::move(inputs.legend), layout.legend_title, page, font, c.box);
+        } else if (c.owner == "scale bar") {
+            plan.scale_bar = plan_scale_bar(measure, bars.bars[c.variant], view, page.scale_bar, font, c.box);
+        } else if (c.owner == "north arrow") {
+            const Point ll = geo::Transformation(view.crs, "EPSG:4326").transform(centre_of(view));
+            plan.north_arrow = NorthArrowPlan{c.box, true_north_deg(view.crs, ll.x, ll.y)};
+        } else if (c.owner == "logo") {
+            plan.logo = c.box;
         }
+    }
+    for (std::size_t i = 1; i < plan.frames.size(); ++i)
+        plan.inset_decorations.push_back(plan_inset_decoration(measure, i, plan.frames[i], page, font,
+                                                               inputs.content[i].land,
+                                                               label_room(measure, plan.frames[i].view.frame, requests[i]),
+                                                               obstacles, plan.furniture));
 
     // Labels: each frame's inside its frame, against everything above and every label already placed.
     // Insets first; then a zoom box lying over the main frame becomes an obstacle for the main labels.
@@ -207,8 +330,7 @@ PagePlan plan_page(const PageLayout& layout, PlanInputs inputs, const TextMeasur
             for (std::size_t k = 1; k < plan.frames.size(); ++k)
                 if (plan.frames[k].view.frame.intersects(frame))
                     obstacles.insert(plan.frames[k].view.frame.inflated(2), "inset frame " + plan.frames[k].name());
-        std::vector<LabelRequest> requests = frame_requests(f, inputs.content[i]);
-        plan.labels.push_back({i, place_labels(measure, requests, obstacles, f.view.frame.inflated(-2))});
+        plan.labels.push_back({i, place_labels(measure, requests[i], obstacles, f.view.frame.inflated(-2))});
     }
 
     // Title block and credits.

@@ -22,8 +22,10 @@
 
 #include "core/geometry.hpp"
 #include "layout/collision_index.hpp"
+#include "layout/furniture.hpp"
 #include "layout/inset.hpp"
 #include "layout/labels.hpp"
+#include "layout/land.hpp"
 #include "layout/legend.hpp"
 #include "layout/page_layout.hpp"
 #include "layout/scale_bar.hpp"
@@ -42,8 +44,10 @@ struct FramePlan {
     double scale_denominator() const { return view.scale_denominator(); }
 };
 
-/// The frames of a page showing `extent` (in `crs`): the main one fitted to the main frame, then each
-/// inset, fitted or at its fixed scale. Scale and zoom are taken at each frame's centre with the
+/// The frames of a page showing `extent` (in `crs`): the main one fitted to the main frame (the whole
+/// extent shown, touching two opposite sides of the frame, whatever the paper), or, when the layout
+/// has a `scale`, centred on the extent's centre at that scale; then each inset, fitted or at its
+/// fixed scale. Scale and zoom are taken at each frame's centre with the
 /// projection's own scale factor there (view.scale_factor is set).
 std::vector<FramePlan> plan_frames(const PageLayout& layout, const std::string& crs, const Box& extent);
 
@@ -51,6 +55,7 @@ std::vector<FramePlan> plan_frames(const PageLayout& layout, const std::string& 
 struct FrameContent {
     std::vector<LabelRequest> labels;  ///< in style order
     std::vector<DrawnSymbol> symbols;  ///< point symbols drawn (label obstacles)
+    LandCover land;                    ///< the land drawn (what the frame's furniture should not hide)
 };
 
 struct PlanInputs {
@@ -62,7 +67,9 @@ struct PlanInputs {
     std::function<double(double)> logo_height_for_width;
 };
 
-/// An inset's name band (top-left of its frame) and compact scale bar (bottom-right).
+/// An inset's name band and compact scale bar, flush with its frame: the name top-left and the bar
+/// bottom-right unless they would hide land there (layout/furniture.hpp); their text keeps ≥ 1 mm from
+/// the frame.
 struct InsetDecorationPlan {
     Rect name_box;      ///< filled with the inset-name look's background
     PlacedText name;
@@ -96,9 +103,15 @@ struct PagePlan {
     std::vector<FrameLabels> labels;
     /// Every box taken on the page: decorations, inset frames over the main one, symbols and labels.
     CollisionIndex collisions;
+    /// Every decoration placed in a frame (legend, scale bar, north arrow, logo in a corner, each inset's
+    /// name and scale bar), in the order placed, with the position taken and the land it hides.
+    std::vector<FurnitureChoice> furniture;
+    /// The land hidden by all the furniture, in mm².
+    double land_hidden_mm2() const;
 };
 
-/// The whole page planned: decorations measured and placed (each one an obstacle for labels), then
+/// The whole page planned: decorations measured and placed where they hide the least land and no
+/// symbol (layout/furniture.hpp; each one then an obstacle for labels), then
 /// each frame's labels placed inside its frame (2 pt in) against everything taken so far. A label
 /// beside its own symbol keeps clear of it (an icon's box, a circle's radius) whatever the style's
 /// text-offset; labels of anchors outside their frame are dropped (they belong to another frame).

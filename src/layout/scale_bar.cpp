@@ -13,6 +13,8 @@ namespace cartelier::layout {
 namespace {
 
 constexpr double kPad = 4;
+/// An inset's compact bar sits flush with its frame: 3 pt keeps its text 1 mm from the frame.
+constexpr double kCompactPad = 3;
 constexpr double kBarH = 3;
 
 std::string number_label(double v) {
@@ -58,15 +60,33 @@ std::string scale_caption(const View& view, bool compact) {
     return compact ? format_scale(view.scale_denominator()) : "Échelle " + format_scale(view.scale_denominator()) + " au centre";
 }
 
+bool scale_bar_legible(const TextMeasurer& measure, const ScaleBar& bar, const style::ElementLook& look,
+                       const std::string& font) {
+    const TextStyle text = element_text(look, font);
+    const double segment = bar.length_pt / bar.segments;
+    double previous = 0;  // half the width of the previous number
+    for (int i = 0; i <= bar.segments; ++i) {
+        const double half = measure.measure(number_label(bar.length_m / bar.segments * i / bar.unit_m), text).width / 2;
+        if (i > 0 && previous + half + 2 > segment) return false;
+        previous = half;
+    }
+    return true;
+}
+
 Rect measure_scale_bar(const TextMeasurer& measure, const ScaleBar& bar, const View& view,
                        const style::ElementLook& look, const std::string& font, bool compact) {
     const TextStyle text = element_text(look, font);
     const TextMetrics top = measure.measure("0", text);
-    const TextMetrics last = measure.measure(number_label(bar.length_m / bar.unit_m) + " " + bar.unit, text);
+    const std::string last_number = number_label(bar.length_m / bar.unit_m);
+    const TextMetrics last = measure.measure(last_number + " " + bar.unit, text);
     const TextMetrics scale = measure.measure(scale_caption(view, compact), text);
-    double w = std::max(bar.length_pt + last.width / 2 + top.width / 2, scale.width);
+    // The last number is centred on its tick and the unit hangs to its right (plan_scale_bar): the box
+    // holds the whole "20 km", its padding on both sides.
+    const double tail = last.width - measure.measure(last_number, text).width / 2;
+    double w = std::max(top.width / 2 + bar.length_pt + tail, scale.width);
     double h = top.height + 1 + kBarH + 2 + scale.height;
-    return Rect{0, 0, w + 2 * kPad, h + 2 * kPad};
+    const double pad = compact ? kCompactPad : kPad;
+    return Rect{0, 0, w + 2 * pad, h + 2 * pad};
 }
 
 ScaleBarPlan plan_scale_bar(const TextMeasurer& measure, const ScaleBar& bar, const View& view,
@@ -75,8 +95,9 @@ ScaleBarPlan plan_scale_bar(const TextMeasurer& measure, const ScaleBar& bar, co
     const TextStyle text = element_text(look, font);
     ScaleBarPlan plan{bar, box, {}, {}, {}, look};
     const TextMetrics zero = measure.measure("0", text);
-    const double x0 = box.x + kPad + zero.width / 2;
-    const double label_y = box.y + kPad;
+    const double pad = compact ? kCompactPad : kPad;
+    const double x0 = box.x + pad + zero.width / 2;
+    const double label_y = box.y + pad;
     const double bar_y = label_y + zero.height + 1;
     const double seg = bar.length_pt / bar.segments;
     for (int i = 0; i <= bar.segments; ++i) {
@@ -92,7 +113,7 @@ ScaleBarPlan plan_scale_bar(const TextMeasurer& measure, const ScaleBar& bar, co
     plan.bar_rect = Rect{x0, bar_y, bar.length_pt, kBarH};
     std::string caption = scale_caption(view, compact);
     const TextMetrics size = measure.measure(caption, text);
-    plan.caption = {std::move(caption), text, {box.x + kPad, bar_y + kBarH + 2}, size};
+    plan.caption = {std::move(caption), text, {box.x + pad, bar_y + kBarH + 2}, size};
     return plan;
 }
 

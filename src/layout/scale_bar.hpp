@@ -42,6 +42,11 @@ struct ScaleBarPlan {
     style::ElementLook look;
 };
 
+/// True when each of the bar's numbers ("0", "10", "20 km") stands clear of its neighbours (2 pt at
+/// least between them) over its segments.
+bool scale_bar_legible(const TextMeasurer& measure, const ScaleBar& bar, const style::ElementLook& look,
+                       const std::string& font);
+
 /// `look`: text font, size and colour, the dark colour (line-color: bar, outline) and the light one
 /// (background-color: the other segments, and the box under it at background-opacity); `font` is the
 /// project's page font, used when the look names none. The size of the bar's box (at the origin).

@@ -211,6 +211,10 @@ void record_page_report(const MapDecl& map, const render::PageReport& report, Ma
         outcome.diagnostics.warning(SourceLocation{map.style, 0, 0, {}}, "style evaluation: " + e);
     outcome.scale_denominator = report.scale_denominator;
     outcome.zoom = report.zoom;
+    outcome.frame_scales.clear();
+    for (const auto& f : report.frames) outcome.frame_scales.emplace_back(f.name, f.scale_denominator);
+    outcome.land_hidden_mm2 = report.land_hidden_mm2;
+    outcome.furniture = report.furniture;
 }
 
 /// Stage 4, or the end of a map that failed or was interrupted earlier.

@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "core/diagnostic.hpp"
+#include "layout/furniture.hpp"
 #include "pipeline/plan.hpp"
 #include "pipeline/project.hpp"
 #include "pipeline/state.hpp"
@@ -55,6 +56,10 @@ struct MapOutcome {
     std::vector<std::string> removed;  ///< outputs of its last build no longer produced, removed (write.hpp)
     LabelCounts labels;
     double scale_denominator = 0;
+    /// Each frame's name ("" for the main map) and scale 1:N at its centre: the main map, then the insets.
+    std::vector<std::pair<std::string, double>> frame_scales;
+    double land_hidden_mm2 = 0;  ///< land hidden by the page furniture (legend, scale bars…), mm²
+    std::vector<layout::FurnitureChoice> furniture;  ///< each decoration: the position it took, the land it hides
     double zoom = 0;
     std::int64_t date = 0;
     std::map<std::string, double> stages;  ///< seconds per stage: load, join, reproject, check, prepare, render, write

@@ -34,7 +34,7 @@ const std::vector<std::string> kMapKeys = {"title",     "subtitle", "style",   "
                                            "dpi",       "formats",  "legend_position", "scale_bar",
                                            "credits",   "font",     "legend_title", "insets",
                                            "inset_band", "north_arrow", "logo", "title_align",
-                                           "georeference", "print"};
+                                           "georeference", "print", "scale"};
 const std::vector<std::string> kPrintKeys = {"profile", "condition", "bleed_mm", "crop_marks"};
 const std::vector<std::string> kInsetKeys = {"preset", "name",     "crs",    "extent",  "extent_crs",
                                              "scale",  "magnify",  "position", "size_mm", "outline"};
@@ -487,6 +487,18 @@ void apply_map_keys(Reader& r, const fs::path& root, const YAML::Node& n, const 
         else
             m.extent = Box{xs[0], xs[1], xs[2], xs[3]};
     }
+    if (YAML::Node sc = n["scale"]; sc.IsDefined()) {
+        // A map may return to the fit its defaults replaced: `scale: fit`.
+        if (sc.IsNull() || (sc.IsScalar() && sc.Scalar() == "fit")) m.page.scale.reset();
+        else if (auto v = scale_denominator(r, sc, doc::key(path, "scale"))) {
+            if (*v < 100 || *v > 1e9)
+                r.diagnostics().error(r.at(sc, doc::key(path, "scale")),
+                                      fmt::format("expected a scale between 1:100 and 1:1 000 000 000, found 1:{}", *v),
+                                      "give N of 1:N in full: scale: \"1:25 000\" or scale: 25000");
+            else
+                m.page.scale = v;
+        }
+    }
     std::string paper;
     if (YAML::Node p = n["paper"]; p.IsDefined() && p.IsSequence()) {
         if (auto xs = numbers(r, p, doc::key(path, "paper"), 2, "a paper name or [width_mm, height_mm]")) {
@@ -675,7 +687,10 @@ Project load_project(const std::string& path) {
             apply_map_keys(r, project.root, it->second, p, m);
             if (m.style.empty()) diagnostics.error(m.declared_at, fmt::format("map '{}' has no 'style'", m.id));
             if (m.extent.empty())
-                diagnostics.error(m.declared_at, fmt::format("map '{}' has no 'extent' (in its own map or in defaults)", m.id));
+                diagnostics.error(m.declared_at,
+                                  fmt::format("map '{}' has no 'extent' (in its own map or in defaults)", m.id),
+                                  m.page.scale ? "with 'scale', the extent gives the map's centre: give both"
+                                               : std::string());
             if (std::find(m.formats.begin(), m.formats.end(), Format::Pdfx) != m.formats.end() && !m.print)
                 diagnostics.error(m.formats_at.file.empty() ? m.declared_at : m.formats_at,
                                   fmt::format("map '{}' asks for the pdfx format but has no 'print' block (in its own "

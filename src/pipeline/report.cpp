@@ -1,5 +1,6 @@
 #include "pipeline/report.hpp"
 
+#include <cmath>
 #include <ctime>
 
 #include <fmt/format.h>
@@ -71,6 +72,17 @@ json report_json(const Project& project, const BuildOptions& options, const Buil
         if (m.status == MapStatus::Built) {
             entry["labels"] = json{{"placed", m.labels.placed}, {"displaced", m.labels.displaced}, {"unplaced", m.labels.unplaced}};
             entry["scale_denominator"] = m.scale_denominator;
+            json frames = json::array();
+            for (const auto& [name, denominator] : m.frame_scales)
+                frames.push_back(json{{"name", name}, {"scale_denominator", denominator}});
+            entry["frames"] = frames;
+            json placed = json::array();
+            for (const auto& f : m.furniture)
+                placed.push_back(json{{"element", f.owner},
+                                      {"position", f.position},
+                                      {"preferred", f.preferred},
+                                      {"land_hidden_mm2", std::round(f.land_pt2 * layout::kMm2PerPt2 * 100) / 100}});
+            entry["furniture"] = json{{"land_hidden_mm2", std::round(m.land_hidden_mm2 * 100) / 100}, {"elements", placed}};
         } else {
             entry["labels"] = nullptr;  // not rendered in this build
         }

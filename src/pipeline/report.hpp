@@ -3,8 +3,9 @@
 //
 // Per map: status (built, up to date, failed, interrupted), why it was rebuilt, its inputs and their
 // hashes, the date its outputs carry, seconds per stage (load, join, reproject, check, prepare, render,
-// write), warnings and errors (file, line, column, path, message, hint), label statistics, and each
-// output with its size and SHA-256.
+// write), warnings and errors (file, line, column, path, message, hint), label statistics, the scale
+// of each frame (main map and insets), the land hidden by the page furniture (mm²), and each output
+// with its size and SHA-256.
 #pragma once
 
 #include <string>

@@ -217,6 +217,7 @@ TextStyle evaluate_text(const style::Layer& l, const ex::EvaluationContext& ctx,
 MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& layers, const View& view, double zoom,
                        IconCache* icons) {
     MapDrawResult result;
+    result.land = layout::LandCover(view.frame);
     std::optional<IconCache> own_icons;
     if (!icons) icons = &own_icons.emplace();
     std::map<std::string, std::shared_ptr<const Icon>> icon_by_name;  // names resolved once per call
@@ -307,6 +308,7 @@ MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& l
                 const Geometry merged = layers.dissolved(*data, view.extent, tolerance, member);
                 add_path(cr, merged, view, true, grid);
                 fill_current_path(cr, paint, hairline, CAIRO_FILL_RULE_WINDING);
+                if (paint.opacity > 0 && paint.color.a > 0) result.land.add(merged, view);
                 if (profiling())
                     fmt::print(stderr, "stage render {} layer {} (dissolved, {} vertices) {:.3f} s\n",
                                raster ? "raster" : "vector", sl.id, merged.points.size(), since(layer_start));
@@ -329,6 +331,7 @@ MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& l
                     FillPaint paint = evaluate_fill(sl, ctx, pc);
                     add_path(cr, geometry, view, true, grid);
                     fill_current_path(cr, paint, hairline);
+                    if (paint.opacity > 0 && paint.color.a > 0) result.land.add(geometry, view);
                     break;
                 }
                 case LayerType::Line: {

@@ -12,6 +12,7 @@
 
 #include "core/layer.hpp"
 #include "layout/labels.hpp"
+#include "layout/land.hpp"
 #include "render/icons.hpp"
 #include "render/text.hpp"
 #include "render/view.hpp"
@@ -127,6 +128,7 @@ using layout::LabelRequest;
 struct MapDrawResult {
     std::vector<LabelRequest> labels;    ///< from symbol layers, in style order
     std::vector<DrawnSymbol> symbols;    ///< point symbols drawn (label obstacles)
+    layout::LandCover land;              ///< every polygon filled (visibly), on the page: the frame's land
     std::size_t features_drawn = 0;
     std::vector<std::string> evaluation_errors;  ///< style evaluation problems (a few, for the report)
 };

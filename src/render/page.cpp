@@ -177,7 +177,7 @@ PageReport compose_page(cairo_t* cr, const layout::PageLayout& layout, const Map
         logo = Picture::load(layout.logo->path);
         inputs.logo_height_for_width = [&](double w) { return logo->height_for_width(w); };
     }
-    for (auto& m : maps) inputs.content.push_back({std::move(m.labels), std::move(m.symbols)});
+    for (auto& m : maps) inputs.content.push_back({std::move(m.labels), std::move(m.symbols), std::move(m.land)});
 
     PageReport report;
     for (std::size_t i = 0; i < inputs.frames.size(); ++i) {
@@ -206,6 +206,8 @@ PageReport compose_page(cairo_t* cr, const layout::PageLayout& layout, const Map
         if (e.kind != layout::ObstacleKind::Label) report.obstacles.push_back(e);
     if (plan.legend) report.legend_entries = plan.legend->entry_count();
     if (plan.north_arrow) report.north_arrow_deg = plan.north_arrow->deg;
+    report.furniture = plan.furniture;
+    report.land_hidden_mm2 = plan.land_hidden_mm2();
     return report;
 }
 

@@ -52,6 +52,8 @@ struct PageReport {
     std::vector<FrameReport> frames;                      ///< main map, then insets
     std::vector<layout::CollisionIndex::Entry> obstacles; ///< symbols and page elements (labels excluded)
     std::optional<double> north_arrow_deg;                ///< rotation of the arrow (clockwise from page up)
+    std::vector<layout::FurnitureChoice> furniture;       ///< each decoration: where it went, the land it hides
+    double land_hidden_mm2 = 0;                           ///< land hidden by all the furniture (mm²)
 };
 
 /// The whole page on `cr` (user space in points): the frames of layout::plan_frames, each frame's map,

@@ -11,29 +11,12 @@
 #include "layout/labels.hpp"
 #include "layout/page_layout.hpp"
 #include "layout/page_plan.hpp"
+#include "fixed_measurer.hpp"
 
 using namespace cartelier;
 using layout::Rect;
 
 namespace {
-
-/// Every character advances 0.6 em, lines are 1.2 em; a wrap width breaks the text into as many lines
-/// as it needs.
-class FixedMeasurer final : public layout::TextMeasurer {
-public:
-    layout::TextMetrics measure(const std::string& text, const layout::TextStyle& style) const override {
-        std::size_t chars = 0;
-        for (unsigned char c : text) chars += (c & 0xC0) != 0x80;
-        double w = 0.6 * style.size_pt * static_cast<double>(chars);
-        int lines = 1;
-        if (style.max_width_em > 0) {
-            const double max_w = style.max_width_em * style.size_pt;
-            lines = std::max(1, static_cast<int>(std::ceil(w / max_w - 1e-9)));
-            w = std::min(w, max_w);
-        }
-        return {w, 1.2 * style.size_pt * lines, lines};
-    }
-};
 
 const std::string kCrs = "EPSG:2154";
 const Box kFrance{100000, 6050000, 1250000, 7120000};
@@ -81,7 +64,7 @@ layout::PagePlan plan_of(const layout::PageLayout& p, int labels = 150, unsigned
     in.frames = layout::plan_frames(p, kCrs, kFrance);
     in.content.push_back(points(in.frames[0].view.frame, labels, seed));
     in.legend = legend();
-    return layout::plan_page(p, std::move(in), FixedMeasurer());
+    return layout::plan_page(p, std::move(in), test::FixedMeasurer());
 }
 
 }  // namespace
@@ -273,7 +256,7 @@ TEST(CollisionGrid, PlacementWorkGrowsLinearlyWithTheLabels) {
             requests.push_back(r);
         }
         const std::size_t before = index.comparisons();
-        auto placed = layout::place_labels(FixedMeasurer(), requests, index,
+        auto placed = layout::place_labels(test::FixedMeasurer(), requests, index,
                                            Rect{0, 0, 45.0 * side + 40, 30.0 * (n / side + 1) + 40});
         EXPECT_EQ(placed.size(), static_cast<std::size_t>(n));
         EXPECT_GT(std::count_if(placed.begin(), placed.end(),

@@ -1,0 +1,283 @@
+// Page furniture placed where it hides the least land: the land of a frame (exact contact, union area),
+// the choice among candidate positions (a named corner kept when free, else the first free position,
+// else the least land), text 1 mm from frames, and the seed maps' overseas insets checked against the
+// département and country polygons with GEOS, independently of the layout's own land.
+#include <algorithm>
+#include <cmath>
+#include <map>
+
+#include <geos_c.h>
+#include <gtest/gtest.h>
+
+#include "data/layer_reader.hpp"
+#include "fixed_measurer.hpp"
+#include "geo/geos.hpp"
+#include "geo/projection.hpp"
+#include "layout/furniture.hpp"
+#include "layout/land.hpp"
+#include "layout/page_plan.hpp"
+#include "page_fixture.hpp"
+#include "test_paths.hpp"
+
+using namespace cartelier;
+using layout::Rect;
+
+namespace {
+
+std::vector<Point> square(double x, double y, double side) {
+    return {{x, y}, {x + side, y}, {x + side, y + side}, {x, y + side}};
+}
+
+constexpr double kMmPt = 72.0 / 25.4;  // points per millimetre
+
+/// Every text of the plan's page furniture lies `margin` points inside the frame it decorates.
+void expect_text_clear_of_frames(const layout::PagePlan& plan, double margin) {
+    auto inside = [&](const layout::PlacedText& t, const Rect& frame) {
+        const Rect box{t.at.x, t.at.y, t.size.width, t.size.height};
+        EXPECT_TRUE(frame.inflated(-margin).contains(box))
+            << "'" << t.text << "' at " << box.x << " " << box.y << " " << box.w << " × " << box.h << " in a frame at "
+            << frame.x << " " << frame.y << " " << frame.w << " × " << frame.h;
+    };
+    for (std::size_t i = 0; i < plan.inset_decorations.size(); ++i) {
+        const auto& d = plan.inset_decorations[i];
+        const Rect& frame = plan.frames[i + 1].view.frame;
+        inside(d.name, frame);
+        for (const auto& t : d.scale_bar.ticks) inside(t, frame);
+        inside(d.scale_bar.caption, frame);
+    }
+    if (plan.scale_bar) {
+        for (const auto& t : plan.scale_bar->ticks) inside(t, plan.frames[0].view.frame);
+        inside(plan.scale_bar->caption, plan.frames[0].view.frame);
+    }
+}
+
+}  // namespace
+
+TEST(LandCover, TouchesExactlyAndMeasuresTheUnion) {
+    layout::LandCover land(Rect{0, 0, 100, 100});
+    land.add_polygon({square(10, 10, 20)});
+    land.add_polygon({square(20, 10, 20)});  // overlaps the first by 10 × 20
+    // A square with a hole: 20 × 20 less 10 × 10.
+    land.add_polygon({square(60, 60, 20), square(65, 65, 10)});
+    EXPECT_NEAR(land.area_within(Rect{0, 0, 50, 50}), 30 * 20, 1);  // the union, counted once
+    EXPECT_NEAR(land.area_within(Rect{60, 60, 20, 20}), 400 - 100, 1);
+    EXPECT_EQ(land.area_within(Rect{66, 66, 8, 8}), 0);  // inside the hole
+    EXPECT_FALSE(land.touches(Rect{66, 66, 8, 8}));
+    EXPECT_TRUE(land.touches(Rect{15, 15, 2, 2}));  // wholly inside land, no edge in it
+    // A box sharing only an edge with land hides none; a hair over it does.
+    EXPECT_FALSE(land.touches(Rect{40, 10, 10, 20}));
+    EXPECT_TRUE(land.touches(Rect{39.99, 10, 10, 20}));
+    // Land outside the frame is not on the page.
+    layout::LandCover clipped(Rect{0, 0, 50, 50});
+    clipped.add_polygon({square(40, 40, 20)});
+    EXPECT_NEAR(clipped.area_within(Rect{0, 0, 100, 100}), 100, 1);
+}
+
+TEST(Furniture, CandidateOrderStartsWithThePreferredPosition) {
+    EXPECT_EQ(layout::furniture_positions("top-right"),
+              (std::vector<std::string>{"top-right", "bottom-left", "bottom-right", "top-left", "bottom", "top", "left",
+                                        "right"}));
+    EXPECT_EQ(layout::furniture_positions("bottom-left", true),
+              (std::vector<std::string>{"bottom-left", "bottom-right", "top-left", "top-right"}));
+    const Rect frame{100, 100, 400, 300};
+    const Rect bottom = layout::furniture_box(frame, "bottom", 40, 20, 6);
+    EXPECT_NEAR(bottom.x + bottom.w / 2, 300, 1e-9);
+    EXPECT_NEAR(bottom.bottom(), 394, 1e-9);
+}
+
+TEST(Furniture, ANamedCornerIsKeptUnlessItHidesLandAndAFreePositionExists) {
+    const Rect frame{0, 0, 400, 300};
+    layout::CollisionIndex taken;
+    // No land: the named corner.
+    layout::LandCover sea(frame);
+    auto choice = layout::choose_furniture("scale bar", 0, frame, "bottom-right", 80, 30, 6, sea, taken, {});
+    EXPECT_EQ(choice.position, "bottom-right");
+    EXPECT_TRUE(choice.free);
+    // Land in the bottom-right corner: the first free position in the fixed order.
+    layout::LandCover corner(frame);
+    corner.add_polygon({square(300, 200, 100)});
+    choice = layout::choose_furniture("scale bar", 0, frame, "bottom-right", 80, 30, 6, corner, taken, {});
+    EXPECT_EQ(choice.position, "bottom-left");
+    EXPECT_EQ(choice.land_pt2, 0);
+    // Land everywhere but less of it top-left: the least land; a symbol top-left: not there.
+    layout::LandCover land(frame);
+    land.add_polygon({{{0, 40}, {400, 40}, {400, 300}, {0, 300}}});
+    land.add_polygon({{{0, 0}, {400, 0}, {400, 10}, {0, 10}}});  // a thin strip along the top edge
+    choice = layout::choose_furniture("scale bar", 0, frame, "bottom-right", 80, 30, 6, land, taken, {});
+    EXPECT_EQ(choice.position, "top-left");  // the first of the least (top-left, top-right, top)
+    EXPECT_NEAR(choice.land_pt2, 80 * 4, 1);
+    taken.insert_circle({40, 20}, 3, "symbol a", "a");
+    choice = layout::choose_furniture("scale bar", 0, frame, "bottom-right", 80, 30, 6, land, taken, {});
+    EXPECT_EQ(choice.position, "top-right");
+    // A shorter variant that finds a free position wins over a longer one that hides land.
+    layout::LandCover middle(frame);
+    middle.add_polygon({{{150, 0}, {250, 0}, {250, 300}, {150, 300}}});
+    const std::vector<Rect> sizes = {{0, 0, 260, 30}, {0, 0, 120, 30}};
+    choice = layout::choose_furniture("scale bar", 0, frame, "bottom-right", sizes, 6, middle, layout::CollisionIndex(), {});
+    EXPECT_EQ(choice.variant, 1u);
+    EXPECT_EQ(choice.position, "bottom-right");
+}
+
+TEST(Furniture, IsDeterministic) {
+    const Rect frame{0, 0, 400, 300};
+    layout::LandCover land(frame);
+    land.add_polygon({{{0, 150}, {400, 150}, {400, 300}, {0, 300}}});
+    const auto a = layout::choose_furniture("legend", 0, frame, "bottom-left", 100, 60, 6, land, layout::CollisionIndex(), {});
+    const auto b = layout::choose_furniture("legend", 0, frame, "bottom-left", 100, 60, 6, land, layout::CollisionIndex(), {});
+    EXPECT_EQ(a.position, "top-left");
+    EXPECT_EQ(a.position, b.position);
+    EXPECT_EQ(a.land_pt2, b.land_pt2);
+}
+
+TEST(Furniture, TextKeepsOneMillimetreFromFrames) {
+    layout::PageLayout page;
+    page.insets = layout::overseas_insets();
+    page.north_arrow = "top-right";
+    layout::PlanInputs in;
+    in.frames = layout::plan_frames(page, "EPSG:2154", Box{100000, 6050000, 1250000, 7120000});
+    const layout::PagePlan plan = layout::plan_page(page, std::move(in), test::FixedMeasurer());
+    ASSERT_EQ(plan.inset_decorations.size(), 5u);
+    expect_text_clear_of_frames(plan, 1 * kMmPt);
+    // The "20 km" of each bar inside the bar's box.
+    for (const auto& d : plan.inset_decorations)
+        EXPECT_LE(d.scale_bar.ticks.back().at.x + d.scale_bar.ticks.back().size.width, d.scale_bar.box.right() - 2.8);
+}
+
+namespace {
+
+/// The area (pt² on the page) of the union of `layers`' polygons inside `box`, in the frame's map
+/// coordinates, computed with GEOS.
+class GeosLand {
+public:
+    GeosLand(const std::vector<Layer>& layers, const layout::View& view) : view_(view) {
+        for (const Layer& source : layers) {
+            Layer layer = source;
+            geo::reproject(layer, view.crs);
+            for (const auto& f : layer.features)
+                if (f.geometry.type == GeometryType::Polygon && f.geometry.bounds().intersects(view.extent))
+                    polygons_.push_back(geo::to_geos(ctx_, f.geometry));
+        }
+    }
+    double area_pt2(const Rect& box) const {
+        const Point a = view_.to_map({box.x, box.bottom()}), b = view_.to_map({box.right(), box.y});
+        Geometry rect;
+        rect.type = GeometryType::Polygon;
+        rect.begin_part();
+        for (Point p : {a, Point{b.x, a.y}, b, Point{a.x, b.y}, a}) rect.points.push_back(p);
+        rect.end_ring();
+        const geo::GeosGeometry r = geo::to_geos(ctx_, rect);
+        std::vector<GEOSGeometry*> pieces;
+        for (const auto& p : polygons_) {
+            GEOSGeometry* piece = GEOSIntersection_r(ctx_.get(), p.get(), r.get());
+            if (piece && !GEOSisEmpty_r(ctx_.get(), piece)) pieces.push_back(piece);
+            else if (piece) GEOSGeom_destroy_r(ctx_.get(), piece);
+        }
+        if (pieces.empty()) return 0;
+        GEOSGeometry* all = GEOSGeom_createCollection_r(ctx_.get(), GEOS_GEOMETRYCOLLECTION, pieces.data(),
+                                                        static_cast<unsigned>(pieces.size()));
+        GEOSGeometry* merged = GEOSUnaryUnion_r(ctx_.get(), all);
+        double area = 0;
+        GEOSArea_r(ctx_.get(), merged, &area);
+        GEOSGeom_destroy_r(ctx_.get(), merged);
+        GEOSGeom_destroy_r(ctx_.get(), all);
+        return area * view_.scale * view_.scale;
+    }
+
+private:
+    geo::GeosContext ctx_;
+    layout::View view_;
+    std::vector<geo::GeosGeometry> polygons_;
+};
+
+}  // namespace
+
+TEST(Furniture, SeedInsetsHideTheLeastLandTheirCandidatesCan) {
+    if (!test::layer_cache_present()) GTEST_SKIP() << "layers/cache is empty: run scripts/fetch-layers.sh";
+    test::ProjectRenderer renderer(test::sourcepath("cartelier.yaml"));
+    const auto page = renderer.render("sessions", render::OutputFormat::Png, 30);
+    const auto& report = page.report;
+    // The polygons the insets fill: départements and countries.
+    std::vector<Layer> layers;
+    for (const char* name : {"departements", "countries"}) {
+        Diagnostics d;
+        layers.push_back(data::read_layer(renderer.project().layers.at(name).spec, d));
+        ASSERT_FALSE(layers.back().features.empty()) << name;
+    }
+    double hidden_pt2 = 0;
+    for (const auto& f : report.furniture) hidden_pt2 += f.land_pt2;
+    EXPECT_NEAR(report.land_hidden_mm2, hidden_pt2 * layout::kMm2PerPt2, 1e-9);
+    ASSERT_EQ(report.frames.size(), 6u);
+    for (std::size_t i = 1; i < report.frames.size(); ++i) {
+        const auto& frame = report.frames[i];
+        SCOPED_TRACE(frame.name);
+        const GeosLand land(layers, frame.view);
+        const layout::FurnitureChoice *name = nullptr, *bar = nullptr;
+        for (const auto& f : report.furniture)
+            if (f.frame == i) (f.owner.rfind("inset name", 0) == 0 ? name : bar) = &f;
+        ASSERT_TRUE(name && bar);
+        // The layout's own land agrees with GEOS.
+        for (const auto* f : {name, bar})
+            EXPECT_NEAR(f->land_pt2, land.area_pt2(f->box), 1.5 + 0.05 * f->land_pt2) << f->owner;
+        // No other pair of positions of the same boxes hides less land.
+        const double chosen = land.area_pt2(name->box) + land.area_pt2(bar->box);
+        for (const std::string& n : layout::furniture_positions("top-left", true))
+            for (const std::string& b : layout::furniture_positions("bottom-right")) {
+                const Rect nb = layout::furniture_box(frame.frame, n, name->box.w, name->box.h, 0);
+                const Rect bb = layout::furniture_box(frame.frame, b, bar->box.w, bar->box.h, 0);
+                if (nb.intersects(bb)) continue;
+                EXPECT_LE(chosen, land.area_pt2(nb) + land.area_pt2(bb) + 1.5) << n << " and " << b;
+            }
+    }
+    // The islands the old bottom-right scale bars hid: Marie-Galante, the south of Martinique.
+    auto hidden = [&](std::size_t frame, double lon, double lat) {
+        const Point at = report.frames[frame].view.to_page(
+            geo::Transformation("EPSG:4326", report.frames[frame].crs).transform(Point{lon, lat}));
+        for (const auto& f : report.furniture)
+            if (f.frame == frame && f.box.contains(Rect{at.x, at.y, 0, 0})) return true;
+        return false;
+    };
+    EXPECT_FALSE(hidden(1, -61.27, 15.93));  // Marie-Galante
+    EXPECT_FALSE(hidden(2, -60.87, 14.42));  // Sainte-Anne, Martinique
+}
+
+TEST(Furniture, OnTheMainMapANamedCornerIsKeptWhenTheOthersHideAlmostAsMuchLand) {
+    const Rect frame{0, 0, 400, 300};
+    layout::LandCover land(frame);
+    land.add_polygon({{{0, 0}, {400, 0}, {400, 300}, {0, 300}}, square(320, 10, 30)});  // land all over, one lake
+    // The least land is top-right (the lake), but bottom-right hides less than twice as much: kept
+    // with slack 2; with slack 1 (insets), the least.
+    const auto main = layout::choose_furniture("scale bar", 0, frame, "bottom-right", 60, 30, 6, land,
+                                               layout::CollisionIndex(), {}, false, 2);
+    EXPECT_EQ(main.position, "bottom-right");
+    const auto inset = layout::choose_furniture("scale bar", 0, frame, "bottom-right", 60, 30, 6, land,
+                                                layout::CollisionIndex(), {});
+    EXPECT_EQ(inset.position, "top-right");
+}
+
+TEST(Furniture, AnElementMovedByTheRuleKeepsOffTheCornerALaterOneNames) {
+    layout::PageLayout page;
+    page.legend_position = "bottom-left";
+    page.scale_bar_position = "bottom-right";
+    page.north_arrow = "top-left";
+    layout::PlanInputs in;
+    in.frames = layout::plan_frames(page, "EPSG:2154", Box{100000, 6050000, 1250000, 7120000});
+    const Rect frame = in.frames[0].view.frame;
+    // Land in the bottom-right quarter of the frame: the scale bar must move; top-left, the first free
+    // corner in the order after the legend's, is the north arrow's.
+    layout::FrameContent content;
+    content.land = layout::LandCover(frame);
+    content.land.add_polygon({square(frame.x + frame.w / 2, frame.y + frame.h / 2, std::max(frame.w, frame.h))});
+    in.content.push_back(std::move(content));
+    layout::LegendSection s;
+    s.title = "Type";
+    s.entries.push_back({"Pylône", nullptr, nullptr, nullptr, {}});
+    in.legend = {s};
+    const layout::PagePlan plan = layout::plan_page(page, std::move(in), test::FixedMeasurer());
+    std::map<std::string, std::string> at;
+    for (const auto& f : plan.furniture) at[f.owner] = f.position;
+    EXPECT_EQ(at["legend"], "bottom-left");
+    EXPECT_EQ(at["north arrow"], "top-left");
+    EXPECT_NE(at["scale bar"], "bottom-right");
+    EXPECT_NE(at["scale bar"], "top-left");
+    EXPECT_EQ(plan.land_hidden_mm2(), 0);
+}
