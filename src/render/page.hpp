@@ -44,6 +44,7 @@ struct FrameReport {
 
 struct PageReport {
     std::vector<layout::PlacedLabel> labels;
+    layout::LabelQuality label_quality;  ///< of `labels`, measured in the page plan
     std::vector<std::string> evaluation_errors;
     double scale_denominator = 0;  ///< true at the map centre
     double zoom = 0;               ///< web zoom equivalent used for ["zoom"]
@@ -60,8 +61,8 @@ struct PageReport {
 /// (style::PageStyle, metadata "cartelier:page").
 PageReport compose_page(cairo_t* cr, const layout::PageLayout& layout, const MapContent& content);
 
-/// Draws the plan over the frames' maps (already drawn): zoom boxes, labels (each frame's clipped to
-/// it), legend, scale bar, north arrow, inset names, scale bars and frames, logo, main frame, title,
+/// Draws the plan over the frames' maps (already drawn): zoom boxes, labels and numbered lists (each
+/// frame's clipped to it), legend, scale bar, north arrow, inset names, scale bars and frames, logo, main frame, title,
 /// subtitle, credits — in that order. `style`: the page look and the legend swatches' symbolizers;
 /// `logo`: the picture of the plan's logo box (needed when the plan has one).
 void draw_page(cairo_t* cr, const layout::PagePlan& plan, const style::Style& style, const Picture* logo,
