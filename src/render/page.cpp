@@ -207,7 +207,7 @@ PageReport compose_page(cairo_t* cr, const layout::PageLayout& layout, const Map
     for (const auto& group : plan.labels)
         for (const auto& l : group.labels) report.labels.push_back(l);
     for (const auto& e : plan.collisions.entries())
-        if (e.kind != layout::ObstacleKind::Label) report.obstacles.push_back(e);
+        if (e.kind != layout::ObstacleKind::Label && e.kind != layout::ObstacleKind::Leader) report.obstacles.push_back(e);
     report.label_quality = plan.label_quality;
     if (plan.legend) report.legend_entries = plan.legend->entry_count();
     if (plan.north_arrow) report.north_arrow_deg = plan.north_arrow->deg;

@@ -51,7 +51,7 @@ struct PageReport {
     std::size_t legend_entries = 0;
     std::size_t features_drawn = 0;
     std::vector<FrameReport> frames;                      ///< main map, then insets
-    std::vector<layout::CollisionIndex::Entry> obstacles; ///< symbols and page elements (labels excluded)
+    std::vector<layout::CollisionIndex::Entry> obstacles; ///< symbols and page elements (labels and leaders excluded)
     std::optional<double> north_arrow_deg;                ///< rotation of the arrow (clockwise from page up)
 };
 
