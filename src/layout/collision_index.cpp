@@ -135,7 +135,24 @@ std::vector<std::size_t> CollisionIndex::near(const Rect& box, double reach) con
     return out;
 }
 
-bool CollisionIndex::collides(const Rect& box) const { return first_collision(box) != nullptr; }
+bool CollisionIndex::collides(const Rect& box) const {
+    // Any overlap will do: the cells are scanned in place, without collecting (an entry spanning
+    // several cells may be tested more than once).
+    const CellRange r = cells_of(box);
+    if (!r.valid) return first_collision(box) != nullptr;
+    for (std::uint32_t i : overflow_) {
+        ++comparisons_;
+        if (overlaps(entries_[i], box)) return true;
+    }
+    for (std::int64_t cy = r.y0; cy <= r.y1; ++cy)
+        for (std::int64_t cx = r.x0; cx <= r.x1; ++cx)
+            if (auto it = grid_.find(key(cx, cy)); it != grid_.end())
+                for (std::uint32_t i : it->second) {
+                    ++comparisons_;
+                    if (overlaps(entries_[i], box)) return true;
+                }
+    return false;
+}
 
 const CollisionIndex::Entry* CollisionIndex::first_collision(const Rect& box) const {
     for (std::size_t i : near(box))
