@@ -12,9 +12,10 @@
 // Displaced positions are searched in growing rings around the point (as QGIS PAL's and Mapnik's
 // placement searches do): sixteen directions per ring, each ring further by about half a text height,
 // up to PlacementSettings::max_displacement_pt from the point (the distance from the point to the
-// nearest point of the text). A displaced label stays on its own side: the half-plane facing away from
-// the neighbouring symbols (weighted by nearness), so that a site south-east of a cluster keeps its
-// label south-east; it costs more the further it is and the more it turns from that side. Its leader
+// nearest point of the text). A displaced label stays on its own side: its leader points into the
+// half-plane facing away from the neighbouring symbols (weighted by nearness; its text is then on that
+// side of the point, or centred on the dividing line), so that a site south-east of a cluster keeps
+// its label south-east; it costs more the further it is and the more it turns from straight away. Its leader
 // runs from the edge of its own symbol to the nearest point of the text and never crosses (nor
 // touches) another label, another leader, another symbol or a page element.
 //
