@@ -280,18 +280,11 @@ std::vector<PlacedLabel> place_labels(const TextMeasurer& measure, const std::ve
             double w, h;
         };
         std::vector<Variant> variants;
-        {
-            const TextMetrics block = measure.measure(request.text, request.style);
-            const double halo = request.style.halo_width_pt;
-            variants.push_back({request.style, 0.0, block.width + 2 * halo, block.height + 2 * halo});
-            const bool breakable = request.text.find_first_of(" -") != std::string::npos;
-            if (breakable && block.lines == 1 && block.width > 6 * request.style.size_pt) {
-                TextStyle narrow = request.style;
-                narrow.max_width_em = block.width / request.style.size_pt * 0.6;
-                const TextMetrics two = measure.measure(request.text, narrow);
-                if (two.lines == 2) variants.push_back({narrow, kWrapped, two.width + 2 * halo, two.height + 2 * halo});
-            }
-        }
+        const TextMetrics block = measure.measure(request.text, request.style);
+        const double halo = request.style.halo_width_pt;
+        variants.push_back({request.style, 0.0, block.width + 2 * halo, block.height + 2 * halo});
+        const bool breakable = request.text.find_first_of(" -") != std::string::npos &&
+                               block.lines == 1 && block.width > 6 * request.style.size_pt;
 
         std::vector<std::string> anchors;
         if (!request.preferred.empty() && request.preferred != "center") anchors.push_back(request.preferred);
@@ -301,7 +294,7 @@ std::vector<PlacedLabel> place_labels(const TextMeasurer& measure, const std::ve
         auto fits = [&](const Rect& r) { return bounds.contains(r) && !index.collides(r); };
         double best = std::numeric_limits<double>::infinity();
         // Ring 0: the direct candidates.
-        for (const auto& v : variants)
+        auto direct = [&](const Variant& v) {
             for (std::size_t k = 0; k < anchors.size(); ++k) {
                 Rect r = request.symbol_box
                              ? candidate_box_around(anchors[k], request.anchor, *request.symbol_box,
@@ -319,6 +312,18 @@ std::vector<PlacedLabel> place_labels(const TextMeasurer& measure, const std::ve
                 placed.position = anchors[k];
                 placed.cost = cost;
             }
+        };
+        direct(variants.front());
+        // The wrapped variant costs at least kWrapped: measured only when it could still win.
+        if (breakable && best > kWrapped) {
+            TextStyle narrow = request.style;
+            narrow.max_width_em = block.width / request.style.size_pt * 0.6;
+            const TextMetrics two = measure.measure(request.text, narrow);
+            if (two.lines == 2) {
+                variants.push_back({narrow, kWrapped, two.width + 2 * halo, two.height + 2 * halo});
+                direct(variants.back());
+            }
+        }
 
         // Rings 1…: displaced, walking outwards to the distance bound, on the label's own side.
         if (!(placed.status == LabelStatus::Placed && best < kDisplaced) && max_d > 0) {
