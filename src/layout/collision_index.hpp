@@ -18,8 +18,8 @@
 
 namespace cartelier::layout {
 
-/// What took a place on the page. A Leader is a segment (a displaced label's leader line), kept so
-/// that no later label or leader crosses it.
+/// What took a place on the page. A Leader is a segment — a displaced label's leader line, or a drawn
+/// outline such as a zoom box's edge (no feature id) — kept so that no later label or leader crosses it.
 enum class ObstacleKind { Symbol, Label, Element, Leader };
 
 class CollisionIndex {
@@ -40,7 +40,8 @@ public:
     void insert(const Rect& box, std::string owner, ObstacleKind kind = ObstacleKind::Element,
                 std::string feature_id = {});
     void insert_circle(Point centre, double radius, std::string owner, std::string feature_id = {});
-    /// A leader line from `from` to `to` (kind Leader): an obstacle as a segment, not as its box.
+    /// A segment from `from` to `to` (kind Leader: a leader line, an outline's edge): an obstacle as a
+    /// segment, not as its box.
     void insert_leader(Point from, Point to, std::string owner, std::string feature_id);
 
     /// True when `box` overlaps any entry.

@@ -519,7 +519,7 @@ LabelQuality measure_quality(const std::vector<PlacedLabel>& labels, const Colli
             // obstacle for the main map's labels), not something it crosses.
             if (e.kind == ObstacleKind::Element && e.box.contains(bounds)) continue;
             // A pair of leaders once: from the leader of the smaller feature id.
-            if (e.kind == ObstacleKind::Leader && e.feature_id < l.request.feature_id) continue;
+            if (e.kind == ObstacleKind::Leader && !e.feature_id.empty() && e.feature_id < l.request.feature_id) continue;
             if (crosses(e, a, b)) ++q.leader_crossings;
         }
     }

@@ -246,10 +246,16 @@ PagePlan plan_page(const PageLayout& layout, PlanInputs inputs, const TextMeasur
     label_order.push_back(0);
     for (std::size_t i : label_order) {
         const FramePlan& f = plan.frames[i];
-        if (i == 0)
+        if (i == 0) {
             for (std::size_t k = 1; k < plan.frames.size(); ++k)
                 if (plan.frames[k].view.frame.intersects(frame))
                     obstacles.insert(plan.frames[k].view.frame.inflated(2), "inset frame " + plan.frames[k].name());
+            // A zoom box's outline: no main label over it, no leader across it.
+            for (const Rect& z : plan.zoom_boxes) {
+                const Point corners[4] = {{z.x, z.y}, {z.right(), z.y}, {z.right(), z.bottom()}, {z.x, z.bottom()}};
+                for (int c = 0; c < 4; ++c) obstacles.insert_leader(corners[c], corners[(c + 1) % 4], "zoom box", {});
+            }
+        }
         std::vector<LabelRequest> requests = frame_requests(f, inputs.content[i]);
         if (i == 0 && !plan.zoom_boxes.empty())
             std::erase_if(requests, [&](const LabelRequest& r) {

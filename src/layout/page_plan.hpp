@@ -108,7 +108,8 @@ struct PagePlan {
 /// beside its own symbol keeps clear of it (an icon's box, a circle's radius) whatever the style's
 /// text-offset; labels of anchors outside their frame are dropped (they belong to another frame), and
 /// so are the main map's labels of points inside a zoom box (an inset outlined on the main map, in its
-/// CRS): the zoom inset labels them. When the settings number labels with no room, a frame with any is
+/// CRS): the zoom inset labels them; the zoom box's outline is an obstacle (segments) for the main labels
+/// and leaders. When the settings number labels with no room, a frame with any is
 /// placed twice: once to count them, then with its numbered list's box reserved (an obstacle, placed by
 /// place_numbered_list) so that nothing lies under the list.
 /// Deterministic: the same inputs and measurer give the same plan. `inputs.frames` must come from
