@@ -56,6 +56,19 @@ std::vector<layout::LegendSection> legend() {
     return {s};
 }
 
+/// A point of `c`: a circle of 3 pt at `p` and its label (7 pt, `clearance` from the point).
+void add_point(layout::FrameContent& c, Point p, const std::string& id, const std::string& text, double clearance) {
+    c.symbols.push_back({p, 3, id, std::nullopt});
+    layout::LabelRequest r;
+    r.text = text;
+    r.style.size_pt = 7;
+    r.anchor = p;
+    r.clearance_pt = clearance;
+    r.preferred = "bottom-left";
+    r.feature_id = id;
+    c.labels.push_back(r);
+}
+
 /// A cluster of labelled points (circles of 3 pt) scattered over the main frame.
 layout::FrameContent points(const Rect& frame, int n, unsigned seed) {
     std::mt19937 rng(seed);
@@ -63,16 +76,7 @@ layout::FrameContent points(const Rect& frame, int n, unsigned seed) {
     layout::FrameContent c;
     for (int i = 0; i < n; ++i) {
         const Point p{x(rng), y(rng)};
-        const std::string id = "site-" + std::to_string(i);
-        c.symbols.push_back({p, 3, id, std::nullopt});
-        layout::LabelRequest r;
-        r.text = "Site " + std::to_string(i);
-        r.style.size_pt = 7;
-        r.anchor = p;
-        r.clearance_pt = 2;
-        r.preferred = "bottom-left";
-        r.feature_id = id;
-        c.labels.push_back(r);
+        add_point(c, p, "site-" + std::to_string(i), "Site " + std::to_string(i), 2);
     }
     return c;
 }
@@ -304,18 +308,8 @@ TEST(PagePlan, ZoomBoxTakesOverItsAreaAndNumbersRunOverThePage) {
     for (int i = 0; i < 12; ++i) {
         const Point m{e.min_x + e.width() * (0.2 + 0.05 * i), e.min_y + e.height() * (0.3 + 0.03 * (i % 5))};
         const std::string id = "paris-" + std::to_string(i);
-        for (auto [view, content] : {std::pair{&main, &main_content}, std::pair{&zoom, &zoom_content}}) {
-            const Point at = view->to_page(m);
-            content->symbols.push_back({at, 3, id, std::nullopt});
-            layout::LabelRequest r;
-            r.text = "Commune de Paris " + std::to_string(i);
-            r.style.size_pt = 7;
-            r.anchor = at;
-            r.clearance_pt = 4;
-            r.preferred = "bottom-left";
-            r.feature_id = id;
-            content->labels.push_back(r);
-        }
+        for (auto [view, content] : {std::pair{&main, &main_content}, std::pair{&zoom, &zoom_content}})
+            add_point(*content, view->to_page(m), id, "Commune de Paris " + std::to_string(i), 4);
     }
     in.content = {main_content, zoom_content};
     in.legend = legend();
