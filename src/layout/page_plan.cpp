@@ -130,11 +130,17 @@ FrameLabels place_frame_labels(const TextMeasurer& measure, const std::vector<La
     out.labels = place_labels(measure, requests, obstacles, bounds, settings, numbered_before, next_number);
     for (const auto& l : out.labels) next_number = std::max(next_number, l.number + 1);
     out.list = plan_numbered_list(measure, out.labels, reserved);
-    // A list reserved against the bottom of the frame keeps to it when it has fewer rows than reserved.
-    if (out.list && reserved.bottom() > bounds.y + bounds.h / 2) {
-        const double dy = reserved.bottom() - out.list->box.bottom();
+    // The reserved box is sized for the longest text and a few more rows: a list smaller than it keeps
+    // to the reserved box's sides nearest the frame's edges.
+    if (out.list) {
+        const double dx = reserved.x + reserved.w / 2 > bounds.x + bounds.w / 2 ? reserved.right() - out.list->box.right() : 0;
+        const double dy = reserved.y + reserved.h / 2 > bounds.y + bounds.h / 2 ? reserved.bottom() - out.list->box.bottom() : 0;
+        out.list->box.x += dx;
         out.list->box.y += dy;
-        for (auto& row : out.list->rows) row.at.y += dy;
+        for (auto& row : out.list->rows) {
+            row.at.x += dx;
+            row.at.y += dy;
+        }
     }
     return out;
 }
