@@ -110,8 +110,9 @@ int run_build_command(const Selection& sel, bool force, unsigned jobs) {
         for (const auto& o : m.outputs) files.push_back(fmt::format("{} ({:.1f} kB)", o.path, o.bytes / 1024.0));
         switch (m.status) {
             case pipeline::MapStatus::Built:
-                std::cout << fmt::format("built {:<10} {:.2f} s  1:{:.0f}  labels {} placed, {} displaced, {} unplaced  → {}\n",
+                std::cout << fmt::format("built {:<10} {:.2f} s  1:{:.0f}  labels {} placed, {} displaced, {}{} unplaced  → {}\n",
                                          m.id, m.seconds, m.scale_denominator, m.labels.placed, m.labels.displaced,
+                                         m.labels.numbered ? fmt::format("{} numbered, ", m.labels.numbered) : "",
                                          m.labels.unplaced, fmt::join(files, ", "));
                 std::cout << fmt::format("      because: {}\n", fmt::join(m.reasons, "; "));
                 if (!m.removed.empty())

@@ -138,33 +138,23 @@ Layer read_ogr(const LayerSpec& spec, Diagnostics& diagnostics, const FeatureSin
     Layer layer;
     layer.name = spec.name;
     layer.source = source_label(spec);
-    if (spec.database) {
-        const GdalModule& module = gdal_module();
-        if (!module.table) {
-            diagnostics.error(spec.database->declared_at,
-                              fmt::format("layer '{}': cannot load Cartelier's GDAL reader module: {}", spec.name,
-                                          module.problem),
-                              "rebuild Cartelier (scripts/setup.sh), or set CARTELIER_GDAL_MODULE to the module's path");
+    if (!spec.database) {
+        std::error_code ec;  // a path the system rejects (a name over 255 bytes…) is reported, not thrown
+        const bool present = std::filesystem::exists(spec.path, ec);
+        if (ec) {
+            diagnostics.error(SourceLocation{spec.path, 0, 0, {}},
+                              fmt::format("layer '{}': cannot use the path: {}", spec.name, ec.message()));
             return layer;
         }
-        read_through(*module.table, spec, diagnostics, sink, options, layer);
-        return layer;
-    }
-    std::error_code ec;  // a path the system rejects (a name over 255 bytes…) is reported, not thrown
-    const bool present = std::filesystem::exists(spec.path, ec);
-    if (ec) {
-        diagnostics.error(SourceLocation{spec.path, 0, 0, {}},
-                          fmt::format("layer '{}': cannot use the path: {}", spec.name, ec.message()));
-        return layer;
-    }
-    if (!present) {  // before loading GDAL: a missing file needs no reader
-        diagnostics.error(SourceLocation{spec.path, 0, 0, {}}, fmt::format("layer '{}': file not found", spec.name),
-                          "run scripts/fetch-layers.sh to fill layers/cache/");
-        return layer;
+        if (!present) {  // before loading GDAL: a missing file needs no reader
+            diagnostics.error(SourceLocation{spec.path, 0, 0, {}}, fmt::format("layer '{}': file not found", spec.name),
+                              "run scripts/fetch-layers.sh to fill layers/cache/");
+            return layer;
+        }
     }
     const GdalModule& module = gdal_module();  // loaded here, once a layer has to be read through GDAL
     if (!module.table) {
-        diagnostics.error(SourceLocation{spec.path, 0, 0, {}},
+        diagnostics.error(spec.database ? spec.database->declared_at : SourceLocation{spec.path, 0, 0, {}},
                           fmt::format("layer '{}': cannot load Cartelier's GDAL reader module: {}", spec.name,
                                       module.problem),
                           "rebuild Cartelier (scripts/setup.sh), or set CARTELIER_GDAL_MODULE to the module's path");

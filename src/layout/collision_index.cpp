@@ -9,7 +9,57 @@ namespace {
 constexpr std::int64_t kMaxCellsPerEntry = 4096;
 }
 
+std::optional<std::pair<double, double>> clip_segment(Point a, Point b, const Rect& r) {
+    // Liang–Barsky: clip the segment's parameter range [0, 1] by the four sides.
+    double t0 = 0, t1 = 1;
+    const double dx = b.x - a.x, dy = b.y - a.y;
+    const double p[4] = {-dx, dx, -dy, dy};
+    const double q[4] = {a.x - r.x, r.right() - a.x, a.y - r.y, r.bottom() - a.y};
+    for (int i = 0; i < 4; ++i) {
+        if (p[i] == 0) {
+            if (q[i] < 0) return std::nullopt;
+            continue;
+        }
+        const double t = q[i] / p[i];
+        if (p[i] < 0) t0 = std::max(t0, t);
+        else t1 = std::min(t1, t);
+        if (t0 > t1) return std::nullopt;
+    }
+    return std::pair{t0, t1};
+}
+
+bool segment_meets_rect(Point a, Point b, const Rect& r) { return clip_segment(a, b, r).has_value(); }
+
+namespace {
+double cross(Point o, Point a, Point b) { return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x); }
+bool on_segment(Point a, Point b, Point p) {
+    return std::min(a.x, b.x) <= p.x && p.x <= std::max(a.x, b.x) && std::min(a.y, b.y) <= p.y &&
+           p.y <= std::max(a.y, b.y);
+}
+double segment_point_distance(Point a, Point b, Point p) {
+    const double dx = b.x - a.x, dy = b.y - a.y, len2 = dx * dx + dy * dy;
+    const double t = len2 > 0 ? std::clamp(((p.x - a.x) * dx + (p.y - a.y) * dy) / len2, 0.0, 1.0) : 0.0;
+    return std::hypot(a.x + t * dx - p.x, a.y + t * dy - p.y);
+}
+}  // namespace
+
+bool segments_meet(Point a, Point b, Point c, Point d) {
+    const double d1 = cross(c, d, a), d2 = cross(c, d, b), d3 = cross(a, b, c), d4 = cross(a, b, d);
+    if (((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0))) return true;
+    return (d1 == 0 && on_segment(c, d, a)) || (d2 == 0 && on_segment(c, d, b)) || (d3 == 0 && on_segment(a, b, c)) ||
+           (d4 == 0 && on_segment(a, b, d));
+}
+
+bool crosses(const CollisionIndex::Entry& e, Point a, Point b) {
+    const Rect bounds{std::min(a.x, b.x), std::min(a.y, b.y), std::abs(b.x - a.x), std::abs(b.y - a.y)};
+    if (!e.box.inflated(1e-9).intersects(bounds.inflated(1e-9))) return false;
+    if (e.kind == ObstacleKind::Leader) return segments_meet(a, b, e.from, e.to);
+    if (e.radius > 0) return segment_point_distance(a, b, e.centre()) < e.radius;
+    return segment_meets_rect(a, b, e.box);
+}
+
 bool overlaps(const CollisionIndex::Entry& e, const Rect& box) {
+    if (e.kind == ObstacleKind::Leader) return e.box.inflated(1e-9).intersects(box) && segment_meets_rect(e.from, e.to, box);
     if (!e.box.intersects(box)) return false;
     if (e.radius <= 0) return true;
     // Circle against rectangle: distance from the centre to the nearest point of the rectangle.
@@ -44,13 +94,19 @@ void CollisionIndex::index_last() {
 }
 
 void CollisionIndex::insert(const Rect& box, std::string owner, ObstacleKind kind, std::string feature_id) {
-    entries_.push_back({box, std::move(owner), 0, kind, std::move(feature_id)});
+    entries_.push_back({box, std::move(owner), 0, kind, std::move(feature_id), {}, {}});
     index_last();
 }
 
 void CollisionIndex::insert_circle(Point centre, double radius, std::string owner, std::string feature_id) {
     entries_.push_back({Rect{centre.x - radius, centre.y - radius, 2 * radius, 2 * radius}, std::move(owner), radius,
-                        ObstacleKind::Symbol, std::move(feature_id)});
+                        ObstacleKind::Symbol, std::move(feature_id), {}, {}});
+    index_last();
+}
+
+void CollisionIndex::insert_leader(Point from, Point to, std::string owner, std::string feature_id) {
+    const Rect box{std::min(from.x, to.x), std::min(from.y, to.y), std::abs(to.x - from.x), std::abs(to.y - from.y)};
+    entries_.push_back({box, std::move(owner), 0, ObstacleKind::Leader, std::move(feature_id), from, to});
     index_last();
 }
 
@@ -81,11 +137,38 @@ std::vector<std::size_t> CollisionIndex::near(const Rect& box, double reach) con
     return out;
 }
 
-bool CollisionIndex::collides(const Rect& box) const { return first_collision(box) != nullptr; }
+bool CollisionIndex::collides(const Rect& box) const {
+    // Any overlap will do: the cells are scanned in place, without collecting (an entry spanning
+    // several cells may be tested more than once).
+    const CellRange r = cells_of(box);
+    if (!r.valid) return first_collision(box) != nullptr;
+    for (std::uint32_t i : overflow_) {
+        ++comparisons_;
+        if (overlaps(entries_[i], box)) return true;
+    }
+    for (std::int64_t cy = r.y0; cy <= r.y1; ++cy)
+        for (std::int64_t cx = r.x0; cx <= r.x1; ++cx)
+            if (auto it = grid_.find(key(cx, cy)); it != grid_.end())
+                for (std::uint32_t i : it->second) {
+                    ++comparisons_;
+                    if (overlaps(entries_[i], box)) return true;
+                }
+    return false;
+}
 
 const CollisionIndex::Entry* CollisionIndex::first_collision(const Rect& box) const {
     for (std::size_t i : near(box))
         if (overlaps(entries_[i], box)) return &entries_[i];
+    return nullptr;
+}
+
+const CollisionIndex::Entry* CollisionIndex::first_crossing(Point a, Point b, const std::string& feature_id) const {
+    const Rect bounds{std::min(a.x, b.x), std::min(a.y, b.y), std::abs(b.x - a.x), std::abs(b.y - a.y)};
+    for (std::size_t i : near(bounds, 0.01)) {
+        const Entry& e = entries_[i];
+        if (!feature_id.empty() && e.feature_id == feature_id) continue;
+        if (crosses(e, a, b)) return &e;
+    }
     return nullptr;
 }
 

@@ -8,6 +8,9 @@
 // per-entry stamps: one index is used by one thread at a time.
 #pragma once
 
+#include <optional>
+#include <utility>
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -18,8 +21,9 @@
 
 namespace cartelier::layout {
 
-/// What took a place on the page.
-enum class ObstacleKind { Symbol, Label, Element };
+/// What took a place on the page. A Leader is a segment — a displaced label's leader line, or a drawn
+/// outline such as a zoom box's edge (no feature id) — kept so that no later label or leader crosses it.
+enum class ObstacleKind { Symbol, Label, Element, Leader };
 
 class CollisionIndex {
 public:
@@ -28,7 +32,8 @@ public:
         std::string owner;  ///< what took it, for reports ("label flash-pledran", "legend")
         double radius = 0;  ///< > 0: the entry is the circle inscribed in `box`
         ObstacleKind kind = ObstacleKind::Element;
-        std::string feature_id;  ///< symbols and labels: the feature they belong to
+        std::string feature_id;  ///< symbols, labels and leaders: the feature they belong to
+        Point from, to;          ///< leaders: the segment (`box` is its bounding box)
         Point centre() const { return {box.x + box.w / 2, box.y + box.h / 2}; }
     };
 
@@ -38,6 +43,9 @@ public:
     void insert(const Rect& box, std::string owner, ObstacleKind kind = ObstacleKind::Element,
                 std::string feature_id = {});
     void insert_circle(Point centre, double radius, std::string owner, std::string feature_id = {});
+    /// A segment from `from` to `to` (kind Leader: a leader line, an outline's edge): an obstacle as a
+    /// segment, not as its box.
+    void insert_leader(Point from, Point to, std::string owner, std::string feature_id);
 
     /// True when `box` overlaps any entry.
     bool collides(const Rect& box) const;
@@ -47,6 +55,10 @@ public:
     /// `box`: a superset of those that do, never missing one. Each returned entry counts as one
     /// comparison.
     std::vector<std::size_t> near(const Rect& box, double reach = 0) const;
+    /// The first entry (in insertion order) the segment from `a` to `b` crosses or touches — a box, a
+    /// circle, another leader — leaving out the entries of `feature_id` (a leader starts at its own
+    /// symbol and ends at its own text).
+    const Entry* first_crossing(Point a, Point b, const std::string& feature_id) const;
     const std::vector<Entry>& entries() const { return entries_; }
 
     /// Entries examined by queries so far (each exact test of a box against an entry, and each entry
@@ -72,7 +84,16 @@ private:
     mutable std::uint32_t stamp_ = 0;
 };
 
-/// True when the rectangle and the entry overlap (circle entries tested as circles).
+/// True when the rectangle and the entry overlap (circle entries tested as circles, leaders as segments).
 bool overlaps(const CollisionIndex::Entry& e, const Rect& box);
+/// True when the segment a–b meets the rectangle (its inside or its edge).
+bool segment_meets_rect(Point a, Point b, const Rect& r);
+/// The part of the segment a–b inside the closed rectangle `r`, as the range [t0, t1] of its parameter
+/// (a + t (b − a)); nullopt when they do not meet (Liang–Barsky clipping).
+std::optional<std::pair<double, double>> clip_segment(Point a, Point b, const Rect& r);
+/// True when the segments a–b and c–d meet (crossing, touching or overlapping).
+bool segments_meet(Point a, Point b, Point c, Point d);
+/// True when the segment from `a` to `b` meets the entry (as overlaps() tests a box).
+bool crosses(const CollisionIndex::Entry& e, Point a, Point b);
 
 }  // namespace cartelier::layout

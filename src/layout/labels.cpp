@@ -4,6 +4,9 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <optional>
+
+#include <fmt/format.h>
 
 namespace cartelier::layout {
 
@@ -11,6 +14,7 @@ const char* status_name(LabelStatus s) {
     switch (s) {
         case LabelStatus::Placed: return "placed";
         case LabelStatus::Displaced: return "displaced";
+        case LabelStatus::Numbered: return "numbered";
         case LabelStatus::Unplaced: return "unplaced";
     }
     return "?";
@@ -117,6 +121,12 @@ constexpr double kDisplaced = 40;     ///< any displaced position costs more tha
 constexpr double kPerRing = 3;
 constexpr double kWrapped = 1.5;      ///< a name broken onto two lines to fit
 
+/// The position of a displaced label, for reports: "ring:135" (degrees clockwise from east).
+std::string fmt_direction(double angle) {
+    double deg = std::fmod(angle * 180.0 / 3.14159265358979323846 + 360.0, 360.0);
+    return fmt::format("ring:{:.0f}", deg);
+}
+
 }  // namespace
 
 double candidate_cost(const Rect& box, Point anchor, const std::string& feature_id, double rank,
@@ -137,8 +147,96 @@ double candidate_cost(const Rect& box, Point anchor, const std::string& feature_
     return cost;
 }
 
+namespace {
+
+constexpr double kPi = 3.14159265358979323846;
+constexpr int kDirections = 16;       ///< per ring of displaced candidates
+constexpr double kTurned = 4;         ///< cost of a displaced label turned right back to its neighbours
+constexpr double kAxisShare = 0.5;    ///< |cos| above which the text sits wholly on that side of the ring point
+
+/// The text box of a displaced candidate: its nearest part at `d` from `p` in direction `u`, the text
+/// wholly on that side (a corner towards the point on diagonals, an edge's middle on the axes).
+Rect ring_box(Point p, Point u, double d, double w, double h) {
+    const Point q{p.x + u.x * d, p.y + u.y * d};
+    const double x = u.x > kAxisShare ? q.x : u.x < -kAxisShare ? q.x - w : q.x - w / 2;
+    const double y = u.y > kAxisShare ? q.y : u.y < -kAxisShare ? q.y - h : q.y - h / 2;
+    return {x, y, w, h};
+}
+
+/// The side a displaced label belongs to: the unit direction away from the neighbouring symbols
+/// (each weighted by 1 / distance²), or {0, 0} when no other symbol is within `reach`.
+Point outward(const LabelRequest& request, const CollisionIndex& index, double reach) {
+    const Point a = request.anchor;
+    double x = 0, y = 0;
+    for (std::size_t i : index.near(Rect{a.x, a.y, 0, 0}, reach)) {
+        const auto& e = index.entries()[i];
+        if (e.kind != ObstacleKind::Symbol || e.feature_id == request.feature_id) continue;
+        const Point c = e.centre();
+        const double dx = a.x - c.x, dy = a.y - c.y, d2 = dx * dx + dy * dy;
+        if (d2 < 1e-6 || d2 > reach * reach) continue;
+        x += dx / d2;
+        y += dy / d2;
+    }
+    const double n = std::hypot(x, y);
+    if (n < 1e-9) return {0, 0};
+    return {x / n, y / n};
+}
+
+/// The direction of a text-anchor from its point, in page coordinates (y down).
+Point anchor_direction(const std::string& anchor) {
+    const double r = std::sqrt(0.5);
+    if (anchor == "top-left") return {r, r};
+    if (anchor == "bottom-right") return {-r, -r};
+    if (anchor == "top-right") return {-r, r};
+    if (anchor == "left") return {1, 0};
+    if (anchor == "right") return {-1, 0};
+    if (anchor == "bottom") return {0, -1};
+    if (anchor == "top") return {0, 1};
+    return {r, -r};  // bottom-left: right-above
+}
+
+/// The style of a number mark: the label's, a fifth smaller, on one line.
+TextStyle mark_style(const TextStyle& label) {
+    TextStyle style = label;
+    style.max_width_em = 0;
+    style.size_pt = label.size_pt * 0.8;
+    return style;
+}
+
+/// The box of a Numbered label's number mark, wide enough for `digits` digits: the first direct
+/// position beside its symbol that is free, inside `bounds` and unambiguous (no other symbol as near to
+/// it as its own); else centred on its symbol when it overlaps nothing there but symbols; none when
+/// neither is possible.
+std::optional<Rect> number_mark_box(const TextMeasurer& measure, const LabelRequest& r, std::size_t digits,
+                                    const CollisionIndex& index, const Rect& bounds) {
+    const TextStyle style = mark_style(r.style);
+    const TextMetrics m = measure.measure(std::string(digits, '8'), style);
+    const double halo = style.halo_width_pt, w = m.width + 2 * halo, h = m.height + 2 * halo;
+    const auto& order = candidate_order();
+    for (std::size_t k = 0; k < order.size(); ++k) {
+        const Rect b = r.symbol_box ? candidate_box_around(order[k], r.anchor, *r.symbol_box, r.clearance_pt, w, h)
+                                    : candidate_box(order[k], r.anchor, r.clearance_pt, w, h);
+        if (!bounds.contains(b) || index.collides(b)) continue;
+        const double own = r.symbol_box ? gap_between(b, *r.symbol_box) : -1.0;
+        if (candidate_cost(b, r.anchor, r.feature_id, 0, index, own) >= kAmbiguous) continue;
+        return b;
+    }
+    const Point c = r.symbol_box ? Point{r.symbol_box->x + r.symbol_box->w / 2, r.symbol_box->y + r.symbol_box->h / 2}
+                                 : r.anchor;
+    const Rect on{c.x - w / 2, c.y - h / 2, w, h};
+    if (!bounds.contains(on)) return std::nullopt;
+    for (std::size_t i : index.near(on)) {
+        const auto& e = index.entries()[i];
+        if (e.kind != ObstacleKind::Symbol && overlaps(e, on)) return std::nullopt;
+    }
+    return on;
+}
+
+}  // namespace
+
 std::vector<PlacedLabel> place_labels(const TextMeasurer& measure, const std::vector<LabelRequest>& requests,
-                                      CollisionIndex& index, const Rect& bounds) {
+                                      CollisionIndex& index, const Rect& bounds, const PlacementSettings& settings,
+                                      const std::vector<bool>& numbered_before, int first_number) {
     std::vector<PlacedLabel> out(requests.size());
     // The most crowded points choose first: count the other symbols within 40 pt of each.
     std::vector<std::size_t> order(requests.size());
@@ -154,22 +252,39 @@ std::vector<PlacedLabel> place_labels(const TextMeasurer& measure, const std::ve
         }
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return crowd[a] > crowd[b]; });
 
+    const double max_d = std::max(0.0, settings.max_displacement_pt);
+    const std::size_t digits = std::to_string(std::max<std::size_t>(requests.size(), 1)).size();
+    std::vector<std::optional<Rect>> marks(requests.size());
+    // A Numbered label's mark takes its place at once (leaders placed later keep clear of it); without
+    // a place for it, the label is Unplaced.
+    auto number = [&](std::size_t i) {
+        out[i].request = requests[i];
+        marks[i] = number_mark_box(measure, requests[i], digits, index, bounds);
+        out[i].status = marks[i] ? LabelStatus::Numbered : LabelStatus::Unplaced;
+        if (marks[i])
+            index.insert(*marks[i], "number " + requests[i].feature_id, ObstacleKind::Label, requests[i].feature_id);
+    };
+    if (settings.number_unplaced)
+        for (std::size_t i : order)
+            if (i < numbered_before.size() && numbered_before[i]) number(i);
     for (std::size_t i : order) {
+        if (settings.number_unplaced && i < numbered_before.size() && numbered_before[i]) continue;
         const LabelRequest& request = requests[i];
         PlacedLabel& placed = out[i];
         placed.request = request;
         // Text variants: as the style sets it, and a long one-line name broken onto two lines (a
         // narrower box often finds room between neighbours); the wrapped variant costs a little more.
-        std::vector<std::pair<TextStyle, double>> variants = {{request.style, 0.0}};
-        {
-            const TextMetrics block = measure.measure(request.text, request.style);
-            const bool breakable = request.text.find_first_of(" -") != std::string::npos;
-            if (breakable && block.lines == 1 && block.width > 6 * request.style.size_pt) {
-                TextStyle narrow = request.style;
-                narrow.max_width_em = block.width / request.style.size_pt * 0.6;
-                if (measure.measure(request.text, narrow).lines == 2) variants.emplace_back(narrow, kWrapped);
-            }
-        }
+        struct Variant {
+            TextStyle style;
+            double extra;
+            double w, h;
+        };
+        std::vector<Variant> variants;
+        const TextMetrics block = measure.measure(request.text, request.style);
+        const double halo = request.style.halo_width_pt;
+        variants.push_back({request.style, 0.0, block.width + 2 * halo, block.height + 2 * halo});
+        const bool breakable = request.text.find_first_of(" -") != std::string::npos &&
+                               block.lines == 1 && block.width > 6 * request.style.size_pt;
 
         std::vector<std::string> anchors;
         if (!request.preferred.empty() && request.preferred != "center") anchors.push_back(request.preferred);
@@ -178,45 +293,238 @@ std::vector<PlacedLabel> place_labels(const TextMeasurer& measure, const std::ve
 
         auto fits = [&](const Rect& r) { return bounds.contains(r) && !index.collides(r); };
         double best = std::numeric_limits<double>::infinity();
-        // Ring 0: the direct candidates; rings 1…24: displaced, walking outwards.
-        const double step = std::max(2.0, request.style.size_pt * 0.6);
-        for (int ring = 0; ring <= 24; ++ring) {
-            if (ring > 0 && placed.status == LabelStatus::Placed && best < kDisplaced) break;
-            if (ring > 0 && std::isfinite(best) && kDisplaced + ring * kPerRing > best) break;
-            const double gap = request.clearance_pt + ring * step;
-            for (const auto& [text_style, extra] : variants) {
-                const TextMetrics block = measure.measure(request.text, text_style);
-                const double halo = text_style.halo_width_pt;
-                const double w = block.width + 2 * halo, h = block.height + 2 * halo;
-                for (std::size_t k = 0; k < anchors.size(); ++k) {
-                    Rect r = request.symbol_box
-                                 ? candidate_box_around(anchors[k], request.anchor, *request.symbol_box, gap, w, h)
-                                 : candidate_box(anchors[k], request.anchor, gap, w, h);
-                    if (!fits(r)) continue;
-                    // A displaced label is tied to its point by the leader: it is ambiguous only when
-                    // another symbol is nearer to it than a direct label would be to its own point
-                    // (beside an icon: to its own icon).
-                    double own = ring > 0 ? request.clearance_pt : -1.0;
-                    if (request.symbol_box && ring == 0) own = gap_between(r, *request.symbol_box);
-                    double cost = extra + candidate_cost(r, request.anchor, request.feature_id, static_cast<double>(k),
-                                                         index, own);
-                    if (ring > 0) cost += kDisplaced + ring * kPerRing;
-                    if (cost >= best) continue;
-                    best = cost;
-                    placed.status = ring == 0 ? LabelStatus::Placed : LabelStatus::Displaced;
-                    placed.request.style = text_style;
-                    placed.box = r;
-                    placed.position = anchors[k];
-                    placed.cost = cost;
-                    if (ring == 0) placed.leader.reset();
-                    else placed.leader = std::make_pair(leader_start(request, r, index), nearest_on(r, request.anchor));
+        // Ring 0: the direct candidates.
+        auto direct = [&](const Variant& v) {
+            for (std::size_t k = 0; k < anchors.size(); ++k) {
+                Rect r = request.symbol_box
+                             ? candidate_box_around(anchors[k], request.anchor, *request.symbol_box,
+                                                    request.clearance_pt, v.w, v.h)
+                             : candidate_box(anchors[k], request.anchor, request.clearance_pt, v.w, v.h);
+                if (!fits(r)) continue;
+                const double own = request.symbol_box ? gap_between(r, *request.symbol_box) : -1.0;
+                const double cost =
+                    v.extra + candidate_cost(r, request.anchor, request.feature_id, static_cast<double>(k), index, own);
+                if (cost >= best) continue;
+                best = cost;
+                placed.status = LabelStatus::Placed;
+                placed.request.style = v.style;
+                placed.box = r;
+                placed.position = anchors[k];
+                placed.cost = cost;
+            }
+        };
+        direct(variants.front());
+        // The wrapped variant costs at least kWrapped: measured only when it could still win.
+        if (breakable && best > kWrapped) {
+            TextStyle narrow = request.style;
+            narrow.max_width_em = block.width / request.style.size_pt * 0.6;
+            const TextMetrics two = measure.measure(request.text, narrow);
+            if (two.lines == 2) {
+                variants.push_back({narrow, kWrapped, two.width + 2 * halo, two.height + 2 * halo});
+                direct(variants.back());
+            }
+        }
+
+        // Rings 1…: displaced, walking outwards to the distance bound, on the label's own side.
+        if (!(placed.status == LabelStatus::Placed && best < kDisplaced) && max_d > 0) {
+            // The first ring clears the symbol (an icon's whole box) by the direct gap.
+            double base = request.clearance_pt;
+            if (request.symbol_box) {
+                const Rect& s = *request.symbol_box;
+                const Point a = request.anchor;
+                base += std::max({a.x - s.x, s.right() - a.x, a.y - s.y, s.bottom() - a.y, 0.0});
+            }
+            const double step = std::max(2.0, request.style.size_pt * 0.6);
+            const Point side = outward(request, index, max_d + 40);
+            const Point first = (side.x == 0 && side.y == 0) ? anchor_direction(anchors.front()) : side;
+            const double first_angle = std::atan2(first.y, first.x);
+            for (int ring = 1;; ++ring) {
+                const double d = base + (ring - 1) * step;
+                if (d > max_d) break;
+                if (std::isfinite(best) && kDisplaced + ring * kPerRing > best) break;
+                for (int k = 0; k < kDirections; ++k) {
+                    // first, then alternately either side of it: 0, +1, -1, +2, -2, … sixteenths.
+                    const int turn = (k + 1) / 2 * (k % 2 == 1 ? 1 : -1);
+                    const double angle = first_angle + turn * 2 * kPi / kDirections;
+                    const Point u{std::cos(angle), std::sin(angle)};
+                    const double facing = u.x * side.x + u.y * side.y;  // 1: straight away from the neighbours
+                    if ((side.x != 0 || side.y != 0) && facing < -1e-9) continue;  // the other side
+                    for (const auto& v : variants) {
+                        const Rect r = ring_box(request.anchor, u, d, v.w, v.h);
+                        if (distance(r, request.anchor) > max_d + 1e-9 || !fits(r)) continue;
+                        double cost = kDisplaced + ring * kPerRing + v.extra +
+                                      ((side.x != 0 || side.y != 0) ? kTurned * (1 - facing) / 2 : 0.0) +
+                                      candidate_cost(r, request.anchor, request.feature_id, std::abs(turn) * 0.25,
+                                                     index, request.clearance_pt);
+                        if (cost >= best) continue;
+                        const Point from = leader_start(request, r, index), to = nearest_on(r, request.anchor);
+                        if (index.first_crossing(from, to, request.feature_id)) continue;
+                        best = cost;
+                        placed.status = LabelStatus::Displaced;
+                        placed.request.style = v.style;
+                        placed.box = r;
+                        placed.position = fmt_direction(angle);
+                        placed.cost = cost;
+                        placed.leader = std::make_pair(from, to);
+                        placed.displacement_pt = distance(r, request.anchor);
+                    }
                 }
             }
         }
-        if (placed.status != LabelStatus::Unplaced)
-            index.insert(placed.box, "label " + request.feature_id, ObstacleKind::Label, request.feature_id);
+        if (placed.status == LabelStatus::Placed) {
+            placed.leader.reset();
+            placed.displacement_pt = 0;
+        }
+        if (placed.status == LabelStatus::Unplaced) {
+            if (settings.number_unplaced) number(i);
+            continue;
+        }
+        index.insert(placed.box, "label " + request.feature_id, ObstacleKind::Label, request.feature_id);
+        if (placed.leader)
+            index.insert_leader(placed.leader->first, placed.leader->second, "leader " + request.feature_id,
+                                request.feature_id);
+    }
+
+    // Numbers in reading order of the points (top to bottom, then left to right), each centred in the
+    // mark box reserved for it.
+    std::vector<std::size_t> numbered;
+    for (std::size_t i = 0; i < out.size(); ++i)
+        if (out[i].status == LabelStatus::Numbered) numbered.push_back(i);
+    std::stable_sort(numbered.begin(), numbered.end(), [&](std::size_t a, std::size_t b) {
+        const Point pa = requests[a].anchor, pb = requests[b].anchor;
+        return pa.y != pb.y ? pa.y < pb.y : pa.x < pb.x;
+    });
+    int n = first_number;
+    for (std::size_t i : numbered) {
+        PlacedLabel& l = out[i];
+        l.number = n++;
+        const TextStyle style = mark_style(l.request.style);
+        const std::string text = std::to_string(l.number);
+        const TextMetrics m = measure.measure(text, style);
+        const Rect& b = *marks[i];
+        l.box = b;
+        l.number_text = PlacedText{text, style, {b.x + (b.w - m.width) / 2, b.y + (b.h - m.height) / 2}, m};
     }
     return out;
+}
+
+namespace {
+/// A list row's text: "12  Fontenay-sous-Bois" (two spaces after the number).
+std::string row_text(const PlacedLabel& l) { return std::to_string(l.number) + "  " + l.request.text; }
+TextStyle row_style(const PlacedLabel& l) {
+    TextStyle s = l.request.style;
+    s.max_width_em = 0;
+    s.halo_width_pt = 0;
+    return s;
+}
+constexpr double kListPadding = 3;
+}  // namespace
+
+Rect numbered_list_size(const TextMeasurer& measure, const std::vector<PlacedLabel>& labels, std::size_t rows) {
+    if (rows == 0) return {};
+    double w = 0, h = 0;
+    for (const auto& l : labels) {
+        PlacedLabel probe = l;
+        probe.number = static_cast<int>(std::max<std::size_t>(rows, 1));
+        const TextMetrics m = measure.measure(row_text(probe), row_style(probe));
+        w = std::max(w, m.width);
+        h = std::max(h, m.height);
+    }
+    return {0, 0, w + 2 * kListPadding, h * static_cast<double>(rows) + 2 * kListPadding};
+}
+
+Rect place_numbered_list(const Rect& size, const Rect& bounds, const CollisionIndex& index,
+                         const std::optional<Rect>& outside) {
+    const double m = 4, w = size.w, h = size.h;
+    std::vector<Rect> candidates;
+    const double l = bounds.x + m, r = bounds.right() - m - w, t = bounds.y + m, b = bounds.bottom() - m - h;
+    for (Point p : {Point{r, b}, Point{l, b}, Point{r, t}, Point{l, t}}) candidates.push_back({p.x, p.y, w, h});
+    for (int k = 1; k < 8; ++k) {
+        const double fx = l + (r - l) * k / 8, fy = t + (b - t) * k / 8;
+        for (Point p : {Point{fx, b}, Point{r, fy}, Point{fx, t}, Point{l, fy}}) candidates.push_back({p.x, p.y, w, h});
+    }
+    std::erase_if(candidates, [&](const Rect& c) { return !bounds.contains(c); });
+    if (outside) {
+        // Beside the frame: under it, right of it, left of it, above it, aligned with its corners.
+        const double g = 3;
+        for (Rect c : {Rect{bounds.x, bounds.bottom() + g, w, h}, Rect{bounds.right() - w, bounds.bottom() + g, w, h},
+                       Rect{bounds.right() + g, bounds.y, w, h}, Rect{bounds.right() + g, bounds.bottom() - h, w, h},
+                       Rect{bounds.x - g - w, bounds.y, w, h}, Rect{bounds.x - g - w, bounds.bottom() - h, w, h},
+                       Rect{bounds.x, bounds.y - g - h, w, h}, Rect{bounds.right() - w, bounds.y - g - h, w, h}})
+            if (outside->contains(c)) candidates.push_back(c);
+    }
+    // The first that overlaps nothing; else the one overlapping the fewest entries, page elements
+    // counting above everything else.
+    std::optional<Rect> best;
+    double fewest = std::numeric_limits<double>::infinity();
+    for (const Rect& c : candidates) {
+        double hits = 0;
+        for (std::size_t i : index.near(c)) {
+            const auto& e = index.entries()[i];
+            if (overlaps(e, c)) hits += e.kind == ObstacleKind::Element ? 1000 : 1;
+        }
+        if (hits == 0) return c;
+        if (hits < fewest) {
+            fewest = hits;
+            best = c;
+        }
+    }
+    return best ? *best : Rect{l, b, w, h};
+}
+
+std::optional<NumberedList> plan_numbered_list(const TextMeasurer& measure, const std::vector<PlacedLabel>& labels,
+                                               const Rect& at) {
+    std::vector<const PlacedLabel*> numbered;
+    for (const auto& l : labels)
+        if (l.status == LabelStatus::Numbered) numbered.push_back(&l);
+    if (numbered.empty()) return std::nullopt;
+    std::sort(numbered.begin(), numbered.end(), [](const PlacedLabel* a, const PlacedLabel* b) { return a->number < b->number; });
+    NumberedList list;
+    double y = at.y + kListPadding, w = 0;
+    for (const PlacedLabel* l : numbered) {
+        const TextStyle style = row_style(*l);
+        const std::string text = row_text(*l);
+        const TextMetrics m = measure.measure(text, style);
+        list.rows.push_back(PlacedText{text, style, {at.x + kListPadding, y}, m});
+        y += m.height;
+        w = std::max(w, m.width);
+    }
+    list.box = Rect{at.x, at.y, w + 2 * kListPadding, y + kListPadding - at.y};
+    return list;
+}
+
+LabelQuality measure_quality(const std::vector<PlacedLabel>& labels, const CollisionIndex& index) {
+    LabelQuality q;
+    double total = 0;
+    for (const auto& l : labels) {
+        switch (l.status) {
+            case LabelStatus::Placed: ++q.placed; break;
+            case LabelStatus::Displaced: ++q.displaced; break;
+            case LabelStatus::Numbered: ++q.numbered; break;
+            case LabelStatus::Unplaced: ++q.unplaced; break;
+        }
+        if (l.status == LabelStatus::Placed || l.status == LabelStatus::Displaced)
+            for (std::size_t i : index.near(l.box))
+                if (index.entries()[i].kind == ObstacleKind::Symbol && overlaps(index.entries()[i], l.box)) ++q.symbol_overlaps;
+        if (l.status != LabelStatus::Displaced || !l.leader) continue;
+        const double mm = l.displacement_pt * 25.4 / 72.0;
+        total += mm;
+        q.max_displacement_mm = std::max(q.max_displacement_mm, mm);
+        const auto [a, b] = *l.leader;
+        const Rect bounds{std::min(a.x, b.x), std::min(a.y, b.y), std::abs(b.x - a.x), std::abs(b.y - a.y)};
+        for (std::size_t i : index.near(bounds, 0.01)) {
+            const auto& e = index.entries()[i];
+            if (e.feature_id == l.request.feature_id) continue;
+            // A page element holding the whole leader is the frame it lies in (an inset's frame, an
+            // obstacle for the main map's labels), not something it crosses.
+            if (e.kind == ObstacleKind::Element && e.box.contains(bounds)) continue;
+            // A pair of leaders once: from the leader of the smaller feature id.
+            if (e.kind == ObstacleKind::Leader && !e.feature_id.empty() && e.feature_id < l.request.feature_id) continue;
+            if (crosses(e, a, b)) ++q.leader_crossings;
+        }
+    }
+    if (q.displaced) q.mean_displacement_mm = total / static_cast<double>(q.displaced);
+    return q;
 }
 
 }  // namespace cartelier::layout

@@ -1,5 +1,7 @@
 #include "layout/land.hpp"
 
+#include "layout/collision_index.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <utility>
@@ -19,24 +21,12 @@ Rect intersection(const Rect& a, const Rect& b) {
 
 bool strictly_inside(const Rect& r, Point p) { return p.x > r.x && p.x < r.right() && p.y > r.y && p.y < r.bottom(); }
 
-/// True when the segment a–b passes through the open rectangle `r` (Liang–Barsky clipping).
+/// True when the segment a–b passes through the open rectangle `r`.
 bool segment_enters(const Rect& r, Point a, Point b) {
-    double t0 = 0, t1 = 1;
-    const double dx = b.x - a.x, dy = b.y - a.y;
-    const double p[4] = {-dx, dx, -dy, dy};
-    const double q[4] = {a.x - r.x, r.right() - a.x, a.y - r.y, r.bottom() - a.y};
-    for (int i = 0; i < 4; ++i) {
-        if (p[i] == 0) {
-            if (q[i] <= 0) return false;  // parallel to that side and outside (or on) it
-            continue;
-        }
-        const double t = q[i] / p[i];
-        if (p[i] < 0) t0 = std::max(t0, t);
-        else t1 = std::min(t1, t);
-        if (t0 >= t1) return false;
-    }
+    const auto t = clip_segment(a, b, r);
+    if (!t || t->first >= t->second) return false;
     // The clipped piece has a length: make sure it is not just running along a side.
-    const Point m{a.x + dx * (t0 + t1) / 2, a.y + dy * (t0 + t1) / 2};
+    const Point m{a.x + (b.x - a.x) * (t->first + t->second) / 2, a.y + (b.y - a.y) * (t->first + t->second) / 2};
     return strictly_inside(r, m);
 }
 

@@ -183,6 +183,54 @@ std::vector<LabelRequest> frame_requests(const FramePlan& f, FrameContent& conte
     return requests;
 }
 
+/// One frame's labels, inside the frame (2 pt in). With numbering, a first placement on a copy of the
+/// index counts the Numbered labels; their list's box (with room for a few more rows) is then reserved
+/// in the index and the labels placed again around it, those numbered the first time numbered first.
+/// An inset's list may go beside it on `main_frame`. Numbers start at `next_number`, left after the last.
+FrameLabels place_frame_labels(const TextMeasurer& measure, const std::vector<LabelRequest>& requests,
+                               CollisionIndex& obstacles, std::size_t frame_index, const Rect& frame,
+                               const std::optional<Rect>& main_frame, const PlacementSettings& settings,
+                               int& next_number) {
+    const Rect bounds = frame.inflated(-2);
+    FrameLabels out{frame_index, {}, std::nullopt};
+    if (!settings.number_unplaced) {
+        out.labels = place_labels(measure, requests, obstacles, bounds, settings);
+        return out;
+    }
+    CollisionIndex trial = obstacles;
+    std::vector<PlacedLabel> first = place_labels(measure, requests, trial, bounds, settings, {}, next_number);
+    const std::size_t numbered = static_cast<std::size_t>(std::count_if(
+        first.begin(), first.end(), [](const PlacedLabel& l) { return l.status == LabelStatus::Numbered; }));
+    if (numbered == 0) {
+        obstacles = std::move(trial);
+        out.labels = std::move(first);
+        return out;
+    }
+    // Room for the rows the reserved box itself may add (labels it displaces).
+    const std::size_t rows = numbered + numbered / 4 + 2;
+    const Rect reserved = place_numbered_list(numbered_list_size(measure, first, rows), bounds, obstacles,
+                                              main_frame ? std::optional<Rect>(main_frame->inflated(-2)) : std::nullopt);
+    obstacles.insert(reserved, "numbered list " + std::to_string(frame_index));
+    std::vector<bool> numbered_before(first.size());
+    for (std::size_t k = 0; k < first.size(); ++k) numbered_before[k] = first[k].status == LabelStatus::Numbered;
+    out.labels = place_labels(measure, requests, obstacles, bounds, settings, numbered_before, next_number);
+    for (const auto& l : out.labels) next_number = std::max(next_number, l.number + 1);
+    out.list = plan_numbered_list(measure, out.labels, reserved);
+    // The reserved box is sized for the longest text and a few more rows: a list smaller than it keeps
+    // to the reserved box's sides nearest the frame's edges.
+    if (out.list) {
+        const double dx = reserved.x + reserved.w / 2 > bounds.x + bounds.w / 2 ? reserved.right() - out.list->box.right() : 0;
+        const double dy = reserved.y + reserved.h / 2 > bounds.y + bounds.h / 2 ? reserved.bottom() - out.list->box.bottom() : 0;
+        out.list->box.x += dx;
+        out.list->box.y += dy;
+        for (auto& row : out.list->rows) {
+            row.at.x += dx;
+            row.at.y += dy;
+        }
+    }
+    return out;
+}
+
 }  // namespace
 
 double PagePlan::land_hidden_mm2() const {
@@ -322,16 +370,34 @@ PagePlan plan_page(const PageLayout& layout, PlanInputs inputs, const TextMeasur
     // Labels: each frame's inside its frame, against everything above and every label already placed.
     // Insets first; then a zoom box lying over the main frame becomes an obstacle for the main labels.
     std::vector<std::size_t> label_order;
+    int next_number = 1;  // numbers run on from frame to frame
     for (std::size_t i = 1; i < plan.frames.size(); ++i) label_order.push_back(i);
     label_order.push_back(0);
     for (std::size_t i : label_order) {
         const FramePlan& f = plan.frames[i];
-        if (i == 0)
+        if (i == 0) {
             for (std::size_t k = 1; k < plan.frames.size(); ++k)
                 if (plan.frames[k].view.frame.intersects(frame))
                     obstacles.insert(plan.frames[k].view.frame.inflated(2), "inset frame " + plan.frames[k].name());
-        plan.labels.push_back({i, place_labels(measure, requests[i], obstacles, f.view.frame.inflated(-2))});
+            // A zoom box's outline: no main label over it, no leader across it.
+            for (const Rect& z : plan.zoom_boxes) {
+                const Point corners[4] = {{z.x, z.y}, {z.right(), z.y}, {z.right(), z.bottom()}, {z.x, z.bottom()}};
+                for (int c = 0; c < 4; ++c) obstacles.insert_leader(corners[c], corners[(c + 1) % 4], "zoom box", {});
+            }
+        }
+        std::vector<LabelRequest> frame_labels = std::move(requests[i]);
+        if (i == 0 && !plan.zoom_boxes.empty())
+            std::erase_if(frame_labels, [&](const LabelRequest& r) {
+                return std::any_of(plan.zoom_boxes.begin(), plan.zoom_boxes.end(),
+                                   [&](const Rect& z) { return z.contains(Rect{r.anchor.x, r.anchor.y, 0, 0}); });
+            });
+        const std::optional<Rect> main_frame = i == 0 ? std::nullopt : std::optional<Rect>(frame);
+        plan.labels.push_back(
+            place_frame_labels(measure, frame_labels, obstacles, i, f.view.frame, main_frame, inputs.labels, next_number));
     }
+    std::vector<PlacedLabel> every_label;
+    for (const auto& group : plan.labels) every_label.insert(every_label.end(), group.labels.begin(), group.labels.end());
+    plan.label_quality = measure_quality(every_label, obstacles);
 
     // Title block and credits.
     const double m = layout.margin_mm * kPointsPerMm;

@@ -63,6 +63,9 @@ struct PlanInputs {
     std::vector<FrameContent> content;  ///< one per frame (missing ones: nothing to label)
     std::vector<LegendSection> legend;  ///< the legend's content (empty: no legend)
     style::PageStyle page;              ///< the page elements' look
+    /// How far labels may be displaced, and whether a label with no room is numbered (the style's
+    /// metadata "cartelier:labels").
+    PlacementSettings labels;
     /// The logo's height for a width, in points (its picture's aspect); required when the layout has a logo.
     std::function<double(double)> logo_height_for_width;
 };
@@ -85,6 +88,7 @@ struct NorthArrowPlan {
 struct FrameLabels {
     std::size_t frame = 0;  ///< into PagePlan::frames
     std::vector<PlacedLabel> labels;
+    std::optional<NumberedList> list;  ///< the frame's Numbered labels, when it has any
 };
 
 struct PagePlan {
@@ -101,6 +105,7 @@ struct PagePlan {
     /// Labels frame by frame in the order they were placed: insets first, then the main map (an inset
     /// lying over the main frame is an obstacle for the main labels).
     std::vector<FrameLabels> labels;
+    LabelQuality label_quality;  ///< of every frame's labels, measured against `collisions`
     /// Every box taken on the page: decorations, inset frames over the main one, symbols and labels.
     CollisionIndex collisions;
     /// Every decoration placed in a frame (legend, scale bar, north arrow, logo in a corner, each inset's
@@ -114,7 +119,12 @@ struct PagePlan {
 /// symbol (layout/furniture.hpp; each one then an obstacle for labels), then
 /// each frame's labels placed inside its frame (2 pt in) against everything taken so far. A label
 /// beside its own symbol keeps clear of it (an icon's box, a circle's radius) whatever the style's
-/// text-offset; labels of anchors outside their frame are dropped (they belong to another frame).
+/// text-offset; labels of anchors outside their frame are dropped (they belong to another frame), and
+/// so are the main map's labels of points inside a zoom box (an inset outlined on the main map, in its
+/// CRS): the zoom inset labels them; the zoom box's outline is an obstacle (segments) for the main labels
+/// and leaders. When the settings number labels with no room, a frame with any is
+/// placed twice: once to count them, then with its numbered list's box reserved (an obstacle, placed by
+/// place_numbered_list) so that nothing lies under the list.
 /// Deterministic: the same inputs and measurer give the same plan. `inputs.frames` must come from
 /// plan_frames(layout, …).
 PagePlan plan_page(const PageLayout& layout, PlanInputs inputs, const TextMeasurer& measure);

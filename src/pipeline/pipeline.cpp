@@ -197,11 +197,12 @@ Diagnostics without(const Diagnostics& d, const std::set<std::string>& left_out)
 
 /// Labels and evaluation problems of the first format (every format places the same labels).
 void record_page_report(const MapDecl& map, const render::PageReport& report, MapOutcome& outcome) {
+    const layout::LabelQuality& q = report.label_quality;
+    outcome.labels = LabelCounts{q.placed,           q.displaced,       q.numbered,
+                                 q.unplaced,         q.leader_crossings, q.symbol_overlaps,
+                                 q.mean_displacement_mm, q.max_displacement_mm};
     for (const auto& l : report.labels) {
-        if (l.status == layout::LabelStatus::Placed) ++outcome.labels.placed;
-        else if (l.status == layout::LabelStatus::Displaced) ++outcome.labels.displaced;
-        else {
-            ++outcome.labels.unplaced;
+        if (l.status == layout::LabelStatus::Unplaced) {
             outcome.diagnostics.warning(SourceLocation{map.style, 0, 0, l.request.layer_id},
                                         fmt::format("label '{}' of feature {} could not be placed", l.request.text,
                                                     l.request.feature_id));

@@ -38,8 +38,13 @@
 
 namespace cartelier::pipeline {
 
+/// A map's label placement, as the build report gives it (layout::LabelQuality, every frame).
 struct LabelCounts {
-    std::size_t placed = 0, displaced = 0, unplaced = 0;
+    std::size_t placed = 0, displaced = 0, numbered = 0, unplaced = 0;
+    std::size_t leader_crossings = 0;  ///< leaders crossing a label, leader, symbol or page element
+    std::size_t symbol_overlaps = 0;   ///< label texts over a symbol
+    double mean_displacement_mm = 0;   ///< displaced labels: mean distance from the point to the text
+    double max_displacement_mm = 0;
 };
 
 enum class MapStatus { Built, UpToDate, Failed, Interrupted };

@@ -70,7 +70,15 @@ json report_json(const Project& project, const BuildOptions& options, const Buil
                    {"warnings", warnings},
                    {"errors", errors}};
         if (m.status == MapStatus::Built) {
-            entry["labels"] = json{{"placed", m.labels.placed}, {"displaced", m.labels.displaced}, {"unplaced", m.labels.unplaced}};
+            const LabelCounts& l = m.labels;
+            entry["labels"] = json{{"placed", l.placed},
+                                   {"displaced", l.displaced},
+                                   {"numbered", l.numbered},
+                                   {"unplaced", l.unplaced},
+                                   {"leader_crossings", l.leader_crossings},
+                                   {"symbol_overlaps", l.symbol_overlaps},
+                                   {"mean_displacement_mm", std::round(l.mean_displacement_mm * 100) / 100},
+                                   {"max_displacement_mm", std::round(l.max_displacement_mm * 100) / 100}};
             entry["scale_denominator"] = m.scale_denominator;
             json frames = json::array();
             for (const auto& [name, denominator] : m.frame_scales)

@@ -23,10 +23,26 @@ void draw_labels(cairo_t* cr, const std::vector<layout::PlacedLabel>& labels, bo
     }
     for (const auto& l : labels) {
         if (l.status == LabelStatus::Unplaced) continue;
+        if (l.status == LabelStatus::Numbered) {
+            if (l.number_text) draw_text(cr, *l.number_text);
+            continue;
+        }
         TextBlock block(cr, l.request.text, l.request.style);
         const double halo = l.request.style.halo_width_pt;
         block.draw(cr, l.box.x + halo, l.box.y + halo);
     }
+}
+
+void draw_numbered_list(cairo_t* cr, const layout::NumberedList& list, const style::ElementLook& look) {
+    SavedState saved(cr);
+    const layout::Rect& b = list.box;
+    cairo_rectangle(cr, b.x, b.y, b.w, b.h);
+    set_source(cr, look.background_color, look.background_opacity);
+    cairo_fill_preserve(cr);
+    set_source(cr, look.line_color, 1);
+    cairo_set_line_width(cr, look.line_width_pt);
+    cairo_stroke(cr);
+    for (const auto& row : list.rows) draw_text(cr, row);
 }
 
 }  // namespace cartelier::render

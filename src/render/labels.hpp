@@ -1,16 +1,22 @@
-// Drawing of the labels the layout placed (layout/labels.hpp): leader lines, then the texts.
+// Drawing of the labels the layout placed (layout/labels.hpp): leader lines, then the texts, the
+// numbers of Numbered labels at their symbols, and a frame's numbered list.
 #pragma once
 
 #include <vector>
 
 #include "layout/labels.hpp"
 #include "render/cairo_handles.hpp"
+#include "style/style.hpp"
 
 namespace cartelier::render {
 
-/// Draws placed and displaced labels (leader lines first, then every text with its halo); Unplaced
-/// labels are not drawn.
+/// Draws placed and displaced labels (leader lines first, then every text with its halo) and the
+/// number marks of Numbered labels (with the label's halo); Unplaced labels are not drawn.
 /// `opaque`: the leaders drawn without transparency (the print master, pipeline/pdfx.hpp).
 void draw_labels(cairo_t* cr, const std::vector<layout::PlacedLabel>& labels, bool opaque = false);
+
+/// A numbered list: its box filled and outlined as the legend's box (`box`: the legend look), then
+/// its rows.
+void draw_numbered_list(cairo_t* cr, const layout::NumberedList& list, const style::ElementLook& box);
 
 }  // namespace cartelier::render

@@ -109,6 +109,8 @@ void draw_page(cairo_t* cr, const layout::PagePlan& plan, const style::Style& st
         clip_to(cr, plan.frames[group.frame].view.frame);
         draw_labels(cr, group.labels, page.opaque);
     }
+    for (const auto& group : plan.labels)
+        if (group.list) draw_numbered_list(cr, *group.list, page.legend);
     if (plan.legend)
         draw_legend(cr, *plan.legend, style, icons, main.zoom, style::points_per_unit(style.units));
     if (plan.scale_bar) draw_scale_bar(cr, *plan.scale_bar);
@@ -143,6 +145,8 @@ PageReport compose_page(cairo_t* cr, const layout::PageLayout& layout, const Map
     layout::PlanInputs inputs;
     inputs.frames = layout::plan_frames(layout, content.crs, content.extent);
     inputs.page = style.page;
+    inputs.labels.max_displacement_pt = style.labels.max_displacement_mm * layout::kPointsPerMm;
+    inputs.labels.number_unplaced = style.labels.number_overflow;
 
     // Every frame's map first; labels come later, placed over the whole page at once.
     std::vector<MapDrawResult> maps;
@@ -203,7 +207,8 @@ PageReport compose_page(cairo_t* cr, const layout::PageLayout& layout, const Map
     for (const auto& group : plan.labels)
         for (const auto& l : group.labels) report.labels.push_back(l);
     for (const auto& e : plan.collisions.entries())
-        if (e.kind != layout::ObstacleKind::Label) report.obstacles.push_back(e);
+        if (e.kind != layout::ObstacleKind::Label && e.kind != layout::ObstacleKind::Leader) report.obstacles.push_back(e);
+    report.label_quality = plan.label_quality;
     if (plan.legend) report.legend_entries = plan.legend->entry_count();
     if (plan.north_arrow) report.north_arrow_deg = plan.north_arrow->deg;
     report.furniture = plan.furniture;

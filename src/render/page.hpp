@@ -44,13 +44,14 @@ struct FrameReport {
 
 struct PageReport {
     std::vector<layout::PlacedLabel> labels;
+    layout::LabelQuality label_quality;  ///< of `labels`, measured in the page plan
     std::vector<std::string> evaluation_errors;
     double scale_denominator = 0;  ///< true at the map centre
     double zoom = 0;               ///< web zoom equivalent used for ["zoom"]
     std::size_t legend_entries = 0;
     std::size_t features_drawn = 0;
     std::vector<FrameReport> frames;                      ///< main map, then insets
-    std::vector<layout::CollisionIndex::Entry> obstacles; ///< symbols and page elements (labels excluded)
+    std::vector<layout::CollisionIndex::Entry> obstacles; ///< symbols and page elements (labels and leaders excluded)
     std::optional<double> north_arrow_deg;                ///< rotation of the arrow (clockwise from page up)
     std::vector<layout::FurnitureChoice> furniture;       ///< each decoration: where it went, the land it hides
     double land_hidden_mm2 = 0;                           ///< land hidden by all the furniture (mm²)
@@ -62,8 +63,8 @@ struct PageReport {
 /// (style::PageStyle, metadata "cartelier:page").
 PageReport compose_page(cairo_t* cr, const layout::PageLayout& layout, const MapContent& content);
 
-/// Draws the plan over the frames' maps (already drawn): zoom boxes, labels (each frame's clipped to
-/// it), legend, scale bar, north arrow, inset names, scale bars and frames, logo, main frame, title,
+/// Draws the plan over the frames' maps (already drawn): zoom boxes, labels and numbered lists (each
+/// frame's clipped to it), legend, scale bar, north arrow, inset names, scale bars and frames, logo, main frame, title,
 /// subtitle, credits — in that order. `style`: the page look and the legend swatches' symbolizers;
 /// `logo`: the picture of the plan's logo box (needed when the plan has one).
 void draw_page(cairo_t* cr, const layout::PagePlan& plan, const style::Style& style, const Picture* logo,

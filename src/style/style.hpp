@@ -192,6 +192,13 @@ struct StyleEnvironment {
     std::function<std::string(const std::string& path)> check_icon;
 };
 
+/// Label placement settings, from the style's root metadata "cartelier:labels" (README, "Labels"):
+/// {"max-displacement-mm": 10, "overflow": "unplaced" | "number"}.
+struct LabelSettings {
+    double max_displacement_mm = 10;  ///< furthest a displaced label's text may be from its point
+    bool number_overflow = false;     ///< "overflow": "number": a label with no room gets a number and a list row
+};
+
 struct Style {
     std::string file;       ///< where it was read from
     /// The exact bytes the style was parsed from (load_style; empty when parsed from a Document): the
@@ -200,6 +207,7 @@ struct Style {
     std::string name;
     Units units = Units::Px;
     PageStyle page;         ///< the page elements' look (metadata "cartelier:page")
+    LabelSettings labels;   ///< label placement (metadata "cartelier:labels")
     std::vector<Layer> layers;
     std::string icon_dir;   ///< absolute: the folder `icons/` beside the style file
     std::string icon_root;  ///< absolute: the folder icons must lie in (the project folder)

@@ -145,7 +145,7 @@ private:
             return;
         }
         // Other "cartelier:" keys are probably misspelt; keys of other namespaces belong to other tools.
-        static const std::vector<std::string> known = {"cartelier:units", "cartelier:page"};
+        static const std::vector<std::string> known = {"cartelier:units", "cartelier:page", "cartelier:labels"};
         for (auto it = v.begin(); it != v.end(); ++it) {
             const std::string k = key_text(it->first);
             if (k.rfind("cartelier:", 0) == 0 && std::find(known.begin(), known.end(), k) == known.end())
@@ -169,6 +169,46 @@ private:
                          s ? suggest_name(*s, names) : std::string());
         }
         if (const YAML::Node page = v["cartelier:page"]) read_page(style, page);
+        if (const YAML::Node labels = v["cartelier:labels"]) read_label_settings(style, labels);
+    }
+
+    /// "cartelier:labels": {"max-displacement-mm": 10, "overflow": "unplaced" | "number"}
+    void read_label_settings(Style& style, const YAML::Node& node) {
+        const std::string path = "metadata.cartelier:labels";
+        static const std::vector<std::string> keys = {"max-displacement-mm", "overflow"};
+        if (doc::kind(node) != Kind::Object) {
+            r_.error(node, path,
+                     fmt::format("expected an object of label settings ({}), found {}", join_names(keys, " and "),
+                                 doc::describe(node)));
+            return;
+        }
+        for (const auto& [k, v] : entries(node, path, r_)) {
+            const std::string name = key_text(k);
+            const std::string p = doc::key(path, name);
+            if (name == "max-displacement-mm") {
+                auto n = doc::number(v);
+                if (n && *n > 0 && *n <= 100) style.labels.max_displacement_mm = *n;
+                else
+                    r_.error(v, p,
+                             fmt::format("expected the furthest a displaced label may be from its point, in mm "
+                                         "(a number above 0, at most 100), found {}",
+                                         doc::describe(v)));
+            } else if (name == "overflow") {
+                static const std::vector<std::string> values = {"unplaced", "number"};
+                auto s = doc::string(v);
+                if (s && (*s == "unplaced" || *s == "number")) style.labels.number_overflow = *s == "number";
+                else
+                    r_.error(v, p,
+                             fmt::format("expected what becomes of a label with no room, \"unplaced\" (reported) "
+                                         "or \"number\" (a number at the point and a row in a numbered list), "
+                                         "found {}",
+                                         doc::describe(v)),
+                             s ? suggest_name(*s, values) : std::string());
+            } else {
+                r_.error(k, p, fmt::format("unknown label setting '{}' (expected {})", name, join_names(keys, " or ")),
+                         suggest_name(name, keys));
+            }
+        }
     }
 
     /// "cartelier:page": {"title": {"text-color": "#1a1a1a", "text-size": 17, …}, "legend": {…}, …}

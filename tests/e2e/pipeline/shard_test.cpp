@@ -98,7 +98,14 @@ TEST(Report, ListsStatusInputsStagesLabelsAndOutputs) {
         EXPECT_TRUE(alpha["stages"].contains(stage)) << stage;
     EXPECT_GT(alpha["stages"]["render"].get<double>(), 0);
     EXPECT_GT(alpha["stages"]["write"].get<double>(), 0);
-    EXPECT_EQ(alpha["labels"], (nlohmann::json{{"placed", 2}, {"displaced", 0}, {"unplaced", 0}}));
+    EXPECT_EQ(alpha["labels"], (nlohmann::json{{"placed", 2},
+                                               {"displaced", 0},
+                                               {"numbered", 0},
+                                               {"unplaced", 0},
+                                               {"leader_crossings", 0},
+                                               {"symbol_overlaps", 0},
+                                               {"mean_displacement_mm", 0.0},
+                                               {"max_displacement_mm", 0.0}}));
     EXPECT_EQ(rep["maps"][2]["labels"]["placed"], 0);  // gamma has no labels
     ASSERT_EQ(alpha["outputs"].size(), 4u);  // PDF, PNG, the PNG's .pgw and .png.aux.xml
     for (const auto& o : alpha["outputs"]) {

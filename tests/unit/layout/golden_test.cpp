@@ -74,6 +74,18 @@ TEST(Golden, LayoutFixtures) {
     }
 }
 
+// Issue 18: the dense fixture (51 sites), its leaders, numbers and numbered lists, reviewed by eye.
+TEST(Golden, DenseFixture) {
+    if (!test::layer_cache_present()) GTEST_SKIP() << "layers/cache is empty: run scripts/fetch-layers.sh";
+    if (auto why = test::golden_layers_mismatch(); !why.empty()) GTEST_SKIP() << why;
+    test::ProjectRenderer renderer(test::datapath("fixtures/dense/cartelier.yaml"));
+    for (const char* id : {"dense", "dense-idf"}) {
+        SCOPED_TRACE(id);
+        auto page = renderer.render(id, render::OutputFormat::Png, 60);
+        check_golden(fmt::format("fixtures/{}.png", id), page.bytes);
+    }
+}
+
 // The comparator itself: noise passes, a moved label or a missing inset fails.
 class GoldenTolerance : public ::testing::Test {
 protected:

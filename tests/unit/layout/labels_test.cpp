@@ -36,6 +36,17 @@ double distance(const Rect& r, Point p) {
     return std::hypot(p.x - std::clamp(p.x, r.x, r.right()), p.y - std::clamp(p.y, r.y, r.bottom()));
 }
 
+/// The point a at (100, 100), every direct position of a short name taken by four thin page elements
+/// (two upright beside the point, two flat above and below it), which leave the diagonals open: a
+/// displaced label's leader can leave between them, at least 21 pt out.
+void box_in(layout::CollisionIndex& index) {
+    index.insert_circle({100, 100}, 3, "symbol a", "a");
+    index.insert(Rect{120, 85, 1, 30}, "block right");
+    index.insert(Rect{79, 85, 1, 30}, "block left");
+    index.insert(Rect{95, 90, 10, 1}, "block above");
+    index.insert(Rect{95, 108, 10, 1}, "block below");
+}
+
 }  // namespace
 
 TEST(Labels, FreePointIsLabelledRightAbove) {
@@ -82,17 +93,19 @@ TEST(Labels, CostCountsAmbiguity) {
 TEST(Labels, CrowdedPointIsDisplacedWithALeader) {
     Page p;
     layout::CollisionIndex index;
-    index.insert_circle({100, 100}, 3, "symbol a", "a");
-    // Every direct position taken: a ring of boxes around the point.
-    index.insert(Rect{60, 60, 80, 33}, "block top");
-    index.insert(Rect{60, 107, 80, 33}, "block bottom");
-    index.insert(Rect{60, 93, 37, 14}, "block left");
-    index.insert(Rect{103, 93, 37, 14}, "block right");
-    auto placed = layout::place_labels(p.measure, {request("a", "Vincennes", {100, 100})}, index, Rect{0, 0, 400, 400});
+    box_in(index);
+    layout::PlacementSettings settings;
+    settings.max_displacement_pt = 60;
+    auto placed = layout::place_labels(p.measure, {request("a", "Vincennes", {100, 100})}, index, Rect{0, 0, 400, 400},
+                                       settings);
     ASSERT_EQ(placed[0].status, LabelStatus::Displaced);
     ASSERT_TRUE(placed[0].leader.has_value());
     for (const auto& e : index.entries())
-        if (e.kind != layout::ObstacleKind::Label) EXPECT_FALSE(layout::overlaps(e, placed[0].box)) << e.owner;
+        if (e.feature_id != "a")
+            EXPECT_FALSE(layout::crosses(e, placed[0].leader->first, placed[0].leader->second)) << e.owner;
+    for (const auto& e : index.entries())
+        if (e.kind != layout::ObstacleKind::Label && e.kind != layout::ObstacleKind::Leader)
+            EXPECT_FALSE(layout::overlaps(e, placed[0].box)) << e.owner;
     // The leader leaves the symbol's edge, towards the text.
     const Point start = placed[0].leader->first;
     EXPECT_NEAR(std::hypot(start.x - 100, start.y - 100), 3, 1e-6);
@@ -128,4 +141,150 @@ TEST(Labels, PlacedLabelsNeverOverlap) {
         for (std::size_t j = i + 1; j < placed.size(); ++j)
             if (placed[j].status != LabelStatus::Unplaced) EXPECT_FALSE(placed[i].box.intersects(placed[j].box));
     }
+}
+
+// Issue 18: rings within a distance bound, on the label's own side, leaders that cross nothing,
+// numbering instead of a misleading leader, and the measured quality.
+
+TEST(Labels, SegmentTestsAreExact) {
+    EXPECT_TRUE(layout::segments_meet({0, 0}, {10, 10}, {0, 10}, {10, 0}));
+    EXPECT_FALSE(layout::segments_meet({0, 0}, {10, 0}, {0, 1}, {10, 1}));
+    EXPECT_TRUE(layout::segments_meet({0, 0}, {10, 0}, {5, 0}, {5, 5}));  // touching counts
+    EXPECT_TRUE(layout::segment_meets_rect({0, 0}, {20, 20}, Rect{5, 8, 4, 4}));
+    EXPECT_FALSE(layout::segment_meets_rect({0, 0}, {20, 0}, Rect{5, 1, 4, 4}));
+    layout::CollisionIndex index;
+    index.insert_leader({0, 0}, {10, 10}, "leader b", "b");
+    EXPECT_TRUE(index.collides(Rect{4, 4, 2, 2}));
+    EXPECT_FALSE(index.collides(Rect{8, 0, 2, 2}));  // in the leader's bounding box, off the segment
+    EXPECT_NE(index.first_crossing({0, 10}, {10, 0}, "a"), nullptr);
+    EXPECT_EQ(index.first_crossing({0, 10}, {10, 0}, "b"), nullptr);  // its own leader
+}
+
+TEST(Labels, DisplacedLabelStaysWithinTheDistanceBound) {
+    Page p;
+    layout::CollisionIndex tight_index, roomy_index;
+    box_in(tight_index);
+    box_in(roomy_index);
+    // The first free position with a clear leader is about 21 pt out (box_in).
+    layout::PlacementSettings tight;
+    tight.max_displacement_pt = 12;
+    auto placed = layout::place_labels(p.measure, {request("a", "Vincennes", {100, 100})}, tight_index,
+                                       Rect{0, 0, 400, 400}, tight);
+    EXPECT_EQ(placed[0].status, LabelStatus::Unplaced) << "no free position within 12 pt: never a long leader";
+    layout::PlacementSettings roomy;
+    roomy.max_displacement_pt = 60;
+    placed = layout::place_labels(p.measure, {request("a", "Vincennes", {100, 100})}, roomy_index, Rect{0, 0, 400, 400},
+                                  roomy);
+    ASSERT_EQ(placed[0].status, LabelStatus::Displaced);
+    EXPECT_GT(distance(placed[0].box, {100, 100}), 12);
+    EXPECT_LE(distance(placed[0].box, {100, 100}), 60 + 1e-9);
+    EXPECT_NEAR(placed[0].displacement_pt, distance(placed[0].box, {100, 100}), 1e-9);
+}
+
+TEST(Labels, DisplacedLabelKeepsToItsSideAwayFromTheNeighbours) {
+    // A cluster west of a; a's direct positions blocked: its text goes east, never back over the cluster.
+    Page p;
+    layout::CollisionIndex index;
+    box_in(index);
+    for (int k = 0; k < 4; ++k) index.insert_circle({40.0, 80.0 + 12 * k}, 3, "symbol w" + std::to_string(k), "w" + std::to_string(k));
+    layout::PlacementSettings settings;
+    settings.max_displacement_pt = 80;
+    auto placed = layout::place_labels(p.measure, {request("a", "Vitry-sur-Seine", {100, 100})}, index,
+                                       Rect{0, 0, 400, 400}, settings);
+    ASSERT_EQ(placed[0].status, LabelStatus::Displaced);
+    EXPECT_GE(placed[0].box.x, 100) << "the text lies wholly east of its point";
+}
+
+TEST(Labels, LeadersCrossNoLabelLeaderOrSymbol) {
+    // Two rows of crowded points: whatever is displaced, no leader meets anything but its own ends.
+    Page p;
+    layout::CollisionIndex index;
+    std::vector<layout::LabelRequest> requests;
+    for (int i = 0; i < 10; ++i)
+        for (int j = 0; j < 3; ++j) {
+            Point at{100.0 + i * 11 + j * 4, 100.0 + j * 9};
+            std::string id = "q" + std::to_string(i) + "-" + std::to_string(j);
+            index.insert_circle(at, 3, "symbol " + id, id);
+            requests.push_back(request(id, "Commune " + id, at));
+        }
+    layout::PlacementSettings settings;
+    settings.max_displacement_pt = 40;
+    auto placed = layout::place_labels(p.measure, requests, index, Rect{0, 0, 400, 300}, settings);
+    const layout::LabelQuality q = layout::measure_quality(placed, index);
+    EXPECT_GT(q.displaced, 0u);
+    EXPECT_EQ(q.leader_crossings, 0u);
+    EXPECT_EQ(q.symbol_overlaps, 0u);
+    EXPECT_EQ(q.placed + q.displaced + q.numbered + q.unplaced, placed.size());
+    EXPECT_LE(q.max_displacement_mm, 40 * 25.4 / 72 + 1e-9);
+    for (const auto& l : placed) {
+        if (!l.leader) continue;
+        for (const auto& e : index.entries())
+            if (e.feature_id != l.request.feature_id)
+                EXPECT_FALSE(layout::crosses(e, l.leader->first, l.leader->second)) << l.request.text << " / " << e.owner;
+    }
+}
+
+TEST(Labels, QualityCountsACrossingLeader) {
+    // The measure can fail: a leader drawn through another label is counted.
+    layout::CollisionIndex index;
+    index.insert(Rect{20, -2, 10, 4}, "label b", layout::ObstacleKind::Label, "b");
+    layout::PlacedLabel l;
+    l.request.feature_id = "a";
+    l.status = LabelStatus::Displaced;
+    l.box = Rect{40, -2, 20, 4};
+    l.leader = std::make_pair(Point{0, 0}, Point{40, 0});
+    l.displacement_pt = 72 / 25.4 * 14;
+    const layout::LabelQuality q = layout::measure_quality({l}, index);
+    EXPECT_EQ(q.leader_crossings, 1u);
+    EXPECT_NEAR(q.mean_displacement_mm, 14, 1e-9);
+}
+
+TEST(Labels, NoRoomGivesANumberAndAListRowWhenAsked) {
+    Page p;
+    layout::CollisionIndex index;
+    index.insert_circle({100, 100}, 3, "symbol a", "a");
+    index.insert_circle({200, 100}, 3, "symbol b", "b");
+    // Room around the points for a short number, none for the names.
+    for (double x : {100.0, 200.0}) {
+        index.insert(Rect{x - 60, 60, 120, 26}, "block top");
+        index.insert(Rect{x - 60, 114, 120, 26}, "block bottom");
+        index.insert(Rect{x - 60, 86, 40, 28}, "block left");
+        index.insert(Rect{x + 20, 86, 40, 28}, "block right");
+    }
+    layout::PlacementSettings settings;
+    settings.number_unplaced = true;
+    settings.max_displacement_pt = 10;
+    auto placed = layout::place_labels(
+        p.measure, {request("b", "Champigny-sur-Marne", {200, 100}), request("a", "Fontenay-sous-Bois", {100, 100})},
+        index, Rect{0, 0, 400, 400}, settings, {}, 3);
+    ASSERT_EQ(placed[0].status, LabelStatus::Numbered);
+    ASSERT_EQ(placed[1].status, LabelStatus::Numbered);
+    EXPECT_STREQ(layout::status_name(placed[0].status), "numbered");
+    // Reading order: a (left) before b, from the first number given.
+    EXPECT_EQ(placed[1].number, 3);
+    EXPECT_EQ(placed[0].number, 4);
+    ASSERT_TRUE(placed[1].number_text.has_value());
+    EXPECT_EQ(placed[1].number_text->text, "3");
+    EXPECT_FALSE(placed[1].leader.has_value());
+    auto list = layout::plan_numbered_list(p.measure, placed, Rect{300, 300, 0, 0});
+    ASSERT_TRUE(list.has_value());
+    ASSERT_EQ(list->rows.size(), 2u);
+    EXPECT_EQ(list->rows[0].text, "3  Fontenay-sous-Bois");
+    EXPECT_EQ(list->rows[1].text, "4  Champigny-sur-Marne");
+    // Without numbering the same labels are reported unplaced.
+    layout::CollisionIndex again = index;
+    settings.number_unplaced = false;
+    auto unplaced = layout::place_labels(p.measure, {request("a", "Fontenay-sous-Bois", {100, 100})}, again,
+                                         Rect{0, 0, 400, 400}, settings);
+    EXPECT_EQ(unplaced[0].status, LabelStatus::Unplaced);
+}
+
+TEST(Labels, NumberedListGoesWhereItCoversNothing) {
+    layout::CollisionIndex index;
+    const Rect frame{0, 0, 300, 200};
+    index.insert(Rect{200, 140, 100, 60}, "scale bar");  // the bottom-right corner is taken
+    const Rect at = layout::place_numbered_list(Rect{0, 0, 60, 40}, frame, index);
+    EXPECT_TRUE(frame.contains(at));
+    EXPECT_FALSE(index.collides(at));
+    EXPECT_LT(at.x, 100);  // the next corner: bottom-left
 }

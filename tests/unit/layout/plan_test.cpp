@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <random>
+#include <set>
 
 #include <gtest/gtest.h>
 
@@ -38,6 +39,19 @@ std::vector<layout::LegendSection> legend() {
     return {s};
 }
 
+/// A point of `c`: a circle of 3 pt at `p` and its label (7 pt, `clearance` from the point).
+void add_point(layout::FrameContent& c, Point p, const std::string& id, const std::string& text, double clearance) {
+    c.symbols.push_back({p, 3, id, std::nullopt});
+    layout::LabelRequest r;
+    r.text = text;
+    r.style.size_pt = 7;
+    r.anchor = p;
+    r.clearance_pt = clearance;
+    r.preferred = "bottom-left";
+    r.feature_id = id;
+    c.labels.push_back(r);
+}
+
 /// A cluster of labelled points (circles of 3 pt) scattered over the main frame.
 layout::FrameContent points(const Rect& frame, int n, unsigned seed) {
     std::mt19937 rng(seed);
@@ -45,16 +59,7 @@ layout::FrameContent points(const Rect& frame, int n, unsigned seed) {
     layout::FrameContent c;
     for (int i = 0; i < n; ++i) {
         const Point p{x(rng), y(rng)};
-        const std::string id = "site-" + std::to_string(i);
-        c.symbols.push_back({p, 3, id, std::nullopt});
-        layout::LabelRequest r;
-        r.text = "Site " + std::to_string(i);
-        r.style.size_pt = 7;
-        r.anchor = p;
-        r.clearance_pt = 2;
-        r.preferred = "bottom-left";
-        r.feature_id = id;
-        c.labels.push_back(r);
+        add_point(c, p, "site-" + std::to_string(i), "Site " + std::to_string(i), 2);
     }
     return c;
 }
@@ -269,4 +274,58 @@ TEST(CollisionGrid, PlacementWorkGrowsLinearlyWithTheLabels) {
     // Four times the labels: about four times the work (a scan of every entry would be sixteen).
     EXPECT_LT(large / small, 5.0) << small << " then " << large;
     EXPECT_GT(large / small, 3.0) << small << " then " << large;
+}
+
+// Issue 18: a zoom inset labels the points of its area (the main map does not), the placement's
+// quality is measured over the page, and numbers run on from frame to frame.
+TEST(PagePlan, ZoomBoxTakesOverItsAreaAndNumbersRunOverThePage) {
+    layout::PageLayout p = page();
+    p.insets = {layout::ile_de_france_inset()};
+    layout::PlanInputs in;
+    in.frames = layout::plan_frames(p, kCrs, kFrance);
+    const layout::View& main = in.frames[0].view;
+    const layout::View& zoom = in.frames[1].view;
+    // 300 points over the metropole, and 12 in the zoom box's extent drawn in both frames.
+    layout::FrameContent main_content = points(main.frame, 300, 11), zoom_content;
+    const Box& e = zoom.extent;
+    for (int i = 0; i < 12; ++i) {
+        const Point m{e.min_x + e.width() * (0.2 + 0.05 * i), e.min_y + e.height() * (0.3 + 0.03 * (i % 5))};
+        const std::string id = "paris-" + std::to_string(i);
+        for (auto [view, content] : {std::pair{&main, &main_content}, std::pair{&zoom, &zoom_content}})
+            add_point(*content, view->to_page(m), id, "Commune de Paris " + std::to_string(i), 4);
+    }
+    in.content = {main_content, zoom_content};
+    in.legend = legend();
+    in.labels.number_unplaced = true;
+    in.labels.max_displacement_pt = 20;
+    const layout::PagePlan plan = layout::plan_page(p, std::move(in), test::FixedMeasurer());
+    ASSERT_EQ(plan.zoom_boxes.size(), 1u);
+    std::size_t in_inset = 0, numbered = 0;
+    std::set<int> numbers;
+    for (const auto& group : plan.labels)
+        for (const auto& l : group.labels) {
+            const bool paris = l.request.feature_id.rfind("paris-", 0) == 0;
+            if (group.frame == 0) EXPECT_FALSE(paris) << l.request.text << " labelled on the main map";
+            in_inset += group.frame == 1 && paris;
+            if (l.status == layout::LabelStatus::Numbered) {
+                ++numbered;
+                EXPECT_TRUE(numbers.insert(l.number).second) << l.number;
+                ASSERT_TRUE(group.list.has_value());
+            }
+        }
+    EXPECT_EQ(in_inset, 12u);
+    EXPECT_EQ(plan.label_quality.leader_crossings, 0u);
+    EXPECT_EQ(plan.label_quality.symbol_overlaps, 0u);
+    EXPECT_EQ(plan.label_quality.numbered, numbered);
+    EXPECT_GT(numbered, 0u);  // 300 points on an A4 page: some find no room
+    EXPECT_LE(plan.label_quality.max_displacement_mm, 20 * 25.4 / 72 + 1e-9);
+    // Numbers 1…n with no gap; each list lies clear of every label and symbol.
+    if (numbered) EXPECT_EQ(*numbers.rbegin(), static_cast<int>(numbered));
+    for (const auto& group : plan.labels) {
+        if (!group.list) continue;
+        for (const auto& other : plan.labels)
+            for (const auto& l : other.labels)
+                if (l.status == layout::LabelStatus::Placed || l.status == layout::LabelStatus::Displaced)
+                    EXPECT_FALSE(group.list->box.intersects(l.box)) << l.request.text;
+    }
 }

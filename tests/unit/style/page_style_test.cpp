@@ -129,4 +129,33 @@ TEST(PageStyle, AMisspeltCartelierKeyIsAWarning) {
 }
 
 }  // namespace
+
+// Issue 18: label placement settings, "cartelier:labels".
+TEST(LabelSettings, DefaultsAndValues) {
+    const Style plain = with_metadata("{}");
+    EXPECT_EQ(plain.labels.max_displacement_mm, 10);
+    EXPECT_FALSE(plain.labels.number_overflow);
+    const Style s = with_metadata(R"({"cartelier:units": "px", "cartelier:labels": {"max-displacement-mm": 6.5, "overflow": "number"}})");
+    EXPECT_EQ(s.labels.max_displacement_mm, 6.5);  // in mm whatever the style's unit
+    EXPECT_TRUE(s.labels.number_overflow);
+    EXPECT_FALSE(with_metadata(R"({"cartelier:labels": {"overflow": "unplaced"}})").labels.number_overflow);
+}
+
+TEST(LabelSettings, ErrorsNameTheValue) {
+    const std::string all =
+        errors_of(R"({"cartelier:labels": {"overflow": "numbers", "max-displacement-mm": -2, "max-displacment-mm": 3}})")
+            .format();
+    EXPECT_NE(all.find("metadata.cartelier:labels.overflow: expected what becomes of a label with no room"),
+              std::string::npos)
+        << all;
+    EXPECT_NE(all.find("(did you mean 'number'?)"), std::string::npos) << all;
+    EXPECT_NE(all.find("metadata.cartelier:labels.max-displacement-mm: expected the furthest a displaced label may be "
+                       "from its point, in mm (a number above 0, at most 100), found number -2"),
+              std::string::npos)
+        << all;
+    EXPECT_NE(all.find("unknown label setting 'max-displacment-mm'"), std::string::npos) << all;
+    EXPECT_NE(errors_of(R"({"cartelier:labels": "number"})").format().find("expected an object of label settings"),
+              std::string::npos);
+}
+
 }  // namespace cartelier::style

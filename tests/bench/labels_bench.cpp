@@ -1,0 +1,159 @@
+// Label placement benchmark (issue 18), not a test: prints timings, asserts nothing.
+//
+//   bench_labels [--runs N] [--labels N]
+//
+// 1. The seed maps' label step: each seed map is rendered once through the build's own stages
+//    (test::ProjectRenderer), then its label requests are placed again, frame by frame (insets first,
+//    as the page plan does), among the same symbols and page elements, with the Pango measurer the
+//    renderer uses; the median of N runs per map is printed.
+// 2. An atlas page: N candidate labels (default 10 000, the communes of a large département) on an A0
+//    page, points spread as communes are (a deterministic pseudo-random pattern, denser in a few
+//    towns), placed once per run with the Pango measurer; the median is printed with the placement's
+//    quality.
+// Needs the layer cache (scripts/fetch-layers.sh) for part 1; run by scripts/bench-labels.sh.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include <cairo.h>
+#include <fmt/format.h>
+
+#include "layout/labels.hpp"
+#include "page_fixture.hpp"
+#include "render/cairo_handles.hpp"
+#include "render/text.hpp"
+#include "test_paths.hpp"
+
+using namespace cartelier;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0 : v[v.size() / 2];
+}
+
+/// An index holding the page's symbols and page elements as the page plan had them before its labels.
+layout::CollisionIndex obstacles_of(const render::PageReport& report) {
+    layout::CollisionIndex index;
+    for (const auto& e : report.obstacles) {
+        if (e.radius > 0) index.insert_circle(e.centre(), e.radius, e.owner, e.feature_id);
+        else index.insert(e.box, e.owner, e.kind, e.feature_id);
+    }
+    return index;
+}
+
+/// The seed maps' label step, median of `runs` placements each.
+void seed_maps(int runs, const layout::TextMeasurer& measure) {
+    if (!test::layer_cache_present()) {
+        fmt::print("seed maps: skipped (layers/cache is empty: run scripts/fetch-layers.sh)\n");
+        return;
+    }
+    test::ProjectRenderer renderer(test::sourcepath("cartelier.yaml"));
+    for (const char* id : {"flash", "local", "sessions"}) {
+        const auto page = renderer.render(id, render::OutputFormat::Png, 40);
+        const render::PageReport& r = page.report;
+        // The frame of each request: an inset's when its point is in one, else the main map's.
+        std::vector<std::vector<layout::LabelRequest>> by_frame(r.frames.size());
+        for (const auto& l : r.labels) {
+            std::size_t frame = 0;
+            for (std::size_t f = 1; f < r.frames.size(); ++f)
+                if (r.frames[f].frame.contains(layout::Rect{l.request.anchor.x, l.request.anchor.y, 0, 0})) frame = f;
+            by_frame[frame].push_back(l.request);
+        }
+        std::vector<double> seconds;
+        for (int run = 0; run < runs; ++run) {
+            layout::CollisionIndex index = obstacles_of(r);
+            const auto start = Clock::now();
+            for (std::size_t f = 1; f <= r.frames.size(); ++f) {
+                const std::size_t frame = f % r.frames.size();  // insets first, the main map last
+                layout::place_labels(measure, by_frame[frame], index, r.frames[frame].frame.inflated(-2));
+            }
+            seconds.push_back(std::chrono::duration<double>(Clock::now() - start).count());
+        }
+        fmt::print("seed map {:<9} {:>3} labels  label step {:.2f} ms (median of {})\n", id, r.labels.size(),
+                   median(seconds) * 1000, runs);
+    }
+}
+
+/// Deterministic pseudo-random numbers in [0, 1).
+struct Lcg {
+    std::uint64_t s = 0x2545F4914F6CDD1DULL;
+    double next() {
+        s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+        return static_cast<double>(s >> 11) / 9007199254740992.0;
+    }
+};
+
+void atlas(int runs, std::size_t count, const layout::TextMeasurer& measure) {
+    const layout::Rect page{0, 0, 1189 * 72 / 25.4, 841 * 72 / 25.4};  // A0 landscape
+    Lcg rng;
+    std::vector<layout::LabelRequest> requests;
+    std::vector<std::pair<Point, double>> symbols;
+    const std::vector<Point> towns = {{900, 700}, {2200, 1200}, {1600, 500}, {600, 1800}};
+    static const char* syllables[] = {"Saint", "Mont", "Ville", "neuve", "sur", "Loire", "Bois", "Fontaine",
+                                      "les", "Champ", "Roche", "Val", "de", "Marne", "Pré", "Chapelle"};
+    for (std::size_t i = 0; i < count; ++i) {
+        Point p;
+        if (rng.next() < 0.2) {  // a fifth of the communes around four towns
+            const Point t = towns[static_cast<std::size_t>(rng.next() * towns.size())];
+            p = {t.x + (rng.next() - 0.5) * 240, t.y + (rng.next() - 0.5) * 240};
+        } else {
+            p = {20 + rng.next() * (page.w - 40), 20 + rng.next() * (page.h - 40)};
+        }
+        std::string name = syllables[static_cast<std::size_t>(rng.next() * 16)];
+        const int parts = 1 + static_cast<int>(rng.next() * 3);
+        for (int k = 1; k < parts; ++k) name += std::string("-") + syllables[static_cast<std::size_t>(rng.next() * 16)];
+        layout::LabelRequest r;
+        r.text = name;
+        r.style.size_pt = 6;
+        r.style.halo_width_pt = 0.8;
+        r.anchor = p;
+        r.clearance_pt = 3;
+        r.preferred = "bottom-left";
+        r.layer_id = "communes";
+        r.feature_id = fmt::format("c{}", i);
+        requests.push_back(std::move(r));
+        symbols.emplace_back(p, 2.0);
+    }
+    std::vector<double> seconds;
+    layout::LabelQuality quality;
+    for (int run = 0; run < runs; ++run) {
+        layout::CollisionIndex index;
+        for (std::size_t i = 0; i < symbols.size(); ++i)
+            index.insert_circle(symbols[i].first, symbols[i].second, "symbol", requests[i].feature_id);
+        const auto start = Clock::now();
+        const auto placed = layout::place_labels(measure, requests, index, page);
+        seconds.push_back(std::chrono::duration<double>(Clock::now() - start).count());
+        quality = layout::measure_quality(placed, index);
+    }
+    fmt::print("atlas page {} candidate labels: placed in {:.3f} s (median of {}); {} placed, {} displaced, {} unplaced, "
+               "{} leader crossings, mean displacement {:.2f} mm\n",
+               count, median(seconds), runs, quality.placed, quality.displaced, quality.unplaced,
+               quality.leader_crossings, quality.mean_displacement_mm);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    int runs = 5;
+    std::size_t labels = 10000;
+    for (int i = 1; i < argc; ++i) {
+        if (!std::strcmp(argv[i], "--runs") && i + 1 < argc) runs = std::max(1, std::atoi(argv[++i]));
+        else if (!std::strcmp(argv[i], "--labels") && i + 1 < argc) labels = static_cast<std::size_t>(std::atol(argv[++i]));
+        else {
+            std::fprintf(stderr, "usage: bench_labels [--runs N] [--labels N]\n");
+            return 2;
+        }
+    }
+    render::SurfacePtr surface{cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 10, 10)};
+    render::ContextPtr cr{cairo_create(surface.get())};
+    const render::PangoTextMeasurer measure(cr.get());
+    seed_maps(runs, measure);
+    atlas(runs, labels, measure);
+    return 0;
+}
