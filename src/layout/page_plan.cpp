@@ -112,16 +112,23 @@ InsetDecorationPlan plan_inset_decoration(const TextMeasurer& measure, std::size
     const ScaleBarVariants bars = scale_bar_variants(measure, view, view.frame.w * 0.4, page.inset_scale_bar, font, true);
     // The name and the scale bar as a pair: free pairs first, then the least land, ties in the name's
     // order (top-left first).
-    std::optional<FurnitureChoice> name_at, bar_at;
-    for (const std::string& position : furniture_positions("top-left", true)) {
-        FurnitureChoice n = judge_furniture("inset name " + f.name(), index, view.frame, position,
-                                            name.width + 2 * kNamePad, name.height + kNamePad + kNameInnerPad, 0, land, taken, room);
-        if (n.obstructed) continue;
-        n.preferred = "top-left";
+    const double name_w = name.width + 2 * kNamePad, name_h = name.height + kNamePad + kNameInnerPad;
+    auto judge_name = [&](const std::string& position, const std::vector<Rect>& keep_off) {
+        return judge_furniture("inset name " + f.name(), index, view.frame, position, name_w, name_h, 0, land, taken,
+                               keep_off);
+    };
+    auto bar_beside = [&](const FurnitureChoice& n) {
         std::vector<Rect> blocked = room;
         blocked.push_back(n.box);
-        FurnitureChoice b = choose_furniture("inset scale bar " + f.name(), index, view.frame, "bottom-right", bars.sizes,
-                                             0, land, taken, blocked);
+        return choose_furniture("inset scale bar " + f.name(), index, view.frame, "bottom-right", bars.sizes, 0, land,
+                                taken, blocked);
+    };
+    std::optional<FurnitureChoice> name_at, bar_at;
+    for (const std::string& position : furniture_positions("top-left", true)) {
+        FurnitureChoice n = judge_name(position, room);
+        if (n.obstructed) continue;
+        n.preferred = "top-left";
+        FurnitureChoice b = bar_beside(n);
         auto score = [](const FurnitureChoice& x, const FurnitureChoice& y) {
             return std::make_pair(!(x.free && y.free), x.land_pt2 + y.land_pt2);
         };
@@ -131,12 +138,8 @@ InsetDecorationPlan plan_inset_decoration(const TextMeasurer& measure, std::size
         }
     }
     if (!name_at) {  // every corner taken: the name where it was asked, the bar by the rule
-        name_at = judge_furniture("inset name " + f.name(), index, view.frame, "top-left", name.width + 2 * kNamePad,
-                                  name.height + kNamePad + kNameInnerPad, 0, land, taken, {});
-        std::vector<Rect> blocked = room;
-        blocked.push_back(name_at->box);
-        bar_at = choose_furniture("inset scale bar " + f.name(), index, view.frame, "bottom-right", bars.sizes, 0, land,
-                                  taken, blocked);
+        name_at = judge_name("top-left", {});
+        bar_at = bar_beside(*name_at);
     }
     d.name_box = name_at->box;
     const bool at_top = name_at->position.find("top") != std::string::npos;

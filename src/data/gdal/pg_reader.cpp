@@ -41,6 +41,13 @@ std::string literal(const std::string& text) {
     return out + "'";
 }
 
+/// An identifier of SQL, quoted (as the server's quote_ident does for any name that needs it).
+std::string identifier(const std::string& name) {
+    std::string out = "\"";
+    for (char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+}
+
 /// The server's message, on one line, with any password removed.
 std::string server_message(const GdalErrorCapture& errors) {
     std::string m = errors.last().empty() ? std::string("no message from the server") : errors.last();
@@ -179,11 +186,7 @@ private:
         }
         const std::string relation = f->GetFieldAsString(0);
         std::string order = f->IsFieldSetAndNotNull(1) ? std::string(f->GetFieldAsString(1)) : std::string();
-        if (order.empty() && !spec_.id_field.empty()) {
-            ResultSet quoted(*dataset_, fmt::format("SELECT quote_ident({})", literal(spec_.id_field)));
-            std::unique_ptr<OGRFeature> q(quoted.get() ? quoted.get()->GetNextFeature() : nullptr);
-            if (q) order = fmt::format("{}, cartelier_row::text", q->GetFieldAsString(0));
-        }
+        if (order.empty() && !spec_.id_field.empty()) order = identifier(spec_.id_field) + ", cartelier_row::text";
         if (order.empty()) order = "cartelier_row::text";
         return fmt::format("SELECT * FROM {} AS cartelier_row ORDER BY {}", relation, order);
     }
