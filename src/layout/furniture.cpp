@@ -35,19 +35,34 @@ Rect furniture_box(const Rect& frame, const std::string& position, double w, dou
     return Rect{x, y, w, h};
 }
 
-FurnitureChoice judge_furniture(std::string owner, std::size_t frame_index, const Rect& frame,
-                                const std::string& position, double w, double h, double inset, const LandCover& land,
-                                const CollisionIndex& taken, const std::vector<Rect>& blocked) {
+std::optional<Rect> band_box(const FurnitureBand& band, double w, double h) {
+    if (w > band.room.w || h > band.room.h) return std::nullopt;
+    return Rect{band.room.right() - w, band.room.y + (band.room.h - h) / 2, w, h};
+}
+
+namespace {
+
+FurnitureChoice judge_box(std::string owner, std::size_t frame_index, const std::string& position, const Rect& box,
+                          const LandCover& land, const CollisionIndex& taken, const std::vector<Rect>& blocked) {
     FurnitureChoice c;
     c.owner = std::move(owner);
     c.frame = frame_index;
     c.preferred = c.position = position;
-    c.box = furniture_box(frame, position, w, h, inset);
+    c.box = box;
     c.land_pt2 = land.touches(c.box) ? std::max(land.area_within(c.box), kNoLand) : 0;
     c.obstructed = taken.collides(c.box) ||
                    std::any_of(blocked.begin(), blocked.end(), [&](const Rect& b) { return b.intersects(c.box); });
     c.free = !c.obstructed && c.land_pt2 == 0;
     return c;
+}
+
+}  // namespace
+
+FurnitureChoice judge_furniture(std::string owner, std::size_t frame_index, const Rect& frame,
+                                const std::string& position, double w, double h, double inset, const LandCover& land,
+                                const CollisionIndex& taken, const std::vector<Rect>& blocked) {
+    return judge_box(std::move(owner), frame_index, position, furniture_box(frame, position, w, h, inset), land, taken,
+                     blocked);
 }
 
 FurnitureChoice choose_furniture(std::string owner, std::size_t frame_index, const Rect& frame,
@@ -61,17 +76,24 @@ FurnitureChoice choose_furniture(std::string owner, std::size_t frame_index, con
 FurnitureChoice choose_furniture(std::string owner, std::size_t frame_index, const Rect& frame,
                                  const std::string& preferred, const std::vector<Rect>& sizes, double inset,
                                  const LandCover& land, const CollisionIndex& taken, const std::vector<Rect>& blocked,
-                                 bool corners_only, double slack) {
+                                 bool corners_only, double slack, const std::vector<FurnitureBand>& bands) {
     if (sizes.empty()) throw std::invalid_argument("choose_furniture: no size for " + owner);
     // Size by size, each size's positions in order: the order of every rule.
     std::vector<FurnitureChoice> candidates;
-    for (std::size_t v = 0; v < sizes.size(); ++v)
+    for (std::size_t v = 0; v < sizes.size(); ++v) {
         for (const std::string& position : furniture_positions(preferred, corners_only)) {
             candidates.push_back(
                 judge_furniture(owner, frame_index, frame, position, sizes[v].w, sizes[v].h, inset, land, taken, blocked));
             candidates.back().preferred = preferred;
             candidates.back().variant = v;
         }
+        for (const FurnitureBand& band : bands)
+            if (const auto box = band_box(band, sizes[v].w, sizes[v].h)) {
+                candidates.push_back(judge_box(owner, frame_index, band.name, *box, land, taken, blocked));
+                candidates.back().preferred = preferred;
+                candidates.back().variant = v;
+            }
+    }
     // Rules 2 and 3: the preferred position first in the order, then the first free one.
     for (const auto& c : candidates)
         if (c.free) return c;

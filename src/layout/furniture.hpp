@@ -13,11 +13,16 @@
 //      takes one: among all), the first in that order hiding at most `slack` times the least land any
 //      of them hides: slack 1 is the least land (ties: the order); the main map's furniture uses 2, so
 //      that a corner is not given up for a little less land on a map that is land all over.
+// Outside the frame: the main map's decorations may also go in a band of the page that has room for
+// them (the title band right of the title, the credits band right of the credits: a `FurnitureBand`).
+// A band position comes after the frame's own positions of the same size, and hides no land: on a map
+// that is land all over, the scale bar leaves the frame for the title band rather than hide land.
 // So a named corner is honoured unless it hides something and a free position exists. An inset's name
 // and scale bar are chosen as a pair (plan_page): the pair hiding the least land, free pairs first,
 // ties in the name's order. Deterministic: the same frame, land and obstacles give the same choice.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,12 +40,18 @@ std::vector<std::string> furniture_positions(const std::string& preferred, bool 
 /// "right": the middle of that edge), `inset` points in from its edges.
 Rect furniture_box(const Rect& frame, const std::string& position, double w, double h, double inset);
 
+/// Free room of the page outside a frame (a band above or below it) where a decoration may go.
+struct FurnitureBand {
+    std::string name;  ///< the position's name in the choice and the report: "title band", "credits band"
+    Rect room;         ///< a decoration goes at its right end, centred in its height, when it fits
+};
+
 /// One decoration placed.
 struct FurnitureChoice {
     std::string owner;      ///< "legend", "scale bar", "north arrow", "logo", "inset name Guadeloupe"…
     std::size_t frame = 0;  ///< into PagePlan::frames
     std::string preferred;  ///< the position asked for
-    std::string position;   ///< the position taken
+    std::string position;   ///< the position taken (a corner or edge of the frame, or a band's name)
     Rect box;
     double land_pt2 = 0;    ///< area of land it hides (pt²)
     bool obstructed = false;  ///< takes (part of) a symbol, a decoration placed before or an inset frame
@@ -62,11 +73,17 @@ FurnitureChoice choose_furniture(std::string owner, std::size_t frame_index, con
                                  bool corners_only = false, double slack = 1);
 /// The same with several sizes of the decoration (`sizes`: w and h of each, the preferred first, such
 /// as scale bars of 20, then 10 km): the first size that has a free position takes it (rules 2–3 size
-/// by size); when none has, rule 4 over every size and position (ties: the earlier size).
+/// by size; after the frame's positions of a size, each of `bands` it fits in, at the band's right
+/// end); when none has, rule 4 over every size and position (ties: the earlier size).
 /// FurnitureChoice::variant says which size was taken.
 FurnitureChoice choose_furniture(std::string owner, std::size_t frame_index, const Rect& frame,
                                  const std::string& preferred, const std::vector<Rect>& sizes, double inset,
                                  const LandCover& land, const CollisionIndex& taken, const std::vector<Rect>& blocked,
-                                 bool corners_only = false, double slack = 1);
+                                 bool corners_only = false, double slack = 1,
+                                 const std::vector<FurnitureBand>& bands = {});
+
+/// The box a decoration of size (w, h) takes in `band`: at its right end, centred in its height;
+/// nullopt when it does not fit.
+std::optional<Rect> band_box(const FurnitureBand& band, double w, double h);
 
 }  // namespace cartelier::layout

@@ -297,6 +297,29 @@ PagePlan plan_page(const PageLayout& layout, PlanInputs inputs, const TextMeasur
             if (s.box) obstacles.insert(*s.box, "symbol " + s.feature_id, ObstacleKind::Symbol, s.feature_id);
             else obstacles.insert_circle(s.centre, s.radius, "symbol " + s.feature_id, s.feature_id);
         }
+    // Title block and credits, first: the room they leave in their bands may take a decoration.
+    const double m = layout.margin_mm * kPointsPerMm;
+    const double page_w = layout.width_pt();
+    auto aligned_x = [&](double w) { return layout.title_align == "center" ? (page_w - w) / 2 : m; };
+    double y = m;
+    if (!layout.title.empty()) {
+        const TextStyle style = element_text(page.title, font);
+        const TextMetrics t = measure.measure(layout.title, style);
+        plan.title = PlacedText{layout.title, style, {aligned_x(t.width), y}, t};
+        y += t.height;
+    }
+    if (!layout.subtitle.empty()) {
+        const TextStyle style = element_text(page.subtitle, font);
+        const TextMetrics t = measure.measure(layout.subtitle, style);
+        plan.subtitle = PlacedText{layout.subtitle, style, {aligned_x(t.width), y + 1}, t};
+    }
+    if (!layout.credits.empty()) {
+        const Rect area = layout.map_area();
+        TextStyle style = element_text(page.credits, font);
+        style.max_width_em = area.w / style.size_pt;
+        const TextMetrics t = measure.measure(layout.credits, style);
+        plan.credits = PlacedText{layout.credits, style, {m, area.bottom() + 3}, t};
+    }
     // Page elements, measured and placed where they hide the least land (layout/furniture.hpp); each
     // is an obstacle for the next ones and for the labels. Insets lying over the main frame are not
     // covered by the main frame's furniture.
@@ -332,12 +355,30 @@ PagePlan plan_page(const PageLayout& layout, PlanInputs inputs, const TextMeasur
                 w *= band / h;
                 h = band;
             }
-            const double m = layout.margin_mm * kPointsPerMm;
             plan.logo = Rect{layout.width_pt() - m - w, m, w, h};
             obstacles.insert(*plan.logo, "logo");
         } else {
             elements.push_back({"logo", layout.logo->position, {Rect{0, 0, w, h}}, true});
         }
+    }
+    // The bands of the page where the main map's elements may go when the frame has no free place for
+    // them: right of the title and subtitle (left of a logo there), right of the credits; 3 mm from the
+    // texts, 1 mm from the frame.
+    std::vector<FurnitureBand> bands;
+    const double band_gap = 3 * kPointsPerMm;
+    {
+        const Rect area = layout.map_area();
+        const double gap = band_gap, clear = 1 * kPointsPerMm;
+        double title_right = area.x;
+        for (const auto& t : {plan.title, plan.subtitle})
+            if (t) title_right = std::max(title_right, t->at.x + t->size.width);
+        const double title_end = plan.logo ? plan.logo->x - gap : area.right();
+        const Rect title_room{title_right + gap, m, title_end - title_right - gap, area.y - clear - m};
+        if (title_room.w > 0 && title_room.h > 0) bands.push_back({"title band", title_room});
+        const double credits_right = plan.credits ? plan.credits->at.x + plan.credits->size.width : area.x;
+        const Rect credits_room{credits_right + gap, area.bottom() + clear, area.right() - credits_right - gap,
+                                layout.height_pt() - m - area.bottom() - clear};
+        if (credits_room.w > 0 && credits_room.h > 0) bands.push_back({"credits band", credits_room});
     }
     std::vector<FurnitureChoice> placed;
     for (std::size_t k = 0; k < elements.size(); ++k) {
@@ -347,7 +388,9 @@ PagePlan plan_page(const PageLayout& layout, PlanInputs inputs, const TextMeasur
                 blocked.push_back(furniture_box(frame, elements[later].preferred, elements[later].sizes.front().w,
                                             elements[later].sizes.front().h, 6));
         FurnitureChoice c = choose_furniture(elements[k].owner, 0, frame, elements[k].preferred, elements[k].sizes, 6,
-                                             land, obstacles, blocked, elements[k].corners_only, 2);
+                                             land, obstacles, blocked, elements[k].corners_only, 2, bands);
+        for (FurnitureBand& band : bands)  // the next element in the same band goes left of this one
+            if (band.name == c.position) band.room.w = std::max(0.0, c.box.x - band_gap - band.room.x);
         obstacles.insert(c.box, elements[k].owner);
         plan.furniture.push_back(c);
         placed.push_back(std::move(c));
@@ -402,29 +445,6 @@ PagePlan plan_page(const PageLayout& layout, PlanInputs inputs, const TextMeasur
     for (const auto& group : plan.labels) every_label.insert(every_label.end(), group.labels.begin(), group.labels.end());
     plan.label_quality = measure_quality(every_label, obstacles);
 
-    // Title block and credits.
-    const double m = layout.margin_mm * kPointsPerMm;
-    const double page_w = layout.width_pt();
-    auto aligned_x = [&](double w) { return layout.title_align == "center" ? (page_w - w) / 2 : m; };
-    double y = m;
-    if (!layout.title.empty()) {
-        const TextStyle style = element_text(page.title, font);
-        const TextMetrics t = measure.measure(layout.title, style);
-        plan.title = PlacedText{layout.title, style, {aligned_x(t.width), y}, t};
-        y += t.height;
-    }
-    if (!layout.subtitle.empty()) {
-        const TextStyle style = element_text(page.subtitle, font);
-        const TextMetrics t = measure.measure(layout.subtitle, style);
-        plan.subtitle = PlacedText{layout.subtitle, style, {aligned_x(t.width), y + 1}, t};
-    }
-    if (!layout.credits.empty()) {
-        const Rect area = layout.map_area();
-        TextStyle style = element_text(page.credits, font);
-        style.max_width_em = area.w / style.size_pt;
-        const TextMetrics t = measure.measure(layout.credits, style);
-        plan.credits = PlacedText{layout.credits, style, {m, area.bottom() + 3}, t};
-    }
     return plan;
 }
 

@@ -115,8 +115,9 @@ struct PagePlan {
     double land_hidden_mm2() const;
 };
 
-/// The whole page planned: decorations measured and placed where they hide the least land and no
-/// symbol (layout/furniture.hpp; each one then an obstacle for labels), then
+/// The whole page planned: the title block and credits, then decorations measured and placed where
+/// they hide the least land and no symbol — the main map's may leave the frame for the room the title
+/// and credits leave in their bands (layout/furniture.hpp; each one then an obstacle for labels), then
 /// each frame's labels placed inside its frame (2 pt in) against everything taken so far. A label
 /// beside its own symbol keeps clear of it (an icon's box, a circle's radius) whatever the style's
 /// text-offset; labels of anchors outside their frame are dropped (they belong to another frame), and

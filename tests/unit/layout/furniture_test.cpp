@@ -51,6 +51,13 @@ void expect_text_clear_of_frames(const layout::PagePlan& plan, double margin) {
     }
 }
 
+/// The position each element of the plan took, by owner.
+std::map<std::string, layout::FurnitureChoice> taken_by_owner(const layout::PagePlan& plan) {
+    std::map<std::string, layout::FurnitureChoice> at;
+    for (const auto& f : plan.furniture) at[f.owner] = f;
+    return at;
+}
+
 }  // namespace
 
 TEST(LandCover, TouchesExactlyAndMeasuresTheUnion) {
@@ -280,4 +287,79 @@ TEST(Furniture, AnElementMovedByTheRuleKeepsOffTheCornerALaterOneNames) {
     EXPECT_NE(at["scale bar"], "bottom-right");
     EXPECT_NE(at["scale bar"], "top-left");
     EXPECT_EQ(plan.land_hidden_mm2(), 0);
+}
+
+TEST(Furniture, AMapThatIsLandAllOverSendsItsScaleBarToABandWithRoom) {
+    const Rect frame{0, 60, 400, 300};
+    layout::LandCover land(frame);
+    land.add_polygon({{{0, 60}, {400, 60}, {400, 360}, {0, 360}}});  // land all over
+    const std::vector<layout::FurnitureBand> bands = {{"title band", Rect{200, 5, 200, 50}}};
+    const auto c = layout::choose_furniture("scale bar", 0, frame, "bottom-right", {Rect{0, 0, 80, 30}}, 6, land,
+                                            layout::CollisionIndex(), {}, false, 2, bands);
+    EXPECT_EQ(c.position, "title band");
+    EXPECT_TRUE(c.free);
+    EXPECT_EQ(c.land_pt2, 0);
+    EXPECT_EQ(c.box.right(), 400);             // at the band's right end,
+    EXPECT_DOUBLE_EQ(c.box.y, 5 + (50 - 30) / 2.0);  // centred in its height
+    // A band too small for it is no candidate: the least land inside the frame, as without bands.
+    const std::vector<layout::FurnitureBand> small = {{"title band", Rect{200, 5, 200, 20}}};
+    const auto inside = layout::choose_furniture("scale bar", 0, frame, "bottom-right", {Rect{0, 0, 80, 30}}, 6, land,
+                                                 layout::CollisionIndex(), {}, false, 2, small);
+    EXPECT_EQ(inside.position, "bottom-right");
+    EXPECT_GT(inside.land_pt2, 0);
+    // A free place in the frame comes first: a sea corner.
+    layout::LandCover coast(frame);
+    coast.add_polygon({{{0, 60}, {400, 60}, {400, 300}, {0, 300}}});  // the bottom 60 pt is sea
+    const auto sea = layout::choose_furniture("scale bar", 0, frame, "bottom-right", {Rect{0, 0, 80, 30}}, 6, coast,
+                                              layout::CollisionIndex(), {}, false, 2, bands);
+    EXPECT_EQ(sea.position, "bottom-right");
+    EXPECT_TRUE(sea.free);
+    // A band holding something already (a box in `taken`) is obstructed there.
+    layout::CollisionIndex taken;
+    taken.insert(Rect{350, 10, 40, 40}, "logo");
+    const auto busy = layout::choose_furniture("scale bar", 0, frame, "bottom-right", {Rect{0, 0, 80, 30}}, 6, land,
+                                               taken, {}, false, 2, bands);
+    EXPECT_NE(busy.position, "title band");
+}
+
+TEST(Furniture, OnAPageOfLandTheScaleBarAndNorthArrowGoRightOfTheTitleAndClearOfTheFrame) {
+    layout::PageLayout page;
+    page.title = "Atelier";
+    page.subtitle = "Département";
+    page.credits = "Sources : IGN";
+    page.scale_bar_position = "bottom-right";
+    page.north_arrow = "top-right";
+    auto plan_with_land = [&](const layout::PageLayout& p) {
+        layout::PlanInputs in;
+        in.frames = layout::plan_frames(p, "EPSG:2154", Box{600000, 6600000, 700000, 6700000});
+        const Rect frame = in.frames[0].view.frame;
+        layout::FrameContent content;
+        content.land = layout::LandCover(frame);
+        content.land.add_polygon({square(frame.x - 1, frame.y - 1, std::max(frame.w, frame.h) + 2)});
+        in.content.push_back(std::move(content));
+        return layout::plan_page(p, std::move(in), test::FixedMeasurer());
+    };
+    const layout::PagePlan plan = plan_with_land(page);
+    const Rect frame = plan.frames[0].view.frame;
+    auto at = taken_by_owner(plan);
+    ASSERT_EQ(at["scale bar"].position, "title band");
+    ASSERT_EQ(at["north arrow"].position, "title band");
+    EXPECT_EQ(plan.land_hidden_mm2(), 0);
+    ASSERT_TRUE(plan.title && plan.subtitle && plan.scale_bar && plan.north_arrow);
+    const double title_right = std::max(plan.title->at.x + plan.title->size.width,
+                                        plan.subtitle->at.x + plan.subtitle->size.width);
+    for (const auto& [owner, c] : at) {
+        SCOPED_TRACE(owner);
+        EXPECT_GE(c.box.x, title_right + 3 * kMmPt - 1e-9);        // 3 mm right of the title block
+        EXPECT_LE(c.box.bottom(), frame.y - 1 * kMmPt + 1e-9);      // 1 mm above the frame
+        EXPECT_LE(c.box.right(), page.width_pt() - page.margin_mm * kMmPt + 1e-9);  // inside the margins
+        EXPECT_GE(c.box.y, page.margin_mm * kMmPt - 1e-9);
+    }
+    EXPECT_FALSE(at["scale bar"].box.intersects(at["north arrow"].box));
+    EXPECT_TRUE(plan.scale_bar->box.contains(at["scale bar"].box) && at["scale bar"].box.contains(plan.scale_bar->box));
+    // A title filling the band: no room there; the credits band is too low for the scale bar: back in
+    // the frame by rule 4, the corner asked for.
+    page.title = std::string(90, 'W');
+    const layout::PagePlan full = plan_with_land(page);
+    EXPECT_EQ(taken_by_owner(full)["scale bar"].position, "bottom-right");
 }
