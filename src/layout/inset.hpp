@@ -27,6 +27,9 @@ struct InsetSpec {
     double width_mm = 0;       ///< for a positioned inset (0: 55 mm)
     double height_mm = 0;      ///< for a positioned inset (0: 45 mm)
     bool outline_on_main = false;  ///< draw the inset's extent as a box on the main map (zoom boxes)
+    /// The zoom box and the inset's name carry a letter (A, B, … in the order of the lettered insets
+    /// whose box is drawn): letters, so that they are never taken for the numbers of numbered labels.
+    bool lettered = false;
 };
 
 /// How the band of insets sits beside the main frame.

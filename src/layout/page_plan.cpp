@@ -101,14 +101,16 @@ std::vector<Rect> label_room(const TextMeasurer& measure, const Rect& frame, con
 constexpr double kNamePad = 3;
 constexpr double kNameInnerPad = 1.5;
 
+/// `shown_name`: the inset's name as the page shows it (with its zoom box's letter, when lettered).
 InsetDecorationPlan plan_inset_decoration(const TextMeasurer& measure, std::size_t index, const FramePlan& f,
-                                          const style::PageStyle& page, const std::string& font, const LandCover& land,
+                                          const std::string& shown_name, const style::PageStyle& page,
+                                          const std::string& font, const LandCover& land,
                                           const std::vector<Rect>& room, CollisionIndex& taken,
                                           std::vector<FurnitureChoice>& furniture) {
     InsetDecorationPlan d;
     const View& view = f.view;
     const TextStyle name_style = element_text(page.inset_name, font);
-    const TextMetrics name = measure.measure(f.inset->name, name_style);
+    const TextMetrics name = measure.measure(shown_name, name_style);
     const ScaleBarVariants bars = scale_bar_variants(measure, view, view.frame.w * 0.4, page.inset_scale_bar, font, true);
     // The name and the scale bar as a pair: free pairs first, then the least land, ties in the name's
     // order (top-left first).
@@ -143,7 +145,7 @@ InsetDecorationPlan plan_inset_decoration(const TextMeasurer& measure, std::size
     }
     d.name_box = name_at->box;
     const bool at_top = name_at->position.find("top") != std::string::npos;
-    d.name = PlacedText{f.inset->name, name_style,
+    d.name = PlacedText{shown_name, name_style,
                         {d.name_box.x + kNamePad, d.name_box.y + (at_top ? kNamePad : kNameInnerPad)}, name};
     taken.insert(d.name_box, "inset decoration " + f.name());
     furniture.push_back(std::move(*name_at));
@@ -151,6 +153,35 @@ InsetDecorationPlan plan_inset_decoration(const TextMeasurer& measure, std::size
     taken.insert(d.scale_bar.box, "inset decoration " + f.name());
     furniture.push_back(std::move(*bar_at));
     return d;
+}
+
+/// The letter of a zoom box in its small box, at the first place touching the box outside a corner that
+/// lies in `frame` and overlaps nothing in `taken` or `blocked`; else the first in `frame`; else inside
+/// its top-left corner (PagePlan::zoom_marks).
+ZoomMark plan_zoom_mark(const TextMeasurer& measure, std::size_t frame_index, const Rect& zoom, char letter,
+                        const style::ElementLook& look, const std::string& font, const Rect& frame,
+                        const CollisionIndex& taken, const std::vector<Rect>& blocked) {
+    constexpr double kPad = 1.5;
+    const TextStyle style = element_text(look, font);
+    const std::string text(1, letter);
+    const TextMetrics t = measure.measure(text, style);
+    const double w = t.width + 2 * kPad, h = t.height + 2 * kPad;
+    const Rect places[] = {{zoom.x, zoom.y - h, w, h},
+                           {zoom.right() - w, zoom.y - h, w, h},
+                           {zoom.x, zoom.bottom(), w, h},
+                           {zoom.right() - w, zoom.bottom(), w, h}};
+    const Rect inside = frame.inflated(-2);
+    const Rect* at = nullptr;
+    for (const Rect& r : places)
+        if (inside.contains(r) && !taken.collides(r) &&
+            std::none_of(blocked.begin(), blocked.end(), [&](const Rect& b) { return b.intersects(r); })) {
+            at = &r;
+            break;
+        }
+    for (const Rect& r : places)
+        if (!at && inside.contains(r)) at = &r;
+    const Rect box = at ? *at : Rect{zoom.x, zoom.y, w, h};
+    return ZoomMark{frame_index, box, PlacedText{text, style, {box.x + kPad, box.y + kPad}, t}};
 }
 
 /// A frame's label requests made ready for placement: a label keeps clear of its own symbol whatever
@@ -279,13 +310,20 @@ PagePlan plan_page(const PageLayout& layout, PlanInputs inputs, const TextMeasur
     const Rect frame = view.frame;
     CollisionIndex& obstacles = plan.collisions;
 
-    // Zoom boxes: their extent outlined on the main map.
+    // Zoom boxes: their extent outlined on the main map; the lettered ones' letters, A, B, … in order.
+    std::vector<std::string> shown_names(plan.frames.size());
+    std::vector<std::pair<std::size_t, char>> letters;  // frame, letter
     for (std::size_t i = 1; i < plan.frames.size(); ++i) {
         const FramePlan& f = plan.frames[i];
+        shown_names[i] = f.inset->name;
         if (!f.inset->outline_on_main || f.view.crs != view.crs) continue;
         const Box& e = f.view.extent;
         Point a = view.to_page({e.min_x, e.max_y}), b = view.to_page({e.max_x, e.min_y});
         plan.zoom_boxes.push_back(Rect{a.x, a.y, b.x - a.x, b.y - a.y});
+        if (f.inset->lettered && letters.size() < 26) {
+            letters.emplace_back(i, static_cast<char>('A' + letters.size()));
+            shown_names[i] = std::string(1, letters.back().second) + "  " + f.inset->name;
+        }
     }
 
     // Each frame's label requests, made ready for placement (their room is kept free of furniture).
@@ -408,10 +446,20 @@ PagePlan plan_page(const PageLayout& layout, PlanInputs inputs, const TextMeasur
         }
     }
     for (std::size_t i = 1; i < plan.frames.size(); ++i)
-        plan.inset_decorations.push_back(plan_inset_decoration(measure, i, plan.frames[i], page, font,
+        plan.inset_decorations.push_back(plan_inset_decoration(measure, i, plan.frames[i], shown_names[i], page, font,
                                                                inputs.content[i].land,
                                                                label_room(measure, plan.frames[i].view.frame, requests[i]),
                                                                obstacles, plan.furniture));
+
+    // The zoom boxes' letters, clear of the furniture: obstacles for the labels.
+    for (const auto& [i, letter] : letters) {
+        const Box& e = plan.frames[i].view.extent;
+        const Point a = view.to_page({e.min_x, e.max_y}), b = view.to_page({e.max_x, e.min_y});
+        plan.zoom_marks.push_back(
+            plan_zoom_mark(measure, i, Rect{a.x, a.y, b.x - a.x, b.y - a.y}, letter, page.zoom_box, font, frame, obstacles,
+                           over_main));
+        obstacles.insert(plan.zoom_marks.back().box, "zoom box letter " + plan.frames[i].name());
+    }
 
     // Labels: each frame's inside its frame, against everything above and every label already placed.
     // Insets first; then a zoom box lying over the main frame becomes an obstacle for the main labels.

@@ -79,6 +79,14 @@ struct InsetDecorationPlan {
     ScaleBarPlan scale_bar;
 };
 
+/// A zoom box's letter on the main map (an inset with InsetSpec::lettered), in a small box touching the
+/// zoom box outside one of its corners; the inset's name starts with the same letter.
+struct ZoomMark {
+    std::size_t frame = 0;  ///< the inset, into PagePlan::frames
+    Rect box;               ///< filled with the zoom-box look's background, outlined with its line
+    PlacedText letter;
+};
+
 struct NorthArrowPlan {
     Rect box;
     double deg = 0;  ///< rotation of the arrow, clockwise from page up (true north at the map centre)
@@ -96,6 +104,7 @@ struct PagePlan {
     std::string font;  ///< the project's page font (page elements whose look names none)
     std::vector<FramePlan> frames;
     std::vector<Rect> zoom_boxes;  ///< insets' extents outlined on the main map (clipped to its frame)
+    std::vector<ZoomMark> zoom_marks;  ///< the letters of lettered zoom boxes (obstacles for the main labels)
     std::optional<LegendPlan> legend;
     std::optional<ScaleBarPlan> scale_bar;
     std::optional<NorthArrowPlan> north_arrow;
@@ -122,7 +131,9 @@ struct PagePlan {
 /// beside its own symbol keeps clear of it (an icon's box, a circle's radius) whatever the style's
 /// text-offset; labels of anchors outside their frame are dropped (they belong to another frame), and
 /// so are the main map's labels of points inside a zoom box (an inset outlined on the main map, in its
-/// CRS): the zoom inset labels them; the zoom box's outline is an obstacle (segments) for the main labels
+/// CRS): the zoom inset labels them; a lettered zoom box's letter takes the first place touching the
+/// box outside a corner (above its left end, above its right end, below its left end, below its right
+/// end) that lies in the main frame and overlaps nothing placed, else inside its top-left corner; the zoom box's outline is an obstacle (segments) for the main labels
 /// and leaders. When the settings number labels with no room, a frame with any is
 /// placed twice: once to count them, then with its numbered list's box reserved (an obstacle, placed by
 /// place_numbered_list) so that nothing lies under the list.

@@ -37,7 +37,8 @@ const std::vector<std::string> kMapKeys = {"title",     "subtitle", "style",   "
                                            "georeference", "print", "scale"};
 const std::vector<std::string> kPrintKeys = {"profile", "condition", "bleed_mm", "crop_marks"};
 const std::vector<std::string> kInsetKeys = {"preset", "name",     "crs",    "extent",  "extent_crs",
-                                             "scale",  "magnify",  "position", "size_mm", "outline"};
+                                             "scale",  "magnify",  "position", "size_mm", "outline",
+                                             "letter"};
 const std::vector<std::string> kInsetBandKeys = {"side", "size_mm", "gap_mm"};
 const std::vector<std::string> kLogoKeys = {"path", "position", "width_mm"};
 const std::vector<std::string> kCorners = {"top-left", "top-right", "bottom-left", "bottom-right"};
@@ -416,6 +417,15 @@ std::vector<layout::InsetSpec> read_inset(Reader& r, const YAML::Node& n, const 
             s.height_mm = (*xs)[1];
         }
     if (auto v = r.boolean(n, "outline", path)) s.outline_on_main = *v;
+    if (auto v = r.boolean(n, "letter", path)) {
+        s.lettered = *v;
+        if (*v && !s.outline_on_main)
+            r.diagnostics().error(r.at(n["letter"], doc::key(path, "letter")),
+                                  fmt::format("inset '{}' has a letter but no zoom box to carry it: expected "
+                                              "outline: true, found {}",
+                                              s.name, n["outline"].IsDefined() ? "outline: false" : "no outline"),
+                                  "add outline: true: the inset's extent outlined on the main map carries the letter");
+    }
     if (s.name.empty()) r.diagnostics().error(r.at(n, path), "inset has no 'name'");
     if (s.crs.empty()) r.diagnostics().error(r.at(n, path), fmt::format("inset '{}' has no 'crs'", s.name));
     if (s.extent.empty()) r.diagnostics().error(r.at(n, path), fmt::format("inset '{}' has no 'extent'", s.name));

@@ -104,6 +104,16 @@ void draw_page(cairo_t* cr, const layout::PagePlan& plan, const style::Style& st
         cairo_set_line_width(cr, page.zoom_box.line_width_pt);
         cairo_stroke(cr);
     }
+    for (const auto& mark : plan.zoom_marks) {
+        SavedState saved(cr);
+        cairo_rectangle(cr, mark.box.x, mark.box.y, mark.box.w, mark.box.h);
+        set_source(cr, page.zoom_box.background_color, page.zoom_box.background_opacity);
+        cairo_fill_preserve(cr);
+        set_source(cr, page.zoom_box.line_color, 1);
+        cairo_set_line_width(cr, page.zoom_box.line_width_pt);
+        cairo_stroke(cr);
+        draw_text(cr, mark.letter);
+    }
     for (const auto& group : plan.labels) {
         SavedState saved(cr);
         clip_to(cr, plan.frames[group.frame].view.frame);

@@ -54,6 +54,8 @@ PageStyle::PageStyle() {
     inset_name = text("Bold", 6.5, 0.13);
     inset_name.background_opacity = 0.9;
     zoom_box = box(1, 0.25, 0.5);
+    zoom_box.weight = "Bold";  // a lettered zoom box's letter
+    zoom_box.text_size_pt = 7;
 }
 
 const std::vector<PageElementSpec>& page_element_specs() {
@@ -80,7 +82,7 @@ const std::vector<PageElementSpec>& page_element_specs() {
         {"frame", &PageStyle::frame, lines},
         {"inset-frame", &PageStyle::inset_frame, paper},
         {"inset-name", &PageStyle::inset_name, named},
-        {"zoom-box", &PageStyle::zoom_box, lines},
+        {"zoom-box", &PageStyle::zoom_box, all},
     };
     return specs;
 }

@@ -329,3 +329,44 @@ TEST(PagePlan, ZoomBoxTakesOverItsAreaAndNumbersRunOverThePage) {
                     EXPECT_FALSE(group.list->box.intersects(l.box)) << l.request.text;
     }
 }
+
+// A lettered zoom box: its letter outside a corner of the box, touching it, in the main frame, over
+// nothing placed (labels, furniture, the inset); the inset's name starts with the same letter.
+TEST(PagePlan, ALetteredZoomBoxAndItsInsetNameCarryTheSameLetter) {
+    layout::PageLayout p = page();
+    layout::InsetSpec zoom = layout::ile_de_france_inset();
+    zoom.lettered = true;
+    layout::InsetSpec second = zoom;  // a second lettered zoom box, elsewhere (Lyon), bottom-right
+    second.name = "Lyon";
+    second.extent = Box{820000, 6500000, 870000, 6540000};
+    second.position = "bottom-right";
+    p.insets = {zoom, second};
+    const layout::PagePlan plan = plan_of(p, 300, 5);
+    ASSERT_EQ(plan.zoom_boxes.size(), 2u);
+    ASSERT_EQ(plan.zoom_marks.size(), 2u);
+    const Rect main = plan.frames[0].view.frame;
+    for (std::size_t k = 0; k < 2; ++k) {
+        const layout::ZoomMark& mark = plan.zoom_marks[k];
+        const Rect& box = plan.zoom_boxes[k];
+        SCOPED_TRACE(plan.frames[mark.frame].name());
+        EXPECT_EQ(mark.frame, k + 1);
+        EXPECT_EQ(mark.letter.text, std::string(1, static_cast<char>('A' + k)));
+        EXPECT_EQ(plan.inset_decorations[k].name.text, mark.letter.text + "  " + plan.frames[k + 1].name());
+        // Touching the box: above or below it, flush with its left or right end.
+        EXPECT_TRUE(mark.box.bottom() == box.y || mark.box.y == box.bottom());
+        EXPECT_TRUE(mark.box.x == box.x || mark.box.right() == box.right());
+        EXPECT_TRUE(main.inflated(-2).contains(mark.box));
+        EXPECT_TRUE(mark.box.contains(Rect{mark.letter.at.x, mark.letter.at.y, mark.letter.size.width,
+                                           mark.letter.size.height}));
+        for (std::size_t i = 1; i < plan.frames.size(); ++i) EXPECT_FALSE(mark.box.intersects(plan.frames[i].view.frame));
+        for (const auto& f : plan.furniture) EXPECT_FALSE(mark.box.intersects(f.box)) << f.owner;
+        for (const auto& group : plan.labels)
+            for (const auto& l : group.labels)
+                if (l.status != layout::LabelStatus::Unplaced) EXPECT_FALSE(mark.box.intersects(l.box)) << l.request.text;
+    }
+    // Without `lettered`: no letter, the name as it is.
+    p.insets = {layout::ile_de_france_inset()};
+    const layout::PagePlan plain = plan_of(p, 300, 5);
+    EXPECT_TRUE(plain.zoom_marks.empty());
+    EXPECT_EQ(plain.inset_decorations[0].name.text, plain.frames[1].name());
+}
