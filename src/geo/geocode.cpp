@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "geo/code_text.hpp"
 #include "geo/geos.hpp"
 #include "geo/projection.hpp"
 #include "geo/validation.hpp"
@@ -25,12 +26,6 @@ double haversine_m(Point a, Point b) {
 }
 
 namespace {
-
-std::string text(const Value& v) {
-    if (auto s = std::get_if<std::string>(&v)) return *s;
-    if (auto d = std::get_if<double>(&v)) return fmt::format("{}", *d);
-    return {};
-}
 
 std::string trim(const std::string& s) {
     auto b = s.find_first_not_of(" \t\r\n");
@@ -82,7 +77,7 @@ GeocodeStats geocode(Layer& points, const Layer& areas, const GeocodeSpec& spec,
     by_code.reserve(areas.features.size());
     for (std::size_t i = 0; i < areas.features.size(); ++i) {
         const auto& a = areas.features[i];
-        if (a.geometry.type == GeometryType::Polygon) by_code.emplace(key(text(a.value(*match_index))), i);
+        if (a.geometry.type == GeometryType::Polygon) by_code.emplace(key(code_text(a.value(*match_index))), i);
     }
 
     // Points are tested in the areas' CRS; placed points are returned in the points' CRS.
@@ -114,13 +109,13 @@ GeocodeStats geocode(Layer& points, const Layer& areas, const GeocodeSpec& spec,
         for (std::size_t i = 0; i < areas.features.size(); ++i) {
             const auto& a = areas.features[i];
             if (a.geometry.type != GeometryType::Polygon || !a.geometry.bounds().contains(p)) continue;
-            if (polygon(i).covers(p)) return text(a.value(*match_index));
+            if (polygon(i).covers(p)) return code_text(a.value(*match_index));
         }
         return {};
     };
 
     for (auto& f : points.features) {
-        const std::string raw = text(f.value(*code_index));
+        const std::string raw = code_text(f.value(*code_index));
         const std::string code = key(raw);
         auto at = [&](const std::string& field) {
             return f.line > 0 ? SourceLocation{points.source, static_cast<int>(f.line), 0, fmt::format("column '{}'", field)}

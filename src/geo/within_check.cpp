@@ -7,17 +7,12 @@
 
 #include <fmt/format.h>
 
+#include "geo/code_text.hpp"
 #include "geo/geos.hpp"
 
 namespace cartelier::geo {
 
 namespace {
-
-std::string text(const Value& v) {
-    if (auto s = std::get_if<std::string>(&v)) return *s;
-    if (auto d = std::get_if<double>(&v)) return fmt::format("{}", *d);
-    return {};
-}
 
 std::vector<std::string> split(const std::string& s, const std::string& sep) {
     std::vector<std::string> out;
@@ -60,7 +55,7 @@ std::size_t check_within(const Layer& points, const Layer& containers, const Wit
     auto container = [&](const std::string& code) -> const PreparedPolygon* {
         if (auto it = prepared.find(code); it != prepared.end()) return it->second.get();
         for (const auto& f : containers.features) {
-            if (text(f.value(*match_index)) == code && f.geometry.type == GeometryType::Polygon)
+            if (code_text(f.value(*match_index)) == code && f.geometry.type == GeometryType::Polygon)
                 return prepared.emplace(code, std::make_unique<PreparedPolygon>(ctx, f.geometry)).first->second.get();
         }
         prepared.emplace(code, nullptr);
@@ -75,7 +70,7 @@ std::size_t check_within(const Layer& points, const Layer& containers, const Wit
         SourceLocation where = f.line > 0 ? SourceLocation{points.source, static_cast<int>(f.line), 0,
                                                            fmt::format("column '{}'", spec.codes_field)}
                                           : SourceLocation{points.source, 0, 0, fmt::format("feature {}", f.id)};
-        auto codes = split(text(f.value(*codes_index)), spec.separator);
+        auto codes = split(code_text(f.value(*codes_index)), spec.separator);
         if (codes.empty()) {
             diagnostics.error(where, fmt::format("feature '{}' lists no {} to check against", f.id, containers.name));
             continue;
@@ -114,7 +109,7 @@ std::size_t check_within(const Layer& points, const Layer& containers, const Wit
             if (c.geometry.type != GeometryType::Polygon || !c.geometry.bounds().contains(p)) continue;
             PreparedPolygon poly(ctx, c.geometry);
             if (poly.covers(p)) {
-                actual = text(c.value(*match_index));
+                actual = code_text(c.value(*match_index));
                 break;
             }
         }

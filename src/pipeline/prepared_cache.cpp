@@ -119,9 +119,9 @@ private:
     std::uint64_t size_ = 0;
 };
 
-class Reader {
+class PayloadReader {
 public:
-    Reader(const char* data, std::size_t size) : p_(data), end_(data + size) {}
+    PayloadReader(const char* data, std::size_t size) : p_(data), end_(data + size) {}
     template <class T>
     bool pod(T& v) {
         if (static_cast<std::size_t>(end_ - p_) < sizeof v) return false;
@@ -159,7 +159,7 @@ void write_path(Writer& w, const fs::path& root, const std::string& path) {
     w.text(stored);
 }
 
-bool read_path(Reader& r, const fs::path& root, std::string& path) {
+bool read_path(PayloadReader& r, const fs::path& root, std::string& path) {
     std::uint8_t relative = 0;
     if (!r.pod(relative) || !r.text(path)) return false;
     if (relative) path = path_against(root, path);
@@ -173,7 +173,7 @@ void write_location(Writer& w, const SourceLocation& l, const fs::path& root) {
     w.text(l.path);
 }
 
-bool read_location(Reader& r, SourceLocation& l, const fs::path& root) {
+bool read_location(PayloadReader& r, SourceLocation& l, const fs::path& root) {
     std::int32_t line = 0, column = 0;
     if (!read_path(r, root, l.file) || !r.pod(line) || !r.pod(column) || !r.text(l.path)) return false;
     l.line = line;
@@ -311,7 +311,7 @@ std::optional<PreparedLayer> read_prepared(const fs::path& path, std::uint64_t k
     const char* payload = bytes.data() + sizeof h;
     if (XXH3_64bits(payload, h.payload_size) != h.payload_hash) return std::nullopt;
 
-    Reader r(payload, h.payload_size);
+    PayloadReader r(payload, h.payload_size);
     PreparedLayer out;
     Layer& layer = out.layer;
     std::uint32_t fields = 0, warnings = 0;
