@@ -15,6 +15,7 @@
 // Needs the layer cache (scripts/fetch-layers.sh) for part 1; run by scripts/bench-labels.sh.
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -38,6 +39,26 @@ namespace {
 double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());
     return v.empty() ? 0 : v[v.size() / 2];
+}
+
+/// A digest of a placement (every label's status, position, box, leader and cost, to the bit): two
+/// placements with the same digest are the same, to check that a faster placement places alike.
+std::uint64_t digest(const std::vector<layout::PlacedLabel>& placed) {
+    std::uint64_t h = 0xcbf29ce484222325ULL;
+    auto bytes = [&](const void* p, std::size_t n) {
+        for (std::size_t i = 0; i < n; ++i) h = (h ^ static_cast<const unsigned char*>(p)[i]) * 0x100000001b3ULL;
+    };
+    auto num = [&](double v) { bytes(&v, sizeof v); };
+    for (const auto& l : placed) {
+        const int status = static_cast<int>(l.status);
+        bytes(&status, sizeof status);
+        bytes(l.position.data(), l.position.size());
+        for (double v : {l.box.x, l.box.y, l.box.w, l.box.h, l.cost, l.displacement_pt}) num(v);
+        if (l.leader)
+            for (double v : {l.leader->first.x, l.leader->first.y, l.leader->second.x, l.leader->second.y}) num(v);
+        bytes(&l.number, sizeof l.number);
+    }
+    return h;
 }
 
 /// An index holding the page's symbols and page elements as the page plan had them before its labels.
@@ -69,6 +90,7 @@ void seed_maps(int runs, const layout::TextMeasurer& pango, bool cached) {
             by_frame[frame].push_back(l.request);
         }
         std::vector<double> seconds;
+        std::vector<layout::PlacedLabel> all;
         for (int run = 0; run < runs; ++run) {
             layout::CollisionIndex index = obstacles_of(r);
             const layout::CachingTextMeasurer memo(pango);
@@ -76,12 +98,13 @@ void seed_maps(int runs, const layout::TextMeasurer& pango, bool cached) {
             const auto start = Clock::now();
             for (std::size_t f = 1; f <= r.frames.size(); ++f) {
                 const std::size_t frame = f % r.frames.size();  // insets first, the main map last
-                layout::place_labels(measure, by_frame[frame], index, r.frames[frame].frame.inflated(-2));
+                auto placed = layout::place_labels(measure, by_frame[frame], index, r.frames[frame].frame.inflated(-2));
+                if (run == 0) all.insert(all.end(), placed.begin(), placed.end());
             }
             seconds.push_back(std::chrono::duration<double>(Clock::now() - start).count());
         }
-        fmt::print("seed map {:<9} {:>3} labels  label step {:.2f} ms (median of {})\n", id, r.labels.size(),
-                   median(seconds) * 1000, runs);
+        fmt::print("seed map {:<9} {:>3} labels  label step {:.2f} ms (median of {}); placement digest {:016x}\n", id,
+                   r.labels.size(), median(seconds) * 1000, runs, digest(all));
     }
 }
 
@@ -128,6 +151,7 @@ void atlas(int runs, std::size_t count, const layout::TextMeasurer& pango, bool 
     std::vector<double> seconds;
     layout::LabelQuality quality;
     std::size_t distinct = 0;
+    std::uint64_t placement = 0;
     for (int run = 0; run < runs; ++run) {
         const layout::CachingTextMeasurer memo(pango);
         const layout::TextMeasurer& measure = cached ? static_cast<const layout::TextMeasurer&>(memo) : pango;
@@ -139,12 +163,13 @@ void atlas(int runs, std::size_t count, const layout::TextMeasurer& pango, bool 
         seconds.push_back(std::chrono::duration<double>(Clock::now() - start).count());
         quality = layout::measure_quality(placed, index);
         distinct = memo.size();
+        placement = digest(placed);
     }
     fmt::print("atlas page {} candidate labels: placed in {:.3f} s (median of {}, best {:.3f} s{}); {} placed, {} displaced, "
-               "{} unplaced, {} leader crossings, mean displacement {:.2f} mm\n",
+               "{} unplaced, {} leader crossings, mean displacement {:.2f} mm; placement digest {:016x}\n",
                count, median(seconds), runs, *std::min_element(seconds.begin(), seconds.end()),
                cached ? fmt::format(", {} distinct texts measured", distinct) : std::string(", uncached"), quality.placed,
-               quality.displaced, quality.unplaced, quality.leader_crossings, quality.mean_displacement_mm);
+               quality.displaced, quality.unplaced, quality.leader_crossings, quality.mean_displacement_mm, placement);
 }
 
 }  // namespace
