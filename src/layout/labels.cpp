@@ -91,12 +91,12 @@ double distance(const Rect& r, Point p) {
 double own_symbol_radius(const LabelRequest& request, const CollisionIndex& index) {
     const Point a = request.anchor;
     double radius = 0;
-    for (std::size_t i : index.near(Rect{a.x, a.y, 0, 0}, 0.01)) {
+    index.for_each_near(Rect{a.x, a.y, 0, 0}, 0.01, [&](std::size_t i) {
         const auto& e = index.entries()[i];
-        if (e.kind != ObstacleKind::Symbol || e.feature_id != request.feature_id) continue;
+        if (e.kind != ObstacleKind::Symbol || e.feature_id != request.feature_id) return;
         const Point c = e.centre();
         if (std::hypot(c.x - a.x, c.y - a.y) < 0.01) radius = std::max(radius, e.radius);
-    }
+    });
     return radius;
 }
 
@@ -144,14 +144,14 @@ double candidate_cost(const Rect& box, Point anchor, const std::string& feature_
     // Only symbols within reach of the box can cost anything (ambiguity or crowding); they are visited
     // in insertion order, so the sum is the one a scan of every entry would give.
     const double reach = std::max(own + 0.5, kCrowdingReach) + 1;
-    for (std::size_t i : index.near(box, reach)) {
+    index.for_each_near(box, reach, [&](std::size_t i) {
         const auto& e = index.entries()[i];
-        if (e.kind != ObstacleKind::Symbol || e.feature_id == feature_id) continue;
+        if (e.kind != ObstacleKind::Symbol || e.feature_id == feature_id) return;
         // Circles by their centre and radius, icons by their box.
         const double d = e.radius > 0 ? std::max(0.0, distance(box, e.centre()) - e.radius) : gap_between(box, e.box);
         if (d <= own + 0.5) cost += kAmbiguous;
         if (d < kCrowdingReach) cost += kCrowding * (1 - d / kCrowdingReach);
-    }
+    });
     return cost;
 }
 
@@ -176,15 +176,15 @@ Rect ring_box(Point p, Point u, double d, double w, double h) {
 Point outward(const LabelRequest& request, const CollisionIndex& index, double reach) {
     const Point a = request.anchor;
     double x = 0, y = 0;
-    for (std::size_t i : index.near(Rect{a.x, a.y, 0, 0}, reach)) {
+    index.for_each_near(Rect{a.x, a.y, 0, 0}, reach, [&](std::size_t i) {
         const auto& e = index.entries()[i];
-        if (e.kind != ObstacleKind::Symbol || e.feature_id == request.feature_id) continue;
+        if (e.kind != ObstacleKind::Symbol || e.feature_id == request.feature_id) return;
         const Point c = e.centre();
         const double dx = a.x - c.x, dy = a.y - c.y, d2 = dx * dx + dy * dy;
-        if (d2 < 1e-6 || d2 > reach * reach) continue;
+        if (d2 < 1e-6 || d2 > reach * reach) return;
         x += dx / d2;
         y += dy / d2;
-    }
+    });
     const double n = std::hypot(x, y);
     if (n < 1e-9) return {0, 0};
     return {x / n, y / n};
@@ -251,13 +251,13 @@ std::vector<PlacedLabel> place_labels(const TextMeasurer& measure, const std::ve
     std::iota(order.begin(), order.end(), 0);
     std::vector<int> crowd(requests.size(), 0);
     for (std::size_t i = 0; i < requests.size(); ++i)
-        for (std::size_t k : index.near(Rect{requests[i].anchor.x, requests[i].anchor.y, 0, 0}, 40)) {
+        index.for_each_near(Rect{requests[i].anchor.x, requests[i].anchor.y, 0, 0}, 40, [&](std::size_t k) {
             const auto& e = index.entries()[k];
             if (e.kind == ObstacleKind::Symbol && e.feature_id != requests[i].feature_id) {
                 Point c = e.centre();
                 if (std::hypot(c.x - requests[i].anchor.x, c.y - requests[i].anchor.y) < 40) ++crowd[i];
             }
-        }
+        });
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return crowd[a] > crowd[b]; });
 
     const double max_d = std::max(0.0, settings.max_displacement_pt);
