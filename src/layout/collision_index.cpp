@@ -148,11 +148,11 @@ void CollisionIndex::insert_leader(Point from, Point to, std::string owner, std:
 }
 
 std::vector<std::size_t> CollisionIndex::near(const Rect& box, double reach) const {
-    collect_near(box, reach);
+    collect_near(box, reach, true);
     return scratch_;
 }
 
-void CollisionIndex::collect_near(const Rect& box, double reach) const {
+void CollisionIndex::collect_near(const Rect& box, double reach, bool sorted) const {
     std::vector<std::size_t>& out = scratch_;
     out.clear();
     if (++stamp_ == 0) {  // wrapped: forget every stamp
@@ -175,7 +175,7 @@ void CollisionIndex::collect_near(const Rect& box, double reach) const {
         // A query too large for the grid: every entry is a candidate.
         for (std::uint32_t i = 0; i < entries_.size(); ++i) take(i);
     }
-    std::sort(out.begin(), out.end());
+    if (sorted) std::sort(out.begin(), out.end());
     comparisons_ += out.size();
 }
 
@@ -199,7 +199,7 @@ bool CollisionIndex::collides(const Rect& box) const {
 }
 
 const CollisionIndex::Entry* CollisionIndex::first_collision(const Rect& box) const {
-    collect_near(box, 0);
+    collect_near(box, 0, true);
     for (std::size_t i : scratch_)
         if (overlaps(entries_[i], box)) return &entries_[i];
     return nullptr;
@@ -207,7 +207,7 @@ const CollisionIndex::Entry* CollisionIndex::first_collision(const Rect& box) co
 
 const CollisionIndex::Entry* CollisionIndex::first_crossing(Point a, Point b, const std::string& feature_id) const {
     const Rect bounds{std::min(a.x, b.x), std::min(a.y, b.y), std::abs(b.x - a.x), std::abs(b.y - a.y)};
-    collect_near(bounds, 0.01);
+    collect_near(bounds, 0.01, true);
     for (std::size_t i : scratch_) {
         const Entry& e = entries_[i];
         if (!feature_id.empty() && e.feature_id == feature_id) continue;

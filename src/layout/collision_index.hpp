@@ -58,7 +58,14 @@ public:
     /// allocating; `visit` must not query the index.
     template <class Visit>
     void for_each_near(const Rect& box, double reach, Visit&& visit) const {
-        collect_near(box, reach);
+        collect_near(box, reach, true);
+        for (std::size_t i : scratch_) visit(i);
+    }
+    /// The same in no particular order (each index once), for visits whose result does not depend on
+    /// the order (counts, or a caller sorting what it keeps).
+    template <class Visit>
+    void for_each_near_unordered(const Rect& box, double reach, Visit&& visit) const {
+        collect_near(box, reach, false);
         for (std::size_t i : scratch_) visit(i);
     }
     /// The first entry (in insertion order) the segment from `a` to `b` crosses or touches — a box, a
@@ -90,8 +97,8 @@ private:
     const std::vector<std::uint32_t>* cell(Key k) const;
     std::vector<std::uint32_t>& cell_to_fill(Key k);
     std::size_t slot_of(Key k) const;
-    /// Fills scratch_ with what near() returns.
-    void collect_near(const Rect& box, double reach) const;
+    /// Fills scratch_ with what near() returns (`sorted` false: in no particular order).
+    void collect_near(const Rect& box, double reach, bool sorted) const;
 
     double cell_;
     std::vector<Entry> entries_;

@@ -176,15 +176,23 @@ Rect ring_box(Point p, Point u, double d, double w, double h) {
 Point outward(const LabelRequest& request, const CollisionIndex& index, double reach) {
     const Point a = request.anchor;
     double x = 0, y = 0;
-    index.for_each_near(Rect{a.x, a.y, 0, 0}, reach, [&](std::size_t i) {
+    // The neighbours within reach, summed in insertion order (as a scan of every entry would).
+    std::vector<std::size_t> neighbours;
+    index.for_each_near_unordered(Rect{a.x, a.y, 0, 0}, reach, [&](std::size_t i) {
         const auto& e = index.entries()[i];
         if (e.kind != ObstacleKind::Symbol || e.feature_id == request.feature_id) return;
         const Point c = e.centre();
         const double dx = a.x - c.x, dy = a.y - c.y, d2 = dx * dx + dy * dy;
         if (d2 < 1e-6 || d2 > reach * reach) return;
+        neighbours.push_back(i);
+    });
+    std::sort(neighbours.begin(), neighbours.end());
+    for (std::size_t i : neighbours) {
+        const Point c = index.entries()[i].centre();
+        const double dx = a.x - c.x, dy = a.y - c.y, d2 = dx * dx + dy * dy;
         x += dx / d2;
         y += dy / d2;
-    });
+    }
     const double n = std::hypot(x, y);
     if (n < 1e-9) return {0, 0};
     return {x / n, y / n};
@@ -251,7 +259,7 @@ std::vector<PlacedLabel> place_labels(const TextMeasurer& measure, const std::ve
     std::iota(order.begin(), order.end(), 0);
     std::vector<int> crowd(requests.size(), 0);
     for (std::size_t i = 0; i < requests.size(); ++i)
-        index.for_each_near(Rect{requests[i].anchor.x, requests[i].anchor.y, 0, 0}, 40, [&](std::size_t k) {
+        index.for_each_near_unordered(Rect{requests[i].anchor.x, requests[i].anchor.y, 0, 0}, 40, [&](std::size_t k) {
             const auto& e = index.entries()[k];
             if (e.kind == ObstacleKind::Symbol && e.feature_id != requests[i].feature_id) {
                 Point c = e.centre();
