@@ -4,8 +4,8 @@
 //
 // Every query answers exactly what a scan of all entries in insertion order would (the grid only skips
 // entries that cannot match, and the candidates it returns are visited in insertion order), so
-// results — including sums of costs over entries — do not depend on the grid. Queries keep a count and
-// per-entry stamps: one index is used by one thread at a time.
+// results — including sums of costs over entries — do not depend on the grid. Queries keep a count,
+// per-entry stamps and a result buffer: one index is used by one thread at a time.
 #pragma once
 
 #include <optional>
@@ -55,18 +55,18 @@ public:
     /// comparison.
     std::vector<std::size_t> near(const Rect& box, double reach = 0) const;
     /// Calls `visit(i)` for each index near() would return, in the same (ascending) order, without
-    /// allocating; `visit` must not query the index.
+    /// allocating (unless `visit` queries the index itself, which it may).
     template <class Visit>
     void for_each_near(const Rect& box, double reach, Visit&& visit) const {
         collect_near(box, reach, true);
-        for (std::size_t i : scratch_) visit(i);
+        visit_found(visit);
     }
     /// The same in no particular order (each index once), for visits whose result does not depend on
     /// the order (counts, or a caller sorting what it keeps).
     template <class Visit>
     void for_each_near_unordered(const Rect& box, double reach, Visit&& visit) const {
         collect_near(box, reach, false);
-        for (std::size_t i : scratch_) visit(i);
+        visit_found(visit);
     }
     /// The first entry (in insertion order) the segment from `a` to `b` crosses or touches — a box, a
     /// circle, another leader — leaving out the entries of `feature_id` (a leader starts at its own
@@ -99,6 +99,15 @@ private:
     std::size_t slot_of(Key k) const;
     /// Fills scratch_ with what near() returns (`sorted` false: in no particular order).
     void collect_near(const Rect& box, double reach, bool sorted) const;
+    /// Visits what collect_near found, holding it apart from scratch_ meanwhile (a query made by the
+    /// visit fills a buffer of its own), then gives the buffer back for the next query.
+    template <class Visit>
+    void visit_found(Visit& visit) const {
+        std::vector<std::size_t> found = std::move(scratch_);
+        scratch_.clear();
+        for (std::size_t i : found) visit(i);
+        scratch_ = std::move(found);
+    }
 
     double cell_;
     std::vector<Entry> entries_;

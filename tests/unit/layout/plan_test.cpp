@@ -260,6 +260,13 @@ TEST(CollisionGrid, VisitsWhatNearReturns) {
         EXPECT_EQ(ordered, near);
         std::sort(unordered.begin(), unordered.end());
         EXPECT_EQ(unordered, near);
+        // A visit may query the index itself: the outer visit still sees its own indices.
+        std::vector<std::size_t> outer;
+        index.for_each_near(box, reach, [&](std::size_t i) {
+            outer.push_back(i);
+            if (outer.size() == 1) EXPECT_EQ(index.near(Rect{-2e5, -2e5, 1, 1}).size(), 1u);  // the huge box only
+        });
+        EXPECT_EQ(outer, near);
     }
 }
 
