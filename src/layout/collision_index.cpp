@@ -81,6 +81,43 @@ CollisionIndex::CellRange CollisionIndex::cells_of(const Rect& box) const {
             static_cast<std::int64_t>(y1), true};
 }
 
+std::size_t CollisionIndex::slot_of(Key k) const {
+    // Fibonacci hashing: the top bits of the key times 2^64 / φ.
+    return static_cast<std::size_t>((static_cast<std::uint64_t>(k) * 0x9E3779B97F4A7C15ULL) >> (64 - slot_bits_));
+}
+
+const std::vector<std::uint32_t>* CollisionIndex::cell(Key k) const {
+    if (slots_.empty()) return nullptr;
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t s = slot_of(k);; s = (s + 1) & mask) {
+        const Slot& slot = slots_[s];
+        if (slot.list == kNoList) return nullptr;
+        if (slot.key == k) return &lists_[slot.list];
+    }
+}
+
+std::vector<std::uint32_t>& CollisionIndex::cell_to_fill(Key k) {
+    if (2 * (lists_.size() + 1) > slots_.size()) {
+        // Grow to keep the table at most half full: every cell takes a slot in the larger table.
+        slot_bits_ = std::max(slot_bits_ + 1, 6);
+        std::vector<Slot> old = std::move(slots_);
+        slots_.assign(std::size_t{1} << slot_bits_, Slot{});
+        const std::size_t mask = slots_.size() - 1;
+        for (const Slot& o : old) {
+            if (o.list == kNoList) continue;
+            std::size_t s = slot_of(o.key);
+            while (slots_[s].list != kNoList) s = (s + 1) & mask;
+            slots_[s] = o;
+        }
+    }
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t s = slot_of(k);
+    for (; slots_[s].list != kNoList; s = (s + 1) & mask)
+        if (slots_[s].key == k) return lists_[slots_[s].list];
+    slots_[s] = {k, static_cast<std::uint32_t>(lists_.size())};
+    return lists_.emplace_back();
+}
+
 void CollisionIndex::index_last() {
     const auto i = static_cast<std::uint32_t>(entries_.size() - 1);
     const CellRange r = cells_of(entries_.back().box);
@@ -88,7 +125,7 @@ void CollisionIndex::index_last() {
         overflow_.push_back(i);
     } else {
         for (std::int64_t cy = r.y0; cy <= r.y1; ++cy)
-            for (std::int64_t cx = r.x0; cx <= r.x1; ++cx) grid_[key(cx, cy)].push_back(i);
+            for (std::int64_t cx = r.x0; cx <= r.x1; ++cx) cell_to_fill(key(cx, cy)).push_back(i);
     }
     seen_.push_back(0);
 }
@@ -111,7 +148,13 @@ void CollisionIndex::insert_leader(Point from, Point to, std::string owner, std:
 }
 
 std::vector<std::size_t> CollisionIndex::near(const Rect& box, double reach) const {
-    std::vector<std::size_t> out;
+    collect_near(box, reach, true);
+    return scratch_;
+}
+
+void CollisionIndex::collect_near(const Rect& box, double reach, bool sorted) const {
+    std::vector<std::size_t>& out = scratch_;
+    out.clear();
     if (++stamp_ == 0) {  // wrapped: forget every stamp
         std::fill(seen_.begin(), seen_.end(), 0);
         stamp_ = 1;
@@ -126,15 +169,14 @@ std::vector<std::size_t> CollisionIndex::near(const Rect& box, double reach) con
     if (r.valid) {
         for (std::int64_t cy = r.y0; cy <= r.y1; ++cy)
             for (std::int64_t cx = r.x0; cx <= r.x1; ++cx)
-                if (auto it = grid_.find(key(cx, cy)); it != grid_.end())
-                    for (std::uint32_t i : it->second) take(i);
+                if (const auto* list = cell(key(cx, cy)))
+                    for (std::uint32_t i : *list) take(i);
     } else {
         // A query too large for the grid: every entry is a candidate.
         for (std::uint32_t i = 0; i < entries_.size(); ++i) take(i);
     }
-    std::sort(out.begin(), out.end());
+    if (sorted) std::sort(out.begin(), out.end());
     comparisons_ += out.size();
-    return out;
 }
 
 bool CollisionIndex::collides(const Rect& box) const {
@@ -148,8 +190,8 @@ bool CollisionIndex::collides(const Rect& box) const {
     }
     for (std::int64_t cy = r.y0; cy <= r.y1; ++cy)
         for (std::int64_t cx = r.x0; cx <= r.x1; ++cx)
-            if (auto it = grid_.find(key(cx, cy)); it != grid_.end())
-                for (std::uint32_t i : it->second) {
+            if (const auto* list = cell(key(cx, cy)))
+                for (std::uint32_t i : *list) {
                     ++comparisons_;
                     if (overlaps(entries_[i], box)) return true;
                 }
@@ -157,14 +199,16 @@ bool CollisionIndex::collides(const Rect& box) const {
 }
 
 const CollisionIndex::Entry* CollisionIndex::first_collision(const Rect& box) const {
-    for (std::size_t i : near(box))
+    collect_near(box, 0, true);
+    for (std::size_t i : scratch_)
         if (overlaps(entries_[i], box)) return &entries_[i];
     return nullptr;
 }
 
 const CollisionIndex::Entry* CollisionIndex::first_crossing(Point a, Point b, const std::string& feature_id) const {
     const Rect bounds{std::min(a.x, b.x), std::min(a.y, b.y), std::abs(b.x - a.x), std::abs(b.y - a.y)};
-    for (std::size_t i : near(bounds, 0.01)) {
+    collect_near(bounds, 0.01, true);
+    for (std::size_t i : scratch_) {
         const Entry& e = entries_[i];
         if (!feature_id.empty() && e.feature_id == feature_id) continue;
         if (crosses(e, a, b)) return &e;

@@ -4,8 +4,8 @@
 //
 // Every query answers exactly what a scan of all entries in insertion order would (the grid only skips
 // entries that cannot match, and the candidates it returns are visited in insertion order), so
-// results — including sums of costs over entries — do not depend on the grid. Queries keep a count and
-// per-entry stamps: one index is used by one thread at a time.
+// results — including sums of costs over entries — do not depend on the grid. Queries keep a count,
+// per-entry stamps and a result buffer: one index is used by one thread at a time.
 #pragma once
 
 #include <optional>
@@ -14,7 +14,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "layout/view.hpp"
@@ -55,6 +54,20 @@ public:
     /// `box`: a superset of those that do, never missing one. Each returned entry counts as one
     /// comparison.
     std::vector<std::size_t> near(const Rect& box, double reach = 0) const;
+    /// Calls `visit(i)` for each index near() would return, in the same (ascending) order, without
+    /// allocating (unless `visit` queries the index itself, which it may).
+    template <class Visit>
+    void for_each_near(const Rect& box, double reach, Visit&& visit) const {
+        collect_near(box, reach, true);
+        visit_found(visit);
+    }
+    /// The same in no particular order (each index once), for visits whose result does not depend on
+    /// the order (counts, or a caller sorting what it keeps).
+    template <class Visit>
+    void for_each_near_unordered(const Rect& box, double reach, Visit&& visit) const {
+        collect_near(box, reach, false);
+        visit_found(visit);
+    }
     /// The first entry (in insertion order) the segment from `a` to `b` crosses or touches — a box, a
     /// circle, another leader — leaving out the entries of `feature_id` (a leader starts at its own
     /// symbol and ends at its own text).
@@ -67,6 +80,12 @@ public:
 
 private:
     using Key = std::int64_t;
+    /// A slot of the cell table (open addressing): a cell's key and its list in lists_.
+    struct Slot {
+        Key key = 0;
+        std::uint32_t list = kNoList;
+    };
+    static constexpr std::uint32_t kNoList = 0xffffffff;
     struct CellRange {
         std::int64_t x0, y0, x1, y1;
         bool valid;  ///< false: too many cells (or not finite): the entry goes to the overflow list
@@ -74,14 +93,32 @@ private:
     CellRange cells_of(const Rect& box) const;
     static Key key(std::int64_t cx, std::int64_t cy) { return (cx << 32) ^ (cy & 0xffffffff); }
     void index_last();
+    /// The entries of a cell (null: none).
+    const std::vector<std::uint32_t>* cell(Key k) const;
+    std::vector<std::uint32_t>& cell_to_fill(Key k);
+    std::size_t slot_of(Key k) const;
+    /// Fills scratch_ with what near() returns (`sorted` false: in no particular order).
+    void collect_near(const Rect& box, double reach, bool sorted) const;
+    /// Visits what collect_near found, holding it apart from scratch_ meanwhile (a query made by the
+    /// visit fills a buffer of its own), then gives the buffer back for the next query.
+    template <class Visit>
+    void visit_found(Visit& visit) const {
+        std::vector<std::size_t> found = std::move(scratch_);
+        scratch_.clear();
+        for (std::size_t i : found) visit(i);
+        scratch_ = std::move(found);
+    }
 
     double cell_;
     std::vector<Entry> entries_;
-    std::unordered_map<Key, std::vector<std::uint32_t>> grid_;
+    std::vector<Slot> slots_;                         ///< a power of two of slots, at most half full
+    int slot_bits_ = 0;                               ///< log2 of slots_.size()
+    std::vector<std::vector<std::uint32_t>> lists_;  ///< each cell's entries, ascending
     std::vector<std::uint32_t> overflow_;  ///< entries spanning too many cells: checked by every query
     mutable std::size_t comparisons_ = 0;
     mutable std::vector<std::uint32_t> seen_;  ///< query stamp per entry (dedupes entries in several cells)
     mutable std::uint32_t stamp_ = 0;
+    mutable std::vector<std::size_t> scratch_;  ///< the last query's result
 };
 
 /// True when the rectangle and the entry overlap (circle entries tested as circles, leaders as segments).

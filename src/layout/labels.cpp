@@ -1,6 +1,7 @@
 #include "layout/labels.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -86,8 +87,22 @@ double distance(const Rect& r, Point p) {
     return std::hypot(q.x - p.x, q.y - p.y);
 }
 
-/// Where a leader line leaves the point: at the edge of the feature's own symbol, towards the text.
-Point leader_start(const LabelRequest& request, const Rect& box, const CollisionIndex& index) {
+/// The radius of the feature's own circle symbol at its point (0 without one): where its leader starts.
+double own_symbol_radius(const LabelRequest& request, const CollisionIndex& index) {
+    const Point a = request.anchor;
+    double radius = 0;
+    index.for_each_near(Rect{a.x, a.y, 0, 0}, 0.01, [&](std::size_t i) {
+        const auto& e = index.entries()[i];
+        if (e.kind != ObstacleKind::Symbol || e.feature_id != request.feature_id) return;
+        const Point c = e.centre();
+        if (std::hypot(c.x - a.x, c.y - a.y) < 0.01) radius = std::max(radius, e.radius);
+    });
+    return radius;
+}
+
+/// Where a leader line leaves the point: at the edge of the feature's own symbol (an icon's box, or a
+/// circle of `radius`), towards the text.
+Point leader_start(const LabelRequest& request, const Rect& box, double radius) {
     const Point a = request.anchor, end = nearest_on(box, a);
     const double length = std::hypot(end.x - a.x, end.y - a.y);
     if (length <= 0) return a;
@@ -101,13 +116,6 @@ Point leader_start(const LabelRequest& request, const Rect& box, const Collision
         if (end.y < a.y) t = std::min(t, (s.y - a.y) / (end.y - a.y));
         t = std::clamp(t, 0.0, 1.0);
         return {a.x + (end.x - a.x) * t, a.y + (end.y - a.y) * t};
-    }
-    double radius = 0;
-    for (std::size_t i : index.near(Rect{a.x, a.y, 0, 0}, 0.01)) {
-        const auto& e = index.entries()[i];
-        if (e.kind != ObstacleKind::Symbol || e.feature_id != request.feature_id) continue;
-        const Point c = e.centre();
-        if (std::hypot(c.x - a.x, c.y - a.y) < 0.01) radius = std::max(radius, e.radius);
     }
     const double t = std::min(radius, length) / length;
     return {a.x + (end.x - a.x) * t, a.y + (end.y - a.y) * t};
@@ -136,14 +144,14 @@ double candidate_cost(const Rect& box, Point anchor, const std::string& feature_
     // Only symbols within reach of the box can cost anything (ambiguity or crowding); they are visited
     // in insertion order, so the sum is the one a scan of every entry would give.
     const double reach = std::max(own + 0.5, kCrowdingReach) + 1;
-    for (std::size_t i : index.near(box, reach)) {
+    index.for_each_near(box, reach, [&](std::size_t i) {
         const auto& e = index.entries()[i];
-        if (e.kind != ObstacleKind::Symbol || e.feature_id == feature_id) continue;
+        if (e.kind != ObstacleKind::Symbol || e.feature_id == feature_id) return;
         // Circles by their centre and radius, icons by their box.
         const double d = e.radius > 0 ? std::max(0.0, distance(box, e.centre()) - e.radius) : gap_between(box, e.box);
         if (d <= own + 0.5) cost += kAmbiguous;
         if (d < kCrowdingReach) cost += kCrowding * (1 - d / kCrowdingReach);
-    }
+    });
     return cost;
 }
 
@@ -168,12 +176,20 @@ Rect ring_box(Point p, Point u, double d, double w, double h) {
 Point outward(const LabelRequest& request, const CollisionIndex& index, double reach) {
     const Point a = request.anchor;
     double x = 0, y = 0;
-    for (std::size_t i : index.near(Rect{a.x, a.y, 0, 0}, reach)) {
+    // The neighbours within reach, summed in insertion order (as a scan of every entry would).
+    std::vector<std::size_t> neighbours;
+    index.for_each_near_unordered(Rect{a.x, a.y, 0, 0}, reach, [&](std::size_t i) {
         const auto& e = index.entries()[i];
-        if (e.kind != ObstacleKind::Symbol || e.feature_id == request.feature_id) continue;
+        if (e.kind != ObstacleKind::Symbol || e.feature_id == request.feature_id) return;
         const Point c = e.centre();
         const double dx = a.x - c.x, dy = a.y - c.y, d2 = dx * dx + dy * dy;
-        if (d2 < 1e-6 || d2 > reach * reach) continue;
+        if (d2 < 1e-6 || d2 > reach * reach) return;
+        neighbours.push_back(i);
+    });
+    std::sort(neighbours.begin(), neighbours.end());
+    for (std::size_t i : neighbours) {
+        const Point c = index.entries()[i].centre();
+        const double dx = a.x - c.x, dy = a.y - c.y, d2 = dx * dx + dy * dy;
         x += dx / d2;
         y += dy / d2;
     }
@@ -243,13 +259,13 @@ std::vector<PlacedLabel> place_labels(const TextMeasurer& measure, const std::ve
     std::iota(order.begin(), order.end(), 0);
     std::vector<int> crowd(requests.size(), 0);
     for (std::size_t i = 0; i < requests.size(); ++i)
-        for (std::size_t k : index.near(Rect{requests[i].anchor.x, requests[i].anchor.y, 0, 0}, 40)) {
+        index.for_each_near_unordered(Rect{requests[i].anchor.x, requests[i].anchor.y, 0, 0}, 40, [&](std::size_t k) {
             const auto& e = index.entries()[k];
             if (e.kind == ObstacleKind::Symbol && e.feature_id != requests[i].feature_id) {
                 Point c = e.centre();
                 if (std::hypot(c.x - requests[i].anchor.x, c.y - requests[i].anchor.y) < 40) ++crowd[i];
             }
-        }
+        });
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return crowd[a] > crowd[b]; });
 
     const double max_d = std::max(0.0, settings.max_displacement_pt);
@@ -296,6 +312,9 @@ std::vector<PlacedLabel> place_labels(const TextMeasurer& measure, const std::ve
         // Ring 0: the direct candidates.
         auto direct = [&](const Variant& v) {
             for (std::size_t k = 0; k < anchors.size(); ++k) {
+                // candidate_cost adds only penalties (≥ 0) to the rank: a candidate whose rank alone
+                // loses loses whatever its penalties, and so do the ranks after it.
+                if (v.extra + static_cast<double>(k) >= best) break;
                 Rect r = request.symbol_box
                              ? candidate_box_around(anchors[k], request.anchor, *request.symbol_box,
                                                     request.clearance_pt, v.w, v.h)
@@ -338,26 +357,44 @@ std::vector<PlacedLabel> place_labels(const TextMeasurer& measure, const std::ve
             const Point side = outward(request, index, max_d + 40);
             const Point first = (side.x == 0 && side.y == 0) ? anchor_direction(anchors.front()) : side;
             const double first_angle = std::atan2(first.y, first.x);
+            // The sixteen directions, first, then alternately either side of it: 0, +1, -1, +2, -2, …
+            // sixteenths; the same for every ring.
+            struct Direction {
+                int turn;
+                double angle;
+                Point u;
+                double facing;  ///< 1: straight away from the neighbours
+            };
+            std::array<Direction, kDirections> directions;
+            for (int k = 0; k < kDirections; ++k) {
+                const int turn = (k + 1) / 2 * (k % 2 == 1 ? 1 : -1);
+                const double angle = first_angle + turn * 2 * kPi / kDirections;
+                const Point u{std::cos(angle), std::sin(angle)};
+                directions[static_cast<std::size_t>(k)] = {turn, angle, u, u.x * side.x + u.y * side.y};
+            }
+            std::optional<double> radius;  // of the own symbol, found when a leader is first needed
             for (int ring = 1;; ++ring) {
                 const double d = base + (ring - 1) * step;
                 if (d > max_d) break;
                 if (std::isfinite(best) && kDisplaced + ring * kPerRing > best) break;
-                for (int k = 0; k < kDirections; ++k) {
-                    // first, then alternately either side of it: 0, +1, -1, +2, -2, … sixteenths.
-                    const int turn = (k + 1) / 2 * (k % 2 == 1 ? 1 : -1);
-                    const double angle = first_angle + turn * 2 * kPi / kDirections;
-                    const Point u{std::cos(angle), std::sin(angle)};
-                    const double facing = u.x * side.x + u.y * side.y;  // 1: straight away from the neighbours
+                for (const Direction& dir : directions) {
+                    const int turn = dir.turn;
+                    const double angle = dir.angle, facing = dir.facing;
+                    const Point u = dir.u;
                     if ((side.x != 0 || side.y != 0) && facing < -1e-9) continue;  // the other side
                     for (const auto& v : variants) {
+                        // The cost without candidate_cost's penalties (≥ 0): a candidate losing on
+                        // it alone is not looked at.
+                        const double fixed = kDisplaced + ring * kPerRing + v.extra +
+                                             ((side.x != 0 || side.y != 0) ? kTurned * (1 - facing) / 2 : 0.0);
+                        if (fixed + std::abs(turn) * 0.25 >= best) continue;
                         const Rect r = ring_box(request.anchor, u, d, v.w, v.h);
                         if (distance(r, request.anchor) > max_d + 1e-9 || !fits(r)) continue;
-                        double cost = kDisplaced + ring * kPerRing + v.extra +
-                                      ((side.x != 0 || side.y != 0) ? kTurned * (1 - facing) / 2 : 0.0) +
-                                      candidate_cost(r, request.anchor, request.feature_id, std::abs(turn) * 0.25,
-                                                     index, request.clearance_pt);
+                        double cost = fixed + candidate_cost(r, request.anchor, request.feature_id, std::abs(turn) * 0.25,
+                                                             index, request.clearance_pt);
                         if (cost >= best) continue;
-                        const Point from = leader_start(request, r, index), to = nearest_on(r, request.anchor);
+                        if (!radius) radius = own_symbol_radius(request, index);
+                        const Point from = leader_start(request, r, *radius), to = nearest_on(r, request.anchor);
                         if (index.first_crossing(from, to, request.feature_id)) continue;
                         best = cost;
                         placed.status = LabelStatus::Displaced;

@@ -7,6 +7,7 @@
 
 #include "geo/projection.hpp"
 #include "layout/look.hpp"
+#include "layout/text_cache.hpp"
 
 namespace cartelier::layout {
 
@@ -296,8 +297,10 @@ std::vector<FramePlan> plan_frames(const PageLayout& layout, const std::string& 
     return out;
 }
 
-PagePlan plan_page(const PageLayout& layout, PlanInputs inputs, const TextMeasurer& measure) {
+PagePlan plan_page(const PageLayout& layout, PlanInputs inputs, const TextMeasurer& measurer) {
     if (inputs.frames.empty()) throw std::invalid_argument("plan_page: no frames (call plan_frames first)");
+    // Each text is measured once for the page (label room, trial and final placements, lists).
+    const CachingTextMeasurer measure(measurer);
     PagePlan plan;
     plan.width_pt = layout.width_pt();
     plan.height_pt = layout.height_pt();

@@ -27,6 +27,9 @@ struct TextStyle {
     double line_height_em = 1.2;
     double max_width_em = 0;        ///< 0: no wrapping
     std::string justify = "left";   ///< left, center, right
+
+    /// Every field equal (CachingTextMeasurer tells styles apart by it).
+    bool operator==(const TextStyle&) const = default;
 };
 
 /// The logical size of a laid-out text, in points, and its lines after wrapping at max_width_em.

@@ -58,35 +58,54 @@ FontDescriptionPtr font_description(const std::vector<std::string>& fonts, doubl
     return desc;
 }
 
-TextBlock::TextBlock(cairo_t* cr, const std::string& text, const TextStyle& style) : style_(style) {
-    layout_.reset(pango_cairo_create_layout(cr));
-    PangoContext* context = pango_layout_get_context(layout_.get());
+namespace {
+
+/// A layout on `cr` as every text is laid out: unhinted (the PDF, SVG and PNG of a page measure alike),
+/// at 72 dpi (sizes in points).
+LayoutPtr new_layout(cairo_t* cr) {
+    LayoutPtr layout(pango_cairo_create_layout(cr));
+    PangoContext* context = pango_layout_get_context(layout.get());
     FontOptionsPtr options(cairo_font_options_create());
     cairo_font_options_set_hint_style(options.get(), CAIRO_HINT_STYLE_NONE);
     cairo_font_options_set_hint_metrics(options.get(), CAIRO_HINT_METRICS_OFF);
     cairo_font_options_set_antialias(options.get(), CAIRO_ANTIALIAS_GRAY);
     pango_cairo_context_set_font_options(context, options.get());
     pango_cairo_context_set_resolution(context, 72.0);
-    pango_layout_context_changed(layout_.get());
+    pango_layout_context_changed(layout.get());
+    return layout;
+}
 
-    auto desc = font_description(style.fonts, style.size_pt);
-    pango_layout_set_font_description(layout_.get(), desc.get());
-    pango_layout_set_text(layout_.get(), text.c_str(), -1);
+/// Sets every property of `layout` a text's style decides (a layout used before is set as a new one
+/// would be), with the font description `desc` made from the style.
+void set_up(PangoLayout* layout, const PangoFontDescription* desc, const std::string& text, const TextStyle& style) {
+    pango_layout_set_font_description(layout, desc);
+    pango_layout_set_text(layout, text.c_str(), -1);
     if (style.max_width_em > 0) {
-        pango_layout_set_width(layout_.get(), static_cast<int>(style.max_width_em * style.size_pt * PANGO_SCALE));
-        pango_layout_set_wrap(layout_.get(), PANGO_WRAP_WORD);
+        pango_layout_set_width(layout, static_cast<int>(style.max_width_em * style.size_pt * PANGO_SCALE));
+        pango_layout_set_wrap(layout, PANGO_WRAP_WORD);
+    } else {
+        pango_layout_set_width(layout, -1);
     }
-    pango_layout_set_alignment(layout_.get(), style.justify == "center"  ? PANGO_ALIGN_CENTER
-                                              : style.justify == "right" ? PANGO_ALIGN_RIGHT
-                                                                         : PANGO_ALIGN_LEFT);
-    pango_layout_set_line_spacing(layout_.get(), static_cast<float>(style.line_height_em / 1.17));
+    pango_layout_set_alignment(layout, style.justify == "center"  ? PANGO_ALIGN_CENTER
+                                       : style.justify == "right" ? PANGO_ALIGN_RIGHT
+                                                                  : PANGO_ALIGN_LEFT);
+    pango_layout_set_line_spacing(layout, static_cast<float>(style.line_height_em / 1.17));
     if (style.letter_spacing_em != 0) {
         PangoAttrList* attrs = pango_attr_list_new();
         pango_attr_list_insert(attrs, pango_attr_letter_spacing_new(
                                           static_cast<int>(style.letter_spacing_em * style.size_pt * PANGO_SCALE)));
-        pango_layout_set_attributes(layout_.get(), attrs);
+        pango_layout_set_attributes(layout, attrs);
         pango_attr_list_unref(attrs);
+    } else {
+        pango_layout_set_attributes(layout, nullptr);
     }
+}
+
+}  // namespace
+
+TextBlock::TextBlock(cairo_t* cr, const std::string& text, const TextStyle& style) : style_(style) {
+    layout_ = new_layout(cr);
+    set_up(layout_.get(), font_description(style.fonts, style.size_pt).get(), text, style);
     PangoRectangle logical;
     pango_layout_get_extents(layout_.get(), nullptr, &logical);
     x_offset_ = static_cast<double>(logical.x) / PANGO_SCALE;
@@ -97,8 +116,21 @@ TextBlock::TextBlock(cairo_t* cr, const std::string& text, const TextStyle& styl
 }
 
 layout::TextMetrics PangoTextMeasurer::measure(const std::string& text, const TextStyle& style) const {
-    TextBlock block(cr_, text, style);
-    return {block.width(), block.height(), block.line_count()};
+    // One layout for every measure, set up as TextBlock sets up its own and following the context's
+    // target and transformation as a new one would; the font description is kept while the fonts and
+    // size stay the same.
+    if (!layout_) layout_ = new_layout(cr_);
+    else pango_cairo_update_layout(cr_, layout_.get());
+    if (!desc_ || desc_fonts_ != style.fonts || desc_size_ != style.size_pt) {
+        desc_ = font_description(style.fonts, style.size_pt);
+        desc_fonts_ = style.fonts;
+        desc_size_ = style.size_pt;
+    }
+    set_up(layout_.get(), desc_.get(), text, style);
+    PangoRectangle logical;
+    pango_layout_get_extents(layout_.get(), nullptr, &logical);
+    return {static_cast<double>(logical.width) / PANGO_SCALE, static_cast<double>(logical.height) / PANGO_SCALE,
+            pango_layout_get_line_count(layout_.get())};
 }
 
 void draw_text(cairo_t* cr, const layout::PlacedText& text) {

@@ -43,7 +43,8 @@ private:
 void draw_text(cairo_t* cr, const layout::PlacedText& text);
 
 /// The layout's text measurer, with Pango on the context the page is drawn with: the metrics are
-/// those of the TextBlock that will draw the text.
+/// those of the TextBlock that will draw the text. It keeps one Pango layout for all its measures: one
+/// thread at a time, as for the Cairo context.
 class PangoTextMeasurer final : public layout::TextMeasurer {
 public:
     explicit PangoTextMeasurer(cairo_t* cr) : cr_(cr) {}
@@ -51,6 +52,10 @@ public:
 
 private:
     cairo_t* cr_;
+    mutable LayoutPtr layout_;
+    mutable FontDescriptionPtr desc_;  ///< for desc_fonts_ at desc_size_
+    mutable std::vector<std::string> desc_fonts_;
+    mutable double desc_size_ = 0;
 };
 
 }  // namespace cartelier::render

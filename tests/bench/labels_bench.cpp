@@ -1,18 +1,21 @@
 // Label placement benchmark (issue 18), not a test: prints timings, asserts nothing.
 //
-//   bench_labels [--runs N] [--labels N]
+//   bench_labels [--runs N] [--labels N] [--only seed|atlas] [--uncached]
 //
 // 1. The seed maps' label step: each seed map is rendered once through the build's own stages
 //    (test::ProjectRenderer), then its label requests are placed again, frame by frame (insets first,
 //    as the page plan does), among the same symbols and page elements, with the Pango measurer the
-//    renderer uses; the median of N runs per map is printed.
+//    renderer uses behind a fresh memo per run, as the page plan has (layout::CachingTextMeasurer;
+//    --uncached: the Pango measurer alone); the median of N runs per map is printed.
 // 2. An atlas page: N candidate labels (default 10 000, the communes of a large département) on an A0
 //    page, points spread as communes are (a deterministic pseudo-random pattern, denser in a few
-//    towns), placed once per run with the Pango measurer; the median is printed with the placement's
-//    quality.
+//    towns), placed once per run with the Pango measurer behind a fresh memo (--uncached: without);
+//    the median is printed with the placement's quality and the number of distinct texts (names are
+//    made of a few syllables and repeat, which a memo serves from memory).
 // Needs the layer cache (scripts/fetch-layers.sh) for part 1; run by scripts/bench-labels.sh.
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <string>
@@ -22,6 +25,7 @@
 #include <fmt/format.h>
 
 #include "layout/labels.hpp"
+#include "layout/text_cache.hpp"
 #include "page_fixture.hpp"
 #include "render/cairo_handles.hpp"
 #include "render/text.hpp"
@@ -37,6 +41,26 @@ double median(std::vector<double> v) {
     return v.empty() ? 0 : v[v.size() / 2];
 }
 
+/// A digest of a placement (every label's status, position, box, leader and cost, to the bit): two
+/// placements with the same digest are the same, to check that a faster placement places alike.
+std::uint64_t digest(const std::vector<layout::PlacedLabel>& placed) {
+    std::uint64_t h = 0xcbf29ce484222325ULL;
+    auto bytes = [&](const void* p, std::size_t n) {
+        for (std::size_t i = 0; i < n; ++i) h = (h ^ static_cast<const unsigned char*>(p)[i]) * 0x100000001b3ULL;
+    };
+    auto num = [&](double v) { bytes(&v, sizeof v); };
+    for (const auto& l : placed) {
+        const int status = static_cast<int>(l.status);
+        bytes(&status, sizeof status);
+        bytes(l.position.data(), l.position.size());
+        for (double v : {l.box.x, l.box.y, l.box.w, l.box.h, l.cost, l.displacement_pt}) num(v);
+        if (l.leader)
+            for (double v : {l.leader->first.x, l.leader->first.y, l.leader->second.x, l.leader->second.y}) num(v);
+        bytes(&l.number, sizeof l.number);
+    }
+    return h;
+}
+
 /// An index holding the page's symbols and page elements as the page plan had them before its labels.
 layout::CollisionIndex obstacles_of(const render::PageReport& report) {
     layout::CollisionIndex index;
@@ -48,7 +72,7 @@ layout::CollisionIndex obstacles_of(const render::PageReport& report) {
 }
 
 /// The seed maps' label step, median of `runs` placements each.
-void seed_maps(int runs, const layout::TextMeasurer& measure) {
+void seed_maps(int runs, const layout::TextMeasurer& pango, bool cached) {
     if (!test::layer_cache_present()) {
         fmt::print("seed maps: skipped (layers/cache is empty: run scripts/fetch-layers.sh)\n");
         return;
@@ -66,17 +90,21 @@ void seed_maps(int runs, const layout::TextMeasurer& measure) {
             by_frame[frame].push_back(l.request);
         }
         std::vector<double> seconds;
+        std::vector<layout::PlacedLabel> all;
         for (int run = 0; run < runs; ++run) {
             layout::CollisionIndex index = obstacles_of(r);
+            const layout::CachingTextMeasurer memo(pango);
+            const layout::TextMeasurer& measure = cached ? static_cast<const layout::TextMeasurer&>(memo) : pango;
             const auto start = Clock::now();
             for (std::size_t f = 1; f <= r.frames.size(); ++f) {
                 const std::size_t frame = f % r.frames.size();  // insets first, the main map last
-                layout::place_labels(measure, by_frame[frame], index, r.frames[frame].frame.inflated(-2));
+                auto placed = layout::place_labels(measure, by_frame[frame], index, r.frames[frame].frame.inflated(-2));
+                if (run == 0) all.insert(all.end(), placed.begin(), placed.end());
             }
             seconds.push_back(std::chrono::duration<double>(Clock::now() - start).count());
         }
-        fmt::print("seed map {:<9} {:>3} labels  label step {:.2f} ms (median of {})\n", id, r.labels.size(),
-                   median(seconds) * 1000, runs);
+        fmt::print("seed map {:<9} {:>3} labels  label step {:.2f} ms (median of {}); placement digest {:016x}\n", id,
+                   r.labels.size(), median(seconds) * 1000, runs, digest(all));
     }
 }
 
@@ -89,7 +117,7 @@ struct Lcg {
     }
 };
 
-void atlas(int runs, std::size_t count, const layout::TextMeasurer& measure) {
+void atlas(int runs, std::size_t count, const layout::TextMeasurer& pango, bool cached) {
     const layout::Rect page{0, 0, 1189 * 72 / 25.4, 841 * 72 / 25.4};  // A0 landscape
     Lcg rng;
     std::vector<layout::LabelRequest> requests;
@@ -122,7 +150,11 @@ void atlas(int runs, std::size_t count, const layout::TextMeasurer& measure) {
     }
     std::vector<double> seconds;
     layout::LabelQuality quality;
+    std::size_t distinct = 0;
+    std::uint64_t placement = 0;
     for (int run = 0; run < runs; ++run) {
+        const layout::CachingTextMeasurer memo(pango);
+        const layout::TextMeasurer& measure = cached ? static_cast<const layout::TextMeasurer&>(memo) : pango;
         layout::CollisionIndex index;
         for (std::size_t i = 0; i < symbols.size(); ++i)
             index.insert_circle(symbols[i].first, symbols[i].second, "symbol", requests[i].feature_id);
@@ -130,11 +162,14 @@ void atlas(int runs, std::size_t count, const layout::TextMeasurer& measure) {
         const auto placed = layout::place_labels(measure, requests, index, page);
         seconds.push_back(std::chrono::duration<double>(Clock::now() - start).count());
         quality = layout::measure_quality(placed, index);
+        distinct = memo.size();
+        placement = digest(placed);
     }
-    fmt::print("atlas page {} candidate labels: placed in {:.3f} s (median of {}); {} placed, {} displaced, {} unplaced, "
-               "{} leader crossings, mean displacement {:.2f} mm\n",
-               count, median(seconds), runs, quality.placed, quality.displaced, quality.unplaced,
-               quality.leader_crossings, quality.mean_displacement_mm);
+    fmt::print("atlas page {} candidate labels: placed in {:.3f} s (median of {}, best {:.3f} s{}); {} placed, {} displaced, "
+               "{} unplaced, {} leader crossings, mean displacement {:.2f} mm; placement digest {:016x}\n",
+               count, median(seconds), runs, *std::min_element(seconds.begin(), seconds.end()),
+               cached ? fmt::format(", {} distinct texts measured", distinct) : std::string(", uncached"), quality.placed,
+               quality.displaced, quality.unplaced, quality.leader_crossings, quality.mean_displacement_mm, placement);
 }
 
 }  // namespace
@@ -142,18 +177,23 @@ void atlas(int runs, std::size_t count, const layout::TextMeasurer& measure) {
 int main(int argc, char** argv) {
     int runs = 5;
     std::size_t labels = 10000;
+    std::string only;
+    bool cached = true;
     for (int i = 1; i < argc; ++i) {
         if (!std::strcmp(argv[i], "--runs") && i + 1 < argc) runs = std::max(1, std::atoi(argv[++i]));
         else if (!std::strcmp(argv[i], "--labels") && i + 1 < argc) labels = static_cast<std::size_t>(std::atol(argv[++i]));
+        else if (!std::strcmp(argv[i], "--only") && i + 1 < argc && (!std::strcmp(argv[i + 1], "seed") || !std::strcmp(argv[i + 1], "atlas")))
+            only = argv[++i];
+        else if (!std::strcmp(argv[i], "--uncached")) cached = false;
         else {
-            std::fprintf(stderr, "usage: bench_labels [--runs N] [--labels N]\n");
+            std::fprintf(stderr, "usage: bench_labels [--runs N] [--labels N] [--only seed|atlas] [--uncached]\n");
             return 2;
         }
     }
     render::SurfacePtr surface{cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 10, 10)};
     render::ContextPtr cr{cairo_create(surface.get())};
     const render::PangoTextMeasurer measure(cr.get());
-    seed_maps(runs, measure);
-    atlas(runs, labels, measure);
+    if (only != "atlas") seed_maps(runs, measure, cached);
+    if (only != "seed") atlas(runs, labels, measure, cached);
     return 0;
 }

@@ -241,6 +241,35 @@ TEST(CollisionGrid, AnswersAsAScanOfEveryEntry) {
     }
 }
 
+TEST(CollisionGrid, VisitsWhatNearReturns) {
+    // for_each_near visits near()'s indices in its order; the unordered visit the same set, each once;
+    // both on a table grown many times over (cells far apart and close together).
+    std::mt19937 rng(5);
+    std::uniform_real_distribution<double> pos(-3000, 3000), size(0, 60);
+    layout::CollisionIndex index(8);
+    for (int i = 0; i < 3000; ++i) index.insert(Rect{pos(rng), pos(rng), size(rng), size(rng)}, "r");
+    index.insert(Rect{-1e6, -1e6, 2e6, 2e6}, "huge");
+    for (int q = 0; q < 500; ++q) {
+        const Rect box{pos(rng) / 4, pos(rng) / 4, size(rng) * 3, size(rng) * 3};
+        const double reach = size(rng);
+        const auto near = index.near(box, reach);
+        ASSERT_GT(near.size(), 0u);
+        std::vector<std::size_t> ordered, unordered;
+        index.for_each_near(box, reach, [&](std::size_t i) { ordered.push_back(i); });
+        index.for_each_near_unordered(box, reach, [&](std::size_t i) { unordered.push_back(i); });
+        EXPECT_EQ(ordered, near);
+        std::sort(unordered.begin(), unordered.end());
+        EXPECT_EQ(unordered, near);
+        // A visit may query the index itself: the outer visit still sees its own indices.
+        std::vector<std::size_t> outer;
+        index.for_each_near(box, reach, [&](std::size_t i) {
+            outer.push_back(i);
+            if (outer.size() == 1) EXPECT_EQ(index.near(Rect{-2e5, -2e5, 1, 1}).size(), 1u);  // the huge box only
+        });
+        EXPECT_EQ(outer, near);
+    }
+}
+
 TEST(CollisionGrid, PlacementWorkGrowsLinearlyWithTheLabels) {
     // n labelled points on a regular lattice (the same density whatever n: the page grows with it);
     // the comparisons the index makes per label must not grow with n.
