@@ -64,7 +64,12 @@ fi
 
 build_dir=${BUILD_DIR:-build}
 log "configuring and building in $build_dir/"
-cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" ${CMAKE_ARGS:-} >/dev/null
+# A new build folder is a unity build (CARTELIER_UNITY: sources compiled in batches, a first build in
+# much less time); one configured before keeps its choice (developers: -DCARTELIER_UNITY=OFF, so that an
+# edit recompiles one file).
+unity=()
+[ -f "$build_dir/CMakeCache.txt" ] || unity=(-DCARTELIER_UNITY=ON)
+cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-RelWithDebInfo}" "${unity[@]}" ${CMAKE_ARGS:-} >/dev/null
 cmake --build "$build_dir" -j "$(nproc)"
 
 log "fetching layers"
