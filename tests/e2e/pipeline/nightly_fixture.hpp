@@ -70,9 +70,14 @@ inline std::string make_project(const std::string& name, const std::string& extr
     return dir;
 }
 
+/// `cartelier build` of the project in `dir`. A build that does not succeed has its output written to the
+/// test's log (stderr), whatever the test then asserts: a failure the test did not expect (seen once in
+/// CI under TSan) then says why.
 inline test::CommandResult run_cartelier(const std::string& dir, const std::string& args = "", const std::string& env = "") {
-    return test::run(fmt::format("cd {} && {} {} build -p {}/cartelier.yaml -o {}/out {}", dir, env,
-                                 test::cartelier_binary(), dir, dir, args));
+    test::CommandResult r = test::run(fmt::format("cd {} && {} {} build -p {}/cartelier.yaml -o {}/out {}", dir, env,
+                                                  test::cartelier_binary(), dir, dir, args));
+    if (r.status != 0) fmt::print(stderr, "cartelier build in {} ended with {}:\n{}\n", dir, r.status, r.output);
+    return r;
 }
 
 inline nlohmann::json report(const std::string& dir, const std::string& name = "build-report.json") {
