@@ -10,14 +10,19 @@
 // 2. An atlas page: N candidate labels (default 10 000, the communes of a large département) on an A0
 //    page, points spread as communes are (a deterministic pseudo-random pattern, denser in a few
 //    towns), placed once per run with the Pango measurer behind a fresh memo (--uncached: without);
-//    the median is printed with the placement's quality and the number of distinct texts (names are
-//    made of a few syllables and repeat, which a memo serves from memory).
+//    the median is printed with the placement's quality and the number of distinct texts. The labels
+//    are the names of the first N communes of layers/cache/communes.geojson, all distinct as an atlas
+//    page's are (without that layer: names made of a few syllables, which repeat and which a memo then
+//    serves from memory).
 // Needs the layer cache (scripts/fetch-layers.sh) for part 1; run by scripts/bench-labels.sh.
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <iterator>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -117,7 +122,30 @@ struct Lcg {
     }
 };
 
+/// The names of the first `count` communes of layers/cache/communes.geojson (IGN Admin Express, in the
+/// file's order: département by département), each once; empty without that layer.
+std::vector<std::string> commune_names(std::size_t count) {
+    std::ifstream in(std::string(CARTELIER_SOURCE_DIR) + "/layers/cache/communes.geojson", std::ios::binary);
+    if (!in) return {};
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::vector<std::string> names;
+    std::set<std::string> seen;
+    const std::string key = "\"nom\": \"";
+    for (std::size_t at = text.find(key); at != std::string::npos && names.size() < count; at = text.find(key, at)) {
+        at += key.size();
+        const std::size_t end = text.find('"', at);
+        if (end == std::string::npos) break;
+        std::string name = text.substr(at, end - at);
+        if (seen.insert(name).second) names.push_back(std::move(name));
+    }
+    return names;
+}
+
 void atlas(int runs, std::size_t count, const layout::TextMeasurer& pango, bool cached) {
+    // Real commune names when the layer is there (as many distinct texts as an atlas page has), else
+    // names made of a few syllables, which repeat.
+    const std::vector<std::string> real = commune_names(count);
+    const bool real_names = real.size() == count;
     const layout::Rect page{0, 0, 1189 * 72 / 25.4, 841 * 72 / 25.4};  // A0 landscape
     Lcg rng;
     std::vector<layout::LabelRequest> requests;
@@ -137,7 +165,7 @@ void atlas(int runs, std::size_t count, const layout::TextMeasurer& pango, bool 
         const int parts = 1 + static_cast<int>(rng.next() * 3);
         for (int k = 1; k < parts; ++k) name += std::string("-") + syllables[static_cast<std::size_t>(rng.next() * 16)];
         layout::LabelRequest r;
-        r.text = name;
+        r.text = real_names ? real[i] : name;
         r.style.size_pt = 6;
         r.style.halo_width_pt = 0.8;
         r.anchor = p;
@@ -168,7 +196,9 @@ void atlas(int runs, std::size_t count, const layout::TextMeasurer& pango, bool 
     fmt::print("atlas page {} candidate labels: placed in {:.3f} s (median of {}, best {:.3f} s{}); {} placed, {} displaced, "
                "{} unplaced, {} leader crossings, mean displacement {:.2f} mm; placement digest {:016x}\n",
                count, median(seconds), runs, *std::min_element(seconds.begin(), seconds.end()),
-               cached ? fmt::format(", {} distinct texts measured", distinct) : std::string(", uncached"), quality.placed,
+               (real_names ? ", real commune names" : ", generated names") +
+                   (cached ? fmt::format(", {} distinct texts measured", distinct) : std::string(", uncached")),
+               quality.placed,
                quality.displaced, quality.unplaced, quality.leader_crossings, quality.mean_displacement_mm, placement);
 }
 
