@@ -315,7 +315,12 @@ PagePlan plan_page(const PageLayout& layout, PlanInputs inputs, const TextMeasur
 
     // Zoom boxes: their extent outlined on the main map; the lettered ones' letters, A, B, … in order.
     std::vector<std::string> shown_names(plan.frames.size());
-    std::vector<std::pair<std::size_t, char>> letters;  // frame, letter
+    struct Letter {
+        std::size_t frame;
+        char letter;
+        Rect zoom_box;
+    };
+    std::vector<Letter> letters;
     for (std::size_t i = 1; i < plan.frames.size(); ++i) {
         const FramePlan& f = plan.frames[i];
         shown_names[i] = f.inset->name;
@@ -324,8 +329,8 @@ PagePlan plan_page(const PageLayout& layout, PlanInputs inputs, const TextMeasur
         Point a = view.to_page({e.min_x, e.max_y}), b = view.to_page({e.max_x, e.min_y});
         plan.zoom_boxes.push_back(Rect{a.x, a.y, b.x - a.x, b.y - a.y});
         if (f.inset->lettered && letters.size() < 26) {
-            letters.emplace_back(i, static_cast<char>('A' + letters.size()));
-            shown_names[i] = std::string(1, letters.back().second) + "  " + f.inset->name;
+            letters.push_back({i, static_cast<char>('A' + letters.size()), plan.zoom_boxes.back()});
+            shown_names[i] = std::string(1, letters.back().letter) + "  " + f.inset->name;
         }
     }
 
@@ -409,7 +414,7 @@ PagePlan plan_page(const PageLayout& layout, PlanInputs inputs, const TextMeasur
     const double band_gap = 3 * kPointsPerMm;
     {
         const Rect area = layout.map_area();
-        const double gap = band_gap, clear = 1 * kPointsPerMm;
+        const double gap = band_gap, clear = 1 * kPointsPerMm;  // from the texts; from the frame
         double title_right = area.x;
         for (const auto& t : {plan.title, plan.subtitle})
             if (t) title_right = std::max(title_right, t->at.x + t->size.width);
@@ -455,13 +460,10 @@ PagePlan plan_page(const PageLayout& layout, PlanInputs inputs, const TextMeasur
                                                                obstacles, plan.furniture));
 
     // The zoom boxes' letters, clear of the furniture: obstacles for the labels.
-    for (const auto& [i, letter] : letters) {
-        const Box& e = plan.frames[i].view.extent;
-        const Point a = view.to_page({e.min_x, e.max_y}), b = view.to_page({e.max_x, e.min_y});
+    for (const Letter& l : letters) {
         plan.zoom_marks.push_back(
-            plan_zoom_mark(measure, i, Rect{a.x, a.y, b.x - a.x, b.y - a.y}, letter, page.zoom_box, font, frame, obstacles,
-                           over_main));
-        obstacles.insert(plan.zoom_marks.back().box, "zoom box letter " + plan.frames[i].name());
+            plan_zoom_mark(measure, l.frame, l.zoom_box, l.letter, page.zoom_box, font, frame, obstacles, over_main));
+        obstacles.insert(plan.zoom_marks.back().box, "zoom box letter " + plan.frames[l.frame].name());
     }
 
     // Labels: each frame's inside its frame, against everything above and every label already placed.
