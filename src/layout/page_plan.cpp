@@ -113,18 +113,27 @@ InsetDecorationPlan plan_inset_decoration(const TextMeasurer& measure, std::size
     const TextStyle name_style = element_text(page.inset_name, font);
     const TextMetrics name = measure.measure(shown_name, name_style);
     const ScaleBarVariants bars = scale_bar_variants(measure, view, view.frame.w * 0.4, page.inset_scale_bar, font, true);
-    // The name and the scale bar as a pair: free pairs first, then the least land, ties in the name's
-    // order (top-left first).
+    // The name and the scale bar as a pair: pairs whose bar leaves the name readable first (in a small
+    // inset every bar position may be obstructed, and the rule's last resort may then pick one over
+    // the name), then free pairs, then the least land, ties in the name's order (top-left first).
     const double name_w = name.width + 2 * kNamePad, name_h = name.height + kNamePad + kNameInnerPad;
     auto judge_name = [&](const std::string& position, const std::vector<Rect>& keep_off) {
         return judge_furniture("inset name " + f.name(), index, view.frame, position, name_w, name_h, 0, land, taken,
                                keep_off);
     };
+    // The bar keeps off the name, the labels' room and the symbols; when every position takes one of
+    // them and the rule's last resort lands on the name, the room and the symbols are given up before
+    // the name: the least land among the positions off the name (nothing else of the page lies in the
+    // inset's frame at this point).
     auto bar_beside = [&](const FurnitureChoice& n) {
         std::vector<Rect> blocked = room;
         blocked.push_back(n.box);
-        return choose_furniture("inset scale bar " + f.name(), index, view.frame, "bottom-right", bars.sizes, 0, land,
-                                taken, blocked);
+        FurnitureChoice b = choose_furniture("inset scale bar " + f.name(), index, view.frame, "bottom-right",
+                                             bars.sizes, 0, land, taken, blocked);
+        if (b.box.intersects(n.box))
+            b = choose_furniture("inset scale bar " + f.name(), index, view.frame, "bottom-right", bars.sizes, 0, land,
+                                 CollisionIndex(), {n.box});
+        return b;
     };
     std::optional<FurnitureChoice> name_at, bar_at;
     for (const std::string& position : furniture_positions("top-left", true)) {
@@ -133,7 +142,7 @@ InsetDecorationPlan plan_inset_decoration(const TextMeasurer& measure, std::size
         n.preferred = "top-left";
         FurnitureChoice b = bar_beside(n);
         auto score = [](const FurnitureChoice& x, const FurnitureChoice& y) {
-            return std::make_pair(!(x.free && y.free), x.land_pt2 + y.land_pt2);
+            return std::make_tuple(x.box.intersects(y.box), !(x.free && y.free), x.land_pt2 + y.land_pt2);
         };
         if (!name_at || score(n, b) < score(*name_at, *bar_at)) {
             name_at = std::move(n);

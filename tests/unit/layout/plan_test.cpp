@@ -399,3 +399,35 @@ TEST(PagePlan, ALetteredZoomBoxAndItsInsetNameCarryTheSameLetter) {
     EXPECT_TRUE(plain.zoom_marks.empty());
     EXPECT_EQ(plain.inset_decorations[0].name.text, plain.frames[1].name());
 }
+
+// A small inset crowded with labels and land all over (every position of its scale bar obstructed):
+// its scale bar is never placed over its name (it was, when the rule's last resort picked the name's
+// corner).
+TEST(PagePlan, ASmallCrowdedInsetsScaleBarLeavesItsNameReadable) {
+    layout::PageLayout p = page();
+    layout::InsetSpec lyon = layout::ile_de_france_inset();
+    lyon.name = "Lyon et sa métropole";
+    lyon.extent = Box{820000, 6500000, 870000, 6540000};
+    lyon.position = "bottom-right";
+    lyon.width_mm = 55;
+    lyon.height_mm = 45;
+    lyon.lettered = true;
+    p.insets = {lyon};
+    layout::PlanInputs in;
+    in.frames = layout::plan_frames(p, kCrs, kFrance);
+    const Rect f = in.frames[1].view.frame;
+    layout::FrameContent main_content = points(in.frames[0].view.frame, 50, 3), inset;
+    inset.land = layout::LandCover(f);
+    inset.land.add_polygon({{{f.x - 1, f.y - 1}, {f.right() + 1, f.y - 1}, {f.right() + 1, f.bottom() + 1}, {f.x - 1, f.bottom() + 1}}});
+    // Labelled points near each corner and edge: their labels' room takes every position.
+    int n = 0;
+    for (double u : {0.08, 0.3, 0.5, 0.7, 0.92})
+        for (double v : {0.08, 0.5, 0.92})
+            add_point(inset, {f.x + u * f.w, f.y + v * f.h}, "p" + std::to_string(n++), "Commune " + std::to_string(n), 2);
+    in.content = {main_content, inset};
+    const layout::PagePlan plan = layout::plan_page(p, std::move(in), test::FixedMeasurer());
+    ASSERT_EQ(plan.inset_decorations.size(), 1u);
+    const auto& d = plan.inset_decorations[0];
+    EXPECT_EQ(d.name.text, "A  Lyon et sa métropole");
+    EXPECT_FALSE(d.name_box.intersects(d.scale_bar.box));
+}
