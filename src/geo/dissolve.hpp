@@ -1,0 +1,58 @@
+// The "dissolve" operation of derived layers: features merged by the value of a field (or all into
+// one), their attributes aggregated. On a polygon coverage (communes, EPCI…) the union is topology-safe:
+// shared borders vanish exactly, no sliver or crack is created between neighbours (GEOS CoverageUnion,
+// with GEOS's general union only for a group whose members are not a clean coverage).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/diagnostic.hpp"
+#include "core/layer.hpp"
+
+namespace cartelier::geo {
+
+enum class Aggregation {
+    First,  ///< the value of the group's first feature (in the layer's order)
+    Sum,    ///< the sum of the numbers (nulls skipped; text that is not a number is an error)
+    Count,  ///< the number of features of the group (the field is not read)
+    List,   ///< the distinct non-null values, as text, in first-appearance order, joined by `separator`
+};
+
+struct AggregateSpec {
+    std::string output;   ///< the field written in the dissolved layer
+    std::string field;    ///< the field read in the input layer (empty for Count)
+    Aggregation how = Aggregation::First;
+    SourceLocation declared_at;  ///< where the project declares it (messages)
+};
+
+struct DissolveSpec {
+    /// The field whose value groups the features; empty: every feature into one.
+    std::string by;
+    std::vector<AggregateSpec> aggregates;
+    std::string separator = ", ";  ///< of List aggregates
+    SourceLocation declared_at;    ///< the step in the project file (messages)
+};
+
+/// What dissolve() did (for the build report and tests).
+struct DissolveStats {
+    std::size_t input_features = 0;
+    std::size_t groups = 0;          ///< features written
+    std::size_t skipped_null = 0;    ///< features left out because their `by` value is null
+    std::size_t general_unions = 0;  ///< groups that were not a clean coverage (GEOS's general union)
+};
+
+/// Merges the features of `in` by the value of `spec.by`:
+/// - one output feature per distinct value, in the order of the value's first appearance; its id is the
+///   value as text ("all" when `by` is empty); its fields are `by` (same name, the first value) then the
+///   aggregates, in the given order;
+/// - features whose `by` value is null are left out (counted in stats.skipped_null);
+/// - polygons: the union of the group's polygons, valid (OGC), holes only where no member covers;
+///   points and lines: the group's parts gathered in one multi-geometry; a group mixing kinds keeps the
+///   kind of its first feature and the others' parts are dropped with a warning naming the group;
+/// - the output layer has the input's name, source and CRS.
+/// Errors (a missing `by` or aggregate field, a Sum of text) name `spec.declared_at`, the field, and the
+/// fields that exist (with a "did you mean" when one is close); the result is then empty.
+Layer dissolve(const Layer& in, const DissolveSpec& spec, Diagnostics& diagnostics, DissolveStats* stats = nullptr);
+
+}  // namespace cartelier::geo
