@@ -174,7 +174,7 @@ JoinStats join(Layer& layer, const Table& table, const JoinSpec& spec, Diagnosti
         if (it == index.end()) {
             stats.unmatched.push_back(f.id);
             stats.unmatched_keys.push_back(raw);
-            if (stats.unmatched.size() > spec.max_messages) continue;  // summarised below
+            if (!spec.report_unmatched || stats.unmatched.size() > spec.max_messages) continue;  // summarised below
             std::string message = fmt::format("'{}' = '{}' has no row in {} (column '{}')", spec.left_field, raw,
                                               table.file, spec.right_field);
             std::string hint = hint_for(raw, key);
@@ -193,7 +193,7 @@ JoinStats join(Layer& layer, const Table& table, const JoinSpec& spec, Diagnosti
             f.values[target[k]] =
                 copy[k] < row.cells.size() ? typed_value(row.cells[copy[k]], types.types[copy[k]]) : Value{};
     }
-    if (stats.unmatched.size() > spec.max_messages) {
+    if (spec.report_unmatched && stats.unmatched.size() > spec.max_messages) {
         std::size_t more = stats.unmatched.size() - spec.max_messages;
         std::vector<std::string> sample(stats.unmatched_keys.begin() + static_cast<std::ptrdiff_t>(spec.max_messages),
                                         stats.unmatched_keys.begin() +

@@ -50,6 +50,12 @@ std::size_t check_within(const Layer& points, const Layer& containers, const Wit
                                                         containers.name, spec.match_field));
         return 0;
     }
+    if (spec.missing_is_warning && containers.features.empty()) {
+        diagnostics.warning(spec.declared_at,
+                            fmt::format("layer '{}' is empty: the features of layer '{}' are not checked against it",
+                                        containers.name, points.name));
+        return 0;
+    }
     GeosContext ctx;
     std::map<std::string, std::unique_ptr<PreparedPolygon>> prepared;
     auto container = [&](const std::string& code) -> const PreparedPolygon* {
@@ -87,10 +93,17 @@ std::size_t check_within(const Layer& points, const Layer& containers, const Wit
                     hint = fmt::format("did you mean 0{}? the leading zero was lost (a spreadsheet read the code as a "
                                        "number); write the code as text",
                                        code);
-                diagnostics.error(where,
-                                  fmt::format("feature '{}' names {} '{}', which is not in {} (field '{}')", f.id,
-                                              containers.name, code, containers.source, spec.match_field),
-                                  hint);
+                if (spec.missing_is_warning && hint.empty())
+                    diagnostics.warning(where,
+                                        fmt::format("feature '{}' is not checked: no feature of {} has {} '{}'", f.id,
+                                                    containers.name, spec.match_field, code),
+                                        fmt::format("layer '{}' may not have every {} (the check says 'missing: warning')",
+                                                    containers.name, spec.match_field));
+                else
+                    diagnostics.error(where,
+                                      fmt::format("feature '{}' names {} '{}', which is not in {} (field '{}')", f.id,
+                                                  containers.name, code, containers.source, spec.match_field),
+                                      hint);
                 inside = true;  // already reported
                 break;
             }

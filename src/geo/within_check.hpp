@@ -13,6 +13,10 @@ struct WithinSpec {
     std::string match_field;  ///< field of `containers` holding the id
     std::string separator = ";";
     double tolerance = 0;     ///< allowed distance outside, in container CRS units
+    /// A listed code that no container has: an error (false), or a warning saying the feature is not
+    /// checked (true: containers that may not all exist, such as territories whose members could not be
+    /// sourced). An empty container layer then gives one warning instead of one per feature.
+    bool missing_is_warning = false;
     SourceLocation declared_at;
 };
 

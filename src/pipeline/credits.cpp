@@ -1,4 +1,5 @@
 #include "pipeline/credits.hpp"
+#include "pipeline/steps.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -108,11 +109,27 @@ std::string credits_text(const Project& project, const MapDecl& map, const std::
                          std::int64_t date, Diagnostics& warnings) {
     // Each layer's text, and whether it is an attribution whose edition is unknown (placeholder removed).
     std::vector<std::pair<std::string, bool>> texts;
-    for (const auto& name : source_layers) {
+    // A derived layer credits its own sources and those of the layers it is computed from.
+    std::vector<std::string> credited;
+    for (std::size_t i = 0; i < source_layers.size(); ++i) credited.push_back(source_layers[i]);
+    for (std::size_t i = 0; i < credited.size(); ++i) {
+        auto it = project.layers.find(credited[i]);
+        if (it == project.layers.end() || !it->second.derived()) continue;
+        for (const auto& input : project.inputs_of(credited[i]))
+            if (std::find(credited.begin(), credited.end(), input) == credited.end()) credited.push_back(input);
+    }
+    for (const auto& name : credited) {
         auto it = project.layers.find(name);
         if (it == project.layers.end()) continue;
         const LayerDecl& layer = it->second;
-        std::string edition = layer.spec.database ? std::string() : recorded_edition(layer.spec.path);
+        std::string edition;
+        if (layer.derived()) {
+            // The edition of the first table its steps read that SOURCES.json records.
+            for (const auto& table : step_files(layer))
+                if (edition = recorded_edition(table); !edition.empty()) break;
+        } else if (!layer.spec.database) {
+            edition = recorded_edition(layer.spec.path);
+        }
         std::string text = layer.attribution;
         const bool unknown_edition = edition.empty() && text.find("{edition}") != std::string::npos;
         if (!edition.empty()) {

@@ -1,4 +1,5 @@
 #include "pipeline/dependencies.hpp"
+#include "pipeline/steps.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -52,7 +53,7 @@ MapDependencies map_dependencies(const Project& project, const MapDecl& map,
         auto it = project.layers.find(name);
         if (it == project.layers.end()) continue;
         for (const auto& c : it->second.checks) todo.push_back(c.container);
-        if (it->second.geocode) todo.push_back(it->second.geocode->layer);
+        for (const auto& input : project.inputs_of(name)) todo.push_back(input);  // from, clips, geocode
     }
     deps.layers.assign(layers.begin(), layers.end());
 
@@ -62,6 +63,13 @@ MapDependencies map_dependencies(const Project& project, const MapDecl& map,
         if (it == project.layers.end()) continue;
         const LayerDecl& decl = it->second;
         for (const auto& j : decl.joins) files.insert(j.table);
+        for (const auto& table : step_files(decl)) files.insert(table);
+        if (decl.derived()) {
+            // Its {edition} comes from the SOURCES.json beside its tables (pipeline/credits.cpp).
+            for (const auto& table : step_files(decl))
+                files.insert((fs::path(table).parent_path() / "SOURCES.json").string());
+            continue;
+        }
         if (decl.spec.database) {
             deps.databases.push_back(name);
             continue;

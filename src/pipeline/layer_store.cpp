@@ -11,6 +11,7 @@
 
 #include "pipeline/prepared_cache.hpp"
 #include "core/memory.hpp"
+#include "core/paths.hpp"
 #include "pipeline/timing.hpp"
 #include "data/chunk_queue.hpp"
 #include "data/table.hpp"
@@ -18,6 +19,7 @@
 #include "geo/projection.hpp"
 #include "geo/validation.hpp"
 #include "geo/within_check.hpp"
+#include "pipeline/steps.hpp"
 
 namespace cartelier::pipeline {
 
@@ -108,14 +110,20 @@ std::string describe_column_types(const Project& project) {
                 lines.push_back(fmt::format("layer {} ({}): {}\n", name, relative(decl.spec.path),
                                             describe(table, decl.spec.types)));
         }
-        for (const auto& j : decl.joins) {
+        std::vector<const JoinDecl*> joins;
+        for (const auto& j : decl.joins) joins.push_back(&j);
+        for (const auto& step : decl.steps)
+            if (step.kind == StepDecl::Kind::Join) joins.push_back(&step.join);
+        for (const JoinDecl* j : joins) {
             Diagnostics ignored;
-            data::Table table = data::read_csv(j.table, ignored);
+            data::Table table = data::read_csv(j->table, ignored);
             if (table.columns.empty()) continue;
             if (lines.empty())
                 lines.push_back(fmt::format("layer {} ({})\n", name,
-                                            decl.spec.database ? data::source_label(decl.spec) : relative(decl.spec.path)));
-            lines.push_back(fmt::format("  join {}: {}\n", relative(j.table), describe(table, j.spec.types)));
+                                            decl.derived()         ? fmt::format("from {}", decl.from)
+                                            : decl.spec.database ? data::source_label(decl.spec)
+                                                                 : relative(decl.spec.path)));
+            lines.push_back(fmt::format("  join {}: {}\n", relative(j->table), describe(table, j->spec.types)));
         }
         for (const auto& l : lines) out += l;
     }
@@ -274,6 +282,31 @@ void LayerStore::fail_load(Load& load, bool checking, bool source) {
     load.ready_promise.set_exception(theirs);
 }
 
+namespace {
+
+/// `optional: true`: when one of `files` is missing, the layer is empty, with a warning saying which
+/// file (returned); nullptr when every file is there or the layer is not optional.
+std::unique_ptr<Layer> missing_optional(const LayerDecl& decl, const std::vector<std::string>& files,
+                                        const std::filesystem::path& root, Diagnostics& d) {
+    if (!decl.optional) return nullptr;
+    for (const auto& file : files) {
+        std::error_code ec;
+        if (file.empty() || std::filesystem::exists(file, ec)) continue;
+        d.warning(decl.spec.declared_at,
+                  fmt::format("layer '{}' is empty: {} is missing, so every map drawing the layer shows nothing of it",
+                              decl.spec.name, path_inside(root, file)),
+                  "the layer is optional; scripts/fetch-layers.sh fetches what it can, and says why when it cannot");
+        auto layer = std::make_unique<Layer>();
+        layer->name = decl.spec.name;
+        layer->source = file;
+        layer->crs = decl.spec.crs.empty() ? std::string("EPSG:4326") : decl.spec.crs;
+        return layer;
+    }
+    return nullptr;
+}
+
+}  // namespace
+
 const Layer& LayerStore::source(const std::string& name) {
     std::shared_ptr<Load> load;
     bool mine = false;
@@ -303,6 +336,10 @@ const Layer& LayerStore::source(const std::string& name) {
 
 const Layer& LayerStore::load_source(Load& load, const LayerDecl& decl) {
     const std::string& name = load.name;
+    if (decl.derived()) {
+        load_derived(load, decl);
+        return *load.layer;
+    }
     try {
         Making making(mutex_, load);
         warn_about_database(decl);
@@ -313,7 +350,18 @@ const Layer& LayerStore::load_source(Load& load, const LayerDecl& decl) {
             if (failed_.count(name)) throw could_not_load(name);  // the first read reported it
         }
         Diagnostics d;
-        auto layer = read_checked(decl, d, nullptr, nullptr);
+        std::vector<std::string> needed;
+        if (!decl.spec.database) needed.push_back(decl.spec.path);
+        for (const auto& j : decl.joins) needed.push_back(j.table);
+        auto layer = missing_optional(decl, needed, project_->root, d);
+        if (layer) {
+            keep_warnings_or_fail(name, d);
+            load.layer = std::move(layer);
+            load.loaded_promise.set_value();
+            load.ready_promise.set_value();
+            return *load.layer;
+        }
+        layer = read_source_cached(decl, d);
         if (decl.spec.database && !layer->digest.empty()) note_digest(name, layer->digest);
         std::optional<ScopedStage> stage(std::in_place, "join");
         for (const auto& j : decl.joins) {
@@ -330,8 +378,22 @@ const Layer& LayerStore::load_source(Load& load, const LayerDecl& decl) {
         if (const auto& g = decl.geocode; g && !layer->features.empty()) {
             try {
                 const Layer& areas = source(g->layer);
-                geo::geocode(*layer, areas,
-                             {g->layer, g->code_field, g->match_field, g->tolerance_m, g->insee, g->declared_at}, d);
+                if (areas.features.empty() && project_->layers.at(g->layer).optional) {
+                    // An optional layer of areas that is missing (warned about with it): the rows with
+                    // coordinates are drawn unchecked; one without cannot be placed.
+                    d.warning(g->declared_at,
+                              fmt::format("the rows of layer '{}' are not checked against their area: layer '{}' is "
+                                          "empty",
+                                          name, g->layer));
+                    for (const auto& f : layer->features)
+                        if (f.geometry.empty())
+                            d.error(f.line ? SourceLocation{layer->source, static_cast<int>(f.line), 0, {}} : g->declared_at,
+                                    fmt::format("row '{}' has no coordinates and cannot be placed: layer '{}' is empty",
+                                                f.id, g->layer));
+                } else {
+                    geo::geocode(*layer, areas,
+                                 {g->layer, g->code_field, g->match_field, g->tolerance_m, g->insee, g->declared_at}, d);
+                }
             } catch (const Error& e) {
                 d.append(e.diagnostics());
             }
@@ -346,6 +408,151 @@ const Layer& LayerStore::load_source(Load& load, const LayerDecl& decl) {
     load.loaded_promise.set_value();
     load.ready_promise.set_value();
     return *load.layer;
+}
+
+std::unique_ptr<Layer> LayerStore::read_source_cached(const LayerDecl& decl, Diagnostics& d) {
+    // CSV point tables are small and their rows may be geocoded later: always read.
+    const bool cacheable = !cache_dir_.empty() && !decl.spec.database && decl.spec.x_field.empty();
+    std::optional<std::uint64_t> key;
+    std::filesystem::path file;
+    if (cacheable) {
+        ScopedStage stage("load");
+        key = prepared_key(decl.spec, "as read", project_->root);
+        if (key) {
+            file = prepared_path(cache_dir_, decl.spec.name, "as-read");
+            if (auto hit = read_prepared(file, *key, project_->root)) {
+                for (const auto& w : hit->warnings) d.add(w);
+                return std::make_unique<Layer>(std::move(hit->layer));
+            }
+        }
+    }
+    Diagnostics read;
+    auto layer = read_checked(decl, read, nullptr, nullptr);
+    d.append(read);
+    if (key && !read.has_errors()) {
+        ScopedStage stage("write-cache");
+        std::vector<Diagnostic> warnings(read.items().begin(), read.items().end());
+        write_prepared(file, *key, *layer, warnings, project_->root);
+    }
+    return layer;
+}
+
+std::optional<std::uint64_t> LayerStore::fingerprint(const std::string& name) {
+    {
+        std::lock_guard lock(mutex_);
+        if (auto it = fingerprints_.find(name); it != fingerprints_.end()) return it->second;
+    }
+    std::optional<std::uint64_t> key;
+    if (auto it = project_->layers.find(name); it != project_->layers.end()) {
+        const LayerDecl& decl = it->second;
+        std::string recipe = fmt::format("layer {}\n{}\n", name, decl.canonical);
+        std::vector<std::string> files;
+        bool known = !decl.spec.database;
+        if (known && !decl.derived()) {
+            if (auto k = prepared_key(decl.spec, "as read", project_->root)) recipe += fmt::format("source {:016x}\n", *k);
+            else known = false;
+            for (const auto& j : decl.joins) files.push_back(j.table);
+        }
+        if (decl.derived()) files = step_files(decl);
+        for (const auto& input : project_->inputs_of(name)) {
+            if (!known) break;
+            if (auto k = input == name ? std::nullopt : fingerprint(input)) recipe += fmt::format("input {} {:016x}\n", input, *k);
+            else known = false;
+        }
+        if (known) key = recipe_key(recipe, files);
+    }
+    std::lock_guard lock(mutex_);
+    fingerprints_[name] = key;
+    return key;
+}
+
+void LayerStore::load_derived(Load& load, const LayerDecl& decl) {
+    const std::string& name = load.name;
+    try {
+        Making making(mutex_, load);
+        Diagnostics d;
+        std::vector<std::string> needed = step_files(decl);
+        for (std::vector<std::string> todo = project_->inputs_of(name); !todo.empty();) {
+            const LayerDecl& input = project_->layers.at(todo.back());
+            todo.pop_back();
+            if (input.derived()) {
+                for (const auto& f : step_files(input)) needed.push_back(f);
+                for (const auto& n : project_->inputs_of(input.spec.name)) todo.push_back(n);
+            } else if (!input.spec.database) {
+                needed.push_back(input.spec.path);
+                for (const auto& j : input.joins) needed.push_back(j.table);
+            }
+        }
+        std::unique_ptr<Layer> layer = missing_optional(decl, needed, project_->root, d);
+        const bool missing = layer != nullptr;
+        std::optional<std::uint64_t> key;
+        std::filesystem::path cache_file;
+        if (!layer && !cache_dir_.empty()) {
+            ScopedStage stage("load");
+            key = fingerprint(name);
+            if (key) {
+                cache_file = prepared_path(cache_dir_, name, "derived");
+                if (auto hit = read_prepared(cache_file, *key, project_->root)) {
+                    for (const auto& w : hit->warnings) d.add(w);
+                    layer = std::make_unique<Layer>(std::move(hit->layer));
+                }
+            }
+        }
+        if (!layer) {
+            const Layer* input = nullptr;
+            try {
+                input = &source(decl.from);
+            } catch (const Error& e) {
+                d.append(e.diagnostics());
+                d.error(decl.from_at, fmt::format("layer '{}' cannot be computed: its input layer '{}' could not be "
+                                                  "loaded",
+                                                  name, decl.from));
+            }
+            if (input) {
+                auto out = std::make_unique<Layer>(*input);
+                if (!decl.spec.crs.empty() && decl.spec.crs != out->crs) {
+                    ScopedStage stage("reproject");
+                    geo::ProjectionFailures failed = geo::reproject(*out, decl.spec.crs);
+                    if (failed.inside_area() > 0)
+                        d.warning(decl.spec.declared_at,
+                                  fmt::format("{} vertices of layer '{}' could not be projected into {}, the CRS of "
+                                              "layer '{}''s steps",
+                                              failed.inside_area(), decl.from, decl.spec.crs, name));
+                }
+                Diagnostics steps;
+                StepsRun run;
+                *out = run_steps(std::move(*out), name, decl,
+                                 [this](const std::string& other, const std::string& crs) -> const Layer& {
+                                     return projected(other, crs);
+                                 },
+                                 steps, &run);
+                d.append(steps);
+                {
+                    std::lock_guard lock(mutex_);
+                    for (auto& stats : run.joins) {
+                        stats.layer = name;
+                        join_stats_[name].push_back(std::move(stats));
+                    }
+                }
+                if (key && !steps.has_errors()) {
+                    ScopedStage stage("write-cache");
+                    std::vector<Diagnostic> warnings;
+                    for (const auto& item : steps.items())
+                        if (item.severity == Severity::Warning) warnings.push_back(item);
+                    write_prepared(cache_file, *key, *out, warnings, project_->root);
+                }
+                layer = std::move(out);
+            }
+        }
+        keep_warnings_or_fail(name, d);
+        if (!missing) warn_if_empty(name, *layer);
+        load.layer = std::move(layer);
+    } catch (...) {
+        fail_load(load, false, true);
+        throw;
+    }
+    load.loaded_promise.set_value();
+    load.ready_promise.set_value();
 }
 
 DatabaseDigests& LayerStore::digests() {
@@ -541,7 +748,7 @@ const Layer& LayerStore::load_projected(Load& load, const LayerDecl& decl, const
         std::filesystem::path cache_file;
         std::unique_ptr<Layer> copy;
         if (!cache_dir_.empty() && decl.joins.empty() && !decl.geocode && decl.spec.x_field.empty() &&
-            decl.spec.y_field.empty() && !source_known) {
+            decl.spec.y_field.empty() && !decl.derived() && !decl.optional && !source_known) {
             std::optional<ScopedStage> cache_stage(std::in_place, "load");
             // A database layer: keyed by the digest of its rows now (asked of the server; an Error when it
             // cannot answer, so the cache is never used for rows whose digest is unknown).
@@ -620,7 +827,7 @@ const Layer& LayerStore::load_projected(Load& load, const LayerDecl& decl, const
             const Layer& container = projected(check.container, crs);
             geo::check_within(*load.layer, container,
                               {check.codes_field, check.match_field, check.separator, check.tolerance_m,
-                               check.declared_at},
+                               check.missing_is_warning, check.declared_at},
                               d);
         }
         if (d.has_errors()) throw Error(d);

@@ -96,6 +96,16 @@ private:
     void add_warning(const std::string& layer, const Diagnostic& warning);
     /// Makes the load this thread created; throws what failed it.
     const Layer& load_source(Load& load, const LayerDecl& decl);
+    /// A derived layer (`from` and `steps`): from the prepared cache when its fingerprint is there, else
+    /// its input loaded (source()) and its steps run (pipeline/steps.hpp), the result cached.
+    void load_derived(Load& load, const LayerDecl& decl);
+    /// A file layer as read (no joins, no geocoding): from the prepared cache when it holds these bytes,
+    /// else read_checked() and stored there. Read warnings go to `d`.
+    std::unique_ptr<Layer> read_source_cached(const LayerDecl& decl, Diagnostics& d);
+    /// The content key of what layer `name` is, as loaded by source(): its declaration, its files' bytes
+    /// and its inputs' fingerprints, recursively; nullopt for a database layer or a file that cannot be
+    /// read (then never cached). Memoised.
+    std::optional<std::uint64_t> fingerprint(const std::string& name);
     const Layer& load_projected(Load& load, const LayerDecl& decl, const std::string& crs);
     /// With the exception that failed `load` current (`checking`: its layer was loaded, its checks
     /// failed; `source`: a load of source(), else of projected()): tells the callers waiting for it
@@ -140,6 +150,7 @@ private:
     Diagnostics warnings_;
     std::map<std::string, std::vector<Diagnostic>> layer_warnings_;  ///< warnings_, by layer
     std::map<std::string, std::vector<data::JoinStats>> join_stats_;
+    std::map<std::string, std::optional<std::uint64_t>> fingerprints_;  ///< fingerprint(); guarded by mutex_
     std::shared_ptr<render::GeometryCache> geometry_;
 };
 

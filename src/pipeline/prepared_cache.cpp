@@ -215,6 +215,18 @@ std::optional<std::uint64_t> prepared_key(const data::LayerSpec& spec, const std
     return XXH3_64bits_digest(state.get());
 }
 
+std::optional<std::uint64_t> recipe_key(const std::string& recipe, const std::vector<std::string>& files) {
+    std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> state(XXH3_createState(), &XXH3_freeState);
+    if (!state || XXH3_64bits_reset(state.get()) == XXH_ERROR) return std::nullopt;
+    hash_text(state.get(), fmt::format("cartelier derived layer v{}", kVersion));
+    hash_text(state.get(), recipe);
+    for (const auto& file : files) {
+        hash_text(state.get(), fs::path(file).filename().string());  // the recipe says where (relocatable)
+        if (!hash_file(file, state.get())) return std::nullopt;
+    }
+    return XXH3_64bits_digest(state.get());
+}
+
 fs::path prepared_dir(const fs::path& out_dir) {
     if (const char* dir = std::getenv("CARTELIER_CACHE_DIR"); dir && *dir) return fs::path(dir);
     return out_dir / ".cache" / "prepared";

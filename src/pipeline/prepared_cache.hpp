@@ -31,6 +31,10 @@ std::optional<std::uint64_t> prepared_key(const data::LayerSpec& spec, const std
                                           const std::filesystem::path& project_root = {},
                                           const std::string& database_digest = {});
 
+/// Content key of a layer computed from others (a derived layer): XXH3 of `recipe` (its declaration and
+/// its inputs' keys, as text) and of the bytes of `files` (the tables its steps read). nullopt when a
+/// file cannot be read.
+std::optional<std::uint64_t> recipe_key(const std::string& recipe, const std::vector<std::string>& files);
 /// Folder of the cache: $CARTELIER_CACHE_DIR, else `<output folder>/.cache/prepared`.
 std::filesystem::path prepared_dir(const std::filesystem::path& out_dir);
 

@@ -1,17 +1,32 @@
 #include "pipeline/project.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <regex>
 
 #include <fmt/format.h>
 
 #include "core/document.hpp"
+#include "geo/projection.hpp"
 #include "pipeline/pdfx.hpp"
+#include "style/style.hpp"
 
 namespace cartelier::pipeline {
 
 namespace fs = std::filesystem;
+
+std::vector<std::string> Project::inputs_of(const std::string& name) const {
+    std::vector<std::string> out;
+    auto it = layers.find(name);
+    if (it == layers.end()) return out;
+    const LayerDecl& l = it->second;
+    if (l.derived()) out.push_back(l.from);
+    for (const auto& step : l.steps)
+        if (step.kind == StepDecl::Kind::Clip && !step.clip_layer.empty()) out.push_back(step.clip_layer);
+    if (l.geocode && !l.geocode->layer.empty()) out.push_back(l.geocode->layer);
+    return out;
+}
 
 const MapDecl* Project::find_map(const std::string& id) const {
     auto it = std::find_if(maps.begin(), maps.end(), [&](const MapDecl& m) { return m.id == id; });
@@ -22,13 +37,21 @@ namespace {
 
 const std::vector<std::string> kRootKeys = {"version", "producer", "strict", "layers", "defaults", "maps"};
 const std::vector<std::string> kLayerKeys = {"source", "postgis", "layer", "crs", "id", "x", "y", "attribution",
-                                             "joins", "checks", "geocode", "types"};
+                                             "joins", "checks", "geocode", "types", "from", "steps", "optional"};
+/// The keys a derived layer (`from:`) may have: it is computed, not read.
+const std::vector<std::string> kDerivedLayerKeys = {"from", "steps", "crs", "attribution", "checks", "optional"};
+const std::vector<std::string> kStepNames = {"filter", "join", "dissolve", "point_on_surface", "centroid", "clip",
+                                             "buffer"};
+const std::vector<std::string> kDissolveKeys = {"by", "fields", "separator"};
+const std::vector<std::string> kAggregations = {"first", "sum", "count", "list"};
+const std::vector<std::string> kClipKeys = {"layer", "extent", "crs"};
+const std::vector<std::string> kBufferKeys = {"distance_m", "segments"};
 const std::vector<std::string> kPostgisKeys = {"connection", "table", "sql", "geometry", "connect_timeout_s",
                                                "statement_timeout_s"};
 const std::vector<std::string> kJoinKeys = {"table", "on", "key", "fields", "required", "ignore_case", "normalise",
-                                            "types"};
+                                            "types", "unmatched"};
 const std::vector<std::string> kGeocodeKeys = {"layer", "code", "match", "tolerance_m", "normalise"};
-const std::vector<std::string> kCheckKeys = {"within", "codes", "match", "separator", "tolerance_m"};
+const std::vector<std::string> kCheckKeys = {"within", "codes", "match", "separator", "tolerance_m", "missing"};
 const std::vector<std::string> kMapKeys = {"title",     "subtitle", "style",   "crs",
                                            "extent",    "paper",    "orientation", "margin_mm",
                                            "dpi",       "formats",  "legend_position", "scale_bar",
@@ -190,11 +213,12 @@ std::vector<data::ColumnTypeDecl> read_types(Reader& r, const YAML::Node& obj, c
     return out;
 }
 
-JoinDecl read_join(Reader& r, const fs::path& root, const YAML::Node& n, const std::string& path) {
+JoinDecl read_join(Reader& r, const fs::path& root, const YAML::Node& n, const std::string& path,
+                   bool must_exist = true) {
     JoinDecl j;
     if (!r.expect_object(n, path)) return j;
     r.check_keys(n, path, kJoinKeys);
-    j.table = r.path_value(root, n, "table", path, true);
+    j.table = r.path_value(root, n, "table", path, must_exist);
     j.spec.left_field = r.text(n, "on", path, true).value_or("");
     j.spec.right_field = r.text(n, "key", path, true).value_or("");
     j.spec.fields = r.strings(n, "fields", path);
@@ -205,6 +229,18 @@ JoinDecl read_join(Reader& r, const fs::path& root, const YAML::Node& n, const s
         else if (*v != "none")
             r.diagnostics().error(r.at(n["normalise"], doc::key(path, "normalise")),
                                   fmt::format("expected insee or none, found '{}'", *v));
+    }
+    if (auto v = r.text(n, "unmatched", path, false)) {
+        if (n["required"].IsDefined())
+            r.diagnostics().error(r.at(n["unmatched"], doc::key(path, "unmatched")),
+                                  "give 'unmatched' or 'required', not both ('required: false' is 'unmatched: warning')");
+        if (*v == "error") j.spec.required = true;
+        else if (*v == "warning") j.spec.required = false;
+        else if (*v == "ignore") j.spec.required = false, j.spec.report_unmatched = false;
+        else
+            r.diagnostics().error(r.at(n["unmatched"], doc::key(path, "unmatched")),
+                                  fmt::format("expected error, warning or ignore, found '{}'", *v),
+                                  suggest_name(*v, {"error", "warning", "ignore"}));
     }
     j.spec.types = read_types(r, n, path);
     j.spec.declared_at = r.at(n, path);
@@ -238,6 +274,13 @@ WithinCheck read_check(Reader& r, const YAML::Node& n, const std::string& path) 
     c.match_field = r.text(n, "match", path, true).value_or("");
     c.separator = r.text(n, "separator", path, false).value_or(";");
     c.tolerance_m = r.number(n, "tolerance_m", path, 0).value_or(0);
+    if (auto v = r.text(n, "missing", path, false)) {
+        if (*v == "warning") c.missing_is_warning = true;
+        else if (*v != "error")
+            r.diagnostics().error(r.at(n["missing"], doc::key(path, "missing")),
+                                  fmt::format("expected error or warning, found '{}'", *v),
+                                  suggest_name(*v, {"error", "warning"}));
+    }
     c.declared_at = r.at(n, path);
     return c;
 }
@@ -266,13 +309,80 @@ data::DatabaseSource read_postgis(Reader& r, const YAML::Node& n, const std::str
     return db;
 }
 
+std::vector<StepDecl> read_steps(Reader& r, const fs::path& root, const YAML::Node& n, const std::string& path,
+                                 bool optional);
+
+/// A derived layer: `from`, `steps`, and what a computed layer may say of itself.
+void read_derived_layer(Reader& r, const fs::path& root, const YAML::Node& n, const std::string& path, LayerDecl& l) {
+    for (auto it = n.begin(); it != n.end(); ++it) {
+        const std::string key = it->first.Scalar();
+        if (std::find(kDerivedLayerKeys.begin(), kDerivedLayerKeys.end(), key) != kDerivedLayerKeys.end()) continue;
+        if (std::find(kLayerKeys.begin(), kLayerKeys.end(), key) != kLayerKeys.end())
+            r.diagnostics().error(r.at(it->first, doc::key(path, key)),
+                                  fmt::format("'{}' is for a layer read from a file or a database; a derived layer "
+                                              "('from') is computed from another layer",
+                                              key),
+                                  key == "joins" ? "add a join step: steps: [{join: {table: …, on: …, key: …}}]"
+                                                 : fmt::format("a derived layer may have: {}", fmt::join(kDerivedLayerKeys, ", ")));
+        else
+            r.diagnostics().error(r.at(it->first, doc::key(path, key)), fmt::format("unknown key '{}'", key),
+                                  suggest_name(key, kDerivedLayerKeys, {"expected one of: ", ""}));
+    }
+    l.from = r.text(n, "from", path, true).value_or("");
+    l.from_at = r.at(n["from"], doc::key(path, "from"));
+    l.spec.crs = r.text(n, "crs", path, false).value_or("");
+    if (YAML::Node steps = n["steps"]; !steps.IsDefined() || steps.IsNull()) {
+        r.diagnostics().error(r.at(n, path), "missing key 'steps': a derived layer is its 'from' layer after its steps",
+                              "e.g. steps: [{dissolve: {by: epci}}]");
+    } else {
+        l.steps = read_steps(r, root, steps, doc::key(path, "steps"), l.optional);
+    }
+    // A buffer is in metres: the steps must run in a projected CRS (checked here when it is declared,
+    // else when the input's CRS is known).
+    if (!l.spec.crs.empty()) {
+        try {
+            if (geo::crs_identity(l.spec.crs).geographic)
+                for (const auto& step : l.steps)
+                    if (step.kind == StepDecl::Kind::Buffer)
+                        r.diagnostics().error(step.declared_at,
+                                              fmt::format("a buffer distance is in metres, but the layer's steps "
+                                                          "run in the geographic CRS {} (degrees)",
+                                                          l.spec.crs),
+                                              "give the layer a projected CRS, e.g. crs: EPSG:2154 (Lambert-93)");
+        } catch (const Error& e) {
+            r.diagnostics().error(r.at(n["crs"], doc::key(path, "crs")),
+                                  fmt::format("unknown CRS '{}': {}", l.spec.crs, e.what()));
+        }
+    }
+}
+
 LayerDecl read_layer(Reader& r, const fs::path& root, const std::string& name, const YAML::Node& n,
                      const std::string& path) {
     LayerDecl l;
     l.spec.name = name;
     l.spec.declared_at = r.at(n, path);
     if (!r.expect_object(n, path)) return l;
+    l.canonical = doc::to_json(n, 0);
+    l.optional = r.boolean(n, "optional", path).value_or(false);
+    if (n["from"].IsDefined()) {
+        l.attribution = r.text(n, "attribution", path, false).value_or("");
+        l.attribution_at = n["attribution"].IsDefined() ? r.at(n["attribution"], doc::key(path, "attribution")) : l.spec.declared_at;
+        if (YAML::Node checks = n["checks"]; checks.IsDefined()) {
+            if (!checks.IsSequence())
+                r.diagnostics().error(r.at(checks, doc::key(path, "checks")),
+                                      fmt::format("expected a list of checks, found {}", doc::describe(checks)));
+            else
+                for (std::size_t i = 0; i < checks.size(); ++i)
+                    l.checks.push_back(read_check(r, checks[i], doc::index(doc::key(path, "checks"), i)));
+        }
+        read_derived_layer(r, root, n, path, l);
+        return l;
+    }
     r.check_keys(n, path, kLayerKeys);
+    if (n["steps"].IsDefined())
+        r.diagnostics().error(r.at(n["steps"], doc::key(path, "steps")),
+                              "'steps' belong to a derived layer: give it 'from: <layer>' instead of a source",
+                              "a layer is either read ('source', 'postgis') or computed ('from' and 'steps')");
     if (YAML::Node db = n["postgis"]; db.IsDefined()) {
         l.spec.database = read_postgis(r, db, doc::key(path, "postgis"));
         if (n["source"].IsDefined())
@@ -339,6 +449,163 @@ std::optional<std::vector<double>> numbers(Reader& r, const YAML::Node& n, const
         return std::nullopt;
     }
     return xs;
+}
+
+/// `fields: {out: how}` or `{out: {how: field}}` of a dissolve step.
+std::vector<geo::AggregateSpec> read_aggregates(Reader& r, const YAML::Node& n, const std::string& path) {
+    std::vector<geo::AggregateSpec> out;
+    if (!n.IsDefined() || n.IsNull()) return out;
+    if (!n.IsMap()) {
+        r.diagnostics().error(r.at(n, path), fmt::format("expected an object {{field: first|sum|count|list}}, found {}",
+                                                         doc::describe(n)));
+        return out;
+    }
+    auto how_named = [&](const YAML::Node& node, const std::string& at) -> std::optional<geo::Aggregation> {
+        const std::string name = node.IsScalar() ? node.Scalar() : std::string();
+        if (name == "first") return geo::Aggregation::First;
+        if (name == "sum") return geo::Aggregation::Sum;
+        if (name == "count") return geo::Aggregation::Count;
+        if (name == "list") return geo::Aggregation::List;
+        r.diagnostics().error(r.at(node, at),
+                              fmt::format("expected an aggregation (first, sum, count or list), found {}",
+                                          node.IsScalar() ? fmt::format("'{}'", name) : doc::describe(node)),
+                              node.IsScalar() ? suggest_name(name, kAggregations) : std::string());
+        return std::nullopt;
+    };
+    for (auto it = n.begin(); it != n.end(); ++it) {
+        geo::AggregateSpec a;
+        a.output = it->first.Scalar();
+        const std::string at = doc::key(path, a.output);
+        a.declared_at = r.at(it->second, at);
+        if (it->second.IsMap()) {
+            // {sum: population}: the aggregation of another field
+            if (it->second.size() != 1) {
+                r.diagnostics().error(r.at(it->second, at),
+                                      fmt::format("expected one aggregation {{how: field}}, found {} keys", it->second.size()));
+                continue;
+            }
+            auto entry = it->second.begin();
+            auto how = how_named(entry->first, doc::key(at, entry->first.Scalar()));
+            if (!how) continue;
+            a.how = *how;
+            if (!entry->second.IsScalar() && !(a.how == geo::Aggregation::Count && entry->second.IsNull())) {
+                r.diagnostics().error(r.at(entry->second, doc::key(at, entry->first.Scalar())),
+                                      fmt::format("expected a field name, found {}", doc::describe(entry->second)));
+                continue;
+            }
+            a.field = entry->second.IsScalar() ? entry->second.Scalar() : std::string();
+        } else {
+            auto how = how_named(it->second, at);
+            if (!how) continue;
+            a.how = *how;
+            a.field = a.how == geo::Aggregation::Count ? std::string() : a.output;
+        }
+        out.push_back(std::move(a));
+    }
+    return out;
+}
+
+StepDecl read_step(Reader& r, const fs::path& root, const YAML::Node& n, const std::string& path, bool optional) {
+    StepDecl step;
+    step.declared_at = r.at(n, path);
+    YAML::Node options;
+    if (n.IsScalar()) {
+        step.name = n.Scalar();  // a step without options: `- point_on_surface`
+    } else if (n.IsMap() && n.size() == 1) {
+        step.name = n.begin()->first.Scalar();
+        options = n.begin()->second;
+    } else {
+        r.diagnostics().error(step.declared_at,
+                              fmt::format("expected a step, one of {} (an object of one key, or the name of a step "
+                                          "without options), found {}",
+                                          fmt::join(kStepNames, ", "),
+                                          n.IsMap() ? fmt::format("an object of {} keys", n.size()) : doc::describe(n)));
+        return step;
+    }
+    step.path = doc::key(path, step.name);
+    const std::string& at = step.path;
+    auto unknown = [&] {
+        r.diagnostics().error(r.at(n.IsMap() ? n.begin()->first : n, at), fmt::format("unknown step '{}'", step.name),
+                              suggest_name(step.name, kStepNames, {"expected one of: ", ""}));
+    };
+    auto no_options = [&](StepDecl::Kind kind) {
+        step.kind = kind;
+        if (options.IsDefined() && !options.IsNull() && !(options.IsMap() && options.size() == 0))
+            r.diagnostics().error(r.at(options, at),
+                                  fmt::format("step '{}' takes no options, found {}", step.name, doc::describe(options)));
+    };
+    if (step.name == "point_on_surface") no_options(StepDecl::Kind::PointOnSurface);
+    else if (step.name == "centroid") no_options(StepDecl::Kind::Centroid);
+    else if (std::find(kStepNames.begin(), kStepNames.end(), step.name) == kStepNames.end()) unknown();
+    else if (!options.IsDefined() || options.IsNull())
+        r.diagnostics().error(step.declared_at, fmt::format("step '{}' needs its options", step.name),
+                              step.name == "filter"    ? "e.g. filter: [\"==\", [\"get\", \"dep\"], \"88\"]"
+                              : step.name == "dissolve" ? "e.g. dissolve: {by: epci}"
+                              : step.name == "buffer"   ? "e.g. buffer: {distance_m: 500}"
+                              : step.name == "clip"     ? "e.g. clip: {layer: departements}"
+                                                        : "e.g. join: {table: layers/t.csv, on: code, key: code}");
+    else if (step.name == "filter") {
+        step.kind = StepDecl::Kind::Filter;
+        step.filter = style::compile_filter(options, r.file(), at, r.diagnostics());
+    } else if (step.name == "join") {
+        step.kind = StepDecl::Kind::Join;
+        step.join = read_join(r, root, options, at, !optional);
+    } else if (step.name == "dissolve") {
+        step.kind = StepDecl::Kind::Dissolve;
+        if (r.expect_object(options, at)) {
+            r.check_keys(options, at, kDissolveKeys);
+            step.dissolve.by = r.text(options, "by", at, false).value_or("");
+            step.dissolve.declared_at =
+                options["by"].IsDefined() ? r.at(options["by"], doc::key(at, "by")) : r.at(options, at);
+            step.dissolve.aggregates = read_aggregates(r, options["fields"], doc::key(at, "fields"));
+            if (auto v = r.text(options, "separator", at, false)) step.dissolve.separator = *v;
+        }
+    } else if (step.name == "clip") {
+        step.kind = StepDecl::Kind::Clip;
+        if (r.expect_object(options, at)) {
+            r.check_keys(options, at, kClipKeys);
+            step.clip_layer = r.text(options, "layer", at, false).value_or("");
+            if (YAML::Node e = options["extent"]; e.IsDefined()) {
+                if (auto xs = numbers(r, e, doc::key(at, "extent"), 4, "[min_x, min_y, max_x, max_y]")) {
+                    Box b{(*xs)[0], (*xs)[1], (*xs)[2], (*xs)[3]};
+                    if (b.empty() || b.width() <= 0 || b.height() <= 0)
+                        r.diagnostics().error(r.at(e, doc::key(at, "extent")),
+                                              "expected min_x < max_x and min_y < max_y");
+                    else step.clip_extent = b;
+                }
+            }
+            step.clip_extent_crs = r.text(options, "crs", at, false).value_or("");
+            if (step.clip_layer.empty() == !options["extent"].IsDefined())
+                r.diagnostics().error(r.at(options, at), "a clip takes 'layer' or 'extent', one of them");
+            if (!step.clip_extent_crs.empty() && !options["extent"].IsDefined())
+                r.diagnostics().error(r.at(options["crs"], doc::key(at, "crs")), "'crs' is the CRS of 'extent'");
+        }
+    } else if (step.name == "buffer") {
+        step.kind = StepDecl::Kind::Buffer;
+        if (r.expect_object(options, at)) {
+            r.check_keys(options, at, kBufferKeys);
+            if (!options["distance_m"].IsDefined())
+                r.diagnostics().error(r.at(options, at), "missing key 'distance_m' (the buffer distance, in metres)");
+            else if (auto v = doc::number(options["distance_m"]))
+                step.buffer_distance_m = *v;
+            else
+                r.diagnostics().error(r.at(options["distance_m"], doc::key(at, "distance_m")),
+                                      fmt::format("expected a number of metres, found {}", doc::describe(options["distance_m"])));
+            if (auto v = r.number(options, "segments", at, 1)) step.buffer_segments = static_cast<int>(std::min(*v, 90.0));
+        }
+    }
+    return step;
+}
+
+std::vector<StepDecl> read_steps(Reader& r, const fs::path& root, const YAML::Node& n, const std::string& path,
+                                 bool optional) {
+    std::vector<StepDecl> steps;
+    if (!n.IsSequence()) {
+        r.diagnostics().error(r.at(n, path), fmt::format("expected a list of steps, found {}", doc::describe(n)));
+        return steps;
+    }
+    for (std::size_t i = 0; i < n.size(); ++i) steps.push_back(read_step(r, root, n[i], doc::index(path, i), optional));
+    return steps;
 }
 
 /// `scale: 1500000` or `scale: "1:1 500 000"`.
@@ -726,11 +993,51 @@ Project load_project(const std::string& path) {
                                           "expected a layer of areas (polygons)",
                                           name, layer.geocode->layer));
         }
+    // Derived layers: their inputs exist, and no layer is computed from itself.
+    std::vector<std::string> names;
+    for (const auto& [n, _] : project.layers) names.push_back(n);
+    for (const auto& [name, layer] : project.layers) {
+        if (layer.derived() && !project.layers.count(layer.from))
+            diagnostics.error(layer.from_at,
+                              fmt::format("layer '{}' is computed from an unknown layer '{}'", name, layer.from),
+                              suggest_name(layer.from, names));
+        for (const auto& step : layer.steps)
+            if (step.kind == StepDecl::Kind::Clip && !step.clip_layer.empty() && !project.layers.count(step.clip_layer))
+                diagnostics.error(step.declared_at,
+                                  fmt::format("clip: no layer '{}' in the project", step.clip_layer),
+                                  suggest_name(step.clip_layer, names));
+    }
+    {
+        // Depth-first search over inputs_of(); each cycle reported once, from its first layer in name order.
+        std::map<std::string, int> state;  // 0 new, 1 on the path, 2 done
+        std::vector<std::string> trail;
+        std::function<void(const std::string&)> visit = [&](const std::string& name) {
+            state[name] = 1;
+            trail.push_back(name);
+            for (const auto& input : project.inputs_of(name)) {
+                if (!project.layers.count(input)) continue;
+                if (state[input] == 1) {
+                    auto from = std::find(trail.begin(), trail.end(), input);
+                    std::vector<std::string> cycle(from, trail.end());
+                    cycle.push_back(input);
+                    const LayerDecl& l = project.layers.at(input);
+                    diagnostics.error(l.derived() ? l.from_at : l.spec.declared_at,
+                                      fmt::format("layer '{}' is computed from itself: {}", input, fmt::join(cycle, " → ")),
+                                      "a derived layer's 'from', clips and geocodes must lead back to layers read "
+                                      "from files or databases");
+                } else if (state[input] == 0) {
+                    visit(input);
+                }
+            }
+            trail.pop_back();
+            state[name] = 2;
+        };
+        for (const auto& [name, _] : project.layers)
+            if (state[name] == 0) visit(name);
+    }
     for (const auto& [name, layer] : project.layers)
         for (const auto& check : layer.checks)
             if (!check.container.empty() && !project.layers.count(check.container)) {
-                std::vector<std::string> names;
-                for (const auto& [n, _] : project.layers) names.push_back(n);
                 diagnostics.error(check.declared_at, fmt::format("check of layer '{}' names an unknown layer '{}'", name,
                                                                  check.container),
                                   suggest_name(check.container, names));

@@ -13,8 +13,13 @@
 #include "core/geometry.hpp"
 #include "data/join.hpp"
 #include "data/layer_reader.hpp"
+#include "geo/dissolve.hpp"
 #include "layout/page_layout.hpp"
 #include "render/page_surface.hpp"
+
+namespace cartelier::style::expr {
+class Expression;
+}
 
 namespace cartelier::pipeline {
 
@@ -30,6 +35,7 @@ struct WithinCheck {
     std::string match_field; ///< field of the container layer holding the id
     std::string separator = ";";
     double tolerance_m = 0;  ///< allowed distance outside, in metres
+    bool missing_is_warning = false;  ///< `missing: warning`: a code no container has is a warning
     SourceLocation declared_at;
 };
 
@@ -44,13 +50,45 @@ struct GeocodeDecl {
     SourceLocation declared_at;
 };
 
+/// One processing step of a derived layer (`steps:` in the project file), validated when the project is
+/// read (PDAL's model: options checked before any I/O). pipeline/steps.hpp runs them.
+struct StepDecl {
+    enum class Kind { Filter, Join, Dissolve, PointOnSurface, Centroid, Clip, Buffer };
+    Kind kind = Kind::Filter;
+    std::string name;               ///< the step's key ("dissolve")
+    std::string path;               ///< its document path, "layers.epci.steps[2].dissolve" (messages)
+    SourceLocation declared_at;
+    std::shared_ptr<const style::expr::Expression> filter;  ///< filter: a MapLibre filter, compiled
+    JoinDecl join;                  ///< join: as a layer's joins (plus `unmatched`)
+    geo::DissolveSpec dissolve;     ///< dissolve: by, fields
+    std::string clip_layer;         ///< clip: {layer: NAME} (its polygons' union, in the steps' CRS)
+    std::optional<Box> clip_extent; ///< clip: {extent: [minx, miny, maxx, maxy], crs: …}
+    std::string clip_extent_crs;    ///< the extent's CRS (empty: the steps' CRS)
+    double buffer_distance_m = 0;   ///< buffer: {distance_m: …, segments: …}
+    int buffer_segments = 8;        ///< segments per quarter circle
+};
+
 struct LayerDecl {
-    data::LayerSpec spec;           ///< path made absolute against the project folder
+    /// Read layers: the file or database (path made absolute against the project folder). Derived
+    /// layers: `spec.name`, `spec.crs` (the CRS their steps run in; empty: the input's), `spec.id_field`
+    /// unused, no path.
+    data::LayerSpec spec;
     std::string attribution;        ///< credits text when the source does not say its edition
     SourceLocation attribution_at;  ///< where `attribution` is written (the layer's node when it is not)
     std::vector<JoinDecl> joins;
     std::vector<WithinCheck> checks;
     std::optional<GeocodeDecl> geocode;
+    /// A derived layer (`from: communes` and `steps:`): computed from the project layer `from` (as read
+    /// and joined, or itself derived) by `steps`, in order; empty for a layer read from its source.
+    std::string from;
+    SourceLocation from_at;
+    std::vector<StepDecl> steps;
+    /// `optional: true`: when a file the layer needs (its source, a join table, a step's table) is
+    /// missing, the layer is empty with a warning saying which file, instead of an error.
+    bool optional = false;
+    /// The layer's declaration as canonical JSON text (the prepared cache of derived layers keys on it).
+    std::string canonical;
+    bool derived() const { return !from.empty(); }
 };
 
 /// An output format of a map: the renderer's (PDF, PNG, SVG), one enum for the whole program.
@@ -96,6 +134,9 @@ struct Project {
     std::vector<MapDecl> maps;      ///< in file order
 
     const MapDecl* find_map(const std::string& id) const;
+    /// The layers `name` is computed from or needs to be made: its `from`, the layers its steps clip to,
+    /// its geocode's layer (not its checks' containers: a check does not change the layer). Direct only.
+    std::vector<std::string> inputs_of(const std::string& name) const;
 };
 
 /// Reads and validates the project file; throws Error with every problem found.

@@ -243,6 +243,13 @@ IconResolution resolve_icon(const Style& style, const std::string& name);
 /// without the features (constants) are resolved and checked here, with `environment` when given.
 Style parse_style(const doc::Document& document, Diagnostics* warnings = nullptr,
                   const StyleEnvironment* environment = nullptr);
+/// Compiles a MapLibre filter written in `file` at document path `path` (a derived layer's filter step,
+/// as a style layer's `filter`): an expression, or a legacy filter (["==", "field", value]) converted as
+/// MapLibre converts it. Every error is appended to `diagnostics` with the file, line, column and path;
+/// nullptr when there was at least one.
+expr::ExpressionPtr compile_filter(const YAML::Node& filter, const std::string& file, const std::string& path,
+                                   Diagnostics& diagnostics);
+
 /// Reads a style file (.json, .yaml or .yml) once, through read_file (core/file_io.hpp), and parses
 /// it; the result keeps the bytes read in `source`.
 Style load_style(const std::string& path, Diagnostics* warnings = nullptr,

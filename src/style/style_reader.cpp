@@ -840,4 +840,28 @@ Style parse_style(const doc::Document& document, Diagnostics* warnings, const St
     return style;
 }
 
+expr::ExpressionPtr compile_filter(const YAML::Node& filter, const std::string& file, const std::string& path,
+                                   Diagnostics& diagnostics) {
+    detail::Reporter reporter{file, diagnostics, nullptr};
+    YAML::Node node = filter;
+    if (!detail::is_expression_filter(filter)) {
+        auto converted = detail::convert_legacy_filter(filter, path, reporter);
+        if (!converted) return nullptr;
+        node = *converted;
+    }
+    Diagnostics local;
+    expr::ExpressionPtr e = expr::compile(node, file, path, expr::Type::boolean(), local);
+    for (Diagnostic d : local.items()) {
+        if (d.where.line == 0) {  // a node synthesised by the legacy conversion: the filter's position
+            auto loc = doc::location(file, filter, path);
+            d.where.line = loc.line;
+            d.where.column = loc.column;
+            if (d.where.file.empty()) d.where.file = file;
+            if (d.where.path.empty()) d.where.path = path;
+        }
+        diagnostics.add(d);
+    }
+    return local.has_errors() ? nullptr : std::move(e);
+}
+
 }  // namespace cartelier::style

@@ -92,3 +92,33 @@ TEST(WithinCheck, APointInNoAreaAtAllSaysSoAndNamesTheNearestListedOne) {
               std::string::npos)
         << d.items()[1].message;
 }
+
+TEST(WithinCheck, WithMissingAsWarningAnUnknownCodeIsAWarningAndAPointOutsideStillAnError) {
+    // Territories whose members could not all be sourced: a site without one keeps its point (warned),
+    // a site outside the territory it names is still wrong.
+    Diagnostics d;
+    WithinSpec spec{"departements", "code", ";", 0, true, {}};
+    check_within(sites({{"a", "99", {500, 500}}, {"b", "01", {1500, 500}}}), squares(), spec, d);
+    ASSERT_EQ(d.error_count(), 1u) << d.format();
+    ASSERT_EQ(d.items().size(), 2u) << d.format();
+    EXPECT_EQ(d.items()[0].severity, Severity::Warning);
+    EXPECT_NE(d.items()[0].message.find("feature 'a' is not checked: no feature of departements has code '99'"),
+              std::string::npos)
+        << d.items()[0].message;
+    EXPECT_NE(d.items()[1].message.find("feature 'b' at (1500, 500 in EPSG:2154) lies outside departements 01"),
+              std::string::npos);
+}
+
+TEST(WithinCheck, WithMissingAsWarningAnEmptyContainerLayerIsOneWarning) {
+    Diagnostics d;
+    Layer none = squares();
+    none.features.clear();
+    check_within(sites({{"a", "01", {500, 500}}, {"b", "02", {1500, 500}}}), none,
+                 {"departements", "code", ";", 0, true, {}}, d);
+    ASSERT_EQ(d.items().size(), 1u) << d.format();
+    EXPECT_EQ(d.items()[0].severity, Severity::Warning);
+    EXPECT_EQ(d.items()[0].message, "layer 'departements' is empty: the features of layer 'sites' are not checked against it");
+    Diagnostics strict;
+    check_within(sites({{"a", "01", {500, 500}}}), none, {"departements", "code", ";", 0, false, {}}, strict);
+    EXPECT_EQ(strict.error_count(), 1u);
+}
