@@ -14,7 +14,8 @@ namespace cartelier::geo {
 
 enum class Aggregation {
     First,  ///< the value of the group's first feature (in the layer's order)
-    Sum,    ///< the sum of the numbers (nulls skipped; text that is not a number is an error)
+    Sum,    ///< the sum of the numbers, text holding a number included (nulls skipped; null when all are;
+            ///< text that is not a number is an error)
     Count,  ///< the number of features of the group (the field is not read)
     List,   ///< the distinct non-null values, as text, in first-appearance order, joined by `separator`
 };
@@ -32,6 +33,9 @@ struct DissolveSpec {
     std::vector<AggregateSpec> aggregates;
     std::string separator = ", ";  ///< of List aggregates
     SourceLocation declared_at;    ///< the step in the project file (messages)
+    /// Threads merging the groups' geometries, each with its own GEOS context (the output is the same
+    /// whatever their number); 0: up to 4 (the machine's cores) when the layer is large, else 1.
+    unsigned threads = 0;
 };
 
 /// What dissolve() did (for the build report and tests).
@@ -43,16 +47,21 @@ struct DissolveStats {
 };
 
 /// Merges the features of `in` by the value of `spec.by`:
+/// - groups are told apart by the value's text: a number as fmt writes it (1 and 1.0 are one group,
+///   and the text "1" too), a boolean "true"/"false";
 /// - one output feature per distinct value, in the order of the value's first appearance; its id is the
 ///   value as text ("all" when `by` is empty); its fields are `by` (same name, the first value) then the
 ///   aggregates, in the given order;
 /// - features whose `by` value is null are left out (counted in stats.skipped_null);
-/// - polygons: the union of the group's polygons, valid (OGC), holes only where no member covers;
+/// - polygons: the union of the group's polygons, valid (OGC), holes only where no member covers
+///   (geo::union_polygons: a coverage union, GEOS's general union for a group that is not a clean
+///   coverage); a union GEOS cannot compute is an error naming the group;
 ///   points and lines: the group's parts gathered in one multi-geometry; a group mixing kinds keeps the
 ///   kind of its first feature and the others' parts are dropped with a warning naming the group;
 /// - the output layer has the input's name, source and CRS.
-/// Errors (a missing `by` or aggregate field, a Sum of text) name `spec.declared_at`, the field, and the
-/// fields that exist (with a "did you mean" when one is close); the result is then empty.
+/// Errors (a missing `by` or aggregate field, a Sum of text) name `spec.declared_at` (an aggregate's
+/// own declared_at when set), the field, and the fields that exist (with a "did you mean" when one is
+/// close); the result then has no feature.
 Layer dissolve(const Layer& in, const DissolveSpec& spec, Diagnostics& diagnostics, DissolveStats* stats = nullptr);
 
 }  // namespace cartelier::geo

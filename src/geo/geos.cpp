@@ -92,9 +92,11 @@ void collect(const GeosContext& ctx, const GEOSGeometry* g, Geometry& out) {
 
 }  // namespace
 
-GeosGeometry to_geos(const GeosContext& ctx, const Geometry& g) {
+void to_geos_parts(const GeosContext& ctx, const Geometry& g, std::vector<GeosGeometry>& parts) {
     auto h = ctx.get();
-    std::vector<GEOSGeometry*> parts;
+    auto add = [&](GEOSGeometry* part) {
+        if (part) parts.emplace_back(ctx, part);
+    };
     for (std::size_t p = 0; p < g.part_count(); ++p) {
         std::uint32_t first_ring = g.parts[p], last_ring = g.parts[p + 1];
         if (first_ring == last_ring) continue;
@@ -102,14 +104,12 @@ GeosGeometry to_geos(const GeosContext& ctx, const Geometry& g) {
             case GeometryType::Point: {
                 if (g.rings[first_ring] >= g.points.size()) break;
                 const Point& pt = g.points[g.rings[first_ring]];
-                parts.push_back(GEOSGeom_createPointFromXY_r(h, pt.x, pt.y));
+                add(GEOSGeom_createPointFromXY_r(h, pt.x, pt.y));
                 break;
             }
             case GeometryType::LineString: {
                 if (g.rings[first_ring + 1] - g.rings[first_ring] < 2) break;  // GEOS refuses a 1-point line
-                GEOSGeometry* line =
-                    GEOSGeom_createLineString_r(h, sequence(h, g, g.rings[first_ring], g.rings[first_ring + 1], false));
-                if (line) parts.push_back(line);
+                add(GEOSGeom_createLineString_r(h, sequence(h, g, g.rings[first_ring], g.rings[first_ring + 1], false)));
                 break;
             }
             case GeometryType::Polygon: {
@@ -124,27 +124,57 @@ GeosGeometry to_geos(const GeosContext& ctx, const Geometry& g) {
                 std::vector<GEOSGeometry*> holes;
                 for (std::uint32_t r = first_ring + 1; r < last_ring; ++r)
                     if (GEOSGeometry* hole = ring(r)) holes.push_back(hole);
-                GEOSGeometry* polygon =
-                    GEOSGeom_createPolygon_r(h, shell, holes.data(), static_cast<unsigned>(holes.size()));
-                if (polygon) parts.push_back(polygon);
+                add(GEOSGeom_createPolygon_r(h, shell, holes.data(), static_cast<unsigned>(holes.size())));
                 break;
             }
             case GeometryType::None: break;
         }
     }
+}
+
+GeosGeometry to_geos(const GeosContext& ctx, const Geometry& g) {
+    std::vector<GeosGeometry> parts;
+    to_geos_parts(ctx, g, parts);
+    if (parts.size() == 1) return std::move(parts.front());
     int collection_type = g.type == GeometryType::Point        ? GEOS_MULTIPOINT
                           : g.type == GeometryType::LineString ? GEOS_MULTILINESTRING
                                                                : GEOS_MULTIPOLYGON;
-    if (parts.size() == 1) return GeosGeometry(ctx, parts.front());
-    if (parts.empty()) return GeosGeometry(ctx, GEOSGeom_createEmptyCollection_r(h, collection_type));
-    return GeosGeometry(ctx, GEOSGeom_createCollection_r(h, collection_type, parts.data(),
-                                                         static_cast<unsigned>(parts.size())));
+    return make_collection(ctx, collection_type, parts);
 }
 
 Geometry from_geos(const GeosContext& ctx, const GEOSGeometry* g) {
     Geometry out;
     if (g) collect(ctx, g, out);
     return out;
+}
+
+Geometry from_geos(const GeosContext& ctx, const GEOSGeometry* g, GeometryType type) {
+    Geometry out;
+    out.type = type;
+    if (g) collect(ctx, g, out);
+    if (out.points.empty()) out = Geometry{};
+    return out;
+}
+
+GeosGeometry make_collection(const GeosContext& ctx, int type, std::vector<GeosGeometry>& parts) {
+    std::vector<GEOSGeometry*> raw;
+    raw.reserve(parts.size());
+    for (auto& p : parts)
+        if (p) raw.push_back(p.release());
+    parts.clear();
+    if (raw.empty()) return GeosGeometry(ctx, GEOSGeom_createEmptyCollection_r(ctx.get(), type));
+    return GeosGeometry(ctx, GEOSGeom_createCollection_r(ctx.get(), type, raw.data(), static_cast<unsigned>(raw.size())));
+}
+
+GeosGeometry union_polygons(const GeosContext& ctx, std::vector<GeosGeometry>& polygons, bool* general) {
+    auto h = ctx.get();
+    GeosGeometry all = make_collection(ctx, GEOS_MULTIPOLYGON, polygons);
+    if (!all) return all;
+    if (GEOSisEmpty_r(h, all.get()) == 1) return GeosGeometry(ctx, GEOSGeom_createEmptyPolygon_r(h));
+    GeosGeometry coverage(ctx, GEOSCoverageUnion_r(h, all.get()));
+    if (coverage && GEOSisValid_r(h, coverage.get()) == 1) return coverage;
+    if (general) *general = true;
+    return GeosGeometry(ctx, GEOSUnaryUnion_r(h, all.get()));
 }
 
 PreparedPolygon::PreparedPolygon(const GeosContext& ctx, const Geometry& polygon)

@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/geometry.hpp"
 
@@ -42,6 +43,12 @@ public:
 
     const GEOSGeometry* get() const { return g_; }
     explicit operator bool() const { return g_ != nullptr; }
+    /// Gives up ownership (to a GEOS function that takes it, e.g. a collection's constructor).
+    GEOSGeometry* release() {
+        GEOSGeometry* g = g_;
+        g_ = nullptr;
+        return g;
+    }
 
 private:
     const GeosContext* ctx_;
@@ -51,8 +58,24 @@ private:
 /// Converts to GEOS; an empty geometry gives an empty GEOS geometry of the same dimension. Parts GEOS
 /// refuses (a ring of fewer than 4 points, a line of one point) are left out rather than crashing.
 GeosGeometry to_geos(const GeosContext& ctx, const Geometry& g);
+/// Converts each part of `g` (a point, a line, a polygon with its holes) to its own GEOS geometry,
+/// appended to `parts`; parts GEOS refuses are left out as to_geos does.
+void to_geos_parts(const GeosContext& ctx, const Geometry& g, std::vector<GeosGeometry>& parts);
 /// Converts back (points, lines, polygons; collections are flattened to their first kind).
 Geometry from_geos(const GeosContext& ctx, const GEOSGeometry* g);
+/// Converts back keeping only the parts of dimension `type` (a polygon's intersection with a mask may
+/// hold lines and points where they touch: asked for polygons, those are dropped); None: as from_geos.
+Geometry from_geos(const GeosContext& ctx, const GEOSGeometry* g, GeometryType type);
+
+/// A collection of `type` (GEOS_MULTIPOLYGON…, GEOS_GEOMETRYCOLLECTION) taking ownership of `parts`
+/// (left empty); an empty collection when there is none.
+GeosGeometry make_collection(const GeosContext& ctx, int type, std::vector<GeosGeometry>& parts);
+
+/// The union of `polygons` (GEOS polygons, one per part; the vector is left empty): GEOS CoverageUnion
+/// when they form a clean coverage (shared borders with the same vertices, no overlap; its result is
+/// checked valid), else GEOS's general UnaryUnion, and then `*general` is set true. Null when both
+/// fail (ctx.last_error() says why); an empty polygon when there is none.
+GeosGeometry union_polygons(const GeosContext& ctx, std::vector<GeosGeometry>& polygons, bool* general = nullptr);
 
 /// A polygon prepared for many point-in-polygon tests.
 class PreparedPolygon {

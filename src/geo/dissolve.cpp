@@ -1,0 +1,291 @@
+#include "geo/dissolve.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <charconv>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <fmt/format.h>
+#include <geos_c.h>
+
+#include "geo/code_text.hpp"
+#include "geo/geos.hpp"
+
+namespace cartelier::geo {
+
+namespace {
+
+/// The text a group key is compared by: a string as it is, a number as fmt writes it (1 and 1.0 both
+/// "1"), a boolean "true"/"false".
+std::string key_text(const Value& v) {
+    if (auto b = std::get_if<bool>(&v)) return *b ? "true" : "false";
+    return code_text(v);
+}
+
+/// A number, or the text of one (a CSV column joined as text); nullopt for anything else.
+std::optional<double> number_of(const Value& v) {
+    if (auto d = std::get_if<double>(&v)) return *d;
+    if (auto s = std::get_if<std::string>(&v)) {
+        auto b = s->find_first_not_of(" \t");
+        auto e = s->find_last_not_of(" \t");
+        if (b == std::string::npos) return std::nullopt;
+        double out = 0;
+        const char* first = s->data() + b;
+        const char* last = s->data() + e + 1;
+        if (*first == '+') ++first;
+        auto [ptr, ec] = std::from_chars(first, last, out);
+        if (ec == std::errc() && ptr == last) return out;
+    }
+    return std::nullopt;
+}
+
+bool located(const SourceLocation& where) { return !where.file.empty() || !where.path.empty() || where.line > 0; }
+
+std::string_view kind_name(GeometryType t) {
+    switch (t) {
+        case GeometryType::Point: return "points";
+        case GeometryType::LineString: return "lines";
+        case GeometryType::Polygon: return "polygons";
+        case GeometryType::None: break;
+    }
+    return "no geometry";
+}
+
+/// Appends the parts of `in` (of the same type) to `out`.
+void append_parts(Geometry& out, const Geometry& in) {
+    if (in.empty()) return;
+    if (out.rings.empty()) out.rings.push_back(0);
+    if (out.parts.empty()) out.parts.push_back(0);
+    const auto point_base = static_cast<std::uint32_t>(out.points.size());
+    const auto ring_base = static_cast<std::uint32_t>(out.rings.size() - 1);
+    out.points.insert(out.points.end(), in.points.begin(), in.points.end());
+    for (std::size_t r = 1; r < in.rings.size(); ++r) out.rings.push_back(point_base + in.rings[r]);
+    for (std::size_t p = 1; p < in.parts.size(); ++p) out.parts.push_back(ring_base + in.parts[p]);
+}
+
+/// The hint for a field that is not in the layer: suggest_name's "did you mean", or when no name is close
+/// by spelling, the field that begins or ends with the name ('epci' → 'epci_code').
+std::string field_hint(const std::string& word, const std::vector<std::string>& fields) {
+    std::string hint = suggest_name(word, fields);
+    if (!hint.empty() || word.empty()) return hint;
+    for (const auto& f : fields)
+        if (f.size() > word.size() && (f.starts_with(word) || f.ends_with(word))) return did_you_mean(f);
+    return {};
+}
+
+struct Group {
+    std::string key;
+    std::vector<std::size_t> members;  ///< indices into the input's features, in order
+};
+
+/// What one group's geometry became.
+struct GroupGeometry {
+    Geometry geometry;
+    bool general = false;           ///< GEOS's general union was needed
+    std::size_t dropped = 0;        ///< members of another kind than the first's
+    GeometryType kind = GeometryType::None;
+    std::string error;              ///< the union failed (GEOS's message)
+};
+
+GroupGeometry merge(const GeosContext& ctx, const Layer& in, const Group& group) {
+    GroupGeometry out;
+    for (std::size_t i : group.members) {
+        const Geometry& g = in.features[i].geometry;
+        if (g.empty() || g.type == GeometryType::None) continue;
+        if (out.kind == GeometryType::None) out.kind = g.type;
+        if (g.type != out.kind) ++out.dropped;
+    }
+    if (out.kind != GeometryType::Polygon) {
+        out.geometry.type = out.kind;
+        for (std::size_t i : group.members) {
+            const Geometry& g = in.features[i].geometry;
+            if (g.type == out.kind) append_parts(out.geometry, g);
+        }
+        if (out.geometry.empty()) out.geometry = Geometry{};
+        return out;
+    }
+    std::vector<GeosGeometry> polygons;
+    for (std::size_t i : group.members) {
+        const Geometry& g = in.features[i].geometry;
+        if (g.type == GeometryType::Polygon) to_geos_parts(ctx, g, polygons);
+    }
+    GeosGeometry merged = union_polygons(ctx, polygons, &out.general);
+    if (!merged) {
+        out.error = ctx.last_error();
+        return out;
+    }
+    out.geometry = from_geos(ctx, merged.get(), GeometryType::Polygon);
+    return out;
+}
+
+/// The vertices of the features of `in`: above this many, the groups are merged on several threads.
+constexpr std::size_t kThreadedVertices = 200'000;
+constexpr unsigned kMaxThreads = 4;
+
+std::vector<GroupGeometry> merge_all(const Layer& in, const std::vector<Group>& groups, unsigned threads) {
+    std::vector<GroupGeometry> out(groups.size());
+    if (threads == 0) {
+        std::size_t vertices = 0;
+        for (const auto& f : in.features) vertices += f.geometry.points.size();
+        threads = vertices < kThreadedVertices ? 1 : std::clamp(std::thread::hardware_concurrency(), 1u, kMaxThreads);
+    }
+    threads = static_cast<unsigned>(std::min<std::size_t>(threads, groups.size()));
+    std::atomic<std::size_t> next{0};
+    auto work = [&] {
+        GeosContext ctx;  // one per thread
+        for (std::size_t g = next++; g < groups.size(); g = next++) out[g] = merge(ctx, in, groups[g]);
+    };
+    if (threads <= 1) {
+        work();
+        return out;
+    }
+    std::vector<std::jthread> pool;
+    for (unsigned t = 0; t < threads; ++t) pool.emplace_back(work);
+    return out;  // the jthreads join here, before `out` is returned
+}
+
+}  // namespace
+
+Layer dissolve(const Layer& in, const DissolveSpec& spec, Diagnostics& diagnostics, DissolveStats* stats) {
+    DissolveStats local;
+    DissolveStats& st = stats ? *stats : local;
+    st = DissolveStats{};
+    st.input_features = in.features.size();
+
+    Layer out;
+    out.name = in.name;
+    out.source = in.source;
+    out.crs = in.crs;
+
+    const auto& fields = in.schema->fields();
+    auto missing = [&](const SourceLocation& where, const std::string& field, std::string_view what) {
+        diagnostics.error(where,
+                          fmt::format("no field '{}' in layer '{}' (dissolve {}); its fields: {}", field, in.name,
+                                      what, fields.empty() ? std::string("none") : fmt::format("{}", fmt::join(fields, ", "))),
+                          field_hint(field, fields));
+    };
+    bool ok = true;
+    std::optional<std::size_t> by_index;
+    if (!spec.by.empty()) {
+        by_index = in.schema->index(spec.by);
+        if (!by_index) {
+            missing(spec.declared_at, spec.by, "'by'");
+            ok = false;
+        }
+    }
+    std::vector<std::optional<std::size_t>> agg_index(spec.aggregates.size());
+    for (std::size_t a = 0; a < spec.aggregates.size(); ++a) {
+        const auto& agg = spec.aggregates[a];
+        if (agg.how == Aggregation::Count) continue;
+        agg_index[a] = in.schema->index(agg.field);
+        if (!agg_index[a]) {
+            missing(located(agg.declared_at) ? agg.declared_at : spec.declared_at, agg.field,
+                    fmt::format("aggregate '{}'", agg.output));
+            ok = false;
+        }
+    }
+    if (!ok) return out;
+
+    // Groups, in the order of their first appearance.
+    std::vector<Group> groups;
+    std::unordered_map<std::string, std::size_t> group_of;
+    for (std::size_t i = 0; i < in.features.size(); ++i) {
+        std::string key = "all";
+        if (by_index) {
+            const Value& v = in.features[i].value(*by_index);
+            if (is_null(v)) {
+                ++st.skipped_null;
+                continue;
+            }
+            key = key_text(v);
+        }
+        auto [it, added] = group_of.try_emplace(key, groups.size());
+        if (added) groups.push_back(Group{std::move(key), {}});
+        groups[it->second].members.push_back(i);
+    }
+
+    // Attributes first (cheap, and a Sum of text stops before any geometry work).
+    out.schema = std::make_shared<Schema>();
+    if (by_index) out.schema->add(spec.by);
+    for (const auto& agg : spec.aggregates) out.schema->add(agg.output);
+    out.features.resize(groups.size());
+    for (std::size_t a = 0; a < spec.aggregates.size(); ++a) {
+        const auto& agg = spec.aggregates[a];
+        const auto& where = located(agg.declared_at) ? agg.declared_at : spec.declared_at;
+        std::size_t not_numbers = 0;
+        std::string first_bad;
+        for (std::size_t g = 0; g < groups.size(); ++g) {
+            Value v;
+            switch (agg.how) {
+                case Aggregation::First: v = in.features[groups[g].members.front()].value(*agg_index[a]); break;
+                case Aggregation::Count: v = static_cast<double>(groups[g].members.size()); break;
+                case Aggregation::Sum: {
+                    double sum = 0;
+                    bool any = false;
+                    for (std::size_t i : groups[g].members) {
+                        const Value& x = in.features[i].value(*agg_index[a]);
+                        if (is_null(x)) continue;
+                        if (auto n = number_of(x)) {
+                            sum += *n;
+                            any = true;
+                        } else if (not_numbers++ == 0) {
+                            first_bad = fmt::format("feature {} has '{}'", in.features[i].id, key_text(x));
+                        }
+                    }
+                    if (any) v = sum;
+                    break;
+                }
+                case Aggregation::List: {
+                    std::vector<std::string> seen;
+                    std::unordered_set<std::string> distinct;
+                    for (std::size_t i : groups[g].members) {
+                        const Value& x = in.features[i].value(*agg_index[a]);
+                        if (is_null(x)) continue;
+                        std::string text = key_text(x);
+                        if (distinct.insert(text).second) seen.push_back(std::move(text));
+                    }
+                    v = fmt::format("{}", fmt::join(seen, spec.separator));
+                    break;
+                }
+            }
+            out.features[g].values.push_back(std::move(v));
+        }
+        if (not_numbers > 0) {
+            diagnostics.error(where,
+                              fmt::format("aggregate '{}' sums field '{}' of layer '{}', which holds text that is not a "
+                                          "number: {}{}",
+                                          agg.output, agg.field, in.name, first_bad,
+                                          not_numbers > 1 ? fmt::format(" (and {} other values)", not_numbers - 1) : ""),
+                              "use 'first', 'list' or 'count' for a text field");
+            ok = false;
+        }
+    }
+    if (!ok) {
+        out.features.clear();
+        return out;
+    }
+
+    std::vector<GroupGeometry> merged = merge_all(in, groups, spec.threads);
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+        Feature& f = out.features[g];
+        f.id = groups[g].key;
+        if (by_index) f.values.insert(f.values.begin(), in.features[groups[g].members.front()].value(*by_index));
+        GroupGeometry& m = merged[g];
+        if (m.general) ++st.general_unions;
+        if (m.dropped > 0)
+            diagnostics.warning(spec.declared_at,
+                                fmt::format("group '{}' of layer '{}' mixes kinds of geometry: it keeps the {} "
+                                            "of its first feature; {} feature(s) of another kind left out",
+                                            groups[g].key, in.name, kind_name(m.kind), m.dropped));
+        if (!m.error.empty())
+            diagnostics.error(spec.declared_at, fmt::format("the union of group '{}' of layer '{}' failed: {}",
+                                                            groups[g].key, in.name, m.error));
+        f.geometry = std::move(m.geometry);
+    }
+    st.groups = out.features.size();
+    return out;
+}
+
+}  // namespace cartelier::geo
