@@ -256,7 +256,8 @@ if command -v node >/dev/null; then
   equals "epci (tarball without epci.json): exit status" "$status" 0
   check "epci (tarball without epci.json): says what is missing" has_line "$r" "warning: layer epci: the tarball lacks package/data/epci.json"
   check "epci (tarball without epci.json): no table" test ! -e "$r/layers/cache/epci-2019.csv"
-  check "epci (tarball without epci.json): no temporary file left" test -z "$(ls -A "$r/layers/cache" | grep -v -x -e SOURCES.json -e '[a-z]*\.geojson' -e countries.gpkg)"
+  check "epci (tarball without epci.json): no temporary file left" \
+    test -z "$(find "$r/layers/cache" -mindepth 1 ! -name SOURCES.json ! -name '*.geojson' ! -name countries.gpkg)"
   # the communes layer changed since the table was made: the table is out of date and removed
   CARTELIER_NPM_TARBALL=$work/good.tgz CARTELIER_NPM_TARBALL_SHA256=$good_sha epci_run
   sed -i 's/"C01002"/"C01002 renamed"/' "$r/layers/cache/communes.geojson"
