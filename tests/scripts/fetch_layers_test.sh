@@ -114,6 +114,22 @@ if [ -f "$mirror/ign-2018/SHA256SUMS" ]; then
       equals "epci (real package): SOURCES.json edition" "$(field "$r" epci edition)" \
         "EPCI au 1er janvier 2019 (@etalab/decoupage-administratif 0.4.0)"
       check "epci (real package): SOURCES.json is valid JSON" json_ok "$r"
+      # the committed sites and territories against this table: every site inside its territory
+      cache=$r/layers/cache
+      node "$repo/scripts/check-site-territories.mjs" "$repo/layers/sites.csv" "$repo/layers/territoires.csv" \
+        "$cache/communes.geojson" "$cache/epci-2019.csv" > "$r.out" 2>&1; status=$?
+      equals "layers/sites.csv: every site in its insee commune and its territory" "$status" 0
+      sed 's/,Remiremont,88383,88,6.58349,48.00315,/,Bruyères,88078,88,6.70868,48.21522,/' "$repo/layers/sites.csv" > "$work/sites-bruyeres.csv"
+      node "$repo/scripts/check-site-territories.mjs" "$work/sites-bruyeres.csv" "$repo/layers/territoires.csv" \
+        "$cache/communes.geojson" "$cache/epci-2019.csv" > "$r.out" 2>&1; status=$?
+      check "the former Bruyères row: outside its territory" has_line "$r" \
+        "FAIL flash-portes-des-vosges-meridionales: the point is outside its territory (EPCI 200068377)"
+      equals "the former Bruyères row: exit status" "$status" 1
+      sed 's/,07341,07,/,7341,07,/' "$repo/layers/sites.csv" > "$work/sites-7341.csv"
+      node "$repo/scripts/check-site-territories.mjs" "$work/sites-7341.csv" "$repo/layers/territoires.csv" \
+        "$cache/communes.geojson" "$cache/epci-2019.csv" > "$r.out" 2>&1
+      check "an insee code without its leading zero: named" has_line "$r" \
+        "FAIL local-berg-et-coiron: insee 7341 (not a commune of the layer) but the point lies in 07341"
     else
       skip "epci (real package): not in npm's cache (run scripts/fetch-layers.sh online once)"
     fi
