@@ -17,8 +17,15 @@
 #             dissolved from it; no communes (skipped with a warning)
 # countries.gpkg always comes from world_map.gpkg (layer countries, clipped around France).
 # CARTELIER_WORLD_MAP overrides the world_map.gpkg path.
+# epci-2019.csv (commune → EPCI at 1 January 2019, for the territories) is converted by
+# scripts/epci-membership.mjs from the npm package @etalab/decoupage-administratif 0.4.0, fetched with
+# `npm pack` from the npm registry and pinned by SHA-256; joined to the codes of communes.geojson.
+# Without npm/node, with --offline, without communes.geojson or when the registry cannot be reached,
+# it is left out with a warning (the maps then draw the sites as points) and the exit status stays 0.
+# CARTELIER_NPM_TARBALL=FILE.tgz uses that tarball instead of `npm pack` (tests; still checked against
+# the pin, which CARTELIER_NPM_TARBALL_SHA256 overrides for a locally made test tarball).
 # layers/cache/SOURCES.json records, per file: source, path or URL, sha256, edition.
-# Needs only gdal-bin, coreutils and curl.
+# Needs gdal-bin, coreutils and curl; node and npm for epci-2019.csv.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -33,6 +40,13 @@ PINNED="departements|departements-avec-outre-mer.geojson|0c331e85eef244d8014f68a
 regions|regions-avec-outre-mer.geojson|a573b672264184d11a2f98220867653b092fe3a964433e30e3a0a4708d72d167|1
 communes|communes-avec-outre-mer.geojson|d785c2e8721ee75abcdf63918c06b4d17cef89db0948ddfe06572df994cc3e59|0"
 WORLD_MAP=${CARTELIER_WORLD_MAP:-/usr/share/qgis/resources/data/world_map.gpkg}
+# commune → EPCI: the 2018 communes with their EPCI at 1 January 2019 (see layers/README.md)
+NPM_PACKAGE=@etalab/decoupage-administratif
+NPM_VERSION=0.4.0
+NPM_TARBALL_URL=https://registry.npmjs.org/@etalab/decoupage-administratif/-/decoupage-administratif-0.4.0.tgz
+NPM_INTEGRITY=sha512-IkE7njp8LKGKmiXhjjxKDELJO/gjbUrJ6xeGdktl/BP0deLbngXfpJRySvb8r5V0lqTtE3ig8iyV81CyD2WP/w==
+NPM_TARBALL_SHA256=${CARTELIER_NPM_TARBALL_SHA256:-32f44608a77420206a6534412913e84e39a769fdbf4012ca57b020db821c20cc}
+EPCI_EDITION="EPCI au 1er janvier 2019 (@etalab/decoupage-administratif 0.4.0)"
 COUNTRIES_WINDOW=(-20 25 35 62)   # lon/lat window kept from the countries layer (Europe, N. Africa)
 GPKG_DATE=2000-01-01T00:00:00Z    # fixed GeoPackage timestamp: identical input -> identical bytes
 
@@ -97,8 +111,8 @@ field() {   # field LAYER KEY: a value of the recorded entry (values here contai
 }
 write_sources() {   # entries for the files present in the cache, in a fixed order
   local layer file lines=()
-  for file in departements.geojson regions.geojson communes.geojson countries.gpkg; do
-    layer=${file%.*}
+  for file in departements.geojson regions.geojson communes.geojson countries.gpkg epci-2019.csv; do
+    layer=${file%.*} layer=${layer%-2019}
     [ -n "${record[$layer]:-}" ] && [ -f "$cache/$file" ] && lines+=("  \"$layer\": ${record[$layer]}")
   done
   {
@@ -412,6 +426,82 @@ else
   echo "fetch-layers: layer countries: no source worked ($WORLD_MAP is missing)" >&2
   errors+=(countries)
 fi
+
+# ---- commune → EPCI membership: @etalab/decoupage-administratif from the npm registry ------------
+epci_file=$cache/epci-2019.csv
+converter=$root/scripts/epci-membership.mjs
+epci_current=0   # the cache holds the table of the pinned tarball, this converter and this communes layer
+# no_territories WHY: epci-2019.csv cannot be made; say so. A table made before from the same inputs
+# (--force) is kept; one that no longer matches its inputs is removed.
+no_territories() {
+  if [ "$epci_current" = 1 ]; then
+    warn "layer epci: $1 — kept the existing epci-2019.csv (made from the same inputs)"; return 0
+  fi
+  warn "layer epci: $1 — epci-2019.csv not made: the territories will not be drawn (the maps show the sites as points)"
+  if [ -e "$epci_file" ]; then rm -f "$epci_file"; warn "layer epci: removed the out-of-date $epci_file"; fi
+  unset 'record[epci]'
+}
+# epci_lien_counts FILE: "MEMBERS VIA_CHEF_LIEU WITHOUT" from the lien column (the last, never quoted)
+epci_lien_counts() {
+  awk -F, 'NR > 1 { if ($NF == "membre") m++; else if ($NF ~ /^chef-lieu /) c++; else if ($NF == "aucune") a++ }
+           END { printf "%d %d %d", m, c, a }' "$1"
+}
+epci_step() {
+  local communes_sha conv_sha got src_json src_label m c a without
+  if [ ! -f "$cache/communes.geojson" ]; then no_territories "no communes.geojson in the cache to join"; return 0; fi
+  if ! command -v node >/dev/null; then no_territories "node not found (apt-get install nodejs npm, or run scripts/setup.sh)"; return 0; fi
+  if [ ! -f "$converter" ]; then no_territories "$converter not found"; return 0; fi
+  communes_sha=$(sha "$cache/communes.geojson") conv_sha=$(sha "$converter")
+  if [ -f "$epci_file" ] && [ "$(field epci sha256)" = "$(sha "$epci_file")" ] \
+     && [ "$(field epci tarball_sha256)" = "$NPM_TARBALL_SHA256" ] && [ "$(field epci input_sha256)" = "$communes_sha" ] \
+     && [ "$(field epci converter_sha256)" = "$conv_sha" ]; then
+    epci_current=1
+  fi
+  if [ "$force" = 0 ] && [ "$epci_current" = 1 ]; then
+    read -r m c a <<< "$(epci_lien_counts "$epci_file")"
+    log "layer epci: $(field epci source) $NPM_PACKAGE@$NPM_VERSION (tarball sha256 $(short "$NPM_TARBALL_SHA256")) — up to date ($m members, $c via their chef-lieu, $a in no EPCI: $(field epci without))"
+    return 0
+  fi
+  mkdir -p "$tmp/npm" "$tmp/pkg"
+  if [ -n "${CARTELIER_NPM_TARBALL:-}" ]; then
+    if ! cp "$CARTELIER_NPM_TARBALL" "$tmp/npm/package.tgz" 2> "$tmp/err"; then
+      no_territories "CARTELIER_NPM_TARBALL: $(head -c 300 "$tmp/err")"; return 0
+    fi
+    src_json="\"source\": \"tarball\", \"path\": $(json_str "$CARTELIER_NPM_TARBALL")" src_label="tarball $CARTELIER_NPM_TARBALL"
+  else
+    if [ "$offline" = 1 ]; then no_territories "--offline: the npm registry is not tried for $NPM_PACKAGE@$NPM_VERSION"; return 0; fi
+    if ! command -v npm >/dev/null; then no_territories "npm not found (apt-get install npm, or run scripts/setup.sh)"; return 0; fi
+    # from $tmp so that no project .npmrc applies; no retries, so that an unreachable registry fails fast
+    if ! (cd "$tmp/npm" && npm pack "$NPM_PACKAGE@$NPM_VERSION" --pack-destination . --loglevel=error \
+            --fetch-retries=0 --fetch-timeout=60000 --no-fund --no-audit) > /dev/null 2> "$tmp/err"; then
+      no_territories "npm pack $NPM_PACKAGE@$NPM_VERSION failed (registry $(npm config get registry 2>/dev/null || echo '?')): $(grep -m 1 -v -E '^npm error (code|syscall|errno) ' "$tmp/err" | sed 's/^npm error //' | head -c 300)"
+      return 0
+    fi
+    mv "$tmp/npm/etalab-decoupage-administratif-$NPM_VERSION.tgz" "$tmp/npm/package.tgz" 2> /dev/null \
+      || { no_territories "npm pack left no etalab-decoupage-administratif-$NPM_VERSION.tgz"; return 0; }
+    src_json="\"source\": \"npm\", \"url\": $(json_str "$NPM_TARBALL_URL")" src_label="npm pack $NPM_PACKAGE@$NPM_VERSION"
+  fi
+  got=$(sha "$tmp/npm/package.tgz")
+  if [ "$got" != "$NPM_TARBALL_SHA256" ]; then
+    no_territories "the $NPM_PACKAGE@$NPM_VERSION tarball has sha256 $(short "$got"), this script pins $(short "$NPM_TARBALL_SHA256") — rejected"
+    return 0
+  fi
+  if ! tar -xzf "$tmp/npm/package.tgz" -C "$tmp/pkg" package/package.json package/data/epci.json \
+         package/data/communes.json 2> "$tmp/err"; then
+    no_territories "the tarball lacks package/data/epci.json or communes.json: $(head -c 300 "$tmp/err")"; return 0
+  fi
+  if ! node "$converter" "$tmp/pkg/package" "$cache/communes.geojson" "$tmp/epci.part.csv" > "$tmp/epci.report" 2> "$tmp/err"; then
+    no_territories "$(head -c 300 "$tmp/err")"; return 0
+  fi
+  install_file "$tmp/epci.part.csv" epci-2019.csv
+  got=$(sha "$epci_file")
+  read -r m c a <<< "$(epci_lien_counts "$epci_file")"
+  without=$(sed -n 's/^    \([0-9AB][0-9]*\) \(.*\)$/\1 \2/p' "$tmp/epci.report" | sed '$!s/$/;/' | tr '\n' ' ' | sed 's/ $//')
+  record[epci]="{$src_json, \"package\": \"$NPM_PACKAGE\", \"version\": \"$NPM_VERSION\", \"tarball\": $(json_str "$NPM_TARBALL_URL"), \"integrity\": \"$NPM_INTEGRITY\", \"tarball_sha256\": \"$NPM_TARBALL_SHA256\", \"input\": \"communes.geojson\", \"input_sha256\": \"$communes_sha\", \"converter_sha256\": \"$conv_sha\", \"sha256\": \"$got\", \"edition\": $(json_str "$EPCI_EDITION"), \"members\": $m, \"via_chef_lieu\": $c, \"without_epci\": $a, \"without\": $(json_str "$without")}"
+  log "layer epci: $src_label (sha256 $(short "$NPM_TARBALL_SHA256")) → epci-2019.csv (sha256 $(short "$got"))"
+  sed 's/^/  /' "$tmp/epci.report"
+}
+epci_step
 
 write_sources
 

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Sets Cartelier up on Debian 12: installs the Debian packages it needs (only those missing),
-# configures and builds it with CMake, and fetches the boundary layers into layers/cache/.
+# configures and builds it with CMake, and fetches the boundary layers and the commune → EPCI table
+# into layers/cache/.
 #
 #   scripts/setup.sh            build dependencies, build, layers
-#   scripts/setup.sh --tests    the same, plus what the test suite needs (Node.js and the reference
-#                               MapLibre style-spec package from the npm registry, poppler-utils,
+#   scripts/setup.sh --tests    the same, plus what the test suite needs (the reference MapLibre
+#                               style-spec package from the npm registry, poppler-utils,
 #                               PostgreSQL 15 + PostGIS 3 for the throwaway servers of pg_virtualenv)
 #
 # Idempotent: a second run installs nothing, rebuilds only what changed, and re-fetches no layer.
@@ -36,10 +37,12 @@ packages=(
   libqpdf-dev ghostscript
   postgresql-client
 )
+# Node.js and npm: scripts/fetch-layers.sh fetches the commune → EPCI table (the territories) with
+# `npm pack` and converts it with node; the tests also use them (a node/npm not from Debian is kept).
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 if [ "$tests" = 1 ]; then
   packages+=(poppler-utils qpdf postgresql-15-postgis-3 postgresql-common)
-  command -v node >/dev/null 2>&1 || packages+=(nodejs)
-  command -v npm >/dev/null 2>&1 || packages+=(npm)
 fi
 
 ensure_packages setup "${packages[@]}"
