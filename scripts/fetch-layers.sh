@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# fetch-layers.sh — fill the git-ignored layers/cache/ with the boundary layers the maps need.
+# fetch-layers.sh — fill the git-ignored layers/cache/ with the data the maps need: boundary layers, commune → EPCI.
 #
 # Usage: scripts/fetch-layers.sh [--force] [--offline] [--source mirror|download|fallback]
 #   --force      rebuild/copy every file even when the cache already holds the right one
-#   --offline    never try the network (skip the download source)
+#   --offline    never try the network (skip the download source and the npm registry)
 #   --source S   use only source S for départements/régions/communes (to test each path)
 #
 # Sources for departements.geojson, regions.geojson, communes.geojson, tried in this order:
