@@ -101,7 +101,7 @@ json_str() { local s=$1; s=${s//\\/\\\\}; s=${s//\"/\\\"}; printf '"%s"' "$s"; }
 declare -A record=()
 if [ -f "$sources_json" ]; then
   while IFS= read -r line; do
-    if [[ $line =~ ^\ \ \"([a-z]+)\":\ (\{.*\})(,)?$ ]]; then record[${BASH_REMATCH[1]}]=${BASH_REMATCH[2]}; fi
+    if [[ $line =~ ^\ \ \"([a-z0-9-]+)\":\ (\{.*\})(,)?$ ]]; then record[${BASH_REMATCH[1]}]=${BASH_REMATCH[2]}; fi
   done < "$sources_json"
 fi
 field() {   # field LAYER KEY: a value of the recorded entry (values here contain no quotes)
@@ -112,7 +112,7 @@ field() {   # field LAYER KEY: a value of the recorded entry (values here contai
 write_sources() {   # entries for the files present in the cache, in a fixed order
   local layer file lines=()
   for file in departements.geojson regions.geojson communes.geojson countries.gpkg epci-2019.csv; do
-    layer=${file%.*} layer=${layer%-2019}
+    layer=${file%.*}   # keyed by the file's stem: the credits find a table's edition by its name
     [ -n "${record[$layer]:-}" ] && [ -f "$cache/$file" ] && lines+=("  \"$layer\": ${record[$layer]}")
   done
   {
@@ -439,7 +439,7 @@ no_territories() {
   fi
   warn "layer epci: $1 — epci-2019.csv not made: the territories will not be drawn (the maps show the sites as points)"
   if [ -e "$epci_file" ]; then rm -f "$epci_file"; warn "layer epci: removed the out-of-date $epci_file"; fi
-  unset 'record[epci]'
+  unset 'record[epci-2019]'
 }
 # epci_lien_counts FILE: "MEMBERS VIA_CHEF_LIEU WITHOUT" from the lien column (the last, never quoted)
 epci_lien_counts() {
@@ -452,14 +452,14 @@ epci_step() {
   if ! command -v node >/dev/null; then no_territories "node not found (apt-get install nodejs npm, or run scripts/setup.sh)"; return 0; fi
   if [ ! -f "$converter" ]; then no_territories "$converter not found"; return 0; fi
   communes_sha=$(sha "$cache/communes.geojson") conv_sha=$(sha "$converter")
-  if [ -f "$epci_file" ] && [ "$(field epci sha256)" = "$(sha "$epci_file")" ] \
-     && [ "$(field epci tarball_sha256)" = "$NPM_TARBALL_SHA256" ] && [ "$(field epci input_sha256)" = "$communes_sha" ] \
-     && [ "$(field epci converter_sha256)" = "$conv_sha" ]; then
+  if [ -f "$epci_file" ] && [ "$(field epci-2019 sha256)" = "$(sha "$epci_file")" ] \
+     && [ "$(field epci-2019 tarball_sha256)" = "$NPM_TARBALL_SHA256" ] && [ "$(field epci-2019 input_sha256)" = "$communes_sha" ] \
+     && [ "$(field epci-2019 converter_sha256)" = "$conv_sha" ]; then
     epci_current=1
   fi
   if [ "$force" = 0 ] && [ "$epci_current" = 1 ]; then
     read -r m c a <<< "$(epci_lien_counts "$epci_file")"
-    log "layer epci: $(field epci source) $NPM_PACKAGE@$NPM_VERSION (tarball sha256 $(short "$NPM_TARBALL_SHA256")) — up to date ($m members, $c via their chef-lieu, $a in no EPCI: $(field epci without))"
+    log "layer epci: $(field epci-2019 source) $NPM_PACKAGE@$NPM_VERSION (tarball sha256 $(short "$NPM_TARBALL_SHA256")) — up to date ($m members, $c via their chef-lieu, $a in no EPCI: $(field epci-2019 without))"
     return 0
   fi
   mkdir -p "$tmp/npm" "$tmp/pkg"
@@ -497,7 +497,7 @@ epci_step() {
   got=$(sha "$epci_file")
   read -r m c a <<< "$(epci_lien_counts "$epci_file")"
   without=$(sed -n 's/^    \([0-9AB][0-9]*\) \(.*\)$/\1 \2/p' "$tmp/epci.report" | sed '$!s/$/;/' | tr '\n' ' ' | sed 's/ $//')
-  record[epci]="{$src_json, \"package\": \"$NPM_PACKAGE\", \"version\": \"$NPM_VERSION\", \"tarball\": $(json_str "$NPM_TARBALL_URL"), \"integrity\": \"$NPM_INTEGRITY\", \"tarball_sha256\": \"$NPM_TARBALL_SHA256\", \"input\": \"communes.geojson\", \"input_sha256\": \"$communes_sha\", \"converter_sha256\": \"$conv_sha\", \"sha256\": \"$got\", \"edition\": $(json_str "$EPCI_EDITION"), \"members\": $m, \"via_chef_lieu\": $c, \"without_epci\": $a, \"without\": $(json_str "$without")}"
+  record[epci-2019]="{$src_json, \"package\": \"$NPM_PACKAGE\", \"version\": \"$NPM_VERSION\", \"tarball\": $(json_str "$NPM_TARBALL_URL"), \"integrity\": \"$NPM_INTEGRITY\", \"tarball_sha256\": \"$NPM_TARBALL_SHA256\", \"input\": \"communes.geojson\", \"input_sha256\": \"$communes_sha\", \"converter_sha256\": \"$conv_sha\", \"sha256\": \"$got\", \"edition\": $(json_str "$EPCI_EDITION"), \"members\": $m, \"via_chef_lieu\": $c, \"without_epci\": $a, \"without\": $(json_str "$without")}"
   log "layer epci: $src_label (sha256 $(short "$NPM_TARBALL_SHA256")) → epci-2019.csv (sha256 $(short "$got"))"
   sed 's/^/  /' "$tmp/epci.report"
 }

@@ -108,10 +108,10 @@ if [ -f "$mirror/ign-2018/SHA256SUMS" ]; then
       check "epci (real package): an island in no EPCI" grep -qx "29155,,,,aucune" "$r/layers/cache/epci-2019.csv"
       check "epci (real package): bytes pinned (deterministic conversion)" \
         sha_is "$r/layers/cache/epci-2019.csv" aaa297d75ab9daae4261d48a216e6c77e320235a898bdd054f395ac48f987298
-      equals "epci (real package): SOURCES.json source" "$(field "$r" epci source)" npm
-      equals "epci (real package): SOURCES.json tarball" "$(field "$r" epci tarball)" \
+      equals "epci (real package): SOURCES.json source" "$(field "$r" epci-2019 source)" npm
+      equals "epci (real package): SOURCES.json tarball" "$(field "$r" epci-2019 tarball)" \
         "https://registry.npmjs.org/@etalab/decoupage-administratif/-/decoupage-administratif-0.4.0.tgz"
-      equals "epci (real package): SOURCES.json edition" "$(field "$r" epci edition)" \
+      equals "epci (real package): SOURCES.json edition" "$(field "$r" epci-2019 edition)" \
         "EPCI au 1er janvier 2019 (@etalab/decoupage-administratif 0.4.0)"
       check "epci (real package): SOURCES.json is valid JSON" json_ok "$r"
       # the committed sites and territories against this table: every site inside its territory
@@ -240,14 +240,14 @@ if command -v node >/dev/null; then
   check "epci (tarball): report, through the chef-lieu" has_line "$r" "^    2 merged communes .* joined through their chef-lieu$"
   check "epci (tarball): report, the commune in no EPCI named" has_line "$r" "^      01006 Île-Test$"
   check "epci (tarball): SOURCES.json is valid JSON" json_ok "$r"
-  equals "epci (tarball): SOURCES.json source" "$(field "$r" epci source)" tarball
-  equals "epci (tarball): SOURCES.json version" "$(field "$r" epci version)" 0.4.0
-  equals "epci (tarball): SOURCES.json tarball sha256" "$(field "$r" epci tarball_sha256)" "$good_sha"
-  equals "epci (tarball): SOURCES.json input sha256 (the communes joined)" "$(field "$r" epci input_sha256)" \
+  equals "epci (tarball): SOURCES.json source" "$(field "$r" epci-2019 source)" tarball
+  equals "epci (tarball): SOURCES.json version" "$(field "$r" epci-2019 version)" 0.4.0
+  equals "epci (tarball): SOURCES.json tarball sha256" "$(field "$r" epci-2019 tarball_sha256)" "$good_sha"
+  equals "epci (tarball): SOURCES.json input sha256 (the communes joined)" "$(field "$r" epci-2019 input_sha256)" \
     "$(sha256sum "$r/layers/cache/communes.geojson" | cut -d' ' -f1)"
-  equals "epci (tarball): SOURCES.json sha256" "$(field "$r" epci sha256)" \
+  equals "epci (tarball): SOURCES.json sha256" "$(field "$r" epci-2019 sha256)" \
     "$(sha256sum "$r/layers/cache/epci-2019.csv" | cut -d' ' -f1)"
-  equals "epci (tarball): SOURCES.json names the commune in no EPCI" "$(field "$r" epci without)" "01006 Île-Test"
+  equals "epci (tarball): SOURCES.json names the commune in no EPCI" "$(field "$r" epci-2019 without)" "01006 Île-Test"
   before=$(cd "$r/layers/cache" && ls -l --time-style=+%s.%N epci-2019.csv && sha256sum SOURCES.json)
   CARTELIER_NPM_TARBALL=$work/good.tgz CARTELIER_NPM_TARBALL_SHA256=$good_sha epci_run
   check "epci (tarball) again: up to date" has_line "$r" "^layer epci: tarball .* — up to date (3 members, 2 via their chef-lieu, 1 in no EPCI: 01006 Île-Test)$"
@@ -266,7 +266,7 @@ if command -v node >/dev/null; then
   check "epci (tarball, not the pin): rejected by SHA-256" has_line "$r" "warning: layer epci: the @etalab/decoupage-administratif@0.4.0 tarball has sha256 .*, this script pins 32f44608a774… — rejected"
   check "epci (tarball, not the pin): says the territories will not be drawn" has_line "$r" "the territories will not be drawn"
   check "epci (tarball, not the pin): the table made from other inputs is removed" test ! -e "$r/layers/cache/epci-2019.csv"
-  check "epci (tarball, not the pin): no epci entry in SOURCES.json" test -z "$(field "$r" epci source)"
+  check "epci (tarball, not the pin): no epci entry in SOURCES.json" test -z "$(field "$r" epci-2019 source)"
   # a tarball without data/epci.json: nothing written, nothing left behind
   CARTELIER_NPM_TARBALL=$work/bad.tgz CARTELIER_NPM_TARBALL_SHA256=$bad_sha epci_run
   equals "epci (tarball without epci.json): exit status" "$status" 0
