@@ -124,14 +124,14 @@ GroupGeometry merge(const GeosContext& ctx, const Layer& in, const Group& group)
 constexpr std::size_t kThreadedVertices = 200'000;
 constexpr unsigned kMaxThreads = 4;
 
-std::vector<GroupGeometry> merge_all(const Layer& in, const std::vector<Group>& groups, unsigned threads) {
+std::vector<GroupGeometry> merge_all(const Layer& in, const std::vector<Group>& groups, unsigned& threads) {
     std::vector<GroupGeometry> out(groups.size());
     if (threads == 0) {
         std::size_t vertices = 0;
         for (const auto& f : in.features) vertices += f.geometry.points.size();
         threads = vertices < kThreadedVertices ? 1 : std::clamp(std::thread::hardware_concurrency(), 1u, kMaxThreads);
     }
-    threads = static_cast<unsigned>(std::min<std::size_t>(threads, groups.size()));
+    threads = static_cast<unsigned>(std::clamp<std::size_t>(threads, 1, std::max<std::size_t>(groups.size(), 1)));
     std::atomic<std::size_t> next{0};
     auto work = [&] {
         GeosContext ctx;  // one per thread
@@ -267,7 +267,8 @@ Layer dissolve(const Layer& in, const DissolveSpec& spec, Diagnostics& diagnosti
         return out;
     }
 
-    std::vector<GroupGeometry> merged = merge_all(in, groups, spec.threads);
+    st.threads = spec.threads;
+    std::vector<GroupGeometry> merged = merge_all(in, groups, st.threads);
     for (std::size_t g = 0; g < groups.size(); ++g) {
         Feature& f = out.features[g];
         f.id = groups[g].key;

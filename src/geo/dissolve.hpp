@@ -44,6 +44,7 @@ struct DissolveStats {
     std::size_t groups = 0;          ///< features written
     std::size_t skipped_null = 0;    ///< features left out because their `by` value is null
     std::size_t general_unions = 0;  ///< groups that were not a clean coverage (GEOS's general union)
+    unsigned threads = 1;            ///< threads that merged the geometries
 };
 
 /// Merges the features of `in` by the value of `spec.by`:
