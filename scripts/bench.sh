@@ -100,7 +100,7 @@ print(f"| GEOSisValid on every perimeter | {c['invalid']} invalid | {ok(c['inval
 print(f"| area = sum of the members' areas, 1e-9 relative | {c['area_mismatch']} off, max {c['max_area_rel_diff']:.2g} | {ok(c['area_mismatch'] == 0)} |")
 print(f"| holes only at enclaves (no sliver) | {c['holes']} holes in {c['features_with_holes']} perimeters: {c['enclave_holes']} enclaves, "
       f"{c['uncovered_holes']} in no commune, {c['sliver_holes']} slivers | {ok(c['sliver_holes'] == 0)} |")
-print(f"\n(general unions needed: {c['general_unions']}; holes in no commune: {', '.join(c['uncovered']) or 'none'})")
+print(f"\n(groups left to GEOS's CoverageUnion: {c['geos_coverage_unions']}, to its general union: {c['general_unions']}; holes in no commune: {', '.join(c['uncovered']) or 'none'})")
 PY
 }
 if [ "$ONLY" = dissolve ]; then dissolve_section; exit $?; fi

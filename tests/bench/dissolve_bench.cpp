@@ -221,12 +221,12 @@ int main(int argc, char** argv) {
     fmt::print(
         "{{\"communes\": {}, \"joined\": {}, \"groups\": {}, \"skipped_null\": {}, \"read_s\": {:.3f}, "
         "\"dissolve_s\": {:.3f}, \"dissolve_threads\": {}, \"dissolve_1thread_s\": {:.3f}, \"unary_union_s\": {:.3f}, "
-        "\"unary_union_over_dissolve\": {:.2f}, \"unary_union_over_dissolve_1thread\": {:.2f}, \"general_unions\": {}, "
+        "\"unary_union_over_dissolve\": {:.2f}, \"unary_union_over_dissolve_1thread\": {:.2f}, \"geos_coverage_unions\": {}, \"general_unions\": {}, "
         "\"peer_failures\": {}, \"invalid\": {}, \"area_mismatch\": {}, \"max_area_rel_diff\": {:.3g}, \"holes\": {}, "
         "\"features_with_holes\": {}, \"enclave_holes\": {}, \"uncovered_holes\": {}, \"sliver_holes\": {}, \"uncovered\": [{}], \"runs\": {}}}\n",
         communes.features.size(), joined.matched, epci.features.size(), stats.skipped_null, read_s, dissolve_s,
         stats.threads, dissolve_one_s, peer_s, peer_s / dissolve_s,
-        peer_s / dissolve_one_s, stats.general_unions, peer_failures, invalid, area_mismatch, max_rel, holes, with_holes,
+        peer_s / dissolve_one_s, stats.geos_coverage_unions, stats.general_unions, peer_failures, invalid, area_mismatch, max_rel, holes, with_holes,
         enclave_holes, uncovered_holes, sliver_holes, fmt::join(uncovered, ", "), runs);
     return invalid == 0 && area_mismatch == 0 && sliver_holes == 0 && peer_failures == 0 ? 0 : 1;
 }
