@@ -4,6 +4,7 @@
 #include <atomic>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
@@ -107,6 +108,38 @@ Box ring_box(const std::vector<Point>& ring) {
     Box b;
     for (const Point& p : ring) b.expand(p);
     return b;
+}
+
+struct PointHash {
+    std::size_t operator()(const Point& p) const {
+        std::uint64_t x = 0, y = 0;
+        std::memcpy(&x, &p.x, sizeof x);
+        std::memcpy(&y, &p.y, sizeof y);
+        return std::hash<std::uint64_t>{}(x * 0x9E3779B97F4A7C15ULL ^ y);
+    }
+};
+struct PointEqual {
+    bool operator()(const Point& a, const Point& b) const { return same(a, b); }
+};
+
+/// A ring that passes through one vertex twice (a hole touching its exterior at a point, traced as one
+/// ring around both) cut there into simple rings, each appended to `rings`.
+void split_at_repeated_vertices(const std::vector<Point>& ring, std::vector<std::vector<Point>>& rings) {
+    std::vector<Point> stack;
+    std::unordered_map<Point, std::size_t, PointHash, PointEqual> at;  // vertex → its index in `stack`
+    for (const Point& p : ring) {
+        auto it = at.find(p);
+        if (it == at.end()) {
+            at.emplace(p, stack.size());
+            stack.push_back(p);
+            continue;
+        }
+        const std::size_t i = it->second;  // stack[i..] closes back to p: a ring of its own
+        rings.emplace_back(stack.begin() + static_cast<std::ptrdiff_t>(i), stack.end());
+        for (std::size_t k = i + 1; k < stack.size(); ++k) at.erase(stack[k]);
+        stack.resize(i + 1);
+    }
+    rings.push_back(std::move(stack));
 }
 
 /// An edge with its ends in lexicographic order; dir +1 when the ring runs a → b, −1 when b → a.
@@ -254,6 +287,7 @@ std::optional<Geometry> coverage_union(std::span<const Geometry* const> polygons
         if (used[start]) continue;
         std::vector<Point> pts;
         std::size_t e = start;
+        bool branched = false;  // went through a vertex with several ways out
         while (true) {
             used[e] = 1;
             pts.push_back(boundary[e].first);
@@ -265,6 +299,7 @@ std::optional<Geometry> coverage_union(std::span<const Geometry* const> polygons
             if (lo == hi) return std::nullopt;  // the boundary does not close
             auto next = static_cast<std::size_t>(lo - boundary.begin());
             if (hi - lo > 1) {
+                branched = true;
                 const double back = std::atan2(boundary[e].first.y - v.y, boundary[e].first.x - v.x);
                 double best = 10;
                 for (auto k = lo; k != hi; ++k) {
@@ -280,7 +315,8 @@ std::optional<Geometry> coverage_union(std::span<const Geometry* const> polygons
             if (used[next]) return std::nullopt;
             e = next;
         }
-        rings.push_back(std::move(pts));
+        if (branched) split_at_repeated_vertices(pts, rings);
+        else rings.push_back(std::move(pts));
     }
     // 4. Exteriors and holes; each hole in the smallest exterior around it.
     std::vector<std::size_t> shells, holes;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <geos_c.h>
 
+#include "geo/dissolve.hpp"
 #include "geo/geos.hpp"
 
 namespace cartelier::geo {
@@ -62,10 +63,16 @@ Layer to_points(const Layer& in, PointKind kind, const SourceLocation& where, Di
 
 Geometry union_of(const Layer& layer) {
     GeosContext ctx;
-    std::vector<GeosGeometry> polygons;
+    std::vector<const Geometry*> members;
     for (const Feature& f : layer.features)
-        if (f.geometry.type == GeometryType::Polygon) to_geos_parts(ctx, f.geometry, polygons);
-    if (polygons.empty()) return {};
+        if (f.geometry.type == GeometryType::Polygon && !f.geometry.empty()) members.push_back(&f.geometry);
+    if (members.empty()) return {};
+    if (auto merged = coverage_union(members)) {
+        GeosGeometry check = to_geos(ctx, *merged);
+        if (check && GEOSisValid_r(ctx.get(), check.get()) == 1) return std::move(*merged);
+    }
+    std::vector<GeosGeometry> polygons;
+    for (const Geometry* g : members) to_geos_parts(ctx, *g, polygons);
     GeosGeometry merged = union_polygons(ctx, polygons);
     if (!merged)
         throw Error(SourceLocation{layer.source, 0, 0, fmt::format("layer '{}'", layer.name)},

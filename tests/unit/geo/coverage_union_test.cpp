@@ -55,6 +55,17 @@ TEST(CoverageUnion, AnIslandInALakeKeepsTheLakeInTheRightExterior) {
         *u, "MULTIPOLYGON (((0 0, 5 0, 5 5, 0 5, 0 0), (1 1, 1 4, 4 4, 4 1, 1 1)), ((2 2, 3 2, 3 3, 2 3, 2 2)))"));
 }
 
+TEST(CoverageUnion, AHoleTouchingTheExteriorAtAPointIsARingOfItsOwn) {
+    // The square [0, 4]² less the triangle (1 2, 3 2, 2 4), an enclave whose apex touches the top edge.
+    auto u = union_of_wkt({"POLYGON ((0 0, 4 0, 4 2, 3 2, 1 2, 0 2, 0 0))", "POLYGON ((0 2, 1 2, 2 4, 0 4, 0 2))",
+                           "POLYGON ((3 2, 4 2, 4 4, 2 4, 3 2))"});
+    ASSERT_TRUE(u.has_value());
+    EXPECT_TRUE(test::geos_valid(*u));
+    EXPECT_EQ(u->part_count(), 1u);
+    EXPECT_EQ(u->ring_count(), 2u);
+    EXPECT_TRUE(test::same_shape(*u, "POLYGON ((0 0, 4 0, 4 4, 2 4, 0 4, 0 0), (1 2, 2 4, 3 2, 1 2))"));
+}
+
 TEST(CoverageUnion, OverlappingMembersAreRefused) {
     EXPECT_FALSE(union_of_wkt({"POLYGON ((0 0, 1 0, 1 1, 0 1, 0 0))", "POLYGON ((0 0, 1 0, 1 1, 0 1, 0 0))"}).has_value());
     EXPECT_TRUE(union_of_wkt({}).has_value());
