@@ -21,6 +21,16 @@ Layer like(const Layer& in) {
     return out;
 }
 
+/// `f` with another geometry (id, line and values kept).
+Feature with_geometry(const Feature& f, Geometry g) {
+    Feature out;
+    out.id = f.id;
+    out.line = f.line;
+    out.values = f.values;
+    out.geometry = std::move(g);
+    return out;
+}
+
 std::string_view point_name(PointKind kind) { return kind == PointKind::OnSurface ? "point on surface" : "centroid"; }
 
 SourceLocation feature_at(const Layer& in, const Feature& f) {
@@ -51,12 +61,7 @@ Layer to_points(const Layer& in, PointKind kind, const SourceLocation& where, Di
                                                    f.geometry.empty() ? "it has no geometry" : "GEOS could not place one"));
             continue;
         }
-        Feature p;
-        p.id = f.id;
-        p.line = f.line;
-        p.values = f.values;
-        p.geometry = Geometry::point(*point);
-        out.features.push_back(std::move(p));
+        out.features.push_back(with_geometry(f, Geometry::point(*point)));
     }
     return out;
 }
@@ -116,12 +121,7 @@ Layer clip(const Layer& in, const Geometry& mask, Diagnostics& diagnostics) {
         }
         Geometry kept = from_geos(ctx, cut.get(), f.geometry.type);
         if (kept.empty()) continue;
-        Feature c;
-        c.id = f.id;
-        c.line = f.line;
-        c.values = f.values;
-        c.geometry = std::move(kept);
-        out.features.push_back(std::move(c));
+        out.features.push_back(with_geometry(f, std::move(kept)));
     }
     return out;
 }
@@ -163,12 +163,7 @@ Layer buffer(const Layer& in, double distance, int quadrant_segments, const Sour
                                                                                     distance)));
             continue;
         }
-        Feature c;
-        c.id = f.id;
-        c.line = f.line;
-        c.values = f.values;
-        c.geometry = std::move(grown);
-        out.features.push_back(std::move(c));
+        out.features.push_back(with_geometry(f, std::move(grown)));
     }
     return out;
 }

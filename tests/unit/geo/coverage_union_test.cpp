@@ -21,6 +21,16 @@ std::optional<Geometry> union_of_wkt(std::initializer_list<const char*> wkts) {
     return coverage_union(pointers);
 }
 
+/// The layer dissolved by its field "g".
+Layer dissolved_by_g(const Layer& l, DissolveStats& stats) {
+    DissolveSpec spec;
+    spec.by = "g";
+    Diagnostics d;
+    Layer out = dissolve(l, spec, d, &stats);
+    EXPECT_TRUE(d.empty()) << test::all_text(d);
+    return out;
+}
+
 }  // namespace
 
 TEST(CoverageUnion, SharedEdgesCancelWhateverTheRingsOrientation) {
@@ -79,11 +89,8 @@ TEST(CoverageUnion, DissolveFallsBackToGeosOnATJunction) {
                               {WktFeature{"bottom", "POLYGON ((0 0, 2 0, 2 1, 0 1, 0 0))", {Value("x")}},
                                WktFeature{"left", "POLYGON ((0 1, 1 1, 1 2, 0 2, 0 1))", {Value("x")}},
                                WktFeature{"right", "POLYGON ((1 1, 2 1, 2 2, 1 2, 1 1))", {Value("x")}}});
-    DissolveSpec spec;
-    spec.by = "g";
-    Diagnostics d;
     DissolveStats stats;
-    Layer out = dissolve(l, spec, d, &stats);
+    Layer out = dissolved_by_g(l, stats);
     ASSERT_EQ(out.features.size(), 1u);
     EXPECT_TRUE(test::geos_valid(out.features[0].geometry));
     EXPECT_TRUE(test::same_shape(out.features[0].geometry, "POLYGON ((0 0, 2 0, 2 2, 0 2, 0 0))"));
@@ -96,11 +103,8 @@ TEST(CoverageUnion, ACleanCoverageNeedsNoGeosUnion) {
     Layer l = test::wkt_layer("communes", {"g"},
                               {WktFeature{"a", "POLYGON ((0 0, 1 0, 1 1, 0 1, 0 0))", {Value("x")}},
                                WktFeature{"b", "POLYGON ((1 0, 2 0, 2 1, 1 1, 1 0))", {Value("x")}}});
-    DissolveSpec spec;
-    spec.by = "g";
-    Diagnostics d;
     DissolveStats stats;
-    Layer out = dissolve(l, spec, d, &stats);
+    Layer out = dissolved_by_g(l, stats);
     ASSERT_EQ(out.features.size(), 1u);
     EXPECT_EQ(stats.geos_coverage_unions, 0u);
     // Every vertex is an input vertex: the junction's two vertices stay on the straight edges.
