@@ -1,7 +1,8 @@
 // The "dissolve" operation of derived layers: features merged by the value of a field (or all into
 // one), their attributes aggregated. On a polygon coverage (communes, EPCI…) the union is topology-safe:
-// shared borders vanish exactly, no sliver or crack is created between neighbours (GEOS CoverageUnion,
-// with GEOS's general union only for a group whose members are not a clean coverage).
+// shared borders vanish exactly, no sliver or crack is created between neighbours (coverage_union below,
+// its result checked valid by GEOS; GEOS's CoverageUnion, then its general union, only for a group
+// whose members are not a clean coverage).
 #pragma once
 
 #include <optional>
