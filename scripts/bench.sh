@@ -4,6 +4,13 @@
 # PDF sizes and the ratio of each target.
 #
 #   scripts/bench.sh [--runs N] [--no-growth] [--no-install] [--cartelier PATH]
+#                    [--only dissolve] [--no-dissolve] [--membership CSV] [--build DIR]
+#
+# Dissolve (issue 14): the communes into their EPCI perimeters by geo::dissolve (tests/bench/
+# dissolve_bench.cpp, target bench_dissolve of the build DIR, default build/), against GEOS's unary union
+# per group and against `ogr2ogr -dialect SQLite ... ST_Union ... GROUP BY epci` on the same data; the
+# membership table (columns `commune` and `epci`) is layers/cache/epci-2019.csv unless --membership.
+# `--only dissolve` runs that part alone.
 #
 # Needs the layers fetched (scripts/fetch-layers.sh). Installs Debian's python3-mapnik, mapnik-utils,
 # fonts-dejavu-core, hyperfine, poppler-utils, gdal-bin when missing (apt-get; root or sudo).
@@ -16,13 +23,21 @@ RUNS=5
 GROWTH=1
 INSTALL=1
 CARTELIER=""
+ONLY=""
+DISSOLVE=1
+MEMBERSHIP=""
+BUILD=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) RUNS=$2; shift 2 ;;
     --no-growth) GROWTH=0; shift ;;
     --no-install) INSTALL=0; shift ;;
     --cartelier) CARTELIER=$2; shift 2 ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    --only) ONLY=$2; shift 2 ;;
+    --no-dissolve) DISSOLVE=0; shift ;;
+    --membership) MEMBERSHIP=$2; shift 2 ;;
+    --build) BUILD=$2; shift 2 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "bench.sh: unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -41,6 +56,57 @@ if [ ! -s "$CACHE/communes.geojson" ] || [ ! -s "$CACHE/departements.geojson" ];
   echo "bench: layers/cache is incomplete; running scripts/fetch-layers.sh" >&2
   "$ROOT/scripts/fetch-layers.sh" >&2
 fi
+# ---- dissolve (issue 14): communes → EPCI perimeters ----
+# Its figures go to $W/dissolve.txt, printed at the end (or at once with --only dissolve).
+dissolve_section() {
+  local m=${MEMBERSHIP:-$CACHE/epci-2019.csv} b=${BUILD:-$ROOT/build} d="$W/dissolve"
+  if [ ! -s "$m" ]; then
+    echo "Dissolve: skipped ($m is missing: scripts/fetch-layers.sh, or --membership CSV)"; return 0
+  fi
+  mkdir -p "$d"
+  ninja -C "$b" bench_dissolve >&2
+  echo "bench: dissolve, Cartelier (bench_dissolve)" >&2
+  "$b/tests/bench_dissolve" "$m" --runs "$RUNS" > "$d/cartelier.json" || {
+    echo "bench: bench_dissolve's checks failed:" >&2; cat "$d/cartelier.json" >&2; return 1; }
+  # The same data for ogr2ogr, outside the timing: the communes and the table in one GeoPackage, joined.
+  rm -f "$d/communes.gpkg" "$d/epci.gpkg"
+  ogr2ogr -f GPKG "$d/communes.gpkg" "$CACHE/communes.geojson" -nln communes_raw -lco GEOMETRY_NAME=geometry
+  ogr2ogr -update "$d/communes.gpkg" "$m" -nln membership -oo AUTODETECT_TYPE=NO
+  ogr2ogr -update "$d/communes.gpkg" "$d/communes.gpkg" -dialect SQLite -nln communes -lco GEOMETRY_NAME=geometry \
+    -sql "SELECT c.geometry AS geometry, c.code AS code, m.epci AS epci FROM communes_raw c JOIN membership m ON m.commune = c.code"
+  echo "bench: dissolve, ogr2ogr ST_Union GROUP BY (one run)" >&2
+  /usr/bin/time -f '%e %M' -o "$d/ogr.time" ogr2ogr -f GPKG "$d/epci.gpkg" "$d/communes.gpkg" -nln epci -dialect SQLite \
+    -sql "SELECT ST_Union(geometry) AS geometry, epci FROM communes GROUP BY epci" >/dev/null 2>"$d/ogr.log" || {
+    cat "$d/ogr.log" >&2; return 1; }
+  local groups
+  groups=$(ogrinfo -ro -so "$d/epci.gpkg" epci | sed -n 's/^Feature Count: //p')
+  python3 - "$d/cartelier.json" "$d/ogr.time" "$groups" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1])); ogr_s, ogr_kb = open(sys.argv[2]).read().split(); ogr_s = float(ogr_s)
+print(f"\nDissolve: {c['communes']} communes ({c['joined']} with an EPCI) into {c['groups']} perimeters "
+      f"(ogr2ogr: {sys.argv[3]}); geo::dissolve median of {c['runs']} runs\n")
+print('| route | wall (s) | ogr2ogr / route |\n|---|---|---|')
+rows = [(f"geo::dissolve ({c['dissolve_threads']} threads)", c['dissolve_s']),
+        ('geo::dissolve, one thread', c['dissolve_1thread_s']),
+        ('read the GeoJSON + geo::dissolve', c['read_s'] + c['dissolve_s']),
+        ("GEOS unary union per group, one thread", c['unary_union_s']),
+        ('ogr2ogr -dialect SQLite ST_Union GROUP BY epci (GeoPackage in and out)', ogr_s)]
+for name, s in rows:
+    print(f"| {name} | {s:.2f} | {ogr_s / s:.1f} × |")
+ok = lambda b: 'holds' if b else 'MISSED'
+print(f"\n| target | measured | |\n|---|---|---|")
+print(f"| ≥ 10 × faster than ogr2ogr | {ogr_s / c['dissolve_s']:.1f} × | {ok(ogr_s / c['dissolve_s'] >= 10)} |")
+print(f"| GEOSisValid on every perimeter | {c['invalid']} invalid | {ok(c['invalid'] == 0)} |")
+print(f"| area = sum of the members' areas, 1e-9 relative | {c['area_mismatch']} off, max {c['max_area_rel_diff']:.2g} | {ok(c['area_mismatch'] == 0)} |")
+print(f"| holes only at enclaves (no sliver) | {c['holes']} holes in {c['features_with_holes']} perimeters: {c['enclave_holes']} enclaves, "
+      f"{c['uncovered_holes']} in no commune, {c['sliver_holes']} slivers | {ok(c['sliver_holes'] == 0)} |")
+print(f"\n(groups left to GEOS's CoverageUnion: {c['geos_coverage_unions']}, to its general union: {c['general_unions']}; holes in no commune: {', '.join(c['uncovered']) or 'none'})")
+PY
+}
+if [ "$ONLY" = dissolve ]; then dissolve_section; exit $?; fi
+[ -z "$ONLY" ] || { echo "bench.sh: --only takes 'dissolve'" >&2; exit 2; }
+if [ "$DISSOLVE" = 1 ]; then dissolve_section > "$W/dissolve.txt"; else : > "$W/dissolve.txt"; fi
+
 # The peer expects <layers>/<name>-avec-outre-mer.geojson: a folder of links to the fetched files.
 mkdir -p "$W/layers"
 ln -sfn "$CACHE/communes.geojson" "$W/layers/communes-avec-outre-mer.geojson"
@@ -219,3 +285,4 @@ echo "Stage times from the build report (cold, then warm), seconds:"
 python3 -c "import json,sys; [print(' ', f, {k: round(v, 3) for k, v in json.load(open(f))['maps'][0].get('stages', {}).items()}) for f in sys.argv[1:]]" "$W/report-cold.json" "$W/report-warm.json" 2>/dev/null || true
 echo "Stage times, cold run (CARTELIER_PROFILE=1):"; grep '^stage' "$W/stages-cold.txt" || echo "  (none reported)"
 echo "Stage times, warm run:"; grep '^stage' "$W/stages-warm.txt" || echo "  (none reported)"
+cat "$W/dissolve.txt"

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <atomic>
 #include <charconv>
+#include <cmath>
+#include <cstring>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
@@ -75,6 +77,77 @@ std::string field_hint(const std::string& word, const std::vector<std::string>& 
     return {};
 }
 
+// ---- coverage_union ----
+
+bool same(const Point& a, const Point& b) { return a.x == b.x && a.y == b.y; }
+bool before(const Point& a, const Point& b) { return a.x < b.x || (a.x == b.x && a.y < b.y); }
+
+/// Twice the signed area of a ring given without its closing point (positive: counter-clockwise).
+double area2(const std::vector<Point>& ring) {
+    double a = 0;
+    for (std::size_t i = 0, n = ring.size(); i < n; ++i) {
+        const Point& p = ring[i];
+        const Point& q = ring[(i + 1) % n];
+        a += (p.x - ring[0].x) * (q.y - ring[0].y) - (q.x - ring[0].x) * (p.y - ring[0].y);
+    }
+    return a;
+}
+
+/// Ray casting: `p` strictly inside the ring (a point on its boundary may go either way).
+bool inside_ring(const std::vector<Point>& ring, Point p) {
+    bool in = false;
+    for (std::size_t i = 0, n = ring.size(), j = n - 1; i < n; j = i++) {
+        const Point& a = ring[i];
+        const Point& b = ring[j];
+        if ((a.y > p.y) != (b.y > p.y) && p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x) in = !in;
+    }
+    return in;
+}
+
+Box ring_box(const std::vector<Point>& ring) {
+    Box b;
+    for (const Point& p : ring) b.expand(p);
+    return b;
+}
+
+struct PointHash {
+    std::size_t operator()(const Point& p) const {
+        std::uint64_t x = 0, y = 0;
+        std::memcpy(&x, &p.x, sizeof x);
+        std::memcpy(&y, &p.y, sizeof y);
+        return std::hash<std::uint64_t>{}(x * 0x9E3779B97F4A7C15ULL ^ y);
+    }
+};
+struct PointEqual {
+    bool operator()(const Point& a, const Point& b) const { return same(a, b); }
+};
+
+/// A ring that passes through one vertex twice (a hole touching its exterior at a point, traced as one
+/// ring around both) cut there into simple rings, each appended to `rings`.
+void split_at_repeated_vertices(const std::vector<Point>& ring, std::vector<std::vector<Point>>& rings) {
+    std::vector<Point> stack;
+    std::unordered_map<Point, std::size_t, PointHash, PointEqual> at;  // vertex → its index in `stack`
+    for (const Point& p : ring) {
+        auto it = at.find(p);
+        if (it == at.end()) {
+            at.emplace(p, stack.size());
+            stack.push_back(p);
+            continue;
+        }
+        const std::size_t i = it->second;  // stack[i..] closes back to p: a ring of its own
+        rings.emplace_back(stack.begin() + static_cast<std::ptrdiff_t>(i), stack.end());
+        for (std::size_t k = i + 1; k < stack.size(); ++k) at.erase(stack[k]);
+        stack.resize(i + 1);
+    }
+    rings.push_back(std::move(stack));
+}
+
+/// An edge with its ends in lexicographic order; dir +1 when the ring runs a → b, −1 when b → a.
+struct UndirectedEdge {
+    Point a, b;
+    int dir;
+};
+
 struct Group {
     std::string key;
     std::vector<std::size_t> members;  ///< indices into the input's features, in order
@@ -83,6 +156,7 @@ struct Group {
 /// What one group's geometry became.
 struct GroupGeometry {
     Geometry geometry;
+    bool geos = false;              ///< coverage_union could not take the group: GEOS's unions did
     bool general = false;           ///< GEOS's general union was needed
     std::size_t dropped = 0;        ///< members of another kind than the first's
     GeometryType kind = GeometryType::None;
@@ -106,11 +180,20 @@ GroupGeometry merge(const GeosContext& ctx, const Layer& in, const Group& group)
         if (out.geometry.empty()) out.geometry = Geometry{};
         return out;
     }
-    std::vector<GeosGeometry> polygons;
-    for (std::size_t i : group.members) {
-        const Geometry& g = in.features[i].geometry;
-        if (g.type == GeometryType::Polygon) to_geos_parts(ctx, g, polygons);
+    // A clean coverage by coverage_union, checked valid; else GEOS's coverage or general union.
+    std::vector<const Geometry*> members;
+    for (std::size_t i : group.members)
+        if (in.features[i].geometry.type == GeometryType::Polygon) members.push_back(&in.features[i].geometry);
+    if (auto merged = coverage_union(members)) {
+        GeosGeometry check = to_geos(ctx, *merged);
+        if (merged->empty() || (check && GEOSisValid_r(ctx.get(), check.get()) == 1)) {
+            out.geometry = std::move(*merged);
+            return out;
+        }
     }
+    out.geos = true;
+    std::vector<GeosGeometry> polygons;
+    for (const Geometry* g : members) to_geos_parts(ctx, *g, polygons);
     GeosGeometry merged = union_polygons(ctx, polygons, &out.general);
     if (!merged) {
         out.error = ctx.last_error();
@@ -124,14 +207,14 @@ GroupGeometry merge(const GeosContext& ctx, const Layer& in, const Group& group)
 constexpr std::size_t kThreadedVertices = 200'000;
 constexpr unsigned kMaxThreads = 4;
 
-std::vector<GroupGeometry> merge_all(const Layer& in, const std::vector<Group>& groups, unsigned threads) {
+std::vector<GroupGeometry> merge_all(const Layer& in, const std::vector<Group>& groups, unsigned& threads) {
     std::vector<GroupGeometry> out(groups.size());
     if (threads == 0) {
         std::size_t vertices = 0;
         for (const auto& f : in.features) vertices += f.geometry.points.size();
         threads = vertices < kThreadedVertices ? 1 : std::clamp(std::thread::hardware_concurrency(), 1u, kMaxThreads);
     }
-    threads = static_cast<unsigned>(std::min<std::size_t>(threads, groups.size()));
+    threads = static_cast<unsigned>(std::clamp<std::size_t>(threads, 1, std::max<std::size_t>(groups.size(), 1)));
     std::atomic<std::size_t> next{0};
     auto work = [&] {
         GeosContext ctx;  // one per thread
@@ -147,6 +230,140 @@ std::vector<GroupGeometry> merge_all(const Layer& in, const std::vector<Group>& 
 }
 
 }  // namespace
+
+std::optional<Geometry> coverage_union(std::span<const Geometry* const> polygons) {
+    // 1. Every edge of every ring, oriented so that the polygon's inside is on its left (exteriors
+    //    counter-clockwise, holes clockwise), repeated vertices skipped.
+    std::vector<UndirectedEdge> edges;
+    std::vector<Point> ring;
+    for (const Geometry* g : polygons) {
+        if (!g || g->type != GeometryType::Polygon) continue;
+        for (std::size_t p = 0; p < g->part_count(); ++p)
+            for (std::uint32_t r = g->parts[p]; r < g->parts[p + 1]; ++r) {
+                ring.clear();
+                for (std::uint32_t i = g->rings[r]; i < g->rings[r + 1]; ++i)
+                    if (ring.empty() || !same(ring.back(), g->points[i])) ring.push_back(g->points[i]);
+                while (ring.size() > 1 && same(ring.front(), ring.back())) ring.pop_back();
+                if (ring.size() < 3) continue;
+                const double a = area2(ring);
+                if (a == 0) continue;
+                const bool exterior = r == g->parts[p];
+                const bool reversed = exterior ? a < 0 : a > 0;
+                for (std::size_t i = 0, n = ring.size(); i < n; ++i) {
+                    Point from = ring[i], to = ring[(i + 1) % n];
+                    if (reversed) std::swap(from, to);
+                    if (before(from, to)) edges.push_back({from, to, +1});
+                    else edges.push_back({to, from, -1});
+                }
+            }
+    }
+    // 2. An edge two neighbours share runs both ways and cancels; the others are the boundary.
+    auto edge_less = [](const UndirectedEdge& l, const UndirectedEdge& r) {
+        if (!same(l.a, r.a)) return before(l.a, r.a);
+        return before(l.b, r.b);
+    };
+    std::sort(edges.begin(), edges.end(), edge_less);
+    std::vector<std::pair<Point, Point>> boundary;  // from → to, inside on the left
+    for (std::size_t i = 0; i < edges.size();) {
+        std::size_t j = i;
+        int net = 0;
+        while (j < edges.size() && same(edges[j].a, edges[i].a) && same(edges[j].b, edges[i].b)) net += edges[j++].dir;
+        const std::size_t count = j - i;
+        if (count > 2 || (count == 2 && net != 0)) return std::nullopt;  // overlapping members
+        if (net == 1) boundary.emplace_back(edges[i].a, edges[i].b);
+        else if (net == -1) boundary.emplace_back(edges[i].b, edges[i].a);
+        i = j;
+    }
+    edges = {};
+    std::sort(boundary.begin(), boundary.end(), [](const auto& l, const auto& r) {
+        if (!same(l.first, r.first)) return before(l.first, r.first);
+        return before(l.second, r.second);
+    });
+    // 3. Chain the boundary into rings. At a vertex with several ways out, turning from the way back
+    //    clockwise, the first way out is the one that keeps the same inside on the left.
+    std::vector<std::uint8_t> used(boundary.size(), 0);
+    std::vector<std::vector<Point>> rings;
+    for (std::size_t start = 0; start < boundary.size(); ++start) {
+        if (used[start]) continue;
+        std::vector<Point> pts;
+        std::size_t e = start;
+        bool branched = false;  // went through a vertex with several ways out
+        while (true) {
+            used[e] = 1;
+            pts.push_back(boundary[e].first);
+            const Point v = boundary[e].second;
+            auto lo = std::lower_bound(boundary.begin(), boundary.end(), v,
+                                       [](const auto& edge, const Point& p) { return before(edge.first, p); });
+            auto hi = lo;
+            while (hi != boundary.end() && same(hi->first, v)) ++hi;
+            if (lo == hi) return std::nullopt;  // the boundary does not close
+            auto next = static_cast<std::size_t>(lo - boundary.begin());
+            if (hi - lo > 1) {
+                branched = true;
+                const double back = std::atan2(boundary[e].first.y - v.y, boundary[e].first.x - v.x);
+                double best = 10;
+                for (auto k = lo; k != hi; ++k) {
+                    double turn = back - std::atan2(k->second.y - v.y, k->second.x - v.x);
+                    while (turn <= 0) turn += 2 * M_PI;
+                    if (turn < best) {
+                        best = turn;
+                        next = static_cast<std::size_t>(k - boundary.begin());
+                    }
+                }
+            }
+            if (next == start) break;
+            if (used[next]) return std::nullopt;
+            e = next;
+        }
+        if (branched) split_at_repeated_vertices(pts, rings);
+        else rings.push_back(std::move(pts));
+    }
+    // 4. Exteriors and holes; each hole in the smallest exterior around it.
+    std::vector<std::size_t> shells, holes;
+    std::vector<double> areas(rings.size());
+    for (std::size_t r = 0; r < rings.size(); ++r) {
+        areas[r] = area2(rings[r]);
+        if (areas[r] == 0) return std::nullopt;
+        (areas[r] > 0 ? shells : holes).push_back(r);
+    }
+    std::vector<std::vector<std::size_t>> holes_of(shells.size());
+    std::vector<Box> shell_boxes;
+    for (std::size_t s : shells) shell_boxes.push_back(ring_box(rings[s]));
+    for (std::size_t h : holes) {
+        if (shells.empty()) return std::nullopt;
+        std::optional<std::size_t> owner;
+        if (shells.size() == 1) owner = 0;
+        const Box hb = ring_box(rings[h]);
+        for (std::size_t s = 0; shells.size() > 1 && s < shells.size(); ++s) {
+            const Box& sb = shell_boxes[s];
+            if (hb.min_x < sb.min_x || hb.max_x > sb.max_x || hb.min_y < sb.min_y || hb.max_y > sb.max_y) continue;
+            if (owner && areas[shells[*owner]] <= areas[shells[s]]) continue;
+            // A vertex of the hole that is not one of the shell's (where they may touch) decides.
+            for (const Point& p : rings[h]) {
+                if (std::any_of(rings[shells[s]].begin(), rings[shells[s]].end(), [&](const Point& q) { return same(p, q); }))
+                    continue;
+                if (inside_ring(rings[shells[s]], p)) owner = s;
+                break;
+            }
+        }
+        if (!owner) return std::nullopt;
+        holes_of[*owner].push_back(h);
+    }
+    Geometry out;
+    out.type = GeometryType::Polygon;
+    auto add_ring = [&](const std::vector<Point>& pts) {
+        out.points.insert(out.points.end(), pts.begin(), pts.end());
+        out.points.push_back(pts.front());
+        out.end_ring();
+    };
+    for (std::size_t s = 0; s < shells.size(); ++s) {
+        out.begin_part();
+        add_ring(rings[shells[s]]);
+        for (std::size_t h : holes_of[s]) add_ring(rings[h]);
+    }
+    if (out.points.empty()) return Geometry{};
+    return out;
+}
 
 Layer dissolve(const Layer& in, const DissolveSpec& spec, Diagnostics& diagnostics, DissolveStats* stats) {
     DissolveStats local;
@@ -267,12 +484,14 @@ Layer dissolve(const Layer& in, const DissolveSpec& spec, Diagnostics& diagnosti
         return out;
     }
 
-    std::vector<GroupGeometry> merged = merge_all(in, groups, spec.threads);
+    st.threads = spec.threads;
+    std::vector<GroupGeometry> merged = merge_all(in, groups, st.threads);
     for (std::size_t g = 0; g < groups.size(); ++g) {
         Feature& f = out.features[g];
         f.id = groups[g].key;
         if (by_index) f.values.insert(f.values.begin(), in.features[groups[g].members.front()].value(*by_index));
         GroupGeometry& m = merged[g];
+        if (m.geos) ++st.geos_coverage_unions;
         if (m.general) ++st.general_unions;
         if (m.dropped > 0)
             diagnostics.warning(spec.declared_at,

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <geos_c.h>
 
+#include "geo/dissolve.hpp"
 #include "geo/geos.hpp"
 
 namespace cartelier::geo {
@@ -17,6 +18,16 @@ Layer like(const Layer& in) {
     out.digest = in.digest;
     out.crs = in.crs;
     out.schema = std::make_shared<Schema>(*in.schema);
+    return out;
+}
+
+/// `f` with another geometry (id, line and values kept).
+Feature with_geometry(const Feature& f, Geometry g) {
+    Feature out;
+    out.id = f.id;
+    out.line = f.line;
+    out.values = f.values;
+    out.geometry = std::move(g);
     return out;
 }
 
@@ -50,22 +61,23 @@ Layer to_points(const Layer& in, PointKind kind, const SourceLocation& where, Di
                                                    f.geometry.empty() ? "it has no geometry" : "GEOS could not place one"));
             continue;
         }
-        Feature p;
-        p.id = f.id;
-        p.line = f.line;
-        p.values = f.values;
-        p.geometry = Geometry::point(*point);
-        out.features.push_back(std::move(p));
+        out.features.push_back(with_geometry(f, Geometry::point(*point)));
     }
     return out;
 }
 
 Geometry union_of(const Layer& layer) {
     GeosContext ctx;
-    std::vector<GeosGeometry> polygons;
+    std::vector<const Geometry*> members;
     for (const Feature& f : layer.features)
-        if (f.geometry.type == GeometryType::Polygon) to_geos_parts(ctx, f.geometry, polygons);
-    if (polygons.empty()) return {};
+        if (f.geometry.type == GeometryType::Polygon && !f.geometry.empty()) members.push_back(&f.geometry);
+    if (members.empty()) return {};
+    if (auto merged = coverage_union(members)) {
+        GeosGeometry check = to_geos(ctx, *merged);
+        if (check && GEOSisValid_r(ctx.get(), check.get()) == 1) return std::move(*merged);
+    }
+    std::vector<GeosGeometry> polygons;
+    for (const Geometry* g : members) to_geos_parts(ctx, *g, polygons);
     GeosGeometry merged = union_polygons(ctx, polygons);
     if (!merged)
         throw Error(SourceLocation{layer.source, 0, 0, fmt::format("layer '{}'", layer.name)},
@@ -109,12 +121,7 @@ Layer clip(const Layer& in, const Geometry& mask, Diagnostics& diagnostics) {
         }
         Geometry kept = from_geos(ctx, cut.get(), f.geometry.type);
         if (kept.empty()) continue;
-        Feature c;
-        c.id = f.id;
-        c.line = f.line;
-        c.values = f.values;
-        c.geometry = std::move(kept);
-        out.features.push_back(std::move(c));
+        out.features.push_back(with_geometry(f, std::move(kept)));
     }
     return out;
 }
@@ -156,12 +163,7 @@ Layer buffer(const Layer& in, double distance, int quadrant_segments, const Sour
                                                                                     distance)));
             continue;
         }
-        Feature c;
-        c.id = f.id;
-        c.line = f.line;
-        c.values = f.values;
-        c.geometry = std::move(grown);
-        out.features.push_back(std::move(c));
+        out.features.push_back(with_geometry(f, std::move(grown)));
     }
     return out;
 }

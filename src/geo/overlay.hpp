@@ -19,8 +19,10 @@ enum class PointKind {
 /// GEOS cannot place) is left out with a warning naming its id and `where`.
 Layer to_points(const Layer& in, PointKind kind, const SourceLocation& where, Diagnostics& diagnostics);
 
-/// The union of every polygon of `layer` (a mask for clip()): a coverage union when the polygons form
-/// one, else GEOS's general union. Empty when the layer has no polygon.
+/// The union of every polygon of `layer` (a mask for clip()): geo::coverage_union when the polygons
+/// form a clean coverage (its result checked valid), else geo::union_polygons (GEOS's CoverageUnion,
+/// else its general union). Empty when the layer has no polygon. Throws Error naming the layer when
+/// GEOS cannot compute it.
 Geometry union_of(const Layer& layer);
 
 /// Each feature cut to `mask` (a polygon geometry, e.g. union_of(another layer), or a box's rectangle):

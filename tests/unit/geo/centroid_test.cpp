@@ -8,16 +8,6 @@ using namespace cartelier;
 using namespace cartelier::geo;
 using cartelier::test::WktFeature;
 
-namespace {
-
-bool inside(const Geometry& polygon, const Geometry& point) {
-    GeosContext ctx;
-    GeosGeometry a = to_geos(ctx, polygon), b = to_geos(ctx, point);
-    return GEOSContains_r(ctx.get(), a.get(), b.get()) == 1;
-}
-
-}  // namespace
-
 TEST(Centroid, OfAConcaveUIsOutsideWhereThePointOnSurfaceIsInside) {
     // The 3 × 3 square less the notch [1, 2] × [1, 3]: area 7, centre (1.5, (9 × 1.5 − 2 × 2) / 7).
     Layer l = test::wkt_layer("epci", {}, {WktFeature{"u", "POLYGON ((0 0, 3 0, 3 3, 2 3, 2 1, 1 1, 1 3, 0 3, 0 0))", {}}});
@@ -30,8 +20,8 @@ TEST(Centroid, OfAConcaveUIsOutsideWhereThePointOnSurfaceIsInside) {
     const Point c = centroids.features[0].geometry.points.at(0);
     EXPECT_NEAR(c.x, 1.5, 1e-12);
     EXPECT_NEAR(c.y, 9.5 / 7, 1e-12);
-    EXPECT_FALSE(inside(l.features[0].geometry, centroids.features[0].geometry));
-    EXPECT_TRUE(inside(l.features[0].geometry, on_surface.features[0].geometry));
+    EXPECT_FALSE(test::contains(l.features[0].geometry, centroids.features[0].geometry));
+    EXPECT_TRUE(test::contains(l.features[0].geometry, on_surface.features[0].geometry));
 }
 
 TEST(Centroid, OfPointsAndLines) {

@@ -192,8 +192,11 @@ TEST(Dissolve, SeveralThreadsGiveTheSameLayer) {
     one.threads = 1;
     three.threads = 3;
     Diagnostics d;
-    Layer a = dissolve(l, one, d), b = dissolve(l, three, d);
+    DissolveStats stats_one, stats_three;
+    Layer a = dissolve(l, one, d, &stats_one), b = dissolve(l, three, d, &stats_three);
     ASSERT_TRUE(d.empty()) << test::all_text(d);
+    EXPECT_EQ(stats_one.threads, 1u);
+    EXPECT_EQ(stats_three.threads, 3u);
     ASSERT_EQ(a.features.size(), 36u);
     ASSERT_EQ(b.features.size(), 36u);
     for (std::size_t i = 0; i < a.features.size(); ++i) {

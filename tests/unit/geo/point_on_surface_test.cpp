@@ -13,12 +13,6 @@ namespace {
 /// A U open at the top: its centre of mass (1.5, 1.357) lies in the notch, outside.
 const char* kU = "POLYGON ((0 0, 3 0, 3 3, 2 3, 2 1, 1 1, 1 3, 0 3, 0 0))";
 
-bool inside(const Geometry& polygon, const Geometry& point) {
-    GeosContext ctx;
-    GeosGeometry a = to_geos(ctx, polygon), b = to_geos(ctx, point);
-    return GEOSContains_r(ctx.get(), a.get(), b.get()) == 1;
-}
-
 }  // namespace
 
 TEST(PointOnSurface, LiesInsideAConcaveShapeAndKeepsIdsAndFields) {
@@ -38,7 +32,7 @@ TEST(PointOnSurface, LiesInsideAConcaveShapeAndKeepsIdsAndFields) {
         EXPECT_EQ(out.features[i].values, l.features[i].values);
         EXPECT_EQ(out.features[i].geometry.type, GeometryType::Point);
         EXPECT_EQ(out.features[i].geometry.points.size(), 1u);
-        EXPECT_TRUE(inside(l.features[i].geometry, out.features[i].geometry)) << out.features[i].id;
+        EXPECT_TRUE(test::contains(l.features[i].geometry, out.features[i].geometry)) << out.features[i].id;
     }
     // Not where the centre of mass is (in the notch, outside): in an arm.
     const Point p = out.features[0].geometry.points.at(0);

@@ -71,6 +71,13 @@ inline ::testing::AssertionResult geos_valid(const Geometry& g) {
     return ::testing::AssertionFailure() << geo::to_wkt(ctx, g) << " is not valid: " << reason;
 }
 
+/// GEOS says `polygon` contains `point` (inside, not on its boundary).
+inline bool contains(const Geometry& polygon, const Geometry& point) {
+    geo::GeosContext ctx;
+    geo::GeosGeometry a = geo::to_geos(ctx, polygon), b = geo::to_geos(ctx, point);
+    return GEOSContains_r(ctx.get(), a.get(), b.get()) == 1;
+}
+
 /// The area of a polygon geometry (GEOS).
 inline double area_of(const Geometry& g) {
     geo::GeosContext ctx;
