@@ -1,0 +1,53 @@
+#include "pipeline/export.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "data/layer_writer.hpp"
+#include "geo/projection.hpp"
+#include "pipeline/layer_store.hpp"
+
+namespace cartelier::pipeline {
+
+namespace fs = std::filesystem;
+
+void check_export(const Project& project, const ExportRequest& request) {
+    if (!project.layers.count(request.layer)) {
+        std::vector<std::string> names;
+        for (const auto& [name, decl] : project.layers) names.push_back(name);
+        throw Error(SourceLocation{project.file, 0, 0, {}},
+                    fmt::format("no layer '{}' in the project; its layers: {}", request.layer, fmt::join(names, ", ")),
+                    did_you_mean(nearest_name(request.layer, names)));
+    }
+    data::vector_format_for(request.file);
+    const fs::path folder = request.file.parent_path().empty() ? fs::path(".") : request.file.parent_path();
+    std::error_code ec;
+    if (!fs::is_directory(folder, ec))
+        throw Error(SourceLocation{request.file.string(), 0, 0, {}},
+                    fmt::format("expected an existing folder for the file, found no folder '{}'", folder.string()),
+                    "create the folder first, or write the file elsewhere");
+    if (!request.crs.empty()) geo::crs_wkt(request.crs);  // throws, naming the CRS, when PROJ does not know it
+}
+
+ExportOutcome export_layer(const Project& project, const ExportRequest& request) {
+    check_export(project, request);
+    LayerStore store(project);  // no prepared cache: an export writes nothing but its file
+    const Layer* loaded = nullptr;
+    try {
+        loaded = request.crs.empty() ? &store.source(request.layer) : &store.projected(request.layer, request.crs);
+    } catch (const Error& e) {  // the layer's warnings (kept by the store) with its errors
+        Diagnostics all;
+        all.append(store.warnings());
+        all.append(e.diagnostics());
+        throw Error(std::move(all));
+    }
+    const Layer& layer = *loaded;
+    ExportOutcome outcome;
+    outcome.warnings.append(store.warnings());
+    outcome.crs = layer.crs;
+    outcome.features = layer.features.size();
+    outcome.files = data::write_layer_file(layer, request.file, geo::crs_wkt(layer.crs), outcome.warnings);
+    return outcome;
+}
+
+}  // namespace cartelier::pipeline
