@@ -40,7 +40,7 @@ const VectorFormat& vector_format_for(const fs::path& path) {
                                                 fmt::join(known, ", "))
                                   : fmt::format("unknown extension '{}': expected one of {}",
                                                 path.extension().string(), fmt::join(known, ", ")),
-                "the extension chooses the format: .geojson, .gpkg (GeoPackage), .shp (shapefile) or .csv (WKT)");
+                "the extension chooses the format: GeoJSON, GeoPackage, shapefile, or CSV with the geometry as WKT");
 }
 
 namespace {

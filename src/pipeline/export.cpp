@@ -26,7 +26,15 @@ void check_export(const Project& project, const ExportRequest& request) {
         throw Error(SourceLocation{request.file.string(), 0, 0, {}},
                     fmt::format("expected an existing folder for the file, found no folder '{}'", folder.string()),
                     "create the folder first, or write the file elsewhere");
-    if (!request.crs.empty()) geo::crs_wkt(request.crs);  // throws, naming the CRS, when PROJ does not know it
+    if (!request.crs.empty()) {
+        try {
+            geo::crs_wkt(request.crs);
+        } catch (const Error& e) {
+            throw Error(SourceLocation{{}, 0, 0, "--crs"},
+                        fmt::format("expected a CRS that PROJ knows, found '{}'", request.crs),
+                        "for example EPSG:2154 (Lambert-93) or EPSG:4326 (longitude, latitude)");
+        }
+    }
 }
 
 ExportOutcome export_layer(const Project& project, const ExportRequest& request) {
