@@ -157,9 +157,8 @@ void write(cartelier_gdal_write& w) {
     const bool csv = w.driver == "CSV";
     const OGRwkbGeometryType type = geometry_type_of(layer);
     if (shapefile && type == wkbUnknown)
-        throw std::runtime_error(fmt::format("layer '{}' mixes points, lines and polygons, and a shapefile holds one "
-                                             "kind of geometry: export it to .gpkg or .geojson",
-                                             layer.name));
+        throw std::runtime_error("its features mix points, lines and polygons, and a shapefile holds one kind of "
+                                 "geometry: export it to .gpkg or .geojson");
     CPLStringList options;
     if (shapefile) options.SetNameValue("ENCODING", "UTF-8");
     if (csv) {

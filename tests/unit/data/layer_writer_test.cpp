@@ -169,7 +169,7 @@ TEST(LayerWriter, AFailedWriteChangesNothingAtTheTargetAndLeavesNoTemporaryFolde
         FAIL() << "no error";
     } catch (const Error& e) {
         EXPECT_EQ(e.diagnostics().items().at(0).where.file, file.string());
-        EXPECT_NE(e.diagnostics().format().find("mixes points, lines and polygons"), std::string::npos)
+        EXPECT_NE(e.diagnostics().format().find("layer 'zones': writing failed: its features mix points, lines and polygons"), std::string::npos)
             << e.diagnostics().format();
     }
     std::map<std::string, std::string> after;
