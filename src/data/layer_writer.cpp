@@ -43,6 +43,19 @@ const VectorFormat& vector_format_for(const fs::path& path) {
                 "the extension chooses the format: GeoJSON, GeoPackage, shapefile, or CSV with the geometry as WKT");
 }
 
+const VectorFormat& check_target(const fs::path& path) {
+    const SourceLocation at{path.string(), 0, 0, {}};
+    const VectorFormat& format = vector_format_for(path);
+    const fs::path folder = path.parent_path().empty() ? fs::path(".") : path.parent_path();
+    std::error_code ec;
+    if (!fs::is_directory(folder, ec))
+        throw Error(at,
+                    fmt::format("expected an existing folder for the file, found no folder '{}'", folder.string()),
+                    "create the folder first, or write the file elsewhere");
+    if (fs::is_directory(path, ec)) throw Error(at, "expected a file name, found a folder of that name");
+    return format;
+}
+
 namespace {
 
 bool process_alive(long pid) { return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM); }
@@ -100,15 +113,9 @@ void sync(const fs::path& file) {
 std::vector<fs::path> write_layer_file(const Layer& layer, const fs::path& path, const std::string& crs_wkt,
                                        Diagnostics& warnings) {
     const SourceLocation at{path.string(), 0, 0, {}};
-    const VectorFormat& format = vector_format_for(path);
+    const VectorFormat& format = check_target(path);
     const fs::path folder = path.parent_path().empty() ? fs::path(".") : path.parent_path();
     std::error_code ec;
-    if (!fs::is_directory(folder, ec))
-        throw Error(at,
-                    fmt::format("expected an existing folder for the file, found no folder '{}'", folder.string()),
-                    "create the folder first, or write the file elsewhere");
-    if (fs::is_directory(path, ec))
-        throw Error(at, "expected a file name, found a folder of that name");
     const std::string name = path.filename().string();
     remove_stale_exports(folder, name);
     const fs::path temp_path = folder / fmt::format(".{}.tmp-{}", name, ::getpid());

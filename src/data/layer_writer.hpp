@@ -29,6 +29,10 @@ const std::vector<VectorFormat>& vector_formats();
 /// listing the supported ones.
 const VectorFormat& vector_format_for(const std::filesystem::path& path);
 
+/// What write_layer_file would refuse of `path` before writing anything, as an Error at `path`: an
+/// unknown extension (vector_format_for), no such folder, `path` a folder. Returns its format.
+const VectorFormat& check_target(const std::filesystem::path& path);
+
 /// Writes every feature of `layer`, whose coordinates are in the CRS `crs_wkt` (WKT, geo::crs_wkt),
 /// as the file `path` in the format of its extension (vector_format_for; data/gdal/ogr_writer.hpp says
 /// how fields, ids and geometries are written), all or nothing: the files are written into a temporary

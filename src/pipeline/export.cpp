@@ -9,8 +9,6 @@
 
 namespace cartelier::pipeline {
 
-namespace fs = std::filesystem;
-
 void check_export(const Project& project, const ExportRequest& request) {
     if (!project.layers.count(request.layer)) {
         std::vector<std::string> names;
@@ -19,13 +17,7 @@ void check_export(const Project& project, const ExportRequest& request) {
                     fmt::format("no layer '{}' in the project; its layers: {}", request.layer, fmt::join(names, ", ")),
                     did_you_mean(nearest_name(request.layer, names)));
     }
-    data::vector_format_for(request.file);
-    const fs::path folder = request.file.parent_path().empty() ? fs::path(".") : request.file.parent_path();
-    std::error_code ec;
-    if (!fs::is_directory(folder, ec))
-        throw Error(SourceLocation{request.file.string(), 0, 0, {}},
-                    fmt::format("expected an existing folder for the file, found no folder '{}'", folder.string()),
-                    "create the folder first, or write the file elsewhere");
+    data::check_target(request.file);
     if (!request.crs.empty()) {
         try {
             geo::crs_wkt(request.crs);
