@@ -159,6 +159,9 @@ void write(cartelier_gdal_write& w) {
     if (shapefile && type == wkbUnknown)
         throw std::runtime_error("its features mix points, lines and polygons, and a shapefile holds one kind of "
                                  "geometry: export it to .gpkg or .geojson");
+    if (shapefile && type == wkbNone)
+        throw std::runtime_error("no feature has a geometry, and a shapefile needs a geometry type: export it to "
+                                 ".gpkg, .geojson or .csv");
     CPLStringList options;
     if (shapefile) options.SetNameValue("ENCODING", "UTF-8");
     if (csv) {

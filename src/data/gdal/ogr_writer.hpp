@@ -41,17 +41,19 @@ private:
 /// The module's write_layer (module_abi.h): every feature of write->layer into a new file write->path
 /// through the driver write->driver, in the CRS write->crs_wkt:
 ///  - one OGR field per column of the layer's schema, its type chosen from all the values of the column:
-///    boolean (OFTInteger, OFSTBoolean) when every value set is a boolean; integer (OFTInteger, or
+///    boolean (OFTInteger, OFSTBoolean: a shapefile keeps it as a 0/1 integer) when every value set is a
+///    boolean; integer (OFTInteger, or
 ///    OFTInteger64 beyond 32 bits) when every one is an integral number within int64; real when every
 ///    one is a number; text when every one is a text or when the column mixes kinds (numbers then
 ///    written as their shortest exact decimal, booleans as true/false); text when no value is set;
 ///  - the feature id as a text field `id`, unless the schema has a field of that name;
 ///  - the geometry type of the layer's features (point, line or polygon), Multi* for all when any
-///    feature has several parts; wkbUnknown when the layer mixes kinds (a shapefile then refuses it);
+///    feature has several parts; wkbUnknown when the layer mixes kinds, wkbNone when no feature has a
+///    geometry (a shapefile refuses both);
 ///  - GeoJSON: written in the CRS given (GDAL adds a `crs` member for a CRS other than EPSG:4326);
 ///    shapefile: UTF-8 (.cpg), text fields as wide as their longest value (at most 254 bytes: longer
 ///    values are cut and warned about), the CRS in the .prj; CSV: the geometry as WKT in a first column
-///    `WKT`, the field types in a .csvt beside it, no CRS (the format has none).
+///    `WKT`, the field types in a .csvt and the CRS in a .prj beside it.
 /// A field the driver renamed is a warning in write->diagnostics. Never throws: any failure returns
 /// CARTELIER_GDAL_EXCEPTION with *message (held by write->error) saying what failed and what GDAL said.
 int write_layer(cartelier_gdal_write* write, const char** message) noexcept;

@@ -205,3 +205,36 @@ TEST(LayerWriter, NoFolderIsAnErrorNamingIt) {
     }
     EXPECT_FALSE(fs::exists(file.parent_path()));
 }
+
+TEST(LayerWriter, ALayerWithoutGeometriesGoesToGeoJsonButNotToAShapefile) {
+    Layer l = typed_layer();
+    for (Feature& f : l.features) f.geometry = Geometry{};
+    const fs::path dir = test::temp_dir("layer-writer-no-geometry");
+    Diagnostics warnings;
+    write_layer_file(l, dir / "zones.geojson", kWgs84, warnings);
+    const nlohmann::json j = nlohmann::json::parse(slurp(dir / "zones.geojson"));
+    ASSERT_EQ(j["features"].size(), 3u);
+    EXPECT_TRUE(j["features"][0]["geometry"].is_null());
+    try {
+        write_layer_file(l, dir / "zones.shp", kWgs84, warnings);
+        FAIL() << "no error";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.diagnostics().items().at(0).message,
+                  "layer 'zones': writing failed: no feature has a geometry, and a shapefile needs a geometry type: "
+                  "export it to .gpkg, .geojson or .csv");
+    }
+    EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator()), 1);  // zones.geojson only
+}
+
+TEST(LayerWriter, AShapefileCutsTextsBeyond254BytesWithAWarning) {
+    Layer l = test::square_layer("zones", "memory", "EPSG:4326", "note", 1, {{"a", {0, 0}}});
+    l.features[0].values = {std::string(300, 'x')};
+    const fs::path file = fs::path(test::temp_dir("layer-writer-long-text")) / "zones.shp";
+    Diagnostics warnings;
+    write_layer_file(l, file, kWgs84, warnings);
+    ASSERT_EQ(warnings.items().size(), 1u) << warnings.format();
+    EXPECT_EQ(warnings.items()[0].message,
+              "field 'note' has values of up to 300 bytes; a shapefile keeps 254: the longer ones are cut");
+    const Layer back = read_back(file);
+    EXPECT_EQ(back.get(back.features.at(0), "note"), Value(std::string(254, 'x')));
+}
