@@ -2,6 +2,7 @@
 //   cartelier build [--project cartelier.yaml] [--map ID ...] [--out out/] [--force] [--strict] [-j N] [--shard K/N]
 //   cartelier check [--project cartelier.yaml] [--map ID ...] [--shard K/N] [--strict]
 //   cartelier list  [--project cartelier.yaml] [--out out/] [--map ID ...] [--shard K/N]
+//   cartelier export LAYER -o FILE [--project cartelier.yaml] [--crs CRS]
 //   cartelier style eval '<expression JSON>'   (features as JSON lines on stdin)
 //   cartelier style convert STYLE.yaml [-o STYLE.json]
 #include <filesystem>
@@ -19,6 +20,7 @@
 
 #include "pipeline/cancel.hpp"
 #include "pipeline/credits.hpp"
+#include "pipeline/export.hpp"
 #include "pipeline/layer_store.hpp"
 #include "pipeline/pipeline.hpp"
 #include "pipeline/project.hpp"
@@ -199,6 +201,35 @@ int run_list_command(const Selection& sel) {
     return kExitOk;
 }
 
+/// One layer as a vector file: 2 when the request cannot be carried out (no such layer, an unknown
+/// extension, no folder for the file, an unknown CRS), 1 when the layer cannot be loaded or written.
+int run_export_command(const std::string& project_path, const pipeline::ExportRequest& request) {
+    auto project = load_or_report(project_path);
+    if (!project) return kExitProjectUnusable;
+    try {
+        pipeline::check_export(*project, request);
+    } catch (const Error& e) {
+        print_diagnostics(e.diagnostics());
+        std::cerr << "cartelier: nothing was exported\n";
+        return kExitProjectUnusable;
+    }
+    pipeline::ExportOutcome outcome;
+    try {
+        outcome = pipeline::export_layer(*project, request);
+    } catch (const Error& e) {
+        print_diagnostics(e.diagnostics());
+        std::cerr << fmt::format("cartelier: layer '{}' was not exported; {} is unchanged\n", request.layer,
+                                 request.file.string());
+        return kExitMapFailed;
+    }
+    print_diagnostics(outcome.warnings);
+    std::vector<std::string> files;
+    for (const auto& f : outcome.files) files.push_back(f.string());
+    std::cout << fmt::format("exported {} ({} feature(s), {}) → {}\n", request.layer, outcome.features,
+                             outcome.crs.size() > 40 ? std::string("its CRS") : outcome.crs, fmt::join(files, ", "));
+    return kExitOk;
+}
+
 int run_convert_command(const std::string& input, const std::string& output) {
     try {
         std::string json = style::convert_to_json(input);
@@ -301,6 +332,22 @@ int main(int argc, char** argv) {
     watch_cmd->add_option("--out,-o", sel.out_dir, "Output folder")->capture_default_str();
     watch_cmd->add_flag("--all-formats", watch_all_formats, "Write every format of the map, not only the PNG preview");
 
+    std::string export_project = "cartelier.yaml";
+    pipeline::ExportRequest export_request;
+    std::string export_file;
+    auto* export_cmd = app.add_subcommand(
+        "export",
+        std::string("Write a layer of the project, after its joins and steps, as a vector file for GIS software; "
+                    "the format from the extension: .geojson, .gpkg (GeoPackage), .shp (shapefile) or .csv (the "
+                    "geometry as WKT). The file is replaced only once the new one is complete.\n") +
+            "Exit status: 0 written; 1 the layer could not be loaded or written (the file is unchanged); 2 the "
+            "project is unusable, or no such layer, an unknown extension or CRS, no folder for the file.");
+    export_cmd->add_option("layer", export_request.layer, "The project's layer")->required();
+    export_cmd->add_option("--output,-o", export_file, "The file to write (.geojson, .gpkg, .shp, .csv)")->required();
+    export_cmd->add_option("--crs", export_request.crs,
+                           "Reproject into this CRS (EPSG:2154, EPSG:4326, WKT…); default: the layer's own");
+    export_cmd->add_option("--project,-p", export_project, "Project file")->capture_default_str();
+
     auto* style_cmd = app.add_subcommand("style", "Style tools.");
     style_cmd->require_subcommand(1);
     std::string expression;
@@ -351,6 +398,10 @@ int main(int argc, char** argv) {
         return status;
     }
     if (*list_cmd) return run_list_command(sel);
+    if (*export_cmd) {
+        export_request.file = export_file;
+        return run_export_command(export_project, export_request);
+    }
     if (*eval_cmd) return style::expr::run_style_eval(expression, std::cin, std::cout, std::cerr);
     if (*convert_cmd) return run_convert_command(convert_input, convert_output);
     return kExitProjectUnusable;

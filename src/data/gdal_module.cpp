@@ -189,6 +189,26 @@ std::string encode_geotiff(const cartelier_gdal_module& module, const GeoTiffPag
                     : fmt::format("writing the GeoTIFF failed: the GDAL module returned status {}", status));
 }
 
+void write_through(const cartelier_gdal_module& module, const Layer& layer, const std::string& path,
+                   const std::string& driver, const std::string& crs_wkt, Diagnostics& warnings) {
+    const SourceLocation at{path, 0, 0, {}};
+    if (!module.write_layer)
+        throw Error(at, fmt::format("layer '{}': writing failed: the GDAL module table has no write_layer", layer.name));
+    cartelier_gdal_write write;
+    write.layer = &layer;
+    write.path = path;
+    write.driver = driver;
+    write.crs_wkt = crs_wkt;
+    write.diagnostics = &warnings;
+    const char* message = nullptr;
+    const int status = module.write_layer(&write, &message);
+    if (status == CARTELIER_GDAL_OK) return;
+    throw Error(at, status == CARTELIER_GDAL_EXCEPTION
+                        ? fmt::format("layer '{}': writing failed: {}", layer.name, message ? message : "")
+                        : fmt::format("layer '{}': writing failed: the GDAL module returned status {}", layer.name,
+                                      status));
+}
+
 std::string encode_geotiff(const GeoTiffPage& page) {
     const GdalModule& module = gdal_module();
     if (!module.table)

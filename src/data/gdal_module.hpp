@@ -1,5 +1,6 @@
 // Cartelier's GDAL module (cartelier-gdal.so) seen from the program: finding and loading it, checking
-// that it was built for this program, reading a layer and writing a GeoTIFF page through its C boundary
+// that it was built for this program, reading a layer, writing a GeoTIFF page and writing a layer as a
+// vector file through its C boundary
 // (data/gdal/module_abi.h). GDAL and the many libraries it pulls in are loaded only when a layer has to
 // be read through it or a GeoTIFF written.
 #pragma once
@@ -69,5 +70,12 @@ std::string encode_geotiff(const cartelier_gdal_module& module, const GeoTiffPag
 /// The same through the program's module (gdal_module(), loaded on first use). Throws Error saying why
 /// when the module cannot be loaded.
 std::string encode_geotiff(const GeoTiffPage& page);
+
+/// Writes every feature of `layer` as the new vector file `path` through `module` (write_layer of
+/// module_abi.h), with the GDAL driver `driver`, in the CRS `crs_wkt`; what the file could not keep as it
+/// was into `warnings`. Throws Error "layer '…': writing PATH failed: what GDAL said" when the module fails
+/// (the file may then be half written: data::write_layer_file writes into a folder of its own).
+void write_through(const cartelier_gdal_module& module, const Layer& layer, const std::string& path,
+                   const std::string& driver, const std::string& crs_wkt, Diagnostics& warnings);
 
 }  // namespace cartelier::data

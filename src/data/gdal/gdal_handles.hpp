@@ -23,6 +23,8 @@ public:
 
     /// The last error message GDAL reported, or empty.
     const std::string& last() const { return last_; }
+    /// Forgets the last error (to tell whether a later call reports one).
+    void clear() { last_.clear(); }
 
 private:
     static void CPL_STDCALL handler(CPLErr level, CPLErrorNum code, const char* message);

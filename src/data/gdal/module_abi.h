@@ -1,7 +1,7 @@
 /* The boundary between the program and its GDAL module (cartelier-gdal.so), in C: the program
  * dlopens the module, looks up CARTELIER_GDAL_MODULE_SYMBOL and calls it for the module's table, checks
- * the table's ABI version and build before any other use, then reads layers and writes GeoTIFF pages
- * through it. Only C types
+ * the table's ABI version and build before any other use, then reads layers, writes GeoTIFF pages and
+ * writes layers as vector files through it. Only C types
  * and opaque pointers cross; no exception does (the module catches them and returns a status). */
 #ifndef CARTELIER_DATA_GDAL_MODULE_ABI_H
 #define CARTELIER_DATA_GDAL_MODULE_ABI_H
@@ -13,7 +13,8 @@ extern "C" {
 #endif
 
 /* Raised with any change to this file or to what crosses through cartelier_gdal_read. */
-#define CARTELIER_GDAL_ABI_VERSION 4u  /* 2: LayerSpec::types; 3: write_geotiff; 4: databases, digest_layer */
+#define CARTELIER_GDAL_ABI_VERSION 5u  /* 2: LayerSpec::types; 3: write_geotiff; 4: databases, digest_layer;
+                                         5: write_layer */
 /* The module's entry: `const cartelier_gdal_module* cartelier_gdal_module_v1(void)`. */
 #define CARTELIER_GDAL_MODULE_SYMBOL "cartelier_gdal_module_v1"
 
@@ -21,6 +22,8 @@ extern "C" {
 typedef struct cartelier_gdal_read cartelier_gdal_read;
 /* One GeoTIFF to encode, opaque to C: the page's pixels and georeference in, the file's bytes out. */
 typedef struct cartelier_gdal_raster cartelier_gdal_raster;
+/* One layer to write as a vector file, opaque to C: the layer, the file and its format in, warnings out. */
+typedef struct cartelier_gdal_write cartelier_gdal_write;
 
 /* How a read ended. */
 enum cartelier_gdal_status {
@@ -45,6 +48,11 @@ typedef struct cartelier_gdal_module {
      * database source), into the read's `digest`, problems into its diagnostics (the digest then empty);
      * never throws; returns CARTELIER_GDAL_OK, or CARTELIER_GDAL_EXCEPTION as read_layer does. */
     int (*digest_layer)(cartelier_gdal_read* read, const char** message);
+    /* Writes the layer `write` describes as a new vector file (its path, in its format); never throws;
+     * returns CARTELIER_GDAL_OK (warnings, such as a field renamed by the format, in its diagnostics), or
+     * CARTELIER_GDAL_EXCEPTION with *message set to a NUL-terminated text held by `write`, valid while
+     * `write` lives (the file may then be left half written: the program writes into a folder of its own). */
+    int (*write_layer)(cartelier_gdal_write* write, const char** message);
 } cartelier_gdal_module;
 
 /* The type of the entry named CARTELIER_GDAL_MODULE_SYMBOL. */

@@ -1,5 +1,5 @@
 // What crosses the C boundary of the GDAL module (data/gdal/module_abi.h) behind the opaque
-// `cartelier_gdal_read` and `cartelier_gdal_raster`: the program and the module, built together (the module's table carries the build
+// `cartelier_gdal_read`, `cartelier_gdal_raster` and `cartelier_gdal_write`: the program and the module, built together (the module's table carries the build
 // it came from and the program refuses another), both read this definition.
 #pragma once
 
@@ -56,5 +56,20 @@ struct cartelier_gdal_raster {
     // Set by the module: the whole file (CARTELIER_GDAL_OK), or what went wrong (CARTELIER_GDAL_EXCEPTION,
     // the `message` the module hands back points into it).
     std::string bytes;
+    std::string error;
+};
+
+struct cartelier_gdal_write {
+    // What to write (the program's, read-only to the module): every feature of `layer`, its coordinates in
+    // the CRS `crs_wkt` (WKT, as geo::crs_wkt gives it), into a new file at `path` (its folder exists, the
+    // file does not) through the GDAL vector driver `driver` ("GeoJSON", "GPKG", "ESRI Shapefile", "CSV").
+    const cartelier::Layer* layer = nullptr;
+    std::string path;
+    std::string driver;
+    std::string crs_wkt;
+    // What the file could not keep as it was (a field name shortened by the format…), as warnings.
+    cartelier::Diagnostics* diagnostics = nullptr;
+    // Set by the module when it returns CARTELIER_GDAL_EXCEPTION: what went wrong (the `message` the module
+    // hands back points into it).
     std::string error;
 };

@@ -1,6 +1,6 @@
 // The GDAL reader module (cartelier-gdal.so): every OGR vector format read into Cartelier's layer
 // model, behind a C boundary (data/gdal/module_abi.h), which also carries the GeoTIFF writer
-// (data/gdal/geotiff_writer.hpp). Loaded on first use by data/gdal_module.cpp, so
+// (data/gdal/geotiff_writer.hpp) and the vector writer (data/gdal/ogr_writer.hpp). Loaded on first use by data/gdal_module.cpp, so
 // that builds which read no layer through GDAL (nothing to do, or every layer in the prepared cache)
 // never load GDAL and the many libraries it pulls in.
 #include <algorithm>
@@ -22,6 +22,7 @@
 #include "data/gdal/geotiff_writer.hpp"
 #include "data/gdal/module_abi.hpp"
 #include "data/gdal/ogr_features.hpp"
+#include "data/gdal/ogr_writer.hpp"
 #include "data/layer_reader.hpp"
 
 namespace cartelier::data {
@@ -401,7 +402,8 @@ int digest_layer(cartelier_gdal_read* read, const char** message) noexcept {
 }
 
 constexpr cartelier_gdal_module kModule{CARTELIER_GDAL_ABI_VERSION, CARTELIER_BUILD_ID, &read_layer,
-                                        &cartelier::data::write_geotiff, &digest_layer};
+                                        &cartelier::data::write_geotiff, &digest_layer,
+                                        &cartelier::data::write_layer};
 
 }  // namespace
 

@@ -10,6 +10,8 @@
 //    previous outputs.
 //  - BadInput.CheckAndBuildReportTheSameDiagnostics: `check` and `build` on the same project print the same
 //    error and warning lines and end with the same status (`check` is "everything build would reject").
+//  - BadExport.EndsWithItsStatusAndMessageAndWritesNothingWhenItFails: an `export` case (`export LAYER -o
+//    {out}/FILE …`, {out} the case's output folder), as the first test; a failing export writes nothing.
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
@@ -31,7 +33,8 @@ using namespace cartelier;
 namespace {
 
 /// One line of cases.tsv: case (folder), command (`check` or `build`, maybe followed by options such as
-/// `--strict`, given to both commands by the check-and-build test), expected status, expected fragment,
+/// `--strict`, given to both commands by the check-and-build test; or `export` and its arguments, where
+/// `{out}` stands for the case's output folder), expected status, expected fragment,
 /// note. A malformed line becomes a case whose `malformed` holds the line, so that the test of that line
 /// fails and says why.
 struct Case {
@@ -68,14 +71,14 @@ std::vector<Case> read_cases() {
         int status = -1;
         const std::string command = cols.size() >= 2 ? cols[1].substr(0, cols[1].find(' ')) : "";
         if (cols.size() >= 4 && std::sscanf(cols[2].c_str(), "%d", &status) == 1 &&
-            (command == "check" || command == "build")) {
+            (command == "check" || command == "build" || command == "export")) {
             c.command = command;
             if (cols[1].size() > command.size()) c.args = cols[1].substr(command.size());
             c.status = status;
             c.fragment = cols[3];
             c.note = cols.size() > 4 ? cols[4] : "";
         } else {
-            c.malformed = fmt::format("cases.tsv:{}: expected case<TAB>check|build[ OPTIONS]<TAB>status<TAB>fragment[<TAB>note], "
+            c.malformed = fmt::format("cases.tsv:{}: expected case<TAB>check|build|export[ OPTIONS]<TAB>status<TAB>fragment[<TAB>note], "
                                       "found '{}'", number, line);
             c.name = fmt::format("line-{}", number);
         }
@@ -87,6 +90,15 @@ std::vector<Case> read_cases() {
 const std::vector<Case>& cases() {
     static const std::vector<Case> all = read_cases();
     return all;
+}
+
+/// The cases of `check` and `build` (exports: false), or those of `export` (true); malformed lines with
+/// the first.
+std::vector<Case> cases_of(bool exports) {
+    std::vector<Case> out;
+    for (const Case& c : cases())
+        if ((c.command == "export") == exports) out.push_back(c);
+    return out;
 }
 
 std::string slurp(const fs::path& p) {
@@ -142,8 +154,8 @@ TEST(BadInputs, TheCorpusHoldsAtLeast40CasesWithDistinctNames) {
             << "two cases of cases.tsv have the test name " << test_name(c.name) << " (" << c.name << ")";
 }
 
-TEST_P(BadInput, EndsWithItsStatusAndMessageAndNeverCrashes) {
-    const Case& c = GetParam();
+/// BadInput.EndsWithItsStatusAndMessageAndNeverCrashes of `c`, whose project is `project`.
+static void expect_ends_as_listed(const Case& c, const fs::path& project) {
     const fs::path work = test::temp_dir("bad-inputs-" + c.name);
     const fs::path out = work / "out";
     const std::string previous = "previous output of map m\n";
@@ -151,8 +163,14 @@ TEST_P(BadInput, EndsWithItsStatusAndMessageAndNeverCrashes) {
         fs::create_directories(out);
         std::ofstream(out / "m.png", std::ios::binary) << previous;
     }
-    std::string command = fmt::format("{} {}{} --project '{}'", test::cartelier_binary(), c.command, c.args,
-                                      project().string());
+    std::string args = c.args;
+    if (c.command == "export") {
+        fs::create_directories(out);
+        for (auto at = args.find("{out}"); at != std::string::npos; at = args.find("{out}", at))
+            args.replace(at, 5, out.string());
+    }
+    std::string command = fmt::format("{} {}{} --project '{}'", test::cartelier_binary(), c.command, args,
+                                      project.string());
     if (c.command == "build") command += fmt::format(" --out '{}'", out.string());
     auto r = test::run(command);
     SCOPED_TRACE(fmt::format("{} ({}{})\n--- output:\n{}---", c.name, c.command, c.note.empty() ? "" : " — " + c.note,
@@ -172,6 +190,21 @@ TEST_P(BadInput, EndsWithItsStatusAndMessageAndNeverCrashes) {
             EXPECT_EQ(slurp(out / "m.png"), previous) << "the failing map's previous output out/m.png was replaced";
         }
     }
+    if (c.command == "export") {
+        // Nothing outside out/; a failing export writes nothing (no half file, no temporary file).
+        for (const auto& entry : listing(work))
+            EXPECT_TRUE(entry == "out" || entry.starts_with("out/")) << "wrote " << entry << " outside out/";
+        if (c.status != 0) EXPECT_TRUE(fs::is_empty(out)) << "a failing export wrote into out/";
+    }
+}
+
+TEST_P(BadInput, EndsWithItsStatusAndMessageAndNeverCrashes) { expect_ends_as_listed(GetParam(), project()); }
+
+/// The `export` cases: only their status and message (neither check nor build runs them).
+class BadExport : public BadInput {};
+
+TEST_P(BadExport, EndsWithItsStatusAndMessageAndWritesNothingWhenItFails) {
+    expect_ends_as_listed(GetParam(), project());
 }
 
 TEST_P(BadInput, CheckAndBuildReportTheSameDiagnostics) {
@@ -191,7 +224,9 @@ TEST_P(BadInput, CheckAndBuildReportTheSameDiagnostics) {
     if (c.status != 0) EXPECT_FALSE(from_build.empty()) << "no error line found in the output\n" << both;
 }
 
-INSTANTIATE_TEST_SUITE_P(BadInputs, BadInput, ::testing::ValuesIn(cases()),
+INSTANTIATE_TEST_SUITE_P(BadInputs, BadInput, ::testing::ValuesIn(cases_of(false)),
+                         [](const ::testing::TestParamInfo<Case>& info) { return test_name(info.param.name); });
+INSTANTIATE_TEST_SUITE_P(BadInputs, BadExport, ::testing::ValuesIn(cases_of(true)),
                          [](const ::testing::TestParamInfo<Case>& info) { return test_name(info.param.name); });
 
 TEST(BadInputs, NeitherCheckNorBuildWritesIntoTheProjectFolder) {
