@@ -22,14 +22,14 @@ struct JoinSpec {
     std::string right_field;          ///< key column of the table
     std::vector<std::string> fields;  ///< table columns to copy (empty: all but the key)
     bool required = true;             ///< a feature without a match is an error (else a warning)
-    /// false (`unmatched: ignore`): a feature without a match is neither an error nor a warning (a join
-    /// that selects, as a derived layer's step); the stats still count and list it.
-    bool report_unmatched = true;
     bool ignore_case = false;         ///< keys are compared after trimming, and lower-cased if set
     SourceLocation declared_at;       ///< where the project declares the join
     KeyNormalisation normalise = KeyNormalisation::None;  ///< declared `normalise: insee`
     std::vector<ColumnTypeDecl> types;  ///< declared types of the table's columns; the others are inferred
     std::size_t max_messages = 20;    ///< unmatched rows reported one by one; the rest in one summary line
+    /// false (`unmatched: ignore`): a feature without a match is neither an error nor a warning (a join
+    /// that selects, as a derived layer's step); the stats still count and list it.
+    bool report_unmatched = true;
 };
 
 /// What a join did, for the build report: every count and every key, not only the first ones.

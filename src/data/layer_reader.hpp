@@ -32,6 +32,10 @@ struct LayerSpec {
     /// CSV point tables: the declared column types (`types: {year: integer}`); other columns are
     /// inferred (data::column_types).
     std::vector<ColumnTypeDecl> types;
+    /// `repaired: [ids]`: features whose invalid polygons are known (a published source that cannot be
+    /// fixed here): repaired without a warning (geo::GeometryValidator::acknowledge_repairs).
+    std::vector<std::string> repaired;
+    SourceLocation repaired_at;
     /// A layer read from PostgreSQL/PostGIS instead of a file (`postgis:` in the project file).
     std::optional<DatabaseSource> database;
 };

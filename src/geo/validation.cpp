@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -56,7 +57,15 @@ struct GeometryValidator::State {
     bool geographic;
     GeosContext ctx;
     ValidationStats stats;
+    std::set<std::string> acknowledged;   ///< acknowledge_repairs()
+    std::set<std::string> repaired_ids;   ///< of those, the ones repaired
+    SourceLocation acknowledged_at;
 };
+
+void GeometryValidator::acknowledge_repairs(std::vector<std::string> ids, SourceLocation declared_at) {
+    state_->acknowledged.insert(ids.begin(), ids.end());
+    state_->acknowledged_at = std::move(declared_at);
+}
 
 GeometryValidator::GeometryValidator(const Layer& layer, Diagnostics& diagnostics, std::size_t max_messages)
     : state_(std::make_unique<State>(layer, diagnostics, max_messages)) {}
@@ -65,6 +74,13 @@ GeometryValidator::~GeometryValidator() = default;
 
 ValidationStats GeometryValidator::finish() {
     state_->report.summarise(state_->layer);
+    for (const auto& id : state_->acknowledged)
+        if (!state_->repaired_ids.count(id))
+            state_->report.add("stale repaired lists", Severity::Warning, state_->acknowledged_at,
+                               fmt::format("layer '{}' lists feature '{}' as repaired, but the layer has no such "
+                                           "feature or its geometry is valid",
+                                           state_->layer.name, id),
+                               "remove it from 'repaired' (the source was fixed or changed)");
     return state_->stats;
 }
 
@@ -146,10 +162,15 @@ void GeometryValidator::check(Feature& f) {
         return;
     }
     ++stats.repaired;
+    g = std::move(repaired);
+    if (state_->acknowledged.count(f.id)) {
+        ++stats.acknowledged;
+        state_->repaired_ids.insert(f.id);
+        return;
+    }
     report.add("invalid polygons repaired with GEOS MakeValid", Severity::Warning, where(layer, f),
                fmt::format("invalid polygon ({}): repaired with GEOS MakeValid", reason),
-               "fix the source to silence this warning");
-    g = std::move(repaired);
+               "fix the source, or list the feature in the layer's 'repaired' when the source cannot be fixed");
 }
 
 ValidationStats validate_geometries(Layer& layer, Diagnostics& diagnostics, std::size_t max_messages) {

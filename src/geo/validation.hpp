@@ -4,6 +4,8 @@
 
 #include <cstddef>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "core/diagnostic.hpp"
 #include "core/layer.hpp"
@@ -15,6 +17,7 @@ struct ValidationStats {
     std::size_t empty = 0;       ///< features without geometry (null or empty): not drawn
     std::size_t rejected = 0;    ///< geometries dropped: NaN/infinite or out-of-range coordinates, degenerate rings
     std::size_t repaired = 0;    ///< invalid polygons repaired with GEOS MakeValid
+    std::size_t acknowledged = 0;  ///< among them, those the project lists (not reported)
 };
 
 /// True for the CRSs whose coordinates are longitude/latitude degrees.
@@ -39,6 +42,12 @@ public:
     ~GeometryValidator();
     GeometryValidator(const GeometryValidator&) = delete;
     GeometryValidator& operator=(const GeometryValidator&) = delete;
+
+    /// Features whose invalid polygons the project knows of (`repaired: [ids]`, a defect of a
+    /// published source that cannot be fixed there): they are repaired the same way, counted, and not
+    /// reported. finish() warns, at `declared_at`, about a listed id whose geometry was valid or that
+    /// the layer lacks (the list went stale: the source was fixed or changed).
+    void acknowledge_repairs(std::vector<std::string> ids, SourceLocation declared_at);
 
     void check(Feature& feature);
     /// Adds the summary lines (the messages beyond max_messages) and returns the counts.

@@ -639,7 +639,11 @@ std::unique_ptr<Layer> LayerStore::read_checked(const LayerDecl& decl, Diagnosti
                 if (check_problem) continue;  // drain: a restart may yet forget the problem
                 try {
                     ScopedStage stage("validate");
-                    if (!validator) validator.emplace(*header, checks);
+                    if (!validator) {
+                        validator.emplace(*header, checks);
+                        if (!decl.spec.repaired.empty())
+                            validator->acknowledge_repairs(decl.spec.repaired, decl.spec.repaired_at);
+                    }
                     for (auto& f : item->features) validator->check(f);
                     if (project_to && header->crs != *project_to) {
                         ScopedStage reprojecting("reproject");

@@ -192,6 +192,7 @@ std::optional<std::uint64_t> prepared_key(const data::LayerSpec& spec, const std
     for (const std::string* s : {&spec.name, &path, &spec.ogr_layer, &spec.crs, &spec.id_field, &spec.x_field,
                                  &spec.y_field, &crs})
         hash_text(state.get(), *s);
+    for (const auto& id : spec.repaired) hash_text(state.get(), "repaired " + id);  // changes the warnings kept
     if (spec.database) {
         if (database_digest.empty()) return std::nullopt;
         const data::DatabaseSource& db = *spec.database;

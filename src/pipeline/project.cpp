@@ -37,7 +37,8 @@ namespace {
 
 const std::vector<std::string> kRootKeys = {"version", "producer", "strict", "layers", "defaults", "maps"};
 const std::vector<std::string> kLayerKeys = {"source", "postgis", "layer", "crs", "id", "x", "y", "attribution",
-                                             "joins", "checks", "geocode", "types", "from", "steps", "optional"};
+                                             "joins", "checks", "geocode", "types", "from", "steps", "optional",
+                                             "repaired"};
 /// The keys a derived layer (`from:`) may have: it is computed, not read.
 const std::vector<std::string> kDerivedLayerKeys = {"from", "steps", "crs", "attribution", "checks", "optional"};
 const std::vector<std::string> kStepNames = {"filter", "join", "dissolve", "point_on_surface", "centroid", "clip",
@@ -404,6 +405,8 @@ LayerDecl read_layer(Reader& r, const fs::path& root, const std::string& name, c
     l.spec.y_field = r.text(n, "y", path, false).value_or("");
     if (l.spec.x_field.empty() != l.spec.y_field.empty())
         r.diagnostics().error(r.at(n, path), "a point table needs both 'x' and 'y' columns");
+    l.spec.repaired = r.strings(n, "repaired", path);
+    if (n["repaired"].IsDefined()) l.spec.repaired_at = r.at(n["repaired"], doc::key(path, "repaired"));
     l.spec.types = read_types(r, n, path);
     if (!l.spec.types.empty() && l.spec.x_field.empty())
         r.diagnostics().error(r.at(n["types"], doc::key(path, "types")),

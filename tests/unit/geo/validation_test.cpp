@@ -44,7 +44,7 @@ TEST(Validation, ABowTieIsRepairedWithMakeValidAndReportedWithItsFeatureId) {
     ASSERT_EQ(d.items().size(), 1u) << d.format();
     EXPECT_EQ(d.items()[0].format(),
               "zones.geojson: warning: feature bowtie: invalid polygon (Self-intersection[5 5]): repaired with GEOS "
-              "MakeValid (fix the source to silence this warning)");
+              "MakeValid (fix the source, or list the feature in the layer's 'repaired' when the source cannot be fixed)");
     GeosContext ctx;
     EXPECT_EQ(invalidity_reason(ctx, l.features[0].geometry), "");
     EXPECT_EQ(l.features[0].geometry.part_count(), 2u);  // two triangles
@@ -98,4 +98,29 @@ TEST(Validation, AFeatureWithoutGeometryIsAWarningAndManyAreSummarised) {
     EXPECT_EQ(d.items()[0].format(),
               "zones.geojson: warning: feature 0: the feature has no geometry (null or empty): it will not be drawn");
     EXPECT_NE(d.items()[5].message.find("25 more features of layer 'zones'"), std::string::npos);
+}
+
+TEST(Validation, ARepairTheProjectAcknowledgesIsMadeSilentlyAndAStaleAcknowledgementIsAWarning) {
+    // The IGN 2018 communes have one self-intersecting ring (14174): the project lists it in `repaired`.
+    Layer l = layer("EPSG:2154");
+    l.features.push_back(polygon("bowtie", {{0, 0}, {10, 10}, {10, 0}, {0, 10}, {0, 0}}));
+    l.features.push_back(polygon("other", {{20, 0}, {30, 10}, {30, 0}, {20, 10}, {20, 0}}));
+    l.features.push_back(polygon("ok", {{0, 0}, {10, 0}, {10, 10}, {0, 10}, {0, 0}}));
+    Diagnostics d;
+    GeometryValidator v(l, d);
+    v.acknowledge_repairs({"bowtie", "ok", "gone"}, SourceLocation{"cartelier.yaml", 12, 5, "layers.zones.repaired"});
+    for (auto& f : l.features) v.check(f);
+    const ValidationStats stats = v.finish();
+    EXPECT_EQ(stats.repaired, 2u);
+    EXPECT_EQ(stats.acknowledged, 1u);
+    EXPECT_EQ(l.features[0].geometry.part_count(), 2u) << "repaired all the same";
+    const std::string text = d.format();
+    EXPECT_EQ(text.find("feature bowtie"), std::string::npos) << text;
+    EXPECT_NE(text.find("feature other: invalid polygon"), std::string::npos) << "not listed: reported\n" << text;
+    EXPECT_NE(text.find("cartelier.yaml:12:5: warning: layers.zones.repaired: layer 'zones' lists feature 'ok' as "
+                        "repaired, but the layer has no such feature or its geometry is valid"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("lists feature 'gone'"), std::string::npos) << text;
+    EXPECT_EQ(d.error_count(), 0u);
 }
