@@ -38,6 +38,12 @@ bool lost_leading_zero(const std::string& code) {
 
 std::size_t check_within(const Layer& points, const Layer& containers, const WithinSpec& spec,
                          Diagnostics& diagnostics) {
+    if (spec.missing_is_warning && containers.features.empty()) {
+        diagnostics.warning(spec.declared_at,
+                            fmt::format("layer '{}' is empty: the features of layer '{}' are not checked against it",
+                                        containers.name, points.name));
+        return 0;
+    }
     auto codes_index = points.schema->index(spec.codes_field);
     auto match_index = containers.schema->index(spec.match_field);
     if (!codes_index) {
@@ -48,12 +54,6 @@ std::size_t check_within(const Layer& points, const Layer& containers, const Wit
     if (!match_index) {
         diagnostics.error(spec.declared_at, fmt::format("layer '{}' has no field '{}' (check 'match')",
                                                         containers.name, spec.match_field));
-        return 0;
-    }
-    if (spec.missing_is_warning && containers.features.empty()) {
-        diagnostics.warning(spec.declared_at,
-                            fmt::format("layer '{}' is empty: the features of layer '{}' are not checked against it",
-                                        containers.name, points.name));
         return 0;
     }
     GeosContext ctx;

@@ -210,6 +210,7 @@ void LayerStore::warn_if_empty(const std::string& name, const Layer& layer) {
     if (!layer.features.empty()) return;
     std::lock_guard lock(mutex_);
     if (!empty_warned_.insert(name).second) return;
+    if (missing_optional_.count(name)) return;  // its warning said why
     Diagnostics said;
     said.warning(SourceLocation{layer.source, 0, 0, {}},
                  fmt::format("layer '{}' has no feature: every map drawing it shows nothing of it", name),
@@ -218,6 +219,7 @@ void LayerStore::warn_if_empty(const std::string& name, const Layer& layer) {
 }
 
 void LayerStore::add_warning(const std::string& layer, const Diagnostic& warning) {
+    if (!warnings_said_.insert(warning.format()).second) return;  // a check run in each CRS says it once
     warnings_.add(warning);
     layer_warnings_[layer].push_back(warning);
 }
@@ -355,6 +357,10 @@ const Layer& LayerStore::load_source(Load& load, const LayerDecl& decl) {
         for (const auto& j : decl.joins) needed.push_back(j.table);
         auto layer = missing_optional(decl, needed, project_->root, d);
         if (layer) {
+            {
+                std::lock_guard lock(mutex_);
+                missing_optional_.insert(name);
+            }
             keep_warnings_or_fail(name, d);
             load.layer = std::move(layer);
             load.loaded_promise.set_value();
@@ -485,6 +491,10 @@ void LayerStore::load_derived(Load& load, const LayerDecl& decl) {
         }
         std::unique_ptr<Layer> layer = missing_optional(decl, needed, project_->root, d);
         const bool missing = layer != nullptr;
+        if (missing) {
+            std::lock_guard lock(mutex_);
+            missing_optional_.insert(name);
+        }
         std::optional<std::uint64_t> key;
         std::filesystem::path cache_file;
         if (!layer && !cache_dir_.empty()) {
@@ -833,6 +843,11 @@ const Layer& LayerStore::load_projected(Load& load, const LayerDecl& decl, const
                               {check.codes_field, check.match_field, check.separator, check.tolerance_m,
                                check.missing_is_warning, check.declared_at},
                               d);
+        }
+        {
+            std::lock_guard lock(mutex_);
+            for (const auto& item : d.items())
+                if (item.severity == Severity::Warning) add_warning(name, item);  // `missing: warning`
         }
         if (d.has_errors()) throw Error(d);
     } catch (...) {

@@ -143,6 +143,8 @@ private:
     std::map<ProjectedKey, std::shared_ptr<Load>> projected_;
     std::set<std::string> failed_;  ///< layers whose loading gave errors: fail fast on reuse
     std::set<std::string> empty_warned_;
+    std::set<std::string> warnings_said_;  ///< add_warning(): each warning once
+    std::set<std::string> missing_optional_;  ///< optional layers left empty for a missing file (warned once)
     std::set<std::string> database_warned_;  ///< database layers warned about (warn_about_database)  ///< layers found empty, warned once
     /// Per layer name, the first read of its file: in flight (a future to wait on), or done (valid, ready).
     std::map<std::string, std::shared_future<void>> first_reads_;

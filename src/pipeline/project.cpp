@@ -345,7 +345,8 @@ void read_derived_layer(Reader& r, const fs::path& root, const YAML::Node& n, co
             if (geo::crs_identity(l.spec.crs).geographic)
                 for (const auto& step : l.steps)
                     if (step.kind == StepDecl::Kind::Buffer)
-                        r.diagnostics().error(step.declared_at,
+                        r.diagnostics().error(SourceLocation{step.declared_at.file, step.declared_at.line,
+                                                             step.declared_at.column, step.path},
                                               fmt::format("a buffer distance is in metres, but the layer's steps "
                                                           "run in the geographic CRS {} (degrees)",
                                                           l.spec.crs),
