@@ -366,17 +366,18 @@ LayerDecl read_layer(Reader& r, const fs::path& root, const std::string& name, c
     if (!r.expect_object(n, path)) return l;
     l.canonical = doc::to_json(n, 0);
     l.optional = r.boolean(n, "optional", path).value_or(false);
+    // What read and derived layers both have: their credits and their checks.
+    l.attribution = r.text(n, "attribution", path, false).value_or("");
+    l.attribution_at = n["attribution"].IsDefined() ? r.at(n["attribution"], doc::key(path, "attribution")) : l.spec.declared_at;
+    if (YAML::Node checks = n["checks"]; checks.IsDefined()) {
+        if (!checks.IsSequence())
+            r.diagnostics().error(r.at(checks, doc::key(path, "checks")),
+                                  fmt::format("expected a list of checks, found {}", doc::describe(checks)));
+        else
+            for (std::size_t i = 0; i < checks.size(); ++i)
+                l.checks.push_back(read_check(r, checks[i], doc::index(doc::key(path, "checks"), i)));
+    }
     if (n["from"].IsDefined()) {
-        l.attribution = r.text(n, "attribution", path, false).value_or("");
-        l.attribution_at = n["attribution"].IsDefined() ? r.at(n["attribution"], doc::key(path, "attribution")) : l.spec.declared_at;
-        if (YAML::Node checks = n["checks"]; checks.IsDefined()) {
-            if (!checks.IsSequence())
-                r.diagnostics().error(r.at(checks, doc::key(path, "checks")),
-                                      fmt::format("expected a list of checks, found {}", doc::describe(checks)));
-            else
-                for (std::size_t i = 0; i < checks.size(); ++i)
-                    l.checks.push_back(read_check(r, checks[i], doc::index(doc::key(path, "checks"), i)));
-        }
         read_derived_layer(r, root, n, path, l);
         return l;
     }
@@ -413,8 +414,6 @@ LayerDecl read_layer(Reader& r, const fs::path& root, const std::string& name, c
         r.diagnostics().error(r.at(n["types"], doc::key(path, "types")),
                               "'types' applies to CSV tables (a layer with 'x' and 'y', or a join's table); the "
                               "layer's source gives its fields' types");
-    l.attribution = r.text(n, "attribution", path, false).value_or("");
-    l.attribution_at = n["attribution"].IsDefined() ? r.at(n["attribution"], doc::key(path, "attribution")) : l.spec.declared_at;
     if (YAML::Node joins = n["joins"]; joins.IsDefined()) {
         if (!joins.IsSequence())
             r.diagnostics().error(r.at(joins, doc::key(path, "joins")),
@@ -422,14 +421,6 @@ LayerDecl read_layer(Reader& r, const fs::path& root, const std::string& name, c
         else
             for (std::size_t i = 0; i < joins.size(); ++i)
                 l.joins.push_back(read_join(r, root, joins[i], doc::index(doc::key(path, "joins"), i)));
-    }
-    if (YAML::Node checks = n["checks"]; checks.IsDefined()) {
-        if (!checks.IsSequence())
-            r.diagnostics().error(r.at(checks, doc::key(path, "checks")),
-                                  fmt::format("expected a list of checks, found {}", doc::describe(checks)));
-        else
-            for (std::size_t i = 0; i < checks.size(); ++i)
-                l.checks.push_back(read_check(r, checks[i], doc::index(doc::key(path, "checks"), i)));
     }
     if (YAML::Node geocode = n["geocode"]; geocode.IsDefined()) {
         l.geocode = read_geocode(r, geocode, doc::key(path, "geocode"));
