@@ -173,3 +173,46 @@ TEST(Territories, WithoutTheEpciTableTheMapsBuildWithPointsAndSayWhy) {
         << r.output;
     EXPECT_TRUE(fs::exists(dir + "/out/sessions.pdf"));
 }
+
+TEST(Territories, EditingTheMembershipTableOrAStepRebuildsOnlyTheMapsDrawingTheDerivedLayer) {
+    // The fixture's alpha and beta draw a derived layer `zones` (the départements grouped by a table);
+    // gamma draws the départements only.
+    const std::string dir = make_project("derived-incremental");
+    write_file(dir + "/membres.csv", "code,zone\n01,Z1\n02,Z1\n");
+    std::string yaml = read_file(dir + "/cartelier.yaml");
+    const std::string zones =
+        "  zones:\n    from: departements\n    steps:\n"
+        "      - join: {table: membres.csv, on: code, key: code, fields: [zone]}\n"
+        "      - dissolve: {by: zone, fields: {n: count}}\n";
+    yaml = replace_all(yaml, "maps:\n", zones + "maps:\n");
+    write_file(dir + "/cartelier.yaml", yaml);
+    nlohmann::json a = nlohmann::json::parse(read_file(dir + "/a.json"));
+    a["layers"].push_back({{"id", "zones"}, {"type", "line"}, {"source", a["layers"][1]["source"]},
+                           {"source-layer", "zones"}, {"paint", {{"line-color", "#7a0177"}, {"line-width", 2}}}});
+    write_file(dir + "/a.json", a.dump(2));
+    auto first = run_cartelier(dir);
+    ASSERT_EQ(first.status, 0) << first.output;
+    EXPECT_EQ(statuses(report(dir)),
+              (std::map<std::string, std::string>{{"alpha", "built"}, {"beta", "built"}, {"gamma", "built"}}));
+
+    // The table changes: the maps drawing the zones only.
+    write_file(dir + "/membres.csv", "code,zone\n01,Z1\n02,Z2\n");
+    auto second = run_cartelier(dir);
+    ASSERT_EQ(second.status, 0) << second.output;
+    EXPECT_EQ(statuses(report(dir)),
+              (std::map<std::string, std::string>{{"alpha", "built"}, {"beta", "built"}, {"gamma", "up to date"}}));
+    EXPECT_NE(second.output.find("membres.csv changed"), std::string::npos) << second.output;
+
+    // A step changes: the same two maps.
+    write_file(dir + "/cartelier.yaml", replace_all(read_file(dir + "/cartelier.yaml"), "{n: count}", "{membres: count}"));
+    auto third = run_cartelier(dir);
+    ASSERT_EQ(third.status, 0) << third.output;
+    EXPECT_EQ(statuses(report(dir)),
+              (std::map<std::string, std::string>{{"alpha", "built"}, {"beta", "built"}, {"gamma", "up to date"}}));
+    EXPECT_NE(third.output.find("layers.zones"), std::string::npos) << third.output;
+
+    // Nothing changed: nothing rebuilt.
+    auto fourth = run_cartelier(dir);
+    ASSERT_EQ(fourth.status, 0) << fourth.output;
+    EXPECT_NE(fourth.output.find("3 map(s): 0 built, 3 up to date"), std::string::npos) << fourth.output;
+}
