@@ -79,7 +79,7 @@ std::string field_hint(const std::string& word, const std::vector<std::string>& 
 
 // ---- coverage_union ----
 
-bool same(const Point& a, const Point& b) { return a.x == b.x && a.y == b.y; }
+bool same_point(const Point& a, const Point& b) { return a.x == b.x && a.y == b.y; }
 bool before(const Point& a, const Point& b) { return a.x < b.x || (a.x == b.x && a.y < b.y); }
 
 /// Twice the signed area of a ring given without its closing point (positive: counter-clockwise).
@@ -119,7 +119,7 @@ struct PointHash {
     }
 };
 struct PointEqual {
-    bool operator()(const Point& a, const Point& b) const { return same(a, b); }
+    bool operator()(const Point& a, const Point& b) const { return same_point(a, b); }
 };
 
 /// A ring that passes through one vertex twice (a hole touching its exterior at a point, traced as one
@@ -242,8 +242,8 @@ std::optional<Geometry> coverage_union(std::span<const Geometry* const> polygons
             for (std::uint32_t r = g->parts[p]; r < g->parts[p + 1]; ++r) {
                 ring.clear();
                 for (std::uint32_t i = g->rings[r]; i < g->rings[r + 1]; ++i)
-                    if (ring.empty() || !same(ring.back(), g->points[i])) ring.push_back(g->points[i]);
-                while (ring.size() > 1 && same(ring.front(), ring.back())) ring.pop_back();
+                    if (ring.empty() || !same_point(ring.back(), g->points[i])) ring.push_back(g->points[i]);
+                while (ring.size() > 1 && same_point(ring.front(), ring.back())) ring.pop_back();
                 if (ring.size() < 3) continue;
                 const double a = area2(ring);
                 if (a == 0) continue;
@@ -259,7 +259,7 @@ std::optional<Geometry> coverage_union(std::span<const Geometry* const> polygons
     }
     // 2. An edge two neighbours share runs both ways and cancels; the others are the boundary.
     auto edge_less = [](const UndirectedEdge& l, const UndirectedEdge& r) {
-        if (!same(l.a, r.a)) return before(l.a, r.a);
+        if (!same_point(l.a, r.a)) return before(l.a, r.a);
         return before(l.b, r.b);
     };
     std::sort(edges.begin(), edges.end(), edge_less);
@@ -267,7 +267,7 @@ std::optional<Geometry> coverage_union(std::span<const Geometry* const> polygons
     for (std::size_t i = 0; i < edges.size();) {
         std::size_t j = i;
         int net = 0;
-        while (j < edges.size() && same(edges[j].a, edges[i].a) && same(edges[j].b, edges[i].b)) net += edges[j++].dir;
+        while (j < edges.size() && same_point(edges[j].a, edges[i].a) && same_point(edges[j].b, edges[i].b)) net += edges[j++].dir;
         const std::size_t count = j - i;
         if (count > 2 || (count == 2 && net != 0)) return std::nullopt;  // overlapping members
         if (net == 1) boundary.emplace_back(edges[i].a, edges[i].b);
@@ -276,7 +276,7 @@ std::optional<Geometry> coverage_union(std::span<const Geometry* const> polygons
     }
     edges = {};
     std::sort(boundary.begin(), boundary.end(), [](const auto& l, const auto& r) {
-        if (!same(l.first, r.first)) return before(l.first, r.first);
+        if (!same_point(l.first, r.first)) return before(l.first, r.first);
         return before(l.second, r.second);
     });
     // 3. Chain the boundary into rings. At a vertex with several ways out, turning from the way back
@@ -295,7 +295,7 @@ std::optional<Geometry> coverage_union(std::span<const Geometry* const> polygons
             auto lo = std::lower_bound(boundary.begin(), boundary.end(), v,
                                        [](const auto& edge, const Point& p) { return before(edge.first, p); });
             auto hi = lo;
-            while (hi != boundary.end() && same(hi->first, v)) ++hi;
+            while (hi != boundary.end() && same_point(hi->first, v)) ++hi;
             if (lo == hi) return std::nullopt;  // the boundary does not close
             auto next = static_cast<std::size_t>(lo - boundary.begin());
             if (hi - lo > 1) {
@@ -340,7 +340,7 @@ std::optional<Geometry> coverage_union(std::span<const Geometry* const> polygons
             if (owner && areas[shells[*owner]] <= areas[shells[s]]) continue;
             // A vertex of the hole that is not one of the shell's (where they may touch) decides.
             for (const Point& p : rings[h]) {
-                if (std::any_of(rings[shells[s]].begin(), rings[shells[s]].end(), [&](const Point& q) { return same(p, q); }))
+                if (std::any_of(rings[shells[s]].begin(), rings[shells[s]].end(), [&](const Point& q) { return same_point(p, q); }))
                     continue;
                 if (inside_ring(rings[shells[s]], p)) owner = s;
                 break;

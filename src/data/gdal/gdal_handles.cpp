@@ -1,6 +1,9 @@
 #include "data/gdal/gdal_handles.hpp"
 
 #include <exception>
+#include <stdexcept>
+
+#include <fmt/format.h>
 #include <mutex>
 
 #include "data/gdal/module_abi.h"
@@ -28,6 +31,10 @@ GdalErrorCapture::~GdalErrorCapture() {
 
 void CPL_STDCALL GdalErrorCapture::handler(CPLErr level, CPLErrorNum, const char* message) {
     if (active_capture && level >= CE_Failure && message) active_capture->last_ = message;
+}
+
+void fail_with_gdal_error(const std::string& what, const GdalErrorCapture& errors) {
+    throw std::runtime_error(errors.last().empty() ? what : fmt::format("{}: {}", what, errors.last()));
 }
 
 int exception_status(std::string& what, const char** message) noexcept {

@@ -31,6 +31,9 @@ private:
     std::string last_;
 };
 
+/// Throws std::runtime_error saying `what`, followed by the last error GDAL reported when there is one.
+[[noreturn]] void fail_with_gdal_error(const std::string& what, const GdalErrorCapture& errors);
+
 /// For a catch block of the module's C boundary (module_abi.h): what the exception being handled says
 /// (or that it is not a std::exception) into `what`, `*message` pointed at it. Returns
 /// CARTELIER_GDAL_EXCEPTION. Never throws.

@@ -36,10 +36,6 @@ private:
     std::string path_;
 };
 
-[[noreturn]] void fail(const std::string& what, const GdalErrorCapture& errors) {
-    throw std::runtime_error(errors.last().empty() ? what : fmt::format("{}: {}", what, errors.last()));
-}
-
 void encode(cartelier_gdal_raster& r) {
     if (!r.pixels || r.width <= 0 || r.height <= 0 || (r.bands != 3 && r.bands != 4) ||
         r.stride < static_cast<std::size_t>(r.width) * static_cast<std::size_t>(r.bands))
@@ -48,7 +44,7 @@ void encode(cartelier_gdal_raster& r) {
     ensure_gdal_registered();
     GdalErrorCapture errors;
     GDALDriver* driver = GetGDALDriverManager()->GetDriverByName("GTiff");
-    if (!driver) fail("GDAL has no GTiff driver", errors);
+    if (!driver) fail_with_gdal_error("GDAL has no GTiff driver", errors);
     MemoryFile file;
     CPLStringList options;
     options.SetNameValue("TILED", "YES");
@@ -65,17 +61,17 @@ void encode(cartelier_gdal_raster& r) {
     options.SetNameValue("NUM_THREADS", "1");  // the build runs maps and formats in parallel already
     {
         GDALDatasetUniquePtr ds(driver->Create(file.path().c_str(), r.width, r.height, r.bands, GDT_Byte, options.List()));
-        if (!ds) fail("GDAL cannot create the GeoTIFF", errors);
+        if (!ds) fail_with_gdal_error("GDAL cannot create the GeoTIFF", errors);
         if (r.geotransform) {
             double gt[6];
             for (int i = 0; i < 6; ++i) gt[i] = r.geotransform[i];
-            if (ds->SetGeoTransform(gt) != CE_None) fail("GDAL refused the geotransform", errors);
+            if (ds->SetGeoTransform(gt) != CE_None) fail_with_gdal_error("GDAL refused the geotransform", errors);
         }
         if (r.wkt) {
             OGRSpatialReference srs;
-            if (srs.importFromWkt(r.wkt) != OGRERR_NONE) fail("GDAL cannot read the CRS", errors);
+            if (srs.importFromWkt(r.wkt) != OGRERR_NONE) fail_with_gdal_error("GDAL cannot read the CRS", errors);
             srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);  // x = easting or longitude, as the program
-            if (ds->SetSpatialRef(&srs) != CE_None) fail("GDAL refused the CRS", errors);
+            if (ds->SetSpatialRef(&srs) != CE_None) fail_with_gdal_error("GDAL refused the CRS", errors);
         }
         if (r.dpi > 0) {
             const std::string dpi = fmt::format("{}", r.dpi);
@@ -85,12 +81,12 @@ void encode(cartelier_gdal_raster& r) {
         }
         if (ds->RasterIO(GF_Write, 0, 0, r.width, r.height, const_cast<unsigned char*>(r.pixels), r.width, r.height,
                          GDT_Byte, r.bands, nullptr, r.bands, static_cast<GSpacing>(r.stride), 1, nullptr) != CE_None)
-            fail("GDAL failed writing the pixels", errors);
+            fail_with_gdal_error("GDAL failed writing the pixels", errors);
     }  // closed: the file is complete
-    if (!errors.last().empty()) fail("GDAL failed writing the GeoTIFF", errors);
+    if (!errors.last().empty()) fail_with_gdal_error("GDAL failed writing the GeoTIFF", errors);
     vsi_l_offset length = 0;
     GByte* data = VSIGetMemFileBuffer(file.path().c_str(), &length, FALSE);
-    if (!data || length == 0) fail("GDAL wrote no GeoTIFF", errors);
+    if (!data || length == 0) fail_with_gdal_error("GDAL wrote no GeoTIFF", errors);
     r.bytes.assign(reinterpret_cast<const char*>(data), static_cast<std::size_t>(length));
 }
 

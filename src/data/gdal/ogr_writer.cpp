@@ -23,10 +23,6 @@ namespace cartelier::data {
 
 namespace {
 
-[[noreturn]] void fail(const std::string& what, const GdalErrorCapture& errors) {
-    throw std::runtime_error(errors.last().empty() ? what : fmt::format("{}: {}", what, errors.last()));
-}
-
 bool same_name(std::string_view a, std::string_view b) {
     return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
         return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
@@ -262,16 +258,16 @@ OgrWriter::OgrWriter(const std::string& driver_name, const std::string& path, co
                      OGRwkbGeometryType geometry_type, const std::string& crs_wkt, char** layer_options) {
     ensure_gdal_registered();
     GDALDriver* driver = GetGDALDriverManager()->GetDriverByName(driver_name.c_str());
-    if (!driver) fail(fmt::format("GDAL has no {} driver", driver_name), errors_);
+    if (!driver) fail_with_gdal_error(fmt::format("GDAL has no {} driver", driver_name), errors_);
     dataset_.reset(driver->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
-    if (!dataset_) fail(fmt::format("GDAL cannot create {}", path), errors_);
+    if (!dataset_) fail_with_gdal_error(fmt::format("GDAL cannot create {}", path), errors_);
     OGRSpatialReference srs;
     if (!crs_wkt.empty()) {
-        if (srs.importFromWkt(crs_wkt.c_str()) != OGRERR_NONE) fail("GDAL cannot read the CRS", errors_);
+        if (srs.importFromWkt(crs_wkt.c_str()) != OGRERR_NONE) fail_with_gdal_error("GDAL cannot read the CRS", errors_);
         srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);  // x = easting or longitude, as the program
     }
     layer_ = dataset_->CreateLayer(layer_name.c_str(), crs_wkt.empty() ? nullptr : &srs, geometry_type, layer_options);
-    if (!layer_) fail(fmt::format("GDAL cannot create the layer '{}' in {}", layer_name, path), errors_);
+    if (!layer_) fail_with_gdal_error(fmt::format("GDAL cannot create the layer '{}' in {}", layer_name, path), errors_);
     // One transaction for every feature where the format has them (GeoPackage): far faster than one each.
     if (dataset_->TestCapability(ODsCTransactions)) dataset_->StartTransaction();
 }
@@ -279,22 +275,22 @@ OgrWriter::OgrWriter(const std::string& driver_name, const std::string& path, co
 std::string OgrWriter::add_field(OGRFieldDefn& field) {
     const int before = layer_->GetLayerDefn()->GetFieldCount();
     if (layer_->CreateField(&field, TRUE) != OGRERR_NONE || layer_->GetLayerDefn()->GetFieldCount() != before + 1)
-        fail(fmt::format("GDAL cannot add the field '{}'", field.GetNameRef()), errors_);
+        fail_with_gdal_error(fmt::format("GDAL cannot add the field '{}'", field.GetNameRef()), errors_);
     return layer_->GetLayerDefn()->GetFieldDefn(before)->GetNameRef();
 }
 
 void OgrWriter::add(OGRFeature& feature) {
-    if (layer_->CreateFeature(&feature) != OGRERR_NONE) fail("GDAL refused to write it", errors_);
+    if (layer_->CreateFeature(&feature) != OGRERR_NONE) fail_with_gdal_error("GDAL refused to write it", errors_);
 }
 
 void OgrWriter::close() {
     if (!dataset_) return;
     errors_.clear();
     if (dataset_->TestCapability(ODsCTransactions) && dataset_->CommitTransaction() != OGRERR_NONE)
-        fail("GDAL failed to commit the features", errors_);
+        fail_with_gdal_error("GDAL failed to commit the features", errors_);
     layer_ = nullptr;
     dataset_.reset();  // GDALClose: flushes everything
-    if (!errors_.last().empty()) fail("GDAL failed to finish the file", errors_);
+    if (!errors_.last().empty()) fail_with_gdal_error("GDAL failed to finish the file", errors_);
 }
 
 int write_layer(cartelier_gdal_write* write_, const char** message) noexcept {

@@ -24,7 +24,7 @@ bool have_territory_data() {
 }
 
 /// Rows of a simple CSV (no quoted commas in the columns read here), as maps column → value.
-std::vector<std::map<std::string, std::string>> csv_rows(const std::string& path) {
+std::vector<std::map<std::string, std::string>> territory_csv_rows(const std::string& path) {
     std::istringstream in(read_file(path));
     std::string line;
     std::getline(in, line);
@@ -49,7 +49,7 @@ std::vector<std::map<std::string, std::string>> csv_rows(const std::string& path
 }
 
 /// A copy of the seed project whose layers/sites.csv is `sites` (the other layers linked).
-std::string seed_copy(const std::string& name, const std::string& sites) {
+std::string seed_copy_with_sites(const std::string& name, const std::string& sites) {
     const std::string dir = test::temp_dir(name);
     fs::create_directory_symlink(test::sourcepath("styles"), dir + "/styles");
     fs::create_directory(dir + "/layers");
@@ -73,9 +73,9 @@ TEST(Territories, EachExportedPerimeterIsTheUnionOfItsMemberCommunes) {
 
     // The member communes of each site, from the two tables, independently of the derived layer.
     std::map<std::string, std::string> epci_of;
-    for (auto& row : csv_rows(test::sourcepath("layers/cache/epci-2019.csv"))) epci_of[row["commune"]] = row["epci"];
+    for (auto& row : territory_csv_rows(test::sourcepath("layers/cache/epci-2019.csv"))) epci_of[row["commune"]] = row["epci"];
     std::map<std::string, std::string> site_of_code;
-    for (auto& row : csv_rows(test::sourcepath("layers/territoires.csv"))) site_of_code[row["code"]] = row["site"];
+    for (auto& row : territory_csv_rows(test::sourcepath("layers/territoires.csv"))) site_of_code[row["code"]] = row["site"];
     std::ostringstream members;
     members << "code,site\n";
     std::set<std::string> sites;
@@ -139,7 +139,7 @@ TEST(Territories, ASiteOutsideItsTerritoryOrWithACodeThatLostItsZeroIsAnError) {
     const std::string bruyeres =
         "flash-portes-des-vosges-meridionales,CC Portes des Vosges Méridionales,Portes des Vosges Méridionales,"
         "esquisse du projet de territoire avec analyses des centralités,Bruyères,88078,88,6.70868,48.21522,flash-2019";
-    const std::string dir = seed_copy("territories-outside", sites.substr(0, at) + bruyeres + sites.substr(end));
+    const std::string dir = seed_copy_with_sites("territories-outside", sites.substr(0, at) + bruyeres + sites.substr(end));
     auto r = test::run(fmt::format("{} check -p {}/cartelier.yaml", test::cartelier_binary(), dir));
     EXPECT_EQ(r.status, 1) << r.output;
     EXPECT_NE(r.output.find("feature 'flash-portes-des-vosges-meridionales' at"), std::string::npos) << r.output;
@@ -148,7 +148,7 @@ TEST(Territories, ASiteOutsideItsTerritoryOrWithACodeThatLostItsZeroIsAnError) {
     // 07341 written 7341 (a spreadsheet dropped the zero): the commune check names it, with the hint.
     const std::string lost = replace_all(sites, ",07341,07,", ",7341,07,");
     ASSERT_NE(lost, sites);
-    const std::string dir2 = seed_copy("territories-insee", lost);
+    const std::string dir2 = seed_copy_with_sites("territories-insee", lost);
     auto r2 = test::run(fmt::format("{} check -p {}/cartelier.yaml", test::cartelier_binary(), dir2));
     EXPECT_EQ(r2.status, 1) << r2.output;
     EXPECT_NE(r2.output.find("did you mean 07341?"), std::string::npos) << r2.output;
@@ -156,7 +156,7 @@ TEST(Territories, ASiteOutsideItsTerritoryOrWithACodeThatLostItsZeroIsAnError) {
 
 TEST(Territories, WithoutTheEpciTableTheMapsBuildWithPointsAndSayWhy) {
     if (!have_territory_data()) GTEST_SKIP() << "run scripts/fetch-layers.sh (with npm) first";
-    const std::string dir = seed_copy("territories-offline", read_file(test::sourcepath("layers/sites.csv")));
+    const std::string dir = seed_copy_with_sites("territories-offline", read_file(test::sourcepath("layers/sites.csv")));
     // layers/cache without epci-2019.csv (what fetch-layers.sh leaves without npm, or offline).
     fs::remove(dir + "/layers/cache");
     fs::create_directory(dir + "/layers/cache");

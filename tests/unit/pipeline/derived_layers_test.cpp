@@ -20,7 +20,7 @@ namespace {
 
 /// Shoelace area of a polygon geometry (exteriors counter-clockwise add, holes clockwise subtract;
 /// taken in absolute value per ring by role: exterior +, hole −).
-double area(const Geometry& g) {
+double shoelace_area(const Geometry& g) {
     double total = 0;
     for (std::size_t p = 0; p + 1 < g.parts.size(); ++p)
         for (std::uint32_t r = g.parts[p]; r < g.parts[p + 1]; ++r) {
@@ -32,31 +32,31 @@ double area(const Geometry& g) {
     return total;
 }
 
-std::string square(double x, double y, double size = 1000) {
+std::string square_ring(double x, double y, double size = 1000) {
     return fmt::format("[[{},{}],[{},{}],[{},{}],[{},{}],[{},{}]]", x, y, x + size, y, x + size, y + size, x,
                        y + size, x, y);
 }
 
 /// Nine communes on a 3×3 grid of 1 km squares (c1…c9, row by row from the south-west), c5 the one in
 /// the middle; and c10, two squares far to the east (a multipolygon).
-void write_communes(const std::string& path) {
+void write_grid_communes(const std::string& path) {
     std::ofstream out(path);
     out << R"({"type": "FeatureCollection", "features": [)";
     const double x0 = 600000, y0 = 6500000;
     for (int i = 0; i < 9; ++i)
         out << fmt::format(R"({{"type": "Feature", "properties": {{"code": "c{}", "nom": "Commune {}", "pop": {}}},
                               "geometry": {{"type": "Polygon", "coordinates": [{}]}}}},)",
-                           i + 1, i + 1, 100 * (i + 1), square(x0 + 1000 * (i % 3), y0 + 1000 * (i / 3)));
+                           i + 1, i + 1, 100 * (i + 1), square_ring(x0 + 1000 * (i % 3), y0 + 1000 * (i / 3)));
     out << fmt::format(R"({{"type": "Feature", "properties": {{"code": "c10", "nom": "Commune 10", "pop": 5}},
                           "geometry": {{"type": "MultiPolygon", "coordinates": [[{}], [{}]]}}}}]}})",
-                       square(x0 + 10000, y0), square(x0 + 12000, y0));
+                       square_ring(x0 + 10000, y0), square_ring(x0 + 12000, y0));
 }
 
 /// A project whose `zones` layer is the communes grouped by the membership table: every commune of the
 /// grid but c5 in A (a ring around an enclave), c5 and c10 in B; c9 in none.
-std::string write_project(const std::string& name, const std::string& zones_extra = {}) {
+std::string derived_project(const std::string& name, const std::string& zones_extra = {}) {
     const std::string dir = test::temp_dir("derived-" + name);
-    write_communes(dir + "/communes.geojson");
+    write_grid_communes(dir + "/communes.geojson");
     std::ofstream(dir + "/membres.csv") << "commune,groupe\nc1,A\nc2,A\nc3,A\nc4,A\nc5,B\nc6,A\nc7,A\nc8,A\nc9,\nc10,B\n";
     std::ofstream(dir + "/style.json")
         << R"({"version": 8, "sources": {"c": {"type": "vector"}}, "layers": [)"
@@ -74,7 +74,7 @@ std::string write_project(const std::string& name, const std::string& zones_extr
     return dir;
 }
 
-const Feature* find(const Layer& layer, const std::string& id) {
+const Feature* feature_by_id(const Layer& layer, const std::string& id) {
     for (const auto& f : layer.features)
         if (f.id == id) return &f;
     return nullptr;
@@ -83,22 +83,22 @@ const Feature* find(const Layer& layer, const std::string& id) {
 }  // namespace
 
 TEST(DerivedLayers, JoinFilterAndDissolveMakeOnePerimeterPerGroupWithItsAggregates) {
-    const std::string dir = write_project("dissolve");
+    const std::string dir = derived_project("dissolve");
     const pipeline::Project project = pipeline::load_project(dir + "/cartelier.yaml");
     pipeline::LayerStore store(project);
     const Layer& zones = store.source("zones");
     ASSERT_EQ(zones.features.size(), 2u) << store.warnings().format();
     EXPECT_EQ(zones.name, "zones");
     EXPECT_EQ(zones.crs, "EPSG:2154");
-    const Feature* a = find(zones, "A");
-    const Feature* b = find(zones, "B");
+    const Feature* a = feature_by_id(zones, "A");
+    const Feature* b = feature_by_id(zones, "B");
     ASSERT_TRUE(a && b);
     // A: the 3×3 km square less c5 (a hole) and c9 (in no group): 7 km².
-    EXPECT_NEAR(area(a->geometry), 7e6, 1e-3);
+    EXPECT_NEAR(shoelace_area(a->geometry), 7e6, 1e-3);
     EXPECT_EQ(a->geometry.part_count(), 1u);
     EXPECT_EQ(a->geometry.ring_count(), 2u) << "the enclave c5 is A's only hole";
     // B: c5 and the two squares of c10, three parts.
-    EXPECT_NEAR(area(b->geometry), 3e6, 1e-3);
+    EXPECT_NEAR(shoelace_area(b->geometry), 3e6, 1e-3);
     EXPECT_EQ(b->geometry.part_count(), 3u);
     EXPECT_EQ(zones.get(*a, "groupe"), Value(std::string("A")));
     EXPECT_EQ(zones.get(*a, "communes"), Value(7.0));
@@ -111,7 +111,7 @@ TEST(DerivedLayers, JoinFilterAndDissolveMakeOnePerimeterPerGroupWithItsAggregat
 }
 
 TEST(DerivedLayers, AreCachedAndRecomputedOnlyWhenTheirTableOrStepsChange) {
-    const std::string dir = write_project("cache");
+    const std::string dir = derived_project("cache");
     const std::string cache = dir + "/cache";
     std::set<std::string> read;
     auto load = [&](const pipeline::Project& project) {
@@ -140,7 +140,7 @@ TEST(DerivedLayers, AreCachedAndRecomputedOnlyWhenTheirTableOrStepsChange) {
     }
     const Layer changed = load(pipeline::load_project(dir + "/cartelier.yaml"));
     ASSERT_EQ(changed.features.size(), 2u);
-    EXPECT_EQ(changed.get(*find(changed, "B"), "communes"), Value(3.0));
+    EXPECT_EQ(changed.get(*feature_by_id(changed, "B"), "communes"), Value(3.0));
 
     // A step changes (another aggregate): recomputed too.
     std::string yaml;
@@ -153,12 +153,12 @@ TEST(DerivedLayers, AreCachedAndRecomputedOnlyWhenTheirTableOrStepsChange) {
     yaml.replace(at, 15, "membres: count");
     std::ofstream(dir + "/cartelier.yaml") << yaml;
     const Layer renamed = load(pipeline::load_project(dir + "/cartelier.yaml"));
-    EXPECT_EQ(renamed.get(*find(renamed, "B"), "membres"), Value(3.0));
-    EXPECT_TRUE(is_null(renamed.get(*find(renamed, "B"), "communes")));
+    EXPECT_EQ(renamed.get(*feature_by_id(renamed, "B"), "membres"), Value(3.0));
+    EXPECT_TRUE(is_null(renamed.get(*feature_by_id(renamed, "B"), "communes")));
 }
 
 TEST(DerivedLayers, PointsClipAndBufferChainAfterADissolve) {
-    const std::string dir = write_project(
+    const std::string dir = derived_project(
         "chain",
         "  points:\n    from: zones\n    steps: [point_on_surface]\n"
         "  centres:\n    from: zones\n    steps: [centroid]\n"
@@ -170,26 +170,26 @@ TEST(DerivedLayers, PointsClipAndBufferChainAfterADissolve) {
     ASSERT_EQ(points.features.size(), 2u);
     for (const auto& f : points.features) EXPECT_EQ(f.geometry.type, GeometryType::Point);
     // A's point on surface lies in A: in the grid, not in the hole c5.
-    const Point pa = find(points, "A")->geometry.points.front();
+    const Point pa = feature_by_id(points, "A")->geometry.points.front();
     EXPECT_TRUE(pa.x > 600000 && pa.x < 603000 && pa.y > 6500000 && pa.y < 6503000);
     EXPECT_FALSE(pa.x > 601000 && pa.x < 602000 && pa.y > 6501000 && pa.y < 6502000);
     // A's centroid is the hole's centre (the ring is symmetric but for c9): outside A.
-    const Point ca = find(store.source("centres"), "A")->geometry.points.front();
+    const Point ca = feature_by_id(store.source("centres"), "A")->geometry.points.front();
     EXPECT_GT(ca.x, 601000);
     EXPECT_LT(ca.x, 602000);
     // Clipped to the west 1.5 km: A keeps 1.5×3 less nothing of c5 (c5 starts at 601000: 0.5 km of it
     // is cut out of A's hole), B keeps half of c5.
     const Layer& west = store.source("west");
-    EXPECT_NEAR(area(find(west, "A")->geometry), 1.5e6 * 3 - 0.5e6, 1e-3);
-    EXPECT_NEAR(area(find(west, "B")->geometry), 0.5e6, 1e-3);
+    EXPECT_NEAR(shoelace_area(feature_by_id(west, "A")->geometry), 1.5e6 * 3 - 0.5e6, 1e-3);
+    EXPECT_NEAR(shoelace_area(feature_by_id(west, "B")->geometry), 0.5e6, 1e-3);
     // Buffered points: discs of 100 m.
     const Layer& halos = store.source("halos");
     ASSERT_EQ(halos.features.size(), 2u);
-    EXPECT_NEAR(area(halos.features[0].geometry), M_PI * 100 * 100, 0.01 * M_PI * 100 * 100);
+    EXPECT_NEAR(shoelace_area(halos.features[0].geometry), M_PI * 100 * 100, 0.01 * M_PI * 100 * 100);
 }
 
 TEST(DerivedLayers, AStepsProblemNamesTheStepAndTheFieldsThatExist) {
-    const std::string dir = write_project("bad-field");
+    const std::string dir = derived_project("bad-field");
     std::string yaml;
     {
         std::ifstream in(dir + "/cartelier.yaml");
@@ -211,7 +211,7 @@ TEST(DerivedLayers, AStepsProblemNamesTheStepAndTheFieldsThatExist) {
 }
 
 TEST(DerivedLayers, AMissingTableOfAnOptionalLayerLeavesItEmptyWithAWarning) {
-    const std::string dir = write_project("optional");
+    const std::string dir = derived_project("optional");
     std::string yaml;
     {
         std::ifstream in(dir + "/cartelier.yaml");
@@ -228,7 +228,7 @@ TEST(DerivedLayers, AMissingTableOfAnOptionalLayerLeavesItEmptyWithAWarning) {
     EXPECT_EQ(warnings.find("has no feature"), std::string::npos) << "said once: " << warnings;
     // Without `optional`, the missing table is an error of the project file.
     std::filesystem::remove(dir + "/cartelier.yaml");
-    const std::string strict = write_project("optional-strict");
+    const std::string strict = derived_project("optional-strict");
     std::filesystem::remove(strict + "/membres.csv");
     try {
         pipeline::load_project(strict + "/cartelier.yaml");
@@ -240,7 +240,7 @@ TEST(DerivedLayers, AMissingTableOfAnOptionalLayerLeavesItEmptyWithAWarning) {
 }
 
 TEST(DerivedLayers, AMapDependsOnTheInputLayersAndTablesOfTheDerivedLayersItDraws) {
-    const std::string dir = write_project("deps");
+    const std::string dir = derived_project("deps");
     const pipeline::Project project = pipeline::load_project(dir + "/cartelier.yaml");
     const auto deps = pipeline::map_dependencies(project, project.maps.front(), {"zones"}, {});
     EXPECT_EQ(deps.layers, (std::vector<std::string>{"communes", "zones"}));
