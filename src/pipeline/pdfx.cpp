@@ -271,22 +271,63 @@ std::string convert_to_pdfx(const std::string& master, const PdfxPage& page, con
     return bytes;
 }
 
+namespace {
+
+/// The end (one past the closing parenthesis) of the PDF literal string starting at `p` (its opening
+/// parenthesis): balanced parentheses nest, a backslash escapes the next byte. npos when it is not closed.
+std::size_t literal_string_end(const std::string& pdf, std::size_t p) {
+    int depth = 0;
+    for (; p < pdf.size(); ++p) {
+        const char c = pdf[p];
+        if (c == '\\') {
+            ++p;
+        } else if (c == '(') {
+            ++depth;
+        } else if (c == ')' && --depth == 0) {
+            return p + 1;
+        }
+    }
+    return std::string::npos;
+}
+
+}  // namespace
+
 bool pin_pdf_id(std::string& pdf) {
     const std::size_t at = pdf.rfind("/ID");
     if (at == std::string::npos) return false;
-    std::size_t p = at + 3;
-    while (p < pdf.size() && (pdf[p] == ' ' || pdf[p] == '\n' || pdf[p] == '\r')) ++p;
-    if (p >= pdf.size() || pdf[p] != '[') return false;
-    ++p;
-    std::vector<std::pair<std::size_t, std::size_t>> ids;  // hex digits: start, length
-    for (int k = 0; k < 2; ++k) {
+    auto skip_space = [&](std::size_t p) {
         while (p < pdf.size() && (pdf[p] == ' ' || pdf[p] == '\n' || pdf[p] == '\r')) ++p;
+        return p;
+    };
+    std::size_t p = skip_space(at + 3);
+    if (p >= pdf.size() || pdf[p] != '[') return false;
+    const std::size_t open = p++;
+    std::vector<std::pair<std::size_t, std::size_t>> ids;  // hex digits: start, length
+    bool literal = false;  // an identifier written as a literal string: (\('\260…)
+    for (int k = 0; k < 2; ++k) {
+        p = skip_space(p);
+        if (p < pdf.size() && pdf[p] == '(') {
+            p = literal_string_end(pdf, p);
+            if (p == std::string::npos) return false;
+            literal = true;
+            continue;
+        }
         if (p >= pdf.size() || pdf[p] != '<') return false;
         const std::size_t start = ++p;
         while (p < pdf.size() && std::isxdigit(static_cast<unsigned char>(pdf[p]))) ++p;
         if (p >= pdf.size() || pdf[p] != '>' || p == start) return false;
         ids.emplace_back(start, p - start);
         ++p;
+    }
+    p = skip_space(p);
+    if (p >= pdf.size() || pdf[p] != ']') return false;
+    if (literal) {
+        // Ghostscript writes the identifier as a literal string when it likes (its bytes are random):
+        // the array is rewritten in hexadecimal, 16 bytes each. The trailer follows the cross-reference
+        // table it ends, so a trailer of another length moves no offset the file records.
+        const std::string zeros(32, '0');
+        pdf.replace(open, p + 1 - open, "[<" + zeros + "><" + zeros + ">]");
+        ids = {{open + 2, 32}, {open + 36, 32}};
     }
     for (const auto& [start, length] : ids) std::fill_n(pdf.begin() + static_cast<std::ptrdiff_t>(start), length, '0');
     const std::string digest = sha256_hex(pdf);  // 64 hex digits

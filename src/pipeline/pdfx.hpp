@@ -55,8 +55,10 @@ struct PdfxPage {
 std::string convert_to_pdfx(const std::string& master, const PdfxPage& page, const PrintDecl& print);
 
 /// Replaces the two file identifiers of the trailer's `/ID [<…><…>]` with one derived from the file's
-/// content (the bytes with the identifier blanked), keeping every offset. False when the file has no
-/// such trailer entry (left unchanged).
+/// content (the bytes with the identifier blanked), keeping every offset. Identifiers written as literal
+/// strings (`/ID [(\('…)(…)]`, as Ghostscript sometimes does) are rewritten as 16-byte hexadecimal ones
+/// (the trailer, after the cross-reference table, may change length). False when the file has no such
+/// trailer entry (left unchanged).
 bool pin_pdf_id(std::string& pdf);
 
 }  // namespace cartelier::pipeline

@@ -81,3 +81,28 @@ TEST(PinnedPdfId, TheIdentifierComesFromTheContentAndKeepsEveryOffset) {
     EXPECT_FALSE(pipeline::pin_pdf_id(none));
     EXPECT_EQ(none, "%PDF-1.4\ntrailer\n<< /Size 1 >>\n%%EOF\n");
 }
+
+TEST(PinnedPdfId, AnIdentifierWrittenAsALiteralStringIsPinnedToo) {
+    // The trailer Ghostscript wrote once in CI (its identifier's random bytes escaped in a literal
+    // string): the build failed, "no file identifier", one run in many.
+    const std::string head = "%PDF-1.3\n1 0 obj\n<<>>\nendobj\nxref\n0 2\ntrailer\n<< /Size 29 /Root 1 0 R /Info 2 0 R\n/ID ";
+    const std::string tail = "\n>>\nstartxref\n26997\n%%EOF\n";
+    std::string a = head + "[(\\('\\260\\377 V2f1 \\n[\\243\\)\\335])(\\('\\260\\377 V2f1 \\n[\\243\\)\\335])]" + tail;
+    std::string b = head + "[(\\(\\)x)(nested (paren) \\\\)]" + tail;
+    std::string c = head + "[<0123456789ABCDEF0123456789ABCDEF><FEDCBA9876543210FEDCBA9876543210>]" + tail;
+    ASSERT_TRUE(pipeline::pin_pdf_id(a));
+    ASSERT_TRUE(pipeline::pin_pdf_id(b));
+    ASSERT_TRUE(pipeline::pin_pdf_id(c));
+    EXPECT_EQ(a, b) << "the random identifiers no longer matter";
+    EXPECT_EQ(a, c) << "written in hexadecimal or as literals, the same file";
+    EXPECT_EQ(a.substr(0, head.size()), head);
+    EXPECT_EQ(a.substr(a.size() - tail.size()), tail) << "startxref and what follows unchanged";
+    const std::string id = a.substr(head.size() + 2, 32);
+    EXPECT_EQ(id.find_first_not_of("0123456789ABCDEF"), std::string::npos) << a;
+    EXPECT_EQ(a.substr(head.size(), 70), "[<" + id + "><" + id + ">]");
+
+    std::string unclosed = head + "[(\\)abc" + tail.substr(0, 3);
+    const std::string before = unclosed;
+    EXPECT_FALSE(pipeline::pin_pdf_id(unclosed));
+    EXPECT_EQ(unclosed, before);
+}
