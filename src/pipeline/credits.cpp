@@ -112,12 +112,9 @@ std::string credits_text(const Project& project, const MapDecl& map, const std::
     // A derived layer credits its own sources and those of the layers it is computed from.
     std::vector<std::string> credited;
     for (std::size_t i = 0; i < source_layers.size(); ++i) credited.push_back(source_layers[i]);
-    for (std::size_t i = 0; i < credited.size(); ++i) {
-        auto it = project.layers.find(credited[i]);
-        if (it == project.layers.end() || !it->second.derived()) continue;
-        for (const auto& input : project.inputs_of(credited[i]))
+    for (const auto& name : source_layers)
+        for (const auto& input : project.computed_from(name))
             if (std::find(credited.begin(), credited.end(), input) == credited.end()) credited.push_back(input);
-    }
     for (const auto& name : credited) {
         auto it = project.layers.find(name);
         if (it == project.layers.end()) continue;

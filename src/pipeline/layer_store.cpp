@@ -1,5 +1,6 @@
 #include "pipeline/layer_store.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <exception>
 #include <optional>
@@ -286,14 +287,18 @@ void LayerStore::fail_load(Load& load, bool checking, bool source) {
 
 namespace {
 
+bool any_missing(const std::vector<std::string>& files) {
+    std::error_code ec;
+    return std::any_of(files.begin(), files.end(), [&](const std::string& f) { return !std::filesystem::exists(f, ec); });
+}
+
 /// `optional: true`: when one of `files` is missing, the layer is empty, with a warning saying which
 /// file (returned); nullptr when every file is there or the layer is not optional.
 std::unique_ptr<Layer> missing_optional(const LayerDecl& decl, const std::vector<std::string>& files,
                                         const std::filesystem::path& root, Diagnostics& d) {
     if (!decl.optional) return nullptr;
     for (const auto& file : files) {
-        std::error_code ec;
-        if (file.empty() || std::filesystem::exists(file, ec)) continue;
+        if (!any_missing({file})) continue;
         d.warning(decl.spec.declared_at,
                   fmt::format("layer '{}' is empty: {} is missing, so every map drawing the layer shows nothing of it",
                               decl.spec.name, path_inside(root, file)),
@@ -352,10 +357,7 @@ const Layer& LayerStore::load_source(Load& load, const LayerDecl& decl) {
             if (failed_.count(name)) throw could_not_load(name);  // the first read reported it
         }
         Diagnostics d;
-        std::vector<std::string> needed;
-        if (!decl.spec.database) needed.push_back(decl.spec.path);
-        for (const auto& j : decl.joins) needed.push_back(j.table);
-        auto layer = missing_optional(decl, needed, project_->root, d);
+        auto layer = missing_optional(decl, layer_files(decl), project_->root, d);
         if (layer) {
             {
                 std::lock_guard lock(mutex_);
@@ -452,17 +454,17 @@ std::optional<std::uint64_t> LayerStore::fingerprint(const std::string& name) {
     if (auto it = project_->layers.find(name); it != project_->layers.end()) {
         const LayerDecl& decl = it->second;
         std::string recipe = fmt::format("layer {}\n{}\n", name, decl.canonical);
-        std::vector<std::string> files;
+        // The source's bytes (and sidecars) through the prepared key; the tables hashed with the recipe.
+        std::vector<std::string> files = decl.derived() ? step_files(decl) : std::vector<std::string>{};
         bool known = !decl.spec.database;
         if (known && !decl.derived()) {
             if (auto k = prepared_key(decl.spec, "as read", project_->root)) recipe += fmt::format("source {:016x}\n", *k);
             else known = false;
             for (const auto& j : decl.joins) files.push_back(j.table);
         }
-        if (decl.derived()) files = step_files(decl);
-        for (const auto& input : project_->inputs_of(name)) {
+        for (const auto& input : project_->inputs_of(name)) {  // no cycle: the project refuses them
             if (!known) break;
-            if (auto k = input == name ? std::nullopt : fingerprint(input)) recipe += fmt::format("input {} {:016x}\n", input, *k);
+            if (auto k = fingerprint(input)) recipe += fmt::format("input {} {:016x}\n", input, *k);
             else known = false;
         }
         if (known) key = recipe_key(recipe, files);
@@ -477,18 +479,9 @@ void LayerStore::load_derived(Load& load, const LayerDecl& decl) {
     try {
         Making making(mutex_, load);
         Diagnostics d;
-        std::vector<std::string> needed = step_files(decl);
-        for (std::vector<std::string> todo = project_->inputs_of(name); !todo.empty();) {
-            const LayerDecl& input = project_->layers.at(todo.back());
-            todo.pop_back();
-            if (input.derived()) {
-                for (const auto& f : step_files(input)) needed.push_back(f);
-                for (const auto& n : project_->inputs_of(input.spec.name)) todo.push_back(n);
-            } else if (!input.spec.database) {
-                needed.push_back(input.spec.path);
-                for (const auto& j : input.joins) needed.push_back(j.table);
-            }
-        }
+        std::vector<std::string> needed = layer_files(decl);
+        for (const auto& input : project_->computed_from(name))
+            for (auto& file : layer_files(project_->layers.at(input))) needed.push_back(std::move(file));
         std::unique_ptr<Layer> layer = missing_optional(decl, needed, project_->root, d);
         const bool missing = layer != nullptr;
         if (missing) {
@@ -762,7 +755,8 @@ const Layer& LayerStore::load_projected(Load& load, const LayerDecl& decl, const
         std::filesystem::path cache_file;
         std::unique_ptr<Layer> copy;
         if (!cache_dir_.empty() && decl.joins.empty() && !decl.geocode && decl.spec.x_field.empty() &&
-            decl.spec.y_field.empty() && !decl.derived() && !decl.optional && !source_known) {
+            decl.spec.y_field.empty() && !decl.derived() && !source_known &&
+            !(decl.optional && any_missing(layer_files(decl)))) {
             std::optional<ScopedStage> cache_stage(std::in_place, "load");
             // A database layer: keyed by the digest of its rows now (asked of the server; an Error when it
             // cannot answer, so the cache is never used for rows whose digest is unknown).

@@ -28,6 +28,21 @@ std::vector<std::string> Project::inputs_of(const std::string& name) const {
     return out;
 }
 
+std::vector<std::string> Project::computed_from(const std::string& name) const {
+    std::vector<std::string> out;
+    auto it = layers.find(name);
+    if (it == layers.end() || !it->second.derived()) return out;
+    for (std::vector<std::string> todo = inputs_of(name); !todo.empty();) {
+        const std::string input = todo.front();
+        todo.erase(todo.begin());
+        if (input == name || std::find(out.begin(), out.end(), input) != out.end()) continue;
+        out.push_back(input);
+        if (auto in = layers.find(input); in != layers.end() && in->second.derived())
+            for (auto& next : inputs_of(input)) todo.push_back(std::move(next));
+    }
+    return out;
+}
+
 const MapDecl* Project::find_map(const std::string& id) const {
     auto it = std::find_if(maps.begin(), maps.end(), [&](const MapDecl& m) { return m.id == id; });
     return it == maps.end() ? nullptr : &*it;

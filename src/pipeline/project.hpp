@@ -137,6 +137,9 @@ struct Project {
     /// The layers `name` is computed from or needs to be made: its `from`, the layers its steps clip to,
     /// its geocode's layer (not its checks' containers: a check does not change the layer). Direct only.
     std::vector<std::string> inputs_of(const std::string& name) const;
+    /// The layers derived layer `name` is computed from, transitively through the derived ones (each
+    /// once, nearest first); empty for a layer read from its source.
+    std::vector<std::string> computed_from(const std::string& name) const;
 };
 
 /// Reads and validates the project file; throws Error with every problem found.

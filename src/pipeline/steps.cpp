@@ -78,6 +78,14 @@ std::vector<std::string> step_files(const LayerDecl& decl) {
     return files;
 }
 
+std::vector<std::string> layer_files(const LayerDecl& decl) {
+    std::vector<std::string> files;
+    if (!decl.derived() && !decl.spec.database) files.push_back(decl.spec.path);
+    for (const auto& j : decl.joins) files.push_back(j.table);
+    for (auto& table : step_files(decl)) files.push_back(std::move(table));
+    return files;
+}
+
 Layer run_steps(Layer layer, const std::string& name, const LayerDecl& decl, const LayerInCrs& other_layer,
                 Diagnostics& diagnostics, StepsRun* run) {
     if (run) run->files = step_files(decl);

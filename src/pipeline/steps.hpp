@@ -35,4 +35,8 @@ Layer run_steps(Layer layer, const std::string& name, const LayerDecl& decl, con
 /// The tables the steps of `decl` read (join steps), absolute paths, in order.
 std::vector<std::string> step_files(const LayerDecl& decl);
 
+/// The files the layer reads itself (not those of the layers it is computed from): its source file (none
+/// for a database), its joins' tables and its steps' tables, absolute paths.
+std::vector<std::string> layer_files(const LayerDecl& decl);
+
 }  // namespace cartelier::pipeline
