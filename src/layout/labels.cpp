@@ -269,7 +269,9 @@ std::vector<PlacedLabel> place_labels(const TextMeasurer& measure, const std::ve
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return crowd[a] > crowd[b]; });
 
     const double max_d = std::max(0.0, settings.max_displacement_pt);
-    const std::size_t digits = std::to_string(std::max<std::size_t>(requests.size(), 1)).size();
+    // Numbers run on from `first_number`: a mark is as wide as the largest number it may carry.
+    const std::size_t digits =
+        std::to_string(static_cast<std::size_t>(std::max(first_number, 1)) + std::max<std::size_t>(requests.size(), 1) - 1).size();
     std::vector<std::optional<Rect>> marks(requests.size());
     // A Numbered label's mark takes its place at once (leaders placed later keep clear of it); without
     // a place for it, the label is Unplaced.
@@ -457,12 +459,13 @@ TextStyle row_style(const PlacedLabel& l) {
 constexpr double kListPadding = 3;
 }  // namespace
 
-Rect numbered_list_size(const TextMeasurer& measure, const std::vector<PlacedLabel>& labels, std::size_t rows) {
+Rect numbered_list_size(const TextMeasurer& measure, const std::vector<PlacedLabel>& labels, std::size_t rows,
+                        int first_number) {
     if (rows == 0) return {};
     double w = 0, h = 0;
     for (const auto& l : labels) {
         PlacedLabel probe = l;
-        probe.number = static_cast<int>(std::max<std::size_t>(rows, 1));
+        probe.number = std::max(first_number, 1) + static_cast<int>(rows) - 1;
         const TextMetrics m = measure.measure(row_text(probe), row_style(probe));
         w = std::max(w, m.width);
         h = std::max(h, m.height);

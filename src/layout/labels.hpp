@@ -138,9 +138,11 @@ std::vector<PlacedLabel> place_labels(const TextMeasurer& measure, const std::ve
                                       const PlacementSettings& settings = {},
                                       const std::vector<bool>& numbered_before = {}, int first_number = 1);
 
-/// The size of a numbered list of `rows` rows of the longest of `labels`' texts (at the origin), for
-/// reserving its place before the labels are placed. `rows` 0: an empty box.
-Rect numbered_list_size(const TextMeasurer& measure, const std::vector<PlacedLabel>& labels, std::size_t rows);
+/// The size of a numbered list of `rows` rows of the longest of `labels`' texts (at the origin), each
+/// row's number as wide as the last one's (`first_number` + `rows` - 1: numbers run on from frame to
+/// frame), for reserving its place before the labels are placed. `rows` 0: an empty box.
+Rect numbered_list_size(const TextMeasurer& measure, const std::vector<PlacedLabel>& labels, std::size_t rows,
+                        int first_number = 1);
 /// Where a list box of `size` goes for the frame `bounds`: the first of the corners inside it
 /// (bottom-right, bottom-left, top-right, top-left, 4 pt in), then points along its edges, then — when
 /// `outside` is given (an inset's list may go on the main map) — boxes beside the frame lying in

@@ -250,27 +250,41 @@ FrameLabels place_frame_labels(const TextMeasurer& measure, const std::vector<La
         out.labels = std::move(first);
         return out;
     }
-    // Room for the rows the reserved box itself may add (labels it displaces).
-    const std::size_t rows = numbered + numbered / 4 + 2;
-    const Rect reserved = place_numbered_list(numbered_list_size(measure, first, rows), bounds, obstacles,
-                                              main_frame ? std::optional<Rect>(main_frame->inflated(-2)) : std::nullopt);
-    obstacles.insert(reserved, "numbered list " + std::to_string(frame_index));
     std::vector<bool> numbered_before(first.size());
     for (std::size_t k = 0; k < first.size(); ++k) numbered_before[k] = first[k].status == LabelStatus::Numbered;
-    out.labels = place_labels(measure, requests, obstacles, bounds, settings, numbered_before, next_number);
-    for (const auto& l : out.labels) next_number = std::max(next_number, l.number + 1);
-    out.list = plan_numbered_list(measure, out.labels, reserved);
-    // The reserved box is sized for the longest text and a few more rows: a list smaller than it keeps
-    // to the reserved box's sides nearest the frame's edges.
-    if (out.list) {
-        const double dx = reserved.x + reserved.w / 2 > bounds.x + bounds.w / 2 ? reserved.right() - out.list->box.right() : 0;
-        const double dy = reserved.y + reserved.h / 2 > bounds.y + bounds.h / 2 ? reserved.bottom() - out.list->box.bottom() : 0;
-        out.list->box.x += dx;
-        out.list->box.y += dy;
-        for (auto& row : out.list->rows) {
-            row.at.x += dx;
-            row.at.y += dy;
+    // Room for the rows the reserved box itself may add (labels it displaces). A list that outgrows its
+    // reserved box (more rows than foreseen) is planned again with a box for its rows, so that the list
+    // never covers what was placed beside the box.
+    const CollisionIndex before = obstacles;
+    std::size_t rows = numbered + numbered / 4 + 2;
+    for (int attempt = 0;; ++attempt) {
+        int number = next_number;
+        const Rect reserved = place_numbered_list(numbered_list_size(measure, first, rows, next_number), bounds, obstacles,
+                                                  main_frame ? std::optional<Rect>(main_frame->inflated(-2)) : std::nullopt);
+        obstacles.insert(reserved, "numbered list " + std::to_string(frame_index));
+        out.labels = place_labels(measure, requests, obstacles, bounds, settings, numbered_before, number);
+        for (const auto& l : out.labels) number = std::max(number, l.number + 1);
+        out.list = plan_numbered_list(measure, out.labels, reserved);
+        const bool fits = !out.list || (out.list->box.w <= reserved.w + 1e-9 && out.list->box.h <= reserved.h + 1e-9);
+        if (!fits && attempt < 3) {
+            rows = out.list->rows.size() + out.list->rows.size() / 4 + 2;
+            obstacles = before;
+            continue;
         }
+        next_number = number;
+        // The reserved box is sized for the longest text and a few more rows: a list smaller than it
+        // keeps to the reserved box's sides nearest the frame's edges.
+        if (out.list) {
+            const double dx = reserved.x + reserved.w / 2 > bounds.x + bounds.w / 2 ? reserved.right() - out.list->box.right() : 0;
+            const double dy = reserved.y + reserved.h / 2 > bounds.y + bounds.h / 2 ? reserved.bottom() - out.list->box.bottom() : 0;
+            out.list->box.x += dx;
+            out.list->box.y += dy;
+            for (auto& row : out.list->rows) {
+                row.at.x += dx;
+                row.at.y += dy;
+            }
+        }
+        break;
     }
     return out;
 }

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <random>
 #include <set>
+#include <tuple>
 
 #include <gtest/gtest.h>
 
@@ -430,4 +431,69 @@ TEST(PagePlan, ASmallCrowdedInsetsScaleBarLeavesItsNameReadable) {
     const auto& d = plan.inset_decorations[0];
     EXPECT_EQ(d.name.text, "A  Lyon et sa métropole");
     EXPECT_FALSE(d.name_box.intersects(d.scale_bar.box));
+}
+
+// A crowded inset whose numbers run on from the main map's (two digits): its numbered list is sized
+// for the numbers it carries, so that every row lies inside the list's box, and the box overlaps no
+// frame, furniture or label (issue 18: the Lyon inset's "15  Décines-Charpieu" ran past its box and
+// under the inset's frame when the list was sized for one-digit numbers).
+TEST(PagePlan, AnInsetsNumberedListHoldsItsTwoDigitRowsAndCoversNoFrame) {
+    layout::PageLayout p = page();
+    layout::InsetSpec lyon = layout::ile_de_france_inset();
+    lyon.name = "Lyon";
+    lyon.extent = Box{820000, 6500000, 870000, 6540000};
+    lyon.position = "bottom-right";
+    lyon.width_mm = 55;
+    lyon.height_mm = 45;
+    layout::InsetSpec paris = layout::ile_de_france_inset();  // placed first: its numbers come first
+    paris.position = "top-left";
+    p.insets = {paris, lyon};
+    for (unsigned seed : {3u, 5u, 11u}) {
+        SCOPED_TRACE(seed);
+        layout::PlanInputs in;
+        in.frames = layout::plan_frames(p, kCrs, kFrance);
+        layout::FrameContent main_content = points(in.frames[0].view.frame, 100, seed), paris_content, lyon_content;
+        // Long names packed in each small inset: many of Paris's 40 are numbered, fewer than ten of
+        // Lyon's 14, with numbers of two digits after Paris's.
+        std::mt19937 rng(seed);
+        std::uniform_real_distribution<double> u(0.1, 0.9);
+        for (auto [frame, content, name] : {std::tuple{1, &paris_content, "paris"}, std::tuple{2, &lyon_content, "lyon"}}) {
+            const Rect f = in.frames[static_cast<std::size_t>(frame)].view.frame;
+            for (int i = 0; i < (frame == 1 ? 40 : 14); ++i)
+                add_point(*content, {f.x + u(rng) * f.w, f.y + u(rng) * f.h}, std::string(name) + "-" + std::to_string(i),
+                          "Décines-Charpieu-" + std::to_string(i), 2);
+        }
+        in.content = {main_content, paris_content, lyon_content};
+        in.labels.number_unplaced = true;
+        in.labels.max_displacement_pt = 20;
+        const layout::PagePlan plan = layout::plan_page(p, std::move(in), test::FixedMeasurer());
+        const layout::FrameLabels* inset_labels = nullptr;
+        for (const auto& group : plan.labels)
+            if (group.frame == 2) inset_labels = &group;
+        ASSERT_NE(inset_labels, nullptr);
+        ASSERT_TRUE(inset_labels->list.has_value());
+        const layout::NumberedList& list = *inset_labels->list;
+        int smallest = 1 << 30;
+        for (const auto& l : inset_labels->labels) {
+            if (l.status != layout::LabelStatus::Numbered) continue;
+            smallest = std::min(smallest, l.number);
+            // The number's mark on the map holds its digits too.
+            ASSERT_TRUE(l.number_text.has_value());
+            const layout::PlacedText& mark = *l.number_text;
+            EXPECT_TRUE(l.box.contains(Rect{mark.at.x, mark.at.y, mark.size.width, mark.size.height})) << mark.text;
+        }
+        EXPECT_GE(smallest, 10) << "Lyon's numbers should follow Paris's";
+        for (const auto& row : list.rows)
+            EXPECT_TRUE(list.box.contains(Rect{row.at.x, row.at.y, row.size.width, row.size.height})) << row.text;
+        for (std::size_t i = 0; i < plan.frames.size(); ++i) {
+            const Rect& frame = plan.frames[i].view.frame;
+            // Inside a frame (its own, or the main map beside the inset) or clear of it.
+            if (!frame.contains(list.box)) EXPECT_FALSE(list.box.intersects(frame)) << plan.frames[i].name();
+        }
+        for (const auto& furniture : plan.furniture) EXPECT_FALSE(list.box.intersects(furniture.box)) << furniture.owner;
+        for (const auto& group : plan.labels)
+            for (const auto& l : group.labels)
+                if (l.status == layout::LabelStatus::Placed || l.status == layout::LabelStatus::Displaced)
+                    EXPECT_FALSE(list.box.intersects(l.box)) << l.request.text;
+    }
 }
