@@ -18,6 +18,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "pipeline/atlas.hpp"
 #include "pipeline/cancel.hpp"
 #include "pipeline/credits.hpp"
 #include "pipeline/export.hpp"
@@ -26,6 +27,7 @@
 #include "pipeline/project.hpp"
 #include "core/memory.hpp"
 #include "pipeline/report.hpp"
+#include "pipeline/prepared_cache.hpp"
 #include "pipeline/shard.hpp"
 #include "pipeline/state.hpp"
 #include "pipeline/watch.hpp"
@@ -112,6 +114,12 @@ int run_build_command(const Selection& sel, bool force, unsigned jobs) {
         for (const auto& o : m.outputs) files.push_back(fmt::format("{} ({:.1f} kB)", o.path, o.bytes / 1024.0));
         switch (m.status) {
             case pipeline::MapStatus::Built:
+                if (m.scale_denominator == 0 && m.frame_scales.empty()) {  // an atlas's series PDF, assembled
+                    std::cout << fmt::format("built {:<10} {:.2f} s  series PDF assembled  → {}\n", m.id, m.seconds,
+                                             fmt::join(files, ", "));
+                    std::cout << fmt::format("      because: {}\n", fmt::join(m.reasons, "; "));
+                    break;
+                }
                 std::cout << fmt::format("built {:<10} {:.2f} s  1:{:.0f}  labels {} placed, {} displaced, {}{} unplaced  → {}\n",
                                          m.id, m.seconds, m.scale_denominator, m.labels.placed, m.labels.displaced,
                                          m.labels.numbered ? fmt::format("{} numbered, ", m.labels.numbered) : "",
@@ -187,7 +195,17 @@ int run_list_command(const Selection& sel) {
     if (!options) return kExitProjectUnusable;
     try {
         pipeline::InputContext inputs(*project, pipeline::source_date_epoch());
-        for (const auto& plan : pipeline::plan_maps(*project, *options, inputs)) {
+        // An atlas is listed page by page (its coverage layer read, from the prepared cache when it is there).
+        pipeline::LayerStore store(*project, pipeline::prepared_dir(options->out_dir));
+        store.use_digests(inputs.digests());
+        pipeline::AtlasSelection selection =
+            pipeline::expand_atlases(pipeline::select_maps(*project, *options, false), store, options->shard);
+        for (const auto& [atlas, failure] : selection.failed) {
+            print_diagnostics(failure);
+            std::cout << fmt::format("{:<12} its pages cannot be made (see above)\n", atlas->id);
+        }
+        print_diagnostics(selection.warnings);
+        for (const auto& plan : pipeline::plan_maps(*project, selection.maps, *options, inputs)) {
             if (plan.reasons.empty())
                 std::cout << fmt::format("{:<12} up to date (built {})\n", plan.map->id,
                                          pipeline::iso_date(plan.previous->date));

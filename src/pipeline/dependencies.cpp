@@ -46,6 +46,8 @@ MapDependencies map_dependencies(const Project& project, const MapDecl& map,
 
     std::set<std::string> layers;
     std::vector<std::string> todo(source_layers.begin(), source_layers.end());
+    if (map.page_of) todo.push_back(map.page_of->layer);  // an atlas page is made from its coverage layer
+    if (map.atlas) todo.push_back(map.atlas->layer);
     while (!todo.empty()) {
         std::string name = todo.back();
         todo.pop_back();

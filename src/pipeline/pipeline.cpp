@@ -16,11 +16,14 @@
 
 #include <fmt/format.h>
 
+#include "pipeline/atlas.hpp"
 #include "pipeline/cancel.hpp"
 #include "pipeline/credits.hpp"
 #include "pipeline/dependencies.hpp"
 #include "pipeline/layer_store.hpp"
+#include "pipeline/hashing.hpp"
 #include "pipeline/output.hpp"
+#include "pipeline/pdf_assemble.hpp"
 #include "pipeline/prepare.hpp"
 #include "pipeline/prepared_cache.hpp"
 #include "pipeline/render_format.hpp"
@@ -290,6 +293,74 @@ void prepare_task(BuildContext& ctx, MapRun& run) {
         ctx.queue.push_front([&ctx, &run, i] { render_task(ctx, run, i); });
 }
 
+/// The series PDF of `atlas` (out/ID.pdf), from its pages' PDFs in page order, written when a page was
+/// built or the last assembly's pages or file changed; its state records the pages' PDFs as inputs. No
+/// entry when the atlas has no PDF format or no page; a failed entry when a page failed.
+std::optional<MapOutcome> assemble_series(const MapDecl& atlas, const std::vector<const MapDecl*>& pages,
+                                          const std::vector<MapOutcome>& done, const BuildOptions& options,
+                                          const fs::path& root) {
+    if (pages.empty() || std::find(atlas.formats.begin(), atlas.formats.end(), Format::Pdf) == atlas.formats.end())
+        return std::nullopt;
+    const auto start = std::chrono::steady_clock::now();
+    MapOutcome m;
+    m.id = atlas.id;
+    std::vector<std::string> files;
+    MapState state;
+    state.map = atlas.id;
+    std::size_t built = 0;
+    for (const MapDecl* page : pages) {
+        auto it = std::find_if(done.begin(), done.end(), [&](const MapOutcome& o) { return o.id == page->id; });
+        if (it == done.end() || !it->ok()) {
+            m.status = MapStatus::Failed;
+            m.diagnostics.error(atlas.declared_at,
+                                fmt::format("the series PDF of atlas '{}' is not assembled: page '{}' {}", atlas.id,
+                                            page->page_of->name, it == done.end() ? "was not built" : "failed"),
+                                "the previous series PDF, if any, is kept");
+            return m;
+        }
+        built += it->status == MapStatus::Built;
+        const std::string file = (fs::path(options.out_dir) / (page->id + ".pdf")).string();
+        auto pdf = std::find_if(it->outputs.begin(), it->outputs.end(), [&](const OutputInfo& o) { return o.path == file; });
+        files.push_back(file);
+        state.inputs.push_back(InputRecord{"page", page->id, pdf == it->outputs.end() ? "unknown" : pdf->sha256, 0, {}, std::nullopt});
+    }
+    const std::optional<MapState> previous = load_map_state(options.out_dir, atlas.id, root);
+    const bool same_pages = previous && previous->inputs.size() == state.inputs.size() &&
+                            std::equal(state.inputs.begin(), state.inputs.end(), previous->inputs.begin(),
+                                       [](const InputRecord& a, const InputRecord& b) { return a.name == b.name && a.hash == b.hash; });
+    if (!options.force && built == 0 && same_pages && !previous->outputs.empty() &&
+        output_unchanged(options.out_dir, previous->outputs.front())) {
+        m.status = MapStatus::UpToDate;
+        m.outputs.push_back({(fs::path(options.out_dir) / previous->outputs.front().file).string(),
+                             previous->outputs.front().bytes, previous->outputs.front().sha256});
+        return m;
+    }
+    m.reasons.push_back(built ? fmt::format("{} of its {} pages built", built, pages.size())
+                              : previous ? std::string("its pages changed since the last assembly") : std::string("never assembled"));
+    try {
+        StageTimes times;
+        {
+            StageSinkScope sink(&times);
+            ScopedStage stage("write");
+            const std::string bytes = assemble_pdfs(files);
+            const std::string name = atlas.id + ".pdf";
+            const fs::path target = fs::path(options.out_dir) / name;
+            write_atomically(target, bytes);
+            const std::string sha = sha256_hex(bytes);
+            m.outputs.push_back({target.string(), bytes.size(), sha});
+            state.outputs.push_back(OutputRecord{name, bytes.size(), sha, stat_file(target).value_or(FileStamp{})});
+            save_map_state(options.out_dir, state, root);
+        }
+        m.stages = times.snapshot();
+        m.status = MapStatus::Built;
+    } catch (const Error& e) {
+        m.status = MapStatus::Failed;
+        m.diagnostics.append(e.diagnostics());
+    }
+    m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return m;
+}
+
 }  // namespace
 
 BuildOutcome run_build(const Project& project, const BuildOptions& options) {
@@ -303,8 +374,9 @@ BuildOutcome run_build(const Project& project, const BuildOptions& options) {
     LayerStore& store = options.layers ? *options.layers : own_store.emplace(project, prepared_dir(options.out_dir));
     store.use_digests(inputs.digests());
 
-    // Stage 1: plan.
-    std::vector<MapPlan> plans = plan_maps(project, options, inputs);
+    // Stage 1: plan. Each atlas is replaced by its pages (its coverage layer loaded), then --shard deals.
+    AtlasSelection selection = expand_atlases(select_maps(project, options, false), store, options.shard);
+    std::vector<MapPlan> plans = plan_maps(project, selection.maps, options, inputs);
     {
         std::vector<std::string> ids;
         for (const auto& p : plans) ids.push_back(p.map->id);
@@ -360,7 +432,20 @@ BuildOutcome run_build(const Project& project, const BuildOptions& options) {
             m.outputs.push_back({(fs::path(options.out_dir) / o.file).string(), o.bytes, o.sha256});
         outcome.maps.push_back(std::move(m));
     }
+    // Each atlas: its series PDF, once its pages are all built or up to date (not in a shard's build).
+    for (const auto& [atlas, failure] : selection.failed) {
+        MapOutcome m;
+        m.id = atlas->id;
+        m.status = MapStatus::Failed;
+        m.diagnostics = failure;
+        outcome.maps.push_back(std::move(m));
+    }
+    if (!options.shard && !interrupt_signal())
+        for (const auto& [atlas, pages] : selection.series)
+            if (auto series = assemble_series(*atlas, pages, outcome.maps, options, project.root))
+                outcome.maps.push_back(std::move(*series));
     outcome.warnings = store.warnings();
+    outcome.warnings.append(selection.warnings);
     if (!ctx.escalated.empty()) outcome.warnings = without(outcome.warnings, ctx.escalated);
     outcome.interrupted_by = interrupt_signal();
     outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -369,11 +454,18 @@ BuildOutcome run_build(const Project& project, const BuildOptions& options) {
 
 CheckOutcome run_check(const Project& project, const BuildOptions& options) {
     CheckOutcome outcome;
-    const std::vector<const MapDecl*> maps = select_maps(project, options);
     const std::optional<std::int64_t> date = options.date ? options.date : source_date_epoch();
     InputContext inputs(project, date);
     LayerStore store(project);  // no prepared cache: check writes nothing
     store.use_digests(inputs.digests());
+    // An atlas is checked page by page, as it is built.
+    AtlasSelection selection = expand_atlases(select_maps(project, options, false), store, options.shard);
+    const std::vector<const MapDecl*>& maps = selection.maps;
+    for (const auto& [atlas, failure] : selection.failed) {
+        outcome.all.append(failure);
+        outcome.maps.emplace_back(atlas->id, failure);
+    }
+    outcome.all.append(selection.warnings);
     render::IconCache icons;
     PrepareContext ctx{project, store, inputs, icons, date};
     const bool strict = options.strict || project.strict;

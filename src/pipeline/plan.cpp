@@ -8,7 +8,7 @@
 
 namespace cartelier::pipeline {
 
-std::vector<const MapDecl*> select_maps(const Project& project, const BuildOptions& options) {
+std::vector<const MapDecl*> select_maps(const Project& project, const BuildOptions& options, bool apply_shard) {
     std::vector<const MapDecl*> selected;
     if (options.maps.empty()) {
         for (const auto& m : project.maps) selected.push_back(&m);
@@ -26,7 +26,7 @@ std::vector<const MapDecl*> select_maps(const Project& project, const BuildOptio
         }
         if (unknown.has_errors()) throw Error(unknown);
     }
-    if (options.shard) {
+    if (options.shard && apply_shard) {
         std::vector<std::string> ids;
         for (const MapDecl* m : selected) ids.push_back(m->id);
         std::vector<std::string> share = shard_maps(ids, *options.shard);
@@ -38,8 +38,13 @@ std::vector<const MapDecl*> select_maps(const Project& project, const BuildOptio
 }
 
 std::vector<MapPlan> plan_maps(const Project& project, const BuildOptions& options, InputContext& inputs) {
+    return plan_maps(project, select_maps(project, options), options, inputs);
+}
+
+std::vector<MapPlan> plan_maps(const Project& project, const std::vector<const MapDecl*>& maps,
+                               const BuildOptions& options, InputContext& inputs) {
     std::vector<MapPlan> plans;
-    for (const MapDecl* map : select_maps(project, options)) {
+    for (const MapDecl* map : maps) {
         MapPlan plan;
         plan.map = map;
         plan.previous = load_map_state(options.out_dir, map->id, project.root, &plan.previous_problem);

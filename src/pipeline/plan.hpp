@@ -36,8 +36,9 @@ struct BuildOptions {
     bool remove_unproduced = true;
 };
 
-/// The selected maps (--map, then --shard), in project order; throws Error for an unknown id.
-std::vector<const MapDecl*> select_maps(const Project& project, const BuildOptions& options);
+/// The selected maps (--map, then --shard unless `apply_shard` is false: a build deals an atlas's pages,
+/// pipeline/atlas.hpp), in project order; throws Error for an unknown id.
+std::vector<const MapDecl*> select_maps(const Project& project, const BuildOptions& options, bool apply_shard = true);
 
 struct MapPlan {
     const MapDecl* map = nullptr;
@@ -50,5 +51,8 @@ struct MapPlan {
 /// Whether each selected map is up to date, and why not. Reads no file whose stat() is unchanged since
 /// the last build; a style file it has to hash is kept in `inputs` for the prepare stage.
 std::vector<MapPlan> plan_maps(const Project& project, const BuildOptions& options, InputContext& inputs);
+/// The same for maps already selected (an atlas's pages among them).
+std::vector<MapPlan> plan_maps(const Project& project, const std::vector<const MapDecl*>& maps,
+                               const BuildOptions& options, InputContext& inputs);
 
 }  // namespace cartelier::pipeline

@@ -113,6 +113,8 @@ void prepare_fonts(PrepareContext& ctx, const MapDecl& map, PreparedMap& out) {
 
 PreparedMap prepare_map(PrepareContext& ctx, const MapDecl& map, const MapState* previous) {
     throw_if_interrupted();
+    // The page's ["global-state"] (an atlas page's feature) for the icons and checks evaluated here.
+    const style::expr::GlobalStateScope state(&map.global_state);
     PreparedMap out;
     out.map = &map;
     prepare_style(ctx, map, out);

@@ -73,7 +73,9 @@ const std::vector<std::string> kMapKeys = {"title",     "subtitle", "style",   "
                                            "dpi",       "formats",  "legend_position", "scale_bar",
                                            "credits",   "font",     "legend_title", "insets",
                                            "inset_band", "north_arrow", "logo", "title_align",
-                                           "georeference", "print", "scale"};
+                                           "georeference", "print", "scale", "atlas"};
+const std::vector<std::string> kAtlasKeys = {"layer", "filter", "sort", "page_name", "extent", "crs"};
+const std::vector<std::string> kAtlasExtentKeys = {"margin_pct", "scale", "scales"};
 const std::vector<std::string> kPrintKeys = {"profile", "condition", "bleed_mm", "crop_marks"};
 const std::vector<std::string> kInsetKeys = {"preset", "name",     "crs",    "extent",  "extent_crs",
                                              "scale",  "magnify",  "position", "size_mm", "outline",
@@ -754,11 +756,106 @@ void read_print(Reader& r, const fs::path& root, const YAML::Node& n, const std:
     m.print = p;
 }
 
+/// `atlas: {layer, filter, sort, page_name, extent: {margin_pct | scale | scales}, crs: {field, values}}`.
+std::optional<AtlasDecl> read_atlas(Reader& r, const YAML::Node& n, const std::string& path) {
+    if (!r.expect_object(n, path)) return std::nullopt;
+    r.check_keys(n, path, kAtlasKeys);
+    AtlasDecl a;
+    a.declared_at = r.at(n, path);
+    if (auto v = r.text(n, "layer", path, true)) {
+        a.layer = *v;
+        a.layer_at = r.at(n["layer"], doc::key(path, "layer"));
+    }
+    if (YAML::Node f = n["filter"]; f.IsDefined() && !f.IsNull())
+        a.filter = style::compile_filter(f, r.file(), doc::key(path, "filter"), r.diagnostics());
+    if (YAML::Node s = n["sort"]; s.IsDefined()) {
+        a.sort_at = r.at(s, doc::key(path, "sort"));
+        if (s.IsScalar()) a.sort.push_back(s.Scalar());
+        else if (s.IsSequence())
+            for (std::size_t i = 0; i < s.size(); ++i) {
+                if (s[i].IsScalar()) a.sort.push_back(s[i].Scalar());
+                else r.diagnostics().error(r.at(s[i], doc::index(doc::key(path, "sort"), i)),
+                                           fmt::format("expected a field name, found {}", doc::describe(s[i])));
+            }
+        else r.diagnostics().error(a.sort_at, fmt::format("expected a field name or a list of them, found {}", doc::describe(s)));
+    }
+    if (auto v = r.text(n, "page_name", path, false)) {
+        a.page_name = *v;
+        a.page_name_at = r.at(n["page_name"], doc::key(path, "page_name"));
+        if (v->find('{') == std::string::npos)
+            r.diagnostics().error(a.page_name_at,
+                                  fmt::format("page_name '{}' names no field: every page would have that name", *v),
+                                  "use a token of the feature, e.g. \"{code}\" or \"{$id}\"");
+    } else {
+        a.page_name_at = a.declared_at;
+    }
+    if (YAML::Node e = n["extent"]; e.IsDefined()) {
+        const std::string at = doc::key(path, "extent");
+        if (r.expect_object(e, at)) {
+            r.check_keys(e, at, kAtlasExtentKeys);
+            const int modes = e["margin_pct"].IsDefined() + e["scale"].IsDefined() + e["scales"].IsDefined();
+            if (modes != 1)
+                r.diagnostics().error(r.at(e, at), "an atlas extent takes one of 'margin_pct', 'scale' or 'scales'",
+                                      "margin_pct: 10 (the feature's bounds and 10 % around), scale: 50000, or "
+                                      "scales: [25000, 50000, 100000] (the first that shows the whole feature)");
+            if (e["margin_pct"].IsDefined()) {
+                a.extent = AtlasDecl::Extent::Margin;
+                if (auto v = doc::number(e["margin_pct"]); v && *v >= 0 && *v <= 1000) a.margin_pct = *v;
+                else r.diagnostics().error(r.at(e["margin_pct"], doc::key(at, "margin_pct")),
+                                           fmt::format("expected a margin between 0 and 1000 %, found {}", doc::describe(e["margin_pct"])));
+            } else if (e["scale"].IsDefined()) {
+                a.extent = AtlasDecl::Extent::Scale;
+                if (auto v = scale_denominator(r, e["scale"], doc::key(at, "scale"))) a.scales = {*v};
+            } else if (YAML::Node ss = e["scales"]; ss.IsDefined()) {
+                a.extent = AtlasDecl::Extent::BestScale;
+                if (!ss.IsSequence() || ss.size() == 0)
+                    r.diagnostics().error(r.at(ss, doc::key(at, "scales")),
+                                          fmt::format("expected a list of scales, found {}", doc::describe(ss)));
+                else
+                    for (std::size_t i = 0; i < ss.size(); ++i)
+                        if (auto v = scale_denominator(r, ss[i], doc::index(doc::key(at, "scales"), i))) a.scales.push_back(*v);
+                std::sort(a.scales.begin(), a.scales.end());
+            }
+        }
+    }
+    if (YAML::Node c = n["crs"]; c.IsDefined()) {
+        const std::string at = doc::key(path, "crs");
+        if (r.expect_object(c, at)) {
+            r.check_keys(c, at, {"field", "values"});
+            if (auto v = r.text(c, "field", at, true)) a.crs_field = *v;
+            if (YAML::Node vs = c["values"]; !vs.IsDefined() || !vs.IsMap())
+                r.diagnostics().error(r.at(vs.IsDefined() ? vs : c, doc::key(at, "values")),
+                                      "expected values: {VALUE: CRS, …}, the CRS of the pages whose field has that value");
+            else
+                for (auto it = vs.begin(); it != vs.end(); ++it) {
+                    const std::string crs = it->second.IsScalar() ? it->second.Scalar() : std::string();
+                    std::string problem = crs.empty() ? "expected a CRS" : "";
+                    if (problem.empty()) try {
+                            geo::crs_identity(crs);
+                        } catch (const Error& e) {
+                            problem = e.what();
+                        }
+                    if (!problem.empty())
+                        r.diagnostics().error(r.at(it->second, doc::key(doc::key(at, "values"), it->first.Scalar())),
+                                              fmt::format("unknown CRS {}: {}", doc::describe(it->second), problem));
+                    else a.crs_values[it->first.Scalar()] = crs;
+                }
+        }
+    }
+    return a;
+}
+
 /// Applies the keys present in `n` (defaults or one map) over `m`.
 void apply_map_keys(Reader& r, const fs::path& root, const YAML::Node& n, const std::string& path, MapDecl& m) {
     r.check_keys(n, path, kMapKeys);
     if (auto v = r.text(n, "title", path, false)) m.page.title = *v;
     if (auto v = r.text(n, "subtitle", path, false)) m.page.subtitle = *v;
+    if (YAML::Node a = n["atlas"]; a.IsDefined()) {
+        if (path == "defaults")
+            r.diagnostics().error(r.at(a, doc::key(path, "atlas")), "'atlas' belongs to one map, not to defaults");
+        else
+            m.atlas = read_atlas(r, a, doc::key(path, "atlas"));
+    }
     if (n["style"].IsDefined()) m.style = r.path_value(root, n, "style", path, true);
     if (auto v = r.text(n, "crs", path, false)) m.crs = *v;
     if (YAML::Node e = n["extent"]; e.IsDefined()) {
@@ -973,7 +1070,18 @@ Project load_project(const std::string& path) {
             if (!r.expect_object(it->second, p)) continue;
             apply_map_keys(r, project.root, it->second, p, m);
             if (m.style.empty()) diagnostics.error(m.declared_at, fmt::format("map '{}' has no 'style'", m.id));
-            if (m.extent.empty())
+            if (m.atlas && !m.atlas->layer.empty() && !project.layers.count(m.atlas->layer)) {
+                std::vector<std::string> names;
+                for (const auto& [n, _] : project.layers) names.push_back(n);
+                diagnostics.error(m.atlas->layer_at,
+                                  fmt::format("the atlas of map '{}' names an unknown coverage layer '{}'", m.id, m.atlas->layer),
+                                  suggest_name(m.atlas->layer, names));
+            }
+            if (m.atlas && m.atlas->extent == AtlasDecl::Extent::Margin && m.page.scale)
+                diagnostics.error(m.atlas->declared_at,
+                                  fmt::format("map '{}' has a 'scale' and an atlas whose pages fit their feature", m.id),
+                                  "give the atlas extent: {scale: N} instead");
+            if (m.extent.empty() && !m.atlas)
                 diagnostics.error(m.declared_at,
                                   fmt::format("map '{}' has no 'extent' (in its own map or in defaults)", m.id),
                                   m.page.scale ? "with 'scale', the extent gives the map's centre: give both"

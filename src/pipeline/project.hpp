@@ -16,10 +16,8 @@
 #include "geo/dissolve.hpp"
 #include "layout/page_layout.hpp"
 #include "render/page_surface.hpp"
+#include "style/expression/expression.hpp"
 
-namespace cartelier::style::expr {
-class Expression;
-}
 
 namespace cartelier::pipeline {
 
@@ -105,6 +103,39 @@ struct PrintDecl {
     SourceLocation declared_at;     ///< the `print` node
 };
 
+/// `atlas: {layer, filter, sort, page_name, extent, crs}`: the map is a series of pages, one per feature of
+/// the coverage layer `layer` (pipeline/atlas.hpp makes them). Checked when the project is read: the
+/// keys, the filter compiled, one extent mode; the layer and the fields when its data is read.
+struct AtlasDecl {
+    std::string layer;              ///< the coverage layer (any project layer, derived ones included)
+    SourceLocation layer_at;
+    std::shared_ptr<const style::expr::Expression> filter;  ///< a MapLibre filter on its features; null: all
+    std::vector<std::string> sort;  ///< fields, in order of precedence; then the feature id
+    SourceLocation sort_at;
+    std::string page_name = "{$id}";  ///< token string: `{field}`, `{$id}` (the feature id)
+    SourceLocation page_name_at;
+    enum class Extent { Margin, Scale, BestScale };
+    Extent extent = Extent::Margin;
+    double margin_pct = 10;         ///< Margin: the feature's bounds grown by this share of their size, each side
+    std::vector<double> scales;     ///< Scale: one; BestScale: ascending, the first whose page shows the feature
+    /// A page's CRS by the value of a field of its feature (`crs: {field: code, values: {"971": EPSG:5490}}`);
+    /// other values, or no rule: the map's CRS.
+    std::string crs_field;
+    std::map<std::string, std::string> crs_values;
+    SourceLocation declared_at;
+};
+
+/// A page of an atlas (pipeline/atlas.hpp): a map whose id is `ATLAS/PAGE_NAME`.
+struct AtlasPageOf {
+    std::string atlas;              ///< the atlas map's id
+    std::string layer;              ///< its coverage layer
+    std::string name;               ///< the page name (its file name in out/ATLAS/)
+    std::size_t index = 0;          ///< 0-based, in page order
+    std::size_t count = 0;          ///< pages in the series
+    std::string feature_id;         ///< the coverage feature
+    std::string feature_digest;     ///< its attributes and geometry, hashed: the page's own input
+};
+
 struct MapDecl {
     std::string id;
     std::string style;              ///< absolute path
@@ -121,6 +152,10 @@ struct MapDecl {
     layout::PageLayout page;
     std::string credits_template;   ///< with {sources}, {producer}, {date}
     SourceLocation declared_at;
+    std::optional<AtlasDecl> atlas; ///< a series of pages (the map itself is never drawn)
+    std::optional<AtlasPageOf> page_of;  ///< one page of an atlas
+    /// What ["global-state", name] reads when the map is drawn (an atlas page: its feature's).
+    style::expr::Object global_state;
 };
 
 struct Project {

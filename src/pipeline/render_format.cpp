@@ -17,6 +17,8 @@ RenderedFormat render_format(const PreparedMap& map, Format format, render::Icon
     throw_if_interrupted();
     ScopedStage stage("render");
     const MapDecl& decl = *map.map;
+    // What ["global-state", …] reads while this page is drawn (an atlas page's feature).
+    const style::expr::GlobalStateScope state(&decl.global_state);
     render::PageSpec spec;
     spec.width_pt = map.page.width_pt();
     spec.height_pt = map.page.height_pt();

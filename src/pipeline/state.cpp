@@ -153,8 +153,9 @@ void save_map_state(const std::string& out_dir, const MapState& s, const fs::pat
     json j{{"state_version", kStateVersion}, {"map", s.map},     {"date", s.date},   {"source_layers", s.source_layers},
            {"fonts", s.fonts},               {"icons", icons},   {"inputs", inputs}, {"outputs", outputs},
            {"warnings", s.warnings}};
-    create_folder(state_dir(out_dir));
-    write_atomically(fs::path(state_dir(out_dir)) / (s.map + ".json"), j.dump(1) + "\n");
+    const fs::path file = fs::path(state_dir(out_dir)) / (s.map + ".json");
+    create_folder(file.parent_path());  // an atlas page's state is in a folder of its atlas
+    write_atomically(file, j.dump(1) + "\n");
 }
 
 namespace {
@@ -317,7 +318,12 @@ std::vector<InputRecord> InputContext::collect(const MapDecl& map, const std::ve
     node_input("version", root["version"]);
     node_input("producer", root["producer"]);
     node_input("defaults", root["defaults"]);
-    node_input(fmt::format("maps.{}", map.id), root["maps"][map.id]);
+    // A page of an atlas: the atlas's node, and its own feature (pipeline/atlas.hpp).
+    const std::string& node_id = map.page_of ? map.page_of->atlas : map.id;
+    node_input(fmt::format("maps.{}", node_id), root["maps"][node_id]);
+    if (map.page_of)
+        inputs.push_back(InputRecord{"feature", fmt::format("{}:{}", map.page_of->layer, map.page_of->feature_id),
+                                     map.page_of->feature_digest, project_mtime_, {}, std::nullopt});
     for (const auto& name : deps.layers) node_input(fmt::format("layers.{}", name), root["layers"][name]);
 
     inputs.push_back(style_input(deps.style));

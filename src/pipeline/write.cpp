@@ -33,6 +33,7 @@ WrittenMap write_map(const std::string& out_dir, const PreparedMap& map, const s
     std::vector<OutputInfo>& written = result.outputs;
     auto write = [&](const std::string& name, const std::string& bytes) {
         const fs::path target = fs::path(out_dir) / name;
+        create_folder(target.parent_path());  // an atlas page's folder, out/ATLAS/
         write_atomically(target, bytes);
         const std::string sha = sha256_hex(bytes);
         written.push_back({target.string(), bytes.size(), sha});

@@ -104,6 +104,25 @@ struct EvaluationContext {
     const FeatureView* feature = nullptr;  ///< may be null for feature-constant expressions
 };
 
+/// The global state of the page being drawn, read by ["global-state", "name"] (MapLibre's global
+/// state): an atlas page sets `atlas_id`, `atlas_page` and its feature's attributes as `atlas_<field>`
+/// (pipeline/atlas.hpp). A scope sets it for the calling thread until it ends (scopes nest); where none
+/// is set, or the name is not in it, ["global-state", …] is null. Every evaluation of a page happens on
+/// the thread that draws or checks it, inside such a scope; an expression using global-state is never
+/// folded into a constant when a style is parsed.
+class GlobalStateScope {
+public:
+    explicit GlobalStateScope(const Object* state);
+    ~GlobalStateScope();
+    GlobalStateScope(const GlobalStateScope&) = delete;
+    GlobalStateScope& operator=(const GlobalStateScope&) = delete;
+    /// The state set on this thread (null when none).
+    static const Object* current();
+
+private:
+    const Object* previous_;
+};
+
 /// A value or the message of an evaluation error (as MapLibre words it).
 struct Result {
     std::optional<Value> value;
@@ -170,7 +189,7 @@ bool is_expression(const YAML::Node& node);
 
 /// Every operator this implementation supports. Spec operators NOT supported (compile error "Unknown
 /// expression"): collator, resolved-locale, format, image, interpolate-hcl, interpolate-lab, within, distance,
-/// feature-state, heatmap-density, line-progress, accumulated, elevation, is-supported-script, global-state,
+/// feature-state, heatmap-density, line-progress, accumulated, elevation, is-supported-script,
 /// error, semiliteral; and the collator argument of comparisons, the "unit" option of number-format
 /// (tests/unit/style/expression_errors_test.cpp keeps this list honest).
 const std::vector<std::string>& supported_operators();

@@ -1,5 +1,5 @@
-// What an expression reads from the feature and the map: get, has, properties, id, geometry-type, zoom;
-// and typeof.
+// What an expression reads from the feature and the map: get, has, properties, id, geometry-type, zoom,
+// global-state; and typeof.
 #include "style/expression/compound_expression.hpp"
 
 namespace cartelier::style::expr {
@@ -20,7 +20,13 @@ std::optional<Value> member(const Value& obj, const std::string& key) {
     return std::nullopt;
 }
 
+thread_local const Object* t_global_state = nullptr;
+
 }  // namespace
+
+GlobalStateScope::GlobalStateScope(const Object* state) : previous_(t_global_state) { t_global_state = state; }
+GlobalStateScope::~GlobalStateScope() { t_global_state = previous_; }
+const Object* GlobalStateScope::current() { return t_global_state; }
 
 void define_feature_ops(Definitions& d) {
     const Type S = Type::string();
@@ -65,6 +71,15 @@ void define_feature_ops(Definitions& d) {
                             }}}};
     d["zoom"] = {Type::number(),
                  {{P{}, [](const EvaluationContext& ctx, const Args&) { return Result::ok(ctx.zoom); }}}};
+    // ["global-state", "name"]: the page's global state (GlobalStateScope); the name is a literal string.
+    d["global-state"] = {Type::value(),
+                         {{P{S}, [](const EvaluationContext& ctx, const Args& args) {
+                               CARTELIER_EVAL(key, *args[0]);
+                               const Object* state = GlobalStateScope::current();
+                               if (!state) return Result::ok(Value{});
+                               auto v = member(Value(*state), str(key));
+                               return Result::ok(v ? *v : Value{});
+                           }}}};
     d["typeof"] = {S,
                    {{P{Type::value()}, [](const EvaluationContext& ctx, const Args& args) {
                          CARTELIER_EVAL(v, *args[0]);

@@ -178,6 +178,7 @@ bool uses_global(const Expression& e, const std::vector<std::string>& names) {
 }
 
 bool is_constant(const Expression& e) {
+    if (e.op() == "global-state") return false;  // the page's, known only when it is drawn
     if (auto v = dynamic_cast<const Var*>(&e)) return is_constant(v->bound());
     bool annotation = dynamic_cast<const Assertion*>(&e) || dynamic_cast<const Coercion*>(&e);
     for (const Expression* c : e.children()) {

@@ -285,3 +285,34 @@ TEST(ExpressionEval, ExpectedTypesInsertAnnotations) {
     EXPECT_EQ(s->evaluate({0, &g}).value->to_json(), R"("5")");
     EXPECT_FALSE(d.has_errors());
 }
+
+// ["global-state", name]: the page's state (an atlas page's current feature), set per thread by a scope;
+// null outside any scope or for a name it does not hold; never folded into a constant at parse time.
+TEST(ExpressionEval, GlobalStateIsThePagesAndNeverFolded) {
+    const std::string current = R"(["case", ["==", ["get", "code"], ["global-state", "atlas_id"]], "#c00000", "#cccccc"])";
+    EXPECT_EQ(json(current, {{"code", "34"}}), "\"#cccccc\"");  // no page: null, so not the current one
+    const Object page{{"atlas_id", "34"}, {"atlas_nom", "Hérault"}};
+    {
+        GlobalStateScope scope(&page);
+        EXPECT_EQ(json(current, {{"code", "34"}}), "\"#c00000\"");
+        EXPECT_EQ(json(current, {{"code", "30"}}), "\"#cccccc\"");
+        EXPECT_EQ(json(R"(["global-state", "atlas_nom"])"), "\"Hérault\"");
+        EXPECT_EQ(json(R"(["global-state", "absent"])"), "null");
+        const Object other{{"atlas_id", "30"}};
+        {
+            GlobalStateScope inner(&other);  // scopes nest
+            EXPECT_EQ(json(current, {{"code", "30"}}), "\"#c00000\"");
+        }
+        EXPECT_EQ(json(current, {{"code", "34"}}), "\"#c00000\"");
+    }
+    EXPECT_EQ(GlobalStateScope::current(), nullptr);
+    // A feature-constant expression of global-state alone, compiled outside any scope, still reads the
+    // page's state when evaluated (it was not folded to null when compiled).
+    Diagnostics d;
+    auto e = compile_json(R"(["concat", "Département ", ["global-state", "atlas_id"]])", d);
+    ASSERT_TRUE(e) << d.format();
+    EXPECT_TRUE(e->is_feature_constant());
+    const Object p34{{"atlas_id", "34"}};
+    GlobalStateScope scope(&p34);
+    EXPECT_EQ(e->evaluate(EvaluationContext{0, nullptr}).value->to_json(), "\"Département 34\"");
+}

@@ -1,0 +1,296 @@
+#include "pipeline/atlas.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <map>
+#include <optional>
+#include <tuple>
+
+#include <fmt/format.h>
+
+#include "core/layer.hpp"
+#include "pipeline/hashing.hpp"
+#include "pipeline/layer_store.hpp"
+#include "style/feature_view.hpp"
+
+namespace cartelier::pipeline {
+
+namespace {
+
+/// An attribute as page text: numbers without a useless ".0", null as "".
+std::string text_of(const Value& v) {
+    if (const auto* s = std::get_if<std::string>(&v)) return *s;
+    if (const auto* d = std::get_if<double>(&v)) {
+        if (std::isfinite(*d) && std::floor(*d) == *d && std::abs(*d) < 1e15) return fmt::format("{}", static_cast<long long>(*d));
+        return fmt::format("{}", *d);
+    }
+    if (const auto* b = std::get_if<bool>(&v)) return *b ? "true" : "false";
+    return "";
+}
+
+/// Sort order of one field's values: nulls last, numbers before text, numbers by value, text by bytes.
+int compare_values(const Value& a, const Value& b) {
+    auto rank = [](const Value& v) { return is_null(v) ? 3 : std::holds_alternative<std::string>(v) ? 2 : 1; };
+    if (rank(a) != rank(b)) return rank(a) < rank(b) ? -1 : 1;
+    if (const auto* x = std::get_if<double>(&a)) {
+        const double y = std::get<double>(b);
+        return *x < y ? -1 : *x > y ? 1 : 0;
+    }
+    if (const auto* x = std::get_if<bool>(&a)) {
+        const bool y = std::get<bool>(b);
+        return *x == y ? 0 : (!*x ? -1 : 1);
+    }
+    if (const auto* x = std::get_if<std::string>(&a)) return x->compare(std::get<std::string>(b)) < 0 ? -1 : x->compare(std::get<std::string>(b)) > 0;
+    return 0;
+}
+
+/// Feature ids in a natural order: numbers by value when both are whole numbers, else by bytes.
+bool id_less(const std::string& a, const std::string& b) {
+    auto digits = [](const std::string& s) {
+        return !s.empty() && s.size() < 19 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+    };
+    if (digits(a) && digits(b) && a.size() != b.size()) return a.size() < b.size();
+    return a < b;
+}
+
+/// The digest of what a page draws of its feature: id, every attribute (name and value) and geometry.
+std::string feature_digest(const Layer& layer, const Feature& f) {
+    std::string bytes = f.id;
+    bytes += '\0';
+    const auto& fields = layer.schema->fields();
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+        const Value& v = f.value(i);
+        bytes += fields[i];
+        bytes += '=';
+        bytes += static_cast<char>('0' + v.index());
+        bytes += text_of(v);
+        if (const auto* d = std::get_if<double>(&v)) bytes.append(reinterpret_cast<const char*>(d), sizeof *d);
+        bytes += '\0';
+    }
+    const Geometry& g = f.geometry;
+    bytes += static_cast<char>('0' + static_cast<int>(g.type));
+    bytes.append(reinterpret_cast<const char*>(g.points.data()), g.points.size() * sizeof(Point));
+    bytes.append(reinterpret_cast<const char*>(g.rings.data()), g.rings.size() * sizeof(std::uint32_t));
+    bytes.append(reinterpret_cast<const char*>(g.parts.data()), g.parts.size() * sizeof(std::uint32_t));
+    return content_hash(bytes);
+}
+
+constexpr double kMetresPerPoint = 0.0254 / 72.0;
+
+}  // namespace
+
+std::string fill_page_tokens(const std::string& text, const std::vector<std::string>& fields,
+                             const std::vector<std::string>& values, const std::string& id, std::size_t page,
+                             std::size_t pages, std::vector<std::string>* missing) {
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if ((c == '{' || c == '}') && i + 1 < text.size() && text[i + 1] == c) {
+            out += c;
+            ++i;
+            continue;
+        }
+        const std::size_t close = c == '{' ? text.find('}', i + 1) : std::string::npos;
+        if (close == std::string::npos) {
+            out += c;
+            continue;
+        }
+        const std::string name = text.substr(i + 1, close - i - 1);
+        i = close;
+        if (name == "$id") out += id;
+        else if (name == "$page") out += std::to_string(page);
+        else if (name == "$pages") out += std::to_string(pages);
+        else if (auto it = std::find(fields.begin(), fields.end(), name); it != fields.end())
+            out += values[static_cast<std::size_t>(it - fields.begin())];
+        else if (missing && std::find(missing->begin(), missing->end(), name) == missing->end())
+            missing->push_back(name);
+    }
+    return out;
+}
+
+std::vector<MapDecl> atlas_pages(const MapDecl& atlas_map, LayerStore& store,
+                                 Diagnostics& warnings) {
+    const AtlasDecl& atlas = *atlas_map.atlas;
+    const Layer& layer = store.projected(atlas.layer, atlas_map.crs);
+    const std::vector<std::string>& fields = layer.schema->fields();
+    Diagnostics problems;
+    const std::string where = fmt::format("maps.{}.atlas", atlas_map.id);
+
+    // Fields named by sort and tokens must exist (a typo would otherwise sort nothing or print "").
+    auto field_problem = [&](const SourceLocation& at, const std::string& what, const std::vector<std::string>& names) {
+        for (const auto& n : names)
+            problems.error(at,
+                           fmt::format("{} names field '{}', which the coverage layer '{}' does not have", what, n,
+                                       atlas.layer),
+                           suggest_name(n, fields, {"its fields: ", ""}));
+    };
+    {
+        std::vector<std::string> unknown;
+        for (const auto& s : atlas.sort)
+            if (std::find(fields.begin(), fields.end(), s) == fields.end()) unknown.push_back(s);
+        field_problem(atlas.sort_at, "the atlas sort", unknown);
+        const std::vector<std::string> none(fields.size());
+        for (const auto& [what, text, at] :
+             {std::tuple{"page_name", atlas.page_name, atlas.page_name_at}, std::tuple{"the title", atlas_map.page.title, atlas_map.declared_at},
+              std::tuple{"the subtitle", atlas_map.page.subtitle, atlas_map.declared_at}}) {
+            std::vector<std::string> missing;
+            fill_page_tokens(text, fields, none, "", 0, 0, &missing);
+            field_problem(at, what, missing);
+        }
+        if (problems.has_errors()) throw Error(problems);
+    }
+
+    // The features of the series, filtered, in page order.
+    std::vector<const Feature*> kept;
+    for (const Feature& f : layer.features) {
+        if (atlas.filter) {
+            style::LayerFeatureView view(layer, f);
+            const style::expr::Result r = atlas.filter->evaluate(style::expr::EvaluationContext{0, &view});
+            if (!r)
+                throw Error(atlas.declared_at, fmt::format("the atlas filter fails on feature {} of layer '{}': {}", f.id,
+                                                           atlas.layer, r.error));
+            const bool* yes = r.value->as_bool();
+            if (!yes || !*yes) continue;
+        }
+        kept.push_back(&f);
+    }
+    std::vector<std::size_t> sort_index;
+    for (const auto& s : atlas.sort) sort_index.push_back(*layer.schema->index(s));
+    std::stable_sort(kept.begin(), kept.end(), [&](const Feature* a, const Feature* b) {
+        for (std::size_t i : sort_index)
+            if (int c = compare_values(a->value(i), b->value(i)); c != 0) return c < 0;
+        return id_less(a->id, b->id);
+    });
+    if (kept.empty()) {
+        warnings.warning(atlas.declared_at,
+                         fmt::format("the atlas of map '{}' has no page: {}", atlas_map.id,
+                                     layer.features.empty() ? fmt::format("its coverage layer '{}' has no feature", atlas.layer)
+                                                            : fmt::format("its filter keeps none of the {} features of '{}'",
+                                                                          layer.features.size(), atlas.layer)),
+                         "no page and no series PDF are written");
+        return {};
+    }
+
+    std::vector<MapDecl> pages;
+    std::map<std::string, std::string> taken;  // page name → feature id
+    const layout::Rect frame = atlas_map.page.frames().main;
+    for (std::size_t k = 0; k < kept.size(); ++k) {
+        const Feature& f = *kept[k];
+        std::vector<std::string> values;
+        for (std::size_t i = 0; i < fields.size(); ++i) values.push_back(text_of(f.value(i)));
+        const std::string name = fill_page_tokens(atlas.page_name, fields, values, f.id, k + 1, kept.size());
+        if (name.empty() || name.find('/') != std::string::npos || name.front() == '.' || name.size() > 200 ||
+            name.find('\0') != std::string::npos) {
+            problems.error(atlas.page_name_at,
+                           fmt::format("page_name gives feature {} of layer '{}' the name '{}', which cannot name a file", f.id,
+                                       atlas.layer, name),
+                           "a page name must not be empty, contain '/' or start with '.'");
+            continue;
+        }
+        if (auto [it, fresh] = taken.emplace(name, f.id); !fresh) {
+            problems.error(atlas.page_name_at,
+                           fmt::format("page_name gives features {} and {} of layer '{}' the same name '{}'", it->second,
+                                       f.id, atlas.layer, name),
+                           "page names name the files: use a field whose values are unique, e.g. \"{$id}\"");
+            continue;
+        }
+        MapDecl page = atlas_map;
+        page.atlas.reset();
+        page.id = atlas_map.id + "/" + name;
+        page.page.title = fill_page_tokens(atlas_map.page.title, fields, values, f.id, k + 1, kept.size());
+        page.page.subtitle = fill_page_tokens(atlas_map.page.subtitle, fields, values, f.id, k + 1, kept.size());
+        page.page_of = AtlasPageOf{atlas_map.id, atlas.layer, name, k, kept.size(), f.id, feature_digest(layer, f)};
+
+        // The page's CRS, and its feature there.
+        const Feature* in_crs = &f;
+        if (!atlas.crs_field.empty()) {
+            const auto index = layer.schema->index(atlas.crs_field);
+            if (!index)
+                throw Error(atlas.declared_at, fmt::format("the atlas crs rule names field '{}', which the coverage layer "
+                                                           "'{}' does not have",
+                                                           atlas.crs_field, atlas.layer),
+                            suggest_name(atlas.crs_field, fields, {"its fields: ", ""}));
+            if (auto it = atlas.crs_values.find(text_of(f.value(*index))); it != atlas.crs_values.end()) {
+                page.crs = it->second;
+                const Layer& there = store.projected(atlas.layer, page.crs);
+                in_crs = nullptr;
+                for (const Feature& g : there.features)
+                    if (g.id == f.id) in_crs = &g;
+                if (!in_crs) throw Error(atlas.declared_at, fmt::format("feature {} of layer '{}' is lost in {}", f.id, atlas.layer, page.crs));
+            }
+        }
+        const Box b = in_crs->geometry.bounds();
+        if (b.empty())
+            throw Error(atlas.declared_at, fmt::format("feature {} of the coverage layer '{}' has no geometry: its page has no "
+                                                       "extent",
+                                                       f.id, atlas.layer));
+        // A point (or a feature of no width) still gets an extent: 1 km around, before the margin.
+        const double w = std::max(b.width(), 1000.0), h = std::max(b.height(), 1000.0);
+        const double cx = (b.min_x + b.max_x) / 2, cy = (b.min_y + b.max_y) / 2;
+        switch (atlas.extent) {
+            case AtlasDecl::Extent::Margin: {
+                const double m = atlas.margin_pct / 100;
+                page.extent = Box{cx - w * (0.5 + m), cy - h * (0.5 + m), cx + w * (0.5 + m), cy + h * (0.5 + m)};
+                page.page.scale.reset();
+                break;
+            }
+            case AtlasDecl::Extent::Scale:
+            case AtlasDecl::Extent::BestScale: {
+                // The first scale (largest map) whose main frame holds the whole feature; the smallest
+                // scale of the list when none does.
+                double chosen = atlas.scales.back();
+                for (double s : atlas.scales)
+                    if (b.width() / s <= frame.w * kMetresPerPoint && b.height() / s <= frame.h * kMetresPerPoint) {
+                        chosen = s;
+                        break;
+                    }
+                if (atlas.extent == AtlasDecl::Extent::Scale) chosen = atlas.scales.front();
+                page.page.scale = chosen;
+                page.extent = Box{cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2};
+                break;
+            }
+        }
+        // What the style reads of the page: ["global-state", "atlas_id"]…
+        style::expr::Object& state = page.global_state;
+        state["atlas_id"] = style::expr::Value(f.id);
+        state["atlas_page"] = style::expr::Value(name);
+        state["atlas_index"] = style::expr::Value(static_cast<double>(k + 1));
+        state["atlas_count"] = style::expr::Value(static_cast<double>(kept.size()));
+        for (std::size_t i = 0; i < fields.size(); ++i) state["atlas_" + fields[i]] = style::to_expression_value(f.value(i));
+        pages.push_back(std::move(page));
+    }
+    if (problems.has_errors()) throw Error(problems);
+    return pages;
+}
+
+AtlasSelection expand_atlases(const std::vector<const MapDecl*>& selected, LayerStore& store,
+                              const std::optional<Shard>& shard) {
+    AtlasSelection out;
+    for (const MapDecl* map : selected) {
+        if (!map->atlas) {
+            out.maps.push_back(map);
+            continue;
+        }
+        try {
+            std::vector<const MapDecl*> series;
+            for (MapDecl& page : atlas_pages(*map, store, out.warnings)) {
+                out.pages.push_back(std::make_unique<MapDecl>(std::move(page)));
+                series.push_back(out.pages.back().get());
+                out.maps.push_back(series.back());
+            }
+            out.series.emplace_back(map, std::move(series));
+        } catch (const Error& e) {
+            out.failed.emplace_back(map, e.diagnostics());
+        }
+    }
+    if (shard) {
+        std::vector<std::string> ids;
+        for (const MapDecl* m : out.maps) ids.push_back(m->id);
+        const std::vector<std::string> share = shard_maps(ids, *shard);
+        std::erase_if(out.maps, [&](const MapDecl* m) { return !std::binary_search(share.begin(), share.end(), m->id); });
+    }
+    return out;
+}
+
+}  // namespace cartelier::pipeline

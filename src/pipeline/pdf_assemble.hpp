@@ -1,0 +1,15 @@
+// The series PDF of an atlas: the pages' PDFs (as the build wrote them) joined by qpdf into one
+// document, in page order, without drawing anything again; one thread at a time (pipeline/qpdf_lock.hpp).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace cartelier::pipeline {
+
+/// One PDF holding the pages of `files`, in order (each file's every page), written to memory with a
+/// deterministic /ID (the same files give the same bytes). Throws Error naming the file that cannot be
+/// read or that qpdf finds damaged.
+std::string assemble_pdfs(const std::vector<std::string>& files);
+
+}  // namespace cartelier::pipeline

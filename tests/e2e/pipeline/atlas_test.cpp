@@ -1,0 +1,187 @@
+// Issue 15, the atlas: a page per feature of a coverage layer, in a stable order, each an ordinary map of
+// the build (out/ID/PAGE.pdf|png, its own state), the series PDF assembled from the pages; the current
+// feature known to the style through ["global-state", "atlas_…"]. On the two-département fixture.
+#include <algorithm>
+#include <cairo.h>
+
+#include <gtest/gtest.h>
+
+#include "nightly_fixture.hpp"
+
+using namespace cartelier;
+using namespace cartelier::test::nightly;
+
+namespace {
+
+/// The fixture with one atlas map `pages` over the départements; `atlas` is the atlas block's extra
+/// lines (indented under `atlas:`), the map drawn by a style that fills the page's département red and
+/// the other one grey.
+std::string make_atlas(const std::string& name, const std::string& atlas, const std::string& map_extra = "") {
+    std::string dir = test::temp_dir(name);
+    fs::copy(test::datapath("fixtures/mini"), dir, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+    nlohmann::json style = nlohmann::json::parse(read_file(dir + "/style.json"));
+    for (auto& l : style["layers"])
+        if (l["id"] == "land")
+            l["paint"]["fill-color"] = nlohmann::json::parse(
+                R"(["case", ["==", ["get", "code"], ["global-state", "atlas_id"]], "#ff0000", "#808080"])");
+    write_file(dir + "/style.json", style.dump(1));
+    std::string text = read_file(dir + "/cartelier.yaml");
+    text = text.substr(0, text.find("maps:"));
+    text += "maps:\n  pages:\n    title: \"{nom} ({code})\"\n    subtitle: \"Page {$page} sur {$pages}\"\n"
+            "    style: style.json\n    crs: EPSG:2154\n    dpi: 40\n    orientation: portrait\n" + map_extra +
+            "    atlas:\n      layer: departements\n" + atlas;
+    write_file(dir + "/cartelier.yaml", text);
+    return dir;
+}
+
+std::string pdf_text(const std::string& pdf, int page) {
+    return test::run(fmt::format("pdftotext -f {} -l {} {} -", page, page, pdf)).output;
+}
+
+int pdf_pages(const std::string& pdf) {
+    const std::string info = test::run("pdfinfo " + pdf).output;
+    const auto at = info.find("Pages:");
+    return at == std::string::npos ? -1 : std::stoi(info.substr(at + 6));
+}
+
+/// The colour of the page's centre pixel, "#rrggbb".
+std::string centre_colour(const std::string& png) {
+    cairo_surface_t* s = cairo_image_surface_create_from_png(png.c_str());
+    if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(s);
+        return "unreadable";
+    }
+    cairo_surface_flush(s);
+    const int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
+    const auto* row = cairo_image_surface_get_data(s) + static_cast<std::ptrdiff_t>(h / 2) * cairo_image_surface_get_stride(s);
+    const std::uint32_t px = reinterpret_cast<const std::uint32_t*>(row)[w / 2];
+    cairo_surface_destroy(s);
+    return fmt::format("#{:02x}{:02x}{:02x}", (px >> 16) & 0xff, (px >> 8) & 0xff, px & 0xff);
+}
+
+}  // namespace
+
+TEST(Atlas, APagePerFeatureInOrderTheSeriesPdfAndTheCurrentFeatureInTheStyle) {
+    const std::string dir = make_atlas("atlas-pages", "      page_name: \"{code}\"\n      sort: [nom]\n");
+    auto r = run_cartelier(dir);
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_EQ(statuses(report(dir)), (std::map<std::string, std::string>{
+                                         {"pages/01", "built"}, {"pages/02", "built"}, {"pages", "built"}}));
+    for (const char* page : {"01", "02"}) {
+        EXPECT_TRUE(fs::exists(fmt::format("{}/out/pages/{}.pdf", dir, page))) << page;
+        // The page's own feature fills the middle of its page in the style's colour for the current one.
+        EXPECT_EQ(centre_colour(fmt::format("{}/out/pages/{}.png", dir, page)), "#ff0000") << page;
+    }
+    // The series: one page per feature, in page order — sorted by nom, "Deuxième" (02) before "Premier"
+    // (01), against the order of the ids —, each with its texts.
+    const std::string series = dir + "/out/pages.pdf";
+    ASSERT_EQ(pdf_pages(series), 2);
+    EXPECT_NE(pdf_text(series, 1).find("Deuxième (02)"), std::string::npos) << pdf_text(series, 1);
+    EXPECT_NE(pdf_text(series, 1).find("Page 1 sur 2"), std::string::npos) << pdf_text(series, 1);
+    EXPECT_NE(pdf_text(series, 2).find("Premier (01)"), std::string::npos) << pdf_text(series, 2);
+    EXPECT_NE(pdf_text(series, 2).find("Page 2 sur 2"), std::string::npos) << pdf_text(series, 2);
+    // Each page's state records its feature.
+    const std::string state = read_file(dir + "/out/.cartelier/pages/01.json");
+    EXPECT_NE(state.find("\"departements:01\""), std::string::npos) << state;
+    // Nothing changed: nothing rebuilt, the series kept.
+    const auto before = digests(dir + "/out");
+    r = run_cartelier(dir);
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_EQ(statuses(report(dir)), (std::map<std::string, std::string>{
+                                         {"pages/01", "up to date"}, {"pages/02", "up to date"}, {"pages", "up to date"}}));
+    // The series PDF deleted: assembled again from the pages, which are not redrawn.
+    fs::remove(series);
+    r = run_cartelier(dir);
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_EQ(statuses(report(dir))["pages"], "built");
+    EXPECT_EQ(statuses(report(dir))["pages/01"], "up to date");
+    EXPECT_EQ(digests(dir + "/out"), before);  // the same bytes: the assembly is deterministic
+}
+
+TEST(Atlas, FilterAndSortChooseThePagesAndTheirOrder) {
+    // Descending by a computed order is not a key: sort by code with a filter keeping one page.
+    std::string dir = make_atlas("atlas-filter", "      page_name: \"d{code}\"\n      filter: [\"==\", [\"get\", \"code\"], \"02\"]\n");
+    auto r = run_cartelier(dir);
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_EQ(statuses(report(dir)), (std::map<std::string, std::string>{{"pages/d02", "built"}, {"pages", "built"}}));
+    EXPECT_EQ(pdf_pages(dir + "/out/pages.pdf"), 1);
+    // A filter that keeps nothing: a warning, no page, no series PDF, exit 0.
+    dir = make_atlas("atlas-empty", "      filter: [\"==\", [\"get\", \"code\"], \"99\"]\n");
+    r = run_cartelier(dir);
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("the atlas of map 'pages' has no page: its filter keeps none of the 2 features of 'departements'"),
+              std::string::npos)
+        << r.output;
+    EXPECT_FALSE(fs::exists(dir + "/out/pages.pdf"));
+}
+
+TEST(Atlas, ExtentModesMarginFixedScaleAndBestOfAList) {
+    // Each département is 1° × 1° (about 77 × 111 km): at a fixed 1:2 000 000 the page shows it whole.
+    std::string dir = make_atlas("atlas-scale", "      page_name: \"{code}\"\n      extent: {scale: 2000000}\n");
+    auto r = run_cartelier(dir);
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("built pages/01"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("1:2000000"), std::string::npos) << r.output;
+    // The best of a list: 1:100 000 and 1:250 000 cannot hold 111 km in an A4 frame (under 250 mm
+    // high); 1:1 000 000 can, and is taken before 1:5 000 000.
+    dir = make_atlas("atlas-scales", "      page_name: \"{code}\"\n      extent: {scales: [100000, 5000000, 1000000, 250000]}\n");
+    r = run_cartelier(dir);
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("built pages/01 "), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("1:1000000"), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("1:5000000"), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("1:250000"), std::string::npos) << r.output;
+    // Margin (the default, 10 %): the feature fills its frame, at about 1:620 000 on A4 portrait.
+    dir = make_atlas("atlas-margin", "      page_name: \"{code}\"\n      extent: {margin_pct: 10}\n");
+    r = run_cartelier(dir);
+    ASSERT_EQ(r.status, 0) << r.output;
+    const auto report_json = report(dir);
+    for (const auto& m : report_json["maps"])
+        if (m["id"] == "pages/01") {
+            const double scale = m["scale_denominator"].get<double>();
+            EXPECT_GT(scale, 400000);
+            EXPECT_LT(scale, 900000);
+        }
+}
+
+TEST(Atlas, ShardsDealPagesAndTheLastBuildAssemblesTheSeries) {
+    const std::string dir = make_atlas("atlas-shards", "      page_name: \"{code}\"\n");
+    auto one = run_cartelier(dir, "--shard 1/2");
+    ASSERT_EQ(one.status, 0) << one.output;
+    auto two = run_cartelier(dir, "--shard 2/2");
+    ASSERT_EQ(two.status, 0) << two.output;
+    EXPECT_EQ(statuses(report(dir, "build-report.shard-1-of-2.json")), (std::map<std::string, std::string>{{"pages/01", "built"}}));
+    EXPECT_EQ(statuses(report(dir, "build-report.shard-2-of-2.json")), (std::map<std::string, std::string>{{"pages/02", "built"}}));
+    EXPECT_FALSE(fs::exists(dir + "/out/pages.pdf"));  // a shard builds its pages only
+    auto all = run_cartelier(dir);
+    ASSERT_EQ(all.status, 0) << all.output;
+    EXPECT_EQ(statuses(report(dir)), (std::map<std::string, std::string>{
+                                         {"pages/01", "up to date"}, {"pages/02", "up to date"}, {"pages", "built"}}));
+    EXPECT_EQ(pdf_pages(dir + "/out/pages.pdf"), 2);
+}
+
+TEST(Atlas, BadAtlasesAreErrorsNamingWhatIsWrong) {
+    // Two features given one page name: an error naming both; nothing written.
+    std::string dir = make_atlas("atlas-dup", "      page_name: \"p{$pages}\"\n");
+    auto r = run_cartelier(dir);
+    EXPECT_EQ(r.status, 1) << r.output;
+    EXPECT_NE(r.output.find("page_name gives features 01 and 02 of layer 'departements' the same name 'p2'"), std::string::npos)
+        << r.output;
+    EXPECT_FALSE(fs::exists(dir + "/out/pages.pdf"));
+    // A token naming a field the layer does not have.
+    dir = make_atlas("atlas-field", "      page_name: \"{cde}\"\n");
+    r = run_cartelier(dir);
+    EXPECT_EQ(r.status, 1) << r.output;
+    EXPECT_NE(r.output.find("page_name names field 'cde', which the coverage layer 'departements' does not have"),
+              std::string::npos)
+        << r.output;
+    // An unknown coverage layer: an error at its line and column when the project is read.
+    dir = make_atlas("atlas-layer", "");
+    write_file(dir + "/cartelier.yaml", replace_all(read_file(dir + "/cartelier.yaml"), "layer: departements", "layer: departement"));
+    r = run_cartelier(dir);
+    EXPECT_EQ(r.status, 2) << r.output;
+    EXPECT_NE(r.output.find("cartelier.yaml:"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("the atlas of map 'pages' names an unknown coverage layer 'departement'"), std::string::npos)
+        << r.output;
+    EXPECT_NE(r.output.find("departements"), std::string::npos) << r.output;  // did you mean
+}
