@@ -305,7 +305,9 @@ std::vector<PlacedLabel> place_labels(const TextMeasurer& measure, const std::ve
                                block.lines == 1 && block.width > 6 * request.style.size_pt;
 
         std::vector<std::string> anchors;
-        if (!request.preferred.empty() && request.preferred != "center") anchors.push_back(request.preferred);
+        // A label centred on its point (an area's name at a point inside it) is tried there first; a
+        // symbol at the point makes that position collide, and the positions around it follow.
+        if (!request.preferred.empty()) anchors.push_back(request.preferred);
         for (const auto& a : candidate_order())
             if (std::find(anchors.begin(), anchors.end(), a) == anchors.end()) anchors.push_back(a);
 

@@ -200,11 +200,23 @@ ZoomMark plan_zoom_mark(const TextMeasurer& measure, std::size_t frame_index, co
 std::vector<LabelRequest> frame_requests(const FramePlan& f, FrameContent& content) {
     std::unordered_multimap<std::string, const DrawnSymbol*> symbols_by_feature;
     for (const auto& s : content.symbols) symbols_by_feature.emplace(s.feature_id, &s);
+    // Other features' symbols over a label's point (an area's name at a point inside it, where a site of
+    // the map is drawn): the label keeps clear of them as of its own symbol. Found through a grid of
+    // 16 pt cells holding each symbol's extent.
+    constexpr double kCell = 16;
+    auto cell_of = [](double v) { return static_cast<long long>(std::floor(v / kCell)); };
+    std::map<std::pair<long long, long long>, std::vector<const DrawnSymbol*>> grid;
+    for (const auto& s : content.symbols) {
+        const Rect r = s.box ? *s.box : Rect{s.centre.x - s.radius, s.centre.y - s.radius, 2 * s.radius, 2 * s.radius};
+        for (long long x = cell_of(r.x); x <= cell_of(r.right()); ++x)
+            for (long long y = cell_of(r.y); y <= cell_of(r.bottom()); ++y) grid[{x, y}].push_back(&s);
+    }
     for (auto& request : content.labels) {
+        const Point a = request.anchor;
         auto [first, last] = symbols_by_feature.equal_range(request.feature_id);
         for (auto it = first; it != last; ++it) {
             const auto& s = *it->second;
-            if (std::hypot(s.centre.x - request.anchor.x, s.centre.y - request.anchor.y) >= 0.01) continue;
+            if (std::hypot(s.centre.x - a.x, s.centre.y - a.y) >= 0.01) continue;
             if (s.box) {
                 // Beside its icon: the text sits around the icon's box (all the feature's icons at
                 // this point), a small gap from its edges.
@@ -219,6 +231,15 @@ std::vector<LabelRequest> frame_requests(const FramePlan& f, FrameContent& conte
                 request.clearance_pt = std::max(request.clearance_pt, s.radius + 1.0);
             }
         }
+        if (auto it = grid.find({cell_of(a.x), cell_of(a.y)}); it != grid.end())
+            for (const DrawnSymbol* other : it->second) {
+                if (other->feature_id == request.feature_id) continue;
+                const double d = std::hypot(other->centre.x - a.x, other->centre.y - a.y);
+                if (other->box ? other->box->contains(Rect{a.x, a.y, 0, 0}) : d < other->radius)
+                    request.clearance_pt = std::max(request.clearance_pt,
+                                                    other->box ? d + std::hypot(other->box->w, other->box->h) / 2 + 1.0
+                                                               : d + other->radius + 1.0);
+            }
         if (request.symbol_box) request.clearance_pt = kIconGap;
     }
     std::vector<LabelRequest> requests;
@@ -243,15 +264,17 @@ FrameLabels place_frame_labels(const TextMeasurer& measure, const std::vector<La
     }
     CollisionIndex trial = obstacles;
     std::vector<PlacedLabel> first = place_labels(measure, requests, trial, bounds, settings, {}, next_number);
-    const std::size_t numbered = static_cast<std::size_t>(std::count_if(
-        first.begin(), first.end(), [](const PlacedLabel& l) { return l.status == LabelStatus::Numbered; }));
+    // The labels with no room in the first placement — numbered, or unplaced when even their number
+    // found no room — are numbered first in the second, before the others take the room around them.
+    auto no_room = [](const PlacedLabel& l) { return l.status == LabelStatus::Numbered || l.status == LabelStatus::Unplaced; };
+    const std::size_t numbered = static_cast<std::size_t>(std::count_if(first.begin(), first.end(), no_room));
     if (numbered == 0) {
         obstacles = std::move(trial);
         out.labels = std::move(first);
         return out;
     }
     std::vector<bool> numbered_before(first.size());
-    for (std::size_t k = 0; k < first.size(); ++k) numbered_before[k] = first[k].status == LabelStatus::Numbered;
+    for (std::size_t k = 0; k < first.size(); ++k) numbered_before[k] = no_room(first[k]);
     // Room for the rows the reserved box itself may add (labels it displaces). A list that outgrows its
     // reserved box (more rows than foreseen) is planned again with a box for its rows, so that the list
     // never covers what was placed beside the box.
@@ -371,15 +394,24 @@ PagePlan plan_page(const PageLayout& layout, PlanInputs inputs, const TextMeasur
     const double page_w = layout.width_pt();
     auto aligned_x = [&](double w) { return layout.title_align == "center" ? (page_w - w) / 2 : m; };
     double y = m;
+    // A title or subtitle wider than the page between its margins (an atlas page's text from its
+    // feature, a narrow paper) is set smaller until it fits: never cut at the page's edge.
+    auto fitted = [&](const std::string& text, TextStyle style) {
+        TextMetrics t = measure.measure(text, style);
+        const double room = page_w - 2 * m;
+        for (int i = 0; i < 8 && t.width > room && style.size_pt > 1; ++i) {
+            style.size_pt *= std::max(0.5, room / t.width * 0.995);
+            t = measure.measure(text, style);
+        }
+        return std::pair{style, t};
+    };
     if (!layout.title.empty()) {
-        const TextStyle style = element_text(page.title, font);
-        const TextMetrics t = measure.measure(layout.title, style);
+        const auto [style, t] = fitted(layout.title, element_text(page.title, font));
         plan.title = PlacedText{layout.title, style, {aligned_x(t.width), y}, t};
         y += t.height;
     }
     if (!layout.subtitle.empty()) {
-        const TextStyle style = element_text(page.subtitle, font);
-        const TextMetrics t = measure.measure(layout.subtitle, style);
+        const auto [style, t] = fitted(layout.subtitle, element_text(page.subtitle, font));
         plan.subtitle = PlacedText{layout.subtitle, style, {aligned_x(t.width), y + 1}, t};
     }
     if (!layout.credits.empty()) {

@@ -5,14 +5,19 @@
 #include <cstring>
 #include <map>
 #include <optional>
+#include <set>
 #include <tuple>
 
 #include <fmt/format.h>
 
 #include "core/layer.hpp"
 #include "pipeline/hashing.hpp"
+#include <xxhash.h>
+
+#include "layout/page_plan.hpp"
 #include "pipeline/layer_store.hpp"
 #include "style/feature_view.hpp"
+#include "style/style.hpp"
 
 namespace cartelier::pipeline {
 
@@ -264,9 +269,140 @@ std::vector<MapDecl> atlas_pages(const MapDecl& atlas_map, LayerStore& store,
     return pages;
 }
 
+namespace {
+
+/// What a style reads of each project layer: the fields its expressions get (all of them when one reads
+/// ["properties"] or a field named by an expression), by source layer.
+struct StyleReads {
+    std::map<std::string, std::set<std::string>> fields;
+    std::set<std::string> all_fields;  ///< source layers whose every field may be read
+};
+
+void note_reads(const style::expr::Expression& e, const std::string& layer, StyleReads& reads) {
+    const std::string& op = e.op();
+    const auto children = e.children();
+    if ((op == "get" || op == "has") && children.size() == 1) {
+        if (children[0]->op() == "literal") {
+            const style::expr::Result r = children[0]->evaluate(style::expr::EvaluationContext{});
+            if (r && r.value->as_string()) reads.fields[layer].insert(*r.value->as_string());
+            else reads.all_fields.insert(layer);
+        } else {
+            reads.all_fields.insert(layer);
+        }
+    }
+    if (op == "properties") reads.all_fields.insert(layer);
+    for (const auto* c : children) note_reads(*c, layer, reads);
+}
+
+/// Per layer, each feature's bounds and the digest of what a style can draw of it (id, geometry and
+/// the fields the style reads), computed once per command.
+class FeatureDigests {
+public:
+    struct Entry {
+        std::vector<Box> bounds;
+        std::vector<XXH64_hash_t> digests;
+    };
+    const Entry& of(const Layer& layer, const StyleReads& reads) {
+        auto [it, fresh] = entries_.try_emplace(&layer);
+        if (!fresh) return it->second;
+        Entry& e = it->second;
+        const bool all = reads.all_fields.count(layer.name) > 0;
+        std::vector<std::size_t> fields;
+        if (auto f = reads.fields.find(layer.name); f != reads.fields.end())
+            for (const auto& name : f->second)
+                if (auto i = layer.schema->index(name)) fields.push_back(*i);
+        e.bounds.reserve(layer.features.size());
+        e.digests.reserve(layer.features.size());
+        std::string bytes;
+        for (const Feature& f : layer.features) {
+            e.bounds.push_back(f.geometry.bounds());
+            if (all) {
+                e.digests.push_back(XXH3_64bits(feature_digest(layer, f).data(), 32));
+                continue;
+            }
+            bytes = f.id;
+            bytes += '\0';
+            for (std::size_t i : fields) {
+                const Value& v = f.value(i);
+                bytes += static_cast<char>('0' + v.index());
+                bytes += text_of(v);
+                bytes += '\0';
+            }
+            const Geometry& g = f.geometry;
+            bytes.append(reinterpret_cast<const char*>(g.points.data()), g.points.size() * sizeof(Point));
+            bytes.append(reinterpret_cast<const char*>(g.rings.data()), g.rings.size() * sizeof(std::uint32_t));
+            bytes.append(reinterpret_cast<const char*>(g.parts.data()), g.parts.size() * sizeof(std::uint32_t));
+            e.digests.push_back(XXH3_64bits(bytes.data(), bytes.size()));
+        }
+        return e;
+    }
+
+private:
+    std::map<const Layer*, Entry> entries_;
+};
+
+/// Fills each page's `drawn` digests: for each frame of the page and each layer the style draws there
+/// (a style layer in its zoom range), the digest of the features whose bounds reach into the frame's
+/// extent and that a style layer's filter accepts on that page (its global state set). Left empty
+/// (the data files are then the pages' inputs) when the style cannot be read: the build reports why.
+void digest_drawn(const MapDecl& atlas, const std::vector<MapDecl*>& pages, LayerStore& store, FeatureDigests& cache) {
+    std::shared_ptr<const style::Style> style;
+    StyleReads reads;
+    try {
+        style = style::load_shared_style(atlas.style);
+    } catch (const std::exception&) {
+        return;
+    }
+    for (const auto& l : style->layers) {
+        if (l.source_layer.empty()) continue;
+        if (l.filter) note_reads(*l.filter, l.source_layer, reads);
+        for (std::size_t p = 0; p < static_cast<std::size_t>(style::Prop::Count); ++p)
+            if (const auto* e = l.expression(static_cast<style::Prop>(p))) note_reads(*e, l.source_layer, reads);
+    }
+    const std::vector<std::string> layers = style->source_layers();
+    for (MapDecl* page : pages) {
+        const style::expr::GlobalStateScope scope(&page->global_state);  // the filters see the page's feature
+        std::vector<std::tuple<std::string, std::string, std::string>> drawn;
+        for (const layout::FramePlan& frame : layout::plan_frames(page->page, page->crs, page->extent)) {
+            const std::string crs = frame.inset && !frame.inset->crs.empty() ? frame.inset->crs : page->crs;
+            const Box& view = frame.view.extent;
+            for (const std::string& name : layers) {
+                std::vector<const style::Layer*> drawing;
+                for (const auto& l : style->layers)
+                    if (l.source_layer == name && l.in_zoom_range(frame.zoom)) drawing.push_back(&l);
+                if (drawing.empty()) continue;  // out of its zoom range here: not drawn
+                const Layer& layer = store.projected(name, crs);
+                const FeatureDigests::Entry& e = cache.of(layer, reads);
+                XXH3_state_t* state = XXH3_createState();
+                XXH3_64bits_reset(state);
+                std::uint64_t count = 0;
+                for (std::size_t i = 0; i < e.bounds.size(); ++i) {
+                    const Box& b = e.bounds[i];
+                    if (b.empty() || b.max_x < view.min_x || b.min_x > view.max_x || b.max_y < view.min_y || b.min_y > view.max_y)
+                        continue;
+                    const style::LayerFeatureView fv(layer, layer.features[i]);
+                    const style::expr::EvaluationContext ctx{frame.zoom, &fv};
+                    if (std::none_of(drawing.begin(), drawing.end(), [&](const style::Layer* l) { return l->accepts(ctx); }))
+                        continue;
+                    XXH3_64bits_update(state, &e.digests[i], sizeof e.digests[i]);
+                    ++count;
+                }
+                XXH3_64bits_update(state, &count, sizeof count);
+                const XXH64_hash_t h = XXH3_64bits_digest(state);
+                XXH3_freeState(state);
+                drawn.emplace_back(name, frame.name(), fmt::format("{:016x}", h));
+            }
+        }
+        page->page_of->drawn = std::move(drawn);
+    }
+}
+
+}  // namespace
+
 AtlasSelection expand_atlases(const std::vector<const MapDecl*>& selected, LayerStore& store,
                               const std::optional<Shard>& shard) {
     AtlasSelection out;
+    FeatureDigests digests;
     for (const MapDecl* map : selected) {
         if (!map->atlas) {
             out.maps.push_back(map);
@@ -274,11 +410,14 @@ AtlasSelection expand_atlases(const std::vector<const MapDecl*>& selected, Layer
         }
         try {
             std::vector<const MapDecl*> series;
+            std::vector<MapDecl*> made;
             for (MapDecl& page : atlas_pages(*map, store, out.warnings)) {
                 out.pages.push_back(std::make_unique<MapDecl>(std::move(page)));
-                series.push_back(out.pages.back().get());
-                out.maps.push_back(series.back());
+                made.push_back(out.pages.back().get());
+                series.push_back(made.back());
             }
+            digest_drawn(*map, made, store, digests);
+            out.maps.insert(out.maps.end(), series.begin(), series.end());
             out.series.emplace_back(map, std::move(series));
         } catch (const Error& e) {
             out.failed.emplace_back(map, e.diagnostics());

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "core/diagnostic.hpp"
@@ -134,6 +135,11 @@ struct AtlasPageOf {
     std::size_t count = 0;          ///< pages in the series
     std::string feature_id;         ///< the coverage feature
     std::string feature_digest;     ///< its attributes and geometry, hashed: the page's own input
+    /// What the page draws of each layer, frame by frame: ("LAYER", "FRAME" — "" for the main map, else the
+    /// inset's name —, the digest of the layer's features whose bounds reach into the frame's extent, in
+    /// the frame's CRS). The page's state records these instead of the data files (a change elsewhere in a
+    /// file does not rebuild it); empty when they could not be computed (then the files are recorded).
+    std::vector<std::tuple<std::string, std::string, std::string>> drawn;
 };
 
 struct MapDecl {

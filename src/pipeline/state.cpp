@@ -333,8 +333,21 @@ std::vector<InputRecord> InputContext::collect(const MapDecl& map, const std::ve
     if (deps.print_profile) inputs.push_back(file_input("profile", *deps.print_profile, true));
     // Icons: the files that decide each icon name (either may be absent).
     for (const auto& file : deps.icons) inputs.push_back(file_input("icon", file, true));
-    // Data files.
-    for (const auto& f : deps.data) inputs.push_back(file_input("data", f, true));
+    // Data files. An atlas page records instead what it draws of each layer (pipeline/atlas.hpp), dated
+    // by the newest of those files; the SOURCES.json files stay (their editions are in the credits).
+    if (map.page_of && !map.page_of->drawn.empty()) {
+        std::int64_t newest = 0;
+        for (const auto& f : deps.data) {
+            InputRecord r = file_input("data", f, true);
+            if (fs::path(f).filename() == "SOURCES.json") inputs.push_back(std::move(r));
+            else newest = std::max(newest, r.content_time);
+        }
+        for (const auto& [layer, frame, digest] : map.page_of->drawn)
+            inputs.push_back(InputRecord{"drawn", frame.empty() ? layer : fmt::format("{} in inset {}", layer, frame),
+                                         digest, newest, {}, std::nullopt});
+    } else {
+        for (const auto& f : deps.data) inputs.push_back(file_input("data", f, true));
+    }
     // Database layers: the digest of their rows (dated when first seen: a database has no mtime).
     for (const auto& name : deps.databases)
         inputs.push_back(InputRecord{"database", name, content_hash(digests_.current(project_->layers.at(name).spec)),
@@ -423,6 +436,8 @@ std::vector<std::string> staleness(const MapState* previous, const std::vector<I
         if (r.kind == "project") return fmt::format("project node '{}'", r.name);
         if (r.kind == "settings") return std::string("the date rule (SOURCE_DATE_EPOCH)");
         if (r.kind == "database") return fmt::format("the rows of database layer '{}'", r.name);
+        if (r.kind == "drawn") return fmt::format("what it draws of layer {}", r.name);  // an atlas page
+        if (r.kind == "feature") return fmt::format("its feature {}", r.name);
         return fmt::format("{} {}", r.kind, r.name);
     };
     for (const auto& r : current) {

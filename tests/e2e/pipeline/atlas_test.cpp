@@ -185,3 +185,34 @@ TEST(Atlas, BadAtlasesAreErrorsNamingWhatIsWrong) {
         << r.output;
     EXPECT_NE(r.output.find("departements"), std::string::npos) << r.output;  // did you mean
 }
+
+// Incremental per page: a page records what it draws of each layer in each of its frames (the features
+// reaching into the frame that the style's filters keep, for that page), not the data files whole. A
+// site edited in one département rebuilds that département's page and the series, nothing else; a
+// département's own attributes (its title) rebuild its page.
+TEST(Atlas, EditingOneFeatureRebuildsItsPageAndTheSeriesOnly) {
+    const std::string dir = make_atlas("atlas-incremental", "      page_name: \"{code}\"\n");
+    ASSERT_EQ(run_cartelier(dir).status, 0);
+    const auto before = fs::last_write_time(dir + "/out/pages/01.pdf");
+    // Site b (département 02): its label's text, which the style draws.
+    write_file(dir + "/sites.csv", replace_all(read_file(dir + "/sites.csv"), "\"Vallée \"\"du\"\" Lot\"", "Vallée du Lot"));
+    auto r = run_cartelier(dir);
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_EQ(statuses(report(dir)), (std::map<std::string, std::string>{
+                                         {"pages/01", "up to date"}, {"pages/02", "built"}, {"pages", "built"}}))
+        << r.output;
+    EXPECT_NE(r.output.find("because: what it draws of layer sites changed"), std::string::npos) << r.output;
+    EXPECT_EQ(fs::last_write_time(dir + "/out/pages/01.pdf"), before);  // not written again
+    // Département 01's name, in its page's title: its page (and the series) only.
+    write_file(dir + "/departements.geojson", replace_all(read_file(dir + "/departements.geojson"), "\"Premier\"", "\"Primo\""));
+    r = run_cartelier(dir);
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_EQ(statuses(report(dir)), (std::map<std::string, std::string>{
+                                         {"pages/01", "built"}, {"pages/02", "up to date"}, {"pages", "built"}}))
+        << r.output;
+    EXPECT_NE(pdf_text(dir + "/out/pages.pdf", 1).find("Primo (01)"), std::string::npos) << pdf_text(dir + "/out/pages.pdf", 1);
+    // The same build again: nothing to do.
+    r = run_cartelier(dir);
+    EXPECT_EQ(statuses(report(dir)), (std::map<std::string, std::string>{
+                                         {"pages/01", "up to date"}, {"pages/02", "up to date"}, {"pages", "up to date"}}));
+}

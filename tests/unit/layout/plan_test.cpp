@@ -497,3 +497,23 @@ TEST(PagePlan, AnInsetsNumberedListHoldsItsTwoDigitRowsAndCoversNoFrame) {
                     EXPECT_FALSE(list.box.intersects(l.box)) << l.request.text;
     }
 }
+
+// A title and a subtitle longer than the page is wide (an atlas page's texts come from its feature) are
+// set smaller to fit between the margins, never cut at the page's edge; short ones keep their size.
+TEST(PagePlan, ATitleWiderThanThePageIsSetSmallerToFit) {
+    layout::PageLayout p = page();
+    p.paper = *layout::Paper::named("A4", "portrait");
+    const layout::PagePlan short_plan = plan_of(p, 10);
+    p.title = std::string(120, 'T');
+    p.subtitle = "structurer la dynamique territoriale avec la valorisation des ressources locales en secteur rural — "
+                 "Ateliers locaux 2019";
+    const layout::PagePlan plan = plan_of(p, 10);
+    const double m = p.margin_mm * 72 / 25.4, right = p.width_pt() - m;
+    for (const layout::PlacedText* t : {&*plan.title, &*plan.subtitle}) {
+        EXPECT_GE(t->at.x, m - 1e-6) << t->text;
+        EXPECT_LE(t->at.x + t->size.width, right + 1e-6) << t->text;
+    }
+    EXPECT_LT(plan.title->style.size_pt, short_plan.title->style.size_pt);
+    EXPECT_LT(plan.subtitle->style.size_pt, short_plan.subtitle->style.size_pt);
+    EXPECT_EQ(short_plan.subtitle->style.size_pt, plan_of(page(), 10).subtitle->style.size_pt);
+}
