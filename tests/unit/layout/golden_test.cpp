@@ -63,6 +63,19 @@ TEST(Golden, SeedMaps) {
     }
 }
 
+// Issue 15: three sheets of the seed project's `fiches` atlas (a single commune, an EPCI, a PETR of
+// 95 communes), reviewed by eye.
+TEST(Golden, AtlasPages) {
+    if (!test::layer_cache_present()) GTEST_SKIP() << "layers/cache is empty: run scripts/fetch-layers.sh";
+    if (auto why = test::golden_layers_mismatch(); !why.empty()) GTEST_SKIP() << why;
+    test::ProjectRenderer renderer(test::sourcepath("cartelier.yaml"));
+    for (const char* page : {"flash-bar-le-duc", "local-region-dieppoise", "local-pays-de-brie-champagne"}) {
+        SCOPED_TRACE(page);
+        auto rendered = renderer.render(fmt::format("fiches/{}", page), render::OutputFormat::Png, 60);
+        check_golden(fmt::format("atlas/{}.png", page), rendered.bytes);
+    }
+}
+
 TEST(Golden, LayoutFixtures) {
     if (!test::layer_cache_present()) GTEST_SKIP() << "layers/cache is empty: run scripts/fetch-layers.sh";
     if (auto why = test::golden_layers_mismatch(); !why.empty()) GTEST_SKIP() << why;

@@ -2,6 +2,7 @@
 // chosen DPI and a fixed date, and keeps the placement report.
 #pragma once
 
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -10,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "pipeline/atlas.hpp"
 #include "pipeline/layer_store.hpp"
 #include "pipeline/prepare.hpp"
 #include "pipeline/render_format.hpp"
@@ -37,8 +39,15 @@ public:
 
     const pipeline::Project& project() const { return project_; }
 
+    /// `map_id` a map of the project, or a page of an atlas, `ATLAS/PAGE` (pipeline/atlas.hpp).
     RenderedPage render(const std::string& map_id, render::OutputFormat format, double dpi) {
         const pipeline::MapDecl* map = project_.find_map(map_id);
+        if (auto slash = map_id.find('/'); !map && slash != std::string::npos)
+            if (const pipeline::MapDecl* atlas = project_.find_map(map_id.substr(0, slash)); atlas && atlas->atlas) {
+                Diagnostics warnings;
+                for (auto& page : pipeline::atlas_pages(*atlas, store_, warnings))
+                    if (page.id == map_id) map = &pages_.emplace_back(std::move(page));
+            }
         if (!map) throw std::runtime_error("no map " + map_id);
         pipeline::PrepareContext ctx{project_, store_, inputs_, icons_, kFixedDate};
         const pipeline::PreparedMap prepared = pipeline::prepare_map(ctx, *map);
@@ -51,6 +60,7 @@ private:
     pipeline::LayerStore store_;
     pipeline::InputContext inputs_;
     render::IconCache icons_;
+    std::deque<pipeline::MapDecl> pages_;  ///< atlas pages rendered (their MapDecl outlives the render)
 };
 
 inline bool layer_cache_present() {
