@@ -59,6 +59,14 @@ bool id_less(const std::string& a, const std::string& b) {
     return a < b;
 }
 
+/// A geometry's type, vertices and structure, as bytes (for digests).
+void append_geometry(std::string& bytes, const Geometry& g) {
+    bytes += static_cast<char>('0' + static_cast<int>(g.type));
+    bytes.append(reinterpret_cast<const char*>(g.points.data()), g.points.size() * sizeof(Point));
+    bytes.append(reinterpret_cast<const char*>(g.rings.data()), g.rings.size() * sizeof(std::uint32_t));
+    bytes.append(reinterpret_cast<const char*>(g.parts.data()), g.parts.size() * sizeof(std::uint32_t));
+}
+
 /// The digest of what a page draws of its feature: id, every attribute (name and value) and geometry.
 std::string feature_digest(const Layer& layer, const Feature& f) {
     std::string bytes = f.id;
@@ -73,11 +81,7 @@ std::string feature_digest(const Layer& layer, const Feature& f) {
         if (const auto* d = std::get_if<double>(&v)) bytes.append(reinterpret_cast<const char*>(d), sizeof *d);
         bytes += '\0';
     }
-    const Geometry& g = f.geometry;
-    bytes += static_cast<char>('0' + static_cast<int>(g.type));
-    bytes.append(reinterpret_cast<const char*>(g.points.data()), g.points.size() * sizeof(Point));
-    bytes.append(reinterpret_cast<const char*>(g.rings.data()), g.rings.size() * sizeof(std::uint32_t));
-    bytes.append(reinterpret_cast<const char*>(g.parts.data()), g.parts.size() * sizeof(std::uint32_t));
+    append_geometry(bytes, f.geometry);
     return content_hash(bytes);
 }
 
@@ -120,7 +124,14 @@ std::vector<MapDecl> atlas_pages(const MapDecl& atlas_map, LayerStore& store,
     const Layer& layer = store.projected(atlas.layer, atlas_map.crs);
     const std::vector<std::string>& fields = layer.schema->fields();
     Diagnostics problems;
-    const std::string where = fmt::format("maps.{}.atlas", atlas_map.id);
+    if (layer.features.empty()) {
+        // An empty layer (an optional one whose files are missing has no fields either): no page, said.
+        warnings.warning(atlas.declared_at,
+                         fmt::format("the atlas of map '{}' has no page: its coverage layer '{}' has no feature",
+                                     atlas_map.id, atlas.layer),
+                         "no page and no series PDF are written");
+        return {};
+    }
 
     // Fields named by sort and tokens must exist (a typo would otherwise sort nothing or print "").
     auto field_problem = [&](const SourceLocation& at, const std::string& what, const std::vector<std::string>& names) {
@@ -169,10 +180,8 @@ std::vector<MapDecl> atlas_pages(const MapDecl& atlas_map, LayerStore& store,
     });
     if (kept.empty()) {
         warnings.warning(atlas.declared_at,
-                         fmt::format("the atlas of map '{}' has no page: {}", atlas_map.id,
-                                     layer.features.empty() ? fmt::format("its coverage layer '{}' has no feature", atlas.layer)
-                                                            : fmt::format("its filter keeps none of the {} features of '{}'",
-                                                                          layer.features.size(), atlas.layer)),
+                         fmt::format("the atlas of map '{}' has no page: its filter keeps none of the {} features of '{}'",
+                                     atlas_map.id, layer.features.size(), atlas.layer),
                          "no page and no series PDF are written");
         return {};
     }
@@ -256,6 +265,10 @@ std::vector<MapDecl> atlas_pages(const MapDecl& atlas_map, LayerStore& store,
                 break;
             }
         }
+        page.page_of->page_digest =
+            content_hash(fmt::format("{}\n{}\n{}\n{:.17g} {:.17g} {:.17g} {:.17g}\n{}\n{} of {}", page.page.title,
+                                     page.page.subtitle, page.crs, page.extent.min_x, page.extent.min_y, page.extent.max_x,
+                                     page.extent.max_y, page.page.scale ? *page.page.scale : 0.0, k + 1, kept.size()));
         // What the style reads of the page: ["global-state", "atlas_id"]…
         style::expr::Object& state = page.global_state;
         state["atlas_id"] = style::expr::Value(f.id);
@@ -328,10 +341,7 @@ public:
                 bytes += text_of(v);
                 bytes += '\0';
             }
-            const Geometry& g = f.geometry;
-            bytes.append(reinterpret_cast<const char*>(g.points.data()), g.points.size() * sizeof(Point));
-            bytes.append(reinterpret_cast<const char*>(g.rings.data()), g.rings.size() * sizeof(std::uint32_t));
-            bytes.append(reinterpret_cast<const char*>(g.parts.data()), g.parts.size() * sizeof(std::uint32_t));
+            append_geometry(bytes, f.geometry);
             e.digests.push_back(XXH3_64bits(bytes.data(), bytes.size()));
         }
         return e;

@@ -324,6 +324,36 @@ std::optional<MapOutcome> assemble_series(const MapDecl& atlas, const std::vecto
         files.push_back(file);
         state.inputs.push_back(InputRecord{"page", page->id, pdf == it->outputs.end() ? "unknown" : pdf->sha256, 0, {}, std::nullopt});
     }
+    // Pages of an earlier build whose feature is gone (or renamed): their files and state removed, as
+    // Cartelier wrote them (a file changed since is kept, with a warning), so that out/ID/ holds the series.
+    {
+        std::error_code ec;
+        const fs::path states = fs::path(state_dir(options.out_dir)) / atlas.id;
+        for (const auto& entry : fs::directory_iterator(states, ec)) {
+            if (entry.path().extension() != ".json") continue;
+            const std::string id = atlas.id + "/" + entry.path().stem().string();
+            if (std::any_of(pages.begin(), pages.end(), [&](const MapDecl* p) { return p->id == id; })) continue;
+            const std::optional<MapState> old = load_map_state(options.out_dir, id, root);
+            bool kept = false;
+            if (old)
+                for (const OutputRecord& o : old->outputs) {
+                    const fs::path file = fs::path(options.out_dir) / o.file;
+                    std::error_code e2;
+                    if (!fs::is_regular_file(fs::symlink_status(file, e2))) continue;
+                    if (output_unchanged(options.out_dir, o) && fs::remove(file, e2)) {
+                        m.removed.push_back(file.string());
+                    } else {
+                        kept = true;
+                        m.diagnostics.warning(SourceLocation{file.string(), 0, 0, {}},
+                                              fmt::format("page '{}' of atlas '{}' is no longer in the series; its file "
+                                                          "changed since Cartelier wrote it, kept",
+                                                          id, atlas.id),
+                                              "delete it if it no longer applies");
+                    }
+                }
+            if (!kept) fs::remove(entry.path(), ec);
+        }
+    }
     const std::optional<MapState> previous = load_map_state(options.out_dir, atlas.id, root);
     const bool same_pages = previous && previous->inputs.size() == state.inputs.size() &&
                             std::equal(state.inputs.begin(), state.inputs.end(), previous->inputs.begin(),

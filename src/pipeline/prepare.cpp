@@ -53,7 +53,11 @@ void prepare_layers(PrepareContext& ctx, const MapDecl& map, PreparedMap& out, D
     for (const auto& inset : map.page.insets)
         if (!inset.crs.empty() && std::find(crss.begin(), crss.end(), inset.crs) == crss.end())
             crss.push_back(inset.crs);
-    for (const auto& crs : crss) out.layers[crs] = std::make_unique<render::LayerSet>(ctx.layers.geometry_cache());
+    // What the renderer prepares from the layers for a view (arcs, generalised lines) is kept in the
+    // store's cache, shared by the maps and by `watch`'s next builds — except for an atlas page, whose
+    // views no other page shows: its own cache, released with the page, keeps the memory of a series flat.
+    for (const auto& crs : crss)
+        out.layers[crs] = std::make_unique<render::LayerSet>(map.page_of ? nullptr : ctx.layers.geometry_cache());
 
     for (const auto& name : out.source_layers) {
         if (!ctx.project.layers.count(name)) {

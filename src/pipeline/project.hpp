@@ -135,6 +135,9 @@ struct AtlasPageOf {
     std::size_t count = 0;          ///< pages in the series
     std::string feature_id;         ///< the coverage feature
     std::string feature_digest;     ///< its attributes and geometry, hashed: the page's own input
+    /// Its texts, CRS, extent, scale and place in the series (index and count: `{$page} sur {$pages}`),
+    /// hashed: a page whose number changes when a feature is added before it is drawn again.
+    std::string page_digest;
     /// What the page draws of each layer, frame by frame: ("LAYER", "FRAME" — "" for the main map, else the
     /// inset's name —, the digest of the layer's features whose bounds reach into the frame's extent, in
     /// the frame's CRS). The page's state records these instead of the data files (a change elsewhere in a

@@ -321,9 +321,12 @@ std::vector<InputRecord> InputContext::collect(const MapDecl& map, const std::ve
     // A page of an atlas: the atlas's node, and its own feature (pipeline/atlas.hpp).
     const std::string& node_id = map.page_of ? map.page_of->atlas : map.id;
     node_input(fmt::format("maps.{}", node_id), root["maps"][node_id]);
-    if (map.page_of)
+    if (map.page_of) {
         inputs.push_back(InputRecord{"feature", fmt::format("{}:{}", map.page_of->layer, map.page_of->feature_id),
                                      map.page_of->feature_digest, project_mtime_, {}, std::nullopt});
+        inputs.push_back(InputRecord{"page", "its texts, extent and place in the series", map.page_of->page_digest,
+                                     project_mtime_, {}, std::nullopt});
+    }
     for (const auto& name : deps.layers) node_input(fmt::format("layers.{}", name), root["layers"][name]);
 
     inputs.push_back(style_input(deps.style));
@@ -438,6 +441,7 @@ std::vector<std::string> staleness(const MapState* previous, const std::vector<I
         if (r.kind == "database") return fmt::format("the rows of database layer '{}'", r.name);
         if (r.kind == "drawn") return fmt::format("what it draws of layer {}", r.name);  // an atlas page
         if (r.kind == "feature") return fmt::format("its feature {}", r.name);
+        if (r.kind == "page") return r.name;
         return fmt::format("{} {}", r.kind, r.name);
     };
     for (const auto& r : current) {

@@ -113,6 +113,18 @@ TEST(Atlas, FilterAndSortChooseThePagesAndTheirOrder) {
               std::string::npos)
         << r.output;
     EXPECT_FALSE(fs::exists(dir + "/out/pages.pdf"));
+    // An empty coverage layer (an optional layer whose file is missing has no field either): the same
+    // warning, not errors about the fields its page name and title name.
+    dir = make_atlas("atlas-empty-layer", "      page_name: \"{code}\"\n");
+    fs::remove(dir + "/departements.geojson");
+    write_file(dir + "/cartelier.yaml", replace_all(read_file(dir + "/cartelier.yaml"), "    id: code\n",
+                                                    "    id: code\n    optional: true\n"));
+    r = run_cartelier(dir);
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("the atlas of map 'pages' has no page: its coverage layer 'departements' has no feature"),
+              std::string::npos)
+        << r.output;
+    EXPECT_EQ(r.output.find("error"), std::string::npos) << r.output;
 }
 
 TEST(Atlas, ExtentModesMarginFixedScaleAndBestOfAList) {
@@ -215,4 +227,23 @@ TEST(Atlas, EditingOneFeatureRebuildsItsPageAndTheSeriesOnly) {
     r = run_cartelier(dir);
     EXPECT_EQ(statuses(report(dir)), (std::map<std::string, std::string>{
                                          {"pages/01", "up to date"}, {"pages/02", "up to date"}, {"pages", "up to date"}}));
+}
+
+// A page whose place in the series changes ({$page} sur {$pages}) is drawn again; a page whose feature
+// left the series has its files and state removed, and the series holds the pages there are.
+TEST(Atlas, APageLeavingTheSeriesIsRemovedAndTheOthersRenumbered) {
+    const std::string dir = make_atlas("atlas-leave", "      page_name: \"{code}\"\n");
+    ASSERT_EQ(run_cartelier(dir).status, 0);
+    ASSERT_TRUE(fs::exists(dir + "/out/pages/02.pdf"));
+    write_file(dir + "/cartelier.yaml", read_file(dir + "/cartelier.yaml") + "      filter: [\"==\", [\"get\", \"code\"], \"01\"]\n");
+    auto r = run_cartelier(dir);
+    ASSERT_EQ(r.status, 0) << r.output;
+    // Page 01 is now "Page 1 sur 1": drawn again (its texts changed), though its feature did not.
+    EXPECT_EQ(statuses(report(dir)), (std::map<std::string, std::string>{{"pages/01", "built"}, {"pages", "built"}})) << r.output;
+    EXPECT_NE(r.output.find("its texts, extent and place in the series changed"), std::string::npos) << r.output;
+    EXPECT_FALSE(fs::exists(dir + "/out/pages/02.pdf"));
+    EXPECT_FALSE(fs::exists(dir + "/out/pages/02.png"));
+    EXPECT_FALSE(fs::exists(dir + "/out/.cartelier/pages/02.json"));
+    EXPECT_EQ(pdf_pages(dir + "/out/pages.pdf"), 1);
+    EXPECT_NE(pdf_text(dir + "/out/pages.pdf", 1).find("Page 1 sur 1"), std::string::npos);
 }
