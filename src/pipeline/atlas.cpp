@@ -410,7 +410,7 @@ void digest_drawn(const MapDecl& atlas, const std::vector<MapDecl*>& pages, Laye
 }  // namespace
 
 AtlasSelection expand_atlases(const std::vector<const MapDecl*>& selected, LayerStore& store,
-                              const std::optional<Shard>& shard) {
+                              const std::optional<Shard>& shard, const std::vector<std::string>& requested) {
     AtlasSelection out;
     FeatureDigests digests;
     for (const MapDecl* map : selected) {
@@ -427,7 +427,26 @@ AtlasSelection expand_atlases(const std::vector<const MapDecl*>& selected, Layer
                 series.push_back(made.back());
             }
             digest_drawn(*map, made, store, digests);
-            out.maps.insert(out.maps.end(), series.begin(), series.end());
+            // --map ATLAS/PAGE without ATLAS: those pages only.
+            std::vector<std::string> asked;
+            for (const auto& id : requested)
+                if (id.rfind(map->id + "/", 0) == 0) asked.push_back(id);
+            const bool whole = asked.empty() || std::find(requested.begin(), requested.end(), map->id) != requested.end();
+            if (!whole) {
+                Diagnostics unknown;
+                std::vector<std::string> ids;
+                for (const MapDecl* p : series) ids.push_back(p->id);
+                for (const auto& id : asked)
+                    if (std::find(ids.begin(), ids.end(), id) == ids.end())
+                        unknown.error(map->declared_at, fmt::format("atlas '{}' has no page '{}'", map->id, id),
+                                      suggest_name(id, ids, {"its pages: ", ""}));
+                if (unknown.has_errors()) throw Error(unknown);
+                out.partial.push_back(map);
+                for (const MapDecl* p : series)
+                    if (std::find(asked.begin(), asked.end(), p->id) != asked.end()) out.maps.push_back(p);
+            } else {
+                out.maps.insert(out.maps.end(), series.begin(), series.end());
+            }
             out.series.emplace_back(map, std::move(series));
         } catch (const Error& e) {
             out.failed.emplace_back(map, e.diagnostics());

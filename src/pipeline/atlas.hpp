@@ -46,15 +46,20 @@ struct AtlasSelection {
     std::vector<const MapDecl*> maps;               ///< plain maps and pages, in project then page order
     /// Each atlas selected and its pages (all of them, whatever the shard), in project order.
     std::vector<std::pair<const MapDecl*, std::vector<const MapDecl*>>> series;
+    /// The atlases of which only some pages were asked for (--map ATLAS/PAGE).
+    std::vector<const MapDecl*> partial;
     /// The atlases whose pages could not be made, and why.
     std::vector<std::pair<const MapDecl*, Diagnostics>> failed;
     Diagnostics warnings;                           ///< atlases without a page
 };
 
 /// Replaces each atlas of `selected` by its pages (atlas_pages), then keeps the share `shard` of the maps
-/// and pages (pipeline/shard.hpp deals pages as it deals maps).
+/// and pages (pipeline/shard.hpp deals pages as it deals maps). `requested` (--map): where it names pages
+/// of an atlas (`ATLAS/PAGE`) and not the atlas itself, only those pages of it are kept, and the atlas is
+/// in `partial` (its series is not assembled); a page it does not have makes the atlas fail, with the
+/// nearest page names.
 AtlasSelection expand_atlases(const std::vector<const MapDecl*>& selected, LayerStore& store,
-                              const std::optional<Shard>& shard);
+                              const std::optional<Shard>& shard, const std::vector<std::string>& requested = {});
 
 /// `text` with each `{field}` replaced by the feature's value (numbers without a useless ".0"; null: "")
 /// and `{$id}`, `{$page}`, `{$pages}` by the page's; `{{` and `}}` are braces. `missing` receives the

@@ -405,7 +405,7 @@ BuildOutcome run_build(const Project& project, const BuildOptions& options) {
     store.use_digests(inputs.digests());
 
     // Stage 1: plan. Each atlas is replaced by its pages (its coverage layer loaded), then --shard deals.
-    AtlasSelection selection = expand_atlases(select_maps(project, options, false), store, options.shard);
+    AtlasSelection selection = expand_atlases(select_maps(project, options, false), store, options.shard, options.maps);
     std::vector<MapPlan> plans = plan_maps(project, selection.maps, options, inputs);
     {
         std::vector<std::string> ids;
@@ -472,7 +472,8 @@ BuildOutcome run_build(const Project& project, const BuildOptions& options) {
     }
     if (!options.shard && !interrupt_signal())
         for (const auto& [atlas, pages] : selection.series)
-            if (auto series = assemble_series(*atlas, pages, outcome.maps, options, project.root))
+            if (std::find(selection.partial.begin(), selection.partial.end(), atlas) != selection.partial.end()) continue;
+            else if (auto series = assemble_series(*atlas, pages, outcome.maps, options, project.root))
                 outcome.maps.push_back(std::move(*series));
     outcome.warnings = store.warnings();
     outcome.warnings.append(selection.warnings);
@@ -489,7 +490,7 @@ CheckOutcome run_check(const Project& project, const BuildOptions& options) {
     LayerStore store(project);  // no prepared cache: check writes nothing
     store.use_digests(inputs.digests());
     // An atlas is checked page by page, as it is built.
-    AtlasSelection selection = expand_atlases(select_maps(project, options, false), store, options.shard);
+    AtlasSelection selection = expand_atlases(select_maps(project, options, false), store, options.shard, options.maps);
     const std::vector<const MapDecl*>& maps = selection.maps;
     for (const auto& [atlas, failure] : selection.failed) {
         outcome.all.append(failure);

@@ -15,7 +15,11 @@ std::vector<const MapDecl*> select_maps(const Project& project, const BuildOptio
     } else {
         Diagnostics unknown;
         for (const auto& id : options.maps) {
-            if (const MapDecl* m = project.find_map(id)) {
+            const MapDecl* m = project.find_map(id);
+            // ATLAS/PAGE: a page of an atlas selects its atlas (pipeline/atlas.hpp keeps that page).
+            if (auto slash = id.find('/'); !m && slash != std::string::npos)
+                if (const MapDecl* atlas = project.find_map(id.substr(0, slash)); atlas && atlas->atlas) m = atlas;
+            if (m) {
                 if (std::find(selected.begin(), selected.end(), m) == selected.end()) selected.push_back(m);
                 continue;
             }

@@ -247,3 +247,21 @@ TEST(Atlas, APageLeavingTheSeriesIsRemovedAndTheOthersRenumbered) {
     EXPECT_EQ(pdf_pages(dir + "/out/pages.pdf"), 1);
     EXPECT_NE(pdf_text(dir + "/out/pages.pdf", 1).find("Page 1 sur 1"), std::string::npos);
 }
+
+// --map ATLAS/PAGE builds that page alone (the series is left for a build of the whole atlas); a page the
+// atlas does not have is an error naming the nearest.
+TEST(Atlas, OnePageCanBeBuiltByItsId) {
+    const std::string dir = make_atlas("atlas-one", "      page_name: \"{code}\"\n");
+    auto r = run_cartelier(dir, "--map pages/02");
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_EQ(statuses(report(dir)), (std::map<std::string, std::string>{{"pages/02", "built"}})) << r.output;
+    EXPECT_FALSE(fs::exists(dir + "/out/pages/01.pdf"));
+    EXPECT_FALSE(fs::exists(dir + "/out/pages.pdf"));
+    r = run_cartelier(dir, "--map pages/03");
+    EXPECT_EQ(r.status, 1) << r.output;
+    EXPECT_NE(r.output.find("atlas 'pages' has no page 'pages/03'"), std::string::npos) << r.output;
+    r = run_cartelier(dir, "--map pages");
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_EQ(statuses(report(dir)), (std::map<std::string, std::string>{
+                                         {"pages/01", "built"}, {"pages/02", "up to date"}, {"pages", "built"}}));
+}
