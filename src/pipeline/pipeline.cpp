@@ -471,10 +471,11 @@ BuildOutcome run_build(const Project& project, const BuildOptions& options) {
         outcome.maps.push_back(std::move(m));
     }
     if (!options.shard && !interrupt_signal())
-        for (const auto& [atlas, pages] : selection.series)
+        for (const auto& [atlas, pages] : selection.series) {
             if (std::find(selection.partial.begin(), selection.partial.end(), atlas) != selection.partial.end()) continue;
-            else if (auto series = assemble_series(*atlas, pages, outcome.maps, options, project.root))
+            if (auto series = assemble_series(*atlas, pages, outcome.maps, options, project.root))
                 outcome.maps.push_back(std::move(*series));
+        }
     outcome.warnings = store.warnings();
     outcome.warnings.append(selection.warnings);
     if (!ctx.escalated.empty()) outcome.warnings = without(outcome.warnings, ctx.escalated);
