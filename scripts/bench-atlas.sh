@@ -82,7 +82,7 @@ time_run() {
   /usr/bin/time -f "%e %M" -o "$W/time.out" "$@" > "$W/last.log" 2>&1 || { echo "bench-atlas: $label failed:" >&2; tail -5 "$W/last.log" >&2; exit 1; }
   echo "$label $(cat "$W/time.out")" >> "$W/times.txt"
 }
-build() { "$CARTELIER" build --project "$1/cartelier.yaml" --out "$1/out" -j 2; }
+build() { echo "$CARTELIER" build --project "$1/cartelier.yaml" --out "$1/out" -j 2; }  # the command, for time_run
 toggle_style() {  # the neighbours' grey, alternately #dddddd and #dcdcdc: every page drawn again
   if grep -q '#dddddd' "$1/atlas.json"; then sed -i 's/#dddddd/#dcdcdc/' "$1/atlas.json"; else sed -i 's/#dcdcdc/#dddddd/' "$1/atlas.json"; fi
 }
@@ -91,9 +91,9 @@ for run in $(seq 1 "$RUNS"); do
   echo "bench-atlas: run $run of $RUNS" >&2
   for f in pdf png; do
     rm -rf "$W/$f/out"
-    time_run "cartelier-$f-cold" build "$W/$f"
+    time_run "cartelier-$f-cold" $(build "$W/$f")
     toggle_style "$W/$f"
-    time_run "cartelier-$f-warm" build "$W/$f"
+    time_run "cartelier-$f-warm" $(build "$W/$f")
     rm -rf "$W/mapnik-$f"
     time_run "mapnik-$f" env LAYERS="$W/layers" /usr/bin/python3 "$PEERS/mapnik/atlas.py" "$f" "$W/mapnik-$f"
     if [ "$QGIS" = 1 ]; then
@@ -108,10 +108,10 @@ for run in $(seq 1 "$RUNS"); do
   else
     sed -i 's/"Pas-de-Calais (62)"/"Pas-de-Calais"/' "$W/png/departements.geojson" "$W/pdf/departements.geojson"
   fi
-  time_run "cartelier-one-page-pdf" build "$W/pdf"
+  time_run "cartelier-one-page-pdf" $(build "$W/pdf")
   grep -q "1 of its 101 pages built" "$W/last.log" || { echo "bench-atlas: the one-page edit rebuilt more than one page:" >&2; grep -E '^built' "$W/last.log" | head >&2; exit 1; }
   rm -rf "$W/p25/out"
-  time_run "cartelier-25-pages-png" build "$W/p25"
+  time_run "cartelier-25-pages-png" $(build "$W/p25")
 done
 
 # Labels: the communes named on each page (placed or displaced), from the last PNG build's report.

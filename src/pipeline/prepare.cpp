@@ -53,11 +53,12 @@ void prepare_layers(PrepareContext& ctx, const MapDecl& map, PreparedMap& out, D
     for (const auto& inset : map.page.insets)
         if (!inset.crs.empty() && std::find(crss.begin(), crss.end(), inset.crs) == crss.end())
             crss.push_back(inset.crs);
-    // What the renderer prepares from the layers for a view (arcs, generalised lines) is kept in the
-    // store's cache, shared by the maps and by `watch`'s next builds — except for an atlas page, whose
-    // views no other page shows: its own cache, released with the page, keeps the memory of a series flat.
+    // What the renderer prepares from the layers (bounds; arcs and generalised lines per view) is kept in
+    // the store's cache, shared by the maps and by `watch`'s next builds — except an atlas page's views,
+    // which no other page shows: kept with the page and released with it, so that the memory of a series
+    // stays flat in its number of pages.
     for (const auto& crs : crss)
-        out.layers[crs] = std::make_unique<render::LayerSet>(map.page_of ? nullptr : ctx.layers.geometry_cache());
+        out.layers[crs] = std::make_unique<render::LayerSet>(ctx.layers.geometry_cache(), map.page_of.has_value());
 
     for (const auto& name : out.source_layers) {
         if (!ctx.project.layers.count(name)) {
@@ -97,7 +98,8 @@ void prepare_data_checks(const MapDecl& map, PreparedMap& out, Diagnostics& prob
     std::vector<style::DataFrame> frames;
     for (const layout::FramePlan& f : layout::plan_frames(map.page, map.crs, map.extent)) {
         const render::LayerSet& set = out.layers_in(f.inset && !f.inset->crs.empty() ? f.inset->crs : map.crs);
-        frames.push_back({f.zoom, f.view.extent, [&set](const std::string& name) { return set.find(name); }});
+        frames.push_back({f.zoom, f.view.extent, [&set](const std::string& name) { return set.find(name); },
+                          [&set](const cartelier::Layer& layer) { return &set.bounds(layer); }});
     }
     problems.append(style::check_style_against_data(*out.style, frames));
     // Built as pdfx: a translucent style layer would make the print PDF one raster image.

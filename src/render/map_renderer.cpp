@@ -70,8 +70,9 @@ struct LayerSet::Prepared {
 GeometryCache::GeometryCache() = default;
 GeometryCache::~GeometryCache() = default;
 
-LayerSet::LayerSet(std::shared_ptr<GeometryCache> cache)
-    : cache_(cache ? std::move(cache) : std::make_shared<GeometryCache>()) {}
+LayerSet::LayerSet(std::shared_ptr<GeometryCache> cache, bool own_views)
+    : cache_(cache ? std::move(cache) : std::make_shared<GeometryCache>()),
+      views_(own_views ? std::make_shared<GeometryCache>() : cache_) {}
 LayerSet::~LayerSet() = default;
 
 LayerSet::Prepared& LayerSet::prepared(const Layer& layer) const {
@@ -91,7 +92,7 @@ template <typename T, typename Make>
 const T& LayerSet::once(std::map<double, Lazy<T>>& slots, double tolerance, Make make) const {
     Lazy<T>* slot;
     {
-        std::lock_guard lock(cache_->mutex);
+        std::lock_guard lock(views_->mutex);  // the slots belong to an Extent of views_
         slot = &slots[tolerance];
     }
     std::call_once(slot->once, [&] { slot->value = make(); });
@@ -99,11 +100,13 @@ const T& LayerSet::once(std::map<double, Lazy<T>>& slots, double tolerance, Make
 }
 
 LayerSet::Extent& LayerSet::extent(const Layer& layer, const Box& view) const {
-    Prepared& p = prepared(layer);
+    Prepared& p = prepared(layer);  // the bounds, shared
     Extent* e;
     {
-        std::lock_guard lock(cache_->mutex);
-        auto& slot = p.extents[{view.min_x, view.min_y, view.max_x, view.max_y}];
+        std::lock_guard lock(views_->mutex);
+        auto& holder = views_->prepared[&layer];  // p itself unless the views are this LayerSet's own
+        if (!holder) holder = std::make_unique<Prepared>();
+        auto& slot = holder->extents[{view.min_x, view.min_y, view.max_x, view.max_y}];
         if (!slot) slot = std::make_unique<Extent>();
         e = slot.get();
     }

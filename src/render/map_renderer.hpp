@@ -37,7 +37,10 @@ class LayerSet {
 public:
     /// `cache`: where the prepared geometry is kept; LayerSets given the same cache share it (the
     /// formats of a map, its insets, successive builds of `cartelier watch`). Null: a cache of its own.
-    explicit LayerSet(std::shared_ptr<GeometryCache> cache = nullptr);
+    /// `own_views`: what is prepared per view extent (arcs, generalised geometry) is kept in a cache of
+    /// this LayerSet's own, released with it, while the features' bounds stay in `cache` — for a view
+    /// no other map shows (an atlas page), so that a series of pages does not pile up their views.
+    explicit LayerSet(std::shared_ptr<GeometryCache> cache = nullptr, bool own_views = false);
     ~LayerSet();
     LayerSet(const LayerSet&) = delete;
     LayerSet& operator=(const LayerSet&) = delete;
@@ -86,6 +89,7 @@ private:
     const T& once(std::map<double, Lazy<T>>& slots, double tolerance, Make make) const;
     std::map<std::string, const Layer*> layers_;
     std::shared_ptr<GeometryCache> cache_;
+    std::shared_ptr<GeometryCache> views_;  ///< where the per-view preparations are (cache_ unless own_views)
 };
 
 /// What LayerSets prepare from layers (bounds, arcs, generalised geometry, per view extent and

@@ -417,12 +417,16 @@ void check_layer(const Layer& sl, const DataLayer& data, const std::vector<DataF
         double zoom;
         const Box* extent;
         const DataLayer* layer;
+        const std::vector<Box>* bounds;  ///< of its features, when the frame keeps them
     };
     std::vector<Copy> copies;
     for (std::size_t i : in_range) {
         const DataLayer* copy = frames[i].layer ? frames[i].layer(sl.source_layer) : nullptr;
-        if (copy && copy->features.size() == data.features.size())
-            copies.push_back(Copy{frames[i].zoom, &frames[i].extent, copy});
+        if (copy && copy->features.size() == data.features.size()) {
+            const std::vector<Box>* bounds = frames[i].bounds ? frames[i].bounds(*copy) : nullptr;
+            if (bounds && bounds->size() != copy->features.size()) bounds = nullptr;
+            copies.push_back(Copy{frames[i].zoom, &frames[i].extent, copy, bounds});
+        }
     }
     const bool filter_per_feature = sl.filter && !sl.filter->is_feature_constant();
     const bool filter_zoom_constant = !sl.filter || sl.filter->is_zoom_constant();
@@ -435,7 +439,7 @@ void check_layer(const Layer& sl, const DataLayer& data, const std::vector<DataF
         zooms.clear();
         for (const Copy& c : copies)
             if (std::find(zooms.begin(), zooms.end(), c.zoom) == zooms.end() &&
-                c.layer->features[k].geometry.bounds().intersects(*c.extent))
+                (c.bounds ? (*c.bounds)[k] : c.layer->features[k].geometry.bounds()).intersects(*c.extent))
                 zooms.push_back(c.zoom);
         if (zooms.empty()) continue;
         ++inside;

@@ -58,6 +58,9 @@ struct DataFrame {
     /// The project layer named `name` in this frame's CRS (the same features in the same order in
     /// every frame); null when the map has no such layer.
     std::function<const cartelier::Layer*(const std::string& name)> layer;
+    /// The bounds of each feature of a layer `layer` gave (computed once and kept by the caller); null:
+    /// computed here from the geometries, each time.
+    std::function<const std::vector<Box>*(const cartelier::Layer& layer)> bounds;
 };
 
 /// How many feature ids an evaluation error names before "and N more".
