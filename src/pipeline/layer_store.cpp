@@ -755,7 +755,7 @@ const Layer& LayerStore::load_projected(Load& load, const LayerDecl& decl, const
         std::filesystem::path cache_file;
         std::unique_ptr<Layer> copy;
         if (!cache_dir_.empty() && decl.joins.empty() && !decl.geocode && decl.spec.x_field.empty() &&
-            decl.spec.y_field.empty() && !decl.derived() && !source_known &&
+            decl.spec.y_field.empty() && !decl.derived() &&
             !(decl.optional && any_missing(layer_files(decl)))) {
             std::optional<ScopedStage> cache_stage(std::in_place, "load");
             // A database layer: keyed by the digest of its rows now (asked of the server; an Error when it
@@ -779,7 +779,9 @@ const Layer& LayerStore::load_projected(Load& load, const LayerDecl& decl, const
             std::vector<Diagnostic> own_warnings;
             geo::ProjectionFailures failed;
             std::optional<ScopedStage> stage;
-            bool direct = cache_key.has_value();
+            // Direct: read straight into the CRS — unless the layer as read is already in memory (another
+            // map or a derived layer asked for it): then projected from it.
+            bool direct = cache_key.has_value() && !source_known;
             const bool first = direct && wait_first_read(name);
             AtExit first_done{first ? std::function<void()>([&] { first_read_done(name); }) : nullptr};
             if (direct) {
@@ -817,7 +819,19 @@ const Layer& LayerStore::load_projected(Load& load, const LayerDecl& decl, const
             }
             if (direct && decl.spec.database)  // the rows read may be newer than the digest asked before
                 cache_key = prepared_key(decl.spec, crs, project_->root, copy->digest);
-            if (direct && cache_key) {
+            if (!direct && cache_key) {
+                // Projected from the layer as read (another map or a derived layer asked for it): the same
+                // features as a direct read gives, kept too, with the warnings of reading it, so that a
+                // later build reads neither the source nor the projection again.
+                std::vector<Diagnostic> read_warnings;
+                const Diagnostics read = warnings_of({name});  // held: items() refers into it
+                for (const auto& item : read.items())
+                    if (std::find_if(own_warnings.begin(), own_warnings.end(),
+                                     [&](const Diagnostic& d) { return d.format() == item.format(); }) == own_warnings.end())
+                        read_warnings.push_back(item);
+                own_warnings.insert(own_warnings.begin(), read_warnings.begin(), read_warnings.end());
+            }
+            if (cache_key) {
                 stage.emplace("write-cache");
                 write_prepared(cache_file, *cache_key, *copy, own_warnings, project_->root);
             }
