@@ -199,7 +199,7 @@ int run_list_command(const Selection& sel) {
         pipeline::LayerStore store(*project, pipeline::prepared_dir(options->out_dir));
         store.use_digests(inputs.digests());
         pipeline::AtlasSelection selection =
-            pipeline::expand_atlases(pipeline::select_maps(*project, *options, false), store, options->shard, options->maps);
+            pipeline::select_with_pages(*project, *options, store);
         for (const auto& [atlas, failure] : selection.failed) {
             print_diagnostics(failure);
             std::cout << fmt::format("{:<12} its pages cannot be made (see above)\n", atlas->id);

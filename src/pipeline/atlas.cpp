@@ -9,12 +9,12 @@
 #include <tuple>
 
 #include <fmt/format.h>
-
-#include "core/layer.hpp"
-#include "pipeline/hashing.hpp"
 #include <xxhash.h>
 
+#include "core/layer.hpp"
+#include "geo/code_text.hpp"
 #include "layout/page_plan.hpp"
+#include "pipeline/hashing.hpp"
 #include "pipeline/layer_store.hpp"
 #include "style/feature_view.hpp"
 #include "style/style.hpp"
@@ -23,15 +23,11 @@ namespace cartelier::pipeline {
 
 namespace {
 
-/// An attribute as page text: numbers without a useless ".0", null as "".
+/// An attribute as page text: a string as it is, a number as fmt writes it (75 → "75"), a boolean as
+/// true/false, null as "".
 std::string text_of(const Value& v) {
-    if (const auto* s = std::get_if<std::string>(&v)) return *s;
-    if (const auto* d = std::get_if<double>(&v)) {
-        if (std::isfinite(*d) && std::floor(*d) == *d && std::abs(*d) < 1e15) return fmt::format("{}", static_cast<long long>(*d));
-        return fmt::format("{}", *d);
-    }
     if (const auto* b = std::get_if<bool>(&v)) return *b ? "true" : "false";
-    return "";
+    return geo::code_text(v);
 }
 
 /// Sort order of one field's values: nulls last, numbers before text, numbers by value, text by bytes.
@@ -67,14 +63,14 @@ void append_geometry(std::string& bytes, const Geometry& g) {
     bytes.append(reinterpret_cast<const char*>(g.parts.data()), g.parts.size() * sizeof(std::uint32_t));
 }
 
-/// The digest of what a page draws of its feature: id, every attribute (name and value) and geometry.
-std::string feature_digest(const Layer& layer, const Feature& f) {
-    std::string bytes = f.id;
+/// The digest of a feature's id, the values of `fields` (by schema index, with their names) and its
+/// geometry: what a page draws of it.
+XXH64_hash_t feature_hash(const Layer& layer, const Feature& f, const std::vector<std::size_t>& fields, std::string& bytes) {
+    bytes = f.id;
     bytes += '\0';
-    const auto& fields = layer.schema->fields();
-    for (std::size_t i = 0; i < fields.size(); ++i) {
+    for (std::size_t i : fields) {
         const Value& v = f.value(i);
-        bytes += fields[i];
+        bytes += layer.schema->fields()[i];
         bytes += '=';
         bytes += static_cast<char>('0' + v.index());
         bytes += text_of(v);
@@ -82,7 +78,19 @@ std::string feature_digest(const Layer& layer, const Feature& f) {
         bytes += '\0';
     }
     append_geometry(bytes, f.geometry);
-    return content_hash(bytes);
+    return XXH3_64bits(bytes.data(), bytes.size());
+}
+
+std::vector<std::size_t> all_fields(const Layer& layer) {
+    std::vector<std::size_t> out(layer.schema->size());
+    for (std::size_t i = 0; i < out.size(); ++i) out[i] = i;
+    return out;
+}
+
+/// The page's own feature, all its fields: its texts and its extent come from it.
+std::string feature_digest(const Layer& layer, const Feature& f) {
+    std::string bytes;
+    return fmt::format("{:016x}", feature_hash(layer, f, all_fields(layer), bytes));
 }
 
 constexpr double kMetresPerPoint = 0.0254 / 72.0;
@@ -319,9 +327,9 @@ public:
         auto [it, fresh] = entries_.try_emplace(&layer);
         if (!fresh) return it->second;
         Entry& e = it->second;
-        const bool all = reads.all_fields.count(layer.name) > 0;
         std::vector<std::size_t> fields;
-        if (auto f = reads.fields.find(layer.name); f != reads.fields.end())
+        if (reads.all_fields.count(layer.name)) fields = all_fields(layer);
+        else if (auto f = reads.fields.find(layer.name); f != reads.fields.end())
             for (const auto& name : f->second)
                 if (auto i = layer.schema->index(name)) fields.push_back(*i);
         e.bounds.reserve(layer.features.size());
@@ -329,20 +337,7 @@ public:
         std::string bytes;
         for (const Feature& f : layer.features) {
             e.bounds.push_back(f.geometry.bounds());
-            if (all) {
-                e.digests.push_back(XXH3_64bits(feature_digest(layer, f).data(), 32));
-                continue;
-            }
-            bytes = f.id;
-            bytes += '\0';
-            for (std::size_t i : fields) {
-                const Value& v = f.value(i);
-                bytes += static_cast<char>('0' + v.index());
-                bytes += text_of(v);
-                bytes += '\0';
-            }
-            append_geometry(bytes, f.geometry);
-            e.digests.push_back(XXH3_64bits(bytes.data(), bytes.size()));
+            e.digests.push_back(feature_hash(layer, f, fields, bytes));
         }
         return e;
     }
@@ -459,6 +454,10 @@ AtlasSelection expand_atlases(const std::vector<const MapDecl*>& selected, Layer
         std::erase_if(out.maps, [&](const MapDecl* m) { return !std::binary_search(share.begin(), share.end(), m->id); });
     }
     return out;
+}
+
+AtlasSelection select_with_pages(const Project& project, const BuildOptions& options, LayerStore& store) {
+    return expand_atlases(select_maps(project, options, false), store, options.shard, options.maps);
 }
 
 }  // namespace cartelier::pipeline

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "core/diagnostic.hpp"
+#include "pipeline/plan.hpp"
 #include "pipeline/project.hpp"
 #include "pipeline/shard.hpp"
 
@@ -60,6 +61,10 @@ struct AtlasSelection {
 /// nearest page names.
 AtlasSelection expand_atlases(const std::vector<const MapDecl*>& selected, LayerStore& store,
                               const std::optional<Shard>& shard, const std::vector<std::string>& requested = {});
+
+/// The maps a command is about (--map, then --shard over maps and pages), each atlas replaced by its
+/// pages: select_maps, then expand_atlases — what build, check and list all take.
+AtlasSelection select_with_pages(const Project& project, const BuildOptions& options, LayerStore& store);
 
 /// `text` with each `{field}` replaced by the feature's value (numbers without a useless ".0"; null: "")
 /// and `{$id}`, `{$page}`, `{$pages}` by the page's; `{{` and `}}` are braces. `missing` receives the

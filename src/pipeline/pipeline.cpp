@@ -405,7 +405,7 @@ BuildOutcome run_build(const Project& project, const BuildOptions& options) {
     store.use_digests(inputs.digests());
 
     // Stage 1: plan. Each atlas is replaced by its pages (its coverage layer loaded), then --shard deals.
-    AtlasSelection selection = expand_atlases(select_maps(project, options, false), store, options.shard, options.maps);
+    AtlasSelection selection = select_with_pages(project, options, store);
     std::vector<MapPlan> plans = plan_maps(project, selection.maps, options, inputs);
     {
         std::vector<std::string> ids;
@@ -491,7 +491,7 @@ CheckOutcome run_check(const Project& project, const BuildOptions& options) {
     LayerStore store(project);  // no prepared cache: check writes nothing
     store.use_digests(inputs.digests());
     // An atlas is checked page by page, as it is built.
-    AtlasSelection selection = expand_atlases(select_maps(project, options, false), store, options.shard, options.maps);
+    AtlasSelection selection = select_with_pages(project, options, store);
     const std::vector<const MapDecl*>& maps = selection.maps;
     for (const auto& [atlas, failure] : selection.failed) {
         outcome.all.append(failure);
