@@ -297,6 +297,7 @@ namespace {
 struct StyleReads {
     std::map<std::string, std::set<std::string>> fields;
     std::set<std::string> all_fields;  ///< source layers whose every field may be read
+    std::set<std::string> global_state;  ///< the names ["global-state", NAME] reads
 };
 
 void note_reads(const style::expr::Expression& e, const std::string& layer, StyleReads& reads) {
@@ -312,6 +313,9 @@ void note_reads(const style::expr::Expression& e, const std::string& layer, Styl
         }
     }
     if (op == "properties") reads.all_fields.insert(layer);
+    if (op == "global-state" && children.size() == 1 && children[0]->op() == "literal")
+        if (const style::expr::Result r = children[0]->evaluate(style::expr::EvaluationContext{}); r && r.value->as_string())
+            reads.global_state.insert(*r.value->as_string());
     for (const auto* c : children) note_reads(*c, layer, reads);
 }
 
@@ -350,7 +354,8 @@ private:
 /// (a style layer in its zoom range), the digest of the features whose bounds reach into the frame's
 /// extent and that a style layer's filter accepts on that page (its global state set). Left empty
 /// (the data files are then the pages' inputs) when the style cannot be read: the build reports why.
-void digest_drawn(const MapDecl& atlas, const std::vector<MapDecl*>& pages, LayerStore& store, FeatureDigests& cache) {
+void digest_drawn(const MapDecl& atlas, const std::vector<MapDecl*>& pages, LayerStore& store, FeatureDigests& cache,
+                  Diagnostics& warnings) {
     std::shared_ptr<const style::Style> style;
     StyleReads reads;
     try {
@@ -363,6 +368,18 @@ void digest_drawn(const MapDecl& atlas, const std::vector<MapDecl*>& pages, Laye
         if (l.filter) note_reads(*l.filter, l.source_layer, reads);
         for (std::size_t p = 0; p < static_cast<std::size_t>(style::Prop::Count); ++p)
             if (const auto* e = l.expression(static_cast<style::Prop>(p))) note_reads(*e, l.source_layer, reads);
+    }
+    // A global-state name the pages do not set (a typo) reads null on every page: said, with the names set.
+    if (!pages.empty()) {
+        std::vector<std::string> set;
+        for (const auto& [name, _] : pages.front()->global_state) set.push_back(name);
+        for (const auto& name : reads.global_state)
+            if (!pages.front()->global_state.count(name))
+                warnings.warning(SourceLocation{atlas.style, 0, 0, {}},
+                                 fmt::format("the style reads [\"global-state\", \"{}\"], which the pages of atlas '{}' "
+                                             "do not set: it is null on every page",
+                                             name, atlas.id),
+                                 suggest_name(name, set, {"the pages set: ", ""}));
     }
     const std::vector<std::string> layers = style->source_layers();
     for (MapDecl* page : pages) {
@@ -421,7 +438,7 @@ AtlasSelection expand_atlases(const std::vector<const MapDecl*>& selected, Layer
                 made.push_back(out.pages.back().get());
                 series.push_back(made.back());
             }
-            digest_drawn(*map, made, store, digests);
+            digest_drawn(*map, made, store, digests, out.warnings);
             // --map ATLAS/PAGE without ATLAS: those pages only.
             std::vector<std::string> asked;
             for (const auto& id : requested)

@@ -196,6 +196,14 @@ TEST(Atlas, BadAtlasesAreErrorsNamingWhatIsWrong) {
     EXPECT_NE(r.output.find("the atlas of map 'pages' names an unknown coverage layer 'departement'"), std::string::npos)
         << r.output;
     EXPECT_NE(r.output.find("departements"), std::string::npos) << r.output;  // did you mean
+    // A global-state name the pages do not set (a typo in the style): null on every page, said.
+    dir = make_atlas("atlas-state", "      page_name: \"{code}\"\n");
+    write_file(dir + "/style.json", replace_all(read_file(dir + "/style.json"), "\"atlas_id\"", "\"atlas_idd\""));
+    r = run_cartelier(dir);
+    EXPECT_NE(r.output.find("the style reads [\"global-state\", \"atlas_idd\"], which the pages of atlas 'pages' do "
+                            "not set: it is null on every page (did you mean 'atlas_id'?)"),
+              std::string::npos)
+        << r.output;
 }
 
 // Incremental per page: a page records what it draws of each layer in each of its frames (the features
