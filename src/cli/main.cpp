@@ -31,6 +31,8 @@
 #include "pipeline/shard.hpp"
 #include "pipeline/state.hpp"
 #include "pipeline/watch.hpp"
+#include "serve/preview.hpp"
+#include "serve/server.hpp"
 #include "core/diagnostic.hpp"
 #include "layout/page_layout.hpp"
 #include "render/icons.hpp"
@@ -300,6 +302,45 @@ std::optional<Diagnostic> unknown_command(const CLI::App& app, int argc, char** 
     return std::nullopt;
 }
 
+/// `cartelier serve`: the preview session renders on one thread, the HTTP server answers on its own;
+/// Ctrl-C stops both (exit 0). An unknown --map or an address that cannot be bound: exit 2.
+int run_serve_command(serve::PreviewOptions preview, const serve::ServerOptions& server_options) {
+    pipeline::install_interrupt_handlers();
+    preview.log = [](const std::string& line) {
+        std::cout << line << '\n';
+        std::cout.flush();
+    };
+    serve::PreviewSession session(preview);
+    try {
+        if (!session.start()) {
+            const Diagnostics problems = session.problems();
+            for (const auto& d : problems.items()) std::cerr << d.format() << '\n';
+            std::cerr << "cartelier serve: the project file is unusable; fix it and save: the pages follow\n";
+        }
+    } catch (const Error& e) {
+        for (const auto& d : e.diagnostics().items()) std::cerr << d.format() << '\n';
+        return kExitProjectUnusable;
+    }
+    serve::Server server(session, server_options);
+    try {
+        server.bind();
+    } catch (const Error& e) {
+        for (const auto& d : e.diagnostics().items()) std::cerr << d.format() << '\n';
+        return kExitProjectUnusable;
+    }
+    std::cout << fmt::format("cartelier serve: {} ({} map(s)); Ctrl-C stops\n", server.url(), session.map_ids().size());
+    std::cout.flush();
+    std::thread renderer([&] { session.run(); });
+    std::thread listener([&] { server.listen(); });
+    while (pipeline::interrupt_signal() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    session.stop();
+    server.stop();
+    listener.join();
+    renderer.join();
+    std::cout << "cartelier serve: stopped\n";
+    return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -349,6 +390,26 @@ int main(int argc, char** argv) {
     watch_cmd->add_option("--map,-m", sel.maps, "Map id (repeatable); default: every map");
     watch_cmd->add_option("--out,-o", sel.out_dir, "Output folder")->capture_default_str();
     watch_cmd->add_flag("--all-formats", watch_all_formats, "Write every format of the map, not only the PNG preview");
+
+    std::string serve_host = "127.0.0.1";
+    int serve_port = 8080;
+    std::vector<std::string> serve_allowed_hosts;
+    auto* serve_cmd = app.add_subcommand(
+        "serve", "Preview the maps in the browser: serves an index of the maps and one page per map, rendered as "
+                 "`build` renders its PNG, rendered again and pushed to every open page each time the style, the "
+                 "project file or a data file the map uses is saved; a broken file shows its errors over the last "
+                 "good image; clicking the map inspects the features under the cursor. Writes no map. Stops on "
+                 "Ctrl-C.");
+    serve_cmd->add_option("--project,-p", sel.project_path, "Project file")->capture_default_str();
+    serve_cmd->add_option("--map,-m", sel.maps, "Map id (repeatable; ATLAS/PAGE for one page of an atlas); default: every map");
+    serve_cmd->add_option("--out,-o", sel.out_dir, "Output folder (only its prepared-layer cache is used)")->capture_default_str();
+    serve_cmd->add_option("--port", serve_port, "Port (0: any free port)")->capture_default_str()->check(CLI::Range(0, 65535));
+    serve_cmd->add_option("--host", serve_host,
+                          "Address to listen on (127.0.0.1: this machine only; 0.0.0.0: every interface)")
+        ->capture_default_str();
+    serve_cmd->add_option("--allow-host", serve_allowed_hosts,
+                          "Another host name the server answers to (behind a proxy); requests naming any other host "
+                          "are refused (DNS rebinding)");
 
     std::string export_project = "cartelier.yaml";
     pipeline::ExportRequest export_request;
@@ -414,6 +475,17 @@ int main(int argc, char** argv) {
         stop = true;
         stopper.join();
         return status;
+    }
+    if (*serve_cmd) {
+        serve::PreviewOptions preview;
+        preview.project_path = sel.project_path;
+        preview.maps = sel.maps;
+        preview.out_dir = sel.out_dir;
+        serve::ServerOptions server_options;
+        server_options.host = serve_host;
+        server_options.port = serve_port;
+        server_options.allowed_hosts = serve_allowed_hosts;
+        return run_serve_command(preview, server_options);
     }
     if (*list_cmd) return run_list_command(sel);
     if (*export_cmd) {

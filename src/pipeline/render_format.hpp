@@ -28,4 +28,18 @@ struct RenderedFormat {
 RenderedFormat render_format(const PreparedMap& map, Format format, render::IconCache& icons,
                              std::optional<double> dpi = std::nullopt);
 
+/// The map's PNG (at the map's dpi) as `bands` horizontal bands, each drawn on a thread of its own and
+/// encoded as a PNG file of its own: the pixels of render_format's PNG, rows first_rows[i] onward in
+/// band i. The live preview's rendering (serve/preview.hpp): on several cores, sooner than one PNG, and a
+/// browser decodes the bands in parallel. Every band plans the whole page (the same plan: it is
+/// deterministic); `report` is the first band's. Throws Error when drawing fails, Interrupted on a signal.
+struct RenderedBands {
+    std::vector<std::string> pngs;
+    std::vector<int> first_rows;
+    int width = 0, height = 0;  ///< the whole page, pixels
+    double dpi = 0;
+    render::PageReport report;
+};
+RenderedBands render_png_bands(const PreparedMap& map, render::IconCache& icons, unsigned bands);
+
 }  // namespace cartelier::pipeline

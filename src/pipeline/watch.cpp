@@ -7,14 +7,11 @@
 #include <memory>
 #include <optional>
 #include <ostream>
-#include <poll.h>
 #include <set>
-#include <sys/inotify.h>
-#include <unistd.h>
 
 #include <fmt/format.h>
 
-#include "pipeline/dependencies.hpp"
+#include "pipeline/file_watch.hpp"
 #include "pipeline/layer_store.hpp"
 #include "pipeline/pipeline.hpp"
 #include "pipeline/prepared_cache.hpp"
@@ -26,81 +23,6 @@ namespace cartelier::pipeline {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string canonical(const std::string& p) {
-    std::error_code ec;
-    fs::path c = fs::weakly_canonical(p, ec);
-    return ec ? fs::absolute(p).lexically_normal().string() : c.string();
-}
-
-/// Per map: the files it depends on (pipeline/dependencies.hpp, as the incremental state hashes them),
-/// and the project file. A style that does not parse depends on every layer. A path ending in '/' stands
-/// for every file of that folder (the style's icons).
-std::map<std::string, std::set<std::string>> dependencies(const Project& project, const std::string& project_path,
-                                                          const std::vector<std::string>& maps) {
-    std::map<std::string, std::set<std::string>> deps;
-    std::vector<std::string> all_layers;
-    for (const auto& [name, _] : project.layers) all_layers.push_back(name);
-    for (const auto& m : project.maps) {
-        if (!maps.empty() && std::find(maps.begin(), maps.end(), m.id) == maps.end()) continue;
-        std::vector<std::string> used;
-        try {
-            used = style::load_style(m.style).source_layers();
-        } catch (const Error&) {
-            used = all_layers;
-        }
-        const MapDependencies d = map_dependencies(project, m, used, {});
-        auto& files = deps[m.id];
-        files.insert(canonical(project_path));
-        files.insert(canonical(d.style));
-        files.insert(canonical(d.icon_dir) + "/");
-        if (d.logo) files.insert(canonical(*d.logo));
-        if (d.print_profile) files.insert(canonical(*d.print_profile));
-        for (const auto& f : d.data) files.insert(canonical(f));
-    }
-    return deps;
-}
-
-class Inotify {
-public:
-    Inotify() : fd_(inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) {
-        if (fd_ < 0) throw Error(SourceLocation{}, "cannot watch files: inotify is not available");
-    }
-    ~Inotify() { ::close(fd_); }
-    Inotify(const Inotify&) = delete;
-    Inotify& operator=(const Inotify&) = delete;
-
-    void watch_directory(const std::string& dir) {
-        if (dirs_.count(dir)) return;
-        int wd = inotify_add_watch(fd_, dir.c_str(), IN_CLOSE_WRITE | IN_MOVED_TO | IN_CREATE | IN_DELETE);
-        if (wd >= 0) {
-            dirs_.insert(dir);
-            by_wd_[wd] = dir;
-        }
-    }
-    /// Waits up to `timeout_ms`; returns the paths written or replaced.
-    std::set<std::string> changes(int timeout_ms) {
-        std::set<std::string> out;
-        pollfd p{fd_, POLLIN, 0};
-        if (::poll(&p, 1, timeout_ms) <= 0) return out;
-        alignas(inotify_event) char buffer[16384];
-        while (true) {
-            ssize_t n = ::read(fd_, buffer, sizeof buffer);
-            if (n <= 0) break;
-            for (char* ptr = buffer; ptr < buffer + n;) {
-                auto* e = reinterpret_cast<inotify_event*>(ptr);
-                if (e->len > 0 && by_wd_.count(e->wd)) out.insert((fs::path(by_wd_[e->wd]) / e->name).string());
-                ptr += sizeof(inotify_event) + e->len;
-            }
-        }
-        return out;
-    }
-
-private:
-    int fd_;
-    std::set<std::string> dirs_;
-    std::map<int, std::string> by_wd_;
-};
 
 std::string clock_time() {
     std::time_t t = std::time(nullptr);
@@ -122,11 +44,7 @@ struct WatchSession {
         preview = project;
         if (!options.all_formats)
             for (auto& m : preview->maps) m.formats = {Format::Png};
-        data_files.clear();
-        std::vector<std::string> all_layers;
-        for (const auto& [name, _] : project.layers) all_layers.push_back(name);
-        for (const auto& m : project.maps)
-            for (const auto& f : map_dependencies(project, m, all_layers, {}).data) data_files.insert(canonical(f));
+        data_files = project_data_files(project);
     }
 };
 
@@ -171,12 +89,12 @@ void rebuild(WatchSession& session, const WatchOptions& options, const std::vect
 std::vector<std::string> watched_files(const std::string& project_path, const std::vector<std::string>& maps) {
     Project project = load_project(project_path);
     std::set<std::string> all;
-    for (const auto& [_, files] : dependencies(project, project_path, maps)) all.insert(files.begin(), files.end());
+    for (const auto& [_, files] : map_dependency_files(project, project_path, maps)) all.insert(files.begin(), files.end());
     return {all.begin(), all.end()};
 }
 
 int run_watch(const WatchOptions& options, std::ostream& out, std::ostream& err, const std::atomic<bool>& stop) {
-    Inotify inotify;
+    FileWatch inotify;
     std::optional<Project> project;
     WatchSession session;
     std::map<std::string, std::set<std::string>> deps;
@@ -191,36 +109,27 @@ int run_watch(const WatchOptions& options, std::ostream& out, std::ostream& err,
             project.reset();
             return false;
         }
-        deps = dependencies(*project, options.project_path, options.maps);
-        for (const auto& [_, files] : deps)
-            for (const auto& f : files) inotify.watch_directory(fs::path(f).parent_path().string());
+        deps = map_dependency_files(*project, options.project_path, options.maps);
+        for (const auto& [_, files] : deps) inotify.watch_files(files);
         return true;
     };
-    auto depends = [](const std::set<std::string>& files, const std::string& path) {
-        if (files.count(path)) return true;
-        for (const auto& f : files)
-            if (!f.empty() && f.back() == '/' && path.compare(0, f.size(), f) == 0) return true;
-        return false;
-    };
-    inotify.watch_directory(fs::path(canonical(options.project_path)).parent_path().string());
+    inotify.watch_directory(fs::path(canonical_path(options.project_path)).parent_path().string());
     if (reload()) {
         std::vector<std::string> all;
         for (const auto& [id, _] : deps) all.push_back(id);
         rebuild(session, options, all, out, err);
     }
     int rebuilds = 0;
-    const std::string project_file = canonical(options.project_path);
+    const std::string project_file = canonical_path(options.project_path);
     while (!stop.load() && (options.max_rebuilds < 0 || rebuilds < options.max_rebuilds)) {
         std::set<std::string> changed = inotify.changes(200);
         if (changed.empty()) continue;
-        // Editors save in several steps (write a temporary file, rename): let them finish.
-        for (auto more = inotify.changes(40); !more.empty(); more = inotify.changes(40)) changed.insert(more.begin(), more.end());
         std::set<std::string> relevant;
         for (const auto& c : changed) {
-            std::string path = canonical(c);
+            std::string path = canonical_path(c);
             if (path == project_file) relevant.insert(path);
             for (const auto& [_, files] : deps)
-                if (depends(files, path)) relevant.insert(path);
+                if (depends_on(files, path)) relevant.insert(path);
         }
         if (relevant.empty()) continue;
         out << fmt::format("[{}] changed: {}\n", clock_time(), fmt::join(relevant, ", "));
@@ -233,13 +142,12 @@ int run_watch(const WatchOptions& options, std::ostream& out, std::ostream& err,
         for (const auto& r : relevant)
             if (session.data_files.count(r)) session.store.reset();  // the data changed: load it again
         // A style may have started drawing other layers: refresh the dependencies.
-        deps = dependencies(*project, options.project_path, options.maps);
-        for (const auto& [_, files] : deps)
-            for (const auto& f : files) inotify.watch_directory(fs::path(f).parent_path().string());
+        deps = map_dependency_files(*project, options.project_path, options.maps);
+        for (const auto& [_, files] : deps) inotify.watch_files(files);
         std::vector<std::string> maps;
         for (const auto& [id, files] : deps)
             for (const auto& r : relevant)
-                if (depends(files, r)) {
+                if (depends_on(files, r)) {
                     maps.push_back(id);
                     break;
                 }

@@ -202,6 +202,7 @@ PageReport compose_page(cairo_t* cr, const layout::PageLayout& layout, const Map
         r.frame = f.view.frame;
         r.view = f.view;
         r.scale_denominator = f.view.scale_denominator();
+        r.zoom = f.zoom;
         r.features_drawn = maps[i].features_drawn;
         r.symbols = inputs.content[i].symbols.size();
         report.features_drawn += maps[i].features_drawn;

@@ -38,6 +38,7 @@ struct FrameReport {
     Rect frame;
     View view;
     double scale_denominator = 0;  ///< true at the frame centre
+    double zoom = 0;               ///< the web zoom its style layers were evaluated at (["zoom"], minzoom)
     std::size_t features_drawn = 0;
     std::size_t symbols = 0;       ///< point symbols drawn in the frame
 };

@@ -64,6 +64,13 @@ PageSurface::PageSurface(OutputFormat format, const PageSpec& spec) : format_(fo
             device_scale_ = spec.dpi / 72.0;
             pixel_width_ = static_cast<int>(std::lround(spec.width_pt * device_scale_));
             pixel_height_ = static_cast<int>(std::lround(spec.height_pt * device_scale_));
+            if (spec.band_rows > 0) {
+                if (spec.band_first_row < 0 || spec.band_first_row + spec.band_rows > pixel_height_)
+                    throw Error(SourceLocation{}, fmt::format("internal error: rows {} to {} are not on a page of {} rows",
+                                                              spec.band_first_row, spec.band_first_row + spec.band_rows,
+                                                              pixel_height_));
+                pixel_height_ = spec.band_rows;
+            }
             surface_.reset(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, pixel_width_, pixel_height_));
             break;
     }
@@ -72,6 +79,9 @@ PageSurface::PageSurface(OutputFormat format, const PageSpec& spec) : format_(fo
                                                   cairo_status_to_string(cairo_surface_status(surface_.get()))));
     cr_.reset(cairo_create(surface_.get()));
     if (format == OutputFormat::Png || format == OutputFormat::Tif) {
+        // A band: the page moved up so that its first row is the surface's (whole device pixels: the
+        // band's pixels are those of the whole page).
+        if (spec.band_rows > 0) cairo_translate(cr_.get(), 0, -spec.band_first_row);
         cairo_scale(cr_.get(), device_scale_, device_scale_);
         // An opaque white page: PNG viewers show transparency as a checkerboard or black.
         cairo_set_source_rgb(cr_.get(), 1, 1, 1);

@@ -26,6 +26,10 @@ struct PageSpec {
     std::string title;          ///< PDF metadata
     std::string creator = "Cartelier";
     std::optional<std::int64_t> date;  ///< seconds since the epoch for PDF metadata (deterministic output)
+    /// PNG and TIF: only the rows [band_first_row, band_first_row + band_rows) of the page's pixels (a
+    /// band of the page, drawn with the same coordinates); 0 rows: the whole page.
+    int band_first_row = 0;
+    int band_rows = 0;
 };
 
 class PageSurface {
@@ -40,7 +44,7 @@ public:
     OutputFormat format() const { return format_; }
     /// Device pixels per point (PNG: dpi/72; vector: 1).
     double device_scale() const { return device_scale_; }
-    /// PNG (and TIF) size in pixels.
+    /// PNG (and TIF) size in pixels (of the band, when the spec asks for one).
     int pixel_width() const { return pixel_width_; }
     int pixel_height() const { return pixel_height_; }
 
