@@ -36,13 +36,14 @@ packages=(
   fonts-dejavu-core qgis-common
   libqpdf-dev ghostscript
   postgresql-client
+  libcpp-httplib-dev
 )
 # Node.js and npm: scripts/fetch-layers.sh fetches the commune → EPCI table (the territories) with
 # `npm pack` and converts it with node; the tests also use them (a node/npm not from Debian is kept).
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 if [ "$tests" = 1 ]; then
-  packages+=(poppler-utils qpdf postgresql-15-postgis-3 postgresql-common)
+  packages+=(poppler-utils qpdf postgresql-15-postgis-3 postgresql-common chromium chromium-driver)
 fi
 
 ensure_packages setup "${packages[@]}"

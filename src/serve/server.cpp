@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <sys/socket.h>
 
 #include <fmt/format.h>
 #include <httplib.h>
@@ -93,6 +94,12 @@ Server::Server(PreviewSession& session, ServerOptions options)
     http_->set_write_timeout(5, 0);
     http_->set_keep_alive_max_count(100);
     http_->set_payload_max_length(64 * 1024);
+    // SO_REUSEADDR (a restart may bind again at once) but not httplib's default SO_REUSEPORT, with which a
+    // second server on the same port would start without error and share the connections.
+    http_->set_socket_options([](int sock) {
+        int yes = 1;
+        ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
     routes();
 }
 
