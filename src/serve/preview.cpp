@@ -94,7 +94,7 @@ void PreviewSession::load() {
         entry.snap.title = m->page.title;
         entry.wanted = entry.wanted || !m->page_of;
         entry.stale = true;
-        entry.queued = false;
+        entry.queued = entry.wanted;  // rendered by run() or changed(), not on being asked for
         kept.emplace(m->id, std::move(entry));
     }
     maps_ = std::move(kept);
@@ -251,7 +251,10 @@ void PreviewSession::changed(const std::set<std::string>& paths) {
                                                   [&](const std::string& r) { return pipeline::depends_on(files, r); });
             if (!affected) continue;
             e.stale = true;
-            if (e.wanted) todo.push_back(id);
+            if (e.wanted) {
+                e.queued = true;
+                todo.push_back(id);
+            }
         }
     }
     // The maps someone is looking at first.

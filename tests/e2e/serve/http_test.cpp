@@ -242,3 +242,38 @@ TEST_F(ServeHttp, AnUnknownMapOrABusyPortIsAnErrorAtStart) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(ServeAtlas, AnAtlasPageIsRenderedWhenFirstAskedForAndTheIndexListsEveryPage) {
+    if (!fs::exists(test::sourcepath("layers/cache/communes.geojson")))
+        GTEST_SKIP() << "layers/cache has no communes: run scripts/fetch-layers.sh";
+    test::ServedProject project;
+    ASSERT_NO_FATAL_FAILURE(project.start("serve-atlas", {"--map", "fiches"}));
+    httplib::Client c("127.0.0.1", project.port);
+    c.set_read_timeout(30, 0);
+    auto index = c.Get("/");
+    ASSERT_TRUE(index);
+    EXPECT_NE(index->body.find("/map/fiches/flash-bar-le-duc"), std::string::npos);
+    EXPECT_NE(index->body.find("Ville de Bar-le-Duc"), std::string::npos);
+    // Listing the pages renders none of them.
+    std::this_thread::sleep_for(1s);
+    EXPECT_EQ(project.server->output().find("rendered in"), std::string::npos) << project.server->output();
+    bool rendered = false;
+    for (int i = 0; i < 600 && !rendered; ++i) {
+        auto r = c.Get("/api/state?map=fiches/flash-bar-le-duc");
+        ASSERT_TRUE(r);
+        ASSERT_EQ(r->status, 200);
+        rendered = !nlohmann::json::parse(r->body)["current"].is_null();
+        if (!rendered) std::this_thread::sleep_for(100ms);
+    }
+    ASSERT_TRUE(rendered) << project.server->output();
+    EXPECT_NE(project.server->output().find("fiches/flash-bar-le-duc rendered in"), std::string::npos);
+    EXPECT_EQ(project.server->output().find("fiches/local-region-dieppoise rendered"), std::string::npos);
+    auto page = c.Get("/map/fiches/flash-bar-le-duc");
+    ASSERT_TRUE(page);
+    EXPECT_EQ(page->status, 200);
+    EXPECT_NE(page->body.find("\"fiches/flash-bar-le-duc\""), std::string::npos);
+}
+
+}  // namespace
