@@ -123,7 +123,9 @@ struct Inspector::Index {
 };
 
 Inspector::Inspector(std::shared_ptr<const pipeline::PreparedMap> map, std::vector<render::FrameReport> frames)
-    : map_(std::move(map)), frames_(std::move(frames)) {
+    : map_(std::move(map)), frames_(std::move(frames)) {}
+
+void Inspector::build() const {
     for (std::size_t f = 0; f < frames_.size(); ++f) {
         const render::LayerSet& set = map_->layers_in(frames_[f].crs);
         for (const std::string& name : map_->source_layers) {
@@ -138,6 +140,7 @@ Inspector::~Inspector() = default;
 
 Inspection Inspector::inspect(Point page_point, double tolerance_pt, std::size_t limit) const {
     const auto start = std::chrono::steady_clock::now();
+    std::call_once(built_, [this] { build(); });
     Inspection out;
     // The topmost frame under the point: insets are drawn over the main map.
     std::optional<std::size_t> frame;

@@ -4,10 +4,12 @@
 // a few points of it), and for each feature its attributes (after joins and derived steps: the layer as
 // the renderer drew it) and every style layer that drew it, each property evaluated for that feature at
 // the frame's zoom and the place in the style file it is written. A grid of the features' bounds per frame
-// and layer, built once per rendering, answers a click without scanning the layers.
+// and layer, built at the first click on a rendering (not while the page waits for it), answers a click
+// without scanning the layers.
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -66,9 +68,11 @@ public:
 
 private:
     struct Index;
+    void build() const;
     std::shared_ptr<const pipeline::PreparedMap> map_;
     std::vector<render::FrameReport> frames_;
-    std::vector<std::unique_ptr<Index>> indexes_;  ///< per frame and drawn project layer
+    mutable std::once_flag built_;
+    mutable std::vector<std::unique_ptr<Index>> indexes_;  ///< per frame and drawn project layer (build())
 };
 
 /// The inspection as the JSON the preview page reads.
