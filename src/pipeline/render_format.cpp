@@ -85,7 +85,10 @@ RenderedBands render_png_bands(const PreparedMap& map, render::IconCache& icons,
     const render::PageSpec whole = page_spec(map, std::nullopt);
     const int width = static_cast<int>(std::lround(whole.width_pt * whole.dpi / 72.0));
     const int height = static_cast<int>(std::lround(whole.height_pt * whole.dpi / 72.0));
+    // Bands of one height (the last may be shorter): a viewer can then put every band edge on a screen pixel.
     bands = std::clamp<unsigned>(bands, 1, static_cast<unsigned>(std::max(1, height)));
+    const int band_height = (height + static_cast<int>(bands) - 1) / static_cast<int>(bands);
+    bands = static_cast<unsigned>((height + band_height - 1) / band_height);
     RenderedBands out;
     out.dpi = whole.dpi;
     out.width = width;
@@ -93,7 +96,7 @@ RenderedBands render_png_bands(const PreparedMap& map, render::IconCache& icons,
     out.pngs.resize(bands);
     std::vector<render::PageReport> reports(bands);
     std::vector<std::exception_ptr> failures(bands);
-    for (unsigned b = 0; b < bands; ++b) out.first_rows.push_back(static_cast<int>(static_cast<long>(height) * b / bands));
+    for (unsigned b = 0; b < bands; ++b) out.first_rows.push_back(static_cast<int>(b) * band_height);
     auto band = [&](unsigned b) {
         try {
             render::PageSpec spec = whole;

@@ -28,9 +28,9 @@ struct RenderedFormat {
 RenderedFormat render_format(const PreparedMap& map, Format format, render::IconCache& icons,
                              std::optional<double> dpi = std::nullopt);
 
-/// The map's PNG (at the map's dpi) as `bands` horizontal bands, each drawn on a thread of its own and
-/// encoded as a PNG file of its own: the pixels of render_format's PNG, rows first_rows[i] onward in
-/// band i. The live preview's rendering (serve/preview.hpp): on several cores, sooner than one PNG, and a
+/// The map's PNG (at the map's dpi) as `bands` horizontal bands (at most: as many as bands of one height,
+/// ceil(height / bands) rows, the last shorter, make), each drawn on a thread of its own and encoded as a
+/// PNG file of its own: the pixels of render_format's PNG, rows first_rows[i] onward in band i. The live preview's rendering (serve/preview.hpp): on several cores, sooner than one PNG, and a
 /// browser decodes the bands in parallel. Every band plans the whole page (the same plan: it is
 /// deterministic); `report` is the first band's. Throws Error when drawing fails, Interrupted on a signal.
 struct RenderedBands {

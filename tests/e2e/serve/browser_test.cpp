@@ -124,6 +124,9 @@ TEST_F(Preview, ClickingASiteShowsItsIdSessionAndEvaluatedColourWithTheStyleLine
     auto client = browser->execute("return cartelierPreview.clientPointOf(arguments[0], arguments[1])", {x, y});
     browser->wheel_at(client["x"].get<double>(), client["y"].get<double>(), -400);
     ASSERT_TRUE(browser->wait_until("return cartelierPreview.scale() > " + std::to_string(fit_scale * 1.5), 5s));
+    // Where two bands meet, the edge is on a screen pixel (else the background shows through as a seam).
+    for (const auto& edge : browser->execute("return cartelierPreview.bandEdges()"))
+        EXPECT_NEAR(edge.get<double>(), std::round(edge.get<double>()), 1e-6);
     client = browser->execute("return cartelierPreview.clientPointOf(arguments[0], arguments[1])", {x, y});
     browser->click_at(client["x"].get<double>(), client["y"].get<double>());
     ASSERT_TRUE(browser->wait_until("return cartelierPreview.inspectedAt > 0", 10s));
