@@ -307,7 +307,7 @@ void PreviewSession::run() {
             render(asked, {});
             continue;
         }
-        std::set<std::string> paths = watch.changes(100, 10);
+        std::set<std::string> paths = watch.changes(100, 5);
         if (paths.empty()) continue;
         changed(paths);
         rewatch();
