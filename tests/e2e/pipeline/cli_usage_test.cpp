@@ -27,7 +27,7 @@ TEST(CliUsage, AMistypedStyleToolSuggestsTheNearestOne) {
 TEST(CliUsage, AnUnknownCommandFarFromEveryCommandListsThem) {
     auto r = test::run(fmt::format("{} frobnicate", test::cartelier_binary()));
     EXPECT_EQ(r.status, 2) << r.output;
-    EXPECT_TRUE(contains(r.output, "unknown command 'frobnicate' (expected one of: build, check, list, watch, export, style)"))
+    EXPECT_TRUE(contains(r.output, "unknown command 'frobnicate' (expected one of: build, check, list, watch, serve, export, style)"))
         << r.output;
 }
 
