@@ -8,10 +8,11 @@
 #    missing, as scripts/sanitize.sh does;
 # 2. configures build-tsan/ with the 'tsan' preset (clang, -fsanitize=thread, -O1 -g, no tcmalloc, no fuzz
 #    targets) and builds only what the threaded tests need: `cartelier`, its GDAL module and the test
-#    binaries test_pipeline, test_e2e_pipeline, test_style, test_data and test_render;
+#    binaries test_pipeline, test_e2e_pipeline, test_style, test_data, test_render and test_serve;
 # 3. runs, two tests at a time: every pipeline test (label 'pipeline', unit and e2e: build, layer store,
 #    watch, incremental, shard, prepared cache, seed maps…), the style tests named Concurren|Thread|Parallel,
-#    the data LayerReader tests and the render tests named Thread. Every TSan report of every process — the
+#    the data LayerReader tests, the render tests named Thread and the preview session's tests (label
+#    'unit-serve': its rendering thread, the readers of its snapshots, the bands drawn on several threads). Every TSan report of every process — the
 #    test binaries and the sanitized `cartelier` processes they spawn — goes to build-tsan/tsan-reports/;
 #    halt_on_error makes the reporting process exit with status 66 at its first report; any report fails
 #    the run, even one a test did not notice. A failed test is run once more, alone (timing under TSan's
@@ -48,7 +49,7 @@ fi
 
 # ---- 2. the ThreadSanitizer build ------------------------------------------------------------------
 build=$root/build-tsan
-targets=(cartelier cartelier_gdal test_pipeline test_e2e_pipeline test_style test_data test_render)
+targets=(cartelier cartelier_gdal test_pipeline test_e2e_pipeline test_style test_data test_render test_serve)
 if [ "$build_it" = 1 ]; then
   start=$(date +%s)
   log "configuring and building $build/ (preset tsan): ${targets[*]}"
@@ -99,6 +100,7 @@ run_ctest "the pipeline tests (unit and e2e)" -L pipeline -E "TheThreeSeedMapsBu
 run_ctest "the style concurrency tests" -L style -R 'Concurren|Thread|Parallel'
 run_ctest "the data LayerReader tests" -L data -R 'LayerReader'
 run_ctest "the render thread tests" -L render -R 'Thread'
+run_ctest "the preview session tests" -L unit-serve
 log "threaded tests ran in $(seconds_since "$start") s"
 
 found=$(find "$reports" -type f -size +0 | sort)
