@@ -21,6 +21,7 @@
 
 #include "child_process.hpp"
 #include "test_paths.hpp"
+#include "text_files.hpp"
 #include "webdriver.hpp"
 
 using namespace cartelier;
@@ -36,18 +37,6 @@ double median(std::vector<double> v) {
     if (v.empty()) return 0;
     std::sort(v.begin(), v.end());
     return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-}
-
-std::string read(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-void save(const std::string& path, const std::string& text) {
-    { std::ofstream(path + ".swp") << text; }
-    std::filesystem::rename(path + ".swp", path);
 }
 
 }  // namespace
@@ -81,7 +70,7 @@ int main(int argc, char** argv) {
     std::this_thread::sleep_for(1s);
 
     // Each save changes the colour of the first paint property holding a hex colour.
-    const std::string original = read(style);
+    const std::string original = test::read_text(style);
     std::smatch m;
     const std::regex colour(R"re(("(?:background|fill)-color"\s*:\s*")#([0-9a-fA-F]{6})")re");
     if (!std::regex_search(original, m, colour)) {
@@ -94,7 +83,7 @@ int main(int argc, char** argv) {
                                                       std::regex_constants::format_first_only);
         const int before = browser.execute("return cartelierPreview.version").get<int>();
         const std::int64_t saved = now_ms();
-        save(style, edited);
+        test::save_text(style, edited);
         if (!browser.wait_until("return cartelierPreview.version > " + std::to_string(before), 60s)) {
             std::cerr << "save " << i + 1 << ": no new rendering\n" << server.output();
             return 1;
@@ -103,7 +92,7 @@ int main(int argc, char** argv) {
         rendering.push_back(browser.execute("return cartelierPreview.state.current.seconds").get<double>());
         std::this_thread::sleep_for(400ms);
     }
-    save(style, original);
+    test::save_text(style, original);
 
     std::string line = fmt::format("{:<10} first image {:5.2f} s | save → displayed: first {:.3f} s, median {:.3f} s, max {:.3f} s "
                                    "(rendering median {:.3f} s) over {} saves",

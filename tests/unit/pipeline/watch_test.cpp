@@ -16,6 +16,7 @@
 #include "render/view.hpp"
 #include "synced_stream.hpp"
 #include "test_paths.hpp"
+#include "text_files.hpp"
 
 using namespace cartelier;
 namespace fs = std::filesystem;
@@ -23,18 +24,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::string read(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-void write(const std::string& path, const std::string& text) {
-    // Save as editors do: a temporary file renamed over the original.
-    std::ofstream(path + ".swp") << text;
-    fs::rename(path + ".swp", path);
-}
+std::string read(const std::string& path) { return test::read_text(path); }
+void write(const std::string& path, const std::string& text) { test::save_text(path, text); }
 
 bool wait_for(const std::function<bool()>& condition, std::chrono::milliseconds limit = 20s) {
     auto end = std::chrono::steady_clock::now() + limit;

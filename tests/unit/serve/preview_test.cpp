@@ -13,24 +13,13 @@
 #include "geo/projection.hpp"
 #include "serve/preview.hpp"
 #include "test_paths.hpp"
+#include "text_files.hpp"
 
 using namespace cartelier;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string read(const std::string& path) {
-    std::ifstream in(path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-void save(const std::string& path, const std::string& text) {
-    { std::ofstream(path + ".swp") << text; }
-    fs::rename(path + ".swp", path);
-}
 
 void replace(std::string& text, const std::string& from, const std::string& to) {
     auto at = text.find(from);
@@ -82,9 +71,9 @@ TEST(PreviewSession, EachSaveRendersAgainAndABrokenStyleKeepsTheLastGoodRenderin
     EXPECT_EQ(first.current->dpi, 100);
     EXPECT_EQ(first.current->bands[0]->substr(1, 3), "PNG");
 
-    std::string style = read(s.dir + "/style.json");
+    std::string style = test::read_text(s.dir + "/style.json");
     replace(style, "#ddeeff", "#113355");
-    save(s.dir + "/style.json", style);
+    test::save_text(s.dir + "/style.json", style);
     ASSERT_TRUE(s.wait([](const auto& m) { return m.current && m.current->version == 2; }));
     auto second = *s.session->map("mini");
     ASSERT_TRUE(second.previous);
@@ -95,7 +84,7 @@ TEST(PreviewSession, EachSaveRendersAgainAndABrokenStyleKeepsTheLastGoodRenderin
     EXPECT_NE(second.changed[0].find("style.json"), std::string::npos);
 
     replace(style, "\"line-width\": 0.5", "\"line-width\": \"wide\"");
-    save(s.dir + "/style.json", style);
+    test::save_text(s.dir + "/style.json", style);
     ASSERT_TRUE(s.wait([](const auto& m) { return !m.errors.empty(); }));
     const auto broken = *s.session->map("mini");
     EXPECT_EQ(broken.current->version, 2u);  // the last good rendering stays
@@ -106,7 +95,7 @@ TEST(PreviewSession, EachSaveRendersAgainAndABrokenStyleKeepsTheLastGoodRenderin
     EXPECT_NE(json.find("expected a number"), std::string::npos);
 
     replace(style, "\"line-width\": \"wide\"", "\"line-width\": 0.5");
-    save(s.dir + "/style.json", style);
+    test::save_text(s.dir + "/style.json", style);
     ASSERT_TRUE(s.wait([](const auto& m) { return m.errors.empty() && m.current->version == 3; }));
 }
 
@@ -116,10 +105,10 @@ TEST(PreviewSession, ABrokenProjectFileShowsItsErrorsAndADataFileSavedIsLoadedAg
     s.run();
     ASSERT_TRUE(s.wait([](const auto& m) { return m.current && m.current->version == 1; }));
 
-    const std::string good = read(s.dir + "/cartelier.yaml");
+    const std::string good = test::read_text(s.dir + "/cartelier.yaml");
     std::string broken = good;
     replace(broken, "    style: style.json", "    style: style.json\n    dpi: lots");
-    save(s.dir + "/cartelier.yaml", broken);
+    test::save_text(s.dir + "/cartelier.yaml", broken);
     std::uint64_t seen = 0;
     for (int i = 0; i < 100 && s.session->problems().empty(); ++i) seen = s.session->wait_change(seen, 200ms);
     const Diagnostics problems = s.session->problems();
@@ -128,13 +117,13 @@ TEST(PreviewSession, ABrokenProjectFileShowsItsErrorsAndADataFileSavedIsLoadedAg
     EXPECT_EQ(s.session->map("mini")->current->version, 1u);
     EXPECT_NE(serve::snapshot_json(*s.session->map("mini"), problems).find("cartelier.yaml"), std::string::npos);
 
-    save(s.dir + "/cartelier.yaml", good);
+    test::save_text(s.dir + "/cartelier.yaml", good);
     ASSERT_TRUE(s.wait([&](const auto& m) { return m.current->version == 2 && s.session->problems().empty(); }));
 
     // site-a moves 0.3° east: the inspector finds it there once the layer is read again.
-    std::string sites = read(s.dir + "/sites.csv");
+    std::string sites = test::read_text(s.dir + "/sites.csv");
     replace(sites, "2,5;46,5", "2,8;46,5");
-    save(s.dir + "/sites.csv", sites);
+    test::save_text(s.dir + "/sites.csv", sites);
     ASSERT_TRUE(s.wait([](const auto& m) { return m.current->version == 3; }));
     const auto m = *s.session->map("mini");
     const auto& frame = m.current->frames.front();
