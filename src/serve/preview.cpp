@@ -77,6 +77,24 @@ void PreviewSession::load() {
     build.out_dir = options_.out_dir;
     l->selection = pipeline::select_with_pages(l->project, build, *l->store);
     for (const pipeline::MapDecl* m : l->selection.maps) l->decls[m->id] = m;
+    // A page asked for that its atlas does not have (a typo in ATLAS/PAGE) is the caller's mistake too.
+    for (const std::string& id : options_.maps) {
+        const auto slash = id.find('/');
+        if (slash == std::string::npos || l->decls.count(id)) continue;
+        const pipeline::MapDecl* atlas = l->project.find_map(id.substr(0, slash));
+        if (!atlas || !atlas->atlas) continue;  // not an atlas: the selection's problems say so
+        std::vector<std::string> pages;
+        try {
+            Diagnostics ignored;
+            for (const auto& page : pipeline::atlas_pages(*atlas, *l->store, ignored)) pages.push_back(page.id);
+        } catch (const Error&) {
+            continue;  // the atlas makes no page: the selection's problems say why
+        }
+        throw Error(SourceLocation{options_.project_path, 0, 0, {}},
+                    fmt::format("no map '{}' in the project: atlas '{}' has no page '{}'", id, id.substr(0, slash),
+                                id.substr(slash + 1)),
+                    suggest_name(id, pages, {"its pages are: ", ""}));
+    }
     l->deps = pipeline::map_dependency_files(l->project, options_.project_path, {});
     l->data_files = pipeline::project_data_files(l->project);
 

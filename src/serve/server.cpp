@@ -137,9 +137,12 @@ void Server::routes() {
         security_headers(res);
         if (!host_allowed(req.get_header_value("Host"), req.get_header_value("Origin"))) {
             text(res, 403,
-                 fmt::format("cartelier serve: refused: this server answers to http://localhost:{0}/ and "
-                             "http://127.0.0.1:{0}/ only (Host or Origin header of another name)",
-                             port_));
+                 fmt::format("cartelier serve: refused: the request names the host '{}'{}, and this server answers "
+                             "to http://localhost:{}/ and http://127.0.0.1:{}/ only (a protection against DNS "
+                             "rebinding); start it with --allow-host NAME to use another name",
+                             req.get_header_value("Host"),
+                             req.has_header("Origin") ? fmt::format(" (Origin '{}')", req.get_header_value("Origin")) : "",
+                             port_, port_));
             return httplib::Server::HandlerResponse::Handled;
         }
         if (req.method != "GET" && req.method != "HEAD") {

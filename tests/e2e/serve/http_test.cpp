@@ -231,6 +231,18 @@ TEST_F(ServeHttp, AnUnknownMapOrABusyPortIsAnErrorAtStart) {
     EXPECT_NE(typo.output().find("no map 'flsh'"), std::string::npos) << typo.output();
     EXPECT_NE(typo.output().find("did you mean 'flash'"), std::string::npos) << typo.output();
 
+    if (fs::exists(test::sourcepath("layers/cache/communes.geojson"))) {
+        test::ChildProcess page({test::cartelier_binary(), "serve", "--project", project.dir + "/cartelier.yaml", "--map",
+                                 "fiches/flash-bar-le-dux", "--port", "0"},
+                                project.dir + "/page.log");
+        auto page_status = page.stop(0, 60s);
+        ASSERT_TRUE(page_status.has_value()) << "still running: " << page.output();
+        EXPECT_EQ(WEXITSTATUS(*page_status), 2);
+        EXPECT_NE(page.output().find("atlas 'fiches' has no page 'flash-bar-le-dux' (did you mean 'fiches/flash-bar-le-duc'?)"),
+                  std::string::npos)
+            << page.output();
+    }
+
     test::ChildProcess busy({test::cartelier_binary(), "serve", "--project", project.dir + "/cartelier.yaml", "--map",
                              "flash", "--port", std::to_string(project.port)},
                             project.dir + "/busy.log");
