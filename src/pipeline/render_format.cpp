@@ -1,7 +1,6 @@
 #include "pipeline/render_format.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <exception>
 #include <thread>
@@ -81,32 +80,24 @@ RenderedFormat render_format(const PreparedMap& map, Format format, render::Icon
     return out;
 }
 
-RenderedBands render_png_bands(const PreparedMap& map, render::IconCache& icons, unsigned bands,
-                               std::optional<int> split_row) {
+RenderedBands render_png_bands(const PreparedMap& map, render::IconCache& icons, unsigned bands) {
     throw_if_interrupted();
     const render::PageSpec whole = page_spec(map, std::nullopt);
     const int width = static_cast<int>(std::lround(whole.width_pt * whole.dpi / 72.0));
     const int height = static_cast<int>(std::lround(whole.height_pt * whole.dpi / 72.0));
+    // Bands of one height (the last may be shorter): a viewer can then put every band edge on a screen pixel.
+    bands = std::clamp<unsigned>(bands, 1, static_cast<unsigned>(std::max(1, height)));
+    const int band_height = (height + static_cast<int>(bands) - 1) / static_cast<int>(bands);
+    bands = static_cast<unsigned>((height + band_height - 1) / band_height);
     RenderedBands out;
     out.dpi = whole.dpi;
     out.width = width;
     out.height = height;
-    if (bands == 2 && split_row && *split_row > 0 && *split_row < height) {
-        out.first_rows = {0, *split_row};
-    } else {
-        // Bands of one height (the last may be shorter): a viewer can then put every band edge on a screen pixel.
-        bands = std::clamp<unsigned>(bands, 1, static_cast<unsigned>(std::max(1, height)));
-        const int band_height = (height + static_cast<int>(bands) - 1) / static_cast<int>(bands);
-        bands = static_cast<unsigned>((height + band_height - 1) / band_height);
-        for (unsigned b = 0; b < bands; ++b) out.first_rows.push_back(static_cast<int>(b) * band_height);
-    }
-    bands = static_cast<unsigned>(out.first_rows.size());
     out.pngs.resize(bands);
-    out.seconds.resize(bands);
     std::vector<render::PageReport> reports(bands);
     std::vector<std::exception_ptr> failures(bands);
+    for (unsigned b = 0; b < bands; ++b) out.first_rows.push_back(static_cast<int>(b) * band_height);
     auto band = [&](unsigned b) {
-        const auto start = std::chrono::steady_clock::now();
         try {
             render::PageSpec spec = whole;
             spec.band_first_row = out.first_rows[b];
@@ -117,7 +108,6 @@ RenderedBands render_png_bands(const PreparedMap& map, render::IconCache& icons,
         } catch (...) {
             failures[b] = std::current_exception();
         }
-        out.seconds[b] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     };
     std::vector<std::thread> threads;
     for (unsigned b = 1; b < bands; ++b) threads.emplace_back(band, b);
@@ -127,17 +117,6 @@ RenderedBands render_png_bands(const PreparedMap& map, render::IconCache& icons,
         if (f) std::rethrow_exception(f);
     out.report = std::move(reports[0]);
     return out;
-}
-
-int balanced_split_row(const RenderedBands& last) {
-    if (last.first_rows.size() != 2 || last.seconds.size() != 2 || last.height < 4) return last.height / 2;
-    const double rows0 = last.first_rows[1], rows1 = last.height - last.first_rows[1];
-    const double t0 = std::max(last.seconds[0], 1e-6), t1 = std::max(last.seconds[1], 1e-6);
-    // The work per row, taken as even within each band: move the edge by half the difference.
-    const double half = (t0 + t1) / 2;
-    double row = t0 < half ? rows0 + (half - t0) / (t1 / rows1) : rows0 - (t0 - half) / (t0 / rows0);
-    row = std::clamp(row, last.height * 0.2, last.height * 0.8);
-    return static_cast<int>(std::lround(row));
 }
 
 }  // namespace cartelier::pipeline

@@ -28,28 +28,18 @@ struct RenderedFormat {
 RenderedFormat render_format(const PreparedMap& map, Format format, render::IconCache& icons,
                              std::optional<double> dpi = std::nullopt);
 
-/// The map's PNG (at the map's dpi) as `bands` horizontal bands, each drawn on a thread of its own and
-/// encoded as a PNG file of its own: the pixels of render_format's PNG, rows first_rows[i] onward in
-/// band i. The live preview's rendering (serve/preview.hpp): on several cores, sooner than one PNG, and a
-/// browser decodes the bands in parallel. The bands have one height (ceil(height / bands) rows, the last
-/// shorter: at most `bands` of them), so that a viewer can put every edge on a screen pixel — except with
-/// 2 bands and a `split_row` (0 < split_row < height): the second band starts there (one edge only,
-/// which a viewer can always put on a pixel; balanced_split_row gives the row that evens out the work).
-/// Every band plans the whole page (the same plan: it is deterministic); `report` is the first band's.
-/// Throws Error when drawing fails, Interrupted on a signal.
+/// The map's PNG (at the map's dpi) as `bands` horizontal bands (at most: as many as bands of one height,
+/// ceil(height / bands) rows, the last shorter, make), each drawn on a thread of its own and encoded as a
+/// PNG file of its own: the pixels of render_format's PNG, rows first_rows[i] onward in band i. The live preview's rendering (serve/preview.hpp): on several cores, sooner than one PNG, and a
+/// browser decodes the bands in parallel. Every band plans the whole page (the same plan: it is
+/// deterministic); `report` is the first band's. Throws Error when drawing fails, Interrupted on a signal.
 struct RenderedBands {
     std::vector<std::string> pngs;
     std::vector<int> first_rows;
-    std::vector<double> seconds;  ///< each band's drawing and encoding time
-    int width = 0, height = 0;    ///< the whole page, pixels
+    int width = 0, height = 0;  ///< the whole page, pixels
     double dpi = 0;
     render::PageReport report;
 };
-RenderedBands render_png_bands(const PreparedMap& map, render::IconCache& icons, unsigned bands,
-                               std::optional<int> split_row = std::nullopt);
-
-/// For a 2-band rendering, the row at which the work of drawing `last` again would split evenly between
-/// the bands (the work per row taken as even within each band; kept within the middle 60 % of the page).
-int balanced_split_row(const RenderedBands& last);
+RenderedBands render_png_bands(const PreparedMap& map, render::IconCache& icons, unsigned bands);
 
 }  // namespace cartelier::pipeline

@@ -54,8 +54,6 @@ struct PreviewSession::MapEntry {
     bool wanted = false;  ///< rendered again when its files change (every map; a page once asked for)
     bool stale = true;    ///< its last rendering is not of the files as they are
     bool queued = false;
-    /// Two bands: where the next rendering splits them, from the last one's times (render_png_bands).
-    std::optional<int> split_row;
 };
 
 PreviewSession::PreviewSession(PreviewOptions options) : options_(std::move(options)) {}
@@ -152,12 +150,10 @@ void PreviewSession::render(const std::string& id, const std::vector<std::string
     auto d = loaded->decls.find(id);
     if (d == loaded->decls.end()) return;
     const pipeline::MapDecl& decl = *d->second;
-    std::optional<int> split_row;
     {
         std::lock_guard lock(mutex_);
         auto& e = maps_[id];
         e.snap.rendering = true;
-        split_row = e.split_row;
         bump();
     }
     const auto start = std::chrono::steady_clock::now();
@@ -179,8 +175,7 @@ void PreviewSession::render(const std::string& id, const std::vector<std::string
         warnings = prepared->warnings;
         prepare_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         const unsigned cores = std::thread::hardware_concurrency();
-        pipeline::RenderedBands png = pipeline::render_png_bands(*prepared, icons, std::clamp(cores, 2u, 8u), split_row);
-        if (png.pngs.size() == 2) split_row = pipeline::balanced_split_row(png);
+        pipeline::RenderedBands png = pipeline::render_png_bands(*prepared, icons, std::clamp(cores, 2u, 8u));
         render_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() - prepare_s;
         Rendering r;
         r.width_px = png.width;
@@ -223,7 +218,6 @@ void PreviewSession::render(const std::string& id, const std::vector<std::string
     e.snap.changed = changed;
     e.stale = false;
     e.queued = false;
-    if (fresh) e.split_row = split_row;
     if (fresh) {
         fresh->version = e.snap.current ? e.snap.current->version + 1 : 1;
         if (e.snap.current) e.snap.previous = std::move(e.snap.current);

@@ -75,8 +75,7 @@ TEST_F(Preview, SavingTheStyleShowsTheNewRenderingAndABrokenStyleItsErrorsOverTh
     const std::int64_t shown = browser->execute("return cartelierPreview.displayedAt").get<std::int64_t>();
     std::cout << "save → new image displayed: " << (shown - saved) << " ms\n";
     EXPECT_LT(shown - saved, 5000);
-    // The second rendering's bands are split where the first one's work evened out: the edge is still on a
-    // screen pixel.
+    // The new rendering's band edges are on screen pixels too.
     for (const auto& edge : browser->execute("return cartelierPreview.bandEdges()"))
         EXPECT_NEAR(edge.get<double>(), std::round(edge.get<double>()), 1e-6);
     const auto after = browser->execute(kPixelAt, {sea_x, sea_y});

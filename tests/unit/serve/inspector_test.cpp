@@ -196,35 +196,6 @@ TEST(PreviewBands, TheBandsAreTheBuildsPngPixelForPixel) {
         }
         EXPECT_EQ(differing, 0u) << bands << " bands";
     }
-    // Two bands split where the work evens out: still the build's pixels.
-    const pipeline::RenderedBands first = pipeline::render_png_bands(*fx.prepared, fx.icons, 2);
-    ASSERT_EQ(first.seconds.size(), 2u);
-    const int split = pipeline::balanced_split_row(first);
-    EXPECT_GE(split, whole.height / 5);
-    EXPECT_LE(split, whole.height - whole.height / 5);
-    const pipeline::RenderedBands uneven = pipeline::render_png_bands(*fx.prepared, fx.icons, 2, 57);
-    ASSERT_EQ(uneven.first_rows, (std::vector<int>{0, 57}));
-    const Decoded top = decode(uneven.pngs[0]), bottom = decode(uneven.pngs[1]);
-    ASSERT_EQ(top.height, 57);
-    ASSERT_EQ(bottom.height, whole.height - 57);
-    std::vector<std::uint32_t> joined = top.pixels;
-    joined.insert(joined.end(), bottom.pixels.begin(), bottom.pixels.end());
-    EXPECT_TRUE(joined == whole.pixels);
-}
-
-TEST(PreviewBands, TheSplitOfTwoBandsMovesTowardsTheSlowerBand) {
-    pipeline::RenderedBands last;
-    last.height = 1000;
-    last.first_rows = {0, 500};
-    last.seconds = {0.1, 0.3};  // the bottom band took three times as long
-    const int row = pipeline::balanced_split_row(last);
-    EXPECT_GT(row, 500);
-    EXPECT_NEAR(row, 500 + 0.1 / (0.3 / 500), 1);  // half the difference (0.1 s) at the bottom band's pace
-    last.seconds = {0.3, 0.1};
-    EXPECT_LT(pipeline::balanced_split_row(last), 500);
-    last.first_rows = {0, 700};
-    last.seconds = {0.01, 10};
-    EXPECT_EQ(pipeline::balanced_split_row(last), 800);  // 850, kept within the middle 60 %
 }
 
 }  // namespace
