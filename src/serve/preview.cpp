@@ -230,7 +230,7 @@ void PreviewSession::changed(const std::set<std::string>& paths) {
     std::shared_ptr<Loaded> loaded = loaded_;
     const std::string project_file = pipeline::canonical_path(options_.project_path);
     std::vector<std::string> relevant;
-    bool reload = !loaded || !problems().items().empty();
+    bool reload = !loaded || problems().has_errors();  // a project that failed to load: try again
     for (const auto& p : paths) {
         const std::string c = pipeline::canonical_path(p);
         bool used = c == project_file;
@@ -275,7 +275,7 @@ void PreviewSession::changed(const std::set<std::string>& paths) {
             }
         }
     }
-    // The maps someone is looking at first.
+    // The maps shown (every map; a page once opened), in project order; the others when next opened.
     for (const auto& id : todo) {
         if (stop_) return;
         render(id, relevant);
