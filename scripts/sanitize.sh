@@ -10,8 +10,7 @@
 #    builds it with ninja -j2;
 # 3. runs ctest there, two tests at a time. Every sanitizer report of every process — the test binaries and the `cartelier`
 #    processes they spawn — is also written to build-asan/sanitizer-reports/; any report fails the run,
-#    even one a test did not notice — except a crash of LeakSanitizer's own tracer, when the tests that
-#    failed pass again alone with no report (see below);
+#    even one a test did not notice;
 # 4. runs scripts/fuzz.sh: each fuzz target for N seconds (default 60), two at a time.
 # Exits non-zero on a failed test, a sanitizer report or a fuzzer finding. Needs what
 # `scripts/setup.sh --tests` installs (Debian packages, npm packages, layers/cache): run that first.
@@ -75,42 +74,8 @@ if [ "$tests" = 1 ]; then
   rc=$?
   set -e
   log "test suite ran in $(seconds_since "$start") s"
-  # LeakSanitizer's own tracer (the thread that stops the world to scan for leaks) sometimes crashes
-  # ("Tracer caught signal 11 … LeakSanitizer has encountered a fatal error"): a failure of the tool,
-  # not a finding, which aborts the process it checks. Such a report alone is forgiven when every test
-  # that failed passes when run again alone with no report at all; any other report, or a test that
-  # fails again, still fails the run.
-  tracer_only() {
-    grep -q "Tracer caught signal" "$1" &&
-      ! grep -qE "ERROR: AddressSanitizer|ERROR: LeakSanitizer: detected|runtime error|SUMMARY: " "$1"
-  }
-  found=$(find "$reports" -type f -size +0 | sort)
-  tracer_crashes=()
-  for f in $found; do tracer_only "$f" && tracer_crashes+=("$f"); done
-  if [ $rc -ne 0 ] && [ ${#tracer_crashes[@]} -gt 0 ] &&
-     [ "${#tracer_crashes[@]}" -eq "$(echo "$found" | wc -w)" ]; then
-    failed=$(sed -n 's/^[0-9]*:\(.*\)$/\1/p' "$build/Testing/Temporary/LastTestsFailed.log" 2>/dev/null | sort -u)
-    retry_reports=$build/sanitizer-reports-retry
-    rm -rf "$retry_reports"
-    mkdir -p "$retry_reports"
-    again=0
-    for t in $failed; do
-      log "LeakSanitizer's tracer crashed: running $t again, alone"
-      set +e
-      ASAN_OPTIONS="log_path=$retry_reports/report${ASAN_OPTIONS:+:$ASAN_OPTIONS}" \
-      LSAN_OPTIONS="log_path=$retry_reports/report${LSAN_OPTIONS:+:$LSAN_OPTIONS}" \
-      UBSAN_OPTIONS="log_path=$retry_reports/report:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}" \
-        ctest --test-dir "$build" --output-on-failure -R "^${t}\$"
-      [ $? -eq 0 ] || again=1
-      set -e
-    done
-    if [ -n "$failed" ] && [ $again -eq 0 ] && [ -z "$(find "$retry_reports" -type f -size +0)" ]; then
-      log "forgiven: LeakSanitizer's tracer crashed in ${#tracer_crashes[@]} process(es) (${tracer_crashes[*]}); the test(s) passed again alone with no report: $failed"
-      rc=0
-      found=""
-    fi
-  fi
   [ $rc -eq 0 ] || { status=1; log "FAILED: ctest exited with $rc"; }
+  found=$(find "$reports" -type f -size +0 | sort)
   if [ -n "$found" ]; then
     status=1
     log "FAILED: $(echo "$found" | wc -l) process(es) wrote a sanitizer report:"
