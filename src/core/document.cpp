@@ -536,6 +536,20 @@ std::string key(const std::string& parent, const std::string& name) {
 
 std::string index(const std::string& parent, std::size_t i) { return fmt::format("{}[{}]", parent, i); }
 
+std::string markup_escape(const std::string& s) {
+    std::string escaped;
+    for (char c : s) {
+        switch (c) {
+            case '&': escaped += "&amp;"; break;
+            case '<': escaped += "&lt;"; break;
+            case '>': escaped += "&gt;"; break;
+            case '"': escaped += "&quot;"; break;
+            default: escaped += c;
+        }
+    }
+    return escaped;
+}
+
 void append_json_string(std::string& out, const std::string& s) {
     out += '"';
     for (unsigned char c : s) {

@@ -54,6 +54,9 @@ std::string index(const std::string& parent, std::size_t i);
 /// Appends `s` as a JSON string literal (quoted, escaped).
 void append_json_string(std::string& out, const std::string& s);
 
+/// `s` with &, <, > and " escaped for XML or HTML text and double-quoted attribute values.
+std::string markup_escape(const std::string& s);
+
 /// Writes a node as JSON text (the style converter and tests use it); keys keep their order.
 std::string to_json(const YAML::Node& node, int indent = 2);
 

@@ -1,10 +1,13 @@
 #include "pipeline/file_watch.hpp"
 
 #include <algorithm>
+#include <ctime>
 #include <filesystem>
 #include <poll.h>
 #include <sys/inotify.h>
 #include <unistd.h>
+
+#include <fmt/format.h>
 
 #include "pipeline/dependencies.hpp"
 #include "style/style.hpp"
@@ -53,6 +56,13 @@ std::set<std::string> project_data_files(const Project& project) {
     for (const auto& m : project.maps)
         for (const auto& f : map_dependencies(project, m, all_layers, {}).data) files.insert(canonical_path(f));
     return files;
+}
+
+std::string clock_time() {
+    const std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    localtime_r(&t, &tm);
+    return fmt::format("{:02}:{:02}:{:02}", tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
 bool depends_on(const std::set<std::string>& files, const std::string& path) {

@@ -25,6 +25,9 @@ std::map<std::string, std::set<std::string>> map_dependency_files(const Project&
 /// The canonical paths of every data file the project's layers read (a change means loading them again).
 std::set<std::string> project_data_files(const Project& project);
 
+/// The local time of day, "14:03:27", that the lines `watch` and `serve` print begin with.
+std::string clock_time();
+
 /// True when `path` (canonical) is one of `files` or under one of its folders (entries ending in '/').
 bool depends_on(const std::set<std::string>& files, const std::string& path);
 

@@ -1,5 +1,7 @@
 #include "pipeline/georeference.hpp"
 
+#include "core/document.hpp"
+
 #include <fmt/format.h>
 
 #include "data/gdal_module.hpp"
@@ -38,17 +40,8 @@ std::string world_file_text(const layout::View& view, double dpi) {
 }
 
 std::string pam_crs_xml(const std::string& wkt) {
-    std::string escaped;
-    for (char c : wkt) {
-        switch (c) {
-            case '&': escaped += "&amp;"; break;
-            case '<': escaped += "&lt;"; break;
-            case '>': escaped += "&gt;"; break;
-            case '"': escaped += "&quot;"; break;
-            default: escaped += c;
-        }
-    }
-    return fmt::format("<PAMDataset>\n  <SRS dataAxisToSRSAxisMapping=\"1,2\">{}</SRS>\n</PAMDataset>\n", escaped);
+    return fmt::format("<PAMDataset>\n  <SRS dataAxisToSRSAxisMapping=\"1,2\">{}</SRS>\n</PAMDataset>\n",
+                       doc::markup_escape(wkt));
 }
 
 bool pam_keeps_crs(const std::string& bytes, const std::string& sha256) {

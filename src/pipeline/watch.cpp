@@ -24,13 +24,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string clock_time() {
-    std::time_t t = std::time(nullptr);
-    std::tm tm{};
-    localtime_r(&t, &tm);
-    return fmt::format("{:02}:{:02}:{:02}", tm.tm_hour, tm.tm_min, tm.tm_sec);
-}
-
 /// What a watch keeps between rebuilds: the project as previewed (PNG only unless --all-formats) and
 /// its layers as loaded (with what the renderer prepared from them), until the project file or a data
 /// file changes. A style change — the cartographer's loop — then costs only the rendering.

@@ -222,7 +222,7 @@ Inspection Inspector::inspect(Point page_point, double tolerance_pt, std::size_t
     return out;
 }
 
-std::string inspection_json(const Inspection& inspection) {
+std::string inspection_json(const Inspection& inspection, std::uint64_t version) {
     using nlohmann::json;
     auto location = [](const SourceLocation& w) {
         json j = json::object();
@@ -236,6 +236,7 @@ std::string inspection_json(const Inspection& inspection) {
     };
     auto parsed = [](const std::string& text) { return json::parse(text, nullptr, false); };
     json j;
+    j["version"] = version;
     j["in_frame"] = inspection.in_frame;
     j["frame"] = inspection.frame;
     j["crs"] = inspection.crs;
@@ -270,7 +271,7 @@ std::string inspection_json(const Inspection& inspection) {
         }
         j["features"].push_back(std::move(jf));
     }
-    return j.dump();
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace cartelier::serve

@@ -8,6 +8,7 @@
 // without scanning the layers.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -75,7 +76,7 @@ private:
     mutable std::vector<std::unique_ptr<Index>> indexes_;  ///< per frame and drawn project layer (build())
 };
 
-/// The inspection as the JSON the preview page reads.
-std::string inspection_json(const Inspection& inspection);
+/// The inspection as the JSON the preview page reads; `version`: the rendering inspected.
+std::string inspection_json(const Inspection& inspection, std::uint64_t version);
 
 }  // namespace cartelier::serve

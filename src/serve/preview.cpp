@@ -1,7 +1,6 @@
 #include "serve/preview.hpp"
 
 #include <algorithm>
-#include <ctime>
 #include <filesystem>
 #include <thread>
 
@@ -24,6 +23,12 @@ namespace cartelier::serve {
 namespace fs = std::filesystem;
 
 namespace {
+
+/// A map asked for (--map) that the project does not have: the caller's mistake, not the project's.
+class UnknownMap : public Error {
+public:
+    using Error::Error;
+};
 
 std::int64_t now_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -67,7 +72,7 @@ void PreviewSession::load() {
         if (std::none_of(l->project.maps.begin(), l->project.maps.end(), [&](const auto& m) { return m.id == own; })) {
             std::vector<std::string> ids;
             for (const auto& m : l->project.maps) ids.push_back(m.id);
-            throw Error(SourceLocation{options_.project_path, 0, 0, {}}, fmt::format("no map '{}' in the project", id),
+            throw UnknownMap(SourceLocation{options_.project_path, 0, 0, {}}, fmt::format("no map '{}' in the project", id),
                         suggest_name(own, ids, {"the maps are: ", ""}));
         }
     }
@@ -90,7 +95,7 @@ void PreviewSession::load() {
         } catch (const Error&) {
             continue;  // the atlas makes no page: the selection's problems say why
         }
-        throw Error(SourceLocation{options_.project_path, 0, 0, {}},
+        throw UnknownMap(SourceLocation{options_.project_path, 0, 0, {}},
                     fmt::format("no map '{}' in the project: atlas '{}' has no page '{}'", id, id.substr(0, slash),
                                 id.substr(slash + 1)),
                     suggest_name(id, pages, {"its pages are: ", ""}));
@@ -127,10 +132,9 @@ bool PreviewSession::start() {
     try {
         load();
         return true;
+    } catch (const UnknownMap&) {
+        throw;  // an unknown --map is the caller's mistake, not the project's
     } catch (const Error& e) {
-        // An unknown --map is the caller's mistake, not the project's: let it through.
-        if (!loaded_ && !e.diagnostics().items().empty() && e.diagnostics().items().front().message.rfind("no map '", 0) == 0)
-            throw;
         std::lock_guard lock(mutex_);
         problems_ = e.diagnostics();
         ++generation_;
@@ -196,10 +200,7 @@ void PreviewSession::render(const std::string& id, const std::vector<std::string
         errors.error(SourceLocation{decl.style, 0, 0, {}}, fmt::format("the map could not be rendered: {}", e.what()));
     }
     if (options_.log) {
-        const std::time_t t = std::time(nullptr);
-        std::tm tm{};
-        localtime_r(&t, &tm);
-        const std::string clock = fmt::format("{:02}:{:02}:{:02}", tm.tm_hour, tm.tm_min, tm.tm_sec);
+        const std::string clock = pipeline::clock_time();
         if (fresh)
             options_.log(fmt::format("[{}] {} rendered in {:.2f} s (prepare {:.3f} s, draw and encode {:.3f} s)", clock,
                                      id, fresh->seconds, prepare_s, render_s));

@@ -8,26 +8,12 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "core/document.hpp"
 #include "serve/assets.hpp"
 
 namespace cartelier::serve {
 
 namespace {
-
-std::string html_escape(const std::string& s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
 
 /// A JSON string literal safe inside a <script> element (no "</script>").
 std::string script_string(const std::string& s) {
@@ -164,12 +150,12 @@ void Server::routes() {
         for (const auto& id : session_.map_ids()) {
             auto map = session_.map(id, false);
             std::string title = map ? map->title : "";
-            rows += fmt::format("<li><a href=\"/map/{0}\">{1}</a> <span>{2}</span></li>\n", html_escape(id),
-                                html_escape(id), html_escape(title));
+            rows += fmt::format("<li><a href=\"/map/{0}\">{1}</a> <span>{2}</span></li>\n", doc::markup_escape(id),
+                                doc::markup_escape(id), doc::markup_escape(title));
         }
         std::string problems;
         const Diagnostics project_problems = session_.problems();
-        for (const auto& d : project_problems.items()) problems += "<li><code>" + html_escape(d.format()) + "</code></li>";
+        for (const auto& d : project_problems.items()) problems += "<li><code>" + doc::markup_escape(d.format()) + "</code></li>";
         std::string page = kIndexHtml;
         replace_all(page, "<!--MAPS-->", rows.empty() ? "<li>(no map)</li>" : rows);
         replace_all(page, "<!--PROBLEMS-->", problems);
@@ -181,7 +167,7 @@ void Server::routes() {
         if (!session_.map(id)) return text(res, 404, fmt::format("cartelier serve: no map '{}' in this project", id));
         std::string page = kPreviewHtml;
         replace_all(page, "\"{{MAP_ID}}\"", script_string(id));
-        replace_all(page, "{{MAP_TITLE}}", html_escape(id));
+        replace_all(page, "{{MAP_TITLE}}", doc::markup_escape(id));
         res.set_header("Cache-Control", "no-store");
         res.set_content(page, "text/html; charset=utf-8");
     });
@@ -227,11 +213,9 @@ void Server::routes() {
             return text(res, 400, "cartelier serve: inspect expects x and y, in page points");
         }
         if (!std::isfinite(x) || !std::isfinite(y)) return text(res, 400, "cartelier serve: x and y must be numbers");
-        Inspection found = map->current->inspector->inspect({x, y});
-        auto j = nlohmann::json::parse(inspection_json(found));
-        j["version"] = map->current->version;
+        const Inspection found = map->current->inspector->inspect({x, y});
         res.set_header("Cache-Control", "no-store");
-        res.set_content(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json");
+        res.set_content(inspection_json(found, map->current->version), "application/json");
     });
 
     s.Get("/events", [this](const httplib::Request& req, httplib::Response& res) {

@@ -120,7 +120,7 @@ TEST(Inspector, ASiteShowsItsJoinedAttributesAndItsEvaluatedColourAndLabelTopmos
     EXPECT_EQ(property_of(site.styles[1], "circle-color")->value_json, "\"rgba(215,48,31,1)\"");
     EXPECT_EQ(property_of(site.styles[1], "circle-color")->where.path, "layers[3].paint.circle-color");
     // The JSON the page reads.
-    const std::string json = serve::inspection_json(found);
+    const std::string json = serve::inspection_json(found, 1);
     EXPECT_NE(json.find("\"id\":\"site-a\""), std::string::npos);
     EXPECT_NE(json.find("\"value\":\"rgba(215,48,31,1)\""), std::string::npos);
 }
