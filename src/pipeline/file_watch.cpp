@@ -67,6 +67,9 @@ std::string clock_time() {
 
 bool depends_on(const std::set<std::string>& files, const std::string& path) {
     if (files.count(path)) return true;
+    std::string ext = fs::path(path).extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (ext != ".svg" && ext != ".png") return false;
     for (const auto& f : files)
         if (!f.empty() && f.back() == '/' && path.compare(0, f.size(), f) == 0) return true;
     return false;

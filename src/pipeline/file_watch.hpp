@@ -15,7 +15,7 @@ namespace cartelier::pipeline {
 std::string canonical_path(const std::string& path);
 
 /// Per map id (the `maps` asked for; all when empty): the canonical paths of the files it depends on —
-/// the project file, the style, the icon folder (a path ending in '/' stands for every file under it),
+/// the project file, the style, the icon folder (a path ending in '/' stands for every icon under it),
 /// the logo, the print profile and every data file of the layers its style draws. A style that does not
 /// parse depends on every layer. An atlas is listed under its own id: its pages share its files.
 std::map<std::string, std::set<std::string>> map_dependency_files(const Project& project,
@@ -28,7 +28,8 @@ std::set<std::string> project_data_files(const Project& project);
 /// The local time of day, "14:03:27", that the lines `watch` and `serve` print begin with.
 std::string clock_time();
 
-/// True when `path` (canonical) is one of `files` or under one of its folders (entries ending in '/').
+/// True when `path` (canonical) is one of `files`, or an icon (.svg or .png, any case) under one of its
+/// folders (entries ending in '/'): an editor's swap or backup file beside the icons is no change.
 bool depends_on(const std::set<std::string>& files, const std::string& path);
 
 /// The folders of saved files, watched through inotify. Editors save in several steps (a temporary file

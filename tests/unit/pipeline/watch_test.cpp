@@ -10,6 +10,7 @@
 #include <cairo.h>
 #include <gtest/gtest.h>
 
+#include "pipeline/file_watch.hpp"
 #include "pipeline/project.hpp"
 #include "pipeline/watch.hpp"
 #include "geo/projection.hpp"
@@ -124,6 +125,18 @@ TEST(Watch, DependenciesAreTheProjectTheStyleItsIconsAndTheLayersItDraws) {
     EXPECT_EQ(names, (std::set<std::string>{"cartelier.yaml", "style.json", "departements.geojson", "sites.csv",
                                             "sessions.csv", "SOURCES.json"}));
     EXPECT_TRUE(icons);
+}
+
+TEST(Watch, AnIconIsAChangeAndAnEditorsSwapFileBesideItIsNot) {
+    const std::set<std::string> files{"/p/cartelier.yaml", "/p/style.json", "/p/icons/"};
+    EXPECT_TRUE(pipeline::depends_on(files, "/p/style.json"));
+    EXPECT_TRUE(pipeline::depends_on(files, "/p/icons/pin.svg"));
+    EXPECT_TRUE(pipeline::depends_on(files, "/p/icons/sub/Pin.PNG"));
+    EXPECT_FALSE(pipeline::depends_on(files, "/p/icons/pin.svg.swp"));
+    EXPECT_FALSE(pipeline::depends_on(files, "/p/icons/.pin.svg.kate-swp"));
+    EXPECT_FALSE(pipeline::depends_on(files, "/p/icons/pin.svg~"));
+    EXPECT_FALSE(pipeline::depends_on(files, "/p/other.json"));
+    EXPECT_FALSE(pipeline::depends_on(files, "/p/iconsx/pin.svg"));
 }
 
 TEST(Watch, KeepsTheLoadedLayersAcrossStyleChangesAndReloadsChangedData) {

@@ -133,6 +133,49 @@ TEST(PreviewSession, ABrokenProjectFileShowsItsErrorsAndADataFileSavedIsLoadedAg
     EXPECT_TRUE(found);
 }
 
+TEST(PreviewSession, AnIconSavedIsDrawnAgainAndABrokenIconNamesItsFile) {
+    Session s("preview-icon");
+    const std::string square = R"(<svg xmlns="http://www.w3.org/2000/svg" width="12" height="12">)"
+                               R"(<rect width="12" height="12" fill="#COLOUR"/></svg>)";
+    auto icon = [&](const std::string& colour) {
+        std::string svg = square;
+        replace(svg, "COLOUR", colour);
+        return svg;
+    };
+    fs::create_directories(s.dir + "/icons");
+    test::save_text(s.dir + "/icons/square.svg", icon("00aa00"));
+    std::string style = test::read_text(s.dir + "/style.json");
+    replace(style, R"(    {"id": "labels")", R"(    {"id": "squares", "type": "symbol", "source": "cartelier", "source-layer": "sites",
+     "layout": {"icon-image": "square", "icon-size": 2}},
+    {"id": "labels")");
+    test::save_text(s.dir + "/style.json", style);
+    ASSERT_TRUE(s.session->start());
+    s.run();
+    ASSERT_TRUE(s.wait([](const auto& m) { return m.current && m.current->version == 1; }));
+    const auto first = *s.session->map("mini");
+    ASSERT_TRUE(first.errors.empty()) << first.errors.format();
+
+    test::save_text(s.dir + "/icons/square.svg", icon("aa00aa"));
+    ASSERT_TRUE(s.wait([](const auto& m) { return m.current->version == 2; }));
+    const auto second = *s.session->map("mini");
+    ASSERT_EQ(second.changed.size(), 1u);  // not the editor's swap file beside it (text_files.hpp)
+    EXPECT_NE(second.changed[0].find("icons/square.svg"), std::string::npos) << second.changed[0];
+    std::size_t differing = 0;
+    for (std::size_t b = 0; b < second.current->bands.size(); ++b)
+        differing += *second.current->bands[b] != *first.current->bands[b];
+    EXPECT_GT(differing, 0u) << "the new colour of the icon is not in the rendering";
+
+    // A file that is no image: its path in the errors, the last good rendering kept.
+    test::save_text(s.dir + "/icons/square.svg", "<svg oops");
+    ASSERT_TRUE(s.wait([](const auto& m) { return !m.errors.empty(); }));
+    const auto broken = *s.session->map("mini");
+    EXPECT_EQ(broken.current->version, 2u);
+    EXPECT_NE(broken.errors.format().find("icons/square.svg"), std::string::npos) << broken.errors.format();
+
+    test::save_text(s.dir + "/icons/square.svg", icon("0000aa"));
+    ASSERT_TRUE(s.wait([](const auto& m) { return m.errors.empty() && m.current->version == 3; }));
+}
+
 TEST(PreviewSession, AnUnknownMapIsTheCallersMistake) {
     serve::PreviewOptions options;
     options.project_path = test::datapath("fixtures/mini/cartelier.yaml");
