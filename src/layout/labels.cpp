@@ -128,6 +128,7 @@ constexpr double kCrowding = 1.5;     ///< …up to this much
 constexpr double kDisplaced = 40;     ///< any displaced position costs more than every direct one
 constexpr double kPerRing = 3;
 constexpr double kWrapped = 1.5;      ///< a name broken onto two lines to fit
+constexpr double kHidesLines = 3;     ///< a text laid along drawn lines (see candidate_cost)
 
 /// The position of a displaced label, for reports: "ring:135" (degrees clockwise from east).
 std::string fmt_direction(double angle) {
@@ -138,8 +139,12 @@ std::string fmt_direction(double angle) {
 }  // namespace
 
 double candidate_cost(const Rect& box, Point anchor, const std::string& feature_id, double rank,
-                      const CollisionIndex& index, double own_distance) {
+                      const CollisionIndex& index, double own_distance, const DrawnLines* lines) {
     double cost = rank;
+    // The lines the text hides (their length × width, pt²) against a 1 pt line along the whole text:
+    // a thin border crossing a name costs a small fraction of a rank, a name laid along a coast or a
+    // thick border, or over a mesh of borders, up to kHidesLines.
+    if (lines && box.w > 0) cost += kHidesLines * std::min(1.0, lines->within(box) / box.w);
     const double own = own_distance >= 0 ? own_distance : distance(box, anchor);
     // Only symbols within reach of the box can cost anything (ambiguity or crowding); they are visited
     // in insertion order, so the sum is the one a scan of every entry would give.
@@ -326,7 +331,8 @@ std::vector<PlacedLabel> place_labels(const TextMeasurer& measure, const std::ve
                 if (!fits(r)) continue;
                 const double own = request.symbol_box ? gap_between(r, *request.symbol_box) : -1.0;
                 const double cost =
-                    v.extra + candidate_cost(r, request.anchor, request.feature_id, static_cast<double>(k), index, own);
+                    v.extra + candidate_cost(r, request.anchor, request.feature_id, static_cast<double>(k), index, own,
+                                             settings.drawn_lines);
                 if (cost >= best) continue;
                 best = cost;
                 placed.status = LabelStatus::Placed;
@@ -395,7 +401,7 @@ std::vector<PlacedLabel> place_labels(const TextMeasurer& measure, const std::ve
                         const Rect r = ring_box(request.anchor, u, d, v.w, v.h);
                         if (distance(r, request.anchor) > max_d + 1e-9 || !fits(r)) continue;
                         double cost = fixed + candidate_cost(r, request.anchor, request.feature_id, std::abs(turn) * 0.25,
-                                                             index, request.clearance_pt);
+                                                             index, request.clearance_pt, settings.drawn_lines);
                         if (cost >= best) continue;
                         if (!radius) radius = own_symbol_radius(request, index);
                         const Point from = leader_start(request, r, *radius), to = nearest_on(r, request.anchor);

@@ -5,9 +5,11 @@
 //
 // Each free candidate gets a cost: its rank in the order of preference, plus a penalty when the text
 // sits as close to (or closer to) another site's symbol than to its own — a reader would attach it to
-// the wrong point — and a smaller one for crowding (hiding the surroundings of) other symbols. The
-// cheapest free candidate wins; displaced positions cost more than any unambiguous direct one, but
-// less than an ambiguous one.
+// the wrong point — a smaller one for crowding (hiding the surroundings of) other symbols, and one for
+// the drawn lines it hides (borders, coasts, the edges of coloured areas: layout/drawn_lines.hpp), at
+// most three ranks, so that a name moves off a border to a nearby free position but is never displaced
+// for it. The cheapest free candidate wins; displaced positions cost more than any unambiguous direct
+// one, but less than an ambiguous one.
 //
 // Displaced positions are searched in growing rings around the point (as QGIS PAL's and Mapnik's
 // placement searches do): sixteen directions per ring, each ring further by about half a text height,
@@ -31,6 +33,7 @@
 #include <vector>
 
 #include "layout/collision_index.hpp"
+#include "layout/drawn_lines.hpp"
 #include "layout/text_style.hpp"
 #include "layout/view.hpp"
 
@@ -67,6 +70,9 @@ struct PlacementSettings {
     double max_displacement_pt = 10 * 72.0 / 25.4;
     /// A label with no position gets a number and a row in a numbered list instead of being unplaced.
     bool number_unplaced = false;
+    /// The lines the frame's map drew, which candidates are scored by (null: none counted). Not a
+    /// style setting: the page plan sets it per frame.
+    const DrawnLines* drawn_lines = nullptr;
 };
 
 struct PlacedLabel {
@@ -101,6 +107,10 @@ struct LabelQuality {
     std::size_t symbol_overlaps = 0;
     /// Mean and largest distance from a displaced label's point to its text, in mm (0 without any).
     double mean_displacement_mm = 0, max_displacement_mm = 0;
+    /// The drawn lines (borders, coasts, edges of coloured areas) under the label texts: their length
+    /// × width, in mm² (DrawnLines' weighted length); set by the page plan, which knows each frame's
+    /// lines.
+    double lines_hidden_mm2 = 0;
 };
 
 /// The positions in order of preference: right-above, right-below, left-above, left-below, right,
@@ -115,11 +125,12 @@ Rect candidate_box(const std::string& anchor, Point p, double gap, double w, dou
 Rect candidate_box_around(const std::string& anchor, Point p, const Rect& symbol, double gap, double w, double h);
 
 /// Cost of a free candidate box for a label of the feature at `anchor`: `rank` plus the proximity
-/// penalties against the other features' symbols in `index` (see the file comment). The text is
-/// ambiguous when another symbol is as near to it as `own_distance` (default: the box's distance to
-/// `anchor`; displaced labels pass their direct clearance, their leader line ties them to the point).
+/// penalties against the other features' symbols in `index` and the penalty for the `lines` it hides
+/// (see the file comment). The text is ambiguous when another symbol is as near to it as
+/// `own_distance` (default: the box's distance to `anchor`; displaced labels pass their direct
+/// clearance, their leader line ties them to the point).
 double candidate_cost(const Rect& box, Point anchor, const std::string& feature_id, double rank,
-                      const CollisionIndex& index, double own_distance = -1);
+                      const CollisionIndex& index, double own_distance = -1, const DrawnLines* lines = nullptr);
 
 /// Places every label inside `bounds`, taking space in `index` (texts and number marks as Label
 /// entries, leaders as Leader entries); the most crowded points choose first. Text is sized by

@@ -546,12 +546,21 @@ PagePlan plan_page(const PageLayout& layout, PlanInputs inputs, const TextMeasur
                                    [&](const Rect& z) { return z.contains(Rect{r.anchor.x, r.anchor.y, 0, 0}); });
             });
         const std::optional<Rect> main_frame = i == 0 ? std::nullopt : std::optional<Rect>(frame);
+        PlacementSettings settings = inputs.labels;
+        settings.drawn_lines = i < inputs.content.size() ? inputs.content[i].lines.get() : nullptr;
         plan.labels.push_back(
-            place_frame_labels(measure, frame_labels, obstacles, i, f.view.frame, main_frame, inputs.labels, next_number));
+            place_frame_labels(measure, frame_labels, obstacles, i, f.view.frame, main_frame, settings, next_number));
     }
     std::vector<PlacedLabel> every_label;
     for (const auto& group : plan.labels) every_label.insert(every_label.end(), group.labels.begin(), group.labels.end());
     plan.label_quality = measure_quality(every_label, obstacles);
+    for (const auto& group : plan.labels) {
+        const DrawnLines* lines = group.frame < inputs.content.size() ? inputs.content[group.frame].lines.get() : nullptr;
+        if (!lines) continue;
+        for (const auto& l : group.labels)
+            if (l.status == LabelStatus::Placed || l.status == LabelStatus::Displaced)
+                plan.label_quality.lines_hidden_mm2 += lines->within(l.box) * kMm2PerPt2;
+    }
 
     return plan;
 }

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -56,6 +57,8 @@ struct FrameContent {
     std::vector<LabelRequest> labels;  ///< in style order
     std::vector<DrawnSymbol> symbols;  ///< point symbols drawn (label obstacles)
     LandCover land;                    ///< the land drawn (what the frame's furniture should not hide)
+    /// The lines drawn (what labels should not hide; null: none counted).
+    std::shared_ptr<const DrawnLines> lines;
 };
 
 struct PlanInputs {

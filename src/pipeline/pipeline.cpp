@@ -203,7 +203,7 @@ void record_page_report(const MapDecl& map, const render::PageReport& report, Ma
     const layout::LabelQuality& q = report.label_quality;
     outcome.labels = LabelCounts{q.placed,           q.displaced,       q.numbered,
                                  q.unplaced,         q.leader_crossings, q.symbol_overlaps,
-                                 q.mean_displacement_mm, q.max_displacement_mm};
+                                 q.mean_displacement_mm, q.max_displacement_mm, q.lines_hidden_mm2};
     for (const auto& l : report.labels) {
         if (l.status == layout::LabelStatus::Unplaced) {
             outcome.diagnostics.warning(SourceLocation{map.style, 0, 0, l.request.layer_id},

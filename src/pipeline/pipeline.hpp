@@ -45,6 +45,7 @@ struct LabelCounts {
     std::size_t symbol_overlaps = 0;   ///< label texts over a symbol
     double mean_displacement_mm = 0;   ///< displaced labels: mean distance from the point to the text
     double max_displacement_mm = 0;
+    double lines_hidden_mm2 = 0;       ///< drawn lines under the label texts (layout::LabelQuality)
 };
 
 enum class MapStatus { Built, UpToDate, Failed, Interrupted };

@@ -78,7 +78,8 @@ json report_json(const Project& project, const BuildOptions& options, const Buil
                                    {"leader_crossings", l.leader_crossings},
                                    {"symbol_overlaps", l.symbol_overlaps},
                                    {"mean_displacement_mm", std::round(l.mean_displacement_mm * 100) / 100},
-                                   {"max_displacement_mm", std::round(l.max_displacement_mm * 100) / 100}};
+                                   {"max_displacement_mm", std::round(l.max_displacement_mm * 100) / 100},
+                                   {"lines_hidden_mm2", std::round(l.lines_hidden_mm2 * 100) / 100}};
             entry["scale_denominator"] = m.scale_denominator;
             json frames = json::array();
             for (const auto& [name, denominator] : m.frame_scales)

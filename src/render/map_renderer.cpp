@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <algorithm>
 #include <array>
 #include <cstring>
 
@@ -34,6 +35,46 @@ std::string transform_text(const std::string& text, const std::string& how) {
 void note(std::vector<std::string>* errors, const std::string& e) { note_error(errors, e); }
 
 /// Whether each of these properties has the same value for every feature (constant or zoom-only).
+/// Whether some symbol layer shown at `zoom` has text: only then are the drawn lines recorded.
+bool places_text(const style::Style& style, double zoom) {
+    return std::any_of(style.layers.begin(), style.layers.end(), [&](const style::Layer& l) {
+        return l.type == LayerType::Symbol && l.visible() && l.in_zoom_range(zoom) && l.is_set(Prop::TextField);
+    });
+}
+
+/// Adds the rings or lines of `g` (map coordinates of `view`) to `out`, closing polygon rings.
+void record_lines(layout::DrawnLines* out, const Geometry& g, const View& view, double weight) {
+    if (!out || !(weight > 0)) return;
+    const bool closed = g.type == GeometryType::Polygon;
+    for (std::size_t r = 0; r < g.ring_count(); ++r) {
+        const std::uint32_t begin = g.rings[r], end = g.rings[r + 1];
+        if (end - begin < 2) continue;
+        Point previous = view.to_page(g.points[begin]);
+        const Point first = previous;
+        for (std::uint32_t i = begin + 1; i < end; ++i) {
+            const Point p = view.to_page(g.points[i]);
+            out->add(previous, p, weight);
+            previous = p;
+        }
+        if (closed) out->add(previous, first, weight);
+    }
+}
+
+/// How much a line counts among the drawn lines (layout/drawn_lines.hpp): its width in points, from
+/// 0.1 (a hairline) to 3; nothing when it is not seen.
+double stroke_weight(const LinePaint& p) {
+    if (p.width_pt <= 0 || p.opacity <= 0 || p.color.a <= 0) return 0;
+    return std::clamp(p.width_pt, 0.1, 3.0);
+}
+/// The edge of an area filled in one paint (land against the sea) counts as a half-point line when the
+/// fill is seen. Areas filled one by one count only by their outline (a hairline), if they have one:
+/// neighbours of one colour show no edge, and borders that matter are drawn by line layers.
+double fill_edge_weight(const FillPaint& p, bool as_one) {
+    if (p.opacity <= 0) return 0;
+    if (as_one) return p.color.a > 0 ? 0.5 : 0.0;
+    return p.outline && p.outline->a > 0 ? 0.25 : 0.0;
+}
+
 bool feature_constant(const style::Layer& layer, std::initializer_list<Prop> properties) {
     for (Prop p : properties) {
         const auto* e = layer.expression(p);
@@ -221,6 +262,8 @@ MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& l
                        IconCache* icons) {
     MapDrawResult result;
     result.land = layout::LandCover(view.frame);
+    if (places_text(style, zoom)) result.lines = std::make_shared<layout::DrawnLines>(view.frame);
+    layout::DrawnLines* lines_drawn = result.lines.get();
     std::optional<IconCache> own_icons;
     if (!icons) icons = &own_icons.emplace();
     std::map<std::string, std::shared_ptr<const Icon>> icon_by_name;  // names resolved once per call
@@ -275,6 +318,7 @@ MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& l
                     constexpr std::uint32_t batch_vertices = 4096;
                     const Geometry& lines = *arcs.lines;
                     const geo::LineChains& chains = *arcs.chains;
+                    record_lines(lines_drawn, lines, view, stroke_weight(paint));
                     for (std::size_t c = 0, n = chains.chain_count(); c < n;) {
                         std::size_t e = c + 1, vertices = chains.vertices(lines, c);
                         while (e < n && (vertices += chains.vertices(lines, e)) < batch_vertices) ++e;
@@ -311,6 +355,7 @@ MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& l
                 const Geometry merged = layers.dissolved(*data, view.extent, tolerance, member);
                 add_path(cr, merged, view, true, grid);
                 fill_current_path(cr, paint, hairline, CAIRO_FILL_RULE_WINDING);
+                record_lines(lines_drawn, merged, view, fill_edge_weight(paint, true));
                 if (paint.opacity > 0 && paint.color.a > 0) result.land.add(merged, view);
                 if (profiling())
                     fmt::print(stderr, "stage render {} layer {} (dissolved, {} vertices) {:.3f} s\n",
@@ -334,6 +379,7 @@ MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& l
                     FillPaint paint = evaluate_fill(sl, ctx, pc);
                     add_path(cr, geometry, view, true, grid);
                     fill_current_path(cr, paint, hairline);
+                    record_lines(lines_drawn, geometry, view, fill_edge_weight(paint, false));
                     if (paint.opacity > 0 && paint.color.a > 0) result.land.add(geometry, view);
                     break;
                 }
@@ -342,6 +388,7 @@ MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& l
                     LinePaint paint = evaluate_line(sl, ctx, pc);
                     add_path(cr, geometry, view, feature.geometry.type == GeometryType::Polygon, grid);
                     stroke_current_path(cr, paint);
+                    record_lines(lines_drawn, geometry, view, stroke_weight(paint));
                     break;
                 }
                 case LayerType::Circle: {
@@ -395,6 +442,7 @@ MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& l
             fmt::print(stderr, "stage render {} layer {} {:.3f} s\n", raster ? "raster" : "vector", sl.id,
                        since(layer_start));
     }
+    if (result.lines) result.lines->finish();
     if (profiling()) fmt::print(stderr, "stage render {} map {:.3f} s\n", raster ? "raster" : "vector", since(start));
     return result;
 }

@@ -133,6 +133,9 @@ struct MapDrawResult {
     std::vector<LabelRequest> labels;    ///< from symbol layers, in style order
     std::vector<DrawnSymbol> symbols;    ///< point symbols drawn (label obstacles)
     layout::LandCover land;              ///< every polygon filled (visibly), on the page: the frame's land
+    /// Every line stroked and every edge of a visible fill, on the page (what labels should not hide);
+    /// null when no symbol layer of the style has text to place.
+    std::shared_ptr<layout::DrawnLines> lines;
     std::size_t features_drawn = 0;
     std::vector<std::string> evaluation_errors;  ///< style evaluation problems (a few, for the report)
 };

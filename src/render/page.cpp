@@ -191,7 +191,8 @@ PageReport compose_page(cairo_t* cr, const layout::PageLayout& layout, const Map
         logo = Picture::load(layout.logo->path);
         inputs.logo_height_for_width = [&](double w) { return logo->height_for_width(w); };
     }
-    for (auto& m : maps) inputs.content.push_back({std::move(m.labels), std::move(m.symbols), std::move(m.land)});
+    for (auto& m : maps)
+        inputs.content.push_back({std::move(m.labels), std::move(m.symbols), std::move(m.land), std::move(m.lines)});
 
     PageReport report;
     for (std::size_t i = 0; i < inputs.frames.size(); ++i) {

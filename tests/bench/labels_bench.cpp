@@ -1,6 +1,6 @@
 // Label placement benchmark (issue 18), not a test: prints timings, asserts nothing.
 //
-//   bench_labels [--runs N] [--labels N] [--only seed|atlas] [--uncached]
+//   bench_labels [--runs N] [--labels N] [--only seed|atlas] [--uncached] [--blind]
 //
 // 1. The seed maps' label step: each seed map is rendered once through the build's own stages
 //    (test::ProjectRenderer), then its label requests are placed again, frame by frame (insets first,
@@ -9,7 +9,10 @@
 //    --uncached: the Pango measurer alone); the median of N runs per map is printed.
 // 2. An atlas page: N candidate labels (default 10 000, the communes of a large département) on an A0
 //    page, points spread as communes are (a deterministic pseudo-random pattern, denser in a few
-//    towns), placed once per run with the Pango measurer behind a fresh memo (--uncached: without);
+//    towns), among drawn lines that candidates are scored by (a jittered mesh of hairline borders as
+//    dense as the communes, and thicker borders across it; layout/drawn_lines.hpp), placed once per
+//    run with the Pango measurer behind a fresh memo (--uncached: without; --blind: candidates not
+//    scored by the lines, which shows what the scoring saves);
 //    the median is printed with the placement's quality and the number of distinct texts. The labels
 //    are the names of the first N communes of layers/cache/communes.geojson, all distinct as an atlas
 //    page's are (without that layer: names made of a few syllables, which repeat and which a memo then
@@ -17,6 +20,7 @@
 // Needs the layer cache (scripts/fetch-layers.sh) for part 1; run by scripts/bench-labels.sh.
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -30,6 +34,7 @@
 #include <fmt/format.h>
 
 #include "layout/labels.hpp"
+#include "layout/land.hpp"
 #include "layout/text_cache.hpp"
 #include "page_fixture.hpp"
 #include "render/cairo_handles.hpp"
@@ -141,7 +146,7 @@ std::vector<std::string> commune_names(std::size_t count) {
     return names;
 }
 
-void atlas(int runs, std::size_t count, const layout::TextMeasurer& pango, bool cached) {
+void atlas(int runs, std::size_t count, const layout::TextMeasurer& pango, bool cached, bool blind) {
     // Real commune names when the layer is there (as many distinct texts as an atlas page has), else
     // names made of a few syllables, which repeat.
     const std::vector<std::string> real = commune_names(count);
@@ -176,10 +181,30 @@ void atlas(int runs, std::size_t count, const layout::TextMeasurer& pango, bool 
         requests.push_back(std::move(r));
         symbols.emplace_back(p, 2.0);
     }
+    // The borders drawn: a mesh of hairlines (0.25 pt) with one cell per commune, each vertex jittered,
+    // and every tenth line a thicker border (1 pt).
+    layout::DrawnLines lines(page);
+    const double spacing = std::sqrt(page.w * page.h / static_cast<double>(std::max<std::size_t>(count, 1)));
+    const long nx = static_cast<long>(page.w / spacing) + 1, ny = static_cast<long>(page.h / spacing) + 1;
+    std::vector<Point> mesh(static_cast<std::size_t>((nx + 1) * (ny + 1)));
+    for (long y = 0; y <= ny; ++y)
+        for (long x = 0; x <= nx; ++x)
+            mesh[static_cast<std::size_t>(y * (nx + 1) + x)] = {(x + (rng.next() - 0.5) * 0.6) * spacing,
+                                                                (y + (rng.next() - 0.5) * 0.6) * spacing};
+    for (long y = 0; y <= ny; ++y)
+        for (long x = 0; x <= nx; ++x) {
+            const Point& p = mesh[static_cast<std::size_t>(y * (nx + 1) + x)];
+            if (x < nx) lines.add(p, mesh[static_cast<std::size_t>(y * (nx + 1) + x + 1)], y % 10 == 0 ? 1.0 : 0.25);
+            if (y < ny) lines.add(p, mesh[static_cast<std::size_t>((y + 1) * (nx + 1) + x)], x % 10 == 0 ? 1.0 : 0.25);
+        }
+    lines.finish();
+    layout::PlacementSettings settings;
+    settings.drawn_lines = blind ? nullptr : &lines;
     std::vector<double> seconds;
     layout::LabelQuality quality;
     std::size_t distinct = 0;
     std::uint64_t placement = 0;
+    double hidden_mm2 = 0;
     for (int run = 0; run < runs; ++run) {
         const layout::CachingTextMeasurer memo(pango);
         const layout::TextMeasurer& measure = cached ? static_cast<const layout::TextMeasurer&>(memo) : pango;
@@ -187,19 +212,23 @@ void atlas(int runs, std::size_t count, const layout::TextMeasurer& pango, bool 
         for (std::size_t i = 0; i < symbols.size(); ++i)
             index.insert_circle(symbols[i].first, symbols[i].second, "symbol", requests[i].feature_id);
         const auto start = Clock::now();
-        const auto placed = layout::place_labels(measure, requests, index, page);
+        const auto placed = layout::place_labels(measure, requests, index, page, settings);
         seconds.push_back(std::chrono::duration<double>(Clock::now() - start).count());
         quality = layout::measure_quality(placed, index);
+        hidden_mm2 = 0;
+        for (const auto& l : placed)
+            if (l.status == layout::LabelStatus::Placed || l.status == layout::LabelStatus::Displaced)
+                hidden_mm2 += lines.within(l.box) * layout::kMm2PerPt2;
         distinct = memo.size();
         placement = digest(placed);
     }
     fmt::print("atlas page {} candidate labels: placed in {:.3f} s (median of {}, best {:.3f} s{}); {} placed, {} displaced, "
-               "{} unplaced, {} leader crossings, mean displacement {:.2f} mm; placement digest {:016x}\n",
+               "{} unplaced, {} leader crossings, mean displacement {:.2f} mm, lines hidden {:.0f} mm²; placement digest {:016x}\n",
                count, median(seconds), runs, *std::min_element(seconds.begin(), seconds.end()),
                (real_names ? ", real commune names" : ", generated names") +
                    (cached ? fmt::format(", {} distinct texts measured", distinct) : std::string(", uncached")),
                quality.placed,
-               quality.displaced, quality.unplaced, quality.leader_crossings, quality.mean_displacement_mm, placement);
+               quality.displaced, quality.unplaced, quality.leader_crossings, quality.mean_displacement_mm, hidden_mm2, placement);
 }
 
 }  // namespace
@@ -208,15 +237,16 @@ int main(int argc, char** argv) {
     int runs = 5;
     std::size_t labels = 10000;
     std::string only;
-    bool cached = true;
+    bool cached = true, blind = false;
     for (int i = 1; i < argc; ++i) {
         if (!std::strcmp(argv[i], "--runs") && i + 1 < argc) runs = std::max(1, std::atoi(argv[++i]));
         else if (!std::strcmp(argv[i], "--labels") && i + 1 < argc) labels = static_cast<std::size_t>(std::atol(argv[++i]));
         else if (!std::strcmp(argv[i], "--only") && i + 1 < argc && (!std::strcmp(argv[i + 1], "seed") || !std::strcmp(argv[i + 1], "atlas")))
             only = argv[++i];
         else if (!std::strcmp(argv[i], "--uncached")) cached = false;
+        else if (!std::strcmp(argv[i], "--blind")) blind = true;
         else {
-            std::fprintf(stderr, "usage: bench_labels [--runs N] [--labels N] [--only seed|atlas] [--uncached]\n");
+            std::fprintf(stderr, "usage: bench_labels [--runs N] [--labels N] [--only seed|atlas] [--uncached] [--blind]\n");
             return 2;
         }
     }
@@ -224,6 +254,6 @@ int main(int argc, char** argv) {
     render::ContextPtr cr{cairo_create(surface.get())};
     const render::PangoTextMeasurer measure(cr.get());
     if (only != "atlas") seed_maps(runs, measure, cached);
-    if (only != "seed") atlas(runs, labels, measure, cached);
+    if (only != "seed") atlas(runs, labels, measure, cached, blind);
     return 0;
 }

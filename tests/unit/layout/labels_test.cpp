@@ -90,6 +90,39 @@ TEST(Labels, CostCountsAmbiguity) {
     EXPECT_GT(layout::candidate_cost(near_b, {0, 0}, "a", 0, index), layout::candidate_cost(away, {0, 0}, "a", 2, index));
 }
 
+TEST(Labels, ANameMovesOffTheLinesItWouldHideButIsNeverDisplacedForThem) {
+    Page p;
+    const Rect frame{0, 0, 400, 400};
+    // A coast running east from just above-right of the point: the right-above text would lie along it.
+    layout::DrawnLines coast(frame);
+    coast.add({103, 95}, {300, 95}, 0.5);
+    coast.add({103, 96}, {300, 96}, 0.35);  // and the border stroked along it
+    coast.finish();
+    layout::PlacementSettings settings;
+    settings.drawn_lines = &coast;
+    auto place = [&](const layout::PlacementSettings& s) {
+        layout::CollisionIndex index;
+        index.insert_circle({100, 100}, 3, "symbol a", "a");
+        return layout::place_labels(p.measure, {request("a", "Région Dieppoise", {100, 100})}, index, frame, s).front();
+    };
+    const layout::PlacedLabel blind = place({});
+    EXPECT_EQ(blind.position, "bottom-left");  // right-above, over the coast
+    EXPECT_GT(coast.within(blind.box), 0.5 * blind.box.w);
+    const layout::PlacedLabel seeing = place(settings);
+    EXPECT_EQ(seeing.status, LabelStatus::Placed);
+    EXPECT_NE(seeing.position, "bottom-left");
+    EXPECT_LT(coast.within(seeing.box), 0.05 * seeing.box.w) << seeing.position;
+
+    // Lines everywhere around the point: the name stays beside it, in its first position.
+    layout::DrawnLines mesh(frame);
+    for (double y = 50; y <= 150; y += 2) mesh.add({0, y}, {400, y}, 1.0);
+    mesh.finish();
+    settings.drawn_lines = &mesh;
+    const layout::PlacedLabel meshed = place(settings);
+    EXPECT_EQ(meshed.status, LabelStatus::Placed);
+    EXPECT_EQ(meshed.position, "bottom-left");
+}
+
 TEST(Labels, CrowdedPointIsDisplacedWithALeader) {
     Page p;
     layout::CollisionIndex index;
