@@ -24,7 +24,7 @@ void DrawnLines::add(Point a, Point b, double weight) {
     for (int i = 0; i < pieces; ++i) {
         const double t = (i + 0.5) / pieces;
         const double x = a.x + (b.x - a.x) * t - frame_.x, y = a.y + (b.y - a.y) * t - frame_.y;
-        if (x < 0 || y < 0 || x >= frame_.w || y >= frame_.h) continue;
+        if (x < 0 || y < 0 || x > frame_.w || y > frame_.h) continue;  // on its edges: in the frame
         const long cx = std::min(nx_ - 1, static_cast<long>(x / cell_));
         const long cy = std::min(ny_ - 1, static_cast<long>(y / cell_));
         cells_[static_cast<std::size_t>(cy * nx_ + cx)] += piece;

@@ -34,3 +34,12 @@ TEST(DrawnLines, LeavesOutWhatLiesOutsideTheFrameAndCountsNothingBeforeFinish) {
     EXPECT_THROW(lines.add({0, 0}, {1, 1}, 1), std::logic_error);
     EXPECT_EQ(DrawnLines().within(Rect{0, 0, 10, 10}), 0);
 }
+
+TEST(DrawnLines, ALineOnTheFramesEdgeIsInTheFrame) {
+    DrawnLines lines(Rect{0, 0, 100, 50});
+    lines.add({100, 0}, {100, 50}, 1.0);  // the right edge
+    lines.add({0, 50}, {100, 50}, 1.0);   // the bottom edge
+    lines.finish();
+    EXPECT_NEAR(lines.total(), 150, 1e-9);
+    EXPECT_NEAR(lines.within(Rect{90, 0, 10, 50}), 50 + 10, 1.0);
+}
