@@ -61,10 +61,15 @@ void rebuild(WatchSession& session, const WatchOptions& options, const std::vect
             std::vector<std::string> files;
             for (const auto& o : m.outputs) files.push_back(o.path);
             double loading = 0;
+            bool loaded = false;
             for (const char* stage : {"load", "validate", "join", "reproject", "write-cache"})
-                if (auto it = m.stages.find(stage); it != m.stages.end()) loading += it->second;
-            out << fmt::format("[{}] {} rebuilt in {:.2f} s (loading layers {:.3f} s) → {}\n", clock_time(), m.id,
-                               m.seconds, loading, fmt::join(files, ", "));
+                if (auto it = m.stages.find(stage); it != m.stages.end()) {
+                    loading += it->second;
+                    loaded = true;
+                }
+            out << fmt::format("[{}] {} rebuilt in {:.2f} s ({}) → {}\n", clock_time(), m.id, m.seconds,
+                               loaded ? fmt::format("loading layers {:.3f} s", loading) : "layers kept in memory",
+                               fmt::join(files, ", "));
         } else {
             failed = true;
             out << fmt::format("[{}] {} FAILED ({} error(s)); the last good output is kept\n", clock_time(), m.id,

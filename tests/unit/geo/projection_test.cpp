@@ -1,6 +1,7 @@
 #include <cmath>
 
 #include <gtest/gtest.h>
+#include <proj.h>
 
 #include "core/diagnostic.hpp"
 #include "geo/projection.hpp"
@@ -94,6 +95,43 @@ TEST(Projection, ScaleFactorOfLambert93IsWithinItsPublishedRange) {
     ScaleFactors dunkerque = scale_factors("EPSG:2154", 2.37, 51.03);
     EXPECT_GT(dunkerque.parallel, 1.002);
     EXPECT_LT(dunkerque.parallel, 1.004);
+}
+
+TEST(Projection, ScaleFactorsAreProjsOwnForEachCrsOfTheSeries) {
+    // scale_factors keeps each CRS's projection as a classic PROJ operation; the figures are those of
+    // proj_factors on the CRS itself (which looks the operation up in PROJ's database at each call).
+    struct Case {
+        const char* crs;
+        double lon, lat;
+    };
+    const Case cases[] = {{"EPSG:2154", 3.0, 46.5},   {"EPSG:2154", 7.5, 48.6},   {"EPSG:2154", -4.5, 48.4},
+                          {"EPSG:5490", -61.5, 16.2}, {"EPSG:5490", -61.0, 14.6}, {"EPSG:2972", -53.0, 4.0},
+                          {"EPSG:2975", 55.5, -21.1}, {"EPSG:4471", 45.15, -12.8}, {"EPSG:3857", 2.35, 48.85},
+                          {"EPSG:32631", 3.0, 45.0}};
+    PJ_CONTEXT* ctx = proj_context_create();
+    for (const Case& c : cases) {
+        PJ* crs = proj_create(ctx, c.crs);
+        ASSERT_NE(crs, nullptr) << c.crs;
+        const PJ_FACTORS want = proj_factors(crs, proj_coord(proj_torad(c.lon), proj_torad(c.lat), 0, 0));
+        proj_destroy(crs);
+        const ScaleFactors got = scale_factors(c.crs, c.lon, c.lat);
+        EXPECT_NEAR(got.parallel, want.parallel_scale, 1e-9) << c.crs << " " << c.lon << " " << c.lat;
+        EXPECT_NEAR(got.meridional, want.meridional_scale, 1e-9) << c.crs;
+        EXPECT_NEAR(got.convergence, want.meridian_convergence, 1e-9) << c.crs;
+    }
+    proj_context_destroy(ctx);
+}
+
+TEST(Projection, ScaleFactorsOfACrsWithNorthingFirstOrFeetAreTheProjections) {
+    // PROJ 9.1's proj_factors on these CRSs themselves returns millions; their projections' factors
+    // are those of their definitions: 1 at the centre of LAEA Europe, about 1 on Long Island.
+    const ScaleFactors laea = scale_factors("EPSG:3035", 10.0, 52.0);
+    EXPECT_NEAR(laea.parallel, 1.0, 1e-6);
+    EXPECT_NEAR(laea.meridional, 1.0, 1e-6);
+    EXPECT_NEAR(laea.convergence, 0.0, 1e-9);
+    const ScaleFactors long_island = scale_factors("EPSG:2263", -74.0, 40.7);
+    EXPECT_NEAR(long_island.parallel, 1.0, 1e-4);
+    EXPECT_NEAR(long_island.parallel, long_island.meridional, 1e-9);  // conformal
 }
 
 TEST(Projection, FailuresOutsideTheTargetsAreaOfUseAreToldApart) {
