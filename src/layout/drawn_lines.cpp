@@ -16,7 +16,8 @@ DrawnLines::DrawnLines(const Rect& frame, double cell_pt) : frame_(frame), cell_
 void DrawnLines::add(Point a, Point b, double weight) {
     if (finished_) throw std::logic_error("DrawnLines::add after finish");
     if (nx_ == 0 || !(weight > 0)) return;
-    const double length = std::hypot(b.x - a.x, b.y - a.y);
+    const double dx = b.x - a.x, dy = b.y - a.y;
+    const double length = std::sqrt(dx * dx + dy * dy);  // page points: no overflow to guard against
     if (!std::isfinite(length)) return;
     // In pieces no longer than half a cell, each counted in the cell of its middle.
     const int pieces = std::max(1, static_cast<int>(std::ceil(length / (cell_ / 2))));
