@@ -14,13 +14,19 @@ using render::Rect;
 
 namespace {
 
-/// Two squares side by side in EPSG:2154 metres, (0, 25)–(50, 75) and (50, 25)–(100, 75).
-Layer squares() {
+/// An empty layer in EPSG:2154 metres with one text field.
+Layer layer(const std::string& name, const std::string& field) {
     Layer l;
-    l.name = "squares";
+    l.name = name;
     l.source = "memory";
     l.crs = "EPSG:2154";
-    l.schema->add("kind");
+    l.schema->add(field);
+    return l;
+}
+
+/// Two squares side by side, (0, 25)–(50, 75) and (50, 25)–(100, 75).
+Layer squares() {
+    Layer l = layer("squares", "kind");
     for (double x0 : {0.0, 50.0}) {
         Feature f;
         f.id = x0 == 0 ? "west" : "east";
@@ -36,11 +42,7 @@ Layer squares() {
 }
 
 Layer one_site() {
-    Layer l;
-    l.name = "sites";
-    l.source = "memory";
-    l.crs = "EPSG:2154";
-    l.schema->add("name");
+    Layer l = layer("sites", "name");
     Feature f;
     f.id = "s";
     f.values = {Value(std::string("Site"))};
