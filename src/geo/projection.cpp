@@ -146,6 +146,35 @@ ProjectionFailures reproject(Layer& layer, const std::string& to) {
     return failed;
 }
 
+Layer reproject_within(const Layer& layer, const std::string& to, const Box& window, ProjectionFailures& failed) {
+    Layer out;
+    out.name = layer.name;
+    out.source = layer.source;
+    out.digest = layer.digest;
+    out.crs = to;
+    out.schema = layer.schema;
+    out.features.reserve(layer.features.size());
+    std::optional<Transformation> t;
+    if (layer.crs != to) t.emplace(layer.crs, to);
+    std::vector<Point> points;
+    for (const Feature& f : layer.features) {
+        Feature& copy = out.features.emplace_back();
+        copy.id = f.id;
+        copy.line = f.line;
+        copy.values = f.values;
+        points.assign(f.geometry.points.begin(), f.geometry.points.end());
+        if (t) failed += t->transform(points);
+        Box bounds;
+        for (const Point& p : points) bounds.expand(p);
+        if (points.empty() || !window.intersects(bounds)) continue;  // drawn in no view inside the window
+        copy.geometry.type = f.geometry.type;
+        copy.geometry.points = points;
+        copy.geometry.rings = f.geometry.rings;
+        copy.geometry.parts = f.geometry.parts;
+    }
+    return out;
+}
+
 namespace {
 
 /// A projected CRS's projection alone, as PROJ's classic operation (longitude and latitude in radians

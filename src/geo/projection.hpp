@@ -69,6 +69,13 @@ private:
 /// Returns the vertices PROJ could not transform.
 ProjectionFailures reproject(Layer& layer, const std::string& to);
 
+/// `layer` reprojected into `to` for maps that show only `window` (in `to`) of it: every feature, in its
+/// order (copies in several CRSs stay one for one), each keeping its geometry only when its bounds in
+/// `to` meet the window — the test by which a view draws a feature —, else an empty one. What a view
+/// inside the window draws is the same as from reproject(); the memory is that of the window's
+/// features. `failed` receives the vertices PROJ could not transform.
+Layer reproject_within(const Layer& layer, const std::string& to, const Box& window, ProjectionFailures& failed);
+
 /// Scale of the projection at a geographic point: the meridian scale factor h, the parallel scale
 /// factor k and the meridian convergence (radians), from PROJ's proj_factors.
 struct ScaleFactors {

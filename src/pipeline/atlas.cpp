@@ -393,7 +393,7 @@ void digest_drawn(const MapDecl& atlas, const std::vector<MapDecl*>& pages, Laye
                 for (const auto& l : style->layers)
                     if (l.source_layer == name && l.in_zoom_range(frame.zoom)) drawing.push_back(&l);
                 if (drawing.empty()) continue;  // out of its zoom range here: not drawn
-                const Layer& layer = store.projected(name, crs);
+                const Layer& layer = store.drawn(name, crs);
                 const FeatureDigests::Entry& e = cache.of(layer, reads);
                 XXH3_state_t* state = XXH3_createState();
                 XXH3_64bits_reset(state);
@@ -419,25 +419,62 @@ void digest_drawn(const MapDecl& atlas, const std::vector<MapDecl*>& pages, Laye
     }
 }
 
+/// Per CRS, the union of the views of every frame of the plain maps of `selected` and of the atlas pages
+/// `made_of` in that CRS; none at all when a map's frames cannot be planned (then every layer is whole).
+std::map<std::string, Box> drawn_windows(const std::vector<const MapDecl*>& selected,
+                                         const std::map<const MapDecl*, std::vector<MapDecl*>>& made_of) {
+    std::map<std::string, Box> windows;
+    try {
+        auto add = [&](const MapDecl& m) {
+            for (const layout::FramePlan& f : layout::plan_frames(m.page, m.crs, m.extent))
+                windows[f.inset && !f.inset->crs.empty() ? f.inset->crs : m.crs].expand(f.view.extent);
+        };
+        for (const MapDecl* map : selected)
+            if (!map->atlas) add(*map);
+        for (const auto& [atlas, pages] : made_of)
+            for (const MapDecl* page : pages) add(*page);
+    } catch (const std::exception&) {
+        return {};
+    }
+    return windows;
+}
+
 }  // namespace
 
 AtlasSelection expand_atlases(const std::vector<const MapDecl*>& selected, LayerStore& store,
                               const std::optional<Shard>& shard, const std::vector<std::string>& requested) {
     AtlasSelection out;
+    // First every atlas's pages (their coverage layers loaded whole), then the part of each CRS that the
+    // maps and pages show (LayerStore::set_drawn_windows), then what each page draws.
+    std::map<const MapDecl*, std::vector<MapDecl*>> made_of;
+    std::map<const MapDecl*, Diagnostics> failed;
+    for (const MapDecl* map : selected) {
+        if (!map->atlas) continue;
+        try {
+            std::vector<MapDecl*>& made = made_of[map];
+            for (MapDecl& page : atlas_pages(*map, store, out.warnings)) {
+                out.pages.push_back(std::make_unique<MapDecl>(std::move(page)));
+                made.push_back(out.pages.back().get());
+            }
+        } catch (const Error& e) {
+            made_of.erase(map);
+            failed.emplace(map, e.diagnostics());
+        }
+    }
+    store.set_drawn_windows(drawn_windows(selected, made_of));
     FeatureDigests digests;
     for (const MapDecl* map : selected) {
         if (!map->atlas) {
             out.maps.push_back(map);
             continue;
         }
+        if (auto f = failed.find(map); f != failed.end()) {
+            out.failed.emplace_back(map, std::move(f->second));
+            continue;
+        }
         try {
-            std::vector<const MapDecl*> series;
-            std::vector<MapDecl*> made;
-            for (MapDecl& page : atlas_pages(*map, store, out.warnings)) {
-                out.pages.push_back(std::make_unique<MapDecl>(std::move(page)));
-                made.push_back(out.pages.back().get());
-                series.push_back(made.back());
-            }
+            const std::vector<MapDecl*>& made = made_of.at(map);
+            std::vector<const MapDecl*> series(made.begin(), made.end());
             digest_drawn(*map, made, store, digests, out.warnings);
             // --map ATLAS/PAGE without ATLAS: those pages only.
             std::vector<std::string> asked;

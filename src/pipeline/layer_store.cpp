@@ -273,11 +273,12 @@ void LayerStore::fail_load(Load& load, bool checking, bool source) {
                 if (auto it = sources_.find(load.name); it != sources_.end() && it->second.get() == &load)
                     sources_.erase(it);
             } else {
-                for (auto it = projected_.begin(); it != projected_.end(); ++it)
-                    if (it->second.get() == &load) {
-                        projected_.erase(it);
-                        break;
-                    }
+                for (auto* loads : {&projected_, &windowed_})
+                    for (auto it = loads->begin(); it != loads->end(); ++it)
+                        if (it->second.get() == &load) {
+                            loads->erase(it);
+                            break;
+                        }
             }
         }
     }
@@ -738,6 +739,127 @@ const Layer& LayerStore::projected(const std::string& name, const std::string& c
     return *load->layer;
 }
 
+void LayerStore::set_drawn_windows(std::map<std::string, Box> windows) {
+    std::lock_guard lock(mutex_);
+    if (!windows_allowed_ || windows_set_) return;
+    windows_set_ = true;
+    windows_ = std::move(windows);
+}
+
+bool LayerStore::windowable(const std::string& name) const {
+    for (const auto& [other, decl] : project_->layers)
+        for (const auto& check : decl.checks)
+            if (other == name || check.container == name) return false;
+    return true;
+}
+
+const Layer& LayerStore::drawn(const std::string& name, const std::string& crs) {
+    std::optional<Box> window;
+    {
+        std::lock_guard lock(mutex_);
+        if (auto w = windows_.find(crs); w != windows_.end() && !w->second.empty() &&
+                                         !projected_.count(ProjectedKey(name, crs)))
+            window = w->second;
+    }
+    if (!window || !project_->layers.count(name) || !windowable(name)) return projected(name, crs);
+    std::shared_ptr<Load> load;
+    bool mine = false;
+    {
+        std::lock_guard lock(mutex_);
+        if (failed_.count(name)) throw could_not_load(name);
+        auto [it, fresh] = windowed_.try_emplace(ProjectedKey(name, crs));
+        if (fresh) it->second = std::make_shared<Load>(name);
+        load = it->second;
+        mine = fresh;
+    }
+    if (mine) return load_windowed(*load, crs, *window);
+    std::vector<std::string> cycle;
+    if (!wait_for(*load, load->ready, cycle))
+        throw Error(SourceLocation{project_->file, 0, 0, {}},
+                    fmt::format("layer '{}' cannot be loaded: loading it needs itself ({})", cycle.front(),
+                                fmt::join(cycle, " → ")),
+                    "a geocode names, directly or through other layers, the layer it places");
+    load->ready.get();
+    return *load->layer;
+}
+
+const Layer& LayerStore::load_windowed(Load& load, const std::string& crs, const Box& window) {
+    const std::string& name = load.name;
+    try {
+        Making making(mutex_, load);
+        std::optional<std::uint64_t> key;
+        std::filesystem::path cache_file;
+        std::unique_ptr<Layer> copy;
+        if (!cache_dir_.empty()) {
+            ScopedStage stage("load");
+            if (const std::optional<std::uint64_t> layer_key = fingerprint(name)) {
+                // The layer's own key (its declaration, its files' bytes, its inputs'), the CRS and the
+                // window to the last bit.
+                key = recipe_key(fmt::format("drawn window\nlayer {} {:016x}\ncrs {}\nwindow {:a} {:a} {:a} {:a}\n", name,
+                                             *layer_key, crs, window.min_x, window.min_y, window.max_x, window.max_y),
+                                 {});
+                cache_file = prepared_path(cache_dir_, name, crs + ".window");
+                if (key) {
+                    if (auto hit = read_prepared(cache_file, *key, project_->root)) {
+                        std::lock_guard lock(mutex_);
+                        for (const auto& w : hit->warnings) add_warning(name, w);
+                        copy = std::make_unique<Layer>(std::move(hit->layer));
+                    }
+                }
+            }
+        }
+        if (!copy) {
+            const Layer& original = source(name);
+            std::optional<ScopedStage> stage(std::in_place, "reproject");
+            geo::ProjectionFailures failed;
+            copy = std::make_unique<Layer>(geo::reproject_within(original, crs, window, failed));
+            std::vector<Diagnostic> own_warnings;
+            if (failed.inside_area() > 0) {
+                Diagnostics w;
+                w.warning(SourceLocation{copy->source, 0, 0, {}},
+                          fmt::format("{} vertices of layer '{}' could not be projected into {}, inside its area "
+                                      "of use",
+                                      failed.inside_area(), name, crs),
+                          "check the coordinates of the layer and its declared CRS");
+                own_warnings.push_back(w.items().front());
+                std::lock_guard lock(mutex_);
+                add_warning(name, w.items().front());
+            }
+            if (key) {
+                // With the warnings of the layer as read, which a later build taking this copy does not
+                // read again.
+                stage.emplace("write-cache");
+                std::vector<Diagnostic> kept;
+                const Diagnostics read = warnings_of({name});  // held: items() refers into it
+                for (const auto& item : read.items()) kept.push_back(item);
+                for (const auto& item : own_warnings)
+                    if (std::find_if(kept.begin(), kept.end(),
+                                     [&](const Diagnostic& d) { return d.format() == item.format(); }) == kept.end())
+                        kept.push_back(item);
+                write_prepared(cache_file, *key, *copy, kept, project_->root);
+            }
+        }
+        load.layer = std::move(copy);
+        load.loaded_promise.set_value();
+    } catch (...) {
+        fail_load(load, false, false);
+        throw;
+    }
+    load.ready_promise.set_value();
+    return *load.layer;
+}
+
+bool LayerStore::source_will_be_read(const std::string& name) {
+    for (const auto& [other, decl] : project_->layers) {
+        if (decl.geocode && decl.geocode->layer == name) return true;
+        if (!decl.derived() || decl.from != name) continue;
+        if (cache_dir_.empty()) return true;
+        const std::optional<std::uint64_t> key = fingerprint(other);
+        if (!key || !has_prepared(prepared_path(cache_dir_, other, "derived"), *key)) return true;
+    }
+    return false;
+}
+
 const Layer& LayerStore::load_projected(Load& load, const LayerDecl& decl, const std::string& crs) {
     const std::string& name = load.name;
     bool loaded = false;
@@ -781,7 +903,7 @@ const Layer& LayerStore::load_projected(Load& load, const LayerDecl& decl, const
             std::optional<ScopedStage> stage;
             // Direct: read straight into the CRS — unless the layer as read is already in memory (another
             // map or a derived layer asked for it): then projected from it.
-            bool direct = cache_key.has_value() && !source_known;
+            bool direct = cache_key.has_value() && !source_known && !source_will_be_read(name);
             const bool first = direct && wait_first_read(name);
             AtExit first_done{first ? std::function<void()>([&] { first_read_done(name); }) : nullptr};
             if (direct) {

@@ -55,6 +55,23 @@ public:
     const Layer& source(const std::string& name);
     /// The layer reprojected into `crs`, its checks run in that CRS (throws Error).
     const Layer& projected(const std::string& name, const std::string& crs);
+    /// The layer as the maps of this command draw it in `crs`: projected(), or, when drawn windows are
+    /// set (set_drawn_windows) and give `crs` one, the same features with a geometry only where it
+    /// meets that window (geo::reproject_within) — every view of the command's maps in `crs` lies inside
+    /// it, so what they draw is the same, and the memory is the window's: an atlas of the overseas
+    /// départements does not hold every commune of France in each of their CRSs. A layer that has checks,
+    /// or is the container of a check, is always whole (the checks need every feature), and so is a
+    /// layer already loaded whole in `crs`. Throws Error as projected().
+    const Layer& drawn(const std::string& name, const std::string& crs);
+    /// Allows set_drawn_windows(): for a store that lives for one command (build, check), whose maps
+    /// and pages are all known once its atlases are expanded. A store kept between builds (watch,
+    /// serve) is not windowed: its next build may show another part of a CRS.
+    void allow_drawn_windows() { windows_allowed_ = true; }
+    /// Per CRS, the part of it that every map and page of this command shows (the union of their frames'
+    /// views in that CRS); a CRS without one is drawn whole. Taken once, before any drawn() of the CRSs it
+    /// names; ignored when not allowed or already given.
+    void set_drawn_windows(std::map<std::string, Box> windows);
+
     /// Warnings gathered while loading (unmatched optional joins, re-encoded files, a layer with no
     /// feature…), each once. Not
     /// synchronised: read it when no load is running.
@@ -107,6 +124,15 @@ private:
     /// read (then never cached). Memoised.
     std::optional<std::uint64_t> fingerprint(const std::string& name);
     const Layer& load_projected(Load& load, const LayerDecl& decl, const std::string& crs);
+    /// Whether loading the project's layers will ask for `name` as read (source()): a layer is computed
+    /// `from` it and is not in the prepared cache, or a geocode places rows with it. A projected copy is
+    /// then made from the layer as read rather than by a reading of its own (the file parsed once).
+    bool source_will_be_read(const std::string& name);
+    /// drawn()'s load of layer `load.name` in `crs` within `window`: from the prepared cache, else from
+    /// the layer as read (source()), reprojected feature by feature.
+    const Layer& load_windowed(Load& load, const std::string& crs, const Box& window);
+    /// Whether layer `name` may be held windowed: it has no check and is no check's container.
+    bool windowable(const std::string& name) const;
     /// With the exception that failed `load` current (`checking`: its layer was loaded, its checks
     /// failed; `source`: a load of source(), else of projected()): tells the callers waiting for it
     /// (see the class comment), and forgets the load when the failure is not the layer's (an
@@ -154,6 +180,11 @@ private:
     std::map<std::string, std::vector<data::JoinStats>> join_stats_;
     std::map<std::string, std::optional<std::uint64_t>> fingerprints_;  ///< fingerprint(); guarded by mutex_
     std::shared_ptr<render::GeometryCache> geometry_;
+    bool windows_allowed_ = false;
+    bool windows_set_ = false;                   ///< guarded by mutex_
+    std::map<std::string, Box> windows_;         ///< set_drawn_windows(); guarded by mutex_
+    /// drawn()'s loads, by (layer, CRS); kept apart from projected_, whose copies are whole.
+    std::map<ProjectedKey, std::shared_ptr<Load>> windowed_;
 };
 
 }  // namespace cartelier::pipeline

@@ -402,6 +402,7 @@ BuildOutcome run_build(const Project& project, const BuildOptions& options) {
     // digests of the database layers it holds are what the plan compares.
     std::optional<LayerStore> own_store;
     LayerStore& store = options.layers ? *options.layers : own_store.emplace(project, prepared_dir(options.out_dir));
+    if (own_store) own_store->allow_drawn_windows();  // this build's maps alone draw from it
     store.use_digests(inputs.digests());
 
     // Stage 1: plan. Each atlas is replaced by its pages (its coverage layer loaded), then --shard deals.
@@ -489,6 +490,7 @@ CheckOutcome run_check(const Project& project, const BuildOptions& options) {
     const std::optional<std::int64_t> date = options.date ? options.date : source_date_epoch();
     InputContext inputs(project, date);
     LayerStore store(project);  // no prepared cache: check writes nothing
+    store.allow_drawn_windows();  // as the build holds the layers
     store.use_digests(inputs.digests());
     // An atlas is checked page by page, as it is built.
     AtlasSelection selection = select_with_pages(project, options, store);

@@ -71,7 +71,7 @@ void prepare_layers(PrepareContext& ctx, const MapDecl& map, PreparedMap& out, D
         for (const auto& crs : crss) {
             throw_if_interrupted();
             try {
-                out.layers[crs]->add(ctx.layers.projected(name, crs));
+                out.layers[crs]->add(ctx.layers.drawn(name, crs));
             } catch (const Error& e) {
                 problems.append(e.diagnostics());
                 break;  // the same layer in another CRS would only repeat its problems

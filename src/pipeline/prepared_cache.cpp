@@ -336,6 +336,17 @@ bool write_prepared(const fs::path& path, std::uint64_t key, const Layer& layer,
     return !ec;
 }
 
+bool has_prepared(const fs::path& path, std::uint64_t key) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    struct stat st {};
+    Header h{};
+    const bool read = ::fstat(fd, &st) == 0 && ::read(fd, &h, sizeof h) == static_cast<ssize_t>(sizeof h);
+    ::close(fd);
+    return read && std::memcmp(h.magic, kMagic, sizeof kMagic) == 0 && h.version == kVersion && h.key == key &&
+           h.payload_size == static_cast<std::uint64_t>(st.st_size) - sizeof h;
+}
+
 std::optional<PreparedLayer> read_prepared(const fs::path& path, std::uint64_t key, const fs::path& project_root) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return std::nullopt;

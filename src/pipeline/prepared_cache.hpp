@@ -48,6 +48,10 @@ std::filesystem::path prepared_path(const std::filesystem::path& dir, const std:
 bool write_prepared(const std::filesystem::path& path, std::uint64_t key, const Layer& layer,
                     const std::vector<Diagnostic>& warnings, const std::filesystem::path& project_root = {});
 
+/// Whether the file at `path` holds a layer stored with `key` (its header and its size only: a file
+/// whose checksum fails is found out by read_prepared). For choosing what to read, never for correctness.
+bool has_prepared(const std::filesystem::path& path, std::uint64_t key);
+
 /// Reads a layer back in one pass; nullopt when the file is missing, has another key, or is
 /// truncated or corrupt (bad magic, version, size or checksum). Relative paths stored are made
 /// absolute against `project_root` (the project's folder now).

@@ -313,7 +313,8 @@ MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& l
             if (arcs) {
                 LinePaint paint = evaluate_line(sl, ctx, pc);
                 if (paint.opacity >= 1 && paint.color.a >= 1 && paint.dash_pt.empty() && paint.offset_pt == 0) {
-                    for (const auto& f : data->features) result.features_drawn += f.geometry.empty() ? 0 : 1;
+                    for (std::size_t fi = 0; fi < data->features.size(); ++fi)
+                        result.features_drawn += !data->features[fi].geometry.empty() && view.extent.intersects(bounds[fi]);
                     // In batches: Cairo strokes many small paths faster than one huge one.
                     constexpr std::uint32_t batch_vertices = 4096;
                     const Geometry& lines = *arcs.lines;

@@ -273,3 +273,43 @@ TEST(Atlas, OnePageCanBeBuiltByItsId) {
     EXPECT_EQ(statuses(report(dir)), (std::map<std::string, std::string>{
                                          {"pages/01", "built"}, {"pages/02", "up to date"}, {"pages", "built"}}));
 }
+
+// A build holds each layer, in each CRS, only inside the part of it that its maps and pages show
+// (LayerStore::set_drawn_windows): the benchmark atlas's overseas CRSs no longer hold every commune of
+// France. A map must come out the same whatever else the build shows: built alone (the window is its
+// own frame, cutting through the squares at its edges) and built with a map of the whole grid (the window
+// is everything), its PNG is the same to the byte — and the window was used: the copy kept for the map
+// alone is less than half the whole one (every feature keeps its attributes; the geometries are the rest).
+TEST(Atlas, AMapIsTheSameBuiltAloneOrBesideAnotherThoughItsLayersAreHeldOnlyInsideItsFrame) {
+    const std::string dir = test::temp_dir("drawn-windows");
+    std::string squares = "{\"type\":\"FeatureCollection\",\"features\":[\n";
+    for (int i = 0; i < 120 * 70; ++i) {  // 0.01° squares (about 800 m) over 1.5–2.7°E, 45.8–46.5°N
+        const double x = 1.5 + 0.01 * (i % 120), y = 45.8 + 0.01 * (i / 120);
+        squares += fmt::format("{}{{\"type\":\"Feature\",\"properties\":{{\"n\":{}}},\"geometry\":{{\"type\":\"Polygon\","
+                               "\"coordinates\":[[[{},{}],[{},{}],[{},{}],[{},{}],[{},{}]]]}}}}\n",
+                               i ? "," : "", i, x, y, x + 0.01, y, x + 0.01, y + 0.01, x, y + 0.01, x, y);
+    }
+    write_file(dir + "/squares.geojson", squares + "]}\n");
+    write_file(dir + "/style.json", R"({"version": 8, "sources": {"c": {"type": "vector"}}, "layers": [
+      {"id": "fill", "type": "fill", "source": "c", "source-layer": "squares", "paint": {"fill-color":
+        ["match", ["%", ["get", "n"], 3], 0, "#d7301f", 1, "#2b8cbe", "#31a354"]}},
+      {"id": "line", "type": "line", "source": "c", "source-layer": "squares",
+       "paint": {"line-color": "#000000", "line-width": 0.5}}]})");
+    write_file(dir + "/cartelier.yaml",
+               "version: 1\nlayers:\n  squares:\n    source: squares.geojson\nmaps:\n"
+               "  part:\n    style: style.json\n    extent: [625000, 6545000, 660000, 6575000]\n    dpi: 72\n"
+               "    formats: [png]\n    insets: none\n"
+               "  all:\n    style: style.json\n    extent: [560000, 6420000, 820000, 6650000]\n    dpi: 72\n"
+               "    formats: [png]\n    insets: none\n");
+    auto alone = run_cartelier(dir, "--map part");
+    ASSERT_EQ(alone.status, 0) << alone.output;
+    const std::string window_copy = dir + "/out/.cache/prepared/squares.EPSG_2154.window.prepared";
+    ASSERT_TRUE(fs::exists(window_copy));
+    const auto alone_bytes = fs::file_size(window_copy);
+    const std::string alone_png = read_file(dir + "/out/part.png");
+    fs::remove_all(dir + "/out");
+    auto both = run_cartelier(dir);
+    ASSERT_EQ(both.status, 0) << both.output;
+    EXPECT_LT(alone_bytes * 2, fs::file_size(window_copy)) << "the map alone held the whole layer";
+    EXPECT_TRUE(read_file(dir + "/out/part.png") == alone_png) << "the map changed with what else the build shows";
+}

@@ -349,3 +349,98 @@ TEST(LayerStore, ALayerProjectedFromItsCopyAsReadIsCachedAsADirectReadIs) {
     EXPECT_EQ(reads, 0) << "read the file again instead of the prepared cache";
     EXPECT_EQ(again.warnings().format(), warnings);  // the bow tie's repair, said again from the cache
 }
+
+// A build draws its layers in each CRS only inside the part of it that its maps and pages show: the
+// copy keeps every feature (one for one with the copies in other CRSs, which the style check relies on)
+// and a geometry only for those whose bounds meet the window, identical to the whole copy's.
+TEST(LayerStore, ADrawnWindowKeepsEveryFeatureAndTheGeometriesOfThoseThatMeetItAsTheWholeCopyHasThem) {
+    const std::string dir = test::temp_dir("layer-store-drawn-window");
+    test::write_squares_geojson(dir + "/squares.geojson", feature_count,
+                                [](int i) { return fmt::format("\"code\":\"{:05}\",\"n\":{}", i, i); });
+    std::ofstream(dir + "/cartelier.yaml") << "version: 1\nlayers:\n  squares:\n    source: squares.geojson\n"
+                                              "    id: code\nmaps: {}\n";
+    const pipeline::Project project = pipeline::load_project(dir + "/cartelier.yaml");
+    const std::string cache = dir + "/cache";
+    pipeline::LayerStore whole_store(project);
+    const Layer& whole = whole_store.projected("squares", "EPSG:2154");
+    // The window: a few squares around feature 1250.
+    const Box b = whole.features[1250].geometry.bounds();
+    const Box window{b.min_x - 150, b.min_y - 150, b.max_x + 150, b.max_y + 150};
+
+    // Not allowed (a store kept between builds): drawn() is the whole copy.
+    {
+        pipeline::LayerStore store(project);
+        store.set_drawn_windows({{"EPSG:2154", window}});
+        EXPECT_EQ(&store.drawn("squares", "EPSG:2154"), &store.projected("squares", "EPSG:2154"));
+    }
+    std::string warnings;
+    for (int pass = 0; pass < 2; ++pass) {  // the second from the prepared cache the first wrote
+        pipeline::LayerStore store(project, cache);
+        store.allow_drawn_windows();
+        store.set_drawn_windows({{"EPSG:2154", window}});
+        int reads = 0;
+        store.on_read([&](const std::string&) { ++reads; });
+        const Layer& drawn = store.drawn("squares", "EPSG:2154");
+        ASSERT_EQ(drawn.features.size(), whole.features.size());
+        EXPECT_EQ(drawn.crs, "EPSG:2154");
+        std::size_t kept = 0;
+        for (std::size_t i = 0; i < whole.features.size(); ++i) {
+            const Feature& w = whole.features[i];
+            const Feature& d = drawn.features[i];
+            ASSERT_EQ(d.id, w.id);
+            ASSERT_EQ(d.values.size(), w.values.size()) << d.id;
+            if (!w.geometry.bounds().intersects(window)) {
+                EXPECT_TRUE(d.geometry.empty()) << d.id;
+                continue;
+            }
+            ++kept;
+            ASSERT_EQ(d.geometry.points.size(), w.geometry.points.size()) << d.id;
+            for (std::size_t k = 0; k < w.geometry.points.size(); ++k) {
+                EXPECT_EQ(d.geometry.points[k].x, w.geometry.points[k].x) << d.id;
+                EXPECT_EQ(d.geometry.points[k].y, w.geometry.points[k].y) << d.id;
+            }
+            EXPECT_EQ(d.geometry.rings, w.geometry.rings);
+            EXPECT_EQ(d.geometry.parts, w.geometry.parts);
+            EXPECT_EQ(d.geometry.type, w.geometry.type);
+        }
+        EXPECT_GT(kept, 4u);
+        EXPECT_LT(kept, whole.features.size() / 20) << "the window holds a few squares, not the layer";
+        if (pass == 0) warnings = store.warnings().format();
+        EXPECT_EQ(reads, pass == 0 ? 1 : 0) << "pass " << pass;
+        EXPECT_EQ(store.warnings().format(), warnings) << "pass " << pass;
+        // A CRS without a window is drawn whole.
+        EXPECT_EQ(&store.drawn("squares", "EPSG:3857"), &store.projected("squares", "EPSG:3857"));
+    }
+    // Another window: not the copy the cache holds for the first one.
+    pipeline::LayerStore store(project, cache);
+    store.allow_drawn_windows();
+    const Box elsewhere = whole.features[10].geometry.bounds();
+    store.set_drawn_windows({{"EPSG:2154", elsewhere}});
+    const Layer& drawn = store.drawn("squares", "EPSG:2154");
+    EXPECT_FALSE(drawn.features[10].geometry.empty());
+    EXPECT_TRUE(drawn.features[1250].geometry.empty());
+}
+
+// A layer whose checks run in the CRS, or the container of another layer's checks, is drawn whole: a
+// check needs every feature, not only those of the window.
+TEST(LayerStore, ALayerCheckedOrContainingAChecksLayerIsDrawnWhole) {
+    const std::string dir = test::temp_dir("layer-store-window-checks");
+    test::write_squares_geojson(dir + "/areas.geojson", 4, [](int i) { return fmt::format("\"code\":\"{}\"", i); });
+    test::write_squares_geojson(dir + "/others.geojson", 4, [](int i) { return fmt::format("\"code\":\"{}\"", i); });
+    std::ofstream(dir + "/sites.csv") << "id,lon,lat,area\na,2.0005,46.0005,0\n";
+    std::ofstream(dir + "/cartelier.yaml")
+        << "version: 1\nlayers:\n  areas:\n    source: areas.geojson\n    id: code\n"
+           "  others:\n    source: others.geojson\n    id: code\n"
+           "  sites:\n    source: sites.csv\n    crs: EPSG:4326\n    x: lon\n    y: lat\n    id: id\n"
+           "    checks: [{within: areas, codes: area, match: code}]\nmaps: {}\n";
+    const pipeline::Project project = pipeline::load_project(dir + "/cartelier.yaml");
+    pipeline::LayerStore store(project);
+    store.allow_drawn_windows();
+    store.set_drawn_windows({{"EPSG:2154", Box{0, 0, 1, 1}}});  // far from every feature
+    EXPECT_EQ(&store.drawn("sites", "EPSG:2154"), &store.projected("sites", "EPSG:2154"));
+    EXPECT_EQ(&store.drawn("areas", "EPSG:2154"), &store.projected("areas", "EPSG:2154"));
+    const Layer& others = store.drawn("others", "EPSG:2154");
+    EXPECT_NE(&others, &store.projected("others", "EPSG:2154"));
+    ASSERT_EQ(others.features.size(), 4u);
+    for (const Feature& f : others.features) EXPECT_TRUE(f.geometry.empty()) << f.id;
+}
