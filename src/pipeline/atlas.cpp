@@ -1,6 +1,7 @@
 #include "pipeline/atlas.hpp"
 
 #include <algorithm>
+#include <thread>
 #include <cmath>
 #include <cstring>
 #include <map>
@@ -382,6 +383,21 @@ void digest_drawn(const MapDecl& atlas, const std::vector<MapDecl*>& pages, Laye
                                  suggest_name(name, set, {"the pages set: ", ""}));
     }
     const std::vector<std::string> layers = style->source_layers();
+    // Every copy the pages draw, loaded first side by side, in the order the pages ask for them (a
+    // failure is the one the first page to ask would meet).
+    std::vector<std::pair<std::string, std::string>> keys;
+    for (const MapDecl* page : pages)
+        for (const layout::FramePlan& frame : layout::plan_frames(page->page, page->crs, page->extent)) {
+            const std::string crs = frame.inset && !frame.inset->crs.empty() ? frame.inset->crs : page->crs;
+            for (const std::string& name : layers) {
+                const bool drawn = std::any_of(style->layers.begin(), style->layers.end(), [&](const style::Layer& l) {
+                    return l.source_layer == name && l.in_zoom_range(frame.zoom);
+                });
+                if (drawn && std::find(keys.begin(), keys.end(), std::pair(name, crs)) == keys.end())
+                    keys.emplace_back(name, crs);
+            }
+        }
+    store.load_drawn(keys, std::max(1u, std::thread::hardware_concurrency()));
     for (MapDecl* page : pages) {
         const style::expr::GlobalStateScope scope(&page->global_state);  // the filters see the page's feature
         std::vector<std::tuple<std::string, std::string, std::string>> drawn;

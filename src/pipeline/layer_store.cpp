@@ -133,7 +133,20 @@ std::string describe_column_types(const Project& project) {
 
 LayerStore::LayerStore(const Project& project, std::filesystem::path cache_dir, data::ReadOptions read_options)
     : project_(&project), cache_dir_(std::move(cache_dir)), read_options_(read_options),
-      geometry_(std::make_shared<render::GeometryCache>()) {}
+      geometry_(std::make_shared<render::GeometryCache>()) {
+    // The CRSs the project's maps, insets, atlas pages and derived layers' steps draw or compute in.
+    std::set<std::string> crss;
+    for (const MapDecl& map : project.maps) {
+        crss.insert(map.crs);
+        for (const auto& inset : map.page.insets)
+            if (!inset.crs.empty()) crss.insert(inset.crs);
+        if (map.atlas)
+            for (const auto& [value, crs] : map.atlas->crs_values) crss.insert(crs);
+    }
+    for (const auto& [name, decl] : project.layers)
+        if (decl.derived() && !decl.spec.crs.empty()) crss.insert(decl.spec.crs);
+    several_crss_ = crss.size() > 1;
+}
 
 LayerStore::~LayerStore() = default;
 
@@ -281,6 +294,10 @@ void LayerStore::fail_load(Load& load, bool checking, bool source) {
                         }
             }
         }
+    }
+    if (keep) {
+        std::lock_guard lock(mutex_);
+        first_failures_.try_emplace(load.name, problem);
     }
     if (!checking) load.loaded_promise.set_exception(theirs);  // else set when the checks began
     load.ready_promise.set_exception(theirs);
@@ -783,6 +800,33 @@ const Layer& LayerStore::drawn(const std::string& name, const std::string& crs) 
     return *load->layer;
 }
 
+void LayerStore::load_drawn(const std::vector<std::pair<std::string, std::string>>& keys, unsigned threads) {
+    std::vector<std::exception_ptr> errors(keys.size());
+    std::atomic<std::size_t> next{0};
+    auto work = [&] {
+        for (std::size_t i; (i = next++) < keys.size();) {
+            try {
+                drawn(keys[i].first, keys[i].second);
+            } catch (...) {
+                errors[i] = std::current_exception();
+            }
+        }
+    };
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < std::min<std::size_t>(std::max(1u, threads), keys.size()); ++t) pool.emplace_back(work);
+    work();
+    for (auto& t : pool) t.join();
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        if (!errors[i]) continue;
+        std::exception_ptr full = errors[i];
+        {
+            std::lock_guard lock(mutex_);
+            if (auto f = first_failures_.find(keys[i].first); f != first_failures_.end()) full = f->second;
+        }
+        std::rethrow_exception(full);
+    }
+}
+
 const Layer& LayerStore::load_windowed(Load& load, const std::string& crs, const Box& window) {
     const std::string& name = load.name;
     try {
@@ -903,7 +947,9 @@ const Layer& LayerStore::load_projected(Load& load, const LayerDecl& decl, const
             std::optional<ScopedStage> stage;
             // Direct: read straight into the CRS — unless the layer as read is already in memory (another
             // map or a derived layer asked for it): then projected from it.
-            bool direct = cache_key.has_value() && !source_known && !source_will_be_read(name);
+            // A layer the project may need in several CRSs is read once as read and projected from it,
+            // rather than parsed again for each CRS.
+            bool direct = cache_key.has_value() && !source_known && !several_crss_ && !source_will_be_read(name);
             const bool first = direct && wait_first_read(name);
             AtExit first_done{first ? std::function<void()>([&] { first_read_done(name); }) : nullptr};
             if (direct) {

@@ -63,6 +63,12 @@ public:
     /// or is the container of a check, is always whole (the checks need every feature), and so is a
     /// layer already loaded whole in `crs`. Throws Error as projected().
     const Layer& drawn(const std::string& name, const std::string& crs);
+    /// drawn() of each (layer, CRS) of `keys`, up to `threads` at once: the copies of a layer in several
+    /// CRSs, and independent layers, load side by side (an atlas's overseas CRSs each project the
+    /// communes). Throws what calling drawn() on them one after another, in this order, would throw: the
+    /// error of the first that fails, in full (not "could not be loaded (see above)" because another
+    /// thread's load of the same layer failed first).
+    void load_drawn(const std::vector<std::pair<std::string, std::string>>& keys, unsigned threads);
     /// Allows set_drawn_windows(): for a store that lives for one command (build, check), whose maps
     /// and pages are all known once its atlases are expanded. A store kept between builds (watch,
     /// serve) is not windowed: its next build may show another part of a CRS.
@@ -168,6 +174,7 @@ private:
     std::map<std::string, std::shared_ptr<Load>> sources_;
     std::map<ProjectedKey, std::shared_ptr<Load>> projected_;
     std::set<std::string> failed_;  ///< layers whose loading gave errors: fail fast on reuse
+    std::map<std::string, std::exception_ptr> first_failures_;  ///< per layer in failed_, its error in full
     std::set<std::string> empty_warned_;
     std::set<std::string> warnings_said_;  ///< add_warning(): each warning once
     std::set<std::string> missing_optional_;  ///< optional layers left empty for a missing file (warned once)
@@ -180,6 +187,7 @@ private:
     std::map<std::string, std::vector<data::JoinStats>> join_stats_;
     std::map<std::string, std::optional<std::uint64_t>> fingerprints_;  ///< fingerprint(); guarded by mutex_
     std::shared_ptr<render::GeometryCache> geometry_;
+    bool several_crss_ = false;  ///< the project draws in more than one CRS (its maps, insets, atlas pages)
     bool windows_allowed_ = false;
     bool windows_set_ = false;                   ///< guarded by mutex_
     std::map<std::string, Box> windows_;         ///< set_drawn_windows(); guarded by mutex_

@@ -444,3 +444,27 @@ TEST(LayerStore, ALayerCheckedOrContainingAChecksLayerIsDrawnWhole) {
     ASSERT_EQ(others.features.size(), 4u);
     for (const Feature& f : others.features) EXPECT_TRUE(f.geometry.empty()) << f.id;
 }
+
+// load_drawn() loads copies side by side; when a layer cannot be loaded, its error is thrown in full
+// whichever thread met it first — as the first of the same drawn() calls one after another would —,
+// not the "see above" of the threads that waited for that load. Repeated, so that either thread may
+// be the one that loads.
+TEST(LayerStore, LoadingDrawnCopiesSideBySideThrowsTheFirstFailureInFull) {
+    const pipeline::Project project = pipeline::load_project(write_two_layer_project("load-drawn"));
+    for (int round = 0; round < 20; ++round) {
+        pipeline::LayerStore store(project);
+        store.allow_drawn_windows();
+        store.set_drawn_windows({{"EPSG:2154", Box{0, 0, 1e7, 1e7}}, {"EPSG:3857", Box{-1e7, -1e7, 1e7, 1e7}}});
+        try {
+            store.load_drawn({{"a", "EPSG:2154"}, {"gone", "EPSG:3857"}, {"gone", "EPSG:2154"}, {"b", "EPSG:3857"}}, 4);
+            ADD_FAILURE() << "no error";
+        } catch (const Error& e) {
+            const std::string message = e.what();
+            EXPECT_NE(message.find("layer 'gone': file not found"), std::string::npos) << message;
+            EXPECT_EQ(message.find("see above"), std::string::npos) << message;
+        }
+        // The others were loaded all the same.
+        EXPECT_EQ(store.drawn("a", "EPSG:2154").features.size(), 50u);
+        EXPECT_EQ(store.drawn("b", "EPSG:3857").features.size(), 50u);
+    }
+}
