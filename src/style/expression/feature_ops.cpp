@@ -77,8 +77,8 @@ void define_feature_ops(Definitions& d) {
                                CARTELIER_EVAL(key, *args[0]);
                                const Object* state = GlobalStateScope::current();
                                if (!state) return Result::ok(Value{});
-                               auto v = member(Value(*state), str(key));
-                               return Result::ok(v ? *v : Value{});
+                               auto it = state->find(str(key));  // not a Value of the whole state per call
+                               return Result::ok(it != state->end() ? it->second : Value{});
                            }}}};
     d["typeof"] = {S,
                    {{P{Type::value()}, [](const EvaluationContext& ctx, const Args& args) {
