@@ -349,14 +349,18 @@ const Layer& LayerStore::source(const std::string& name) {
         }
     }
     if (mine) return load_source(*load, project_->layers.at(name));
+    return wait_ready(*load);
+}
+
+const Layer& LayerStore::wait_ready(Load& load) {
     std::vector<std::string> cycle;
-    if (!wait_for(*load, load->ready, cycle))
+    if (!wait_for(load, load.ready, cycle))
         throw Error(SourceLocation{project_->file, 0, 0, {}},
                     fmt::format("layer '{}' cannot be loaded: loading it needs itself ({})", cycle.front(),
                                 fmt::join(cycle, " → ")),
                     "a geocode names, directly or through other layers, the layer it places");
-    load->ready.get();
-    return *load->layer;
+    load.ready.get();
+    return *load.layer;
 }
 
 const Layer& LayerStore::load_source(Load& load, const LayerDecl& decl) {
@@ -790,14 +794,20 @@ const Layer& LayerStore::drawn(const std::string& name, const std::string& crs) 
         mine = fresh;
     }
     if (mine) return load_windowed(*load, crs, *window);
-    std::vector<std::string> cycle;
-    if (!wait_for(*load, load->ready, cycle))
-        throw Error(SourceLocation{project_->file, 0, 0, {}},
-                    fmt::format("layer '{}' cannot be loaded: loading it needs itself ({})", cycle.front(),
-                                fmt::join(cycle, " → ")),
-                    "a geocode names, directly or through other layers, the layer it places");
-    load->ready.get();
-    return *load->layer;
+    return wait_ready(*load);
+}
+
+void LayerStore::warn_if_unprojected(const std::string& name, const Layer& copy, const std::string& crs,
+                                     const geo::ProjectionFailures& failed, std::vector<Diagnostic>& own_warnings) {
+    if (failed.inside_area() == 0) return;
+    Diagnostics w;
+    w.warning(SourceLocation{copy.source, 0, 0, {}},
+              fmt::format("{} vertices of layer '{}' could not be projected into {}, inside its area of use",
+                          failed.inside_area(), name, crs),
+              "check the coordinates of the layer and its declared CRS");
+    own_warnings.push_back(w.items().front());
+    std::lock_guard lock(mutex_);
+    add_warning(name, w.items().front());
 }
 
 void LayerStore::load_drawn(const std::vector<std::pair<std::string, std::string>>& keys, unsigned threads) {
@@ -858,17 +868,7 @@ const Layer& LayerStore::load_windowed(Load& load, const std::string& crs, const
             geo::ProjectionFailures failed;
             copy = std::make_unique<Layer>(geo::reproject_within(original, crs, window, failed));
             std::vector<Diagnostic> own_warnings;
-            if (failed.inside_area() > 0) {
-                Diagnostics w;
-                w.warning(SourceLocation{copy->source, 0, 0, {}},
-                          fmt::format("{} vertices of layer '{}' could not be projected into {}, inside its area "
-                                      "of use",
-                                      failed.inside_area(), name, crs),
-                          "check the coordinates of the layer and its declared CRS");
-                own_warnings.push_back(w.items().front());
-                std::lock_guard lock(mutex_);
-                add_warning(name, w.items().front());
-            }
+            warn_if_unprojected(name, *copy, crs, failed, own_warnings);
             if (key) {
                 // With the warnings of the layer as read, which a later build taking this copy does not
                 // read again.
@@ -971,20 +971,7 @@ const Layer& LayerStore::load_projected(Load& load, const LayerDecl& decl, const
                 copy = std::make_unique<Layer>(original);
                 failed = geo::reproject(*copy, crs);
             }
-            // Vertices outside the CRS's area of use are expected to fail (an inset's UTM zone cannot take
-            // a whole country) and are off any map drawn in it; only failures inside it are the data's
-            // problem.
-            if (failed.inside_area() > 0) {
-                Diagnostics w;
-                w.warning(SourceLocation{copy->source, 0, 0, {}},
-                          fmt::format("{} vertices of layer '{}' could not be projected into {}, inside its area "
-                                      "of use",
-                                      failed.inside_area(), name, crs),
-                          "check the coordinates of the layer and its declared CRS");
-                own_warnings.push_back(w.items().front());
-                std::lock_guard lock(mutex_);
-                add_warning(name, w.items().front());
-            }
+            warn_if_unprojected(name, *copy, crs, failed, own_warnings);
             if (direct && decl.spec.database)  // the rows read may be newer than the digest asked before
                 cache_key = prepared_key(decl.spec, crs, project_->root, copy->digest);
             if (!direct && cache_key) {

@@ -117,6 +117,9 @@ private:
     void keep_warnings_or_fail(const std::string& name, const Diagnostics& d);
     /// Keeps a warning of layer `layer` (in warnings() and warnings_of()); the caller holds mutex_.
     void add_warning(const std::string& layer, const Diagnostic& warning);
+    /// Waits for `load`, made by another caller, and returns its layer; throws what failed it, or an
+    /// Error naming the layers when waiting would be for ever (a load that needs itself).
+    const Layer& wait_ready(Load& load);
     /// Makes the load this thread created; throws what failed it.
     const Layer& load_source(Load& load, const LayerDecl& decl);
     /// A derived layer (`from` and `steps`): from the prepared cache when its fingerprint is there, else
@@ -137,6 +140,11 @@ private:
     /// drawn()'s load of layer `load.name` in `crs` within `window`: from the prepared cache, else from
     /// the layer as read (source()), reprojected feature by feature.
     const Layer& load_windowed(Load& load, const std::string& crs, const Box& window);
+    /// Vertices outside the CRS's area of use are expected to fail (an inset's UTM zone cannot take a whole
+    /// country) and are off any map drawn in it; failures inside it are the data's problem: a warning of
+    /// layer `name`, kept in the store's warnings and in `own_warnings` (stored with its cached copy).
+    void warn_if_unprojected(const std::string& name, const Layer& copy, const std::string& crs,
+                             const geo::ProjectionFailures& failed, std::vector<Diagnostic>& own_warnings);
     /// Whether layer `name` may be held windowed: it has no check and is no check's container.
     bool windowable(const std::string& name) const;
     /// With the exception that failed `load` current (`checking`: its layer was loaded, its checks
