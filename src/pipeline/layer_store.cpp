@@ -768,6 +768,7 @@ void LayerStore::set_drawn_windows(std::map<std::string, Box> windows) {
 }
 
 bool LayerStore::windowable(const std::string& name) const {
+    if (auto it = project_->layers.find(name); it == project_->layers.end() || it->second.spec.database) return false;
     for (const auto& [other, decl] : project_->layers)
         for (const auto& check : decl.checks)
             if (other == name || check.container == name) return false;
@@ -782,7 +783,7 @@ const Layer& LayerStore::drawn(const std::string& name, const std::string& crs) 
                                          !projected_.count(ProjectedKey(name, crs)))
             window = w->second;
     }
-    if (!window || !project_->layers.count(name) || !windowable(name)) return projected(name, crs);
+    if (!window || !windowable(name)) return projected(name, crs);
     std::shared_ptr<Load> load;
     bool mine = false;
     {

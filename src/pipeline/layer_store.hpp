@@ -60,8 +60,8 @@ public:
     /// meets that window (geo::reproject_within) — every view of the command's maps in `crs` lies inside
     /// it, so what they draw is the same, and the memory is the window's: an atlas of the overseas
     /// départements does not hold every commune of France in each of their CRSs. A layer that has checks,
-    /// or is the container of a check, is always whole (the checks need every feature), and so is a
-    /// layer already loaded whole in `crs`. Throws Error as projected().
+    /// or is the container of a check, is always whole (the checks need every feature), and so are a
+    /// database layer and a layer already loaded whole in `crs`. Throws Error as projected().
     const Layer& drawn(const std::string& name, const std::string& crs);
     /// drawn() of each (layer, CRS) of `keys`, up to `threads` at once: the copies of a layer in several
     /// CRSs, and independent layers, load side by side (an atlas's overseas CRSs each project the
@@ -145,7 +145,9 @@ private:
     /// layer `name`, kept in the store's warnings and in `own_warnings` (stored with its cached copy).
     void warn_if_unprojected(const std::string& name, const Layer& copy, const std::string& crs,
                              const geo::ProjectionFailures& failed, std::vector<Diagnostic>& own_warnings);
-    /// Whether layer `name` may be held windowed: it has no check and is no check's container.
+    /// Whether layer `name` may be held windowed: a layer of the project, read from files (a database
+    /// layer's copies are cached and watched by the digest of its rows, projected() does that), with no
+    /// check and no check's container.
     bool windowable(const std::string& name) const;
     /// With the exception that failed `load` current (`checking`: its layer was loaded, its checks
     /// failed; `source`: a load of source(), else of projected()): tells the callers waiting for it
