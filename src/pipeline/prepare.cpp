@@ -85,8 +85,12 @@ void prepare_layers(PrepareContext& ctx, const MapDecl& map, PreparedMap& out, D
 void prepare_icons(PrepareContext& ctx, const MapDecl& map, PreparedMap& out, Diagnostics& problems) {
     ScopedStage stage("prepare");
     std::set<std::string> files;
-    problems.append(render::check_icons(*out.style, out.layers_in(map.crs),
-                                        layout::frame_zooms(map.page, map.crs, map.extent), ctx.icons, &files));
+    // The map's copies in each of its CRSs: an inset's features may be held in its CRS only.
+    std::vector<const render::LayerSet*> sets{&out.layers_in(map.crs)};
+    for (const auto& [crs, set] : out.layers)
+        if (crs != map.crs) sets.push_back(set.get());
+    problems.append(render::check_icons(*out.style, sets, layout::frame_zooms(map.page, map.crs, map.extent),
+                                        ctx.icons, &files));
     out.icons.assign(files.begin(), files.end());
 }
 

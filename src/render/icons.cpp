@@ -89,11 +89,29 @@ std::shared_ptr<const Icon> load_icon(const style::Style& style, const style::La
 
 Diagnostics check_icons(const style::Style& style, const LayerSet& layers, const std::vector<double>& zooms,
                         IconCache& cache, std::set<std::string>* files) {
+    return check_icons(style, std::vector<const LayerSet*>{&layers}, zooms, cache, files);
+}
+
+Diagnostics check_icons(const style::Style& style, const std::vector<const LayerSet*>& sets,
+                        const std::vector<double>& zooms, IconCache& cache, std::set<std::string>* files) {
     Diagnostics out;
     for (const auto& sl : style.layers) {
         if (sl.type != style::LayerType::Symbol || !sl.is_set(Prop::IconImage) || !sl.visible()) continue;
-        const Layer* data = layers.find(sl.source_layer);
-        if (!data) continue;
+        // The layer's copies in the map's CRSs: one for one by feature (pipeline::LayerStore::drawn), each
+        // with the geometries of its own frames; a feature counts when one of them has its point.
+        std::vector<const Layer*> copies;
+        for (const LayerSet* set : sets)
+            if (const Layer* copy = set ? set->find(sl.source_layer) : nullptr) copies.push_back(copy);
+        if (copies.empty()) continue;
+        const Layer* data = copies.front();
+        auto has_point = [&](std::size_t k) {
+            for (const Layer* c : copies) {
+                if (c->features.size() != data->features.size()) continue;  // not a copy of the same features
+                const Geometry& g = c->features[k].geometry;
+                if (!g.empty() && g.type == GeometryType::Point) return true;
+            }
+            return false;
+        };
         const ex::Expression& e = *sl.expression(Prop::IconImage);
         // name → the first feature that uses it, and how many do.
         struct Use {
@@ -113,8 +131,9 @@ Diagnostics check_icons(const style::Style& style, const LayerSet& layers, const
                 note(sl.string(Prop::IconImage, ex::EvaluationContext{zoom, nullptr}), "");
                 continue;
             }
-            for (const auto& f : data->features) {
-                if (f.geometry.empty() || f.geometry.type != GeometryType::Point) continue;
+            for (std::size_t k = 0; k < data->features.size(); ++k) {
+                if (!has_point(k)) continue;
+                const Feature& f = data->features[k];
                 LayerFeatureView fv(*data, f);
                 ex::EvaluationContext ctx{zoom, &fv};
                 if (!sl.accepts(ctx)) continue;

@@ -79,5 +79,10 @@ std::shared_ptr<const Icon> load_icon(const style::Style& style, const style::La
 /// name used (NAME.svg and NAME.png): they are inputs of the map for incremental builds.
 Diagnostics check_icons(const style::Style& style, const LayerSet& layers, const std::vector<double>& zooms,
                         IconCache& cache, std::set<std::string>* files = nullptr);
+/// The same over the map's copies of its layers in each of its CRSs (main frame first, then the insets'),
+/// which hold the same features one for one: a feature whose point one of them holds is checked (a
+/// build holds each copy only inside the frames drawn in its CRS, pipeline::LayerStore::drawn).
+Diagnostics check_icons(const style::Style& style, const std::vector<const LayerSet*>& sets,
+                        const std::vector<double>& zooms, IconCache& cache, std::set<std::string>* files = nullptr);
 
 }  // namespace cartelier::render

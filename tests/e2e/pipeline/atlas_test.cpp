@@ -313,3 +313,36 @@ TEST(Atlas, AMapIsTheSameBuiltAloneOrBesideAnotherThoughItsLayersAreHeldOnlyInsi
     EXPECT_LT(alone_bytes * 2, fs::file_size(window_copy)) << "the map alone held the whole layer";
     EXPECT_TRUE(read_file(dir + "/out/part.png") == alone_png) << "the map changed with what else the build shows";
 }
+
+// A point drawn only in an inset of another CRS (Guadeloupe, beside the metropole) is held with its
+// geometry in that CRS's copy alone; its icon is still checked before drawing and recorded as an input
+// of the map: editing that icon rebuilds the map, a missing one fails it naming the feature.
+TEST(Atlas, AnIconDrawnOnlyInAnInsetOfAnotherCrsIsAnInputOfTheMap) {
+    const std::string dir = test::temp_dir("drawn-windows-icons");
+    fs::create_directories(dir + "/icons");
+    const std::string svg = "<svg xmlns='http://www.w3.org/2000/svg' width='8' height='8'><rect width='8' height='8' fill='#123456'/></svg>\n";
+    write_file(dir + "/icons/pin.svg", svg);
+    write_file(dir + "/icons/island.svg", svg);
+    write_file(dir + "/pois.csv", "id,lon,lat,icon\nparis,2.35,48.85,pin\nguadeloupe,-61.55,16.25,island\n");
+    write_file(dir + "/style.json", R"({"version": 8, "sources": {"c": {"type": "vector"}}, "layers": [
+      {"id": "background", "type": "background", "paint": {"background-color": "#ffffff"}},
+      {"id": "pois", "type": "symbol", "source": "c", "source-layer": "pois",
+       "layout": {"icon-image": ["get", "icon"], "icon-size": 2}}]})");
+    write_file(dir + "/cartelier.yaml",
+               "version: 1\nlayers:\n  pois:\n    source: pois.csv\n    crs: EPSG:4326\n    x: lon\n    y: lat\n"
+               "    id: id\nmaps:\n  m:\n    style: style.json\n    extent: [100000, 6000000, 1250000, 7130000]\n"
+               "    dpi: 40\n    formats: [png]\n    insets: overseas\n");
+    auto first = run_cartelier(dir);
+    ASSERT_EQ(first.status, 0) << first.output;
+    auto state = nlohmann::json::parse(read_file(dir + "/out/.cartelier/m.json"));
+    EXPECT_EQ(state["icons"], nlohmann::json({"icons/island.png", "icons/island.svg", "icons/pin.png", "icons/pin.svg"}));
+    write_file(dir + "/icons/island.svg", replace_all(svg, "#123456", "#654321"));
+    auto changed = run_cartelier(dir);
+    ASSERT_EQ(changed.status, 0) << changed.output;
+    EXPECT_NE(changed.output.find(fmt::format("because: icon {}/icons/island.svg changed", dir)), std::string::npos)
+        << changed.output;
+    fs::remove(dir + "/icons/island.svg");
+    auto missing = run_cartelier(dir);
+    EXPECT_EQ(missing.status, 1) << missing.output;
+    EXPECT_NE(missing.output.find("guadeloupe"), std::string::npos) << missing.output;
+}
