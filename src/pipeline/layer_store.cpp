@@ -783,7 +783,9 @@ const Layer& LayerStore::drawn(const std::string& name, const std::string& crs) 
                                          !projected_.count(ProjectedKey(name, crs)))
             window = w->second;
     }
-    if (!window || !windowable(name)) return projected(name, crs);
+    // A project drawing in one CRS reads a layer straight into it (one copy, no copy as read): its maps'
+    // frames show most of what it holds anyway.
+    if (!window || !several_crss_ || !windowable(name)) return projected(name, crs);
     std::shared_ptr<Load> load;
     bool mine = false;
     {

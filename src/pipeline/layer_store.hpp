@@ -61,7 +61,8 @@ public:
     /// it, so what they draw is the same, and the memory is the window's: an atlas of the overseas
     /// départements does not hold every commune of France in each of their CRSs. A layer that has checks,
     /// or is the container of a check, is always whole (the checks need every feature), and so are a
-    /// database layer and a layer already loaded whole in `crs`. Throws Error as projected().
+    /// database layer, a layer already loaded whole in `crs`, and every layer of a project that draws in
+    /// one CRS only (read straight into it, without a copy as read). Throws Error as projected().
     const Layer& drawn(const std::string& name, const std::string& crs);
     /// drawn() of each (layer, CRS) of `keys`, up to `threads` at once: the copies of a layer in several
     /// CRSs, and independent layers, load side by side (an atlas's overseas CRSs each project the

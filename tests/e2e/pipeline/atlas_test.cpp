@@ -300,7 +300,10 @@ TEST(Atlas, AMapIsTheSameBuiltAloneOrBesideAnotherThoughItsLayersAreHeldOnlyInsi
                "  part:\n    style: style.json\n    extent: [625000, 6545000, 660000, 6575000]\n    dpi: 72\n"
                "    formats: [png]\n    insets: none\n"
                "  all:\n    style: style.json\n    extent: [560000, 6420000, 820000, 6650000]\n    dpi: 72\n"
-               "    formats: [png]\n    insets: none\n");
+               "    formats: [png]\n    insets: none\n"
+               // A map in another CRS: a project drawing in one CRS only reads its layers whole.
+               "  web:\n    style: style.json\n    crs: EPSG:3857\n    extent: [100000, 5700000, 300000, 5900000]\n"
+               "    dpi: 36\n    formats: [png]\n    insets: none\n");
     auto alone = run_cartelier(dir, "--map part");
     ASSERT_EQ(alone.status, 0) << alone.output;
     const std::string window_copy = dir + "/out/.cache/prepared/squares.EPSG_2154.window.prepared";

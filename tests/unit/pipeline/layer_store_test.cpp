@@ -350,6 +350,14 @@ TEST(LayerStore, ALayerProjectedFromItsCopyAsReadIsCachedAsADirectReadIs) {
     EXPECT_EQ(again.warnings().format(), warnings);  // the bow tie's repair, said again from the cache
 }
 
+namespace {
+/// Maps in two CRSs (the style draws nothing): what makes a store hold its layers per CRS window.
+constexpr const char* kTwoCrsMaps = "maps:\n  a:\n    style: style.json\n    extent: [600000, 6500000, 620000, 6520000]\n"
+                                    "  b:\n    style: style.json\n    crs: EPSG:3857\n"
+                                    "    extent: [200000, 5700000, 300000, 5800000]\n";
+constexpr const char* kTwoCrsStyle = R"({"version": 8, "sources": {}, "layers": []})";
+}  // namespace
+
 // A build draws its layers in each CRS only inside the part of it that its maps and pages show: the
 // copy keeps every feature (one for one with the copies in other CRSs, which the style check relies on)
 // and a geometry only for those whose bounds meet the window, identical to the whole copy's.
@@ -357,8 +365,10 @@ TEST(LayerStore, ADrawnWindowKeepsEveryFeatureAndTheGeometriesOfThoseThatMeetItA
     const std::string dir = test::temp_dir("layer-store-drawn-window");
     test::write_squares_geojson(dir + "/squares.geojson", feature_count,
                                 [](int i) { return fmt::format("\"code\":\"{:05}\",\"n\":{}", i, i); });
+    // Two maps in two CRSs: a project drawing in one CRS reads its layers straight into it, whole.
+    std::ofstream(dir + "/style.json") << kTwoCrsStyle;
     std::ofstream(dir + "/cartelier.yaml") << "version: 1\nlayers:\n  squares:\n    source: squares.geojson\n"
-                                              "    id: code\nmaps: {}\n";
+                                              "    id: code\n" << kTwoCrsMaps;
     const pipeline::Project project = pipeline::load_project(dir + "/cartelier.yaml");
     const std::string cache = dir + "/cache";
     pipeline::LayerStore whole_store(project);
@@ -432,7 +442,8 @@ TEST(LayerStore, ALayerCheckedOrContainingAChecksLayerIsDrawnWhole) {
         << "version: 1\nlayers:\n  areas:\n    source: areas.geojson\n    id: code\n"
            "  others:\n    source: others.geojson\n    id: code\n"
            "  sites:\n    source: sites.csv\n    crs: EPSG:4326\n    x: lon\n    y: lat\n    id: id\n"
-           "    checks: [{within: areas, codes: area, match: code}]\nmaps: {}\n";
+           "    checks: [{within: areas, codes: area, match: code}]\n" << kTwoCrsMaps;
+    std::ofstream(dir + "/style.json") << kTwoCrsStyle;
     const pipeline::Project project = pipeline::load_project(dir + "/cartelier.yaml");
     pipeline::LayerStore store(project);
     store.allow_drawn_windows();
