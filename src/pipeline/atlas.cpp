@@ -1,12 +1,12 @@
 #include "pipeline/atlas.hpp"
 
 #include <algorithm>
-#include <thread>
 #include <cmath>
 #include <cstring>
 #include <map>
 #include <optional>
 #include <set>
+#include <thread>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -383,31 +383,39 @@ void digest_drawn(const MapDecl& atlas, const std::vector<MapDecl*>& pages, Laye
                                  suggest_name(name, set, {"the pages set: ", ""}));
     }
     const std::vector<std::string> layers = style->source_layers();
+    // The style layers drawing source layer `name` in a frame at `zoom` (none: out of their zoom range).
+    auto drawing_at = [&](const std::string& name, double zoom) {
+        std::vector<const style::Layer*> drawing;
+        for (const auto& l : style->layers)
+            if (l.source_layer == name && l.in_zoom_range(zoom)) drawing.push_back(&l);
+        return drawing;
+    };
+    auto crs_of = [](const MapDecl& page, const layout::FramePlan& frame) {
+        return frame.inset && !frame.inset->crs.empty() ? frame.inset->crs : page.crs;
+    };
+    std::vector<std::vector<layout::FramePlan>> frames;
+    frames.reserve(pages.size());
+    for (const MapDecl* page : pages) frames.push_back(layout::plan_frames(page->page, page->crs, page->extent));
     // Every copy the pages draw, loaded first side by side, in the order the pages ask for them (a
     // failure is the one the first page to ask would meet).
     std::vector<std::pair<std::string, std::string>> keys;
-    for (const MapDecl* page : pages)
-        for (const layout::FramePlan& frame : layout::plan_frames(page->page, page->crs, page->extent)) {
-            const std::string crs = frame.inset && !frame.inset->crs.empty() ? frame.inset->crs : page->crs;
+    for (std::size_t p = 0; p < pages.size(); ++p)
+        for (const layout::FramePlan& frame : frames[p])
             for (const std::string& name : layers) {
-                const bool drawn = std::any_of(style->layers.begin(), style->layers.end(), [&](const style::Layer& l) {
-                    return l.source_layer == name && l.in_zoom_range(frame.zoom);
-                });
-                if (drawn && std::find(keys.begin(), keys.end(), std::pair(name, crs)) == keys.end())
-                    keys.emplace_back(name, crs);
+                const std::pair key(name, crs_of(*pages[p], frame));
+                if (!drawing_at(name, frame.zoom).empty() && std::find(keys.begin(), keys.end(), key) == keys.end())
+                    keys.push_back(key);
             }
-        }
     store.load_drawn(keys, std::max(1u, std::thread::hardware_concurrency()));
-    for (MapDecl* page : pages) {
+    for (std::size_t p = 0; p < pages.size(); ++p) {
+        MapDecl* page = pages[p];
         const style::expr::GlobalStateScope scope(&page->global_state);  // the filters see the page's feature
         std::vector<std::tuple<std::string, std::string, std::string>> drawn;
-        for (const layout::FramePlan& frame : layout::plan_frames(page->page, page->crs, page->extent)) {
-            const std::string crs = frame.inset && !frame.inset->crs.empty() ? frame.inset->crs : page->crs;
+        for (const layout::FramePlan& frame : frames[p]) {
+            const std::string crs = crs_of(*page, frame);
             const Box& view = frame.view.extent;
             for (const std::string& name : layers) {
-                std::vector<const style::Layer*> drawing;
-                for (const auto& l : style->layers)
-                    if (l.source_layer == name && l.in_zoom_range(frame.zoom)) drawing.push_back(&l);
+                const std::vector<const style::Layer*> drawing = drawing_at(name, frame.zoom);
                 if (drawing.empty()) continue;  // out of its zoom range here: not drawn
                 const Layer& layer = store.drawn(name, crs);
                 const FeatureDigests::Entry& e = cache.of(layer, reads);

@@ -813,6 +813,17 @@ void LayerStore::warn_if_unprojected(const std::string& name, const Layer& copy,
     add_warning(name, w.items().front());
 }
 
+std::vector<Diagnostic> LayerStore::with_read_warnings(const std::string& name, std::vector<Diagnostic> own) const {
+    std::vector<Diagnostic> read_warnings;
+    const Diagnostics read = warnings_of({name});  // held: items() refers into it
+    for (const auto& item : read.items())
+        if (std::find_if(own.begin(), own.end(), [&](const Diagnostic& d) { return d.format() == item.format(); }) ==
+            own.end())
+            read_warnings.push_back(item);
+    own.insert(own.begin(), read_warnings.begin(), read_warnings.end());
+    return own;
+}
+
 void LayerStore::load_drawn(const std::vector<std::pair<std::string, std::string>>& keys, unsigned threads) {
     std::vector<std::exception_ptr> errors(keys.size());
     std::atomic<std::size_t> next{0};
@@ -876,14 +887,8 @@ const Layer& LayerStore::load_windowed(Load& load, const std::string& crs, const
                 // With the warnings of the layer as read, which a later build taking this copy does not
                 // read again.
                 stage.emplace("write-cache");
-                std::vector<Diagnostic> kept;
-                const Diagnostics read = warnings_of({name});  // held: items() refers into it
-                for (const auto& item : read.items()) kept.push_back(item);
-                for (const auto& item : own_warnings)
-                    if (std::find_if(kept.begin(), kept.end(),
-                                     [&](const Diagnostic& d) { return d.format() == item.format(); }) == kept.end())
-                        kept.push_back(item);
-                write_prepared(cache_file, *key, *copy, kept, project_->root);
+                write_prepared(cache_file, *key, *copy, with_read_warnings(name, std::move(own_warnings)),
+                               project_->root);
             }
         }
         load.layer = std::move(copy);
@@ -981,13 +986,7 @@ const Layer& LayerStore::load_projected(Load& load, const LayerDecl& decl, const
                 // Projected from the layer as read (another map or a derived layer asked for it): the same
                 // features as a direct read gives, kept too, with the warnings of reading it, so that a
                 // later build reads neither the source nor the projection again.
-                std::vector<Diagnostic> read_warnings;
-                const Diagnostics read = warnings_of({name});  // held: items() refers into it
-                for (const auto& item : read.items())
-                    if (std::find_if(own_warnings.begin(), own_warnings.end(),
-                                     [&](const Diagnostic& d) { return d.format() == item.format(); }) == own_warnings.end())
-                        read_warnings.push_back(item);
-                own_warnings.insert(own_warnings.begin(), read_warnings.begin(), read_warnings.end());
+                own_warnings = with_read_warnings(name, std::move(own_warnings));
             }
             if (cache_key) {
                 stage.emplace("write-cache");

@@ -146,6 +146,9 @@ private:
     /// layer `name`, kept in the store's warnings and in `own_warnings` (stored with its cached copy).
     void warn_if_unprojected(const std::string& name, const Layer& copy, const std::string& crs,
                              const geo::ProjectionFailures& failed, std::vector<Diagnostic>& own_warnings);
+    /// What a copy of layer `name` made from its layer as read keeps in the prepared cache: the warnings of
+    /// loading `name` (its reading, its joins…) that are not among `own` (the copy's own), then `own`.
+    std::vector<Diagnostic> with_read_warnings(const std::string& name, std::vector<Diagnostic> own) const;
     /// Whether layer `name` may be held windowed: a layer of the project, read from files (a database
     /// layer's copies are cached and watched by the digest of its rows, projected() does that), with no
     /// check and no check's container.

@@ -336,6 +336,12 @@ bool write_prepared(const fs::path& path, std::uint64_t key, const Layer& layer,
     return !ec;
 }
 
+/// Whether a file of `file_size` bytes starting with `h` holds a layer of this version stored with `key`.
+bool header_matches(const Header& h, std::uint64_t key, std::uint64_t file_size) {
+    return std::memcmp(h.magic, kMagic, sizeof kMagic) == 0 && h.version == kVersion && h.key == key &&
+           file_size >= sizeof h && h.payload_size == file_size - sizeof h;
+}
+
 bool has_prepared(const fs::path& path, std::uint64_t key) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return false;
@@ -343,8 +349,7 @@ bool has_prepared(const fs::path& path, std::uint64_t key) {
     Header h{};
     const bool read = ::fstat(fd, &st) == 0 && ::read(fd, &h, sizeof h) == static_cast<ssize_t>(sizeof h);
     ::close(fd);
-    return read && std::memcmp(h.magic, kMagic, sizeof kMagic) == 0 && h.version == kVersion && h.key == key &&
-           h.payload_size == static_cast<std::uint64_t>(st.st_size) - sizeof h;
+    return read && header_matches(h, key, static_cast<std::uint64_t>(st.st_size));
 }
 
 std::optional<PreparedLayer> read_prepared(const fs::path& path, std::uint64_t key, const fs::path& project_root) {
@@ -366,9 +371,7 @@ std::optional<PreparedLayer> read_prepared(const fs::path& path, std::uint64_t k
     if (bytes.size() < sizeof(Header)) return std::nullopt;
     Header h{};
     std::memcpy(&h, bytes.data(), sizeof h);
-    if (std::memcmp(h.magic, kMagic, sizeof kMagic) != 0 || h.version != kVersion || h.key != key ||
-        h.payload_size != bytes.size() - sizeof h)
-        return std::nullopt;
+    if (!header_matches(h, key, bytes.size())) return std::nullopt;
     const char* payload = bytes.data() + sizeof h;
     if (XXH3_64bits(payload, h.payload_size) != h.payload_hash) return std::nullopt;
 
