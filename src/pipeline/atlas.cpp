@@ -382,7 +382,10 @@ void digest_drawn(const MapDecl& atlas, const std::vector<MapDecl*>& pages, Laye
                                              name, atlas.id),
                                  suggest_name(name, set, {"the pages set: ", ""}));
     }
-    const std::vector<std::string> layers = style->source_layers();
+    // A layer the project does not declare is the page's error, said by its prepare stage with the
+    // names it may have meant; the pages draw nothing of it.
+    std::vector<std::string> layers = style->source_layers();
+    std::erase_if(layers, [&](const std::string& name) { return !store.declares(name); });
     // The style layers drawing source layer `name` in a frame at `zoom` (none: out of their zoom range).
     auto drawing_at = [&](const std::string& name, double zoom) {
         std::vector<const style::Layer*> drawing;

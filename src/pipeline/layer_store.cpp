@@ -738,7 +738,10 @@ std::unique_ptr<Layer> LayerStore::read_checked(const LayerDecl& decl, Diagnosti
 }
 
 const Layer& LayerStore::projected(const std::string& name, const std::string& crs) {
-    const LayerDecl& decl = project_->layers.at(name);
+    auto declared = project_->layers.find(name);
+    if (declared == project_->layers.end())
+        throw Error(SourceLocation{}, fmt::format("no layer '{}' in the project", name));
+    const LayerDecl& decl = declared->second;
     std::shared_ptr<Load> load;
     bool mine = false;
     {

@@ -53,7 +53,10 @@ public:
     std::shared_ptr<render::GeometryCache> geometry_cache() const { return geometry_; }
     /// The layer as read and joined (throws Error with every problem of that layer).
     const Layer& source(const std::string& name);
-    /// The layer reprojected into `crs`, its checks run in that CRS (throws Error).
+    /// Whether the project declares layer `name`.
+    bool declares(const std::string& name) const { return project_->layers.count(name) > 0; }
+    /// The layer reprojected into `crs`, its checks run in that CRS (throws Error; a layer the project
+    /// does not declare is one).
     const Layer& projected(const std::string& name, const std::string& crs);
     /// The layer as the maps of this command draw it in `crs`: projected(), or, when drawn windows are
     /// set (set_drawn_windows) and give `crs` one, the same features with a geometry only where it

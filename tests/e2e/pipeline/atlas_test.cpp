@@ -349,3 +349,15 @@ TEST(Atlas, AnIconDrawnOnlyInAnInsetOfAnotherCrsIsAnInputOfTheMap) {
     EXPECT_EQ(missing.status, 1) << missing.output;
     EXPECT_NE(missing.output.find("guadeloupe"), std::string::npos) << missing.output;
 }
+
+// A style layer naming a layer the project does not declare (a typo) is the pages' error, with its line
+// and the name it may have meant — never a crash of the plan, which digests what each page draws.
+TEST(Atlas, AStyleDrawingAnUndeclaredLayerIsAnErrorOfEachPageNotACrash) {
+    const std::string dir = make_atlas("atlas-typo-layer", "      page_name: \"{code}\"\n");
+    write_file(dir + "/style.json", replace_all(read_file(dir + "/style.json"), "\"source-layer\": \"departements\"",
+                                                "\"source-layer\": \"departement\""));
+    auto r = run_cartelier(dir);
+    EXPECT_EQ(r.status, 1) << r.output;
+    EXPECT_NE(r.output.find("the style draws layer 'departement', which the project"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("did you mean 'departements'"), std::string::npos) << r.output;
+}
