@@ -1,5 +1,6 @@
 #include "geo/projection.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstring>
@@ -35,6 +36,9 @@ struct Transformation::Operation {
     /// The target CRS's area of use (degrees: west, south, east, north; west > east across the
     /// antimeridian), when PROJ knows it and the source is geographic.
     std::optional<std::array<double, 4>> area;
+    Point area_middle;  ///< the middle of `area` (degrees)
+    /// From longitudes and latitudes to a projected CRS: what image_bounds answers for.
+    bool geographic_to_projected = false;
     bool inside_area(Point lonlat) const {
         const auto& [w, s, e, n] = *area;
         if (lonlat.y < s || lonlat.y > n) return false;
@@ -53,6 +57,26 @@ struct OperationPool {
 OperationPool& pool() {
     static auto* p = new OperationPool;
     return *p;
+}
+
+}  // namespace
+
+namespace {
+
+constexpr double radians_per_degree = 3.14159265358979323846 / 180;
+
+/// Whether the four corners of `box` (longitudes and latitudes) lie within `degrees` of arc of `middle`.
+bool within_arc(const Box& box, Point middle, double degrees) {
+    const double min_cos = std::cos(degrees * radians_per_degree);
+    const double sin_m = std::sin(middle.y * radians_per_degree), cos_m = std::cos(middle.y * radians_per_degree);
+    for (const double lat : {box.min_y, box.max_y}) {
+        const double sin_lat = std::sin(lat * radians_per_degree), cos_lat = std::cos(lat * radians_per_degree);
+        for (const double lon : {box.min_x, box.max_x}) {
+            const double cos_arc = sin_lat * sin_m + cos_lat * cos_m * std::cos((lon - middle.x) * radians_per_degree);
+            if (!(cos_arc >= min_cos)) return false;
+        }
+    }
+    return true;
 }
 
 }  // namespace
@@ -85,10 +109,15 @@ Transformation::Transformation(const std::string& from, const std::string& to) :
         std::unique_ptr<PJ, Operation::Deleter> source(proj_get_source_crs(op->ctx.get(), raw));
         std::unique_ptr<PJ, Operation::Deleter> target(proj_get_target_crs(op->ctx.get(), raw));
         const PJ_TYPE type = source ? proj_get_type(source.get()) : PJ_TYPE_UNKNOWN;
+        const bool geographic = type == PJ_TYPE_GEOGRAPHIC_2D_CRS || type == PJ_TYPE_GEOGRAPHIC_3D_CRS;
         double w = 0, s = 0, e = 0, n = 0;
-        if ((type == PJ_TYPE_GEOGRAPHIC_2D_CRS || type == PJ_TYPE_GEOGRAPHIC_3D_CRS) && target &&
-            proj_get_area_of_use(op->ctx.get(), target.get(), &w, &s, &e, &n, nullptr) && w > -1000)
+        if (geographic && target && proj_get_area_of_use(op->ctx.get(), target.get(), &w, &s, &e, &n, nullptr) &&
+            w > -1000) {
             op->area = std::array<double, 4>{w, s, e, n};
+            op->area_middle = {w <= e ? (w + e) / 2 : (w + e + 360) / 2, (s + n) / 2};
+        }
+        op->geographic_to_projected =
+            geographic && target && proj_get_type(target.get()) == PJ_TYPE_PROJECTED_CRS;
     }
     op_ = std::move(op);
 }
@@ -127,6 +156,41 @@ ProjectionFailures Transformation::transform(std::span<Point> points) const {
     return failed;
 }
 
+std::optional<Box> Transformation::image_bounds(const Box& lonlat) const {
+    // Boxes of at most this many degrees each way, away from the poles: there a projection is a smooth
+    // one-to-one map, so the image of the box is the region its image boundary encloses.
+    // And within 80° of arc of the middle of the target's area of use: a transverse Mercator is singular
+    // 90° away from its central meridian, a conic at the far side of its cone.
+    constexpr double max_span = 10, max_latitude = 85, max_arc = 80;
+    if (!op_->geographic_to_projected || !op_->area) return std::nullopt;
+    const double w = lonlat.width(), h = lonlat.height();
+    if (!(w >= 0 && w <= max_span && h >= 0 && h <= max_span) || !(lonlat.min_y >= -max_latitude) ||
+        !(lonlat.max_y <= max_latitude))
+        return std::nullopt;  // also an empty box, or NaN
+    if (!within_arc(lonlat, op_->area_middle, max_arc)) return std::nullopt;
+    constexpr int per_side = 2;
+    std::array<Point, 4 * per_side> samples;
+    for (int i = 0; i < per_side; ++i) {
+        const double t = double(i) / per_side;
+        samples[i] = {lonlat.min_x + t * w, lonlat.min_y};
+        samples[per_side + i] = {lonlat.max_x, lonlat.min_y + t * h};
+        samples[2 * per_side + i] = {lonlat.max_x - t * w, lonlat.max_y};
+        samples[3 * per_side + i] = {lonlat.min_x, lonlat.max_y - t * h};
+    }
+    constexpr std::size_t stride = sizeof(Point);
+    proj_trans_generic(op_->pj.get(), PJ_FWD, &samples[0].x, stride, samples.size(), &samples[0].y, stride,
+                       samples.size(), nullptr, 0, 0, nullptr, 0, 0);
+    Box image;
+    for (const Point& p : samples) {
+        if (!std::isfinite(p.x) || !std::isfinite(p.y) || p.x == HUGE_VAL) return std::nullopt;
+        image.expand(p);
+    }
+    // The boundary between samples bows out of their hull by far less than a quarter of the box; the
+    // absolute part covers an operation that switches between datum shifts from one place to the next.
+    const double margin = 0.25 * std::max(image.width(), image.height()) + 1000;
+    return Box{image.min_x - margin, image.min_y - margin, image.max_x + margin, image.max_y + margin};
+}
+
 Point Transformation::transform(Point p) const {
     PJ_COORD c = proj_trans(op_->pj.get(), PJ_FWD, proj_coord(p.x, p.y, 0, 0));
     return {c.xy.x, c.xy.y};
@@ -146,6 +210,25 @@ ProjectionFailures reproject(Layer& layer, const std::string& to) {
     return failed;
 }
 
+namespace {
+
+/// Whether `geometry`, transformed by `t`, surely has bounds that miss `window`: the image of its
+/// bounds (Transformation::image_bounds) misses it. False when that cannot be said, or a coordinate is
+/// not finite (the whole transformation then says what becomes of it).
+bool surely_outside(const Transformation& t, const Geometry& geometry, const Box& window) {
+    // Fewer vertices cost no more to transform than the samples image_bounds takes.
+    if (geometry.points.size() <= 24) return false;
+    Box bounds;
+    for (const Point& p : geometry.points) {
+        if (!std::isfinite(p.x) || !std::isfinite(p.y)) return false;
+        bounds.expand(p);
+    }
+    const std::optional<Box> image = t.image_bounds(bounds);
+    return image && !window.intersects(*image);
+}
+
+}  // namespace
+
 Layer reproject_within(const Layer& layer, const std::string& to, const Box& window, ProjectionFailures& failed) {
     Layer out;
     out.name = layer.name;
@@ -162,6 +245,7 @@ Layer reproject_within(const Layer& layer, const std::string& to, const Box& win
         copy.id = f.id;
         copy.line = f.line;
         copy.values = f.values;
+        if (t && surely_outside(*t, f.geometry, window)) continue;
         points.assign(f.geometry.points.begin(), f.geometry.points.end());
         if (t) failed += t->transform(points);
         Box bounds;

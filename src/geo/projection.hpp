@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -55,6 +56,11 @@ public:
     /// returns how many failed, and where.
     ProjectionFailures transform(std::span<Point> points) const;
     Point transform(Point p) const;
+    /// A box holding the image of every point of `lonlat` (a box of longitudes and latitudes), found by
+    /// projecting points along its edges and widening their bounds by a safe margin; nullopt when it
+    /// cannot be said so cheaply: a source that is not geographic, a target that is not projected, a box
+    /// over 10° wide or high or reaching past 85° of latitude, a sample PROJ cannot transform.
+    std::optional<Box> image_bounds(const Box& lonlat) const;
     /// The inverse direction.
     Point inverse(Point p) const;
 
@@ -73,7 +79,10 @@ ProjectionFailures reproject(Layer& layer, const std::string& to);
 /// order (copies in several CRSs stay one for one), each keeping its geometry only when its bounds in
 /// `to` meet the window — the test by which a view draws a feature —, else an empty one. What a view
 /// inside the window draws is the same as from reproject(); the memory is that of the window's
-/// features. `failed` receives the vertices PROJ could not transform.
+/// features. `failed` receives the vertices PROJ could not transform. A feature whose bounds, from
+/// their image alone (Transformation::image_bounds), surely miss the window is not transformed at all
+/// (nor are its vertices counted in `failed`): a layer of small features costs about as much as the
+/// features near the window.
 Layer reproject_within(const Layer& layer, const std::string& to, const Box& window, ProjectionFailures& failed);
 
 /// Scale of the projection at a geographic point: the meridian scale factor h, the parallel scale

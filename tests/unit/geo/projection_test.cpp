@@ -1,4 +1,8 @@
 #include <cmath>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <proj.h>
@@ -174,4 +178,128 @@ TEST(CrsIdentity, GivesTheEpsgCodeTheKindAndTheGeographicCrsOfTheDatum) {
     EXPECT_FALSE(custom.geographic);
     EXPECT_NE(custom.wkt.find("PROJCS["), std::string::npos) << custom.wkt;
     EXPECT_THROW(geo::crs_identity("EPSG:999999"), Error);
+}
+
+namespace {
+
+// Boxes of every size up to 10°, over the whole globe, by a fixed-seed generator.
+std::vector<Box> boxes_over_the_globe(std::size_t count) {
+    std::vector<Box> out;
+    std::uint64_t state = 0x9e3779b97f4a7c15ull;
+    auto uniform = [&state](double lo, double hi) {
+        state = state * 6364136223846793005ull + 1442695040888963407ull;
+        return lo + (hi - lo) * double(state >> 11) / double(1ull << 53);
+    };
+    for (std::size_t i = 0; i < count; ++i) {
+        const double w = std::pow(10.0, uniform(-4, 1)), h = std::pow(10.0, uniform(-4, 1));
+        const double x = uniform(-180, 180 - w), y = uniform(-84, 84 - h);
+        out.push_back(Box{x, y, x + w, y + h});
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST(Projection, TheImageBoundsOfABoxHoldTheImageOfEveryPointOfIt) {
+    // Every family the atlas and the seed maps use, and others: Lambert conformal conic, the overseas
+    // UTM zones (north and south), Web Mercator, Lambert azimuthal, polar stereographic, Albers.
+    std::size_t answered = 0, refused = 0;
+    for (const char* crs : {"EPSG:2154", "EPSG:5490", "EPSG:2972", "EPSG:2975", "EPSG:4471", "EPSG:3857",
+                            "EPSG:3035", "EPSG:3413", "EPSG:5070"}) {
+        Transformation t("EPSG:4326", crs);
+        std::vector<Box> boxes = boxes_over_the_globe(1500);
+        // And boxes around the singular points of the UTM zones, 90° from their central meridians.
+        for (const double meridian : {-63.0, -51.0, 57.0, 45.0})
+            for (const double side : {-90.0, 90.0}) {
+                const double x = meridian + side > 180 ? meridian + side - 360 : meridian + side;
+                boxes.push_back(Box{x - 5, -5, x + 5, 5});
+                boxes.push_back(Box{x - 1, -1, x + 3, 3});
+                boxes.push_back(Box{x - 9, -2, x + 1, 8});
+            }
+        for (const Box& box : boxes) {
+            const std::optional<Box> image = t.image_bounds(box);
+            if (!image) {
+                ++refused;
+                continue;
+            }
+            ++answered;
+            constexpr int n = 24;  // a grid far finer than the samples image_bounds takes
+            std::vector<Point> grid;
+            for (int i = 0; i <= n; ++i)
+                for (int j = 0; j <= n; ++j)
+                    grid.push_back({box.min_x + box.width() * i / n, box.min_y + box.height() * j / n});
+            t.transform(std::span<Point>(grid));
+            for (const Point& p : grid) {
+                // A point that fails would give a feature infinite bounds, which meet every window.
+                ASSERT_TRUE(image->contains(p)) << crs << ": box " << box.min_x << " " << box.min_y << " "
+                                                << box.max_x << " " << box.max_y << " maps " << p.x << " "
+                                                << p.y << " outside its image bounds";
+            }
+        }
+    }
+    EXPECT_GT(answered, 3000u);  // the cheap answer is the common one
+    EXPECT_GT(refused, 0u);
+}
+
+TEST(Projection, TheImageBoundsAreNotGivenWhereTheyCannotBeCheap) {
+    Transformation to_utm("EPSG:4326", "EPSG:5490");  // Guadeloupe's UTM zone 20N
+    EXPECT_TRUE(to_utm.image_bounds(Box{-61.8, 15.8, -61.0, 16.5}));         // Guadeloupe
+    EXPECT_TRUE(to_utm.image_bounds(Box{2.2, 48.8, 2.5, 48.9}));             // Paris, 65° away
+    EXPECT_FALSE(to_utm.image_bounds(Box{55.2, -21.4, 55.8, -20.8}));        // La Réunion, 118° away
+    EXPECT_FALSE(to_utm.image_bounds(Box{-75.0, 10.0, -60.0, 12.0}));        // 15° wide
+    EXPECT_FALSE(to_utm.image_bounds(Box{}));                                 // empty
+    EXPECT_FALSE(to_utm.image_bounds(Box{-61.8, 15.8, NAN, 16.5}));
+    Transformation projected("EPSG:2154", "EPSG:5490");  // a projected source
+    EXPECT_FALSE(projected.image_bounds(Box{650000, 6860000, 651000, 6861000}));
+}
+
+TEST(Projection, AWindowedCopyIsTheWholeCopyCutToTheWindow) {
+    // Small squares of 41 vertices (more than the samples of image_bounds) from Brest to Strasbourg and
+    // around Guadeloupe, projected into Guadeloupe's UTM zone and kept where their bounds meet a window
+    // around Basse-Terre: what reproject_within keeps is, vertex for vertex, what the whole projection keeps.
+    Layer layer;
+    layer.crs = "EPSG:4326";
+    auto square = [&](double x, double y, double size) {
+        Feature& f = layer.features.emplace_back();
+        f.id = std::to_string(layer.features.size());
+        f.geometry.type = GeometryType::Polygon;
+        f.geometry.begin_part();
+        for (int i = 0; i < 10; ++i) f.geometry.points.push_back({x + size * i / 10, y});
+        for (int i = 0; i < 10; ++i) f.geometry.points.push_back({x + size, y + size * i / 10});
+        for (int i = 0; i < 10; ++i) f.geometry.points.push_back({x + size - size * i / 10, y + size});
+        for (int i = 0; i < 10; ++i) f.geometry.points.push_back({x, y + size - size * i / 10});
+        f.geometry.points.push_back({x, y});
+        f.geometry.end_ring();
+    };
+    for (double x = -5; x < 8; x += 0.37)
+        for (double y = 42; y < 51; y += 0.41) square(x, y, 0.05);
+    for (double x = -62.2; x < -60.8; x += 0.011)
+        for (double y = 15.6; y < 16.7; y += 0.013) square(x, y, 0.008);
+    Layer whole = layer;
+    reproject(whole, "EPSG:5490");
+    const Box window{630000, 1760000, 660000, 1790000};
+    ProjectionFailures failed;
+    const Layer cut = reproject_within(layer, "EPSG:5490", window, failed);
+    EXPECT_EQ(failed.vertices, 0u);
+    ASSERT_EQ(cut.features.size(), whole.features.size());
+    std::size_t kept = 0, straddling = 0;
+    for (std::size_t i = 0; i < whole.features.size(); ++i) {
+        const Box bounds = whole.features[i].geometry.bounds();
+        const bool drawn = window.intersects(bounds);
+        ASSERT_EQ(cut.features[i].geometry.empty(), !drawn) << "feature " << i;
+        EXPECT_EQ(cut.features[i].id, whole.features[i].id);
+        if (!drawn) continue;
+        ++kept;
+        if (bounds.min_x < window.min_x || bounds.max_x > window.max_x || bounds.min_y < window.min_y ||
+            bounds.max_y > window.max_y)
+            ++straddling;
+        ASSERT_EQ(cut.features[i].geometry.points.size(), whole.features[i].geometry.points.size());
+        for (std::size_t k = 0; k < whole.features[i].geometry.points.size(); ++k) {
+            EXPECT_EQ(cut.features[i].geometry.points[k].x, whole.features[i].geometry.points[k].x);
+            EXPECT_EQ(cut.features[i].geometry.points[k].y, whole.features[i].geometry.points[k].y);
+        }
+        EXPECT_EQ(cut.features[i].geometry.rings, whole.features[i].geometry.rings);
+    }
+    EXPECT_GT(kept, 300u);
+    EXPECT_GT(straddling, 20u);  // the window's edges cut through squares
 }
