@@ -1,6 +1,8 @@
 #include "pipeline/atlas.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
 #include <cmath>
 #include <cstring>
 #include <map>
@@ -195,6 +197,17 @@ std::vector<MapDecl> atlas_pages(const MapDecl& atlas_map, LayerStore& store,
         return {};
     }
 
+    // The coverage in the pages' other CRSs, projected side by side, in the order the pages ask for them.
+    if (!atlas.crs_field.empty())
+        if (const auto index = layer.schema->index(atlas.crs_field)) {
+            std::vector<std::pair<std::string, std::string>> copies;
+            for (const Feature* f : kept)
+                if (auto it = atlas.crs_values.find(text_of(f->value(*index))); it != atlas.crs_values.end())
+                    if (std::find(copies.begin(), copies.end(), std::pair(atlas.layer, it->second)) == copies.end())
+                        copies.emplace_back(atlas.layer, it->second);
+            store.load_drawn(copies, std::max(1u, std::thread::hardware_concurrency()));
+        }
+
     std::vector<MapDecl> pages;
     std::map<std::string, std::string> taken;  // page name → feature id
     const layout::Rect frame = atlas_map.page.frames().main;
@@ -346,6 +359,8 @@ public:
         }
         return e;
     }
+    /// The entry of(layer) made; safe from several threads once no of() runs.
+    const Entry& at(const Layer& layer) const { return entries_.at(&layer); }
 
 private:
     std::map<const Layer*, Entry> entries_;
@@ -409,8 +424,11 @@ void digest_drawn(const MapDecl& atlas, const std::vector<MapDecl*>& pages, Laye
                 if (!drawing_at(name, frame.zoom).empty() && std::find(keys.begin(), keys.end(), key) == keys.end())
                     keys.push_back(key);
             }
-    store.load_drawn(keys, std::max(1u, std::thread::hardware_concurrency()));
-    for (std::size_t p = 0; p < pages.size(); ++p) {
+    const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+    store.load_drawn(keys, threads);
+    // Each copy's per-feature digests once, then the pages side by side (each reads them only).
+    for (const auto& [name, crs] : keys) cache.of(store.drawn(name, crs), reads);
+    auto digest_page = [&](std::size_t p) {
         MapDecl* page = pages[p];
         const style::expr::GlobalStateScope scope(&page->global_state);  // the filters see the page's feature
         std::vector<std::tuple<std::string, std::string, std::string>> drawn;
@@ -421,7 +439,7 @@ void digest_drawn(const MapDecl& atlas, const std::vector<MapDecl*>& pages, Laye
                 const std::vector<const style::Layer*> drawing = drawing_at(name, frame.zoom);
                 if (drawing.empty()) continue;  // out of its zoom range here: not drawn
                 const Layer& layer = store.drawn(name, crs);
-                const FeatureDigests::Entry& e = cache.of(layer, reads);
+                const FeatureDigests::Entry& e = cache.at(layer);
                 XXH3_state_t* state = XXH3_createState();
                 XXH3_64bits_reset(state);
                 std::uint64_t count = 0;
@@ -443,7 +461,24 @@ void digest_drawn(const MapDecl& atlas, const std::vector<MapDecl*>& pages, Laye
             }
         }
         page->page_of->drawn = std::move(drawn);
-    }
+    };
+    std::vector<std::exception_ptr> errors(pages.size());
+    std::atomic<std::size_t> next{0};
+    auto work = [&] {
+        for (std::size_t p; (p = next++) < pages.size();) {
+            try {
+                digest_page(p);
+            } catch (...) {
+                errors[p] = std::current_exception();
+            }
+        }
+    };
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < std::min<std::size_t>(threads, pages.size()); ++t) pool.emplace_back(work);
+    work();
+    for (auto& t : pool) t.join();
+    for (const std::exception_ptr& e : errors)
+        if (e) std::rethrow_exception(e);  // the first page's, as one after another
 }
 
 /// Per CRS, the union of the views of every frame of the plain maps of `selected` and of the atlas pages
