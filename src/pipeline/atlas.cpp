@@ -369,16 +369,12 @@ private:
 /// Fills each page's `drawn` digests: for each frame of the page and each layer the style draws there
 /// (a style layer in its zoom range), the digest of the features whose bounds reach into the frame's
 /// extent and that a style layer's filter accepts on that page (its global state set). Left empty
-/// (the data files are then the pages' inputs) when the style cannot be read: the build reports why.
-void digest_drawn(const MapDecl& atlas, const std::vector<MapDecl*>& pages, LayerStore& store, FeatureDigests& cache,
-                  Diagnostics& warnings) {
-    std::shared_ptr<const style::Style> style;
+/// (the data files are then the pages' inputs) when the style (`style`, the atlas's) could not be read
+/// (null): the build reports why.
+void digest_drawn(const MapDecl& atlas, const std::shared_ptr<const style::Style>& style, const std::vector<MapDecl*>& pages,
+                  LayerStore& store, FeatureDigests& cache, Diagnostics& warnings) {
+    if (!style) return;
     StyleReads reads;
-    try {
-        style = style::load_shared_style(atlas.style);
-    } catch (const std::exception&) {
-        return;
-    }
     for (const auto& l : style->layers) {
         if (l.source_layer.empty()) continue;
         if (l.filter) note_reads(*l.filter, l.source_layer, reads);
@@ -510,6 +506,20 @@ AtlasSelection expand_atlases(const std::vector<const MapDecl*>& selected, Layer
     // maps and pages show (LayerStore::set_drawn_windows), then what each page draws.
     std::map<const MapDecl*, std::vector<MapDecl*>> made_of;
     std::map<const MapDecl*, Diagnostics> failed;
+    // Each atlas's style, read once here (null when it cannot be: its pages' prepare stage says why); a
+    // first build reads the layers they draw while the pages are planned.
+    std::map<const MapDecl*, std::shared_ptr<const style::Style>> styles;
+    std::vector<std::string> drawn_layers;
+    for (const MapDecl* map : selected) {
+        if (!map->atlas) continue;
+        try {
+            styles[map] = style::load_shared_style(map->style);
+            for (const std::string& name : styles[map]->source_layers())
+                if (store.declares(name)) drawn_layers.push_back(name);
+        } catch (const std::exception&) {
+        }
+    }
+    store.read_ahead(drawn_layers);
     for (const MapDecl* map : selected) {
         if (!map->atlas) continue;
         try {
@@ -537,7 +547,7 @@ AtlasSelection expand_atlases(const std::vector<const MapDecl*>& selected, Layer
         try {
             const std::vector<MapDecl*>& made = made_of.at(map);
             std::vector<const MapDecl*> series(made.begin(), made.end());
-            digest_drawn(*map, made, store, digests, out.warnings);
+            digest_drawn(*map, styles[map], made, store, digests, out.warnings);
             // --map ATLAS/PAGE without ATLAS: those pages only.
             std::vector<std::string> asked;
             for (const auto& id : requested)

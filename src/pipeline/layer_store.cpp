@@ -34,6 +34,10 @@ Error could_not_load(const std::string& name) {
     return Error(SourceLocation{}, fmt::format("layer '{}' could not be loaded (see above)", name));
 }
 
+/// Whether this thread is one of LayerStore::read_ahead()'s: nobody hears of the errors of its loads, so
+/// the callers waiting for them are told in full.
+thread_local bool reading_ahead = false;
+
 /// The loads this thread is making (LayerStore::Load), innermost last.
 std::vector<void*>& loads_in_progress() {
     thread_local std::vector<void*> loads;
@@ -148,7 +152,51 @@ LayerStore::LayerStore(const Project& project, std::filesystem::path cache_dir, 
     several_crss_ = crss.size() > 1;
 }
 
-LayerStore::~LayerStore() = default;
+LayerStore::~LayerStore() {
+    for (std::thread& t : read_ahead_) t.join();
+}
+
+bool LayerStore::copied_from_uncached_read(const std::string& name) {
+    if (!windows_allowed_ || !several_crss_ || cache_dir_.empty() || !windowable(name)) return false;
+    const LayerDecl& decl = project_->layers.at(name);
+    if (decl.derived()) {
+        const std::optional<std::uint64_t> key = fingerprint(name);
+        return key && !has_prepared(prepared_path(cache_dir_, name, "derived"), *key);
+    }
+    if (!decl.spec.x_field.empty() || decl.geocode) return false;  // point tables: small, and read anyway
+    const std::optional<std::uint64_t> key = prepared_key(decl.spec, "as read", project_->root);
+    return key && !has_prepared(prepared_path(cache_dir_, name, "as-read"), *key);
+}
+
+void LayerStore::read_ahead(const std::vector<std::string>& names) {
+    std::vector<std::string> reads;
+    for (const std::string& name : names)
+        if (std::find(reads.begin(), reads.end(), name) == reads.end() && copied_from_uncached_read(name))
+            reads.push_back(name);
+    // A thread per layer: a small layer the caller needs at once is not behind a large one.
+    for (const std::string& name : reads)
+        read_ahead_.emplace_back([this, name] {
+            reading_ahead = true;
+            try {
+                source(name);
+            } catch (...) {
+                // Told to nobody but the callers that waited for it: forgotten, so that the next caller
+                // reads the layer again and is told in full.
+                std::lock_guard lock(mutex_);
+                if (auto it = sources_.find(name); it != sources_.end()) {
+                    const std::shared_future<void>& ready = it->second->ready;
+                    if (ready.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return;  // another's
+                    try {
+                        ready.get();
+                        return;  // another caller's load, made since, and done
+                    } catch (...) {
+                        sources_.erase(it);
+                    }
+                }
+                failed_.erase(name);
+            }
+        });
+}
 
 std::map<std::string, std::vector<data::JoinStats>> LayerStore::join_stats() const {
     std::lock_guard lock(mutex_);
@@ -268,7 +316,7 @@ void LayerStore::fail_load(Load& load, bool checking, bool source) {
     bool keep = false;
     {
         std::lock_guard lock(mutex_);
-        if (!checking && failed_.count(load.name)) {
+        if (!checking && failed_.count(load.name) && !reading_ahead) {
             theirs = std::make_exception_ptr(could_not_load(load.name));
             keep = true;
         } else if (checking) {

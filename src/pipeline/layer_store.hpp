@@ -11,6 +11,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "pipeline/database_digests.hpp"
@@ -81,6 +82,13 @@ public:
     /// views in that CRS); a CRS without one is drawn whole. Taken once, before any drawn() of the CRSs it
     /// names; ignored when not allowed or already given.
     void set_drawn_windows(std::map<std::string, Box> windows);
+    /// Starts reading, on a thread of its own, those of `names` whose copies drawn() will make from the
+    /// layer as read, which the prepared cache does not hold yet (the first build of a project drawing in
+    /// several CRSs, windows allowed): the parse of a large file then runs while the caller plans its
+    /// pages. Nothing else changes: a later source() or drawn() waits for that read, and gets its layer
+    /// or its error in full (a failed read ahead is forgotten, so that the first caller who asks for the
+    /// layer reads it again and is told everything). The store's destructor waits for the thread.
+    void read_ahead(const std::vector<std::string>& names);
 
     /// Warnings gathered while loading (unmatched optional joins, re-encoded files, a layer with no
     /// feature…), each once. Not
@@ -210,6 +218,9 @@ private:
     std::map<std::string, Box> windows_;         ///< set_drawn_windows(); guarded by mutex_
     /// drawn()'s loads, by (layer, CRS); kept apart from projected_, whose copies are whole.
     std::map<ProjectedKey, std::shared_ptr<Load>> windowed_;
+    /// Whether read_ahead() may read layer `name`: see there.
+    bool copied_from_uncached_read(const std::string& name);
+    std::vector<std::thread> read_ahead_;  ///< read_ahead()'s threads, joined by the destructor
 };
 
 }  // namespace cartelier::pipeline

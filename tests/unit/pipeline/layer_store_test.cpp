@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <fstream>
 #include <functional>
+#include <future>
 #include <latch>
 #include <mutex>
 #include <string>
@@ -477,5 +478,70 @@ TEST(LayerStore, LoadingDrawnCopiesSideBySideThrowsTheFirstFailureInFull) {
         // The others were loaded all the same.
         EXPECT_EQ(store.drawn("a", "EPSG:2154").features.size(), 50u);
         EXPECT_EQ(store.drawn("b", "EPSG:3857").features.size(), 50u);
+    }
+}
+
+// A first build of a project drawing in several CRSs reads its large layers while it plans its pages
+// (read_ahead): the read runs on a thread of its own, once; what the pages draw is what they would draw
+// without it; a layer whose read fails is told in full to whoever asks for it, not "see above"; and a
+// build that finds the layer in the prepared cache reads nothing ahead.
+TEST(LayerStore, ALayerReadAheadIsReadOnceOnAThreadOfItsOwnAndItsErrorIsToldInFull) {
+    const std::string dir = test::temp_dir("layer-store-read-ahead");
+    test::write_squares_geojson(dir + "/squares.geojson", 200,
+                                [](int i) { return fmt::format("\"code\":\"{:05}\"", i); });
+    std::ofstream(dir + "/broken.geojson") << R"({"type": "FeatureCollection", "features": [{"type": )";
+    std::ofstream(dir + "/style.json") << kTwoCrsStyle;
+    std::ofstream(dir + "/cartelier.yaml") << "version: 1\nlayers:\n  squares:\n    source: squares.geojson\n"
+                                              "    id: code\n  broken:\n    source: broken.geojson\n" << kTwoCrsMaps;
+    const pipeline::Project project = pipeline::load_project(dir + "/cartelier.yaml");
+    pipeline::LayerStore reference(project);
+    const Layer& whole = reference.projected("squares", "EPSG:2154");
+    const std::map<std::string, Box> windows{{"EPSG:2154", whole.bounds()}, {"EPSG:3857", Box{-1e7, -1e7, 1e7, 1e7}}};
+    const std::string cache = dir + "/cache";
+    for (int pass = 0; pass < 2; ++pass) {  // the second finds the layer as read in the prepared cache
+        pipeline::LayerStore store(project, cache);
+        store.allow_drawn_windows();
+        std::mutex mutex;
+        std::vector<std::pair<std::string, std::thread::id>> reads;
+        std::promise<void> squares_begun;
+        store.on_read([&](const std::string& layer) {
+            std::lock_guard lock(mutex);
+            reads.emplace_back(layer, std::this_thread::get_id());
+            if (layer == "squares") squares_begun.set_value();
+        });
+        store.read_ahead({"squares", "broken", "squares"});
+        // The read ahead under way before the caller asks (else the caller may read first).
+        if (pass == 0)
+            ASSERT_EQ(squares_begun.get_future().wait_for(std::chrono::minutes(1)), std::future_status::ready);
+        store.set_drawn_windows(windows);
+        const Layer& drawn = store.drawn("squares", "EPSG:2154");
+        ASSERT_EQ(drawn.features.size(), whole.features.size());
+        for (std::size_t i = 0; i < whole.features.size(); ++i) {
+            const auto& d = drawn.features[i].geometry.points;
+            const auto& w = whole.features[i].geometry.points;
+            ASSERT_EQ(d.size(), w.size()) << i;
+            for (std::size_t k = 0; k < w.size(); ++k) ASSERT_TRUE(d[k].x == w[k].x && d[k].y == w[k].y) << i;
+        }
+        EXPECT_EQ(store.drawn("squares", "EPSG:3857").features.size(), whole.features.size());
+        for (int ask = 0; ask < 2; ++ask) {
+            try {
+                store.drawn("broken", "EPSG:3857");
+                ADD_FAILURE() << "no error";
+            } catch (const Error& e) {
+                // The first to ask is told in full (the next, as after any failed load, an error too).
+                const std::string message = e.what();
+                if (ask == 0) EXPECT_NE(message.find("broken.geojson"), std::string::npos) << message;
+                if (ask == 0) EXPECT_EQ(message.find("see above"), std::string::npos) << message;
+            }
+        }
+        std::lock_guard lock(mutex);
+        const auto squares = std::count_if(reads.begin(), reads.end(), [](const auto& r) { return r.first == "squares"; });
+        if (pass == 0) {
+            EXPECT_EQ(squares, 1);  // once, ahead, on another thread
+            for (const auto& [layer, thread] : reads)
+                if (layer == "squares") EXPECT_NE(thread, std::this_thread::get_id());
+        } else {
+            EXPECT_EQ(squares, 0);  // from the prepared cache: nothing to read ahead
+        }
     }
 }
