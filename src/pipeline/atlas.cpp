@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
 #include <exception>
 #include <cmath>
 #include <cstring>
@@ -19,6 +23,8 @@
 #include "layout/page_plan.hpp"
 #include "pipeline/hashing.hpp"
 #include "pipeline/layer_store.hpp"
+#include "pipeline/output.hpp"
+#include "pipeline/prepared_cache.hpp"
 #include "style/feature_view.hpp"
 #include "style/style.hpp"
 
@@ -366,6 +372,68 @@ private:
     std::map<const Layer*, Entry> entries_;
 };
 
+/// The page's global state as text, every number to the last bit: part of the key of what it draws.
+std::string global_state_text(const style::expr::Object& state) {
+    std::string out;
+    for (const auto& [name, value] : state) {
+        const double* number = value.as_number();
+        out += name + "=" + (number ? fmt::format("{:a}", *number) : value.to_json()) + "\n";
+    }
+    return out;
+}
+
+/// The drawn digests of an atlas's pages by key (digest_drawn), kept between builds in the prepared
+/// cache (ATLAS.drawn-digests.prepared: a line "KEY DIGEST" in hex each). find() and add() are
+/// thread-safe; save() replaces the file with the entries this build found or added (nothing without a
+/// cache folder, and a file that cannot be written is only a memo lost).
+class DrawnMemo {
+public:
+    DrawnMemo(const std::filesystem::path& cache_dir, const std::string& atlas) {
+        if (cache_dir.empty()) return;
+        file_ = prepared_path(cache_dir, atlas, "drawn-digests");
+        std::ifstream in(file_);
+        std::string line;
+        while (std::getline(in, line)) {
+            // Exactly as save() writes it: a line cut short or altered is not an entry.
+            if (line.size() != 33 || line[16] != ' ') continue;
+            std::uint64_t key = 0, digest = 0;
+            const char* at = line.data();
+            if (std::from_chars(at, at + 16, key, 16).ptr != at + 16 ||
+                std::from_chars(at + 17, at + 33, digest, 16).ptr != at + 33)
+                continue;
+            known_[key] = digest;
+        }
+    }
+    std::optional<std::uint64_t> find(std::uint64_t key) {
+        std::lock_guard lock(mutex_);
+        auto it = known_.find(key);
+        if (it == known_.end()) return std::nullopt;
+        used_[key] = it->second;
+        return it->second;
+    }
+    void add(std::uint64_t key, std::uint64_t digest) {
+        std::lock_guard lock(mutex_);
+        used_[key] = digest;
+    }
+    void save() const {
+        if (file_.empty()) return;
+        std::lock_guard lock(mutex_);
+        if (used_ == known_) return;  // nothing new: the file stays as it is
+        std::string text;
+        for (const auto& [key, digest] : used_) text += fmt::format("{:016x} {:016x}\n", key, digest);
+        try {
+            create_folder(file_.parent_path());
+            write_atomically(file_, text);
+        } catch (const std::exception&) {
+        }
+    }
+
+private:
+    std::filesystem::path file_;
+    mutable std::mutex mutex_;
+    std::map<std::uint64_t, std::uint64_t> known_, used_;
+};
+
 /// Fills each page's `drawn` digests: for each frame of the page and each layer the style draws there
 /// (a style layer in its zoom range), the digest of the features whose bounds reach into the frame's
 /// extent and that a style layer's filter accepts on that page (its global state set). Left empty
@@ -410,14 +478,45 @@ void digest_drawn(const MapDecl& atlas, const std::shared_ptr<const style::Style
     std::vector<std::vector<layout::FramePlan>> frames;
     frames.reserve(pages.size());
     for (const MapDecl* page : pages) frames.push_back(layout::plan_frames(page->page, page->crs, page->extent));
-    // Every copy the pages draw, loaded first side by side, in the order the pages ask for them (a
-    // failure is the one the first page to ask would meet).
+    // What a page draws of a layer in a frame is a function of the layer's content (its fingerprint), the
+    // frame, the style and the page's global state: digests computed for the same key by an earlier build
+    // are taken from the memo it left in the prepared cache, and the layers they cover are not loaded.
+    DrawnMemo memo(store.cache_dir(), atlas.id);
+    std::map<std::string, std::optional<std::uint64_t>> fingerprints;
+    for (const std::string& name : layers) fingerprints[name] = store.fingerprint(name);
+    const std::uint64_t style_hash = style->source.empty() ? 0 : XXH3_64bits(style->source.data(), style->source.size());
+    // keys[p][f][l]: the memo key of page p, frame f, layer l (nullopt: none, always computed).
+    std::vector<std::vector<std::vector<std::optional<std::uint64_t>>>> memo_keys(pages.size());
+    for (std::size_t p = 0; p < pages.size(); ++p) {
+        const std::string state = global_state_text(pages[p]->global_state);
+        for (const layout::FramePlan& frame : frames[p]) {
+            auto& per_layer = memo_keys[p].emplace_back();
+            for (const std::string& name : layers) {
+                const std::optional<std::uint64_t> fp = fingerprints[name];
+                if (!fp || style->source.empty()) {
+                    per_layer.emplace_back();
+                    continue;
+                }
+                const Box& v = frame.view.extent;
+                const std::string text =
+                    fmt::format("drawn v1\nlayer {} {:016x}\ncrs {}\nframe {} {:a} {:a} {:a} {:a} {:a}\nstyle {:016x}\nstate {}",
+                                name, *fp, crs_of(*pages[p], frame), frame.name(), v.min_x, v.min_y, v.max_x, v.max_y,
+                                frame.zoom, style_hash, state);
+                per_layer.emplace_back(XXH3_64bits(text.data(), text.size()));
+            }
+        }
+    }
+    // Every copy the pages draw that the memo does not answer for, loaded first side by side, in the
+    // order the pages ask for them (a failure is the one the first page to ask would meet).
     std::vector<std::pair<std::string, std::string>> keys;
     for (std::size_t p = 0; p < pages.size(); ++p)
-        for (const layout::FramePlan& frame : frames[p])
-            for (const std::string& name : layers) {
-                const std::pair key(name, crs_of(*pages[p], frame));
-                if (!drawing_at(name, frame.zoom).empty() && std::find(keys.begin(), keys.end(), key) == keys.end())
+        for (std::size_t f = 0; f < frames[p].size(); ++f)
+            for (std::size_t l = 0; l < layers.size(); ++l) {
+                const layout::FramePlan& frame = frames[p][f];
+                const std::pair key(layers[l], crs_of(*pages[p], frame));
+                const auto& k = memo_keys[p][f][l];
+                if (k && memo.find(*k)) continue;
+                if (!drawing_at(layers[l], frame.zoom).empty() && std::find(keys.begin(), keys.end(), key) == keys.end())
                     keys.push_back(key);
             }
     const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
@@ -428,12 +527,19 @@ void digest_drawn(const MapDecl& atlas, const std::shared_ptr<const style::Style
         MapDecl* page = pages[p];
         const style::expr::GlobalStateScope scope(&page->global_state);  // the filters see the page's feature
         std::vector<std::tuple<std::string, std::string, std::string>> drawn;
-        for (const layout::FramePlan& frame : frames[p]) {
+        for (std::size_t f = 0; f < frames[p].size(); ++f) {
+            const layout::FramePlan& frame = frames[p][f];
             const std::string crs = crs_of(*page, frame);
             const Box& view = frame.view.extent;
-            for (const std::string& name : layers) {
+            for (std::size_t l = 0; l < layers.size(); ++l) {
+                const std::string& name = layers[l];
                 const std::vector<const style::Layer*> drawing = drawing_at(name, frame.zoom);
                 if (drawing.empty()) continue;  // out of its zoom range here: not drawn
+                const auto& k = memo_keys[p][f][l];
+                if (const std::optional<std::uint64_t> known = k ? memo.find(*k) : std::nullopt) {
+                    drawn.emplace_back(name, frame.name(), fmt::format("{:016x}", *known));
+                    continue;
+                }
                 const Layer& layer = store.drawn(name, crs);
                 const FeatureDigests::Entry& e = cache.at(layer);
                 XXH3_state_t* state = XXH3_createState();
@@ -453,6 +559,7 @@ void digest_drawn(const MapDecl& atlas, const std::shared_ptr<const style::Style
                 XXH3_64bits_update(state, &count, sizeof count);
                 const XXH64_hash_t h = XXH3_64bits_digest(state);
                 XXH3_freeState(state);
+                if (k) memo.add(*k, h);
                 drawn.emplace_back(name, frame.name(), fmt::format("{:016x}", h));
             }
         }
@@ -475,6 +582,7 @@ void digest_drawn(const MapDecl& atlas, const std::shared_ptr<const style::Style
     for (auto& t : pool) t.join();
     for (const std::exception_ptr& e : errors)
         if (e) std::rethrow_exception(e);  // the first page's, as one after another
+    memo.save();
 }
 
 /// Per CRS, the union of the views of every frame of the plain maps of `selected` and of the atlas pages

@@ -90,6 +90,13 @@ public:
     /// layer reads it again and is told everything). The store's destructor waits for the thread.
     void read_ahead(const std::vector<std::string>& names);
 
+    /// The content key of what layer `name` is, as loaded by source(): its declaration, its files' bytes
+    /// and its inputs' fingerprints, recursively; nullopt for a database layer or a file that cannot be
+    /// read (then never cached). Memoised; thread-safe.
+    std::optional<std::uint64_t> fingerprint(const std::string& name);
+    /// Where prepared layers are kept; empty when nothing is (`cartelier check`).
+    const std::filesystem::path& cache_dir() const { return cache_dir_; }
+
     /// Warnings gathered while loading (unmatched optional joins, re-encoded files, a layer with no
     /// feature…), each once. Not
     /// synchronised: read it when no load is running.
@@ -140,10 +147,6 @@ private:
     /// A file layer as read (no joins, no geocoding): from the prepared cache when it holds these bytes,
     /// else read_checked() and stored there. Read warnings go to `d`.
     std::unique_ptr<Layer> read_source_cached(const LayerDecl& decl, Diagnostics& d);
-    /// The content key of what layer `name` is, as loaded by source(): its declaration, its files' bytes
-    /// and its inputs' fingerprints, recursively; nullopt for a database layer or a file that cannot be
-    /// read (then never cached). Memoised.
-    std::optional<std::uint64_t> fingerprint(const std::string& name);
     const Layer& load_projected(Load& load, const LayerDecl& decl, const std::string& crs);
     /// Whether loading the project's layers will ask for `name` as read (source()): a layer is computed
     /// `from` it and is not in the prepared cache, or a geocode places rows with it. A projected copy is

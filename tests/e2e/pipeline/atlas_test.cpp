@@ -361,3 +361,55 @@ TEST(Atlas, AStyleDrawingAnUndeclaredLayerIsAnErrorOfEachPageNotACrash) {
     EXPECT_NE(r.output.find("the style draws layer 'departement', which the project"), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("did you mean 'departements'"), std::string::npos) << r.output;
 }
+
+// What each page draws is remembered by its key (the layers' content, the frame, the style, the page's
+// global state) in the prepared cache: a build that finds the series up to date loads no layer but the
+// coverage, which makes the pages (the other prepared copies, deleted, are not made again), and a change
+// to what a page draws is still seen.
+TEST(Atlas, AnUpToDateSeriesIsKnownWithoutLoadingItsLayersAndAChangeToWhatAPageDrawsIsStillSeen) {
+    const std::string dir = make_atlas("atlas-drawn-memo", "      page_name: \"{code}\"\n");
+    // A layer the pages draw that the prepared cache keeps (a derived one), beside the coverage.
+    write_file(dir + "/cartelier.yaml", replace_all(read_file(dir + "/cartelier.yaml"), "\nmaps:\n",
+                                                    "\n  centres:\n    from: departements\n"
+                                                    "    steps: [point_on_surface]\nmaps:\n"));
+    nlohmann::json style = nlohmann::json::parse(read_file(dir + "/style.json"));
+    style["layers"].push_back(nlohmann::json::parse(
+        R"({"id": "centres", "type": "circle", "source": "cartelier", "source-layer": "centres",
+            "paint": {"circle-radius": 3, "circle-color": "#000000"}})"));
+    write_file(dir + "/style.json", style.dump(1));
+    ASSERT_EQ(run_cartelier(dir).status, 0);
+    const fs::path prepared = fs::path(dir) / "out" / ".cache" / "prepared";
+    auto layer_copies = [&] {
+        std::vector<std::string> names;
+        for (const auto& entry : fs::directory_iterator(prepared))
+            if (entry.path().filename().string().find("drawn-digests") == std::string::npos &&
+                entry.path().filename().string().rfind("departements.", 0) != 0)
+                names.push_back(entry.path().filename().string());
+        return names;
+    };
+    ASSERT_FALSE(layer_copies().empty());
+    for (const std::string& name : layer_copies()) fs::remove(prepared / name);
+    auto r = run_cartelier(dir);
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_EQ(statuses(report(dir)), (std::map<std::string, std::string>{
+                                         {"pages/01", "up to date"}, {"pages/02", "up to date"}, {"pages", "up to date"}}))
+        << r.output;
+    EXPECT_TRUE(layer_copies().empty()) << "a layer was loaded: " << fmt::format("{}", fmt::join(layer_copies(), ", "));
+    // Site b (département 02): its label's text, which the style draws.
+    write_file(dir + "/sites.csv", replace_all(read_file(dir + "/sites.csv"), "\"Vallée \"\"du\"\" Lot\"", "Vallée du Lot"));
+    r = run_cartelier(dir);
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_EQ(statuses(report(dir)), (std::map<std::string, std::string>{
+                                         {"pages/01", "up to date"}, {"pages/02", "built"}, {"pages", "built"}}))
+        << r.output;
+    EXPECT_NE(r.output.find("because: what it draws of layer sites changed"), std::string::npos) << r.output;
+    // The memo is only a cache: a corrupt one is read as far as it makes sense, and changes nothing.
+    for (const auto& entry : fs::directory_iterator(prepared))
+        if (entry.path().filename().string().find("drawn-digests") != std::string::npos)
+            write_file(entry.path().string(), "not a memo\n0123 zz\n" + read_file(entry.path().string()).substr(0, 50));
+    r = run_cartelier(dir);
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_EQ(statuses(report(dir)), (std::map<std::string, std::string>{
+                                         {"pages/01", "up to date"}, {"pages/02", "up to date"}, {"pages", "up to date"}}))
+        << r.output;
+}
