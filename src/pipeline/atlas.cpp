@@ -1,7 +1,6 @@
 #include "pipeline/atlas.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <charconv>
 #include <filesystem>
 #include <fstream>
@@ -19,6 +18,7 @@
 #include <xxhash.h>
 
 #include "core/layer.hpp"
+#include "core/parallel.hpp"
 #include "geo/code_text.hpp"
 #include "layout/page_plan.hpp"
 #include "pipeline/hashing.hpp"
@@ -565,21 +565,7 @@ void digest_drawn(const MapDecl& atlas, const std::shared_ptr<const style::Style
         }
         page->page_of->drawn = std::move(drawn);
     };
-    std::vector<std::exception_ptr> errors(pages.size());
-    std::atomic<std::size_t> next{0};
-    auto work = [&] {
-        for (std::size_t p; (p = next++) < pages.size();) {
-            try {
-                digest_page(p);
-            } catch (...) {
-                errors[p] = std::current_exception();
-            }
-        }
-    };
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < std::min<std::size_t>(threads, pages.size()); ++t) pool.emplace_back(work);
-    work();
-    for (auto& t : pool) t.join();
+    const std::vector<std::exception_ptr> errors = for_each_index(pages.size(), threads, digest_page);
     for (const std::exception_ptr& e : errors)
         if (e) std::rethrow_exception(e);  // the first page's, as one after another
     memo.save();

@@ -12,6 +12,7 @@
 
 #include "pipeline/prepared_cache.hpp"
 #include "core/memory.hpp"
+#include "core/parallel.hpp"
 #include "core/paths.hpp"
 #include "pipeline/timing.hpp"
 #include "data/chunk_queue.hpp"
@@ -876,21 +877,8 @@ std::vector<Diagnostic> LayerStore::with_read_warnings(const std::string& name, 
 }
 
 void LayerStore::load_drawn(const std::vector<std::pair<std::string, std::string>>& keys, unsigned threads) {
-    std::vector<std::exception_ptr> errors(keys.size());
-    std::atomic<std::size_t> next{0};
-    auto work = [&] {
-        for (std::size_t i; (i = next++) < keys.size();) {
-            try {
-                drawn(keys[i].first, keys[i].second);
-            } catch (...) {
-                errors[i] = std::current_exception();
-            }
-        }
-    };
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < std::min<std::size_t>(std::max(1u, threads), keys.size()); ++t) pool.emplace_back(work);
-    work();
-    for (auto& t : pool) t.join();
+    const std::vector<std::exception_ptr> errors =
+        for_each_index(keys.size(), threads, [&](std::size_t i) { drawn(keys[i].first, keys[i].second); });
     for (std::size_t i = 0; i < keys.size(); ++i) {
         if (!errors[i]) continue;
         std::exception_ptr full = errors[i];
