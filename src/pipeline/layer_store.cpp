@@ -160,13 +160,22 @@ LayerStore::~LayerStore() {
 bool LayerStore::copied_from_uncached_read(const std::string& name) {
     if (!windows_allowed_ || !several_crss_ || cache_dir_.empty() || !windowable(name)) return false;
     const LayerDecl& decl = project_->layers.at(name);
-    if (decl.derived()) {
-        const std::optional<std::uint64_t> key = fingerprint(name);
-        return key && !has_prepared(prepared_path(cache_dir_, name, "derived"), *key);
-    }
+    if (decl.derived()) return fingerprint(name) && !derived_cached(name);
     if (!decl.spec.x_field.empty() || decl.geocode) return false;  // point tables: small, and read anyway
+    const std::optional<PreparedFile> file = as_read_file(decl);
+    return file && !has_prepared(file->path, file->key);
+}
+
+std::optional<LayerStore::PreparedFile> LayerStore::as_read_file(const LayerDecl& decl) {
+    if (cache_dir_.empty()) return std::nullopt;
     const std::optional<std::uint64_t> key = prepared_key(decl.spec, "as read", project_->root);
-    return key && !has_prepared(prepared_path(cache_dir_, name, "as-read"), *key);
+    if (!key) return std::nullopt;
+    return PreparedFile{prepared_path(cache_dir_, decl.spec.name, "as-read"), *key};
+}
+
+bool LayerStore::derived_cached(const std::string& name) {
+    const std::optional<std::uint64_t> key = cache_dir_.empty() ? std::nullopt : fingerprint(name);
+    return key && has_prepared(prepared_path(cache_dir_, name, "derived"), *key);
 }
 
 void LayerStore::read_ahead(const std::vector<std::string>& names) {
@@ -492,26 +501,23 @@ const Layer& LayerStore::load_source(Load& load, const LayerDecl& decl) {
 std::unique_ptr<Layer> LayerStore::read_source_cached(const LayerDecl& decl, Diagnostics& d) {
     // CSV point tables are small and their rows may be geocoded later: always read.
     const bool cacheable = !cache_dir_.empty() && !decl.spec.database && decl.spec.x_field.empty();
-    std::optional<std::uint64_t> key;
-    std::filesystem::path file;
+    std::optional<PreparedFile> file;
     if (cacheable) {
         ScopedStage stage("load");
-        key = prepared_key(decl.spec, "as read", project_->root);
-        if (key) {
-            file = prepared_path(cache_dir_, decl.spec.name, "as-read");
-            if (auto hit = read_prepared(file, *key, project_->root)) {
+        file = as_read_file(decl);
+        if (file)
+            if (auto hit = read_prepared(file->path, file->key, project_->root)) {
                 for (const auto& w : hit->warnings) d.add(w);
                 return std::make_unique<Layer>(std::move(hit->layer));
             }
-        }
     }
     Diagnostics read;
     auto layer = read_checked(decl, read, nullptr, nullptr);
     d.append(read);
-    if (key && !read.has_errors()) {
+    if (file && !read.has_errors()) {
         ScopedStage stage("write-cache");
         std::vector<Diagnostic> warnings(read.items().begin(), read.items().end());
-        write_prepared(file, *key, *layer, warnings, project_->root);
+        write_prepared(file->path, file->key, *layer, warnings, project_->root);
     }
     return layer;
 }
@@ -944,9 +950,7 @@ bool LayerStore::source_will_be_read(const std::string& name) {
     for (const auto& [other, decl] : project_->layers) {
         if (decl.geocode && decl.geocode->layer == name) return true;
         if (!decl.derived() || decl.from != name) continue;
-        if (cache_dir_.empty()) return true;
-        const std::optional<std::uint64_t> key = fingerprint(other);
-        if (!key || !has_prepared(prepared_path(cache_dir_, other, "derived"), *key)) return true;
+        if (!derived_cached(other)) return true;
     }
     return false;
 }

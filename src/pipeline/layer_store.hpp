@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -223,6 +224,15 @@ private:
     std::map<ProjectedKey, std::shared_ptr<Load>> windowed_;
     /// Whether read_ahead() may read layer `name`: see there.
     bool copied_from_uncached_read(const std::string& name);
+    /// Where the prepared cache keeps a file layer as read, and its key for these bytes; nullopt without a
+    /// cache folder or when the file cannot be read.
+    struct PreparedFile {
+        std::filesystem::path path;
+        std::uint64_t key = 0;
+    };
+    std::optional<PreparedFile> as_read_file(const LayerDecl& decl);
+    /// Whether the prepared cache holds derived layer `name` as it is now (its fingerprint).
+    bool derived_cached(const std::string& name);
     std::vector<std::thread> read_ahead_;  ///< read_ahead()'s threads, joined by the destructor
 };
 
