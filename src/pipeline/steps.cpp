@@ -1,5 +1,6 @@
 #include "pipeline/steps.hpp"
 
+#include <memory>
 #include <fmt/format.h>
 
 #include "data/table.hpp"
@@ -88,6 +89,9 @@ std::vector<std::string> layer_files(const LayerDecl& decl) {
 
 Layer run_steps(Layer layer, const std::string& name, const LayerDecl& decl, const LayerInCrs& other_layer,
                 Diagnostics& diagnostics, StepsRun* run) {
+    // A copy of another layer shares its schema: the steps (a join adds fields) change a schema of its own,
+    // never the input's, which other threads may be reading.
+    layer.schema = std::make_shared<Schema>(*layer.schema);
     if (run) run->files = step_files(decl);
     for (const auto& step : decl.steps) {
         ScopedStage timing("derive");
