@@ -495,6 +495,17 @@ Geometry chain_lines(const Geometry& lines) {
     return out;
 }
 
+std::vector<std::uint8_t> Coverage::arcs_bordering(std::span<const std::uint8_t> member) const {
+    std::vector<std::uint8_t> used(arc_count(), 0);
+    for (std::size_t s = 0; s < shapes_.size() && s < member.size(); ++s) {
+        const Shape& shape = shapes_[s];
+        if (!member[s] || shape.type != GeometryType::Polygon || shape.parts.empty()) continue;
+        for (std::uint32_t ring = shape.first_ring; ring < shape.first_ring + shape.parts.back(); ++ring)
+            for (std::uint32_t i = ring_refs_[ring]; i < ring_refs_[ring + 1]; ++i) used[refs_[i] >> 1] = 1;
+    }
+    return used;
+}
+
 Geometry Coverage::dissolve(std::span<const std::uint8_t> member, const Geometry& arcs) const {
     Geometry out;
     const std::size_t n_arcs = arc_count();

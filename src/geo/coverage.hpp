@@ -36,6 +36,12 @@ public:
     /// draws the same area with far fewer vertices and without anti-aliasing seams between neighbours.
     Geometry dissolve(std::span<const std::uint8_t> member, const Geometry& arcs) const;
 
+    /// Which arcs border at least one of the polygons `member` selects (member[i] != 0 for the i-th
+    /// geometry given): one flag per arc, in the order of simplified_arcs()' lines. Stroking the arcs
+    /// flagged draws every border of the members once, a border between two members too, where
+    /// stroking each member's rings would draw it twice.
+    std::vector<std::uint8_t> arcs_bordering(std::span<const std::uint8_t> member) const;
+
     std::size_t arc_count() const { return arc_start_.empty() ? 0 : arc_start_.size() - 1; }
     std::size_t input_vertices() const { return input_vertices_; }
     std::size_t arc_vertices() const { return points_.size(); }
@@ -71,20 +77,27 @@ struct LineChains {
     std::size_t chain_count() const { return chain_start.empty() ? 0 : chain_start.size() - 1; }
 
     /// Calls visit(point, first) for each vertex of chain c of `lines`, in order, each shared end
-    /// vertex once; `first` is true for the chain's first vertex only.
+    /// vertex once; `first` is true for the chain's first vertex only. Given `keep` (one flag per
+    /// line), the lines not kept are left out: the chain breaks there, and `first` is true again for
+    /// the first vertex after each break.
     template <class Visit>
-    void walk(const Geometry& lines, std::size_t c, Visit&& visit) const {
+    void walk(const Geometry& lines, std::size_t c, Visit&& visit, std::span<const std::uint8_t> keep = {}) const {
+        bool start = true;  // else: the previous line walked ended at this vertex
         for (std::uint32_t s = chain_start[c]; s < chain_start[c + 1]; ++s) {
+            if (!keep.empty() && !keep[steps[s] >> 1]) {
+                start = true;
+                continue;
+            }
             const std::uint32_t begin = lines.rings[steps[s] >> 1], end = lines.rings[(steps[s] >> 1) + 1];
-            const bool start = s == chain_start[c];  // else: the previous line ended at this vertex
             if (steps[s] & 1) {
                 for (std::uint32_t k = end - (start ? 0 : 1); k-- > begin;) visit(lines.points[k], start && k == end - 1);
             } else {
                 for (std::uint32_t k = begin + (start ? 0 : 1); k < end; ++k) visit(lines.points[k], start && k == begin);
             }
+            start = false;
         }
     }
-    /// How many vertices walk() visits for chain c.
+    /// How many vertices walk() visits for chain c (with `keep`, at most this many).
     std::size_t vertices(const Geometry& lines, std::size_t c) const {
         std::size_t n = 1;
         for (std::uint32_t s = chain_start[c]; s < chain_start[c + 1]; ++s)

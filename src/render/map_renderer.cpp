@@ -42,11 +42,14 @@ bool places_text(const style::Style& style, double zoom) {
     });
 }
 
-/// Adds the rings or lines of `g` (map coordinates of `view`) to `out`, closing polygon rings.
-void record_lines(layout::DrawnLines* out, const Geometry& g, const View& view, double weight) {
+/// Adds the rings or lines of `g` (map coordinates of `view`) to `out`, closing polygon rings; given
+/// `keep` (one flag per ring or line), only those kept.
+void record_lines(layout::DrawnLines* out, const Geometry& g, const View& view, double weight,
+                  std::span<const std::uint8_t> keep = {}) {
     if (!out || !(weight > 0)) return;
     const bool closed = g.type == GeometryType::Polygon;
     for (std::size_t r = 0; r < g.ring_count(); ++r) {
+        if (!keep.empty() && !keep[r]) continue;
         const std::uint32_t begin = g.rings[r], end = g.rings[r + 1];
         if (end - begin < 2) continue;
         Point previous = view.to_page(g.points[begin]);
@@ -304,27 +307,45 @@ MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& l
         const std::vector<Box>& bounds = layers.bounds(*data);
         const bool generalise = tolerance > 0 && (sl.type == LayerType::Fill || sl.type == LayerType::Line) &&
                                 layers.coverage(*data, view.extent) != nullptr;
+        // The polygons in the view that the layer's filter accepts: one flag per feature.
+        auto accepted_polygons = [&] {
+            std::vector<std::uint8_t> member(data->features.size(), 0);
+            for (std::size_t fi = 0; fi < data->features.size(); ++fi) {
+                const Feature& feature = data->features[fi];
+                if (feature.geometry.type != GeometryType::Polygon || feature.geometry.empty()) continue;
+                if (!view.extent.intersects(bounds[fi])) continue;
+                LayerFeatureView fv(*data, feature);
+                ctx.feature = &fv;
+                if (!sl.accepts(ctx)) continue;
+                member[fi] = 1;
+                ++result.features_drawn;
+            }
+            ctx.feature = nullptr;
+            return member;
+        };
         // A line layer over polygons whose paint is the same for every feature, opaque and plain:
-        // each border is stroked once, as an arc of the coverage, rather than once per neighbour.
-        if (generalise && sl.type == LayerType::Line && !sl.filter) {
+        // each border is stroked once, as an arc of the coverage, rather than once per neighbour. With
+        // a filter, the borders of the features it accepts (a border between two of them once too).
+        if (generalise && sl.type == LayerType::Line) {
             const bool uniform = feature_constant(sl, {Prop::LineColor, Prop::LineWidth, Prop::LineOpacity, Prop::LineOffset,
                                                        Prop::LineDasharray, Prop::LineJoin, Prop::LineCap});
             const LayerSet::ChainedArcs arcs = uniform ? layers.arcs(*data, view.extent, tolerance) : LayerSet::ChainedArcs{};
             if (arcs) {
                 LinePaint paint = evaluate_line(sl, ctx, pc);
                 if (paint.opacity >= 1 && paint.color.a >= 1 && paint.dash_pt.empty() && paint.offset_pt == 0) {
-                    for (std::size_t fi = 0; fi < data->features.size(); ++fi)
-                        result.features_drawn += !data->features[fi].geometry.empty() && view.extent.intersects(bounds[fi]);
+                    const std::vector<std::uint8_t> member = accepted_polygons();
+                    std::vector<std::uint8_t> keep;  // empty: every arc (the coverage holds the view's features only)
+                    if (sl.filter) keep = layers.coverage(*data, view.extent)->arcs_bordering(member);
                     // In batches: Cairo strokes many small paths faster than one huge one.
                     constexpr std::uint32_t batch_vertices = 4096;
                     const Geometry& lines = *arcs.lines;
                     const geo::LineChains& chains = *arcs.chains;
-                    record_lines(lines_drawn, lines, view, stroke_weight(paint));
+                    record_lines(lines_drawn, lines, view, stroke_weight(paint), keep);
                     for (std::size_t c = 0, n = chains.chain_count(); c < n;) {
                         std::size_t e = c + 1, vertices = chains.vertices(lines, c);
                         while (e < n && (vertices += chains.vertices(lines, e)) < batch_vertices) ++e;
-                        add_chains(cr, lines, chains, view, grid, c, e);
-                        stroke_current_path(cr, paint);
+                        add_chains(cr, lines, chains, view, grid, c, e, keep);
+                        if (cairo_has_current_point(cr)) stroke_current_path(cr, paint);  // not when keep left none
                         c = e;
                     }
                     if (profiling())
@@ -341,18 +362,7 @@ MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& l
                                                                            Prop::FillOutlineColor, Prop::FillPattern})) {
             FillPaint paint = evaluate_fill(sl, ctx, pc);
             if (!paint.outline) {
-                std::vector<std::uint8_t> member(data->features.size(), 0);
-                for (std::size_t fi = 0; fi < data->features.size(); ++fi) {
-                    const Feature& feature = data->features[fi];
-                    if (feature.geometry.type != GeometryType::Polygon || feature.geometry.empty()) continue;
-                    if (!view.extent.intersects(bounds[fi])) continue;
-                    LayerFeatureView fv(*data, feature);
-                    ctx.feature = &fv;
-                    if (!sl.accepts(ctx)) continue;
-                    member[fi] = 1;
-                    ++result.features_drawn;
-                }
-                ctx.feature = nullptr;
+                const std::vector<std::uint8_t> member = accepted_polygons();
                 const Geometry merged = layers.dissolved(*data, view.extent, tolerance, member);
                 add_path(cr, merged, view, true, grid);
                 fill_current_path(cr, paint, hairline, CAIRO_FILL_RULE_WINDING);

@@ -177,14 +177,14 @@ void add_rings(cairo_t* cr, const Geometry& g, const View& view, bool close_ring
 }
 
 void add_chains(cairo_t* cr, const Geometry& lines, const geo::LineChains& chains, const View& view, double grid,
-                std::size_t first, std::size_t last) {
+                std::size_t first, std::size_t last, std::span<const std::uint8_t> keep) {
     last = std::min(last, chains.chain_count());
     if (first >= last) return;
     std::size_t vertices = 0;
     for (std::size_t c = first; c < last; ++c) vertices += chains.vertices(lines, c);
     PathBuffer path(view, grid, vertices);
     for (std::size_t c = first; c < last; ++c)
-        chains.walk(lines, c, [&](Point p, bool start) { start ? path.move_to(p) : path.line_to(p); });
+        chains.walk(lines, c, [&](Point p, bool start) { start ? path.move_to(p) : path.line_to(p); }, keep);
     path.append_to(cr);
 }
 

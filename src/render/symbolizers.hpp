@@ -2,6 +2,7 @@
 // and the legend both draw through here, so a legend swatch is exactly what the map shows.
 #pragma once
 
+#include <span>
 #include <string>
 #include <vector>
 
@@ -64,9 +65,10 @@ void add_path(cairo_t* cr, const Geometry& g, const View& view, bool close_rings
 void add_rings(cairo_t* cr, const Geometry& g, const View& view, bool close_rings, double grid, std::size_t first,
                std::size_t last);
 /// The same for chains [first, last) of `lines` joined in the order of `chains` (geo::chain_order):
-/// one open line per chain, each shared end vertex once.
+/// one open line per chain, each shared end vertex once. Given `keep` (one flag per line of `lines`),
+/// only the lines kept (geo::LineChains::walk).
 void add_chains(cairo_t* cr, const Geometry& lines, const geo::LineChains& chains, const View& view, double grid,
-                std::size_t first, std::size_t last);
+                std::size_t first, std::size_t last, std::span<const std::uint8_t> keep = {});
 
 /// Fills the current path (even-odd) and draws its outline; clears the path.
 void fill_current_path(cairo_t* cr, const FillPaint& paint, double hairline_pt,

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <span>
 
 #include <geos_c.h>
 #include <gtest/gtest.h>
@@ -295,4 +296,77 @@ TEST(ChainOrder, EveryLineOnceAndEachStepStartsWhereThePreviousEnded) {
     const Geometry lines = chain_lines(arcs);
     EXPECT_EQ(lines.ring_count(), chains.chain_count());
     EXPECT_EQ(lines.points.size(), arcs.points.size() - (chains.steps.size() - chains.chain_count()));
+}
+
+namespace {
+
+/// The total length of the segments of lines `keep` flags (all when `keep` is empty).
+double length_of(const Geometry& lines, std::span<const std::uint8_t> keep = {}) {
+    double total = 0;
+    for (std::size_t r = 0; r < lines.ring_count(); ++r) {
+        if (!keep.empty() && !keep[r]) continue;
+        for (std::uint32_t i = lines.rings[r]; i + 1 < lines.rings[r + 1]; ++i)
+            total += std::hypot(lines.points[i + 1].x - lines.points[i].x, lines.points[i + 1].y - lines.points[i].y);
+    }
+    return total;
+}
+
+}  // namespace
+
+TEST(CoverageArcsBordering, EachBorderOfTheMembersOnceAndNoOtherBorder) {
+    // Three squares of side 10 in a row, west to east: A | B | C.
+    const std::vector<Geometry> squares = test::grid_of_squares(3, 1, 10);
+    std::vector<const Geometry*> all;
+    for (const auto& g : squares) all.push_back(&g);
+    Coverage coverage(all);
+    const Geometry arcs = coverage.simplified_arcs(0);
+    auto bordering = [&](std::vector<std::uint8_t> member) {
+        const std::vector<std::uint8_t> keep = coverage.arcs_bordering(member);
+        EXPECT_EQ(keep.size(), arcs.ring_count());
+        return length_of(arcs, keep);
+    };
+    EXPECT_NEAR(bordering({0, 1, 0}), 40, 1e-9);  // B's four sides: its borders with A and C too
+    EXPECT_NEAR(bordering({1, 1, 0}), 70, 1e-9);  // A's and B's, the border between them once
+    EXPECT_NEAR(bordering({1, 1, 1}), length_of(arcs), 1e-9);
+    EXPECT_NEAR(bordering({1, 1, 1}), 100, 1e-9);
+    EXPECT_NEAR(bordering({1, 0, 1}), 80, 1e-9);   // A and C do not touch
+    EXPECT_NEAR(bordering({0, 0, 0}), 0, 1e-9);
+}
+
+TEST(ChainOrder, AWalkKeepingSomeLinesBreaksTheChainsWhereOthersWereLeftOut) {
+    const std::vector<Geometry> squares = test::grid_of_squares(3, 2, 10);
+    std::vector<const Geometry*> all;
+    for (const auto& g : squares) all.push_back(&g);
+    Coverage coverage(all);
+    const Geometry arcs = coverage.simplified_arcs(0);
+    const LineChains chains = chain_order(arcs);
+    // The borders of the middle square of the bottom row only.
+    std::vector<std::uint8_t> member(squares.size(), 0);
+    member[2] = 1;  // grid_of_squares goes column by column: (1, 0) is the third
+    const std::vector<std::uint8_t> keep = coverage.arcs_bordering(member);
+    // Walked with `keep`, the chains draw exactly the kept lines' segments, each piece starting anew.
+    double walked = 0;
+    std::size_t pieces = 0;
+    for (std::size_t c = 0; c < chains.chain_count(); ++c) {
+        Point previous{};
+        chains.walk(arcs, c, [&](Point p, bool first) {
+            if (first) ++pieces;
+            else walked += std::hypot(p.x - previous.x, p.y - previous.y);
+            previous = p;
+        }, keep);
+    }
+    EXPECT_NEAR(walked, 40, 1e-9);
+    EXPECT_NEAR(length_of(arcs, keep), 40, 1e-9);
+    EXPECT_GE(pieces, 1u);
+    // Without `keep`, every segment.
+    double everything = 0;
+    for (std::size_t c = 0; c < chains.chain_count(); ++c) {
+        Point previous{};
+        chains.walk(arcs, c, [&](Point p, bool first) {
+            if (!first) everything += std::hypot(p.x - previous.x, p.y - previous.y);
+            previous = p;
+        });
+    }
+    EXPECT_NEAR(everything, length_of(arcs), 1e-9);
+    EXPECT_NEAR(everything, 3 * 30 + 4 * 20, 1e-9);  // the horizontal lines, then the vertical ones
 }

@@ -68,16 +68,24 @@ const char* kBorders = R"({"id": "borders", "type": "line", "source": "p", "sour
 const char* kLabels =
     R"({"id": "labels", "type": "symbol", "source": "p", "source-layer": "sites", "layout": {"text-field": ["get", "name"]}})";
 
-/// A 100 × 100 pt page at 72 dpi showing map metres 0–100 (1 m = 1 pt).
-render::MapDrawResult draw(const style::Style& style) {
+/// A 100 × 100 pt page at 72 dpi showing map metres 0–100 (1 m = 1 pt), moved by `shift` points; its
+/// pixels in `pixels`.
+render::MapDrawResult draw(const style::Style& style, std::vector<unsigned char>* pixels = nullptr, double shift = 0) {
     render::SurfacePtr surface{cairo_image_surface_create(CAIRO_FORMAT_RGB24, 100, 100)};
     render::ContextPtr cr{cairo_create(surface.get())};
-    const render::View view = render::View::fit("EPSG:2154", Box{0, 0, 100, 100}, Rect{0, 0, 100, 100});
+    const render::View view =
+        render::View::fit("EPSG:2154", Box{shift, shift, 100 + shift, 100 + shift}, Rect{0, 0, 100, 100});
     const Layer a = squares(), b = one_site();
     render::LayerSet set;
     set.add(a);
     set.add(b);
-    return render::draw_map(cr.get(), style, set, view, 6);
+    render::MapDrawResult result = render::draw_map(cr.get(), style, set, view, 6);
+    if (pixels) {
+        cairo_surface_flush(surface.get());
+        const unsigned char* data = cairo_image_surface_get_data(surface.get());
+        pixels->assign(data, data + cairo_image_surface_get_stride(surface.get()) * 100);
+    }
+    return result;
 }
 
 }  // namespace
@@ -103,4 +111,32 @@ TEST(DrawnLinesRecorded, AreasFilledOneByOneCountOnlyByTheirOutline) {
 TEST(DrawnLinesRecorded, NothingIsRecordedWithoutTextToPlace) {
     const auto r = draw(style_of(fmt::format("{}, {}", kFillOne, kBorders)));
     EXPECT_FALSE(r.lines);
+}
+
+TEST(DrawnLinesRecorded, AFilteredLayerOfBordersStrokesEachBorderOfTheFeaturesItKeepsOnce) {
+    // The filter keeps both squares: each border once, the shared one too, as without a filter.
+    const std::string both =
+        R"({"id": "borders", "type": "line", "source": "p", "source-layer": "squares",
+            "filter": ["in", ["get", "kind"], ["literal", ["a", "b"]]], "paint": {"line-width": 2}})";
+    std::vector<unsigned char> filtered, unfiltered;
+    const auto r = draw(style_of(fmt::format("{}, {}", both, kLabels)));
+    ASSERT_TRUE(r.lines);
+    EXPECT_NEAR(r.lines->total(), 350 * 2, 2.0);  // not 400 × 2: the shared border is not stroked twice
+    EXPECT_EQ(r.features_drawn, 2u + 1);  // and the site of the labels layer
+    // The same pixels as the layer without a filter; off the pixel grid, where a border stroked twice
+    // would be darker in its anti-aliased pixels.
+    draw(style_of(both), &filtered, 0.3);
+    draw(style_of(kBorders), &unfiltered, 0.3);
+    EXPECT_TRUE(filtered == unfiltered) << "the filtered layer drew other pixels";
+
+    // The filter keeps the west square: its four sides, the shared border among them, and nothing of
+    // the east square's other sides.
+    const std::string west =
+        R"({"id": "borders", "type": "line", "source": "p", "source-layer": "squares",
+            "filter": ["==", ["get", "kind"], "a"], "paint": {"line-width": 2}})";
+    const auto w = draw(style_of(fmt::format("{}, {}", west, kLabels)));
+    EXPECT_NEAR(w.lines->total(), 200 * 2, 2.0);
+    EXPECT_EQ(w.features_drawn, 1u + 1);
+    EXPECT_GT(w.lines->within(Rect{45, 30, 10, 40}), 70.0);
+    EXPECT_NEAR(w.lines->within(Rect{90, 30, 10, 40}), 0, 1e-9);
 }
