@@ -11,6 +11,7 @@
 
 #include "core/diagnostic.hpp"
 #include "render/pdf_deflate.hpp"
+#include "render/pdf_numbers.hpp"
 #include "render/profiling.hpp"
 #include "render/png_encoder.hpp"
 #include "render/svg_ids.hpp"
@@ -110,7 +111,9 @@ std::string PageSurface::finish() {
     if (format_ == OutputFormat::Png) {
         bytes_ = encode_png(surface_.get(), device_scale_ * 72);
     } else {
-        ScopedDeflateLevel level(pdf_deflate_level);  // PDF: Cairo writes and compresses the streams now
+        // PDF and SVG: Cairo writes (and compresses) the streams now.
+        ScopedDeflateLevel level(pdf_deflate_level);
+        ScopedFastFixedNumbers numbers;
         cairo_surface_finish(surface_.get());
         status = cairo_surface_status(surface_.get());
     }
