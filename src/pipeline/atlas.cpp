@@ -13,6 +13,8 @@
 #include <set>
 #include <thread>
 #include <tuple>
+#include <unordered_map>
+#include <string_view>
 
 #include <fmt/format.h>
 #include <xxhash.h>
@@ -20,6 +22,7 @@
 #include "core/layer.hpp"
 #include "core/parallel.hpp"
 #include "geo/code_text.hpp"
+#include "geo/projection.hpp"
 #include "layout/page_plan.hpp"
 #include "pipeline/hashing.hpp"
 #include "pipeline/layer_store.hpp"
@@ -203,16 +206,29 @@ std::vector<MapDecl> atlas_pages(const MapDecl& atlas_map, LayerStore& store,
         return {};
     }
 
-    // The coverage in the pages' other CRSs, projected side by side, in the order the pages ask for them.
-    if (!atlas.crs_field.empty())
-        if (const auto index = layer.schema->index(atlas.crs_field)) {
-            std::vector<std::pair<std::string, std::string>> copies;
-            for (const Feature* f : kept)
-                if (auto it = atlas.crs_values.find(text_of(f->value(*index))); it != atlas.crs_values.end())
-                    if (std::find(copies.begin(), copies.end(), std::pair(atlas.layer, it->second)) == copies.end())
-                        copies.emplace_back(atlas.layer, it->second);
-            store.load_drawn(copies, std::max(1u, std::thread::hardware_concurrency()));
+    // A page in another CRS takes the bounds of its feature there: that feature alone projected from the
+    // coverage as read, by the transformation a whole copy in that CRS would be made with (the same
+    // points), rather than the whole coverage projected into each CRS of the pages.
+    const Layer* as_read = nullptr;
+    std::unordered_map<std::string_view, const Feature*> read_by_id;
+    std::map<std::string, geo::Transformation> to_page_crs;
+    auto bounds_in = [&](const Feature& f, const std::string& crs) {
+        if (!as_read) {
+            as_read = &store.source(atlas.layer);
+            for (const Feature& g : as_read->features) read_by_id.emplace(g.id, &g);
         }
+        const auto read = read_by_id.find(f.id);
+        if (read == read_by_id.end())
+            throw Error(atlas.declared_at, fmt::format("feature {} of layer '{}' is lost in {}", f.id, atlas.layer, crs));
+        if (as_read->crs == crs) return read->second->geometry.bounds();
+        auto t = to_page_crs.find(crs);
+        if (t == to_page_crs.end()) t = to_page_crs.emplace(crs, geo::Transformation(as_read->crs, crs)).first;
+        std::vector<Point> points = read->second->geometry.points;
+        t->second.transform(points);
+        Box b;
+        for (const Point& p : points) b.expand(p);
+        return b;
+    };
 
     std::vector<MapDecl> pages;
     std::map<std::string, std::string> taken;  // page name → feature id
@@ -244,8 +260,8 @@ std::vector<MapDecl> atlas_pages(const MapDecl& atlas_map, LayerStore& store,
         page.page.subtitle = fill_page_tokens(atlas_map.page.subtitle, fields, values, f.id, k + 1, kept.size());
         page.page_of = AtlasPageOf{atlas_map.id, atlas.layer, name, k, kept.size(), f.id, feature_digest(layer, f), {}, {}};
 
-        // The page's CRS, and its feature there.
-        const Feature* in_crs = &f;
+        // The page's CRS, and its feature's bounds there.
+        Box b = f.geometry.bounds();
         if (!atlas.crs_field.empty()) {
             const auto index = layer.schema->index(atlas.crs_field);
             if (!index)
@@ -255,14 +271,9 @@ std::vector<MapDecl> atlas_pages(const MapDecl& atlas_map, LayerStore& store,
                             suggest_name(atlas.crs_field, fields, {"its fields: ", ""}));
             if (auto it = atlas.crs_values.find(text_of(f.value(*index))); it != atlas.crs_values.end()) {
                 page.crs = it->second;
-                const Layer& there = store.projected(atlas.layer, page.crs);
-                in_crs = nullptr;
-                for (const Feature& g : there.features)
-                    if (g.id == f.id) in_crs = &g;
-                if (!in_crs) throw Error(atlas.declared_at, fmt::format("feature {} of layer '{}' is lost in {}", f.id, atlas.layer, page.crs));
+                if (page.crs != layer.crs) b = bounds_in(f, page.crs);
             }
         }
-        const Box b = in_crs->geometry.bounds();
         if (b.empty())
             throw Error(atlas.declared_at, fmt::format("feature {} of the coverage layer '{}' has no geometry: its page has no "
                                                        "extent",

@@ -2,6 +2,7 @@
 // the build (out/ID/PAGE.pdf|png, its own state), the series PDF assembled from the pages; the current
 // feature known to the style through ["global-state", "atlas_…"]. On the two-département fixture.
 #include <algorithm>
+#include <cmath>
 #include <cairo.h>
 
 #include <gtest/gtest.h>
@@ -154,6 +155,38 @@ TEST(Atlas, ExtentModesMarginFixedScaleAndBestOfAList) {
             EXPECT_GT(scale, 400000);
             EXPECT_LT(scale, 900000);
         }
+}
+
+// A page's CRS by its feature's attribute (atlas.crs): the page is drawn in that CRS, its extent from
+// its feature's bounds there — the very page a map drawn in that CRS gives it, whether the other pages
+// share the CRS or not.
+TEST(Atlas, APagesCrsByAttributeGivesTheExtentAMapInThatCrsGivesIt) {
+    auto scale_of = [](const std::string& dir, const std::string& page) {
+        const nlohmann::json built = report(dir);
+        for (const auto& m : built["maps"])
+            if (m["id"] == page && m.contains("scale_denominator")) return m["scale_denominator"].get<double>();
+        return -1.0;
+    };
+    // The rule: département 02 in UTM zone 31N, the other in Lambert-93.
+    const std::string ruled = make_atlas("atlas-crs-rule", "      page_name: \"{code}\"\n"
+                                                           "      crs: {field: code, values: {\"02\": \"EPSG:32631\"}}\n");
+    auto r = run_cartelier(ruled);
+    ASSERT_EQ(r.status, 0) << r.output;
+    // The same atlas drawn wholly in UTM zone 31N, and wholly in Lambert-93.
+    const std::string utm = make_atlas("atlas-crs-utm", "      page_name: \"{code}\"\n");
+    write_file(utm + "/cartelier.yaml", replace_all(read_file(utm + "/cartelier.yaml"), "crs: EPSG:2154\n    dpi", "crs: EPSG:32631\n    dpi"));
+    r = run_cartelier(utm);
+    ASSERT_EQ(r.status, 0) << r.output;
+    const std::string lambert = make_atlas("atlas-crs-l93", "      page_name: \"{code}\"\n");
+    r = run_cartelier(lambert);
+    ASSERT_EQ(r.status, 0) << r.output;
+
+    for (const std::string& dir : {ruled, utm, lambert})
+        for (const char* page : {"pages/01", "pages/02"}) ASSERT_GT(scale_of(dir, page), 0) << dir << " " << page;
+    EXPECT_DOUBLE_EQ(scale_of(ruled, "pages/02"), scale_of(utm, "pages/02"));
+    EXPECT_DOUBLE_EQ(scale_of(ruled, "pages/01"), scale_of(lambert, "pages/01"));
+    // The two CRSs do give that page different scales: the rule was applied.
+    EXPECT_GT(std::abs(scale_of(ruled, "pages/02") / scale_of(lambert, "pages/02") - 1), 1e-6);
 }
 
 TEST(Atlas, ShardsDealPagesAndTheLastBuildAssemblesTheSeries) {
