@@ -199,6 +199,10 @@ ExpressionPtr parse_slice(const ParsingContext& ctx) {
             return std::pair{b, std::max(b, e)};
         };
         if (const std::string* s = input.as_string()) {
+            if (is_ascii(*s)) {  // one byte per code point: the same slice, without splitting the text
+                auto [b, e] = range(s->size());
+                return Result::ok(s->substr(b, e - b));
+            }
             auto cps = code_points(*s);
             auto [b, e] = range(cps.size());
             std::string out;
@@ -230,7 +234,8 @@ ExpressionPtr parse_length(const ParsingContext& ctx) {
     std::vector<ExpressionPtr> args;
     args.push_back(std::move(input));
     return make("length", Type::number(), std::move(args), [](const std::vector<Value>& v) {
-        if (const std::string* s = v[0].as_string()) return Result::ok(static_cast<double>(code_points(*s).size()));
+        if (const std::string* s = v[0].as_string())
+            return Result::ok(static_cast<double>(is_ascii(*s) ? s->size() : code_points(*s).size()));
         if (const Array* a = v[0].as_array()) return Result::ok(static_cast<double>(a->size()));
         return Result::fail(fmt::format("Expected value to be of type string or array, but found {} instead.",
                                         v[0].type().name()));

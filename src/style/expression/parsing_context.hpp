@@ -48,6 +48,8 @@ std::u16string to_utf16(const std::string& s);
 std::string from_utf16(const std::u16string& s);
 /// Code points of a UTF-8 string ([...s] in JavaScript), each as a UTF-8 string.
 std::vector<std::string> code_points(const std::string& s);
+/// Whether every byte of `s` is ASCII (below 0x80): then each byte is one code point.
+bool is_ascii(const std::string& s);
 /// A colour built from straight channels as the reference builds it (new Color(r, g, b, a, false)): it stores
 /// r·a and gives back r·a / a, which can move a channel by one ulp; reproduced so that rounding to 0–255
 /// agrees at .5 boundaries.

@@ -329,6 +329,12 @@ std::string from_utf16(const std::u16string& s) {
     return out;
 }
 
+bool is_ascii(const std::string& s) {
+    for (unsigned char c : s)
+        if (c >= 0x80) return false;
+    return true;
+}
+
 std::vector<std::string> code_points(const std::string& s) {
     std::vector<std::string> out;
     for (std::size_t i = 0; i < s.size();) {

@@ -1,4 +1,5 @@
 // Evaluation of every supported operator (values as the MapLibre reference gives them).
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "core/document.hpp"
@@ -170,6 +171,26 @@ TEST(ExpressionEval, StringsAndArrays) {
               R"("Alpha-7true")");
     EXPECT_EQ(json(R"(["upcase", ["get", "s"]])", kProps), R"("ALPHA")");
     EXPECT_EQ(json(R"(["downcase", ["get", "s"]])", kProps), R"("alpha")");
+}
+
+// "slice" and "length" count code points (JavaScript's [...s]); ASCII text takes a shortcut (one byte per
+// code point), which must give what the code points give: the same text with one letter made non-ASCII
+// gives, letter for letter, the same slices.
+TEST(ExpressionEval, SlicesOfAsciiTextAreThoseOfItsCodePoints) {
+    const std::string ascii = "2A004", accented = "2Ä004";  // the same with a two-byte second letter
+    for (int begin = -7; begin <= 7; ++begin)
+        for (int end = -7; end <= 8; ++end) {
+            const std::string a = json(fmt::format(R"(["slice", "{}", {}, {}])", ascii, begin, end));
+            std::string b = json(fmt::format(R"(["slice", "{}", {}, {}])", accented, begin, end));
+            const std::size_t at = b.find("Ä");
+            if (at != std::string::npos) b.replace(at, std::string("Ä").size(), "A");
+            EXPECT_EQ(a, b) << begin << " " << end;
+        }
+    EXPECT_EQ(json(R"(["slice", "97411", 0, 3])"), R"("974")");
+    EXPECT_EQ(json(R"(["slice", "97411", -2])"), R"("11")");
+    EXPECT_EQ(json(R"(["slice", "abc", 2, 1])"), R"("")");
+    EXPECT_EQ(json(R"(["length", "2A004"])"), "5");
+    EXPECT_EQ(json(R"(["length", "2Ä004"])"), "5");
 }
 
 TEST(ExpressionEval, TypesAndConversions) {
