@@ -311,14 +311,34 @@ double length_of(const Geometry& lines, std::span<const std::uint8_t> keep = {})
     return total;
 }
 
+std::vector<const Geometry*> pointers_to(const std::vector<Geometry>& geometries) {
+    std::vector<const Geometry*> out;
+    for (const auto& g : geometries) out.push_back(&g);
+    return out;
+}
+
+/// The length the chains walk (with `keep`, only the lines kept), and in how many pieces.
+double walked_length(const Geometry& lines, const LineChains& chains, std::span<const std::uint8_t> keep,
+                     std::size_t& pieces) {
+    double walked = 0;
+    pieces = 0;
+    for (std::size_t c = 0; c < chains.chain_count(); ++c) {
+        Point previous{};
+        chains.walk(lines, c, [&](Point p, bool first) {
+            if (first) ++pieces;
+            else walked += std::hypot(p.x - previous.x, p.y - previous.y);
+            previous = p;
+        }, keep);
+    }
+    return walked;
+}
+
 }  // namespace
 
 TEST(CoverageArcsBordering, EachBorderOfTheMembersOnceAndNoOtherBorder) {
     // Three squares of side 10 in a row, west to east: A | B | C.
     const std::vector<Geometry> squares = test::grid_of_squares(3, 1, 10);
-    std::vector<const Geometry*> all;
-    for (const auto& g : squares) all.push_back(&g);
-    Coverage coverage(all);
+    Coverage coverage(pointers_to(squares));
     const Geometry arcs = coverage.simplified_arcs(0);
     auto bordering = [&](std::vector<std::uint8_t> member) {
         const std::vector<std::uint8_t> keep = coverage.arcs_bordering(member);
@@ -335,38 +355,20 @@ TEST(CoverageArcsBordering, EachBorderOfTheMembersOnceAndNoOtherBorder) {
 
 TEST(ChainOrder, AWalkKeepingSomeLinesBreaksTheChainsWhereOthersWereLeftOut) {
     const std::vector<Geometry> squares = test::grid_of_squares(3, 2, 10);
-    std::vector<const Geometry*> all;
-    for (const auto& g : squares) all.push_back(&g);
-    Coverage coverage(all);
+    Coverage coverage(pointers_to(squares));
     const Geometry arcs = coverage.simplified_arcs(0);
     const LineChains chains = chain_order(arcs);
     // The borders of the middle square of the bottom row only.
     std::vector<std::uint8_t> member(squares.size(), 0);
     member[2] = 1;  // grid_of_squares goes column by column: (1, 0) is the third
     const std::vector<std::uint8_t> keep = coverage.arcs_bordering(member);
-    // Walked with `keep`, the chains draw exactly the kept lines' segments, each piece starting anew.
-    double walked = 0;
+    // Walked with `keep`, the chains draw exactly the kept lines' segments, each piece starting anew
+    // (a piece that went on across a line left out would add that jump to the length).
     std::size_t pieces = 0;
-    for (std::size_t c = 0; c < chains.chain_count(); ++c) {
-        Point previous{};
-        chains.walk(arcs, c, [&](Point p, bool first) {
-            if (first) ++pieces;
-            else walked += std::hypot(p.x - previous.x, p.y - previous.y);
-            previous = p;
-        }, keep);
-    }
-    EXPECT_NEAR(walked, 40, 1e-9);
+    EXPECT_NEAR(walked_length(arcs, chains, keep, pieces), 40, 1e-9);
     EXPECT_NEAR(length_of(arcs, keep), 40, 1e-9);
     EXPECT_GE(pieces, 1u);
-    // Without `keep`, every segment.
-    double everything = 0;
-    for (std::size_t c = 0; c < chains.chain_count(); ++c) {
-        Point previous{};
-        chains.walk(arcs, c, [&](Point p, bool first) {
-            if (!first) everything += std::hypot(p.x - previous.x, p.y - previous.y);
-            previous = p;
-        });
-    }
-    EXPECT_NEAR(everything, length_of(arcs), 1e-9);
-    EXPECT_NEAR(everything, 3 * 30 + 4 * 20, 1e-9);  // the horizontal lines, then the vertical ones
+    // Without `keep`, every segment: the horizontal lines, then the vertical ones.
+    EXPECT_NEAR(walked_length(arcs, chains, {}, pieces), 3 * 30 + 4 * 20, 1e-9);
+    EXPECT_NEAR(length_of(arcs), 3 * 30 + 4 * 20, 1e-9);
 }
