@@ -8,7 +8,7 @@
 // "%.*f" is written by std::to_chars instead, which the C++ standard defines as printf's "%.*f" in the
 // "C" locale: the same characters, several times faster. Nothing else changes. Every other format, a
 // precision outside 0…40, a locale whose decimal point is not ".", and every call on another thread,
-// go to the C library's vsnprintf as before.
+// are glibc's as before.
 //
 // How: the program defines __snprintf_chk (exported from the executable, see src/CMakeLists.txt), which
 // comes before libc's in the lookup order of libcairo's calls, as render/pdf_deflate.hpp does for zlib;
