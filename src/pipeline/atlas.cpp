@@ -223,11 +223,9 @@ std::vector<MapDecl> atlas_pages(const MapDecl& atlas_map, LayerStore& store,
         if (as_read->crs == crs) return read->second->geometry.bounds();
         auto t = to_page_crs.find(crs);
         if (t == to_page_crs.end()) t = to_page_crs.emplace(crs, geo::Transformation(as_read->crs, crs)).first;
-        std::vector<Point> points = read->second->geometry.points;
-        t->second.transform(points);
-        Box b;
-        for (const Point& p : points) b.expand(p);
-        return b;
+        Geometry there = read->second->geometry;
+        t->second.transform(there.points);
+        return there.bounds();
     };
 
     std::vector<MapDecl> pages;

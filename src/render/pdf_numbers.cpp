@@ -14,6 +14,8 @@ thread_local std::size_t fast_fixed_count = 0;
 
 constexpr int kMaxPrecision = 40;
 
+/// The C library's answer, through vsnprintf: never through snprintf, which a build with
+/// _FORTIFY_SOURCE would turn into the __snprintf_chk defined below, and so back here.
 int libc_format(char* buffer, std::size_t size, const char* format, ...) {
     va_list ap;
     va_start(ap, format);
