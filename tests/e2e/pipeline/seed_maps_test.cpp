@@ -28,11 +28,17 @@ TEST(SeedMaps, TheThreeMapsBuildWithEverySiteLabelledAndDrawnInItsColour) {
     // vertices outside their area of use are expected to fail, and are no reason to warn.
     EXPECT_EQ(r.output.find("could not be projected"), std::string::npos) << r.output;
     // A clean build of the seed project says nothing but what it built (issue 19): no warning at all,
-    // and the strict check a nightly build would run passes.
-    EXPECT_EQ(r.output.find("warning"), std::string::npos) << r.output;
-    auto strict = test::run(fmt::format("cd {} && {} check --strict", test::sourcepath(""), test::cartelier_binary()));
-    EXPECT_EQ(strict.status, 0) << strict.output;
-    EXPECT_EQ(strict.output.find("warning"), std::string::npos) << strict.output;
+    // and the strict check a nightly build would run passes. Only with the IGN layers: offline, without
+    // a mirror, scripts/fetch-layers.sh falls back on Natural Earth, which has no communes, and the build
+    // rightly warns that the territories and the fiches are missing (the rest below still holds).
+    if (fs::exists(test::sourcepath("layers/cache/communes.geojson"))) {
+        EXPECT_EQ(r.output.find("warning"), std::string::npos) << r.output;
+        auto strict = test::run(fmt::format("cd {} && {} check --strict", test::sourcepath(""), test::cartelier_binary()));
+        EXPECT_EQ(strict.status, 0) << strict.output;
+        EXPECT_EQ(strict.output.find("warning"), std::string::npos) << strict.output;
+    } else {
+        EXPECT_NE(r.output.find("layer 'communes' is empty"), std::string::npos) << r.output;
+    }
     // Every site labelled: placed next to its symbol or displaced with a leader line, none unplaced.
     for (auto [id, sites] : {std::pair{"flash", 6}, std::pair{"local", 5}, std::pair{"sessions", 11}}) {
         std::smatch m;
