@@ -6,7 +6,7 @@
 # leak, timeout or sanitizer report leaves its input in build-asan/fuzz-artifacts/<target>/ and makes
 # this script fail, printing the report and the command that reproduces it.
 #
-#   scripts/fuzz.sh [SECONDS] [TARGET...]     TARGET: csv project style expression (default: all)
+#   scripts/fuzz.sh [SECONDS] [TARGET...]     TARGET: csv geojson project style expression (default: all)
 #
 # Environment:
 #   CARTELIER_FUZZ_PARALLEL  targets run at the same time (default 2, one per core of the CI machine)
@@ -18,13 +18,13 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(csv project style expression)
+[ ${#targets[@]} -eq 0 ] && targets=(csv geojson project style expression)
 build=${CARTELIER_FUZZ_BUILD:-$root/build-asan}
 jobs=${CARTELIER_FUZZ_JOBS:-2}
 parallel=${CARTELIER_FUZZ_PARALLEL:-2}
 case "$seconds" in ''|*[!0-9]*) echo "fuzz.sh: SECONDS must be a whole number, not '$seconds'" >&2; exit 2 ;; esac
 for t in "${targets[@]}"; do
-  [ -d "$root/tests/fuzz/corpus/$t" ] || { echo "fuzz.sh: unknown target '$t' (csv project style expression)" >&2; exit 2; }
+  [ -d "$root/tests/fuzz/corpus/$t" ] || { echo "fuzz.sh: unknown target '$t' (csv geojson project style expression)" >&2; exit 2; }
 done
 
 if ! command -v clang++ >/dev/null; then

@@ -10,6 +10,7 @@
 #include <fmt/ranges.h>
 
 #include "data/gdal_module.hpp"
+#include "data/geojson_reader.hpp"
 #include "data/table.hpp"
 
 namespace cartelier::data {
@@ -152,6 +153,8 @@ Layer read_ogr(const LayerSpec& spec, Diagnostics& diagnostics, const FeatureSin
             return layer;
         }
     }
+    if (options.geojson_without_gdal && geojson_candidate(spec) && try_read_geojson(spec, sink, layer).read)
+        return layer;
     const GdalModule& module = gdal_module();  // loaded here, once a layer has to be read through GDAL
     if (!module.table) {
         diagnostics.error(spec.database ? spec.database->declared_at : SourceLocation{spec.path, 0, 0, {}},

@@ -63,6 +63,9 @@ struct ReadOptions {
     /// Chunks of features that may wait between the reading thread and the thread checking them
     /// (data::ChunkQueue): a reader faster than its checker waits instead of holding the whole layer.
     std::size_t queue_chunks = 4;
+    /// A GeoJSON FeatureCollection is read by data/geojson_reader.hpp when it can read it exactly as
+    /// GDAL would (else through GDAL); false: always through GDAL (the tests compare the two).
+    bool geojson_without_gdal = true;
 };
 
 /// Reads the layer; problems are added to `diagnostics` (with file, line or feature id, field).

@@ -8,7 +8,9 @@
 
 #include "pipeline/project.hpp"
 #include "core/document.hpp"
+#include "data/geojson_reader.hpp"
 #include "data/layer_reader.hpp"
+#include "geojson_invariants.hpp"
 #include "data/table.hpp"
 #include "style/expression/expression.hpp"
 #include "style/style.hpp"
@@ -57,6 +59,27 @@ TEST(FuzzCorpus, CsvReaderSurvivesEveryInput) {
             for (const auto& cell : row.cells) (void)data::parse_decimal(cell);
         }
     }
+}
+
+TEST(FuzzCorpus, GeojsonReaderReadsEveryInputWellOrDeclinesIt) {
+    auto inputs = corpus("geojson");
+    ASSERT_GE(inputs.size(), 5u);
+    std::size_t read = 0;
+    for (const auto& [name, text] : inputs) {
+        data::LayerSpec spec;
+        spec.name = "fuzz";
+        spec.path = name;
+        Layer layer;
+        const data::GeojsonRead r = data::try_read_geojson_text(text, spec, {}, layer);
+        if (r.read) {
+            ++read;
+            EXPECT_EQ(test::geojson_layer_problem(layer), "") << name;
+        } else {
+            EXPECT_FALSE(r.declined.empty()) << name;
+            EXPECT_TRUE(layer.features.empty()) << name;
+        }
+    }
+    EXPECT_GE(read, 2u);  // the seeds of well-formed collections
 }
 
 TEST(FuzzCorpus, ProjectReaderSurvivesEveryInput) {

@@ -26,10 +26,11 @@ std::string write_geojson(const std::string& name, const std::function<std::stri
     return path;
 }
 
-/// Guess the schema from the first 100 features of any file, however small.
-const ReadOptions speculative{0, 100};
-/// Never guess.
-const ReadOptions plain{~std::uintmax_t{0}, 100};
+/// Through GDAL (not data/geojson_reader.hpp), guessing the schema from the first 100 features of any
+/// file, however small.
+const ReadOptions speculative{0, 100, 4, false};
+/// Through GDAL, never guessing.
+const ReadOptions plain{~std::uintmax_t{0}, 100, 4, false};
 
 LayerSpec spec_of(const std::string& path, const std::string& id_field = "code") {
     return {"squares", path, "", "", id_field, "", "", {}};

@@ -62,8 +62,11 @@ int count_of(const std::string& text, const std::string& what) {
 
 TEST(LayerStore, ATakenBackReadLeavesEachFeatureAndEachWarningOnce) {
     const pipeline::Project project = pipeline::load_project(write_project("restart"));
-    pipeline::LayerStore plain(project, {}, data::ReadOptions{~std::uintmax_t{0}, 100});
-    pipeline::LayerStore guessing(project, {}, data::ReadOptions{0, 100});
+    // Through GDAL, plainly and guessing the schema; and through Cartelier's GeoJSON reader, which
+    // also reads the file again (a field first seen after chunks were handed over).
+    pipeline::LayerStore plain(project, {}, data::ReadOptions{~std::uintmax_t{0}, 100, 4, false});
+    pipeline::LayerStore guessing(project, {}, data::ReadOptions{0, 100, 4, false});
+    pipeline::LayerStore own(project, {}, data::ReadOptions{});
 
     const Layer& reference = plain.projected("squares", "EPSG:2154");
     ASSERT_EQ(reference.features.size(), static_cast<std::size_t>(feature_count));
@@ -78,6 +81,8 @@ TEST(LayerStore, ATakenBackReadLeavesEachFeatureAndEachWarningOnce) {
     EXPECT_EQ(guessing.warnings().format(), plain.warnings().format());
     const Layer& read = guessing.source("squares");
     EXPECT_EQ(read.get(read.features[2500], "note"), Value(std::string("late")));
+    test::expect_same_layer(own.projected("squares", "EPSG:2154"), reference);
+    EXPECT_EQ(own.warnings().format(), plain.warnings().format());
 }
 
 // Loading in parallel: each layer key is loaded by the first caller, others wait for that one load,
