@@ -19,6 +19,7 @@
 #include <fmt/format.h>
 #include <xxhash.h>
 
+#include "core/document.hpp"
 #include "core/layer.hpp"
 #include "core/parallel.hpp"
 #include "geo/code_text.hpp"
@@ -391,6 +392,63 @@ std::string global_state_text(const style::expr::Object& state) {
     return out;
 }
 
+/// What of `style` decides which features a page draws (digest_drawn): each style layer as written but
+/// its "paint" (its source layer, filter and zoom range among the rest), and the fields and
+/// global-state names the style reads anywhere. An edit of a colour or a width leaves it unchanged, so
+/// that the pages' drawn digests still come from the memo; a style whose text cannot be parsed again
+/// gives the digest of its bytes.
+/// `node` as the style reader sees it: each scalar's kind and text as written (no number formatted).
+void append_canonical(std::string& out, const YAML::Node& node) {
+    if (node.IsMap()) {
+        out += '{';
+        for (const auto& member : node) {
+            append_canonical(out, member.first);
+            out += ':';
+            append_canonical(out, member.second);
+            out += ',';
+        }
+        out += '}';
+    } else if (node.IsSequence()) {
+        out += '[';
+        for (const auto& element : node) {
+            append_canonical(out, element);
+            out += ',';
+        }
+        out += ']';
+    } else {
+        out += doc::kind_name(doc::kind(node));
+        out += ' ';
+        doc::append_json_string(out, node.IsScalar() ? node.Scalar() : std::string());
+    }
+}
+
+std::uint64_t drawn_style_hash(const style::Style& style, const StyleReads& reads) {
+    std::string text = "drawn-style v1\n";
+    try {
+        const doc::Document document = doc::load_string(style.source, style.file);
+        const YAML::Node layers = document.root["layers"];
+        if (!layers || !layers.IsSequence()) throw std::runtime_error("no layers");
+        for (const YAML::Node& layer : layers) {
+            if (!layer.IsMap()) throw std::runtime_error("a layer that is not an object");
+            for (const auto& member : layer) {
+                if (member.first.IsScalar() && member.first.Scalar() == "paint") continue;
+                append_canonical(text, member.first);
+                text += ':';
+                append_canonical(text, member.second);
+                text += '\n';
+            }
+            text += "--\n";
+        }
+    } catch (const std::exception&) {
+        return XXH3_64bits(style.source.data(), style.source.size());
+    }
+    for (const auto& [layer, fields] : reads.fields)
+        for (const auto& field : fields) text += fmt::format("reads {:?} {:?}\n", layer, field);
+    for (const auto& layer : reads.all_fields) text += fmt::format("reads all of {:?}\n", layer);
+    for (const auto& name : reads.global_state) text += fmt::format("global-state {:?}\n", name);
+    return XXH3_64bits(text.data(), text.size());
+}
+
 /// The drawn digests of an atlas's pages by key (digest_drawn), kept between builds in the prepared
 /// cache (ATLAS.drawn-digests.prepared: a line "KEY DIGEST" in hex each). find() and add() are
 /// thread-safe; save() replaces the file with the entries this build found or added (nothing without a
@@ -493,7 +551,7 @@ void digest_drawn(const MapDecl& atlas, const std::shared_ptr<const style::Style
     DrawnMemo memo(store.cache_dir(), atlas.id);
     std::map<std::string, std::optional<std::uint64_t>> fingerprints;
     for (const std::string& name : layers) fingerprints[name] = store.fingerprint(name);
-    const std::uint64_t style_hash = style->source.empty() ? 0 : XXH3_64bits(style->source.data(), style->source.size());
+    const std::uint64_t style_hash = style->source.empty() ? 0 : drawn_style_hash(*style, reads);
     // keys[p][f][l]: the memo key of page p, frame f, layer l (nullopt: none, always computed).
     std::vector<std::vector<std::vector<std::optional<std::uint64_t>>>> memo_keys(pages.size());
     for (std::size_t p = 0; p < pages.size(); ++p) {

@@ -446,3 +446,51 @@ TEST(Atlas, AnUpToDateSeriesIsKnownWithoutLoadingItsLayersAndAChangeToWhatAPageD
                                          {"pages/01", "up to date"}, {"pages/02", "up to date"}, {"pages", "up to date"}}))
         << r.output;
 }
+
+// A colour edited: every page is drawn again, but which features each page draws is known from the
+// memo (its keys take the style without its paint). A filter edited: the digests are computed again.
+TEST(Atlas, APaintEditTakesWhatThePagesDrawFromTheMemoAndAFilterEditDoesNot) {
+    const std::string dir = make_atlas("atlas-paint-edit", "      page_name: \"{code}\"\n");
+    ASSERT_EQ(run_cartelier(dir).status, 0);
+    const fs::path prepared = fs::path(dir) / "out" / ".cache" / "prepared";
+    auto memo = [&] {
+        for (const auto& entry : fs::directory_iterator(prepared))
+            if (entry.path().filename().string().find("drawn-digests") != std::string::npos)
+                return read_file(entry.path().string());
+        return std::string("no memo");
+    };
+    auto drawn = [&] {  // page → layer → what it draws
+        std::map<std::string, std::map<std::string, std::string>> out;
+        const nlohmann::json built = report(dir);
+        for (const auto& m : built["maps"])
+            for (const auto& input : m["inputs"])
+                if (input["kind"] == "drawn")
+                    out[m["id"].get<std::string>()][input["name"].get<std::string>()] = input["hash"].get<std::string>();
+        return out;
+    };
+    const std::string memo_before = memo();
+    const auto drawn_before = drawn();
+    ASSERT_EQ(drawn_before.size(), 2u);
+    ASSERT_TRUE(drawn_before.at("pages/02").count("sites"));
+
+    write_file(dir + "/style.json", replace_all(read_file(dir + "/style.json"), "#555555", "#565656"));
+    auto r = run_cartelier(dir);
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_EQ(statuses(report(dir)), (std::map<std::string, std::string>{
+                                         {"pages/01", "built"}, {"pages/02", "built"}, {"pages", "built"}}))
+        << r.output;
+    EXPECT_EQ(memo(), memo_before);  // every key found: nothing added
+    EXPECT_EQ(drawn(), drawn_before);
+
+    // Site b left out of both layers that draw the sites: page 02 draws one site fewer.
+    nlohmann::json style = nlohmann::json::parse(read_file(dir + "/style.json"));
+    for (auto& l : style["layers"])
+        if (l["source-layer"] == "sites") l["filter"] = nlohmann::json::parse(R"(["!=", ["get", "id"], "site-b"])");
+    write_file(dir + "/style.json", style.dump(1));
+    r = run_cartelier(dir);
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(memo(), memo_before);
+    const auto drawn_after = drawn();
+    EXPECT_NE(drawn_after.at("pages/02").at("sites"), drawn_before.at("pages/02").at("sites"));
+    EXPECT_EQ(drawn_after.at("pages/02").at("departements"), drawn_before.at("pages/02").at("departements"));
+}
