@@ -71,6 +71,19 @@ TEST(PdfNumbers, FixedNumbersAreWhatPrintfWritesForEveryKindOfDouble) {
         std::memcpy(&any, &b, sizeof any);
         expect_same(i % 41, any);
     }
+    // Exact ties (printf rounds them to even) and the edges of the integer path (a scaled value near 2^64).
+    for (int j = -2000; j <= 2000; ++j)
+        for (int precision = 0; precision <= 9; ++precision) {
+            expect_same(precision, j / 16.0);
+            expect_same(precision, j / 1024.0 + 0.5);
+            expect_same(precision, std::ldexp(j, -30));
+        }
+    for (double v : {9007199254740991.0, 9007199254740992.0, 18446744073709551615.0, 1844674407370955161.5,
+                     1.8446744073709552e10, 1.8446744073709552e9, 4.9e-324, 2.2250738585072014e-308})
+        for (int precision = 0; precision <= 9; ++precision) {
+            expect_same(precision, v);
+            expect_same(precision, -v);
+        }
     // A precision the fast path does not take: the C library's answer all the same.
     expect_same(-1, 3.25);
     expect_same(60, 1.0 / 3);
