@@ -32,7 +32,7 @@ packages=(
   libgdal-dev gdal-bin libproj-dev proj-data libgeos-dev libpng-dev zlib1g-dev libgoogle-perftools-dev
   libcairo2-dev libpango1.0-dev librsvg2-dev
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev libspdlog-dev libxxhash-dev
-  libsimdjson-dev
+  libsimdjson-dev nettle-dev
   libgtest-dev googletest
   fonts-dejavu-core qgis-common
   libqpdf-dev ghostscript

@@ -2,6 +2,7 @@
 // went with the land it hides (per element and in all, mm²).
 #include <gtest/gtest.h>
 
+#include "pipeline/hashing.hpp"
 #include "pipeline/report.hpp"
 
 using namespace cartelier;
@@ -38,4 +39,15 @@ TEST(Report, StatesEachFramesScaleAndTheLandTheFurnitureHides) {
     EXPECT_EQ(furniture["elements"][0]["preferred"], "bottom-left");
     EXPECT_EQ(furniture["elements"][0]["land_hidden_mm2"], 0);
     EXPECT_NEAR(furniture["elements"][1]["land_hidden_mm2"].get<double>(), 12.45, 0.006);
+}
+
+// The outputs' SHA-256 (the report's "sha256", and the check that an output was not edited): the
+// standard's test vectors (FIPS 180-2), one of them over a million bytes.
+TEST(Report, OutputsAreHashedWithTheStandardSha256) {
+    EXPECT_EQ(pipeline::sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    EXPECT_EQ(pipeline::sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    EXPECT_EQ(pipeline::sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+              "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    EXPECT_EQ(pipeline::sha256_hex(std::string(1000000, 'a')),
+              "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
