@@ -21,13 +21,14 @@ void draw_labels(cairo_t* cr, const std::vector<layout::PlacedLabel>& labels, bo
         cairo_set_line_width(cr, 0.45);
         cairo_stroke(cr);
     }
+    TextLayouts layouts(cr);
     for (const auto& l : labels) {
         if (l.status == LabelStatus::Unplaced) continue;
         if (l.status == LabelStatus::Numbered) {
             if (l.number_text) draw_text(cr, *l.number_text);
             continue;
         }
-        TextBlock block(cr, l.request.text, l.request.style);
+        const TextBlock block(layouts, l.request.text, l.request.style);
         const double halo = l.request.style.halo_width_pt;
         block.draw(cr, l.box.x + halo, l.box.y + halo);
     }

@@ -103,22 +103,7 @@ void set_up(PangoLayout* layout, const PangoFontDescription* desc, const std::st
 
 }  // namespace
 
-TextBlock::TextBlock(cairo_t* cr, const std::string& text, const TextStyle& style) : style_(style) {
-    layout_ = new_layout(cr);
-    set_up(layout_.get(), font_description(style.fonts, style.size_pt).get(), text, style);
-    PangoRectangle logical;
-    pango_layout_get_extents(layout_.get(), nullptr, &logical);
-    x_offset_ = static_cast<double>(logical.x) / PANGO_SCALE;
-    y_offset_ = static_cast<double>(logical.y) / PANGO_SCALE;
-    width_ = static_cast<double>(logical.width) / PANGO_SCALE;
-    height_ = static_cast<double>(logical.height) / PANGO_SCALE;
-    baseline_ = static_cast<double>(pango_layout_get_baseline(layout_.get())) / PANGO_SCALE;
-}
-
-layout::TextMetrics PangoTextMeasurer::measure(const std::string& text, const TextStyle& style) const {
-    // One layout for every measure, set up as TextBlock sets up its own and following the context's
-    // target and transformation as a new one would; the font description is kept while the fonts and
-    // size stay the same.
+PangoLayout* TextLayouts::layout(const std::string& text, const TextStyle& style) {
     if (!layout_) layout_ = new_layout(cr_);
     else pango_cairo_update_layout(cr_, layout_.get());
     if (!desc_ || desc_fonts_ != style.fonts || desc_size_ != style.size_pt) {
@@ -127,22 +112,51 @@ layout::TextMetrics PangoTextMeasurer::measure(const std::string& text, const Te
         desc_size_ = style.size_pt;
     }
     set_up(layout_.get(), desc_.get(), text, style);
+    return layout_.get();
+}
+
+TextBlock::TextBlock(cairo_t* cr, const std::string& text, const TextStyle& style) : style_(style) {
+    owned_ = new_layout(cr);
+    layout_ = owned_.get();
+    set_up(layout_, font_description(style.fonts, style.size_pt).get(), text, style);
+    measure();
+}
+
+TextBlock::TextBlock(TextLayouts& layouts, const std::string& text, const TextStyle& style)
+    : layout_(layouts.layout(text, style)), style_(style) {
+    measure();
+}
+
+void TextBlock::measure() {
     PangoRectangle logical;
-    pango_layout_get_extents(layout_.get(), nullptr, &logical);
+    pango_layout_get_extents(layout_, nullptr, &logical);
+    x_offset_ = static_cast<double>(logical.x) / PANGO_SCALE;
+    y_offset_ = static_cast<double>(logical.y) / PANGO_SCALE;
+    width_ = static_cast<double>(logical.width) / PANGO_SCALE;
+    height_ = static_cast<double>(logical.height) / PANGO_SCALE;
+    baseline_ = static_cast<double>(pango_layout_get_baseline(layout_)) / PANGO_SCALE;
+}
+
+layout::TextMetrics PangoTextMeasurer::measure(const std::string& text, const TextStyle& style) const {
+    // One layout for every measure (TextLayouts); the font description is kept while the fonts and size
+    // stay the same.
+    PangoLayout* layout = layouts_.layout(text, style);
+    PangoRectangle logical;
+    pango_layout_get_extents(layout, nullptr, &logical);
     return {static_cast<double>(logical.width) / PANGO_SCALE, static_cast<double>(logical.height) / PANGO_SCALE,
-            pango_layout_get_line_count(layout_.get())};
+            pango_layout_get_line_count(layout)};
 }
 
 void draw_text(cairo_t* cr, const layout::PlacedText& text) {
     TextBlock(cr, text.text, text.style).draw(cr, text.at.x, text.at.y);
 }
 
-int TextBlock::line_count() const { return pango_layout_get_line_count(layout_.get()); }
+int TextBlock::line_count() const { return pango_layout_get_line_count(layout_); }
 
 std::vector<std::string> TextBlock::lines() const {
     std::vector<std::string> out;
-    const char* text = pango_layout_get_text(layout_.get());
-    for (GSList* l = pango_layout_get_lines_readonly(layout_.get()); l; l = l->next) {
+    const char* text = pango_layout_get_text(layout_);
+    for (GSList* l = pango_layout_get_lines_readonly(layout_); l; l = l->next) {
         auto* line = static_cast<PangoLayoutLine*>(l->data);
         out.emplace_back(text + line->start_index, static_cast<std::size_t>(line->length));
     }
@@ -153,10 +167,10 @@ void TextBlock::draw(cairo_t* cr, double x, double y) const {
     SavedState saved(cr);
     x -= x_offset_;
     y -= y_offset_;
-    pango_cairo_update_layout(cr, layout_.get());
+    pango_cairo_update_layout(cr, layout_);
     if (style_.halo_width_pt > 0 && style_.halo_color.a > 0) {
         cairo_move_to(cr, x, y);
-        pango_cairo_layout_path(cr, layout_.get());
+        pango_cairo_layout_path(cr, layout_);
         set_source(cr, style_.halo_color, style_.opacity);
         cairo_set_line_width(cr, 2 * style_.halo_width_pt);
         cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
@@ -164,7 +178,7 @@ void TextBlock::draw(cairo_t* cr, double x, double y) const {
     }
     cairo_move_to(cr, x, y);
     set_source(cr, style_.color, style_.opacity);
-    pango_cairo_show_layout(cr, layout_.get());
+    pango_cairo_show_layout(cr, layout_);
 }
 
 }  // namespace cartelier::render

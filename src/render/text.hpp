@@ -17,9 +17,29 @@ using layout::TextStyle;
 /// family "DejaVu Sans", weight bold, style oblique.
 FontDescriptionPtr font_description(const std::vector<std::string>& fonts, double size_pt);
 
+/// One Pango layout and font description kept for many texts drawn or measured on one Cairo context,
+/// each text setting every property a new layout would have and following the context's target and
+/// transformation: a page's thousands of labels without a Pango context and a font lookup each. One
+/// thread at a time, as for the Cairo context.
+class TextLayouts {
+public:
+    explicit TextLayouts(cairo_t* cr) : cr_(cr) {}
+    /// The layout set up for `text` in `style`; valid until the next call.
+    PangoLayout* layout(const std::string& text, const TextStyle& style);
+
+private:
+    cairo_t* cr_;
+    LayoutPtr layout_;
+    FontDescriptionPtr desc_;  ///< for desc_fonts_ at desc_size_
+    std::vector<std::string> desc_fonts_;
+    double desc_size_ = 0;
+};
+
 class TextBlock {
 public:
     TextBlock(cairo_t* cr, const std::string& text, const TextStyle& style);
+    /// The same text laid out in `layouts`' layout: the block is valid until `layouts` lays out another.
+    TextBlock(TextLayouts& layouts, const std::string& text, const TextStyle& style);
     /// Logical size in points.
     double width() const { return width_; }
     double height() const { return height_; }
@@ -33,7 +53,10 @@ public:
     void draw(cairo_t* cr, double x, double y) const;
 
 private:
-    LayoutPtr layout_;
+    void measure();
+
+    LayoutPtr owned_;
+    PangoLayout* layout_ = nullptr;
     TextStyle style_;
     double width_ = 0, height_ = 0, baseline_ = 0;
     double x_offset_ = 0, y_offset_ = 0;  ///< of the logical box inside the layout (alignment in a wrap width)
@@ -47,15 +70,11 @@ void draw_text(cairo_t* cr, const layout::PlacedText& text);
 /// thread at a time, as for the Cairo context.
 class PangoTextMeasurer final : public layout::TextMeasurer {
 public:
-    explicit PangoTextMeasurer(cairo_t* cr) : cr_(cr) {}
+    explicit PangoTextMeasurer(cairo_t* cr) : layouts_(cr) {}
     layout::TextMetrics measure(const std::string& text, const TextStyle& style) const override;
 
 private:
-    cairo_t* cr_;
-    mutable LayoutPtr layout_;
-    mutable FontDescriptionPtr desc_;  ///< for desc_fonts_ at desc_size_
-    mutable std::vector<std::string> desc_fonts_;
-    mutable double desc_size_ = 0;
+    mutable TextLayouts layouts_;
 };
 
 }  // namespace cartelier::render
