@@ -594,6 +594,7 @@ void digest_drawn(const MapDecl& atlas, const std::shared_ptr<const style::Style
         MapDecl* page = pages[p];
         const style::expr::GlobalStateScope scope(&page->global_state);  // the filters see the page's feature
         std::vector<std::tuple<std::string, std::string, std::string>> drawn;
+        std::vector<std::pair<std::string, std::string>> copies;
         for (std::size_t f = 0; f < frames[p].size(); ++f) {
             const layout::FramePlan& frame = frames[p][f];
             const std::string crs = crs_of(*page, frame);
@@ -602,6 +603,8 @@ void digest_drawn(const MapDecl& atlas, const std::shared_ptr<const style::Style
                 const std::string& name = layers[l];
                 const std::vector<const style::Layer*> drawing = drawing_at(name, frame.zoom);
                 if (drawing.empty()) continue;  // out of its zoom range here: not drawn
+                if (std::find(copies.begin(), copies.end(), std::pair(name, crs)) == copies.end())
+                    copies.emplace_back(name, crs);
                 const auto& k = memo_keys[p][f][l];
                 if (const std::optional<std::uint64_t> known = k ? memo.find(*k) : std::nullopt) {
                     drawn.emplace_back(name, frame.name(), fmt::format("{:016x}", *known));
@@ -631,6 +634,7 @@ void digest_drawn(const MapDecl& atlas, const std::shared_ptr<const style::Style
             }
         }
         page->page_of->drawn = std::move(drawn);
+        page->page_of->copies = std::move(copies);
     };
     const std::vector<std::exception_ptr> errors = for_each_index(pages.size(), threads, digest_page);
     for (const std::exception_ptr& e : errors)

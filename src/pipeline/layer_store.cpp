@@ -208,6 +208,23 @@ void LayerStore::read_ahead(const std::vector<std::string>& names) {
         });
 }
 
+void LayerStore::draw_ahead(const std::vector<std::pair<std::string, std::string>>& keys) {
+    if (keys.empty()) return;
+    read_ahead_.emplace_back([this, keys] {
+        reading_ahead = true;
+        for (const auto& [name, crs] : keys) {
+            try {
+                drawn(name, crs);
+            } catch (...) {
+                // Told to nobody: the load was dropped (fail_load, reading ahead), and the caller who
+                // needs the copy loads it again and is told in full.
+                std::lock_guard lock(mutex_);
+                failed_.erase(name);
+            }
+        }
+    });
+}
+
 std::map<std::string, std::vector<data::JoinStats>> LayerStore::join_stats() const {
     std::lock_guard lock(mutex_);
     return join_stats_;

@@ -90,6 +90,11 @@ public:
     /// or its error in full (a failed read ahead is forgotten, so that the first caller who asks for the
     /// layer reads it again and is told everything). The store's destructor waits for the thread.
     void read_ahead(const std::vector<std::string>& names);
+    /// Starts drawn() of each (layer, CRS) of `keys`, in this order, on a thread of its own, as
+    /// read_ahead() does for sources: the copies a build's pages will draw load while the caller plans
+    /// them (a warm build, whose plan needs none of them). A later drawn() waits for that load, and gets
+    /// its layer, or its error in full (a failed load ahead is forgotten). The destructor waits for it.
+    void draw_ahead(const std::vector<std::pair<std::string, std::string>>& keys);
 
     /// The content key of what layer `name` is, as loaded by source(): its declaration, its files' bytes
     /// and its inputs' fingerprints, recursively; nullopt for a database layer or a file that cannot be

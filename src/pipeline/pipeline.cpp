@@ -433,6 +433,17 @@ BuildOutcome run_build(const Project& project, const BuildOptions& options) {
         queue.push_back([&ctx, r] { prepare_task(ctx, *r); });
         runs.push_back(std::move(run));
     }
+    // The copies of layers the atlas pages to draw again will draw, loaded behind the first pages'
+    // preparation, in page order: a warm build's plan (what each page draws taken from the memo) loaded
+    // none of them, and its first pages would load them one at a time.
+    {
+        std::vector<std::pair<std::string, std::string>> ahead;
+        for (const auto& run : runs)
+            if (run->map->page_of)
+                for (const auto& copy : run->map->page_of->copies)
+                    if (std::find(ahead.begin(), ahead.end(), copy) == ahead.end()) ahead.push_back(copy);
+        store.draw_ahead(ahead);
+    }
     unsigned threads = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
     outcome.jobs = threads;
     queue.run(static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(formats, 1))));

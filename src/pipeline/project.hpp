@@ -143,6 +143,9 @@ struct AtlasPageOf {
     /// the frame's CRS). The page's state records these instead of the data files (a change elsewhere in a
     /// file does not rebuild it); empty when they could not be computed (then the files are recorded).
     std::vector<std::tuple<std::string, std::string, std::string>> drawn;
+    /// The copies of layers the page draws, (LAYER, CRS), in the order it draws them: loaded ahead for
+    /// the pages a build draws again (LayerStore::draw_ahead). Empty when `drawn` could not be computed.
+    std::vector<std::pair<std::string, std::string>> copies;
 };
 
 struct MapDecl {

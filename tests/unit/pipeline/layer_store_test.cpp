@@ -362,19 +362,25 @@ constexpr const char* kTwoCrsMaps = "maps:\n  a:\n    style: style.json\n    ext
                                     "  b:\n    style: style.json\n    crs: EPSG:3857\n"
                                     "    extent: [200000, 5700000, 300000, 5800000]\n";
 constexpr const char* kTwoCrsStyle = R"({"version": 8, "sources": {}, "layers": []})";
+
+/// A folder holding a project of the squares with two maps in two CRSs (a project drawing in one CRS
+/// reads its layers straight into it, whole).
+std::string write_two_crs_project(const std::string& name) {
+    const std::string dir = test::temp_dir(name);
+    test::write_squares_geojson(dir + "/squares.geojson", feature_count,
+                                [](int i) { return fmt::format("\"code\":\"{:05}\",\"n\":{}", i, i); });
+    std::ofstream(dir + "/style.json") << kTwoCrsStyle;
+    std::ofstream(dir + "/cartelier.yaml") << "version: 1\nlayers:\n  squares:\n    source: squares.geojson\n"
+                                              "    id: code\n" << kTwoCrsMaps;
+    return dir;
+}
 }  // namespace
 
 // A build draws its layers in each CRS only inside the part of it that its maps and pages show: the
 // copy keeps every feature (one for one with the copies in other CRSs, which the style check relies on)
 // and a geometry only for those whose bounds meet the window, identical to the whole copy's.
 TEST(LayerStore, ADrawnWindowKeepsEveryFeatureAndTheGeometriesOfThoseThatMeetItAsTheWholeCopyHasThem) {
-    const std::string dir = test::temp_dir("layer-store-drawn-window");
-    test::write_squares_geojson(dir + "/squares.geojson", feature_count,
-                                [](int i) { return fmt::format("\"code\":\"{:05}\",\"n\":{}", i, i); });
-    // Two maps in two CRSs: a project drawing in one CRS reads its layers straight into it, whole.
-    std::ofstream(dir + "/style.json") << kTwoCrsStyle;
-    std::ofstream(dir + "/cartelier.yaml") << "version: 1\nlayers:\n  squares:\n    source: squares.geojson\n"
-                                              "    id: code\n" << kTwoCrsMaps;
+    const std::string dir = write_two_crs_project("layer-store-drawn-window");
     const pipeline::Project project = pipeline::load_project(dir + "/cartelier.yaml");
     const std::string cache = dir + "/cache";
     pipeline::LayerStore whole_store(project);
@@ -548,5 +554,46 @@ TEST(LayerStore, ALayerReadAheadIsReadOnceOnAThreadOfItsOwnAndItsErrorIsToldInFu
         } else {
             EXPECT_EQ(squares, 0);  // from the prepared cache: nothing to read ahead
         }
+    }
+}
+
+// draw_ahead(): the copies a warm build's pages draw load behind its plan; the page that needs one gets
+// the very copy, or its error in full, as if it had loaded it itself.
+TEST(LayerStore, ACopyLoadedAheadIsTheCopyAndAFailedOneTheCallersErrorInFull) {
+    const std::string dir = write_two_crs_project("layer-store-draw-ahead");
+    const pipeline::Project project = pipeline::load_project(dir + "/cartelier.yaml");
+    pipeline::LayerStore reference(project);
+    const Layer& whole = reference.projected("squares", "EPSG:2154");
+    const Box b = whole.features[1250].geometry.bounds();
+    const std::map<std::string, Box> windows{{"EPSG:2154", {b.min_x - 150, b.min_y - 150, b.max_x + 150, b.max_y + 150}},
+                                             {"EPSG:999999", {0, 0, 1, 1}}};
+    std::string expected;
+    {
+        pipeline::LayerStore alone(project, dir + "/cache-alone");
+        alone.allow_drawn_windows();
+        alone.set_drawn_windows(windows);
+        try {
+            alone.drawn("squares", "EPSG:999999");
+        } catch (const Error& e) {
+            expected = e.diagnostics().format();
+        }
+    }
+    ASSERT_NE(expected.find("EPSG:999999"), std::string::npos) << expected;
+    for (int pass = 0; pass < 2; ++pass) {  // the second from the prepared cache the first wrote
+        pipeline::LayerStore store(project, dir + "/cache");
+        store.allow_drawn_windows();
+        store.set_drawn_windows(windows);
+        pipeline::LayerStore alone(project, dir + "/cache-alone");
+        alone.allow_drawn_windows();
+        alone.set_drawn_windows(windows);
+        store.draw_ahead({{"squares", "EPSG:999999"}, {"squares", "EPSG:2154"}});
+        try {
+            store.drawn("squares", "EPSG:999999");
+            ADD_FAILURE() << "no error for a CRS PROJ does not know";
+        } catch (const Error& e) {
+            EXPECT_EQ(e.diagnostics().format(), expected) << "pass " << pass;
+        }
+        test::expect_same_layer(store.drawn("squares", "EPSG:2154"), alone.drawn("squares", "EPSG:2154"));
+        EXPECT_EQ(store.warnings().format(), alone.warnings().format()) << "pass " << pass;
     }
 }
