@@ -435,8 +435,10 @@ BuildOutcome run_build(const Project& project, const BuildOptions& options) {
     }
     // The copies of layers the atlas pages to draw again will draw, loaded behind the first pages'
     // preparation, in page order: a warm build's plan (what each page draws taken from the memo) loaded
-    // none of them, and its first pages would load them one at a time.
-    {
+    // none of them, and its first pages would load them one at a time. Only for a store of this build:
+    // a store kept between builds (watch, serve) holds its copies already, and would keep a finished
+    // thread per build until it is destroyed.
+    if (own_store) {
         std::vector<std::pair<std::string, std::string>> ahead;
         for (const auto& run : runs)
             if (run->map->page_of)
