@@ -73,7 +73,15 @@ void add_chains(cairo_t* cr, const Geometry& lines, const geo::LineChains& chain
 /// Fills the current path (even-odd) and draws its outline; clears the path.
 void fill_current_path(cairo_t* cr, const FillPaint& paint, double hairline_pt,
                        cairo_fill_rule_t rule = CAIRO_FILL_RULE_EVEN_ODD);
-/// Strokes the current path; clears the path.
+/// Lines narrower than this many device pixels on an image surface are drawn with Cairo's fast
+/// antialiasing (CAIRO_ANTIALIAS_FAST: 4 × 4 samples a pixel); wider ones, and every line of a vector
+/// surface, with the context's own setting.
+inline constexpr double kFastAntialiasBelowPx = 1.0;
+/// The width in device pixels of a line `width_pt` wide under the context's current transformation
+/// (the larger of its horizontal and vertical images).
+double device_width(cairo_t* cr, double width_pt);
+/// Strokes the current path (a line thinner than kFastAntialiasBelowPx on an image surface with fast
+/// antialiasing, see above); clears the path.
 void stroke_current_path(cairo_t* cr, const LinePaint& paint);
 /// Draws a circle symbol centred on a page point.
 void draw_circle(cairo_t* cr, Point centre, const CirclePaint& paint);

@@ -1,6 +1,7 @@
 // Paths handed to Cairo (render/symbolizers): rings, chained arcs, and the grid of vector output.
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <vector>
 
 #include "geo/coverage.hpp"
@@ -50,6 +51,50 @@ struct Canvas {
     ContextPtr cr;
     View view;
 };
+
+/// The pixels of a slanted line `width_pt` wide stroked at 200 dpi on a 60 × 60 px image, by
+/// stroke_current_path (antialias unset) or, given `antialias`, by a plain cairo_stroke with it.
+std::vector<unsigned char> slanted_line(double width_pt, std::optional<cairo_antialias_t> antialias) {
+    SurfacePtr surface(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 60, 60));
+    ContextPtr context(cairo_create(surface.get()));
+    cairo_t* cr = context.get();
+    cairo_scale(cr, 200.0 / 72, 200.0 / 72);
+    cairo_move_to(cr, 1.3, 2.1);
+    cairo_line_to(cr, 19.7, 15.2);
+    LinePaint paint;
+    paint.width_pt = width_pt;
+    if (antialias) {
+        cairo_set_antialias(cr, *antialias);
+        cairo_set_line_width(cr, width_pt);
+        cairo_stroke(cr);
+    } else {
+        stroke_current_path(cr, paint);
+        EXPECT_EQ(cairo_get_antialias(cr), CAIRO_ANTIALIAS_DEFAULT) << "the context's setting is restored";
+    }
+    cairo_surface_flush(surface.get());
+    const unsigned char* data = cairo_image_surface_get_data(surface.get());
+    return {data, data + static_cast<std::size_t>(cairo_image_surface_get_stride(surface.get())) * 60};
+}
+
+TEST(Paths, ALineThinnerThanAPixelOnAnImageIsDrawnWithFastAntialiasingAndAWiderOneAsTheContextSays) {
+    // 0.2 pt at 200 dpi is 0.56 px: fast antialiasing; 1 pt (2.8 px): the default.
+    const auto thin = slanted_line(0.2, std::nullopt);
+    EXPECT_EQ(thin, slanted_line(0.2, CAIRO_ANTIALIAS_FAST));
+    EXPECT_NE(thin, slanted_line(0.2, CAIRO_ANTIALIAS_DEFAULT)) << "the two settings must differ for the test to tell";
+    const auto wide = slanted_line(1.0, std::nullopt);
+    EXPECT_EQ(wide, slanted_line(1.0, CAIRO_ANTIALIAS_DEFAULT));
+    EXPECT_NE(wide, slanted_line(1.0, CAIRO_ANTIALIAS_FAST));
+}
+
+TEST(Paths, TheDeviceWidthOfALineIsItsWidthUnderTheContextsTransformation) {
+    Canvas c(10, {0, 0, 1, 1}, {0, 0, 10, 10}, 1);
+    cairo_t* cr = c.cr.get();
+    EXPECT_DOUBLE_EQ(device_width(cr, 0.5), 0.5);
+    cairo_scale(cr, 200.0 / 72, 200.0 / 72);
+    EXPECT_NEAR(device_width(cr, 0.2), 0.2 * 200 / 72, 1e-12);
+    cairo_scale(cr, 1, 3);  // the larger of the two axes
+    EXPECT_NEAR(device_width(cr, 0.2), 0.2 * 200 / 72 * 3, 1e-12);
+}
 
 TEST(Paths, ChainedArcsDrawWhatTheirChainedLinesDraw) {
     Canvas c(100, {0, 0, 2, 2}, {10, 10, 80, 80}, 40);
