@@ -1,6 +1,7 @@
 // The PNG encoder: RGB for opaque pages, RGBA un-premultiplied otherwise, resolution recorded.
 #include <cstring>
 #include <string>
+#include <utility>
 
 #include <cairo.h>
 #include <gtest/gtest.h>
@@ -85,4 +86,41 @@ TEST(PngEncoder, TransparencyIsKeptAsStraightAlpha) {
 TEST(PngEncoder, RejectsWhatIsNotAnArgbImage) {
     SurfacePtr a8(cairo_image_surface_create(CAIRO_FORMAT_A8, 4, 4));
     EXPECT_THROW(encode_png(a8.get(), 72), Error);
+}
+
+TEST(PngEncoder, EveryOpaquePixelIsWrittenExactlyWhateverTheWidth) {
+    // Random opaque colours, widths 1 to 9 and an odd 37: each byte of each pixel, the last of a row too.
+    std::uint32_t seed = 12345;
+    auto next = [&seed] { return seed = seed * 1664525u + 1013904223u; };
+    for (int width : {1, 2, 3, 4, 5, 6, 7, 8, 9, 37}) {
+        SurfacePtr image(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width, 3));
+        unsigned char* data = cairo_image_surface_get_data(image.get());
+        const int stride = cairo_image_surface_get_stride(image.get());
+        for (int y = 0; y < 3; ++y)
+            for (int x = 0; x < width; ++x)
+                reinterpret_cast<std::uint32_t*>(data + y * stride)[x] = 0xff000000u | (next() >> 8);
+        cairo_surface_mark_dirty(image.get());
+        const std::string png = encode_png(image.get(), 72);
+        EXPECT_EQ(colour_type(png), 2) << width;
+        SurfacePtr back = decode(png);
+        ASSERT_EQ(cairo_surface_status(back.get()), CAIRO_STATUS_SUCCESS);
+        for (int y = 0; y < 3; ++y)
+            for (int x = 0; x < width; ++x)
+                ASSERT_EQ(pixel(back.get(), x, y), pixel(image.get(), x, y)) << width << ": " << x << "," << y;
+    }
+}
+
+TEST(PngEncoder, OneTranslucentPixelAnywhereMakesTheFileRgba) {
+    for (const auto& [x, y] : {std::pair{0, 0}, std::pair{36, 0}, std::pair{17, 4}, std::pair{36, 4}}) {
+        SurfacePtr image(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 37, 5));
+        ContextPtr cr(cairo_create(image.get()));
+        cairo_set_source_rgb(cr.get(), 0.2, 0.4, 0.6);
+        cairo_paint(cr.get());
+        cairo_surface_flush(image.get());
+        unsigned char* data = cairo_image_surface_get_data(image.get());
+        reinterpret_cast<std::uint32_t*>(data + y * cairo_image_surface_get_stride(image.get()))[x] = 0xfe000000u;
+        cairo_surface_mark_dirty(image.get());
+        EXPECT_EQ(colour_type(encode_png(image.get(), 72)), 6) << x << "," << y;
+        EXPECT_EQ(png_pixels(image.get()).bands, 4) << x << "," << y;
+    }
 }
