@@ -19,6 +19,22 @@ std::optional<std::size_t> Schema::index(std::string_view name) const {
     return it->second;
 }
 
+std::vector<FieldStats> field_stats(const Layer& layer) {
+    std::vector<FieldStats> out(layer.schema->size());
+    for (const Feature& f : layer.features)
+        for (std::size_t i = 0; i < f.values.size() && i < out.size(); ++i) {
+            const Value& v = f.values[i];
+            const std::uint8_t kind = std::holds_alternative<bool>(v)          ? FieldStats::Boolean
+                                      : std::holds_alternative<double>(v)      ? FieldStats::Number
+                                      : std::holds_alternative<std::string>(v) ? FieldStats::Text
+                                                                               : 0;
+            if (!kind) continue;
+            ++out[i].set;
+            out[i].kinds |= kind;
+        }
+    return out;
+}
+
 Box Layer::bounds() const {
     Box b;
     for (const auto& f : features) b.expand(f.geometry.bounds());

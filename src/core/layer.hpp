@@ -1,6 +1,7 @@
 // Features and layers: what a reader produces and every later stage consumes.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -43,6 +44,29 @@ struct Feature {
     }
 };
 
+/// What one field holds over the features of a layer: how many set it (not null), and of which kinds.
+struct FieldStats {
+    enum Kind : std::uint8_t { Boolean = 1, Number = 2, Text = 4 };
+    std::uint32_t set = 0;  ///< features whose value is not null
+    std::uint8_t kinds = 0; ///< the Kind bits of those values
+    bool operator==(const FieldStats&) const = default;
+};
+
+struct Layer;
+
+/// Per schema field, FieldStats over the features of `layer`.
+std::vector<FieldStats> field_stats(const Layer& layer);
+
+/// A copy of a layer that holds only some of its features, in their order: what
+/// pipeline::LayerStore::drawn() holds of a layer in a CRS where a build draws only a window (the
+/// communes near Réunion in its UTM zone). It remembers what a check of the data needs of the whole layer.
+struct LayerSubset {
+    std::size_t whole_size = 0;          ///< the features of the whole layer
+    std::vector<std::uint32_t> index;    ///< each feature's position in the whole layer, ascending
+    std::vector<FieldStats> fields;      ///< field_stats() of the whole layer, by schema index
+    bool operator==(const LayerSubset&) const = default;
+};
+
 struct Layer {
     std::string name;                  ///< the project's name for it (a style's source-layer)
     std::string source;                ///< the file it was read from (or the database source), for messages
@@ -51,10 +75,37 @@ struct Layer {
     std::string crs;                   ///< the CRS of its coordinates, as PROJ understands it ("EPSG:2154", WKT…)
     std::shared_ptr<Schema> schema = std::make_shared<Schema>();
     std::vector<Feature> features;
+    /// Null: the layer holds every feature (of the layer as read, or of its source). Set: a copy holding
+    /// some of them (LayerSubset).
+    std::shared_ptr<const LayerSubset> subset;
+
+    /// The number of features of the whole layer (features.size() when it holds them all).
+    std::size_t whole_size() const { return subset ? subset->whole_size : features.size(); }
+    /// The position of features[k] in the whole layer.
+    std::size_t whole_index(std::size_t k) const { return subset ? subset->index[k] : k; }
 
     Box bounds() const;
     /// The value of `field` for `feature`, or null when the layer has no such field.
     const Value& get(const Feature& feature, std::string_view field) const;
 };
+
+/// Walks copies of one layer (each holding every feature of the whole layer, or some: LayerSubset) feature
+/// by feature in the order of the whole layer: for each feature one of them holds, calls
+/// `each(held)`, where held[c] is the feature's index in copies[c], or kNotHeld. Every copy must have the
+/// same whole_size().
+inline constexpr std::size_t kNotHeld = static_cast<std::size_t>(-1);
+template <class Each>
+void for_each_held(const std::vector<const Layer*>& copies, Each each) {
+    std::vector<std::size_t> at(copies.size(), 0), held(copies.size(), kNotHeld);
+    for (;;) {
+        std::size_t next = kNotHeld;
+        for (std::size_t c = 0; c < copies.size(); ++c)
+            if (at[c] < copies[c]->features.size()) next = std::min(next, copies[c]->whole_index(at[c]));
+        if (next == kNotHeld) return;
+        for (std::size_t c = 0; c < copies.size(); ++c)
+            held[c] = at[c] < copies[c]->features.size() && copies[c]->whole_index(at[c]) == next ? at[c]++ : kNotHeld;
+        each(static_cast<const std::vector<std::size_t>&>(held));
+    }
+}
 
 }  // namespace cartelier

@@ -295,7 +295,20 @@ private:
                     geometry = true;
                     od::value value = member.value();
                     const bool null = value.is_null();
-                    if (!null) read_geometry(value.get_object(), f.geometry);
+                    if (!null) {
+                        // Read into a geometry kept from feature to feature, then copied at its size: the
+                        // layer holds no vector capacity beyond its vertices (a third more for the
+                        // communes when each ring grew by push_back).
+                        scratch_.type = GeometryType::None;
+                        scratch_.points.clear();
+                        scratch_.rings.clear();
+                        scratch_.parts.clear();
+                        read_geometry(value.get_object(), scratch_);
+                        f.geometry.type = scratch_.type;
+                        f.geometry.points.assign(scratch_.points.begin(), scratch_.points.end());
+                        f.geometry.rings.assign(scratch_.rings.begin(), scratch_.rings.end());
+                        f.geometry.parts.assign(scratch_.parts.begin(), scratch_.parts.end());
+                    }
                 } else if (key == "id") {
                     decline("an \"id\" member (GDAL makes it the feature's number, or a field)");
                 } else if (key != "bbox") {
@@ -533,6 +546,7 @@ private:
     std::size_t count_ = 0;
     bool handed_over_ = false;
     bool grew_late_ = false;
+    Geometry scratch_;  ///< the geometry being read (see read_feature)
     od::parser parser_;
     od::parser coordinates_parser_;
     std::unique_ptr<char[]> feature_bytes_, coordinate_bytes_;

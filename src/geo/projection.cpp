@@ -236,25 +236,35 @@ Layer reproject_within(const Layer& layer, const std::string& to, const Box& win
     out.digest = layer.digest;
     out.crs = to;
     out.schema = layer.schema;
-    out.features.reserve(layer.features.size());
     std::optional<Transformation> t;
     if (layer.crs != to) t.emplace(layer.crs, to);
     std::vector<Point> points;
-    for (const Feature& f : layer.features) {
-        Feature& copy = out.features.emplace_back();
-        copy.id = f.id;
-        copy.line = f.line;
-        copy.values = f.values;
+    std::vector<std::uint32_t> index;
+    for (std::size_t k = 0; k < layer.features.size(); ++k) {
+        const Feature& f = layer.features[k];
         if (t && surely_outside(*t, f.geometry, window)) continue;
         points.assign(f.geometry.points.begin(), f.geometry.points.end());
         if (t) failed += t->transform(points);
         Box bounds;
         for (const Point& p : points) bounds.expand(p);
         if (points.empty() || !window.intersects(bounds)) continue;  // drawn in no view inside the window
+        Feature& copy = out.features.emplace_back();
+        copy.id = f.id;
+        copy.line = f.line;
+        copy.values = f.values;
         copy.geometry.type = f.geometry.type;
         copy.geometry.points = points;
         copy.geometry.rings = f.geometry.rings;
         copy.geometry.parts = f.geometry.parts;
+        index.push_back(static_cast<std::uint32_t>(layer.whole_index(k)));
+    }
+    out.features.shrink_to_fit();
+    if (out.features.size() < layer.whole_size()) {
+        auto subset = std::make_shared<LayerSubset>();
+        subset->whole_size = layer.whole_size();
+        subset->index = std::move(index);
+        subset->fields = layer.subset ? layer.subset->fields : field_stats(layer);
+        out.subset = std::move(subset);
     }
     return out;
 }

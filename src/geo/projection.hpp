@@ -75,14 +75,16 @@ private:
 /// Returns the vertices PROJ could not transform.
 ProjectionFailures reproject(Layer& layer, const std::string& to);
 
-/// `layer` reprojected into `to` for maps that show only `window` (in `to`) of it: every feature, in its
-/// order (copies in several CRSs stay one for one), each keeping its geometry only when its bounds in
-/// `to` meet the window — the test by which a view draws a feature —, else an empty one. What a view
-/// inside the window draws is the same as from reproject(); the memory is that of the window's
-/// features. `failed` receives the vertices PROJ could not transform. A feature whose bounds, from
-/// their image alone (Transformation::image_bounds), surely miss the window is not transformed at all
-/// (nor are its vertices counted in `failed`): a layer of small features costs about as much as the
-/// features near the window.
+/// `layer` reprojected into `to` for maps that show only `window` (in `to`) of it: the features whose
+/// bounds in `to` meet the window — the test by which a view draws a feature —, in their order, and no
+/// other. What a view inside the window draws is the same as from reproject(); the memory is that of the
+/// window's features. When some are left out, the result's `subset` says where each feature held is in
+/// the whole layer, how many it has, and what its fields hold (field_stats), so that copies in several
+/// CRSs pair feature for feature and a check of the data sees the whole layer (LayerSubset). `failed`
+/// receives the vertices PROJ could not transform. A feature whose bounds, from their image alone
+/// (Transformation::image_bounds), surely miss the window is not transformed at all (nor are its
+/// vertices counted in `failed`): a layer of small features costs about as much as the features near the
+/// window.
 Layer reproject_within(const Layer& layer, const std::string& to, const Box& window, ProjectionFailures& failed);
 
 /// Scale of the projection at a geographic point: the meridian scale factor h, the parallel scale

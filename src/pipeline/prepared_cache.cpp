@@ -33,7 +33,7 @@ namespace {
 constexpr char kMagic[8] = {'C', 'R', 'T', 'L', 'P', 'R', 'E', 'P'};
 /// 2: warnings about vertices outside the CRS's area of use are no longer stored.
 /// 3: paths inside the project folder (source, warnings' files) stored relative to it.
-constexpr std::uint32_t kVersion = 3;
+constexpr std::uint32_t kVersion = 4;  // 4: a copy's LayerSubset
 
 struct Header {
     char magic[8];
@@ -317,6 +317,16 @@ bool write_prepared(const fs::path& path, std::uint64_t key, const Layer& layer,
             w.array(f.geometry.rings);
             w.array(f.geometry.parts);
         }
+        w.pod<std::uint8_t>(layer.subset ? 1 : 0);
+        if (layer.subset) {
+            w.pod<std::uint64_t>(layer.subset->whole_size);
+            w.array(layer.subset->index);
+            w.pod<std::uint32_t>(static_cast<std::uint32_t>(layer.subset->fields.size()));
+            for (const FieldStats& s : layer.subset->fields) {
+                w.pod<std::uint32_t>(s.set);
+                w.pod<std::uint8_t>(s.kinds);
+            }
+        }
         w.flush();
         std::memcpy(h.magic, kMagic, sizeof kMagic);
         h.version = kVersion;
@@ -437,6 +447,23 @@ std::optional<PreparedLayer> read_prepared(const fs::path& path, std::uint64_t k
             if (o > f.geometry.points.size()) return std::nullopt;
         for (std::uint32_t o : f.geometry.parts)
             if (o + 1 > f.geometry.rings.size() + 1) return std::nullopt;
+    }
+    std::uint8_t has_subset = 0;
+    if (!r.pod(has_subset) || has_subset > 1) return std::nullopt;
+    if (has_subset) {
+        auto subset = std::make_shared<LayerSubset>();
+        std::uint64_t whole = 0;
+        std::uint32_t field_count = 0;
+        if (!r.pod(whole) || !r.array(subset->index) || !r.pod(field_count) || field_count != layer.schema->size() ||
+            subset->index.size() != layer.features.size())
+            return std::nullopt;
+        subset->whole_size = static_cast<std::size_t>(whole);
+        for (std::size_t i = 0; i < subset->index.size(); ++i)  // ascending, inside the whole layer
+            if (subset->index[i] >= whole || (i > 0 && subset->index[i] <= subset->index[i - 1])) return std::nullopt;
+        subset->fields.resize(field_count);
+        for (FieldStats& st : subset->fields)
+            if (!r.pod(st.set) || !r.pod(st.kinds)) return std::nullopt;
+        layer.subset = std::move(subset);
     }
     if (!r.done()) return std::nullopt;
     return out;

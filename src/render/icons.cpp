@@ -1,5 +1,8 @@
 #include "render/icons.hpp"
 
+#include <utility>
+#include <vector>
+
 #include <fmt/format.h>
 
 #include "render/feature_view.hpp"
@@ -97,21 +100,28 @@ Diagnostics check_icons(const style::Style& style, const std::vector<const Layer
     Diagnostics out;
     for (const auto& sl : style.layers) {
         if (sl.type != style::LayerType::Symbol || !sl.is_set(Prop::IconImage) || !sl.visible()) continue;
-        // The layer's copies in the map's CRSs: one for one by feature (pipeline::LayerStore::drawn), each
-        // with the geometries of its own frames; a feature counts when one of them has its point.
+        // The layer's copies in the map's CRSs (pipeline::LayerStore::drawn), each with the geometries of
+        // its own frames; a feature counts when one of them has its point.
         std::vector<const Layer*> copies;
         for (const LayerSet* set : sets)
             if (const Layer* copy = set ? set->find(sl.source_layer) : nullptr) copies.push_back(copy);
         if (copies.empty()) continue;
-        const Layer* data = copies.front();
-        auto has_point = [&](std::size_t k) {
-            for (const Layer* c : copies) {
-                if (c->features.size() != data->features.size()) continue;  // not a copy of the same features
-                const Geometry& g = c->features[k].geometry;
-                if (!g.empty() && g.type == GeometryType::Point) return true;
+        // The features with a point in one of the copies, in the order of the whole layer: copies of
+        // the same features (a copy held in a window holds some, LayerSubset), each with the geometries of
+        // its own frames.
+        std::vector<std::pair<const Layer*, const Feature*>> with_point;
+        const std::size_t whole = copies.front()->whole_size();
+        std::erase_if(copies, [&](const Layer* c) { return c->whole_size() != whole; });  // other features
+        for_each_held(copies, [&](const std::vector<std::size_t>& held) {
+            for (std::size_t c = 0; c < copies.size(); ++c) {
+                if (held[c] == kNotHeld) continue;
+                const Feature& f = copies[c]->features[held[c]];
+                if (!f.geometry.empty() && f.geometry.type == GeometryType::Point) {
+                    with_point.emplace_back(copies[c], &f);
+                    return;
+                }
             }
-            return false;
-        };
+        });
         const ex::Expression& e = *sl.expression(Prop::IconImage);
         // name → the first feature that uses it, and how many do.
         struct Use {
@@ -131,10 +141,9 @@ Diagnostics check_icons(const style::Style& style, const std::vector<const Layer
                 note(sl.string(Prop::IconImage, ex::EvaluationContext{zoom, nullptr}), "");
                 continue;
             }
-            for (std::size_t k = 0; k < data->features.size(); ++k) {
-                if (!has_point(k)) continue;
-                const Feature& f = data->features[k];
-                LayerFeatureView fv(*data, f);
+            for (const auto& [layer, feature] : with_point) {
+                const Feature& f = *feature;
+                LayerFeatureView fv(*layer, f);
                 ex::EvaluationContext ctx{zoom, &fv};
                 if (!sl.accepts(ctx)) continue;
                 note(sl.string(Prop::IconImage, ctx), f.id);

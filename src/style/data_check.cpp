@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -56,9 +57,20 @@ struct FieldSummary {
 
 FieldSummary summarise(const DataLayer& layer, const std::string& field) {
     FieldSummary s;
-    s.features = layer.features.size();
+    s.features = layer.whole_size();
     auto index = layer.schema->index(field);
     if (!index) return s;
+    if (layer.subset) {  // a copy held in a window: what the whole layer holds
+        const FieldStats& stats = layer.subset->fields.at(*index);
+        s.set = stats.set;
+        switch (stats.kinds) {
+            case FieldStats::Text: s.kind = FieldKind::Text; break;
+            case FieldStats::Number: s.kind = FieldKind::Number; break;
+            case FieldStats::Boolean: s.kind = FieldKind::Boolean; break;
+            default: break;  // mixed, or never set
+        }
+        return s;
+    }
     bool mixed = false;
     for (const auto& f : layer.features) {
         auto k = kind_of(f.value(*index));
@@ -422,7 +434,7 @@ void check_layer(const Layer& sl, const DataLayer& data, const std::vector<DataF
     std::vector<Copy> copies;
     for (std::size_t i : in_range) {
         const DataLayer* copy = frames[i].layer ? frames[i].layer(sl.source_layer) : nullptr;
-        if (copy && copy->features.size() == data.features.size()) {
+        if (copy && copy->whole_size() == data.whole_size()) {
             const std::vector<Box>* bounds = frames[i].bounds ? frames[i].bounds(*copy) : nullptr;
             if (bounds && bounds->size() != copy->features.size()) bounds = nullptr;
             copies.push_back(Copy{frames[i].zoom, &frames[i].extent, copy, bounds});
@@ -433,18 +445,34 @@ void check_layer(const Layer& sl, const DataLayer& data, const std::vector<DataF
     const bool per_feature_work = filter_per_feature || !per_feature.empty();
 
     std::size_t inside = 0, accepted = 0;
+    bool done = false;
     std::vector<double> zooms;
     std::vector<char> evaluated(per_feature.size());
-    for (std::size_t k = 0; k < data.features.size(); ++k) {
+    // The features of the whole layer in order, each with the copies that hold it: a copy held in a window
+    // (LayerSubset) holds some of them, and says where each is in the whole layer.
+    std::vector<const DataLayer*> layers;
+    for (const Copy& c : copies) layers.push_back(c.layer);
+    for_each_held(layers, [&](const std::vector<std::size_t>& held) {
+        if (done) return;
         zooms.clear();
-        for (const Copy& c : copies)
-            if (std::find(zooms.begin(), zooms.end(), c.zoom) == zooms.end() &&
-                (c.bounds ? (*c.bounds)[k] : c.layer->features[k].geometry.bounds()).intersects(*c.extent))
-                zooms.push_back(c.zoom);
-        if (zooms.empty()) continue;
+        const DataLayer* holder = nullptr;
+        const Feature* first = nullptr;
+        for (std::size_t c = 0; c < copies.size(); ++c) {
+            const std::size_t k = held[c];
+            if (k == kNotHeld) continue;
+            const Copy& copy = copies[c];
+            if (!first) {
+                holder = copy.layer;
+                first = &copy.layer->features[k];
+            }
+            if (std::find(zooms.begin(), zooms.end(), copy.zoom) == zooms.end() &&
+                (copy.bounds ? (*copy.bounds)[k] : copy.layer->features[k].geometry.bounds()).intersects(*copy.extent))
+                zooms.push_back(copy.zoom);
+        }
+        if (zooms.empty()) return;
         ++inside;
-        const Feature& feature = data.features[k];
-        LayerFeatureView view(data, feature);
+        const Feature& feature = *first;  // its values are the same in every copy
+        LayerFeatureView view(*holder, feature);
         std::optional<bool> filter_value;  // for a zoom-constant filter
         std::fill(evaluated.begin(), evaluated.end(), 0);
         bool drawn = false;
@@ -473,8 +501,8 @@ void check_layer(const Layer& sl, const DataLayer& data, const std::vector<DataF
             }
         }
         if (drawn) ++accepted;
-        if (drawn && !per_feature_work) break;  // the layer draws something: nothing more to learn
-    }
+        if (drawn && !per_feature_work) done = true;  // the layer draws something: nothing more to learn
+    });
 
     for (const Tally& t : tallies.items())
         out.error(t.where,
@@ -487,7 +515,7 @@ void check_layer(const Layer& sl, const DataLayer& data, const std::vector<DataF
         out.warning(sl.where,
                     fmt::format("layer '{}' draws nothing on this map: none of the {} features of '{}' lies inside "
                                 "the map's extent{}",
-                                sl.id, data.features.size(), data.name, frames.size() > 1 ? " or an inset's" : ""),
+                                sl.id, data.whole_size(), data.name, frames.size() > 1 ? " or an inset's" : ""),
                     "check the map's extent and the layer's coordinates and CRS");
     } else if (accepted == 0 && !filter_always_false && !tallies.has(sl.filter_where.path)) {
         out.warning(sl.filter.get() ? sl.filter_where : sl.where,
@@ -506,7 +534,7 @@ Diagnostics check_style_against_data(const Style& style, const std::vector<DataF
     for (const Layer& sl : style.layers) {
         if (sl.type == LayerType::Background || sl.source_layer.empty() || !sl.visible()) continue;
         const DataLayer* data = frames.front().layer(sl.source_layer);
-        if (!data || data->features.empty()) continue;
+        if (!data || data->whole_size() == 0) continue;
         check_layer(sl, *data, frames, out);
     }
     return out;

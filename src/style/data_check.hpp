@@ -55,8 +55,9 @@ namespace cartelier::style {
 struct DataFrame {
     double zoom = 0;  ///< what ["zoom"] evaluates to in the frame
     Box extent;       ///< the map extent the frame shows, in the CRS of the layers `layer` gives
-    /// The project layer named `name` in this frame's CRS (the same features in the same order in
-    /// every frame); null when the map has no such layer.
+    /// The project layer named `name` in this frame's CRS (copies of the same features in the same
+    /// order in every frame; a copy held in a window holds some of them and says which, LayerSubset);
+    /// null when the map has no such layer.
     std::function<const cartelier::Layer*(const std::string& name)> layer;
     /// The bounds of each feature of a layer `layer` gave (computed once and kept by the caller); null:
     /// computed here from the geometries, each time.

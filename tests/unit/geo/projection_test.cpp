@@ -253,15 +253,20 @@ TEST(Projection, TheImageBoundsAreNotGivenWhereTheyCannotBeCheap) {
     EXPECT_FALSE(projected.image_bounds(Box{650000, 6860000, 651000, 6861000}));
 }
 
-TEST(Projection, AWindowedCopyIsTheWholeCopyCutToTheWindow) {
+TEST(Projection, AWindowedCopyHoldsTheFeaturesOfTheWholeCopyThatMeetTheWindowAndSaysWhereEachIs) {
     // Small squares of 41 vertices (more than the samples of image_bounds) from Brest to Strasbourg and
     // around Guadeloupe, projected into Guadeloupe's UTM zone and kept where their bounds meet a window
-    // around Basse-Terre: what reproject_within keeps is, vertex for vertex, what the whole projection keeps.
+    // around Basse-Terre: what reproject_within keeps is, vertex for vertex, what the whole projection keeps,
+    // and the copy says where each feature is in the whole layer and what the whole layer's fields hold.
     Layer layer;
     layer.crs = "EPSG:4326";
+    layer.schema = std::make_shared<Schema>(std::vector<std::string>{"name", "n", "flag"});
     auto square = [&](double x, double y, double size) {
         Feature& f = layer.features.emplace_back();
         f.id = std::to_string(layer.features.size());
+        // name: always text; n: a number, but text in the first feature, null in every third; flag: unset.
+        const std::size_t k = layer.features.size() - 1;
+        f.values = {Value(f.id), k == 0 ? Value(std::string("x")) : k % 3 == 0 ? Value() : Value(double(k))};
         f.geometry.type = GeometryType::Polygon;
         f.geometry.begin_part();
         for (int i = 0; i < 10; ++i) f.geometry.points.push_back({x + size * i / 10, y});
@@ -281,25 +286,51 @@ TEST(Projection, AWindowedCopyIsTheWholeCopyCutToTheWindow) {
     ProjectionFailures failed;
     const Layer cut = reproject_within(layer, "EPSG:5490", window, failed);
     EXPECT_EQ(failed.vertices, 0u);
-    ASSERT_EQ(cut.features.size(), whole.features.size());
+    ASSERT_TRUE(cut.subset);
+    EXPECT_EQ(cut.whole_size(), whole.features.size());
+    EXPECT_EQ(cut.subset->fields, field_stats(layer));
+    ASSERT_EQ(cut.subset->fields.size(), 3u);
+    EXPECT_EQ(cut.subset->fields[0], (FieldStats{static_cast<std::uint32_t>(layer.features.size()), FieldStats::Text}));
+    EXPECT_EQ(cut.subset->fields[1].kinds, FieldStats::Text | FieldStats::Number);
+    EXPECT_EQ(cut.subset->fields[1].set, layer.features.size() - (layer.features.size() + 2) / 3 + 1);
+    EXPECT_EQ(cut.subset->fields[2], FieldStats{});
     std::size_t kept = 0, straddling = 0;
     for (std::size_t i = 0; i < whole.features.size(); ++i) {
         const Box bounds = whole.features[i].geometry.bounds();
-        const bool drawn = window.intersects(bounds);
-        ASSERT_EQ(cut.features[i].geometry.empty(), !drawn) << "feature " << i;
-        EXPECT_EQ(cut.features[i].id, whole.features[i].id);
-        if (!drawn) continue;
-        ++kept;
+        if (!window.intersects(bounds)) {
+            ASSERT_TRUE(kept == cut.features.size() || cut.whole_index(kept) > i) << "feature " << i << " is not drawn";
+            continue;
+        }
+        ASSERT_LT(kept, cut.features.size()) << "feature " << i << " is drawn";
+        ASSERT_EQ(cut.whole_index(kept), i);
+        const Feature& held = cut.features[kept++];
+        EXPECT_EQ(held.id, whole.features[i].id);
+        EXPECT_EQ(held.values, whole.features[i].values);
         if (bounds.min_x < window.min_x || bounds.max_x > window.max_x || bounds.min_y < window.min_y ||
             bounds.max_y > window.max_y)
             ++straddling;
-        ASSERT_EQ(cut.features[i].geometry.points.size(), whole.features[i].geometry.points.size());
+        ASSERT_EQ(held.geometry.points.size(), whole.features[i].geometry.points.size());
         for (std::size_t k = 0; k < whole.features[i].geometry.points.size(); ++k) {
-            EXPECT_EQ(cut.features[i].geometry.points[k].x, whole.features[i].geometry.points[k].x);
-            EXPECT_EQ(cut.features[i].geometry.points[k].y, whole.features[i].geometry.points[k].y);
+            EXPECT_EQ(held.geometry.points[k].x, whole.features[i].geometry.points[k].x);
+            EXPECT_EQ(held.geometry.points[k].y, whole.features[i].geometry.points[k].y);
         }
-        EXPECT_EQ(cut.features[i].geometry.rings, whole.features[i].geometry.rings);
+        EXPECT_EQ(held.geometry.rings, whole.features[i].geometry.rings);
+        EXPECT_EQ(held.geometry.parts, whole.features[i].geometry.parts);
     }
+    EXPECT_EQ(kept, cut.features.size());
     EXPECT_GT(kept, 300u);
     EXPECT_GT(straddling, 20u);  // the window's edges cut through squares
+    // A copy of the copy: the positions and fields of the whole layer still.
+    const Layer again = reproject_within(cut, "EPSG:5490", Box{640000, 1770000, 650000, 1780000}, failed);
+    ASSERT_TRUE(again.subset);
+    EXPECT_EQ(again.whole_size(), whole.features.size());
+    EXPECT_EQ(again.subset->fields, cut.subset->fields);
+    ASSERT_GT(again.features.size(), 0u);
+    ASSERT_LT(again.features.size(), cut.features.size());
+    for (std::size_t k = 0; k < again.features.size(); ++k)
+        EXPECT_EQ(whole.features[again.whole_index(k)].id, again.features[k].id);
+    // A window holding every feature: a whole copy, no subset.
+    const Layer all = reproject_within(layer, "EPSG:5490", Box{-1e8, -1e8, 1e8, 1e8}, failed);
+    EXPECT_FALSE(all.subset);
+    EXPECT_EQ(all.features.size(), layer.features.size());
 }

@@ -377,9 +377,10 @@ std::string write_two_crs_project(const std::string& name) {
 }  // namespace
 
 // A build draws its layers in each CRS only inside the part of it that its maps and pages show: the
-// copy keeps every feature (one for one with the copies in other CRSs, which the style check relies on)
-// and a geometry only for those whose bounds meet the window, identical to the whole copy's.
-TEST(LayerStore, ADrawnWindowKeepsEveryFeatureAndTheGeometriesOfThoseThatMeetItAsTheWholeCopyHasThem) {
+// copy holds the features whose bounds meet the window, identical to the whole copy's, and says where
+// each is in the whole layer and what the whole layer's fields hold (LayerSubset: the style check pairs
+// the copies in several CRSs by it, and describes the whole layer's fields), from the prepared cache too.
+TEST(LayerStore, ADrawnWindowHoldsTheFeaturesThatMeetItAsTheWholeCopyHasThemAndWhereEachIs) {
     const std::string dir = write_two_crs_project("layer-store-drawn-window");
     const pipeline::Project project = pipeline::load_project(dir + "/cartelier.yaml");
     const std::string cache = dir + "/cache";
@@ -403,18 +404,22 @@ TEST(LayerStore, ADrawnWindowKeepsEveryFeatureAndTheGeometriesOfThoseThatMeetItA
         int reads = 0;
         store.on_read([&](const std::string&) { ++reads; });
         const Layer& drawn = store.drawn("squares", "EPSG:2154");
-        ASSERT_EQ(drawn.features.size(), whole.features.size());
+        ASSERT_TRUE(drawn.subset);
+        EXPECT_EQ(drawn.whole_size(), whole.features.size());
+        EXPECT_EQ(drawn.subset->fields, field_stats(whole));
         EXPECT_EQ(drawn.crs, "EPSG:2154");
         std::size_t kept = 0;
         for (std::size_t i = 0; i < whole.features.size(); ++i) {
             const Feature& w = whole.features[i];
-            const Feature& d = drawn.features[i];
-            ASSERT_EQ(d.id, w.id);
-            ASSERT_EQ(d.values.size(), w.values.size()) << d.id;
             if (!w.geometry.bounds().intersects(window)) {
-                EXPECT_TRUE(d.geometry.empty()) << d.id;
+                EXPECT_TRUE(kept == drawn.features.size() || drawn.whole_index(kept) > i) << w.id;
                 continue;
             }
+            ASSERT_LT(kept, drawn.features.size()) << w.id;
+            ASSERT_EQ(drawn.whole_index(kept), i);
+            const Feature& d = drawn.features[kept];
+            ASSERT_EQ(d.id, w.id);
+            EXPECT_EQ(d.values, w.values) << d.id;
             ++kept;
             ASSERT_EQ(d.geometry.points.size(), w.geometry.points.size()) << d.id;
             for (std::size_t k = 0; k < w.geometry.points.size(); ++k) {
@@ -425,6 +430,7 @@ TEST(LayerStore, ADrawnWindowKeepsEveryFeatureAndTheGeometriesOfThoseThatMeetItA
             EXPECT_EQ(d.geometry.parts, w.geometry.parts);
             EXPECT_EQ(d.geometry.type, w.geometry.type);
         }
+        EXPECT_EQ(kept, drawn.features.size());
         EXPECT_GT(kept, 4u);
         EXPECT_LT(kept, whole.features.size() / 20) << "the window holds a few squares, not the layer";
         if (pass == 0) warnings = store.warnings().format();
@@ -439,8 +445,10 @@ TEST(LayerStore, ADrawnWindowKeepsEveryFeatureAndTheGeometriesOfThoseThatMeetItA
     const Box elsewhere = whole.features[10].geometry.bounds();
     store.set_drawn_windows({{"EPSG:2154", elsewhere}});
     const Layer& drawn = store.drawn("squares", "EPSG:2154");
-    EXPECT_FALSE(drawn.features[10].geometry.empty());
-    EXPECT_TRUE(drawn.features[1250].geometry.empty());
+    std::vector<std::string> ids;
+    for (const Feature& f : drawn.features) ids.push_back(f.id);
+    EXPECT_NE(std::find(ids.begin(), ids.end(), whole.features[10].id), ids.end());
+    EXPECT_EQ(std::find(ids.begin(), ids.end(), whole.features[1250].id), ids.end());
 }
 
 // A layer whose checks run in the CRS, or the container of another layer's checks, is drawn whole: a
@@ -464,8 +472,8 @@ TEST(LayerStore, ALayerCheckedOrContainingAChecksLayerIsDrawnWhole) {
     EXPECT_EQ(&store.drawn("areas", "EPSG:2154"), &store.projected("areas", "EPSG:2154"));
     const Layer& others = store.drawn("others", "EPSG:2154");
     EXPECT_NE(&others, &store.projected("others", "EPSG:2154"));
-    ASSERT_EQ(others.features.size(), 4u);
-    for (const Feature& f : others.features) EXPECT_TRUE(f.geometry.empty()) << f.id;
+    EXPECT_TRUE(others.features.empty());
+    EXPECT_EQ(others.whole_size(), 4u);
 }
 
 // load_drawn() loads copies side by side; when a layer cannot be loaded, its error is thrown in full

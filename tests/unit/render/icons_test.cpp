@@ -254,6 +254,57 @@ TEST(Icons, NamesComputedPerFeatureAreCheckedBeforeRenderingNamingTheFeature) {
     }
 }
 
+// The copies of a map's CRSs may be held in windows (LayerSubset: some features each, and where each is
+// in the whole layer): the icons checked are those of the features with a point in one of them, as with
+// copies of every feature whose geometries outside the window are empty.
+TEST(Icons, CopiesHeldInWindowsAreCheckedAsCopiesOfEveryFeatureWouldBe) {
+    IconProject p("check-held");
+    style::Style s = p.style(R"({"icon-image": ["concat", "", ["get", "kind"]]})");
+    const Layer l = sites({{"site-a", "red", {10, 10}}, {"site-b", "nope", {20, 20}}, {"site-c", "nope2", {30, 30}},
+                           {"site-d", "gone", {40, 40}}});
+    auto emptied = [&](const Box& window) {
+        Layer c = l;
+        for (Feature& f : c.features)
+            if (!f.geometry.bounds().intersects(window)) f.geometry = Geometry{};
+        return c;
+    };
+    auto held = [&](const Box& window) {
+        Layer c = l;
+        c.features.clear();
+        auto subset = std::make_shared<LayerSubset>();
+        subset->whole_size = l.features.size();
+        subset->fields = field_stats(l);
+        for (std::size_t i = 0; i < l.features.size(); ++i)
+            if (l.features[i].geometry.bounds().intersects(window)) {
+                c.features.push_back(l.features[i]);
+                subset->index.push_back(static_cast<std::uint32_t>(i));
+            }
+        c.subset = std::move(subset);
+        return c;
+    };
+    const Box main{0, 0, 25, 25}, inset{25, 25, 35, 35};  // sites a and b; site c; site d in neither
+    const Layer emptied_main = emptied(main), emptied_inset = emptied(inset);
+    const Layer held_main = held(main), held_inset = held(inset);
+    ASSERT_EQ(held_main.features.size(), 2u);
+    ASSERT_EQ(held_inset.features.size(), 1u);
+    auto check = [&](const Layer& a, const Layer& b) {
+        render::LayerSet first, second;
+        first.add(a);
+        second.add(b);
+        render::IconCache cache;
+        std::set<std::string> files;
+        const Diagnostics d = render::check_icons(s, {&first, &second}, {6.1}, cache, &files);
+        return std::pair(d.format(), files);
+    };
+    const auto expected = check(emptied_main, emptied_inset);
+    EXPECT_NE(expected.first.find("feature 'site-b'"), std::string::npos) << expected.first;
+    EXPECT_NE(expected.first.find("feature 'site-c'"), std::string::npos) << expected.first;
+    EXPECT_EQ(expected.first.find("site-d"), std::string::npos) << expected.first;
+    EXPECT_EQ(check(held_main, held_inset), expected);
+    EXPECT_EQ(check(held_main, emptied_inset), expected);
+    EXPECT_EQ(check(emptied_main, held_inset), expected);
+}
+
 TEST(Icons, LabelsSitAroundTheirIconAndAvoidOthers) {
     render::SurfacePtr s(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 10, 10));
     render::ContextPtr cr(cairo_create(s.get()));

@@ -260,3 +260,88 @@ TEST(DataCheck, EmptyAndInvisibleLayersAreLeftAlone) {
 
 }  // namespace
 }  // namespace cartelier::style
+
+namespace cartelier::style {
+
+// ---- copies held in a window (LayerSubset)
+
+namespace {
+
+/// What pipeline::LayerStore::drawn() holds of `whole` in a window: the features whose bounds meet it,
+/// with where each is in `whole` and what `whole`'s fields hold.
+cartelier::Layer held_in(const cartelier::Layer& whole, const Box& window) {
+    cartelier::Layer out = whole;
+    out.features.clear();
+    auto subset = std::make_shared<LayerSubset>();
+    subset->whole_size = whole.features.size();
+    subset->fields = field_stats(whole);
+    for (std::size_t i = 0; i < whole.features.size(); ++i)
+        if (whole.features[i].geometry.bounds().intersects(window)) {
+            out.features.push_back(whole.features[i]);
+            subset->index.push_back(static_cast<std::uint32_t>(i));
+        }
+    out.subset = std::move(subset);
+    return out;
+}
+
+/// `layer` moved by (dx, dy): the same features in another CRS.
+cartelier::Layer moved(cartelier::Layer layer, double dx, double dy) {
+    for (Feature& f : layer.features)
+        for (Point& p : f.geometry.points) p = {p.x + dx, p.y + dy};
+    return layer;
+}
+
+}  // namespace
+
+TEST(DataCheck, ACopyHeldInAWindowIsCheckedAsTheWholeCopyWouldBe) {
+    // 12 sites at (i, i); 'pop' is text in site-l (outside the window) and missing in site-k: the whole
+    // layer's field is mixed, which the copy of the window alone would not show.
+    cartelier::Layer whole = sites(12);
+    whole.features[11].values[1] = Value(std::string("1200"));
+    whole.features[10].values[1] = Value();
+    const Box window{2.5, 2.5, 7.5, 7.5};  // sites d to h
+    const cartelier::Layer held = held_in(whole, window);
+    ASSERT_EQ(held.features.size(), 5u);
+    const cartelier::Layer inset = moved(whole, 1000, 0);  // an inset in another CRS, held whole
+    const Box main_view{3, 3, 7, 7}, inset_view{1000 + 6, 6, 1000 + 11.5, 11.5};
+    auto frames = [&](const cartelier::Layer& main, bool with_inset) {
+        std::vector<DataFrame> out{DataFrame{6, main_view, [&main](const std::string& n) { return n == "sites" ? &main : nullptr; }}};
+        if (with_inset)
+            out.push_back(DataFrame{8, inset_view, [&inset](const std::string& n) { return n == "sites" ? &inset : nullptr; }});
+        return out;
+    };
+    const std::vector<std::string> bodies = {
+        R"("filter": ["==", ["get", "year"], 2020])",                        // text field, number literal
+        R"("filter": ["==", ["get", "pop"], "300"])",                        // mixed in the whole layer: no warning
+        R"("filter": ["==", ["get", "kind"], 3])",                           // text field
+        R"("filter": ["==", ["get", "nom"], "x"])",                          // not a field
+        R"("paint": {"circle-radius": ["get", "kind"]})",                    // fails on each feature drawn
+        R"("paint": {"circle-radius": ["step", ["zoom"], 3, 7, ["get", "kind"]]})",  // fails in the inset only
+        R"("filter": ["==", ["get", "kind"], "nationale"])",                 // rejects every feature
+        R"("paint": {"circle-radius": ["+", ["get", "pop"], 1]})",           // fails on text and null
+        R"("minzoom": 7, "paint": {"circle-radius": ["get", "kind"]})",      // the inset's zoom only
+    };
+    for (const std::string& body : bodies) {
+        const Style s = style_with(body);
+        for (bool with_inset : {false, true}) {
+            const Diagnostics expected = check_style_against_data(s, frames(whole, with_inset));
+            const Diagnostics got = check_style_against_data(s, frames(held, with_inset));
+            EXPECT_EQ(all(got), all(expected)) << body << (with_inset ? " with the inset" : "");
+        }
+    }
+    // The test tells: some of those say something, among them what only the whole layer knows.
+    EXPECT_NE(all(check_style_against_data(style_with(bodies[0]), frames(held, false))).find("all 12 features"),
+              std::string::npos);
+    EXPECT_NE(all(check_style_against_data(style_with(bodies[5]), frames(held, true))).find("site-i"), std::string::npos)
+        << "a site the inset alone draws";
+    // Held in a window that no frame sees: nothing lies inside the map, said of the whole layer.
+    const cartelier::Layer none = held_in(whole, Box{500, 500, 501, 501});
+    ASSERT_TRUE(none.features.empty());
+    EXPECT_EQ(all(check_style_against_data(style_with(R"("paint": {"circle-radius": 3})"), frames(none, false))),
+              all(check_style_against_data(style_with(R"("paint": {"circle-radius": 3})"),
+                                           {DataFrame{6, Box{500, 500, 501, 501}, [&whole](const std::string& n) {
+                                                          return n == "sites" ? &whole : nullptr;
+                                                      }}})));
+}
+
+}  // namespace cartelier::style
