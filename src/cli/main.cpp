@@ -344,6 +344,7 @@ int run_serve_command(serve::PreviewOptions preview, const serve::ServerOptions&
 }  // namespace
 
 int main(int argc, char** argv) {
+    cartelier::configure_allocator();
     CLI::App app{std::string("Cartelier — print maps (PDF, PNG, SVG) from GIS layers and MapLibre styles, in batch.\n") +
                  kExitStatusHelp};
     app.set_version_flag("--version", std::string("cartelier ") + CARTELIER_VERSION + " (allocator: " +

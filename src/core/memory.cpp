@@ -1,6 +1,7 @@
 #include "core/memory.hpp"
 
 #include <cstddef>
+#include <cstdlib>
 
 #include <malloc.h>
 
@@ -18,6 +19,11 @@ void release_memory_after_large_read() {
     } else {
         malloc_trim(0);  // glibc's malloc already returns large blocks (mmap) at once
     }
+}
+
+void configure_allocator() {
+    if (!MallocExtension_SetNumericProperty || std::getenv("TCMALLOC_MAX_TOTAL_THREAD_CACHE_BYTES")) return;
+    MallocExtension_SetNumericProperty("tcmalloc.max_total_thread_cache_bytes", kThreadCacheBytes);
 }
 
 const char* allocator_name() { return MallocExtension_ReleaseFreeMemory ? "tcmalloc" : "glibc"; }

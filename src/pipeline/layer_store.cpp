@@ -208,6 +208,45 @@ void LayerStore::read_ahead(const std::vector<std::string>& names) {
         });
 }
 
+bool LayerStore::release_sources_once_drawn(const std::vector<std::pair<std::string, std::string>>& keys) {
+    auto done = [](const std::shared_ptr<Load>& load) {
+        if (!load || load->ready.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return false;
+        try {
+            load->ready.get();
+            return load->layer != nullptr;
+        } catch (...) {
+            return false;
+        }
+    };
+    {
+        std::lock_guard lock(mutex_);
+        for (const auto& key : keys) {
+            auto w = windowed_.find(key);
+            auto p = projected_.find(key);
+            if (!(w != windowed_.end() && done(w->second)) && !(p != projected_.end() && done(p->second))) return false;
+        }
+    }
+    for (std::thread& t : read_ahead_)
+        if (t.joinable()) t.join();
+    read_ahead_.clear();
+    std::vector<std::shared_ptr<Load>> freed;
+    {
+        std::lock_guard lock(mutex_);
+        for (auto it = sources_.begin(); it != sources_.end();) {
+            if (done(it->second)) {
+                freed.push_back(std::move(it->second));
+                it = sources_.erase(it);
+            } else {
+                ++it;
+            }
+        }
+    }
+    if (freed.empty()) return true;
+    freed.clear();  // outside the lock
+    release_memory_after_large_read();
+    return true;
+}
+
 void LayerStore::draw_ahead(const std::vector<std::pair<std::string, std::string>>& keys) {
     if (keys.empty()) return;
     read_ahead_.emplace_back([this, keys] {

@@ -96,6 +96,14 @@ public:
     /// its layer, or its error in full (a failed load ahead is forgotten). The destructor waits for it.
     void draw_ahead(const std::vector<std::pair<std::string, std::string>>& keys);
 
+    /// Frees the layers as read (and derived layers as computed) that the store holds, when every copy of
+    /// `keys` (drawn()'s layer and CRS) is loaded: for a build whose maps left to draw draw those copies
+    /// alone (an atlas's pages), once the copies are made, nothing asks for the layers as read again, and
+    /// the communes need not be held twice. Waits for the threads of read_ahead() and draw_ahead() first.
+    /// A later source() reads the layer again (the result is the same, only slower). False, freeing
+    /// nothing, when a copy of `keys` is not loaded yet or failed.
+    bool release_sources_once_drawn(const std::vector<std::pair<std::string, std::string>>& keys);
+
     /// The content key of what layer `name` is, as loaded by source(): its declaration, its files' bytes
     /// and its inputs' fingerprints, recursively; nullopt for a database layer or a file that cannot be
     /// read (then never cached). Memoised; thread-safe.

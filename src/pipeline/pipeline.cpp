@@ -438,12 +438,20 @@ BuildOutcome run_build(const Project& project, const BuildOptions& options) {
     // none of them, and its first pages would load them one at a time. Only for a store of this build:
     // a store kept between builds (watch, serve) holds its copies already, and would keep a finished
     // thread per build until it is destroyed.
+    // When the build draws nothing but atlas pages and their copies are loaded (a first build: the plan
+    // made them), the layers as read they were made from are freed: nothing asks for them again.
     if (own_store) {
         std::vector<std::pair<std::string, std::string>> ahead;
-        for (const auto& run : runs)
-            if (run->map->page_of)
-                for (const auto& copy : run->map->page_of->copies)
-                    if (std::find(ahead.begin(), ahead.end(), copy) == ahead.end()) ahead.push_back(copy);
+        bool pages_only = !runs.empty();
+        for (const auto& run : runs) {
+            if (!run->map->page_of) {
+                pages_only = false;
+                continue;
+            }
+            for (const auto& copy : run->map->page_of->copies)
+                if (std::find(ahead.begin(), ahead.end(), copy) == ahead.end()) ahead.push_back(copy);
+        }
+        if (pages_only) store.release_sources_once_drawn(ahead);
         store.draw_ahead(ahead);
     }
     unsigned threads = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <future>
@@ -563,6 +564,45 @@ TEST(LayerStore, ALayerReadAheadIsReadOnceOnAThreadOfItsOwnAndItsErrorIsToldInFu
             EXPECT_EQ(squares, 0);  // from the prepared cache: nothing to read ahead
         }
     }
+}
+
+// release_sources_once_drawn(): once every copy a build's pages draw is loaded, the layers as read they
+// were made from are freed; the copies stay as they are, and a later source() reads the layer again
+// (the same layer). While a copy is missing, nothing is freed.
+TEST(LayerStore, TheLayersAsReadAreFreedOnceEveryCopyIsLoadedAndReadAgainWhenAskedFor) {
+    const std::string dir = write_two_crs_project("layer-store-release");
+    const pipeline::Project project = pipeline::load_project(dir + "/cartelier.yaml");
+    pipeline::LayerStore reference(project);
+    const Layer& whole = reference.source("squares");
+    const Box b = reference.projected("squares", "EPSG:2154").features[1250].geometry.bounds();
+    pipeline::LayerStore store(project, dir + "/cache");
+    store.allow_drawn_windows();
+    store.set_drawn_windows({{"EPSG:2154", {b.min_x - 150, b.min_y - 150, b.max_x + 150, b.max_y + 150}},
+                             {"EPSG:3857", {-1e7, -1e7, 1e7, 1e7}}});
+    int reads = 0;
+    store.on_read([&](const std::string&) { ++reads; });
+    const std::vector<std::pair<std::string, std::string>> keys{{"squares", "EPSG:2154"}, {"squares", "EPSG:3857"}};
+    const Layer& first = store.drawn("squares", "EPSG:2154");
+    const std::vector<Feature> first_features = first.features;
+    EXPECT_EQ(reads, 1);
+    EXPECT_FALSE(store.release_sources_once_drawn(keys)) << "the copy in EPSG:3857 is not loaded";
+    const Layer& second = store.drawn("squares", "EPSG:3857");
+    EXPECT_EQ(reads, 1) << "made from the layer as read, still held";
+    EXPECT_TRUE(store.release_sources_once_drawn(keys));
+    EXPECT_EQ(&store.drawn("squares", "EPSG:2154"), &first);
+    EXPECT_EQ(&store.drawn("squares", "EPSG:3857"), &second);
+    EXPECT_EQ(first.features.size(), first_features.size());
+    for (std::size_t i = 0; i < first_features.size(); ++i) EXPECT_EQ(first.features[i].id, first_features[i].id);
+    EXPECT_EQ(reads, 1) << "the copies are held: nothing read";
+    std::filesystem::remove_all(dir + "/cache");  // so that a load of the layer as read reads its file
+    const Layer& again = store.source("squares");
+    EXPECT_EQ(reads, 2) << "freed, so read again";
+    ASSERT_EQ(again.features.size(), whole.features.size());
+    for (std::size_t i = 0; i < whole.features.size(); ++i) {
+        ASSERT_EQ(again.features[i].id, whole.features[i].id);
+        ASSERT_EQ(again.features[i].geometry.points.size(), whole.features[i].geometry.points.size());
+    }
+    EXPECT_EQ(store.warnings().format(), reference.warnings().format());
 }
 
 // draw_ahead(): the copies a warm build's pages draw load behind its plan; the page that needs one gets
