@@ -10,6 +10,10 @@
 #include <fmt/format.h>
 #include <png.h>
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
 #include "core/diagnostic.hpp"
 
 namespace cartelier::render {
@@ -48,24 +52,39 @@ void on_write(png_structp png, png_bytep data, png_size_t length) {
 void on_flush(png_structp) {}
 
 /// Cairo stores native-endian 32-bit premultiplied ARGB.
-static_assert(std::endian::native == std::endian::little, "the opaque row conversion writes little-endian words");
+static_assert(std::endian::native == std::endian::little, "the pixel conversions read little-endian words");
+
+/// R, G, B of each of `n` opaque pixels.
+void opaque_row(const std::uint32_t* px, unsigned char* o, int n) {
+    for (int x = 0; x < n; ++x) {
+        const std::uint32_t v = px[x];
+        *o++ = static_cast<unsigned char>(v >> 16);
+        *o++ = static_cast<unsigned char>(v >> 8);
+        *o++ = static_cast<unsigned char>(v);
+    }
+}
+
+#if defined(__x86_64__)
+/// The same, four pixels at a time by a byte shuffle (SSSE3), the last ones as above.
+__attribute__((target("ssse3"))) void opaque_row_ssse3(const std::uint32_t* px, unsigned char* o, int n) {
+    const __m128i order = _mm_setr_epi8(2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1);
+    int x = 0;
+    for (; x + 6 <= n; x += 4, o += 12)  // 16 bytes stored, 12 kept: the 4 after are the next pixels'
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(o),
+                         _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(px + x)), order));
+    opaque_row(px + x, o, n - x);
+}
+const bool has_ssse3 = __builtin_cpu_supports("ssse3");
+#endif
+
 void convert_row(const PngJob& job, int y) {
     const auto* px = reinterpret_cast<const std::uint32_t*>(job.pixels + static_cast<std::ptrdiff_t>(y) * job.stride);
     unsigned char* o = job.row;
     if (job.opaque) {
-        // R, G, B of each pixel; written 4 bytes at a time (the 4th overwritten by the next pixel), the
-        // last pixel byte by byte so as not to write past the row.
-        const int n = job.width;
-        for (int x = 0; x + 1 < n; ++x, o += 3) {
-            const std::uint32_t v = px[x];
-            const std::uint32_t rgb = ((v >> 16) & 0xffu) | (v & 0xff00u) | ((v & 0xffu) << 16);
-            std::memcpy(o, &rgb, 4);
-        }
-        const std::uint32_t v = px[n - 1];
-        o[0] = static_cast<unsigned char>(v >> 16);
-        o[1] = static_cast<unsigned char>(v >> 8);
-        o[2] = static_cast<unsigned char>(v);
-        return;
+#if defined(__x86_64__)
+        if (has_ssse3) return opaque_row_ssse3(px, o, job.width);
+#endif
+        return opaque_row(px, o, job.width);
     }
     for (int x = 0; x < job.width; ++x) {
         const std::uint32_t v = px[x];
@@ -76,6 +95,21 @@ void convert_row(const PngJob& job, int y) {
         *o++ = un(b);
         *o++ = static_cast<unsigned char>(a);
     }
+}
+
+/// Whether every one of `n` pixels is opaque: the AND of them keeps the alpha byte whole.
+bool opaque(const std::uint32_t* px, int n) {
+    std::uint32_t all = 0xffffffffu;
+    int x = 0;
+#if defined(__x86_64__)
+    __m128i acc = _mm_set1_epi32(-1);  // SSE2: every x86-64
+    for (; x + 4 <= n; x += 4) acc = _mm_and_si128(acc, _mm_loadu_si128(reinterpret_cast<const __m128i*>(px + x)));
+    alignas(16) std::uint32_t lanes[4];
+    _mm_store_si128(reinterpret_cast<__m128i*>(lanes), acc);
+    all = lanes[0] & lanes[1] & lanes[2] & lanes[3];
+#endif
+    for (; x < n; ++x) all &= px[x];
+    return (all >> 24) == 0xffu;
 }
 
 bool write_png(PngJob& job) {
@@ -121,14 +155,9 @@ PngJob job_for(cairo_surface_t* image, const char* who) {
     job.stride = cairo_image_surface_get_stride(image);
     if (!job.pixels || job.width <= 0 || job.height <= 0)
         throw Error(SourceLocation{}, fmt::format("{}: the image has no pixels", who));
-    // Opaque when the AND of every pixel keeps the alpha byte whole (a loop without a branch, which
-    // the compiler vectorises).
-    for (int y = 0; y < job.height && job.opaque; ++y) {
-        const auto* px = reinterpret_cast<const std::uint32_t*>(job.pixels + static_cast<std::ptrdiff_t>(y) * job.stride);
-        std::uint32_t all = 0xffffffffu;
-        for (int x = 0; x < job.width; ++x) all &= px[x];
-        job.opaque = (all >> 24) == 0xffu;
-    }
+    for (int y = 0; y < job.height && job.opaque; ++y)
+        job.opaque = opaque(reinterpret_cast<const std::uint32_t*>(job.pixels + static_cast<std::ptrdiff_t>(y) * job.stride),
+                            job.width);
     return job;
 }
 

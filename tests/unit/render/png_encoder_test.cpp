@@ -107,6 +107,19 @@ TEST(PngEncoder, EveryOpaquePixelIsWrittenExactlyWhateverTheWidth) {
         for (int y = 0; y < 3; ++y)
             for (int x = 0; x < width; ++x)
                 ASSERT_EQ(pixel(back.get(), x, y), pixel(image.get(), x, y)) << width << ": " << x << "," << y;
+        // The GeoTIFF's pixels: 3 bytes a pixel, rows without padding, in a buffer of exactly that size
+        // (a conversion writing past a row's end shows here under AddressSanitizer).
+        const RasterPixels raster = png_pixels(image.get());
+        ASSERT_EQ(raster.bands, 3);
+        ASSERT_EQ(raster.bytes.size(), static_cast<std::size_t>(width) * 3 * 3);
+        for (int y = 0; y < 3; ++y)
+            for (int x = 0; x < width; ++x) {
+                const std::uint32_t v = pixel(image.get(), x, y);
+                const unsigned char* p = raster.bytes.data() + (static_cast<std::size_t>(y) * width + x) * 3;
+                ASSERT_EQ(p[0], (v >> 16) & 0xff) << width << ": " << x << "," << y;
+                ASSERT_EQ(p[1], (v >> 8) & 0xff);
+                ASSERT_EQ(p[2], v & 0xff);
+            }
     }
 }
 
