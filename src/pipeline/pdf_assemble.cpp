@@ -1,5 +1,6 @@
 #include "pipeline/pdf_assemble.hpp"
 
+#include <filesystem>
 #include <memory>
 #include <mutex>
 
@@ -10,6 +11,7 @@
 #include <qpdf/Buffer.hh>
 #include <qpdf/QPDF.hh>
 #include <qpdf/QPDFPageDocumentHelper.hh>
+#include <qpdf/Pl_String.hh>
 #include <qpdf/QPDFWriter.hh>
 
 #include "core/diagnostic.hpp"
@@ -39,14 +41,27 @@ std::string assemble_pdfs(const std::vector<std::string>& files) {
             sources.push_back(std::move(source));
         }
         current.clear();
+        // Written straight into the string returned (not into qpdf's buffer, then copied: the series
+        // twice in memory at the end of a build).
+        std::string bytes;
+        {
+            // About the sum of the pages (no doubling of the string as it grows).
+            std::uintmax_t total = 0;
+            std::error_code ec;
+            for (const std::string& file : files) {
+                const std::uintmax_t size = std::filesystem::file_size(file, ec);
+                if (!ec) total += size;
+            }
+            bytes.reserve(static_cast<std::size_t>(total + total / 16 + 4096));
+        }
+        Pl_String sink("series", nullptr, bytes);
         QPDFWriter writer(series);
-        writer.setOutputMemory();
+        writer.setOutputPipeline(&sink);
         writer.setDeterministicID(true);
         writer.setObjectStreamMode(qpdf_o_generate);
         writer.setCompressStreams(true);
         writer.write();
-        std::shared_ptr<Buffer> buffer = writer.getBufferSharedPointer();
-        return std::string(reinterpret_cast<const char*>(buffer->getBuffer()), buffer->getSize());
+        return bytes;
     } catch (const Error&) {
         throw;
     } catch (const std::exception& e) {
