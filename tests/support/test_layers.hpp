@@ -3,6 +3,7 @@
 
 #include <initializer_list>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -73,5 +74,22 @@ private:
     std::map<std::string, style::expr::Value> props_;
     std::string geometry_;
 };
+
+/// What pipeline::LayerStore::drawn() holds of `whole` in `window`: the features whose bounds meet it, with
+/// where each is in `whole` and what `whole`'s fields hold (LayerSubset).
+inline Layer held_in(const Layer& whole, const Box& window) {
+    Layer out = whole;
+    out.features.clear();
+    auto subset = std::make_shared<LayerSubset>();
+    subset->whole_size = whole.features.size();
+    subset->fields = field_stats(whole);
+    for (std::size_t i = 0; i < whole.features.size(); ++i)
+        if (whole.features[i].geometry.bounds().intersects(window)) {
+            out.features.push_back(whole.features[i]);
+            subset->index.push_back(static_cast<std::uint32_t>(i));
+        }
+    out.subset = std::move(subset);
+    return out;
+}
 
 }  // namespace cartelier::test

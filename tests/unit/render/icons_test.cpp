@@ -14,6 +14,7 @@
 #include "render/icons.hpp"
 #include "render/map_renderer.hpp"
 #include "render/text.hpp"
+#include "test_layers.hpp"
 #include "test_paths.hpp"
 
 using namespace cartelier;
@@ -268,23 +269,9 @@ TEST(Icons, CopiesHeldInWindowsAreCheckedAsCopiesOfEveryFeatureWouldBe) {
             if (!f.geometry.bounds().intersects(window)) f.geometry = Geometry{};
         return c;
     };
-    auto held = [&](const Box& window) {
-        Layer c = l;
-        c.features.clear();
-        auto subset = std::make_shared<LayerSubset>();
-        subset->whole_size = l.features.size();
-        subset->fields = field_stats(l);
-        for (std::size_t i = 0; i < l.features.size(); ++i)
-            if (l.features[i].geometry.bounds().intersects(window)) {
-                c.features.push_back(l.features[i]);
-                subset->index.push_back(static_cast<std::uint32_t>(i));
-            }
-        c.subset = std::move(subset);
-        return c;
-    };
     const Box main{0, 0, 25, 25}, inset{25, 25, 35, 35};  // sites a and b; site c; site d in neither
     const Layer emptied_main = emptied(main), emptied_inset = emptied(inset);
-    const Layer held_main = held(main), held_inset = held(inset);
+    const Layer held_main = test::held_in(l, main), held_inset = test::held_in(l, inset);
     ASSERT_EQ(held_main.features.size(), 2u);
     ASSERT_EQ(held_inset.features.size(), 1u);
     auto check = [&](const Layer& a, const Layer& b) {

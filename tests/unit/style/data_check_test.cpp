@@ -6,6 +6,7 @@
 #include "core/document.hpp"
 #include "style/data_check.hpp"
 #include "style/style.hpp"
+#include "test_layers.hpp"
 
 namespace cartelier::style {
 namespace {
@@ -267,23 +268,6 @@ namespace cartelier::style {
 
 namespace {
 
-/// What pipeline::LayerStore::drawn() holds of `whole` in a window: the features whose bounds meet it,
-/// with where each is in `whole` and what `whole`'s fields hold.
-cartelier::Layer held_in(const cartelier::Layer& whole, const Box& window) {
-    cartelier::Layer out = whole;
-    out.features.clear();
-    auto subset = std::make_shared<LayerSubset>();
-    subset->whole_size = whole.features.size();
-    subset->fields = field_stats(whole);
-    for (std::size_t i = 0; i < whole.features.size(); ++i)
-        if (whole.features[i].geometry.bounds().intersects(window)) {
-            out.features.push_back(whole.features[i]);
-            subset->index.push_back(static_cast<std::uint32_t>(i));
-        }
-    out.subset = std::move(subset);
-    return out;
-}
-
 /// `layer` moved by (dx, dy): the same features in another CRS.
 cartelier::Layer moved(cartelier::Layer layer, double dx, double dy) {
     for (Feature& f : layer.features)
@@ -300,7 +284,7 @@ TEST(DataCheck, ACopyHeldInAWindowIsCheckedAsTheWholeCopyWouldBe) {
     whole.features[11].values[1] = Value(std::string("1200"));
     whole.features[10].values[1] = Value();
     const Box window{2.5, 2.5, 7.5, 7.5};  // sites d to h
-    const cartelier::Layer held = held_in(whole, window);
+    const cartelier::Layer held = test::held_in(whole, window);
     ASSERT_EQ(held.features.size(), 5u);
     const cartelier::Layer inset = moved(whole, 1000, 0);  // an inset in another CRS, held whole
     const Box main_view{3, 3, 7, 7}, inset_view{1000 + 6, 6, 1000 + 11.5, 11.5};
@@ -335,7 +319,7 @@ TEST(DataCheck, ACopyHeldInAWindowIsCheckedAsTheWholeCopyWouldBe) {
     EXPECT_NE(all(check_style_against_data(style_with(bodies[5]), frames(held, true))).find("site-i"), std::string::npos)
         << "a site the inset alone draws";
     // Held in a window that no frame sees: nothing lies inside the map, said of the whole layer.
-    const cartelier::Layer none = held_in(whole, Box{500, 500, 501, 501});
+    const cartelier::Layer none = test::held_in(whole, Box{500, 500, 501, 501});
     ASSERT_TRUE(none.features.empty());
     EXPECT_EQ(all(check_style_against_data(style_with(R"("paint": {"circle-radius": 3})"), frames(none, false))),
               all(check_style_against_data(style_with(R"("paint": {"circle-radius": 3})"),
