@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 #include <vector>
 
@@ -56,6 +57,9 @@ struct Layer;
 
 /// Per schema field, FieldStats over the features of `layer`.
 std::vector<FieldStats> field_stats(const Layer& layer);
+/// FieldStats of schema field `index` over the whole layer that `layer` holds or is a copy of (its
+/// LayerSubset's when it holds some of the features).
+FieldStats whole_field_stats(const Layer& layer, std::size_t index);
 
 /// A copy of a layer that holds only some of its features, in their order: what
 /// pipeline::LayerStore::drawn() holds of a layer in a CRS where a build draws only a window (the
@@ -91,8 +95,8 @@ struct Layer {
 
 /// Walks copies of one layer (each holding every feature of the whole layer, or some: LayerSubset) feature
 /// by feature in the order of the whole layer: for each feature one of them holds, calls
-/// `each(held)`, where held[c] is the feature's index in copies[c], or kNotHeld. Every copy must have the
-/// same whole_size().
+/// `each(held)`, where held[c] is the feature's index in copies[c], or kNotHeld; the walk stops when
+/// `each` returns false (an `each` returning void walks them all). Every copy must have the same whole_size().
 inline constexpr std::size_t kNotHeld = static_cast<std::size_t>(-1);
 template <class Each>
 void for_each_held(const std::vector<const Layer*>& copies, Each each) {
@@ -104,7 +108,12 @@ void for_each_held(const std::vector<const Layer*>& copies, Each each) {
         if (next == kNotHeld) return;
         for (std::size_t c = 0; c < copies.size(); ++c)
             held[c] = at[c] < copies[c]->features.size() && copies[c]->whole_index(at[c]) == next ? at[c]++ : kNotHeld;
-        each(static_cast<const std::vector<std::size_t>&>(held));
+        const std::vector<std::size_t>& view = held;
+        if constexpr (std::is_same_v<decltype(each(view)), bool>) {
+            if (!each(view)) return;
+        } else {
+            each(view);
+        }
     }
 }
 

@@ -34,13 +34,6 @@ KindNames names(FieldKind k) {
     return table[static_cast<int>(k)];
 }
 
-std::optional<FieldKind> kind_of(const cartelier::Value& v) {
-    if (std::holds_alternative<std::string>(v)) return FieldKind::Text;
-    if (std::holds_alternative<double>(v)) return FieldKind::Number;
-    if (std::holds_alternative<bool>(v)) return FieldKind::Boolean;
-    return std::nullopt;
-}
-
 std::optional<FieldKind> kind_of(const expr::Value& v) {
     if (v.as_string()) return FieldKind::Text;
     if (v.as_number()) return FieldKind::Number;
@@ -60,25 +53,14 @@ FieldSummary summarise(const DataLayer& layer, const std::string& field) {
     s.features = layer.whole_size();
     auto index = layer.schema->index(field);
     if (!index) return s;
-    if (layer.subset) {  // a copy held in a window: what the whole layer holds
-        const FieldStats& stats = layer.subset->fields.at(*index);
-        s.set = stats.set;
-        switch (stats.kinds) {
-            case FieldStats::Text: s.kind = FieldKind::Text; break;
-            case FieldStats::Number: s.kind = FieldKind::Number; break;
-            case FieldStats::Boolean: s.kind = FieldKind::Boolean; break;
-            default: break;  // mixed, or never set
-        }
-        return s;
+    const FieldStats stats = whole_field_stats(layer, *index);  // of the whole layer, a copy held in a window too
+    s.set = stats.set;
+    switch (stats.kinds) {
+        case FieldStats::Text: s.kind = FieldKind::Text; break;
+        case FieldStats::Number: s.kind = FieldKind::Number; break;
+        case FieldStats::Boolean: s.kind = FieldKind::Boolean; break;
+        default: break;  // mixed, or never set
     }
-    bool mixed = false;
-    for (const auto& f : layer.features) {
-        auto k = kind_of(f.value(*index));
-        if (!k) continue;
-        if (s.set++ == 0) s.kind = k;
-        else if (s.kind != k) mixed = true;
-    }
-    if (mixed) s.kind.reset();
     return s;
 }
 
@@ -445,7 +427,6 @@ void check_layer(const Layer& sl, const DataLayer& data, const std::vector<DataF
     const bool per_feature_work = filter_per_feature || !per_feature.empty();
 
     std::size_t inside = 0, accepted = 0;
-    bool done = false;
     std::vector<double> zooms;
     std::vector<char> evaluated(per_feature.size());
     // The features of the whole layer in order, each with the copies that hold it: a copy held in a window
@@ -453,7 +434,6 @@ void check_layer(const Layer& sl, const DataLayer& data, const std::vector<DataF
     std::vector<const DataLayer*> layers;
     for (const Copy& c : copies) layers.push_back(c.layer);
     for_each_held(layers, [&](const std::vector<std::size_t>& held) {
-        if (done) return;
         zooms.clear();
         const DataLayer* holder = nullptr;
         const Feature* first = nullptr;
@@ -469,7 +449,7 @@ void check_layer(const Layer& sl, const DataLayer& data, const std::vector<DataF
                 (copy.bounds ? (*copy.bounds)[k] : copy.layer->features[k].geometry.bounds()).intersects(*copy.extent))
                 zooms.push_back(copy.zoom);
         }
-        if (zooms.empty()) return;
+        if (zooms.empty()) return true;
         ++inside;
         const Feature& feature = *first;  // its values are the same in every copy
         LayerFeatureView view(*holder, feature);
@@ -501,7 +481,7 @@ void check_layer(const Layer& sl, const DataLayer& data, const std::vector<DataF
             }
         }
         if (drawn) ++accepted;
-        if (drawn && !per_feature_work) done = true;  // the layer draws something: nothing more to learn
+        return !(drawn && !per_feature_work);  // the layer draws something: nothing more to learn
     });
 
     for (const Tally& t : tallies.items())
