@@ -2,9 +2,11 @@
 #include <cstring>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <cairo.h>
 #include <gtest/gtest.h>
+#include <zlib.h>
 
 #include "core/diagnostic.hpp"
 #include "render/cairo_handles.hpp"
@@ -135,5 +137,79 @@ TEST(PngEncoder, OneTranslucentPixelAnywhereMakesTheFileRgba) {
         cairo_surface_mark_dirty(image.get());
         EXPECT_EQ(colour_type(encode_png(image.get(), 72)), 6) << x << "," << y;
         EXPECT_EQ(png_pixels(image.get()).bands, 4) << x << "," << y;
+    }
+}
+
+namespace {
+
+struct Chunk {
+    std::string name;
+    std::size_t length;
+    bool crc_ok;
+};
+
+/// The chunks of a PNG file after its signature, each with whether its CRC matches (zlib's crc32).
+std::vector<Chunk> chunks(const std::string& png) {
+    std::vector<Chunk> out;
+    auto u32 = [&png](std::size_t at) {
+        const auto* p = reinterpret_cast<const unsigned char*>(png.data() + at);
+        return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) | p[3];
+    };
+    for (std::size_t at = 8; at + 12 <= png.size();) {
+        const std::size_t length = u32(at);
+        if (at + 12 + length > png.size()) break;
+        const auto* typed = reinterpret_cast<const Bytef*>(png.data() + at + 4);
+        const bool ok = crc32(0, typed, static_cast<uInt>(4 + length)) == u32(at + 8 + length);
+        out.push_back({png.substr(at + 4, 4), length, ok});
+        at += 12 + length;
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST(PngEncoder, ALargeImageOfNoisyPixelsIsWrittenInSeveralSoundIdatChunksAndReadBackExactly) {
+    // Random colours do not compress: the image data (1.3 MB) outgrows the encoder's first output buffer
+    // and its 1 MiB chunks. Opaque (RGB) and then with one translucent pixel (RGBA).
+    for (const bool translucent : {false, true}) {
+        const int width = 701, height = 613;
+        SurfacePtr image(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width, height));
+        unsigned char* data = cairo_image_surface_get_data(image.get());
+        const int stride = cairo_image_surface_get_stride(image.get());
+        std::uint32_t seed = 777;
+        for (int y = 0; y < height; ++y)
+            for (int x = 0; x < width; ++x) {
+                seed = seed * 1664525u + 1013904223u;
+                reinterpret_cast<std::uint32_t*>(data + y * stride)[x] = 0xff000000u | (seed >> 8);
+            }
+        if (translucent) reinterpret_cast<std::uint32_t*>(data + 300 * stride)[400] = 0x80402010u;
+        cairo_surface_mark_dirty(image.get());
+        const std::string png = encode_png(image.get(), 150);
+        EXPECT_EQ(colour_type(png), translucent ? 6 : 2);
+        const std::vector<Chunk> found = chunks(png);
+        ASSERT_GE(found.size(), 5u);
+        EXPECT_EQ(found.front().name, "IHDR");
+        EXPECT_EQ(found[1].name, "pHYs");
+        EXPECT_EQ(found.back().name, "IEND");
+        EXPECT_EQ(found.back().length, 0u);
+        std::size_t idat = 0, at_end = 0;
+        for (std::size_t i = 2; i + 1 < found.size(); ++i) {
+            EXPECT_EQ(found[i].name, "IDAT") << i;
+            idat += found[i].name == "IDAT";
+        }
+        EXPECT_GE(idat, 2u);
+        for (const Chunk& c : found) {
+            EXPECT_TRUE(c.crc_ok) << c.name;
+            at_end += 12 + c.length;
+        }
+        EXPECT_EQ(8 + at_end, png.size()) << "bytes after IEND";
+        SurfacePtr back = decode(png);
+        ASSERT_EQ(cairo_surface_status(back.get()), CAIRO_STATUS_SUCCESS);
+        for (int y = 0; y < height; ++y)
+            for (int x = 0; x < width; ++x) {
+                if (translucent && y == 300 && x == 400) continue;  // un-premultiplied and premultiplied again
+                ASSERT_EQ(pixel(back.get(), x, y), pixel(image.get(), x, y)) << x << "," << y;
+            }
+        if (translucent) EXPECT_EQ(pixel(back.get(), 400, 300) >> 24, 0x80u);
     }
 }
