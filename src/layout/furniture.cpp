@@ -49,7 +49,7 @@ FurnitureChoice judge_box(std::string owner, std::size_t frame_index, const std:
     c.frame = frame_index;
     c.preferred = c.position = position;
     c.box = box;
-    c.land_pt2 = land.touches(c.box) ? std::max(land.area_within(c.box), kNoLand) : 0;
+    c.land_pt2 = land.land_within(c.box, kNoLand);
     c.obstructed = taken.collides(c.box) ||
                    std::any_of(blocked.begin(), blocked.end(), [&](const Rect& b) { return b.intersects(c.box); });
     c.free = !c.obstructed && c.land_pt2 == 0;

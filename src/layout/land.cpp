@@ -82,8 +82,15 @@ bool LandCover::touches(const Rect& box) const {
     for (const Part& part : parts_) {
         if (!part.bounds.intersects(r)) continue;
         for (const auto& ring : part.rings)
-            for (std::size_t i = 0, j = ring.size() - 1; i < ring.size(); j = i++)
-                if (strictly_inside(r, ring[i]) || segment_enters(r, ring[j], ring[i])) return true;
+            for (std::size_t i = 0, j = ring.size() - 1; i < ring.size(); j = i++) {
+                const Point& a = ring[j];
+                const Point& b = ring[i];
+                // An edge wholly on the outer side of one of the box's sides neither enters it nor ends in it.
+                if ((a.x <= r.x && b.x <= r.x) || (a.x >= r.right() && b.x >= r.right()) ||
+                    (a.y <= r.y && b.y <= r.y) || (a.y >= r.bottom() && b.y >= r.bottom()))
+                    continue;
+                if (strictly_inside(r, b) || segment_enters(r, a, b)) return true;
+            }
         // No boundary inside the box: it lies wholly inside the part or wholly outside it.
         if (inside(part.rings, centre)) return true;
     }
@@ -93,6 +100,16 @@ bool LandCover::touches(const Rect& box) const {
 double LandCover::area_within(const Rect& box) const {
     const Rect r = frame_.w > 0 ? intersection(box, frame_) : box;
     if (r.w <= 0 || r.h <= 0 || !touches(r)) return 0;
+    return scanned_area(r);
+}
+
+double LandCover::land_within(const Rect& box, double at_least) const {
+    const Rect r = frame_.w > 0 ? intersection(box, frame_) : box;
+    if (r.w <= 0 || r.h <= 0 || !touches(r)) return 0;
+    return std::max(scanned_area(r), at_least);
+}
+
+double LandCover::scanned_area(const Rect& r) const {
     const auto rows = static_cast<std::size_t>(std::ceil(r.h / kRowStep));
     const double step = r.h / static_cast<double>(rows);
     // Each edge's crossing of each scanline it spans, tagged with its part (even-odd within a part).
@@ -106,6 +123,7 @@ double LandCover::area_within(const Rect& box) const {
                 const Point& b = ring[i];
                 if (a.y == b.y) continue;
                 const double lo = std::min(a.y, b.y), hi = std::max(a.y, b.y);
+                if (hi <= r.y || lo >= r.bottom()) continue;  // no scanline's centre in [lo, hi)
                 // Rows whose centre y = r.y + (k + ½)·step lies in [lo, hi).
                 const double k0 = std::ceil((lo - r.y) / step - 0.5), k1 = std::ceil((hi - r.y) / step - 0.5);
                 for (double k = std::max(0.0, k0); k < std::min(k1, static_cast<double>(rows)); ++k) {

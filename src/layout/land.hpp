@@ -30,6 +30,9 @@ public:
     /// Area in pt² of the land (the union of the polygons) inside `box` within the frame: exact along
     /// x, sampled every 0.25 pt along y. 0 whenever touches(box) is false.
     double area_within(const Rect& box) const;
+    /// 0 when touches(box) is false, else the larger of area_within(box) and `at_least` (so that a sliver
+    /// thinner than the scanlines still counts): one test of touches(box) where calling both takes two.
+    double land_within(const Rect& box, double at_least) const;
 
     const Rect& frame() const { return frame_; }
     bool empty() const { return parts_.empty(); }
@@ -39,6 +42,9 @@ private:
         std::vector<std::vector<Point>> rings;
         Rect bounds;
     };
+    /// area_within(r) once `r` is known to be within the frame, non-empty and touching land.
+    double scanned_area(const Rect& r) const;
+
     Rect frame_;
     std::vector<Part> parts_;
 };

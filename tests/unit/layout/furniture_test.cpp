@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <string>
 
+#include <fmt/format.h>
 #include <geos_c.h>
 #include <gtest/gtest.h>
 
@@ -78,6 +80,71 @@ TEST(LandCover, TouchesExactlyAndMeasuresTheUnion) {
     layout::LandCover clipped(Rect{0, 0, 50, 50});
     clipped.add_polygon({square(40, 40, 20)});
     EXPECT_NEAR(clipped.area_within(Rect{0, 0, 100, 100}), 100, 1);
+}
+
+TEST(LandCover, AgreesWithGeosOnRandomStarsAndBoxes) {
+    // Star-shaped polygons of 60 vertices, some with a hole, and boxes of every size over them: whether a
+    // box touches land and how much it holds, against GEOS's area of the union of the intersections.
+    geo::GeosContext ctx;
+    std::uint32_t seed = 4242;
+    auto uniform = [&seed](double lo, double hi) {
+        seed = seed * 1664525u + 1013904223u;
+        return lo + (hi - lo) * static_cast<double>(seed >> 8) / static_cast<double>(1u << 24);
+    };
+    auto wkt_ring = [](const std::vector<Point>& ring) {
+        std::string w = "(";
+        for (const Point& p : ring) w += fmt::format("{} {},", p.x, p.y);
+        return w + fmt::format("{} {})", ring.front().x, ring.front().y);
+    };
+    layout::LandCover land(Rect{0, 0, 400, 400});
+    std::vector<GEOSGeometry*> polygons;
+    GEOSWKTReader* reader = GEOSWKTReader_create_r(ctx.get());
+    for (int k = 0; k < 12; ++k) {
+        const Point c{uniform(0, 400), uniform(0, 400)};
+        const double radius = uniform(10, 90);
+        std::vector<Point> outer;
+        for (int i = 0; i < 60; ++i) {
+            const double t = 2 * M_PI * i / 60, r = radius * uniform(0.55, 1.0);
+            outer.push_back({c.x + r * std::cos(t), c.y + r * std::sin(t)});
+        }
+        std::vector<std::vector<Point>> rings{outer};
+        if (k % 3 == 0) rings.push_back(square(c.x - radius * 0.2, c.y - radius * 0.2, radius * 0.4));
+        std::string wkt = "POLYGON(" + wkt_ring(rings[0]);
+        if (rings.size() > 1) wkt += "," + wkt_ring(rings[1]);
+        polygons.push_back(GEOSWKTReader_read_r(ctx.get(), reader, (wkt + ")").c_str()));
+        ASSERT_NE(polygons.back(), nullptr) << wkt;
+        land.add_polygon(rings);
+    }
+    GEOSWKTReader_destroy_r(ctx.get(), reader);
+    GEOSGeometry* all = GEOSGeom_createCollection_r(ctx.get(), GEOS_GEOMETRYCOLLECTION, polygons.data(),
+                                                    static_cast<unsigned>(polygons.size()));
+    GEOSGeometry* merged = GEOSUnaryUnion_r(ctx.get(), all);
+    int touching = 0, free = 0;
+    for (int b = 0; b < 400; ++b) {
+        const double w = uniform(0.5, 120), h = uniform(0.5, 60);
+        const Rect box{uniform(-20, 400), uniform(-20, 400), w, h};
+        const double x1 = std::min(box.right(), 400.0), y1 = std::min(box.bottom(), 400.0);
+        const double x0 = std::max(box.x, 0.0), y0 = std::max(box.y, 0.0);
+        double expected = 0;  // a box wholly off the frame holds no land
+        if (x1 > x0 && y1 > y0) {
+            GEOSGeometry* r = GEOSGeom_createRectangle_r(ctx.get(), x0, y0, x1, y1);
+            GEOSGeometry* piece = GEOSIntersection_r(ctx.get(), merged, r);
+            GEOSArea_r(ctx.get(), piece, &expected);
+            GEOSGeom_destroy_r(ctx.get(), piece);
+            GEOSGeom_destroy_r(ctx.get(), r);
+        }
+        const bool touches = land.touches(box);
+        if (expected > 1e-6) EXPECT_TRUE(touches) << b << ": " << expected << " pt² of land in " << box.x << " " << box.y << " " << box.w << " " << box.h;
+        if (expected == 0) EXPECT_FALSE(touches) << b;
+        (touches ? touching : free) += 1;
+        const double area = land.area_within(box);
+        EXPECT_NEAR(area, expected, 0.25 * (2 * w + 2 * h) * 0.5 + 1e-9) << b;  // within half a scanline a side
+        EXPECT_EQ(land.land_within(box, 0.08), touches ? std::max(area, 0.08) : 0.0) << b;
+    }
+    EXPECT_GT(touching, 100);
+    EXPECT_GT(free, 20);
+    GEOSGeom_destroy_r(ctx.get(), merged);
+    GEOSGeom_destroy_r(ctx.get(), all);
 }
 
 TEST(Furniture, CandidateOrderStartsWithThePreferredPosition) {
