@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <iterator>
 #include <map>
+#include <set>
 #include <string_view>
 #include <vector>
 
@@ -380,14 +381,48 @@ std::string yaml_hint(std::string_view text, const YAML::Exception& e) {
         line, above);
 }
 
+/// A key written twice in one mapping: YAML forbids it, but the parser keeps both entries and a lookup
+/// finds the first, so the second (often the one just edited) would be silently ignored. Throws Error at
+/// the second, naming the first. `walked`: the positions of the collections already checked (an alias
+/// is walked once, however many times it is used).
+void reject_duplicate_keys(const YAML::Node& node, const std::string& name, const std::string& path,
+                           std::set<int>& walked) {
+    if (!node.IsMap() && !node.IsSequence()) return;
+    if (!walked.insert(node.Mark().pos).second) return;
+    if (node.IsSequence()) {
+        std::size_t i = 0;
+        for (const YAML::Node& item : node) reject_duplicate_keys(item, name, index(path, i++), walked);
+        return;
+    }
+    std::map<std::string, YAML::Mark> keys;
+    for (auto it = node.begin(); it != node.end(); ++it) {
+        if (!it->first.IsScalar()) continue;
+        const std::string& k = it->first.Scalar();
+        const YAML::Mark at = it->first.Mark();
+        if (auto [first, fresh] = keys.emplace(k, at); !fresh)
+            throw Error(SourceLocation{name, at.line + 1, at.column + 1, key(path, k)},
+                        fmt::format("duplicate key '{}': already at line {}:{} in this mapping", k, first->second.line + 1,
+                                    first->second.column + 1),
+                        "a lookup would find only the first of the two: remove the other");
+        reject_duplicate_keys(it->second, name, key(path, k), walked);
+    }
+}
+
 Document parse(const std::string& text, const std::string& name) {
-    if (is_json_name(name)) StrictJson(text, name).check();
+    const bool json = is_json_name(name);
+    if (json) StrictJson(text, name).check();  // duplicate keys included
+    YAML::Node root;
     try {
-        return Document{name, YAML::Load(text)};
+        root = YAML::Load(text);
     } catch (const YAML::Exception& e) {
         throw Error(SourceLocation{name, e.mark.line + 1, e.mark.column + 1, {}},
-                    fmt::format("syntax error: {}", e.msg), is_json_name(name) ? std::string() : yaml_hint(text, e));
+                    fmt::format("syntax error: {}", e.msg), json ? std::string() : yaml_hint(text, e));
     }
+    if (!json) {
+        std::set<int> walked;
+        reject_duplicate_keys(root, name, "", walked);
+    }
+    return Document{name, std::move(root)};
 }
 
 bool is_plain(const YAML::Node& node) { return node.Tag() != "!"; }

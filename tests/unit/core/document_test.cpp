@@ -185,3 +185,27 @@ TEST(YamlHints, NoIndentationHintForAnErrorOnOneLine) {
 }
 
 }  // namespace
+
+TEST(YamlDuplicateKeys, ASecondKeyIsAnErrorAtItsLineNamingTheFirst) {
+    // YAML's parser keeps both entries and a lookup finds the first: `paper: A3` would be ignored.
+    Diagnostic d = rejected("version: 1\nmaps:\n  france:\n    paper: A4\n    title: France\n    paper: A3\n",
+                            "cartelier.yaml");
+    EXPECT_EQ(position(d), "cartelier.yaml:6:5") << d.format();
+    EXPECT_EQ(d.where.path, "maps.france.paper");
+    EXPECT_TRUE(contains(d.message, "duplicate key 'paper': already at line 4:5")) << d.format();
+}
+
+TEST(YamlDuplicateKeys, InAFlowMappingInASequenceAndAtTheTopLevel) {
+    Diagnostic d = rejected("layers:\n  - {id: a, type: fill, id: b}\n", "style.yaml");
+    EXPECT_EQ(position(d), "style.yaml:2:25") << d.format();
+    EXPECT_EQ(d.where.path, "layers[0].id");
+    d = rejected("version: 1\nproducer: x\nversion: 2\n", "cartelier.yaml");
+    EXPECT_EQ(position(d), "cartelier.yaml:3:1") << d.format();
+}
+
+TEST(YamlDuplicateKeys, TheSameKeyInTwoMappingsAndAnAliasUsedTwiceAreFine) {
+    const doc::Document doc = doc::load_string(
+        "a: {paper: A4}\nb: {paper: A3}\nbase: &base {dpi: 300, paper: A4}\nc: *base\nd: *base\n", "cartelier.yaml");
+    EXPECT_EQ(doc.root["b"]["paper"].Scalar(), "A3");
+    EXPECT_EQ(doc.root["d"]["dpi"].Scalar(), "300");
+}
