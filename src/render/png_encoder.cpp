@@ -1,6 +1,5 @@
 #include "render/png_encoder.hpp"
 
-#include <algorithm>
 #include <bit>
 #include <csetjmp>
 #include <cstdint>
@@ -9,7 +8,6 @@
 #include <vector>
 
 #include <fmt/format.h>
-#include <isa-l/igzip_lib.h>
 #include <png.h>
 
 #if defined(__x86_64__)
@@ -29,13 +27,10 @@ struct PngJob {
     int width = 0, height = 0, stride = 0;
     bool opaque = true;
     png_uint_32 pixels_per_metre = 0;
-    const std::string* idat = nullptr;  ///< the zlib stream of the filtered rows
+    unsigned char* row = nullptr;  ///< width * 4 bytes
     std::string* out = nullptr;
     char error[200] = {};
 };
-
-/// Bytes of a pixel as written: R, G, B, and the alpha unless every pixel is opaque.
-int bands(const PngJob& job) { return job.opaque ? 3 : 4; }
 
 void on_error(png_structp png, png_const_charp message) {
     auto* job = static_cast<PngJob*>(png_get_error_ptr(png));
@@ -82,9 +77,9 @@ __attribute__((target("ssse3"))) void opaque_row_ssse3(const std::uint32_t* px, 
 const bool has_ssse3 = __builtin_cpu_supports("ssse3");
 #endif
 
-/// Row `y` of the image as written, into `o` (width × bands bytes).
-void convert_row(const PngJob& job, int y, unsigned char* o) {
+void convert_row(const PngJob& job, int y) {
     const auto* px = reinterpret_cast<const std::uint32_t*>(job.pixels + static_cast<std::ptrdiff_t>(y) * job.stride);
+    unsigned char* o = job.row;
     if (job.opaque) {
 #if defined(__x86_64__)
         if (has_ssse3) return opaque_row_ssse3(px, o, job.width);
@@ -117,56 +112,6 @@ bool opaque(const std::uint32_t* px, int n) {
     return (all >> 24) == 0xffu;
 }
 
-/// The image data of the PNG (what its IDAT chunks hold): each row after its filter byte (0: none), as one
-/// zlib stream, deflated by ISA-L's igzip at its level 2. On a page of flat colours this is about five
-/// times faster than zlib's fastest levels, for files about a tenth larger.
-std::string deflate_rows(const PngJob& job) {
-    const std::size_t row_bytes = 1 + static_cast<std::size_t>(job.width) * static_cast<std::size_t>(bands(job));
-    const int rows_per_batch = static_cast<int>(std::max<std::size_t>(1, (std::size_t{256} << 10) / row_bytes));
-    std::vector<unsigned char> batch(row_bytes * static_cast<std::size_t>(rows_per_batch));
-    std::vector<unsigned char> level_buffer(ISAL_DEF_LVL2_DEFAULT);
-    isal_zstream z;
-    isal_deflate_init(&z);
-    z.gzip_flag = IGZIP_ZLIB;
-    z.level = 2;
-    z.level_buf = level_buffer.data();
-    z.level_buf_size = static_cast<std::uint32_t>(level_buffer.size());
-    std::string out(std::max<std::size_t>(std::size_t{64} << 10, row_bytes * static_cast<std::size_t>(job.height) / 8), '\0');
-    z.next_out = reinterpret_cast<std::uint8_t*>(out.data());
-    z.avail_out = static_cast<std::uint32_t>(out.size());
-    for (int y = 0; y < job.height;) {
-        const int n = std::min(rows_per_batch, job.height - y);
-        for (int i = 0; i < n; ++i) {
-            unsigned char* row = batch.data() + row_bytes * static_cast<std::size_t>(i);
-            row[0] = 0;
-            convert_row(job, y + i, row + 1);
-        }
-        y += n;
-        z.next_in = batch.data();
-        z.avail_in = static_cast<std::uint32_t>(row_bytes * static_cast<std::size_t>(n));
-        z.end_of_stream = y == job.height ? 1 : 0;
-        z.flush = NO_FLUSH;
-        while (z.avail_in > 0 || (z.end_of_stream && z.internal_state.state != ZSTATE_END)) {
-            if (z.avail_out == 0) {
-                const std::size_t written = z.total_out;
-                out.resize(out.size() * 2);
-                z.next_out = reinterpret_cast<std::uint8_t*>(out.data()) + written;
-                z.avail_out = static_cast<std::uint32_t>(out.size() - written);
-            }
-            const std::uint32_t in_before = z.avail_in, out_before = z.avail_out;
-            if (const int status = isal_deflate(&z); status != COMP_OK)
-                throw Error(SourceLocation{}, fmt::format("writing the PNG failed: igzip deflate returned {}", status));
-            if (z.avail_in == in_before && z.avail_out == out_before && z.avail_out > 0 &&
-                z.internal_state.state != ZSTATE_END)
-                throw Error(SourceLocation{}, "writing the PNG failed: igzip deflate made no progress");
-        }
-    }
-    out.resize(z.total_out);
-    return out;
-}
-
-/// The PNG file: libpng writes the signature and the header chunks, then the image data as IDAT chunks
-/// of at most 1 MiB, then IEND (libpng adds each chunk's length and CRC).
 bool write_png(PngJob& job) {
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &job, on_error, on_warning);
     if (!png) return false;
@@ -185,13 +130,14 @@ bool write_png(PngJob& job) {
                  PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     if (job.pixels_per_metre > 0)
         png_set_pHYs(png, info, job.pixels_per_metre, job.pixels_per_metre, PNG_RESOLUTION_METER);
+    png_set_compression_level(png, 2);
+    png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
     png_write_info(png, info);
-    static const png_byte idat_name[5] = {'I', 'D', 'A', 'T', '\0'}, iend_name[5] = {'I', 'E', 'N', 'D', '\0'};
-    constexpr std::size_t chunk_max = std::size_t{1} << 20;
-    const auto* data = reinterpret_cast<png_const_bytep>(job.idat->data());
-    for (std::size_t at = 0; at < job.idat->size(); at += chunk_max)
-        png_write_chunk(png, idat_name, data + at, std::min(chunk_max, job.idat->size() - at));
-    png_write_chunk(png, iend_name, nullptr, 0);
+    for (int y = 0; y < job.height; ++y) {
+        convert_row(job, y);
+        png_write_row(png, job.row);
+    }
+    png_write_end(png, info);
     png_destroy_write_struct(&png, &info);
     return true;
 }
@@ -220,12 +166,13 @@ PngJob job_for(cairo_surface_t* image, const char* who) {
 std::string encode_png(cairo_surface_t* image, double dpi) {
     PngJob job = job_for(image, "encode_png");
     if (dpi > 0) job.pixels_per_metre = static_cast<png_uint_32>(dpi / 0.0254 + 0.5);
-    const std::string idat = deflate_rows(job);
+    std::vector<unsigned char> row(static_cast<std::size_t>(job.width) * 4);
     std::string out;
-    out.reserve(idat.size() + idat.size() / 1000 + 256);  // the chunks' lengths, names and CRCs around it
-    job.idat = &idat;
+    out.reserve(static_cast<std::size_t>(job.width) * static_cast<std::size_t>(job.height) / 4);
+    job.row = row.data();
     job.out = &out;
     if (!write_png(job)) throw Error(SourceLocation{}, fmt::format("writing the PNG failed: {}", job.error));
+    out.shrink_to_fit();
     return out;
 }
 
@@ -234,10 +181,13 @@ RasterPixels png_pixels(cairo_surface_t* image) {
     RasterPixels out;
     out.width = job.width;
     out.height = job.height;
-    out.bands = bands(job);
+    out.bands = job.opaque ? 3 : 4;
     const std::size_t row_bytes = static_cast<std::size_t>(job.width) * static_cast<std::size_t>(out.bands);
     out.bytes.resize(row_bytes * static_cast<std::size_t>(job.height));
-    for (int y = 0; y < job.height; ++y) convert_row(job, y, out.bytes.data() + row_bytes * static_cast<std::size_t>(y));
+    for (int y = 0; y < job.height; ++y) {
+        job.row = out.bytes.data() + row_bytes * static_cast<std::size_t>(y);
+        convert_row(job, y);
+    }
     return out;
 }
 

@@ -169,8 +169,8 @@ std::vector<Chunk> chunks(const std::string& png) {
 }  // namespace
 
 TEST(PngEncoder, ALargeImageOfNoisyPixelsIsWrittenInSeveralSoundIdatChunksAndReadBackExactly) {
-    // Random colours do not compress: the image data (1.3 MB) outgrows the encoder's first output buffer
-    // and its 1 MiB chunks. Opaque (RGB) and then with one translucent pixel (RGBA).
+    // Random colours do not compress: 1.3 MB of image data, in many IDAT chunks. Opaque (RGB) and then with
+    // one translucent pixel (RGBA).
     for (const bool translucent : {false, true}) {
         const int width = 701, height = 613;
         SurfacePtr image(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width, height));
