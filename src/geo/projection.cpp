@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <charconv>
 #include <cstring>
 #include <string_view>
@@ -11,6 +12,9 @@
 #include <limits>
 #include <map>
 #include <mutex>
+#include <set>
+#include <thread>
+#include <condition_variable>
 #include <tuple>
 #include <vector>
 
@@ -52,6 +56,11 @@ namespace {
 struct OperationPool {
     std::mutex mutex;
     std::map<std::pair<std::string, std::string>, std::vector<std::unique_ptr<Transformation::Operation>>> idle;
+    /// Pairs a TransformationWarmup is making now: a Transformation of one waits for it.
+    std::set<std::pair<std::string, std::string>> warming;
+    /// Pairs for which an operation has been made or is being made (a warm-up skips them).
+    std::set<std::pair<std::string, std::string>> started;
+    std::condition_variable warmed;
 };
 
 OperationPool& pool() {
@@ -84,14 +93,21 @@ bool within_arc(const Box& box, Point middle, double degrees) {
 Transformation::Transformation(const std::string& from, const std::string& to) : from_(from), to_(to) {
     {
         OperationPool& p = pool();
-        std::lock_guard lock(p.mutex);
-        auto it = p.idle.find({from, to});
+        std::unique_lock lock(p.mutex);
+        const std::pair key(from, to);
+        p.warmed.wait(lock, [&] { return !p.warming.count(key); });
+        auto it = p.idle.find(key);
         if (it != p.idle.end() && !it->second.empty()) {
             op_ = std::move(it->second.back());
             it->second.pop_back();
             return;
         }
+        p.started.insert(key);
     }
+    op_ = make_operation(from, to);
+}
+
+std::unique_ptr<Transformation::Operation> Transformation::make_operation(const std::string& from, const std::string& to) {
     auto op = std::make_unique<Operation>();
     PJ* raw = proj_create_crs_to_crs(op->ctx.get(), from.c_str(), to.c_str(), nullptr);
     if (!raw) {
@@ -119,7 +135,48 @@ Transformation::Transformation(const std::string& from, const std::string& to) :
         op->geographic_to_projected =
             geographic && target && proj_get_type(target.get()) == PJ_TYPE_PROJECTED_CRS;
     }
-    op_ = std::move(op);
+    operations_made_.fetch_add(1, std::memory_order_relaxed);
+    return op;
+}
+
+std::atomic<std::size_t> Transformation::operations_made_{0};
+
+TransformationWarmup::TransformationWarmup(std::vector<std::pair<std::string, std::string>> pairs, unsigned threads)
+    : pairs_(std::move(pairs)) {
+    const std::size_t n = std::min<std::size_t>(std::max(1u, threads), pairs_.size());
+    for (std::size_t t = 0; t < n; ++t) threads_.emplace_back([this] { run(); });
+}
+
+TransformationWarmup::~TransformationWarmup() {
+    for (std::thread& t : threads_) t.join();
+}
+
+void TransformationWarmup::run() {
+    OperationPool& p = pool();
+    for (;;) {
+        std::pair<std::string, std::string> key;
+        {
+            std::lock_guard lock(p.mutex);
+            // The next pair nobody has made or started to make.
+            while (next_ < pairs_.size() && p.started.count(pairs_[next_])) ++next_;
+            if (next_ == pairs_.size()) return;
+            key = pairs_[next_++];
+            p.started.insert(key);
+            p.warming.insert(key);
+        }
+        std::unique_ptr<Transformation::Operation> op;
+        try {
+            op = Transformation::make_operation(key.first, key.second);
+        } catch (const std::exception&) {
+            // Said in full to whoever asks for it: that Transformation makes its own and fails the same way.
+        }
+        {
+            std::lock_guard lock(p.mutex);
+            if (op) p.idle[key].push_back(std::move(op));
+            p.warming.erase(key);
+        }
+        p.warmed.notify_all();
+    }
 }
 
 Transformation::~Transformation() {

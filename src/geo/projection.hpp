@@ -2,10 +2,15 @@
 // order (longitude/easting first), whatever the CRS's official axis order.
 #pragma once
 
+#include <atomic>
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
+#include <thread>
+#include <utility>
+#include <vector>
 
 #include "core/geometry.hpp"
 #include "core/layer.hpp"
@@ -66,9 +71,38 @@ public:
 
     struct Operation;
 
+    /// How many operations the process has made from PROJ's database so far (the others were taken
+    /// from the pool): for tests.
+    static std::size_t operations_made() { return operations_made_.load(); }
+
 private:
+    friend class TransformationWarmup;
+    static std::atomic<std::size_t> operations_made_;
+    /// A new operation from PROJ's database (throws Error as the constructor).
+    static std::unique_ptr<Operation> make_operation(const std::string& from, const std::string& to);
+
     std::unique_ptr<Operation> op_;
     std::string from_, to_;
+};
+
+/// Makes the operations of `pairs` (from, to) ahead of need, on up to `threads` threads of its own, into
+/// the process's pool, each pair once, skipping those already made or being made: PROJ's database
+/// queries (several milliseconds a pair) then run side by side while the caller does other work. A
+/// Transformation of a pair being made waits for it; one of a pair not yet started makes its own as
+/// usual. A pair PROJ cannot make is left to the Transformation that asks for it, which throws the
+/// full error. The destructor waits for the threads.
+class TransformationWarmup {
+public:
+    TransformationWarmup(std::vector<std::pair<std::string, std::string>> pairs, unsigned threads);
+    ~TransformationWarmup();
+    TransformationWarmup(const TransformationWarmup&) = delete;
+    TransformationWarmup& operator=(const TransformationWarmup&) = delete;
+
+private:
+    void run();
+    std::vector<std::pair<std::string, std::string>> pairs_;
+    std::size_t next_ = 0;  ///< guarded by the pool's mutex
+    std::vector<std::thread> threads_;
 };
 
 /// Reprojects every feature of a layer into `to` (no-op when the layer is already in it).

@@ -16,6 +16,7 @@
 
 #include <fmt/format.h>
 
+#include "geo/projection.hpp"
 #include "pipeline/atlas.hpp"
 #include "pipeline/cancel.hpp"
 #include "pipeline/credits.hpp"
@@ -53,6 +54,39 @@ int BuildOutcome::exit_code() const {
 }
 
 namespace {
+
+/// The transformations planning the selected maps makes (`requested`: --map's ids, pages as
+/// ATLAS/PAGE; empty: every map): each CRS a map, an inset or an atlas page is drawn in, from and to
+/// longitudes and latitudes (EPSG:4326), in which frames, extents and scales are worked out.
+std::vector<std::pair<std::string, std::string>> planning_transformations(const Project& project,
+                                                                          const std::vector<std::string>& requested) {
+    auto selected = [&](const MapDecl& m) {
+        if (requested.empty()) return true;
+        return std::any_of(requested.begin(), requested.end(),
+                           [&](const std::string& id) { return id == m.id || id.rfind(m.id + "/", 0) == 0; });
+    };
+    std::vector<std::string> crss;
+    auto add = [&](const std::string& crs) {
+        if (!crs.empty() && crs != "EPSG:4326" && std::find(crss.begin(), crss.end(), crs) == crss.end())
+            crss.push_back(crs);
+    };
+    for (const MapDecl& m : project.maps) {
+        if (!selected(m)) continue;
+        add(m.crs);
+        for (const auto& inset : m.page.insets) {
+            add(inset.crs);
+            add(inset.extent_crs);
+        }
+        if (m.atlas)
+            for (const auto& [_, crs] : m.atlas->crs_values) add(crs);
+    }
+    std::vector<std::pair<std::string, std::string>> pairs;
+    for (const std::string& crs : crss) {
+        pairs.emplace_back("EPSG:4326", crs);
+        pairs.emplace_back(crs, "EPSG:4326");
+    }
+    return pairs;
+}
 
 /// Tasks run by a fixed number of threads until none is queued and none is running; a task may queue
 /// further tasks (a prepared map queues its formats, at the front, so that maps finish one after another
@@ -395,6 +429,10 @@ std::optional<MapOutcome> assemble_series(const MapDecl& atlas, const std::vecto
 
 BuildOutcome run_build(const Project& project, const BuildOptions& options) {
     const auto start = std::chrono::steady_clock::now();
+    // PROJ's database queries for the plan's transformations, side by side while the inputs are hashed
+    // and the layers' store is set up (a build with nothing to draw spends most of its time on them).
+    const geo::TransformationWarmup warmup(planning_transformations(project, options.maps),
+                                           std::max(1u, std::thread::hardware_concurrency()));
     BuildOutcome outcome;
     const std::optional<std::int64_t> date = options.date ? options.date : source_date_epoch();
     InputContext inputs(project, date);

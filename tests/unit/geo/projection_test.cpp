@@ -2,6 +2,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -333,4 +334,70 @@ TEST(Projection, AWindowedCopyHoldsTheFeaturesOfTheWholeCopyThatMeetTheWindowAnd
     const Layer all = reproject_within(layer, "EPSG:5490", Box{-1e8, -1e8, 1e8, 1e8}, failed);
     EXPECT_FALSE(all.subset);
     EXPECT_EQ(all.features.size(), layer.features.size());
+}
+
+// The warm-up of a build's planning transformations: pairs no other test of this file makes (UTM 31N,
+// the LAEA Europe grid), so that the count of operations made is this test's alone.
+TEST(TransformationWarmup, MakesEachPairOnceIntoThePoolAndLeavesAnUnknownCrsToItsTransformation) {
+    const std::size_t before = geo::Transformation::operations_made();
+    {
+        geo::TransformationWarmup warmup({{"EPSG:4326", "EPSG:32631"},
+                                          {"EPSG:32631", "EPSG:4326"},
+                                          {"EPSG:4326", "EPSG:32631"},  // twice: made once
+                                          {"EPSG:4326", "EPSG:99999999"}},
+                                         2);
+    }
+    EXPECT_EQ(geo::Transformation::operations_made() - before, 2u) << "the duplicate made once, the unknown CRS none";
+    {
+        // Taken from the pool, not made again; the same coordinates as ever (Notre-Dame in UTM 31N).
+        const geo::Transformation forward("EPSG:4326", "EPSG:32631"), back("EPSG:32631", "EPSG:4326");
+        EXPECT_EQ(geo::Transformation::operations_made() - before, 2u);
+        const Point p = forward.transform(Point{2.349902, 48.852968});
+        EXPECT_NEAR(p.x, 452310.5, 1);  // zone 31's central meridian is 3°E: Paris lies 148 km west of it
+        EXPECT_GT(p.y, 5.40e6);
+        EXPECT_LT(p.y, 5.42e6);
+        const Point q = back.transform(p);
+        EXPECT_NEAR(q.x, 2.349902, 1e-9);
+        EXPECT_NEAR(q.y, 48.852968, 1e-9);
+        // A second operation of a pair whose only one is borrowed is made anew.
+        const geo::Transformation again("EPSG:4326", "EPSG:32631");
+        EXPECT_EQ(geo::Transformation::operations_made() - before, 3u);
+    }
+    {
+        geo::TransformationWarmup warmup({{"EPSG:4326", "EPSG:32631"}}, 1);  // already made: skipped
+    }
+    EXPECT_EQ(geo::Transformation::operations_made() - before, 3u);
+    // The unknown CRS: the Transformation that asks for it is told in full.
+    try {
+        geo::Transformation bad("EPSG:4326", "EPSG:99999999");
+        ADD_FAILURE() << "an unknown CRS was accepted";
+    } catch (const Error& e) {
+        EXPECT_NE(e.diagnostics().format().find("EPSG:99999999"), std::string::npos) << e.diagnostics().format();
+    }
+}
+
+TEST(TransformationWarmup, TransformationsAskedForWhileItRunsWaitOrMakeTheirOwnAndAgree) {
+    // Four threads ask for the pairs being warmed (LAEA Europe both ways) while the warm-up runs; every
+    // one gets an operation that transforms as a plain one does (ThreadSanitizer in CI watches the pool).
+    const geo::Transformation plain("EPSG:4326", "EPSG:3035");
+    const Point expected = plain.transform(Point{2.349902, 48.852968});
+    std::vector<Point> got(4), round_trip(4);
+    {
+        geo::TransformationWarmup warmup({{"EPSG:3035", "EPSG:4326"}, {"EPSG:4326", "EPSG:3035"}}, 2);
+        std::vector<std::thread> threads;
+        for (std::size_t i = 0; i < got.size(); ++i)
+            threads.emplace_back([&got, &round_trip, i] {
+                const geo::Transformation t("EPSG:4326", "EPSG:3035");
+                const geo::Transformation back("EPSG:3035", "EPSG:4326");
+                got[i] = t.transform(Point{2.349902, 48.852968});
+                round_trip[i] = back.transform(got[i]);
+            });
+        for (auto& t : threads) t.join();
+    }
+    for (std::size_t i = 0; i < got.size(); ++i) {
+        EXPECT_EQ(got[i].x, expected.x);
+        EXPECT_EQ(got[i].y, expected.y);
+        EXPECT_NEAR(round_trip[i].x, 2.349902, 1e-8);
+        EXPECT_NEAR(round_trip[i].y, 48.852968, 1e-8);
+    }
 }
