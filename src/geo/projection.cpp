@@ -148,7 +148,16 @@ TransformationWarmup::TransformationWarmup(std::vector<std::pair<std::string, st
 }
 
 TransformationWarmup::~TransformationWarmup() {
-    for (std::thread& t : threads_) t.join();
+    {
+        std::lock_guard lock(pool().mutex);
+        stopped_ = true;  // the pairs not started are not needed: only those being made are waited for
+    }
+    finish();
+}
+
+void TransformationWarmup::finish() {
+    for (std::thread& t : threads_)
+        if (t.joinable()) t.join();
 }
 
 void TransformationWarmup::run() {
@@ -159,7 +168,7 @@ void TransformationWarmup::run() {
             std::lock_guard lock(p.mutex);
             // The next pair nobody has made or started to make.
             while (next_ < pairs_.size() && p.started.count(pairs_[next_])) ++next_;
-            if (next_ == pairs_.size()) return;
+            if (stopped_ || next_ == pairs_.size()) return;
             key = pairs_[next_++];
             p.started.insert(key);
             p.warming.insert(key);

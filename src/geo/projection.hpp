@@ -90,18 +90,21 @@ private:
 /// queries (several milliseconds a pair) then run side by side while the caller does other work. A
 /// Transformation of a pair being made waits for it; one of a pair not yet started makes its own as
 /// usual. A pair PROJ cannot make is left to the Transformation that asks for it, which throws the
-/// full error. The destructor waits for the threads.
+/// full error. The destructor waits for the pairs being made, and the pairs not started yet are not made.
 class TransformationWarmup {
 public:
     TransformationWarmup(std::vector<std::pair<std::string, std::string>> pairs, unsigned threads);
     ~TransformationWarmup();
     TransformationWarmup(const TransformationWarmup&) = delete;
     TransformationWarmup& operator=(const TransformationWarmup&) = delete;
+    /// Waits until every pair is made (or found unmakeable).
+    void finish();
 
 private:
     void run();
     std::vector<std::pair<std::string, std::string>> pairs_;
     std::size_t next_ = 0;  ///< guarded by the pool's mutex
+    bool stopped_ = false;  ///< guarded by the pool's mutex
     std::vector<std::thread> threads_;
 };
 

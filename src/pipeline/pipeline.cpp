@@ -55,9 +55,10 @@ int BuildOutcome::exit_code() const {
 
 namespace {
 
-/// The transformations planning the selected maps makes (`requested`: --map's ids, pages as
-/// ATLAS/PAGE; empty: every map): each CRS a map, an inset or an atlas page is drawn in, from and to
-/// longitudes and latitudes (EPSG:4326), in which frames, extents and scales are worked out.
+/// The transformations planning the selected maps makes even when nothing is to be drawn (`requested`:
+/// --map's ids, pages as ATLAS/PAGE; empty: every map): an atlas's pages and a map's insets are laid
+/// out through longitudes and latitudes (EPSG:4326), so each CRS such a map, its insets and its pages
+/// are drawn in, from and to EPSG:4326. A map of one frame needs none of them to be found up to date.
 std::vector<std::pair<std::string, std::string>> planning_transformations(const Project& project,
                                                                           const std::vector<std::string>& requested) {
     auto selected = [&](const MapDecl& m) {
@@ -71,7 +72,7 @@ std::vector<std::pair<std::string, std::string>> planning_transformations(const 
             crss.push_back(crs);
     };
     for (const MapDecl& m : project.maps) {
-        if (!selected(m)) continue;
+        if (!selected(m) || (m.page.insets.empty() && !m.atlas)) continue;
         add(m.crs);
         for (const auto& inset : m.page.insets) {
             add(inset.crs);

@@ -1,3 +1,4 @@
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <optional>
@@ -346,6 +347,7 @@ TEST(TransformationWarmup, MakesEachPairOnceIntoThePoolAndLeavesAnUnknownCrsToIt
                                           {"EPSG:4326", "EPSG:32631"},  // twice: made once
                                           {"EPSG:4326", "EPSG:99999999"}},
                                          2);
+        warmup.finish();
     }
     EXPECT_EQ(geo::Transformation::operations_made() - before, 2u) << "the duplicate made once, the unknown CRS none";
     {
@@ -365,6 +367,7 @@ TEST(TransformationWarmup, MakesEachPairOnceIntoThePoolAndLeavesAnUnknownCrsToIt
     }
     {
         geo::TransformationWarmup warmup({{"EPSG:4326", "EPSG:32631"}}, 1);  // already made: skipped
+        warmup.finish();
     }
     EXPECT_EQ(geo::Transformation::operations_made() - before, 3u);
     // The unknown CRS: the Transformation that asks for it is told in full.
@@ -394,6 +397,14 @@ TEST(TransformationWarmup, TransformationsAskedForWhileItRunsWaitOrMakeTheirOwnA
             });
         for (auto& t : threads) t.join();
     }
+    // Destroyed at once, a warm-up makes at most the pairs it has started (here: none is left unmade
+    // that a Transformation would wait for, and nothing is made after the destructor returns).
+    const std::size_t made = geo::Transformation::operations_made();
+    { geo::TransformationWarmup dropped({{"EPSG:4326", "EPSG:3857"}, {"EPSG:3857", "EPSG:4326"}}, 1); }
+    const std::size_t after = geo::Transformation::operations_made();
+    EXPECT_LE(after - made, 1u) << "a stopped warm-up took a second pair";
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_EQ(geo::Transformation::operations_made(), after) << "a warm-up made a pair after its destructor";
     for (std::size_t i = 0; i < got.size(); ++i) {
         EXPECT_EQ(got[i].x, expected.x);
         EXPECT_EQ(got[i].y, expected.y);
