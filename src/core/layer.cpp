@@ -21,11 +21,15 @@ std::optional<std::size_t> Schema::index(std::string_view name) const {
 
 namespace {
 
-std::uint8_t kind_bit(const Value& v) {
-    return std::holds_alternative<bool>(v)          ? FieldStats::Boolean
-           : std::holds_alternative<double>(v)      ? FieldStats::Number
-           : std::holds_alternative<std::string>(v) ? FieldStats::Text
-                                                    : 0;
+/// Counts `v` in `stats` when it is set (a boolean, a number or a text).
+void count(FieldStats& stats, const Value& v) {
+    const std::uint8_t kind = std::holds_alternative<bool>(v)          ? FieldStats::Boolean
+                              : std::holds_alternative<double>(v)      ? FieldStats::Number
+                              : std::holds_alternative<std::string>(v) ? FieldStats::Text
+                                                                       : 0;
+    if (!kind) return;
+    ++stats.set;
+    stats.kinds |= kind;
 }
 
 }  // namespace
@@ -33,22 +37,14 @@ std::uint8_t kind_bit(const Value& v) {
 std::vector<FieldStats> field_stats(const Layer& layer) {
     std::vector<FieldStats> out(layer.schema->size());
     for (const Feature& f : layer.features)
-        for (std::size_t i = 0; i < f.values.size() && i < out.size(); ++i)
-            if (const std::uint8_t kind = kind_bit(f.values[i])) {
-                ++out[i].set;
-                out[i].kinds |= kind;
-            }
+        for (std::size_t i = 0; i < f.values.size() && i < out.size(); ++i) count(out[i], f.values[i]);
     return out;
 }
 
 FieldStats whole_field_stats(const Layer& layer, std::size_t index) {
     if (layer.subset) return layer.subset->fields.at(index);
     FieldStats out;
-    for (const Feature& f : layer.features)
-        if (const std::uint8_t kind = kind_bit(f.value(index))) {
-            ++out.set;
-            out.kinds |= kind;
-        }
+    for (const Feature& f : layer.features) count(out, f.value(index));
     return out;
 }
 

@@ -97,11 +97,7 @@ bool LandCover::touches(const Rect& box) const {
     return false;
 }
 
-double LandCover::area_within(const Rect& box) const {
-    const Rect r = frame_.w > 0 ? intersection(box, frame_) : box;
-    if (r.w <= 0 || r.h <= 0 || !touches(r)) return 0;
-    return scanned_area(r);
-}
+double LandCover::area_within(const Rect& box) const { return land_within(box, 0); }
 
 double LandCover::land_within(const Rect& box, double at_least) const {
     const Rect r = frame_.w > 0 ? intersection(box, frame_) : box;

@@ -55,31 +55,25 @@ int BuildOutcome::exit_code() const {
 
 namespace {
 
-/// The transformations planning the selected maps makes even when nothing is to be drawn (`requested`:
-/// --map's ids, pages as ATLAS/PAGE; empty: every map): an atlas's pages and a map's insets are laid
-/// out through longitudes and latitudes (EPSG:4326), so each CRS such a map, its insets and its pages
-/// are drawn in, from and to EPSG:4326. A map of one frame needs none of them to be found up to date.
-std::vector<std::pair<std::string, std::string>> planning_transformations(const Project& project,
-                                                                          const std::vector<std::string>& requested) {
-    auto selected = [&](const MapDecl& m) {
-        if (requested.empty()) return true;
-        return std::any_of(requested.begin(), requested.end(),
-                           [&](const std::string& id) { return id == m.id || id.rfind(m.id + "/", 0) == 0; });
-    };
+/// The transformations planning `maps` makes even when nothing is to be drawn: an atlas's pages and a
+/// map's insets are laid out through longitudes and latitudes (EPSG:4326), so each CRS such a map, its
+/// insets and its pages are drawn in, from and to EPSG:4326. A map of one frame needs none of them to be
+/// found up to date.
+std::vector<std::pair<std::string, std::string>> planning_transformations(const std::vector<const MapDecl*>& maps) {
     std::vector<std::string> crss;
     auto add = [&](const std::string& crs) {
         if (!crs.empty() && crs != "EPSG:4326" && std::find(crss.begin(), crss.end(), crs) == crss.end())
             crss.push_back(crs);
     };
-    for (const MapDecl& m : project.maps) {
-        if (!selected(m) || (m.page.insets.empty() && !m.atlas)) continue;
-        add(m.crs);
-        for (const auto& inset : m.page.insets) {
+    for (const MapDecl* m : maps) {
+        if (m->page.insets.empty() && !m->atlas) continue;
+        add(m->crs);
+        for (const auto& inset : m->page.insets) {
             add(inset.crs);
             add(inset.extent_crs);
         }
-        if (m.atlas)
-            for (const auto& [_, crs] : m.atlas->crs_values) add(crs);
+        if (m->atlas)
+            for (const auto& [_, crs] : m->atlas->crs_values) add(crs);
     }
     std::vector<std::pair<std::string, std::string>> pairs;
     for (const std::string& crs : crss) {
@@ -87,6 +81,17 @@ std::vector<std::pair<std::string, std::string>> planning_transformations(const 
         pairs.emplace_back(crs, "EPSG:4326");
     }
     return pairs;
+}
+
+/// planning_transformations() of the maps `options` selects; none when the selection is in error (the
+/// plan says why).
+std::vector<std::pair<std::string, std::string>> planning_transformations(const Project& project,
+                                                                          const BuildOptions& options) {
+    try {
+        return planning_transformations(select_maps(project, options, false));
+    } catch (const Error&) {
+        return {};
+    }
 }
 
 /// Tasks run by a fixed number of threads until none is queued and none is running; a task may queue
@@ -432,7 +437,7 @@ BuildOutcome run_build(const Project& project, const BuildOptions& options) {
     const auto start = std::chrono::steady_clock::now();
     // PROJ's database queries for the plan's transformations, side by side while the inputs are hashed
     // and the layers' store is set up (a build with nothing to draw spends most of its time on them).
-    const geo::TransformationWarmup warmup(planning_transformations(project, options.maps),
+    const geo::TransformationWarmup warmup(planning_transformations(project, options),
                                            std::max(1u, std::thread::hardware_concurrency()));
     BuildOutcome outcome;
     const std::optional<std::int64_t> date = options.date ? options.date : source_date_epoch();
