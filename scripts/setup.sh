@@ -29,7 +29,7 @@ log() { printf 'setup: %s\n' "$*"; }
 # What each package is for is in README.md ("Dependencies").
 packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates curl
-  libgdal-dev gdal-bin libproj-dev proj-data libgeos-dev libpng-dev zlib1g-dev libgoogle-perftools-dev
+  libgdal-dev gdal-bin libproj-dev proj-data libgeos-dev libpng-dev zlib1g-dev libdeflate-dev libgoogle-perftools-dev
   libcairo2-dev libpango1.0-dev librsvg2-dev
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev libspdlog-dev libxxhash-dev
   libsimdjson-dev nettle-dev

@@ -146,6 +146,7 @@ struct Chunk {
     std::string name;
     std::size_t length;
     bool crc_ok;
+    std::string data;
 };
 
 /// The chunks of a PNG file after its signature, each with whether its CRC matches (zlib's crc32).
@@ -160,7 +161,7 @@ std::vector<Chunk> chunks(const std::string& png) {
         if (at + 12 + length > png.size()) break;
         const auto* typed = reinterpret_cast<const Bytef*>(png.data() + at + 4);
         const bool ok = crc32(0, typed, static_cast<uInt>(4 + length)) == u32(at + 8 + length);
-        out.push_back({png.substr(at + 4, 4), length, ok});
+        out.push_back({png.substr(at + 4, 4), length, ok, png.substr(at + 8, length)});
         at += 12 + length;
     }
     return out;
@@ -211,5 +212,57 @@ TEST(PngEncoder, ALargeImageOfNoisyPixelsIsWrittenInSeveralSoundIdatChunksAndRea
                 ASSERT_EQ(pixel(back.get(), x, y), pixel(image.get(), x, y)) << x << "," << y;
             }
         if (translucent) EXPECT_EQ(pixel(back.get(), 400, 300) >> 24, 0x80u);
+    }
+}
+
+TEST(PngEncoder, TheImageDataIsTheStreamZlibWritesWhenItWrapsItselfAtLevel2) {
+    // The encoder deflates a raw stream and writes the zlib header and the Adler-32 (libdeflate's) itself:
+    // its bytes must be those of zlib wrapping the same rows (filter byte 0 each) at level 2, window 32 KiB.
+    // A page-like image: flat colours, a disc, and a band of noise (several deflate blocks).
+    for (const bool translucent : {false, true}) {
+        const int width = 613, height = 419;
+        SurfacePtr image(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width, height));
+        ContextPtr cr(cairo_create(image.get()));
+        cairo_set_source_rgba(cr.get(), 0.95, 0.94, 0.9, translucent ? 0.7 : 1.0);
+        cairo_paint(cr.get());
+        cairo_set_source_rgb(cr.get(), 0.3, 0.5, 0.2);
+        cairo_arc(cr.get(), 300, 200, 150, 0, 6.3);
+        cairo_fill(cr.get());
+        cairo_surface_flush(image.get());
+        unsigned char* data = cairo_image_surface_get_data(image.get());
+        const int stride = cairo_image_surface_get_stride(image.get());
+        std::uint32_t seed = 99;
+        for (int y = 100; y < 140; ++y)
+            for (int x = 0; x < width; ++x) {
+                seed = seed * 1664525u + 1013904223u;
+                reinterpret_cast<std::uint32_t*>(data + y * stride)[x] = 0xff000000u | (seed >> 8);
+            }
+        cairo_surface_mark_dirty(image.get());
+        const std::string png = encode_png(image.get(), 200);
+        std::string idat;
+        for (const Chunk& c : chunks(png))
+            if (c.name == "IDAT") idat += c.data;
+
+        const RasterPixels pixels = png_pixels(image.get());
+        ASSERT_EQ(pixels.bands, translucent ? 4 : 3);
+        const std::size_t row = static_cast<std::size_t>(width) * static_cast<std::size_t>(pixels.bands);
+        std::string rows;
+        for (int y = 0; y < height; ++y) {
+            rows.push_back('\0');
+            rows.append(reinterpret_cast<const char*>(pixels.bytes.data()) + row * static_cast<std::size_t>(y), row);
+        }
+        z_stream z{};
+        ASSERT_EQ(deflateInit2(&z, 2, Z_DEFLATED, 15, 8, Z_DEFAULT_STRATEGY), Z_OK);
+        std::string expected(deflateBound(&z, static_cast<uLong>(rows.size())), '\0');
+        z.next_in = reinterpret_cast<Bytef*>(rows.data());
+        z.avail_in = static_cast<uInt>(rows.size());
+        z.next_out = reinterpret_cast<Bytef*>(expected.data());
+        z.avail_out = static_cast<uInt>(expected.size());
+        ASSERT_EQ(deflate(&z, Z_FINISH), Z_STREAM_END);
+        expected.resize(z.total_out);
+        deflateEnd(&z);
+        EXPECT_GT(expected.size(), 6u);
+        EXPECT_EQ(idat.size(), expected.size()) << translucent;
+        EXPECT_TRUE(idat == expected) << "the image data differs from zlib's own stream" << (translucent ? " (RGBA)" : " (RGB)");
     }
 }
