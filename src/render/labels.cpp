@@ -1,5 +1,7 @@
 #include "render/labels.hpp"
 
+#include <optional>
+
 #include "render/symbolizers.hpp"
 #include "render/text.hpp"
 
@@ -7,7 +9,7 @@ namespace cartelier::render {
 
 using layout::LabelStatus;
 
-void draw_labels(cairo_t* cr, const std::vector<layout::PlacedLabel>& labels, bool opaque) {
+void draw_labels(cairo_t* cr, const std::vector<layout::PlacedLabel>& labels, bool opaque, TextLayouts* texts) {
     for (const auto& l : labels) {
         if (!l.leader) continue;
         SavedState saved(cr);
@@ -21,7 +23,8 @@ void draw_labels(cairo_t* cr, const std::vector<layout::PlacedLabel>& labels, bo
         cairo_set_line_width(cr, 0.45);
         cairo_stroke(cr);
     }
-    TextLayouts layouts(cr);
+    std::optional<TextLayouts> own;
+    TextLayouts& layouts = texts ? *texts : own.emplace(cr);
     for (const auto& l : labels) {
         if (l.status == LabelStatus::Unplaced) continue;
         if (l.status == LabelStatus::Numbered) {

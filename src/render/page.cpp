@@ -92,7 +92,7 @@ void clip_to(cairo_t* cr, const Rect& r) {
 }  // namespace
 
 void draw_page(cairo_t* cr, const layout::PagePlan& plan, const style::Style& style, const Picture* logo,
-               IconCache* icons) {
+               IconCache* icons, TextLayouts* texts) {
     const style::PageStyle& page = style.page;
     const layout::FramePlan& main = plan.frames.front();
     const Rect& frame = main.view.frame;
@@ -117,7 +117,7 @@ void draw_page(cairo_t* cr, const layout::PagePlan& plan, const style::Style& st
     for (const auto& group : plan.labels) {
         SavedState saved(cr);
         clip_to(cr, plan.frames[group.frame].view.frame);
-        draw_labels(cr, group.labels, page.opaque);
+        draw_labels(cr, group.labels, page.opaque, texts);
     }
     for (const auto& group : plan.labels)
         if (group.list) draw_numbered_list(cr, *group.list, page.legend);
@@ -213,8 +213,10 @@ PageReport compose_page(cairo_t* cr, const layout::PageLayout& layout, const Map
     report.zoom = inputs.frames[0].zoom;
     report.scale_denominator = inputs.frames[0].view.scale_denominator();
 
-    const layout::PagePlan plan = layout::plan_page(layout, std::move(inputs), PangoTextMeasurer(cr));
-    draw_page(cr, plan, style, logo ? &*logo : nullptr, icons);
+    // The texts measured for the plan keep their layouts, and the labels are drawn from them.
+    TextLayouts texts(cr, true);
+    const layout::PagePlan plan = layout::plan_page(layout, std::move(inputs), PangoTextMeasurer(texts));
+    draw_page(cr, plan, style, logo ? &*logo : nullptr, icons, &texts);
 
     for (const auto& group : plan.labels)
         for (const auto& l : group.labels) report.labels.push_back(l);

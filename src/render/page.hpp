@@ -13,6 +13,7 @@
 #include "render/cairo_handles.hpp"
 #include "render/icons.hpp"
 #include "render/map_renderer.hpp"
+#include "render/text.hpp"
 #include "style/style.hpp"
 
 namespace cartelier::render {
@@ -67,8 +68,9 @@ PageReport compose_page(cairo_t* cr, const layout::PageLayout& layout, const Map
 /// Draws the plan over the frames' maps (already drawn): zoom boxes, labels and numbered lists (each
 /// frame's clipped to it), legend, scale bar, north arrow, inset names, scale bars and frames, logo, main frame, title,
 /// subtitle, credits — in that order. `style`: the page look and the legend swatches' symbolizers;
-/// `logo`: the picture of the plan's logo box (needed when the plan has one).
+/// `logo`: the picture of the plan's logo box (needed when the plan has one). `texts`: the layouts the
+/// plan's labels were measured with (kept), drawn without laying them out again; none: laid out again.
 void draw_page(cairo_t* cr, const layout::PagePlan& plan, const style::Style& style, const Picture* logo,
-               IconCache* icons = nullptr);
+               IconCache* icons = nullptr, TextLayouts* texts = nullptr);
 
 }  // namespace cartelier::render

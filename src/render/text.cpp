@@ -103,16 +103,55 @@ void set_up(PangoLayout* layout, const PangoFontDescription* desc, const std::st
 
 }  // namespace
 
-PangoLayout* TextLayouts::layout(const std::string& text, const TextStyle& style) {
-    if (!layout_) layout_ = new_layout(cr_);
-    else pango_cairo_update_layout(cr_, layout_.get());
+const PangoFontDescription* TextLayouts::description(const TextStyle& style) {
     if (!desc_ || desc_fonts_ != style.fonts || desc_size_ != style.size_pt) {
         desc_ = font_description(style.fonts, style.size_pt);
         desc_fonts_ = style.fonts;
         desc_size_ = style.size_pt;
     }
-    set_up(layout_.get(), desc_.get(), text, style);
-    return layout_.get();
+    return desc_.get();
+}
+
+void TextLayouts::follow(PangoLayout* layout) {
+    cairo_matrix_t m;
+    cairo_get_matrix(cr_, &m);
+    cairo_surface_t* target = cairo_get_target(cr_);
+    if (target == followed_target_ && m.xx == followed_matrix_.xx && m.yx == followed_matrix_.yx &&
+        m.xy == followed_matrix_.xy && m.yy == followed_matrix_.yy && m.x0 == followed_matrix_.x0 &&
+        m.y0 == followed_matrix_.y0)
+        return;
+    pango_cairo_update_layout(cr_, layout);
+    followed_matrix_ = m;
+    followed_target_ = target;
+}
+
+PangoLayout* TextLayouts::layout(const std::string& text, const TextStyle& style) {
+    if (!layout_) {
+        layout_ = new_layout(cr_);  // its context set up for cr_ as it is now
+        cairo_get_matrix(cr_, &followed_matrix_);
+        followed_target_ = cairo_get_target(cr_);
+    } else {
+        follow(layout_.get());
+    }
+    if (!keep_) {
+        set_up(layout_.get(), description(style), text, style);
+        return layout_.get();
+    }
+    // The key: the text and every field of the style that set_up reads (the colours and halo only draw).
+    std::string key = text;
+    key += '\0';
+    for (const std::string& font : style.fonts) (key += font) += '\x1f';
+    key += '\0';
+    for (const double v : {style.size_pt, style.max_width_em, style.line_height_em, style.letter_spacing_em})
+        key.append(reinterpret_cast<const char*>(&v), sizeof v);
+    key += style.justify;
+    auto [it, inserted] = kept_.try_emplace(std::move(key));
+    if (inserted) {
+        // On the shared context (its font options and resolution, following cr_ by the update above).
+        it->second.reset(pango_layout_new(pango_layout_get_context(layout_.get())));
+        set_up(it->second.get(), description(style), text, style);
+    }
+    return it->second.get();
 }
 
 TextBlock::TextBlock(cairo_t* cr, const std::string& text, const TextStyle& style) : style_(style) {
@@ -123,7 +162,7 @@ TextBlock::TextBlock(cairo_t* cr, const std::string& text, const TextStyle& styl
 }
 
 TextBlock::TextBlock(TextLayouts& layouts, const std::string& text, const TextStyle& style)
-    : layout_(layouts.layout(text, style)), style_(style) {
+    : layout_(layouts.layout(text, style)), layouts_(&layouts), style_(style) {
     measure();
 }
 
@@ -140,7 +179,7 @@ void TextBlock::measure() {
 layout::TextMetrics PangoTextMeasurer::measure(const std::string& text, const TextStyle& style) const {
     // One layout for every measure (TextLayouts); the font description is kept while the fonts and size
     // stay the same.
-    PangoLayout* layout = layouts_.layout(text, style);
+    PangoLayout* layout = layouts_->layout(text, style);
     PangoRectangle logical;
     pango_layout_get_extents(layout, nullptr, &logical);
     return {static_cast<double>(logical.width) / PANGO_SCALE, static_cast<double>(logical.height) / PANGO_SCALE,
@@ -167,7 +206,8 @@ void TextBlock::draw(cairo_t* cr, double x, double y) const {
     SavedState saved(cr);
     x -= x_offset_;
     y -= y_offset_;
-    pango_cairo_update_layout(cr, layout_);
+    if (layouts_ && layouts_->cr() == cr) layouts_->follow(layout_);  // no new shaping when cr is as it was
+    else pango_cairo_update_layout(cr, layout_);
     if (style_.halo_width_pt > 0 && style_.halo_color.a > 0) {
         cairo_move_to(cr, x, y);
         pango_cairo_layout_path(cr, layout_);

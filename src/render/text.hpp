@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "layout/text_style.hpp"
@@ -17,22 +18,39 @@ using layout::TextStyle;
 /// family "DejaVu Sans", weight bold, style oblique.
 FontDescriptionPtr font_description(const std::vector<std::string>& fonts, double size_pt);
 
-/// One Pango layout and font description kept for many texts drawn or measured on one Cairo context,
+/// One Pango context and font description kept for many texts drawn or measured on one Cairo context,
 /// each text setting every property a new layout would have and following the context's target and
 /// transformation: a page's thousands of labels without a Pango context and a font lookup each. One
 /// thread at a time, as for the Cairo context.
+///
+/// By default one layout serves every text. With `keep`, each text in each style is laid out once and
+/// its layout kept as long as this object: a page's labels, shaped when the plan measures them, are
+/// drawn from the same layouts without being shaped again.
 class TextLayouts {
 public:
-    explicit TextLayouts(cairo_t* cr) : cr_(cr) {}
-    /// The layout set up for `text` in `style`; valid until the next call.
+    explicit TextLayouts(cairo_t* cr, bool keep = false) : cr_(cr), keep_(keep) {}
+    /// The layout set up for `text` in `style`; valid until the next call (with `keep`: as long as this).
     PangoLayout* layout(const std::string& text, const TextStyle& style);
+    /// Layouts kept (0 without `keep`).
+    std::size_t kept() const { return kept_.size(); }
+    cairo_t* cr() const { return cr_; }
+    /// Has the layouts' context follow the Cairo context's transformation and target, when either changed
+    /// since the last time. Pango marks a context changed at every update, even to the same matrix, and
+    /// every layout on it then shapes its text again.
+    void follow(PangoLayout* layout);
 
 private:
+    const PangoFontDescription* description(const TextStyle& style);
+
     cairo_t* cr_;
-    LayoutPtr layout_;
+    bool keep_;
+    cairo_matrix_t followed_matrix_{};     ///< of cr_ at the last update
+    cairo_surface_t* followed_target_ = nullptr;
+    LayoutPtr layout_;         ///< the one layout, or (with keep) the first, whose context every layout shares
     FontDescriptionPtr desc_;  ///< for desc_fonts_ at desc_size_
     std::vector<std::string> desc_fonts_;
     double desc_size_ = 0;
+    std::unordered_map<std::string, LayoutPtr> kept_;  ///< by text and the style's layout fields
 };
 
 class TextBlock {
@@ -57,6 +75,7 @@ private:
 
     LayoutPtr owned_;
     PangoLayout* layout_ = nullptr;
+    TextLayouts* layouts_ = nullptr;  ///< where layout_ comes from, if not owned
     TextStyle style_;
     double width_ = 0, height_ = 0, baseline_ = 0;
     double x_offset_ = 0, y_offset_ = 0;  ///< of the logical box inside the layout (alignment in a wrap width)
@@ -70,11 +89,15 @@ void draw_text(cairo_t* cr, const layout::PlacedText& text);
 /// thread at a time, as for the Cairo context.
 class PangoTextMeasurer final : public layout::TextMeasurer {
 public:
-    explicit PangoTextMeasurer(cairo_t* cr) : layouts_(cr) {}
+    explicit PangoTextMeasurer(cairo_t* cr) : own_(cr), layouts_(&own_) {}
+    /// Measures with `layouts` (which must outlive it): with `keep`, the texts measured are then drawn
+    /// from their layouts.
+    explicit PangoTextMeasurer(TextLayouts& layouts) : own_(nullptr), layouts_(&layouts) {}
     layout::TextMetrics measure(const std::string& text, const TextStyle& style) const override;
 
 private:
-    mutable TextLayouts layouts_;
+    TextLayouts own_;
+    TextLayouts* layouts_;
 };
 
 }  // namespace cartelier::render

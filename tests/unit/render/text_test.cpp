@@ -64,3 +64,71 @@ TEST(Text, NoBreakSpaceKeepsWordsTogether) {
     render::TextBlock nbsp(p.cr.get(), "Cayenne\u00A0(973)", label(4));
     EXPECT_EQ(nbsp.line_count(), 1);  // …but not at a no-break space
 }
+
+namespace {
+
+/// The pixels of `surface`, as bytes.
+std::string pixels(cairo_surface_t* surface) {
+    cairo_surface_flush(surface);
+    return {reinterpret_cast<const char*>(cairo_image_surface_get_data(surface)),
+            static_cast<std::size_t>(cairo_image_surface_get_stride(surface)) *
+                static_cast<std::size_t>(cairo_image_surface_get_height(surface))};
+}
+
+/// A page at 200 dpi (a scaled transformation, as the PNG pages have).
+struct ScaledPage {
+    render::SurfacePtr surface{cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 600, 300)};
+    render::ContextPtr cr{cairo_create(surface.get())};
+    ScaledPage() { cairo_scale(cr.get(), 200.0 / 72, 200.0 / 72); }
+};
+
+}  // namespace
+
+TEST(TextLayouts, KeptLayoutsAreLaidOutOnceAndNotAgainWhileTheContextStaysAsItWas) {
+    ScaledPage p;
+    render::TextLayouts texts(p.cr.get(), true);
+    render::TextStyle a = label(0), b = label(0);
+    b.size_pt = 9;
+    PangoLayout* first = texts.layout("Béthune", a);
+    EXPECT_EQ(texts.layout("Béthune", a), first);
+    EXPECT_NE(texts.layout("Béthune", b), first);  // another size: another layout
+    EXPECT_NE(texts.layout("Annezin", a), first);
+    render::TextStyle colour = a;  // the colour and halo do not lay out: the same layout
+    colour.color = {1, 0, 0, 1};
+    colour.halo_width_pt = 1;
+    EXPECT_EQ(texts.layout("Béthune", colour), first);
+    EXPECT_EQ(texts.kept(), 3u);
+
+    // Pango marks a context changed at each update, even to the same matrix; the layouts follow the
+    // Cairo context only when it changed, so that a kept layout is not shaped again.
+    PangoContext* context = pango_layout_get_context(first);
+    const guint serial = pango_context_get_serial(context);
+    texts.layout("Béthune", a);
+    texts.follow(first);
+    EXPECT_EQ(pango_context_get_serial(context), serial);
+    cairo_save(p.cr.get());
+    cairo_scale(p.cr.get(), 2, 2);
+    texts.follow(first);
+    EXPECT_NE(pango_context_get_serial(context), serial);
+    cairo_restore(p.cr.get());
+    const guint back = pango_context_get_serial(context);
+    texts.follow(first);
+    EXPECT_NE(pango_context_get_serial(context), back);  // back to the page's matrix: followed again
+}
+
+TEST(TextLayouts, ATextDrawnFromAKeptLayoutHasThePixelsOfOneLaidOutAfresh) {
+    render::TextStyle style = label(6);
+    style.halo_width_pt = 1;
+    style.halo_color = {1, 1, 1, 1};
+    const std::vector<std::string> names = {"Vendin-lès-Béthune", "Arleux-en-Gohelle", "L’Haÿ-les-Roses"};
+    ScaledPage fresh, kept;
+    for (std::size_t i = 0; i < names.size(); ++i) render::TextBlock(fresh.cr.get(), names[i], style).draw(fresh.cr.get(), 5, 5 + 30.0 * i);
+    render::TextLayouts texts(kept.cr.get(), true);
+    for (const std::string& n : names) texts.layout(n, style);  // measured first, as the plan does
+    for (std::size_t i = 0; i < names.size(); ++i) render::TextBlock(texts, names[i], style).draw(kept.cr.get(), 5, 5 + 30.0 * i);
+    EXPECT_EQ(texts.kept(), names.size());
+    EXPECT_TRUE(pixels(fresh.surface.get()) == pixels(kept.surface.get()));
+    // Sanity: the comparison sees a text drawn elsewhere.
+    render::TextBlock(texts, names[0], style).draw(kept.cr.get(), 6, 5);
+    EXPECT_FALSE(pixels(fresh.surface.get()) == pixels(kept.surface.get()));
+}
