@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 
 #include <cairo-pdf.h>
@@ -28,6 +29,32 @@ const char* extension(OutputFormat f) {
     }
     return "";
 }
+
+namespace {
+
+/// An ARGB32 image surface of `width` × `height` pixels whose pixels are not cleared (Cairo's own image
+/// surfaces are: a page's worth of zeros written for nothing when the page is painted over at once).
+/// Cairo frees the pixels with the surface.
+SurfacePtr uncleared_image(int width, int height) {
+    const int stride = cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, width);
+    if (stride <= 0 || height <= 0 || height > 32767)
+        throw Error(SourceLocation{}, fmt::format("cannot create a page of {} × {} pixels: the largest is 32767 × 32767",
+                                                  width, height));
+    auto* pixels = static_cast<unsigned char*>(std::malloc(static_cast<std::size_t>(stride) * static_cast<std::size_t>(height)));
+    if (!pixels) throw Error(SourceLocation{}, fmt::format("cannot create a page of {} × {} pixels: out of memory", width, height));
+    SurfacePtr surface(cairo_image_surface_create_for_data(pixels, CAIRO_FORMAT_ARGB32, width, height, stride));
+    static cairo_user_data_key_t pixels_key;
+    if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS ||
+        cairo_surface_set_user_data(surface.get(), &pixels_key, pixels, std::free) != CAIRO_STATUS_SUCCESS) {
+        const std::string why = cairo_status_to_string(cairo_surface_status(surface.get()));
+        surface.reset();
+        std::free(pixels);
+        throw Error(SourceLocation{}, fmt::format("cannot create a page of {} × {} pixels: {}", width, height, why));
+    }
+    return surface;
+}
+
+}  // namespace
 
 cairo_status_t PageSurface::write_chunk(void* closure, const unsigned char* data, unsigned int length) {
     static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
@@ -72,7 +99,7 @@ PageSurface::PageSurface(OutputFormat format, const PageSpec& spec) : format_(fo
                                                               pixel_height_));
                 pixel_height_ = spec.band_rows;
             }
-            surface_.reset(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, pixel_width_, pixel_height_));
+            surface_ = uncleared_image(pixel_width_, pixel_height_);  // every pixel painted white below
             break;
     }
     if (cairo_surface_status(surface_.get()) != CAIRO_STATUS_SUCCESS)
@@ -84,9 +111,12 @@ PageSurface::PageSurface(OutputFormat format, const PageSpec& spec) : format_(fo
         // band's pixels are those of the whole page).
         if (spec.band_rows > 0) cairo_translate(cr_.get(), 0, -spec.band_first_row);
         cairo_scale(cr_.get(), device_scale_, device_scale_);
-        // An opaque white page: PNG viewers show transparency as a checkerboard or black.
+        // An opaque white page: PNG viewers show transparency as a checkerboard or black. Every pixel is
+        // written (the operator SOURCE reads none of the surface's uncleared pixels).
         cairo_set_source_rgb(cr_.get(), 1, 1, 1);
+        cairo_set_operator(cr_.get(), CAIRO_OPERATOR_SOURCE);
         cairo_paint(cr_.get());
+        cairo_set_operator(cr_.get(), CAIRO_OPERATOR_OVER);
     }
 }
 

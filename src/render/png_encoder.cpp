@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstring>
 #include <new>
+#include <optional>
 #include <vector>
 
 #include <fmt/format.h>
@@ -57,25 +58,33 @@ void on_flush(png_structp) {}
 /// Cairo stores native-endian 32-bit premultiplied ARGB.
 static_assert(std::endian::native == std::endian::little, "the pixel conversions read little-endian words");
 
-/// R, G, B of each of `n` opaque pixels.
-void opaque_row(const std::uint32_t* px, unsigned char* o, int n) {
+/// R, G, B of each of `n` pixels; returns the AND of the pixels (its alpha byte is 0xff when all are opaque).
+std::uint32_t opaque_row(const std::uint32_t* px, unsigned char* o, int n) {
+    std::uint32_t all = 0xffffffffu;
     for (int x = 0; x < n; ++x) {
         const std::uint32_t v = px[x];
+        all &= v;
         *o++ = static_cast<unsigned char>(v >> 16);
         *o++ = static_cast<unsigned char>(v >> 8);
         *o++ = static_cast<unsigned char>(v);
     }
+    return all;
 }
 
 #if defined(__x86_64__)
 /// The same, four pixels at a time by a byte shuffle (SSSE3), the last ones as above.
-__attribute__((target("ssse3"))) void opaque_row_ssse3(const std::uint32_t* px, unsigned char* o, int n) {
+__attribute__((target("ssse3"))) std::uint32_t opaque_row_ssse3(const std::uint32_t* px, unsigned char* o, int n) {
     const __m128i order = _mm_setr_epi8(2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1);
+    __m128i acc = _mm_set1_epi32(-1);
     int x = 0;
-    for (; x + 6 <= n; x += 4, o += 12)  // 16 bytes stored, 12 kept: the 4 after are the next pixels'
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(o),
-                         _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(px + x)), order));
-    opaque_row(px + x, o, n - x);
+    for (; x + 6 <= n; x += 4, o += 12) {  // 16 bytes stored, 12 kept: the 4 after are the next pixels'
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(px + x));
+        acc = _mm_and_si128(acc, v);
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(o), _mm_shuffle_epi8(v, order));
+    }
+    alignas(16) std::uint32_t lanes[4];
+    _mm_store_si128(reinterpret_cast<__m128i*>(lanes), acc);
+    return lanes[0] & lanes[1] & lanes[2] & lanes[3] & opaque_row(px + x, o, n - x);
 }
 const bool has_ssse3 = __builtin_cpu_supports("ssse3");
 #endif
@@ -83,14 +92,15 @@ const bool has_ssse3 = __builtin_cpu_supports("ssse3");
 /// Bytes of a pixel as written: R, G, B, and the alpha unless every pixel is opaque.
 int bands(const PngJob& job) { return job.opaque ? 3 : 4; }
 
-/// Row `y` of the image as written, into `o` (width × bands bytes).
-void convert_row(const PngJob& job, int y, unsigned char* o) {
+/// Row `y` of the image as written, into `o` (width × bands bytes). Returns false when the job is opaque
+/// (RGB) and a pixel of the row is not.
+bool convert_row(const PngJob& job, int y, unsigned char* o) {
     const auto* px = reinterpret_cast<const std::uint32_t*>(job.pixels + static_cast<std::ptrdiff_t>(y) * job.stride);
     if (job.opaque) {
 #if defined(__x86_64__)
-        if (has_ssse3) return opaque_row_ssse3(px, o, job.width);
+        if (has_ssse3) return (opaque_row_ssse3(px, o, job.width) >> 24) == 0xffu;
 #endif
-        return opaque_row(px, o, job.width);
+        return (opaque_row(px, o, job.width) >> 24) == 0xffu;
     }
     for (int x = 0; x < job.width; ++x) {
         const std::uint32_t v = px[x];
@@ -101,6 +111,7 @@ void convert_row(const PngJob& job, int y, unsigned char* o) {
         *o++ = un(b);
         *o++ = static_cast<unsigned char>(a);
     }
+    return true;
 }
 
 /// Whether every one of `n` pixels is opaque: the AND of them keeps the alpha byte whole.
@@ -122,8 +133,9 @@ bool opaque(const std::uint32_t* px, int n) {
 /// one zlib stream at level 2, window 32 KiB. zlib deflates the rows as a raw stream and libdeflate
 /// computes their Adler-32 (with SIMD, where zlib's own checksum took a tenth of the time of a page's
 /// deflate); the header and the checksum around it are written here. These are the bytes zlib writes
-/// when it wraps the stream itself, as it did under libpng.
-std::string deflate_rows(const PngJob& job) {
+/// when it wraps the stream itself, as it did under libpng. None when the job is opaque (RGB) and a pixel
+/// is not: the caller then writes RGBA.
+std::optional<std::string> deflate_rows(const PngJob& job) {
     const std::size_t row_bytes = 1 + static_cast<std::size_t>(job.width) * static_cast<std::size_t>(bands(job));
     const int rows_per_batch = static_cast<int>(std::max<std::size_t>(1, (std::size_t{64} << 10) / row_bytes));
     std::vector<unsigned char> batch(row_bytes * static_cast<std::size_t>(rows_per_batch));
@@ -156,7 +168,7 @@ std::string deflate_rows(const PngJob& job) {
         for (int i = 0; i < n; ++i) {
             unsigned char* row = batch.data() + row_bytes * static_cast<std::size_t>(i);
             row[0] = 0;
-            convert_row(job, y + i, row + 1);
+            if (!convert_row(job, y + i, row + 1)) return std::nullopt;
         }
         y += n;
         const std::size_t size = row_bytes * static_cast<std::size_t>(n);
@@ -201,8 +213,9 @@ bool write_png(PngJob& job) {
     return true;
 }
 
-/// The job for `image` (pixels, size, opacity), its output left unset. Throws Error when `image` has none.
-PngJob job_for(cairo_surface_t* image, const char* who) {
+/// The job for `image` (pixels, size, and with `scan` its opacity: otherwise taken as opaque), its output
+/// left unset. Throws Error when `image` has none.
+PngJob job_for(cairo_surface_t* image, const char* who, bool scan) {
     if (cairo_surface_get_type(image) != CAIRO_SURFACE_TYPE_IMAGE ||
         cairo_image_surface_get_format(image) != CAIRO_FORMAT_ARGB32)
         throw Error(SourceLocation{}, fmt::format("{}: expected an ARGB32 image surface", who));
@@ -214,7 +227,7 @@ PngJob job_for(cairo_surface_t* image, const char* who) {
     job.stride = cairo_image_surface_get_stride(image);
     if (!job.pixels || job.width <= 0 || job.height <= 0)
         throw Error(SourceLocation{}, fmt::format("{}: the image has no pixels", who));
-    for (int y = 0; y < job.height && job.opaque; ++y)
+    for (int y = 0; scan && y < job.height && job.opaque; ++y)
         job.opaque = opaque(reinterpret_cast<const std::uint32_t*>(job.pixels + static_cast<std::ptrdiff_t>(y) * job.stride),
                             job.width);
     return job;
@@ -223,9 +236,15 @@ PngJob job_for(cairo_surface_t* image, const char* who) {
 }  // namespace
 
 std::string encode_png(cairo_surface_t* image, double dpi) {
-    PngJob job = job_for(image, "encode_png");
+    // Taken as opaque (RGB), as a page with a background is; a pixel that is not makes the file RGBA.
+    PngJob job = job_for(image, "encode_png", false);
     if (dpi > 0) job.pixels_per_metre = static_cast<png_uint_32>(dpi / 0.0254 + 0.5);
-    const std::string idat = deflate_rows(job);
+    std::optional<std::string> rows = deflate_rows(job);
+    if (!rows) {
+        job.opaque = false;
+        rows = deflate_rows(job);
+    }
+    const std::string idat = std::move(*rows);
     std::string out;
     out.reserve(idat.size() + idat.size() / 512 + 256);  // the chunks' lengths, names and CRCs around it
     job.idat = &idat;
@@ -235,7 +254,7 @@ std::string encode_png(cairo_surface_t* image, double dpi) {
 }
 
 RasterPixels png_pixels(cairo_surface_t* image) {
-    PngJob job = job_for(image, "png_pixels");
+    PngJob job = job_for(image, "png_pixels", true);
     RasterPixels out;
     out.width = job.width;
     out.height = job.height;
