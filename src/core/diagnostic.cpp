@@ -14,7 +14,16 @@ namespace cartelier {
 std::string SourceLocation::format() const {
     std::error_code ec;
     std::string cwd = file.empty() ? std::string() : std::filesystem::current_path(ec).string();
-    std::string out = display_path(file, ec ? std::string() : cwd);
+    if (ec) cwd.clear();
+    // The last file shown, and how, on this thread: a build report tells thousands of diagnostics of a
+    // few files, and the path's lexical work costs more than the rest of the line.
+    thread_local std::string last_cwd, last_file, last_shown;
+    if (file != last_file || cwd != last_cwd) {
+        last_shown = display_path(file, cwd);
+        last_file = file;
+        last_cwd = cwd;
+    }
+    std::string out = last_shown;
     if (line > 0) {
         out += fmt::format(":{}", line);
         if (column > 0) out += fmt::format(":{}", column);
