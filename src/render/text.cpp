@@ -145,13 +145,17 @@ PangoLayout* TextLayouts::layout(const std::string& text, const TextStyle& style
     for (const double v : {style.size_pt, style.max_width_em, style.line_height_em, style.letter_spacing_em})
         key.append(reinterpret_cast<const char*>(&v), sizeof v);
     key += style.justify;
-    auto [it, inserted] = kept_.try_emplace(std::move(key));
-    if (inserted) {
-        // On the shared context (its font options and resolution, following cr_ by the update above).
-        it->second.reset(pango_layout_new(pango_layout_get_context(layout_.get())));
-        set_up(it->second.get(), description(style), text, style);
+    auto found = kept_.find(key);
+    if (found != kept_.end()) return found->second.get();
+    if (kept_.size() >= max_kept_) {  // as many as kept: this text shares the one layout
+        set_up(layout_.get(), description(style), text, style);
+        return layout_.get();
     }
-    return it->second.get();
+    // On the shared context (its font options and resolution, following cr_ by the update above).
+    LayoutPtr& kept = kept_[std::move(key)];
+    kept.reset(pango_layout_new(pango_layout_get_context(layout_.get())));
+    set_up(kept.get(), description(style), text, style);
+    return kept.get();
 }
 
 TextBlock::TextBlock(cairo_t* cr, const std::string& text, const TextStyle& style) : style_(style) {

@@ -25,10 +25,14 @@ FontDescriptionPtr font_description(const std::vector<std::string>& fonts, doubl
 ///
 /// By default one layout serves every text. With `keep`, each text in each style is laid out once and
 /// its layout kept as long as this object: a page's labels, shaped when the plan measures them, are
-/// drawn from the same layouts without being shaped again.
+/// drawn from the same layouts without being shaped again. At most `max_kept` are kept (a page labelling
+/// every commune of France would otherwise hold tens of megabytes of layouts); the texts after those
+/// share the one layout, and are laid out again when drawn.
 class TextLayouts {
 public:
-    explicit TextLayouts(cairo_t* cr, bool keep = false) : cr_(cr), keep_(keep) {}
+    static constexpr std::size_t kMaxKept = 4096;
+    explicit TextLayouts(cairo_t* cr, bool keep = false, std::size_t max_kept = kMaxKept)
+        : cr_(cr), keep_(keep), max_kept_(max_kept) {}
     /// The layout set up for `text` in `style`; valid until the next call (with `keep`: as long as this).
     PangoLayout* layout(const std::string& text, const TextStyle& style);
     /// Layouts kept (0 without `keep`).
@@ -44,6 +48,7 @@ private:
 
     cairo_t* cr_;
     bool keep_;
+    std::size_t max_kept_;
     cairo_matrix_t followed_matrix_{};     ///< of cr_ at the last update
     cairo_surface_t* followed_target_ = nullptr;
     LayoutPtr layout_;         ///< the one layout, or (with keep) the first, whose context every layout shares

@@ -132,3 +132,21 @@ TEST(TextLayouts, ATextDrawnFromAKeptLayoutHasThePixelsOfOneLaidOutAfresh) {
     render::TextBlock(texts, names[0], style).draw(kept.cr.get(), 6, 5);
     EXPECT_FALSE(pixels(fresh.surface.get()) == pixels(kept.surface.get()));
 }
+
+TEST(TextLayouts, BeyondItsLimitATextSharesTheOneLayoutAndIsStillDrawnAsLaidOutAfresh) {
+    render::TextStyle style = label(6);
+    const std::vector<std::string> names = {"Béthune", "Annezin", "Vendin-lès-Béthune", "Hinges"};
+    ScaledPage fresh, kept;
+    for (std::size_t i = 0; i < names.size(); ++i) render::TextBlock(fresh.cr.get(), names[i], style).draw(fresh.cr.get(), 5, 5 + 20.0 * i);
+    render::TextLayouts texts(kept.cr.get(), true, 2);
+    PangoLayout* first = texts.layout(names[0], style);
+    texts.layout(names[1], style);
+    PangoLayout* third = texts.layout(names[2], style);
+    PangoLayout* fourth = texts.layout(names[3], style);
+    EXPECT_EQ(texts.kept(), 2u);
+    EXPECT_EQ(third, fourth);  // the one shared layout, set up for each text in turn
+    EXPECT_NE(third, first);
+    EXPECT_EQ(texts.layout(names[0], style), first);  // the kept ones are still found
+    for (std::size_t i = 0; i < names.size(); ++i) render::TextBlock(texts, names[i], style).draw(kept.cr.get(), 5, 5 + 20.0 * i);
+    EXPECT_TRUE(pixels(fresh.surface.get()) == pixels(kept.surface.get()));
+}
