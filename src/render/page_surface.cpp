@@ -37,7 +37,7 @@ namespace {
 /// Cairo frees the pixels with the surface.
 SurfacePtr uncleared_image(int width, int height) {
     const int stride = cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, width);
-    if (stride <= 0 || height <= 0 || height > 32767)
+    if (stride <= 0 || width > 32767 || height <= 0 || height > 32767)
         throw Error(SourceLocation{}, fmt::format("cannot create a page of {} × {} pixels: the largest is 32767 × 32767",
                                                   width, height));
     auto* pixels = static_cast<unsigned char*>(std::malloc(static_cast<std::size_t>(stride) * static_cast<std::size_t>(height)));
