@@ -191,7 +191,7 @@ Coverage::Coverage(std::span<const Geometry* const> geometries) {
                 const std::uint32_t b = cycle_start[ring], n = cycle_start[ring + 1] - b;
                 double area = 0;
                 for (std::uint32_t i = 0; i < n; ++i) {
-                    const Point a = unique[cycle[b + i]], c = unique[cycle[b + (i + 1) % n]];
+                    const Point a = unique[cycle[b + i]], c = unique[cycle[b + (i + 1 < n ? i + 1 : 0)]];
                     area += (a.x - c.x) * (a.y + c.y);  // twice the signed area (relative to any origin)
                 }
                 const bool exterior = r == shape.parts[p];
@@ -211,7 +211,8 @@ Coverage::Coverage(std::span<const Geometry* const> geometries) {
         }
         for (std::uint32_t i = 0; i < n; ++i) {
             const std::uint32_t p = cycle[b + i];
-            const std::uint32_t prev = cycle[b + (i + n - 1) % n], next = cycle[b + (i + 1) % n];
+            // Neighbours around the cycle (no division per vertex: this loop runs over every vertex of a page).
+            const std::uint32_t prev = cycle[b + (i > 0 ? i - 1 : n - 1)], next = cycle[b + (i + 1 < n ? i + 1 : 0)];
             if (nb_a[p] == kNone) {
                 nb_a[p] = prev;
                 nb_b[p] = next;
@@ -274,10 +275,12 @@ Coverage::Coverage(std::span<const Geometry* const> geometries) {
         for (std::uint32_t k = 0; k < n;) {
             // From the junction at j + k to the next one (inclusive).
             seq.clear();
-            seq.push_back(ids[(j + k) % n]);
+            // j + k and j + m are below 2n: a subtraction, not a division, brings them around the ring.
+            auto at = [&](std::uint32_t i) { return ids[i < n ? i : i - n]; };
+            seq.push_back(at(j + k));
             std::uint32_t m = k + 1;
             for (; m <= n; ++m) {
-                const std::uint32_t id = ids[(j + m) % n];
+                const std::uint32_t id = at(j + m);
                 seq.push_back(id);
                 if (junction[id]) break;
             }
