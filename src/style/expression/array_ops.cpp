@@ -21,6 +21,7 @@ public:
     }
     Result evaluate(const EvaluationContext& ctx) const override {
         std::vector<Value> values;
+        values.reserve(args_.size());  // one allocation, not one per argument as the vector grows
         for (const auto& a : args_) {
             Result r = a->evaluate(ctx);
             if (!r) return r;

@@ -38,13 +38,13 @@ void define_feature_ops(Definitions& d) {
                       CARTELIER_EVAL(key, *args[0]);
                       if (!ctx.feature) return Result::ok(Value{});
                       auto v = ctx.feature->property(str(key));
-                      return Result::ok(v ? *v : Value{});
+                      return Result::ok(v ? std::move(*v) : Value{});
                   }},
                  {P{S, O}, [](const EvaluationContext& ctx, const Args& args) {
                       CARTELIER_EVAL(key, *args[0]);
                       CARTELIER_EVAL(obj, *args[1]);
                       auto v = member(obj, str(key));
-                      return Result::ok(v ? *v : Value{});
+                      return Result::ok(v ? std::move(*v) : Value{});
                   }}}};
     d["has"] = {Type::boolean(),
                 {{P{S},
