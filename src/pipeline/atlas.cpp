@@ -139,6 +139,18 @@ std::string fill_page_tokens(const std::string& text, const std::vector<std::str
     return out;
 }
 
+namespace {
+
+/// The scale denominator a cartographer would write that is at least `needed`: 1, 2, 2.5 or 5 × 10^k.
+double round_scale_up(double needed) {
+    const double power = std::pow(10.0, std::floor(std::log10(needed)));
+    for (double step : {1.0, 2.0, 2.5, 5.0, 10.0})
+        if (step * power >= needed * (1 - 1e-12)) return step * power;
+    return 10 * power;
+}
+
+}  // namespace
+
 std::vector<MapDecl> atlas_pages(const MapDecl& atlas_map, LayerStore& store,
                                  Diagnostics& warnings) {
     const AtlasDecl& atlas = *atlas_map.atlas;
@@ -292,12 +304,29 @@ std::vector<MapDecl> atlas_pages(const MapDecl& atlas_map, LayerStore& store,
                 // The first scale (largest map) whose main frame holds the whole feature; the smallest
                 // scale of the list when none does.
                 double chosen = atlas.scales.back();
+                bool fits = false;
                 for (double s : atlas.scales)
                     if (b.width() / s <= frame.w * kMetresPerPoint && b.height() / s <= frame.h * kMetresPerPoint) {
                         chosen = s;
+                        fits = true;
                         break;
                     }
                 if (atlas.extent == AtlasDecl::Extent::Scale) chosen = atlas.scales.front();
+                // The list asked for a scale that shows the whole feature: a page where none does is said.
+                else if (!fits) {
+                    std::vector<std::string> listed;
+                    for (double s : atlas.scales) listed.push_back(fmt::format("1:{:.0f}", s));
+                    const double needed = std::max(b.width() / (frame.w * kMetresPerPoint),
+                                                   b.height() / (frame.h * kMetresPerPoint));
+                    page.page_of->warnings.warning(
+                        atlas.extent_at,
+                        fmt::format("page '{}' (feature {} of '{}'): at none of the extent's scales ({}) does the main "
+                                    "frame ({:.0f} × {:.0f} mm) hold the whole feature: it is drawn at 1:{:.0f}, cut at "
+                                    "the frame",
+                                    page.id, f.id, atlas.layer, fmt::join(listed, ", "), frame.w * kMetresPerPoint * 1000,
+                                    frame.h * kMetresPerPoint * 1000, chosen),
+                        fmt::format("add a smaller scale to the list: 1:{:.0f} holds it", round_scale_up(needed)));
+                }
                 page.page.scale = chosen;
                 page.extent = Box{cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2};
                 break;

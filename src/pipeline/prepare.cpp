@@ -138,6 +138,7 @@ PreparedMap prepare_map(PrepareContext& ctx, const MapDecl& map, const MapState*
         throw Error(all);
     }
     out.warnings.append(problems);  // warnings only
+    if (map.page_of) out.warnings.append(map.page_of->warnings);
     prepare_fonts(ctx, map, out);
     // The print PDF needs Ghostscript: said by `check` too, before any drawing.
     if (out.print_style) ghostscript_program(map.formats_at.file.empty() ? map.declared_at : map.formats_at);

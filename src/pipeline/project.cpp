@@ -789,8 +789,10 @@ std::optional<AtlasDecl> read_atlas(Reader& r, const YAML::Node& n, const std::s
     } else {
         a.page_name_at = a.declared_at;
     }
+    a.extent_at = a.declared_at;
     if (YAML::Node e = n["extent"]; e.IsDefined()) {
         const std::string at = doc::key(path, "extent");
+        a.extent_at = r.at(e, at);
         if (r.expect_object(e, at)) {
             r.check_keys(e, at, kAtlasExtentKeys);
             const int modes = e["margin_pct"].IsDefined() + e["scale"].IsDefined() + e["scales"].IsDefined();

@@ -119,6 +119,7 @@ struct AtlasDecl {
     Extent extent = Extent::Margin;
     double margin_pct = 10;         ///< Margin: the feature's bounds grown by this share of their size, each side
     std::vector<double> scales;     ///< Scale: one; BestScale: ascending, the first whose page shows the feature
+    SourceLocation extent_at;       ///< the `extent` node (the atlas node when absent)
     /// A page's CRS by the value of a field of its feature (`crs: {field: code, values: {"971": EPSG:5490}}`);
     /// other values, or no rule: the map's CRS.
     std::string crs_field;
@@ -146,6 +147,10 @@ struct AtlasPageOf {
     /// The copies of layers the page draws, (LAYER, CRS), in the order it draws them: loaded ahead for
     /// the pages a build draws again (LayerStore::draw_ahead). Empty when `drawn` could not be computed.
     std::vector<std::pair<std::string, std::string>> copies;
+    /// What the expansion found wrong with this page that still draws it (its feature cut at the frame
+    /// by an extent's list of scales): the page's own warnings, added by its prepare stage (so in its
+    /// report entry, and errors under strict mode).
+    Diagnostics warnings;
 };
 
 struct MapDecl {

@@ -144,6 +144,36 @@ TEST(Atlas, ExtentModesMarginFixedScaleAndBestOfAList) {
     EXPECT_NE(r.output.find("1:1000000"), std::string::npos) << r.output;
     EXPECT_EQ(r.output.find("1:5000000"), std::string::npos) << r.output;
     EXPECT_EQ(r.output.find("1:250000"), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("at none of the extent's scales"), std::string::npos) << r.output;
+    // A list none of whose scales holds the feature: each page is drawn at its smallest, cut at the
+    // frame — built (exit 0), and said as that page's warning, with a scale that would hold it (111 km
+    // in a frame under 250 mm high needs 1:450 000 or smaller: 1:500 000); under strict mode the pages fail.
+    dir = make_atlas("atlas-scales-unfit", "      page_name: \"{code}\"\n      extent: {scales: [100000, 250000]}\n");
+    r = run_cartelier(dir);
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("1:250000"), std::string::npos) << r.output;
+    for (const char* page : {"01", "02"}) {
+        EXPECT_NE(r.output.find(fmt::format("warning: maps.pages.atlas.extent: page 'pages/{}' (feature {} of "
+                                            "'departements'): at none of the extent's scales (1:100000, 1:250000) "
+                                            "does the main frame",
+                                            page, page)),
+                  std::string::npos)
+            << r.output;
+    }
+    EXPECT_NE(r.output.find("hold the whole feature: it is drawn at 1:250000, cut at the frame (add a smaller scale to "
+                            "the list: 1:500000 holds it)"),
+              std::string::npos)
+        << r.output;
+    bool in_report = false;
+    const nlohmann::json built = report(dir);
+    for (const auto& m : built["maps"])
+        if (m["id"] == "pages/01")
+            for (const auto& w : m["warnings"])
+                in_report = in_report || w["message"].get<std::string>().find("cut at the frame") != std::string::npos;
+    EXPECT_TRUE(in_report) << built.dump(1);
+    r = run_cartelier(dir, "--strict --force");
+    EXPECT_EQ(r.status, 1) << r.output;
+    EXPECT_EQ(statuses(report(dir))["pages/01"], "failed") << r.output;
     // Margin (the default, 10 %): the feature fills its frame, at about 1:620 000 on A4 portrait.
     dir = make_atlas("atlas-margin", "      page_name: \"{code}\"\n      extent: {margin_pct: 10}\n");
     r = run_cartelier(dir);
