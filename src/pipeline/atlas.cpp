@@ -269,7 +269,7 @@ std::vector<MapDecl> atlas_pages(const MapDecl& atlas_map, LayerStore& store,
         page.id = atlas_map.id + "/" + name;
         page.page.title = fill_page_tokens(atlas_map.page.title, fields, values, f.id, k + 1, kept.size());
         page.page.subtitle = fill_page_tokens(atlas_map.page.subtitle, fields, values, f.id, k + 1, kept.size());
-        page.page_of = AtlasPageOf{atlas_map.id, atlas.layer, name, k, kept.size(), f.id, feature_digest(layer, f), {}, {}, {}};
+        page.page_of = AtlasPageOf{atlas_map.id, atlas.layer, name, k, kept.size(), f.id, feature_digest(layer, f), {}, {}, {}, {}};
 
         // The page's CRS, and its feature's bounds there.
         Box b = f.geometry.bounds();

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <stdexcept>
 
 #include <fmt/format.h>
 #include <glib.h>
@@ -108,7 +109,8 @@ struct LayerSet::Extent {
 
 struct LayerSet::Prepared {
     std::vector<Box> bounds;
-    std::map<std::array<double, 4>, std::unique_ptr<Extent>> extents;
+    /// By view extent and drawn features (their flags; empty: all).
+    std::map<std::pair<std::array<double, 4>, std::vector<std::uint8_t>>, std::unique_ptr<Extent>> extents;
 };
 
 GeometryCache::GeometryCache() = default;
@@ -143,24 +145,32 @@ const T& LayerSet::once(std::map<double, Lazy<T>>& slots, double tolerance, Make
     return slot->value;
 }
 
-LayerSet::Extent& LayerSet::extent(const Layer& layer, const Box& view) const {
+LayerSet::Extent& LayerSet::extent(const Layer& layer, const Box& view, std::span<const std::uint8_t> drawn) const {
     Prepared& p = prepared(layer);  // the bounds, shared
+    if (!drawn.empty() && drawn.size() != layer.features.size())
+        throw std::invalid_argument(fmt::format("LayerSet: {} drawn flags for the {} features of layer '{}'", drawn.size(),
+                                                layer.features.size(), layer.name));
+    // Views shared with other maps and kept between builds (cartelier watch): one preparation per view,
+    // from all its features, not one more per style edit that changes what a filter keeps.
+    if (views_ == cache_) drawn = {};
     Extent* e;
     {
         std::lock_guard lock(views_->mutex);
         auto& holder = views_->prepared[&layer];  // p itself unless the views are this LayerSet's own
         if (!holder) holder = std::make_unique<Prepared>();
-        auto& slot = holder->extents[{view.min_x, view.min_y, view.max_x, view.max_y}];
+        auto& slot = holder->extents[{{view.min_x, view.min_y, view.max_x, view.max_y},
+                                      std::vector<std::uint8_t>(drawn.begin(), drawn.end())}];
         if (!slot) slot = std::make_unique<Extent>();
         e = slot.get();
     }
     std::call_once(e->coverage_once, [&] {
-        // Only the features that reach into the view: an inset of Guadeloupe does not simplify France.
+        // Only the features that reach into the view (an inset of Guadeloupe does not simplify France)
+        // and that a style layer draws (the communes around an atlas page's are not simplified for it).
         bool polygons = false;
         std::vector<const Geometry*> geometries(layer.features.size(), nullptr);
         for (std::size_t i = 0; i < layer.features.size(); ++i) {
             const Geometry& g = layer.features[i].geometry;
-            if (g.empty() || !view.intersects(p.bounds[i])) continue;
+            if (g.empty() || !view.intersects(p.bounds[i]) || (!drawn.empty() && !drawn[i])) continue;
             polygons = polygons || g.type == GeometryType::Polygon;
             if (g.type != GeometryType::Polygon) e->all_polygons = false;
             geometries[i] = &g;
@@ -176,12 +186,13 @@ LayerSet::Extent& LayerSet::extent(const Layer& layer, const Box& view) const {
     return *e;
 }
 
-const geo::Coverage* LayerSet::coverage(const Layer& layer, const Box& view) const {
-    return extent(layer, view).coverage.get();
+const geo::Coverage* LayerSet::coverage(const Layer& layer, const Box& view, std::span<const std::uint8_t> drawn) const {
+    return extent(layer, view, drawn).coverage.get();
 }
 
-const std::vector<Geometry>* LayerSet::generalised(const Layer& layer, const Box& view, double tolerance) const {
-    Extent& e = extent(layer, view);
+const std::vector<Geometry>* LayerSet::generalised(const Layer& layer, const Box& view, double tolerance,
+                                                   std::span<const std::uint8_t> drawn) const {
+    Extent& e = extent(layer, view, drawn);
     if (!e.coverage) return nullptr;
     return &once(e.generalised, tolerance, [&] {
         auto start = std::chrono::steady_clock::now();
@@ -200,16 +211,17 @@ const Geometry& LayerSet::simplified_arcs(Extent& e, double tolerance) const {
     return once(e.arcs, tolerance, [&] { return e.coverage->simplified_arcs(tolerance); });
 }
 
-LayerSet::ChainedArcs LayerSet::arcs(const Layer& layer, const Box& view, double tolerance) const {
-    Extent& e = extent(layer, view);
+LayerSet::ChainedArcs LayerSet::arcs(const Layer& layer, const Box& view, double tolerance,
+                                     std::span<const std::uint8_t> drawn) const {
+    Extent& e = extent(layer, view, drawn);
     if (!e.coverage || !e.all_polygons) return {};
     const Geometry& arcs = simplified_arcs(e, tolerance);
     return {&arcs, &once(e.chains, tolerance, [&] { return geo::chain_order(arcs); })};
 }
 
-Geometry LayerSet::dissolved(const Layer& layer, const Box& view, double tolerance,
-                             std::span<const std::uint8_t> member) const {
-    Extent& e = extent(layer, view);
+Geometry LayerSet::dissolved(const Layer& layer, const Box& view, double tolerance, std::span<const std::uint8_t> member,
+                             std::span<const std::uint8_t> drawn) const {
+    Extent& e = extent(layer, view, drawn);
     if (!e.coverage) return {};
     return e.coverage->dissolve(member, simplified_arcs(e, tolerance));
 }
@@ -289,7 +301,34 @@ MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& l
     const double tolerance = settings.enabled && view.scale > 0 ? tolerance_pt / view.scale : 0;
     const double grid = settings.enabled && !raster ? settings.vector_grid_points : 0;
 
-    for (const auto& sl : style.layers) {
+    // The features each fill and line layer draws in the view (its filter, evaluated once here), and per
+    // data layer their union: the coverage its borders are simplified in holds those features only.
+    std::vector<std::vector<std::uint8_t>> accepted(style.layers.size());
+    std::map<const Layer*, std::vector<std::uint8_t>> drawn_of;
+    if (tolerance > 0)
+        for (std::size_t i = 0; i < style.layers.size(); ++i) {
+            const style::Layer& sl = style.layers[i];
+            if (!sl.visible() || !sl.in_zoom_range(zoom) || (sl.type != LayerType::Fill && sl.type != LayerType::Line))
+                continue;
+            const Layer* data = layers.find(sl.source_layer);
+            if (!data) continue;
+            const std::vector<Box>& bounds = layers.bounds(*data);
+            std::vector<std::uint8_t>& flags = accepted[i];
+            flags.assign(data->features.size(), 0);
+            std::vector<std::uint8_t>& drawn = drawn_of[data];
+            if (drawn.empty()) drawn.assign(data->features.size(), 0);
+            ex::EvaluationContext ctx{zoom, nullptr};
+            for (std::size_t fi = 0; fi < data->features.size(); ++fi) {
+                const Feature& feature = data->features[fi];
+                if (feature.geometry.empty() || !view.extent.intersects(bounds[fi])) continue;
+                LayerFeatureView fv(*data, feature);
+                ctx.feature = &fv;
+                if (sl.accepts(ctx)) flags[fi] = drawn[fi] = 1;
+            }
+        }
+
+    for (std::size_t li = 0; li < style.layers.size(); ++li) {
+        const style::Layer& sl = style.layers[li];
         if (!sl.visible() || !sl.in_zoom_range(zoom)) continue;
         ex::EvaluationContext ctx{zoom, nullptr};
         if (sl.type == LayerType::Background) {
@@ -305,22 +344,18 @@ MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& l
         if (!data) continue;  // the build checks source layers before rendering
         const auto layer_start = std::chrono::steady_clock::now();
         const std::vector<Box>& bounds = layers.bounds(*data);
-        const bool generalise = tolerance > 0 && (sl.type == LayerType::Fill || sl.type == LayerType::Line) &&
-                                layers.coverage(*data, view.extent) != nullptr;
+        // What the fill and line layers drawing `data` draw (above): the coverage's features.
+        const std::span<const std::uint8_t> drawn = accepted[li].empty() ? std::span<const std::uint8_t>{}
+                                                                          : std::span<const std::uint8_t>(drawn_of[data]);
+        const bool generalise = !accepted[li].empty() && layers.coverage(*data, view.extent, drawn) != nullptr;
         // The polygons in the view that the layer's filter accepts: one flag per feature.
         auto accepted_polygons = [&] {
             std::vector<std::uint8_t> member(data->features.size(), 0);
             for (std::size_t fi = 0; fi < data->features.size(); ++fi) {
-                const Feature& feature = data->features[fi];
-                if (feature.geometry.type != GeometryType::Polygon || feature.geometry.empty()) continue;
-                if (!view.extent.intersects(bounds[fi])) continue;
-                LayerFeatureView fv(*data, feature);
-                ctx.feature = &fv;
-                if (!sl.accepts(ctx)) continue;
+                if (!accepted[li][fi] || data->features[fi].geometry.type != GeometryType::Polygon) continue;
                 member[fi] = 1;
                 ++result.features_drawn;
             }
-            ctx.feature = nullptr;
             return member;
         };
         // A line layer over polygons whose paint is the same for every feature, opaque and plain:
@@ -329,13 +364,14 @@ MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& l
         if (generalise && sl.type == LayerType::Line) {
             const bool uniform = feature_constant(sl, {Prop::LineColor, Prop::LineWidth, Prop::LineOpacity, Prop::LineOffset,
                                                        Prop::LineDasharray, Prop::LineJoin, Prop::LineCap});
-            const LayerSet::ChainedArcs arcs = uniform ? layers.arcs(*data, view.extent, tolerance) : LayerSet::ChainedArcs{};
+            const LayerSet::ChainedArcs arcs = uniform ? layers.arcs(*data, view.extent, tolerance, drawn) : LayerSet::ChainedArcs{};
             if (arcs) {
                 LinePaint paint = evaluate_line(sl, ctx, pc);
                 if (paint.opacity >= 1 && paint.color.a >= 1 && paint.dash_pt.empty() && paint.offset_pt == 0) {
                     const std::vector<std::uint8_t> member = accepted_polygons();
-                    std::vector<std::uint8_t> keep;  // empty: every arc (the coverage holds the view's features only)
-                    if (sl.filter) keep = layers.coverage(*data, view.extent)->arcs_bordering(member);
+                    // Empty: every arc (the coverage holds the features drawn in the view only).
+                    std::vector<std::uint8_t> keep;
+                    if (sl.filter) keep = layers.coverage(*data, view.extent, drawn)->arcs_bordering(member);
                     // In batches: Cairo strokes many small paths faster than one huge one.
                     constexpr std::uint32_t batch_vertices = 4096;
                     const Geometry& lines = *arcs.lines;
@@ -363,7 +399,7 @@ MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& l
             FillPaint paint = evaluate_fill(sl, ctx, pc);
             if (!paint.outline) {
                 const std::vector<std::uint8_t> member = accepted_polygons();
-                const Geometry merged = layers.dissolved(*data, view.extent, tolerance, member);
+                const Geometry merged = layers.dissolved(*data, view.extent, tolerance, member, drawn);
                 add_path(cr, merged, view, true, grid);
                 fill_current_path(cr, paint, hairline, CAIRO_FILL_RULE_WINDING);
                 record_lines(lines_drawn, merged, view, fill_edge_weight(paint, true));
@@ -374,14 +410,14 @@ MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& l
                 continue;
             }
         }
-        const std::vector<Geometry>* simple = generalise ? layers.generalised(*data, view.extent, tolerance) : nullptr;
+        const std::vector<Geometry>* simple = generalise ? layers.generalised(*data, view.extent, tolerance, drawn) : nullptr;
         for (std::size_t fi = 0; fi < data->features.size(); ++fi) {
             const Feature& feature = data->features[fi];
             if (feature.geometry.empty()) continue;
             if (!view.extent.intersects(bounds[fi])) continue;
             LayerFeatureView fv(*data, feature);
             ctx.feature = &fv;
-            if (!sl.accepts(ctx)) continue;
+            if (accepted[li].empty() ? !sl.accepts(ctx) : !accepted[li][fi]) continue;
             ++result.features_drawn;
             const Geometry& geometry = simple ? (*simple)[fi] : feature.geometry;
             switch (sl.type) {

@@ -54,15 +54,21 @@ public:
     /// Bounds of each feature of `layer` (same order as its features).
     const std::vector<Box>& bounds(const Layer& layer) const;
 
-    // What follows is prepared once per layer and view extent (map units), from the features whose
-    // bounds reach into the extent; the others are left out (empty). Thread-safe: the first caller
+    // What follows is prepared once per layer, view extent (map units) and set of drawn features, from
+    // the features whose bounds reach into the extent and that `drawn` flags (one flag per feature of
+    // the layer; empty: all of them) — what no style layer draws is neither joined into arcs nor
+    // simplified (an atlas page's neighbouring communes). The others are left out (empty). `drawn` is
+    // heeded by a LayerSet with views of its own only: shared views (plain maps, kept between the
+    // builds of `cartelier watch`) are prepared once per view from all their features, so that style
+    // edits changing what a filter keeps do not pile up preparations. Thread-safe: the first caller
     // computes, the others wait.
 
     /// The arcs of the polygons (geo::Coverage); nullptr when no polygon reaches the extent.
-    const geo::Coverage* coverage(const Layer& layer, const Box& view) const;
+    const geo::Coverage* coverage(const Layer& layer, const Box& view, std::span<const std::uint8_t> drawn = {}) const;
     /// The geometries generalised to `tolerance` (map units): each shared border simplified once, so
     /// neighbours never crack apart. Same order as the features. nullptr when coverage() is.
-    const std::vector<Geometry>* generalised(const Layer& layer, const Box& view, double tolerance) const;
+    const std::vector<Geometry>* generalised(const Layer& layer, const Box& view, double tolerance,
+                                             std::span<const std::uint8_t> drawn = {}) const;
     /// Every border once (shared ones too), simplified to `tolerance`, one line per arc, and the
     /// order that chains them end to end (geo::chain_order).
     struct ChainedArcs {
@@ -71,18 +77,19 @@ public:
         explicit operator bool() const { return lines != nullptr; }
     };
     /// Empty unless every feature in the extent is a polygon.
-    ChainedArcs arcs(const Layer& layer, const Box& view, double tolerance) const;
+    ChainedArcs arcs(const Layer& layer, const Box& view, double tolerance, std::span<const std::uint8_t> drawn = {}) const;
     /// The union of the polygons that `member` selects (one flag per feature), its borders simplified
     /// like arcs(): one path to fill with the nonzero rule instead of one per feature
     /// (geo::Coverage::dissolve). Empty when coverage() is null.
-    Geometry dissolved(const Layer& layer, const Box& view, double tolerance, std::span<const std::uint8_t> member) const;
+    Geometry dissolved(const Layer& layer, const Box& view, double tolerance, std::span<const std::uint8_t> member,
+                       std::span<const std::uint8_t> drawn = {}) const;
 
     struct Prepared;
 
 private:
     struct Extent;
     Prepared& prepared(const Layer& layer) const;
-    Extent& extent(const Layer& layer, const Box& view) const;
+    Extent& extent(const Layer& layer, const Box& view, std::span<const std::uint8_t> drawn) const;
     /// The coverage's arcs simplified to `tolerance`, one line per arc (built once).
     const Geometry& simplified_arcs(Extent& e, double tolerance) const;
     template <typename T, typename Make>
