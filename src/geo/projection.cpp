@@ -222,6 +222,22 @@ ProjectionFailures Transformation::transform(std::span<Point> points) const {
     return failed;
 }
 
+std::optional<bool> Transformation::within_area_of_use(Point lonlat, double margin_deg, Box* area) const {
+    if (!op_->area) return std::nullopt;
+    const auto& [w, s, e, n] = *op_->area;
+    if (area) *area = Box{w, s, e, n};
+    if (!std::isfinite(lonlat.x) || !std::isfinite(lonlat.y)) return false;
+    if (lonlat.y < s - margin_deg || lonlat.y > n + margin_deg) return false;
+    const double x = std::remainder(lonlat.x, 360.0);  // in [-180, 180]
+    auto between = [](double v, double lo, double hi) {  // on the circle of longitudes
+        const double span = std::remainder(hi - lo, 360.0), off = std::remainder(v - lo, 360.0);
+        return (span < 0 ? span + 360 : span) >= (off < 0 ? off + 360 : off);
+    };
+    const double span = w <= e ? e - w : e - w + 360;
+    if (span + 2 * margin_deg >= 360) return true;
+    return between(x, w - margin_deg, e + margin_deg);
+}
+
 std::optional<Box> Transformation::image_bounds(const Box& lonlat) const {
     // Boxes of at most this many degrees each way, away from the poles: there a projection is a smooth
     // one-to-one map, so the image of the box is the region its image boundary encloses.

@@ -68,6 +68,10 @@ public:
     std::optional<Box> image_bounds(const Box& lonlat) const;
     /// The inverse direction.
     Point inverse(Point p) const;
+    /// Whether `lonlat` (degrees) lies in the target CRS's area of use widened by `margin_deg` on each
+    /// side (across the antimeridian too); nullopt when the source is not geographic or PROJ does not
+    /// know the area. `area` receives it (west, south, east, north) when known.
+    std::optional<bool> within_area_of_use(Point lonlat, double margin_deg, Box* area = nullptr) const;
 
     struct Operation;
 

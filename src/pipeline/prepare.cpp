@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "geo/projection.hpp"
 #include "layout/page_plan.hpp"
 #include "pipeline/cancel.hpp"
 #include "pipeline/credits.hpp"
@@ -110,6 +111,40 @@ void prepare_data_checks(const MapDecl& map, PreparedMap& out, Diagnostics& prob
     if (out.print_style) problems.append(style::check_print_transparency(*out.style, frames));
 }
 
+/// `deg` as "12.34°E" (or W, N, S).
+std::string degrees(double deg, char positive, char negative) {
+    return fmt::format("{:.2f}°{}", std::abs(deg), deg < 0 ? negative : positive);
+}
+
+/// A frame drawn in a CRS made for another part of the world (an atlas page of Guadeloupe in
+/// Lambert-93: a crs rule mistyped or missing) is distorted — its shapes, its areas, its scale bar —
+/// while looking like a map: a warning when the frame's centre lies outside the CRS's area of use
+/// (widened by a tenth of its size, at least 1°).
+void prepare_crs_checks(const MapDecl& map, PreparedMap& out) {
+    for (const layout::FramePlan& f : layout::plan_frames(map.page, map.crs, map.extent)) {
+        const std::string& crs = f.inset && !f.inset->crs.empty() ? f.inset->crs : map.crs;
+        const Box& v = f.view.extent;
+        if (v.empty()) continue;
+        const geo::Transformation to_crs("EPSG:4326", crs);
+        const Point centre = to_crs.inverse({(v.min_x + v.max_x) / 2, (v.min_y + v.max_y) / 2});
+        Box area;
+        if (to_crs.within_area_of_use(centre, 0, &area).value_or(true)) continue;
+        const double width = area.max_x >= area.min_x ? area.max_x - area.min_x : area.max_x - area.min_x + 360;
+        const double margin = std::max(1.0, 0.1 * std::max(width, area.max_y - area.min_y));
+        if (to_crs.within_area_of_use(centre, margin).value_or(true)) continue;
+        const std::string frame = f.inset ? fmt::format("its inset '{}'", f.inset->name) : "its main map";
+        out.warnings.warning(
+            map.declared_at,
+            fmt::format("map '{}': {} is drawn in {}, whose area of use is {}–{}, {}–{}, and its centre ({}, {}) lies "
+                        "outside it: shapes, areas and the scale bar are distorted there",
+                        map.id, frame, crs, degrees(area.min_x, 'E', 'W'), degrees(area.max_x, 'E', 'W'),
+                        degrees(area.min_y, 'N', 'S'), degrees(area.max_y, 'N', 'S'), degrees(centre.x, 'E', 'W'),
+                        degrees(centre.y, 'N', 'S')),
+            map.page_of ? "draw the page in a CRS made for that place: the atlas's `crs: {field, values}` rule"
+                        : "draw it in a CRS made for that place (the map's or the inset's `crs`)");
+    }
+}
+
 /// A font fontconfig cannot find would be replaced by another one: worth a warning.
 void prepare_fonts(PrepareContext& ctx, const MapDecl& map, PreparedMap& out) {
     for (const auto& font : out.fonts)
@@ -139,6 +174,7 @@ PreparedMap prepare_map(PrepareContext& ctx, const MapDecl& map, const MapState*
     }
     out.warnings.append(problems);  // warnings only
     if (map.page_of) out.warnings.append(map.page_of->warnings);
+    prepare_crs_checks(map, out);
     prepare_fonts(ctx, map, out);
     // The print PDF needs Ghostscript: said by `check` too, before any drawing.
     if (out.print_style) ghostscript_program(map.formats_at.file.empty() ? map.declared_at : map.formats_at);

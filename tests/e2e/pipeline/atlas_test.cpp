@@ -202,6 +202,7 @@ TEST(Atlas, APagesCrsByAttributeGivesTheExtentAMapInThatCrsGivesIt) {
                                                            "      crs: {field: code, values: {\"02\": \"EPSG:32631\"}}\n");
     auto r = run_cartelier(ruled);
     ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_EQ(r.output.find("area of use"), std::string::npos) << r.output;  // both CRSs are made for the place
     // The same atlas drawn wholly in UTM zone 31N, and wholly in Lambert-93.
     const std::string utm = make_atlas("atlas-crs-utm", "      page_name: \"{code}\"\n");
     write_file(utm + "/cartelier.yaml", replace_all(read_file(utm + "/cartelier.yaml"), "crs: EPSG:2154\n    dpi", "crs: EPSG:32631\n    dpi"));
@@ -217,6 +218,27 @@ TEST(Atlas, APagesCrsByAttributeGivesTheExtentAMapInThatCrsGivesIt) {
     EXPECT_DOUBLE_EQ(scale_of(ruled, "pages/01"), scale_of(lambert, "pages/01"));
     // The two CRSs do give that page different scales: the rule was applied.
     EXPECT_GT(std::abs(scale_of(ruled, "pages/02") / scale_of(lambert, "pages/02") - 1), 1e-6);
+
+    // A rule that sends a page to a CRS made for the other side of the world (Réunion's UTM zone 40S):
+    // the page is drawn, distorted, and its warning says so, in the report too.
+    const std::string far = make_atlas("atlas-crs-far", "      page_name: \"{code}\"\n"
+                                                        "      crs: {field: code, values: {\"02\": \"EPSG:2975\"}}\n");
+    r = run_cartelier(far);
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("map 'pages/02': its main map is drawn in EPSG:2975, whose area of use is"), std::string::npos)
+        << r.output;
+    EXPECT_NE(r.output.find("lies outside it: shapes, areas and the scale bar are distorted there (draw the page in a "
+                            "CRS made for that place: the atlas's `crs: {field, values}` rule)"),
+              std::string::npos)
+        << r.output;
+    EXPECT_EQ(r.output.find("map 'pages/01': its main map"), std::string::npos) << r.output;
+    bool in_report = false;
+    const nlohmann::json built = report(far);
+    for (const auto& m : built["maps"])
+        if (m["id"] == "pages/02")
+            for (const auto& w : m["warnings"])
+                in_report = in_report || w["message"].get<std::string>().find("area of use") != std::string::npos;
+    EXPECT_TRUE(in_report) << built.dump(1);
 }
 
 TEST(Atlas, ShardsDealPagesAndTheLastBuildAssemblesTheSeries) {

@@ -160,6 +160,26 @@ TEST(Projection, FailuresOutsideTheTargetsAreaOfUseAreToldApart) {
     EXPECT_EQ(sum.outside_area, 2 * failed.outside_area);
 }
 
+TEST(Projection, APointIsWithinTheAreaOfUseOfTheTargetOrNot) {
+    Box area;
+    const Transformation lambert93("EPSG:4326", "EPSG:2154");
+    EXPECT_EQ(lambert93.within_area_of_use({2.35, 48.85}, 0, &area), true);  // Paris
+    EXPECT_LT(area.min_x, -9);  // metropolitan France and its waters: about 9.9°W to 10.4°E, 41.2°N to 51.6°N
+    EXPECT_GT(area.max_x, 10);
+    EXPECT_EQ(lambert93.within_area_of_use({-61.53, 16.24}, 0), false);  // Pointe-à-Pitre
+    EXPECT_EQ(lambert93.within_area_of_use({-61.53, 16.24}, 5), false);
+    EXPECT_EQ(lambert93.within_area_of_use({area.min_x - 0.5, 45}, 0), false);  // half a degree west of it
+    EXPECT_EQ(lambert93.within_area_of_use({area.min_x - 0.5, 45}, 1), true);   // within a margin of 1°
+    EXPECT_EQ(lambert93.within_area_of_use({2.35 + 360, 48.85}, 0), true);     // longitudes modulo 360°
+    // An area across the antimeridian: the Pacific (WGS 84 / PDC Mercator, about 98.7°E to 70°W).
+    const Transformation pacific("EPSG:4326", "EPSG:3832");
+    EXPECT_EQ(pacific.within_area_of_use({179.5, -17}, 0), true);   // Fiji
+    EXPECT_EQ(pacific.within_area_of_use({-149.5, -17.5}, 0), true);  // Tahiti
+    EXPECT_EQ(pacific.within_area_of_use({2.35, 48.85}, 0), false);   // Paris
+    // Not said from a projected source.
+    EXPECT_EQ(Transformation("EPSG:2154", "EPSG:4326").within_area_of_use({652000, 6862000}, 0), std::nullopt);
+}
+
 TEST(CrsIdentity, GivesTheEpsgCodeTheKindAndTheGeographicCrsOfTheDatum) {
     const geo::CrsIdentity lambert93 = geo::crs_identity("EPSG:2154");
     EXPECT_EQ(lambert93.epsg, 2154);
