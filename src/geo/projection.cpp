@@ -222,10 +222,15 @@ ProjectionFailures Transformation::transform(std::span<Point> points) const {
     return failed;
 }
 
-std::optional<bool> Transformation::within_area_of_use(Point lonlat, double margin_deg, Box* area) const {
+std::optional<Box> Transformation::area_of_use() const {
     if (!op_->area) return std::nullopt;
     const auto& [w, s, e, n] = *op_->area;
-    if (area) *area = Box{w, s, e, n};
+    return Box{w, s, e, n};
+}
+
+std::optional<bool> Transformation::within_area_of_use(Point lonlat, double margin_deg) const {
+    if (!op_->area) return std::nullopt;
+    const auto& [w, s, e, n] = *op_->area;
     if (!std::isfinite(lonlat.x) || !std::isfinite(lonlat.y)) return false;
     if (lonlat.y < s - margin_deg || lonlat.y > n + margin_deg) return false;
     const double x = std::remainder(lonlat.x, 360.0);  // in [-180, 180]

@@ -68,10 +68,12 @@ public:
     std::optional<Box> image_bounds(const Box& lonlat) const;
     /// The inverse direction.
     Point inverse(Point p) const;
-    /// Whether `lonlat` (degrees) lies in the target CRS's area of use widened by `margin_deg` on each
-    /// side (across the antimeridian too); nullopt when the source is not geographic or PROJ does not
-    /// know the area. `area` receives it (west, south, east, north) when known.
-    std::optional<bool> within_area_of_use(Point lonlat, double margin_deg, Box* area = nullptr) const;
+    /// The target CRS's area of use in degrees (min_x west, min_y south, max_x east, max_y north; west >
+    /// east across the antimeridian); nullopt when the source is not geographic or PROJ does not know it.
+    std::optional<Box> area_of_use() const;
+    /// Whether `lonlat` (degrees) lies in that area widened by `margin_deg` on each side (across the
+    /// antimeridian too); nullopt when area_of_use() is.
+    std::optional<bool> within_area_of_use(Point lonlat, double margin_deg) const;
 
     struct Operation;
 

@@ -98,10 +98,11 @@ void prepare_icons(PrepareContext& ctx, const MapDecl& map, PreparedMap& out, Di
 /// The style against the data the map draws, frame by frame (style/data_check.hpp): evaluation errors
 /// fail the map; comparisons that never hold and style layers that draw nothing are warnings, and so,
 /// for a map built as pdfx, is a translucent style layer (style/print_check.hpp).
-void prepare_data_checks(const MapDecl& map, PreparedMap& out, Diagnostics& problems) {
+void prepare_data_checks(const MapDecl& map, const std::vector<layout::FramePlan>& plans, PreparedMap& out,
+                         Diagnostics& problems) {
     ScopedStage stage("prepare");
     std::vector<style::DataFrame> frames;
-    for (const layout::FramePlan& f : layout::plan_frames(map.page, map.crs, map.extent)) {
+    for (const layout::FramePlan& f : plans) {
         const render::LayerSet& set = out.layers_in(f.inset && !f.inset->crs.empty() ? f.inset->crs : map.crs);
         frames.push_back({f.zoom, f.view.extent, [&set](const std::string& name) { return set.find(name); },
                           [&set](const cartelier::Layer& layer) { return &set.bounds(layer); }});
@@ -120,17 +121,18 @@ std::string degrees(double deg, char positive, char negative) {
 /// Lambert-93: a crs rule mistyped or missing) is distorted — its shapes, its areas, its scale bar —
 /// while looking like a map: a warning when the frame's centre lies outside the CRS's area of use
 /// (widened by a tenth of its size, at least 1°).
-void prepare_crs_checks(const MapDecl& map, PreparedMap& out) {
-    for (const layout::FramePlan& f : layout::plan_frames(map.page, map.crs, map.extent)) {
+void prepare_crs_checks(const MapDecl& map, const std::vector<layout::FramePlan>& plans, PreparedMap& out) {
+    for (const layout::FramePlan& f : plans) {
         const std::string& crs = f.inset && !f.inset->crs.empty() ? f.inset->crs : map.crs;
         const Box& v = f.view.extent;
         if (v.empty()) continue;
         const geo::Transformation to_crs("EPSG:4326", crs);
-        const Point centre = to_crs.inverse({(v.min_x + v.max_x) / 2, (v.min_y + v.max_y) / 2});
-        Box area;
-        if (to_crs.within_area_of_use(centre, 0, &area).value_or(true)) continue;
+        const std::optional<Box> known = to_crs.area_of_use();
+        if (!known) continue;
+        const Box& area = *known;
         const double width = area.max_x >= area.min_x ? area.max_x - area.min_x : area.max_x - area.min_x + 360;
         const double margin = std::max(1.0, 0.1 * std::max(width, area.max_y - area.min_y));
+        const Point centre = to_crs.inverse({(v.min_x + v.max_x) / 2, (v.min_y + v.max_y) / 2});
         if (to_crs.within_area_of_use(centre, margin).value_or(true)) continue;
         const std::string frame = f.inset ? fmt::format("its inset '{}'", f.inset->name) : "its main map";
         out.warnings.warning(
@@ -166,7 +168,9 @@ PreparedMap prepare_map(PrepareContext& ctx, const MapDecl& map, const MapState*
     Diagnostics problems;
     prepare_layers(ctx, map, out, problems);
     if (!problems.has_errors()) prepare_icons(ctx, map, out, problems);
-    if (!problems.has_errors()) prepare_data_checks(map, out, problems);
+    // The frames the page will draw (the main map, each inset): what the checks look at.
+    const std::vector<layout::FramePlan> frames = layout::plan_frames(map.page, map.crs, map.extent);
+    if (!problems.has_errors()) prepare_data_checks(map, frames, out, problems);
     if (problems.has_errors()) {
         Diagnostics all = out.warnings;
         all.append(problems);
@@ -174,7 +178,7 @@ PreparedMap prepare_map(PrepareContext& ctx, const MapDecl& map, const MapState*
     }
     out.warnings.append(problems);  // warnings only
     if (map.page_of) out.warnings.append(map.page_of->warnings);
-    prepare_crs_checks(map, out);
+    prepare_crs_checks(map, frames, out);
     prepare_fonts(ctx, map, out);
     // The print PDF needs Ghostscript: said by `check` too, before any drawing.
     if (out.print_style) ghostscript_program(map.formats_at.file.empty() ? map.declared_at : map.formats_at);

@@ -161,9 +161,10 @@ TEST(Projection, FailuresOutsideTheTargetsAreaOfUseAreToldApart) {
 }
 
 TEST(Projection, APointIsWithinTheAreaOfUseOfTheTargetOrNot) {
-    Box area;
     const Transformation lambert93("EPSG:4326", "EPSG:2154");
-    EXPECT_EQ(lambert93.within_area_of_use({2.35, 48.85}, 0, &area), true);  // Paris
+    EXPECT_EQ(lambert93.within_area_of_use({2.35, 48.85}, 0), true);  // Paris
+    ASSERT_TRUE(lambert93.area_of_use());
+    const Box area = *lambert93.area_of_use();
     EXPECT_LT(area.min_x, -9);  // metropolitan France and its waters: about 9.9°W to 10.4°E, 41.2°N to 51.6°N
     EXPECT_GT(area.max_x, 10);
     EXPECT_EQ(lambert93.within_area_of_use({-61.53, 16.24}, 0), false);  // Pointe-à-Pitre
@@ -178,6 +179,7 @@ TEST(Projection, APointIsWithinTheAreaOfUseOfTheTargetOrNot) {
     EXPECT_EQ(pacific.within_area_of_use({2.35, 48.85}, 0), false);   // Paris
     // Not said from a projected source.
     EXPECT_EQ(Transformation("EPSG:2154", "EPSG:4326").within_area_of_use({652000, 6862000}, 0), std::nullopt);
+    EXPECT_FALSE(Transformation("EPSG:2154", "EPSG:4326").area_of_use());
 }
 
 TEST(CrsIdentity, GivesTheEpsgCodeTheKindAndTheGeographicCrsOfTheDatum) {
