@@ -7,9 +7,10 @@
 
 namespace cartelier::pipeline {
 
-/// One PDF holding the pages of `files`, in order (each file's every page), written to memory with a
-/// deterministic /ID (the same files give the same bytes). Throws Error naming the file that cannot be
-/// read or that qpdf finds damaged.
+/// One PDF holding the pages of `files`, in order (each file's every page), written to memory. Its /ID
+/// is twice the XXH3-128 digest of the file as written with a fixed placeholder there: the same files
+/// give the same bytes, other pages another /ID. Throws Error naming the file that cannot be read or
+/// that qpdf finds damaged.
 std::string assemble_pdfs(const std::vector<std::string>& files);
 
 }  // namespace cartelier::pipeline
