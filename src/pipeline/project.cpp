@@ -1,6 +1,7 @@
 #include "pipeline/project.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <map>
 #include <regex>
@@ -918,6 +919,7 @@ void apply_map_keys(Reader& r, const fs::path& root, const YAML::Node& n, const 
                                   fmt::format("expected a DPI between 1 and 2400, found {}", *v));
         else
             m.dpi = *v;
+        m.dpi_at = r.at(n["dpi"], doc::key(path, "dpi"));
     }
     if (n["formats"].IsDefined()) {
         m.formats.clear();
@@ -1021,6 +1023,26 @@ void apply_map_keys(Reader& r, const fs::path& root, const YAML::Node& n, const 
     }
 }
 
+/// A raster page (PNG, GeoTIFF) is at most 32767 pixels a side (Cairo's image surfaces): a paper and a
+/// dpi that give more are an error at the dpi, before anything is read, with the largest dpi that fits.
+void check_raster_size(const MapDecl& m, Diagnostics& diagnostics) {
+    const bool raster = std::any_of(m.formats.begin(), m.formats.end(),
+                                    [](Format f) { return f == Format::Png || f == Format::Tif; });
+    constexpr double kLargest = 32767;
+    const double side_mm = std::max(m.page.paper.width_mm, m.page.paper.height_mm);
+    auto pixels = [](double mm, double dpi) { return std::lround(mm / 25.4 * dpi); };
+    if (!raster || side_mm <= 0 || pixels(side_mm, m.dpi) <= kLargest) return;
+    double fits = std::floor(kLargest * 25.4 / side_mm);
+    while (fits > 1 && pixels(side_mm, fits) > kLargest) --fits;
+    diagnostics.error(m.dpi_at.file.empty() ? m.declared_at : m.dpi_at,
+                      fmt::format("map '{}': a page of {:g} × {:g} mm at {:g} dpi is {} × {} pixels: a PNG or GeoTIFF "
+                                  "page is at most 32767 pixels a side",
+                                  m.id, m.page.paper.width_mm, m.page.paper.height_mm, m.dpi,
+                                  pixels(m.page.paper.width_mm, m.dpi), pixels(m.page.paper.height_mm, m.dpi)),
+                      fmt::format("at most {:g} dpi on this paper, or a smaller paper, or formats without png and tif",
+                                  fits));
+}
+
 }  // namespace
 
 Project load_project(const std::string& path) {
@@ -1088,6 +1110,7 @@ Project load_project(const std::string& path) {
                                   fmt::format("map '{}' has no 'extent' (in its own map or in defaults)", m.id),
                                   m.page.scale ? "with 'scale', the extent gives the map's centre: give both"
                                                : std::string());
+            check_raster_size(m, diagnostics);
             if (std::find(m.formats.begin(), m.formats.end(), Format::Pdfx) != m.formats.end() && !m.print)
                 diagnostics.error(m.formats_at.file.empty() ? m.declared_at : m.formats_at,
                                   fmt::format("map '{}' asks for the pdfx format but has no 'print' block (in its own "

@@ -122,6 +122,17 @@ TEST(PageProject, ErrorsSayWhereAndWhat) {
     e = error_of(write_project("bad-paper", "    paper: [10, 20]\n"));
     EXPECT_NE(e.find("between 50 and 5000 mm"), std::string::npos) << e;
 
+    // A raster page larger than 32767 pixels a side: an error at the dpi, with the largest dpi that fits;
+    // the same paper and dpi without a raster format, or at that dpi, is fine.
+    e = error_of(write_project("huge-raster", "    paper: [1189, 841]\n    formats: [pdf, png]\n    dpi: 1200\n"));
+    EXPECT_NE(e.find("cartelier.yaml:9:10"), std::string::npos) << e;
+    EXPECT_NE(e.find("a page of 1189 × 841 mm at 1200 dpi is 56173 × 39732 pixels"), std::string::npos) << e;
+    EXPECT_NE(e.find("at most 699 dpi on this paper"), std::string::npos) << e;
+    EXPECT_EQ(error_of(write_project("huge-vector", "    paper: [1189, 841]\n    formats: [pdf, svg]\n    dpi: 1200\n")), "");
+    EXPECT_EQ(error_of(write_project("largest-raster", "    paper: [1189, 841]\n    formats: [tif]\n    dpi: 699\n")), "");
+    e = error_of(write_project("huge-tif", "    paper: [1189, 841]\n    formats: [tif]\n    dpi: 700\n"));
+    EXPECT_NE(e.find("is 32768 × 23177 pixels"), std::string::npos) << e;
+
     e = error_of(write_project("bad-key", "    insets:\n      - {name: X, crs: EPSG:2154, extent: [0, 0, 1, 1], zoom: 4}\n"));
     EXPECT_NE(e.find("unknown key 'zoom'"), std::string::npos) << e;
 }
