@@ -188,26 +188,64 @@ void add_chains(cairo_t* cr, const Geometry& lines, const geo::LineChains& chain
     path.append_to(cr);
 }
 
-void fill_current_path(cairo_t* cr, const FillPaint& paint, double hairline_pt, cairo_fill_rule_t rule) {
-    cairo_set_fill_rule(cr, rule);
-    set_source(cr, paint.color, paint.opacity);
-    if (paint.outline) {
-        cairo_fill_preserve(cr);
-        set_source(cr, *paint.outline, paint.opacity);
-        cairo_set_line_width(cr, hairline_pt);
-        cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
-        cairo_set_dash(cr, nullptr, 0, 0);
-        cairo_stroke(cr);
-    } else {
-        cairo_fill(cr);
+namespace {
+
+/// Fast antialiasing on `cr` while it lives, when `on`; the context's own setting again after.
+class FastAntialiasScope {
+public:
+    FastAntialiasScope(cairo_t* cr, bool on) : cr_(on ? cr : nullptr) {
+        if (cr_) cairo_set_antialias(cr_, CAIRO_ANTIALIAS_FAST);
     }
-}
+    ~FastAntialiasScope() {
+        if (cr_) cairo_set_antialias(cr_, CAIRO_ANTIALIAS_DEFAULT);
+    }
+    FastAntialiasScope(const FastAntialiasScope&) = delete;
+    FastAntialiasScope& operator=(const FastAntialiasScope&) = delete;
+
+private:
+    cairo_t* cr_;
+};
+
+}  // namespace
 
 double device_width(cairo_t* cr, double width_pt) {
     double x1 = width_pt, y1 = 0, x2 = 0, y2 = width_pt;
     cairo_user_to_device_distance(cr, &x1, &y1);
     cairo_user_to_device_distance(cr, &x2, &y2);
     return std::max(std::hypot(x1, y1), std::hypot(x2, y2));
+}
+
+bool fast_antialias(cairo_t* cr, std::optional<double> line_width_pt) {
+    if (cairo_get_antialias(cr) != CAIRO_ANTIALIAS_DEFAULT ||
+        cairo_surface_get_type(cairo_get_target(cr)) != CAIRO_SURFACE_TYPE_IMAGE)
+        return false;
+    // Pixels per point: the smaller of the two axes (a page stretched one way is no finer the other).
+    double x1 = 1, y1 = 0, x2 = 0, y2 = 1;
+    cairo_user_to_device_distance(cr, &x1, &y1);
+    cairo_user_to_device_distance(cr, &x2, &y2);
+    const double pixels_per_point = std::min(std::hypot(x1, y1), std::hypot(x2, y2));
+    if (pixels_per_point * 72 >= kFastAntialiasFromDpi - 1e-9) return true;
+    return line_width_pt && device_width(cr, *line_width_pt) < kFastAntialiasBelowPx;
+}
+
+void fill_current_path(cairo_t* cr, const FillPaint& paint, double hairline_pt, cairo_fill_rule_t rule) {
+    cairo_set_fill_rule(cr, rule);
+    set_source(cr, paint.color, paint.opacity);
+    if (paint.outline) {
+        {
+            const FastAntialiasScope fast(cr, fast_antialias(cr, std::nullopt));
+            cairo_fill_preserve(cr);
+        }
+        set_source(cr, *paint.outline, paint.opacity);
+        cairo_set_line_width(cr, hairline_pt);
+        cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+        cairo_set_dash(cr, nullptr, 0, 0);
+        const FastAntialiasScope fast(cr, fast_antialias(cr, hairline_pt));
+        cairo_stroke(cr);
+    } else {
+        const FastAntialiasScope fast(cr, fast_antialias(cr, std::nullopt));
+        cairo_fill(cr);
+    }
 }
 
 void stroke_current_path(cairo_t* cr, const LinePaint& paint) {
@@ -221,15 +259,10 @@ void stroke_current_path(cairo_t* cr, const LinePaint& paint) {
     cairo_set_line_cap(cr, paint.cap);
     cairo_set_miter_limit(cr, 2.0);
     cairo_set_dash(cr, paint.dash_pt.empty() ? nullptr : paint.dash_pt.data(), static_cast<int>(paint.dash_pt.size()), 0);
-    // A line thinner than a pixel on a raster page (a commune's 0.2 pt outline at 200 dpi is 0.56 px):
-    // Cairo's fast antialiasing (4 × 4 samples a pixel) instead of its default (256 × 15), which spent
-    // most of a page's drawing on such lines. The README ("Performance") says what it changes.
-    const bool fast = cairo_get_antialias(cr) == CAIRO_ANTIALIAS_DEFAULT &&
-                      cairo_surface_get_type(cairo_get_target(cr)) == CAIRO_SURFACE_TYPE_IMAGE &&
-                      device_width(cr, paint.width_pt) < kFastAntialiasBelowPx;
-    if (fast) cairo_set_antialias(cr, CAIRO_ANTIALIAS_FAST);
-    cairo_stroke(cr);
-    if (fast) cairo_set_antialias(cr, CAIRO_ANTIALIAS_DEFAULT);
+    {
+        const FastAntialiasScope fast(cr, fast_antialias(cr, paint.width_pt));
+        cairo_stroke(cr);
+    }
     cairo_set_dash(cr, nullptr, 0, 0);
 }
 

@@ -2,6 +2,7 @@
 // and the legend both draw through here, so a legend swatch is exactly what the map shows.
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -70,18 +71,25 @@ void add_rings(cairo_t* cr, const Geometry& g, const View& view, bool close_ring
 void add_chains(cairo_t* cr, const Geometry& lines, const geo::LineChains& chains, const View& view, double grid,
                 std::size_t first, std::size_t last, std::span<const std::uint8_t> keep = {});
 
-/// Fills the current path (even-odd) and draws its outline; clears the path.
+/// Fills the current path (even-odd) and draws its outline; clears the path. With fast antialiasing
+/// on a raster page of print resolution (fast_antialias).
 void fill_current_path(cairo_t* cr, const FillPaint& paint, double hairline_pt,
                        cairo_fill_rule_t rule = CAIRO_FILL_RULE_EVEN_ODD);
-/// Lines narrower than this many device pixels on an image surface are drawn with Cairo's fast
-/// antialiasing (CAIRO_ANTIALIAS_FAST: 4 × 4 samples a pixel); wider ones, and every line of a vector
-/// surface, with the context's own setting.
+/// Cairo's fast antialiasing (CAIRO_ANTIALIAS_FAST: 4 × 4 samples a pixel, where its default takes
+/// 256 × 15) draws the fills and lines of a raster page of at least this resolution: pixels of
+/// 0.17 mm or less, where the two cannot be told apart, and where the default spent a third of a page's
+/// drawing. Below it (a preview on screen), only lines thinner than kFastAntialiasBelowPx.
+inline constexpr double kFastAntialiasFromDpi = 150;
 inline constexpr double kFastAntialiasBelowPx = 1.0;
 /// The width in device pixels of a line `width_pt` wide under the context's current transformation
 /// (the larger of its horizontal and vertical images).
 double device_width(cairo_t* cr, double width_pt);
-/// Strokes the current path (a line thinner than kFastAntialiasBelowPx on an image surface with fast
-/// antialiasing, see above); clears the path.
+/// Whether a fill (`line_width_pt` empty) or a line is drawn on `cr` with fast antialiasing: on an
+/// image surface whose antialiasing is Cairo's default, when its resolution (device pixels per point
+/// × 72) is at least kFastAntialiasFromDpi, or for a line thinner than kFastAntialiasBelowPx pixels.
+/// Vector surfaces (PDF, SVG) are never concerned.
+bool fast_antialias(cairo_t* cr, std::optional<double> line_width_pt);
+/// Strokes the current path (with fast antialiasing as fast_antialias says); clears the path.
 void stroke_current_path(cairo_t* cr, const LinePaint& paint);
 /// Draws a circle symbol centred on a page point.
 void draw_circle(cairo_t* cr, Point centre, const CirclePaint& paint);

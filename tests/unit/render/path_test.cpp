@@ -2,6 +2,9 @@
 #include <gtest/gtest.h>
 
 #include <optional>
+#include <string>
+
+#include <fmt/format.h>
 #include <vector>
 
 #include "geo/coverage.hpp"
@@ -52,23 +55,29 @@ struct Canvas {
     View view;
 };
 
-/// The pixels of a slanted line `width_pt` wide stroked at 200 dpi on a 60 × 60 px image, by
-/// stroke_current_path (antialias unset) or, given `antialias`, by a plain cairo_stroke with it.
-std::vector<unsigned char> slanted_line(double width_pt, std::optional<cairo_antialias_t> antialias) {
+/// The pixels of a slanted line `width_pt` wide (or, with no width, of a slanted triangle filled) drawn
+/// at `dpi` on a 60 × 60 px image, by stroke_current_path or fill_current_path (antialias unset) or,
+/// given `antialias`, by a plain cairo_stroke or cairo_fill with it.
+std::vector<unsigned char> slanted(double dpi, std::optional<double> width_pt, std::optional<cairo_antialias_t> antialias) {
     SurfacePtr surface(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 60, 60));
     ContextPtr context(cairo_create(surface.get()));
     cairo_t* cr = context.get();
-    cairo_scale(cr, 200.0 / 72, 200.0 / 72);
+    cairo_scale(cr, dpi / 72, dpi / 72);
     cairo_move_to(cr, 1.3, 2.1);
     cairo_line_to(cr, 19.7, 15.2);
-    LinePaint paint;
-    paint.width_pt = width_pt;
+    if (!width_pt) cairo_line_to(cr, 3.1, 17.9);
     if (antialias) {
         cairo_set_antialias(cr, *antialias);
-        cairo_set_line_width(cr, width_pt);
-        cairo_stroke(cr);
+        cairo_set_line_width(cr, width_pt.value_or(0));
+        width_pt ? cairo_stroke(cr) : cairo_fill(cr);
     } else {
-        stroke_current_path(cr, paint);
+        if (width_pt) {
+            LinePaint paint;
+            paint.width_pt = *width_pt;
+            stroke_current_path(cr, paint);
+        } else {
+            fill_current_path(cr, FillPaint{}, 0);
+        }
         EXPECT_EQ(cairo_get_antialias(cr), CAIRO_ANTIALIAS_DEFAULT) << "the context's setting is restored";
     }
     cairo_surface_flush(surface.get());
@@ -76,14 +85,29 @@ std::vector<unsigned char> slanted_line(double width_pt, std::optional<cairo_ant
     return {data, data + static_cast<std::size_t>(cairo_image_surface_get_stride(surface.get())) * 60};
 }
 
-TEST(Paths, ALineThinnerThanAPixelOnAnImageIsDrawnWithFastAntialiasingAndAWiderOneAsTheContextSays) {
-    // 0.2 pt at 200 dpi is 0.56 px: fast antialiasing; 1 pt (2.8 px): the default.
-    const auto thin = slanted_line(0.2, std::nullopt);
-    EXPECT_EQ(thin, slanted_line(0.2, CAIRO_ANTIALIAS_FAST));
-    EXPECT_NE(thin, slanted_line(0.2, CAIRO_ANTIALIAS_DEFAULT)) << "the two settings must differ for the test to tell";
-    const auto wide = slanted_line(1.0, std::nullopt);
-    EXPECT_EQ(wide, slanted_line(1.0, CAIRO_ANTIALIAS_DEFAULT));
-    EXPECT_NE(wide, slanted_line(1.0, CAIRO_ANTIALIAS_FAST));
+/// Whether what stroke_current_path or fill_current_path draws at `dpi` is what fast antialiasing
+/// draws, and not what the default draws (the two must differ for the test to tell).
+void expect_fast(double dpi, std::optional<double> width_pt, bool fast) {
+    const auto drawn = slanted(dpi, width_pt, std::nullopt);
+    const auto with_fast = slanted(dpi, width_pt, CAIRO_ANTIALIAS_FAST);
+    const auto with_default = slanted(dpi, width_pt, CAIRO_ANTIALIAS_DEFAULT);
+    ASSERT_NE(with_fast, with_default) << "the two settings must differ for the test to tell";
+    EXPECT_EQ(drawn, fast ? with_fast : with_default)
+        << dpi << " dpi, " << (width_pt ? fmt::format("a line of {} pt", *width_pt) : std::string("a fill"));
+}
+
+TEST(Paths, FillsAndLinesOfARasterPageOfPrintResolutionAreDrawnWithFastAntialiasing) {
+    // 200 dpi (the benchmark atlas) and 150: fills, and lines of any width (0.2 pt is 0.56 px at 200 dpi).
+    for (double dpi : {200.0, 150.0}) {
+        expect_fast(dpi, 0.2, true);
+        expect_fast(dpi, 1.0, true);
+        expect_fast(dpi, std::nullopt, true);
+    }
+    // Below (a preview on screen): lines thinner than a pixel only (0.2 pt at 96 dpi is 0.27 px, 1 pt 1.33 px).
+    expect_fast(96, 0.2, true);
+    expect_fast(96, 1.0, false);
+    expect_fast(96, std::nullopt, false);
+    expect_fast(149, 1.0, false);
 }
 
 TEST(Paths, TheDeviceWidthOfALineIsItsWidthUnderTheContextsTransformation) {
