@@ -276,9 +276,10 @@ std::vector<MapDecl> atlas_pages(const MapDecl& atlas_map, LayerStore& store,
         if (!atlas.crs_field.empty()) {
             const auto index = layer.schema->index(atlas.crs_field);
             if (!index)
-                throw Error(atlas.declared_at, fmt::format("the atlas crs rule names field '{}', which the coverage layer "
-                                                           "'{}' does not have",
-                                                           atlas.crs_field, atlas.layer),
+                throw Error(atlas.crs_field_at.file.empty() ? atlas.declared_at : atlas.crs_field_at,
+                            fmt::format("the atlas crs rule names field '{}', which the coverage layer '{}' does "
+                                        "not have",
+                                        atlas.crs_field, atlas.layer),
                             suggest_name(atlas.crs_field, fields, {"its fields: ", ""}));
             if (auto it = atlas.crs_values.find(text_of(f.value(*index))); it != atlas.crs_values.end()) {
                 page.crs = it->second;

@@ -825,7 +825,10 @@ std::optional<AtlasDecl> read_atlas(Reader& r, const YAML::Node& n, const std::s
         const std::string at = doc::key(path, "crs");
         if (r.expect_object(c, at)) {
             r.check_keys(c, at, {"field", "values"});
-            if (auto v = r.text(c, "field", at, true)) a.crs_field = *v;
+            if (auto v = r.text(c, "field", at, true)) {
+                a.crs_field = *v;
+                a.crs_field_at = r.at(c["field"], doc::key(at, "field"));
+            }
             if (YAML::Node vs = c["values"]; !vs.IsDefined() || !vs.IsMap())
                 r.diagnostics().error(r.at(vs.IsDefined() ? vs : c, doc::key(at, "values")),
                                       "expected values: {VALUE: CRS, …}, the CRS of the pages whose field has that value");

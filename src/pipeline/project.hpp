@@ -123,6 +123,7 @@ struct AtlasDecl {
     /// A page's CRS by the value of a field of its feature (`crs: {field: code, values: {"971": EPSG:5490}}`);
     /// other values, or no rule: the map's CRS.
     std::string crs_field;
+    SourceLocation crs_field_at;    ///< the rule's `field` (empty without a rule)
     std::map<std::string, std::string> crs_values;
     SourceLocation declared_at;
 };

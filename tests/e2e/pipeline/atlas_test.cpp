@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "nightly_fixture.hpp"
+#include "text_files.hpp"
 
 using namespace cartelier;
 using namespace cartelier::test::nightly;
@@ -239,6 +240,19 @@ TEST(Atlas, APagesCrsByAttributeGivesTheExtentAMapInThatCrsGivesIt) {
     const nlohmann::json built = report(far);
     EXPECT_TRUE(warns(built, "pages/02", "area of use")) << built.dump(1);
     EXPECT_FALSE(warns(built, "pages/01", "area of use")) << built.dump(1);
+
+    // A rule naming a field the coverage layer lacks: an error at the rule's field, with the name meant.
+    const std::string typo = make_atlas("atlas-crs-typo", "      page_name: \"{code}\"\n"
+                                                          "      crs: {field: cod, values: {\"02\": \"EPSG:2975\"}}\n");
+    r = run_cartelier(typo);
+    EXPECT_EQ(r.status, 1) << r.output;
+    const int line = test::line_of(read_file(typo + "/cartelier.yaml"), "crs: {field: cod");
+    EXPECT_NE(r.output.find(fmt::format("cartelier.yaml:{}:20: error: maps.pages.atlas.crs.field: the atlas crs rule "
+                                        "names field 'cod', which the coverage layer 'departements' does not have "
+                                        "(did you mean 'code'?)",
+                                        line)),
+              std::string::npos)
+        << r.output;
 }
 
 TEST(Atlas, ShardsDealPagesAndTheLastBuildAssemblesTheSeries) {
