@@ -36,8 +36,8 @@ std::string assemble_pdfs(const std::vector<std::string>& files) {
         series.emptyPDF();
         QPDFPageDocumentHelper out(series);
         // The sources must live until the series is written: their objects are copied when written. (Read
-        // from their files as qpdf needs them: the pages' bytes read in memory first would save a tenth
-        // of the assembly's time, but double its memory.)
+        // from their files as qpdf needs them: the pages' bytes read in memory first would be a little
+        // faster, but hold every page beside the series.)
         std::vector<std::unique_ptr<QPDF>> sources;
         std::uintmax_t total = 0;
         for (const std::string& file : files) {
@@ -63,8 +63,8 @@ std::string assemble_pdfs(const std::vector<std::string>& files) {
         Pl_String sink("series", nullptr, bytes);
         QPDFWriter writer(series);
         writer.setOutputPipeline(&sink);
-        // qpdf's deterministic /ID is the MD5 of the whole file, a tenth of the assembly's time: the file
-        // is written with qpdf's fixed placeholder instead, which is then replaced (same length, so no
+        // qpdf's deterministic /ID is the MD5 of the whole file, slow on a series: the file is written
+        // with qpdf's fixed placeholder instead, which is then replaced (same length, so no
         // offset moves) by the XXH3-128 digest of the file as written — the same pages, the same bytes.
         writer.setStaticID(true);
         writer.setObjectStreamMode(qpdf_o_generate);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace cartelier::render {
 
@@ -206,26 +207,29 @@ private:
     cairo_t* cr_;
 };
 
+/// The device lengths of a user unit along each axis under the context's current transformation.
+std::pair<double, double> axis_scales(cairo_t* cr) {
+    double x1 = 1, y1 = 0, x2 = 0, y2 = 1;
+    cairo_user_to_device_distance(cr, &x1, &y1);
+    cairo_user_to_device_distance(cr, &x2, &y2);
+    return {std::hypot(x1, y1), std::hypot(x2, y2)};
+}
+
 }  // namespace
 
 double device_width(cairo_t* cr, double width_pt) {
-    double x1 = width_pt, y1 = 0, x2 = 0, y2 = width_pt;
-    cairo_user_to_device_distance(cr, &x1, &y1);
-    cairo_user_to_device_distance(cr, &x2, &y2);
-    return std::max(std::hypot(x1, y1), std::hypot(x2, y2));
+    const auto [x, y] = axis_scales(cr);
+    return width_pt * std::max(x, y);
 }
 
 bool fast_antialias(cairo_t* cr, std::optional<double> line_width_pt) {
     if (cairo_get_antialias(cr) != CAIRO_ANTIALIAS_DEFAULT ||
         cairo_surface_get_type(cairo_get_target(cr)) != CAIRO_SURFACE_TYPE_IMAGE)
         return false;
-    // Pixels per point: the smaller of the two axes (a page stretched one way is no finer the other).
-    double x1 = 1, y1 = 0, x2 = 0, y2 = 1;
-    cairo_user_to_device_distance(cr, &x1, &y1);
-    cairo_user_to_device_distance(cr, &x2, &y2);
-    const double pixels_per_point = std::min(std::hypot(x1, y1), std::hypot(x2, y2));
-    if (pixels_per_point * 72 >= kFastAntialiasFromDpi - 1e-9) return true;
-    return line_width_pt && device_width(cr, *line_width_pt) < kFastAntialiasBelowPx;
+    // The resolution of the finer axis is not the page's: a page stretched one way is no finer the other.
+    const auto [x, y] = axis_scales(cr);
+    if (std::min(x, y) * 72 >= kFastAntialiasFromDpi - 1e-9) return true;
+    return line_width_pt && *line_width_pt * std::max(x, y) < kFastAntialiasBelowPx;
 }
 
 void fill_current_path(cairo_t* cr, const FillPaint& paint, double hairline_pt, cairo_fill_rule_t rule) {

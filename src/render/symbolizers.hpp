@@ -76,9 +76,9 @@ void add_chains(cairo_t* cr, const Geometry& lines, const geo::LineChains& chain
 void fill_current_path(cairo_t* cr, const FillPaint& paint, double hairline_pt,
                        cairo_fill_rule_t rule = CAIRO_FILL_RULE_EVEN_ODD);
 /// Cairo's fast antialiasing (CAIRO_ANTIALIAS_FAST: 4 × 4 samples a pixel, where its default takes
-/// 256 × 15) draws the fills and lines of a raster page of at least this resolution: pixels of
-/// 0.17 mm or less, where the two cannot be told apart, and where the default spent a third of a page's
-/// drawing. Below it (a preview on screen), only lines thinner than kFastAntialiasBelowPx.
+/// 256 × 15) draws the fills and lines of a raster page of at least this resolution, whose pixels are
+/// too small for the two to be told apart (the README's "Performance" says what it saves and changes).
+/// Below it (a preview on screen), only lines thinner than kFastAntialiasBelowPx.
 inline constexpr double kFastAntialiasFromDpi = 150;
 inline constexpr double kFastAntialiasBelowPx = 1.0;
 /// The width in device pixels of a line `width_pt` wide under the context's current transformation
