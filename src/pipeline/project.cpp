@@ -11,6 +11,7 @@
 #include "core/document.hpp"
 #include "geo/projection.hpp"
 #include "pipeline/pdfx.hpp"
+#include "render/page_surface.hpp"
 #include "style/style.hpp"
 
 namespace cartelier::pipeline {
@@ -1031,7 +1032,7 @@ void apply_map_keys(Reader& r, const fs::path& root, const YAML::Node& n, const 
 void check_raster_size(const MapDecl& m, Diagnostics& diagnostics) {
     const bool raster = std::any_of(m.formats.begin(), m.formats.end(),
                                     [](Format f) { return f == Format::Png || f == Format::Tif; });
-    constexpr double kLargest = 32767;
+    constexpr double kLargest = render::kMaxRasterPixels;
     const double side_mm = std::max(m.page.paper.width_mm, m.page.paper.height_mm);
     auto pixels = [](double mm, double dpi) { return std::lround(mm / 25.4 * dpi); };
     if (!raster || side_mm <= 0 || pixels(side_mm, m.dpi) <= kLargest) return;
@@ -1039,9 +1040,10 @@ void check_raster_size(const MapDecl& m, Diagnostics& diagnostics) {
     while (fits > 1 && pixels(side_mm, fits) > kLargest) --fits;
     diagnostics.error(m.dpi_at.file.empty() ? m.declared_at : m.dpi_at,
                       fmt::format("map '{}': a page of {:g} × {:g} mm at {:g} dpi is {} × {} pixels: a PNG or GeoTIFF "
-                                  "page is at most 32767 pixels a side",
+                                  "page is at most {} pixels a side",
                                   m.id, m.page.paper.width_mm, m.page.paper.height_mm, m.dpi,
-                                  pixels(m.page.paper.width_mm, m.dpi), pixels(m.page.paper.height_mm, m.dpi)),
+                                  pixels(m.page.paper.width_mm, m.dpi), pixels(m.page.paper.height_mm, m.dpi),
+                                  render::kMaxRasterPixels),
                       fmt::format("at most {:g} dpi on this paper, or a smaller paper, or formats without png and tif",
                                   fits));
 }

@@ -37,9 +37,9 @@ namespace {
 /// Cairo frees the pixels with the surface.
 SurfacePtr uncleared_image(int width, int height) {
     const int stride = cairo_format_stride_for_width(CAIRO_FORMAT_ARGB32, width);
-    if (stride <= 0 || width > 32767 || height <= 0 || height > 32767)
-        throw Error(SourceLocation{}, fmt::format("cannot create a page of {} × {} pixels: the largest is 32767 × 32767",
-                                                  width, height));
+    if (stride <= 0 || width > kMaxRasterPixels || height <= 0 || height > kMaxRasterPixels)
+        throw Error(SourceLocation{}, fmt::format("cannot create a page of {} × {} pixels: the largest is {} × {}",
+                                                  width, height, kMaxRasterPixels, kMaxRasterPixels));
     auto* pixels = static_cast<unsigned char*>(std::malloc(static_cast<std::size_t>(stride) * static_cast<std::size_t>(height)));
     if (!pixels) throw Error(SourceLocation{}, fmt::format("cannot create a page of {} × {} pixels: out of memory", width, height));
     SurfacePtr surface(cairo_image_surface_create_for_data(pixels, CAIRO_FORMAT_ARGB32, width, height, stride));

@@ -13,6 +13,10 @@
 
 namespace cartelier::render {
 
+/// The most pixels a side of a raster page (Cairo's image surfaces): the project refuses a paper and dpi
+/// beyond it when it is read, the page surface when it is made.
+inline constexpr int kMaxRasterPixels = 32767;
+
 /// Tif: the PNG's pixels, encoded as a GeoTIFF by the pipeline (pipeline/georeference.hpp). Pdfx: the
 /// print PDF (PDF/X-3, CMYK), drawn as a PDF here and converted by pipeline/pdfx.hpp.
 enum class OutputFormat { Pdf, Png, Svg, Tif, Pdfx };
