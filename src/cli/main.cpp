@@ -54,8 +54,17 @@ constexpr const char* kExitStatusHelp =
     "(check: at least one error); 2 the project itself is unusable (unreadable or invalid project file, unknown "
     "--map, bad --shard or option); 128+N interrupted by signal N (130 SIGINT, 143 SIGTERM).";
 
+/// The diagnostics, a line each, in one write: std::cerr is unbuffered, and an atlas's pages may give
+/// thousands of warnings (two system calls each, written one by one).
 void print_diagnostics(const Diagnostics& d) {
-    for (const auto& item : d.items()) std::cerr << item.format() << '\n';
+    if (d.items().empty()) return;
+    std::string text;
+    for (const auto& item : d.items()) {
+        text += item.format();
+        text += '\n';
+    }
+    std::cerr.write(text.data(), static_cast<std::streamsize>(text.size()));
+    std::cerr.flush();
 }
 
 struct Selection {
