@@ -58,17 +58,20 @@ json report_json(const Project& project, const BuildOptions& options, const Buil
         json stages = json::object();
         for (const char* s : {"load", "validate", "join", "reproject", "write-cache", "check", "prepare", "render", "write"})
             stages[s] = m.stages.count(s) ? m.stages.at(s) : 0.0;
-        json entry{{"id", m.id},
-                   {"status", status_name(m.status)},
-                   {"reasons", m.reasons},
-                   {"date", m.date ? json(iso_date(m.date)) : json(nullptr)},
-                   {"seconds", m.seconds},
-                   {"stages", stages},
-                   {"inputs", inputs},
-                   {"outputs", outputs},
-                   {"removed", m.removed},
-                   {"warnings", warnings},
-                   {"errors", errors}};
+        // Members moved in, not listed in an initializer list (which copies them: a page's hundreds of
+        // warnings, then the whole report again below).
+        json entry = json::object();
+        entry["id"] = m.id;
+        entry["status"] = status_name(m.status);
+        entry["reasons"] = m.reasons;
+        entry["date"] = m.date ? json(iso_date(m.date)) : json(nullptr);
+        entry["seconds"] = m.seconds;
+        entry["stages"] = std::move(stages);
+        entry["inputs"] = std::move(inputs);
+        entry["outputs"] = std::move(outputs);
+        entry["removed"] = m.removed;
+        entry["warnings"] = std::move(warnings);
+        entry["errors"] = std::move(errors);
         if (m.status == MapStatus::Built) {
             const LabelCounts& l = m.labels;
             entry["labels"] = json{{"placed", l.placed},
@@ -84,14 +87,16 @@ json report_json(const Project& project, const BuildOptions& options, const Buil
             json frames = json::array();
             for (const auto& [name, denominator] : m.frame_scales)
                 frames.push_back(json{{"name", name}, {"scale_denominator", denominator}});
-            entry["frames"] = frames;
+            entry["frames"] = std::move(frames);
             json placed = json::array();
             for (const auto& f : m.furniture)
                 placed.push_back(json{{"element", f.owner},
                                       {"position", f.position},
                                       {"preferred", f.preferred},
                                       {"land_hidden_mm2", std::round(f.land_pt2 * layout::kMm2PerPt2 * 100) / 100}});
-            entry["furniture"] = json{{"land_hidden_mm2", std::round(m.land_hidden_mm2 * 100) / 100}, {"elements", placed}};
+            entry["furniture"] = json::object();
+            entry["furniture"]["land_hidden_mm2"] = std::round(m.land_hidden_mm2 * 100) / 100;
+            entry["furniture"]["elements"] = std::move(placed);
         } else {
             entry["labels"] = nullptr;  // not rendered in this build
         }
@@ -100,7 +105,7 @@ json report_json(const Project& project, const BuildOptions& options, const Buil
     json warnings = json::array();
     for (const auto& d : outcome.warnings.items()) warnings.push_back(diagnostic_json(d));
     auto sde = options.date;
-    return json{{"cartelier", CARTELIER_VERSION_STRING},
+    json report{{"cartelier", CARTELIER_VERSION_STRING},
                 {"project", project.file},
                 {"out", options.out_dir},
                 {"finished", iso_date(static_cast<std::int64_t>(std::time(nullptr)))},
@@ -116,9 +121,10 @@ json report_json(const Project& project, const BuildOptions& options, const Buil
                                  {"built", counts[static_cast<int>(MapStatus::Built)]},
                                  {"up_to_date", counts[static_cast<int>(MapStatus::UpToDate)]},
                                  {"failed", counts[static_cast<int>(MapStatus::Failed)]},
-                                 {"interrupted", counts[static_cast<int>(MapStatus::Interrupted)]}}},
-                {"warnings", warnings},
-                {"maps", maps}};
+                                 {"interrupted", counts[static_cast<int>(MapStatus::Interrupted)]}}}};
+    report["warnings"] = std::move(warnings);
+    report["maps"] = std::move(maps);
+    return report;
 }
 
 std::string write_report(const Project& project, const BuildOptions& options, const BuildOutcome& outcome) {
