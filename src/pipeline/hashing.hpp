@@ -1,6 +1,6 @@
 // Content hashes for incremental builds (xxHash XXH3-128: fast, not cryptographic) and SHA-256 for the
-// build report (GLib's checksum routine). A stat-based cache (size, mtime, inode) avoids re-reading an
-// unchanged file; when any of the three differs the file is hashed again.
+// build report (Nettle). A stat-based cache (size, mtime, inode) avoids re-reading an unchanged file,
+// within a process and across builds (digest_file); when any of the three differs the file is hashed again.
 #pragma once
 
 #include <cstdint>
@@ -28,6 +28,31 @@ struct FileStamp {
 /// nullopt when the file does not exist (or is not a regular file).
 std::optional<FileStamp> stat_file(const std::filesystem::path& path);
 
+/// One file's content digest (XXH3-128, 32 hex digits) and the stamp of the file it was read from.
+struct FileDigest {
+    FileStamp stamp;
+    std::string hash;
+};
+
+/// The digest of a whole file's bytes; nullopt when it does not exist (or is not a regular file).
+/// Throws Error naming the file when it cannot be read. A file is read once per process and, with
+/// load_file_digests/save_file_digests, once across builds: its digest is remembered by its path and
+/// stamp (size, modification time in ns, inode), except when it was modified less than two seconds
+/// before it was read (the kernel stamps modifications with a coarse clock: a second write of the same
+/// size within one tick could keep the same stamp). Thread-safe; every file digest of a build (its
+/// state, the prepared-layer cache's keys) comes from here.
+std::optional<FileDigest> digest_file(const std::filesystem::path& path);
+
+/// Seeds digest_file's memory with the digests a previous process saved in `table` (a missing,
+/// unreadable or malformed table seeds nothing: it is an optimisation, never a source of truth beyond
+/// the stamps it records).
+void load_file_digests(const std::filesystem::path& table);
+/// Saves the digests remembered by this process (seeded or read) into `table`, atomically (a
+/// temporary file renamed into place), when they differ from what it holds; false on I/O failure.
+bool save_file_digests(const std::filesystem::path& table);
+/// Files digest_file has read (not answered from its memory) in this process.
+std::size_t file_digest_reads();
+
 /// One file's recorded hash and the stamp it was computed for.
 struct KnownHash {
     FileStamp stamp;
@@ -44,7 +69,7 @@ public:
     std::optional<std::string> hash(const std::string& path, FileStamp* stamp_out = nullptr);
     /// The recorded hash of `path` if `stamp` is the stamp it was computed for (no read).
     std::optional<std::string> known(const std::string& path, const FileStamp& stamp) const;
-    /// Files actually read (not answered from the stat cache) so far.
+    /// Files digested (not answered from the stat cache seeded by remember()) so far.
     std::size_t files_read() const;
 
 private:

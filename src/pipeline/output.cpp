@@ -66,6 +66,7 @@ std::size_t remove_stale_temp_files(const std::string& out_dir, const std::vecto
         prefixes.emplace_back(fs::path(state_dir(out_dir)), "." + id + ".json.tmp-");
     }
     prefixes.emplace_back(fs::path(out_dir), ".build-report.");
+    prefixes.emplace_back(fs::path(state_dir(out_dir)), ".file-digests.tmp-");  // pipeline/hashing.hpp
     std::size_t removed = 0;
     const auto now = fs::file_time_type::clock::now();
     for (const fs::path& dir : {fs::path(out_dir), fs::path(state_dir(out_dir))}) {

@@ -440,6 +440,10 @@ BuildOutcome run_build(const Project& project, const BuildOptions& options) {
     const geo::TransformationWarmup warmup(planning_transformations(project, options),
                                            std::max(1u, std::thread::hardware_concurrency()));
     BuildOutcome outcome;
+    // The digests of the files the builds before read, by their stamps: an unchanged data file is not
+    // read again to be hashed (a 55 MB GeoJSON in a build that draws from its prepared copy).
+    const std::filesystem::path digests = std::filesystem::path(state_dir(options.out_dir)) / "file-digests";
+    load_file_digests(digests);
     const std::optional<std::int64_t> date = options.date ? options.date : source_date_epoch();
     InputContext inputs(project, date);
     // The layers: those of a previous build when the caller keeps them (watch), else loaded here. The
@@ -546,6 +550,7 @@ BuildOutcome run_build(const Project& project, const BuildOptions& options) {
     outcome.warnings.append(selection.warnings);
     if (!ctx.escalated.empty()) outcome.warnings = without(outcome.warnings, ctx.escalated);
     outcome.interrupted_by = interrupt_signal();
+    save_file_digests(digests);  // an optimisation: a failure only means reading the files again next time
     outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return outcome;
 }

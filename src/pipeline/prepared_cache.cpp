@@ -45,54 +45,17 @@ struct Header {
 };
 static_assert(std::is_trivially_copyable_v<Header> && sizeof(Header) == 40);
 
-/// The XXH3 digest of a whole file, read in 4 MB pieces; nullopt when it cannot be read. Remembered for
-/// the process by the file's identity and state (device, inode, size, modification time in ns): a
-/// build asks for the same source once per CRS it is projected to, and `watch` or `serve` at each
-/// save; a file written again changes its modification time, and is read again (see below for one
-/// written twice within a clock tick).
-std::optional<std::uint64_t> file_digest(const fs::path& path) {
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) return std::nullopt;
-    using Identity = std::tuple<std::string, dev_t, ino_t, off_t, std::int64_t, std::int64_t>;
-    const Identity identity{path.string(), st.st_dev, st.st_ino, st.st_size, st.st_mtim.tv_sec, st.st_mtim.tv_nsec};
-    static auto* memo = new std::pair<std::mutex, std::map<Identity, std::uint64_t>>;  // never destroyed
-    {
-        std::lock_guard lock(memo->first);
-        if (auto it = memo->second.find(identity); it != memo->second.end()) return it->second;
-    }
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return std::nullopt;
-    std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> state(XXH3_createState(), &XXH3_freeState);
-    XXH3_64bits_reset(state.get());
-    std::vector<char> buffer(4 << 20);
-    bool ok = true;
-    for (;;) {
-        ssize_t n = ::read(fd, buffer.data(), buffer.size());
-        if (n < 0) {
-            ok = false;
-            break;
-        }
-        if (n == 0) break;
-        XXH3_64bits_update(state.get(), buffer.data(), static_cast<std::size_t>(n));
-    }
-    ::close(fd);
-    if (!ok) return std::nullopt;
-    const std::uint64_t digest = XXH3_64bits_digest(state.get());
-    // A file modified in the last two seconds is not remembered: the kernel stamps modifications with a
-    // coarse clock, so a second write of the same size within one tick would keep the same identity.
-    timespec now{};
-    ::clock_gettime(CLOCK_REALTIME, &now);
-    if (now.tv_sec - st.st_mtim.tv_sec < 2) return digest;
-    std::lock_guard lock(memo->first);
-    memo->second.emplace(identity, digest);
-    return digest;
-}
-
 /// Adds a whole file's digest to `state`; false when it cannot be read.
+/// (The digest is digest_file's, shared with the build's state: a file is read once per process.)
 bool hash_file(const fs::path& path, XXH3_state_t* state) {
-    const std::optional<std::uint64_t> digest = file_digest(path);
+    std::optional<FileDigest> digest;
+    try {
+        digest = digest_file(path);
+    } catch (const Error&) {
+        return false;
+    }
     if (!digest) return false;
-    XXH3_64bits_update(state, &*digest, sizeof *digest);
+    XXH3_64bits_update(state, digest->hash.data(), digest->hash.size());
     return true;
 }
 
