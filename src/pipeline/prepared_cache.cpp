@@ -10,11 +10,14 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <thread>
+#include <variant>
 #include <tuple>
 #include <type_traits>
 
 #include <fcntl.h>
 #include <time.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -33,7 +36,11 @@ namespace {
 constexpr char kMagic[8] = {'C', 'R', 'T', 'L', 'P', 'R', 'E', 'P'};
 /// 2: warnings about vertices outside the CRS's area of use are no longer stored.
 /// 3: paths inside the project folder (source, warnings' files) stored relative to it.
-constexpr std::uint32_t kVersion = 4;  // 4: a copy's LayerSubset
+/// 4: a copy's LayerSubset.
+/// 5: the features in chunks of kFeaturesPerChunk, each chunk's size in bytes written before them.
+constexpr std::uint32_t kVersion = 5;
+/// Features per chunk: the chunks of a large layer are read back on several threads.
+constexpr std::uint64_t kFeaturesPerChunk = 4096;
 
 struct Header {
     char magic[8];
@@ -146,6 +153,12 @@ public:
         return true;
     }
     bool done() const { return p_ == end_; }
+    const char* here() const { return p_; }
+    bool skip(std::uint64_t n) {
+        if (static_cast<std::uint64_t>(end_ - p_) < n) return false;
+        p_ += n;
+        return true;
+    }
 
 private:
     const char* p_;
@@ -179,6 +192,103 @@ bool read_location(PayloadReader& r, SourceLocation& l, const fs::path& root) {
     l.line = line;
     l.column = column;
     return true;
+}
+
+/// The bytes write_prepared writes for a feature (what its chunk's size adds up).
+std::uint64_t stored_size(const Feature& f) {
+    std::uint64_t n = 4 + f.id.size() + 4 + 4;
+    for (const auto& v : f.values) {
+        n += 1;
+        if (std::holds_alternative<bool>(v)) n += 1;
+        else if (std::holds_alternative<double>(v)) n += sizeof(double);
+        else if (auto s = std::get_if<std::string>(&v)) n += 4 + s->size();
+    }
+    return n + 1 + 8 + f.geometry.points.size() * sizeof(Point) + 8 + f.geometry.rings.size() * sizeof(std::uint32_t) +
+           8 + f.geometry.parts.size() * sizeof(std::uint32_t);
+}
+
+/// One feature as write_prepared wrote it; false when the bytes are not one.
+bool read_feature(PayloadReader& r, Feature& f, std::uint64_t payload_size) {
+    std::uint32_t values = 0;
+    if (!r.text(f.id) || !r.pod(f.line) || !r.pod(values) || values > payload_size) return false;
+    f.values.reserve(values);
+    for (std::uint32_t i = 0; i < values; ++i) {
+        std::uint8_t tag = 0;
+        if (!r.pod(tag)) return false;
+        switch (tag) {
+            case 0: f.values.emplace_back(std::monostate{}); break;
+            case 1: {
+                std::uint8_t b = 0;
+                if (!r.pod(b)) return false;
+                f.values.emplace_back(b != 0);
+                break;
+            }
+            case 2: {
+                double d = 0;
+                if (!r.pod(d)) return false;
+                f.values.emplace_back(d);
+                break;
+            }
+            case 3: {
+                std::string s;
+                if (!r.text(s)) return false;
+                f.values.emplace_back(std::move(s));
+                break;
+            }
+            default: return false;
+        }
+    }
+    std::uint8_t type = 0;
+    if (!r.pod(type) || type > static_cast<std::uint8_t>(GeometryType::Polygon)) return false;
+    f.geometry.type = static_cast<GeometryType>(type);
+    if (!r.array(f.geometry.points) || !r.array(f.geometry.rings) || !r.array(f.geometry.parts)) return false;
+    // Offsets must stay inside their arrays (a checksum collision aside, this guards the renderer).
+    for (std::uint32_t o : f.geometry.rings)
+        if (o > f.geometry.points.size()) return false;
+    for (std::uint32_t o : f.geometry.parts)
+        if (o + 1 > f.geometry.rings.size() + 1) return false;
+    return true;
+}
+
+/// The features of a layer from their chunks (`sizes`, from `at`): the chunks of a large layer are read
+/// on several threads side by side (France's communes: while the build's workers wait for them).
+/// False when a chunk is not exactly its features.
+bool read_features(const char* at, const std::vector<std::uint64_t>& sizes, std::vector<Feature>& features,
+                   std::uint64_t payload_size) {
+    std::vector<const char*> starts;
+    for (std::uint64_t n : sizes) {
+        starts.push_back(at);
+        at += n;
+    }
+    auto read_chunks = [&](std::size_t from, std::size_t to) {
+        try {
+            for (std::size_t c = from; c < to; ++c) {
+                PayloadReader r(starts[c], sizes[c]);
+                const std::size_t end = std::min<std::size_t>(features.size(), (c + 1) * kFeaturesPerChunk);
+                for (std::size_t i = c * kFeaturesPerChunk; i < end; ++i)
+                    if (!read_feature(r, features[i], payload_size)) return false;
+                if (!r.done()) return false;
+            }
+            return true;
+        } catch (const std::exception&) {  // out of memory: the caller reads the source instead
+            return false;
+        }
+    };
+    const std::size_t threads =
+        std::min<std::size_t>({sizes.size(), std::max(1u, std::thread::hardware_concurrency()), 4});
+    if (threads <= 1) return read_chunks(0, sizes.size());
+    std::vector<char> ok(threads, 0);
+    std::vector<std::thread> helpers;
+    auto range = [&](std::size_t t) { return std::pair{sizes.size() * t / threads, sizes.size() * (t + 1) / threads}; };
+    for (std::size_t t = 1; t < threads; ++t)
+        helpers.emplace_back([&, t] {
+            auto [from, to] = range(t);
+            ok[t] = read_chunks(from, to);
+        });
+    auto [from, to] = range(0);
+    ok[0] = read_chunks(from, to);
+    for (auto& h : helpers) h.join();
+    return std::all_of(ok.begin(), ok.end(), [](char v) { return v != 0; });
 }
 
 }  // namespace
@@ -265,6 +375,13 @@ bool write_prepared(const fs::path& path, std::uint64_t key, const Layer& layer,
             w.text(d.hint);
         }
         w.pod<std::uint64_t>(layer.features.size());
+        const std::uint64_t chunks = (layer.features.size() + kFeaturesPerChunk - 1) / kFeaturesPerChunk;
+        for (std::uint64_t c = 0; c < chunks; ++c) {
+            std::uint64_t bytes = 0;
+            const std::size_t end = std::min<std::size_t>(layer.features.size(), (c + 1) * kFeaturesPerChunk);
+            for (std::size_t i = c * kFeaturesPerChunk; i < end; ++i) bytes += stored_size(layer.features[i]);
+            w.pod<std::uint64_t>(bytes);
+        }
         for (const auto& f : layer.features) {
             w.text(f.id);
             w.pod<std::uint32_t>(f.line);
@@ -326,26 +443,30 @@ bool has_prepared(const fs::path& path, std::uint64_t key) {
 }
 
 std::optional<PreparedLayer> read_prepared(const fs::path& path, std::uint64_t key, const fs::path& project_root) {
+    // The file mapped, not copied: no buffer to allocate, clear and fill (45 MB for France's communes in
+    // Lambert-93, read while the workers wait for them). A cache file is only ever replaced by rename,
+    // never truncated in place, so the mapping stays whole while it is read.
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return std::nullopt;
     struct stat st {};
-    std::string bytes;
-    if (::fstat(fd, &st) == 0 && st.st_size >= static_cast<off_t>(sizeof(Header))) {
-        bytes.resize(static_cast<std::size_t>(st.st_size));
-        std::size_t got = 0;
-        while (got < bytes.size()) {
-            ssize_t n = ::read(fd, bytes.data() + got, bytes.size() - got);
-            if (n <= 0) break;
-            got += static_cast<std::size_t>(n);
-        }
-        bytes.resize(got);
+    if (::fstat(fd, &st) != 0 || st.st_size < static_cast<off_t>(sizeof(Header))) {
+        ::close(fd);
+        return std::nullopt;
     }
+    const std::size_t size = static_cast<std::size_t>(st.st_size);
+    void* mapped = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
     ::close(fd);
-    if (bytes.size() < sizeof(Header)) return std::nullopt;
+    if (mapped == MAP_FAILED) return std::nullopt;
+    struct Unmap {
+        void* at;
+        std::size_t size;
+        ~Unmap() { ::munmap(at, size); }
+    } unmap{mapped, size};
+    const char* bytes = static_cast<const char*>(mapped);
     Header h{};
-    std::memcpy(&h, bytes.data(), sizeof h);
-    if (!header_matches(h, key, bytes.size())) return std::nullopt;
-    const char* payload = bytes.data() + sizeof h;
+    std::memcpy(&h, bytes, sizeof h);
+    if (!header_matches(h, key, size)) return std::nullopt;
+    const char* payload = bytes + sizeof h;
     if (XXH3_64bits(payload, h.payload_size) != h.payload_hash) return std::nullopt;
 
     PayloadReader r(payload, h.payload_size);
@@ -369,48 +490,16 @@ std::optional<PreparedLayer> read_prepared(const fs::path& path, std::uint64_t k
     }
     std::uint64_t count = 0;
     if (!r.pod(count) || count > h.payload_size) return std::nullopt;
-    layer.features.resize(count);
-    for (auto& f : layer.features) {
-        std::uint32_t values = 0;
-        if (!r.text(f.id) || !r.pod(f.line) || !r.pod(values) || values > h.payload_size) return std::nullopt;
-        f.values.reserve(values);
-        for (std::uint32_t i = 0; i < values; ++i) {
-            std::uint8_t tag = 0;
-            if (!r.pod(tag)) return std::nullopt;
-            switch (tag) {
-                case 0: f.values.emplace_back(std::monostate{}); break;
-                case 1: {
-                    std::uint8_t b = 0;
-                    if (!r.pod(b)) return std::nullopt;
-                    f.values.emplace_back(b != 0);
-                    break;
-                }
-                case 2: {
-                    double d = 0;
-                    if (!r.pod(d)) return std::nullopt;
-                    f.values.emplace_back(d);
-                    break;
-                }
-                case 3: {
-                    std::string s;
-                    if (!r.text(s)) return std::nullopt;
-                    f.values.emplace_back(std::move(s));
-                    break;
-                }
-                default: return std::nullopt;
-            }
-        }
-        std::uint8_t type = 0;
-        if (!r.pod(type) || type > static_cast<std::uint8_t>(GeometryType::Polygon)) return std::nullopt;
-        f.geometry.type = static_cast<GeometryType>(type);
-        if (!r.array(f.geometry.points) || !r.array(f.geometry.rings) || !r.array(f.geometry.parts))
-            return std::nullopt;
-        // Offsets must stay inside their arrays (a checksum collision aside, this guards the renderer).
-        for (std::uint32_t o : f.geometry.rings)
-            if (o > f.geometry.points.size()) return std::nullopt;
-        for (std::uint32_t o : f.geometry.parts)
-            if (o + 1 > f.geometry.rings.size() + 1) return std::nullopt;
+    std::vector<std::uint64_t> chunk_sizes((count + kFeaturesPerChunk - 1) / kFeaturesPerChunk);
+    std::uint64_t features_size = 0;
+    for (std::uint64_t& n : chunk_sizes) {
+        if (!r.pod(n) || n > h.payload_size) return std::nullopt;
+        features_size += n;
     }
+    const char* features_at = r.here();
+    if (!r.skip(features_size)) return std::nullopt;
+    layer.features.resize(count);
+    if (!read_features(features_at, chunk_sizes, layer.features, h.payload_size)) return std::nullopt;
     std::uint8_t has_subset = 0;
     if (!r.pod(has_subset) || has_subset > 1) return std::nullopt;
     if (has_subset) {

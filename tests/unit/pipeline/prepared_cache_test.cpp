@@ -1,10 +1,13 @@
 // The prepared-layer cache: round trip, invalidation by content, corruption detected.
 #include <filesystem>
+#include <cstring>
 #include <fstream>
+#include <iterator>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include "pipeline/prepared_cache.hpp"
 
@@ -170,6 +173,50 @@ TEST(PreparedCache, ALayerLargerThanTheWriteBufferRoundTrips) {
     ASSERT_TRUE(back.has_value());
     expect_equal(layer, back->layer);
     EXPECT_FALSE(read_prepared(file, 8).has_value());  // another key
+    fs::remove_all(dir);
+}
+
+TEST(PreparedCache, ChunksWhoseSizesLieAreRefusedEvenUnderAValidChecksum) {
+    // The features are read in chunks of 4096 on several threads, each chunk from the size written
+    // before them. Sizes that add up but cut a feature in two, with the checksum made again to match
+    // (a checksum collision, or a bug in the writer), are a file to rebuild, not a crash.
+    fs::path dir = scratch("chunks");
+    fs::path file = prepared_path(dir, "points", "EPSG:2154");
+    Layer layer;
+    layer.name = "points";
+    layer.crs = "EPSG:2154";
+    for (int i = 0; i < 10000; ++i) {
+        Feature f;
+        f.id = fmt::format("p{}", i);
+        f.geometry = Geometry::point({1.0 * i, 2.0 * i});
+        layer.features.push_back(std::move(f));
+    }
+    ASSERT_TRUE(write_prepared(file, 9, layer, {}));
+    auto whole = read_prepared(file, 9);
+    ASSERT_TRUE(whole.has_value());
+    expect_equal(layer, whole->layer);
+
+    std::string bytes;
+    {
+        std::ifstream in(file, std::ios::binary);
+        bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    const std::size_t header = 40, hash_at = 32;
+    // The count (10 000, little-endian u64), then the three chunks' sizes.
+    const std::uint64_t count = 10000;
+    const std::size_t at = bytes.find(std::string(reinterpret_cast<const char*>(&count), sizeof count), header);
+    ASSERT_NE(at, std::string::npos);
+    std::uint64_t sizes[3];
+    std::memcpy(sizes, bytes.data() + at + 8, sizeof sizes);
+    EXPECT_EQ(sizes[0] + sizes[1] + sizes[2], bytes.size() - at - 8 - sizeof sizes - 1)  // 1: "no subset"
+        << "the sizes cover the features exactly";
+    sizes[0] += 3;
+    sizes[1] -= 3;
+    std::memcpy(bytes.data() + at + 8, sizes, sizeof sizes);
+    const std::uint64_t hash = XXH3_64bits(bytes.data() + header, bytes.size() - header);
+    std::memcpy(bytes.data() + hash_at, &hash, sizeof hash);
+    write_file(file, bytes);
+    EXPECT_FALSE(read_prepared(file, 9).has_value());
     fs::remove_all(dir);
 }
 
