@@ -75,11 +75,11 @@ std::vector<std::pair<std::string, std::string>> planning_transformations(const 
         if (m->atlas)
             for (const auto& [_, crs] : m->atlas->crs_values) add(crs);
     }
+    // Into each CRS first: the plan asks for those first (an atlas's pages' bounds in their CRSs, while
+    // the warmup is still making the rest).
     std::vector<std::pair<std::string, std::string>> pairs;
-    for (const std::string& crs : crss) {
-        pairs.emplace_back("EPSG:4326", crs);
-        pairs.emplace_back(crs, "EPSG:4326");
-    }
+    for (const std::string& crs : crss) pairs.emplace_back("EPSG:4326", crs);
+    for (const std::string& crs : crss) pairs.emplace_back(crs, "EPSG:4326");
     return pairs;
 }
 
