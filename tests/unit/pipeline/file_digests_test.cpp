@@ -13,6 +13,8 @@
 
 #include "core/diagnostic.hpp"
 #include "pipeline/hashing.hpp"
+#include "test_paths.hpp"
+#include "text_files.hpp"
 
 using namespace cartelier;
 using namespace cartelier::pipeline;
@@ -20,17 +22,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-fs::path scratch(const std::string& name) {
-    fs::path d = fs::temp_directory_path() / fmt::format("cartelier-digests-{}-{}", name, ::getpid());
-    fs::remove_all(d);
-    fs::create_directories(d);
-    return d;
-}
+fs::path scratch(const std::string& name) { return test::temp_dir("digests-" + name); }
 
-void write_file(const fs::path& p, const std::string& text) {
-    std::ofstream out(p, std::ios::binary | std::ios::trunc);
-    out << text;
-}
+void write_file(const fs::path& p, const std::string& text) { test::save_text(p.string(), text); }
 
 /// Sets the file's modification time `seconds_ago` in the past (a file that has settled).
 void age(const fs::path& p, int seconds_ago) {
@@ -41,10 +35,7 @@ void age(const fs::path& p, int seconds_ago) {
     ASSERT_EQ(::utimensat(AT_FDCWD, p.c_str(), times, 0), 0);
 }
 
-std::string read_all(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
+std::string read_all(const fs::path& p) { return test::read_text(p.string()); }
 
 }  // namespace
 
