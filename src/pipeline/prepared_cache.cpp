@@ -6,17 +6,13 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <thread>
 #include <variant>
-#include <tuple>
 #include <type_traits>
 
 #include <fcntl.h>
-#include <time.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -25,6 +21,7 @@
 #include <xxhash.h>
 
 #include "core/paths.hpp"
+#include "pipeline/hashing.hpp"
 #include "pipeline/state.hpp"
 
 namespace cartelier::pipeline {
