@@ -41,12 +41,20 @@ std::string sha256_hex(std::string_view bytes) {
     return out;
 }
 
-std::optional<FileStamp> stat_file(const std::filesystem::path& path) {
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+namespace {
+
+FileStamp stamp_of(const struct stat& st) {
     return FileStamp{static_cast<std::uintmax_t>(st.st_size),
                      static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec,
                      static_cast<std::uint64_t>(st.st_ino)};
+}
+
+}  // namespace
+
+std::optional<FileStamp> stat_file(const std::filesystem::path& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+    return stamp_of(st);
 }
 
 void FileHasher::remember(const std::string& path, const KnownHash& known) {
@@ -121,10 +129,7 @@ std::optional<FileDigest> digest_file(const std::filesystem::path& path) {
     // The stamp of what is read: taken on the open file, so that a file replaced since stat() is not
     // remembered under the old file's stamp.
     struct stat st {};
-    if (::fstat(fd, &st) == 0)
-        stamp = FileStamp{static_cast<std::uintmax_t>(st.st_size),
-                          static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec,
-                          static_cast<std::uint64_t>(st.st_ino)};
+    if (::fstat(fd, &st) == 0) stamp = stamp_of(st);
     XXH3_state_t* state = XXH3_createState();
     XXH3_128bits_reset(state);
     std::vector<char> buffer(std::size_t{1} << 20);
