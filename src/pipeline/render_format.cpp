@@ -41,6 +41,7 @@ render::PageReport draw(const PreparedMap& map, const style::Style& style, rende
     render::MapContent content{&style, &map.layers_in(decl.crs), decl.crs, decl.extent,
                                [&](const std::string& crs) -> const render::LayerSet& { return map.layers_in(crs); },
                                &icons};
+    content.white_raster_page = surface.white_raster();
     return render::compose_page(surface.cr(), map.page, content);
 }
 

@@ -274,7 +274,7 @@ TextStyle evaluate_text(const style::Layer& l, const ex::EvaluationContext& ctx,
 }
 
 MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& layers, const View& view, double zoom,
-                       IconCache* icons) {
+                       IconCache* icons, bool on_white_raster) {
     MapDrawResult result;
     result.land = layout::LandCover(view.frame);
     if (places_text(style, zoom)) result.lines = std::make_shared<layout::DrawnLines>(view.frame);
@@ -327,6 +327,8 @@ MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& l
             }
         }
 
+    // Whether every pixel of the frame is still opaque white (the caller's promise, until a layer draws).
+    bool frame_white = on_white_raster && raster;
     for (std::size_t li = 0; li < style.layers.size(); ++li) {
         const style::Layer& sl = style.layers[li];
         if (!sl.visible() || !sl.in_zoom_range(zoom)) continue;
@@ -336,10 +338,14 @@ MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& l
             style::Color c = sl.color(Prop::BackgroundColor, ctx, &e);
             double o = sl.number(Prop::BackgroundOpacity, ctx, &e);
             note(pc.errors, e);
+            const bool opaque_white = c.r == 1 && c.g == 1 && c.b == 1 && c.a * o >= 1;
+            if (frame_white && opaque_white) continue;  // the same pixels (draw_map's contract)
             set_source(cr, c, o);
             cairo_paint(cr);
+            frame_white = false;
             continue;
         }
+        frame_white = false;
         const Layer* data = layers.find(sl.source_layer);
         if (!data) continue;  // the build checks source layers before rendering
         const auto layer_start = std::chrono::steady_clock::now();

@@ -150,8 +150,13 @@ struct MapDrawResult {
 /// Draws every visible style layer into `view.frame` (clipped to it) at web zoom `zoom`. Icons come
 /// from `icons` (a cache of this call alone when null); an icon that cannot be resolved or read throws
 /// Error naming the feature.
+///
+/// `on_white_raster`: the caller promises that `cr` is an image surface and that every pixel of the
+/// frame is opaque white. A background layer that comes before every other layer drawn and paints
+/// opaque white is then not painted: the pixels would be the same (white over white is white at every
+/// coverage of the frame's edge), and a page's worth of memory is not written again.
 MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& layers, const View& view, double zoom,
-                       IconCache* icons = nullptr);
+                       IconCache* icons = nullptr, bool on_white_raster = false);
 
 /// The text style of a symbol layer for one feature.
 TextStyle evaluate_text(const style::Layer& layer, const style::expr::EvaluationContext& ctx, double points_per_unit,

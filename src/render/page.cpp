@@ -177,7 +177,9 @@ PageReport compose_page(cairo_t* cr, const layout::PageLayout& layout, const Map
             set_source(cr, style.page.inset_frame.background_color, 1);
             cairo_fill(cr);
         }
-        maps.push_back(draw_map(cr, style, *layers, f.view, f.zoom, icons));
+        // The main map is the first thing drawn on the page; an inset lies over it and its paper.
+        const bool on_white = content.white_raster_page && !f.inset;
+        maps.push_back(draw_map(cr, style, *layers, f.view, f.zoom, icons, on_white));
         frame_layers.push_back(layers);
     }
 

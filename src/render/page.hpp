@@ -30,6 +30,9 @@ struct MapContent {
     std::function<const LayerSet&(const std::string& crs)> layers_in;
     /// Icons of the style's symbol layers, shared by a build (null: a cache for this page alone).
     IconCache* icons = nullptr;
+    /// The page is an image surface already painted opaque white (a PageSurface for PNG or GeoTIFF):
+    /// the main map's white background is then not painted again (draw_map's `on_white_raster`).
+    bool white_raster_page = false;
 };
 
 /// One frame drawn on the page (the main map is frames[0]).

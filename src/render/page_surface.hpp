@@ -46,6 +46,8 @@ public:
     /// A Cairo context whose user space is the page in points, origin top-left.
     cairo_t* cr() const { return cr_.get(); }
     OutputFormat format() const { return format_; }
+    /// A raster page (PNG, GeoTIFF): an image whose every pixel the constructor painted opaque white.
+    bool white_raster() const { return format_ == OutputFormat::Png || format_ == OutputFormat::Tif; }
     /// Device pixels per point (PNG: dpi/72; vector: 1).
     double device_scale() const { return device_scale_; }
     /// PNG (and TIF) size in pixels (of the band, when the spec asks for one).
