@@ -474,4 +474,45 @@ CrsIdentity crs_identity(const std::string& crs) {
     return out;
 }
 
+CrsUnits crs_units(const std::string& crs) {
+    static auto* memo = new std::pair<std::mutex, std::map<std::string, CrsUnits>>;  // never destroyed, as the pool
+    {
+        std::lock_guard lock(memo->first);
+        if (auto it = memo->second.find(crs); it != memo->second.end()) return it->second;
+    }
+    ProjContext ctx;
+    using Owned = std::unique_ptr<PJ, decltype(&proj_destroy)>;
+    Owned pj(proj_create(ctx.get(), crs.c_str()), &proj_destroy);
+    if (!pj) throw Error(SourceLocation{}, fmt::format("unknown CRS '{}'", crs));
+    // The horizontal part: the source of a bound CRS (a PROJ string with +towgs84), the first part of a
+    // compound one (a projected CRS with heights).
+    for (int depth = 0; depth < 4; ++depth) {
+        const PJ_TYPE type = proj_get_type(pj.get());
+        PJ* inner = type == PJ_TYPE_BOUND_CRS      ? proj_get_source_crs(ctx.get(), pj.get())
+                    : type == PJ_TYPE_COMPOUND_CRS ? proj_crs_get_sub_crs(ctx.get(), pj.get(), 0)
+                                                   : nullptr;
+        if (!inner) break;
+        pj.reset(inner);
+    }
+    CrsUnits out;
+    switch (proj_get_type(pj.get())) {
+        case PJ_TYPE_PROJECTED_CRS: out.kind = CrsUnits::Kind::Projected; break;
+        case PJ_TYPE_GEOGRAPHIC_2D_CRS:
+        case PJ_TYPE_GEOGRAPHIC_3D_CRS: out.kind = CrsUnits::Kind::Geographic; break;
+        case PJ_TYPE_GEOCENTRIC_CRS: out.kind = CrsUnits::Kind::Geocentric; break;
+        default: out.kind = CrsUnits::Kind::Other; break;
+    }
+    if (Owned cs(proj_crs_get_coordinate_system(ctx.get(), pj.get()), &proj_destroy); cs) {
+        const char* unit = nullptr;
+        double factor = 1;
+        if (proj_cs_get_axis_info(ctx.get(), cs.get(), 0, nullptr, nullptr, nullptr, &factor, &unit, nullptr, nullptr)) {
+            out.unit = unit ? unit : "";
+            out.to_si = factor;
+        }
+    }
+    std::lock_guard lock(memo->first);
+    memo->second.emplace(crs, out);
+    return out;
+}
+
 }  // namespace cartelier::geo

@@ -157,4 +157,16 @@ struct CrsIdentity {
 /// Throws Error naming the CRS when PROJ does not know it.
 CrsIdentity crs_identity(const std::string& crs);
 
+/// What the coordinates of a CRS are: its kind and the unit of its first axis (of its horizontal part,
+/// for a compound or bound CRS).
+struct CrsUnits {
+    enum class Kind { Projected, Geographic, Geocentric, Other };
+    Kind kind = Kind::Other;
+    std::string unit;       ///< PROJ's name of the unit: "metre", "degree", "US survey foot"…
+    double to_si = 1;       ///< the unit in metres (a length) or radians (an angle)
+    bool in_metres() const { return to_si == 1.0; }
+};
+/// Throws Error naming the CRS when PROJ does not know it. Remembered for the process.
+CrsUnits crs_units(const std::string& crs);
+
 }  // namespace cartelier::geo

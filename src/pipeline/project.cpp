@@ -370,9 +370,10 @@ void read_derived_layer(Reader& r, const fs::path& root, const YAML::Node& n, co
                                                           "run in the geographic CRS {} (degrees)",
                                                           l.spec.crs),
                                               "give the layer a projected CRS, e.g. crs: EPSG:2154 (Lambert-93)");
-        } catch (const Error& e) {
+        } catch (const Error&) {
             r.diagnostics().error(r.at(n["crs"], doc::key(path, "crs")),
-                                  fmt::format("unknown CRS '{}': {}", l.spec.crs, e.what()));
+                                  fmt::format("unknown CRS '{}': PROJ does not know it", l.spec.crs),
+                                  "use an authority code such as EPSG:2154 (Lambert-93)");
         }
     }
 }
@@ -641,6 +642,43 @@ std::optional<double> scale_denominator(Reader& r, const YAML::Node& n, const st
     return v;
 }
 
+/// The CRS a page is drawn in — a map's, an inset's, an atlas page's — written at `node` (`at`): PROJ
+/// must know it, and it must be projected, in metres: the page's scale, its scale bar and the extents
+/// around an atlas feature are metres on the ground. An error at its line otherwise (a map in EPSG:4326
+/// would fail only when drawn, with no line to mend).
+bool check_page_crs(Reader& r, const YAML::Node& node, const std::string& at, const std::string& crs) {
+    geo::CrsUnits units;
+    try {
+        units = geo::crs_units(crs);
+    } catch (const Error&) {
+        r.diagnostics().error(r.at(node, at), fmt::format("unknown CRS '{}': PROJ does not know it", crs),
+                              "use an authority code such as EPSG:2154 (Lambert-93)");
+        return false;
+    }
+    const char* hint =
+        "a map is drawn in a projected CRS in metres, e.g. EPSG:2154 (Lambert-93) for metropolitan France, EPSG:3857 "
+        "(Web Mercator), EPSG:4087 (equirectangular, the look of longitude and latitude); its layers may stay in "
+        "EPSG:4326: they are reprojected";
+    using Kind = geo::CrsUnits::Kind;
+    if (units.kind == Kind::Geographic || units.kind == Kind::Geocentric) {
+        r.diagnostics().error(r.at(node, at),
+                              fmt::format("CRS '{}' is {}: a page is laid out in metres on the ground", crs,
+                                          units.kind == Kind::Geographic
+                                              ? "geographic (longitude and latitude in degrees)"
+                                              : "geocentric (X, Y, Z from the centre of the Earth)"),
+                              hint);
+        return false;
+    }
+    if (units.kind == Kind::Projected && !units.in_metres()) {
+        r.diagnostics().error(r.at(node, at),
+                              fmt::format("CRS '{}' is in {} ({:.6g} m): a page's scale, scale bar and extents are in metres",
+                                          crs, units.unit, units.to_si),
+                              "choose the same projection in metres (its metric EPSG code)");
+        return false;
+    }
+    return true;
+}
+
 /// One inset: a preset name, or an object (optionally starting from a preset it overrides).
 std::vector<layout::InsetSpec> read_inset(Reader& r, const YAML::Node& n, const std::string& path) {
     auto preset = [&](const YAML::Node& name_node, const std::string& at) -> std::vector<layout::InsetSpec> {
@@ -667,7 +705,10 @@ std::vector<layout::InsetSpec> read_inset(Reader& r, const YAML::Node& n, const 
         else return {};
     }
     if (auto v = r.text(n, "name", path, false)) s.name = *v;
-    if (auto v = r.text(n, "crs", path, false)) s.crs = *v;
+    if (auto v = r.text(n, "crs", path, false)) {
+        s.crs = *v;
+        check_page_crs(r, n["crs"], doc::key(path, "crs"), *v);
+    }
     if (auto v = r.text(n, "extent_crs", path, false)) s.extent_crs = *v;
     if (n["extent"].IsDefined())
         if (auto xs = numbers(r, n["extent"], doc::key(path, "extent"), 4, "[min_x, min_y, max_x, max_y]")) {
@@ -836,16 +877,12 @@ std::optional<AtlasDecl> read_atlas(Reader& r, const YAML::Node& n, const std::s
             else
                 for (auto it = vs.begin(); it != vs.end(); ++it) {
                     const std::string crs = it->second.IsScalar() ? it->second.Scalar() : std::string();
-                    std::string problem = crs.empty() ? "expected a CRS" : "";
-                    if (problem.empty()) try {
-                            geo::crs_identity(crs);
-                        } catch (const Error& e) {
-                            problem = e.what();
-                        }
-                    if (!problem.empty())
-                        r.diagnostics().error(r.at(it->second, doc::key(doc::key(at, "values"), it->first.Scalar())),
-                                              fmt::format("unknown CRS {}: {}", doc::describe(it->second), problem));
-                    else a.crs_values[it->first.Scalar()] = crs;
+                    const std::string value_at = doc::key(doc::key(at, "values"), it->first.Scalar());
+                    if (crs.empty())
+                        r.diagnostics().error(r.at(it->second, value_at),
+                                              fmt::format("expected a CRS, found {}", doc::describe(it->second)));
+                    else if (check_page_crs(r, it->second, value_at, crs))
+                        a.crs_values[it->first.Scalar()] = crs;
                 }
         }
     }
@@ -864,7 +901,10 @@ void apply_map_keys(Reader& r, const fs::path& root, const YAML::Node& n, const 
             m.atlas = read_atlas(r, a, doc::key(path, "atlas"));
     }
     if (n["style"].IsDefined()) m.style = r.path_value(root, n, "style", path, true);
-    if (auto v = r.text(n, "crs", path, false)) m.crs = *v;
+    if (auto v = r.text(n, "crs", path, false)) {
+        m.crs = *v;
+        check_page_crs(r, n["crs"], doc::key(path, "crs"), *v);
+    }
     if (YAML::Node e = n["extent"]; e.IsDefined()) {
         std::vector<double> xs;
         if (e.IsSequence() && e.size() == 4)
