@@ -96,6 +96,20 @@ std::string without_edition(const std::string& attribution) {
     return text;
 }
 
+std::string without_sentence(const std::string& text, const std::string& token) {
+    const auto pos = text.find(token);
+    if (pos == std::string::npos) return text;
+    // The sentence: from after the ". " that ends the one before (or the start) to its own ". " (or the end).
+    const auto before = text.rfind(". ", pos);
+    const std::size_t start = before == std::string::npos ? 0 : before + 2;
+    const auto after = text.find(". ", pos + token.size());
+    if (after != std::string::npos) return text.substr(0, start) + text.substr(after + 2);
+    // The last sentence: the one before keeps its full stop.
+    std::string kept = text.substr(0, start);
+    trim_spaces(kept);
+    return kept;
+}
+
 std::string french_date(std::int64_t seconds) {
     static const char* months[] = {"janvier", "février", "mars",      "avril",   "mai",      "juin",
                                    "juillet", "août",    "septembre", "octobre", "novembre", "décembre"};
@@ -163,6 +177,16 @@ std::string credits_text(const Project& project, const MapDecl& map, const std::
         if (!covered) sources.push_back(text);
     }
     std::string out = map.credits_template;
+    // No layer of the map names its source: no "Sources : ." on the page, and a warning asks for them.
+    if (sources.empty() && out.find("{sources}") != std::string::npos) {
+        warnings.warning(map.declared_at,
+                         fmt::format("no layer drawn on map '{}' names its source (an 'attribution' in the project file, "
+                                     "or a SOURCES.json beside its file): its credits name no source",
+                                     map.id),
+                         "give each layer an attribution, e.g. attribution: \"Limites administratives : IGN Admin "
+                         "Express 2018\" (open data licences ask for it)");
+        out = without_sentence(out, "{sources}");
+    }
     auto replace = [&](const std::string& key, const std::string& value) {
         for (auto pos = out.find(key); pos != std::string::npos; pos = out.find(key, pos + value.size()))
             out.replace(pos, key.size(), value);

@@ -26,6 +26,10 @@ std::string credits_text(const Project& project, const MapDecl& map, const std::
 /// "A : {edition}" → "A", "{edition} – A" → "A", "A ({edition})" → "A", "A {edition} B" → "A B".
 std::string without_edition(const std::string& attribution);
 
+/// `text` without the sentence holding `token` (sentences end with ". "; the last one with the text):
+/// "Sources : {sources}. Réalisation : {date}." → "Réalisation : {date}."; "A. Données : {sources}." → "A.".
+std::string without_sentence(const std::string& text, const std::string& token);
+
 /// "25 novembre 2026" (UTC).
 std::string french_date(std::int64_t seconds_since_epoch);
 

@@ -1118,7 +1118,9 @@ Project load_project(const std::string& path) {
     }
 
     MapDecl defaults;
-    defaults.credits_template = "Sources : {sources}. Réalisation : {producer}, {date}.";
+    // The credits line when the project writes none; without a `producer`, no empty name before the date.
+    defaults.credits_template = project.producer.empty() ? "Sources : {sources}. Réalisation : {date}."
+                                                         : "Sources : {sources}. Réalisation : {producer}, {date}.";
     if (YAML::Node d = root["defaults"]; d.IsDefined() && r.expect_object(d, "defaults"))
         apply_map_keys(r, project.root, d, "defaults", defaults);
 

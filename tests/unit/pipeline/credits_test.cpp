@@ -16,6 +16,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using pipeline::without_edition;
+using pipeline::without_sentence;
 
 TEST(Credits, WithoutEditionRemovesThePlaceholderAndItsJoint) {
     EXPECT_EQ(without_edition("Limites administratives : {edition}"), "Limites administratives");
@@ -100,6 +101,46 @@ TEST(Credits, AKnownEditionOrAnAttributionWithoutPlaceholderGivesNoWarning) {
     EXPECT_EQ(pipeline::credits_text(p, map_m(), {"departements", "regions"}, 0, warnings),
               "Sources : Sites : enquête 2024 ; Limites : IGN 2018. Réalisation : Moi, 1 janvier 1970.");
     EXPECT_TRUE(warnings.empty()) << warnings.format();
+}
+
+TEST(Credits, WithoutSentenceRemovesTheSentenceOfTheToken) {
+    EXPECT_EQ(without_sentence("Sources : {sources}. Réalisation : {date}.", "{sources}"), "Réalisation : {date}.");
+    EXPECT_EQ(without_sentence("Carte : {producer}. Données : {sources}.", "{sources}"), "Carte : {producer}.");
+    EXPECT_EQ(without_sentence("A. Données : {sources}. B.", "{sources}"), "A. B.");
+    EXPECT_EQ(without_sentence("{sources}", "{sources}"), "");
+    EXPECT_EQ(without_sentence("Réalisation : {date}.", "{sources}"), "Réalisation : {date}.");
+}
+
+TEST(Credits, AMapWhoseLayersNameNoSourceSaysNoEmptySourcesAndIsWarned) {
+    const fs::path dir = test::temp_dir("credits-none");
+    const auto p = project_in(dir, "", "");  // no attribution text; regions' edition from its SOURCES.json
+    pipeline::MapDecl m = map_m();
+    m.declared_at = SourceLocation{p.file, 20, 3, "maps.m"};
+    // One layer credited (by its SOURCES.json): the sentence stays, and no warning.
+    Diagnostics none;
+    EXPECT_EQ(pipeline::credits_text(p, m, {"departements", "regions"}, 0, none),
+              "Sources : IGN 2018. Réalisation : Moi, 1 janvier 1970.");
+    EXPECT_TRUE(none.empty()) << none.format();
+    // None credited: no "Sources : ." on the page, and a warning at the map.
+    fs::remove(dir / "layers" / "cache" / "SOURCES.json");
+    Diagnostics warnings;
+    EXPECT_EQ(pipeline::credits_text(p, m, {"departements", "regions"}, 0, warnings), "Réalisation : Moi, 1 janvier 1970.");
+    ASSERT_EQ(warnings.items().size(), 1u) << warnings.format();
+    EXPECT_NE(warnings.format().find("cartelier.yaml:20:3: warning: maps.m: no layer drawn on map 'm' names its source"),
+              std::string::npos)
+        << warnings.format();
+}
+
+TEST(Credits, TheDefaultLineNamesTheProducerOnlyWhenTheProjectHasOne) {
+    const fs::path dir = test::temp_dir("credits-producer");
+    std::ofstream(dir / "style.json") << R"({"version": 8, "sources": {}, "layers": []})";
+    auto load = [&](const std::string& producer_line) {
+        std::ofstream(dir / "cartelier.yaml") << "version: 1\n" << producer_line
+                                              << "layers: {}\nmaps:\n  m:\n    style: style.json\n    extent: [0, 0, 1000, 1000]\n";
+        return pipeline::load_project((dir / "cartelier.yaml").string()).maps.at(0).credits_template;
+    };
+    EXPECT_EQ(load("producer: Moi\n"), "Sources : {sources}. Réalisation : {producer}, {date}.");
+    EXPECT_EQ(load(""), "Sources : {sources}. Réalisation : {date}.");
 }
 
 }  // namespace
