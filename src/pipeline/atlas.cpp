@@ -29,6 +29,7 @@
 #include "pipeline/layer_store.hpp"
 #include "pipeline/output.hpp"
 #include "pipeline/prepared_cache.hpp"
+#include "style/data_check.hpp"
 #include "style/feature_view.hpp"
 #include "style/style.hpp"
 
@@ -179,6 +180,8 @@ std::vector<MapDecl> atlas_pages(const MapDecl& atlas_map, LayerStore& store,
         for (const auto& s : atlas.sort)
             if (std::find(fields.begin(), fields.end(), s) == fields.end()) unknown.push_back(s);
         field_problem(atlas.sort_at, "the atlas sort", unknown);
+        // A field the filter reads and the layer lacks is null for every feature: an empty or wrong series.
+        if (atlas.filter) field_problem(atlas.filter_at, "the atlas filter", style::fields_not_in(*atlas.filter, *layer.schema));
         const std::vector<std::string> none(fields.size());
         for (const auto& [what, text, at] :
              {std::tuple{"page_name", atlas.page_name, atlas.page_name_at}, std::tuple{"the title", atlas_map.page.title, atlas_map.declared_at},

@@ -809,8 +809,10 @@ std::optional<AtlasDecl> read_atlas(Reader& r, const YAML::Node& n, const std::s
         a.layer = *v;
         a.layer_at = r.at(n["layer"], doc::key(path, "layer"));
     }
-    if (YAML::Node f = n["filter"]; f.IsDefined() && !f.IsNull())
+    if (YAML::Node f = n["filter"]; f.IsDefined() && !f.IsNull()) {
         a.filter = style::compile_filter(f, r.file(), doc::key(path, "filter"), r.diagnostics());
+        a.filter_at = r.at(f, doc::key(path, "filter"));
+    }
     if (YAML::Node s = n["sort"]; s.IsDefined()) {
         a.sort_at = r.at(s, doc::key(path, "sort"));
         if (s.IsScalar()) a.sort.push_back(s.Scalar());

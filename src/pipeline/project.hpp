@@ -111,6 +111,7 @@ struct AtlasDecl {
     std::string layer;              ///< the coverage layer (any project layer, derived ones included)
     SourceLocation layer_at;
     std::shared_ptr<const style::expr::Expression> filter;  ///< a MapLibre filter on its features; null: all
+    SourceLocation filter_at;
     std::vector<std::string> sort;  ///< fields, in order of precedence; then the feature id
     SourceLocation sort_at;
     std::string page_name = "{$id}";  ///< token string: `{field}`, `{$id}` (the feature id)

@@ -359,14 +359,11 @@ void check_layer(const Layer& sl, const DataLayer& data, const std::vector<DataF
             Diagnostic d = type_warning(f, where, data.name, filter ? value : std::nullopt);
             if (seen.insert(d.message).second) out.add(std::move(d));
         }
-        std::set<std::string> missing, tested;
-        missing_fields(e, *data.schema, false, missing, tested);
-        for (const auto& field : missing)
-            if (!tested.count(field))
-                out.warning(where,
-                            fmt::format("'{}' is not a field of '{}': [\"get\", \"{}\"] is null for every feature",
-                                        field, data.name, field),
-                            suggest_name(field, data.schema->fields(), {"its fields: ", ""}));
+        for (const auto& field : fields_not_in(e, *data.schema))
+            out.warning(where,
+                        fmt::format("'{}' is not a field of '{}': [\"get\", \"{}\"] is null for every feature", field,
+                                    data.name, field),
+                        suggest_name(field, data.schema->fields(), {"its fields: ", ""}));
     };
     if (sl.filter && !sl.filter->is_feature_constant()) type_check(*sl.filter, sl.filter_where, true);
     std::vector<Evaluated> per_feature;
@@ -507,6 +504,15 @@ void check_layer(const Layer& sl, const DataLayer& data, const std::vector<DataF
 }
 
 }  // namespace
+
+std::vector<std::string> fields_not_in(const expr::Expression& e, const Schema& schema) {
+    std::set<std::string> missing, tested;
+    missing_fields(e, schema, false, missing, tested);
+    std::vector<std::string> out;
+    for (const auto& field : missing)
+        if (!tested.count(field)) out.push_back(field);
+    return out;
+}
 
 Diagnostics check_style_against_data(const Style& style, const std::vector<DataFrame>& frames) {
     Diagnostics out;

@@ -72,4 +72,9 @@ inline constexpr std::size_t kFeatureIdsShown = 3;
 /// layer order; never throws for a problem of the style or the data.
 Diagnostics check_style_against_data(const Style& style, const std::vector<DataFrame>& frames);
 
+/// The fields ["get", NAME] reads in `e` that `schema` does not have (in name order), except the reads
+/// inside a coalesce (a default is given) and the fields `e` tests with ["has", NAME]: each is null for
+/// every feature, most often a typo.
+std::vector<std::string> fields_not_in(const expr::Expression& e, const Schema& schema);
+
 }  // namespace cartelier::style

@@ -286,6 +286,23 @@ TEST(Atlas, BadAtlasesAreErrorsNamingWhatIsWrong) {
     EXPECT_NE(r.output.find("page_name names field 'cde', which the coverage layer 'departements' does not have"),
               std::string::npos)
         << r.output;
+    // A filter reading a field the layer does not have (null for every feature: an empty or wrong
+    // series), at the filter's line; a read inside a coalesce has its default and is not one.
+    dir = make_atlas("atlas-filter-field", "      page_name: \"{code}\"\n      filter: [\"==\", [\"get\", \"cod\"], \"02\"]\n");
+    r = run_cartelier(dir);
+    EXPECT_EQ(r.status, 1) << r.output;
+    EXPECT_NE(r.output.find(fmt::format("cartelier.yaml:{}:15: error: maps.pages.atlas.filter: the atlas filter names "
+                                        "field 'cod', which the coverage layer 'departements' does not have (did you "
+                                        "mean 'code'?)",
+                                        test::line_of(read_file(dir + "/cartelier.yaml"), "filter: [\"=="))),
+              std::string::npos)
+        << r.output;
+    EXPECT_FALSE(fs::exists(dir + "/out/pages.pdf"));
+    dir = make_atlas("atlas-filter-coalesce",
+                     "      page_name: \"{code}\"\n      filter: [\"==\", [\"coalesce\", [\"get\", \"cod\"], \"02\"], \"02\"]\n");
+    r = run_cartelier(dir);
+    EXPECT_EQ(r.status, 0) << r.output;
+    EXPECT_TRUE(fs::exists(dir + "/out/pages.pdf")) << r.output;
     // An unknown coverage layer: an error at its line and column when the project is read.
     dir = make_atlas("atlas-layer", "");
     write_file(dir + "/cartelier.yaml", replace_all(read_file(dir + "/cartelier.yaml"), "layer: departements", "layer: departement"));
