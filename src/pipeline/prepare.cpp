@@ -147,13 +147,30 @@ void prepare_crs_checks(const MapDecl& map, const std::vector<layout::FramePlan>
     }
 }
 
-/// A font fontconfig cannot find would be replaced by another one: worth a warning.
+/// A font fontconfig cannot find would be replaced by another one: worth a warning. So is a text-font
+/// none of whose fonts is installed: fontconfig draws its text in some other font, silently.
 void prepare_fonts(PrepareContext& ctx, const MapDecl& map, PreparedMap& out) {
     for (const auto& font : out.fonts)
         if (ctx.inputs.fonts().resolve(font).empty())
             out.warnings.warning(SourceLocation{map.style, 0, 0, {}},
                                  fmt::format("fontconfig finds no file for the font '{}'", font),
                                  "install it, or check `fc-match` on this machine");
+    for (const auto& stack : out.style->font_stacks) {
+        std::vector<FontResolver::Match> matches;
+        for (const auto& font : stack.fonts) matches.push_back(ctx.inputs.fonts().match(font));
+        if (matches.front().file.empty() ||
+            std::any_of(matches.begin(), matches.end(), [](const FontResolver::Match& m) { return m.installed(); }))
+            continue;
+        const FontResolver::Match& used = matches.front();
+        out.warnings.warning(
+            stack.where,
+            fmt::format("{} installed on this machine: its text is drawn in {} ({})",
+                        stack.fonts.size() == 1 ? fmt::format("the font '{}' is not", stack.fonts.front())
+                                                : fmt::format("none of the fonts '{}' is", fmt::join(stack.fonts, "', '")),
+                        used.families.empty() ? std::string("another font") : fmt::format("'{}'", used.families.front()),
+                        used.file),
+            "install the font, or name an installed one (`fc-list : family` lists them)");
+    }
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <ctime>
 #include <array>
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 #include <set>
@@ -181,39 +182,65 @@ struct Fontconfig {
     bool usable() const {
         return name_parse && config_substitute && default_substitute && font_match && get_string && destroy;
     }
-    /// The file fontconfig matches for a pattern (what `fc-match -f '%{file}'` prints).
-    std::string match(const std::string& pattern_text) const {
+    /// The file fontconfig matches for a pattern and its families (what `fc-match -f '%{file}\n%{family}'`
+    /// prints).
+    void match(const std::string& pattern_text, FontResolver::Match& out) const {
         FcPattern* pattern = name_parse(reinterpret_cast<const FcChar8*>(pattern_text.c_str()));
-        if (!pattern) return {};
+        if (!pattern) return;
         config_substitute(nullptr, pattern, FcMatchPattern);
         default_substitute(pattern);
         FcResult result = FcResultNoMatch;
         FcPattern* font = font_match(nullptr, pattern, &result);
-        std::string file;
         FcChar8* value = nullptr;
-        if (font && get_string(font, FC_FILE, 0, &value) == FcResultMatch && value) file = reinterpret_cast<const char*>(value);
+        if (font && get_string(font, FC_FILE, 0, &value) == FcResultMatch && value)
+            out.file = reinterpret_cast<const char*>(value);
+        for (int i = 0; font && get_string(font, FC_FAMILY, i, &value) == FcResultMatch && value; ++i)
+            out.families.emplace_back(reinterpret_cast<const char*>(value));
         if (font) destroy(font);
         destroy(pattern);
-        return file;
     }
 };
 
 }  // namespace
 
-std::string FontResolver::resolve(const std::string& name) {
+bool FontResolver::Match::installed() const {
+    auto lower = [](std::string t) {
+        for (char& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return t;
+    };
+    const std::string asked = lower(family);
+    static const std::set<std::string> generic = {"sans-serif", "sans", "serif", "monospace", "mono", "cursive",
+                                                  "fantasy",    "system-ui"};
+    if (generic.count(asked)) return true;
+    return std::any_of(families.begin(), families.end(), [&](const std::string& f) { return lower(f) == asked; });
+}
+
+FontResolver::Match FontResolver::match(const std::string& name) {
     std::lock_guard lock(mutex_);
     if (auto it = cache_.find(name); it != cache_.end()) return it->second;
+    Match m;
+    m.family = pango_font_description_get_family(render::font_description({name}, 10).get());
     static const Fontconfig fontconfig;
-    if (fontconfig.usable()) return cache_[name] = fontconfig.match(fontconfig_pattern(name));
-    std::string command = "fc-match -f '%{file}' " + shell_quote(fontconfig_pattern(name)) + " 2>/dev/null";
-    std::string file;
+    if (fontconfig.usable()) {
+        fontconfig.match(fontconfig_pattern(name), m);
+        return cache_[name] = m;
+    }
+    std::string command = "fc-match -f '%{file}\\n%{family}' " + shell_quote(fontconfig_pattern(name)) + " 2>/dev/null";
+    std::string text;
     if (FILE* pipe = ::popen(command.c_str(), "r")) {
         std::array<char, 512> buffer{};
-        while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) file.append(buffer.data(), n);
-        if (::pclose(pipe) != 0) file.clear();
+        while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), pipe)) text.append(buffer.data(), n);
+        if (::pclose(pipe) != 0) text.clear();
     }
-    cache_[name] = file;
-    return file;
+    const auto newline = text.find('\n');
+    m.file = text.substr(0, newline);
+    if (newline != std::string::npos)
+        for (std::size_t start = newline + 1; start <= text.size();) {
+            const auto comma = std::min(text.find(',', start), text.size());
+            if (comma > start) m.families.push_back(text.substr(start, comma - start));
+            start = comma + 1;
+        }
+    return cache_[name] = m;
 }
 
 InputContext::InputContext(const Project& project, std::optional<std::int64_t> source_date_epoch)

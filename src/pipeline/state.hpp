@@ -105,12 +105,23 @@ std::optional<MapState> restamped(const MapState& previous, const std::vector<In
 /// Resolves font names to files with fontconfig (as `fc-match` would), once per name per process. Thread-safe.
 class FontResolver {
 public:
+    /// What fontconfig gives for a font name ("DejaVu Sans Bold"): its file, and whether that file is of
+    /// the family asked for or a stand-in (fontconfig always answers with some font).
+    struct Match {
+        std::string file;                   ///< "" when fontconfig gives none
+        std::string family;                 ///< the family asked for ("DejaVu Sans")
+        std::vector<std::string> families;  ///< the file's families, as fontconfig names them
+        /// The file is of the family asked for (its name, whatever the case), or the family is one of
+        /// fontconfig's generic names (sans-serif, serif, monospace…), which any font answers.
+        bool installed() const;
+    };
     /// The font file, or "" when fontconfig gives none.
-    std::string resolve(const std::string& name);
+    std::string resolve(const std::string& name) { return match(name).file; }
+    Match match(const std::string& name);
 
 private:
     std::mutex mutex_;
-    std::map<std::string, std::string> cache_;
+    std::map<std::string, Match> cache_;
 };
 
 /// A style file as one build read it: the bytes the prepare stage parses are the bytes whose hash the

@@ -215,6 +215,13 @@ struct Style {
     /// elements ("cartelier:page", in file order), then the constant `text-font` of each symbol layer
     /// (in layer order). A text-font that depends on the zoom or the feature names no font here.
     std::vector<std::string> fonts;
+    /// The same text-fonts as stacks (a stack's first installed font draws its text), each distinct
+    /// stack once, where it is first written.
+    struct FontStack {
+        std::vector<std::string> fonts;
+        SourceLocation where;
+    };
+    std::vector<FontStack> font_stacks;
     /// True when some symbol layer leaves `text-font` unset: the renderer's default font is used.
     bool uses_default_text_font = false;
 

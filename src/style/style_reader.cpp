@@ -128,6 +128,11 @@ public:
         for (const auto* names : {&page_fonts_, &layer_fonts_})
             for (const auto& f : *names)
                 if (std::find(style.fonts.begin(), style.fonts.end(), f) == style.fonts.end()) style.fonts.push_back(f);
+        for (const auto* stacks : {&page_stacks_, &layer_stacks_})
+            for (const auto& stack : *stacks)
+                if (std::none_of(style.font_stacks.begin(), style.font_stacks.end(),
+                                 [&](const Style::FontStack& s) { return s.fonts == stack.fonts; }))
+                    style.font_stacks.push_back(stack);
         return style;
     }
 
@@ -292,6 +297,7 @@ private:
                 return;
             }
             page_fonts_.insert(page_fonts_.end(), fonts.begin(), fonts.end());
+            page_stacks_.push_back({fonts, doc::location(r_.file, v, path)});
             look.text_font = std::move(fonts);
             return;
         }
@@ -493,8 +499,13 @@ private:
             return;
         }
         if (!r || !r.value->as_array()) return;
+        Style::FontStack stack{{}, layer.location(Prop::TextFont)};
         for (const auto& f : *r.value->as_array())
-            if (const auto* name = f.as_string()) layer_fonts_.push_back(*name);
+            if (const auto* name = f.as_string()) {
+                layer_fonts_.push_back(*name);
+                stack.fonts.push_back(*name);
+            }
+        if (!stack.fonts.empty()) layer_stacks_.push_back(std::move(stack));
     }
 
     /// A layer's metadata: Cartelier reads "cartelier:legend"; other namespaces belong to other tools.
@@ -826,6 +837,8 @@ private:
     Style* style_ = nullptr;  ///< the style being read
     std::vector<std::string> page_fonts_;   ///< text-font names of the page elements, in file order
     std::vector<std::string> layer_fonts_;  ///< constant text-font names of the symbol layers, in layer order
+    std::vector<Style::FontStack> page_stacks_;   ///< the same, as stacks with their places
+    std::vector<Style::FontStack> layer_stacks_;
     std::map<std::string, SourceInfo> sources_;
     std::map<std::string, std::pair<std::string, int>> ids_;  // id → (path, line)
 };
