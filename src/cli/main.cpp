@@ -10,6 +10,7 @@
 #include <iostream>
 #include <optional>
 #include <set>
+#include <unordered_set>
 #include <thread>
 #include <atomic>
 #include <chrono>
@@ -67,6 +68,30 @@ void print_diagnostics(const Diagnostics& d) {
     std::cerr.flush();
 }
 
+/// Prints the diagnostics of many maps, each distinct line once: the pages of an atlas often share one
+/// (a style error, a font not installed), and 101 copies of it would hide the others.
+class DiagnosticPrinter {
+public:
+    void print(const Diagnostics& d) {
+        Diagnostics fresh;
+        for (const auto& item : d.items())
+            if (printed_.insert(item.format()).second) fresh.add(item);
+            else ++repeated_;
+        print_diagnostics(fresh);
+    }
+    /// "(N repeated lines not printed again…)" when some were, else nothing; `where` says where every
+    /// map's own list is.
+    void note_repeats(const char* where) const {
+        if (repeated_ > 0)
+            std::cerr << fmt::format("({} line(s) repeated by other maps or pages printed once above; {})\n", repeated_,
+                                     where);
+    }
+
+private:
+    std::unordered_set<std::string> printed_;
+    std::size_t repeated_ = 0;
+};
+
 struct Selection {
     std::string project_path = "cartelier.yaml";
     std::vector<std::string> maps;
@@ -118,9 +143,10 @@ int run_build_command(const Selection& sel, bool force, unsigned jobs) {
         print_diagnostics(e.diagnostics());
         return kExitProjectUnusable;
     }
-    print_diagnostics(outcome.warnings);
+    DiagnosticPrinter printer;
+    printer.print(outcome.warnings);
     for (const auto& m : outcome.maps) {
-        print_diagnostics(m.diagnostics);
+        printer.print(m.diagnostics);
         std::vector<std::string> files;
         for (const auto& o : m.outputs) files.push_back(fmt::format("{} ({:.1f} kB)", o.path, o.bytes / 1024.0));
         switch (m.status) {
@@ -160,6 +186,7 @@ int run_build_command(const Selection& sel, bool force, unsigned jobs) {
     } catch (const Error& e) {
         print_diagnostics(e.diagnostics());
     }
+    printer.note_repeats("every map's own list is in the build report");
     std::cout << pipeline::summary_line(outcome);
     if (!report.empty()) std::cout << fmt::format("; report: {}", report);
     std::cout << '\n';
@@ -187,7 +214,9 @@ int run_check_command(const Selection& sel, bool verbose) {
         std::cout << fmt::format("{:<12} {}\n", id,
                                  d.has_errors() ? fmt::format("{} error(s)", d.error_count()) : std::string("ok"));
     const Diagnostics& all = outcome.all;
-    print_diagnostics(all);
+    DiagnosticPrinter printer;
+    printer.print(all);
+    printer.note_repeats("each map's count is in its line above");
     if (verbose) std::cout << pipeline::describe_column_types(*project);
     if (all.has_errors()) {
         std::cout << fmt::format("{} error(s)\n", all.error_count());

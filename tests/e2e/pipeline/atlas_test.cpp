@@ -322,6 +322,30 @@ TEST(Atlas, BadAtlasesAreErrorsNamingWhatIsWrong) {
         << r.output;
 }
 
+TEST(Atlas, AProblemEveryPageSharesIsPrintedOnce) {
+    // A style error: each page fails with it; build and check print it once, and say so.
+    const std::string dir = make_atlas("atlas-shared-error", "      page_name: \"{code}\"\n");
+    write_file(dir + "/style.json", replace_all(read_file(dir + "/style.json"), "\"fill-color\"", "\"fill-colr\""));
+    auto count = [](const std::string& text, const std::string& what) {
+        std::size_t n = 0;
+        for (auto pos = text.find(what); pos != std::string::npos; pos = text.find(what, pos + 1)) ++n;
+        return n;
+    };
+    const std::string error = "unknown paint property 'fill-colr' for a fill layer (did you mean 'fill-color'?)";
+    auto r = run_cartelier(dir);
+    EXPECT_EQ(r.status, 1) << r.output;
+    EXPECT_EQ(count(r.output, error), 1u) << r.output;
+    EXPECT_NE(r.output.find("FAILED pages/01"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("FAILED pages/02"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("(1 line(s) repeated by other maps or pages printed once above"), std::string::npos) << r.output;
+    // Each page's report keeps its own.
+    for (const auto& m : report(dir)["maps"]) EXPECT_NE(m.dump().find("fill-colr"), std::string::npos) << m.dump();
+    r = test::run(fmt::format("{} check -p {}/cartelier.yaml", test::cartelier_binary(), dir));
+    EXPECT_EQ(r.status, 1) << r.output;
+    EXPECT_EQ(count(r.output, error), 1u) << r.output;
+    EXPECT_NE(r.output.find("2 error(s)"), std::string::npos) << r.output;
+}
+
 // Incremental per page: a page records what it draws of each layer in each of its frames (the features
 // reaching into the frame that the style's filters keep, for that page), not the data files whole. A
 // site edited in one département rebuilds that département's page and the series, nothing else; a
