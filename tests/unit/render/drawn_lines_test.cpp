@@ -8,6 +8,7 @@
 #include "core/document.hpp"
 #include "render/cairo_handles.hpp"
 #include "render/map_renderer.hpp"
+#include "test_styles.hpp"
 
 using namespace cartelier;
 using render::Rect;
@@ -51,14 +52,7 @@ Layer one_site() {
     return l;
 }
 
-style::Style style_of(const std::string& layers) {
-    return style::parse_style(doc::load_string(
-        fmt::format(R"({{"version": 8, "metadata": {{"cartelier:units": "pt"}},
-                        "sources": {{"p": {{"type": "vector", "url": "cartelier://project"}}}},
-                        "layers": [{}]}})",
-                    layers),
-        "/tmp/drawn-lines-style.json"));
-}
+style::Style style_of(const std::string& layers) { return test::points_style(layers, "/tmp/drawn-lines-style.json"); }
 
 const char* kFillOne = R"({"id": "land", "type": "fill", "source": "p", "source-layer": "squares", "paint": {"fill-color": "#eeeeee"}})";
 const char* kFillEach =

@@ -11,6 +11,8 @@
 #include "core/document.hpp"
 #include "render/cairo_handles.hpp"
 #include "render/map_renderer.hpp"
+#include "test_layers.hpp"
+#include "test_styles.hpp"
 
 using namespace cartelier;
 using render::Rect;
@@ -18,29 +20,9 @@ using render::Rect;
 namespace {
 
 /// A square of map metres (20, 20)–(60, 60) in EPSG:2154.
-Layer square() {
-    Layer l;
-    l.name = "square";
-    l.source = "memory";
-    l.crs = "EPSG:2154";
-    Feature f;
-    f.id = "sq";
-    f.geometry.type = GeometryType::Polygon;
-    f.geometry.begin_part();
-    for (Point p : {Point{20, 20}, Point{60, 20}, Point{60, 60}, Point{20, 60}, Point{20, 20}}) f.geometry.points.push_back(p);
-    f.geometry.end_ring();
-    l.features.push_back(std::move(f));
-    return l;
-}
+Layer square() { return test::square_layer("square", "memory", "EPSG:2154", "code", 40, {{"sq", Point{20, 20}}}); }
 
-style::Style style_of(const std::string& layers) {
-    return style::parse_style(doc::load_string(
-        fmt::format(R"({{"version": 8, "metadata": {{"cartelier:units": "pt"}},
-                        "sources": {{"p": {{"type": "vector", "url": "cartelier://project"}}}},
-                        "layers": [{}]}})",
-                    layers),
-        "/tmp/white-background-style.json"));
-}
+style::Style style_of(const std::string& layers) { return test::points_style(layers, "/tmp/white-background-style.json"); }
 
 const char* kWhite = R"({"id": "paper", "type": "background", "paint": {"background-color": "#ffffff"}})";
 const char* kFill = R"({"id": "land", "type": "fill", "source": "p", "source-layer": "square", "paint": {"fill-color": "#2060a0"}})";
