@@ -155,6 +155,17 @@ void prepare_fonts(PrepareContext& ctx, const MapDecl& map, PreparedMap& out) {
             out.warnings.warning(SourceLocation{map.style, 0, 0, {}},
                                  fmt::format("fontconfig finds no file for the font '{}'", font),
                                  "install it, or check `fc-match` on this machine");
+    // The project's `font`, the page's texts (title, legend, scale bar, credits) where the style names none.
+    if (const FontResolver::Match page = ctx.inputs.fonts().match(map.page.font + " Book");
+        !page.file.empty() && !page.installed())
+        out.warnings.warning(map.font_at.file.empty() ? map.declared_at : map.font_at,
+                             fmt::format("the font '{}' of the page's texts is not installed on this machine: they are "
+                                         "drawn in {} ({})",
+                                         map.page.font,
+                                         page.families.empty() ? std::string("another font")
+                                                               : fmt::format("'{}'", page.families.front()),
+                                         page.file),
+                             "install the font, or name an installed one (`fc-list : family` lists them)");
     for (const auto& stack : out.style->font_stacks) {
         std::vector<FontResolver::Match> matches;
         for (const auto& font : stack.fonts) matches.push_back(ctx.inputs.fonts().match(font));

@@ -998,7 +998,10 @@ void apply_map_keys(Reader& r, const fs::path& root, const YAML::Node& n, const 
         m.page.scale_bar_position = *v;
     }
     if (auto v = r.text(n, "credits", path, false)) m.credits_template = *v;
-    if (auto v = r.text(n, "font", path, false)) m.page.font = *v;
+    if (auto v = r.text(n, "font", path, false)) {
+        m.page.font = *v;
+        m.font_at = r.at(n["font"], doc::key(path, "font"));
+    }
     if (auto v = r.text(n, "legend_title", path, false)) m.page.legend_title = *v;
     if (auto v = r.text(n, "title_align", path, false)) {
         if (*v != "left" && *v != "center")

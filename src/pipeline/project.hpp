@@ -169,6 +169,7 @@ struct MapDecl {
     std::optional<PrintDecl> print; ///< required by the pdfx format
     SourceLocation formats_at;      ///< where `formats` is written (the map's node when it is not)
     SourceLocation dpi_at;          ///< where `dpi` is written (empty when it is not)
+    SourceLocation font_at;         ///< where `font` (the page's texts) is written (empty when it is not)
     layout::PageLayout page;
     std::string credits_template;   ///< with {sources}, {producer}, {date}
     SourceLocation declared_at;

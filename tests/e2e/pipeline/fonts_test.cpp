@@ -58,6 +58,20 @@ TEST(Fonts, ATextFontNotInstalledIsAWarningAtItsPlace) {
     EXPECT_EQ(r.status, 1) << r.output;
 }
 
+TEST(Fonts, AProjectFontNotInstalledIsAWarningAtItsLine) {
+    const std::string dir = with_fonts("fonts-page", {});
+    write_file(dir + "/cartelier.yaml",
+               replace_all(read_file(dir + "/cartelier.yaml"), "    dpi: 100", "    dpi: 100\n    font: Cartelier Nowhere Sans"));
+    auto r = run_cartelier(dir);
+    ASSERT_EQ(r.status, 0) << r.output;
+    const int line = test::line_of(read_file(dir + "/cartelier.yaml"), "font: Cartelier Nowhere Sans");
+    EXPECT_NE(r.output.find(fmt::format("cartelier.yaml:{}:11: warning: maps.mini.font: the font 'Cartelier Nowhere Sans' "
+                                        "of the page's texts is not installed on this machine: they are drawn in '",
+                                        line)),
+              std::string::npos)
+        << r.output;
+}
+
 TEST(Fonts, FontconfigsAnswerIsOfTheFamilyAskedForOrAStandIn) {
     pipeline::FontResolver fonts;
     const auto dejavu = fonts.match("DejaVu Sans Bold");
