@@ -361,7 +361,7 @@ void read_derived_layer(Reader& r, const fs::path& root, const YAML::Node& n, co
     // else when the input's CRS is known).
     if (!l.spec.crs.empty()) {
         try {
-            if (geo::crs_identity(l.spec.crs).geographic)
+            if (geo::crs_units(l.spec.crs).kind == geo::CrsUnits::Kind::Geographic)
                 for (const auto& step : l.steps)
                     if (step.kind == StepDecl::Kind::Buffer)
                         r.diagnostics().error(SourceLocation{step.declared_at.file, step.declared_at.line,

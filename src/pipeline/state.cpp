@@ -3,12 +3,12 @@
 #include <algorithm>
 #include <ctime>
 #include <array>
-#include <cctype>
 #include <cstdio>
 #include <fstream>
 #include <set>
 #include <sstream>
 #include <dlfcn.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <fontconfig/fontconfig.h>
@@ -62,10 +62,9 @@ std::string shell_quote(const std::string& s) {
 }
 
 /// "DejaVu Sans Bold Oblique" → "DejaVu Sans:weight=bold:slant=oblique" (fontconfig's name syntax).
-std::string fontconfig_pattern(const std::string& name) {
-    render::FontDescriptionPtr desc = render::font_description({name}, 10);
-    std::string family = pango_font_description_get_family(desc.get());
-    int w = pango_font_description_get_weight(desc.get());
+std::string fontconfig_pattern(const PangoFontDescription* desc) {
+    std::string family = pango_font_description_get_family(desc);
+    int w = pango_font_description_get_weight(desc);
     const char* weight = w <= 150 ? "thin" : w <= 250 ? "extralight" : w <= 350 ? "light" : w <= 450 ? "regular"
                        : w <= 550 ? "medium" : w <= 650 ? "demibold" : w <= 750 ? "bold" : w <= 850 ? "extrabold"
                                                                                                  : "black";
@@ -75,7 +74,7 @@ std::string fontconfig_pattern(const std::string& name) {
         pattern += c;
     }
     pattern += fmt::format(":weight={}", weight);
-    PangoStyle style = pango_font_description_get_style(desc.get());
+    PangoStyle style = pango_font_description_get_style(desc);
     if (style == PANGO_STYLE_ITALIC) pattern += ":slant=italic";
     else if (style == PANGO_STYLE_OBLIQUE) pattern += ":slant=oblique";
     return pattern;
@@ -204,28 +203,25 @@ struct Fontconfig {
 }  // namespace
 
 bool FontResolver::Match::installed() const {
-    auto lower = [](std::string t) {
-        for (char& c : t) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        return t;
-    };
-    const std::string asked = lower(family);
-    static const std::set<std::string> generic = {"sans-serif", "sans", "serif", "monospace", "mono", "cursive",
-                                                  "fantasy",    "system-ui"};
-    if (generic.count(asked)) return true;
-    return std::any_of(families.begin(), families.end(), [&](const std::string& f) { return lower(f) == asked; });
+    auto same = [&](const std::string& f) { return ::strcasecmp(f.c_str(), family.c_str()) == 0; };
+    static const std::vector<std::string> generic = {"sans-serif", "sans",    "serif",   "monospace",
+                                                     "mono",       "cursive", "fantasy", "system-ui"};
+    return std::any_of(generic.begin(), generic.end(), same) || std::any_of(families.begin(), families.end(), same);
 }
 
 FontResolver::Match FontResolver::match(const std::string& name) {
     std::lock_guard lock(mutex_);
     if (auto it = cache_.find(name); it != cache_.end()) return it->second;
+    const render::FontDescriptionPtr desc = render::font_description({name}, 10);
+    const std::string pattern = fontconfig_pattern(desc.get());
     Match m;
-    m.family = pango_font_description_get_family(render::font_description({name}, 10).get());
+    m.family = pango_font_description_get_family(desc.get());
     static const Fontconfig fontconfig;
     if (fontconfig.usable()) {
-        fontconfig.match(fontconfig_pattern(name), m);
+        fontconfig.match(pattern, m);
         return cache_[name] = m;
     }
-    std::string command = "fc-match -f '%{file}\\n%{family}' " + shell_quote(fontconfig_pattern(name)) + " 2>/dev/null";
+    std::string command = "fc-match -f '%{file}\\n%{family}' " + shell_quote(pattern) + " 2>/dev/null";
     std::string text;
     if (FILE* pipe = ::popen(command.c_str(), "r")) {
         std::array<char, 512> buffer{};

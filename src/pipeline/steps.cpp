@@ -143,7 +143,7 @@ Layer run_steps(Layer layer, const std::string& name, const LayerDecl& decl, con
             case StepDecl::Kind::Buffer: {
                 bool geographic = false;
                 try {
-                    geographic = geo::crs_identity(layer.crs).geographic;
+                    geographic = geo::crs_units(layer.crs).kind == geo::CrsUnits::Kind::Geographic;
                 } catch (const Error& e) {
                     d.append(e.diagnostics());
                     break;

@@ -125,14 +125,14 @@ public:
         if (!layers_node) r_.error(root, "layers", "missing required key \"layers\" (an array of layers)");
         else read_layers(style, *layers_node);
         // The fonts the style names: the page elements' first (whatever the order of the root keys).
-        for (const auto* names : {&page_fonts_, &layer_fonts_})
-            for (const auto& f : *names)
-                if (std::find(style.fonts.begin(), style.fonts.end(), f) == style.fonts.end()) style.fonts.push_back(f);
         for (const auto* stacks : {&page_stacks_, &layer_stacks_})
-            for (const auto& stack : *stacks)
+            for (const auto& stack : *stacks) {
+                for (const auto& f : stack.fonts)
+                    if (std::find(style.fonts.begin(), style.fonts.end(), f) == style.fonts.end()) style.fonts.push_back(f);
                 if (std::none_of(style.font_stacks.begin(), style.font_stacks.end(),
                                  [&](const Style::FontStack& s) { return s.fonts == stack.fonts; }))
                     style.font_stacks.push_back(stack);
+            }
         return style;
     }
 
@@ -296,7 +296,6 @@ private:
                                      doc::describe(v)));
                 return;
             }
-            page_fonts_.insert(page_fonts_.end(), fonts.begin(), fonts.end());
             page_stacks_.push_back({fonts, doc::location(r_.file, v, path)});
             look.text_font = std::move(fonts);
             return;
@@ -501,10 +500,7 @@ private:
         if (!r || !r.value->as_array()) return;
         Style::FontStack stack{{}, layer.location(Prop::TextFont)};
         for (const auto& f : *r.value->as_array())
-            if (const auto* name = f.as_string()) {
-                layer_fonts_.push_back(*name);
-                stack.fonts.push_back(*name);
-            }
+            if (const auto* name = f.as_string()) stack.fonts.push_back(*name);
         if (!stack.fonts.empty()) layer_stacks_.push_back(std::move(stack));
     }
 
@@ -835,10 +831,8 @@ private:
     Reporter r_;
     const StyleEnvironment* env_ = nullptr;
     Style* style_ = nullptr;  ///< the style being read
-    std::vector<std::string> page_fonts_;   ///< text-font names of the page elements, in file order
-    std::vector<std::string> layer_fonts_;  ///< constant text-font names of the symbol layers, in layer order
-    std::vector<Style::FontStack> page_stacks_;   ///< the same, as stacks with their places
-    std::vector<Style::FontStack> layer_stacks_;
+    std::vector<Style::FontStack> page_stacks_;   ///< text-fonts of the page elements, in file order
+    std::vector<Style::FontStack> layer_stacks_;  ///< constant text-fonts of the symbol layers, in layer order
     std::map<std::string, SourceInfo> sources_;
     std::map<std::string, std::pair<std::string, int>> ids_;  // id → (path, line)
 };
