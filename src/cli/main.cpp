@@ -57,15 +57,19 @@ constexpr const char* kExitStatusHelp =
 
 /// The diagnostics, a line each, in one write: std::cerr is unbuffered, and an atlas's pages may give
 /// thousands of warnings (two system calls each, written one by one).
+void write_error_text(const std::string& text) {
+    if (text.empty()) return;
+    std::cerr.write(text.data(), static_cast<std::streamsize>(text.size()));
+    std::cerr.flush();
+}
+
 void print_diagnostics(const Diagnostics& d) {
-    if (d.items().empty()) return;
     std::string text;
     for (const auto& item : d.items()) {
         text += item.format();
         text += '\n';
     }
-    std::cerr.write(text.data(), static_cast<std::streamsize>(text.size()));
-    std::cerr.flush();
+    write_error_text(text);
 }
 
 /// Prints the diagnostics of many maps, each distinct line once: the pages of an atlas often share one
@@ -73,11 +77,17 @@ void print_diagnostics(const Diagnostics& d) {
 class DiagnosticPrinter {
 public:
     void print(const Diagnostics& d) {
-        Diagnostics fresh;
-        for (const auto& item : d.items())
-            if (printed_.insert(item.format()).second) fresh.add(item);
-            else ++repeated_;
-        print_diagnostics(fresh);
+        std::string text;
+        for (const auto& item : d.items()) {
+            auto [line, fresh] = printed_.insert(item.format());
+            if (!fresh) {
+                ++repeated_;
+                continue;
+            }
+            text += *line;
+            text += '\n';
+        }
+        write_error_text(text);
     }
     /// "(N repeated lines not printed again…)" when some were, else nothing; `where` says where every
     /// map's own list is.
