@@ -155,32 +155,32 @@ void prepare_fonts(PrepareContext& ctx, const MapDecl& map, PreparedMap& out) {
             out.warnings.warning(SourceLocation{map.style, 0, 0, {}},
                                  fmt::format("fontconfig finds no file for the font '{}'", font),
                                  "install it, or check `fc-match` on this machine");
+    // The font drawn instead of one that is not installed, and what to do about it.
+    auto stand_in = [](const FontResolver::Match& m) {
+        return fmt::format("{} ({})", m.families.empty() ? std::string("another font") : fmt::format("'{}'", m.families.front()),
+                           m.file);
+    };
+    const char* hint = "install the font, or name an installed one (`fc-list : family` lists them)";
+    FontResolver& fonts = ctx.inputs.fonts();
     // The project's `font`, the page's texts (title, legend, scale bar, credits) where the style names none.
-    if (const FontResolver::Match page = ctx.inputs.fonts().match(map.page.font + " Book");
-        !page.file.empty() && !page.installed())
+    if (const FontResolver::Match page = fonts.match(map.page.font + " Book"); !page.file.empty() && !page.installed())
         out.warnings.warning(map.font_at.file.empty() ? map.declared_at : map.font_at,
                              fmt::format("the font '{}' of the page's texts is not installed on this machine: they are "
-                                         "drawn in {} ({})",
-                                         map.page.font,
-                                         page.families.empty() ? std::string("another font")
-                                                               : fmt::format("'{}'", page.families.front()),
-                                         page.file),
-                             "install the font, or name an installed one (`fc-list : family` lists them)");
+                                         "drawn in {}",
+                                         map.page.font, stand_in(page)),
+                             hint);
     for (const auto& stack : out.style->font_stacks) {
-        std::vector<FontResolver::Match> matches;
-        for (const auto& font : stack.fonts) matches.push_back(ctx.inputs.fonts().match(font));
-        if (matches.front().file.empty() ||
-            std::any_of(matches.begin(), matches.end(), [](const FontResolver::Match& m) { return m.installed(); }))
+        const FontResolver::Match used = fonts.match(stack.fonts.front());
+        if (used.file.empty() ||
+            std::any_of(stack.fonts.begin(), stack.fonts.end(), [&](const std::string& f) { return fonts.match(f).installed(); }))
             continue;
-        const FontResolver::Match& used = matches.front();
         out.warnings.warning(
             stack.where,
-            fmt::format("{} installed on this machine: its text is drawn in {} ({})",
+            fmt::format("{} installed on this machine: its text is drawn in {}",
                         stack.fonts.size() == 1 ? fmt::format("the font '{}' is not", stack.fonts.front())
                                                 : fmt::format("none of the fonts '{}' is", fmt::join(stack.fonts, "', '")),
-                        used.families.empty() ? std::string("another font") : fmt::format("'{}'", used.families.front()),
-                        used.file),
-            "install the font, or name an installed one (`fc-list : family` lists them)");
+                        stand_in(used)),
+            hint);
     }
 }
 
