@@ -283,6 +283,19 @@ Point Transformation::transform(Point p) const {
     return {c.xy.x, c.xy.y};
 }
 
+Box Transformation::transform_box(const Box& box, int steps) const {
+    Box out;
+    for (int i = 0; i <= steps; ++i) {
+        const double f = static_cast<double>(i) / steps;
+        for (Point p : {Point{box.min_x + f * box.width(), box.min_y}, Point{box.min_x + f * box.width(), box.max_y},
+                        Point{box.min_x, box.min_y + f * box.height()}, Point{box.max_x, box.min_y + f * box.height()}}) {
+            const Point q = transform(p);
+            if (std::isfinite(q.x) && std::isfinite(q.y)) out.expand(q);
+        }
+    }
+    return out;
+}
+
 Point Transformation::inverse(Point p) const {
     PJ_COORD c = proj_trans(op_->pj.get(), PJ_INV, proj_coord(p.x, p.y, 0, 0));
     return {c.xy.x, c.xy.y};

@@ -66,6 +66,10 @@ public:
     /// cannot be said so cheaply: a source that is not geographic, a target that is not projected, a box
     /// over 10° wide or high or reaching past 85° of latitude, a sample PROJ cannot transform.
     std::optional<Box> image_bounds(const Box& lonlat) const;
+    /// The bounds of the image of `box`'s boundary, each side sampled at `steps` + 1 points (a projected
+    /// edge is a curve): the extent a box drawn in the source CRS covers in the target's. Samples PROJ
+    /// cannot transform are left out; an empty Box when none transforms.
+    Box transform_box(const Box& box, int steps = 16) const;
     /// The inverse direction.
     Point inverse(Point p) const;
     /// The target CRS's area of use in degrees (min_x west, min_y south, max_x east, max_y north; west >

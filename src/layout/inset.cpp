@@ -99,24 +99,7 @@ InsetFrames arrange_insets(const Rect& area, const std::vector<InsetSpec>& inset
 
 Box inset_extent(const InsetSpec& inset) {
     if (inset.extent_crs.empty() || inset.extent_crs == inset.crs) return inset.extent;
-    geo::Transformation t(inset.extent_crs, inset.crs);
-    Box out{std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity(),
-            -std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()};
-    constexpr int kSteps = 16;  // the boundary densified: a projected edge is a curve
-    const Box& e = inset.extent;
-    for (int i = 0; i <= kSteps; ++i) {
-        const double f = static_cast<double>(i) / kSteps;
-        for (Point p : {Point{e.min_x + f * e.width(), e.min_y}, Point{e.min_x + f * e.width(), e.max_y},
-                        Point{e.min_x, e.min_y + f * e.height()}, Point{e.max_x, e.min_y + f * e.height()}}) {
-            Point q = t.transform(p);
-            if (!std::isfinite(q.x) || !std::isfinite(q.y)) continue;
-            out.min_x = std::min(out.min_x, q.x);
-            out.min_y = std::min(out.min_y, q.y);
-            out.max_x = std::max(out.max_x, q.x);
-            out.max_y = std::max(out.max_y, q.y);
-        }
-    }
-    return out;
+    return geo::Transformation(inset.extent_crs, inset.crs).transform_box(inset.extent);
 }
 
 }  // namespace cartelier::layout

@@ -107,7 +107,21 @@ void prepare_data_checks(const MapDecl& map, const std::vector<layout::FramePlan
         frames.push_back({f.zoom, f.view.extent, [&set](const std::string& name) { return set.find(name); },
                           [&set](const cartelier::Layer& layer) { return &set.bounds(layer); }});
     }
-    problems.append(style::check_style_against_data(*out.style, frames));
+    style::DataCheckSummary drawn;
+    problems.append(style::check_style_against_data(*out.style, frames, &drawn));
+    // Every layer drawing nothing: a blank page (an extent in the wrong place or CRS) is no map.
+    if (drawn.layers_with_data > 0 && drawn.layers_drawing == 0)
+        problems.error(map.extent_at.file.empty() ? map.declared_at : map.extent_at,
+                       drawn.layers_with_data == 1
+                           ? fmt::format("map '{}' would be blank: the one style layer drawing the project's layers "
+                                         "draws no feature on it (the warning above says why)",
+                                         map.id)
+                           : fmt::format("map '{}' would be blank: none of the {} style layers drawing the project's "
+                                         "layers draws a feature on it (the warnings above say why)",
+                                         map.id, drawn.layers_with_data),
+                       fmt::format("check the map's extent (in its CRS, {}), the layers' coordinates, and the style's "
+                                   "filters, zoom ranges and layer types",
+                                   map.crs));
     // Built as pdfx: a translucent style layer would make the print PDF one raster image.
     if (out.print_style) problems.append(style::check_print_transparency(*out.style, frames));
 }

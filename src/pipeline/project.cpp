@@ -71,7 +71,7 @@ const std::vector<std::string> kJoinKeys = {"table", "on", "key", "fields", "req
 const std::vector<std::string> kGeocodeKeys = {"layer", "code", "match", "tolerance_m", "normalise"};
 const std::vector<std::string> kCheckKeys = {"within", "codes", "match", "separator", "tolerance_m", "missing"};
 const std::vector<std::string> kMapKeys = {"title",     "subtitle", "style",   "crs",
-                                           "extent",    "paper",    "orientation", "margin_mm",
+                                           "extent",    "extent_crs", "paper",    "orientation", "margin_mm",
                                            "dpi",       "formats",  "legend_position", "scale_bar",
                                            "credits",   "font",     "legend_title", "insets",
                                            "inset_band", "north_arrow", "logo", "title_align",
@@ -679,6 +679,84 @@ bool check_page_crs(Reader& r, const YAML::Node& node, const std::string& at, co
     return true;
 }
 
+/// The CRS an extent is written in (`extent_crs`), at `node`: PROJ must know it; any kind will do (degrees
+/// are what it is for). An error at its line otherwise.
+void check_extent_crs(Reader& r, const YAML::Node& node, const std::string& at, const std::string& crs) {
+    try {
+        geo::crs_units(crs);
+    } catch (const Error&) {
+        r.diagnostics().error(r.at(node, at), fmt::format("unknown CRS '{}': PROJ does not know it", crs),
+                              "use an authority code such as EPSG:4326 (longitude, latitude) or EPSG:2154 (Lambert-93)");
+    }
+}
+
+/// An extent written in longitudes and latitudes but read in the metres of the projected CRS `crs` (the
+/// `extent_crs` forgotten): a box a few metres wide near the CRS's origin, where the map is blank. Said
+/// when every number fits a longitude or a latitude, the box read in degrees meets the CRS's area of use,
+/// and the box read in metres lies outside it (so a map of a small place near a CRS's origin, inside its
+/// area of use, is never refused). The error's message and hint, or nothing.
+std::optional<std::pair<std::string, std::string>> extent_in_degrees(const Box& e, const std::string& crs) {
+    if (!(std::abs(e.min_x) <= 180 && std::abs(e.max_x) <= 180 && std::abs(e.min_y) <= 90 && std::abs(e.max_y) <= 90))
+        return std::nullopt;
+    try {
+        const geo::CrsUnits units = geo::crs_units(crs);
+        if (units.kind != geo::CrsUnits::Kind::Projected || !units.in_metres()) return std::nullopt;
+        const geo::Transformation t("EPSG:4326", crs);
+        const std::optional<Box> area = t.area_of_use();
+        if (!area) return std::nullopt;
+        const bool meets = e.min_y <= area->max_y && e.max_y >= area->min_y &&
+                           (area->min_x <= area->max_x ? e.min_x <= area->max_x && e.max_x >= area->min_x : true);
+        const Point centre = t.inverse({(e.min_x + e.max_x) / 2, (e.min_y + e.max_y) / 2});
+        if (!meets || t.within_area_of_use(centre, 1.0).value_or(true)) return std::nullopt;
+        const Box m = t.transform_box(e);
+        std::string hint = "add `extent_crs: EPSG:4326` to give the extent in degrees";
+        if (!m.empty())
+            hint += fmt::format(", or give it in {}'s metres: [{:.0f}, {:.0f}, {:.0f}, {:.0f}]", crs, m.min_x, m.min_y,
+                                m.max_x, m.max_y);
+        return std::pair{fmt::format("the extent [{}, {}, {}, {}] is read in {}, in metres: a box {:.3g} m by {:.3g} m "
+                                     "near the CRS's origin, outside its area of use, where the map would be blank; "
+                                     "its numbers look like longitudes and latitudes",
+                                     e.min_x, e.min_y, e.max_x, e.max_y, crs, e.width(), e.height()),
+                         hint};
+    } catch (const Error&) {
+        return std::nullopt;  // an unknown CRS is reported where it is written
+    }
+}
+
+/// The map's extent in its CRS: converted from `extent_crs` when one is given (the bounds of the extent's
+/// densified boundary); an extent in degrees read in metres is an error (extent_in_degrees).
+void resolve_map_extent(MapDecl& m, Diagnostics& diagnostics) {
+    if (m.extent.empty()) return;
+    const SourceLocation& at = m.extent_at.file.empty() ? m.declared_at : m.extent_at;
+    if (m.extent_crs.empty() || m.extent_crs == m.crs) {
+        if (auto problem = extent_in_degrees(m.extent, m.crs))
+            diagnostics.error(at, fmt::format("map '{}': {}", m.id, problem->first), problem->second);
+        return;
+    }
+    try {
+        geo::crs_units(m.extent_crs);
+        geo::crs_units(m.crs);
+    } catch (const Error&) {
+        return;  // reported where it is written
+    }
+    Box converted;
+    try {
+        converted = geo::Transformation(m.extent_crs, m.crs).transform_box(m.extent);
+    } catch (const Error& e) {
+        diagnostics.error(at, fmt::format("map '{}': the extent cannot be converted from {} to {}: {}", m.id,
+                                          m.extent_crs, m.crs, e.what()));
+        return;
+    }
+    if (converted.empty() || converted.width() <= 0 || converted.height() <= 0)
+        diagnostics.error(at, fmt::format("map '{}': no point of the extent [{}, {}, {}, {}] in {} can be projected "
+                                          "into the map's CRS {}",
+                                          m.id, m.extent.min_x, m.extent.min_y, m.extent.max_x, m.extent.max_y,
+                                          m.extent_crs, m.crs),
+                          "check the extent's numbers and its `extent_crs`");
+    else
+        m.extent = converted;
+}
+
 /// One inset: a preset name, or an object (optionally starting from a preset it overrides).
 std::vector<layout::InsetSpec> read_inset(Reader& r, const YAML::Node& n, const std::string& path) {
     auto preset = [&](const YAML::Node& name_node, const std::string& at) -> std::vector<layout::InsetSpec> {
@@ -709,7 +787,10 @@ std::vector<layout::InsetSpec> read_inset(Reader& r, const YAML::Node& n, const 
         s.crs = *v;
         check_page_crs(r, n["crs"], doc::key(path, "crs"), *v);
     }
-    if (auto v = r.text(n, "extent_crs", path, false)) s.extent_crs = *v;
+    if (auto v = r.text(n, "extent_crs", path, false)) {
+        s.extent_crs = *v;
+        check_extent_crs(r, n["extent_crs"], doc::key(path, "extent_crs"), *v);
+    }
     if (n["extent"].IsDefined())
         if (auto xs = numbers(r, n["extent"], doc::key(path, "extent"), 4, "[min_x, min_y, max_x, max_y]")) {
             if ((*xs)[0] >= (*xs)[2] || (*xs)[1] >= (*xs)[3])
@@ -717,6 +798,10 @@ std::vector<layout::InsetSpec> read_inset(Reader& r, const YAML::Node& n, const 
                                       "expected [min_x, min_y, max_x, max_y] with min < max");
             else
                 s.extent = Box{(*xs)[0], (*xs)[1], (*xs)[2], (*xs)[3]};
+            if (!s.crs.empty() && (s.extent_crs.empty() || s.extent_crs == s.crs))
+                if (auto problem = extent_in_degrees(s.extent, s.crs))
+                    r.diagnostics().error(r.at(n["extent"], doc::key(path, "extent")),
+                                          fmt::format("inset '{}': {}", s.name, problem->first), problem->second);
         }
     if (n["scale"].IsDefined() && !n["scale"].IsNull()) {
         s.scale = scale_denominator(r, n["scale"], doc::key(path, "scale"));
@@ -919,6 +1004,11 @@ void apply_map_keys(Reader& r, const fs::path& root, const YAML::Node& n, const 
                                               doc::describe(e)));
         else
             m.extent = Box{xs[0], xs[1], xs[2], xs[3]};
+        m.extent_at = r.at(e, doc::key(path, "extent"));
+    }
+    if (auto v = r.text(n, "extent_crs", path, false)) {
+        m.extent_crs = *v;
+        check_extent_crs(r, n["extent_crs"], doc::key(path, "extent_crs"), *v);
     }
     if (YAML::Node sc = n["scale"]; sc.IsDefined()) {
         // A map may return to the fit its defaults replaced: `scale: fit`.
@@ -1157,6 +1247,7 @@ Project load_project(const std::string& path) {
                 diagnostics.error(m.atlas->declared_at,
                                   fmt::format("map '{}' has a 'scale' and an atlas whose pages fit their feature", m.id),
                                   "give the atlas extent: {scale: N} instead");
+            resolve_map_extent(m, diagnostics);
             if (m.extent.empty() && !m.atlas)
                 diagnostics.error(m.declared_at,
                                   fmt::format("map '{}' has no 'extent' (in its own map or in defaults)", m.id),

@@ -159,7 +159,10 @@ struct MapDecl {
     std::string id;
     std::string style;              ///< absolute path
     std::string crs = "EPSG:2154";
-    Box extent;                     ///< in `crs`
+    Box extent;                     ///< in `crs` (converted from `extent_crs` when the project is read)
+    /// The CRS `extent` is written in (empty: `crs`); the project reader converts the extent to `crs`.
+    std::string extent_crs;
+    SourceLocation extent_at;       ///< where `extent` is written (empty when it is not)
     double dpi = 300;
     std::vector<Format> formats{Format::Pdf, Format::Png};
     /// `georeference: false` turns off the georeference of the outputs: the files written beside the PNG

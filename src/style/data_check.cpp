@@ -335,8 +335,9 @@ struct Evaluated {
     bool zoom_constant;
 };
 
-/// Checks one style layer drawing `data` (frames[0]'s copy of its source layer).
-void check_layer(const Layer& sl, const DataLayer& data, const std::vector<DataFrame>& frames, Diagnostics& out) {
+/// Checks one style layer drawing `data` (frames[0]'s copy of its source layer). Returns whether it draws
+/// a feature on the map.
+bool check_layer(const Layer& sl, const DataLayer& data, const std::vector<DataFrame>& frames, Diagnostics& out) {
     // Static type checks of the filter and of every data-driven property.
     std::map<std::string, FieldSummary> fields;
     bool filter_always_false = false;
@@ -393,7 +394,7 @@ void check_layer(const Layer& sl, const DataLayer& data, const std::vector<DataF
                                 sl.id, sl.minzoom, sl.maxzoom, frames.size() > 1 ? "s (main map, then insets)" : "",
                                 zooms_text(all_zooms)),
                     "change minzoom or maxzoom, or remove the layer from this map's style");
-        return;
+        return false;
     }
 
     Tallies tallies;
@@ -423,7 +424,18 @@ void check_layer(const Layer& sl, const DataLayer& data, const std::vector<DataF
     const bool filter_zoom_constant = !sl.filter || sl.filter->is_zoom_constant();
     const bool per_feature_work = filter_per_feature || !per_feature.empty();
 
-    std::size_t inside = 0, accepted = 0;
+    std::size_t inside = 0, accepted = 0, drawable = 0;
+    // The kinds of geometry the layer's type draws (MapLibre's: a fill draws areas, a line lines and the
+    // outlines of areas, a circle points; a symbol labels any).
+    auto draws_kind = [&sl](GeometryType g) {
+        switch (sl.type) {
+            case LayerType::Fill: return g == GeometryType::Polygon;
+            case LayerType::Line: return g == GeometryType::LineString || g == GeometryType::Polygon;
+            case LayerType::Circle: return g == GeometryType::Point;
+            default: return g != GeometryType::None;
+        }
+    };
+    GeometryType kept_kind = GeometryType::None;  // of a feature kept that the layer cannot draw
     std::vector<double> zooms;
     std::vector<char> evaluated(per_feature.size());
     // The features of the whole layer in order, each with the copies that hold it: a copy held in a window
@@ -478,7 +490,10 @@ void check_layer(const Layer& sl, const DataLayer& data, const std::vector<DataF
             }
         }
         if (drawn) ++accepted;
-        return !(drawn && !per_feature_work);  // the layer draws something: nothing more to learn
+        const bool kind = draws_kind(feature.geometry.type);
+        if (drawn && kind) ++drawable;
+        else if (drawn) kept_kind = feature.geometry.type;
+        return !(drawn && kind && !per_feature_work);  // the layer draws something: nothing more to learn
     });
 
     for (const Tally& t : tallies.items())
@@ -500,7 +515,21 @@ void check_layer(const Layer& sl, const DataLayer& data, const std::vector<DataF
                                 "inside the map",
                                 sl.id, inside, data.name),
                     "check the filter's field names and values against the data");
+    } else if (accepted > 0 && drawable == 0) {
+        auto kind = [](GeometryType g) {
+            return g == GeometryType::Point ? "points" : g == GeometryType::LineString ? "lines" : "areas (polygons)";
+        };
+        out.warning(sl.where,
+                    fmt::format("layer '{}' draws nothing on this map: a {} layer draws {}, and the {} feature{} of "
+                                "'{}' it keeps on the map {} {}",
+                                sl.id, layer_type_name(sl.type),
+                                sl.type == LayerType::Fill ? "areas" : sl.type == LayerType::Line ? "lines and the outlines of areas" : "points",
+                                accepted, accepted > 1 ? "s" : "", data.name, accepted > 1 ? "are" : "is",
+                                kind(kept_kind)),
+                    "draw points with a circle or symbol layer, lines with a line layer, areas with a fill or line "
+                    "layer; a symbol layer labels any of them");
     }
+    return drawable > 0;
 }
 
 }  // namespace
@@ -514,14 +543,19 @@ std::vector<std::string> fields_not_in(const expr::Expression& e, const Schema& 
     return out;
 }
 
-Diagnostics check_style_against_data(const Style& style, const std::vector<DataFrame>& frames) {
+Diagnostics check_style_against_data(const Style& style, const std::vector<DataFrame>& frames, DataCheckSummary* summary) {
     Diagnostics out;
+    if (summary) *summary = {};
     if (frames.empty() || !frames.front().layer) return out;
     for (const Layer& sl : style.layers) {
         if (sl.type == LayerType::Background || sl.source_layer.empty() || !sl.visible()) continue;
         const DataLayer* data = frames.front().layer(sl.source_layer);
         if (!data || data->whole_size() == 0) continue;
-        check_layer(sl, *data, frames, out);
+        const bool draws = check_layer(sl, *data, frames, out);
+        if (summary) {
+            ++summary->layers_with_data;
+            if (draws) ++summary->layers_drawing;
+        }
     }
     return out;
 }

@@ -67,10 +67,18 @@ struct DataFrame {
 /// How many feature ids an evaluation error names before "and N more".
 inline constexpr std::size_t kFeatureIdsShown = 3;
 
+/// What the checks learnt of the map as a whole.
+struct DataCheckSummary {
+    std::size_t layers_with_data = 0;  ///< visible style layers whose source layer has features
+    std::size_t layers_drawing = 0;    ///< of those, the ones that draw a feature on the map
+};
+
 /// Runs the three checks above for every style layer that draws a source layer and is visible, over
 /// `frames` (frames[0]'s layers give the features' values). Returns the errors and warnings, in style
-/// layer order; never throws for a problem of the style or the data.
-Diagnostics check_style_against_data(const Style& style, const std::vector<DataFrame>& frames);
+/// layer order, and with `summary` how many layers draw; never throws for a problem of the style or the
+/// data.
+Diagnostics check_style_against_data(const Style& style, const std::vector<DataFrame>& frames,
+                                     DataCheckSummary* summary = nullptr);
 
 /// The fields ["get", NAME] reads in `e` that `schema` does not have (in name order), except the reads
 /// inside a coalesce (a default is given) and the fields `e` tests with ["has", NAME]: each is null for

@@ -252,6 +252,46 @@ TEST(DataCheck, NoFeatureInsideTheExtentIsAWarning) {
               "layer 's' draws nothing on this map: none of the 3 features of 'sites' lies inside the map's extent");
 }
 
+TEST(DataCheck, ALayerTypeThatDrawsNoneOfTheKeptGeometriesIsAWarning) {
+    // Points: a fill layer draws areas only, a line layer lines and outlines (MapLibre's rule too).
+    const auto data = sites();
+    for (const char* type : {"fill", "line"}) {
+        DataCheckSummary summary;
+        const Diagnostics d = check_style_against_data(style_with(R"("paint": {})", type), one_frame(data), &summary);
+        ASSERT_EQ(d.items().size(), 1u) << type << ": " << all(d);
+        EXPECT_EQ(d.items()[0].severity, Severity::Warning);
+        EXPECT_EQ(d.items()[0].message,
+                  fmt::format("layer 's' draws nothing on this map: a {} layer draws {}, and the 3 features of 'sites' it "
+                              "keeps on the map are points",
+                              type, std::string(type) == "fill" ? "areas" : "lines and the outlines of areas"));
+        EXPECT_EQ(summary.layers_with_data, 1u);
+        EXPECT_EQ(summary.layers_drawing, 0u);
+    }
+    // A circle and a symbol layer draw them: no warning, and the summary counts the layer as drawing.
+    for (const char* type : {"circle", "symbol"}) {
+        DataCheckSummary summary;
+        const Diagnostics d = check_style_against_data(style_with(R"("paint": {})", type), one_frame(data), &summary);
+        EXPECT_TRUE(d.empty()) << type << ": " << all(d);
+        EXPECT_EQ(summary.layers_drawing, 1u) << type;
+    }
+}
+
+TEST(DataCheck, TheSummaryCountsTheLayersThatDraw) {
+    const auto data = sites();
+    DataCheckSummary summary;
+    check_style_against_data(style_with(R"("paint": {"circle-radius": 3})"), one_frame(data, 6, Box{50, 50, 60, 60}),
+                             &summary);
+    EXPECT_EQ(summary.layers_with_data, 1u);
+    EXPECT_EQ(summary.layers_drawing, 0u);  // outside the extent
+    check_style_against_data(style_with(R"("filter": ["==", ["get", "kind"], "local"])"), one_frame(data), &summary);
+    EXPECT_EQ(summary.layers_drawing, 1u);  // one feature kept: it draws
+    check_style_against_data(style_with(R"("minzoom": 10)"), one_frame(data), &summary);
+    EXPECT_EQ(summary.layers_drawing, 0u);  // out of its zoom range
+    const cartelier::Layer empty = sites(0);
+    check_style_against_data(style_with(R"("paint": {})"), one_frame(empty), &summary);
+    EXPECT_EQ(summary.layers_with_data, 0u);  // an empty layer: nothing to say of the map
+}
+
 TEST(DataCheck, EmptyAndInvisibleLayersAreLeftAlone) {
     cartelier::Layer empty = sites(0);
     EXPECT_TRUE(check(R"("filter": ["==", ["get", "year"], 2020])", empty).empty());
