@@ -222,6 +222,46 @@ std::optional<Point> point_on_surface(const GeosContext& ctx, const Geometry& g)
     return Point{x, y};
 }
 
+std::optional<Point> label_point(const GeosContext& ctx, const Geometry& g, const Box& clip, double tolerance) {
+    if (g.empty() || clip.empty()) return std::nullopt;
+    if (g.type == GeometryType::Point) {
+        for (const Point& p : g.points)
+            if (clip.contains(p)) return p;
+        return std::nullopt;
+    }
+    auto* h = ctx.get();
+    const bool area = g.type == GeometryType::Polygon;
+    // The part of g inside clip with the largest area (or length), as GEOS clips it.
+    GeosGeometry best(ctx, nullptr);
+    double best_size = 0;
+    std::vector<GeosGeometry> parts;
+    to_geos_parts(ctx, g, parts);
+    for (GeosGeometry& part : parts) {
+        GeosGeometry clipped(ctx, GEOSClipByRect_r(h, part.get(), clip.min_x, clip.min_y, clip.max_x, clip.max_y));
+        if (!clipped) continue;
+        const int n = GEOSGetNumGeometries_r(h, clipped.get());
+        for (int i = 0; i < n; ++i) {
+            const GEOSGeometry* piece = GEOSGetGeometryN_r(h, clipped.get(), i);
+            const int type = GEOSGeomTypeId_r(h, piece);
+            if (type != (area ? GEOS_POLYGON : GEOS_LINESTRING)) continue;
+            double size = 0;
+            if ((area ? GEOSArea_r(h, piece, &size) : GEOSLength_r(h, piece, &size)) != 1 || !(size > best_size)) continue;
+            best_size = size;
+            best = GeosGeometry(ctx, GEOSGeom_clone_r(h, piece));
+        }
+    }
+    if (!best) return std::nullopt;
+    GeosGeometry at(ctx, area ? GEOSMaximumInscribedCircle_r(h, best.get(), tolerance)
+                              : GEOSInterpolate_r(h, best.get(), best_size / 2));
+    if (!at || GEOSisEmpty_r(h, at.get())) return std::nullopt;
+    // The circle comes as a line from its centre to the nearest point of the boundary.
+    GeosGeometry centre(ctx, area ? GEOSGeomGetStartPoint_r(h, at.get()) : GEOSGeom_clone_r(h, at.get()));
+    double x = 0, y = 0;
+    if (!centre || GEOSGeomGetX_r(h, centre.get(), &x) != 1 || GEOSGeomGetY_r(h, centre.get(), &y) != 1)
+        return std::nullopt;
+    return Point{x, y};
+}
+
 std::string invalidity_reason(const GeosContext& ctx, const Geometry& g) {
     GeosGeometry geom = to_geos(ctx, g);
     if (!geom) return "the geometry cannot be built (rings of fewer than 4 points?)";

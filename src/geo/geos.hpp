@@ -102,6 +102,14 @@ private:
 /// A point guaranteed to lie inside the (multi)polygon (GEOS PointOnSurface); nullopt for empty input.
 std::optional<Point> point_on_surface(const GeosContext& ctx, const Geometry& g);
 
+/// Where a symbol layer labels a feature (MapLibre's point placement; one label per feature, as QGIS
+/// labels a multi-part feature once): for an area, the centre of the largest circle inscribed in the
+/// largest part of it that `clip` shows (GEOS MaximumInscribedCircle, to `tolerance` CRS units: the
+/// pole of inaccessibility MapLibre labels a polygon at); for a line, the point halfway along its
+/// longest part inside `clip`; for points, the first inside `clip`. Nullopt when nothing of `g` lies
+/// inside `clip`.
+std::optional<Point> label_point(const GeosContext& ctx, const Geometry& g, const Box& clip, double tolerance);
+
 /// Validity of a geometry: empty string when valid, else GEOS's reason ("Self-intersection[2 3]").
 std::string invalidity_reason(const GeosContext& ctx, const Geometry& g);
 /// GEOS MakeValid, keeping only the polygonal part for polygon input.

@@ -7,12 +7,15 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <memory>
+#include <span>
 #include <stdexcept>
 
 #include <fmt/format.h>
 #include <glib.h>
 
 #include "geo/coverage.hpp"
+#include "geo/geos.hpp"
 #include "render/profiling.hpp"
 #include "render/feature_view.hpp"
 #include "render/symbolizers.hpp"
@@ -282,6 +285,7 @@ MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& l
     std::optional<IconCache> own_icons;
     if (!icons) icons = &own_icons.emplace();
     std::map<std::string, std::shared_ptr<const Icon>> icon_by_name;  // names resolved once per call
+    std::unique_ptr<geo::GeosContext> geos;  // made for the first area or line a symbol layer labels
     const auto start = std::chrono::steady_clock::now();
     const double ppu = style::points_per_unit(style.units);
     PaintContext pc{ppu, &result.evaluation_errors};
@@ -455,14 +459,25 @@ MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& l
                     break;
                 }
                 case LayerType::Symbol: {
-                    if (feature.geometry.type != GeometryType::Point) break;
+                    // Where the symbol goes: at each point of a point feature; for an area or a line, at
+                    // one point inside the part of it the frame shows (geo::label_point).
+                    std::span<const Point> anchors = feature.geometry.points;
+                    Point inside;
+                    if (feature.geometry.type != GeometryType::Point) {
+                        if (!geos) geos = std::make_unique<geo::GeosContext>();
+                        const auto at = geo::label_point(*geos, feature.geometry, view.extent, 0.5 / view.scale);
+                        if (!at) break;
+                        inside = *at;
+                        anchors = std::span<const Point>(&inside, 1);
+                    }
+                    if (anchors.empty()) break;
                     if (sl.is_set(Prop::IconImage)) {
                         // The icon at each point, drawn now: it is a label obstacle, as circles are.
                         IconPaint paint = evaluate_icon(sl, ctx, pc);
                         if (!paint.name.empty() && paint.size > 0) {
                             auto& icon = icon_by_name[paint.name];
                             if (!icon) icon = load_icon(style, sl, paint.name, feature.id, *icons);
-                            for (const Point& p : feature.geometry.points) {
+                            for (const Point& p : anchors) {
                                 Point c = view.to_page(p);
                                 Rect box = icon_box(*icon, paint, c);
                                 icon->draw(cr, box, paint.opacity);
@@ -484,7 +499,7 @@ MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& l
                     note(pc.errors, e);
                     request.layer_id = sl.id;
                     request.feature_id = feature.id;
-                    request.anchor = view.to_page(feature.geometry.points.front());
+                    request.anchor = view.to_page(anchors.front());
                     result.labels.push_back(std::move(request));
                     break;
                 }
