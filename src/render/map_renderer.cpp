@@ -405,7 +405,7 @@ MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& l
         // the union of the features drawn is filled as one path (shared borders cancel out), which
         // is the same area with a fraction of the vertices and no anti-aliasing seams.
         if (generalise && sl.type == LayerType::Fill && feature_constant(sl, {Prop::FillColor, Prop::FillOpacity,
-                                                                           Prop::FillOutlineColor, Prop::FillPattern})) {
+                                                                           Prop::FillOutlineColor})) {
             FillPaint paint = evaluate_fill(sl, ctx, pc);
             if (!paint.outline) {
                 const std::vector<std::uint8_t> member = accepted_polygons();

@@ -26,7 +26,7 @@ enum class Prop : std::uint8_t {
     // background
     BackgroundColor, BackgroundOpacity,
     // fill
-    FillColor, FillOpacity, FillOutlineColor, FillPattern, FillAntialias,
+    FillColor, FillOpacity, FillOutlineColor, FillAntialias,
     // line
     LineColor, LineWidth, LineOpacity, LineDasharray, LineJoin, LineCap, LineOffset,
     // circle
@@ -70,6 +70,10 @@ struct IgnoredProperty {
     const char* name;
     LayerType layer;
     bool layout;
+    /// The value with which the property changes nothing on a flat, unrotated printed map (its
+    /// compact JSON: "0", "[0,0]", "point"), "*" when no value does (a pitch alignment), or null: such a
+    /// value is read without the warning that the property is ignored.
+    const char* no_effect = nullptr;
 };
 const std::vector<IgnoredProperty>& ignored_properties();
 

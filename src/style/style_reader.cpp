@@ -2,6 +2,7 @@
 // Every problem of the file is collected (with file, line, column and JSON path) before throwing.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -711,9 +712,12 @@ private:
                                      section, other));
                 return;
             }
-            if (is_ignored(name, type, layout)) {
-                r_.warning(key, path,
-                           fmt::format("'{}' is not supported by Cartelier's print renderer: it is ignored", name));
+            if (const IgnoredProperty* ignored = find_ignored(name, type, layout)) {
+                // Said unless its value changes nothing in print ("symbol-placement": "point").
+                if (!ignored->no_effect ||
+                    (std::strcmp(ignored->no_effect, "*") != 0 && compact_json(value) != ignored->no_effect))
+                    r_.warning(key, path,
+                               fmt::format("'{}' is not supported by Cartelier's print renderer: it is ignored", name));
                 return;
             }
             for (LayerType t : {LayerType::Background, LayerType::Fill, LayerType::Line, LayerType::Circle,
@@ -774,10 +778,32 @@ private:
             if (std::string problem = env_->check_icon(icon.path); !problem.empty()) r_.error(value, path, problem);
     }
 
-    static bool is_ignored(const std::string& name, LayerType type, bool layout) {
+    static const IgnoredProperty* find_ignored(const std::string& name, LayerType type, bool layout) {
         for (const auto& p : ignored_properties())
-            if (p.layer == type && p.layout == layout && name == p.name) return true;
-        return false;
+            if (p.layer == type && p.layout == layout && name == p.name) return &p;
+        return nullptr;
+    }
+    static bool is_ignored(const std::string& name, LayerType type, bool layout) {
+        return find_ignored(name, type, layout) != nullptr;
+    }
+
+    /// A literal value as compact JSON, numbers as the shortest text of their value ("0", "[0,0]",
+    /// "point"); an object or an expression gives text no IgnoredProperty::no_effect equals.
+    static std::string compact_json(const YAML::Node& v) {
+        if (v.IsScalar()) {
+            if (auto n = doc::number(v)) return fmt::format("{}", *n);
+            return v.Scalar();
+        }
+        if (v.IsSequence()) {
+            std::string out = "[";
+            for (std::size_t i = 0; i < v.size(); ++i) {
+                if (i) out += ',';
+                if (!v[i].IsScalar()) return "[expression]";
+                out += compact_json(v[i]);
+            }
+            return out + "]";
+        }
+        return "{object}";
     }
 
     /// Reports a feature-dependent expression on a property that cannot depend on the feature.

@@ -52,7 +52,6 @@ TEST(StyleParse, ValidFixtureLayersAndMetadata) {
     EXPECT_EQ(s.layers[1].where.line, 16);
     EXPECT_EQ(s.layers[1].where.path, "layers[1]");
     EXPECT_TRUE(s.layers[1].is_set(Prop::FillColor));
-    EXPECT_FALSE(s.layers[1].is_set(Prop::FillPattern));
     EXPECT_EQ(s.layers[0].filter, nullptr);
     EXPECT_NE(s.layers[1].filter, nullptr);
 }
@@ -261,6 +260,34 @@ TEST(StyleParse, IgnoredPropertiesAreWarnings) {
     EXPECT_NE(warnings.items()[0].message.find("line-blur"), std::string::npos);
     EXPECT_EQ(warnings.items()[0].where.path, "layers[0].paint.line-blur");
     EXPECT_EQ(warnings.items()[0].where.line, 3);
+}
+
+TEST(StyleParse, AnIgnoredPropertyWhoseValueChangesNothingInPrintIsNotWarned) {
+    // What Maputnik and QGIS write out: the defaults, and the alignments of a pitched or rotated web map.
+    Diagnostics warnings;
+    parse_style(doc::load_string(minimal_with(R"(
+        {"id": "l", "type": "symbol", "source": "p", "source-layer": "x",
+         "layout": {"text-field": "{nom}", "symbol-placement": "point", "text-rotate": 0, "text-allow-overlap": false,
+                    "text-rotation-alignment": "map", "text-pitch-alignment": "viewport", "symbol-spacing": 250},
+         "paint": {"text-translate": [0, 0.0], "text-halo-blur": 0}},
+        {"id": "f", "type": "fill", "source": "p", "source-layer": "x", "paint": {"fill-translate": [0, 0]}})"),
+                                 "w.json"),
+                &warnings);
+    EXPECT_TRUE(warnings.empty()) << warnings.format();
+    // Any other value is ignored with a warning: line placement, a rotation, an overlap, a pattern.
+    parse_style(doc::load_string(minimal_with(R"(
+        {"id": "l", "type": "symbol", "source": "p", "source-layer": "x",
+         "layout": {"text-field": "{nom}", "symbol-placement": "line", "text-rotate": 10, "text-allow-overlap": true},
+         "paint": {"text-translate": [0, 2]}},
+        {"id": "f", "type": "fill", "source": "p", "source-layer": "x", "paint": {"fill-pattern": "stripes"}})"),
+                                 "w.json"),
+                &warnings);
+    std::vector<std::string> paths;
+    for (const auto& w : warnings.items()) paths.push_back(w.where.path);
+    EXPECT_EQ(paths, (std::vector<std::string>{"layers[0].layout.symbol-placement", "layers[0].layout.text-rotate",
+                                                "layers[0].layout.text-allow-overlap", "layers[0].paint.text-translate",
+                                                "layers[1].paint.fill-pattern"}))
+        << warnings.format();
 }
 
 TEST(StyleParse, LoadStyleRejectsOtherExtensions) {
