@@ -7,6 +7,7 @@
 #include <deque>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -244,12 +245,36 @@ void record_page_report(const MapDecl& map, const render::PageReport& report, Ma
     outcome.labels = LabelCounts{q.placed,           q.displaced,       q.numbered,
                                  q.unplaced,         q.leader_crossings, q.symbol_overlaps,
                                  q.mean_displacement_mm, q.max_displacement_mm, q.lines_hidden_mm2};
+    // The labels that found no room: each in the report; a warning for each of a style layer's first
+    // few, then one line for the rest of that layer (an atlas may leave thousands unplaced).
+    constexpr std::size_t kNamed = 3;
+    std::vector<std::string> layers;  // in the order of their first unplaced label
+    std::map<std::string, std::vector<const layout::LabelRequest*>> by_layer;
     for (const auto& l : report.labels) {
-        if (l.status == layout::LabelStatus::Unplaced) {
-            outcome.diagnostics.warning(SourceLocation{map.style, 0, 0, l.request.layer_id},
-                                        fmt::format("label '{}' of feature {} could not be placed", l.request.text,
-                                                    l.request.feature_id));
+        if (l.status != layout::LabelStatus::Unplaced) continue;
+        outcome.labels.unplaced_labels.push_back({l.request.layer_id, l.request.feature_id, l.request.text});
+        auto& list = by_layer[l.request.layer_id];
+        if (list.empty()) layers.push_back(l.request.layer_id);
+        list.push_back(&l.request);
+    }
+    for (const auto& layer : layers) {
+        const auto& list = by_layer[layer];
+        const SourceLocation where{map.style, 0, 0, layer};
+        if (list.size() <= kNamed + 1) {
+            for (const auto* r : list)
+                outcome.diagnostics.warning(where, fmt::format("label '{}' of feature {} could not be placed", r->text,
+                                                               r->feature_id));
+            continue;
         }
+        std::vector<std::string> named;
+        for (std::size_t i = 0; i < kNamed; ++i) named.push_back(fmt::format("'{}' (feature {})", list[i]->text, list[i]->feature_id));
+        outcome.diagnostics.warning(
+            where,
+            fmt::format("{} labels could not be placed: {} and {} more (the build report lists each: "
+                        "labels.unplaced_labels)",
+                        list.size(), fmt::join(named, ", "), list.size() - kNamed),
+            "make room — a smaller text-size, a larger paper, fewer labels by a filter — or number them: "
+            "\"cartelier:labels\": {\"overflow\": \"number\"} in the style's metadata");
     }
     for (const auto& e : report.evaluation_errors)
         outcome.diagnostics.warning(SourceLocation{map.style, 0, 0, {}}, "style evaluation: " + e);

@@ -46,6 +46,12 @@ struct LabelCounts {
     double mean_displacement_mm = 0;   ///< displaced labels: mean distance from the point to the text
     double max_displacement_mm = 0;
     double lines_hidden_mm2 = 0;       ///< drawn lines under the label texts (layout::LabelQuality)
+    /// Each label that found no room, in placement order (the report lists them; the build's warnings
+    /// name a few per style layer).
+    struct Unplaced {
+        std::string layer, feature, text;
+    };
+    std::vector<Unplaced> unplaced_labels;
 };
 
 enum class MapStatus { Built, UpToDate, Failed, Interrupted };

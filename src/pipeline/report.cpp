@@ -83,6 +83,10 @@ json report_json(const Project& project, const BuildOptions& options, const Buil
                                    {"mean_displacement_mm", std::round(l.mean_displacement_mm * 100) / 100},
                                    {"max_displacement_mm", std::round(l.max_displacement_mm * 100) / 100},
                                    {"lines_hidden_mm2", std::round(l.lines_hidden_mm2 * 100) / 100}};
+            json unplaced = json::array();
+            for (const auto& u : l.unplaced_labels)
+                unplaced.push_back(json{{"layer", u.layer}, {"feature", u.feature}, {"text", u.text}});
+            entry["labels"]["unplaced_labels"] = std::move(unplaced);
             entry["scale_denominator"] = m.scale_denominator;
             json frames = json::array();
             for (const auto& [name, denominator] : m.frame_scales)

@@ -110,7 +110,8 @@ TEST(Report, ListsStatusInputsStagesLabelsAndOutputs) {
                                                {"leader_crossings", 0},
                                                {"symbol_overlaps", 0},
                                                {"mean_displacement_mm", 0.0},
-                                               {"max_displacement_mm", 0.0}}));
+                                               {"max_displacement_mm", 0.0},
+                                               {"unplaced_labels", nlohmann::json::array()}}));
     EXPECT_EQ(rep["maps"][2]["labels"]["placed"], 0);  // gamma has no labels
     ASSERT_EQ(alpha["outputs"].size(), 4u);  // PDF, PNG, the PNG's .pgw and .png.aux.xml
     for (const auto& o : alpha["outputs"]) {
