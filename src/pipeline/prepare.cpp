@@ -1,5 +1,6 @@
 #include "pipeline/prepare.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include <fmt/format.h>
@@ -11,6 +12,7 @@
 #include "pipeline/pdfx.hpp"
 #include "pipeline/timing.hpp"
 #include "style/data_check.hpp"
+#include "style/feature_view.hpp"
 #include "style/print_check.hpp"
 
 namespace cartelier::pipeline {
@@ -161,6 +163,78 @@ void prepare_crs_checks(const MapDecl& map, const std::vector<layout::FramePlan>
     }
 }
 
+/// Points that fall off the map — coordinates swapped or mistyped in a table of sites (latitude 0.98,
+/// longitude 44.51: Somalia) — would leave the map with fewer sites and nothing said. A warning names
+/// them when a few features of a point layer the style draws (and its filters keep) lie outside the main
+/// map and every inset while the others lie inside: at most max(3, a tenth) and less than half of them.
+/// Not for an atlas page, whose extent shows a part of the layers by design.
+void prepare_off_map_checks(PrepareContext& ctx, const MapDecl& map, const std::vector<layout::FramePlan>& plans,
+                            PreparedMap& out) {
+    if (map.page_of || plans.empty()) return;
+    for (const auto& name : out.source_layers) {
+        std::vector<const style::Layer*> drawing;
+        for (const auto& sl : out.style->layers)
+            if (sl.type != style::LayerType::Background && sl.source_layer == name && sl.visible()) drawing.push_back(&sl);
+        auto declared = ctx.project.layers.find(name);
+        if (drawing.empty() || declared == ctx.project.layers.end()) continue;
+        // A point layer (as the map holds it: maybe only the features near its frames).
+        const Layer* held = out.layers_in(map.crs).find(name);
+        auto point_or_none = [](const Feature& f) { return f.geometry.type == GeometryType::Point || f.geometry.empty(); };
+        if (!held || !std::all_of(held->features.begin(), held->features.end(), point_or_none)) continue;
+        // Then the layer as read, and in each frame's CRS, whole: a few points to project.
+        std::vector<const Layer*> copies;
+        const Layer* source = nullptr;
+        try {
+            source = &ctx.layers.source(name);
+            if (source->features.empty() || !std::all_of(source->features.begin(), source->features.end(), point_or_none))
+                continue;
+            for (const layout::FramePlan& f : plans)
+                copies.push_back(&ctx.layers.projected(name, f.inset && !f.inset->crs.empty() ? f.inset->crs : map.crs));
+        } catch (const Error&) {
+            continue;  // its problems are the layer's, reported where it is drawn
+        }
+        const double zoom = plans.front().zoom;
+        std::vector<std::size_t> off;
+        std::size_t placed = 0;
+        for (std::size_t i = 0; i < source->features.size(); ++i) {
+            if (source->features[i].geometry.empty()) continue;
+            ++placed;
+            bool inside = false;
+            for (std::size_t k = 0; k < plans.size() && !inside; ++k) {
+                const Geometry& g = copies[k]->features[i].geometry;
+                inside = !g.empty() && g.bounds().intersects(plans[k].view.extent);
+            }
+            if (inside) continue;
+            // Left out by every style layer's filter: not meant for this map.
+            const style::LayerFeatureView view(*copies.front(), copies.front()->features[i]);
+            const bool kept = std::any_of(drawing.begin(), drawing.end(), [&](const style::Layer* sl) {
+                if (!sl->in_zoom_range(zoom)) return false;
+                if (!sl->filter) return true;
+                try {
+                    const auto r = sl->filter->evaluate(style::expr::EvaluationContext{zoom, &view});
+                    return r && r.value->as_bool() && *r.value->as_bool();
+                } catch (const std::exception&) {
+                    return false;
+                }
+            });
+            if (kept) off.push_back(i);
+        }
+        if (off.empty() || off.size() > std::max<std::size_t>(3, placed / 10) || 2 * off.size() >= placed) continue;
+        std::vector<std::string> named;
+        for (std::size_t i : off) {
+            const Feature& f = source->features[i];
+            const Point p = f.geometry.points.front();
+            named.push_back(fmt::format("{} at ({:.6g}, {:.6g})", f.id, p.x, p.y));
+        }
+        out.warnings.warning(declared->second.spec.declared_at,
+                             fmt::format("map '{}': {} of the {} features of layer '{}' lie outside the map and its "
+                                         "insets, while the others lie inside: {} (coordinates in {})",
+                                         map.id, off.size(), placed, name, fmt::join(named, ", "), source->crs),
+                             "check their coordinates (longitude and latitude swapped? a sign or a digit lost?); a "
+                             "feature meant to be off this map can be left out by the style's filter");
+    }
+}
+
 /// A font fontconfig cannot find would be replaced by another one: worth a warning. So is a text-font
 /// none of whose fonts is installed: fontconfig draws its text in some other font, silently.
 void prepare_fonts(PrepareContext& ctx, const MapDecl& map, PreparedMap& out) {
@@ -221,6 +295,7 @@ PreparedMap prepare_map(PrepareContext& ctx, const MapDecl& map, const MapState*
     out.warnings.append(problems);  // warnings only
     if (map.page_of) out.warnings.append(map.page_of->warnings);
     prepare_crs_checks(map, frames, out);
+    prepare_off_map_checks(ctx, map, frames, out);
     prepare_fonts(ctx, map, out);
     // The print PDF needs Ghostscript: said by `check` too, before any drawing.
     if (out.print_style) ghostscript_program(map.formats_at.file.empty() ? map.declared_at : map.formats_at);
