@@ -8,18 +8,37 @@
 
 namespace cartelier::layout {
 
+namespace {
+/// ISO 216 A sizes and the North American ones, landscape (width, height in mm).
+struct NamedPaper {
+    const char* name;
+    double width_mm, height_mm;
+};
+constexpr NamedPaper kPapers[] = {{"a5", 210, 148},       {"a4", 297, 210},        {"a3", 420, 297},
+                                  {"a2", 594, 420},       {"a1", 841, 594},        {"a0", 1189, 841},
+                                  {"letter", 279.4, 215.9}, {"legal", 355.6, 215.9}, {"tabloid", 431.8, 279.4}};
+}  // namespace
+
 std::optional<Paper> Paper::named(const std::string& name, const std::string& orientation) {
     std::string n;
     for (char c : name) n += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    Paper p;
-    if (n == "a5") p = {210, 148};
-    else if (n == "a4") p = {297, 210};
-    else if (n == "a3") p = {420, 297};
-    else if (n == "a2") p = {594, 420};
-    else if (n == "letter") p = {279.4, 215.9};
-    else return std::nullopt;
-    if (orientation == "portrait") std::swap(p.width_mm, p.height_mm);
-    return p;
+    for (const NamedPaper& known : kPapers)
+        if (n == known.name) {
+            Paper p{known.width_mm, known.height_mm};
+            if (orientation == "portrait") std::swap(p.width_mm, p.height_mm);
+            return p;
+        }
+    return std::nullopt;
+}
+
+std::vector<std::string> Paper::names() {
+    std::vector<std::string> out;
+    for (const NamedPaper& known : kPapers) {
+        std::string n = known.name;
+        if (n[0] == 'a') n[0] = 'A';
+        out.push_back(n);
+    }
+    return out;
 }
 
 Rect PageLayout::map_area() const {

@@ -15,8 +15,11 @@ namespace cartelier::layout {
 struct Paper {
     double width_mm = 297;
     double height_mm = 210;
-    /// "A4", "A3", "A5", "A2", "letter" in an orientation ("landscape"/"portrait"); nullopt if unknown.
+    /// A named size — A5 to A0, letter, legal, tabloid; any letter case — in an orientation
+    /// ("landscape"/"portrait"); nullopt if unknown.
     static std::optional<Paper> named(const std::string& name, const std::string& orientation);
+    /// The names `named` knows, as written in messages ("A5" … "A0", "letter", "legal", "tabloid").
+    static std::vector<std::string> names();
 };
 
 inline constexpr double kPointsPerMm = 72.0 / 25.4;

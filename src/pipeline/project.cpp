@@ -1044,7 +1044,9 @@ void apply_map_keys(Reader& r, const fs::path& root, const YAML::Node& n, const 
             m.page.paper = *p;
         else
             r.diagnostics().error(r.at(n["paper"], doc::key(path, "paper")),
-                                  fmt::format("unknown paper size '{}': expected A5, A4, A3, A2 or letter", paper));
+                                  fmt::format("unknown paper size '{}': expected {} or [width_mm, height_mm]", paper,
+                                              fmt::join(layout::Paper::names(), ", ")),
+                                  suggest_name(paper, layout::Paper::names()));
     } else if (orientation == "portrait" && m.page.paper.width_mm > m.page.paper.height_mm) {
         std::swap(m.page.paper.width_mm, m.page.paper.height_mm);
     }

@@ -517,3 +517,18 @@ TEST(PagePlan, ATitleWiderThanThePageIsSetSmallerToFit) {
     EXPECT_LT(plan.subtitle->style.size_pt, short_plan.subtitle->style.size_pt);
     EXPECT_EQ(short_plan.subtitle->style.size_pt, plan_of(page(), 10).subtitle->style.size_pt);
 }
+
+TEST(Paper, NamedSizesFromA5ToA0AndTheNorthAmericanOnes) {
+    auto size = [](const char* name, const char* orientation) {
+        const auto p = layout::Paper::named(name, orientation);
+        return p ? std::pair{p->width_mm, p->height_mm} : std::pair{0.0, 0.0};
+    };
+    EXPECT_EQ(size("A4", "portrait"), (std::pair{210.0, 297.0}));
+    EXPECT_EQ(size("a1", "landscape"), (std::pair{841.0, 594.0}));
+    EXPECT_EQ(size("A0", "portrait"), (std::pair{841.0, 1189.0}));
+    EXPECT_EQ(size("Tabloid", "portrait"), (std::pair{279.4, 431.8}));
+    EXPECT_EQ(size("legal", "landscape"), (std::pair{355.6, 215.9}));
+    EXPECT_FALSE(layout::Paper::named("A6", "portrait").has_value());
+    EXPECT_EQ(layout::Paper::names(),
+              (std::vector<std::string>{"A5", "A4", "A3", "A2", "A1", "A0", "letter", "legal", "tabloid"}));
+}
