@@ -74,9 +74,9 @@ Rect icon_box(const Icon& icon, const IconPaint& paint, Point at) {
 }
 
 std::shared_ptr<const Icon> load_icon(const style::Style& style, const style::Layer& layer, const std::string& name,
-                                      const std::string& feature_id, IconCache& cache) {
+                                      const std::string& feature_id, IconCache& cache, Prop property) {
     auto where = [&] {
-        SourceLocation at = layer.location(Prop::IconImage);
+        SourceLocation at = layer.location(property);
         if (at.file.empty()) at.file = style.file;
         return at;
     };
@@ -99,30 +99,35 @@ Diagnostics check_icons(const style::Style& style, const std::vector<const Layer
                         const std::vector<double>& zooms, IconCache& cache, std::set<std::string>* files) {
     Diagnostics out;
     for (const auto& sl : style.layers) {
-        if (sl.type != style::LayerType::Symbol || !sl.is_set(Prop::IconImage) || !sl.visible()) continue;
+        // The property naming images: a symbol layer's icon, a fill layer's pattern.
+        const Prop prop = sl.type == style::LayerType::Fill ? Prop::FillPattern : Prop::IconImage;
+        if ((sl.type != style::LayerType::Symbol && sl.type != style::LayerType::Fill) || !sl.is_set(prop) ||
+            !sl.visible())
+            continue;
         // The layer's copies in the map's CRSs (pipeline::LayerStore::drawn), each with the geometries of
-        // its own frames; a feature counts when one of them has its point.
+        // its own frames; a feature counts when one of them has its geometry.
         std::vector<const Layer*> copies;
         for (const LayerSet* set : sets)
             if (const Layer* copy = set ? set->find(sl.source_layer) : nullptr) copies.push_back(copy);
         if (copies.empty()) continue;
-        // The features with a point in one of the copies, in the order of the whole layer: copies of
+        // The features the layer draws in one of the copies, in the order of the whole layer: copies of
         // the same features (a copy held in a window holds some, LayerSubset), each with the geometries of
         // its own frames.
-        std::vector<std::pair<const Layer*, const Feature*>> with_point;
+        std::vector<std::pair<const Layer*, const Feature*>> drawn_features;
         const std::size_t whole = copies.front()->whole_size();
         std::erase_if(copies, [&](const Layer* c) { return c->whole_size() != whole; });  // other features
         for_each_held(copies, [&](const std::vector<std::size_t>& held) {
             for (std::size_t c = 0; c < copies.size(); ++c) {
                 if (held[c] == kNotHeld) continue;
                 const Feature& f = copies[c]->features[held[c]];
-                if (!f.geometry.empty() && f.geometry.type == GeometryType::Point) {
-                    with_point.emplace_back(copies[c], &f);
+                // A symbol draws its icon at any feature; a fill pattern fills areas only.
+                if (!f.geometry.empty() && (prop == Prop::IconImage || f.geometry.type == GeometryType::Polygon)) {
+                    drawn_features.emplace_back(copies[c], &f);
                     return;
                 }
             }
         });
-        const ex::Expression& e = *sl.expression(Prop::IconImage);
+        const ex::Expression& e = *sl.expression(prop);
         // name → the first feature that uses it, and how many do.
         struct Use {
             std::string feature_id;
@@ -138,22 +143,22 @@ Diagnostics check_icons(const style::Style& style, const std::vector<const Layer
         for (double zoom : zooms) {
             if (!sl.in_zoom_range(zoom)) continue;
             if (e.is_feature_constant()) {
-                note(sl.string(Prop::IconImage, ex::EvaluationContext{zoom, nullptr}), "");
+                note(sl.string(prop, ex::EvaluationContext{zoom, nullptr}), "");
                 continue;
             }
-            for (const auto& [layer, feature] : with_point) {
+            for (const auto& [layer, feature] : drawn_features) {
                 const Feature& f = *feature;
                 LayerFeatureView fv(*layer, f);
                 ex::EvaluationContext ctx{zoom, &fv};
                 if (!sl.accepts(ctx)) continue;
-                note(sl.string(Prop::IconImage, ctx), f.id);
+                note(sl.string(prop, ctx), f.id);
             }
         }
         for (const auto& [name, use] : uses) {
             style::IconResolution r = style::resolve_icon(style, name);
             if (files) files->insert(r.candidates.begin(), r.candidates.end());
             try {
-                load_icon(style, sl, name, use.feature_id, cache);
+                load_icon(style, sl, name, use.feature_id, cache, prop);
             } catch (const Error& err) {
                 for (Diagnostic d : err.diagnostics().items()) {
                     if (use.features.size() > 1 && !use.feature_id.empty())

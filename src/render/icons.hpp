@@ -68,11 +68,15 @@ struct IconPaint {
 Rect icon_box(const Icon& icon, const IconPaint& paint, Point at);
 
 /// The icon a feature's name stands for: resolved against the style's icons folder and loaded through
-/// `cache`; throws Error at the icon-image value (file, line, column, path) naming the feature.
+/// `cache`; throws Error at the value of `property` (icon-image, or fill-pattern: file, line, column,
+/// path) naming the feature.
 std::shared_ptr<const Icon> load_icon(const style::Style& style, const style::Layer& layer, const std::string& name,
-                                      const std::string& feature_id, IconCache& cache);
+                                      const std::string& feature_id, IconCache& cache,
+                                      style::Prop property = style::Prop::IconImage);
 
-/// Every icon the style's symbol layers draw for the features of `layers`, at each of `zooms` (the
+/// Every icon the style's symbol layers draw (icon-image, at any feature: a point, or an area's or a
+/// line's label point) and every pattern its fill layers fill areas with (fill-pattern) for the
+/// features of `layers`, at each of `zooms` (the
 /// zooms of the page's frames): names evaluated per feature, resolved and read through `cache`.
 /// Problems name the style file, line, column, JSON path (layers[N].layout.icon-image), the feature id,
 /// what was expected and found; each missing name once. `files` receives the files that decide each

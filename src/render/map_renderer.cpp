@@ -78,8 +78,8 @@ double stroke_weight(const LinePaint& p) {
 /// neighbours of one colour show no edge, and borders that matter are drawn by line layers.
 double fill_edge_weight(const FillPaint& p, bool as_one) {
     if (p.opacity <= 0) return 0;
-    if (as_one) return p.color.a > 0 ? 0.5 : 0.0;
-    return p.outline && p.outline->a > 0 ? 0.25 : 0.0;
+    if (as_one) return p.visible() ? 0.5 : 0.0;
+    return !p.pattern && p.outline && p.outline->a > 0 ? 0.25 : 0.0;  // a pattern is drawn without outline
 }
 
 bool feature_constant(const style::Layer& layer, std::initializer_list<Prop> properties) {
@@ -286,6 +286,18 @@ MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& l
     if (!icons) icons = &own_icons.emplace();
     std::map<std::string, std::shared_ptr<const Icon>> icon_by_name;  // names resolved once per call
     std::unique_ptr<geo::GeosContext> geos;  // made for the first area or line a symbol layer labels
+    // fill-pattern's image for a fill layer's feature (or its constant one: `feature_id` empty).
+    auto pattern_of = [&](const style::Layer& sl, const ex::EvaluationContext& ctx,
+                          const std::string& feature_id) -> std::shared_ptr<const Icon> {
+        if (!sl.is_set(Prop::FillPattern)) return nullptr;
+        std::string e;
+        const std::string name = sl.string(Prop::FillPattern, ctx, &e);
+        note(&result.evaluation_errors, e);
+        if (name.empty()) return nullptr;
+        auto& icon = icon_by_name[name];
+        if (!icon) icon = load_icon(style, sl, name, feature_id, *icons, Prop::FillPattern);
+        return icon;
+    };
     const auto start = std::chrono::steady_clock::now();
     const double ppu = style::points_per_unit(style.units);
     PaintContext pc{ppu, &result.evaluation_errors};
@@ -405,15 +417,16 @@ MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& l
         // the union of the features drawn is filled as one path (shared borders cancel out), which
         // is the same area with a fraction of the vertices and no anti-aliasing seams.
         if (generalise && sl.type == LayerType::Fill && feature_constant(sl, {Prop::FillColor, Prop::FillOpacity,
-                                                                           Prop::FillOutlineColor})) {
+                                                                           Prop::FillOutlineColor, Prop::FillPattern})) {
             FillPaint paint = evaluate_fill(sl, ctx, pc);
-            if (!paint.outline) {
+            paint.pattern = pattern_of(sl, ctx, "");
+            if (!paint.outline || paint.pattern) {
                 const std::vector<std::uint8_t> member = accepted_polygons();
                 const Geometry merged = layers.dissolved(*data, view.extent, tolerance, member, drawn);
                 add_path(cr, merged, view, true, grid);
                 fill_current_path(cr, paint, hairline, CAIRO_FILL_RULE_WINDING);
                 record_lines(lines_drawn, merged, view, fill_edge_weight(paint, true));
-                if (paint.opacity > 0 && paint.color.a > 0) result.land.add(merged, view);
+                if (paint.visible()) result.land.add(merged, view);
                 if (profiling())
                     fmt::print(stderr, "stage render {} layer {} (dissolved, {} vertices) {:.3f} s\n",
                                raster ? "raster" : "vector", sl.id, merged.points.size(), since(layer_start));
@@ -434,10 +447,11 @@ MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& l
                 case LayerType::Fill: {
                     if (feature.geometry.type != GeometryType::Polygon || geometry.empty()) break;
                     FillPaint paint = evaluate_fill(sl, ctx, pc);
+                    paint.pattern = pattern_of(sl, ctx, feature.id);
                     add_path(cr, geometry, view, true, grid);
                     fill_current_path(cr, paint, hairline);
                     record_lines(lines_drawn, geometry, view, fill_edge_weight(paint, false));
-                    if (paint.opacity > 0 && paint.color.a > 0) result.land.add(geometry, view);
+                    if (paint.visible()) result.land.add(geometry, view);
                     break;
                 }
                 case LayerType::Line: {

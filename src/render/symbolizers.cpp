@@ -232,8 +232,68 @@ bool fast_antialias(cairo_t* cr, std::optional<double> line_width_pt) {
     return line_width_pt && *line_width_pt * std::max(x, y) < kFastAntialiasBelowPx;
 }
 
+namespace {
+
+/// The current path filled with `icon` repeated from the page's origin at its natural size, at `opacity`.
+/// On a raster page the tile is drawn at the page's resolution (a crisp pattern); on a vector one it is
+/// recorded, and stays vectors (a PDF tiling pattern) when the icon is an SVG.
+void fill_with_pattern(cairo_t* cr, const Icon& icon, double opacity) {
+    if (opacity <= 0) {
+        cairo_new_path(cr);
+        return;
+    }
+    const double w = icon.width_pt(), h = icon.height_pt();
+    // Device units per point along each axis (the page's scale, without its translation).
+    double sx = 1, sy = 0, tx = 0, ty = 1;
+    cairo_user_to_device_distance(cr, &sx, &sy);
+    cairo_user_to_device_distance(cr, &tx, &ty);
+    const double scale = std::max(std::hypot(sx, sy), std::hypot(tx, ty));
+    const bool raster = cairo_surface_get_type(cairo_get_target(cr)) == CAIRO_SURFACE_TYPE_IMAGE;
+    SurfacePtr tile;
+    double per_point_x = 1, per_point_y = 1;  // tile units per point of the page
+    if (raster) {
+        const int pw = std::max(1, static_cast<int>(std::lround(w * scale)));
+        const int ph = std::max(1, static_cast<int>(std::lround(h * scale)));
+        tile.reset(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, pw, ph));
+        per_point_x = pw / w;
+        per_point_y = ph / h;
+        ContextPtr t(cairo_create(tile.get()));
+        cairo_scale(t.get(), per_point_x, per_point_y);
+        icon.draw(t.get(), Rect{0, 0, w, h}, 1);
+    } else {
+        const cairo_rectangle_t extents{0, 0, w, h};
+        tile.reset(cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &extents));
+        ContextPtr t(cairo_create(tile.get()));
+        icon.draw(t.get(), Rect{0, 0, w, h}, 1);
+    }
+    PatternPtr pattern(cairo_pattern_create_for_surface(tile.get()));
+    cairo_pattern_set_extend(pattern.get(), CAIRO_EXTEND_REPEAT);
+    // The page's points (the user space maps draw in) to the tile's units: every feature's pattern lines
+    // up with its neighbours'.
+    cairo_matrix_t to_tile;
+    cairo_matrix_init_scale(&to_tile, per_point_x, per_point_y);
+    cairo_pattern_set_matrix(pattern.get(), &to_tile);
+    const FastAntialiasScope fast(cr, fast_antialias(cr, std::nullopt));
+    if (opacity >= 1) {
+        cairo_set_source(cr, pattern.get());
+        cairo_fill(cr);
+        return;
+    }
+    cairo_save(cr);
+    cairo_clip(cr);
+    cairo_set_source(cr, pattern.get());
+    cairo_paint_with_alpha(cr, opacity);
+    cairo_restore(cr);
+}
+
+}  // namespace
+
 void fill_current_path(cairo_t* cr, const FillPaint& paint, double hairline_pt, cairo_fill_rule_t rule) {
     cairo_set_fill_rule(cr, rule);
+    if (paint.pattern) {
+        fill_with_pattern(cr, *paint.pattern, paint.opacity);
+        return;
+    }
     set_source(cr, paint.color, paint.opacity);
     if (paint.outline) {
         {

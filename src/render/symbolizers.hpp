@@ -30,6 +30,11 @@ struct FillPaint {
     style::Color color;
     double opacity = 1;
     std::optional<style::Color> outline;  ///< fill-outline-color, drawn as a hairline
+    /// fill-pattern's image, repeated from the page's origin at its natural size, instead of the colour
+    /// and without the outline (as MapLibre draws it); null: the colour.
+    std::shared_ptr<const Icon> pattern;
+    /// Whether the fill shows at all.
+    bool visible() const { return opacity > 0 && (pattern || color.a > 0); }
 };
 
 struct LinePaint {

@@ -53,6 +53,8 @@ std::vector<PropertySpec> build_table() {
         {Prop::FillOpacity,        "fill-opacity",          L::Fill,  false, number,  1.0,                       true, {}, 0, 1, "", true},
         // No default in the spec: MapLibre draws the outline in fill-color (Layer::evaluate does the same).
         {Prop::FillOutlineColor,   "fill-outline-color",    L::Fill,  false, color,   black,                     true, {}, -1e300, 1e300, "", true},
+        // fill-pattern is "resolvedImage" in the spec: an image name (icons/NAME.svg or .png), here a string.
+        {Prop::FillPattern,        "fill-pattern",          L::Fill,  false, string,  "",                        true},
         {Prop::FillAntialias,      "fill-antialias",        L::Fill,  false, boolean, true,                      false},
 
         {Prop::LineColor,          "line-color",            L::Line,  false, color,   black,                     true, {}, -1e300, 1e300, "", true},
@@ -139,7 +141,6 @@ const std::vector<IgnoredProperty>& ignored_properties() {
     using L = LayerType;
     static const std::vector<IgnoredProperty> list = {
         {"background-pattern", L::Background, false},
-        {"fill-pattern", L::Fill, false},
         {"fill-sort-key", L::Fill, true},
         {"fill-layer-opacity", L::Fill, false},
         {"fill-layer-blend", L::Fill, false},

@@ -26,7 +26,7 @@ enum class Prop : std::uint8_t {
     // background
     BackgroundColor, BackgroundOpacity,
     // fill
-    FillColor, FillOpacity, FillOutlineColor, FillAntialias,
+    FillColor, FillOpacity, FillOutlineColor, FillPattern, FillAntialias,
     // line
     LineColor, LineWidth, LineOpacity, LineDasharray, LineJoin, LineCap, LineOffset,
     // circle

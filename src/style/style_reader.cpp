@@ -753,7 +753,7 @@ private:
         const PropertySpec& s = spec(*prop);
         auto e = read_value(s, value, path);
         if (!e) return;
-        if (*prop == Prop::IconImage) check_constant_icon(*e, value, path);
+        if (*prop == Prop::IconImage || *prop == Prop::FillPattern) check_constant_icon(*e, value, path);
         layer.set(*prop, std::move(e));
         layer.set_location(*prop, doc::location(doc_.file, value, path));
     }

@@ -274,19 +274,19 @@ TEST(StyleParse, AnIgnoredPropertyWhoseValueChangesNothingInPrintIsNotWarned) {
                                  "w.json"),
                 &warnings);
     EXPECT_TRUE(warnings.empty()) << warnings.format();
-    // Any other value is ignored with a warning: line placement, a rotation, an overlap, a pattern.
+    // Any other value is ignored with a warning: line placement, a rotation, an overlap, a translation.
     parse_style(doc::load_string(minimal_with(R"(
         {"id": "l", "type": "symbol", "source": "p", "source-layer": "x",
          "layout": {"text-field": "{nom}", "symbol-placement": "line", "text-rotate": 10, "text-allow-overlap": true},
          "paint": {"text-translate": [0, 2]}},
-        {"id": "f", "type": "fill", "source": "p", "source-layer": "x", "paint": {"fill-pattern": "stripes"}})"),
+        {"id": "f", "type": "fill", "source": "p", "source-layer": "x", "paint": {"fill-translate": [1, 0]}})"),
                                  "w.json"),
                 &warnings);
     std::vector<std::string> paths;
     for (const auto& w : warnings.items()) paths.push_back(w.where.path);
     EXPECT_EQ(paths, (std::vector<std::string>{"layers[0].layout.symbol-placement", "layers[0].layout.text-rotate",
                                                 "layers[0].layout.text-allow-overlap", "layers[0].paint.text-translate",
-                                                "layers[1].paint.fill-pattern"}))
+                                                "layers[1].paint.fill-translate"}))
         << warnings.format();
 }
 
