@@ -188,8 +188,11 @@ void prepare_off_map_checks(PrepareContext& ctx, const MapDecl& map, const std::
             source = &ctx.layers.source(name);
             if (source->features.empty() || !std::all_of(source->features.begin(), source->features.end(), point_or_none))
                 continue;
-            for (const layout::FramePlan& f : plans)
+            for (const layout::FramePlan& f : plans) {
                 copies.push_back(&ctx.layers.projected(name, f.inset && !f.inset->crs.empty() ? f.inset->crs : map.crs));
+                if (copies.back()->features.size() != source->features.size()) break;  // not one for one
+            }
+            if (copies.back()->features.size() != source->features.size()) continue;
         } catch (const Error&) {
             continue;  // its problems are the layer's, reported where it is drawn
         }

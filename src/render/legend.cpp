@@ -156,8 +156,9 @@ void draw_legend(cairo_t* cr, const layout::LegendPlan& legend, const style::Sty
                     // The feature's pattern, as the map fills it.
                     if (e.layer->is_set(Prop::FillPattern))
                         if (const std::string name = e.layer->string(Prop::FillPattern, ctx); !name.empty())
-                            paint.pattern = load_icon(style, *e.layer, name, e.feature ? e.feature->id : std::string(),
-                                                      *icons, Prop::FillPattern);
+                            paint.pattern = fill_pattern(cr, *load_icon(style, *e.layer, name,
+                                                                        e.feature ? e.feature->id : std::string(),
+                                                                        *icons, Prop::FillPattern));
                     cairo_rectangle(cr, swatch.x, swatch.y, swatch.w, swatch.h);
                     fill_current_path(cr, paint, 0.25);
                     if (!paint.outline || paint.pattern) {

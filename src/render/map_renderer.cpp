@@ -286,17 +286,23 @@ MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& l
     if (!icons) icons = &own_icons.emplace();
     std::map<std::string, std::shared_ptr<const Icon>> icon_by_name;  // names resolved once per call
     std::unique_ptr<geo::GeosContext> geos;  // made for the first area or line a symbol layer labels
-    // fill-pattern's image for a fill layer's feature (or its constant one: `feature_id` empty).
+    // fill-pattern's pattern for a fill layer's feature (or its constant one: `feature_id` empty), made
+    // once per name for this page.
+    std::map<std::string, std::shared_ptr<cairo_pattern_t>> pattern_by_name;
     auto pattern_of = [&](const style::Layer& sl, const ex::EvaluationContext& ctx,
-                          const std::string& feature_id) -> std::shared_ptr<const Icon> {
+                          const std::string& feature_id) -> std::shared_ptr<cairo_pattern_t> {
         if (!sl.is_set(Prop::FillPattern)) return nullptr;
         std::string e;
         const std::string name = sl.string(Prop::FillPattern, ctx, &e);
         note(&result.evaluation_errors, e);
         if (name.empty()) return nullptr;
-        auto& icon = icon_by_name[name];
-        if (!icon) icon = load_icon(style, sl, name, feature_id, *icons, Prop::FillPattern);
-        return icon;
+        auto& pattern = pattern_by_name[name];
+        if (!pattern) {
+            auto& icon = icon_by_name[name];
+            if (!icon) icon = load_icon(style, sl, name, feature_id, *icons, Prop::FillPattern);
+            pattern = fill_pattern(cr, *icon);
+        }
+        return pattern;
     };
     const auto start = std::chrono::steady_clock::now();
     const double ppu = style::points_per_unit(style.units);

@@ -232,26 +232,16 @@ bool fast_antialias(cairo_t* cr, std::optional<double> line_width_pt) {
     return line_width_pt && *line_width_pt * std::max(x, y) < kFastAntialiasBelowPx;
 }
 
-namespace {
-
-/// The current path filled with `icon` repeated from the page's origin at its natural size, at `opacity`.
-/// On a raster page the tile is drawn at the page's resolution (a crisp pattern); on a vector one it is
-/// recorded, and stays vectors (a PDF tiling pattern) when the icon is an SVG.
-void fill_with_pattern(cairo_t* cr, const Icon& icon, double opacity) {
-    if (opacity <= 0) {
-        cairo_new_path(cr);
-        return;
-    }
+std::shared_ptr<cairo_pattern_t> fill_pattern(cairo_t* cr, const Icon& icon) {
     const double w = icon.width_pt(), h = icon.height_pt();
-    // Device units per point along each axis (the page's scale, without its translation).
+    // Device units per point (the page's scale, without its translation).
     double sx = 1, sy = 0, tx = 0, ty = 1;
     cairo_user_to_device_distance(cr, &sx, &sy);
     cairo_user_to_device_distance(cr, &tx, &ty);
     const double scale = std::max(std::hypot(sx, sy), std::hypot(tx, ty));
-    const bool raster = cairo_surface_get_type(cairo_get_target(cr)) == CAIRO_SURFACE_TYPE_IMAGE;
     SurfacePtr tile;
     double per_point_x = 1, per_point_y = 1;  // tile units per point of the page
-    if (raster) {
+    if (cairo_surface_get_type(cairo_get_target(cr)) == CAIRO_SURFACE_TYPE_IMAGE) {
         const int pw = std::max(1, static_cast<int>(std::lround(w * scale)));
         const int ph = std::max(1, static_cast<int>(std::lround(h * scale)));
         tile.reset(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, pw, ph));
@@ -266,24 +256,33 @@ void fill_with_pattern(cairo_t* cr, const Icon& icon, double opacity) {
         ContextPtr t(cairo_create(tile.get()));
         icon.draw(t.get(), Rect{0, 0, w, h}, 1);
     }
-    PatternPtr pattern(cairo_pattern_create_for_surface(tile.get()));
+    std::shared_ptr<cairo_pattern_t> pattern(cairo_pattern_create_for_surface(tile.get()), cairo_pattern_destroy);
     cairo_pattern_set_extend(pattern.get(), CAIRO_EXTEND_REPEAT);
-    // The page's points (the user space maps draw in) to the tile's units: every feature's pattern lines
-    // up with its neighbours'.
+    // The page's points (the user space maps draw in) to the tile's units.
     cairo_matrix_t to_tile;
     cairo_matrix_init_scale(&to_tile, per_point_x, per_point_y);
     cairo_pattern_set_matrix(pattern.get(), &to_tile);
+    return pattern;
+}
+
+namespace {
+
+/// The current path filled with `pattern` at `opacity`.
+void fill_with_pattern(cairo_t* cr, cairo_pattern_t* pattern, double opacity) {
+    if (opacity <= 0) {
+        cairo_new_path(cr);
+        return;
+    }
     const FastAntialiasScope fast(cr, fast_antialias(cr, std::nullopt));
     if (opacity >= 1) {
-        cairo_set_source(cr, pattern.get());
+        cairo_set_source(cr, pattern);
         cairo_fill(cr);
         return;
     }
-    cairo_save(cr);
+    SavedState saved(cr);
     cairo_clip(cr);
-    cairo_set_source(cr, pattern.get());
+    cairo_set_source(cr, pattern);
     cairo_paint_with_alpha(cr, opacity);
-    cairo_restore(cr);
 }
 
 }  // namespace
@@ -291,7 +290,7 @@ void fill_with_pattern(cairo_t* cr, const Icon& icon, double opacity) {
 void fill_current_path(cairo_t* cr, const FillPaint& paint, double hairline_pt, cairo_fill_rule_t rule) {
     cairo_set_fill_rule(cr, rule);
     if (paint.pattern) {
-        fill_with_pattern(cr, *paint.pattern, paint.opacity);
+        fill_with_pattern(cr, paint.pattern.get(), paint.opacity);
         return;
     }
     set_source(cr, paint.color, paint.opacity);

@@ -30,9 +30,9 @@ struct FillPaint {
     style::Color color;
     double opacity = 1;
     std::optional<style::Color> outline;  ///< fill-outline-color, drawn as a hairline
-    /// fill-pattern's image, repeated from the page's origin at its natural size, instead of the colour
-    /// and without the outline (as MapLibre draws it); null: the colour.
-    std::shared_ptr<const Icon> pattern;
+    /// fill-pattern's image repeated (fill_pattern), instead of the colour and without the outline (as
+    /// MapLibre draws it); null: the colour.
+    std::shared_ptr<cairo_pattern_t> pattern;
     /// Whether the fill shows at all.
     bool visible() const { return opacity > 0 && (pattern || color.a > 0); }
 };
@@ -75,6 +75,12 @@ void add_rings(cairo_t* cr, const Geometry& g, const View& view, bool close_ring
 /// only the lines kept (geo::LineChains::walk).
 void add_chains(cairo_t* cr, const Geometry& lines, const geo::LineChains& chains, const View& view, double grid,
                 std::size_t first, std::size_t last, std::span<const std::uint8_t> keep = {});
+
+/// `icon` as a fill pattern for `cr`: repeated from the origin of the page's points at the icon's natural
+/// size, so that neighbouring areas' patterns line up. On a raster target the tile is drawn at the
+/// target's resolution (a crisp pattern); on a vector one it is recorded, and stays vectors (a PDF
+/// tiling pattern) when the icon is an SVG. Made once per icon and page, used for every area.
+std::shared_ptr<cairo_pattern_t> fill_pattern(cairo_t* cr, const Icon& icon);
 
 /// Fills the current path (even-odd) and draws its outline; clears the path. With fast antialiasing
 /// on a raster page of print resolution (fast_antialias).
