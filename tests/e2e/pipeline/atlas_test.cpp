@@ -19,8 +19,7 @@ namespace {
 /// lines (indented under `atlas:`), the map drawn by a style that fills the page's département red and
 /// the other one grey.
 std::string make_atlas(const std::string& name, const std::string& atlas, const std::string& map_extra = "") {
-    std::string dir = test::temp_dir(name);
-    fs::copy(test::datapath("fixtures/mini"), dir, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+    std::string dir = copy_mini(name);
     nlohmann::json style = nlohmann::json::parse(read_file(dir + "/style.json"));
     for (auto& l : style["layers"])
         if (l["id"] == "land")

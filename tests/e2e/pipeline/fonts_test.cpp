@@ -14,8 +14,7 @@ namespace {
 
 /// The mini fixture whose labels layer is repeated with each text-font of `fonts` (layers[4], [5]…).
 std::string with_fonts(const std::string& name, const std::vector<nlohmann::json>& fonts) {
-    std::string dir = test::temp_dir(name);
-    fs::copy(test::datapath("fixtures/mini"), dir, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+    std::string dir = copy_mini(name);
     nlohmann::json style = nlohmann::json::parse(read_file(dir + "/style.json"));
     nlohmann::json labels;
     for (const auto& l : style["layers"])

@@ -53,10 +53,16 @@ inline void write_project(const std::string& dir, const std::vector<std::pair<st
     write_file(dir + "/cartelier.yaml", text);
 }
 
-/// A copy of the fixture with the three maps; returns its folder.
-inline std::string make_project(const std::string& name, const std::string& extra = "", int dpi = 72) {
+/// A fresh copy of the fixture project, as it is, in a temporary folder named after `name`; returns it.
+inline std::string copy_mini(const std::string& name) {
     std::string dir = test::temp_dir(name);
     fs::copy(test::datapath("fixtures/mini"), dir, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+    return dir;
+}
+
+/// A copy of the fixture with the three maps; returns its folder.
+inline std::string make_project(const std::string& name, const std::string& extra = "", int dpi = 72) {
+    std::string dir = copy_mini(name);
     fs::rename(dir + "/style.json", dir + "/a.json");
     // Style b: the départements only (no sites, no labels).
     nlohmann::json b = nlohmann::json::parse(read_file(dir + "/a.json"));

@@ -16,8 +16,7 @@ namespace {
 /// The mini fixture with eight sites in département 01 (2–3°E, 46–47°N), the first `off` of them with
 /// their longitude and latitude swapped; `filter`, when given, is the labels' and sites' style filter.
 std::string sites_project(const std::string& name, int off, const std::string& filter = "") {
-    std::string dir = test::temp_dir(name);
-    fs::copy(test::datapath("fixtures/mini"), dir, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+    std::string dir = copy_mini(name);
     std::string csv = "id;nom_court;departements;lon;lat;session\n";
     for (int i = 0; i < 8; ++i) {
         const double lon = 2.2 + 0.08 * i, lat = 46.2 + 0.07 * i;

@@ -26,8 +26,7 @@ namespace {
 
 /// A copy of the fixture project whose map `mini` has `extra` (YAML lines of the map) added.
 std::string fixture_project(const std::string& name, const std::string& extra) {
-    std::string dir = test::temp_dir(name);
-    fs::copy(test::datapath("fixtures/mini"), dir, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+    std::string dir = copy_mini(name);
     std::string yaml = read_file(dir + "/cartelier.yaml");
     const std::string anchor = "    dpi: 100\n";
     EXPECT_NE(yaml.find(anchor), std::string::npos);

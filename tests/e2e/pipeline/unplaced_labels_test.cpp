@@ -16,8 +16,7 @@ namespace {
 
 /// The mini fixture with `n` sites piled on one spot of département 01, their labels 30 pt high.
 std::string crowded(const std::string& name, int n) {
-    std::string dir = test::temp_dir(name);
-    fs::copy(test::datapath("fixtures/mini"), dir, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+    std::string dir = copy_mini(name);
     std::string csv = "id;nom_court;departements;lon;lat;session\n";
     for (int i = 0; i < n; ++i)
         csv += fmt::format("site-{:02};Commune numéro {};01;2.5;{:.3f};s-flash\n", i, i, 46.5 + 0.001 * i);
