@@ -303,7 +303,7 @@ std::vector<PlacedLabel> place_labels(const TextMeasurer& measure, const std::ve
             double w, h;
         };
         std::vector<Variant> variants;
-        const TextMetrics block = measure.measure(request.text, request.style);
+        const TextMetrics block = measure.measure(request.shaped(), request.style);
         const double halo = request.style.halo_width_pt;
         variants.push_back({request.style, 0.0, block.width + 2 * halo, block.height + 2 * halo});
         const bool breakable = request.text.find_first_of(" -") != std::string::npos &&
@@ -347,7 +347,7 @@ std::vector<PlacedLabel> place_labels(const TextMeasurer& measure, const std::ve
         if (breakable && best > kWrapped) {
             TextStyle narrow = request.style;
             narrow.max_width_em = block.width / request.style.size_pt * 0.6;
-            const TextMetrics two = measure.measure(request.text, narrow);
+            const TextMetrics two = measure.measure(request.shaped(), narrow);
             if (two.lines == 2) {
                 variants.push_back({narrow, kWrapped, two.width + 2 * halo, two.height + 2 * halo});
                 direct(variants.back());

@@ -48,7 +48,11 @@ struct DrawnSymbol {
 };
 
 struct LabelRequest {
-    std::string text;
+    std::string text;        ///< plain: what messages, reports and numbered lists show
+    /// What is shaped and drawn: `text`, or its Pango markup when the style formats it in sections
+    /// (then style.markup is set).
+    std::string markup;
+    const std::string& shaped() const { return markup.empty() ? text : markup; }
     TextStyle style;
     Point anchor;            ///< the labelled point on the page
     double clearance_pt = 0; ///< gap between the point and the text (symbol radius + offset)

@@ -83,7 +83,7 @@ std::vector<Rect> label_room(const TextMeasurer& measure, const Rect& frame, con
     for (const auto& request : requests) {
         const Rect at{request.anchor.x, request.anchor.y, 0, 0};
         if (core.w > 0 && core.h > 0 && core.contains(at)) continue;
-        const TextMetrics t = measure.measure(request.text, request.style);
+        const TextMetrics t = measure.measure(request.shaped(), request.style);
         const double w = t.width + 2 * request.style.halo_width_pt, h = t.height + 2 * request.style.halo_width_pt;
         std::vector<std::string> anchors(candidate_order().begin(), candidate_order().begin() + 4);
         if (!request.preferred.empty() && request.preferred != "center") anchors.push_back(request.preferred);

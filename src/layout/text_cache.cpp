@@ -31,6 +31,7 @@ std::size_t CachingTextMeasurer::Hash::operator()(const KeyRef& k) const {
     mix(seed, s.line_height_em);
     mix(seed, s.max_width_em);
     mix(seed, std::hash<std::string>{}(s.justify));
+    mix(seed, static_cast<std::size_t>(s.markup));
     return seed;
 }
 

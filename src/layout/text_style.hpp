@@ -27,6 +27,9 @@ struct TextStyle {
     double line_height_em = 1.2;
     double max_width_em = 0;        ///< 0: no wrapping
     std::string justify = "left";   ///< left, center, right
+    /// The text is Pango markup (a ["format", …] text-field: sections in their own size, font and
+    /// colour, render::format_markup) rather than plain text.
+    bool markup = false;
 
     /// Every field equal (CachingTextMeasurer tells styles apart by it).
     bool operator==(const TextStyle&) const = default;

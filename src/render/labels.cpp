@@ -31,7 +31,7 @@ void draw_labels(cairo_t* cr, const std::vector<layout::PlacedLabel>& labels, bo
             if (l.number_text) draw_text(cr, *l.number_text);
             continue;
         }
-        const TextBlock block(layouts, l.request.text, l.request.style);
+        const TextBlock block(layouts, l.request.shaped(), l.request.style);
         const double halo = l.request.style.halo_width_pt;
         block.draw(cr, l.box.x + halo, l.box.y + halo);
     }

@@ -511,7 +511,14 @@ MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& l
                     if (text.empty()) break;
                     LabelRequest request;
                     request.style = evaluate_text(sl, ctx, ppu, pc.errors);
-                    request.text = transform_text(text, sl.string(Prop::TextTransform, ctx, &e));
+                    const std::string transform = sl.string(Prop::TextTransform, ctx, &e);
+                    request.text = transform_text(text, transform);
+                    // A ["format", …] text: its sections in their sizes, fonts and colours (Pango markup).
+                    if (auto sections = ex::format_sections(*sl.expression(Prop::TextField), ctx)) {
+                        for (auto& section : *sections) section.text = transform_text(section.text, transform);
+                        request.markup = format_markup(*sections, request.style, request.style.opacity);
+                        request.style.markup = true;
+                    }
                     std::vector<double> offset = sl.numbers(Prop::TextOffset, ctx, &e);
                     double offset_em = offset.size() == 2 ? std::hypot(offset[0], offset[1]) : 0;
                     request.clearance_pt = offset_em * request.style.size_pt;

@@ -2,11 +2,45 @@
 
 #include <algorithm>
 #include <array>
+#include <cmath>
 #include <sstream>
+
+#include <fmt/format.h>
 
 #include "render/symbolizers.hpp"
 
 namespace cartelier::render {
+
+std::string format_markup(const std::vector<style::expr::FormattedSection>& sections, const TextStyle& style,
+                          double opacity) {
+    auto escaped = [](const std::string& text) {
+        gchar* e = g_markup_escape_text(text.c_str(), static_cast<gssize>(text.size()));
+        std::string out = e;
+        g_free(e);
+        return out;
+    };
+    std::string out;
+    for (const auto& s : sections) {
+        std::string attributes;
+        const double size = style.size_pt * s.font_scale.value_or(1.0);
+        if (!s.text_font.empty()) {
+            FontDescriptionPtr d = font_description(s.text_font, size);
+            gchar* text = pango_font_description_to_string(d.get());
+            attributes += fmt::format(" font_desc=\"{}\"", escaped(text));
+            g_free(text);
+        } else if (s.font_scale) {
+            attributes += fmt::format(" size=\"{}\"", static_cast<long>(std::lround(size * PANGO_SCALE)));
+        }
+        if (s.text_color) {
+            const style::Color& c = *s.text_color;
+            auto byte = [](double v) { return static_cast<int>(std::lround(std::clamp(v, 0.0, 1.0) * 255)); };
+            attributes += fmt::format(" foreground=\"#{:02x}{:02x}{:02x}\" fgalpha=\"{}\"", byte(c.r), byte(c.g),
+                                      byte(c.b), std::max(1L, std::lround(std::clamp(c.a * opacity, 0.0, 1.0) * 65535)));
+        }
+        out += attributes.empty() ? escaped(s.text) : "<span" + attributes + ">" + escaped(s.text) + "</span>";
+    }
+    return out;
+}
 
 FontDescriptionPtr font_description(const std::vector<std::string>& fonts, double size_pt) {
     struct Word { const char* name; int weight; PangoStyle style; bool is_weight; };
@@ -79,7 +113,8 @@ LayoutPtr new_layout(cairo_t* cr) {
 /// would be), with the font description `desc` made from the style.
 void set_up(PangoLayout* layout, const PangoFontDescription* desc, const std::string& text, const TextStyle& style) {
     pango_layout_set_font_description(layout, desc);
-    pango_layout_set_text(layout, text.c_str(), -1);
+    if (style.markup) pango_layout_set_markup(layout, text.c_str(), -1);  // its own attributes
+    else pango_layout_set_text(layout, text.c_str(), -1);
     if (style.max_width_em > 0) {
         pango_layout_set_width(layout, static_cast<int>(style.max_width_em * style.size_pt * PANGO_SCALE));
         pango_layout_set_wrap(layout, PANGO_WRAP_WORD);
@@ -91,12 +126,15 @@ void set_up(PangoLayout* layout, const PangoFontDescription* desc, const std::st
                                                                   : PANGO_ALIGN_LEFT);
     pango_layout_set_line_spacing(layout, static_cast<float>(style.line_height_em / 1.17));
     if (style.letter_spacing_em != 0) {
-        PangoAttrList* attrs = pango_attr_list_new();
+        // Added to the markup's attributes, if any (setting a list replaces the layout's).
+        PangoAttrList* attrs = style.markup && pango_layout_get_attributes(layout)
+                                   ? pango_attr_list_copy(pango_layout_get_attributes(layout))
+                                   : pango_attr_list_new();
         pango_attr_list_insert(attrs, pango_attr_letter_spacing_new(
                                           static_cast<int>(style.letter_spacing_em * style.size_pt * PANGO_SCALE)));
         pango_layout_set_attributes(layout, attrs);
         pango_attr_list_unref(attrs);
-    } else {
+    } else if (!style.markup) {
         pango_layout_set_attributes(layout, nullptr);
     }
 }
@@ -145,6 +183,7 @@ PangoLayout* TextLayouts::layout(const std::string& text, const TextStyle& style
     for (const double v : {style.size_pt, style.max_width_em, style.line_height_em, style.letter_spacing_em})
         key.append(reinterpret_cast<const char*>(&v), sizeof v);
     key += style.justify;
+    key += style.markup ? '\x01' : '\x00';
     auto found = kept_.find(key);
     if (found != kept_.end()) return found->second.get();
     if (kept_.size() >= max_kept_) {  // as many as kept: this text shares the one layout

@@ -9,6 +9,7 @@
 #include "layout/text_style.hpp"
 #include "render/cairo_handles.hpp"
 #include "render/view.hpp"
+#include "style/expression/expression.hpp"
 
 namespace cartelier::render {
 
@@ -17,6 +18,14 @@ using layout::TextStyle;
 /// Pango font description for a MapLibre font stack entry: "DejaVu Sans Bold Oblique" →
 /// family "DejaVu Sans", weight bold, style oblique.
 FontDescriptionPtr font_description(const std::vector<std::string>& fonts, double size_pt);
+
+/// The Pango markup of a ["format", …] text-field's sections, for a label whose style is `style` (then
+/// drawn with style.markup set): each section's text, escaped, in a span setting what its options set —
+/// its size (font-scale × the style's size), its font (text-font, at that size) and its colour
+/// (text-color, at `opacity`, the layer's text-opacity); a section without options is plain text in the
+/// label's own font, size and colour.
+std::string format_markup(const std::vector<style::expr::FormattedSection>& sections, const TextStyle& style,
+                          double opacity);
 
 /// One Pango context and font description kept for many texts drawn or measured on one Cairo context,
 /// each text setting every property a new layout would have and following the context's target and

@@ -167,6 +167,19 @@ public:
     virtual const Expression& otherwise() const = 0;
 };
 
+/// One section of a ["format", text, {options}, text, {options}, …] text: its text and what its options
+/// set (nothing: the layer's own text-size, text-font and text-color).
+struct FormattedSection {
+    std::string text;
+    std::optional<double> font_scale;     ///< "font-scale": times the layer's text-size
+    std::vector<std::string> text_font;   ///< "text-font": a font stack; empty: the layer's
+    std::optional<Color> text_color;      ///< "text-color"
+};
+/// The sections of `e` for `ctx` when `e` is a ["format", …] expression (a text-field's root): nullopt
+/// when it is not one or its evaluation fails. Evaluated as a whole, a format expression gives the
+/// plain text of its sections, joined (what the checks, messages and numbered lists use).
+std::optional<std::vector<FormattedSection>> format_sections(const Expression& e, const EvaluationContext& ctx);
+
 /// ["step", input, output0, stop1, output1, …] — exposed for legend generation.
 class StepView {
 public:

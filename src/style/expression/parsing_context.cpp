@@ -164,6 +164,7 @@ const std::map<std::string, ParseFunction>& registry() {
         register_let_var(m);
         register_array_ops(m);
         register_number_format(m);
+        register_format(m);
         return m;
     }();
     return r;
@@ -179,6 +180,7 @@ bool uses_global(const Expression& e, const std::vector<std::string>& names) {
 
 bool is_constant(const Expression& e) {
     if (e.op() == "global-state") return false;  // the page's, known only when it is drawn
+    if (e.op() == "format") return false;        // its sections are the renderer's, not only its text
     if (auto v = dynamic_cast<const Var*>(&e)) return is_constant(v->bound());
     bool annotation = dynamic_cast<const Assertion*>(&e) || dynamic_cast<const Coercion*>(&e);
     for (const Expression* c : e.children()) {

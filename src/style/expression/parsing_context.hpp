@@ -158,6 +158,7 @@ void register_interpolate(std::map<std::string, ParseFunction>& r);
 void register_let_var(std::map<std::string, ParseFunction>& r);
 void register_array_ops(std::map<std::string, ParseFunction>& r);
 void register_number_format(std::map<std::string, ParseFunction>& r);
+void register_format(std::map<std::string, ParseFunction>& r);
 
 // ---------------------------------------------------------------- nodes the parser creates itself
 

@@ -150,3 +150,45 @@ TEST(TextLayouts, BeyondItsLimitATextSharesTheOneLayoutAndIsStillDrawnAsLaidOutA
     for (std::size_t i = 0; i < names.size(); ++i) render::TextBlock(texts, names[i], style).draw(kept.cr.get(), 5, 5 + 20.0 * i);
     EXPECT_TRUE(pixels(fresh.surface.get()) == pixels(kept.surface.get()));
 }
+
+// A ["format", …] label (render::format_markup): each section in its size, font and colour; the texts
+// escaped (a name with "<" or "&" is drawn as written, not read as markup).
+TEST(FormattedText, SectionsInTheirSizeAndColourAndTextsEscaped) {
+    Page page;
+    render::TextStyle plain = label(0);
+    plain.size_pt = 10;
+    render::TextStyle marked = plain;
+    marked.markup = true;
+    using style::expr::FormattedSection;
+    const render::PangoTextMeasurer measure(page.cr.get());
+    // font-scale 2: twice as wide and about twice as high as the same text plain.
+    FormattedSection big{"Brest", 2.0, {}, std::nullopt};
+    const auto scaled = measure.measure(render::format_markup({big}, plain, 1), marked);
+    const auto normal = measure.measure("Brest", plain);
+    EXPECT_NEAR(scaled.width / normal.width, 2.0, 0.05);
+    EXPECT_NEAR(scaled.height / normal.height, 2.0, 0.15);
+    // Sections without options: the plain text's metrics, whatever it holds.
+    FormattedSection odd{"<b>A & B</b>", std::nullopt, {}, std::nullopt};
+    EXPECT_EQ(render::format_markup({odd}, plain, 1), "&lt;b&gt;A &amp; B&lt;/b&gt;");
+    const auto escaped = measure.measure(render::format_markup({odd}, plain, 1), marked);
+    EXPECT_DOUBLE_EQ(escaped.width, measure.measure("<b>A & B</b>", plain).width);
+    // text-color: the section is drawn in it, the rest in the label's colour (black).
+    FormattedSection red{"RRRR", std::nullopt, {}, style::Color{1, 0, 0, 1}};
+    FormattedSection black{" NNNN", std::nullopt, {}, std::nullopt};
+    cairo_set_source_rgb(page.cr.get(), 1, 1, 1);
+    cairo_paint(page.cr.get());
+    render::TextBlock(page.cr.get(), render::format_markup({red, black}, plain, 1), marked).draw(page.cr.get(), 10, 10);
+    cairo_surface_flush(page.surface.get());
+    int reds = 0, blacks = 0;
+    const auto* data = cairo_image_surface_get_data(page.surface.get());
+    const int stride = cairo_image_surface_get_stride(page.surface.get());
+    for (int y = 0; y < 60; ++y)
+        for (int x = 0; x < 200; ++x) {
+            const std::uint32_t v = *reinterpret_cast<const std::uint32_t*>(data + y * stride + x * 4) & 0xffffff;
+            const int r = static_cast<int>(v >> 16), g = static_cast<int>((v >> 8) & 0xff), b = static_cast<int>(v & 0xff);
+            reds += r > 180 && g < 120 && b < 120;    // red, antialiased over white
+            blacks += r < 110 && g < 110 && b < 110;  // dark grey to black
+        }
+    EXPECT_GT(reds, 20);
+    EXPECT_GT(blacks, 20);
+}
