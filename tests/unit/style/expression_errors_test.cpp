@@ -166,7 +166,7 @@ TEST(ExpressionErrors, EvalToolReportsPerLine) {
 // the list (and the documentation) is updated.
 TEST(ExpressionErrors, UnsupportedOperatorsAreListed) {
     const std::vector<std::string> unsupported = {
-        "collator", "resolved-locale", "format", "image", "interpolate-hcl", "interpolate-lab", "within",
+        "collator", "resolved-locale", "image", "interpolate-hcl", "interpolate-lab", "within",
         "distance", "feature-state", "heatmap-density", "line-progress", "accumulated", "elevation",
         "is-supported-script", "error", "semiliteral"};
     const auto& supported = supported_operators();
@@ -179,7 +179,7 @@ TEST(ExpressionErrors, UnsupportedOperatorsAreListed) {
                            "interpolate", "+", "-", "*", "/", "%", "^", "abs", "round", "floor", "ceil", "min", "max",
                            "sqrt", "ln", "log10", "length", "at", "in", "index-of", "slice", "concat", "upcase",
                            "downcase", "to-string", "to-number", "to-boolean", "to-color", "string", "number",
-                           "boolean", "typeof", "rgb", "rgba", "number-format", "e", "pi", "ln2", "array", "object",
+                           "boolean", "typeof", "rgb", "rgba", "number-format", "format", "e", "pi", "ln2", "array", "object",
                            "to-rgba", "global-state"})
         EXPECT_EQ(std::count(supported.begin(), supported.end(), op), 1) << op;
 }
