@@ -244,7 +244,7 @@ void record_page_report(const MapDecl& map, const render::PageReport& report, Ma
     const layout::LabelQuality& q = report.label_quality;
     outcome.labels = LabelCounts{q.placed,           q.displaced,       q.numbered,
                                  q.unplaced,         q.leader_crossings, q.symbol_overlaps,
-                                 q.mean_displacement_mm, q.max_displacement_mm, q.lines_hidden_mm2};
+                                 q.mean_displacement_mm, q.max_displacement_mm, q.lines_hidden_mm2, {}};
     // The labels that found no room: each in the report; a warning for each of a style layer's first
     // few, then one line for the rest of that layer (an atlas may leave thousands unplaced).
     constexpr std::size_t kNamed = 3;
