@@ -210,16 +210,9 @@ void prepare_off_map_checks(PrepareContext& ctx, const MapDecl& map, const std::
             if (inside) continue;
             // Left out by every style layer's filter: not meant for this map.
             const style::LayerFeatureView view(*copies.front(), copies.front()->features[i]);
-            const bool kept = std::any_of(drawing.begin(), drawing.end(), [&](const style::Layer* sl) {
-                if (!sl->in_zoom_range(zoom)) return false;
-                if (!sl->filter) return true;
-                try {
-                    const auto r = sl->filter->evaluate(style::expr::EvaluationContext{zoom, &view});
-                    return r && r.value->as_bool() && *r.value->as_bool();
-                } catch (const std::exception&) {
-                    return false;
-                }
-            });
+            const style::expr::EvaluationContext at{zoom, &view};
+            const bool kept = std::any_of(drawing.begin(), drawing.end(),
+                                          [&](const style::Layer* sl) { return sl->in_zoom_range(zoom) && sl->accepts(at); });
             if (kept) off.push_back(i);
         }
         if (off.empty() || off.size() > std::max<std::size_t>(3, placed / 10) || 2 * off.size() >= placed) continue;

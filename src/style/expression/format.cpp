@@ -87,19 +87,22 @@ ExpressionPtr parse_format(const ParsingContext& ctx) {
             Section& s = sections.back();
             for (auto it = arg.begin(); it != arg.end(); ++it) {
                 const std::string key = it->first.Scalar();
-                if (key == "font-scale") s.font_scale = ctx.member(i, key, Type::number()).parse_here();
-                else if (key == "text-font") s.text_font = ctx.member(i, key, Type::array(Type::string())).parse_here();
-                else if (key == "text-color") s.text_color = ctx.member(i, key, Type::color()).parse_here();
-                else {
+                ExpressionPtr* slot = key == "font-scale"   ? &s.font_scale
+                                      : key == "text-font"  ? &s.text_font
+                                      : key == "text-color" ? &s.text_color
+                                                            : nullptr;
+                if (!slot) {
                     ctx.error_at(fmt::format("format option \"{}\" is not supported by Cartelier: expected "
                                              "font-scale, text-font or text-color",
                                              key),
                                  i);
                     return nullptr;
                 }
-                if ((key == "font-scale" && !s.font_scale) || (key == "text-font" && !s.text_font) ||
-                    (key == "text-color" && !s.text_color))
-                    return nullptr;
+                const Type type = slot == &s.font_scale  ? Type::number()
+                                  : slot == &s.text_font ? Type::array(Type::string())
+                                                         : Type::color();
+                *slot = ctx.member(i, key, type).parse_here();
+                if (!*slot) return nullptr;
             }
             continue;
         }
