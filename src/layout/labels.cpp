@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <numeric>
 #include <optional>
 
@@ -272,6 +273,18 @@ std::vector<PlacedLabel> place_labels(const TextMeasurer& measure, const std::ve
             }
         });
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return crowd[a] > crowd[b]; });
+    // symbol-sort-key: the turns the labels of a layer with keys hold in that order go to its labels in
+    // ascending key (MapLibre places a lower key first, within its layer); other layers keep theirs.
+    std::map<std::string, std::vector<std::size_t>> turns_of_layer;
+    for (std::size_t k = 0; k < order.size(); ++k)
+        if (requests[order[k]].sort_key) turns_of_layer[requests[order[k]].layer_id].push_back(k);
+    for (const auto& [layer, turns] : turns_of_layer) {
+        std::vector<std::size_t> labels;
+        for (std::size_t k : turns) labels.push_back(order[k]);
+        std::stable_sort(labels.begin(), labels.end(),
+                         [&](std::size_t a, std::size_t b) { return *requests[a].sort_key < *requests[b].sort_key; });
+        for (std::size_t t = 0; t < turns.size(); ++t) order[turns[t]] = labels[t];
+    }
 
     const double max_d = std::max(0.0, settings.max_displacement_pt);
     // Numbers run on from `first_number`: a mark is as wide as the largest number it may carry.

@@ -62,6 +62,9 @@ struct LabelRequest {
     /// The box of the feature's own icon, when it has one: candidates sit around the box, at
     /// `clearance_pt` from its edges, rather than around the point.
     std::optional<Rect> symbol_box;
+    /// The style layer's symbol-sort-key for the feature, when the layer has one: among the labels of
+    /// one layer, a lower key is placed first (place_labels).
+    std::optional<double> sort_key;
 };
 
 enum class LabelStatus { Placed, Displaced, Numbered, Unplaced };
@@ -137,7 +140,8 @@ double candidate_cost(const Rect& box, Point anchor, const std::string& feature_
                       const CollisionIndex& index, double own_distance = -1, const DrawnLines* lines = nullptr);
 
 /// Places every label inside `bounds`, taking space in `index` (texts and number marks as Label
-/// entries, leaders as Leader entries); the most crowded points choose first. Text is sized by
+/// entries, leaders as Leader entries); the most crowded points choose first, except that the labels of
+/// a layer with a symbol-sort-key take their layer's turns in ascending key (ties: the most crowded first). Text is sized by
 /// `measure`. The result is in the order of `requests`. Each label looks only at the index entries near
 /// its candidates, so the work grows about linearly with the number of labels. Deterministic.
 ///

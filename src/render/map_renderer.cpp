@@ -90,6 +90,18 @@ bool feature_constant(const style::Layer& layer, std::initializer_list<Prop> pro
     return true;
 }
 
+/// The sort key property of a layer type (fill-sort-key, …); none for a background.
+std::optional<Prop> sort_key_of(LayerType type) {
+    switch (type) {
+        case LayerType::Fill: return Prop::FillSortKey;
+        case LayerType::Line: return Prop::LineSortKey;
+        case LayerType::Circle: return Prop::CircleSortKey;
+        case LayerType::Symbol: return Prop::SymbolSortKey;
+        case LayerType::Background: break;
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 /// A value computed once on first use, whoever asks first; the others wait for it.
@@ -440,13 +452,40 @@ MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& l
             }
         }
         const std::vector<Geometry>* simple = generalise ? layers.generalised(*data, view.extent, tolerance, drawn) : nullptr;
+        // The features the layer draws, in the data's order, or by the layer's sort key (ascending, ties in
+        // the data's order): a feature with a higher key is drawn over one with a lower key, and its label
+        // is placed after it (the label requests keep the key).
+        std::vector<std::size_t> order;
         for (std::size_t fi = 0; fi < data->features.size(); ++fi) {
             const Feature& feature = data->features[fi];
             if (feature.geometry.empty()) continue;
             if (!view.extent.intersects(bounds[fi])) continue;
+            if (!accepted[li].empty()) {
+                if (accepted[li][fi]) order.push_back(fi);
+                continue;
+            }
             LayerFeatureView fv(*data, feature);
             ctx.feature = &fv;
-            if (accepted[li].empty() ? !sl.accepts(ctx) : !accepted[li][fi]) continue;
+            if (sl.accepts(ctx)) order.push_back(fi);
+        }
+        const std::optional<Prop> sort_key = sort_key_of(sl.type);
+        const bool sorted = sort_key && sl.is_set(*sort_key);
+        std::vector<double> keys;
+        if (sorted) {
+            keys.assign(data->features.size(), 0);
+            for (std::size_t fi : order) {
+                LayerFeatureView fv(*data, data->features[fi]);
+                ctx.feature = &fv;
+                std::string e;
+                keys[fi] = sl.number(*sort_key, ctx, &e);
+                note(pc.errors, e);
+            }
+            std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return keys[a] < keys[b]; });
+        }
+        for (std::size_t fi : order) {
+            const Feature& feature = data->features[fi];
+            LayerFeatureView fv(*data, feature);
+            ctx.feature = &fv;
             ++result.features_drawn;
             const Geometry& geometry = simple ? (*simple)[fi] : feature.geometry;
             switch (sl.type) {
@@ -526,6 +565,7 @@ MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& l
                     note(pc.errors, e);
                     request.layer_id = sl.id;
                     request.feature_id = feature.id;
+                    if (sorted) request.sort_key = keys[fi];
                     request.anchor = view.to_page(anchors.front());
                     result.labels.push_back(std::move(request));
                     break;

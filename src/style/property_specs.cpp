@@ -56,6 +56,9 @@ std::vector<PropertySpec> build_table() {
         // fill-pattern is "resolvedImage" in the spec: an image name (icons/NAME.svg or .png), here a string.
         {Prop::FillPattern,        "fill-pattern",          L::Fill,  false, string,  "",                        true},
         {Prop::FillAntialias,      "fill-antialias",        L::Fill,  false, boolean, true,                      false},
+        // The sort keys have no default in the spec: a layer without one draws in the data's order
+        // (Layer::is_set); a feature whose key is null sorts as 0, as MapLibre Native does.
+        {Prop::FillSortKey,        "fill-sort-key",         L::Fill,  true,  number,  0.0,                       true},
 
         {Prop::LineColor,          "line-color",            L::Line,  false, color,   black,                     true, {}, -1e300, 1e300, "", true},
         {Prop::LineWidth,          "line-width",            L::Line,  false, number,  1.0,                       true, {}, 0, 1e300, "pixels", true},
@@ -64,6 +67,7 @@ std::vector<PropertySpec> build_table() {
         {Prop::LineJoin,           "line-join",             L::Line,  true,  string,  "miter",                   true, {"bevel", "round", "miter"}},
         {Prop::LineCap,            "line-cap",              L::Line,  true,  string,  "butt",                    true, {"butt", "round", "square"}},
         {Prop::LineOffset,         "line-offset",           L::Line,  false, number,  0.0,                       true, {}, -1e300, 1e300, "pixels", true},
+        {Prop::LineSortKey,        "line-sort-key",         L::Line,  true,  number,  0.0,                       true},
 
         {Prop::CircleRadius,       "circle-radius",         L::Circle, false, number, 5.0,                       true, {}, 0, 1e300, "pixels", true},
         {Prop::CircleColor,        "circle-color",          L::Circle, false, color,  black,                     true, {}, -1e300, 1e300, "", true},
@@ -71,6 +75,7 @@ std::vector<PropertySpec> build_table() {
         {Prop::CircleStrokeColor,  "circle-stroke-color",   L::Circle, false, color,  black,                     true, {}, -1e300, 1e300, "", true},
         {Prop::CircleStrokeWidth,  "circle-stroke-width",   L::Circle, false, number, 0.0,                       true, {}, 0, 1e300, "pixels", true},
         {Prop::CircleStrokeOpacity,"circle-stroke-opacity", L::Circle, false, number, 1.0,                       true, {}, 0, 1, "", true},
+        {Prop::CircleSortKey,      "circle-sort-key",       L::Circle, true,  number, 0.0,                       true},
 
         // text-field is "formatted" in the spec: Cartelier evaluates it to plain text.
         {Prop::TextField,          "text-field",            L::Symbol, true,  string, "",                        true},
@@ -97,6 +102,8 @@ std::vector<PropertySpec> build_table() {
         {Prop::IconOffset,         "icon-offset",           L::Symbol, true,  Type::array(number, 2),
                                    Value(expr::Array{Value(0.0), Value(0.0)}),                                    true, {}, -1e300, 1e300, "", true},
         {Prop::IconOpacity,        "icon-opacity",          L::Symbol, false, number, 1.0,                       true, {}, 0, 1, "", true},
+
+        {Prop::SymbolSortKey,      "symbol-sort-key",       L::Symbol, true,  number, 0.0,                       true},
 
         {Prop::Visibility,         "visibility",            L::Background, true, string, "visible",              false, {"visible", "none"}},
     };
@@ -141,14 +148,12 @@ const std::vector<IgnoredProperty>& ignored_properties() {
     using L = LayerType;
     static const std::vector<IgnoredProperty> list = {
         {"background-pattern", L::Background, false},
-        {"fill-sort-key", L::Fill, true},
         {"fill-layer-opacity", L::Fill, false},
         {"fill-layer-blend", L::Fill, false},
         {"fill-translate", L::Fill, false, "[0,0]"},
         {"fill-translate-anchor", L::Fill, false, "*"},
         {"line-miter-limit", L::Line, true},
         {"line-round-limit", L::Line, true},
-        {"line-sort-key", L::Line, true},
         {"line-layer-opacity", L::Line, false},
         {"line-layer-blend", L::Line, false},
         {"line-translate", L::Line, false, "[0,0]"},
@@ -157,7 +162,6 @@ const std::vector<IgnoredProperty>& ignored_properties() {
         {"line-blur", L::Line, false, "0"},
         {"line-pattern", L::Line, false},
         {"line-gradient", L::Line, false},
-        {"circle-sort-key", L::Circle, true},
         {"circle-blur", L::Circle, false, "0"},
         {"circle-translate", L::Circle, false, "[0,0]"},
         {"circle-translate-anchor", L::Circle, false, "*"},
@@ -166,7 +170,6 @@ const std::vector<IgnoredProperty>& ignored_properties() {
         {"symbol-placement", L::Symbol, true, "point"},
         {"symbol-spacing", L::Symbol, true, "*"},
         {"symbol-avoid-edges", L::Symbol, true, "*"},
-        {"symbol-sort-key", L::Symbol, true},
         {"symbol-z-order", L::Symbol, true},
         {"icon-allow-overlap", L::Symbol, true},
         {"icon-overlap", L::Symbol, true},

@@ -26,16 +26,18 @@ enum class Prop : std::uint8_t {
     // background
     BackgroundColor, BackgroundOpacity,
     // fill
-    FillColor, FillOpacity, FillOutlineColor, FillPattern, FillAntialias,
+    FillColor, FillOpacity, FillOutlineColor, FillPattern, FillAntialias, FillSortKey,
     // line
-    LineColor, LineWidth, LineOpacity, LineDasharray, LineJoin, LineCap, LineOffset,
+    LineColor, LineWidth, LineOpacity, LineDasharray, LineJoin, LineCap, LineOffset, LineSortKey,
     // circle
-    CircleRadius, CircleColor, CircleOpacity, CircleStrokeColor, CircleStrokeWidth, CircleStrokeOpacity,
+    CircleRadius, CircleColor, CircleOpacity, CircleStrokeColor, CircleStrokeWidth, CircleStrokeOpacity, CircleSortKey,
     // symbol: text
     TextField, TextFont, TextSize, TextColor, TextOpacity, TextHaloColor, TextHaloWidth, TextAnchor,
     TextOffset, TextJustify, TextMaxWidth, TextTransform, TextLetterSpacing, TextLineHeight,
     // symbol: icon
     IconImage, IconSize, IconAnchor, IconOffset, IconOpacity,
+    // symbol: placement
+    SymbolSortKey,
     // every layer
     Visibility,
     Count

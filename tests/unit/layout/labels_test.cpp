@@ -2,6 +2,9 @@
 // with a leader line, and an honest Unplaced when nothing fits.
 #include <algorithm>
 #include <cmath>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -320,4 +323,35 @@ TEST(Labels, NumberedListGoesWhereItCoversNothing) {
     EXPECT_TRUE(frame.contains(at));
     EXPECT_FALSE(index.collides(at));
     EXPECT_LT(at.x, 100);  // the next corner: bottom-left
+}
+
+// symbol-sort-key: the labels of a layer with keys take that layer's turns in ascending key; three
+// labels at one point take the first three positions in the order they are placed.
+TEST(Labels, ALowerSymbolSortKeyIsPlacedFirstWithinItsLayer) {
+    Page p;
+    auto at = [](const std::string& id, const std::string& layer, std::optional<double> key) {
+        layout::LabelRequest r = request(id, "Plédran", {100, 100});
+        r.layer_id = layer;
+        r.sort_key = key;
+        return r;
+    };
+    auto positions = [&](const std::vector<layout::LabelRequest>& requests) {
+        layout::CollisionIndex index;
+        std::vector<std::string> out;
+        for (const auto& l : layout::place_labels(p.measure, requests, index, Rect{0, 0, 400, 400})) {
+            EXPECT_EQ(l.status, LabelStatus::Placed) << l.request.feature_id;
+            out.push_back(l.position);
+        }
+        return out;
+    };
+    const auto& order = layout::candidate_order();
+    const std::vector<std::string> first_three = {order[0], order[1], order[2]};
+    // Without keys: the requests' order. A key of 5 before a key of 1 in layer "towns": the 1 goes
+    // first, the 5 takes the last of the layer's turns; the label of "rivers" (no key) keeps its turn.
+    EXPECT_EQ(positions({at("a", "towns", std::nullopt), at("x", "rivers", std::nullopt), at("b", "towns", std::nullopt)}),
+              first_three);
+    EXPECT_EQ(positions({at("a", "towns", 5), at("x", "rivers", std::nullopt), at("b", "towns", 1)}),
+              (std::vector<std::string>{order[2], order[1], order[0]}));
+    // Equal keys keep the requests' order.
+    EXPECT_EQ(positions({at("a", "towns", 1), at("x", "rivers", std::nullopt), at("b", "towns", 1)}), first_three);
 }

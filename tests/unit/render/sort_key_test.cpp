@@ -1,0 +1,134 @@
+// The sort keys (fill-, line-, circle- and symbol-sort-key; render/map_renderer.cpp): a layer with one
+// draws its features in ascending key, a higher key over a lower one, ties in the data's order, and a
+// symbol layer's label requests come in that order with their keys (the placement's priority, within
+// the layer: layout/labels.hpp). Before, the keys were ignored with a warning, and proportional circles
+// were stacked in the data's order, the large ones possibly over the small.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "render/cairo_handles.hpp"
+#include "render/map_renderer.hpp"
+#include "test_styles.hpp"
+
+using namespace cartelier;
+using render::Rect;
+
+namespace {
+
+/// A layer "things" of EPSG:2154 with a text field "code" and a number "rank": one feature per
+/// (code, rank, geometry), in that order.
+struct Thing {
+    const char* code;
+    double rank;
+    Geometry geometry;
+};
+Layer things(const std::vector<Thing>& list) {
+    Layer l;
+    l.name = "things";
+    l.source = "memory";
+    l.crs = "EPSG:2154";
+    l.schema->add("code");
+    l.schema->add("rank");
+    for (const Thing& t : list) {
+        Feature f;
+        f.id = t.code;
+        f.values = {Value(std::string(t.code)), Value(t.rank)};
+        f.geometry = t.geometry;
+        l.features.push_back(std::move(f));
+    }
+    return l;
+}
+
+Geometry point(double x, double y) {
+    Geometry g;
+    g.type = GeometryType::Point;
+    g.points = {{x, y}};
+    return g;
+}
+
+Geometry square(double x, double y, double side) {
+    Geometry g;
+    g.type = GeometryType::Polygon;
+    g.begin_part();
+    g.points = {{x, y}, {x + side, y}, {x + side, y + side}, {x, y + side}, {x, y}};
+    g.end_ring();
+    return g;
+}
+
+/// The colours of the features by code: "red", "green", "blue".
+const char* kColourByCode = R"(["match", ["get", "code"], "red", "#ff0000", "green", "#00ff00", "#0000ff"])";
+
+/// `layer_json` drawn over a white 100 × 100 pt page showing 100 × 100 m; the draw result, and the RGB
+/// of page point (x, y) through `pixel`.
+struct Drawn {
+    render::SurfacePtr surface{cairo_image_surface_create(CAIRO_FORMAT_RGB24, 100, 100)};
+    render::MapDrawResult result;
+    Drawn(const std::string& layer_json, const Layer& layer) {
+        const style::Style style = test::points_style(
+            R"({"id": "paper", "type": "background", "paint": {"background-color": "#ffffff"}},)" + layer_json,
+            "/tmp/sort-key-style.json");
+        render::ContextPtr cr{cairo_create(surface.get())};
+        render::LayerSet set;
+        set.add(layer);
+        result = render::draw_map(cr.get(), style, set, render::View::fit("EPSG:2154", Box{0, 0, 100, 100}, Rect{0, 0, 100, 100}), 6);
+        cairo_surface_flush(surface.get());
+    }
+    std::uint32_t pixel(int x, int y) const {
+        return *reinterpret_cast<const std::uint32_t*>(cairo_image_surface_get_data(surface.get()) +
+                                                        y * cairo_image_surface_get_stride(surface.get()) + x * 4) &
+               0xffffff;
+    }
+};
+
+std::string circles(const std::string& extra) {
+    return std::string(R"({"id": "c", "type": "circle", "source": "p", "source-layer": "things",)") + extra +
+           R"("paint": {"circle-radius": 10, "circle-color": )" + kColourByCode + "}}";
+}
+
+}  // namespace
+
+TEST(SortKey, CirclesAreDrawnInAscendingKeyTheHighestOnTop) {
+    // Three circles at one place, in the data's order red (rank 3), green (1), blue (2).
+    const Layer l = things({{"red", 3, point(50, 50)}, {"green", 1, point(50, 50)}, {"blue", 2, point(50, 50)}});
+    EXPECT_EQ(Drawn(circles(""), l).pixel(50, 50), 0x0000ffu);  // no key: the last one, blue
+    EXPECT_EQ(Drawn(circles(R"("layout": {"circle-sort-key": ["get", "rank"]},)"), l).pixel(50, 50), 0xff0000u);
+    EXPECT_EQ(Drawn(circles(R"("layout": {"circle-sort-key": ["-", ["get", "rank"]]},)"), l).pixel(50, 50), 0x00ff00u);
+    // Equal keys: the data's order.
+    EXPECT_EQ(Drawn(circles(R"("layout": {"circle-sort-key": 7},)"), l).pixel(50, 50), 0x0000ffu);
+}
+
+TEST(SortKey, OverlappingAreasAndLinesToo) {
+    // Two overlapping squares, red (rank 2) then green (rank 1): the overlap shows the higher key.
+    const Layer l = things({{"red", 2, square(20, 20, 40)}, {"green", 1, square(40, 40, 40)}});
+    const std::string fill = std::string(R"({"id": "f", "type": "fill", "source": "p", "source-layer": "things", )") +
+                             R"("paint": {"fill-color": )" + kColourByCode + "}";
+    EXPECT_EQ(Drawn(fill + "}", l).pixel(50, 50), 0x00ff00u);
+    EXPECT_EQ(Drawn(fill + R"(, "layout": {"fill-sort-key": ["get", "rank"]}})", l).pixel(50, 50), 0xff0000u);
+    // Their outlines as wide lines, crossing at page (60, 60) (map y up: page y = 100 - 40).
+    const std::string line = std::string(R"({"id": "o", "type": "line", "source": "p", "source-layer": "things", )") +
+                             R"("paint": {"line-width": 6, "line-color": )" + kColourByCode + "}";
+    EXPECT_EQ(Drawn(line + "}", l).pixel(60, 60), 0x00ff00u);
+    EXPECT_EQ(Drawn(line + R"(, "layout": {"line-sort-key": ["get", "rank"]}})", l).pixel(60, 60), 0xff0000u);
+}
+
+TEST(SortKey, LabelRequestsComeInKeyOrderWithTheirKeys) {
+    const Layer l = things({{"red", 3, point(20, 20)}, {"green", 1, point(50, 50)}, {"blue", 2, point(80, 80)}});
+    const std::string names = R"({"id": "n", "type": "symbol", "source": "p", "source-layer": "things",
+                                  "layout": {"text-field": ["get", "code"], "text-size": 6)";
+    const Drawn plain(names + "}}", l);
+    ASSERT_EQ(plain.result.labels.size(), 3u);
+    EXPECT_EQ(plain.result.labels[0].text, "red");
+    EXPECT_FALSE(plain.result.labels[0].sort_key.has_value());
+    const Drawn keyed(names + R"(, "symbol-sort-key": ["get", "rank"]}})", l);
+    ASSERT_EQ(keyed.result.labels.size(), 3u);
+    std::vector<std::string> texts;
+    for (const auto& r : keyed.result.labels) {
+        texts.push_back(r.text);
+        ASSERT_TRUE(r.sort_key.has_value());
+    }
+    EXPECT_EQ(texts, (std::vector<std::string>{"green", "blue", "red"}));
+    EXPECT_EQ(*keyed.result.labels[2].sort_key, 3);
+}
