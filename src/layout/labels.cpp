@@ -29,6 +29,17 @@ const std::vector<std::string>& candidate_order() {
     return order;
 }
 
+std::vector<std::string> direct_anchors(const LabelRequest& request) {
+    if (!request.anchors.empty()) return request.anchors;
+    std::vector<std::string> anchors;
+    // A label centred on its point (an area's name at a point inside it) is tried there first; a
+    // symbol at the point makes that position collide, and the positions around it follow.
+    if (!request.preferred.empty()) anchors.push_back(request.preferred);
+    for (const auto& a : candidate_order())
+        if (std::find(anchors.begin(), anchors.end(), a) == anchors.end()) anchors.push_back(a);
+    return anchors;
+}
+
 Rect candidate_box(const std::string& anchor, Point p, double gap, double w, double h) {
     const double d = gap * std::sqrt(0.5);
     if (anchor == "bottom-left") return {p.x + d, p.y - d - h, w, h};
@@ -322,12 +333,7 @@ std::vector<PlacedLabel> place_labels(const TextMeasurer& measure, const std::ve
         const bool breakable = request.text.find_first_of(" -") != std::string::npos &&
                                block.lines == 1 && block.width > 6 * request.style.size_pt;
 
-        std::vector<std::string> anchors;
-        // A label centred on its point (an area's name at a point inside it) is tried there first; a
-        // symbol at the point makes that position collide, and the positions around it follow.
-        if (!request.preferred.empty()) anchors.push_back(request.preferred);
-        for (const auto& a : candidate_order())
-            if (std::find(anchors.begin(), anchors.end(), a) == anchors.end()) anchors.push_back(a);
+        const std::vector<std::string> anchors = direct_anchors(request);
 
         auto fits = [&](const Rect& r) { return bounds.contains(r) && !index.collides(r); };
         double best = std::numeric_limits<double>::infinity();

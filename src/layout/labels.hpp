@@ -57,6 +57,9 @@ struct LabelRequest {
     Point anchor;            ///< the labelled point on the page
     double clearance_pt = 0; ///< gap between the point and the text (symbol radius + offset)
     std::string preferred;   ///< MapLibre text-anchor the style asks for first ("bottom-left" = right-above)
+    /// The style's text-variable-anchor: the only direct positions tried, in this order (`preferred` is
+    /// then not used). Empty: `preferred`, then every position of candidate_order.
+    std::vector<std::string> anchors;
     std::string layer_id;
     std::string feature_id;
     /// The box of the feature's own icon, when it has one: candidates sit around the box, at
@@ -124,6 +127,10 @@ struct LabelQuality {
 /// left, above, below — as text-anchor names of the text box ("bottom-left" puts the text right-above) —
 /// then below and above slid along the point ("top:0.15": below, 15 % of the text left of the point).
 const std::vector<std::string>& candidate_order();
+
+/// The direct positions a label tries, in order: its variable anchors when it has any, else its
+/// preferred anchor and then the rest of candidate_order.
+std::vector<std::string> direct_anchors(const LabelRequest& request);
 
 /// The text box for a text-anchor at `gap` from the point (diagonals at 45°).
 Rect candidate_box(const std::string& anchor, Point p, double gap, double w, double h);

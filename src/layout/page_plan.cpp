@@ -85,8 +85,14 @@ std::vector<Rect> label_room(const TextMeasurer& measure, const Rect& frame, con
         if (core.w > 0 && core.h > 0 && core.contains(at)) continue;
         const TextMetrics t = measure.measure(request.shaped(), request.style);
         const double w = t.width + 2 * request.style.halo_width_pt, h = t.height + 2 * request.style.halo_width_pt;
-        std::vector<std::string> anchors(candidate_order().begin(), candidate_order().begin() + 4);
-        if (!request.preferred.empty() && request.preferred != "center") anchors.push_back(request.preferred);
+        std::vector<std::string> anchors;
+        if (!request.anchors.empty()) {  // text-variable-anchor: its first four
+            for (std::size_t k = 0; k < request.anchors.size() && k < 4; ++k)
+                if (request.anchors[k] != "center") anchors.push_back(request.anchors[k]);
+        } else {
+            anchors.assign(candidate_order().begin(), candidate_order().begin() + 4);
+            if (!request.preferred.empty() && request.preferred != "center") anchors.push_back(request.preferred);
+        }
         for (const std::string& anchor : anchors) {
             const Rect box = request.symbol_box
                                  ? candidate_box_around(anchor, request.anchor, *request.symbol_box, request.clearance_pt, w, h)

@@ -558,10 +558,18 @@ MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& l
                         request.markup = format_markup(*sections, request.style, request.style.opacity);
                         request.style.markup = true;
                     }
-                    std::vector<double> offset = sl.numbers(Prop::TextOffset, ctx, &e);
-                    double offset_em = offset.size() == 2 ? std::hypot(offset[0], offset[1]) : 0;
+                    // The gap between the point and the text: text-radial-offset when the layer sets it (as
+                    // MapLibre with variable anchors), else the length of text-offset.
+                    double offset_em = 0;
+                    if (sl.is_set(Prop::TextRadialOffset)) {
+                        offset_em = std::max(0.0, sl.number(Prop::TextRadialOffset, ctx, &e));
+                    } else {
+                        std::vector<double> offset = sl.numbers(Prop::TextOffset, ctx, &e);
+                        offset_em = offset.size() == 2 ? std::hypot(offset[0], offset[1]) : 0;
+                    }
                     request.clearance_pt = offset_em * request.style.size_pt;
                     request.preferred = sl.string(Prop::TextAnchor, ctx, &e);
+                    if (sl.is_set(Prop::TextVariableAnchor)) request.anchors = sl.strings(Prop::TextVariableAnchor, ctx, &e);
                     note(pc.errors, e);
                     request.layer_id = sl.id;
                     request.feature_id = feature.id;

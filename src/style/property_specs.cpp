@@ -94,6 +94,9 @@ std::vector<PropertySpec> build_table() {
         {Prop::TextTransform,      "text-transform",        L::Symbol, true,  string, "none",                    true, {"none", "uppercase", "lowercase"}},
         {Prop::TextLetterSpacing,  "text-letter-spacing",   L::Symbol, true,  number, 0.0,                       true, {}, -1e300, 1e300, "ems", true},
         {Prop::TextLineHeight,     "text-line-height",      L::Symbol, true,  number, 1.2,                       false, {}, -1e300, 1e300, "ems", true},
+        // No default in the spec: unset, the label tries text-anchor first, then every position.
+        {Prop::TextVariableAnchor, "text-variable-anchor",  L::Symbol, true,  Type::array(string), Value(expr::Array{}), false, kAnchors},
+        {Prop::TextRadialOffset,   "text-radial-offset",    L::Symbol, true,  number, 0.0,                       true, {}, -1e300, 1e300, "ems", true},
 
         // icon-image is "resolvedImage" in the spec: an image name, here a string.
         {Prop::IconImage,          "icon-image",            L::Symbol, true,  string, "",                        true},
@@ -184,8 +187,6 @@ const std::vector<IgnoredProperty>& ignored_properties() {
         {"icon-pitch-alignment", L::Symbol, true, "*"},
         {"text-pitch-alignment", L::Symbol, true, "*"},
         {"text-rotation-alignment", L::Symbol, true, "*"},
-        {"text-radial-offset", L::Symbol, true},
-        {"text-variable-anchor", L::Symbol, true},
         {"text-variable-anchor-offset", L::Symbol, true},
         {"text-max-angle", L::Symbol, true, "*"},
         {"text-writing-mode", L::Symbol, true},

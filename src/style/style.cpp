@@ -55,6 +55,13 @@ bool fits(const PropertySpec& s, const expr::Value& v, std::string& why) {
             for (const auto& e : *a) {
                 if ((item == expr::Kind::Number && !e.as_number()) || (item == expr::Kind::String && !e.as_string()))
                     return why = fmt::format("expected {}, found {}", s.type.name(), found()), false;
+                // An array of enum values (text-variable-anchor): each one of them.
+                if (item == expr::Kind::String && !s.enum_values.empty() &&
+                    std::find(s.enum_values.begin(), s.enum_values.end(), *e.as_string()) == s.enum_values.end()) {
+                    std::string list;
+                    for (const auto& name : s.enum_values) list += (list.empty() ? "" : ", ") + name;
+                    return why = fmt::format("expected each item one of {}, found \"{}\"", list, *e.as_string()), false;
+                }
             }
             return true;
         }

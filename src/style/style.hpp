@@ -33,7 +33,8 @@ enum class Prop : std::uint8_t {
     CircleRadius, CircleColor, CircleOpacity, CircleStrokeColor, CircleStrokeWidth, CircleStrokeOpacity, CircleSortKey,
     // symbol: text
     TextField, TextFont, TextSize, TextColor, TextOpacity, TextHaloColor, TextHaloWidth, TextAnchor,
-    TextOffset, TextJustify, TextMaxWidth, TextTransform, TextLetterSpacing, TextLineHeight,
+    TextOffset, TextJustify, TextMaxWidth, TextTransform, TextLetterSpacing, TextLineHeight, TextVariableAnchor,
+    TextRadialOffset,
     // symbol: icon
     IconImage, IconSize, IconAnchor, IconOffset, IconOpacity,
     // symbol: placement

@@ -158,6 +158,12 @@ bool check_constant(const PropertySpec& s, const YAML::Node& v, const std::strin
                 } else if (item.kind == expr::Kind::String && !doc::string(e)) {
                     r.error(e, p, fmt::format("expected a string, found {}", doc::describe(e)));
                     ok = false;
+                } else if (item.kind == expr::Kind::String && !s.enum_values.empty() &&
+                           std::find(s.enum_values.begin(), s.enum_values.end(), *doc::string(e)) == s.enum_values.end()) {
+                    // An array of enum values (text-variable-anchor): each one of them.
+                    r.error(e, p, fmt::format("expected one of {}, found \"{}\"", join_names(s.enum_values), *doc::string(e)),
+                            suggest_name(*doc::string(e), s.enum_values));
+                    ok = false;
                 }
             }
             return ok;

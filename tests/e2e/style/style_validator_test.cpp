@@ -134,7 +134,15 @@ TEST(StylePropertyTable, MatchesTheSpecification) {
             case expr::Kind::Array: {
                 EXPECT_EQ(type, "array");
                 const expr::Kind item = s.type.item->kind;
-                EXPECT_EQ(def["value"].Scalar(), item == expr::Kind::Number ? "number" : "string");
+                if (def["value"].Scalar() == "enum") {  // text-variable-anchor: an array of enum values
+                    EXPECT_EQ(item, expr::Kind::String);
+                    std::vector<std::string> values;
+                    for (auto it = def["values"].begin(); it != def["values"].end(); ++it) values.push_back(it->first.Scalar());
+                    EXPECT_EQ(s.enum_values, values);
+                } else {
+                    EXPECT_EQ(def["value"].Scalar(), item == expr::Kind::Number ? "number" : "string");
+                    EXPECT_TRUE(s.enum_values.empty());
+                }
                 if (def["length"]) EXPECT_EQ(s.type.length, def["length"].as<std::size_t>());
                 else EXPECT_FALSE(s.type.length.has_value());
                 const auto* a = s.default_value.as_array();

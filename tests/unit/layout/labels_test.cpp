@@ -355,3 +355,38 @@ TEST(Labels, ALowerSymbolSortKeyIsPlacedFirstWithinItsLayer) {
     // Equal keys keep the requests' order.
     EXPECT_EQ(positions({at("a", "towns", 1), at("x", "rivers", std::nullopt), at("b", "towns", 1)}), first_three);
 }
+
+// text-variable-anchor: only the listed positions, in their order; text-anchor is then not used.
+TEST(Labels, VariableAnchorsAreTheOnlyDirectPositionsInTheirOrder) {
+    Page p;
+    layout::LabelRequest r = request("a", "Plédran", {100, 100});
+    r.preferred = "bottom-left";
+    r.anchors = {"top", "bottom"};
+    EXPECT_EQ(layout::direct_anchors(r), (std::vector<std::string>{"top", "bottom"}));
+    {
+        layout::CollisionIndex index;
+        const auto placed = layout::place_labels(p.measure, {r}, index, Rect{0, 0, 400, 400});
+        EXPECT_EQ(placed[0].status, LabelStatus::Placed);
+        EXPECT_EQ(placed[0].position, "top");  // the text below the point
+        EXPECT_GT(placed[0].box.y, 100);
+    }
+    // "top" taken: "bottom", not any of the free diagonals text-anchor would have tried.
+    layout::CollisionIndex index;
+    index.insert(Rect{97, 108, 6, 24}, "below");
+    auto placed = layout::place_labels(p.measure, {r}, index, Rect{0, 0, 400, 400});
+    EXPECT_EQ(placed[0].position, "bottom");
+    EXPECT_LT(placed[0].box.bottom(), 100);
+    // Both taken, and no displacement allowed: unplaced, though right-above is free.
+    index.insert(Rect{97, 70, 6, 22}, "above");
+    layout::PlacementSettings none;
+    none.max_displacement_pt = 0;
+    placed = layout::place_labels(p.measure, {r}, index, Rect{0, 0, 400, 400}, none);
+    EXPECT_EQ(placed[0].status, LabelStatus::Unplaced);
+    r.anchors.clear();
+    layout::CollisionIndex again;
+    again.insert(Rect{97, 108, 6, 24}, "below");
+    again.insert(Rect{97, 70, 6, 22}, "above");
+    placed = layout::place_labels(p.measure, {r}, again, Rect{0, 0, 400, 400}, none);
+    EXPECT_EQ(placed[0].status, LabelStatus::Placed);  // without them: a side position
+    EXPECT_EQ(placed[0].position, "left");
+}

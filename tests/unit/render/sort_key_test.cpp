@@ -132,3 +132,18 @@ TEST(SortKey, LabelRequestsComeInKeyOrderWithTheirKeys) {
     EXPECT_EQ(texts, (std::vector<std::string>{"green", "blue", "red"}));
     EXPECT_EQ(*keyed.result.labels[2].sort_key, 3);
 }
+
+// text-variable-anchor and text-radial-offset reach the label requests (layout/labels.hpp places them).
+TEST(VariableAnchor, TheAnchorsAndTheRadialOffsetReachTheRequests) {
+    const Layer l = things({{"red", 3, point(20, 20)}});
+    const std::string names = R"({"id": "n", "type": "symbol", "source": "p", "source-layer": "things",
+                                  "layout": {"text-field": ["get", "code"], "text-size": 10, "text-offset": [0.3, 0.4])";
+    const Drawn plain(names + "}}", l);
+    ASSERT_EQ(plain.result.labels.size(), 1u);
+    EXPECT_TRUE(plain.result.labels[0].anchors.empty());
+    EXPECT_DOUBLE_EQ(plain.result.labels[0].clearance_pt, 5);  // |text-offset| 0.5 em of 10 pt
+    const Drawn variable(names + R"(, "text-variable-anchor": ["left", "right"], "text-radial-offset": 1.2}})", l);
+    ASSERT_EQ(variable.result.labels.size(), 1u);
+    EXPECT_EQ(variable.result.labels[0].anchors, (std::vector<std::string>{"left", "right"}));
+    EXPECT_DOUBLE_EQ(variable.result.labels[0].clearance_pt, 12);  // the radial offset, not text-offset
+}

@@ -112,6 +112,24 @@ TEST(StyleErrors, PaintPropertyInLayout) {
     EXPECT_TRUE(contains(l.message, "'line-cap' is a layout property, not a paint property")) << l.message;
 }
 
+TEST(StyleErrors, AVariableAnchorThatIsNoAnchorIsNamedAtItsItem) {
+    const Diagnostic e = only_error(errors_of(with_layer(
+        R"({"id": "n", "type": "symbol", "source": "p", "source-layer": "towns", "layout": {"text-field": "x", "text-variable-anchor": ["top", "botom"]}})")));
+    EXPECT_EQ(e.where.path, "layers[0].layout.text-variable-anchor[1]");
+    EXPECT_TRUE(contains(e.message, "expected one of center, left, right, top, bottom, top-left, top-right, "
+                                    "bottom-left or bottom-right, found \"botom\"")) << e.message;
+    EXPECT_EQ(e.hint, "did you mean 'bottom'?");
+    // Through an expression (a zoom step), the value is checked when evaluated: said once, at the property.
+    const style::Style s = parse_style(doc::load_string(with_layer(
+        R"({"id": "n", "type": "symbol", "source": "p", "source-layer": "towns", "layout": {"text-field": "x", "text-variable-anchor": ["step", ["zoom"], ["literal", ["top"]], 8, ["literal", ["uper"]]]}})"), "ok.json"));
+    std::string why;
+    const expr::EvaluationContext at9{9, nullptr};
+    EXPECT_TRUE(s.layers[0].strings(Prop::TextVariableAnchor, at9, &why).empty());
+    EXPECT_TRUE(contains(why, "found \"uper\"")) << why;
+    const expr::EvaluationContext at5{5, nullptr};
+    EXPECT_EQ(s.layers[0].strings(Prop::TextVariableAnchor, at5, &why), (std::vector<std::string>{"top"}));
+}
+
 TEST(StyleErrors, PropertyOfAnotherLayerType) {
     const Diagnostic e = only_error(errors_of(with_layer(
         R"({"id": "r", "type": "fill", "source": "p", "source-layer": "roads", "paint": {"line-width": 2}})")));
