@@ -11,6 +11,7 @@
 
 #include "render/cairo_handles.hpp"
 #include "render/map_renderer.hpp"
+#include "test_layers.hpp"
 #include "test_styles.hpp"
 
 using namespace cartelier;
@@ -42,21 +43,8 @@ Layer things(const std::vector<Thing>& list) {
     return l;
 }
 
-Geometry point(double x, double y) {
-    Geometry g;
-    g.type = GeometryType::Point;
-    g.points = {{x, y}};
-    return g;
-}
-
-Geometry square(double x, double y, double side) {
-    Geometry g;
-    g.type = GeometryType::Polygon;
-    g.begin_part();
-    g.points = {{x, y}, {x + side, y}, {x + side, y + side}, {x, y + side}, {x, y}};
-    g.end_ring();
-    return g;
-}
+Geometry point(double x, double y) { return Geometry::point({x, y}); }
+using test::square;
 
 /// The colours of the features by code: "red", "green", "blue".
 const char* kColourByCode = R"(["match", ["get", "code"], "red", "#ff0000", "green", "#00ff00", "#0000ff"])";
