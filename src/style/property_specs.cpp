@@ -174,7 +174,9 @@ const std::vector<IgnoredProperty>& ignored_properties() {
         {"symbol-spacing", L::Symbol, true, "*"},
         {"symbol-avoid-edges", L::Symbol, true, "*"},
         {"symbol-z-order", L::Symbol, true},
-        {"icon-allow-overlap", L::Symbol, true},
+        // Cartelier draws every icon (a site is never hidden), as MapLibre does with icon-allow-overlap;
+        // and a text with no room is left out while its icon stays, as text-optional asks.
+        {"icon-allow-overlap", L::Symbol, true, "true"},
         {"icon-overlap", L::Symbol, true},
         {"icon-ignore-placement", L::Symbol, true},
         {"icon-optional", L::Symbol, true},
@@ -196,7 +198,7 @@ const std::vector<IgnoredProperty>& ignored_properties() {
         {"text-allow-overlap", L::Symbol, true, "false"},
         {"text-overlap", L::Symbol, true, "never"},
         {"text-ignore-placement", L::Symbol, true, "false"},
-        {"text-optional", L::Symbol, true},
+        {"text-optional", L::Symbol, true, "true"},
         {"symbol-height-offset", L::Symbol, true},
         {"symbol-height-anchor", L::Symbol, true},
         {"icon-color", L::Symbol, false},

@@ -268,7 +268,8 @@ TEST(StyleParse, AnIgnoredPropertyWhoseValueChangesNothingInPrintIsNotWarned) {
     parse_style(doc::load_string(minimal_with(R"(
         {"id": "l", "type": "symbol", "source": "p", "source-layer": "x",
          "layout": {"text-field": "{nom}", "symbol-placement": "point", "text-rotate": 0, "text-allow-overlap": false,
-                    "text-rotation-alignment": "map", "text-pitch-alignment": "viewport", "symbol-spacing": 250},
+                    "text-rotation-alignment": "map", "text-pitch-alignment": "viewport", "symbol-spacing": 250,
+                    "icon-allow-overlap": true, "text-optional": true},
          "paint": {"text-translate": [0, 0.0], "text-halo-blur": 0}},
         {"id": "f", "type": "fill", "source": "p", "source-layer": "x", "paint": {"fill-translate": [0, 0]}})"),
                                  "w.json"),
@@ -277,7 +278,8 @@ TEST(StyleParse, AnIgnoredPropertyWhoseValueChangesNothingInPrintIsNotWarned) {
     // Any other value is ignored with a warning: line placement, a rotation, an overlap, a translation.
     parse_style(doc::load_string(minimal_with(R"(
         {"id": "l", "type": "symbol", "source": "p", "source-layer": "x",
-         "layout": {"text-field": "{nom}", "symbol-placement": "line", "text-rotate": 10, "text-allow-overlap": true},
+         "layout": {"text-field": "{nom}", "symbol-placement": "line", "text-rotate": 10, "text-allow-overlap": true,
+                    "icon-allow-overlap": false},
          "paint": {"text-translate": [0, 2]}},
         {"id": "f", "type": "fill", "source": "p", "source-layer": "x", "paint": {"fill-translate": [1, 0]}})"),
                                  "w.json"),
@@ -285,7 +287,8 @@ TEST(StyleParse, AnIgnoredPropertyWhoseValueChangesNothingInPrintIsNotWarned) {
     std::vector<std::string> paths;
     for (const auto& w : warnings.items()) paths.push_back(w.where.path);
     EXPECT_EQ(paths, (std::vector<std::string>{"layers[0].layout.symbol-placement", "layers[0].layout.text-rotate",
-                                                "layers[0].layout.text-allow-overlap", "layers[0].paint.text-translate",
+                                                "layers[0].layout.text-allow-overlap",
+                                                "layers[0].layout.icon-allow-overlap", "layers[0].paint.text-translate",
                                                 "layers[1].paint.fill-translate"}))
         << warnings.format();
 }
