@@ -90,6 +90,19 @@ bool feature_constant(const style::Layer& layer, std::initializer_list<Prop> pro
     return true;
 }
 
+/// The translate property of a layer type (fill-translate, …); none for a background or a symbol layer
+/// (icon- and text-translate are ignored with a warning).
+std::optional<Prop> translate_of(LayerType type) {
+    switch (type) {
+        case LayerType::Fill: return Prop::FillTranslate;
+        case LayerType::Line: return Prop::LineTranslate;
+        case LayerType::Circle: return Prop::CircleTranslate;
+        case LayerType::Symbol:
+        case LayerType::Background: break;
+    }
+    return std::nullopt;
+}
+
 /// The sort key property of a layer type (fill-sort-key, …); none for a background.
 std::optional<Prop> sort_key_of(LayerType type) {
     switch (type) {
@@ -382,6 +395,19 @@ MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& l
         frame_white = false;
         const Layer* data = layers.find(sl.source_layer);
         if (!data) continue;  // the build checks source layers before rendering
+        // fill-, line- and circle-translate: the layer drawn that far off, right and down (a drop shadow
+        // under the layer above); what it records for the labels (lines, land, circles) is where it is
+        // drawn. `at` is the view the layer's geometry is drawn through.
+        View at = view;
+        if (const std::optional<Prop> translate = translate_of(sl.type); translate && sl.is_set(*translate)) {
+            std::string e;
+            const std::vector<double> t = sl.numbers(*translate, ctx, &e);
+            note(pc.errors, e);
+            if (t.size() == 2) {
+                at.frame.x += t[0] * ppu;
+                at.frame.y += t[1] * ppu;
+            }
+        }
         const auto layer_start = std::chrono::steady_clock::now();
         const std::vector<Box>& bounds = layers.bounds(*data);
         // What the fill and line layers drawing `data` draw (above): the coverage's features.
@@ -416,11 +442,11 @@ MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& l
                     constexpr std::uint32_t batch_vertices = 4096;
                     const Geometry& lines = *arcs.lines;
                     const geo::LineChains& chains = *arcs.chains;
-                    record_lines(lines_drawn, lines, view, stroke_weight(paint), keep);
+                    record_lines(lines_drawn, lines, at, stroke_weight(paint), keep);
                     for (std::size_t c = 0, n = chains.chain_count(); c < n;) {
                         std::size_t e = c + 1, vertices = chains.vertices(lines, c);
                         while (e < n && (vertices += chains.vertices(lines, e)) < batch_vertices) ++e;
-                        add_chains(cr, lines, chains, view, grid, c, e, keep);
+                        add_chains(cr, lines, chains, at, grid, c, e, keep);
                         if (cairo_has_current_point(cr)) stroke_current_path(cr, paint);  // not when keep left none
                         c = e;
                     }
@@ -441,10 +467,10 @@ MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& l
             if (!paint.outline || paint.pattern) {
                 const std::vector<std::uint8_t> member = accepted_polygons();
                 const Geometry merged = layers.dissolved(*data, view.extent, tolerance, member, drawn);
-                add_path(cr, merged, view, true, grid);
+                add_path(cr, merged, at, true, grid);
                 fill_current_path(cr, paint, hairline, CAIRO_FILL_RULE_WINDING);
-                record_lines(lines_drawn, merged, view, fill_edge_weight(paint, true));
-                if (paint.visible()) result.land.add(merged, view);
+                record_lines(lines_drawn, merged, at, fill_edge_weight(paint, true));
+                if (paint.visible()) result.land.add(merged, at);
                 if (profiling())
                     fmt::print(stderr, "stage render {} layer {} (dissolved, {} vertices) {:.3f} s\n",
                                raster ? "raster" : "vector", sl.id, merged.points.size(), since(layer_start));
@@ -493,25 +519,25 @@ MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& l
                     if (feature.geometry.type != GeometryType::Polygon || geometry.empty()) break;
                     FillPaint paint = evaluate_fill(sl, ctx, pc);
                     paint.pattern = pattern_of(sl, ctx, feature.id);
-                    add_path(cr, geometry, view, true, grid);
+                    add_path(cr, geometry, at, true, grid);
                     fill_current_path(cr, paint, hairline);
-                    record_lines(lines_drawn, geometry, view, fill_edge_weight(paint, false));
-                    if (paint.visible()) result.land.add(geometry, view);
+                    record_lines(lines_drawn, geometry, at, fill_edge_weight(paint, false));
+                    if (paint.visible()) result.land.add(geometry, at);
                     break;
                 }
                 case LayerType::Line: {
                     if (feature.geometry.type == GeometryType::Point || geometry.empty()) break;
                     LinePaint paint = evaluate_line(sl, ctx, pc);
-                    add_path(cr, geometry, view, feature.geometry.type == GeometryType::Polygon, grid);
+                    add_path(cr, geometry, at, feature.geometry.type == GeometryType::Polygon, grid);
                     stroke_current_path(cr, paint);
-                    record_lines(lines_drawn, geometry, view, stroke_weight(paint));
+                    record_lines(lines_drawn, geometry, at, stroke_weight(paint));
                     break;
                 }
                 case LayerType::Circle: {
                     if (feature.geometry.type != GeometryType::Point) break;
                     CirclePaint paint = evaluate_circle(sl, ctx, pc);
                     for (const Point& p : feature.geometry.points) {
-                        Point c = view.to_page(p);
+                        Point c = at.to_page(p);
                         draw_circle(cr, c, paint);
                         result.symbols.push_back({c, paint.radius_pt + paint.stroke_width_pt, feature.id, std::nullopt});
                     }

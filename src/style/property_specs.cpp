@@ -59,6 +59,7 @@ std::vector<PropertySpec> build_table() {
         // The sort keys have no default in the spec: a layer without one draws in the data's order
         // (Layer::is_set); a feature whose key is null sorts as 0, as MapLibre Native does.
         {Prop::FillSortKey,        "fill-sort-key",         L::Fill,  true,  number,  0.0,                       true},
+        {Prop::FillTranslate, "fill-translate", L::Fill,  false, Type::array(number, 2), Value(expr::Array{Value(0.0), Value(0.0)}), false, {}, -1e300, 1e300, "pixels", true},
 
         {Prop::LineColor,          "line-color",            L::Line,  false, color,   black,                     true, {}, -1e300, 1e300, "", true},
         {Prop::LineWidth,          "line-width",            L::Line,  false, number,  1.0,                       true, {}, 0, 1e300, "pixels", true},
@@ -68,6 +69,7 @@ std::vector<PropertySpec> build_table() {
         {Prop::LineCap,            "line-cap",              L::Line,  true,  string,  "butt",                    true, {"butt", "round", "square"}},
         {Prop::LineOffset,         "line-offset",           L::Line,  false, number,  0.0,                       true, {}, -1e300, 1e300, "pixels", true},
         {Prop::LineSortKey,        "line-sort-key",         L::Line,  true,  number,  0.0,                       true},
+        {Prop::LineTranslate, "line-translate", L::Line,  false, Type::array(number, 2), Value(expr::Array{Value(0.0), Value(0.0)}), false, {}, -1e300, 1e300, "pixels", true},
 
         {Prop::CircleRadius,       "circle-radius",         L::Circle, false, number, 5.0,                       true, {}, 0, 1e300, "pixels", true},
         {Prop::CircleColor,        "circle-color",          L::Circle, false, color,  black,                     true, {}, -1e300, 1e300, "", true},
@@ -76,6 +78,7 @@ std::vector<PropertySpec> build_table() {
         {Prop::CircleStrokeWidth,  "circle-stroke-width",   L::Circle, false, number, 0.0,                       true, {}, 0, 1e300, "pixels", true},
         {Prop::CircleStrokeOpacity,"circle-stroke-opacity", L::Circle, false, number, 1.0,                       true, {}, 0, 1, "", true},
         {Prop::CircleSortKey,      "circle-sort-key",       L::Circle, true,  number, 0.0,                       true},
+        {Prop::CircleTranslate, "circle-translate", L::Circle, false, Type::array(number, 2), Value(expr::Array{Value(0.0), Value(0.0)}), false, {}, -1e300, 1e300, "pixels", true},
 
         // text-field is "formatted" in the spec: Cartelier evaluates it to plain text.
         {Prop::TextField,          "text-field",            L::Symbol, true,  string, "",                        true},
@@ -153,20 +156,17 @@ const std::vector<IgnoredProperty>& ignored_properties() {
         {"background-pattern", L::Background, false},
         {"fill-layer-opacity", L::Fill, false},
         {"fill-layer-blend", L::Fill, false},
-        {"fill-translate", L::Fill, false, "[0,0]"},
         {"fill-translate-anchor", L::Fill, false, "*"},
         {"line-miter-limit", L::Line, true},
         {"line-round-limit", L::Line, true},
         {"line-layer-opacity", L::Line, false},
         {"line-layer-blend", L::Line, false},
-        {"line-translate", L::Line, false, "[0,0]"},
         {"line-translate-anchor", L::Line, false, "*"},
         {"line-gap-width", L::Line, false, "0"},
         {"line-blur", L::Line, false, "0"},
         {"line-pattern", L::Line, false},
         {"line-gradient", L::Line, false},
         {"circle-blur", L::Circle, false, "0"},
-        {"circle-translate", L::Circle, false, "[0,0]"},
         {"circle-translate-anchor", L::Circle, false, "*"},
         {"circle-pitch-scale", L::Circle, false, "*"},
         {"circle-pitch-alignment", L::Circle, false, "*"},

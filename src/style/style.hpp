@@ -26,11 +26,12 @@ enum class Prop : std::uint8_t {
     // background
     BackgroundColor, BackgroundOpacity,
     // fill
-    FillColor, FillOpacity, FillOutlineColor, FillPattern, FillAntialias, FillSortKey,
+    FillColor, FillOpacity, FillOutlineColor, FillPattern, FillAntialias, FillSortKey, FillTranslate,
     // line
-    LineColor, LineWidth, LineOpacity, LineDasharray, LineJoin, LineCap, LineOffset, LineSortKey,
+    LineColor, LineWidth, LineOpacity, LineDasharray, LineJoin, LineCap, LineOffset, LineSortKey, LineTranslate,
     // circle
     CircleRadius, CircleColor, CircleOpacity, CircleStrokeColor, CircleStrokeWidth, CircleStrokeOpacity, CircleSortKey,
+    CircleTranslate,
     // symbol: text
     TextField, TextFont, TextSize, TextColor, TextOpacity, TextHaloColor, TextHaloWidth, TextAnchor,
     TextOffset, TextJustify, TextMaxWidth, TextTransform, TextLetterSpacing, TextLineHeight, TextVariableAnchor,

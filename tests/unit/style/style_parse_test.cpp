@@ -281,7 +281,7 @@ TEST(StyleParse, AnIgnoredPropertyWhoseValueChangesNothingInPrintIsNotWarned) {
          "layout": {"text-field": "{nom}", "symbol-placement": "line", "text-rotate": 10, "text-allow-overlap": true,
                     "icon-allow-overlap": false},
          "paint": {"text-translate": [0, 2]}},
-        {"id": "f", "type": "fill", "source": "p", "source-layer": "x", "paint": {"fill-translate": [1, 0]}})"),
+        {"id": "f", "type": "line", "source": "p", "source-layer": "x", "paint": {"line-blur": 1}})"),
                                  "w.json"),
                 &warnings);
     std::vector<std::string> paths;
@@ -289,7 +289,7 @@ TEST(StyleParse, AnIgnoredPropertyWhoseValueChangesNothingInPrintIsNotWarned) {
     EXPECT_EQ(paths, (std::vector<std::string>{"layers[0].layout.symbol-placement", "layers[0].layout.text-rotate",
                                                 "layers[0].layout.text-allow-overlap",
                                                 "layers[0].layout.icon-allow-overlap", "layers[0].paint.text-translate",
-                                                "layers[1].paint.fill-translate"}))
+                                                "layers[1].paint.line-blur"}))
         << warnings.format();
 }
 

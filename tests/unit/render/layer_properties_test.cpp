@@ -1,8 +1,11 @@
-// The sort keys (fill-, line-, circle- and symbol-sort-key; render/map_renderer.cpp): a layer with one
-// draws its features in ascending key, a higher key over a lower one, ties in the data's order, and a
-// symbol layer's label requests come in that order with their keys (the placement's priority, within
-// the layer: layout/labels.hpp). Before, the keys were ignored with a warning, and proportional circles
-// were stacked in the data's order, the large ones possibly over the small.
+// Layer properties that order, place or offset what a layer draws (render/map_renderer.cpp):
+// - the sort keys (fill-, line-, circle- and symbol-sort-key): a layer with one draws its features in
+//   ascending key, a higher key over a lower one, ties in the data's order, and a symbol layer's label
+//   requests come in that order with their keys (the placement's priority within the layer:
+//   layout/labels.hpp). Before, the keys were ignored with a warning, and proportional circles were
+//   stacked in the data's order, the large ones possibly over the small;
+// - text-variable-anchor and text-radial-offset, carried by the label requests;
+// - fill-, line- and circle-translate: the layer drawn off by that much.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -57,7 +60,7 @@ struct Drawn {
     Drawn(const std::string& layer_json, const Layer& layer) {
         const style::Style style = test::points_style(
             R"({"id": "paper", "type": "background", "paint": {"background-color": "#ffffff"}},)" + layer_json,
-            "/tmp/sort-key-style.json");
+            "/tmp/layer-properties-style.json");
         render::ContextPtr cr{cairo_create(surface.get())};
         render::LayerSet set;
         set.add(layer);
@@ -134,4 +137,35 @@ TEST(VariableAnchor, TheAnchorsAndTheRadialOffsetReachTheRequests) {
     ASSERT_EQ(variable.result.labels.size(), 1u);
     EXPECT_EQ(variable.result.labels[0].anchors, (std::vector<std::string>{"left", "right"}));
     EXPECT_DOUBLE_EQ(variable.result.labels[0].clearance_pt, 12);  // the radial offset, not text-offset
+}
+
+// fill-, line- and circle-translate: the layer drawn that far right and down (in the style's units), a
+// drop shadow's offset; the circles' symbols (label obstacles) where they are drawn.
+TEST(Translate, AreasLinesAndCirclesAreDrawnOffAndRecordedWhereDrawn) {
+    // A 20 m square at (20, 20)–(40, 40): page x 20–40, y 60–80.
+    const Layer sq = things({{"red", 1, square(20, 20, 20)}});
+    const std::string fill = std::string(R"({"id": "f", "type": "fill", "source": "p", "source-layer": "things", )") +
+                             R"("paint": {"fill-color": "#ff0000")";
+    const Drawn still(fill + "}}", sq), moved(fill + R"(, "fill-translate": [10, 5]}})", sq);
+    EXPECT_EQ(still.pixel(25, 62), 0xff0000u);
+    EXPECT_EQ(still.pixel(45, 70), 0xffffffu);
+    EXPECT_EQ(moved.pixel(25, 62), 0xffffffu);  // left of and above the moved square
+    EXPECT_EQ(moved.pixel(45, 70), 0xff0000u);  // inside it: x 30–50, y 65–85
+    EXPECT_EQ(moved.pixel(45, 83), 0xff0000u);
+    // Its outline as a line, moved 10 left: the left edge at page x 10.
+    const std::string line = std::string(R"({"id": "o", "type": "line", "source": "p", "source-layer": "things", )") +
+                             R"("paint": {"line-width": 4, "line-color": "#0000ff", "line-translate": [-10, 0]}})";
+    const Drawn outline(line, sq);
+    EXPECT_EQ(outline.pixel(10, 70), 0x0000ffu);
+    EXPECT_EQ(outline.pixel(20, 70), 0xffffffu);
+    // A circle at (50, 50) moved 20 right: drawn and recorded at page (70, 50).
+    const Layer pt = things({{"red", 1, point(50, 50)}});
+    const Drawn circle(R"({"id": "c", "type": "circle", "source": "p", "source-layer": "things",
+                           "paint": {"circle-radius": 5, "circle-color": "#00ff00", "circle-translate": [20, 0]}})",
+                       pt);
+    EXPECT_EQ(circle.pixel(70, 50), 0x00ff00u);
+    EXPECT_EQ(circle.pixel(50, 50), 0xffffffu);
+    ASSERT_EQ(circle.result.symbols.size(), 1u);
+    EXPECT_DOUBLE_EQ(circle.result.symbols[0].centre.x, 70);
+    EXPECT_DOUBLE_EQ(circle.result.symbols[0].centre.y, 50);
 }
