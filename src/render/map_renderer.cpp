@@ -528,9 +528,13 @@ MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& l
                 case LayerType::Line: {
                     if (feature.geometry.type == GeometryType::Point || geometry.empty()) break;
                     LinePaint paint = evaluate_line(sl, ctx, pc);
-                    add_path(cr, geometry, at, feature.geometry.type == GeometryType::Polygon, grid);
+                    const bool polygon = feature.geometry.type == GeometryType::Polygon;
+                    // line-offset: the lines moved sideways on the page (a polygon's outline inset).
+                    const Geometry moved = paint.offset_pt != 0 ? offset_lines(geometry, at, paint.offset_pt, polygon) : Geometry{};
+                    const Geometry& drawn_line = paint.offset_pt != 0 ? moved : geometry;
+                    add_path(cr, drawn_line, at, polygon, grid);
                     stroke_current_path(cr, paint);
-                    record_lines(lines_drawn, geometry, at, stroke_weight(paint));
+                    record_lines(lines_drawn, drawn_line, at, stroke_weight(paint));
                     break;
                 }
                 case LayerType::Circle: {

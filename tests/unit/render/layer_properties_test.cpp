@@ -6,10 +6,12 @@
 //   stacked in the data's order, the large ones possibly over the small;
 // - text-variable-anchor and text-radial-offset, carried by the label requests;
 // - fill-, line- and circle-translate: the layer drawn off by that much.
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "render/cairo_handles.hpp"
@@ -168,4 +170,49 @@ TEST(Translate, AreasLinesAndCirclesAreDrawnOffAndRecordedWhereDrawn) {
     ASSERT_EQ(circle.result.symbols.size(), 1u);
     EXPECT_DOUBLE_EQ(circle.result.symbols[0].centre.x, 70);
     EXPECT_DOUBLE_EQ(circle.result.symbols[0].centre.y, 50);
+}
+
+// line-offset: the line moved to the right of its direction on the page (negative: left); a polygon's
+// outline inset (negative: outset) whichever way its ring was written. Before, the offset was read and
+// never drawn: the line stayed on its path, a silently wrong map.
+TEST(LineOffset, ALineMovesRightOfItsDirectionAndAnOutlineInsets) {
+    auto line_layer = [](std::vector<Point> points) {
+        Geometry g;
+        g.type = GeometryType::LineString;
+        g.begin_part();
+        g.points = std::move(points);
+        g.end_ring();
+        return things({{"red", 1, g}});
+    };
+    auto drawn = [](const Layer& l, double offset) {
+        return Drawn(fmt::format(R"({{"id": "o", "type": "line", "source": "p", "source-layer": "things",
+                                      "paint": {{"line-width": 2, "line-color": "#0000ff", "line-offset": {}}}}})",
+                                 offset),
+                     l);
+    };
+    // West to east along map y 50 (page y 50): right of the direction is down the page.
+    const Layer east = line_layer({{10, 50}, {90, 50}});
+    EXPECT_EQ(drawn(east, 0).pixel(50, 50), 0x0000ffu);
+    EXPECT_EQ(drawn(east, 6).pixel(50, 56), 0x0000ffu);
+    EXPECT_EQ(drawn(east, 6).pixel(50, 50), 0xffffffu);
+    EXPECT_EQ(drawn(east, -6).pixel(50, 44), 0x0000ffu);
+    // East to west: right is up the page.
+    EXPECT_EQ(drawn(line_layer({{90, 50}, {10, 50}}), 6).pixel(50, 44), 0x0000ffu);
+    // A bend: the corner moved along its bisector (a miter), the line unbroken around it.
+    const Drawn bend = drawn(line_layer({{10, 50}, {50, 50}, {50, 90}}), 6);  // east, then north (page: up)
+    EXPECT_EQ(bend.pixel(30, 56), 0x0000ffu);
+    EXPECT_EQ(bend.pixel(56, 30), 0x0000ffu);
+    EXPECT_EQ(bend.pixel(56, 56), 0x0000ffu);  // the corner
+    // A square (20, 20)–(80, 80), its ring anticlockwise in map units, then clockwise: inset both ways.
+    const Layer ccw = things({{"red", 1, square(20, 20, 60)}});
+    Geometry cw = square(20, 20, 60);
+    std::reverse(cw.points.begin(), cw.points.end());
+    const Layer cw_layer = things({{"red", 1, cw}});
+    for (const Layer* l : {&ccw, &cw_layer}) {
+        EXPECT_EQ(drawn(*l, 0).pixel(20, 50), 0x0000ffu);
+        EXPECT_EQ(drawn(*l, 5).pixel(25, 50), 0x0000ffu);   // the left side moved in
+        EXPECT_EQ(drawn(*l, 5).pixel(20, 50), 0xffffffu);
+        EXPECT_EQ(drawn(*l, 5).pixel(50, 75), 0x0000ffu);   // the bottom side (map y 20) moved up
+        EXPECT_EQ(drawn(*l, -5).pixel(15, 50), 0x0000ffu);  // outset
+    }
 }
