@@ -41,7 +41,14 @@ FillPaint evaluate_fill(const style::Layer& l, const style::expr::EvaluationCont
     FillPaint p;
     p.color = color(l, Prop::FillColor, ctx, pc);
     p.opacity = number(l, Prop::FillOpacity, ctx, pc);
-    if (l.is_set(Prop::FillOutlineColor)) p.outline = color(l, Prop::FillOutlineColor, ctx, pc);
+    if (l.is_set(Prop::FillAntialias)) {
+        std::string error;
+        const style::expr::Value v = l.evaluate(Prop::FillAntialias, ctx, &error);
+        note(pc, error);
+        if (const bool* b = v.as_bool()) p.antialias = *b;
+    }
+    // MapLibre draws fill-outline-color only with fill-antialias.
+    if (p.antialias && l.is_set(Prop::FillOutlineColor)) p.outline = color(l, Prop::FillOutlineColor, ctx, pc);
     return p;
 }
 
@@ -358,6 +365,12 @@ void fill_current_path(cairo_t* cr, const FillPaint& paint, double hairline_pt, 
         return;
     }
     set_source(cr, paint.color, paint.opacity);
+    if (!paint.antialias) {
+        cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE);
+        cairo_fill(cr);
+        cairo_set_antialias(cr, CAIRO_ANTIALIAS_DEFAULT);
+        return;
+    }
     if (paint.outline) {
         {
             const FastAntialiasScope fast(cr, fast_antialias(cr, std::nullopt));

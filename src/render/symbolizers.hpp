@@ -30,6 +30,9 @@ struct FillPaint {
     style::Color color;
     double opacity = 1;
     std::optional<style::Color> outline;  ///< fill-outline-color, drawn as a hairline
+    /// fill-antialias: false fills a raster page's pixels whole (no soft edge, no seam between
+    /// neighbours) and, as in MapLibre, draws no outline.
+    bool antialias = true;
     /// fill-pattern's image repeated (fill_pattern), instead of the colour and without the outline (as
     /// MapLibre draws it); null: the colour.
     std::shared_ptr<cairo_pattern_t> pattern;

@@ -5,9 +5,11 @@
 //   layout/labels.hpp). Before, the keys were ignored with a warning, and proportional circles were
 //   stacked in the data's order, the large ones possibly over the small;
 // - text-variable-anchor and text-radial-offset, carried by the label requests;
-// - fill-, line- and circle-translate: the layer drawn off by that much.
+// - fill-, line- and circle-translate: the layer drawn off by that much;
+// - line-offset and fill-antialias, which were read and not drawn.
 #include <algorithm>
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -215,4 +217,34 @@ TEST(LineOffset, ALineMovesRightOfItsDirectionAndAnOutlineInsets) {
         EXPECT_EQ(drawn(*l, 5).pixel(50, 75), 0x0000ffu);   // the bottom side (map y 20) moved up
         EXPECT_EQ(drawn(*l, -5).pixel(15, 50), 0x0000ffu);  // outset
     }
+}
+
+// fill-antialias: false fills whole pixels (on a raster page: no soft edge, no seam) and, as MapLibre,
+// draws no outline. Before, it was read and ignored.
+TEST(FillAntialias, FalseFillsWholePixelsWithoutTheOutline) {
+    // A square whose edges fall mid-pixel at 2 px a point: 10.25 m to 30.25 m.
+    const Layer sq = things({{"red", 1, square(10.25, 10.25, 20)}});
+    auto drawn = [&](const std::string& extra) {
+        const style::Style style = test::points_style(
+            R"({"id": "paper", "type": "background", "paint": {"background-color": "#ffffff"}},
+               {"id": "f", "type": "fill", "source": "p", "source-layer": "things",
+                "paint": {"fill-color": "#ff0000", "fill-outline-color": "#0000ff")" + extra + "}}",
+            "/tmp/layer-properties-style.json");
+        render::SurfacePtr surface{cairo_image_surface_create(CAIRO_FORMAT_RGB24, 200, 200)};
+        render::ContextPtr cr{cairo_create(surface.get())};
+        cairo_scale(cr.get(), 2, 2);
+        render::LayerSet set;
+        set.add(sq);
+        render::draw_map(cr.get(), style, set, render::View::fit("EPSG:2154", Box{0, 0, 100, 100}, Rect{0, 0, 100, 100}), 6);
+        cairo_surface_flush(surface.get());
+        std::set<std::uint32_t> colours;
+        const unsigned char* data = cairo_image_surface_get_data(surface.get());
+        for (int y = 0; y < 200; ++y)
+            for (int x = 0; x < 200; ++x)
+                colours.insert(*reinterpret_cast<const std::uint32_t*>(data + y * cairo_image_surface_get_stride(surface.get()) + x * 4) & 0xffffff);
+        return colours;
+    };
+    const std::set<std::uint32_t> soft = drawn("");
+    EXPECT_GT(soft.size(), 2u);  // edge pixels between red, blue and white
+    EXPECT_EQ(drawn(R"(, "fill-antialias": false)"), (std::set<std::uint32_t>{0xff0000u, 0xffffffu}));
 }
