@@ -203,14 +203,8 @@ Geometry offset_lines(const Geometry& g, const View& view, double offset_pt, boo
             if (polygon) {
                 // On the page (y down) an outer ring turning clockwise, a hole anticlockwise, has the
                 // polygon's inside on its right: the positive offset is then an inset.
-                double area2 = 0;
-                for (std::size_t i = 0; i < ring.size(); ++i) {
-                    const Point& a = ring[i];
-                    const Point& b = ring[(i + 1) % ring.size()];
-                    area2 += a.x * b.y - b.x * a.y;
-                }
                 const bool outer = r == g.parts[part];
-                if ((area2 > 0) != outer) std::reverse(ring.begin(), ring.end());
+                if ((ring_area2(ring) > 0) != outer) std::reverse(ring.begin(), ring.end());
             }
             const std::size_t n = ring.size();
             // The right-hand normal of the segment from vertex i to the next (y down: east → south).
@@ -262,17 +256,18 @@ void add_chains(cairo_t* cr, const Geometry& lines, const geo::LineChains& chain
 
 namespace {
 
-/// Fast antialiasing on `cr` while it lives, when `on`; the context's own setting again after.
-class FastAntialiasScope {
+/// Antialiasing `mode` (fast, unless said) on `cr` while it lives, when `on`; the context's own setting
+/// again after.
+class AntialiasScope {
 public:
-    FastAntialiasScope(cairo_t* cr, bool on) : cr_(on ? cr : nullptr) {
-        if (cr_) cairo_set_antialias(cr_, CAIRO_ANTIALIAS_FAST);
+    AntialiasScope(cairo_t* cr, bool on, cairo_antialias_t mode = CAIRO_ANTIALIAS_FAST) : cr_(on ? cr : nullptr) {
+        if (cr_) cairo_set_antialias(cr_, mode);
     }
-    ~FastAntialiasScope() {
+    ~AntialiasScope() {
         if (cr_) cairo_set_antialias(cr_, CAIRO_ANTIALIAS_DEFAULT);
     }
-    FastAntialiasScope(const FastAntialiasScope&) = delete;
-    FastAntialiasScope& operator=(const FastAntialiasScope&) = delete;
+    AntialiasScope(const AntialiasScope&) = delete;
+    AntialiasScope& operator=(const AntialiasScope&) = delete;
 
 private:
     cairo_t* cr_;
@@ -344,7 +339,7 @@ void fill_with_pattern(cairo_t* cr, cairo_pattern_t* pattern, double opacity) {
         cairo_new_path(cr);
         return;
     }
-    const FastAntialiasScope fast(cr, fast_antialias(cr, std::nullopt));
+    const AntialiasScope fast(cr, fast_antialias(cr, std::nullopt));
     if (opacity >= 1) {
         cairo_set_source(cr, pattern);
         cairo_fill(cr);
@@ -366,24 +361,23 @@ void fill_current_path(cairo_t* cr, const FillPaint& paint, double hairline_pt, 
     }
     set_source(cr, paint.color, paint.opacity);
     if (!paint.antialias) {
-        cairo_set_antialias(cr, CAIRO_ANTIALIAS_NONE);
+        const AntialiasScope whole_pixels(cr, true, CAIRO_ANTIALIAS_NONE);
         cairo_fill(cr);
-        cairo_set_antialias(cr, CAIRO_ANTIALIAS_DEFAULT);
         return;
     }
     if (paint.outline) {
         {
-            const FastAntialiasScope fast(cr, fast_antialias(cr, std::nullopt));
+            const AntialiasScope fast(cr, fast_antialias(cr, std::nullopt));
             cairo_fill_preserve(cr);
         }
         set_source(cr, *paint.outline, paint.opacity);
         cairo_set_line_width(cr, hairline_pt);
         cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
         cairo_set_dash(cr, nullptr, 0, 0);
-        const FastAntialiasScope fast(cr, fast_antialias(cr, hairline_pt));
+        const AntialiasScope fast(cr, fast_antialias(cr, hairline_pt));
         cairo_stroke(cr);
     } else {
-        const FastAntialiasScope fast(cr, fast_antialias(cr, std::nullopt));
+        const AntialiasScope fast(cr, fast_antialias(cr, std::nullopt));
         cairo_fill(cr);
     }
 }
@@ -400,7 +394,7 @@ void stroke_current_path(cairo_t* cr, const LinePaint& paint) {
     cairo_set_miter_limit(cr, 2.0);
     cairo_set_dash(cr, paint.dash_pt.empty() ? nullptr : paint.dash_pt.data(), static_cast<int>(paint.dash_pt.size()), 0);
     {
-        const FastAntialiasScope fast(cr, fast_antialias(cr, paint.width_pt));
+        const AntialiasScope fast(cr, fast_antialias(cr, paint.width_pt));
         cairo_stroke(cr);
     }
     cairo_set_dash(cr, nullptr, 0, 0);

@@ -42,6 +42,7 @@ std::vector<PropertySpec> build_table() {
     const Type string = Type::string();
     const Type boolean = Type::boolean();
     const Value no_numbers = Value(expr::Array{});
+    const Value no_offset = Value(expr::Array{Value(0.0), Value(0.0)});  // [0, 0]: offsets and translations
 
     // clang-format off
     std::vector<Row> rows = {
@@ -59,7 +60,7 @@ std::vector<PropertySpec> build_table() {
         // The sort keys have no default in the spec: a layer without one draws in the data's order
         // (Layer::is_set); a feature whose key is null sorts as 0, as MapLibre Native does.
         {Prop::FillSortKey,        "fill-sort-key",         L::Fill,  true,  number,  0.0,                       true},
-        {Prop::FillTranslate, "fill-translate", L::Fill,  false, Type::array(number, 2), Value(expr::Array{Value(0.0), Value(0.0)}), false, {}, -1e300, 1e300, "pixels", true},
+        {Prop::FillTranslate,      "fill-translate",        L::Fill,  false, Type::array(number, 2), no_offset,  false, {}, -1e300, 1e300, "pixels", true},
 
         {Prop::LineColor,          "line-color",            L::Line,  false, color,   black,                     true, {}, -1e300, 1e300, "", true},
         {Prop::LineWidth,          "line-width",            L::Line,  false, number,  1.0,                       true, {}, 0, 1e300, "pixels", true},
@@ -69,7 +70,7 @@ std::vector<PropertySpec> build_table() {
         {Prop::LineCap,            "line-cap",              L::Line,  true,  string,  "butt",                    true, {"butt", "round", "square"}},
         {Prop::LineOffset,         "line-offset",           L::Line,  false, number,  0.0,                       true, {}, -1e300, 1e300, "pixels", true},
         {Prop::LineSortKey,        "line-sort-key",         L::Line,  true,  number,  0.0,                       true},
-        {Prop::LineTranslate, "line-translate", L::Line,  false, Type::array(number, 2), Value(expr::Array{Value(0.0), Value(0.0)}), false, {}, -1e300, 1e300, "pixels", true},
+        {Prop::LineTranslate,      "line-translate",        L::Line,  false, Type::array(number, 2), no_offset,  false, {}, -1e300, 1e300, "pixels", true},
 
         {Prop::CircleRadius,       "circle-radius",         L::Circle, false, number, 5.0,                       true, {}, 0, 1e300, "pixels", true},
         {Prop::CircleColor,        "circle-color",          L::Circle, false, color,  black,                     true, {}, -1e300, 1e300, "", true},
@@ -78,7 +79,7 @@ std::vector<PropertySpec> build_table() {
         {Prop::CircleStrokeWidth,  "circle-stroke-width",   L::Circle, false, number, 0.0,                       true, {}, 0, 1e300, "pixels", true},
         {Prop::CircleStrokeOpacity,"circle-stroke-opacity", L::Circle, false, number, 1.0,                       true, {}, 0, 1, "", true},
         {Prop::CircleSortKey,      "circle-sort-key",       L::Circle, true,  number, 0.0,                       true},
-        {Prop::CircleTranslate, "circle-translate", L::Circle, false, Type::array(number, 2), Value(expr::Array{Value(0.0), Value(0.0)}), false, {}, -1e300, 1e300, "pixels", true},
+        {Prop::CircleTranslate,    "circle-translate",      L::Circle, false, Type::array(number, 2), no_offset, false, {}, -1e300, 1e300, "pixels", true},
 
         // text-field is "formatted" in the spec: Cartelier evaluates it to plain text.
         {Prop::TextField,          "text-field",            L::Symbol, true,  string, "",                        true},
@@ -91,7 +92,7 @@ std::vector<PropertySpec> build_table() {
         {Prop::TextHaloWidth,      "text-halo-width",       L::Symbol, false, number, 0.0,                       true, {}, 0, 1e300, "pixels", true},
         {Prop::TextAnchor,         "text-anchor",           L::Symbol, true,  string, "center",                  true, kAnchors},
         {Prop::TextOffset,         "text-offset",           L::Symbol, true,  Type::array(number, 2),
-                                   Value(expr::Array{Value(0.0), Value(0.0)}),                                    true, {}, -1e300, 1e300, "ems", true},
+                                   no_offset,                                                                     true, {}, -1e300, 1e300, "ems", true},
         {Prop::TextJustify,        "text-justify",          L::Symbol, true,  string, "center",                  true, {"auto", "left", "center", "right"}},
         {Prop::TextMaxWidth,       "text-max-width",        L::Symbol, true,  number, 10.0,                      true, {}, 0, 1e300, "ems", true},
         {Prop::TextTransform,      "text-transform",        L::Symbol, true,  string, "none",                    true, {"none", "uppercase", "lowercase"}},
@@ -106,7 +107,7 @@ std::vector<PropertySpec> build_table() {
         {Prop::IconSize,           "icon-size",             L::Symbol, true,  number, 1.0,                       true, {}, 0, 1e300, "factor of the original icon size", true},
         {Prop::IconAnchor,         "icon-anchor",           L::Symbol, true,  string, "center",                  true, kAnchors},
         {Prop::IconOffset,         "icon-offset",           L::Symbol, true,  Type::array(number, 2),
-                                   Value(expr::Array{Value(0.0), Value(0.0)}),                                    true, {}, -1e300, 1e300, "", true},
+                                   no_offset,                                                                     true, {}, -1e300, 1e300, "", true},
         {Prop::IconOpacity,        "icon-opacity",          L::Symbol, false, number, 1.0,                       true, {}, 0, 1, "", true},
 
         {Prop::SymbolSortKey,      "symbol-sort-key",       L::Symbol, true,  number, 0.0,                       true},

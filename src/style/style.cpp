@@ -23,6 +23,17 @@ std::string text_of(const expr::Value& v) {
     return v.to_json();
 }
 
+/// Whether `text` is one of the property's enum values (any text when it has none); else the reason in
+/// `why`, after `expected` ("expected one of").
+bool in_enum(const PropertySpec& s, const std::string& text, const char* expected, std::string& why) {
+    if (s.enum_values.empty() || std::find(s.enum_values.begin(), s.enum_values.end(), text) != s.enum_values.end())
+        return true;
+    std::string list;
+    for (const auto& e : s.enum_values) list += (list.empty() ? "" : ", ") + e;
+    why = fmt::format("{} {}, found \"{}\"", expected, list, text);
+    return false;
+}
+
 /// The value if it has the property's type, else nullopt (with the reason in `why`).
 bool fits(const PropertySpec& s, const expr::Value& v, std::string& why) {
     auto found = [&] { return v.type().name(); };
@@ -38,14 +49,7 @@ bool fits(const PropertySpec& s, const expr::Value& v, std::string& why) {
             return true;
         case expr::Kind::String:
             if (!v.as_string()) return why = fmt::format("expected a string, found {}", found()), false;
-            if (!s.enum_values.empty() &&
-                std::find(s.enum_values.begin(), s.enum_values.end(), *v.as_string()) == s.enum_values.end()) {
-                std::string list;
-                for (const auto& e : s.enum_values) list += (list.empty() ? "" : ", ") + e;
-                why = fmt::format("expected one of {}, found \"{}\"", list, *v.as_string());
-                return false;
-            }
-            return true;
+            return in_enum(s, *v.as_string(), "expected one of", why);
         case expr::Kind::Array: {
             const auto* a = v.as_array();
             if (!a) return why = fmt::format("expected {}, found {}", s.type.name(), found()), false;
@@ -56,12 +60,8 @@ bool fits(const PropertySpec& s, const expr::Value& v, std::string& why) {
                 if ((item == expr::Kind::Number && !e.as_number()) || (item == expr::Kind::String && !e.as_string()))
                     return why = fmt::format("expected {}, found {}", s.type.name(), found()), false;
                 // An array of enum values (text-variable-anchor): each one of them.
-                if (item == expr::Kind::String && !s.enum_values.empty() &&
-                    std::find(s.enum_values.begin(), s.enum_values.end(), *e.as_string()) == s.enum_values.end()) {
-                    std::string list;
-                    for (const auto& name : s.enum_values) list += (list.empty() ? "" : ", ") + name;
-                    return why = fmt::format("expected each item one of {}, found \"{}\"", list, *e.as_string()), false;
-                }
+                if (item == expr::Kind::String && !in_enum(s, *e.as_string(), "expected each item one of", why))
+                    return false;
             }
             return true;
         }

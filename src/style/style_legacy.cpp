@@ -92,6 +92,17 @@ bool check_number(const PropertySpec& s, const YAML::Node& v, const std::string&
 
 }  // namespace
 
+/// Whether `text` (the string at `v`) is one of the property's enum values (any text when it has none);
+/// else an error at `path` naming them, with the nearest.
+bool check_enum(const PropertySpec& s, const YAML::Node& v, const std::string& text, const std::string& path,
+                const Reporter& r) {
+    if (s.enum_values.empty() || std::find(s.enum_values.begin(), s.enum_values.end(), text) != s.enum_values.end())
+        return true;
+    r.error(v, path, fmt::format("expected one of {}, found \"{}\"", join_names(s.enum_values), text),
+            suggest_name(text, s.enum_values));
+    return false;
+}
+
 bool check_constant(const PropertySpec& s, const YAML::Node& v, const std::string& path, const Reporter& r) {
     switch (s.type.kind) {
         case expr::Kind::Number: return check_number(s, v, path, r, "a number");
@@ -128,14 +139,7 @@ bool check_constant(const PropertySpec& s, const YAML::Node& v, const std::strin
                     r.error(v, path, fmt::format("expected a string, found {}", doc::describe(v)));
                 return false;
             }
-            if (!s.enum_values.empty() &&
-                std::find(s.enum_values.begin(), s.enum_values.end(), *text) == s.enum_values.end()) {
-                r.error(v, path,
-                        fmt::format("expected one of {}, found \"{}\"", join_names(s.enum_values), *text),
-                        suggest_name(*text, s.enum_values));
-                return false;
-            }
-            return true;
+            return check_enum(s, v, *text, path, r);
         }
         case expr::Kind::Array: {
             const expr::Type item = s.type.item ? *s.type.item : expr::Type::value();
@@ -158,12 +162,8 @@ bool check_constant(const PropertySpec& s, const YAML::Node& v, const std::strin
                 } else if (item.kind == expr::Kind::String && !doc::string(e)) {
                     r.error(e, p, fmt::format("expected a string, found {}", doc::describe(e)));
                     ok = false;
-                } else if (item.kind == expr::Kind::String && !s.enum_values.empty() &&
-                           std::find(s.enum_values.begin(), s.enum_values.end(), *doc::string(e)) == s.enum_values.end()) {
-                    // An array of enum values (text-variable-anchor): each one of them.
-                    r.error(e, p, fmt::format("expected one of {}, found \"{}\"", join_names(s.enum_values), *doc::string(e)),
-                            suggest_name(*doc::string(e), s.enum_values));
-                    ok = false;
+                } else if (item.kind == expr::Kind::String) {
+                    ok = check_enum(s, e, *doc::string(e), p, r) && ok;  // text-variable-anchor: each item
                 }
             }
             return ok;
