@@ -4,7 +4,6 @@
 
 #include <cstdint>
 #include <limits>
-#include <span>
 #include <string_view>
 #include <vector>
 
@@ -90,10 +89,5 @@ struct Geometry {
 
 /// MapLibre's names: "Point", "LineString", "Polygon" and their "Multi" forms; "Unknown" for none.
 std::string_view geometry_type_name(const Geometry& g);
-
-/// Twice the signed area of a ring given without its closing point: positive when it turns
-/// counter-clockwise with y up (clockwise on a page, y down). Taken relative to its first point, for
-/// precision far from the origin.
-double ring_area2(std::span<const Point> ring);
 
 }  // namespace cartelier

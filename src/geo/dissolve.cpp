@@ -82,6 +82,17 @@ std::string field_hint(const std::string& word, const std::vector<std::string>& 
 bool same_point(const Point& a, const Point& b) { return a.x == b.x && a.y == b.y; }
 bool before(const Point& a, const Point& b) { return a.x < b.x || (a.x == b.x && a.y < b.y); }
 
+/// Twice the signed area of a ring given without its closing point (positive: counter-clockwise).
+double area2(const std::vector<Point>& ring) {
+    double a = 0;
+    for (std::size_t i = 0, n = ring.size(); i < n; ++i) {
+        const Point& p = ring[i];
+        const Point& q = ring[(i + 1) % n];
+        a += (p.x - ring[0].x) * (q.y - ring[0].y) - (q.x - ring[0].x) * (p.y - ring[0].y);
+    }
+    return a;
+}
+
 /// Ray casting: `p` strictly inside the ring (a point on its boundary may go either way).
 bool inside_ring(const std::vector<Point>& ring, Point p) {
     bool in = false;
@@ -234,7 +245,7 @@ std::optional<Geometry> coverage_union(std::span<const Geometry* const> polygons
                     if (ring.empty() || !same_point(ring.back(), g->points[i])) ring.push_back(g->points[i]);
                 while (ring.size() > 1 && same_point(ring.front(), ring.back())) ring.pop_back();
                 if (ring.size() < 3) continue;
-                const double a = ring_area2(ring);
+                const double a = area2(ring);
                 if (a == 0) continue;
                 const bool exterior = r == g->parts[p];
                 const bool reversed = exterior ? a < 0 : a > 0;
@@ -311,7 +322,7 @@ std::optional<Geometry> coverage_union(std::span<const Geometry* const> polygons
     std::vector<std::size_t> shells, holes;
     std::vector<double> areas(rings.size());
     for (std::size_t r = 0; r < rings.size(); ++r) {
-        areas[r] = ring_area2(rings[r]);
+        areas[r] = area2(rings[r]);
         if (areas[r] == 0) return std::nullopt;
         (areas[r] > 0 ? shells : holes).push_back(r);
     }

@@ -262,6 +262,33 @@ std::optional<Point> label_point(const GeosContext& ctx, const Geometry& g, cons
     return Point{x, y};
 }
 
+std::optional<Geometry> offset_curve(const GeosContext& ctx, const Geometry& g, double distance) {
+    auto* h = ctx.get();
+    constexpr int kQuadrantSegments = 8;
+    constexpr double kMitreLimit = 2;
+    if (g.type == GeometryType::Polygon) {
+        GeosGeometry polygons = to_geos(ctx, g);
+        if (!polygons) return std::nullopt;
+        GeosGeometry inset(ctx, GEOSBufferWithStyle_r(h, polygons.get(), -distance, kQuadrantSegments, GEOSBUF_CAP_FLAT,
+                                                      GEOSBUF_JOIN_MITRE, kMitreLimit));
+        if (!inset) return std::nullopt;
+        return from_geos(ctx, inset.get(), GeometryType::Polygon);
+    }
+    if (g.type != GeometryType::LineString) return g;
+    std::vector<GeosGeometry> lines;
+    to_geos_parts(ctx, g, lines);
+    std::vector<GeosGeometry> moved;
+    for (const GeosGeometry& line : lines) {
+        // GEOS's positive side is the left.
+        GeosGeometry m(ctx, GEOSOffsetCurve_r(h, line.get(), -distance, kQuadrantSegments, GEOSBUF_JOIN_MITRE, kMitreLimit));
+        if (!m) return std::nullopt;
+        moved.push_back(std::move(m));
+    }
+    GeosGeometry all = make_collection(ctx, GEOS_GEOMETRYCOLLECTION, moved);
+    if (!all) return std::nullopt;
+    return from_geos(ctx, all.get(), GeometryType::LineString);
+}
+
 std::string invalidity_reason(const GeosContext& ctx, const Geometry& g) {
     GeosGeometry geom = to_geos(ctx, g);
     if (!geom) return "the geometry cannot be built (rings of fewer than 4 points?)";

@@ -110,6 +110,15 @@ std::optional<Point> point_on_surface(const GeosContext& ctx, const Geometry& g)
 /// inside `clip`.
 std::optional<Point> label_point(const GeosContext& ctx, const Geometry& g, const Box& clip, double tolerance);
 
+/// `g` moved `distance` (its CRS units) sideways, as MapLibre's line-offset draws it: a line to the right
+/// of its direction (GEOS OffsetCurve; negative: to the left); a polygon's outline towards its inside
+/// (the rings of GEOS Buffer by -distance, an inset; negative: an outset), whichever way its rings turn.
+/// Corners are mitred (limit 2), so a square stays a square; a part narrower than twice an inset has
+/// no outline left, and wiggles smaller than the offset are not looped over as a vertex-by-vertex
+/// offset would. Lines come back as lines, polygons as polygons (their rings to be stroked). Nullopt
+/// when GEOS fails (ctx.last_error() says why).
+std::optional<Geometry> offset_curve(const GeosContext& ctx, const Geometry& g, double distance);
+
 /// Validity of a geometry: empty string when valid, else GEOS's reason ("Self-intersection[2 3]").
 std::string invalidity_reason(const GeosContext& ctx, const Geometry& g);
 /// GEOS MakeValid, keeping only the polygonal part for polygon input.

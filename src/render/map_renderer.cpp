@@ -529,9 +529,16 @@ MapDrawResult draw_map(cairo_t* cr, const style::Style& style, const LayerSet& l
                     if (feature.geometry.type == GeometryType::Point || geometry.empty()) break;
                     LinePaint paint = evaluate_line(sl, ctx, pc);
                     const bool polygon = feature.geometry.type == GeometryType::Polygon;
-                    // line-offset: the lines moved sideways on the page (a polygon's outline inset).
-                    const Geometry moved = paint.offset_pt != 0 ? offset_lines(geometry, at, paint.offset_pt, polygon) : Geometry{};
-                    const Geometry& drawn_line = paint.offset_pt != 0 ? moved : geometry;
+                    // line-offset: the lines moved sideways (a polygon's outline inset), in map units.
+                    std::optional<Geometry> moved;
+                    if (paint.offset_pt != 0) {
+                        if (!geos) geos = std::make_unique<geo::GeosContext>();
+                        moved = geo::offset_curve(*geos, geometry, paint.offset_pt / at.scale);
+                        if (!moved)
+                            note(pc.errors, fmt::format("layer '{}': line-offset of feature {} failed ({}): drawn on its path",
+                                                        sl.id, feature.id, geos->last_error()));
+                    }
+                    const Geometry& drawn_line = moved ? *moved : geometry;
                     add_path(cr, drawn_line, at, polygon, grid);
                     stroke_current_path(cr, paint);
                     record_lines(lines_drawn, drawn_line, at, stroke_weight(paint));

@@ -184,64 +184,6 @@ void add_rings(cairo_t* cr, const Geometry& g, const View& view, bool close_ring
     path.append_to(cr);
 }
 
-Geometry offset_lines(const Geometry& g, const View& view, double offset_pt, bool polygon) {
-    Geometry out;
-    out.type = g.type;
-    std::vector<Point> ring, moved;
-    for (std::size_t part = 0; part < g.part_count(); ++part) {
-        out.begin_part();
-        for (std::size_t r = g.parts[part]; r < g.parts[part + 1]; ++r) {
-            // The ring or line on the page, without repeated vertices (nor, for a ring, its closing one).
-            ring.clear();
-            for (std::uint32_t i = g.rings[r]; i < g.rings[r + 1]; ++i) {
-                const Point p = view.to_page(g.points[i]);
-                if (ring.empty() || p.x != ring.back().x || p.y != ring.back().y) ring.push_back(p);
-            }
-            const bool closed = polygon && ring.size() > 2 && ring.front().x == ring.back().x && ring.front().y == ring.back().y;
-            if (closed) ring.pop_back();
-            if (ring.size() < 2 || (polygon && ring.size() < 3)) continue;
-            if (polygon) {
-                // On the page (y down) an outer ring turning clockwise, a hole anticlockwise, has the
-                // polygon's inside on its right: the positive offset is then an inset.
-                const bool outer = r == g.parts[part];
-                if ((ring_area2(ring) > 0) != outer) std::reverse(ring.begin(), ring.end());
-            }
-            const std::size_t n = ring.size();
-            // The right-hand normal of the segment from vertex i to the next (y down: east → south).
-            auto normal = [&](std::size_t i) {
-                const Point& a = ring[i];
-                const Point& b = ring[(i + 1) % n];
-                const double dx = b.x - a.x, dy = b.y - a.y, l = std::hypot(dx, dy);
-                return Point{-dy / l, dx / l};
-            };
-            moved.clear();
-            for (std::size_t i = 0; i < n; ++i) {
-                const Point& p = ring[i];
-                const bool first = i == 0 && !polygon, last = i + 1 == n && !polygon;
-                if (first || last) {  // a line's end: square to its segment
-                    const Point m = normal(first ? 0 : n - 2);
-                    moved.push_back({p.x + m.x * offset_pt, p.y + m.y * offset_pt});
-                    continue;
-                }
-                const Point a = normal((i + n - 1) % n), b = normal(i);
-                const double sx = a.x + b.x, sy = a.y + b.y, sl = std::hypot(sx, sy);
-                if (sl < 1e-9) {  // a U-turn: one vertex on each side
-                    moved.push_back({p.x + a.x * offset_pt, p.y + a.y * offset_pt});
-                    moved.push_back({p.x + b.x * offset_pt, p.y + b.y * offset_pt});
-                    continue;
-                }
-                const Point m{sx / sl, sy / sl};
-                const double length = offset_pt / std::max(0.5, m.x * a.x + m.y * a.y);  // miter limit 2
-                moved.push_back({p.x + m.x * length, p.y + m.y * length});
-            }
-            if (polygon) moved.push_back(moved.front());
-            for (const Point& p : moved) out.points.push_back(view.to_map(p));
-            out.end_ring();
-        }
-    }
-    return out;
-}
-
 void add_chains(cairo_t* cr, const Geometry& lines, const geo::LineChains& chains, const View& view, double grid,
                 std::size_t first, std::size_t last, std::span<const std::uint8_t> keep) {
     last = std::min(last, chains.chain_count());

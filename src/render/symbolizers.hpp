@@ -71,13 +71,6 @@ IconPaint evaluate_icon(const style::Layer& layer, const style::expr::Evaluation
 /// coordinates are rounded to multiples of it and repeated vertices dropped.
 void add_path(cairo_t* cr, const Geometry& g, const View& view, bool close_rings, double grid = 0);
 
-/// `g`'s lines or rings moved `offset_pt` points sideways on the page, as MapLibre's line-offset: a line
-/// to the right of its direction (negative: to the left); a polygon's rings towards its inside (an
-/// inset; negative: an outset), whichever way they were written. Each vertex moves along the bisector
-/// of its two segments (a miter, at most twice the offset out), a line's ends square to their segment;
-/// a U-turn gets a vertex on each side. The result is in map units (`view`'s), with `g`'s rings and
-/// parts, ready for add_path; a ring or line of fewer than two distinct points is left out.
-Geometry offset_lines(const Geometry& g, const View& view, double offset_pt, bool polygon);
 /// The same for rings (or lines) [first, last) of the geometry only.
 void add_rings(cairo_t* cr, const Geometry& g, const View& view, bool close_rings, double grid, std::size_t first,
                std::size_t last);
