@@ -24,31 +24,60 @@ bool process_alive(long pid) { return pid > 0 && (::kill(static_cast<pid_t>(pid)
 
 }  // namespace
 
-void write_atomically(const fs::path& path, const std::string& bytes) {
-    fs::path tmp = path.parent_path() / fmt::format(".{}.tmp-{}", path.filename().string(), ::getpid());
-    auto fail = [&](const char* what) {
-        int err = errno;
-        ::unlink(tmp.c_str());
-        throw Error(SourceLocation{path.string(), 0, 0, {}}, fmt::format("{} failed: {}", what, std::strerror(err)));
-    };
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) fail("creating the temporary file");
+AtomicFile::AtomicFile(fs::path path)
+    : path_(std::move(path)), tmp_(path_.parent_path() / fmt::format(".{}.tmp-{}", path_.filename().string(), ::getpid())) {
+    fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd_ < 0) fail("creating the temporary file");
+}
+
+AtomicFile::~AtomicFile() {
+    if (fd_ >= 0) ::close(fd_);
+    if (!tmp_.empty()) ::unlink(tmp_.c_str());
+}
+
+void AtomicFile::fail(const char* what) {
+    const int err = errno;
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+    ::unlink(tmp_.c_str());
+    tmp_.clear();
+    throw Error(SourceLocation{path_.string(), 0, 0, {}}, fmt::format("{} failed: {}", what, std::strerror(err)));
+}
+
+void AtomicFile::write(const void* data, std::size_t size) {
+    if (fd_ < 0) {
+        errno = EBADF;
+        fail("writing");
+    }
+    const char* bytes = static_cast<const char*>(data);
     std::size_t written = 0;
-    while (written < bytes.size()) {
-        ssize_t n = ::write(fd, bytes.data() + written, bytes.size() - written);
+    while (written < size) {
+        const ssize_t n = ::write(fd_, bytes + written, size - written);
         if (n < 0) {
             if (errno == EINTR) continue;
-            ::close(fd);
             fail("writing");
         }
         written += static_cast<std::size_t>(n);
     }
-    if (::fsync(fd) != 0) {
-        ::close(fd);
-        fail("fsync");
+}
+
+void AtomicFile::commit() {
+    if (fd_ < 0) {
+        errno = EBADF;
+        fail("closing");
     }
+    if (::fsync(fd_) != 0) fail("fsync");
+    const int fd = fd_;
+    fd_ = -1;
     if (::close(fd) != 0) fail("closing");
-    if (::rename(tmp.c_str(), path.c_str()) != 0) fail("renaming into place");
+    if (::rename(tmp_.c_str(), path_.c_str()) != 0) fail("renaming into place");
+    tmp_.clear();
+}
+
+void write_atomically(const fs::path& path, const std::string& bytes) {
+    AtomicFile file(path);
+    file.write(bytes.data(), bytes.size());
+    file.commit();
 }
 
 void create_folder(const fs::path& dir) {

@@ -12,6 +12,27 @@ namespace cartelier::pipeline {
 /// Writes `bytes` to `path` atomically (temporary file, fsync, rename). Throws Error on failure.
 void write_atomically(const std::filesystem::path& path, const std::string& bytes);
 
+/// A file written in parts, atomically: its bytes go to a temporary file beside `path`
+/// (`.NAME.tmp-PID`), which commit() fsyncs and renames into place. Destroyed without commit() (an
+/// error, an exception), the temporary file is removed and `path` is left as it was. Throws Error
+/// naming `path` on failure.
+class AtomicFile {
+public:
+    explicit AtomicFile(std::filesystem::path path);
+    ~AtomicFile();
+    AtomicFile(const AtomicFile&) = delete;
+    AtomicFile& operator=(const AtomicFile&) = delete;
+
+    void write(const void* data, std::size_t size);
+    void commit();
+
+private:
+    [[noreturn]] void fail(const char* what);
+    std::filesystem::path path_;
+    std::filesystem::path tmp_;
+    int fd_ = -1;
+};
+
 /// Creates the folder `dir` and its parents if missing. Throws Error naming it on failure (a name too
 /// long, a file in the way, no permission), never std::filesystem_error.
 void create_folder(const std::filesystem::path& dir);

@@ -1,86 +1,286 @@
 #include "pipeline/pdf_assemble.hpp"
 
-#include <filesystem>
+#include <cstring>
+#include <deque>
+#include <fstream>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <cstdio>
 #include <string_view>
 
 #ifndef POINTERHOLDER_TRANSITION
 #define POINTERHOLDER_TRANSITION 4  // qpdf 11: std::shared_ptr, no PointerHolder
 #endif
 #include <fmt/format.h>
+#include <nettle/sha2.h>
 #include <qpdf/Buffer.hh>
 #include <qpdf/QPDF.hh>
+#include <qpdf/QPDFObjectHandle.hh>
 #include <qpdf/QPDFPageDocumentHelper.hh>
-#include <qpdf/Pl_String.hh>
-#include <qpdf/QPDFWriter.hh>
 #include <xxhash.h>
 
 #include "core/diagnostic.hpp"
+#include "pipeline/output.hpp"
 #include "pipeline/qpdf_lock.hpp"
 
 namespace cartelier::pipeline {
 
 namespace {
 
-/// The /ID qpdf writes with setStaticID (its fixed placeholder, both elements).
-constexpr std::string_view kStaticId = "/ID [<31415926535897932384626433832795><31415926535897932384626433832795>]";
+/// The series' fixed objects: its catalog and its page tree (written last, when its pages are known).
+constexpr int kCatalog = 1;
+constexpr int kPages = 2;
+
+/// The version in a PDF file's header ("%PDF-1.5" → {1, 5}); throws Error naming the file when it has
+/// no such header (not a PDF, or missing).
+std::pair<int, int> header_version(const std::string& file) {
+    std::ifstream in(file, std::ios::binary);
+    char head[16] = {};
+    in.read(head, sizeof head - 1);
+    if (!in && in.gcount() == 0)
+        throw Error(SourceLocation{file, 0, 0, {}},
+                    "cannot assemble the series PDF: the page's PDF cannot be read (it does not exist or is not readable)");
+    int major = 0, minor = 0;
+    if (std::sscanf(head, "%%PDF-%d.%d", &major, &minor) != 2)
+        throw Error(SourceLocation{file, 0, 0, {}},
+                    fmt::format("cannot assemble the series PDF: expected a PDF header (%PDF-1.x), found \"{}\"",
+                                std::string(head, std::strcspn(head, "\r\n"))));
+    return {major, minor};
+}
+
+/// The bytes of the series as they are written: to the file, to its SHA-256 and to the digest its /ID
+/// is made of, through a buffer.
+class SeriesOutput {
+public:
+    explicit SeriesOutput(const std::filesystem::path& target) : file_(target) {
+        sha256_init(&sha_);
+        XXH3_128bits_reset(id_.get());
+        buffer_.reserve(kBuffer + 4096);
+    }
+
+    void put(std::string_view bytes) {
+        buffer_.append(bytes);
+        if (buffer_.size() >= kBuffer) flush();
+    }
+    std::uint64_t offset() const { return written_ + buffer_.size(); }
+    /// The XXH3-128 digest of every byte put so far, 32 hexadecimal digits.
+    std::string digest() {
+        flush();
+        const XXH128_hash_t h = XXH3_128bits_digest(id_.get());
+        return fmt::format("{:016x}{:016x}", h.high64, h.low64);
+    }
+    AssembledPdf commit() {
+        flush();
+        file_.commit();
+        std::uint8_t digest[SHA256_DIGEST_SIZE];
+        sha256_digest(&sha_, sizeof digest, digest);
+        AssembledPdf out;
+        out.bytes = written_;
+        for (const std::uint8_t b : digest) out.sha256 += fmt::format("{:02x}", b);
+        return out;
+    }
+
+private:
+    static constexpr std::size_t kBuffer = 1 << 20;
+    struct FreeState {
+        void operator()(XXH3_state_t* s) const { XXH3_freeState(s); }
+    };
+    void flush() {
+        if (buffer_.empty()) return;
+        file_.write(buffer_.data(), buffer_.size());
+        sha256_update(&sha_, buffer_.size(), reinterpret_cast<const std::uint8_t*>(buffer_.data()));
+        XXH3_128bits_update(id_.get(), buffer_.data(), buffer_.size());
+        written_ += buffer_.size();
+        buffer_.clear();
+    }
+    AtomicFile file_;
+    sha256_ctx sha_;
+    std::unique_ptr<XXH3_state_t, FreeState> id_{XXH3_createState()};
+    std::string buffer_;
+    std::uint64_t written_ = 0;
+};
+
+/// One page file's objects written into the series: each object reached from its pages gets the next
+/// number of the series the first time it is met, and is written once.
+class SourceCopy {
+public:
+    SourceCopy(SeriesOutput& out, std::vector<std::uint64_t>& offsets, const std::string& file)
+        : out_(out), offsets_(offsets), file_(file) {}
+
+    /// Writes `page` and everything it uses; returns its number in the series.
+    int page(QPDFObjectHandle page) {
+        const int number = number_of(page);
+        while (!pending_.empty()) {
+            QPDFObjectHandle next = pending_.front();
+            pending_.pop_front();
+            write_object(next);
+        }
+        return number;
+    }
+
+private:
+    int number_of(QPDFObjectHandle& object) {
+        auto [it, fresh] = numbers_.try_emplace(object.getObjGen(), 0);
+        if (fresh) {
+            offsets_.push_back(0);
+            it->second = static_cast<int>(offsets_.size()) - 1;
+            pending_.push_back(object);
+        }
+        return it->second;
+    }
+
+    void write_object(QPDFObjectHandle& object) {
+        const int number = numbers_.at(object.getObjGen());
+        offsets_[static_cast<std::size_t>(number)] = out_.offset();
+        text_ = fmt::format("{} 0 obj\n", number);
+        if (object.isStream()) {
+            const std::shared_ptr<Buffer> data = object.getRawStreamData();  // as stored: still compressed
+            QPDFObjectHandle dict = object.getDict();
+            append_dictionary(dict, false, data->getSize());
+            text_ += "\nstream\n";
+            out_.put(text_);
+            out_.put(std::string_view(reinterpret_cast<const char*>(data->getBuffer()), data->getSize()));
+            out_.put("\nendstream\nendobj\n");
+            return;
+        }
+        append(object, true);
+        text_ += "\nendobj\n";
+        out_.put(text_);
+    }
+
+    void append(QPDFObjectHandle& object, bool top) {
+        if (!top && object.isIndirect()) {
+            // A reference to the file's own page tree (other than a page's /Parent, replaced below) is one
+            // to the series'.
+            if (object.isPagesObject()) {
+                text_ += fmt::format("{} 0 R", kPages);
+                return;
+            }
+            text_ += fmt::format("{} 0 R", number_of(object));
+            return;
+        }
+        switch (object.getTypeCode()) {
+            case ::ot_null:
+                text_ += "null";
+                return;
+            case ::ot_boolean:
+            case ::ot_integer:
+            case ::ot_real:
+            case ::ot_string:
+            case ::ot_name:
+                text_ += object.unparse();
+                return;
+            case ::ot_array: {
+                text_ += '[';
+                bool first = true;
+                for (QPDFObjectHandle item : object.getArrayAsVector()) {
+                    if (!first) text_ += ' ';
+                    first = false;
+                    append(item, false);
+                }
+                text_ += ']';
+                return;
+            }
+            case ::ot_dictionary:
+                append_dictionary(object, object.isPageObject(), std::nullopt);
+                return;
+            default:
+                throw Error(SourceLocation{file_, 0, 0, {}},
+                            fmt::format("cannot assemble the series PDF: object {} is a {}, which cannot be copied",
+                                        object.getObjGen().unparse(' '), object.getTypeName()));
+        }
+    }
+
+    /// `page`: its /Parent becomes the series' page tree. `stream_length`: for a stream's dictionary, its
+    /// /Length (the data as stored), written directly.
+    void append_dictionary(QPDFObjectHandle& dict, bool page, std::optional<std::size_t> stream_length) {
+        text_ += "<<";
+        for (const std::string& key : dict.getKeys()) {
+            text_ += ' ';
+            text_ += QPDFObjectHandle::newName(key).unparse();
+            text_ += ' ';
+            if (page && key == "/Parent") {
+                text_ += fmt::format("{} 0 R", kPages);
+            } else if (stream_length && key == "/Length") {
+                text_ += fmt::format("{}", *stream_length);
+            } else {
+                QPDFObjectHandle value = dict.getKey(key);
+                append(value, false);
+            }
+        }
+        if (stream_length && !dict.hasKey("/Length")) text_ += fmt::format(" /Length {}", *stream_length);
+        text_ += " >>";
+    }
+
+    SeriesOutput& out_;
+    std::vector<std::uint64_t>& offsets_;
+    const std::string& file_;
+    std::map<QPDFObjGen, int> numbers_;
+    std::deque<QPDFObjectHandle> pending_;
+    std::string text_;
+};
 
 }  // namespace
 
-std::string assemble_pdfs(const std::vector<std::string>& files) {
+AssembledPdf assemble_pdfs(const std::vector<std::string>& files, const std::filesystem::path& target) {
+    if (files.empty()) throw Error(SourceLocation{target.string(), 0, 0, {}}, "cannot assemble the series PDF: no page");
+    std::pair<int, int> version{1, 4};
+    for (const std::string& file : files) version = std::max(version, header_version(file));
+
     std::lock_guard<std::mutex> lock(qpdf_mutex());
     std::string current;
     try {
-        QPDF series;
-        series.emptyPDF();
-        QPDFPageDocumentHelper out(series);
-        // The sources must live until the series is written: their objects are copied when written. (Read
-        // from their files as qpdf needs them: the pages' bytes read in memory first would be a little
-        // faster, but hold every page beside the series.)
-        std::vector<std::unique_ptr<QPDF>> sources;
-        std::uintmax_t total = 0;
+        SeriesOutput out(target);
+        out.put(fmt::format("%PDF-{}.{}\n", version.first, version.second));
+        out.put("%\xbf\xf7\xa2\xfe\n");  // binary bytes: the file is not text
+        std::vector<std::uint64_t> offsets(3, 0);  // by object number; 0 is the free list's head
+        offsets[kCatalog] = out.offset();
+        out.put(fmt::format("{} 0 obj\n<< /Pages {} 0 R /Type /Catalog >>\nendobj\n", kCatalog, kPages));
+        std::vector<int> kids;
         for (const std::string& file : files) {
             current = file;
-            std::error_code ec;
-            const std::uintmax_t size = std::filesystem::file_size(file, ec);
-            if (!ec) total += size;
-            auto source = std::make_unique<QPDF>();
-            source->setSuppressWarnings(true);
-            source->processFile(file.c_str());
-            for (QPDFPageObjectHelper& page : QPDFPageDocumentHelper(*source).getAllPages()) out.addPage(page, false);
-            if (source->anyWarnings())
+            QPDF source;
+            source.setSuppressWarnings(true);
+            source.processFile(file.c_str());
+            if (source.isEncrypted())
+                throw Error(SourceLocation{file, 0, 0, {}},
+                            "cannot assemble the series PDF: the page's PDF is encrypted");
+            QPDFPageDocumentHelper document(source);
+            document.pushInheritedAttributesToPage();  // /Resources, /MediaBox… of its page tree, on each page
+            SourceCopy copy(out, offsets, file);
+            for (QPDFPageObjectHelper& page : document.getAllPages()) kids.push_back(copy.page(page.getObjectHandle()));
+            if (source.anyWarnings())
                 throw Error(SourceLocation{file, 0, 0, {}},
                             fmt::format("cannot assemble the series PDF: qpdf finds this page damaged: {}",
-                                        source->getWarnings().front().what()));
-            sources.push_back(std::move(source));
+                                        source.getWarnings().front().what()));
         }
         current.clear();
-        // Written straight into the string returned (not into qpdf's buffer, then copied: the series
-        // twice in memory at the end of a build).
-        std::string bytes;
-        bytes.reserve(static_cast<std::size_t>(total + total / 16 + 4096));  // about the sum of the pages: no doubling as it grows
-        Pl_String sink("series", nullptr, bytes);
-        QPDFWriter writer(series);
-        writer.setOutputPipeline(&sink);
-        // qpdf's deterministic /ID is the MD5 of the whole file, slow on a series: the file is written
-        // with qpdf's fixed placeholder instead, which is then replaced (same length, so no
-        // offset moves) by the XXH3-128 digest of the file as written — the same pages, the same bytes.
-        writer.setStaticID(true);
-        writer.setObjectStreamMode(qpdf_o_generate);
-        writer.setCompressStreams(true);
-        writer.write();
-        const std::size_t at = bytes.rfind(kStaticId);
-        if (at == std::string::npos)
-            throw Error(SourceLocation{}, "cannot assemble the series PDF: qpdf wrote no /ID to replace");
-        const XXH128_hash_t hash = XXH3_128bits(bytes.data(), bytes.size());
-        const std::string digest = fmt::format("{:016x}{:016x}", hash.high64, hash.low64);  // 32 digits, as the placeholder's
-        for (std::size_t element : {at + 6, at + 40}) bytes.replace(element, digest.size(), digest);
-        return bytes;
+        if (kids.empty()) throw Error(SourceLocation{target.string(), 0, 0, {}}, "cannot assemble the series PDF: its files have no page");
+        offsets[kPages] = out.offset();
+        std::string tree = fmt::format("{} 0 obj\n<< /Count {} /Kids [", kPages, kids.size());
+        for (std::size_t i = 0; i < kids.size(); ++i) tree += fmt::format(i ? " {} 0 R" : "{} 0 R", kids[i]);
+        tree += "] /Type /Pages >>\nendobj\n";
+        out.put(tree);
+
+        const std::string id = out.digest();
+        const std::uint64_t xref = out.offset();
+        if (xref > 9'999'999'999ull)  // a classic cross-reference table has 10 digits an offset
+            throw Error(SourceLocation{target.string(), 0, 0, {}},
+                        "cannot assemble the series PDF: it would be larger than 10 GB; split the atlas (a filter)");
+        std::string table = fmt::format("xref\n0 {}\n0000000000 65535 f \n", offsets.size());
+        table.reserve(table.size() + 20 * offsets.size() + 256);
+        for (std::size_t n = 1; n < offsets.size(); ++n) table += fmt::format("{:010d} 00000 n \n", offsets[n]);
+        table += fmt::format("trailer\n<< /ID [<{0}><{0}>] /Root {1} 0 R /Size {2} >>\nstartxref\n{3}\n%%EOF\n", id,
+                             kCatalog, offsets.size(), xref);
+        out.put(table);
+        return out.commit();
     } catch (const Error&) {
         throw;
     } catch (const std::exception& e) {
-        throw Error(SourceLocation{current, 0, 0, {}}, fmt::format("cannot assemble the series PDF: qpdf: {}", e.what()));
+        throw Error(SourceLocation{current.empty() ? target.string() : current, 0, 0, {}},
+                    fmt::format("cannot assemble the series PDF: qpdf: {}", e.what()));
     }
 }
 

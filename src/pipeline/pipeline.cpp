@@ -437,13 +437,11 @@ std::optional<MapOutcome> assemble_series(const MapDecl& atlas, const std::vecto
         {
             StageSinkScope sink(&times);
             ScopedStage stage("write");
-            const std::string bytes = assemble_pdfs(files);
             const std::string name = atlas.id + ".pdf";
             const fs::path target = fs::path(options.out_dir) / name;
-            write_atomically(target, bytes);
-            const std::string sha = sha256_hex(bytes);
-            m.outputs.push_back({target.string(), bytes.size(), sha});
-            state.outputs.push_back(OutputRecord{name, bytes.size(), sha, stat_file(target).value_or(FileStamp{})});
+            const AssembledPdf series = assemble_pdfs(files, target);
+            m.outputs.push_back({target.string(), series.bytes, series.sha256});
+            state.outputs.push_back(OutputRecord{name, series.bytes, series.sha256, stat_file(target).value_or(FileStamp{})});
             save_map_state(options.out_dir, state, root);
         }
         m.stages = times.snapshot();
