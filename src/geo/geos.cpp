@@ -289,6 +289,8 @@ std::optional<Geometry> offset_curve(const GeosContext& ctx, const Geometry& g, 
     return from_geos(ctx, all.get(), GeometryType::LineString);
 }
 
+std::string geos_version() { return GEOSversion(); }
+
 std::string invalidity_reason(const GeosContext& ctx, const Geometry& g) {
     GeosGeometry geom = to_geos(ctx, g);
     if (!geom) return "the geometry cannot be built (rings of fewer than 4 points?)";

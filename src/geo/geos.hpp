@@ -119,6 +119,9 @@ std::optional<Point> label_point(const GeosContext& ctx, const Geometry& g, cons
 /// when GEOS fails (ctx.last_error() says why).
 std::optional<Geometry> offset_curve(const GeosContext& ctx, const Geometry& g, double distance);
 
+/// The version of the GEOS library in use ("3.11.1-CAPI-1.17.1"): what its results may change with.
+std::string geos_version();
+
 /// Validity of a geometry: empty string when valid, else GEOS's reason ("Self-intersection[2 3]").
 std::string invalidity_reason(const GeosContext& ctx, const Geometry& g);
 /// GEOS MakeValid, keeping only the polygonal part for polygon input.

@@ -1,10 +1,12 @@
 #include "geo/validation.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
 
 #include <fmt/format.h>
+#include <xxhash.h>
 
 #include "geo/geos.hpp"
 
@@ -50,6 +52,42 @@ private:
 
 }  // namespace
 
+ValidPolygons::ValidPolygons(std::vector<Digest> known) : known_(std::move(known)) {
+    std::sort(known_.begin(), known_.end());
+}
+
+ValidPolygons::Digest ValidPolygons::digest(const Geometry& g) {
+    XXH3_state_t* state = XXH3_createState();
+    XXH3_128bits_reset(state);
+    const auto type = static_cast<std::uint8_t>(g.type);
+    XXH3_128bits_update(state, &type, sizeof type);
+    // Each vector after its length: the same bytes cannot be cut into other vectors.
+    auto add = [&](const auto& v) {
+        const std::uint64_t n = v.size();
+        XXH3_128bits_update(state, &n, sizeof n);
+        if (n) XXH3_128bits_update(state, v.data(), n * sizeof v[0]);
+    };
+    add(g.points);
+    add(g.rings);
+    add(g.parts);
+    const XXH128_hash_t h = XXH3_128bits_digest(state);
+    XXH3_freeState(state);
+    return {h.high64, h.low64};
+}
+
+bool ValidPolygons::known(const Digest& d) const {
+    const bool found = std::binary_search(known_.begin(), known_.end(), d);
+    hits_ += found;
+    return found;
+}
+
+std::vector<ValidPolygons::Digest> ValidPolygons::learned() const {
+    std::vector<Digest> out = learned_;
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
 struct GeometryValidator::State {
     State(const Layer& l, Diagnostics& d, std::size_t max) : layer(l), report(d, max), geographic(is_geographic(l.crs)) {}
     const Layer& layer;
@@ -60,7 +98,10 @@ struct GeometryValidator::State {
     std::set<std::string> acknowledged;   ///< acknowledge_repairs()
     std::set<std::string> repaired_ids;   ///< of those, the ones repaired
     SourceLocation acknowledged_at;
+    ValidPolygons* memo = nullptr;        ///< remember()
 };
+
+void GeometryValidator::remember(ValidPolygons& memo) { state_->memo = &memo; }
 
 void GeometryValidator::acknowledge_repairs(std::vector<std::string> ids, SourceLocation declared_at) {
     state_->acknowledged.insert(ids.begin(), ids.end());
@@ -146,8 +187,17 @@ void GeometryValidator::check(Feature& f) {
         return;
     }
     if (g.type != GeometryType::Polygon) return;
+    ValidPolygons* memo = state_->memo;
+    const ValidPolygons::Digest digest = memo ? ValidPolygons::digest(g) : ValidPolygons::Digest{};
+    if (memo && memo->known(digest)) {
+        memo->learn(digest);
+        return;
+    }
     std::string reason = invalidity_reason(ctx, g);
-    if (reason.empty()) return;
+    if (reason.empty()) {
+        if (memo) memo->learn(digest);
+        return;
+    }
     Geometry repaired;
     try {
         repaired = make_valid(ctx, g);

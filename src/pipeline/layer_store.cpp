@@ -753,6 +753,10 @@ std::unique_ptr<Layer> LayerStore::read_checked(const LayerDecl& decl, Diagnosti
     std::exception_ptr check_problem;  // a check's, forgotten on a restart
     std::exception_ptr checker_died;   // the checking thread's own failure: it took nothing more
     StageTimes* sink = current_stage_times();
+    // The polygons the last read of this layer found valid: those of an edited file that did not change
+    // are not checked by GEOS again.
+    const std::vector<geo::ValidPolygons::Digest> known_valid = read_valid_polygons(cache_dir_, decl.spec.name);
+    std::optional<geo::ValidPolygons> valid;
     auto checker = [&] {
         // However the checker ends, the reader no longer waits for room in the queue.
         AtExit abandon{[&] { queue.abandon(); }};
@@ -764,6 +768,7 @@ std::unique_ptr<Layer> LayerStore::read_checked(const LayerDecl& decl, Diagnosti
             while (std::optional<Item> item = queue.pop()) {
                 if (item->restart) {
                     validator.reset();
+                    valid.reset();
                     transformation.reset();
                     checked.clear();
                     checks = Diagnostics{};
@@ -779,6 +784,7 @@ std::unique_ptr<Layer> LayerStore::read_checked(const LayerDecl& decl, Diagnosti
                         validator.emplace(*header, checks);
                         if (!decl.spec.repaired.empty())
                             validator->acknowledge_repairs(decl.spec.repaired, decl.spec.repaired_at);
+                        validator->remember(valid.emplace(known_valid));
                     }
                     for (auto& f : item->features) validator->check(f);
                     if (project_to && header->crs != *project_to) {
@@ -834,6 +840,10 @@ std::unique_ptr<Layer> LayerStore::read_checked(const LayerDecl& decl, Diagnosti
     if (!problem) problem = check_problem;
     if (problem) std::rethrow_exception(problem);
     d.append(checks);
+    if (valid && !cache_dir_.empty()) {
+        std::vector<geo::ValidPolygons::Digest> learned = valid->learned();
+        if (learned != known_valid) write_valid_polygons(cache_dir_, decl.spec.name, learned);
+    }
     std::size_t total = 0, vertices = 0;
     for (const auto& c : checked) {
         total += c.size();

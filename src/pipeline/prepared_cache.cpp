@@ -22,7 +22,9 @@
 
 #include "core/paths.hpp"
 #include "pipeline/hashing.hpp"
+#include "pipeline/output.hpp"
 #include "pipeline/state.hpp"
+#include "geo/geos.hpp"
 
 namespace cartelier::pipeline {
 
@@ -516,6 +518,57 @@ std::optional<PreparedLayer> read_prepared(const fs::path& path, std::uint64_t k
     }
     if (!r.done()) return std::nullopt;
     return out;
+}
+
+namespace {
+
+/// The first line of a memo of valid polygons: its format and the GEOS that checked them.
+std::string valid_polygons_header() { return fmt::format("cartelier valid polygons 1 geos {}\n", geo::geos_version()); }
+
+}  // namespace
+
+std::vector<geo::ValidPolygons::Digest> read_valid_polygons(const fs::path& dir, const std::string& layer) {
+    using Digest = geo::ValidPolygons::Digest;
+    if (dir.empty()) return {};
+    std::ifstream in(prepared_path(dir, layer, "valid-polygons"), std::ios::binary);
+    if (!in) return {};
+    const std::string header = valid_polygons_header();
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // The header, the digests (16 bytes each), then the XXH3-64 of all before it.
+    constexpr std::size_t digest_size = 2 * sizeof(std::uint64_t);
+    if (bytes.size() < header.size() + sizeof(std::uint64_t) || bytes.compare(0, header.size(), header) != 0) return {};
+    const std::size_t body = bytes.size() - sizeof(std::uint64_t);
+    if ((body - header.size()) % digest_size != 0) return {};
+    std::uint64_t stored = 0;
+    std::memcpy(&stored, bytes.data() + body, sizeof stored);
+    if (stored != XXH3_64bits(bytes.data(), body)) return {};
+    std::vector<Digest> out((body - header.size()) / digest_size);
+    for (std::size_t i = 0; i < out.size(); ++i) {
+        const char* at = bytes.data() + header.size() + i * digest_size;
+        std::memcpy(&out[i].first, at, sizeof out[i].first);
+        std::memcpy(&out[i].second, at + sizeof out[i].first, sizeof out[i].second);
+    }
+    return out;
+}
+
+bool write_valid_polygons(const fs::path& dir, const std::string& layer, const std::vector<geo::ValidPolygons::Digest>& digests) {
+    if (dir.empty()) return false;
+    std::string bytes = valid_polygons_header();
+    bytes.reserve(bytes.size() + digests.size() * 16 + 8);
+    for (const auto& [high, low] : digests) {
+        bytes.append(reinterpret_cast<const char*>(&high), sizeof high);
+        bytes.append(reinterpret_cast<const char*>(&low), sizeof low);
+    }
+    const std::uint64_t check = XXH3_64bits(bytes.data(), bytes.size());
+    bytes.append(reinterpret_cast<const char*>(&check), sizeof check);
+    try {
+        std::error_code ec;
+        fs::create_directories(dir, ec);
+        write_atomically(prepared_path(dir, layer, "valid-polygons"), bytes);
+        return true;
+    } catch (const std::exception&) {
+        return false;
+    }
 }
 
 }  // namespace cartelier::pipeline

@@ -13,6 +13,7 @@
 #include "core/diagnostic.hpp"
 #include "core/layer.hpp"
 #include "data/layer_reader.hpp"
+#include "geo/validation.hpp"
 
 namespace cartelier::pipeline {
 
@@ -57,5 +58,15 @@ bool has_prepared(const std::filesystem::path& path, std::uint64_t key);
 /// absolute against `project_root` (the project's folder now).
 std::optional<PreparedLayer> read_prepared(const std::filesystem::path& path, std::uint64_t key,
                                            const std::filesystem::path& project_root = {});
+
+/// The polygons GEOS found valid in the last read of layer `layer` (geo::ValidPolygons), kept in `dir`
+/// beside its prepared copies (`LAYER.valid-polygons.prepared`); none when the file is missing, damaged
+/// (its checksum), or written with another GEOS version, whose validity check may differ.
+std::vector<geo::ValidPolygons::Digest> read_valid_polygons(const std::filesystem::path& dir, const std::string& layer);
+
+/// Writes them (atomically). Returns false on I/O failure: the memo is an optimisation, the next read
+/// then checks every polygon.
+bool write_valid_polygons(const std::filesystem::path& dir, const std::string& layer,
+                          const std::vector<geo::ValidPolygons::Digest>& digests);
 
 }  // namespace cartelier::pipeline

@@ -124,3 +124,50 @@ TEST(Validation, ARepairTheProjectAcknowledgesIsMadeSilentlyAndAStaleAcknowledge
     EXPECT_NE(text.find("lists feature 'gone'"), std::string::npos) << text;
     EXPECT_EQ(d.error_count(), 0u);
 }
+
+// What a read learnt of its valid polygons spares the next read GEOS's check of the same polygons; an
+// invalid polygon is never learnt, so it is repaired and reported at every read; a polygon one vertex
+// of which moved is checked again.
+TEST(Validation, PolygonsFoundValidBeforeAreNotCheckedAgainAndInvalidOnesAlwaysAre) {
+    auto read = [] {
+        Layer l = layer("EPSG:2154");
+        l.features.push_back(polygon("bowtie", {{0, 0}, {10, 10}, {10, 0}, {0, 10}, {0, 0}}));
+        l.features.push_back(polygon("ok", {{0, 0}, {10, 0}, {10, 10}, {0, 10}, {0, 0}}));
+        l.features.push_back(polygon("also-ok", {{20, 0}, {30, 0}, {30, 10}, {20, 10}, {20, 0}}));
+        return l;
+    };
+    auto validate = [](Layer& l, ValidPolygons& memo, Diagnostics& d) {
+        GeometryValidator v(l, d);
+        v.remember(memo);
+        for (auto& f : l.features) v.check(f);
+        return v.finish();
+    };
+    Layer first = read();
+    Diagnostics d1;
+    ValidPolygons none;
+    EXPECT_EQ(validate(first, none, d1).repaired, 1u);
+    EXPECT_EQ(none.hits(), 0u);
+    const std::vector<ValidPolygons::Digest> learnt = none.learned();
+    EXPECT_EQ(learnt.size(), 2u) << "the two squares, not the bow-tie";
+
+    // The same file again: both squares known, the bow-tie repaired and reported again.
+    Layer second = read();
+    Diagnostics d2;
+    ValidPolygons memo(learnt);
+    EXPECT_EQ(validate(second, memo, d2).repaired, 1u);
+    EXPECT_EQ(memo.hits(), 2u);
+    EXPECT_EQ(memo.learned(), learnt);
+    EXPECT_EQ(d2.format(), d1.format());
+    EXPECT_EQ(second.features[0].geometry.part_count(), 2u);
+
+    // One square edited into a bow-tie (two vertices swapped): not known (its digest differs), so checked
+    // and repaired.
+    Layer third = read();
+    std::swap(third.features[2].geometry.points[1], third.features[2].geometry.points[2]);
+    Diagnostics d3;
+    ValidPolygons again(learnt);
+    EXPECT_EQ(validate(third, again, d3).repaired, 2u);
+    EXPECT_EQ(again.hits(), 1u);
+    EXPECT_NE(d3.format().find("feature also-ok: invalid polygon"), std::string::npos) << d3.format();
+    EXPECT_EQ(again.learned().size(), 1u);
+}

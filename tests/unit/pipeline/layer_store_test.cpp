@@ -20,10 +20,12 @@
 #include <gtest/gtest.h>
 
 #include "pipeline/layer_store.hpp"
+#include "pipeline/prepared_cache.hpp"
 #include "pipeline/project.hpp"
 #include "layer_assertions.hpp"
 #include "test_geojson.hpp"
 #include "test_paths.hpp"
+#include "text_files.hpp"
 
 using namespace cartelier;
 
@@ -39,8 +41,11 @@ std::string write_project(const std::string& name) {
         dir + "/squares.geojson", feature_count,
         [](int i) { return fmt::format("\"code\":\"{:05}\"{}", i, i == 2500 ? ",\"note\":\"late\"" : ""); }, {},
         [](int i) {
-            if (i != 7) return std::string();
-            const double x = 2.007, y = 46.0;
+            // Square i as write_squares_geojson draws it; 7 with two corners swapped.
+            const double x = 2.0 + 0.001 * (i % 100), y = 46.0 + 0.001 * (i / 100);
+            if (i != 7)
+                return fmt::format("[[{},{}],[{},{}],[{},{}],[{},{}],[{},{}]]", x, y, x + 0.001, y, x + 0.001,
+                                   y + 0.001, x, y + 0.001, x, y);
             return fmt::format("[[{},{}],[{},{}],[{},{}],[{},{}],[{},{}]]", x, y, x + 0.001, y + 0.001, x + 0.001, y,
                                x, y + 0.001, x, y);
         });
@@ -355,6 +360,42 @@ TEST(LayerStore, ALayerProjectedFromItsCopyAsReadIsCachedAsADirectReadIs) {
     EXPECT_EQ(again.projected("squares", "EPSG:2154").features.size(), features);
     EXPECT_EQ(reads, 0) << "read the file again instead of the prepared cache";
     EXPECT_EQ(again.warnings().format(), warnings);  // the bow tie's repair, said again from the cache
+}
+
+// A file edited in one feature is read again whole, but GEOS checks again only the polygons the read
+// before did not find valid (the memo beside the prepared copies): the layer and its warnings are those
+// of a read without any memo, the bow tie repaired and reported again.
+TEST(LayerStore, AnEditedFileIsCheckedAgainOnlyWhereItsPolygonsChanged) {
+    const std::string file = write_project("valid-memo");
+    const std::string dir = std::filesystem::path(file).parent_path().string();
+    const std::string cache = dir + "/cache";
+    const pipeline::Project project = pipeline::load_project(file);
+    {
+        pipeline::LayerStore store(project, cache);
+        ASSERT_EQ(store.projected("squares", "EPSG:2154").features.size(), static_cast<std::size_t>(feature_count));
+    }
+    EXPECT_EQ(pipeline::read_valid_polygons(cache, "squares").size(), static_cast<std::size_t>(feature_count - 1))
+        << "every square but the bow tie";
+    // Square 12's code edited, square 13 moved by a ten-thousandth of a degree.
+    std::string text = test::read_text(dir + "/squares.geojson");
+    const std::string code = "\"code\":\"00012\"";
+    const auto at = text.find(code);
+    ASSERT_NE(at, std::string::npos);
+    text.replace(at, code.size(), "\"code\":\"A0012\"");
+    const std::string moved = fmt::format("[{},{}],", 2.0 + 0.001 * 13, 46.0);
+    const auto vertex = text.find(moved);
+    ASSERT_NE(vertex, std::string::npos);
+    text.replace(vertex, moved.size(), fmt::format("[{},{}],", 2.0 + 0.001 * 13 + 0.0001, 46.0));
+    test::save_text(dir + "/squares.geojson", text);
+
+    pipeline::LayerStore plain(project, {});  // no cache, no memo: every polygon checked
+    const Layer& reference = plain.projected("squares", "EPSG:2154");
+    pipeline::LayerStore again(project, cache);
+    test::expect_same_layer(again.projected("squares", "EPSG:2154"), reference);
+    EXPECT_EQ(again.warnings().format(), plain.warnings().format());
+    EXPECT_EQ(count_of(again.warnings().format(), "invalid polygon"), 1) << again.warnings().format();
+    const auto memo = pipeline::read_valid_polygons(cache, "squares");
+    EXPECT_EQ(memo.size(), static_cast<std::size_t>(feature_count - 1)) << "square 13 learnt as it is now";
 }
 
 namespace {

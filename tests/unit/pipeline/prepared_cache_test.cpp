@@ -10,6 +10,8 @@
 #include <xxhash.h>
 
 #include "pipeline/prepared_cache.hpp"
+#include "test_paths.hpp"
+#include "text_files.hpp"
 
 using namespace cartelier;
 using namespace cartelier::pipeline;
@@ -254,4 +256,37 @@ TEST(PreparedCache, AMovedProjectKeepsItsKeysAndItsPaths) {
     EXPECT_EQ(back->warnings[2].where.file, "/elsewhere/y.csv");
     fs::remove_all(a);
     fs::remove_all(b);
+}
+
+// The memo of valid polygons (geo::ValidPolygons) beside the prepared copies: read back as written; a
+// damaged file, or one from another format or GEOS, is none at all (every polygon checked again).
+TEST(PreparedCache, TheValidPolygonsOfALayerRoundTripAndADamagedMemoIsNone) {
+    const std::filesystem::path dir = cartelier::test::temp_dir("valid-polygons");
+    using Digest = cartelier::geo::ValidPolygons::Digest;
+    const std::vector<Digest> digests{{1, 2}, {3, 4}, {0xffffffffffffffffull, 5}};
+    EXPECT_TRUE(cartelier::pipeline::read_valid_polygons(dir, "communes").empty()) << "none yet";
+    ASSERT_TRUE(cartelier::pipeline::write_valid_polygons(dir, "communes", digests));
+    EXPECT_EQ(cartelier::pipeline::read_valid_polygons(dir, "communes"), digests);
+    EXPECT_TRUE(cartelier::pipeline::read_valid_polygons(dir, "departements").empty()) << "another layer's";
+    const std::filesystem::path file = cartelier::pipeline::prepared_path(dir, "communes", "valid-polygons");
+    std::string bytes = cartelier::test::read_text(file.string());
+    {
+        std::string damaged = bytes;
+        damaged[damaged.size() - 12] ^= 1;  // a bit of the last digest
+        cartelier::test::save_text(file.string(), damaged);
+        EXPECT_TRUE(cartelier::pipeline::read_valid_polygons(dir, "communes").empty());
+    }
+    {
+        std::string other = bytes;
+        const auto at = other.find("geos ");
+        ASSERT_NE(at, std::string::npos);
+        other[at + 5] = other[at + 5] == '9' ? '8' : '9';  // another GEOS (the checksum made again)
+        other.resize(other.size() - 8);
+        const std::uint64_t check = XXH3_64bits(other.data(), other.size());
+        other.append(reinterpret_cast<const char*>(&check), sizeof check);
+        cartelier::test::save_text(file.string(), other);
+        EXPECT_TRUE(cartelier::pipeline::read_valid_polygons(dir, "communes").empty());
+    }
+    cartelier::test::save_text(file.string(), bytes.substr(0, bytes.size() - 3));  // truncated
+    EXPECT_TRUE(cartelier::pipeline::read_valid_polygons(dir, "communes").empty());
 }
