@@ -99,12 +99,19 @@ TEST(Atlas, APagePerFeatureInOrderTheSeriesPdfAndTheCurrentFeatureInTheStyle) {
     ASSERT_EQ(r.status, 0) << r.output;
     EXPECT_EQ(statuses(report(dir)), (std::map<std::string, std::string>{
                                          {"pages/01", "up to date"}, {"pages/02", "up to date"}, {"pages", "up to date"}}));
+    // The pages up to date in one line (a series of thousands of pages would print thousands).
+    EXPECT_NE(r.output.find("up to date pages/…    2 of its 2 pages → "), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("up to date pages/01"), std::string::npos) << r.output;
     // The series PDF deleted: assembled again from the pages, which are not redrawn.
     fs::remove(series);
     r = run_cartelier(dir);
     ASSERT_EQ(r.status, 0) << r.output;
     EXPECT_EQ(statuses(report(dir))["pages"], "built");
     EXPECT_EQ(statuses(report(dir))["pages/01"], "up to date");
+    // One page asked for, up to date: its own line.
+    r = run_cartelier(dir, "--map pages/01");
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(r.output.find("up to date pages/01"), std::string::npos) << r.output;
     EXPECT_EQ(digests(dir + "/out"), before);  // the same bytes: the assembly is deterministic
 }
 
