@@ -4,6 +4,7 @@
 #include <array>
 #include <atomic>
 #include <charconv>
+#include <cstdlib>
 #include <cstring>
 #include <string_view>
 #include <cmath>
@@ -12,6 +13,7 @@
 #include <limits>
 #include <map>
 #include <mutex>
+#include <sstream>
 #include <set>
 #include <thread>
 #include <condition_variable>
@@ -43,6 +45,9 @@ struct Transformation::Operation {
     Point area_middle;  ///< the middle of `area` (degrees)
     /// From longitudes and latitudes to a projected CRS: what image_bounds answers for.
     bool geographic_to_projected = false;
+    /// The central meridian (degrees) when the operation is a transverse Mercator (UTM, tmerc) and
+    /// nothing else but unit and axis changes: its singular points are known (image_bounds).
+    std::optional<double> transverse_mercator_meridian;
     bool inside_area(Point lonlat) const {
         const auto& [w, s, e, n] = *area;
         if (lonlat.y < s || lonlat.y > n) return false;
@@ -86,6 +91,54 @@ bool within_arc(const Box& box, Point middle, double degrees) {
         }
     }
     return true;
+}
+
+/// The central meridian of a PROJ pipeline that is a transverse Mercator (`proj=utm zone=N`, `proj=tmerc`
+/// or `proj=etmerc` with `lon_0`) between unit conversions and axis swaps; nullopt for any other step.
+std::optional<double> transverse_mercator_meridian(const char* definition) {
+    if (!definition) return std::nullopt;
+    std::istringstream in(definition);
+    std::string token, projection;
+    std::optional<double> meridian;
+    int zone = 0;
+    double lon_0 = 0;
+    while (in >> token) {
+        if (token.rfind("proj=", 0) == 0) {
+            const std::string name = token.substr(5);
+            if (name == "pipeline" || name == "unitconvert" || name == "axisswap") continue;
+            if (!projection.empty() || (name != "utm" && name != "tmerc" && name != "etmerc")) return std::nullopt;
+            projection = name;
+        } else if (token.rfind("zone=", 0) == 0) {
+            zone = std::atoi(token.c_str() + 5);
+        } else if (token.rfind("lon_0=", 0) == 0) {
+            char* end = nullptr;
+            lon_0 = std::strtod(token.c_str() + 6, &end);
+            if (!end || *end) return std::nullopt;  // in another unit (lon_0=3d30'): not read here
+        }
+    }
+    if (projection == "utm") {
+        if (zone < 1 || zone > 60) return std::nullopt;
+        meridian = 6.0 * zone - 183;
+    } else if (!projection.empty()) {
+        meridian = lon_0;
+    }
+    return meridian;
+}
+
+/// Whether every point of `box` (longitudes and latitudes) lies on the central meridian's side of the
+/// globe and within `degrees` of arc of the great circle of that meridian: where a transverse Mercator
+/// is a smooth one-to-one map (its singular points are on the equator, 90° from its central meridian).
+bool near_transverse_meridian(const Box& box, double meridian, double degrees) {
+    auto offset = [&](double lon) { return std::remainder(lon - meridian, 360.0); };  // in [-180, 180]
+    const double west = offset(box.min_x), east = west + box.width();
+    if (!(west > -90 && east < 90)) return false;
+    // Arc from the meridian's great circle: asin(cos(latitude) × |sin(longitude offset)|), largest at
+    // the latitude nearest the equator and the offset farthest from the meridian.
+    const double cos_lat = box.min_y <= 0 && box.max_y >= 0
+                               ? 1.0
+                               : std::max(std::cos(box.min_y * radians_per_degree), std::cos(box.max_y * radians_per_degree));
+    const double sin_offset = std::max(std::fabs(std::sin(west * radians_per_degree)), std::fabs(std::sin(east * radians_per_degree)));
+    return cos_lat * sin_offset <= std::sin(degrees * radians_per_degree);
 }
 
 }  // namespace
@@ -134,6 +187,8 @@ std::unique_ptr<Transformation::Operation> Transformation::make_operation(const 
         }
         op->geographic_to_projected =
             geographic && target && proj_get_type(target.get()) == PJ_TYPE_PROJECTED_CRS;
+        if (op->geographic_to_projected)
+            op->transverse_mercator_meridian = transverse_mercator_meridian(proj_pj_info(op->pj.get()).definition);
     }
     operations_made_.fetch_add(1, std::memory_order_relaxed);
     return op;
@@ -254,7 +309,14 @@ std::optional<Box> Transformation::image_bounds(const Box& lonlat) const {
     if (!(w >= 0 && w <= max_span && h >= 0 && h <= max_span) || !(lonlat.min_y >= -max_latitude) ||
         !(lonlat.max_y <= max_latitude))
         return std::nullopt;  // also an empty box, or NaN
-    if (!within_arc(lonlat, op_->area_middle, max_arc)) return std::nullopt;
+    // A transverse Mercator (the UTM zones of the overseas départements) is known better: smooth on the
+    // side of its central meridian, 70° of arc from that meridian's great circle — France seen from
+    // La Réunion's zone is 84° from the zone's area but 38° from its meridian.
+    constexpr double max_transverse_arc = 70;
+    if (!within_arc(lonlat, op_->area_middle, max_arc) &&
+        !(op_->transverse_mercator_meridian &&
+          near_transverse_meridian(lonlat, *op_->transverse_mercator_meridian, max_transverse_arc)))
+        return std::nullopt;
     constexpr int per_side = 2;
     std::array<Point, 4 * per_side> samples;
     for (int i = 0; i < per_side; ++i) {

@@ -232,14 +232,25 @@ TEST(Projection, TheImageBoundsOfABoxHoldTheImageOfEveryPointOfIt) {
                             "EPSG:3035", "EPSG:3413", "EPSG:5070"}) {
         Transformation t("EPSG:4326", crs);
         std::vector<Box> boxes = boxes_over_the_globe(1500);
-        // And boxes around the singular points of the UTM zones, 90° from their central meridians.
-        for (const double meridian : {-63.0, -51.0, 57.0, 45.0})
+        // And boxes around the singular points of the UTM zones, 90° from their central meridians, and
+        // across the whole side of each zone's meridian, where the transverse Mercator rule answers
+        // (up to 70° of arc from the meridian's great circle) and just beyond it.
+        for (const double meridian : {-63.0, -51.0, 57.0, 45.0}) {
             for (const double side : {-90.0, 90.0}) {
                 const double x = meridian + side > 180 ? meridian + side - 360 : meridian + side;
                 boxes.push_back(Box{x - 5, -5, x + 5, 5});
                 boxes.push_back(Box{x - 1, -1, x + 3, 3});
                 boxes.push_back(Box{x - 9, -2, x + 1, 8});
             }
+            for (double offset = -88; offset <= 80; offset += 11)
+                for (double lat = -80; lat <= 70; lat += 15)
+                    for (const double size : {0.3, 3.0, 10.0}) {
+                        double x = meridian + offset;
+                        if (x < -180) x += 360;
+                        if (x + size > 180) x -= 360;
+                        boxes.push_back(Box{x, lat, x + size, lat + size});
+                    }
+        }
         for (const Box& box : boxes) {
             const std::optional<Box> image = t.image_bounds(box);
             if (!image) {
@@ -270,6 +281,12 @@ TEST(Projection, TheImageBoundsAreNotGivenWhereTheyCannotBeCheap) {
     EXPECT_TRUE(to_utm.image_bounds(Box{-61.8, 15.8, -61.0, 16.5}));         // Guadeloupe
     EXPECT_TRUE(to_utm.image_bounds(Box{2.2, 48.8, 2.5, 48.9}));             // Paris, 65° away
     EXPECT_FALSE(to_utm.image_bounds(Box{55.2, -21.4, 55.8, -20.8}));        // La Réunion, 118° away
+    EXPECT_FALSE(to_utm.image_bounds(Box{20.0, 5.0, 21.0, 6.0}));            // 83° from the zone's meridian
+    // France from La Réunion's zone (UTM 40S, meridian 57°E): 84° from the zone's area, past the
+    // generic rule, but 38° from the meridian's great circle.
+    Transformation to_reunion("EPSG:4326", "EPSG:2975");
+    EXPECT_TRUE(to_reunion.image_bounds(Box{2.2, 48.8, 2.5, 48.9}));
+    EXPECT_FALSE(to_reunion.image_bounds(Box{-40.0, 0.0, -39.0, 1.0}));    // 97° from the meridian
     EXPECT_FALSE(to_utm.image_bounds(Box{-75.0, 10.0, -60.0, 12.0}));        // 15° wide
     EXPECT_FALSE(to_utm.image_bounds(Box{}));                                 // empty
     EXPECT_FALSE(to_utm.image_bounds(Box{-61.8, 15.8, NAN, 16.5}));
