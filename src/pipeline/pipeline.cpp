@@ -13,6 +13,9 @@
 #include <optional>
 #include <set>
 #include <thread>
+#include <string_view>
+#include <unordered_set>
+#include <unordered_map>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -373,13 +376,18 @@ std::optional<MapOutcome> assemble_series(const MapDecl& atlas, const std::vecto
     MapState state;
     state.map = atlas.id;
     std::size_t built = 0;
+    // The outcomes by id: a series of 35,000 pages looked each up in the 35,000 outcomes (11 s).
+    std::unordered_map<std::string_view, const MapOutcome*> outcome_of;
+    outcome_of.reserve(done.size());
+    for (const MapOutcome& o : done) outcome_of.emplace(o.id, &o);
     for (const MapDecl* page : pages) {
-        auto it = std::find_if(done.begin(), done.end(), [&](const MapOutcome& o) { return o.id == page->id; });
-        if (it == done.end() || !it->ok()) {
+        const auto found = outcome_of.find(page->id);
+        const MapOutcome* it = found == outcome_of.end() ? nullptr : found->second;
+        if (!it || !it->ok()) {
             m.status = MapStatus::Failed;
             m.diagnostics.error(atlas.declared_at,
                                 fmt::format("the series PDF of atlas '{}' is not assembled: page '{}' {}", atlas.id,
-                                            page->page_of->name, it == done.end() ? "was not built" : "failed"),
+                                            page->page_of->name, !it ? "was not built" : "failed"),
                                 "the previous series PDF, if any, is kept");
             return m;
         }
@@ -394,10 +402,13 @@ std::optional<MapOutcome> assemble_series(const MapDecl& atlas, const std::vecto
     {
         std::error_code ec;
         const fs::path states = fs::path(state_dir(options.out_dir)) / atlas.id;
+        std::unordered_set<std::string_view> in_series;
+        in_series.reserve(pages.size());
+        for (const MapDecl* p : pages) in_series.insert(p->id);
         for (const auto& entry : fs::directory_iterator(states, ec)) {
             if (entry.path().extension() != ".json") continue;
             const std::string id = atlas.id + "/" + entry.path().stem().string();
-            if (std::any_of(pages.begin(), pages.end(), [&](const MapDecl* p) { return p->id == id; })) continue;
+            if (in_series.count(id)) continue;
             const std::optional<MapState> old = load_map_state(options.out_dir, id, root);
             bool kept = false;
             if (old)
@@ -530,10 +541,12 @@ BuildOutcome run_build(const Project& project, const BuildOptions& options) {
     queue.run(static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(formats, 1))));
 
     // Outcomes in the order of the selection.
+    std::unordered_map<const MapDecl*, MapRun*> run_of;
+    run_of.reserve(runs.size());
+    for (const auto& r : runs) run_of.emplace(r->map, r.get());
     for (auto& plan : plans) {
-        auto it = std::find_if(runs.begin(), runs.end(), [&](const auto& r) { return r->map == plan.map; });
-        if (it != runs.end()) {
-            outcome.maps.push_back(std::move((*it)->outcome));
+        if (const auto it = run_of.find(plan.map); it != run_of.end()) {
+            outcome.maps.push_back(std::move(it->second->outcome));
             continue;
         }
         MapOutcome m;
