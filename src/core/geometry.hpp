@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -89,5 +90,9 @@ struct Geometry {
 
 /// MapLibre's names: "Point", "LineString", "Polygon" and their "Multi" forms; "Unknown" for none.
 std::string_view geometry_type_name(const Geometry& g);
+
+/// Appends `g`'s type, vertices, rings and parts to `bytes` as they are in memory: what a digest of a
+/// geometry is taken over (the same bytes for the same geometry, bit for bit).
+void append_geometry_bytes(std::string& bytes, const Geometry& g);
 
 }  // namespace cartelier

@@ -99,7 +99,6 @@ std::optional<double> transverse_mercator_meridian(const char* definition) {
     if (!definition) return std::nullopt;
     std::istringstream in(definition);
     std::string token, projection;
-    std::optional<double> meridian;
     int zone = 0;
     double lon_0 = 0;
     while (in >> token) {
@@ -116,13 +115,10 @@ std::optional<double> transverse_mercator_meridian(const char* definition) {
             if (!end || *end) return std::nullopt;  // in another unit (lon_0=3d30'): not read here
         }
     }
-    if (projection == "utm") {
-        if (zone < 1 || zone > 60) return std::nullopt;
-        meridian = 6.0 * zone - 183;
-    } else if (!projection.empty()) {
-        meridian = lon_0;
-    }
-    return meridian;
+    if (projection.empty()) return std::nullopt;
+    if (projection != "utm") return lon_0;
+    if (zone < 1 || zone > 60) return std::nullopt;
+    return 6.0 * zone - 183;
 }
 
 /// Whether every point of `box` (longitudes and latitudes) lies on the central meridian's side of the

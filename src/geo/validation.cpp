@@ -57,21 +57,10 @@ ValidPolygons::ValidPolygons(std::vector<Digest> known) : known_(std::move(known
 }
 
 ValidPolygons::Digest ValidPolygons::digest(const Geometry& g) {
-    XXH3_state_t* state = XXH3_createState();
-    XXH3_128bits_reset(state);
-    const auto type = static_cast<std::uint8_t>(g.type);
-    XXH3_128bits_update(state, &type, sizeof type);
-    // Each vector after its length: the same bytes cannot be cut into other vectors.
-    auto add = [&](const auto& v) {
-        const std::uint64_t n = v.size();
-        XXH3_128bits_update(state, &n, sizeof n);
-        if (n) XXH3_128bits_update(state, v.data(), n * sizeof v[0]);
-    };
-    add(g.points);
-    add(g.rings);
-    add(g.parts);
-    const XXH128_hash_t h = XXH3_128bits_digest(state);
-    XXH3_freeState(state);
+    thread_local std::string bytes;
+    bytes.clear();
+    append_geometry_bytes(bytes, g);
+    const XXH128_hash_t h = XXH3_128bits(bytes.data(), bytes.size());
     return {h.high64, h.low64};
 }
 

@@ -69,14 +69,6 @@ bool id_less(const std::string& a, const std::string& b) {
     return a < b;
 }
 
-/// A geometry's type, vertices and structure, as bytes (for digests).
-void append_geometry(std::string& bytes, const Geometry& g) {
-    bytes += static_cast<char>('0' + static_cast<int>(g.type));
-    bytes.append(reinterpret_cast<const char*>(g.points.data()), g.points.size() * sizeof(Point));
-    bytes.append(reinterpret_cast<const char*>(g.rings.data()), g.rings.size() * sizeof(std::uint32_t));
-    bytes.append(reinterpret_cast<const char*>(g.parts.data()), g.parts.size() * sizeof(std::uint32_t));
-}
-
 /// The digest of a feature's id, the values of `fields` (by schema index, with their names) and its
 /// geometry: what a page draws of it.
 XXH64_hash_t feature_hash(const Layer& layer, const Feature& f, const std::vector<std::size_t>& fields, std::string& bytes) {
@@ -91,7 +83,7 @@ XXH64_hash_t feature_hash(const Layer& layer, const Feature& f, const std::vecto
         if (const auto* d = std::get_if<double>(&v)) bytes.append(reinterpret_cast<const char*>(d), sizeof *d);
         bytes += '\0';
     }
-    append_geometry(bytes, f.geometry);
+    append_geometry_bytes(bytes, f.geometry);
     return XXH3_64bits(bytes.data(), bytes.size());
 }
 

@@ -28,17 +28,31 @@ std::string hex128(XXH128_hash_t h) { return fmt::format("{:016x}{:016x}", h.hig
 
 std::string content_hash(std::string_view bytes) { return hex128(XXH3_128bits(bytes.data(), bytes.size())); }
 
-std::string sha256_hex(std::string_view bytes) {
-    // Nettle uses the processor's SHA instructions where it has them: a 16 MB series in about 10 ms.
-    sha256_ctx context;
-    sha256_init(&context);
-    sha256_update(&context, bytes.size(), reinterpret_cast<const std::uint8_t*>(bytes.data()));
+// Nettle uses the processor's SHA instructions where it has them: a 16 MB series in about 10 ms.
+struct Sha256::Context {
+    sha256_ctx nettle;
+};
+
+Sha256::Sha256() : context_(std::make_unique<Context>()) { sha256_init(&context_->nettle); }
+Sha256::~Sha256() = default;
+
+void Sha256::update(std::string_view bytes) {
+    sha256_update(&context_->nettle, bytes.size(), reinterpret_cast<const std::uint8_t*>(bytes.data()));
+}
+
+std::string Sha256::hex() {
     std::uint8_t digest[SHA256_DIGEST_SIZE];
-    sha256_digest(&context, sizeof digest, digest);
+    sha256_digest(&context_->nettle, sizeof digest, digest);
     std::string out;
     out.reserve(2 * sizeof digest);
     for (const std::uint8_t b : digest) out += fmt::format("{:02x}", b);
     return out;
+}
+
+std::string sha256_hex(std::string_view bytes) {
+    Sha256 sha;
+    sha.update(bytes);
+    return sha.hex();
 }
 
 namespace {

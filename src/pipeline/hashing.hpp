@@ -11,6 +11,8 @@
 #include <string>
 #include <string_view>
 
+#include "pipeline/sha256.hpp"
+
 namespace cartelier::pipeline {
 
 /// XXH3-128 of a byte string, as 32 lower-case hex digits.

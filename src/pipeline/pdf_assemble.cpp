@@ -1,8 +1,6 @@
 #include "pipeline/pdf_assemble.hpp"
 
-#include <cstring>
 #include <deque>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -14,7 +12,6 @@
 #define POINTERHOLDER_TRANSITION 4  // qpdf 11: std::shared_ptr, no PointerHolder
 #endif
 #include <fmt/format.h>
-#include <nettle/sha2.h>
 #include <qpdf/Buffer.hh>
 #include <qpdf/QPDF.hh>
 #include <qpdf/QPDFObjectHandle.hh>
@@ -22,6 +19,7 @@
 #include <xxhash.h>
 
 #include "core/diagnostic.hpp"
+#include "pipeline/sha256.hpp"
 #include "pipeline/output.hpp"
 #include "pipeline/qpdf_lock.hpp"
 
@@ -33,20 +31,10 @@ namespace {
 constexpr int kCatalog = 1;
 constexpr int kPages = 2;
 
-/// The version in a PDF file's header ("%PDF-1.5" → {1, 5}); throws Error naming the file when it has
-/// no such header (not a PDF, or missing).
-std::pair<int, int> header_version(const std::string& file) {
-    std::ifstream in(file, std::ios::binary);
-    char head[16] = {};
-    in.read(head, sizeof head - 1);
-    if (!in && in.gcount() == 0)
-        throw Error(SourceLocation{file, 0, 0, {}},
-                    "cannot assemble the series PDF: the page's PDF cannot be read (it does not exist or is not readable)");
+/// A PDF version as qpdf reads it ("1.5") → {1, 5}; {1, 4} when it cannot be read.
+std::pair<int, int> version_of(const std::string& text) {
     int major = 0, minor = 0;
-    if (std::sscanf(head, "%%PDF-%d.%d", &major, &minor) != 2)
-        throw Error(SourceLocation{file, 0, 0, {}},
-                    fmt::format("cannot assemble the series PDF: expected a PDF header (%PDF-1.x), found \"{}\"",
-                                std::string(head, std::strcspn(head, "\r\n"))));
+    if (std::sscanf(text.c_str(), "%d.%d", &major, &minor) != 2) return {1, 4};
     return {major, minor};
 }
 
@@ -55,7 +43,6 @@ std::pair<int, int> header_version(const std::string& file) {
 class SeriesOutput {
 public:
     explicit SeriesOutput(const std::filesystem::path& target) : file_(target) {
-        sha256_init(&sha_);
         XXH3_128bits_reset(id_.get());
         buffer_.reserve(kBuffer + 4096);
     }
@@ -74,12 +61,7 @@ public:
     AssembledPdf commit() {
         flush();
         file_.commit();
-        std::uint8_t digest[SHA256_DIGEST_SIZE];
-        sha256_digest(&sha_, sizeof digest, digest);
-        AssembledPdf out;
-        out.bytes = written_;
-        for (const std::uint8_t b : digest) out.sha256 += fmt::format("{:02x}", b);
-        return out;
+        return AssembledPdf{written_, sha_.hex()};
     }
 
 private:
@@ -90,13 +72,13 @@ private:
     void flush() {
         if (buffer_.empty()) return;
         file_.write(buffer_.data(), buffer_.size());
-        sha256_update(&sha_, buffer_.size(), reinterpret_cast<const std::uint8_t*>(buffer_.data()));
+        sha_.update(buffer_);
         XXH3_128bits_update(id_.get(), buffer_.data(), buffer_.size());
         written_ += buffer_.size();
         buffer_.clear();
     }
     AtomicFile file_;
-    sha256_ctx sha_;
+    Sha256 sha_;
     std::unique_ptr<XXH3_state_t, FreeState> id_{XXH3_createState()};
     std::string buffer_;
     std::uint64_t written_ = 0;
@@ -226,19 +208,14 @@ private:
 
 AssembledPdf assemble_pdfs(const std::vector<std::string>& files, const std::filesystem::path& target) {
     if (files.empty()) throw Error(SourceLocation{target.string(), 0, 0, {}}, "cannot assemble the series PDF: no page");
-    std::pair<int, int> version{1, 4};
-    for (const std::string& file : files) version = std::max(version, header_version(file));
-
     std::lock_guard<std::mutex> lock(qpdf_mutex());
     std::string current;
     try {
         SeriesOutput out(target);
-        out.put(fmt::format("%PDF-{}.{}\n", version.first, version.second));
-        out.put("%\xbf\xf7\xa2\xfe\n");  // binary bytes: the file is not text
         std::vector<std::uint64_t> offsets(3, 0);  // by object number; 0 is the free list's head
-        offsets[kCatalog] = out.offset();
-        out.put(fmt::format("{} 0 obj\n<< /Pages {} 0 R /Type /Catalog >>\nendobj\n", kCatalog, kPages));
         std::vector<int> kids;
+        std::optional<std::pair<int, int>> header;  // the first page's version, written before its objects
+        std::pair<int, int> version{1, 4};
         for (const std::string& file : files) {
             current = file;
             QPDF source;
@@ -247,6 +224,12 @@ AssembledPdf assemble_pdfs(const std::vector<std::string>& files, const std::fil
             if (source.isEncrypted())
                 throw Error(SourceLocation{file, 0, 0, {}},
                             "cannot assemble the series PDF: the page's PDF is encrypted");
+            version = std::max(version, version_of(source.getPDFVersion()));
+            if (!header) {
+                header = version;
+                out.put(fmt::format("%PDF-{}.{}\n", header->first, header->second));
+                out.put("%\xbf\xf7\xa2\xfe\n");  // binary bytes: the file is not text
+            }
             QPDFPageDocumentHelper document(source);
             document.pushInheritedAttributesToPage();  // /Resources, /MediaBox… of its page tree, on each page
             SourceCopy copy(out, offsets, file);
@@ -263,6 +246,11 @@ AssembledPdf assemble_pdfs(const std::vector<std::string>& files, const std::fil
         for (std::size_t i = 0; i < kids.size(); ++i) tree += fmt::format(i ? " {} 0 R" : "{} 0 R", kids[i]);
         tree += "] /Type /Pages >>\nendobj\n";
         out.put(tree);
+        // The catalog, last: a page of a later version than the first (the header's) raises the file's
+        // by the catalog's /Version (PDF 1.4).
+        offsets[kCatalog] = out.offset();
+        out.put(fmt::format("{} 0 obj\n<< /Pages {} 0 R /Type /Catalog{} >>\nendobj\n", kCatalog, kPages,
+                            version > *header ? fmt::format(" /Version /{}.{}", version.first, version.second) : ""));
 
         const std::string id = out.digest();
         const std::uint64_t xref = out.offset();

@@ -21,7 +21,7 @@ struct AssembledPdf {
 /// Writes to `target`, atomically (pipeline/output.hpp), one PDF holding the pages of `files` in order
 /// (each file's every page, with what they use: content, fonts, images), and nothing else of those
 /// files (their catalogs, outlines and metadata are left out). Its version is the highest of the
-/// files'. Each object is written as qpdf parsed it, streams with their data as stored (not decoded
+/// files' (the first file's in the header, a higher one in the catalog's /Version). Each object is written as qpdf parsed it, streams with their data as stored (not decoded
 /// again); a page's /Parent is the series' page tree. Its /ID is twice the XXH3-128 digest of every
 /// byte before the cross-reference table: the same files give the same bytes, other pages another
 /// /ID. Throws Error naming the file that cannot be read, that qpdf finds damaged or that is

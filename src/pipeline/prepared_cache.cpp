@@ -20,6 +20,7 @@
 #include <fmt/format.h>
 #include <xxhash.h>
 
+#include "core/file_io.hpp"
 #include "core/paths.hpp"
 #include "pipeline/hashing.hpp"
 #include "pipeline/output.hpp"
@@ -523,17 +524,20 @@ std::optional<PreparedLayer> read_prepared(const fs::path& path, std::uint64_t k
 namespace {
 
 /// The first line of a memo of valid polygons: its format and the GEOS that checked them.
-std::string valid_polygons_header() { return fmt::format("cartelier valid polygons 1 geos {}\n", geo::geos_version()); }
+std::string valid_polygons_header() { return fmt::format("cartelier valid polygons 2 geos {}\n", geo::geos_version()); }
 
 }  // namespace
 
 std::vector<geo::ValidPolygons::Digest> read_valid_polygons(const fs::path& dir, const std::string& layer) {
     using Digest = geo::ValidPolygons::Digest;
     if (dir.empty()) return {};
-    std::ifstream in(prepared_path(dir, layer, "valid-polygons"), std::ios::binary);
-    if (!in) return {};
+    std::string bytes;
+    try {
+        bytes = read_file(prepared_path(dir, layer, "valid-polygons").string());
+    } catch (const Error&) {
+        return {};  // none yet
+    }
     const std::string header = valid_polygons_header();
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     // The header, the digests (16 bytes each), then the XXH3-64 of all before it.
     constexpr std::size_t digest_size = 2 * sizeof(std::uint64_t);
     if (bytes.size() < header.size() + sizeof(std::uint64_t) || bytes.compare(0, header.size(), header) != 0) return {};

@@ -125,6 +125,13 @@ TEST(PdfAssemble, FilesOfSeveralPagesAndFilesWithObjectStreamsAreJoinedWhole) {
     EXPECT_EQ(page_text(series, 3), "one");
     EXPECT_EQ(page_text(series, 4), "one");
     EXPECT_EQ(cartelier::test::run("qpdf --check " + series).status, 0);
+    // A page of a later PDF version than the first raises the series' version.
+    const std::string newer = dir + "/newer.pdf";
+    ASSERT_EQ(cartelier::test::run("qpdf --min-version=1.7 " + a + " " + newer).status, 0);
+    assemble({a, newer}, series);
+    EXPECT_NE(cartelier::test::run("pdfinfo " + series).output.find("PDF version:     1.7"), std::string::npos)
+        << cartelier::test::run("pdfinfo " + series).output;
+    EXPECT_EQ(cartelier::test::run("qpdf --check " + series).status, 0);
 }
 
 // A series of many pages holds one page's file open at a time: it is assembled under a limit of open
