@@ -153,7 +153,9 @@ private:
 /// exists; each render task fills its own slot of `rendered`; the last one to finish writes.
 struct MapRun {
     const MapDecl* map = nullptr;
-    const MapState* previous = nullptr;
+    /// Its state from the last build, taken from its plan and dropped when the run finishes (with the
+    /// page, the inputs held: an atlas of 35,000 pages held every one until the end of the build).
+    std::optional<MapState> previous;
     MapOutcome outcome;
     StageTimes times;
     std::chrono::steady_clock::time_point started;
@@ -308,7 +310,7 @@ void finish(BuildContext& ctx, MapRun& run) {
         if (!run.failed)
             run.attempt(ctx.project, [&] {
                 WrittenMap written = write_map(ctx.options.out_dir, *run.prepared, run.rendered, ctx.project.root,
-                                               warnings, ctx.options.remove_unproduced ? run.previous : nullptr);
+                                               warnings, ctx.options.remove_unproduced && run.previous ? &*run.previous : nullptr);
                 run.outcome.outputs = std::move(written.outputs);
                 run.outcome.removed = std::move(written.removed);
                 for (const auto& [file, why] : written.kept)
@@ -323,8 +325,12 @@ void finish(BuildContext& ctx, MapRun& run) {
     run.outcome.status = run.failed ? MapStatus::Failed : run.interrupted ? MapStatus::Interrupted : MapStatus::Built;
     run.outcome.stages = run.times.snapshot();
     run.outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - run.started).count();
-    run.prepared.reset();  // the layers stay in the store; the page and the files are no longer needed
+    // The layers stay in the store; the page, the files and the last state are no longer needed. The
+    // inputs go to the report (the state written has them).
+    if (run.prepared) run.outcome.inputs = std::move(run.prepared->inputs);
+    run.prepared.reset();
     run.rendered.clear();
+    run.previous.reset();
 }
 
 /// Stage 3 for format `index`; the last format to finish runs stage 4.
@@ -345,8 +351,7 @@ void prepare_task(BuildContext& ctx, MapRun& run) {
     {
         StageSinkScope sink(&run.times);
         prepared = run.attempt(ctx.project, [&] {
-            run.prepared.emplace(prepare_map(ctx.prepare, *run.map, run.previous));
-            run.outcome.inputs = run.prepared->inputs;
+            run.prepared.emplace(prepare_map(ctx.prepare, *run.map, run.previous ? &*run.previous : nullptr));
             run.outcome.date = run.prepared->date;
             run.outcome.diagnostics.append(run.prepared->warnings);
         });
@@ -490,6 +495,17 @@ BuildOutcome run_build(const Project& project, const BuildOptions& options) {
     // Stage 1: plan. Each atlas is replaced by its pages (its coverage layer loaded), then --shard deals.
     AtlasSelection selection = select_with_pages(project, options, store);
     std::vector<MapPlan> plans = plan_maps(project, selection.maps, options, inputs);
+    // The maps up to date under new stat() stamps: their new stamps recorded. The state is an
+    // optimisation here: a failure to write it costs only re-reading next time.
+    for (auto& plan : plans)
+        if (plan.restamped) {
+            try {
+                save_map_state(options.out_dir, *plan.restamped, project.root);
+            } catch (const std::exception&) {
+                // the next build re-reads the files instead
+            }
+            plan.restamped.reset();
+        }
     {
         std::vector<std::string> ids;
         for (const auto& p : plans) ids.push_back(p.map->id);
@@ -507,9 +523,11 @@ BuildOutcome run_build(const Project& project, const BuildOptions& options) {
         if (!options.force && !plan.stale()) continue;
         auto run = std::make_unique<MapRun>();
         run->map = plan.map;
-        run->previous = plan.previous ? &*plan.previous : nullptr;
+        run->previous = std::move(plan.previous);  // the plan's state and inputs are not asked for again
+        plan.previous.reset();
+        std::vector<InputRecord>().swap(plan.inputs);
         run->outcome.id = plan.map->id;
-        run->outcome.reasons = options.force ? std::vector<std::string>{"--force"} : plan.reasons;
+        run->outcome.reasons = options.force ? std::vector<std::string>{"--force"} : std::move(plan.reasons);
         formats += plan.map->formats.size();
         MapRun* r = run.get();
         queue.push_back([&ctx, r] { prepare_task(ctx, *r); });
@@ -552,20 +570,11 @@ BuildOutcome run_build(const Project& project, const BuildOptions& options) {
         MapOutcome m;
         m.id = plan.map->id;
         m.status = MapStatus::UpToDate;
-        // Same content under new stat() stamps (touched, or the project copied): record the new stamps
-        // so that the next build trusts stat() again. The state is an optimisation here: a failure to
-        // write it costs only re-reading next time.
-        if (auto fresh = restamped(*plan.previous, plan.inputs, options.out_dir)) {
-            try {
-                save_map_state(options.out_dir, *fresh, project.root);
-            } catch (const std::exception&) {
-                // the next build re-reads the files instead
-            }
-        }
-        m.inputs = plan.inputs;
+        m.inputs = std::move(plan.inputs);
         m.date = plan.previous->date;
         for (const auto& o : plan.previous->outputs)
             m.outputs.push_back({(fs::path(options.out_dir) / o.file).string(), o.bytes, o.sha256});
+        plan.previous.reset();
         outcome.maps.push_back(std::move(m));
     }
     // Each atlas: its series PDF, once its pages are all built or up to date (not in a shard's build).

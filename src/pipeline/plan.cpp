@@ -61,6 +61,10 @@ std::vector<MapPlan> plan_maps(const Project& project, const std::vector<const M
                 if ((options.strict || project.strict) && plan.previous->warnings > 0)
                     plan.reasons.push_back(fmt::format("its last build gave {} warning(s), errors in strict mode",
                                                        plan.previous->warnings));
+                if (plan.reasons.empty() && !options.force) {
+                    plan.restamped = restamped(*plan.previous, plan.inputs, options.out_dir);
+                    std::vector<InputRecord>().swap(plan.previous->inputs);
+                }
             } catch (const Error& e) {
                 plan.reasons = {fmt::format("its inputs cannot be read: {}", e.diagnostics().format())};
             }

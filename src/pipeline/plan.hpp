@@ -46,10 +46,15 @@ struct MapPlan {
     std::string previous_problem;        ///< why there is no previous state
     std::vector<InputRecord> inputs;     ///< current inputs (by the previous build's layers and fonts)
     std::vector<std::string> reasons;    ///< why it is stale; empty: up to date
+    /// Up to date with the same content under new stat() stamps (touched, or the project copied): the
+    /// state to record so that the next build trusts stat() again (`restamped`); else none.
+    std::optional<MapState> restamped;
     bool stale() const { return !reasons.empty(); }
 };
 /// Whether each selected map is up to date, and why not. Reads no file whose stat() is unchanged since
-/// the last build; a style file it has to hash is kept in `inputs` for the prepare stage.
+/// the last build; a style file it has to hash is kept in `inputs` for the prepare stage. A map up to
+/// date (without --force) keeps of its previous state only what a build asks for again — its date,
+/// outputs and warnings, not its inputs: an atlas of 35,000 pages held them all to the end of the build.
 std::vector<MapPlan> plan_maps(const Project& project, const BuildOptions& options, InputContext& inputs);
 /// The same for maps already selected (an atlas's pages among them).
 std::vector<MapPlan> plan_maps(const Project& project, const std::vector<const MapDecl*>& maps,

@@ -1,5 +1,7 @@
 // Issue 5, incremental builds: a map is rebuilt only when something it depends on changed, and
 // `cartelier list` says which.
+#include <sys/stat.h>
+
 #include <cairo.h>
 #include <gtest/gtest.h>
 
@@ -44,6 +46,20 @@ TEST(Incremental, ChangingOneStyleRebuildsOnlyItsMapsAndTouchingItRebuildsNothin
     auto touched = run_cartelier(dir);
     ASSERT_EQ(touched.status, 0) << touched.output;
     EXPECT_EQ(statuses(report(dir)), (std::map<std::string, std::string>{{"alpha", "up to date"}, {"beta", "up to date"}, {"gamma", "up to date"}}));
+    // Each state records the new stamp of the touched style, so that the next build trusts stat() again.
+    for (const auto& [id, style] : std::map<std::string, std::string>{{"alpha", "a.json"}, {"gamma", "b.json"}}) {
+        const auto state = nlohmann::json::parse(read_file(fmt::format("{}/out/.cartelier/{}.json", dir, id)));
+        struct stat st {};
+        ASSERT_EQ(::stat((dir + "/" + style).c_str(), &st), 0);
+        const std::int64_t mtime_ns = std::int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec;
+        bool found = false;
+        for (const auto& input : state["inputs"])
+            if (input["kind"] == "style") {
+                found = true;
+                EXPECT_EQ(input["stamp"]["mtime_ns"].get<std::int64_t>(), mtime_ns) << id;
+            }
+        EXPECT_TRUE(found) << id;
+    }
 
     // b.json (gamma's style) changes: gamma only.
     write_file(dir + "/b.json", replace_all(read_file(dir + "/b.json"), "#fbf8f1", "#f0f0e0"));

@@ -1,9 +1,14 @@
 // The build report's page section for a built map: each frame's scale, and where the page furniture
 // went with the land it hides (per element and in all, mm²).
+#include <fstream>
+#include <regex>
+#include <sstream>
+
 #include <gtest/gtest.h>
 
 #include "pipeline/hashing.hpp"
 #include "pipeline/report.hpp"
+#include "test_paths.hpp"
 
 using namespace cartelier;
 
@@ -50,4 +55,64 @@ TEST(Report, OutputsAreHashedWithTheStandardSha256) {
               "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
     EXPECT_EQ(pipeline::sha256_hex(std::string(1000000, 'a')),
               "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+namespace {
+
+std::string read_text(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+/// The text without its "finished" time (the two are written a moment apart).
+std::string without_finish_time(const std::string& text) {
+    return std::regex_replace(text, std::regex("\"finished\": \"[^\"]*\""), "\"finished\": \"\"");
+}
+
+}  // namespace
+
+// The report is written one map at a time (an atlas of 35,000 pages held its whole document and text
+// in memory at once): the file has the bytes of the document's dump, whatever the maps hold — several
+// maps, an empty list, texts with line breaks, quotes and accents.
+TEST(Report, TheFileWrittenMapByMapIsTheWholeDocumentsText) {
+    pipeline::BuildOutcome outcome;
+    pipeline::MapOutcome built;
+    built.id = "atlas/62";
+    built.status = pipeline::MapStatus::Built;
+    built.reasons = {"style atlas.json changed"};
+    built.inputs.push_back(pipeline::InputRecord{"data", "/d/communes.geojson", "abc", 0, "/d/c.geojson", std::nullopt});
+    built.outputs.push_back({"out/atlas/62.pdf", 1234, "ff00"});
+    built.labels.placed = 3;
+    built.labels.unplaced_labels.push_back({"labels", "62001", "Ablain-\nSaint-\"Nazaire\" \u00e9"});
+    built.frame_scales = {{"", 250000}};
+    built.stages = {{"render", 0.5}};
+    built.diagnostics.warning(SourceLocation{"style.json", 3, 7, "layers[2]"}, "a warning\nin two lines", "a hint");
+    pipeline::MapOutcome up;
+    up.id = "national";
+    up.status = pipeline::MapStatus::UpToDate;
+    up.date = 1700000000;
+    pipeline::MapOutcome failed;
+    failed.id = "broken";
+    failed.status = pipeline::MapStatus::Failed;
+    failed.diagnostics.error(SourceLocation{"cartelier.yaml", 9, 1, {}}, "no such layer 'x'");
+    outcome.maps = {built, up, failed};
+    outcome.warnings.warning(SourceLocation{"sites.csv", 4, 0, {}}, "a shared warning");
+    outcome.jobs = 2;
+    outcome.seconds = 1.25;
+
+    pipeline::Project project;
+    project.file = "cartelier.yaml";
+    pipeline::BuildOptions options;
+    options.out_dir = test::temp_dir("report-streamed");
+    for (std::size_t maps : {3u, 1u, 0u}) {
+        SCOPED_TRACE(maps);
+        outcome.maps.resize(maps);
+        const std::string path = pipeline::write_report(project, options, outcome);
+        const std::string written = read_text(path);
+        const std::string whole = pipeline::report_json(project, options, outcome).dump(2) + "\n";
+        EXPECT_EQ(without_finish_time(written), without_finish_time(whole));
+        EXPECT_EQ(nlohmann::json::parse(written)["maps"].size(), maps);
+    }
 }
