@@ -36,6 +36,7 @@ packages=(
   libgtest-dev googletest
   fonts-dejavu-core qgis-common
   libqpdf-dev ghostscript
+  libicu-dev
   postgresql-client
   libcpp-httplib-dev
 )

@@ -27,6 +27,7 @@
 #include "layout/page_plan.hpp"
 #include "pipeline/hashing.hpp"
 #include "pipeline/layer_store.hpp"
+#include "pipeline/collation.hpp"
 #include "pipeline/output.hpp"
 #include "pipeline/prepared_cache.hpp"
 #include "style/data_check.hpp"
@@ -44,8 +45,10 @@ std::string text_of(const Value& v) {
     return geo::code_text(v);
 }
 
-/// Sort order of one field's values: nulls last, numbers before text, numbers by value, text by bytes.
-int compare_values(const Value& a, const Value& b) {
+/// Sort order of one field's values: nulls last, numbers before text, numbers by value, text in the
+/// order of TextCollator (`key_a`, `key_b`: the texts' collation keys), then by bytes (texts the
+/// collation does not tell apart still in one order).
+int compare_values(const Value& a, const Value& b, const std::string& key_a, const std::string& key_b) {
     auto rank = [](const Value& v) { return is_null(v) ? 3 : std::holds_alternative<std::string>(v) ? 2 : 1; };
     if (rank(a) != rank(b)) return rank(a) < rank(b) ? -1 : 1;
     if (const auto* x = std::get_if<double>(&a)) {
@@ -56,7 +59,11 @@ int compare_values(const Value& a, const Value& b) {
         const bool y = std::get<bool>(b);
         return *x == y ? 0 : (!*x ? -1 : 1);
     }
-    if (const auto* x = std::get_if<std::string>(&a)) return x->compare(std::get<std::string>(b)) < 0 ? -1 : x->compare(std::get<std::string>(b)) > 0;
+    if (const auto* x = std::get_if<std::string>(&a)) {
+        if (const int c = key_a.compare(key_b); c != 0) return c < 0 ? -1 : 1;
+        const int c = x->compare(std::get<std::string>(b));
+        return c < 0 ? -1 : c > 0 ? 1 : 0;
+    }
     return 0;
 }
 
@@ -201,11 +208,34 @@ std::vector<MapDecl> atlas_pages(const MapDecl& atlas_map, LayerStore& store,
     }
     std::vector<std::size_t> sort_index;
     for (const auto& s : atlas.sort) sort_index.push_back(*layer.schema->index(s));
-    std::stable_sort(kept.begin(), kept.end(), [&](const Feature* a, const Feature* b) {
-        for (std::size_t i : sort_index)
-            if (int c = compare_values(a->value(i), b->value(i)); c != 0) return c < 0;
-        return id_less(a->id, b->id);
-    });
+    if (!sort_index.empty()) {
+        // Each feature with the collation key of each text it is sorted by (made once, not per comparison).
+        struct Sorted {
+            const Feature* feature;
+            std::vector<std::string> keys;  ///< per sort field: the key of a text, else empty
+        };
+        const TextCollator collator;
+        std::vector<Sorted> sorted;
+        sorted.reserve(kept.size());
+        for (const Feature* f : kept) {
+            Sorted item{f, {}};
+            for (std::size_t i : sort_index) {
+                const auto* text = std::get_if<std::string>(&f->value(i));
+                item.keys.push_back(text ? collator.key(*text) : std::string());
+            }
+            sorted.push_back(std::move(item));
+        }
+        std::stable_sort(sorted.begin(), sorted.end(), [&](const Sorted& a, const Sorted& b) {
+            for (std::size_t k = 0; k < sort_index.size(); ++k)
+                if (int c = compare_values(a.feature->value(sort_index[k]), b.feature->value(sort_index[k]), a.keys[k], b.keys[k]);
+                    c != 0)
+                    return c < 0;
+            return id_less(a.feature->id, b.feature->id);
+        });
+        for (std::size_t i = 0; i < sorted.size(); ++i) kept[i] = sorted[i].feature;
+    } else {
+        std::stable_sort(kept.begin(), kept.end(), [](const Feature* a, const Feature* b) { return id_less(a->id, b->id); });
+    }
     if (kept.empty()) {
         warnings.warning(atlas.declared_at,
                          fmt::format("the atlas of map '{}' has no page: its filter keeps none of the {} features of '{}'",

@@ -122,6 +122,15 @@ TEST(Atlas, FilterAndSortChooseThePagesAndTheirOrder) {
     ASSERT_EQ(r.status, 0) << r.output;
     EXPECT_EQ(statuses(report(dir)), (std::map<std::string, std::string>{{"pages/d02", "built"}, {"pages", "built"}}));
     EXPECT_EQ(pdf_pages(dir + "/out/pages.pdf"), 1);
+    // Names sorted as people read them: "Écouves" (01) among the E's, before "Fumel" (02) — by bytes,
+    // É (0xC3 0x89) came after every unaccented capital.
+    dir = make_atlas("atlas-collation", "      page_name: \"{code}\"\n      sort: nom\n");
+    write_file(dir + "/departements.geojson",
+               replace_all(replace_all(read_file(dir + "/departements.geojson"), "Premier", "Écouves"), "Deuxième", "Fumel"));
+    r = run_cartelier(dir);
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(pdf_text(dir + "/out/pages.pdf", 1).find("Écouves (01)"), std::string::npos) << pdf_text(dir + "/out/pages.pdf", 1);
+    EXPECT_NE(pdf_text(dir + "/out/pages.pdf", 2).find("Fumel (02)"), std::string::npos) << pdf_text(dir + "/out/pages.pdf", 2);
     // A filter that keeps nothing: a warning, no page, no series PDF, exit 0.
     dir = make_atlas("atlas-empty", "      filter: [\"==\", [\"get\", \"code\"], \"99\"]\n");
     r = run_cartelier(dir);
