@@ -226,10 +226,13 @@ std::vector<MapDecl> atlas_pages(const MapDecl& atlas_map, LayerStore& store,
             sorted.push_back(std::move(item));
         }
         std::stable_sort(sorted.begin(), sorted.end(), [&](const Sorted& a, const Sorted& b) {
-            for (std::size_t k = 0; k < sort_index.size(); ++k)
-                if (int c = compare_values(a.feature->value(sort_index[k]), b.feature->value(sort_index[k]), a.keys[k], b.keys[k]);
-                    c != 0)
-                    return c < 0;
+            for (std::size_t k = 0; k < sort_index.size(); ++k) {
+                const Value& x = a.feature->value(sort_index[k]);
+                const Value& y = b.feature->value(sort_index[k]);
+                if (int c = compare_values(x, y, a.keys[k], b.keys[k]); c != 0)
+                    // Descending: the values reversed, nulls still last.
+                    return k < atlas.sort_descending.size() && atlas.sort_descending[k] && !is_null(x) && !is_null(y) ? c > 0 : c < 0;
+            }
             return id_less(a.feature->id, b.feature->id);
         });
         for (std::size_t i = 0; i < sorted.size(); ++i) kept[i] = sorted[i].feature;

@@ -900,14 +900,41 @@ std::optional<AtlasDecl> read_atlas(Reader& r, const YAML::Node& n, const std::s
     }
     if (YAML::Node s = n["sort"]; s.IsDefined()) {
         a.sort_at = r.at(s, doc::key(path, "sort"));
-        if (s.IsScalar()) a.sort.push_back(s.Scalar());
-        else if (s.IsSequence())
-            for (std::size_t i = 0; i < s.size(); ++i) {
-                if (s[i].IsScalar()) a.sort.push_back(s[i].Scalar());
-                else r.diagnostics().error(r.at(s[i], doc::index(doc::key(path, "sort"), i)),
-                                           fmt::format("expected a field name, found {}", doc::describe(s[i])));
+        // A field name, or {field: NAME, order: ascending | descending}.
+        auto item = [&](const YAML::Node& i, const std::string& at) {
+            if (i.IsScalar()) {
+                a.sort.push_back(i.Scalar());
+                a.sort_descending.push_back(false);
+                return;
             }
-        else r.diagnostics().error(a.sort_at, fmt::format("expected a field name or a list of them, found {}", doc::describe(s)));
+            if (!i.IsMap()) {
+                r.diagnostics().error(r.at(i, at), fmt::format("expected a field name, or {{field: NAME, order: "
+                                                               "descending}}, found {}",
+                                                               doc::describe(i)));
+                return;
+            }
+            r.check_keys(i, at, {"field", "order"});
+            const std::optional<std::string> field = r.text(i, "field", at, true);
+            bool descending = false;
+            if (YAML::Node o = i["order"]; o.IsDefined()) {
+                const std::string order = o.IsScalar() ? o.Scalar() : std::string();
+                if (order == "descending") descending = true;
+                else if (order != "ascending")
+                    r.diagnostics().error(r.at(o, doc::key(at, "order")),
+                                          fmt::format("expected ascending or descending, found {}", doc::describe(o)));
+            }
+            if (field) {
+                a.sort.push_back(*field);
+                a.sort_descending.push_back(descending);
+            }
+        };
+        const std::string at = doc::key(path, "sort");
+        if (s.IsSequence())
+            for (std::size_t i = 0; i < s.size(); ++i) item(s[i], doc::index(at, i));
+        else if (s.IsScalar() || s.IsMap())
+            item(s, at);
+        else
+            r.diagnostics().error(a.sort_at, fmt::format("expected a field name or a list of them, found {}", doc::describe(s)));
     }
     if (auto v = r.text(n, "page_name", path, false)) {
         a.page_name = *v;

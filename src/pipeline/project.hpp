@@ -113,6 +113,8 @@ struct AtlasDecl {
     std::shared_ptr<const style::expr::Expression> filter;  ///< a MapLibre filter on its features; null: all
     SourceLocation filter_at;
     std::vector<std::string> sort;  ///< fields, in order of precedence; then the feature id
+    /// Per field of `sort`: its values in descending order (`{field: F, order: descending}`), nulls still last.
+    std::vector<bool> sort_descending;
     SourceLocation sort_at;
     std::string page_name = "{$id}";  ///< token string: `{field}`, `{$id}` (the feature id)
     SourceLocation page_name_at;

@@ -131,6 +131,18 @@ TEST(Atlas, FilterAndSortChooseThePagesAndTheirOrder) {
     ASSERT_EQ(r.status, 0) << r.output;
     EXPECT_NE(pdf_text(dir + "/out/pages.pdf", 1).find("Écouves (01)"), std::string::npos) << pdf_text(dir + "/out/pages.pdf", 1);
     EXPECT_NE(pdf_text(dir + "/out/pages.pdf", 2).find("Fumel (02)"), std::string::npos) << pdf_text(dir + "/out/pages.pdf", 2);
+    // Descending: "Premier" (01) then "Deuxième" (02) by code; a field named in a sort item must exist.
+    dir = make_atlas("atlas-descending", "      page_name: \"{code}\"\n      sort: [{field: code, order: descending}]\n");
+    r = run_cartelier(dir);
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_NE(pdf_text(dir + "/out/pages.pdf", 1).find("Deuxième (02)"), std::string::npos) << pdf_text(dir + "/out/pages.pdf", 1);
+    EXPECT_NE(pdf_text(dir + "/out/pages.pdf", 2).find("Premier (01)"), std::string::npos) << pdf_text(dir + "/out/pages.pdf", 2);
+    dir = make_atlas("atlas-descending-bad", "      page_name: \"{code}\"\n      sort: [nom, {field: code, order: downward, by: x}]\n");
+    r = run_cartelier(dir);
+    EXPECT_EQ(r.status, 2) << r.output;
+    EXPECT_NE(r.output.find("maps.pages.atlas.sort[1].order: expected ascending or descending, found string \"downward\""), std::string::npos)
+        << r.output;
+    EXPECT_NE(r.output.find("maps.pages.atlas.sort[1].by: unknown key 'by' (expected one of: field, order)"), std::string::npos) << r.output;
     // A filter that keeps nothing: a warning, no page, no series PDF, exit 0.
     dir = make_atlas("atlas-empty", "      filter: [\"==\", [\"get\", \"code\"], \"99\"]\n");
     r = run_cartelier(dir);
