@@ -226,11 +226,12 @@ int run_build_command(const Selection& sel, bool force, unsigned jobs) {
 
 /// Everything `build` would reject, without rendering: the project, then build's prepare stage for each
 /// selected map (pipeline::run_check), and the output folder.
-int run_check_command(const Selection& sel, bool verbose) {
+int run_check_command(const Selection& sel, bool verbose, unsigned jobs) {
     auto project = load_or_report(sel.project_path);
     if (!project) return kExitProjectUnusable;
     auto options = options_for(sel);
     if (!options) return kExitProjectUnusable;
+    options->jobs = jobs;
     pipeline::CheckOutcome outcome;
     try {
         outcome = pipeline::run_check(*project, *options);
@@ -443,6 +444,8 @@ int main(int argc, char** argv) {
     check_cmd->add_flag("--verbose,-v", verbose, "Also print the type of every column of the CSV tables (declared or "
                                                  "inferred: what [\"get\", column] gives the styles)");
     check_cmd->add_flag("--strict", sel.strict, "Every warning of a map is an error (as the project key `strict: true`)");
+    check_cmd->add_option("--jobs,-j", jobs, "Maps checked in parallel (default: the number of cores)")
+        ->check(CLI::Range(1u, 1024u));
 
     auto* list_cmd = app.add_subcommand(
         "list", "Print each map with its status: up to date, or stale and why (which input changed).");
@@ -519,7 +522,7 @@ int main(int argc, char** argv) {
     }
 
     if (*build_cmd) return run_build_command(sel, force, jobs);
-    if (*check_cmd) return run_check_command(sel, verbose);
+    if (*check_cmd) return run_check_command(sel, verbose, jobs);
     if (*watch_cmd) {
         pipeline::install_interrupt_handlers();
         std::atomic<bool> stop{false};

@@ -619,19 +619,34 @@ CheckOutcome run_check(const Project& project, const BuildOptions& options) {
     PrepareContext ctx{project, store, inputs, icons, date};
     const bool strict = options.strict || project.strict;
     std::set<std::string> escalated;
-    for (const MapDecl* map : maps) {
-        Diagnostics d;
-        try {
-            PreparedMap prepared = prepare_map(ctx, *map);
-            d.append(prepared.warnings);
-            if (strict)
-                apply_strict(project, options, *map,
-                             store.warnings_of(layers_read(project, *map, prepared.source_layers)), d, escalated);
-        } catch (const Error& e) {
-            d.append(e.diagnostics());
-        }
-        outcome.all.append(d);
-        outcome.maps.emplace_back(map->id, std::move(d));
+    std::mutex strict_mutex;  // guards escalated
+    // The maps prepared side by side (as build prepares them), their diagnostics kept in the maps' order.
+    std::vector<Diagnostics> found(maps.size());
+    TaskQueue queue;
+    for (std::size_t i = 0; i < maps.size(); ++i)
+        queue.push_back([&, i] {
+            const MapDecl& map = *maps[i];
+            Diagnostics& d = found[i];
+            try {
+                PreparedMap prepared = prepare_map(ctx, map);
+                d.append(prepared.warnings);
+                if (strict) {
+                    const Diagnostics layer_warnings = store.warnings_of(layers_read(project, map, prepared.source_layers));
+                    std::lock_guard lock(strict_mutex);
+                    apply_strict(project, options, map, layer_warnings, d, escalated);
+                }
+            } catch (const Error& e) {
+                d.append(e.diagnostics());
+            } catch (const std::exception& e) {
+                d.error(SourceLocation{project.file, 0, 0, fmt::format("maps.{}", map.id)},
+                        fmt::format("checking map '{}' failed: {}", map.id, e.what()));
+            }
+        });
+    const unsigned threads = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+    queue.run(static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(maps.size(), 1))));
+    for (std::size_t i = 0; i < maps.size(); ++i) {
+        outcome.all.append(found[i]);
+        outcome.maps.emplace_back(maps[i]->id, std::move(found[i]));
     }
     // The output folder must be writable (or creatable).
     const fs::path out = options.out_dir;

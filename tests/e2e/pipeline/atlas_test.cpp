@@ -349,6 +349,30 @@ TEST(Atlas, BadAtlasesAreErrorsNamingWhatIsWrong) {
         << r.output;
 }
 
+// `check` prepares the pages side by side (-j), as build does: the same lines in the same order, and the
+// same exit status, as one at a time — a page's own error included.
+TEST(Atlas, CheckPreparesThePagesSideBySideAndSaysWhatItSaysAlone) {
+    // Each page too large for its scales: a warning of its own (an error under --strict).
+    const std::string dir = make_atlas("atlas-check-jobs", "      page_name: \"{code}\"\n      extent: {scales: [100000, 250000]}\n");
+    write_file(dir + "/style.json", replace_all(read_file(dir + "/style.json"), "\"atlas_id\"", "\"atlas_idd\""));
+    const auto alone = test::run(fmt::format("{} check -p {}/cartelier.yaml -o {}/out -j 1", test::cartelier_binary(), dir, dir));
+    const auto side = test::run(fmt::format("{} check -p {}/cartelier.yaml -o {}/out -j 3", test::cartelier_binary(), dir, dir));
+    EXPECT_NE(alone.output.find("atlas_idd"), std::string::npos) << alone.output;
+    EXPECT_NE(alone.output.find("page 'pages/01' (feature 01"), std::string::npos) << alone.output;
+    EXPECT_NE(alone.output.find("page 'pages/02' (feature 02"), std::string::npos) << alone.output;
+    EXPECT_EQ(alone.status, 0) << alone.output;
+    EXPECT_EQ(side.status, alone.status);
+    EXPECT_EQ(side.output, alone.output);
+    // Under --strict each page fails on its warning, in its own line.
+    const auto strict_alone =
+        test::run(fmt::format("{} check --strict -p {}/cartelier.yaml -o {}/out -j 1", test::cartelier_binary(), dir, dir));
+    const auto strict_side =
+        test::run(fmt::format("{} check --strict -p {}/cartelier.yaml -o {}/out -j 3", test::cartelier_binary(), dir, dir));
+    EXPECT_EQ(strict_alone.status, 1) << strict_alone.output;
+    EXPECT_EQ(strict_side.status, 1) << strict_side.output;
+    EXPECT_EQ(strict_side.output, strict_alone.output);
+}
+
 TEST(Atlas, AProblemEveryPageSharesIsPrintedOnce) {
     // A style error: each page fails with it; build and check print it once, and say so.
     const std::string dir = make_atlas("atlas-shared-error", "      page_name: \"{code}\"\n");
