@@ -208,37 +208,35 @@ std::vector<MapDecl> atlas_pages(const MapDecl& atlas_map, LayerStore& store,
     }
     std::vector<std::size_t> sort_index;
     for (const auto& s : atlas.sort) sort_index.push_back(*layer.schema->index(s));
-    if (!sort_index.empty()) {
-        // Each feature with the collation key of each text it is sorted by (made once, not per comparison).
-        struct Sorted {
-            const Feature* feature;
-            std::vector<std::string> keys;  ///< per sort field: the key of a text, else empty
-        };
-        const TextCollator collator;
-        std::vector<Sorted> sorted;
-        sorted.reserve(kept.size());
-        for (const Feature* f : kept) {
-            Sorted item{f, {}};
-            for (std::size_t i : sort_index) {
-                const auto* text = std::get_if<std::string>(&f->value(i));
-                item.keys.push_back(text ? collator.key(*text) : std::string());
-            }
-            sorted.push_back(std::move(item));
+    // Each feature with the collation key of each text it is sorted by (made once, not per comparison;
+    // the collator opened only for a text).
+    struct Sorted {
+        const Feature* feature;
+        std::vector<std::string> keys;  ///< per sort field: the key of a text, else empty
+    };
+    std::optional<TextCollator> collator;
+    std::vector<Sorted> sorted;
+    sorted.reserve(kept.size());
+    for (const Feature* f : kept) {
+        Sorted item{f, {}};
+        for (std::size_t i : sort_index) {
+            const auto* text = std::get_if<std::string>(&f->value(i));
+            if (text && !collator) collator.emplace();
+            item.keys.push_back(text ? collator->key(*text) : std::string());
         }
-        std::stable_sort(sorted.begin(), sorted.end(), [&](const Sorted& a, const Sorted& b) {
-            for (std::size_t k = 0; k < sort_index.size(); ++k) {
-                const Value& x = a.feature->value(sort_index[k]);
-                const Value& y = b.feature->value(sort_index[k]);
-                if (int c = compare_values(x, y, a.keys[k], b.keys[k]); c != 0)
-                    // Descending: the values reversed, nulls still last.
-                    return k < atlas.sort_descending.size() && atlas.sort_descending[k] && !is_null(x) && !is_null(y) ? c > 0 : c < 0;
-            }
-            return id_less(a.feature->id, b.feature->id);
-        });
-        for (std::size_t i = 0; i < sorted.size(); ++i) kept[i] = sorted[i].feature;
-    } else {
-        std::stable_sort(kept.begin(), kept.end(), [](const Feature* a, const Feature* b) { return id_less(a->id, b->id); });
+        sorted.push_back(std::move(item));
     }
+    std::stable_sort(sorted.begin(), sorted.end(), [&](const Sorted& a, const Sorted& b) {
+        for (std::size_t k = 0; k < sort_index.size(); ++k) {
+            const Value& x = a.feature->value(sort_index[k]);
+            const Value& y = b.feature->value(sort_index[k]);
+            if (int c = compare_values(x, y, a.keys[k], b.keys[k]); c != 0)
+                // Descending: the values reversed, nulls still last.
+                return k < atlas.sort_descending.size() && atlas.sort_descending[k] && !is_null(x) && !is_null(y) ? c > 0 : c < 0;
+        }
+        return id_less(a.feature->id, b.feature->id);
+    });
+    for (std::size_t i = 0; i < sorted.size(); ++i) kept[i] = sorted[i].feature;
     if (kept.empty()) {
         warnings.warning(atlas.declared_at,
                          fmt::format("the atlas of map '{}' has no page: its filter keeps none of the {} features of '{}'",
