@@ -159,10 +159,7 @@ int run_build_command(const Selection& sel, bool force, unsigned jobs) {
     // The pages of an atlas found up to date are told in one line per atlas (a series of thousands of
     // pages would print thousands), unless only one is; those built or failed each in their own.
     std::map<std::string, std::size_t> pages, pages_up_to_date;  // by atlas id (a page's id is ATLAS/PAGE)
-    auto atlas_of = [](const std::string& id) {
-        const auto slash = id.find('/');
-        return slash == std::string::npos ? std::string() : id.substr(0, slash);
-    };
+    const auto& atlas_of = pipeline::atlas_of_page;
     for (const auto& m : outcome.maps)
         if (const std::string atlas = atlas_of(m.id); !atlas.empty()) {
             ++pages[atlas];

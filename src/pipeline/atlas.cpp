@@ -803,6 +803,11 @@ AtlasSelection expand_atlases(const std::vector<const MapDecl*>& selected, Layer
     return out;
 }
 
+std::string atlas_of_page(const std::string& map_id) {
+    const auto slash = map_id.find('/');
+    return slash == std::string::npos ? std::string() : map_id.substr(0, slash);
+}
+
 AtlasSelection select_with_pages(const Project& project, const BuildOptions& options, LayerStore& store) {
     return expand_atlases(select_maps(project, options, false), store, options.shard, options.maps);
 }

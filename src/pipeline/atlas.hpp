@@ -66,6 +66,10 @@ AtlasSelection expand_atlases(const std::vector<const MapDecl*>& selected, Layer
 /// pages: select_maps, then expand_atlases — what build, check and list all take.
 AtlasSelection select_with_pages(const Project& project, const BuildOptions& options, LayerStore& store);
 
+/// The atlas a map id names a page of (`fiches/flash-metz` → `fiches`), or "" for a plain map (or the
+/// atlas itself, whose series is reported under the atlas's own id).
+std::string atlas_of_page(const std::string& map_id);
+
 /// `text` with each `{field}` replaced by the feature's value (numbers without a useless ".0"; null: "")
 /// and `{$id}`, `{$page}`, `{$pages}` by the page's; `{{` and `}}` are braces. `missing` receives the
 /// fields named that `fields` does not hold.

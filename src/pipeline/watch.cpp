@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "pipeline/atlas.hpp"
 #include "pipeline/file_watch.hpp"
 #include "pipeline/layer_store.hpp"
 #include "pipeline/pipeline.hpp"
@@ -41,25 +42,42 @@ struct WatchSession {
     }
 };
 
-/// Builds the given maps; prints one line per map and the errors of failed ones.
+/// Builds the given maps; prints a line per map built (or failed) and the errors of failed ones. The
+/// pages of an atlas found up to date are told in one line per atlas, as `build` does: a data edit that
+/// changes one page of a series of hundreds prints that page and the series, not hundreds of lines.
 void rebuild(WatchSession& session, const WatchOptions& options, const std::vector<std::string>& maps,
              std::ostream& out, std::ostream& err) {
     BuildOptions build;
     build.maps = maps;
     build.out_dir = options.out_dir;
     build.remove_unproduced = options.all_formats;  // a PNG preview leaves the other formats' files alone
-    if (!session.store)
+    // A store made for this rebuild loads the layers during it: in a map's own stages, or, for atlas
+    // pages, while the atlas is expanded (in no page's stages).
+    const bool fresh_store = !session.store;
+    if (fresh_store)
         session.store = std::make_unique<LayerStore>(*session.preview, prepared_dir(options.out_dir));
     build.layers = session.store.get();
     auto start = std::chrono::steady_clock::now();
     BuildOutcome outcome = run_build(*session.preview, build);
     double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::map<std::string, std::pair<std::size_t, std::size_t>> pages;  // atlas id → (up to date, all)
+    for (const auto& m : outcome.maps)
+        if (const std::string atlas = atlas_of_page(m.id); !atlas.empty()) {
+            pages[atlas].first += m.status == MapStatus::UpToDate;
+            ++pages[atlas].second;
+        }
     bool failed = false;
     for (const auto& m : outcome.maps) {
         for (const auto& d : m.diagnostics.items()) err << d.format() << '\n';
-        if (m.ok()) {
-            std::vector<std::string> files;
-            for (const auto& o : m.outputs) files.push_back(o.path);
+        std::vector<std::string> files;
+        for (const auto& o : m.outputs) files.push_back(o.path);
+        if (m.status == MapStatus::UpToDate) {
+            if (const std::string atlas = atlas_of_page(m.id); !atlas.empty() && pages[atlas].first > 1) continue;
+            out << fmt::format("[{}] {} up to date → {}\n", clock_time(), m.id, fmt::join(files, ", "));
+        } else if (m.ok() && pages.count(m.id)) {  // an atlas: its series PDF, assembled from its pages
+            out << fmt::format("[{}] {} series PDF assembled in {:.2f} s → {}\n", clock_time(), m.id, m.seconds,
+                               fmt::join(files, ", "));
+        } else if (m.ok()) {
             double loading = 0;
             bool loaded = false;
             for (const char* stage : {"load", "validate", "join", "reproject", "write-cache"})
@@ -67,8 +85,10 @@ void rebuild(WatchSession& session, const WatchOptions& options, const std::vect
                     loading += it->second;
                     loaded = true;
                 }
-            out << fmt::format("[{}] {} rebuilt in {:.2f} s ({}) → {}\n", clock_time(), m.id, m.seconds,
-                               loaded ? fmt::format("loading layers {:.3f} s", loading) : "layers kept in memory",
+            const std::string layers = loaded        ? fmt::format("loading layers {:.3f} s", loading)
+                                       : fresh_store ? std::string("layers loaded by this rebuild")
+                                                     : std::string("layers kept in memory");
+            out << fmt::format("[{}] {} rebuilt in {:.2f} s ({}) → {}\n", clock_time(), m.id, m.seconds, layers,
                                fmt::join(files, ", "));
         } else {
             failed = true;
@@ -76,6 +96,10 @@ void rebuild(WatchSession& session, const WatchOptions& options, const std::vect
                                m.diagnostics.error_count());
         }
     }
+    for (const auto& [atlas, counts] : pages)
+        if (counts.first > 1)
+            out << fmt::format("[{}] {}/… {} of its {} pages up to date\n", clock_time(), atlas, counts.first,
+                               counts.second);
     // A layer that failed to load stays failed in the store: start afresh at the next change.
     if (failed) session.store.reset();
     out << fmt::format("[{}] done in {:.2f} s; watching…\n", clock_time(), total);

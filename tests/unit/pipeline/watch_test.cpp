@@ -8,6 +8,7 @@
 #include <thread>
 
 #include <cairo.h>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "pipeline/file_watch.hpp"
@@ -179,4 +180,61 @@ TEST(Watch, KeepsTheLoadedLayersAcrossStyleChangesAndReloadsChangedData) {
     watcher.join();
     EXPECT_EQ(colour_at(dir, {3.5, 46.5}), (std::array<int, 3>{0xd7, 0x30, 0x1f})) << out.str() << err.str();
     EXPECT_TRUE(layers_of(2).starts_with("loading layers ")) << out.str();
+}
+
+// An atlas under watch: saving a data file that changes one page's feature rebuilds that page and the
+// series, and the output says so — that page and the series each on a line, the pages found up to date
+// in one line — instead of calling every page of the series "rebuilt".
+TEST(Watch, AnAtlasEditRebuildsOnePageAndTellsThePagesUpToDateInOneLine) {
+    const std::string dir = test::temp_dir("watch-atlas");
+    fs::copy(test::datapath("fixtures/mini"), dir, fs::copy_options::recursive);
+    // Four sites, two in each département, far enough apart that no page shows another's label.
+    write(dir + "/sites.csv", read(dir + "/sites.csv") + "site-c;Troisième;01;2.6;46.3;s-flash\n"
+                                                         "site-d;Quatrième;02;3.4;46.7;s-local\n");
+    std::string project = read(dir + "/cartelier.yaml");
+    project = project.substr(0, project.find("maps:")) +
+              "maps:\n  sheets:\n    title: \"{nom_court}\"\n    style: style.json\n    crs: EPSG:2154\n"
+              "    dpi: 40\n    formats: [pdf, png]\n    atlas:\n      layer: sites\n      page_name: \"{id}\"\n";
+    write(dir + "/cartelier.yaml", project);
+
+    pipeline::WatchOptions options;
+    options.project_path = dir + "/cartelier.yaml";
+    options.out_dir = dir + "/out";
+    options.all_formats = true;  // the PDFs, and so the series
+    options.max_rebuilds = 1;
+    test::SyncedStream out, err;
+    std::atomic<bool> stop{false};
+    std::thread watcher([&] { pipeline::run_watch(options, out, err, stop); });
+    struct Join {
+        std::atomic<bool>& stop;
+        std::thread& t;
+        ~Join() {
+            stop = true;
+            if (t.joinable()) t.join();
+        }
+    } join{stop, watcher};
+
+    const std::string series = dir + "/out/sheets.pdf";
+    ASSERT_TRUE(wait_for([&] { return out.str().find("watching") != std::string::npos; })) << out.str() << err.str();
+    ASSERT_TRUE(fs::exists(series)) << out.str() << err.str();
+    const std::string first = out.str();
+    for (const char* page : {"site-a", "site-b", "site-c", "site-d"})
+        EXPECT_NE(first.find(fmt::format("sheets/{} rebuilt in", page)), std::string::npos) << first;
+    EXPECT_NE(first.find("sheets series PDF assembled in"), std::string::npos) << first;
+
+    // One site renamed: its page and the series, nothing else.
+    std::string sites = read(dir + "/sites.csv");
+    sites.replace(sites.find("Troisième"), std::string("Troisième").size(), "Troisième bis");
+    std::this_thread::sleep_for(20ms);
+    write(dir + "/sites.csv", sites);
+    watcher.join();
+    const std::string second = out.str().substr(first.size());
+    EXPECT_NE(second.find("sheets/site-c rebuilt in"), std::string::npos) << second;
+    EXPECT_NE(second.find("sheets series PDF assembled in"), std::string::npos) << second;
+    EXPECT_NE(second.find("sheets/… 3 of its 4 pages up to date"), std::string::npos) << second;
+    for (const char* page : {"site-a", "site-b", "site-d"})
+        EXPECT_EQ(second.find(fmt::format("sheets/{} ", page)), std::string::npos) << second;
+    // The layers were read again for this rebuild (a data file changed): not "kept in memory".
+    EXPECT_EQ(second.find("layers kept in memory"), std::string::npos) << second;
+    EXPECT_NE(second.find("(layers loaded by this rebuild)"), std::string::npos) << second;
 }
