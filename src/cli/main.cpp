@@ -271,12 +271,23 @@ int run_list_command(const Selection& sel) {
             std::cout << fmt::format("{:<12} its pages cannot be made (see above)\n", atlas->id);
         }
         print_diagnostics(selection.warnings);
-        for (const auto& plan : pipeline::plan_maps(*project, selection.maps, *options, inputs)) {
+        const std::vector<pipeline::MapPlan> plans = pipeline::plan_maps(*project, selection.maps, *options, inputs);
+        for (const auto& plan : plans) {
             if (plan.reasons.empty())
                 std::cout << fmt::format("{:<12} up to date (built {})\n", plan.map->id,
                                          pipeline::iso_date(plan.previous->date));
             else
                 std::cout << fmt::format("{:<12} stale: {}\n", plan.map->id, fmt::join(plan.reasons, "; "));
+        }
+        // Each atlas's series PDF, which `build` assembles once every page is built or up to date.
+        for (const auto& s : pipeline::series_status(selection, plans, *options, project->root)) {
+            if (s.stale_pages)
+                std::cout << fmt::format("{:<12} series stale: {} of its {} pages to build first → {}\n", s.atlas->id,
+                                         s.stale_pages, s.pages, s.file);
+            else if (!s.reason.empty())
+                std::cout << fmt::format("{:<12} series stale: {} → {}\n", s.atlas->id, s.reason, s.file);
+            else
+                std::cout << fmt::format("{:<12} series up to date, its {} pages → {}\n", s.atlas->id, s.pages, s.file);
         }
     } catch (const Error& e) {
         print_diagnostics(e.diagnostics());

@@ -435,19 +435,16 @@ std::optional<MapOutcome> assemble_series(const MapDecl& atlas, const std::vecto
             if (!kept) fs::remove(entry.path(), ec);
         }
     }
-    const std::optional<MapState> previous = load_map_state(options.out_dir, atlas.id, root);
-    const bool same_pages = previous && previous->inputs.size() == state.inputs.size() &&
-                            std::equal(state.inputs.begin(), state.inputs.end(), previous->inputs.begin(),
-                                       [](const InputRecord& a, const InputRecord& b) { return a.name == b.name && a.hash == b.hash; });
-    if (!options.force && built == 0 && same_pages && !previous->outputs.empty() &&
-        output_unchanged(options.out_dir, previous->outputs.front())) {
+    const std::string stale = series_staleness(atlas.id, state.inputs, options.out_dir, root);
+    if (!options.force && built == 0 && stale.empty()) {
+        const std::optional<MapState> previous = load_map_state(options.out_dir, atlas.id, root);
         m.status = MapStatus::UpToDate;
         m.outputs.push_back({(fs::path(options.out_dir) / previous->outputs.front().file).string(),
                              previous->outputs.front().bytes, previous->outputs.front().sha256});
         return m;
     }
     m.reasons.push_back(built ? fmt::format("{} of its {} pages built", built, pages.size())
-                              : previous ? std::string("its pages changed since the last assembly") : std::string("never assembled"));
+                              : options.force && stale.empty() ? std::string("--force") : stale);
     try {
         StageTimes times;
         {
@@ -471,6 +468,55 @@ std::optional<MapOutcome> assemble_series(const MapDecl& atlas, const std::vecto
 }
 
 }  // namespace
+
+std::string series_staleness(const std::string& atlas_id, const std::vector<InputRecord>& page_pdfs,
+                             const std::string& out_dir, const fs::path& root) {
+    const std::optional<MapState> previous = load_map_state(out_dir, atlas_id, root);
+    if (!previous || previous->outputs.empty()) return "never assembled";
+    const OutputRecord& series = previous->outputs.front();
+    if (!stat_file(fs::path(out_dir) / series.file)) return fmt::format("output {} is missing", series.file);
+    if (!output_unchanged(out_dir, series)) return fmt::format("output {} was modified since the last build", series.file);
+    const bool same_pages = previous->inputs.size() == page_pdfs.size() &&
+                            std::equal(page_pdfs.begin(), page_pdfs.end(), previous->inputs.begin(),
+                                       [](const InputRecord& a, const InputRecord& b) { return a.name == b.name && a.hash == b.hash; });
+    return same_pages ? std::string() : std::string("its pages changed since the last assembly");
+}
+
+std::vector<SeriesStatus> series_status(const AtlasSelection& selection, const std::vector<MapPlan>& plans,
+                                        const BuildOptions& options, const fs::path& root) {
+    std::vector<SeriesStatus> out;
+    if (options.shard) return out;  // a shard's build assembles no series
+    std::unordered_map<std::string_view, const MapPlan*> plan_of;
+    plan_of.reserve(plans.size());
+    for (const MapPlan& p : plans) plan_of.emplace(p.map->id, &p);
+    for (const auto& [atlas, pages] : selection.series) {
+        if (pages.empty() || std::find(atlas->formats.begin(), atlas->formats.end(), Format::Pdf) == atlas->formats.end() ||
+            std::find(selection.partial.begin(), selection.partial.end(), atlas) != selection.partial.end())
+            continue;
+        SeriesStatus s;
+        s.atlas = atlas;
+        s.file = (fs::path(options.out_dir) / (atlas->id + ".pdf")).string();
+        s.pages = pages.size();
+        std::vector<InputRecord> page_pdfs;
+        page_pdfs.reserve(pages.size());
+        for (const MapDecl* page : pages) {
+            const auto it = plan_of.find(page->id);
+            const MapPlan* plan = it == plan_of.end() ? nullptr : it->second;
+            if (!plan || plan->stale() || !plan->previous) {
+                ++s.stale_pages;
+                continue;
+            }
+            const std::string name = page->id + ".pdf";
+            const auto pdf = std::find_if(plan->previous->outputs.begin(), plan->previous->outputs.end(),
+                                          [&](const OutputRecord& o) { return o.file == name; });
+            page_pdfs.push_back(InputRecord{"page", page->id, pdf == plan->previous->outputs.end() ? "unknown" : pdf->sha256,
+                                            0, {}, std::nullopt});
+        }
+        if (!s.stale_pages) s.reason = series_staleness(atlas->id, page_pdfs, options.out_dir, root);
+        out.push_back(std::move(s));
+    }
+    return out;
+}
 
 BuildOutcome run_build(const Project& project, const BuildOptions& options) {
     const auto start = std::chrono::steady_clock::now();

@@ -25,6 +25,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
@@ -94,6 +95,28 @@ struct BuildOutcome {
 /// Builds the maps: stages 1 to 4. A map that fails keeps its previous outputs; the others still build.
 /// Throws Error when an unknown map id is asked for.
 BuildOutcome run_build(const Project& project, const BuildOptions& options);
+
+/// The series PDF of atlas `atlas_id` (`out/ATLAS.pdf`) against its pages' PDFs as last written
+/// (`page_pdfs`: per page, kind "page", its id as name and its PDF's SHA-256 as hash, in page order):
+/// "" when the file Cartelier last assembled is there unchanged and was made of exactly these PDFs;
+/// else why not: "never assembled", "output ATLAS.pdf is missing", "output ATLAS.pdf was modified since
+/// the last build" or "its pages changed since the last assembly". `build` assembles it again then.
+std::string series_staleness(const std::string& atlas_id, const std::vector<InputRecord>& page_pdfs,
+                             const std::string& out_dir, const std::filesystem::path& root);
+
+/// What `list` says of an atlas's series PDF, from the plans of its pages (plan_maps).
+struct SeriesStatus {
+    const MapDecl* atlas = nullptr;
+    std::string file;               ///< out/ATLAS.pdf
+    std::size_t pages = 0;
+    std::size_t stale_pages = 0;    ///< pages to build before the series can be assembled
+    std::string reason;             ///< series_staleness() when every page is up to date
+};
+
+/// The series of `selection` an unsharded build would assemble (an atlas with the PDF format and
+/// pages, all of them selected), each with its status; `plans` are the plans of `selection.maps`.
+std::vector<SeriesStatus> series_status(const struct AtlasSelection& selection, const std::vector<MapPlan>& plans,
+                                        const BuildOptions& options, const std::filesystem::path& root);
 
 struct CheckOutcome {
     std::vector<std::pair<std::string, Diagnostics>> maps;  ///< per selected map, in order: its problems

@@ -115,6 +115,45 @@ TEST(Atlas, APagePerFeatureInOrderTheSeriesPdfAndTheCurrentFeatureInTheStyle) {
     EXPECT_EQ(digests(dir + "/out"), before);  // the same bytes: the assembly is deterministic
 }
 
+// `list` tells each atlas's series PDF: up to date, or why `build` would assemble it again — the same
+// reasons as the build's.
+TEST(Atlas, ListTellsTheSeriesAndWhyBuildWouldAssembleItAgain) {
+    const std::string dir = make_atlas("atlas-list", "      page_name: \"{code}\"\n", "    formats: [pdf]\n");
+    auto list = [&](const std::string& args = "") {
+        return test::run(fmt::format("{} list -p {}/cartelier.yaml -o {}/out {}", test::cartelier_binary(), dir, dir, args))
+            .output;
+    };
+    const std::string series = dir + "/out/pages.pdf";
+    EXPECT_NE(list().find("pages        series stale: 2 of its 2 pages to build first → " + series), std::string::npos)
+        << list();
+    ASSERT_EQ(run_cartelier(dir).status, 0);
+    EXPECT_NE(list().find("pages        series up to date, its 2 pages → " + series), std::string::npos) << list();
+
+    // Deleted: stale, and the build says the same.
+    const std::string bytes = read_file(series);
+    fs::remove(series);
+    EXPECT_NE(list().find("series stale: output pages.pdf is missing"), std::string::npos) << list();
+    auto r = run_cartelier(dir);
+    ASSERT_EQ(r.status, 0);
+    EXPECT_NE(r.output.find("because: output pages.pdf is missing"), std::string::npos) << r.output;
+    EXPECT_EQ(read_file(series), bytes);
+
+    // Edited by someone else: stale.
+    write_file(series, bytes + "% edited\n");
+    EXPECT_NE(list().find("series stale: output pages.pdf was modified since the last build"), std::string::npos)
+        << list();
+    ASSERT_EQ(run_cartelier(dir).status, 0);
+    EXPECT_NE(list().find("series up to date, its 2 pages"), std::string::npos) << list();
+
+    // A feature renamed: its page first, then the series.
+    std::string data = read_file(dir + "/departements.geojson");
+    data.replace(data.find("Premier"), 7, "Premier bis");
+    write_file(dir + "/departements.geojson", data);
+    EXPECT_NE(list().find("series stale: 1 of its 2 pages to build first"), std::string::npos) << list();
+    // A shard's build assembles no series: its list has no series line.
+    EXPECT_EQ(list("--shard 1/2").find("pages        series"), std::string::npos) << list("--shard 1/2");
+}
+
 TEST(Atlas, FilterAndSortChooseThePagesAndTheirOrder) {
     // Descending by a computed order is not a key: sort by code with a filter keeping one page.
     std::string dir = make_atlas("atlas-filter", "      page_name: \"d{code}\"\n      filter: [\"==\", [\"get\", \"code\"], \"02\"]\n");
