@@ -158,13 +158,8 @@ int run_build_command(const Selection& sel, bool force, unsigned jobs) {
     printer.print(outcome.warnings);
     // The pages of an atlas found up to date are told in one line per atlas (a series of thousands of
     // pages would print thousands), unless only one is; those built or failed each in their own.
-    std::map<std::string, std::size_t> pages, pages_up_to_date;  // by atlas id (a page's id is ATLAS/PAGE)
+    auto pages = pipeline::atlas_pages_up_to_date(outcome.maps);  // atlas id → (up to date, all)
     const auto& atlas_of = pipeline::atlas_of_page;
-    for (const auto& m : outcome.maps)
-        if (const std::string atlas = atlas_of(m.id); !atlas.empty()) {
-            ++pages[atlas];
-            pages_up_to_date[atlas] += m.status == pipeline::MapStatus::UpToDate;
-        }
     for (const auto& m : outcome.maps) {
         printer.print(m.diagnostics);
         std::vector<std::string> files;
@@ -186,7 +181,7 @@ int run_build_command(const Selection& sel, bool force, unsigned jobs) {
                     std::cout << fmt::format("      removed, no longer produced: {}\n", fmt::join(m.removed, ", "));
                 break;
             case pipeline::MapStatus::UpToDate:
-                if (const std::string atlas = atlas_of(m.id); !atlas.empty() && pages_up_to_date[atlas] > 1) break;
+                if (const std::string atlas = atlas_of(m.id); !atlas.empty() && pages[atlas].first > 1) break;
                 std::cout << fmt::format("up to date {:<10} → {}\n", m.id, fmt::join(files, ", "));
                 break;
             case pipeline::MapStatus::Failed:
@@ -198,9 +193,9 @@ int run_build_command(const Selection& sel, bool force, unsigned jobs) {
                 break;
         }
     }
-    for (const auto& [atlas, n] : pages_up_to_date)
-        if (n > 1)
-            std::cout << fmt::format("up to date {:<10} {} of its {} pages → {}/\n", atlas + "/…", n, pages[atlas],
+    for (const auto& [atlas, counts] : pages)
+        if (counts.first > 1)
+            std::cout << fmt::format("up to date {:<10} {} of its {} pages → {}/\n", atlas + "/…", counts.first, counts.second,
                                      (std::filesystem::path(options->out_dir) / atlas).string());
     if (outcome.stale_temp_files_removed)
         std::cout << fmt::format("removed {} temporary file(s) left by an interrupted build\n",

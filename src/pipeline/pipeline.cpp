@@ -435,9 +435,9 @@ std::optional<MapOutcome> assemble_series(const MapDecl& atlas, const std::vecto
             if (!kept) fs::remove(entry.path(), ec);
         }
     }
-    const std::string stale = series_staleness(atlas.id, state.inputs, options.out_dir, root);
+    const std::optional<MapState> previous = load_map_state(options.out_dir, atlas.id, root);
+    const std::string stale = series_staleness(previous, state.inputs, options.out_dir);
     if (!options.force && built == 0 && stale.empty()) {
-        const std::optional<MapState> previous = load_map_state(options.out_dir, atlas.id, root);
         m.status = MapStatus::UpToDate;
         m.outputs.push_back({(fs::path(options.out_dir) / previous->outputs.front().file).string(),
                              previous->outputs.front().bytes, previous->outputs.front().sha256});
@@ -469,9 +469,8 @@ std::optional<MapOutcome> assemble_series(const MapDecl& atlas, const std::vecto
 
 }  // namespace
 
-std::string series_staleness(const std::string& atlas_id, const std::vector<InputRecord>& page_pdfs,
-                             const std::string& out_dir, const fs::path& root) {
-    const std::optional<MapState> previous = load_map_state(out_dir, atlas_id, root);
+std::string series_staleness(const std::optional<MapState>& previous, const std::vector<InputRecord>& page_pdfs,
+                             const std::string& out_dir) {
     if (!previous || previous->outputs.empty()) return "never assembled";
     const OutputRecord& series = previous->outputs.front();
     if (!stat_file(fs::path(out_dir) / series.file)) return fmt::format("output {} is missing", series.file);
@@ -480,6 +479,16 @@ std::string series_staleness(const std::string& atlas_id, const std::vector<Inpu
                             std::equal(page_pdfs.begin(), page_pdfs.end(), previous->inputs.begin(),
                                        [](const InputRecord& a, const InputRecord& b) { return a.name == b.name && a.hash == b.hash; });
     return same_pages ? std::string() : std::string("its pages changed since the last assembly");
+}
+
+std::map<std::string, std::pair<std::size_t, std::size_t>> atlas_pages_up_to_date(const std::vector<MapOutcome>& maps) {
+    std::map<std::string, std::pair<std::size_t, std::size_t>> pages;
+    for (const auto& m : maps)
+        if (const std::string atlas = atlas_of_page(m.id); !atlas.empty()) {
+            pages[atlas].first += m.status == MapStatus::UpToDate;
+            ++pages[atlas].second;
+        }
+    return pages;
 }
 
 std::vector<SeriesStatus> series_status(const AtlasSelection& selection, const std::vector<MapPlan>& plans,
@@ -512,7 +521,8 @@ std::vector<SeriesStatus> series_status(const AtlasSelection& selection, const s
             page_pdfs.push_back(InputRecord{"page", page->id, pdf == plan->previous->outputs.end() ? "unknown" : pdf->sha256,
                                             0, {}, std::nullopt});
         }
-        if (!s.stale_pages) s.reason = series_staleness(atlas->id, page_pdfs, options.out_dir, root);
+        if (!s.stale_pages)
+            s.reason = series_staleness(load_map_state(options.out_dir, atlas->id, root), page_pdfs, options.out_dir);
         out.push_back(std::move(s));
     }
     return out;

@@ -27,6 +27,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -96,13 +97,18 @@ struct BuildOutcome {
 /// Throws Error when an unknown map id is asked for.
 BuildOutcome run_build(const Project& project, const BuildOptions& options);
 
-/// The series PDF of atlas `atlas_id` (`out/ATLAS.pdf`) against its pages' PDFs as last written
-/// (`page_pdfs`: per page, kind "page", its id as name and its PDF's SHA-256 as hash, in page order):
-/// "" when the file Cartelier last assembled is there unchanged and was made of exactly these PDFs;
-/// else why not: "never assembled", "output ATLAS.pdf is missing", "output ATLAS.pdf was modified since
-/// the last build" or "its pages changed since the last assembly". `build` assembles it again then.
-std::string series_staleness(const std::string& atlas_id, const std::vector<InputRecord>& page_pdfs,
-                             const std::string& out_dir, const std::filesystem::path& root);
+/// The series PDF of an atlas (`out/ATLAS.pdf`), whose last assembly's state is `previous`
+/// (load_map_state of the atlas's id), against its pages' PDFs as last written (`page_pdfs`: per page,
+/// kind "page", its id as name and its PDF's SHA-256 as hash, in page order): "" when the file Cartelier
+/// last assembled is there unchanged and was made of exactly these PDFs; else why not: "never
+/// assembled", "output ATLAS.pdf is missing", "output ATLAS.pdf was modified since the last build" or
+/// "its pages changed since the last assembly". `build` assembles it again then.
+std::string series_staleness(const std::optional<MapState>& previous, const std::vector<InputRecord>& page_pdfs,
+                             const std::string& out_dir);
+
+/// Per atlas id, how many of `maps`' pages of it (ids `ATLAS/PAGE`) are up to date, and how many there
+/// are: what `build` and `watch` print in one line per atlas instead of a line per page up to date.
+std::map<std::string, std::pair<std::size_t, std::size_t>> atlas_pages_up_to_date(const std::vector<MapOutcome>& maps);
 
 /// What `list` says of an atlas's series PDF, from the plans of its pages (plan_maps).
 struct SeriesStatus {

@@ -60,12 +60,7 @@ void rebuild(WatchSession& session, const WatchOptions& options, const std::vect
     auto start = std::chrono::steady_clock::now();
     BuildOutcome outcome = run_build(*session.preview, build);
     double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::map<std::string, std::pair<std::size_t, std::size_t>> pages;  // atlas id → (up to date, all)
-    for (const auto& m : outcome.maps)
-        if (const std::string atlas = atlas_of_page(m.id); !atlas.empty()) {
-            pages[atlas].first += m.status == MapStatus::UpToDate;
-            ++pages[atlas].second;
-        }
+    auto pages = atlas_pages_up_to_date(outcome.maps);  // atlas id → (up to date, all)
     bool failed = false;
     for (const auto& m : outcome.maps) {
         for (const auto& d : m.diagnostics.items()) err << d.format() << '\n';
