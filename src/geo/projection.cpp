@@ -18,6 +18,7 @@
 #include <thread>
 #include <condition_variable>
 #include <tuple>
+#include <unordered_map>
 #include <vector>
 
 #include <fmt/format.h>
@@ -364,6 +365,54 @@ ProjectionFailures reproject(Layer& layer, const std::string& to) {
     Transformation t(layer.crs, to);
     ProjectionFailures failed;
     for (auto& f : layer.features) failed += t.transform(f.geometry.points);
+    layer.crs = to;
+    return failed;
+}
+
+namespace {
+
+bool same_bits(const Geometry& a, const Geometry& b) {
+    return a.type == b.type && a.rings == b.rings && a.parts == b.parts && a.points.size() == b.points.size() &&
+           (a.points.empty() || std::memcmp(a.points.data(), b.points.data(), a.points.size() * sizeof(Point)) == 0);
+}
+
+bool all_finite(const Geometry& g) {
+    return std::all_of(g.points.begin(), g.points.end(),
+                       [](const Point& p) { return std::isfinite(p.x) && std::isfinite(p.y); });
+}
+
+}  // namespace
+
+ProjectionFailures reproject_reusing(Layer& layer, const std::string& to, const Layer& before,
+                                     const Layer& before_projected, std::size_t* transformed) {
+    if (transformed) *transformed = 0;
+    if (layer.crs == to) return {};
+    const bool usable = before.crs == layer.crs && before_projected.crs == to && !before.subset &&
+                        !before_projected.subset && before.features.size() == before_projected.features.size();
+    std::unordered_map<std::string_view, std::size_t> by_id;  // made when a feature is not at its place
+    std::optional<Transformation> t;
+    ProjectionFailures failed;
+    for (std::size_t k = 0; k < layer.features.size(); ++k) {
+        Feature& f = layer.features[k];
+        std::optional<std::size_t> was;
+        if (usable) {
+            if (k < before.features.size() && before.features[k].id == f.id) {
+                was = k;
+            } else {
+                if (by_id.empty())
+                    for (std::size_t j = 0; j < before.features.size(); ++j) by_id.emplace(before.features[j].id, j);
+                if (auto it = by_id.find(f.id); it != by_id.end()) was = it->second;
+            }
+        }
+        if (was && same_bits(before.features[*was].geometry, f.geometry) &&
+            all_finite(before_projected.features[*was].geometry)) {
+            f.geometry.points = before_projected.features[*was].geometry.points;
+            continue;
+        }
+        if (!t) t.emplace(layer.crs, to);
+        failed += t->transform(f.geometry.points);
+        if (transformed) ++*transformed;
+    }
     layer.crs = to;
     return failed;
 }

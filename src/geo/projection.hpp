@@ -122,6 +122,17 @@ private:
 /// Returns the vertices PROJ could not transform.
 ProjectionFailures reproject(Layer& layer, const std::string& to);
 
+/// reproject(), taking the coordinates of a feature unchanged since an earlier projection into `to`
+/// from it instead of transforming them again: `before` is an earlier state of the layer (same CRS as
+/// `layer`) and `before_projected` its whole copy in `to` (reproject() of it: feature for feature). A
+/// feature of `layer` whose geometry is, bit for bit, that of the feature of `before` with its id (at
+/// the same position, else anywhere) takes that feature's projected coordinates, when none of them failed;
+/// every other feature is transformed. The result is the same as reproject()'s, failures included;
+/// its cost is that of the features edited. Returns the vertices that could not be transformed and how
+/// many features were transformed (`transformed`).
+ProjectionFailures reproject_reusing(Layer& layer, const std::string& to, const Layer& before,
+                                     const Layer& before_projected, std::size_t* transformed = nullptr);
+
 /// `layer` reprojected into `to` for maps that show only `window` (in `to`) of it: the features whose
 /// bounds in `to` meet the window — the test by which a view draws a feature —, in their order, and no
 /// other. What a view inside the window draws is the same as from reproject(); the memory is that of the

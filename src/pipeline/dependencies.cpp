@@ -44,44 +44,50 @@ MapDependencies map_dependencies(const Project& project, const MapDecl& map,
         std::find(map.formats.begin(), map.formats.end(), Format::Pdfx) != map.formats.end())
         deps.print_profile = map.print->profile;
 
-    std::set<std::string> layers;
-    std::vector<std::string> todo(source_layers.begin(), source_layers.end());
-    if (map.page_of) todo.push_back(map.page_of->layer);  // an atlas page is made from its coverage layer
-    if (map.atlas) todo.push_back(map.atlas->layer);
-    while (!todo.empty()) {
-        std::string name = todo.back();
-        todo.pop_back();
-        if (!layers.insert(name).second) continue;
-        auto it = project.layers.find(name);
-        if (it == project.layers.end()) continue;
-        for (const auto& c : it->second.checks) todo.push_back(c.container);
-        for (const auto& input : project.inputs_of(name)) todo.push_back(input);  // from, clips, geocode
-    }
-    deps.layers.assign(layers.begin(), layers.end());
+    std::vector<std::string> wanted(source_layers.begin(), source_layers.end());
+    if (map.page_of) wanted.push_back(map.page_of->layer);  // an atlas page is made from its coverage layer
+    if (map.atlas) wanted.push_back(map.atlas->layer);
+    deps.layers = layers_needed(project, wanted);
 
     std::set<std::string> files;
     for (const auto& name : deps.layers) {
         auto it = project.layers.find(name);
         if (it == project.layers.end()) continue;
-        const LayerDecl& decl = it->second;
-        for (const auto& j : decl.joins) files.insert(j.table);
-        for (const auto& table : step_files(decl)) files.insert(table);
-        if (decl.derived()) {
-            // Its {edition} comes from the SOURCES.json beside its tables (pipeline/credits.cpp).
-            for (const auto& table : step_files(decl))
-                files.insert((fs::path(table).parent_path() / "SOURCES.json").string());
-            continue;
-        }
-        if (decl.spec.database) {
-            deps.databases.push_back(name);
-            continue;
-        }
+        if (it->second.spec.database && !it->second.derived()) deps.databases.push_back(name);
+        for (auto& file : layer_own_files(it->second)) files.insert(std::move(file));
+    }
+    deps.data.assign(files.begin(), files.end());
+    return deps;
+}
+
+std::vector<std::string> layers_needed(const Project& project, const std::vector<std::string>& layers) {
+    std::set<std::string> needed;
+    std::vector<std::string> todo(layers.begin(), layers.end());
+    while (!todo.empty()) {
+        std::string name = todo.back();
+        todo.pop_back();
+        if (!needed.insert(name).second) continue;
+        auto it = project.layers.find(name);
+        if (it == project.layers.end()) continue;
+        for (const auto& c : it->second.checks) todo.push_back(c.container);
+        for (const auto& input : project.inputs_of(name)) todo.push_back(input);  // from, clips, geocode
+    }
+    return {needed.begin(), needed.end()};
+}
+
+std::vector<std::string> layer_own_files(const LayerDecl& decl) {
+    std::set<std::string> files;
+    for (const auto& j : decl.joins) files.insert(j.table);
+    for (const auto& table : step_files(decl)) files.insert(table);
+    if (decl.derived()) {
+        // Its {edition} comes from the SOURCES.json beside its tables (pipeline/credits.cpp).
+        for (const auto& table : step_files(decl)) files.insert((fs::path(table).parent_path() / "SOURCES.json").string());
+    } else if (!decl.spec.database) {
         const fs::path source(decl.spec.path);
         source_files(source, files);
         files.insert((source.parent_path() / "SOURCES.json").string());
     }
-    deps.data.assign(files.begin(), files.end());
-    return deps;
+    return {files.begin(), files.end()};
 }
 
 }  // namespace cartelier::pipeline

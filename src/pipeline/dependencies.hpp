@@ -35,4 +35,15 @@ MapDependencies map_dependencies(const Project& project, const MapDecl& map,
                                  const std::vector<std::string>& source_layers,
                                  const std::vector<std::string>& icons);
 
+/// `layers` and every layer they need, transitively: the layers they are computed from or clipped by,
+/// the layers their geocoding places rows with, and their checks' containers. Sorted, unique; names the
+/// project does not declare are kept (the caller reports them).
+std::vector<std::string> layers_needed(const Project& project, const std::vector<std::string>& layers);
+
+/// The files one layer reads itself (not those of the layers it needs): its source (every file of a
+/// folder source, a shapefile's sidecars) and the SOURCES.json beside it, its join tables, its steps'
+/// tables and the SOURCES.json beside them. None for a database layer. Sorted, unique; as declared
+/// (not made canonical).
+std::vector<std::string> layer_own_files(const LayerDecl& decl);
+
 }  // namespace cartelier::pipeline

@@ -22,6 +22,8 @@
 #include "geo/validation.hpp"
 #include "geo/within_check.hpp"
 #include "pipeline/steps.hpp"
+#include "pipeline/dependencies.hpp"
+#include "pipeline/file_watch.hpp"
 
 namespace cartelier::pipeline {
 
@@ -333,6 +335,74 @@ struct AtExit {
 
 }  // namespace
 
+
+std::vector<std::string> LayerStore::adopt(LayerStore& previous, const std::set<std::string>& changed,
+                                           bool move_geometry) {
+    const Project& before = *previous.project_;
+    if (before.root != project_->root || previous.several_crss_ != several_crss_ || previous.windows_allowed_) return {};
+    // Whether a layer, by itself, is the same now as when `previous` loaded it.
+    std::map<std::string, bool> same;
+    for (const auto& [name, decl] : project_->layers) {
+        auto old = before.layers.find(name);
+        bool ok = old != before.layers.end() && old->second.canonical == decl.canonical && !decl.spec.database;
+        for (const auto& file : ok ? layer_own_files(decl) : std::vector<std::string>{})
+            if (changed.count(canonical_path(file))) ok = false;
+        same[name] = ok;
+    }
+    std::vector<std::string> taken;
+    std::vector<const Layer*> layers;
+    std::scoped_lock lock(mutex_, previous.mutex_);
+    // A load of `previous` that is over and did not fail.
+    auto good = [](const std::shared_ptr<Load>& load) {
+        if (load->ready.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return false;
+        try {
+            load->ready.get();
+        } catch (...) {
+            return false;
+        }
+        return load->layer != nullptr;
+    };
+    for (const auto& [name, decl] : project_->layers) {
+        if (previous.failed_.count(name) || previous.missing_optional_.count(name)) continue;
+        std::vector<std::shared_ptr<Load>> as_read;
+        if (auto it = previous.sources_.find(name); it != previous.sources_.end()) as_read.push_back(it->second);
+        std::vector<std::pair<ProjectedKey, std::shared_ptr<Load>>> copies;
+        for (const auto& [key, load] : previous.projected_)
+            if (key.first == name) copies.emplace_back(key, load);
+        if (as_read.empty() && copies.empty()) continue;
+        if (!std::all_of(as_read.begin(), as_read.end(), good) ||
+            !std::all_of(copies.begin(), copies.end(), [&](const auto& c) { return good(c.second); }))
+            continue;
+        const std::vector<std::string> needed = layers_needed(*project_, {name});
+        if (!std::all_of(needed.begin(), needed.end(), [&](const std::string& n) { return same.count(n) && same[n]; })) {
+            // Edited, or needing a layer that was: loaded again. When it is declared as before, its copies
+            // in each CRS are made again from those of `previous`, feature by feature.
+            auto old = before.layers.find(name);
+            if (as_read.empty() || old == before.layers.end() || old->second.canonical != decl.canonical ||
+                decl.spec.database)
+                continue;
+            for (const auto& [key, load] : copies)
+                if (!load->layer->subset) reusable_[key] = {as_read.front(), load};
+            continue;
+        }
+        for (const auto& load : as_read) {
+            sources_[name] = load;
+            layers.push_back(load->layer.get());
+        }
+        for (const auto& [key, load] : copies) {
+            projected_[key] = load;
+            layers.push_back(load->layer.get());
+        }
+        if (auto it = previous.layer_warnings_.find(name); it != previous.layer_warnings_.end())
+            for (const auto& w : it->second) add_warning(name, w);
+        if (auto it = previous.join_stats_.find(name); it != previous.join_stats_.end()) join_stats_[name] = it->second;
+        if (previous.empty_warned_.count(name)) empty_warned_.insert(name);
+        if (auto it = previous.fingerprints_.find(name); it != previous.fingerprints_.end()) fingerprints_[name] = it->second;
+        taken.push_back(name);
+    }
+    if (move_geometry) geometry_->take(*previous.geometry_, layers);
+    return taken;
+}
 
 void LayerStore::warn_if_empty(const std::string& name, const Layer& layer) {
     if (!layer.features.empty()) return;
@@ -1086,7 +1156,16 @@ const Layer& LayerStore::load_projected(Load& load, const LayerDecl& decl, const
                 const Layer& original = source(name);
                 stage.emplace("reproject");
                 copy = std::make_unique<Layer>(original);
-                failed = geo::reproject(*copy, crs);
+                std::pair<std::shared_ptr<Load>, std::shared_ptr<Load>> before;  // adopt(): an earlier state
+                {
+                    std::lock_guard lock(mutex_);
+                    if (auto it = reusable_.find({name, crs}); it != reusable_.end()) {
+                        before = std::move(it->second);
+                        reusable_.erase(it);
+                    }
+                }
+                failed = before.first ? geo::reproject_reusing(*copy, crs, *before.first->layer, *before.second->layer)
+                                      : geo::reproject(*copy, crs);
             }
             warn_if_unprojected(name, *copy, crs, failed, own_warnings);
             if (direct && decl.spec.database)  // the rows read may be newer than the digest asked before

@@ -104,6 +104,23 @@ public:
     /// nothing, when a copy of `keys` is not loaded yet or failed.
     bool release_sources_once_drawn(const std::vector<std::pair<std::string, std::string>>& keys);
 
+    /// Takes from `previous` — the store of an earlier build of the same project folder, whose data files
+    /// `changed` (canonical paths, pipeline/file_watch.hpp) were saved since — every layer that no saved
+    /// file can have changed: a layer is taken when it and every layer it needs (dependencies.hpp's
+    /// layers_needed: its inputs, its geocoding's layer, its checks' containers) are declared the same in
+    /// both projects, read from files (not a database), read none of `changed` (layer_own_files), and
+    /// were loaded and checked without error in `previous` (not left empty for a missing optional file).
+    /// What is taken — the layer as read and its copies in each CRS, with their warnings, join statistics
+    /// and fingerprints — is then what this store gives, without reading anything. The other layers load
+    /// as in a new store, except that a layer declared the same (its file edited) projects into each CRS
+    /// `previous` held it in only the features whose geometry changed (geo::reproject_reusing). Nothing is taken when the projects draw in different sets of CRSs, or from a
+    /// store whose drawn windows were allowed. Call before any load of this store; `previous` must not
+    /// be loading (it stays usable: the layers are shared, not moved). `move_geometry`: `previous` is
+    /// dropped after this call and used by no one meanwhile (`watch`), so what the renderer prepared from
+    /// the layers taken moves to this store's geometry cache; else (`serve`, whose renderings may still
+    /// read `previous`) it is prepared again. Returns the names of the layers taken, sorted.
+    std::vector<std::string> adopt(LayerStore& previous, const std::set<std::string>& changed, bool move_geometry);
+
     /// The content key of what layer `name` is, as loaded by source(): its declaration, its files' bytes
     /// and its inputs' fingerprints, recursively; nullopt for a database layer or a file that cannot be
     /// read (then never cached). Memoised; thread-safe.
@@ -247,6 +264,9 @@ private:
     /// Whether the prepared cache holds derived layer `name` as it is now (its fingerprint).
     bool derived_cached(const std::string& name);
     std::vector<std::thread> read_ahead_;  ///< read_ahead()'s threads, joined by the destructor
+    /// adopt(): per (layer, CRS), the previous store's layer as read and its whole copy in that CRS, for
+    /// the next projection of that layer into it; used once. Guarded by mutex_.
+    std::map<ProjectedKey, std::pair<std::shared_ptr<Load>, std::shared_ptr<Load>>> reusable_;
 };
 
 }  // namespace cartelier::pipeline

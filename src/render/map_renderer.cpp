@@ -144,6 +144,16 @@ struct LayerSet::Prepared {
 GeometryCache::GeometryCache() = default;
 GeometryCache::~GeometryCache() = default;
 
+void GeometryCache::take(GeometryCache& from, const std::vector<const Layer*>& layers) {
+    if (&from == this) return;
+    std::scoped_lock lock(mutex, from.mutex);
+    for (const Layer* layer : layers)
+        if (auto it = from.prepared.find(layer); it != from.prepared.end()) {
+            prepared[layer] = std::move(it->second);
+            from.prepared.erase(it);
+        }
+}
+
 LayerSet::LayerSet(std::shared_ptr<GeometryCache> cache, bool own_views)
     : cache_(cache ? std::move(cache) : std::make_shared<GeometryCache>()),
       views_(own_views ? std::make_shared<GeometryCache>() : cache_) {}

@@ -107,6 +107,10 @@ public:
     ~GeometryCache();
     GeometryCache(const GeometryCache&) = delete;
     GeometryCache& operator=(const GeometryCache&) = delete;
+    /// Moves what `from` prepared from each of `layers` into this cache (the layers stay at their
+    /// addresses: a store taking them from another, pipeline/layer_store.hpp). No LayerSet may be using
+    /// either cache meanwhile.
+    void take(GeometryCache& from, const std::vector<const Layer*>& layers);
 
 private:
     friend class LayerSet;

@@ -77,6 +77,9 @@ void PreviewSession::load() {
         }
     }
     l->store = std::make_unique<pipeline::LayerStore>(l->project, pipeline::prepared_dir(options_.out_dir));
+    // The layers no saved file feeds are taken from the last load (a rendering may still read it: what
+    // the renderer prepared from them is not moved).
+    if (loaded_ && loaded_->store) l->store->adopt(*loaded_->store, saved_, false);
     pipeline::BuildOptions build;
     build.maps = options_.maps;
     build.out_dir = options_.out_dir;
@@ -124,6 +127,7 @@ void PreviewSession::load() {
     asked_.clear();
     problems_ = std::move(problems);
     loaded_ = std::move(l);
+    saved_.clear();
     ++generation_;
     cv_.notify_all();
 }
@@ -238,7 +242,8 @@ void PreviewSession::changed(const std::set<std::string>& paths) {
         if (loaded) {
             if (loaded->data_files.count(c)) {
                 used = true;
-                reload = true;  // the layers change: load them again
+                reload = true;  // the layers it feeds change: load them again
+                saved_.insert(c);
             }
             for (const auto& [_, files] : loaded->deps) used = used || pipeline::depends_on(files, c);
         }

@@ -103,6 +103,9 @@ private:
 
     PreviewOptions options_;
     std::shared_ptr<Loaded> loaded_;                           ///< render thread only
+    /// The data files saved since loaded_'s layers were loaded: the next load() loads again the layers
+    /// they feed and takes the others from loaded_ (pipeline::LayerStore::adopt). Render thread only.
+    std::set<std::string> saved_;
     mutable std::mutex mutex_;
     mutable std::condition_variable cv_;
     std::vector<std::string> ids_;                             ///< guarded by mutex_

@@ -1,4 +1,6 @@
+#include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <cmath>
 #include <cstdint>
 #include <optional>
@@ -450,4 +452,67 @@ TEST(TransformationWarmup, TransformationsAskedForWhileItRunsWaitOrMakeTheirOwnA
         EXPECT_NEAR(round_trip[i].x, 2.349902, 1e-8);
         EXPECT_NEAR(round_trip[i].y, 48.852968, 1e-8);
     }
+}
+
+TEST(Projection, ReprojectingReusesTheFeaturesWhoseGeometryIsUnchangedAndGivesWhatAWholeProjectionGives) {
+    // A layer of triangles over France and Guadeloupe (and one past the pole, which PROJ cannot
+    // transform), projected, then edited: one feature moved, one renamed (same geometry), one deleted,
+    // one added, two swapped in order, one given the id of another. reproject_reusing from the earlier
+    // state gives, bit for bit and failure for failure, what reproject gives; it transforms only the
+    // features without an earlier one of the same id and geometry (moved, added, renamed, the id taken
+    // from another) and the one whose earlier projection failed.
+    auto triangle = [](Layer& l, const std::string& id, double x, double y) {
+        Feature& f = l.features.emplace_back();
+        f.id = id;
+        f.geometry.type = GeometryType::Polygon;
+        f.geometry.begin_part();
+        f.geometry.points = {{x, y}, {x + 0.1, y}, {x, y + 0.1}, {x, y}};
+        f.geometry.end_ring();
+    };
+    for (const std::string crs : {"EPSG:2154", "EPSG:5490"}) {
+        SCOPED_TRACE(crs);
+        Layer before;
+        before.crs = "EPSG:4326";
+        for (int i = 0; i < 40; ++i) triangle(before, "f" + std::to_string(i), -4 + i * 0.25, 43 + (i % 7));
+        for (int i = 0; i < 10; ++i) triangle(before, "g" + std::to_string(i), -61.8 + i * 0.05, 16 + i * 0.03);
+        triangle(before, "past the pole", 2, 95);
+        Layer before_projected = before;
+        EXPECT_GT(reproject(before_projected, crs).vertices, 0u);
+
+        Layer after = before;
+        after.features[3].geometry.points[1].x += 0.001;                   // moved
+        after.features[5].id = "renamed";                                  // same geometry, another id
+        after.features.erase(after.features.begin() + 8);                  // deleted: the rest shift
+        triangle(after, "new", 2.5, 47.5);                                 // added
+        std::swap(after.features[10], after.features[11]);                 // reordered
+        after.features[12].id = after.features[20].id;                     // an id twice
+        Layer expected = after;
+        const ProjectionFailures whole = reproject(expected, crs);
+        std::size_t transformed = 0;
+        const ProjectionFailures reused = reproject_reusing(after, crs, before, before_projected, &transformed);
+
+        EXPECT_EQ(after.crs, crs);
+        EXPECT_GT(whole.vertices, 0u);
+        EXPECT_EQ(reused.vertices, whole.vertices);
+        EXPECT_EQ(reused.outside_area, whole.outside_area);
+        ASSERT_EQ(after.features.size(), expected.features.size());
+        for (std::size_t i = 0; i < after.features.size(); ++i) {
+            const auto& a = after.features[i].geometry.points;
+            const auto& e = expected.features[i].geometry.points;
+            ASSERT_EQ(a.size(), e.size()) << i;
+            EXPECT_EQ(std::memcmp(a.data(), e.data(), a.size() * sizeof(Point)), 0) << "feature " << i;
+        }
+        EXPECT_EQ(transformed, 5u);
+    }
+    // An earlier state that does not match (another CRS as read) is not used: every feature is transformed.
+    Layer a, b;
+    a.crs = "EPSG:4326";
+    triangle(a, "x", 2, 47);
+    b = a;
+    b.crs = "EPSG:3857";
+    Layer b_projected = b;
+    reproject(b_projected, "EPSG:2154");
+    std::size_t transformed = 0;
+    reproject_reusing(a, "EPSG:2154", b, b_projected, &transformed);
+    EXPECT_EQ(transformed, 1u);
 }

@@ -11,6 +11,7 @@
 #include <future>
 #include <latch>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -19,6 +20,7 @@
 #include <fmt/ranges.h>
 #include <gtest/gtest.h>
 
+#include "pipeline/file_watch.hpp"
 #include "pipeline/layer_store.hpp"
 #include "pipeline/prepared_cache.hpp"
 #include "pipeline/project.hpp"
@@ -685,4 +687,89 @@ TEST(LayerStore, ACopyLoadedAheadIsTheCopyAndAFailedOneTheCallersErrorInFull) {
         test::expect_same_layer(store.drawn("squares", "EPSG:2154"), alone.drawn("squares", "EPSG:2154"));
         EXPECT_EQ(store.warnings().format(), alone.warnings().format()) << "pass " << pass;
     }
+}
+
+// `watch` keeps its layers between rebuilds: after a data file is saved, a new store takes from the last
+// one every layer that file cannot have changed (LayerStore::adopt) and loads the others again — the
+// layer reading the file, the layers computed from it, and those checked within it. A layer edited
+// projects again only its edited features. Whatever was taken or loaded, the layers are those a new
+// store loads from the files as they are, warnings included.
+TEST(LayerStore, AStoreAfterAnEditTakesTheLayersTheEditedFileCannotHaveChangedAndLoadsTheOthersAgain) {
+    const std::string dir = test::temp_dir("layer-store-adopt");
+    auto squares = [](int shift) {
+        return [shift](int i) { return fmt::format("\"code\":\"{:03}\",\"n\":{}", i, i + shift); };
+    };
+    test::write_squares_geojson(dir + "/areas.geojson", 40, squares(0));
+    test::write_squares_geojson(dir + "/others.geojson", 40, squares(0));
+    std::ofstream(dir + "/sites.csv") << "id,lon,lat,area\na,2.0005,46.0005,000\nb,2.0105,46.0005,010\n";
+    std::ofstream(dir + "/style.json") << kTwoCrsStyle;
+    std::ofstream(dir + "/cartelier.yaml")
+        << "version: 1\nlayers:\n  areas:\n    source: areas.geojson\n    id: code\n"
+           "  areas-points:\n    from: areas\n    steps: [point_on_surface]\n"
+           "  others:\n    source: others.geojson\n    id: code\n"
+           "  sites:\n    source: sites.csv\n    crs: EPSG:4326\n    x: lon\n    y: lat\n    id: id\n"
+           "    checks: [{within: areas, codes: area, match: code}]\n" << kTwoCrsMaps;
+    const pipeline::Project project = pipeline::load_project(dir + "/cartelier.yaml");
+    const std::vector<std::string> names = {"areas", "areas-points", "others", "sites"};
+    const std::vector<std::string> crss = {"EPSG:2154", "EPSG:3857"};
+    auto load_all = [&](pipeline::LayerStore& store) {
+        for (const auto& name : names)
+            for (const auto& crs : crss) store.projected(name, crs);
+    };
+    auto before = std::make_unique<pipeline::LayerStore>(project);
+    load_all(*before);
+    const Layer* others_before = &before->projected("others", "EPSG:3857");
+
+    // Nothing saved: every layer is taken, nothing is read again.
+    {
+        pipeline::LayerStore same(project);
+        std::set<std::string> read;
+        same.on_read([&](const std::string& name) { read.insert(name); });
+        EXPECT_EQ(same.adopt(*before, {}, false), names);
+        load_all(same);
+        EXPECT_TRUE(read.empty()) << fmt::format("{}", fmt::join(read, ", "));
+        EXPECT_EQ(&same.projected("others", "EPSG:3857"), others_before);
+    }
+
+    // Square 5 moved, square 6 renamed: the areas, the points computed from them and the sites checked
+    // within them are loaded again; the others are taken as they are.
+    std::string text = test::read_text(dir + "/areas.geojson");
+    const std::string moved = fmt::format("[{},{}],", 2.0 + 0.001 * 5, 46.0);
+    ASSERT_NE(text.find(moved), std::string::npos);
+    text.replace(text.find(moved), moved.size(), fmt::format("[{},{}],", 2.0 + 0.001 * 5 + 0.0002, 46.0));
+    text.replace(text.find("\"code\":\"006\""), 12, "\"code\":\"X06\"");
+    test::save_text(dir + "/areas.geojson", text);
+    const std::set<std::string> saved = {pipeline::canonical_path(dir + "/areas.geojson")};
+
+    pipeline::LayerStore after(project);
+    std::set<std::string> read;
+    after.on_read([&](const std::string& name) { read.insert(name); });
+    EXPECT_EQ(after.adopt(*before, saved, true), std::vector<std::string>{"others"});
+    before.reset();  // `watch` drops the last store: what was taken lives on
+    load_all(after);
+    EXPECT_EQ(read, (std::set<std::string>{"areas", "sites"}));
+    EXPECT_EQ(&after.projected("others", "EPSG:3857"), others_before);
+
+    pipeline::LayerStore fresh(project);
+    load_all(fresh);
+    for (const auto& name : names)
+        for (const auto& crs : crss) {
+            SCOPED_TRACE(name + " in " + crs);
+            test::expect_same_layer(after.projected(name, crs), fresh.projected(name, crs));
+        }
+    EXPECT_EQ(after.warnings_of(names).format(), fresh.warnings_of(names).format());
+
+    // The container edited so that site a falls outside its area (square 0 moved a degree east): the
+    // sites are not taken with their old verdict; their check fails, as in a new store.
+    test::write_squares_geojson(dir + "/areas.geojson", 40, squares(0), {}, [](int i) {
+        const double x = 2.0 + 0.001 * (i % 100) + (i == 0 ? 1 : 0), y = 46.0 + 0.001 * (i / 100);
+        return fmt::format("[[{},{}],[{},{}],[{},{}],[{},{}],[{},{}]]", x, y, x + 0.001, y, x + 0.001, y + 0.001, x,
+                           y + 0.001, x, y);
+    });
+    pipeline::LayerStore checked(project);
+    EXPECT_EQ(checked.adopt(after, {pipeline::canonical_path(dir + "/areas.geojson")}, false),
+              std::vector<std::string>{"others"});
+    EXPECT_THROW(checked.projected("sites", "EPSG:2154"), Error);
+    pipeline::LayerStore plain(project);
+    EXPECT_THROW(plain.projected("sites", "EPSG:2154"), Error);
 }
