@@ -10,6 +10,13 @@
 #   cartelier-{pdf,png}-warm   the layers prepared (cache kept), the style edited: every page drawn again
 #   cartelier-one-page         the same folder up to date, one département's name edited: its page and
 #                              the series PDF rebuilt
+#   cartelier-one-page-watch   the same edit saved under `cartelier watch --all-formats` (a process kept
+#                              running: the communes and the transformations stay in memory), from the
+#                              save to the watch's "watching" line, the series written; four saves per
+#                              run, the first after the watch started told apart (-first): the
+#                              départements as read are not in memory yet. -work: the watch's own
+#                              "done in" (from the rebuild's start, after the 40 ms the watch waits for a
+#                              save to settle)
 #   cartelier-25-pages         cold, the atlas filtered to its last 25 pages, in all of the series' CRSs
 #                              (peak memory against the 101 pages)
 #   mapnik-{pdf,png}           ../shared/bench/atlas/mapnik/atlas.py, reading the same GeoJSON files
@@ -109,6 +116,40 @@ for run in $(seq 1 "$RUNS"); do
   fi
   time_run "cartelier-one-page-pdf" $(build "$W/pdf")
   grep -q "1 of its 101 pages built" "$W/last.log" || { echo "bench-atlas: the one-page edit rebuilt more than one page:" >&2; grep -E '^built' "$W/last.log" | head >&2; exit 1; }
+  # The same edit under watch (four saves: the file ends as it was).
+  python3 - "$CARTELIER" "$W/pdf" 4 >> "$W/times.txt" <<'EOF'
+import os, re, signal, subprocess, sys, time
+binary, project, saves = sys.argv[1], sys.argv[2], int(sys.argv[3])
+watch = subprocess.Popen([binary, "watch", "--all-formats", "--project", f"{project}/cartelier.yaml", "--out",
+                          f"{project}/out"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+def until_watching():
+    lines = []
+    for line in watch.stdout:
+        lines.append(line)
+        if "watching" in line:
+            return "".join(lines)
+    sys.exit("bench-atlas: the watch ended:\n" + "".join(lines))
+until_watching()
+path = f"{project}/departements.geojson"
+for i in range(saves):
+    text = open(path, encoding="utf-8").read()
+    text = (text.replace('"Pas-de-Calais"', '"Pas-de-Calais (62)"') if '"Pas-de-Calais"' in text
+            else text.replace('"Pas-de-Calais (62)"', '"Pas-de-Calais"'))
+    with open(path + ".tmp", "w", encoding="utf-8") as f:
+        f.write(text)
+    start = time.monotonic()
+    os.replace(path + ".tmp", path)  # saved as an editor does: written aside, renamed over
+    said = until_watching()
+    seconds = time.monotonic() - start
+    if "departements/62 rebuilt" not in said or "series PDF assembled" not in said or "100 of its 101 pages up to date" not in said:
+        sys.exit("bench-atlas: the watch did not rebuild page 62 and the series alone:\n" + said)
+    label = "cartelier-one-page-watch" + ("-first" if i == 0 else "")
+    print(f"{label} {seconds:.3f} 0")
+    print(f"{label}-work {re.search(r'done in ([0-9.]+) s', said).group(1)} 0")
+    time.sleep(0.3)
+watch.send_signal(signal.SIGINT)
+watch.wait()
+EOF
   rm -rf "$W/p25/out"
   time_run "cartelier-25-pages-png" $(build "$W/p25")
 done
@@ -134,6 +175,8 @@ print(f"cold PNG / Mapnik PNG: {ratio('cartelier-png-cold', 'mapnik-png')} (goal
 print(f"warm PDF / QGIS GeoPackage PDF: {ratio('cartelier-pdf-warm', 'qgis-gpkg-pdf')} (goal ≤ 0.1)")
 print(f"warm PNG / QGIS GeoPackage PNG: {ratio('cartelier-png-warm', 'qgis-gpkg-png')} (goal ≤ 0.1)")
 print(f"one page / cold PDF: {ratio('cartelier-one-page-pdf', 'cartelier-pdf-cold')} (goal ≤ 0.02)")
+print(f"one page under watch, save → series / cold PDF: {ratio('cartelier-one-page-watch', 'cartelier-pdf-cold')}"
+      f" (the first save after the watch started: {ratio('cartelier-one-page-watch-first', 'cartelier-pdf-cold')})")
 if 'cartelier-png-cold' in peak and 'mapnik-png' in peak:
     print(f"peak memory, PNG cold: {peak['cartelier-png-cold']:.0f} MiB, Mapnik {peak['mapnik-png']:.0f} MiB; "
           f"25 pages {peak.get('cartelier-25-pages-png', 0):.0f} MiB against 101 pages {peak['cartelier-png-cold']:.0f} MiB")

@@ -19,6 +19,7 @@
 #include <xxhash.h>
 
 #include "core/diagnostic.hpp"
+#include "core/file_io.hpp"
 #include "pipeline/sha256.hpp"
 #include "pipeline/output.hpp"
 #include "pipeline/qpdf_lock.hpp"
@@ -84,85 +85,80 @@ private:
     std::uint64_t written_ = 0;
 };
 
-/// One page file's objects written into the series: each object reached from its pages gets the next
-/// number of the series the first time it is met, and is written once.
+/// One page file's objects as the series writes them (PageBlock), each object reached from its pages
+/// numbered from 0 in the order it is first met, which is the order they are written in: object k of
+/// the block becomes object base + k of the series, wherever the block lands in it.
 class SourceCopy {
 public:
-    SourceCopy(SeriesOutput& out, std::vector<std::uint64_t>& offsets, const std::string& file)
-        : out_(out), offsets_(offsets), file_(file) {}
+    SourceCopy(PageBlock& block, const std::string& file) : block_(block), file_(file) {}
 
-    /// Writes `page` and everything it uses; returns its number in the series.
-    int page(QPDFObjectHandle page) {
-        const int number = number_of(page);
+    /// Adds `page` and everything it uses; returns its number in the block.
+    std::uint32_t page(QPDFObjectHandle page) {
+        const std::uint32_t number = number_of(page);
         while (!pending_.empty()) {
             QPDFObjectHandle next = pending_.front();
             pending_.pop_front();
-            write_object(next);
+            add_object(next);
         }
         return number;
     }
 
 private:
-    int number_of(QPDFObjectHandle& object) {
-        auto [it, fresh] = numbers_.try_emplace(object.getObjGen(), 0);
+    std::uint32_t number_of(QPDFObjectHandle& object) {
+        auto [it, fresh] = numbers_.try_emplace(object.getObjGen(), next_);
         if (fresh) {
-            offsets_.push_back(0);
-            it->second = static_cast<int>(offsets_.size()) - 1;
+            ++next_;
             pending_.push_back(object);
         }
         return it->second;
     }
 
-    void write_object(QPDFObjectHandle& object) {
-        const int number = numbers_.at(object.getObjGen());
-        offsets_[static_cast<std::size_t>(number)] = out_.offset();
-        text_ = fmt::format("{} 0 obj\n", number);
+    void add_object(QPDFObjectHandle& object) {
+        object_ = &block_.objects.emplace_back();
         if (object.isStream()) {
             const std::shared_ptr<Buffer> data = object.getRawStreamData();  // as stored: still compressed
             QPDFObjectHandle dict = object.getDict();
             append_dictionary(dict, false, data->getSize());
-            text_ += "\nstream\n";
-            out_.put(text_);
-            out_.put(std::string_view(reinterpret_cast<const char*>(data->getBuffer()), data->getSize()));
-            out_.put("\nendstream\nendobj\n");
-            return;
+            object_->stream.assign(reinterpret_cast<const char*>(data->getBuffer()), data->getSize());
+            object_->is_stream = true;
+        } else {
+            append(object, true);
         }
-        append(object, true);
-        text_ += "\nendobj\n";
-        out_.put(text_);
+        block_.bytes += object_->text.size() + object_->stream.size() + 16 * object_->refs.size() + 64;
     }
 
     void append(QPDFObjectHandle& object, bool top) {
+        std::string& text = object_->text;
         if (!top && object.isIndirect()) {
             // A reference to the file's own page tree (other than a page's /Parent, replaced below) is one
             // to the series'.
             if (object.isPagesObject()) {
-                text_ += fmt::format("{} 0 R", kPages);
+                text += fmt::format("{} 0 R", kPages);
                 return;
             }
-            text_ += fmt::format("{} 0 R", number_of(object));
+            object_->refs.emplace_back(static_cast<std::uint32_t>(text.size()), number_of(object));
             return;
         }
         switch (object.getTypeCode()) {
             case ::ot_null:
-                text_ += "null";
+                text += "null";
                 return;
             case ::ot_boolean:
             case ::ot_integer:
             case ::ot_real:
             case ::ot_string:
             case ::ot_name:
-                text_ += object.unparse();
+                text += object.unparse();
                 return;
             case ::ot_array: {
-                text_ += '[';
+                text += '[';
                 bool first = true;
                 for (QPDFObjectHandle item : object.getArrayAsVector()) {
-                    if (!first) text_ += ' ';
+                    if (!first) object_->text += ' ';
                     first = false;
                     append(item, false);
                 }
-                text_ += ']';
+                object_->text += ']';
                 return;
             }
             case ::ot_dictionary:
@@ -178,66 +174,153 @@ private:
     /// `page`: its /Parent becomes the series' page tree. `stream_length`: for a stream's dictionary, its
     /// /Length (the data as stored), written directly.
     void append_dictionary(QPDFObjectHandle& dict, bool page, std::optional<std::size_t> stream_length) {
-        text_ += "<<";
+        object_->text += "<<";
         for (const std::string& key : dict.getKeys()) {
-            text_ += ' ';
-            text_ += QPDFObjectHandle::newName(key).unparse();
-            text_ += ' ';
+            object_->text += ' ';
+            object_->text += QPDFObjectHandle::newName(key).unparse();
+            object_->text += ' ';
             if (page && key == "/Parent") {
-                text_ += fmt::format("{} 0 R", kPages);
+                object_->text += fmt::format("{} 0 R", kPages);
             } else if (stream_length && key == "/Length") {
-                text_ += fmt::format("{}", *stream_length);
+                object_->text += fmt::format("{}", *stream_length);
             } else {
                 QPDFObjectHandle value = dict.getKey(key);
                 append(value, false);
             }
         }
-        if (stream_length && !dict.hasKey("/Length")) text_ += fmt::format(" /Length {}", *stream_length);
-        text_ += " >>";
+        if (stream_length && !dict.hasKey("/Length")) object_->text += fmt::format(" /Length {}", *stream_length);
+        object_->text += " >>";
     }
 
-    SeriesOutput& out_;
-    std::vector<std::uint64_t>& offsets_;
+    PageBlock& block_;
     const std::string& file_;
-    std::map<QPDFObjGen, int> numbers_;
+    PageBlock::Object* object_ = nullptr;  ///< the object being added (its text grows)
+    std::map<QPDFObjGen, std::uint32_t> numbers_;
+    std::uint32_t next_ = 0;
     std::deque<QPDFObjectHandle> pending_;
-    std::string text_;
 };
+
+/// The block of page file `file`, parsed by qpdf (the caller holds qpdf's lock).
+std::shared_ptr<const PageBlock> parse_block(const std::string& file) {
+    // Read whole, then parsed from memory: qpdf reading a file seeks it (a system call) for each object
+    // it reads.
+    std::string bytes;
+    try {
+        bytes = read_file(file);
+    } catch (const Error&) {
+        throw Error(SourceLocation{file, 0, 0, {}},
+                    "cannot assemble the series PDF: the page's PDF does not exist or is not readable");
+    }
+    auto block = std::make_shared<PageBlock>();
+    QPDF source;
+    source.setSuppressWarnings(true);
+    source.processMemoryFile(file.c_str(), bytes.data(), bytes.size());
+    if (source.isEncrypted())
+        throw Error(SourceLocation{file, 0, 0, {}}, "cannot assemble the series PDF: the page's PDF is encrypted");
+    block->version = version_of(source.getPDFVersion());
+    QPDFPageDocumentHelper document(source);
+    document.pushInheritedAttributesToPage();  // /Resources, /MediaBox… of its page tree, on each page
+    SourceCopy copy(*block, file);
+    for (QPDFPageObjectHelper& page : document.getAllPages()) block->pages.push_back(copy.page(page.getObjectHandle()));
+    if (source.anyWarnings())
+        throw Error(SourceLocation{file, 0, 0, {}},
+                    fmt::format("cannot assemble the series PDF: qpdf finds this page damaged: {}",
+                                source.getWarnings().front().what()));
+    return block;
+}
+
+/// Writes `block` into the series from object number offsets.size(); appends its objects' offsets and
+/// its pages' numbers.
+void write_block(SeriesOutput& out, std::vector<std::uint64_t>& offsets, std::vector<std::uint64_t>& kids,
+                 const PageBlock& block) {
+    const std::uint64_t base = offsets.size();
+    std::string text;
+    for (std::size_t k = 0; k < block.objects.size(); ++k) {
+        const PageBlock::Object& o = block.objects[k];
+        offsets.push_back(out.offset());
+        text = fmt::format("{} 0 obj\n", base + k);
+        std::size_t at = 0;
+        for (const auto& [position, number] : o.refs) {
+            text.append(o.text, at, position - at);
+            fmt::format_to(std::back_inserter(text), "{} 0 R", base + number);
+            at = position;
+        }
+        text.append(o.text, at, std::string::npos);
+        if (o.is_stream) {
+            text += "\nstream\n";
+            out.put(text);
+            out.put(o.stream);
+            out.put("\nendstream\nendobj\n");
+        } else {
+            text += "\nendobj\n";
+            out.put(text);
+        }
+    }
+    for (std::uint32_t page : block.pages) kids.push_back(base + page);
+}
 
 }  // namespace
 
-AssembledPdf assemble_pdfs(const std::vector<std::string>& files, const std::filesystem::path& target) {
+struct PageBlockCache::Series {
+    std::map<std::string, std::shared_ptr<const PageBlock>> blocks;  ///< by key
+    std::size_t bytes = 0;
+};
+
+PageBlockCache::PageBlockCache(std::size_t budget_bytes) : budget_(budget_bytes) {}
+PageBlockCache::~PageBlockCache() = default;
+
+std::shared_ptr<const PageBlock> PageBlockCache::find(const std::string& series, const std::string& key) const {
+    std::lock_guard lock(mutex_);
+    auto s = series_.find(series);
+    if (s == series_.end()) return nullptr;
+    auto b = s->second.blocks.find(key);
+    return b == s->second.blocks.end() ? nullptr : b->second;
+}
+
+void PageBlockCache::keep(const std::string& series, std::map<std::string, std::shared_ptr<const PageBlock>> blocks) {
+    std::lock_guard lock(mutex_);
+    Series& kept = series_[series];
+    bytes_ -= kept.bytes;
+    kept = Series{};
+    for (auto& [key, block] : blocks) {
+        if (bytes_ + kept.bytes + block->bytes > budget_) continue;  // over budget: parsed again next time
+        kept.bytes += block->bytes;
+        kept.blocks.emplace(key, std::move(block));
+    }
+    bytes_ += kept.bytes;
+}
+
+std::size_t PageBlockCache::bytes() const {
+    std::lock_guard lock(mutex_);
+    return bytes_;
+}
+
+AssembledPdf assemble_pdfs(const std::vector<std::string>& files, const std::filesystem::path& target,
+                           PageBlockCache* cache, const std::vector<std::string>& keys) {
     if (files.empty()) throw Error(SourceLocation{target.string(), 0, 0, {}}, "cannot assemble the series PDF: no page");
+    if (cache && keys.size() != files.size()) cache = nullptr;
     std::lock_guard<std::mutex> lock(qpdf_mutex());
     std::string current;
     try {
         SeriesOutput out(target);
         std::vector<std::uint64_t> offsets(3, 0);  // by object number; 0 is the free list's head
-        std::vector<int> kids;
+        std::vector<std::uint64_t> kids;
         std::optional<std::pair<int, int>> header;  // the first page's version, written before its objects
         std::pair<int, int> version{1, 4};
-        for (const std::string& file : files) {
+        std::map<std::string, std::shared_ptr<const PageBlock>> used;  // what the cache keeps of this series
+        for (std::size_t i = 0; i < files.size(); ++i) {
+            const std::string& file = files[i];
             current = file;
-            QPDF source;
-            source.setSuppressWarnings(true);
-            source.processFile(file.c_str());
-            if (source.isEncrypted())
-                throw Error(SourceLocation{file, 0, 0, {}},
-                            "cannot assemble the series PDF: the page's PDF is encrypted");
-            version = std::max(version, version_of(source.getPDFVersion()));
+            std::shared_ptr<const PageBlock> block = cache ? cache->find(target.string(), keys[i]) : nullptr;
+            if (!block) block = parse_block(file);
+            if (cache) used.emplace(keys[i], block);
+            version = std::max(version, block->version);
             if (!header) {
                 header = version;
                 out.put(fmt::format("%PDF-{}.{}\n", header->first, header->second));
                 out.put("%\xbf\xf7\xa2\xfe\n");  // binary bytes: the file is not text
             }
-            QPDFPageDocumentHelper document(source);
-            document.pushInheritedAttributesToPage();  // /Resources, /MediaBox… of its page tree, on each page
-            SourceCopy copy(out, offsets, file);
-            for (QPDFPageObjectHelper& page : document.getAllPages()) kids.push_back(copy.page(page.getObjectHandle()));
-            if (source.anyWarnings())
-                throw Error(SourceLocation{file, 0, 0, {}},
-                            fmt::format("cannot assemble the series PDF: qpdf finds this page damaged: {}",
-                                        source.getWarnings().front().what()));
+            write_block(out, offsets, kids, *block);
         }
         current.clear();
         if (kids.empty()) throw Error(SourceLocation{target.string(), 0, 0, {}}, "cannot assemble the series PDF: its files have no page");
@@ -263,7 +346,9 @@ AssembledPdf assemble_pdfs(const std::vector<std::string>& files, const std::fil
         table += fmt::format("trailer\n<< /ID [<{0}><{0}>] /Root {1} 0 R /Size {2} >>\nstartxref\n{3}\n%%EOF\n", id,
                              kCatalog, offsets.size(), xref);
         out.put(table);
-        return out.commit();
+        AssembledPdf written = out.commit();
+        if (cache) cache->keep(target.string(), std::move(used));
+        return written;
     } catch (const Error&) {
         throw;
     } catch (const std::exception& e) {

@@ -5,9 +5,14 @@
 // source open and every object in memory until the end). One thread at a time (pipeline/qpdf_lock.hpp).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace cartelier::pipeline {
@@ -18,6 +23,49 @@ struct AssembledPdf {
     std::string sha256;
 };
 
+/// One page file's objects as the series writes them, renumbered from 0 (object k of the block becomes
+/// object base + k of the series, where base is the next free number when the block is written): each
+/// object's text with the places of its references to the block's other objects, and a stream's data
+/// as stored. Made by qpdf from the file; written without it.
+struct PageBlock {
+    struct Object {
+        std::string text;    ///< the object (a stream's dictionary) without its references' numbers
+        std::vector<std::pair<std::uint32_t, std::uint32_t>> refs;  ///< (offset in text, object of the block)
+        bool is_stream = false;
+        std::string stream;  ///< a stream's data, as stored (still compressed)
+    };
+    std::pair<int, int> version{1, 4};  ///< the file's PDF version
+    std::vector<Object> objects;
+    std::vector<std::uint32_t> pages;   ///< the block's pages, in order
+    std::size_t bytes = 0;              ///< about what it holds in memory
+};
+
+/// What assemble_pdfs keeps of each series' pages between the assemblies of a process that stays up
+/// (`cartelier watch`): each page's block by the caller's key (the SHA-256 of the page's file), so that
+/// a series one page of which changed parses that page alone. Holds the blocks of the last assembly
+/// of each series, up to `budget_bytes` in all (a page beyond it is parsed again next time). The
+/// series written is the same, byte for byte, with or without it. Thread-safe.
+class PageBlockCache {
+public:
+    explicit PageBlockCache(std::size_t budget_bytes = std::size_t{512} << 20);
+    ~PageBlockCache();
+    PageBlockCache(const PageBlockCache&) = delete;
+    PageBlockCache& operator=(const PageBlockCache&) = delete;
+    /// The block kept for `key` in series `series` (its target path); null when none.
+    std::shared_ptr<const PageBlock> find(const std::string& series, const std::string& key) const;
+    /// Keeps `blocks` (by key) as series `series`'s, instead of what it kept of it before.
+    void keep(const std::string& series, std::map<std::string, std::shared_ptr<const PageBlock>> blocks);
+    /// What the blocks kept hold, about.
+    std::size_t bytes() const;
+
+private:
+    struct Series;
+    std::size_t budget_;
+    mutable std::mutex mutex_;
+    std::map<std::string, Series> series_;
+    std::size_t bytes_ = 0;
+};
+
 /// Writes to `target`, atomically (pipeline/output.hpp), one PDF holding the pages of `files` in order
 /// (each file's every page, with what they use: content, fonts, images), and nothing else of those
 /// files (their catalogs, outlines and metadata are left out). Its version is the highest of the
@@ -25,7 +73,10 @@ struct AssembledPdf {
 /// again); a page's /Parent is the series' page tree. Its /ID is twice the XXH3-128 digest of every
 /// byte before the cross-reference table: the same files give the same bytes, other pages another
 /// /ID. Throws Error naming the file that cannot be read, that qpdf finds damaged or that is
-/// encrypted; `target` is then left as it was.
-AssembledPdf assemble_pdfs(const std::vector<std::string>& files, const std::filesystem::path& target);
+/// encrypted; `target` is then left as it was. With `cache` and a key per file (`keys`: what
+/// identifies its content, its SHA-256), a file whose key the cache holds for this series is not read:
+/// its block is written as kept; the cache then keeps this assembly's blocks.
+AssembledPdf assemble_pdfs(const std::vector<std::string>& files, const std::filesystem::path& target,
+                           PageBlockCache* cache = nullptr, const std::vector<std::string>& keys = {});
 
 }  // namespace cartelier::pipeline

@@ -15,6 +15,7 @@
 namespace cartelier::pipeline {
 
 class LayerStore;
+class PageBlockCache;
 
 struct BuildOptions {
     std::vector<std::string> maps;   ///< empty: every map of the project
@@ -31,6 +32,10 @@ struct BuildOptions {
     /// Layers already loaded for this project (and what the renderer prepared from them), kept by the
     /// caller between builds (`cartelier watch`); null: the build loads its own.
     LayerStore* layers = nullptr;
+    /// The atlases' pages as their series PDFs were last assembled (pipeline/pdf_assemble.hpp), kept by
+    /// the caller between builds (`cartelier watch`): a series one page of which changed parses that
+    /// page alone. Null: each page's PDF is read (a one-shot build holds one page at a time).
+    PageBlockCache* series_pages = nullptr;
     /// Remove the outputs of a map's last build that this build no longer produces (pipeline/write.hpp);
     /// false for a preview of some formats only (`cartelier watch` without --all-formats).
     bool remove_unproduced = true;

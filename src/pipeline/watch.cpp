@@ -1,6 +1,7 @@
 #include "pipeline/watch.hpp"
 
 #include <chrono>
+#include <algorithm>
 #include <ctime>
 #include <filesystem>
 #include <map>
@@ -14,6 +15,7 @@
 #include "pipeline/atlas.hpp"
 #include "pipeline/file_watch.hpp"
 #include "pipeline/layer_store.hpp"
+#include "pipeline/pdf_assemble.hpp"
 #include "pipeline/pipeline.hpp"
 #include "pipeline/prepared_cache.hpp"
 #include "pipeline/project.hpp"
@@ -26,19 +28,51 @@ namespace fs = std::filesystem;
 namespace {
 
 /// What a watch keeps between rebuilds: the project as previewed (PNG only unless --all-formats) and
-/// its layers as loaded (with what the renderer prepared from them), until the project file or a data
-/// file changes. A style change — the cartographer's loop — then costs only the rendering.
+/// its layers as loaded (with what the renderer prepared from them). A style change — the
+/// cartographer's loop — then costs only the rendering. When a data file or the project file is saved,
+/// the next rebuild makes a new store that takes from the last one every layer the saved files cannot
+/// have changed (LayerStore::adopt): editing one small layer does not read the large ones again.
 struct WatchSession {
-    std::optional<Project> preview;
+    std::unique_ptr<Project> preview;
     std::unique_ptr<LayerStore> store;
+    /// The series' pages as last assembled: a data edit changing one page parses that page alone.
+    PageBlockCache series_pages;
     std::set<std::string> data_files;  ///< canonical paths of every file the layers read (pipeline/dependencies.hpp)
+    /// The store to take unchanged layers from, the project it was made for, and the data files saved
+    /// since it loaded them.
+    std::unique_ptr<LayerStore> previous;
+    std::unique_ptr<Project> previous_project;
+    std::set<std::string> saved;
 
+    /// A new project file: the layers it declares as before are kept (adopt compares declarations).
     void reset(const Project& project, const WatchOptions& options) {
-        store.reset();
-        preview = project;
+        retire();
+        if (!previous_project) previous_project = std::move(preview);  // what `previous` was made for
+        preview = std::make_unique<Project>(project);
         if (!options.all_formats)
             for (auto& m : preview->maps) m.formats = {Format::Png};
         data_files = project_data_files(project);
+    }
+    /// Data file `path` (canonical) was saved: the next rebuild loads again what reads it.
+    void data_saved(const std::string& path) {
+        retire();
+        saved.insert(path);
+    }
+    /// Starts afresh at the next rebuild: nothing kept (a layer failed to load).
+    void forget() {
+        store.reset();
+        previous.reset();
+        previous_project.reset();
+        saved.clear();
+    }
+
+private:
+    /// The current store becomes the one to take from (a previous one not yet taken from is dropped: the
+    /// current one was made from it, and holds what it kept).
+    void retire() {
+        if (!store) return;
+        previous = std::move(store);
+        previous_project.reset();
     }
 };
 
@@ -54,9 +88,23 @@ void rebuild(WatchSession& session, const WatchOptions& options, const std::vect
     // A store made for this rebuild loads the layers during it: in a map's own stages, or, for atlas
     // pages, while the atlas is expanded (in no page's stages).
     const bool fresh_store = !session.store;
-    if (fresh_store)
+    if (fresh_store) {
         session.store = std::make_unique<LayerStore>(*session.preview, prepared_dir(options.out_dir));
+        if (session.previous) {
+            const std::vector<std::string> kept = session.store->adopt(*session.previous, session.saved, true);
+            std::vector<std::string> again;
+            for (const auto& [name, _] : session.preview->layers)
+                if (std::find(kept.begin(), kept.end(), name) == kept.end()) again.push_back(name);
+            if (!kept.empty())
+                out << fmt::format("[{}] layers kept in memory: {}; loaded again if drawn: {}\n", clock_time(),
+                                   fmt::join(kept, ", "), again.empty() ? std::string("none") : fmt::format("{}", fmt::join(again, ", ")));
+            session.previous.reset();
+            session.previous_project.reset();
+            session.saved.clear();
+        }
+    }
     build.layers = session.store.get();
+    build.series_pages = &session.series_pages;
     auto start = std::chrono::steady_clock::now();
     BuildOutcome outcome = run_build(*session.preview, build);
     double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -96,7 +144,7 @@ void rebuild(WatchSession& session, const WatchOptions& options, const std::vect
             out << fmt::format("[{}] {}/… {} of its {} pages up to date\n", clock_time(), atlas, counts.first,
                                counts.second);
     // A layer that failed to load stays failed in the store: start afresh at the next change.
-    if (failed) session.store.reset();
+    if (failed) session.forget();
     out << fmt::format("[{}] done in {:.2f} s; watching…\n", clock_time(), total);
     out.flush();
 }
@@ -148,6 +196,10 @@ int run_watch(const WatchOptions& options, std::ostream& out, std::ostream& err,
             for (const auto& [_, files] : deps)
                 if (depends_on(files, path)) relevant.insert(path);
         }
+        // Every data file saved, whether a map watched draws it now or not: a layer held in memory must
+        // not outlive its file's edit (a style may start drawing it again later).
+        for (const auto& c : changed)
+            if (const std::string path = canonical_path(c); session.data_files.count(path)) session.data_saved(path);
         if (relevant.empty()) continue;
         out << fmt::format("[{}] changed: {}\n", clock_time(), fmt::join(relevant, ", "));
         if (relevant.count(project_file) || !project) {
@@ -156,8 +208,6 @@ int run_watch(const WatchOptions& options, std::ostream& out, std::ostream& err,
                 continue;
             }
         }
-        for (const auto& r : relevant)
-            if (session.data_files.count(r)) session.store.reset();  // the data changed: load it again
         // A style may have started drawing other layers: refresh the dependencies.
         deps = map_dependency_files(*project, options.project_path, options.maps);
         for (const auto& [_, files] : deps) inotify.watch_files(files);

@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include "core/diagnostic.hpp"
+#include "core/file_io.hpp"
 #include "pipeline/pdf_assemble.hpp"
 #include "test_paths.hpp"
 #include "text_files.hpp"
@@ -176,4 +177,56 @@ TEST(PdfAssemble, APageThatCannotBeReadIsNamed) {
             EXPECT_NE(std::string(e.what()).find("cannot assemble the series PDF"), std::string::npos) << e.what();
         }
     }
+}
+
+// `watch` keeps what it parsed of each page between assemblies (PageBlockCache): assembling the series
+// again after one page changed reads that page's file alone, and writes the same bytes as an
+// assembly without the cache. A page whose key (its SHA-256) changed is read again even if its name did
+// not; a budget too small for a page keeps nothing of it (read every time), and the bytes are the same.
+TEST(PdfAssemble, AKeptCacheReadsTheChangedPageAloneAndWritesTheSameBytes) {
+    using cartelier::file_read_count;
+    using cartelier::pipeline::PageBlockCache;
+    const std::string dir = cartelier::test::temp_dir("pdf-assemble-cache");
+    std::vector<std::string> files, keys;
+    for (int i = 0; i < 5; ++i) {
+        files.push_back(fmt::format("{}/page-{}.pdf", dir, i));
+        write_page(files.back(), 100 + 10 * i, fmt::format("page {}", i).c_str());
+    }
+    auto key_of = [](const std::string& file) {
+        return cartelier::test::run("sha256sum " + file).output.substr(0, 64);
+    };
+    for (const auto& f : files) keys.push_back(key_of(f));
+    PageBlockCache cache;
+    const std::string series = dir + "/series.pdf", plain = dir + "/plain.pdf";
+    assemble_pdfs(files, series, &cache, keys);
+    EXPECT_GT(cache.bytes(), 0u);
+    EXPECT_EQ(cartelier::test::read_text(series), assemble(files, plain));
+    std::vector<std::size_t> reads;
+    for (const auto& f : files) reads.push_back(file_read_count(f));
+
+    // Page 2 drawn again with another text: only its file is read.
+    write_page(files[2], 120, "page two, edited");
+    keys[2] = key_of(files[2]);
+    assemble_pdfs(files, series, &cache, keys);
+    for (std::size_t i = 0; i < files.size(); ++i)
+        EXPECT_EQ(file_read_count(files[i]), reads[i] + (i == 2 ? 1 : 0)) << files[i];
+    EXPECT_EQ(cartelier::test::read_text(series), assemble(files, plain));
+    EXPECT_EQ(page_text(series, 3), "pagetwo,edited");
+
+    // Pages dropped and reordered: the kept blocks are written where they now stand.
+    const std::vector<std::string> fewer = {files[4], files[0], files[2]};
+    const std::vector<std::string> fewer_keys = {keys[4], keys[0], keys[2]};
+    for (const auto& f : files) reads[&f - files.data()] = file_read_count(f);
+    assemble_pdfs(fewer, series, &cache, fewer_keys);
+    for (std::size_t i = 0; i < files.size(); ++i) EXPECT_EQ(file_read_count(files[i]), reads[i]) << files[i];
+    EXPECT_EQ(cartelier::test::read_text(series), assemble(fewer, plain));
+
+    // A budget of one byte keeps nothing: every page is read each time; the same bytes.
+    PageBlockCache tiny(1);
+    assemble_pdfs(files, series, &tiny, keys);
+    EXPECT_EQ(tiny.bytes(), 0u);
+    const std::size_t before = file_read_count(files[1]);
+    assemble_pdfs(files, series, &tiny, keys);
+    EXPECT_EQ(file_read_count(files[1]), before + 1);
+    EXPECT_EQ(cartelier::test::read_text(series), assemble(files, plain));
 }

@@ -182,6 +182,42 @@ TEST(Watch, KeepsTheLoadedLayersAcrossStyleChangesAndReloadsChangedData) {
     EXPECT_TRUE(layers_of(2).starts_with("loading layers ")) << out.str();
 }
 
+// A data file saved while no map draws it is still an edit of its layer: when a style draws that layer
+// again, the map shows the file as saved, not the layer as an earlier rebuild held it in memory.
+TEST(Watch, ADataFileSavedWhileNoMapDrawsItIsReadAgainWhenAMapDrawsItAgain) {
+    WatchRun run("watch-undrawn");
+    const std::string& dir = run.dir;
+    const test::SyncedStream& out = run.out;
+    const std::string png = dir + "/out/mini.png";
+    ASSERT_TRUE(wait_for([&] { return fs::exists(png); })) << "no initial build";
+    ASSERT_EQ(colour_at(dir, {2.5, 46.5}), (std::array<int, 3>{0xd7, 0x30, 0x1f})) << "site-a, a flash site";
+
+    // The sites taken out of the style: the map no longer draws them.
+    const std::string style = read(dir + "/style.json");
+    std::string without = style;
+    const auto from = without.find("    {\"id\": \"sites\"");
+    const auto to = without.rfind("  ]");
+    ASSERT_NE(from, std::string::npos);
+    without = without.substr(0, from) + "    {\"id\": \"none\", \"type\": \"background\", \"maxzoom\": 0, "
+                                        "\"paint\": {\"background-color\": \"#000000\"}}\n" + without.substr(to);
+    auto first = fs::last_write_time(png);
+    std::this_thread::sleep_for(20ms);
+    write(dir + "/style.json", without);
+    ASSERT_TRUE(wait_for([&] { return fs::last_write_time(png) != first; })) << out.str();
+    ASSERT_TRUE(wait_for([&] { return colour_at(dir, {2.5, 46.5}) != std::array<int, 3>{0xd7, 0x30, 0x1f}; }));
+
+    // site-a becomes a local site while no map draws the sites: nothing to rebuild.
+    std::string sites = read(dir + "/sites.csv");
+    sites.replace(sites.find("s-flash"), 7, "s-local");
+    write(dir + "/sites.csv", sites);
+    std::this_thread::sleep_for(800ms);  // the watcher sees the save (and rebuilds nothing)
+
+    // The style back: site-a is drawn as the file says now, a local site.
+    write(dir + "/style.json", style);
+    run.watcher.join();
+    EXPECT_EQ(colour_at(dir, {2.5, 46.5}), (std::array<int, 3>{0x21, 0x71, 0xb5})) << out.str();
+}
+
 // An atlas under watch: saving a data file that changes one page's feature rebuilds that page and the
 // series, and the output says so — that page and the series each on a line, the pages found up to date
 // in one line — instead of calling every page of the series "rebuilt".
@@ -234,7 +270,10 @@ TEST(Watch, AnAtlasEditRebuildsOnePageAndTellsThePagesUpToDateInOneLine) {
     EXPECT_NE(second.find("sheets/… 3 of its 4 pages up to date"), std::string::npos) << second;
     for (const char* page : {"site-a", "site-b", "site-d"})
         EXPECT_EQ(second.find(fmt::format("sheets/{} ", page)), std::string::npos) << second;
-    // The layers were read again for this rebuild (a data file changed): not "kept in memory".
-    EXPECT_EQ(second.find("layers kept in memory"), std::string::npos) << second;
+    // The sites were read again for this rebuild (their file changed): the page does not say "kept in
+    // memory"; the départements, which the saved file does not feed, were kept, and the output says so.
+    EXPECT_EQ(second.find("(layers kept in memory)"), std::string::npos) << second;
     EXPECT_NE(second.find("(layers loaded by this rebuild)"), std::string::npos) << second;
+    EXPECT_NE(second.find("layers kept in memory: departements; loaded again if drawn: sites\n"), std::string::npos)
+        << second;
 }
