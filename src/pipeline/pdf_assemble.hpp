@@ -47,7 +47,7 @@ struct PageBlock {
 /// series written is the same, byte for byte, with or without it. Thread-safe.
 class PageBlockCache {
 public:
-    explicit PageBlockCache(std::size_t budget_bytes = std::size_t{512} << 20);
+    explicit PageBlockCache(std::size_t budget_bytes = std::size_t{256} << 20);
     ~PageBlockCache();
     PageBlockCache(const PageBlockCache&) = delete;
     PageBlockCache& operator=(const PageBlockCache&) = delete;
