@@ -8,7 +8,8 @@
 #    apt-get when missing, as scripts/setup.sh does for the rest;
 # 2. configures build-asan/ with the 'asan' preset (clang, ASan+UBSan, -O1, tests and fuzz targets) and
 #    builds it with ninja -j2;
-# 3. runs ctest there, two tests at a time. Every sanitizer report of every process — the test binaries and the `cartelier`
+# 3. runs ctest there, two tests at a time, but for the tests labelled e2e-scripts (shell scripts that
+#    run no program of this build: the ordinary suite runs them). Every sanitizer report of every process — the test binaries and the `cartelier`
 #    processes they spawn — is also written to build-asan/sanitizer-reports/; any report fails the run,
 #    even one a test did not notice;
 # 4. runs scripts/fuzz.sh: each fuzz target for N seconds (default 60), two at a time.
@@ -31,7 +32,7 @@ while [ $# -gt 0 ]; do
     --fuzz-seconds=*) fuzz_seconds=${1#--fuzz-seconds=} ;;
     --no-fuzz) fuzz=0 ;;
     --no-tests) tests=0 ;;
-    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "sanitize.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
   esac
   shift
@@ -70,7 +71,7 @@ if [ "$tests" = 1 ]; then
   ASAN_OPTIONS="log_path=$reports/report:print_suppressions=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}" \
   LSAN_OPTIONS="log_path=$reports/report:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}" \
   UBSAN_OPTIONS="log_path=$reports/report:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}" \
-    ctest --test-dir "$build" --output-on-failure -j "${CTEST_JOBS:-2}" ${CTEST_ARGS:-}
+    ctest --test-dir "$build" --output-on-failure -j "${CTEST_JOBS:-2}" -LE e2e-scripts ${CTEST_ARGS:-}
   rc=$?
   set -e
   log "test suite ran in $(seconds_since "$start") s"

@@ -73,36 +73,6 @@ void print_diagnostics(const Diagnostics& d) {
     write_error_text(text);
 }
 
-/// Prints the diagnostics of many maps, each distinct line once: the pages of an atlas often share one
-/// (a style error, a font not installed), and 101 copies of it would hide the others.
-class DiagnosticPrinter {
-public:
-    void print(const Diagnostics& d) {
-        std::string text;
-        for (const auto& item : d.items()) {
-            auto [line, fresh] = printed_.insert(item.format());
-            if (!fresh) {
-                ++repeated_;
-                continue;
-            }
-            text += *line;
-            text += '\n';
-        }
-        write_error_text(text);
-    }
-    /// "(N repeated lines not printed again…)" when some were, else nothing; `where` says where every
-    /// map's own list is.
-    void note_repeats(const char* where) const {
-        if (repeated_ > 0)
-            std::cerr << fmt::format("({} line(s) repeated by other maps or pages printed once above; {})\n", repeated_,
-                                     where);
-    }
-
-private:
-    std::unordered_set<std::string> printed_;
-    std::size_t repeated_ = 0;
-};
-
 struct Selection {
     std::string project_path = "cartelier.yaml";
     std::vector<std::string> maps;
@@ -154,7 +124,7 @@ int run_build_command(const Selection& sel, bool force, unsigned jobs) {
         print_diagnostics(e.diagnostics());
         return kExitProjectUnusable;
     }
-    DiagnosticPrinter printer;
+    DiagnosticPrinter printer(std::cerr);
     printer.print(outcome.warnings);
     // The pages of an atlas found up to date are told in one line per atlas (a series of thousands of
     // pages would print thousands), unless only one is; those built or failed each in their own.
@@ -235,7 +205,7 @@ int run_check_command(const Selection& sel, bool verbose, unsigned jobs) {
         std::cout << fmt::format("{:<12} {}\n", id,
                                  d.has_errors() ? fmt::format("{} error(s)", d.error_count()) : std::string("ok"));
     const Diagnostics& all = outcome.all;
-    DiagnosticPrinter printer;
+    DiagnosticPrinter printer(std::cerr);
     printer.print(all);
     printer.note_repeats("each map's count is in its line above");
     if (verbose) std::cout << pipeline::describe_column_types(*project);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <ostream>
 #include <system_error>
 
 #include <fmt/format.h>
@@ -63,6 +64,28 @@ std::size_t Diagnostics::error_count() const {
     return static_cast<std::size_t>(std::count_if(items_.begin(), items_.end(), [](const Diagnostic& d) {
         return d.severity == Severity::Error;
     }));
+}
+
+void DiagnosticPrinter::print(const Diagnostics& d) {
+    std::string text;
+    for (const auto& item : d.items()) {
+        auto [line, fresh] = printed_.insert(item.format());
+        if (!fresh) {
+            ++repeated_;
+            continue;
+        }
+        text += *line;
+        text += '\n';
+    }
+    if (text.empty()) return;
+    out_.write(text.data(), static_cast<std::streamsize>(text.size()));
+    out_.flush();
+}
+
+void DiagnosticPrinter::note_repeats(std::string_view where) const {
+    if (repeated_ == 0) return;
+    out_ << fmt::format("({} line(s) repeated by other maps or pages printed once above; {})\n", repeated_, where);
+    out_.flush();
 }
 
 std::string Diagnostics::format() const {

@@ -2,9 +2,12 @@
 // the path inside a document), what was expected and what was found.
 #pragma once
 
+#include <cstddef>
+#include <iosfwd>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 namespace cartelier {
@@ -61,6 +64,27 @@ public:
 
 private:
     Diagnostics diagnostics_;
+};
+
+/// Prints the diagnostics of many maps, each distinct line once: the pages of an atlas often share one
+/// (a style error, a font not installed), and 101 copies of it would hide the others. `build`, `check`
+/// and each rebuild of `watch` print through one.
+class DiagnosticPrinter {
+public:
+    /// Writes to `out`, flushed after each print() (a terminal shows the lines as they come).
+    explicit DiagnosticPrinter(std::ostream& out) : out_(out) {}
+    /// Writes each line of `d` not printed before by this printer, in one write.
+    void print(const Diagnostics& d);
+    /// Lines left out so far because they had been printed.
+    std::size_t repeated() const { return repeated_; }
+    /// "(N line(s) repeated by other maps or pages printed once above; <where>)" when some were left
+    /// out, else nothing; `where` says where every map's own list is.
+    void note_repeats(std::string_view where) const;
+
+private:
+    std::ostream& out_;
+    std::unordered_set<std::string> printed_;
+    std::size_t repeated_ = 0;
 };
 
 /// "did you mean" helper: the candidate closest to `word` by edit distance, or empty if none is close.

@@ -110,8 +110,10 @@ void rebuild(WatchSession& session, const WatchOptions& options, const std::vect
     double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     auto pages = atlas_pages_up_to_date(outcome.maps);  // atlas id → (up to date, all)
     bool failed = false;
+    DiagnosticPrinter printer(err);  // a problem the pages of an atlas share: once, as `build` prints it
+    printer.print(outcome.warnings);  // the shared layers' (an optional join left unmatched…)
     for (const auto& m : outcome.maps) {
-        for (const auto& d : m.diagnostics.items()) err << d.format() << '\n';
+        printer.print(m.diagnostics);
         std::vector<std::string> files;
         for (const auto& o : m.outputs) files.push_back(o.path);
         if (m.status == MapStatus::UpToDate) {
@@ -143,6 +145,7 @@ void rebuild(WatchSession& session, const WatchOptions& options, const std::vect
         if (counts.first > 1)
             out << fmt::format("[{}] {}/… {} of its {} pages up to date\n", clock_time(), atlas, counts.first,
                                counts.second);
+    printer.note_repeats("the lines above name the pages they are of");
     // A layer that failed to load stays failed in the store: start afresh at the next change.
     if (failed) session.forget();
     out << fmt::format("[{}] done in {:.2f} s; watching…\n", clock_time(), total);

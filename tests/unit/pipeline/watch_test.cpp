@@ -64,6 +64,10 @@ struct WatchRun {
         options.max_rebuilds = rebuilds;
         watcher = std::thread([this] { pipeline::run_watch(options, out, err, stop); });
     }
+    /// Watches the project already in `folder`, with these options.
+    WatchRun(std::string folder, pipeline::WatchOptions given) : dir(std::move(folder)), options(std::move(given)) {
+        watcher = std::thread([this] { pipeline::run_watch(options, out, err, stop); });
+    }
     ~WatchRun() {
         stop = true;
         if (watcher.joinable()) watcher.join();
@@ -76,6 +80,37 @@ struct WatchRun {
     std::atomic<bool> stop{false};
     std::thread watcher;
 };
+
+/// A copy of the mini fixture whose one map is an atlas `sheets`, a page per site: four sites, two in
+/// each département, far enough apart that no page shows another's label.
+std::string atlas_project(const std::string& name) {
+    const std::string dir = test::temp_dir(name);
+    fs::copy(test::datapath("fixtures/mini"), dir, fs::copy_options::recursive);
+    write(dir + "/sites.csv", read(dir + "/sites.csv") + "site-c;Troisième;01;2.6;46.3;s-flash\n"
+                                                         "site-d;Quatrième;02;3.4;46.7;s-local\n");
+    std::string project = read(dir + "/cartelier.yaml");
+    project = project.substr(0, project.find("maps:")) +
+              "maps:\n  sheets:\n    title: \"{nom_court}\"\n    style: style.json\n    crs: EPSG:2154\n"
+              "    dpi: 40\n    formats: [pdf, png]\n    atlas:\n      layer: sites\n      page_name: \"{id}\"\n";
+    write(dir + "/cartelier.yaml", project);
+    return dir;
+}
+
+/// Watch options for the atlas_project in `dir`: every format (the PDFs, and so the series).
+pipeline::WatchOptions atlas_watch_options(const std::string& dir, int rebuilds) {
+    pipeline::WatchOptions options;
+    options.project_path = dir + "/cartelier.yaml";
+    options.out_dir = dir + "/out";
+    options.all_formats = true;
+    options.max_rebuilds = rebuilds;
+    return options;
+}
+
+std::size_t occurrences(const std::string& text, const std::string& what) {
+    std::size_t n = 0;
+    for (auto pos = text.find(what); pos != std::string::npos; pos = text.find(what, pos + 1)) ++n;
+    return n;
+}
 
 }  // namespace
 
@@ -222,33 +257,10 @@ TEST(Watch, ADataFileSavedWhileNoMapDrawsItIsReadAgainWhenAMapDrawsItAgain) {
 // series, and the output says so — that page and the series each on a line, the pages found up to date
 // in one line — instead of calling every page of the series "rebuilt".
 TEST(Watch, AnAtlasEditRebuildsOnePageAndTellsThePagesUpToDateInOneLine) {
-    const std::string dir = test::temp_dir("watch-atlas");
-    fs::copy(test::datapath("fixtures/mini"), dir, fs::copy_options::recursive);
-    // Four sites, two in each département, far enough apart that no page shows another's label.
-    write(dir + "/sites.csv", read(dir + "/sites.csv") + "site-c;Troisième;01;2.6;46.3;s-flash\n"
-                                                         "site-d;Quatrième;02;3.4;46.7;s-local\n");
-    std::string project = read(dir + "/cartelier.yaml");
-    project = project.substr(0, project.find("maps:")) +
-              "maps:\n  sheets:\n    title: \"{nom_court}\"\n    style: style.json\n    crs: EPSG:2154\n"
-              "    dpi: 40\n    formats: [pdf, png]\n    atlas:\n      layer: sites\n      page_name: \"{id}\"\n";
-    write(dir + "/cartelier.yaml", project);
-
-    pipeline::WatchOptions options;
-    options.project_path = dir + "/cartelier.yaml";
-    options.out_dir = dir + "/out";
-    options.all_formats = true;  // the PDFs, and so the series
-    options.max_rebuilds = 1;
-    test::SyncedStream out, err;
-    std::atomic<bool> stop{false};
-    std::thread watcher([&] { pipeline::run_watch(options, out, err, stop); });
-    struct Join {
-        std::atomic<bool>& stop;
-        std::thread& t;
-        ~Join() {
-            stop = true;
-            if (t.joinable()) t.join();
-        }
-    } join{stop, watcher};
+    const std::string dir = atlas_project("watch-atlas");
+    WatchRun run(dir, atlas_watch_options(dir, 1));
+    const test::SyncedStream &out = run.out, &err = run.err;
+    std::thread& watcher = run.watcher;
 
     const std::string series = dir + "/out/sheets.pdf";
     ASSERT_TRUE(wait_for([&] { return out.str().find("watching") != std::string::npos; })) << out.str() << err.str();
@@ -276,4 +288,29 @@ TEST(Watch, AnAtlasEditRebuildsOnePageAndTellsThePagesUpToDateInOneLine) {
     EXPECT_NE(second.find("(layers loaded by this rebuild)"), std::string::npos) << second;
     EXPECT_NE(second.find("layers kept in memory: departements; loaded again if drawn: sites\n"), std::string::npos)
         << second;
+}
+
+// A problem every page of an atlas shares (a style typo) is printed once per rebuild, as `build` prints
+// it, not once per page: 101 copies of one line would hide any other. Each page still says it failed.
+TEST(Watch, AProblemThePagesOfAnAtlasShareIsPrintedOnce) {
+    const std::string dir = atlas_project("watch-atlas-shared-error");
+    WatchRun run(dir, atlas_watch_options(dir, 1));
+    ASSERT_TRUE(wait_for([&] { return run.out.str().find("watching") != std::string::npos; }))
+        << run.out.str() << run.err.str();
+    const std::string first = run.out.str();
+    EXPECT_EQ(run.err.str(), "") << "the first build has nothing to say";
+
+    std::string style = read(dir + "/style.json");
+    style.replace(style.find("\"fill-color\""), 12, "\"fill-colr\"");
+    std::this_thread::sleep_for(20ms);
+    write(dir + "/style.json", style);
+    run.watcher.join();
+    const std::string out = run.out.str().substr(first.size()), err = run.err.str();
+    EXPECT_EQ(occurrences(err, "unknown paint property 'fill-colr'"), 1u) << err;
+    EXPECT_NE(err.find("style.json:"), std::string::npos) << err;
+    EXPECT_NE(err.find("(3 line(s) repeated by other maps or pages printed once above"), std::string::npos) << err;
+    for (const char* page : {"site-a", "site-b", "site-c", "site-d"})
+        EXPECT_NE(out.find(fmt::format("sheets/{} FAILED (1 error(s)); the last good output is kept", page)),
+                  std::string::npos)
+            << out;
 }
