@@ -314,3 +314,25 @@ TEST(Watch, AProblemThePagesOfAnAtlasShareIsPrintedOnce) {
                   std::string::npos)
             << out;
 }
+
+// A warning about a layer the maps share (an optional join left unmatched) is printed by each rebuild, as
+// `build` prints it: a watch showed nothing of it.
+TEST(Watch, TheSharedLayersWarningsArePrinted) {
+    const std::string dir = test::temp_dir("watch-shared-warning");
+    fs::copy(test::datapath("fixtures/mini"), dir, fs::copy_options::recursive);
+    std::string project = read(dir + "/cartelier.yaml");
+    project.replace(project.find("        fields: [dispositif, year]\n"), 35,
+                    "        fields: [dispositif, year]\n        required: false\n");
+    write(dir + "/cartelier.yaml", project);
+    write(dir + "/sites.csv", read(dir + "/sites.csv") + "site-z;Zed;01;2.7;46.4;s-none\n");
+    pipeline::WatchOptions options;
+    options.project_path = dir + "/cartelier.yaml";
+    options.out_dir = dir + "/out";
+    options.max_rebuilds = 0;  // the first build, then stop
+    WatchRun run(dir, options);
+    run.watcher.join();
+    const std::string err = run.err.str();
+    EXPECT_EQ(occurrences(err, "'session' = 's-none' has no row in"), 1u) << err;
+    EXPECT_NE(err.find("sites.csv:4: warning:"), std::string::npos) << err;
+    EXPECT_NE(run.out.str().find("mini rebuilt in"), std::string::npos) << run.out.str();
+}
