@@ -14,10 +14,7 @@ std::string_view geometry_type_name(const Geometry& g) {
 }
 
 void append_geometry_bytes(std::string& bytes, const Geometry& g) {
-    bytes += static_cast<char>('0' + static_cast<int>(g.type));
-    bytes.append(reinterpret_cast<const char*>(g.points.data()), g.points.size() * sizeof(Point));
-    bytes.append(reinterpret_cast<const char*>(g.rings.data()), g.rings.size() * sizeof(std::uint32_t));
-    bytes.append(reinterpret_cast<const char*>(g.parts.data()), g.parts.size() * sizeof(std::uint32_t));
+    geometry_bytes(g, [&](const char* data, std::size_t size) { bytes.append(data, size); });
 }
 
 }  // namespace cartelier

@@ -2,6 +2,7 @@
 // so that a feature costs three allocations whatever its shape.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -91,8 +92,19 @@ struct Geometry {
 /// MapLibre's names: "Point", "LineString", "Polygon" and their "Multi" forms; "Unknown" for none.
 std::string_view geometry_type_name(const Geometry& g);
 
-/// Appends `g`'s type, vertices, rings and parts to `bytes` as they are in memory: what a digest of a
-/// geometry is taken over (the same bytes for the same geometry, bit for bit).
+/// Hands `take(const char* data, std::size_t size)` the bytes of `g`'s type, vertices, rings and parts as
+/// they are in memory, piece after piece without copying them: what a digest of a geometry is taken over
+/// (the same bytes for the same geometry, bit for bit), fed to a streaming hash.
+template <class Take>
+void geometry_bytes(const Geometry& g, Take&& take) {
+    const char type = static_cast<char>('0' + static_cast<int>(g.type));
+    take(&type, std::size_t{1});
+    take(reinterpret_cast<const char*>(g.points.data()), g.points.size() * sizeof(Point));
+    take(reinterpret_cast<const char*>(g.rings.data()), g.rings.size() * sizeof(std::uint32_t));
+    take(reinterpret_cast<const char*>(g.parts.data()), g.parts.size() * sizeof(std::uint32_t));
+}
+
+/// Appends the bytes geometry_bytes hands over to `bytes`.
 void append_geometry_bytes(std::string& bytes, const Geometry& g);
 
 }  // namespace cartelier

@@ -76,9 +76,20 @@ bool id_less(const std::string& a, const std::string& b) {
     return a < b;
 }
 
+/// A reusable XXH3 streaming state.
+struct HashState {
+    struct Free {
+        void operator()(XXH3_state_t* s) const { XXH3_freeState(s); }
+    };
+    std::unique_ptr<XXH3_state_t, Free> state{XXH3_createState()};
+    std::string bytes;  ///< the attributes' bytes, kept for its capacity
+};
+
 /// The digest of a feature's id, the values of `fields` (by schema index, with their names) and its
-/// geometry: what a page draws of it.
-XXH64_hash_t feature_hash(const Layer& layer, const Feature& f, const std::vector<std::size_t>& fields, std::string& bytes) {
+/// geometry: what a page draws of it. The XXH3 of those bytes one after another, the geometry's hashed
+/// where it lies (not copied).
+XXH64_hash_t feature_hash(const Layer& layer, const Feature& f, const std::vector<std::size_t>& fields, HashState& h) {
+    std::string& bytes = h.bytes;
     bytes = f.id;
     bytes += '\0';
     for (std::size_t i : fields) {
@@ -90,8 +101,12 @@ XXH64_hash_t feature_hash(const Layer& layer, const Feature& f, const std::vecto
         if (const auto* d = std::get_if<double>(&v)) bytes.append(reinterpret_cast<const char*>(d), sizeof *d);
         bytes += '\0';
     }
-    append_geometry_bytes(bytes, f.geometry);
-    return XXH3_64bits(bytes.data(), bytes.size());
+    XXH3_state_t* state = h.state.get();
+    if (!state) throw std::bad_alloc();
+    XXH3_64bits_reset(state);
+    XXH3_64bits_update(state, bytes.data(), bytes.size());
+    geometry_bytes(f.geometry, [&](const char* data, std::size_t size) { XXH3_64bits_update(state, data, size); });
+    return XXH3_64bits_digest(state);
 }
 
 std::vector<std::size_t> all_fields(const Layer& layer) {
@@ -101,9 +116,8 @@ std::vector<std::size_t> all_fields(const Layer& layer) {
 }
 
 /// The page's own feature, all its fields: its texts and its extent come from it.
-std::string feature_digest(const Layer& layer, const Feature& f) {
-    std::string bytes;
-    return fmt::format("{:016x}", feature_hash(layer, f, all_fields(layer), bytes));
+std::string feature_digest(const Layer& layer, const Feature& f, HashState& h) {
+    return fmt::format("{:016x}", feature_hash(layer, f, all_fields(layer), h));
 }
 
 constexpr double kMetresPerPoint = 0.0254 / 72.0;
@@ -270,6 +284,7 @@ std::vector<MapDecl> atlas_pages(const MapDecl& atlas_map, LayerStore& store,
     std::vector<MapDecl> pages;
     std::map<std::string, std::string> taken;  // page name → feature id
     const layout::Rect frame = atlas_map.page.frames().main;
+    HashState hash;
     for (std::size_t k = 0; k < kept.size(); ++k) {
         const Feature& f = *kept[k];
         std::vector<std::string> values;
@@ -295,7 +310,7 @@ std::vector<MapDecl> atlas_pages(const MapDecl& atlas_map, LayerStore& store,
         page.id = atlas_map.id + "/" + name;
         page.page.title = fill_page_tokens(atlas_map.page.title, fields, values, f.id, k + 1, kept.size());
         page.page.subtitle = fill_page_tokens(atlas_map.page.subtitle, fields, values, f.id, k + 1, kept.size());
-        page.page_of = AtlasPageOf{atlas_map.id, atlas.layer, name, k, kept.size(), f.id, feature_digest(layer, f), {}, {}, {}, {}};
+        page.page_of = AtlasPageOf{atlas_map.id, atlas.layer, name, k, kept.size(), f.id, feature_digest(layer, f, hash), {}, {}, {}, {}};
 
         // The page's CRS, and its feature's bounds there.
         Box b = f.geometry.bounds();
@@ -424,10 +439,10 @@ public:
                 if (auto i = layer.schema->index(name)) fields.push_back(*i);
         e.bounds.reserve(layer.features.size());
         e.digests.reserve(layer.features.size());
-        std::string bytes;
+        HashState h;
         for (const Feature& f : layer.features) {
             e.bounds.push_back(f.geometry.bounds());
-            e.digests.push_back(feature_hash(layer, f, fields, bytes));
+            e.digests.push_back(feature_hash(layer, f, fields, h));
         }
         return e;
     }
