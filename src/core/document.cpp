@@ -95,7 +95,10 @@ bool is_word_char(char c) {
 /// problem.
 class StrictJson {
 public:
-    StrictJson(std::string_view text, const std::string& name) : text_(text), name_(name) {}
+    /// `document`: a project or style file, which may be written in YAML instead (the hints say so); else
+    /// a data file, where a key twice in an object is no problem (RFC 8259 leaves it open).
+    StrictJson(std::string_view text, const std::string& name, bool document = true)
+        : text_(text), name_(name), duplicate_keys_(document), document_(document) {}
 
     void check() {
         const char* read_up_to = text_.data();
@@ -132,8 +135,12 @@ public:
             if (backslashes % 2 == 0) break;
         }
         Frame& frame = stack_.back();
-        auto [it, inserted] = frame.keys.emplace(k, start);
         frame.key = k;
+        if (!duplicate_keys_) {  // only the path is kept: the key itself stands for all
+            if (frame.keys.empty()) frame.keys.emplace(k, start);
+            return true;
+        }
+        auto [it, inserted] = frame.keys.emplace(k, start);
         if (!inserted) {
             Diagnostics d;
             d.error(location_at(text_, name_, start, path()),
@@ -288,16 +295,25 @@ private:
         // the lexer's own errors (a bad number, escape, control character) say what is wrong themselves
         const bool lexical = !lexer_error.empty() && lexer_error != "invalid literal";
         if (lexical && found != "a comment" && c != '\'') {
-            // no hint: the lexer's message says what is wrong
+            // the lexer's message says what is wrong; a line break inside a string is a quote left out
+            if (lexer_error.find("U+000A") != std::string_view::npos)
+                hint = "a string runs on past the end of its line: its closing quote is missing";
         } else if (found == "a comment") {
-            hint = "JSON has no comments: remove it, or write the style in YAML (.yaml), which has # comments";
+            hint = document_ ? "JSON has no comments: remove it, or write the style in YAML (.yaml), which has # comments"
+                             : "JSON has no comments: remove it";
         } else if (before == std::string_view::npos && at < text_.size() && c != '{' && c != '[') {
-            hint = "this file is not JSON; a document written in YAML must be named .yaml or .yml";
+            hint = document_ ? "this file is not JSON; a document written in YAML must be named .yaml or .yml"
+                             : "this file is not JSON";
         } else if (c == '\'') {
             hint = "JSON strings take double quotes";
         } else if (context == "object key" && found.rfind("the unquoted word", 0) == 0) {
             found = fmt::format("the unquoted key '{}'", word_at(at));
             hint = fmt::format("JSON keys take double quotes: \"{}\"", word_at(at));
+        } else if (found.rfind("the unquoted word", 0) == 0 && at > 0 && text_[at - 1] == '"') {
+            // `"Pas-de-Calais,"type"`: a string left open ran on up to the next quote
+            hint = fmt::format("a string ends at the '\"' just before '{}': a closing quote is missing earlier, or "
+                               "this one is one too many",
+                               word_at(at));
         } else if (found.rfind("the unquoted word", 0) == 0) {
             hint = fmt::format("JSON strings take double quotes: \"{}\"", word_at(at));
         } else if ((c == '}' || c == ']') && before != std::string_view::npos && text_[before] == ',') {
@@ -334,6 +350,8 @@ private:
     const char** read_up_to_ = nullptr;
     std::vector<Frame> stack_;
     std::optional<std::size_t> root_end_;
+    bool duplicate_keys_ = true;
+    bool document_ = true;
     std::optional<Error> error_;
 };
 
@@ -501,6 +519,15 @@ void write_json(std::string& out, const YAML::Node& node, int indent, int depth)
 Document load_file(const std::string& path) { return parse(read_file(path), path); }
 
 Document load_string(const std::string& text, const std::string& name) { return parse(text, name); }
+
+std::optional<Diagnostic> json_syntax_error(std::string_view text, const std::string& name) {
+    try {
+        StrictJson(text, name, /*document=*/false).check();
+    } catch (const Error& e) {
+        if (!e.diagnostics().items().empty()) return e.diagnostics().items().front();
+    }
+    return std::nullopt;
+}
 
 Kind kind(const YAML::Node& node) {
     if (!node.IsDefined() || node.IsNull()) return Kind::Null;

@@ -8,6 +8,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <yaml-cpp/yaml.h>
 
@@ -28,6 +29,11 @@ Document load_file(const std::string& path);
 /// Parses text; `name` stands for the file in messages, and decides the syntax: strict JSON when it
 /// ends in .json (in any case), YAML otherwise.
 Document load_string(const std::string& text, const std::string& name);
+
+/// The first syntax error of `text` as strict JSON (RFC 8259), said as load_string says it (`name`, line,
+/// column, the JSON path of the object at fault, what was expected and what was found), or none when
+/// the text is JSON. A key twice in an object is not looked for (GeoJSON readers take the last one).
+std::optional<Diagnostic> json_syntax_error(std::string_view text, const std::string& name);
 
 enum class Kind { Null, Boolean, Number, String, Array, Object };
 

@@ -4,11 +4,14 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 #include <vector>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "core/document.hpp"
+#include "core/file_io.hpp"
 #include "data/gdal_module.hpp"
 #include "data/geojson_reader.hpp"
 #include "data/table.hpp"
@@ -163,7 +166,25 @@ Layer read_ogr(const LayerSpec& spec, Diagnostics& diagnostics, const FeatureSin
                           "rebuild Cartelier (scripts/setup.sh), or set CARTELIER_GDAL_MODULE to the module's path");
         return layer;
     }
-    read_through(*module.table, spec, diagnostics, sink, options, layer);
+    Diagnostics through;
+    read_through(*module.table, spec, through, sink, options, layer);
+    if (through.has_errors() && geojson_candidate(spec)) {
+        // GDAL says only "Failed to read GeoJSON data": where the JSON breaks is what the user needs.
+        std::optional<Diagnostic> syntax;
+        try {
+            syntax = doc::json_syntax_error(read_file(spec.path), spec.path);
+        } catch (const Error&) {  // unreadable: GDAL's own message stands
+        }
+        if (syntax) {
+            std::string hint = syntax->hint;
+            if (syntax->message.find("found the end of the file") != std::string::npos)
+                hint = "the file ends in the middle of its JSON: it was cut short (an interrupted download or copy?)";
+            diagnostics.error(syntax->where, fmt::format("layer '{}': the file is not JSON: {}", spec.name, syntax->message),
+                              hint.empty() ? std::string("GDAL cannot read it either") : hint);
+            return layer;
+        }
+    }
+    diagnostics.append(through);
     return layer;
 }
 

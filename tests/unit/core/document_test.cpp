@@ -157,6 +157,41 @@ TEST(StrictJson, ValidJsonKeepsPositionsAndKinds) {
     EXPECT_EQ(doc::location("style.json", d.root["center"]).line, 2);
 }
 
+TEST(StrictJson, AStringLeftOpenOnItsLineSaysItsClosingQuoteIsMissing) {
+    Diagnostic d = rejected("{\"a\": \"x,\n \"b\": 2}");
+    EXPECT_EQ(d.where.line, 1) << d.format();
+    EXPECT_EQ(d.where.path, "a");
+    EXPECT_TRUE(contains(d.hint, "its closing quote is missing")) << d.format();
+}
+
+TEST(StrictJson, AStringLeftOpenOnOneLineSaysWhereItRanTo) {
+    // One-line files (GeoJSON as delivered): the string runs on to the next quote.
+    Diagnostic d = rejected("{\"a\": \"x, \"b\": 2}");
+    EXPECT_EQ(position(d), "style.json:1:12") << d.format();
+    EXPECT_TRUE(contains(d.message, "found the unquoted word 'b'")) << d.format();
+    EXPECT_TRUE(contains(d.hint, "a string ends at the '\"' just before 'b': a closing quote is missing earlier"))
+        << d.format();
+}
+
+// A data file (GeoJSON): the first syntax error with its place and path, no hint about YAML, and a key
+// twice is no error (GDAL takes the last).
+TEST(JsonSyntaxError, ADataFilesFirstSyntaxErrorWithItsPathButNotAKeyTwice) {
+    EXPECT_EQ(doc::json_syntax_error("{\"a\": 1, \"a\": 2}", "d.geojson"), std::nullopt);
+    EXPECT_EQ(doc::json_syntax_error("{\"features\": [{\"type\": \"Feature\"}]}", "d.geojson"), std::nullopt);
+    const auto cut = doc::json_syntax_error("{\"features\": [{\"type\": \"Feature\"},\n {\"properties\": {\"code\": \"01\", ",
+                                            "d.geojson");
+    ASSERT_TRUE(cut);
+    EXPECT_EQ(position(*cut), "d.geojson:2:32") << cut->format();
+    EXPECT_EQ(cut->where.path, "features[1].properties");
+    EXPECT_TRUE(contains(cut->message, "found the end of the file")) << cut->format();
+    const auto prose = doc::json_syntax_error("Ceci n'est pas une carte.", "d.geojson");
+    ASSERT_TRUE(prose);
+    EXPECT_EQ(prose->hint, "this file is not JSON");
+    const auto comment = doc::json_syntax_error("{\"a\": 1 // c\n}", "d.geojson");
+    ASSERT_TRUE(comment);
+    EXPECT_EQ(comment->hint, "JSON has no comments: remove it");
+}
+
 TEST(YamlHints, TabInIndentation) {
     Diagnostic d = rejected("layers:\n  sites:\n\tsource: a.csv\n", "cartelier.yaml");
     EXPECT_EQ(d.where.line, 3) << d.format();
