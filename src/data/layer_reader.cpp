@@ -190,6 +190,38 @@ Layer read_ogr(const LayerSpec& spec, Diagnostics& diagnostics, const FeatureSin
 
 }  // namespace
 
+DuplicateIds::DuplicateIds(const LayerSpec& spec)
+    : spec_(&spec), on_(!spec.id_field.empty() && spec.x_field.empty() && spec.y_field.empty()) {}
+
+void DuplicateIds::take(const std::vector<Feature>& chunk, Diagnostics& diagnostics) {
+    if (!on_) return;
+    for (const Feature& f : chunk) {
+        const std::size_t rank = taken_++;
+        auto [it, fresh] = first_.try_emplace(f.id, rank);
+        if (fresh || ++duplicates_ > kSaidOneByOne) continue;
+        diagnostics.error(
+            SourceLocation{source_label(*spec_), 0, 0, fmt::format("feature {}", f.id)},
+            fmt::format("layer '{}': duplicate id '{}' (field '{}'): features {} and {} of the source (counted from 0) "
+                        "both have it",
+                        spec_->name, f.id, spec_->id_field, it->second, rank),
+            "a feature id must be unique (joins, checks, labels and atlas pages name features by it): fix the data, "
+            "or declare a field whose values are unique as 'id'");
+    }
+}
+
+void DuplicateIds::finish(Diagnostics& diagnostics) const {
+    if (duplicates_ <= kSaidOneByOne) return;
+    diagnostics.error(SourceLocation{source_label(*spec_), 0, 0, {}},
+                      fmt::format("layer '{}': {} more features have an id (field '{}') an earlier feature has",
+                                  spec_->name, duplicates_ - kSaidOneByOne, spec_->id_field));
+}
+
+void DuplicateIds::restart() {
+    taken_ = 0;
+    duplicates_ = 0;
+    first_.clear();
+}
+
 std::string source_label(const LayerSpec& spec) {
     return spec.database ? describe(*spec.database) : spec.path;
 }

@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/diagnostic.hpp"
@@ -66,6 +67,29 @@ struct ReadOptions {
     /// A GeoJSON FeatureCollection is read by data/geojson_reader.hpp when it can read it exactly as
     /// GDAL would (else through GDAL); false: always through GDAL (the tests compare the two).
     bool geojson_without_gdal = true;
+};
+
+/// Feature ids must be unique: joins, checks, labels, the report and atlas pages name features by them.
+/// Takes a layer's features in file order, chunk after chunk, and says each id met again when the layer
+/// declares its id field (`spec.id_field`; the source's own FIDs are unique), the first few one by one and
+/// then how many more. Point tables are left out: their reader says each duplicate with its line.
+class DuplicateIds {
+public:
+    explicit DuplicateIds(const LayerSpec& spec);
+    /// The next features of the layer.
+    void take(const std::vector<Feature>& chunk, Diagnostics& diagnostics);
+    /// Once every feature is taken: how many duplicates were not said one by one.
+    void finish(Diagnostics& diagnostics) const;
+    /// Forgets every feature taken (the reader restarted the layer).
+    void restart();
+
+private:
+    static constexpr std::size_t kSaidOneByOne = 5;
+    const LayerSpec* spec_;
+    bool on_ = false;
+    std::size_t taken_ = 0;
+    std::size_t duplicates_ = 0;
+    std::unordered_map<std::string, std::size_t> first_;  ///< id → its first feature's rank in the file
 };
 
 /// Reads the layer; problems are added to `diagnostics` (with file, line or feature id, field).

@@ -835,8 +835,10 @@ std::unique_ptr<Layer> LayerStore::read_checked(const LayerDecl& decl, Diagnosti
             std::optional<Layer> header;
             std::optional<geo::GeometryValidator> validator;
             std::optional<geo::Transformation> transformation;
+            data::DuplicateIds ids(decl.spec);
             while (std::optional<Item> item = queue.pop()) {
                 if (item->restart) {
+                    ids.restart();
                     validator.reset();
                     valid.reset();
                     transformation.reset();
@@ -857,6 +859,7 @@ std::unique_ptr<Layer> LayerStore::read_checked(const LayerDecl& decl, Diagnosti
                         validator->remember(valid.emplace(known_valid));
                     }
                     for (auto& f : item->features) validator->check(f);
+                    ids.take(item->features, checks);
                     if (project_to && header->crs != *project_to) {
                         ScopedStage reprojecting("reproject");
                         if (!transformation) transformation.emplace(header->crs, *project_to);
@@ -868,6 +871,7 @@ std::unique_ptr<Layer> LayerStore::read_checked(const LayerDecl& decl, Diagnosti
                 }
             }
             if (validator && !check_problem) validator->finish();
+            if (!check_problem) ids.finish(checks);
         } catch (...) {
             checker_died = std::current_exception();
         }

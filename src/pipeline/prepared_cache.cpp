@@ -38,7 +38,8 @@ constexpr char kMagic[8] = {'C', 'R', 'T', 'L', 'P', 'R', 'E', 'P'};
 /// 3: paths inside the project folder (source, warnings' files) stored relative to it.
 /// 4: a copy's LayerSubset.
 /// 5: the features in chunks of kFeaturesPerChunk, each chunk's size in bytes written before them.
-constexpr std::uint32_t kVersion = 5;
+/// 6: written only by a reader that checks feature ids are unique (a version-5 copy may hold duplicates).
+constexpr std::uint32_t kVersion = 6;
 /// Features per chunk: the chunks of a large layer are read back on several threads.
 constexpr std::uint64_t kFeaturesPerChunk = 4096;
 

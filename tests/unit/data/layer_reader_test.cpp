@@ -137,3 +137,68 @@ TEST(LayerReader, ATruncatedFileFailsAsThePlainReadFails) {
     EXPECT_EQ(sunk.restarts, 1);
     EXPECT_TRUE(sunk.layer.features.empty());
 }
+
+namespace {
+
+std::vector<Feature> features_with_ids(std::initializer_list<const char*> ids) {
+    std::vector<Feature> out;
+    for (const char* id : ids) {
+        Feature f;
+        f.id = id;
+        out.push_back(std::move(f));
+    }
+    return out;
+}
+
+}  // namespace
+
+// Feature ids are unique in a layer that declares its id field: each id met again is an error naming
+// both features' ranks, across chunks; a restart of the read forgets the features taken.
+TEST(DuplicateIds, EachIdMetAgainIsAnErrorNamingBothFeaturesAcrossChunks) {
+    LayerSpec spec = spec_of("/data/departements.geojson");
+    DuplicateIds ids(spec);
+    Diagnostics d;
+    ids.take(features_with_ids({"01", "02", "03"}), d);
+    EXPECT_TRUE(d.empty()) << d.format();
+    ids.take(features_with_ids({"04", "02"}), d);
+    ids.finish(d);
+    ASSERT_EQ(d.items().size(), 1u) << d.format();
+    const Diagnostic& e = d.items().front();
+    EXPECT_EQ(e.where.file, "/data/departements.geojson");
+    EXPECT_EQ(e.where.path, "feature 02");
+    EXPECT_NE(e.message.find("duplicate id '02' (field 'code'): features 1 and 4 of the source"), std::string::npos)
+        << e.message;
+
+    // The reader started the layer again: what was taken is forgotten.
+    ids.restart();
+    Diagnostics again;
+    ids.take(features_with_ids({"01", "02", "03", "04"}), again);
+    ids.finish(again);
+    EXPECT_TRUE(again.empty()) << again.format();
+}
+
+TEST(DuplicateIds, ManyAreSaidFiveByNameThenCounted) {
+    LayerSpec spec = spec_of("/data/communes.geojson", "insee");
+    DuplicateIds ids(spec);
+    Diagnostics d;
+    ids.take(features_with_ids({"", "", "", "", "", "", "", "", "", ""}), d);  // a field empty everywhere
+    ids.finish(d);
+    ASSERT_EQ(d.items().size(), 6u) << d.format();
+    EXPECT_NE(d.items().back().message.find("4 more features have an id (field 'insee') an earlier feature has"),
+              std::string::npos)
+        << d.format();
+}
+
+TEST(DuplicateIds, NotLookedForWithoutAnIdFieldNorInAPointTable) {
+    Diagnostics d;
+    DuplicateIds fids(spec_of("/data/a.geojson", ""));  // the source's FIDs
+    fids.take(features_with_ids({"1", "1"}), d);
+    LayerSpec table = spec_of("/data/sites.csv", "id");
+    table.x_field = "lon";
+    table.y_field = "lat";
+    DuplicateIds rows(table);  // the CSV reader says each with its line
+    rows.take(features_with_ids({"a", "a"}), d);
+    fids.finish(d);
+    rows.finish(d);
+    EXPECT_TRUE(d.empty()) << d.format();
+}
