@@ -5,10 +5,13 @@
 #include <cstdlib>
 #include <filesystem>
 #include <optional>
+#include <stdexcept>
+#include <tuple>
 #include <vector>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+#include <xxhash.h>
 
 #include "core/document.hpp"
 #include "core/file_io.hpp"
@@ -193,34 +196,52 @@ Layer read_ogr(const LayerSpec& spec, Diagnostics& diagnostics, const FeatureSin
 DuplicateIds::DuplicateIds(const LayerSpec& spec)
     : spec_(&spec), on_(!spec.id_field.empty() && spec.x_field.empty() && spec.y_field.empty()) {}
 
-void DuplicateIds::take(const std::vector<Feature>& chunk, Diagnostics& diagnostics) {
+void DuplicateIds::take(const std::vector<Feature>& chunk) {
     if (!on_) return;
     for (const Feature& f : chunk) {
-        const std::size_t rank = taken_++;
-        auto [it, fresh] = first_.try_emplace(f.id, rank);
-        if (fresh || ++duplicates_ > kSaidOneByOne) continue;
-        diagnostics.error(
-            SourceLocation{source_label(*spec_), 0, 0, fmt::format("feature {}", f.id)},
-            fmt::format("layer '{}': duplicate id '{}' (field '{}'): features {} and {} of the source (counted from 0) "
-                        "both have it",
-                        spec_->name, f.id, spec_->id_field, it->second, rank),
-            "a feature id must be unique (joins, checks, labels and atlas pages name features by it): fix the data, "
-            "or declare a field whose values are unique as 'id'");
+        const XXH128_hash_t h = XXH3_128bits(f.id.data(), f.id.size());
+        entries_.push_back({h.high64, h.low64, entries_.size()});
     }
 }
 
-void DuplicateIds::finish(Diagnostics& diagnostics) const {
-    if (duplicates_ <= kSaidOneByOne) return;
-    diagnostics.error(SourceLocation{source_label(*spec_), 0, 0, {}},
-                      fmt::format("layer '{}': {} more features have an id (field '{}') an earlier feature has",
-                                  spec_->name, duplicates_ - kSaidOneByOne, spec_->id_field));
+void DuplicateIds::finish(const std::vector<std::vector<Feature>>& chunks, Diagnostics& diagnostics) {
+    if (!on_ || entries_.empty()) return;
+    std::vector<Entry> sorted = std::move(entries_);
+    entries_.clear();
+    std::sort(sorted.begin(), sorted.end(), [](const Entry& a, const Entry& b) {
+        return std::tie(a.high, a.low, a.rank) < std::tie(b.high, b.low, b.rank);
+    });
+    std::vector<std::pair<std::size_t, std::size_t>> twice;  // (rank, rank of the first with its id)
+    for (std::size_t i = 1, first = 0; i < sorted.size(); ++i) {
+        if (sorted[i].high != sorted[first].high || sorted[i].low != sorted[first].low) first = i;
+        else twice.emplace_back(sorted[i].rank, sorted[first].rank);
+    }
+    if (twice.empty()) return;
+    std::sort(twice.begin(), twice.end());
+    auto id_of = [&](std::size_t rank) -> const std::string& {
+        for (const auto& chunk : chunks) {
+            if (rank < chunk.size()) return chunk[rank].id;
+            rank -= chunk.size();
+        }
+        throw std::logic_error("DuplicateIds::finish: fewer features than taken");
+    };
+    for (std::size_t k = 0; k < twice.size() && k < kSaidOneByOne; ++k) {
+        const std::string& id = id_of(twice[k].first);
+        diagnostics.error(
+            SourceLocation{source_label(*spec_), 0, 0, fmt::format("feature {}", id)},
+            fmt::format("layer '{}': duplicate id '{}' (field '{}'): features {} and {} of the source (counted from 0) "
+                        "both have it",
+                        spec_->name, id, spec_->id_field, twice[k].second, twice[k].first),
+            "a feature id must be unique (joins, checks, labels and atlas pages name features by it): fix the data, "
+            "or declare a field whose values are unique as 'id'");
+    }
+    if (twice.size() > kSaidOneByOne)
+        diagnostics.error(SourceLocation{source_label(*spec_), 0, 0, {}},
+                          fmt::format("layer '{}': {} more features have an id (field '{}') an earlier feature has",
+                                      spec_->name, twice.size() - kSaidOneByOne, spec_->id_field));
 }
 
-void DuplicateIds::restart() {
-    taken_ = 0;
-    duplicates_ = 0;
-    first_.clear();
-}
+void DuplicateIds::restart() { entries_.clear(); }
 
 std::string source_label(const LayerSpec& spec) {
     return spec.database ? describe(*spec.database) : spec.path;

@@ -7,7 +7,6 @@
 #include <functional>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "core/diagnostic.hpp"
@@ -70,26 +69,30 @@ struct ReadOptions {
 };
 
 /// Feature ids must be unique: joins, checks, labels, the report and atlas pages name features by them.
-/// Takes a layer's features in file order, chunk after chunk, and says each id met again when the layer
-/// declares its id field (`spec.id_field`; the source's own FIDs are unique), the first few one by one and
-/// then how many more. Point tables are left out: their reader says each duplicate with its line.
+/// Takes a layer's features in file order, chunk after chunk, and at the end says each id met again when
+/// the layer declares its id field (`spec.id_field`; the source's own FIDs are unique), the first few one
+/// by one (in file order) and then how many more. Point tables are left out: their reader says each
+/// duplicate with its line. Holds 24 bytes a feature (a 128-bit digest of its id and its rank), not the ids.
 class DuplicateIds {
 public:
     explicit DuplicateIds(const LayerSpec& spec);
     /// The next features of the layer.
-    void take(const std::vector<Feature>& chunk, Diagnostics& diagnostics);
-    /// Once every feature is taken: how many duplicates were not said one by one.
-    void finish(Diagnostics& diagnostics) const;
+    void take(const std::vector<Feature>& chunk);
+    /// Once every feature is taken: the duplicates, their ids read from `chunks`, every feature taken in
+    /// order (the chunks given to take(), since the last restart).
+    void finish(const std::vector<std::vector<Feature>>& chunks, Diagnostics& diagnostics);
     /// Forgets every feature taken (the reader restarted the layer).
     void restart();
 
 private:
     static constexpr std::size_t kSaidOneByOne = 5;
+    struct Entry {
+        std::uint64_t high, low;  ///< XXH3-128 of the id
+        std::size_t rank;         ///< of the feature in the file, from 0
+    };
     const LayerSpec* spec_;
     bool on_ = false;
-    std::size_t taken_ = 0;
-    std::size_t duplicates_ = 0;
-    std::unordered_map<std::string, std::size_t> first_;  ///< id → its first feature's rank in the file
+    std::vector<Entry> entries_;
 };
 
 /// Reads the layer; problems are added to `diagnostics` (with file, line or feature id, field).

@@ -859,7 +859,7 @@ std::unique_ptr<Layer> LayerStore::read_checked(const LayerDecl& decl, Diagnosti
                         validator->remember(valid.emplace(known_valid));
                     }
                     for (auto& f : item->features) validator->check(f);
-                    ids.take(item->features, checks);
+                    ids.take(item->features);
                     if (project_to && header->crs != *project_to) {
                         ScopedStage reprojecting("reproject");
                         if (!transformation) transformation.emplace(header->crs, *project_to);
@@ -871,7 +871,7 @@ std::unique_ptr<Layer> LayerStore::read_checked(const LayerDecl& decl, Diagnosti
                 }
             }
             if (validator && !check_problem) validator->finish();
-            if (!check_problem) ids.finish(checks);
+            if (!check_problem) ids.finish(checked, checks);
         } catch (...) {
             checker_died = std::current_exception();
         }

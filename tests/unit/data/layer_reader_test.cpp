@@ -153,37 +153,42 @@ std::vector<Feature> features_with_ids(std::initializer_list<const char*> ids) {
 }  // namespace
 
 // Feature ids are unique in a layer that declares its id field: each id met again is an error naming
-// both features' ranks, across chunks; a restart of the read forgets the features taken.
+// both features' ranks, across chunks, in file order; a restart of the read forgets the features taken.
 TEST(DuplicateIds, EachIdMetAgainIsAnErrorNamingBothFeaturesAcrossChunks) {
     LayerSpec spec = spec_of("/data/departements.geojson");
     DuplicateIds ids(spec);
+    std::vector<std::vector<Feature>> chunks{features_with_ids({"01", "02", "03"}), features_with_ids({"04", "02", "01"})};
+    for (const auto& c : chunks) ids.take(c);
     Diagnostics d;
-    ids.take(features_with_ids({"01", "02", "03"}), d);
-    EXPECT_TRUE(d.empty()) << d.format();
-    ids.take(features_with_ids({"04", "02"}), d);
-    ids.finish(d);
-    ASSERT_EQ(d.items().size(), 1u) << d.format();
+    ids.finish(chunks, d);
+    ASSERT_EQ(d.items().size(), 2u) << d.format();
     const Diagnostic& e = d.items().front();
     EXPECT_EQ(e.where.file, "/data/departements.geojson");
     EXPECT_EQ(e.where.path, "feature 02");
     EXPECT_NE(e.message.find("duplicate id '02' (field 'code'): features 1 and 4 of the source"), std::string::npos)
         << e.message;
+    EXPECT_NE(d.items().back().message.find("duplicate id '01' (field 'code'): features 0 and 5"), std::string::npos)
+        << d.format();
 
     // The reader started the layer again: what was taken is forgotten.
+    ids.take(chunks.front());
     ids.restart();
+    const std::vector<std::vector<Feature>> again_chunks{features_with_ids({"01", "02", "03", "04"})};
+    ids.take(again_chunks.front());
     Diagnostics again;
-    ids.take(features_with_ids({"01", "02", "03", "04"}), again);
-    ids.finish(again);
+    ids.finish(again_chunks, again);
     EXPECT_TRUE(again.empty()) << again.format();
 }
 
 TEST(DuplicateIds, ManyAreSaidFiveByNameThenCounted) {
     LayerSpec spec = spec_of("/data/communes.geojson", "insee");
     DuplicateIds ids(spec);
+    const std::vector<std::vector<Feature>> chunks{features_with_ids({"", "", "", "", "", "", "", "", "", ""})};
+    ids.take(chunks.front());  // a field empty everywhere
     Diagnostics d;
-    ids.take(features_with_ids({"", "", "", "", "", "", "", "", "", ""}), d);  // a field empty everywhere
-    ids.finish(d);
+    ids.finish(chunks, d);
     ASSERT_EQ(d.items().size(), 6u) << d.format();
+    EXPECT_NE(d.items().front().message.find("features 0 and 1 "), std::string::npos) << d.format();
     EXPECT_NE(d.items().back().message.find("4 more features have an id (field 'insee') an earlier feature has"),
               std::string::npos)
         << d.format();
@@ -191,14 +196,15 @@ TEST(DuplicateIds, ManyAreSaidFiveByNameThenCounted) {
 
 TEST(DuplicateIds, NotLookedForWithoutAnIdFieldNorInAPointTable) {
     Diagnostics d;
+    const std::vector<std::vector<Feature>> chunks{features_with_ids({"1", "1"})};
     DuplicateIds fids(spec_of("/data/a.geojson", ""));  // the source's FIDs
-    fids.take(features_with_ids({"1", "1"}), d);
+    fids.take(chunks.front());
     LayerSpec table = spec_of("/data/sites.csv", "id");
     table.x_field = "lon";
     table.y_field = "lat";
     DuplicateIds rows(table);  // the CSV reader says each with its line
-    rows.take(features_with_ids({"a", "a"}), d);
-    fids.finish(d);
-    rows.finish(d);
+    rows.take(chunks.front());
+    fids.finish(chunks, d);
+    rows.finish(chunks, d);
     EXPECT_TRUE(d.empty()) << d.format();
 }
