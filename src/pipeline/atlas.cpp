@@ -1,5 +1,6 @@
 #include "pipeline/atlas.hpp"
 
+#include <new>
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
@@ -76,13 +77,10 @@ bool id_less(const std::string& a, const std::string& b) {
     return a < b;
 }
 
-/// A reusable XXH3 streaming state.
+/// A reusable XXH3 streaming state, and the bytes of a feature's attributes (kept for their capacity).
 struct HashState {
-    struct Free {
-        void operator()(XXH3_state_t* s) const { XXH3_freeState(s); }
-    };
-    std::unique_ptr<XXH3_state_t, Free> state{XXH3_createState()};
-    std::string bytes;  ///< the attributes' bytes, kept for its capacity
+    Xxh3State state = new_xxh3_state();
+    std::string bytes;
 };
 
 /// The digest of a feature's id, the values of `fields` (by schema index, with their names) and its
@@ -683,7 +681,9 @@ void digest_drawn(const MapDecl& atlas, const std::shared_ptr<const style::Style
                 }
                 const Layer& layer = store.drawn(name, crs);
                 const FeatureDigests::Entry& e = cache.at(layer);
-                XXH3_state_t* state = XXH3_createState();
+                const Xxh3State owned = new_xxh3_state();
+                XXH3_state_t* state = owned.get();
+                if (!state) throw std::bad_alloc();
                 XXH3_64bits_reset(state);
                 std::uint64_t count = 0;
                 for (std::size_t i = 0; i < e.bounds.size(); ++i) {
@@ -699,7 +699,6 @@ void digest_drawn(const MapDecl& atlas, const std::shared_ptr<const style::Style
                 }
                 XXH3_64bits_update(state, &count, sizeof count);
                 const XXH64_hash_t h = XXH3_64bits_digest(state);
-                XXH3_freeState(state);
                 if (k) memo.add(*k, h);
                 drawn.emplace_back(name, frame.name(), fmt::format("{:016x}", h));
             }

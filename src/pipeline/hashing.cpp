@@ -1,5 +1,6 @@
 #include "pipeline/hashing.hpp"
 
+#include <new>
 #include <cerrno>
 #include <charconv>
 #include <ctime>
@@ -144,7 +145,12 @@ std::optional<FileDigest> digest_file(const std::filesystem::path& path) {
     // remembered under the old file's stamp.
     struct stat st {};
     if (::fstat(fd, &st) == 0) stamp = stamp_of(st);
-    XXH3_state_t* state = XXH3_createState();
+    const Xxh3State owned = new_xxh3_state();
+    XXH3_state_t* state = owned.get();
+    if (!state) {
+        ::close(fd);
+        throw std::bad_alloc();
+    }
     XXH3_128bits_reset(state);
     std::vector<char> buffer(std::size_t{1} << 20);
     for (;;) {
@@ -153,7 +159,6 @@ std::optional<FileDigest> digest_file(const std::filesystem::path& path) {
         if (n < 0) {
             int err = errno;
             ::close(fd);
-            XXH3_freeState(state);
             throw Error(SourceLocation{key, 0, 0, {}}, fmt::format("reading the file to hash it failed: {}", std::strerror(err)));
         }
         if (n == 0) break;
@@ -161,7 +166,6 @@ std::optional<FileDigest> digest_file(const std::filesystem::path& path) {
     }
     ::close(fd);
     FileDigest digest{*stamp, hex128(XXH3_128bits_digest(state))};
-    XXH3_freeState(state);
     timespec now{};
     ::clock_gettime(CLOCK_REALTIME, &now);
     const bool settled = static_cast<std::int64_t>(now.tv_sec) * 1000000000 + now.tv_nsec - digest.stamp.mtime_ns >=

@@ -21,6 +21,7 @@
 #include "core/diagnostic.hpp"
 #include "core/file_io.hpp"
 #include "pipeline/sha256.hpp"
+#include "pipeline/xxh3_state.hpp"
 #include "pipeline/output.hpp"
 #include "pipeline/qpdf_lock.hpp"
 
@@ -67,9 +68,6 @@ public:
 
 private:
     static constexpr std::size_t kBuffer = 1 << 20;
-    struct FreeState {
-        void operator()(XXH3_state_t* s) const { XXH3_freeState(s); }
-    };
     void flush() {
         if (buffer_.empty()) return;
         file_.write(buffer_.data(), buffer_.size());
@@ -80,7 +78,7 @@ private:
     }
     AtomicFile file_;
     Sha256 sha_;
-    std::unique_ptr<XXH3_state_t, FreeState> id_{XXH3_createState()};
+    Xxh3State id_ = new_xxh3_state();
     std::string buffer_;
     std::uint64_t written_ = 0;
 };

@@ -77,7 +77,7 @@ void hash_text(XXH3_state_t* state, const std::string& s) {
 /// never whole in memory (for a national layer of communes it would be tens of megabytes).
 class Writer {
 public:
-    explicit Writer(std::ofstream& file) : file_(file), state_(XXH3_createState()) {
+    explicit Writer(std::ofstream& file) : file_(file), state_(new_xxh3_state()) {
         XXH3_64bits_reset(state_.get());
         buffer_.reserve(kChunk);
     }
@@ -118,11 +118,8 @@ private:
         file_.write(data, static_cast<std::streamsize>(n));
         size_ += n;
     }
-    struct FreeState {
-        void operator()(XXH3_state_t* s) const { XXH3_freeState(s); }
-    };
     std::ofstream& file_;
-    std::unique_ptr<XXH3_state_t, FreeState> state_;
+    Xxh3State state_;
     std::string buffer_;
     std::uint64_t size_ = 0;
 };
@@ -296,7 +293,7 @@ bool read_features(const char* at, const std::vector<std::uint64_t>& sizes, std:
 
 std::optional<std::uint64_t> prepared_key(const data::LayerSpec& spec, const std::string& crs,
                                           const fs::path& project_root, const std::string& database_digest) {
-    std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> state(XXH3_createState(), &XXH3_freeState);
+    const Xxh3State state = new_xxh3_state();
     if (!state || XXH3_64bits_reset(state.get()) == XXH_ERROR) return std::nullopt;
     hash_text(state.get(), fmt::format("cartelier prepared layer v{}", kVersion));
     const std::string path = path_inside(project_root, spec.path);
@@ -328,7 +325,7 @@ std::optional<std::uint64_t> prepared_key(const data::LayerSpec& spec, const std
 }
 
 std::optional<std::uint64_t> recipe_key(const std::string& recipe, const std::vector<std::string>& files) {
-    std::unique_ptr<XXH3_state_t, decltype(&XXH3_freeState)> state(XXH3_createState(), &XXH3_freeState);
+    const Xxh3State state = new_xxh3_state();
     if (!state || XXH3_64bits_reset(state.get()) == XXH_ERROR) return std::nullopt;
     hash_text(state.get(), fmt::format("cartelier derived layer v{}", kVersion));
     hash_text(state.get(), recipe);
