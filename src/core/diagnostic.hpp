@@ -75,8 +75,6 @@ public:
     explicit DiagnosticPrinter(std::ostream& out) : out_(out) {}
     /// Writes each line of `d` not printed before by this printer, in one write.
     void print(const Diagnostics& d);
-    /// Lines left out so far because they had been printed.
-    std::size_t repeated() const { return repeated_; }
     /// "(N line(s) repeated by other maps or pages printed once above; <where>)" when some were left
     /// out, else nothing; `where` says where every map's own list is.
     void note_repeats(std::string_view where) const;

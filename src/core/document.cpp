@@ -98,7 +98,7 @@ public:
     /// `document`: a project or style file, which may be written in YAML instead (the hints say so); else
     /// a data file, where a key twice in an object is no problem (RFC 8259 leaves it open).
     StrictJson(std::string_view text, const std::string& name, bool document = true)
-        : text_(text), name_(name), duplicate_keys_(document), document_(document) {}
+        : text_(text), name_(name), document_(document) {}
 
     void check() {
         const char* read_up_to = text_.data();
@@ -136,7 +136,7 @@ public:
         }
         Frame& frame = stack_.back();
         frame.key = k;
-        if (!duplicate_keys_) {  // only the path is kept: the key itself stands for all
+        if (!document_) {  // no duplicate looked for: only the path is kept, the key itself stands for all
             if (frame.keys.empty()) frame.keys.emplace(k, start);
             return true;
         }
@@ -325,6 +325,8 @@ private:
         } else if (c == ',' && before != std::string_view::npos && text_[before] == ',') {
             found = "a second ','";
             hint = "remove one of the two commas";
+        } else if (at >= text_.size() && !document_) {
+            hint = "the file ends in the middle of its JSON: it was cut short (an interrupted download or copy?)";
         } else if (expected == "end of input" && root_end_) {
             expected_text = fmt::format("the end of the file after the root {} (closed at {})",
                                         text_[*root_end_] == '}' ? "object" : "array",
@@ -350,7 +352,6 @@ private:
     const char** read_up_to_ = nullptr;
     std::vector<Frame> stack_;
     std::optional<std::size_t> root_end_;
-    bool duplicate_keys_ = true;
     bool document_ = true;
     std::optional<Error> error_;
 };

@@ -179,11 +179,8 @@ Layer read_ogr(const LayerSpec& spec, Diagnostics& diagnostics, const FeatureSin
         } catch (const Error&) {  // unreadable: GDAL's own message stands
         }
         if (syntax) {
-            std::string hint = syntax->hint;
-            if (syntax->message.find("found the end of the file") != std::string::npos)
-                hint = "the file ends in the middle of its JSON: it was cut short (an interrupted download or copy?)";
             diagnostics.error(syntax->where, fmt::format("layer '{}': the file is not JSON: {}", spec.name, syntax->message),
-                              hint.empty() ? std::string("GDAL cannot read it either") : hint);
+                              syntax->hint.empty() ? std::string("GDAL cannot read it either") : syntax->hint);
             return layer;
         }
     }
@@ -205,7 +202,7 @@ void DuplicateIds::take(const std::vector<Feature>& chunk) {
 }
 
 void DuplicateIds::finish(const std::vector<std::vector<Feature>>& chunks, Diagnostics& diagnostics) {
-    if (!on_ || entries_.empty()) return;
+    if (entries_.empty()) return;
     std::vector<Entry> sorted = std::move(entries_);
     entries_.clear();
     std::sort(sorted.begin(), sorted.end(), [](const Entry& a, const Entry& b) {
