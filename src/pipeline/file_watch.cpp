@@ -99,8 +99,8 @@ void FileWatch::watch_files(const std::set<std::string>& files) {
     }
 }
 
-std::set<std::string> FileWatch::read_events(int timeout_ms) {
-    std::set<std::string> out;
+std::map<std::string, bool> FileWatch::read_events(int timeout_ms) {
+    std::map<std::string, bool> out;
     pollfd p{fd_, POLLIN, 0};
     if (::poll(&p, 1, timeout_ms) <= 0) return out;
     alignas(inotify_event) char buffer[16384];
@@ -109,19 +109,26 @@ std::set<std::string> FileWatch::read_events(int timeout_ms) {
         if (n <= 0) break;
         for (char* ptr = buffer; ptr < buffer + n;) {
             auto* e = reinterpret_cast<inotify_event*>(ptr);
-            if (e->len > 0 && by_wd_.count(e->wd)) out.insert((fs::path(by_wd_[e->wd]) / e->name).string());
+            if (e->len > 0 && by_wd_.count(e->wd))
+                out[(fs::path(by_wd_[e->wd]) / e->name).string()] = !(e->mask & IN_CREATE) || (e->mask & IN_ISDIR);
             ptr += sizeof(inotify_event) + e->len;
         }
     }
     return out;
 }
 
-std::set<std::string> FileWatch::changes(int timeout_ms, int settle_ms) {
-    std::set<std::string> changed = read_events(timeout_ms);
-    if (changed.empty()) return changed;
-    for (auto more = read_events(settle_ms); !more.empty(); more = read_events(settle_ms))
-        changed.insert(more.begin(), more.end());
-    return changed;
+std::set<std::string> FileWatch::changes(int timeout_ms, int settle_ms, int quiet_ms) {
+    std::map<std::string, bool> changed = read_events(timeout_ms);
+    if (changed.empty()) return {};
+    for (;;) {
+        const bool writing = std::any_of(changed.begin(), changed.end(), [](const auto& c) { return !c.second; });
+        const std::map<std::string, bool> more = read_events(writing ? settle_ms : quiet_ms);
+        if (more.empty()) break;
+        for (const auto& [path, ended] : more) changed[path] = ended;
+    }
+    std::set<std::string> paths;
+    for (const auto& [path, _] : changed) paths.insert(path);
+    return paths;
 }
 
 }  // namespace cartelier::pipeline

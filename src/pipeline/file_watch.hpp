@@ -45,12 +45,18 @@ public:
     void watch_directory(const std::string& dir);
     /// Watches the folder of each file (for a folder entry ending in '/': that folder).
     void watch_files(const std::set<std::string>& files);
-    /// Waits up to `timeout_ms` for a change, then lets an editor's save finish (until `settle_ms` pass
-    /// with no new change); returns the paths changed (empty when none in `timeout_ms`).
-    std::set<std::string> changes(int timeout_ms, int settle_ms = 40);
+    /// Waits up to `timeout_ms` for a change, then lets an editor's save finish; returns the paths
+    /// changed (empty when none in `timeout_ms`). A save is over when `quiet_ms` pass with no new change
+    /// and every path changed was last written and closed, moved in or deleted; while one was created
+    /// and not yet closed (an editor writing a new file in its place), until `settle_ms` pass with no new
+    /// change.
+    std::set<std::string> changes(int timeout_ms, int settle_ms = 40, int quiet_ms = 5);
 
 private:
-    std::set<std::string> read_events(int timeout_ms);
+    /// The paths changed by the events that arrive within `timeout_ms` (none: nothing); each with whether
+    /// its last event ends a save (closed after writing, moved in, deleted) rather than begins one
+    /// (created).
+    std::map<std::string, bool> read_events(int timeout_ms);
     int fd_;
     std::set<std::string> dirs_;
     std::map<int, std::string> by_wd_;

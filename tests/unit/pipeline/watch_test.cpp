@@ -175,6 +175,47 @@ TEST(Watch, AnIconIsAChangeAndAnEditorsSwapFileBesideItIsNot) {
     EXPECT_FALSE(pipeline::depends_on(files, "/p/iconsx/pin.svg"));
 }
 
+TEST(FileWatch, ASaveEndsWhenTheFileCreatedIsClosedNotWhenItIsCreated) {
+    const std::string dir = test::temp_dir("filewatch-created");
+    pipeline::FileWatch watch;
+    watch.watch_directory(fs::canonical(dir).string());
+    const std::string file = (fs::canonical(dir) / "layer.geojson").string();
+    const std::string first(4096, 'a'), rest(4096, 'b');
+    std::thread writer([&] {
+        std::ofstream out(file, std::ios::binary);  // created: an event, the save not over
+        out << first << std::flush;
+        std::this_thread::sleep_for(300ms);  // far longer than the quiet time, within the settle time
+        out << rest;
+    });  // closed: the save is over
+    const std::set<std::string> changed = watch.changes(10000, 5000, 5);
+    writer.join();
+    EXPECT_EQ(changed, (std::set<std::string>{file}));
+    // Told once the file was whole: a rebuild then reads every byte of it.
+    EXPECT_EQ(fs::file_size(file), first.size() + rest.size());
+}
+
+TEST(FileWatch, AFileMovedInOrClosedEndsTheSaveWithoutWaitingTheSettleTime) {
+    const std::string dir = test::temp_dir("filewatch-moved");
+    write(dir + "/style.json", "{}");
+    pipeline::FileWatch watch;
+    watch.watch_directory(fs::canonical(dir).string());
+    const std::string target = (fs::canonical(dir) / "style.json").string();
+    // Written aside and renamed over the file, as editors save; then written in place.
+    for (const bool in_place : {false, true}) {
+        if (in_place) {
+            std::ofstream(target) << R"({"version": 8})";
+        } else {
+            write(dir + "/.style.json.tmp", R"({"version": 8, "layers": []})");
+            fs::rename(dir + "/.style.json.tmp", target);
+        }
+        const auto start = std::chrono::steady_clock::now();
+        const std::set<std::string> changed = watch.changes(10000, 20000, 5);
+        EXPECT_TRUE(changed.count(target)) << "in place: " << in_place;
+        // Not the 20 s a save still being written waits for.
+        EXPECT_LT(std::chrono::steady_clock::now() - start, 10s) << "in place: " << in_place;
+    }
+}
+
 TEST(Watch, KeepsTheLoadedLayersAcrossStyleChangesAndReloadsChangedData) {
     WatchRun run("watch-keep");
     const std::string& dir = run.dir;
