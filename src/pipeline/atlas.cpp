@@ -419,33 +419,62 @@ void note_reads(const style::expr::Expression& e, const std::string& layer, Styl
 }
 
 /// Per layer, each feature's bounds and the digest of what a style can draw of it (id, geometry and
-/// the fields the style reads), computed once per command.
+/// the fields the style reads), computed once per atlas. The digests are taken only of the features
+/// some page asks for (want(), then digest_wanted()): when one page's global state changes (its
+/// feature's name edited under `watch`), that page alone asks again, for the few thousand communes in
+/// its frame, not for the 35,000 of the layer.
 class FeatureDigests {
 public:
     struct Entry {
         std::vector<Box> bounds;
-        std::vector<XXH64_hash_t> digests;
+        std::vector<XXH64_hash_t> digests;  ///< of the features want() marked, once digest_wanted() ran
+        std::vector<std::uint8_t> wanted;   ///< 1: asked for; 2: digest taken
+        std::vector<std::size_t> fields;    ///< the fields the style reads, by index
     };
     const Entry& of(const Layer& layer, const StyleReads& reads) {
         auto [it, fresh] = entries_.try_emplace(&layer);
         if (!fresh) return it->second;
         Entry& e = it->second;
-        std::vector<std::size_t> fields;
-        if (reads.all_fields.count(layer.name)) fields = all_fields(layer);
+        if (reads.all_fields.count(layer.name)) e.fields = all_fields(layer);
         else if (auto f = reads.fields.find(layer.name); f != reads.fields.end())
             for (const auto& name : f->second)
-                if (auto i = layer.schema->index(name)) fields.push_back(*i);
+                if (auto i = layer.schema->index(name)) e.fields.push_back(*i);
         e.bounds.reserve(layer.features.size());
-        e.digests.reserve(layer.features.size());
-        HashState h;
-        for (const Feature& f : layer.features) {
-            e.bounds.push_back(f.geometry.bounds());
-            e.digests.push_back(feature_hash(layer, f, fields, h));
-        }
+        for (const Feature& f : layer.features) e.bounds.push_back(f.geometry.bounds());
+        e.digests.assign(layer.features.size(), 0);
+        e.wanted.assign(layer.features.size(), 0);
         return e;
     }
-    /// The entry of(layer) made; safe from several threads once no of() runs.
+    /// Marks the features of `layer` (of() made its entry) whose bounds reach into `view`.
+    void want(const Layer& layer, const Box& view) {
+        Entry& e = entries_.at(&layer);
+        for (std::size_t i = 0; i < e.bounds.size(); ++i)
+            if (!e.wanted[i] && reaches(e.bounds[i], view)) e.wanted[i] = 1;
+    }
+    /// Takes the digests of the features marked since, on `threads` threads.
+    void digest_wanted(unsigned threads) {
+        for (auto& [layer, e] : entries_) {
+            std::vector<std::size_t> todo;
+            for (std::size_t i = 0; i < e.wanted.size(); ++i)
+                if (e.wanted[i] == 1) todo.push_back(i);
+            constexpr std::size_t kChunk = 512;
+            const std::size_t chunks = (todo.size() + kChunk - 1) / kChunk;
+            const std::vector<std::exception_ptr> errors = for_each_index(chunks, threads, [&](std::size_t c) {
+                HashState h;
+                for (std::size_t j = c * kChunk; j < std::min(todo.size(), (c + 1) * kChunk); ++j)
+                    e.digests[todo[j]] = feature_hash(*layer, layer->features[todo[j]], e.fields, h);
+            });
+            for (const std::exception_ptr& error : errors)
+                if (error) std::rethrow_exception(error);
+            for (std::size_t i : todo) e.wanted[i] = 2;
+        }
+    }
+    /// The entry of(layer) made; safe from several threads once no of(), want() or digest_wanted() runs.
     const Entry& at(const Layer& layer) const { return entries_.at(&layer); }
+    /// Whether bounds `b` reach into `view` (an empty geometry reaches nowhere).
+    static bool reaches(const Box& b, const Box& view) {
+        return !b.empty() && b.max_x >= view.min_x && b.min_x <= view.max_x && b.max_y >= view.min_y && b.min_y <= view.max_y;
+    }
 
 private:
     std::map<const Layer*, Entry> entries_;
@@ -551,17 +580,17 @@ public:
         std::lock_guard lock(mutex_);
         used_[key] = digest;
     }
-    void save() const {
+    /// Through `store`'s cache_write(): under `watch`, after the save is answered.
+    void save(LayerStore& store) const {
         if (file_.empty()) return;
         std::lock_guard lock(mutex_);
         if (used_ == known_) return;  // nothing new: the file stays as it is
         std::string text;
         for (const auto& [key, digest] : used_) text += fmt::format("{:016x} {:016x}\n", key, digest);
-        try {
-            create_folder(file_.parent_path());
-            write_atomically(file_, text);
-        } catch (const std::exception&) {
-        }
+        store.cache_write([file = file_, text = std::move(text)] {
+            create_folder(file.parent_path());
+            write_atomically(file, text);
+        });
     }
 
 private:
@@ -576,7 +605,7 @@ private:
 /// (the data files are then the pages' inputs) when the style (`style`, the atlas's) could not be read
 /// (null): the build reports why.
 void digest_drawn(const MapDecl& atlas, const std::shared_ptr<const style::Style>& style, const std::vector<MapDecl*>& pages,
-                  LayerStore& store, FeatureDigests& cache, Diagnostics& warnings) {
+                  LayerStore& store, Diagnostics& warnings) {
     if (!style) return;
     StyleReads reads;
     for (const auto& l : style->layers) {
@@ -656,9 +685,21 @@ void digest_drawn(const MapDecl& atlas, const std::shared_ptr<const style::Style
                     keys.push_back(key);
             }
     const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+    // This atlas's own: the digests cover the fields its style reads.
+    FeatureDigests cache;
     store.load_drawn(keys, threads);
-    // Each copy's per-feature digests once, then the pages side by side (each reads them only).
+    // Each copy's bounds once, the digests of the features the pages to digest reach, then the pages
+    // side by side (each reads them only).
     for (const auto& [name, crs] : keys) cache.of(store.drawn(name, crs), reads);
+    for (std::size_t p = 0; p < pages.size(); ++p)
+        for (std::size_t f = 0; f < frames[p].size(); ++f)
+            for (std::size_t l = 0; l < layers.size(); ++l) {
+                const layout::FramePlan& frame = frames[p][f];
+                const auto& k = memo_keys[p][f][l];
+                if ((k && memo.find(*k)) || drawing_at(layers[l], frame.zoom).empty()) continue;
+                cache.want(store.drawn(layers[l], crs_of(*pages[p], frame)), frame.view.extent);
+            }
+    cache.digest_wanted(threads);
     auto digest_page = [&](std::size_t p) {
         MapDecl* page = pages[p];
         const style::expr::GlobalStateScope scope(&page->global_state);  // the filters see the page's feature
@@ -687,9 +728,7 @@ void digest_drawn(const MapDecl& atlas, const std::shared_ptr<const style::Style
                 XXH3_64bits_reset(state);
                 std::uint64_t count = 0;
                 for (std::size_t i = 0; i < e.bounds.size(); ++i) {
-                    const Box& b = e.bounds[i];
-                    if (b.empty() || b.max_x < view.min_x || b.min_x > view.max_x || b.max_y < view.min_y || b.min_y > view.max_y)
-                        continue;
+                    if (!FeatureDigests::reaches(e.bounds[i], view)) continue;
                     const style::LayerFeatureView fv(layer, layer.features[i]);
                     const style::expr::EvaluationContext ctx{frame.zoom, &fv};
                     if (std::none_of(drawing.begin(), drawing.end(), [&](const style::Layer* l) { return l->accepts(ctx); }))
@@ -709,7 +748,7 @@ void digest_drawn(const MapDecl& atlas, const std::shared_ptr<const style::Style
     const std::vector<std::exception_ptr> errors = for_each_index(pages.size(), threads, digest_page);
     for (const std::exception_ptr& e : errors)
         if (e) std::rethrow_exception(e);  // the first page's, as one after another
-    memo.save();
+    memo.save(store);
 }
 
 /// Per CRS, the union of the views of every frame of the plain maps of `selected` and of the atlas pages
@@ -769,7 +808,6 @@ AtlasSelection expand_atlases(const std::vector<const MapDecl*>& selected, Layer
         }
     }
     store.set_drawn_windows(drawn_windows(selected, made_of));
-    FeatureDigests digests;
     for (const MapDecl* map : selected) {
         if (!map->atlas) {
             out.maps.push_back(map);
@@ -782,7 +820,7 @@ AtlasSelection expand_atlases(const std::vector<const MapDecl*>& selected, Layer
         try {
             const std::vector<MapDecl*>& made = made_of.at(map);
             std::vector<const MapDecl*> series(made.begin(), made.end());
-            digest_drawn(*map, styles[map], made, store, digests, out.warnings);
+            digest_drawn(*map, styles[map], made, store, out.warnings);
             // --map ATLAS/PAGE without ATLAS: those pages only.
             std::vector<std::string> asked;
             for (const auto& id : requested)

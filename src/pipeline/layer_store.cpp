@@ -57,7 +57,9 @@ struct LayerStore::Load {
     std::promise<void> ready_promise;   ///< set once every check passed
     std::shared_future<void> loaded = loaded_promise.get_future().share();
     std::shared_future<void> ready = ready_promise.get_future().share();
-    std::unique_ptr<Layer> layer;  ///< written before `loaded` is set, read after
+    /// Written before `loaded` is set, read after; shared with a write to the prepared cache that
+    /// LayerStore::cache_write() keeps for later.
+    std::shared_ptr<Layer> layer;
     Load* waits_on = nullptr;      ///< the load this one's thread waits for or makes inside it (store's mutex)
 };
 
@@ -157,6 +159,41 @@ LayerStore::LayerStore(const Project& project, std::filesystem::path cache_dir, 
 
 LayerStore::~LayerStore() {
     for (std::thread& t : read_ahead_) t.join();
+    flush_cache_writes();
+}
+
+void LayerStore::cache_write(std::function<void()> write) {
+    {
+        std::lock_guard lock(mutex_);
+        if (defer_writes_) {
+            cache_writes_.push_back(std::move(write));
+            return;
+        }
+    }
+    try {
+        write();
+    } catch (const std::exception&) {
+        // a copy not kept: a later command reads the source again
+    }
+}
+
+void LayerStore::defer_cache_writes() {
+    std::lock_guard lock(mutex_);
+    defer_writes_ = true;
+}
+
+void LayerStore::flush_cache_writes() {
+    std::vector<std::function<void()>> writes;
+    {
+        std::lock_guard lock(mutex_);
+        writes.swap(cache_writes_);
+    }
+    for (auto& write : writes) {
+        try {
+            write();
+        } catch (const std::exception&) {
+        }
+    }
 }
 
 bool LayerStore::copied_from_uncached_read(const std::string& name) {
@@ -338,6 +375,7 @@ struct AtExit {
 
 std::vector<std::string> LayerStore::adopt(LayerStore& previous, const std::set<std::string>& changed,
                                            bool move_geometry) {
+    previous.flush_cache_writes();  // what it kept for later, written before its layers are shared or moved
     const Project& before = *previous.project_;
     if (before.root != project_->root || previous.several_crss_ != several_crss_ || previous.windows_allowed_) return {};
     // Whether a layer, by itself, is the same now as when `previous` loaded it.
@@ -641,6 +679,7 @@ std::unique_ptr<Layer> LayerStore::read_source_cached(const LayerDecl& decl, Dia
     auto layer = read_checked(decl, read, nullptr, nullptr);
     d.append(read);
     if (file && !read.has_errors()) {
+        // Written now, not by cache_write(): the caller's joins then change this layer in place.
         ScopedStage stage("write-cache");
         std::vector<Diagnostic> warnings(read.items().begin(), read.items().end());
         write_prepared(file->path, file->key, *layer, warnings, project_->root);
@@ -685,7 +724,7 @@ void LayerStore::load_derived(Load& load, const LayerDecl& decl) {
         std::vector<std::string> needed = layer_files(decl);
         for (const auto& input : project_->computed_from(name))
             for (auto& file : layer_files(project_->layers.at(input))) needed.push_back(std::move(file));
-        std::unique_ptr<Layer> layer = missing_optional(decl, needed, project_->root, d);
+        std::shared_ptr<Layer> layer = missing_optional(decl, needed, project_->root, d);
         const bool missing = layer != nullptr;
         if (missing) {
             std::lock_guard lock(mutex_);
@@ -715,7 +754,7 @@ void LayerStore::load_derived(Load& load, const LayerDecl& decl) {
                                                   name, decl.from));
             }
             if (input) {
-                auto out = std::make_unique<Layer>(*input);
+                auto out = std::make_shared<Layer>(*input);
                 if (!decl.spec.crs.empty() && decl.spec.crs != out->crs) {
                     ScopedStage stage("reproject");
                     geo::ProjectionFailures failed = geo::reproject(*out, decl.spec.crs);
@@ -745,7 +784,9 @@ void LayerStore::load_derived(Load& load, const LayerDecl& decl) {
                     std::vector<Diagnostic> warnings;
                     for (const auto& item : steps.items())
                         if (item.severity == Severity::Warning) warnings.push_back(item);
-                    write_prepared(cache_file, *key, *out, warnings, project_->root);
+                    cache_write([this, cache_file, key = *key, copy = std::shared_ptr<const Layer>(out), warnings = std::move(warnings)] {
+                        write_prepared(cache_file, key, *copy, warnings, project_->root);
+                    });
                 }
                 layer = std::move(out);
             }
@@ -1042,7 +1083,7 @@ const Layer& LayerStore::load_windowed(Load& load, const std::string& crs, const
         Making making(mutex_, load);
         std::optional<std::uint64_t> key;
         std::filesystem::path cache_file;
-        std::unique_ptr<Layer> copy;
+        std::shared_ptr<Layer> copy;
         if (!cache_dir_.empty()) {
             ScopedStage stage("load");
             if (const std::optional<std::uint64_t> layer_key = fingerprint(name)) {
@@ -1072,8 +1113,10 @@ const Layer& LayerStore::load_windowed(Load& load, const std::string& crs, const
                 // With the warnings of the layer as read, which a later build taking this copy does not
                 // read again.
                 stage.emplace("write-cache");
-                write_prepared(cache_file, *key, *copy, with_read_warnings(name, std::move(own_warnings)),
-                               project_->root);
+                cache_write([this, cache_file, key = *key, copy = std::shared_ptr<const Layer>(copy),
+                             warnings = with_read_warnings(name, std::move(own_warnings))] {
+                    write_prepared(cache_file, key, *copy, warnings, project_->root);
+                });
             }
         }
         load.layer = std::move(copy);
@@ -1110,7 +1153,7 @@ const Layer& LayerStore::load_projected(Load& load, const LayerDecl& decl, const
         // stored by an earlier build from the same bytes, read in one pass — no GDAL, no PROJ.
         std::optional<std::uint64_t> cache_key;
         std::filesystem::path cache_file;
-        std::unique_ptr<Layer> copy;
+        std::shared_ptr<Layer> copy;
         if (!cache_dir_.empty() && decl.joins.empty() && !decl.geocode && decl.spec.x_field.empty() &&
             decl.spec.y_field.empty() && !decl.derived() &&
             !(decl.optional && any_missing(layer_files(decl)))) {
@@ -1182,7 +1225,9 @@ const Layer& LayerStore::load_projected(Load& load, const LayerDecl& decl, const
             }
             if (cache_key) {
                 stage.emplace("write-cache");
-                write_prepared(cache_file, *cache_key, *copy, own_warnings, project_->root);
+                cache_write([this, cache_file, key = *cache_key, copy = std::shared_ptr<const Layer>(copy), warnings = std::move(own_warnings)] {
+                    write_prepared(cache_file, key, *copy, warnings, project_->root);
+                });
             }
         }
         if (decl.spec.database && !copy->digest.empty()) note_digest(name, copy->digest);

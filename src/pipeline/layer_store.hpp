@@ -127,6 +127,19 @@ public:
     std::optional<std::uint64_t> fingerprint(const std::string& name);
     /// Where prepared layers are kept; empty when nothing is (`cartelier check`).
     const std::filesystem::path& cache_dir() const { return cache_dir_; }
+    /// Runs `write` — a write to the prepared cache (a copy of a layer, a memo), which only a later command
+    /// reads — now, or, once defer_cache_writes() was called, at the next flush_cache_writes(). What
+    /// `write` reads must live as long as the store: the store's own layers do (the writes run before
+    /// the destructor frees anything, and before release_sources_once_drawn() frees the layers as read).
+    /// Its failure is only a copy not kept: what it throws is dropped. Thread-safe.
+    void cache_write(std::function<void()> write);
+    /// From now on, cache_write() keeps its writes for flush_cache_writes(): `watch` answers a save with
+    /// its maps first, and writes the prepared copies of the edited file after (its own builds read the
+    /// layers it holds in memory, not those copies).
+    void defer_cache_writes();
+    /// Runs the writes kept so far, in the order they were asked for. adopt() runs those of the
+    /// previous store, and the destructor this store's.
+    void flush_cache_writes();
 
     /// Warnings gathered while loading (unmatched optional joins, re-encoded files, a layer with no
     /// feature…), each once. Not
@@ -264,6 +277,8 @@ private:
     /// Whether the prepared cache holds derived layer `name` as it is now (its fingerprint).
     bool derived_cached(const std::string& name);
     std::vector<std::thread> read_ahead_;  ///< read_ahead()'s threads, joined by the destructor
+    bool defer_writes_ = false;                        ///< defer_cache_writes(); guarded by mutex_
+    std::vector<std::function<void()>> cache_writes_;  ///< kept by cache_write(); guarded by mutex_
     /// adopt(): per (layer, CRS), the previous store's layer as read and its whole copy in that CRS, for
     /// the next projection of that layer into it; used once. Guarded by mutex_.
     std::map<ProjectedKey, std::pair<std::shared_ptr<Load>, std::shared_ptr<Load>>> reusable_;

@@ -90,6 +90,7 @@ void rebuild(WatchSession& session, const WatchOptions& options, const std::vect
     const bool fresh_store = !session.store;
     if (fresh_store) {
         session.store = std::make_unique<LayerStore>(*session.preview, prepared_dir(options.out_dir));
+        session.store->defer_cache_writes();  // the prepared copies, written once the save is answered
         if (session.previous) {
             const std::vector<std::string> kept = session.store->adopt(*session.previous, session.saved, true);
             std::vector<std::string> again;
@@ -150,6 +151,9 @@ void rebuild(WatchSession& session, const WatchOptions& options, const std::vect
     if (failed) session.forget();
     out << fmt::format("[{}] done in {:.2f} s; watching…\n", clock_time(), total);
     out.flush();
+    // What only a later command reads — the prepared copies of an edited file, the atlases' memos —
+    // written now that the maps are out (a save made meanwhile waits for it).
+    if (session.store) session.store->flush_cache_writes();
 }
 
 }  // namespace

@@ -651,6 +651,36 @@ TEST(Atlas, AnUpToDateSeriesIsKnownWithoutLoadingItsLayersAndAChangeToWhatAPageD
         << r.output;
 }
 
+// Two atlases drawing the same layer with styles that read different fields of it: each page's digest
+// of what it draws covers the fields its own style reads. An edit of a field only the second style
+// draws rebuilds the second atlas's page, not the first's.
+TEST(Atlas, TwoAtlasesDrawingOneLayerEachSeeTheFieldsTheirOwnStyleReads) {
+    const std::string dir = make_atlas("atlas-two-styles", "      page_name: \"{code}\"\n");
+    nlohmann::json style = nlohmann::json::parse(read_file(dir + "/style.json"));
+    for (auto& l : style["layers"])
+        if (l["id"] == "labels") l["layout"]["text-field"] = nlohmann::json::parse(R"(["to-string", ["get", "year"]])");
+    write_file(dir + "/style-years.json", style.dump(1));
+    write_file(dir + "/cartelier.yaml", read_file(dir + "/cartelier.yaml") +
+                                            "  years:\n    title: \"{nom}\"\n    style: style-years.json\n    crs: EPSG:2154\n"
+                                            "    dpi: 40\n    orientation: portrait\n    atlas:\n      layer: departements\n"
+                                            "      page_name: \"{code}\"\n");
+    auto r = run_cartelier(dir);
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_EQ(pdf_text(dir + "/out/years/02.pdf", 1).find("2020"), std::string::npos);
+    // The year of the local session (site b, département 02): drawn by the second atlas alone.
+    write_file(dir + "/sessions.csv", replace_all(read_file(dir + "/sessions.csv"), "s-local,local,2019", "s-local,local,2020"));
+    r = run_cartelier(dir);
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_EQ(statuses(report(dir)), (std::map<std::string, std::string>{{"pages/01", "up to date"},
+                                                                          {"pages/02", "up to date"},
+                                                                          {"pages", "up to date"},
+                                                                          {"years/01", "up to date"},
+                                                                          {"years/02", "built"},
+                                                                          {"years", "built"}}))
+        << r.output;
+    EXPECT_NE(pdf_text(dir + "/out/years/02.pdf", 1).find("2020"), std::string::npos) << pdf_text(dir + "/out/years/02.pdf", 1);
+}
+
 // A colour edited: every page is drawn again, but which features each page draws is known from the
 // memo (its keys take the style without its paint). A filter edited: the digests are computed again.
 TEST(Atlas, APaintEditTakesWhatThePagesDrawFromTheMemoAndAFilterEditDoesNot) {
