@@ -364,6 +364,39 @@ TEST(LayerStore, ALayerProjectedFromItsCopyAsReadIsCachedAsADirectReadIs) {
     EXPECT_EQ(again.warnings().format(), warnings);  // the bow tie's repair, said again from the cache
 }
 
+// `watch` answers a save first: a store told to defer its cache writes writes its prepared copies at
+// flush_cache_writes(), or as it ends, and they are then what a new store reads instead of the file.
+TEST(LayerStore, DeferredCacheWritesWaitForTheFlushOrTheStoresEndAndAreThenRead) {
+    const std::string file = write_project("deferred-writes");
+    const pipeline::Project project = pipeline::load_project(file);
+    const std::string cache = std::filesystem::path(file).parent_path().string() + "/cache";
+    const std::string copy = cache + "/squares.EPSG_2154.prepared";
+    std::size_t features = 0;
+    {
+        pipeline::LayerStore store(project, cache);
+        store.defer_cache_writes();
+        features = store.projected("squares", "EPSG:2154").features.size();
+        EXPECT_FALSE(std::filesystem::exists(copy)) << "written before the flush";
+        store.flush_cache_writes();
+        EXPECT_TRUE(std::filesystem::exists(copy));
+        std::filesystem::remove(copy);
+        store.flush_cache_writes();  // each write once
+        EXPECT_FALSE(std::filesystem::exists(copy));
+        store.projected("squares", "EPSG:3857");
+    }
+    EXPECT_TRUE(std::filesystem::exists(cache + "/squares.EPSG_3857.prepared")) << "not written as the store ended";
+    {
+        pipeline::LayerStore store(project, cache);
+        store.defer_cache_writes();
+        store.projected("squares", "EPSG:2154");
+    }
+    pipeline::LayerStore again(project, cache);
+    int reads = 0;
+    again.on_read([&](const std::string&) { ++reads; });
+    EXPECT_EQ(again.projected("squares", "EPSG:2154").features.size(), features);
+    EXPECT_EQ(reads, 0) << "read the file again instead of the prepared cache";
+}
+
 // A file edited in one feature is read again whole, but GEOS checks again only the polygons the read
 // before did not find valid (the memo beside the prepared copies): the layer and its warnings are those
 // of a read without any memo, the bow tie repaired and reported again.
