@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <new>
 #include <set>
 
 #include <fmt/format.h>
 #include <xxhash.h>
 
+#include "core/xxh3_state.hpp"
 #include "geo/geos.hpp"
 
 namespace cartelier::geo {
@@ -57,10 +59,12 @@ ValidPolygons::ValidPolygons(std::vector<Digest> known) : known_(std::move(known
 }
 
 ValidPolygons::Digest ValidPolygons::digest(const Geometry& g) {
-    thread_local std::string bytes;
-    bytes.clear();
-    append_geometry_bytes(bytes, g);
-    const XXH128_hash_t h = XXH3_128bits(bytes.data(), bytes.size());
+    // Streamed over the geometry where it lies: the same digest as of its bytes copied end to end.
+    thread_local const Xxh3State state = new_xxh3_state();
+    if (!state) throw std::bad_alloc();
+    XXH3_128bits_reset(state.get());
+    geometry_bytes(g, [&](const char* data, std::size_t size) { XXH3_128bits_update(state.get(), data, size); });
+    const XXH128_hash_t h = XXH3_128bits_digest(state.get());
     return {h.high64, h.low64};
 }
 

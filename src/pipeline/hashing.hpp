@@ -12,7 +12,7 @@
 #include <string_view>
 
 #include "pipeline/sha256.hpp"
-#include "pipeline/xxh3_state.hpp"
+#include "core/xxh3_state.hpp"
 
 namespace cartelier::pipeline {
 

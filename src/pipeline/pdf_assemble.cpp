@@ -20,8 +20,8 @@
 
 #include "core/diagnostic.hpp"
 #include "core/file_io.hpp"
+#include "core/xxh3_state.hpp"
 #include "pipeline/sha256.hpp"
-#include "pipeline/xxh3_state.hpp"
 #include "pipeline/output.hpp"
 #include "pipeline/qpdf_lock.hpp"
 

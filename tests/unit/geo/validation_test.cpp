@@ -4,6 +4,7 @@
 #include <limits>
 
 #include <gtest/gtest.h>
+#include <xxhash.h>
 
 #include "geo/geos.hpp"
 #include "geo/validation.hpp"
@@ -170,4 +171,20 @@ TEST(Validation, PolygonsFoundValidBeforeAreNotCheckedAgainAndInvalidOnesAlwaysA
     EXPECT_EQ(again.hits(), 1u);
     EXPECT_NE(d3.format().find("feature also-ok: invalid polygon"), std::string::npos) << d3.format();
     EXPECT_EQ(again.learned().size(), 1u);
+}
+
+// The memo's digests are kept in the prepared cache between builds: a polygon's digest is the XXH3-128
+// of its bytes end to end (append_geometry_bytes), however it is computed, so that a memo written by an
+// earlier version is still found.
+TEST(Validation, APolygonsDigestIsTheDigestOfItsBytes) {
+    Feature f = polygon("square", {{0, 0}, {10, 0}, {10, 10}, {0, 10}, {0, 0}});
+    f.geometry.begin_part();
+    f.geometry.points.insert(f.geometry.points.end(), {{20, 0}, {30, 0}, {30, 10}, {20, 0}});
+    f.geometry.end_ring();
+    std::string bytes;
+    append_geometry_bytes(bytes, f.geometry);
+    const XXH128_hash_t h = XXH3_128bits(bytes.data(), bytes.size());
+    EXPECT_EQ(ValidPolygons::digest(f.geometry), (ValidPolygons::Digest{h.high64, h.low64}));
+    Feature g = polygon("other", {{0, 0}, {10, 0}, {10, 11}, {0, 10}, {0, 0}});
+    EXPECT_NE(ValidPolygons::digest(g.geometry), ValidPolygons::digest(f.geometry));
 }
