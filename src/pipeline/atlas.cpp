@@ -31,6 +31,7 @@
 #include "pipeline/collation.hpp"
 #include "pipeline/output.hpp"
 #include "pipeline/prepared_cache.hpp"
+#include "render/map_renderer.hpp"
 #include "style/data_check.hpp"
 #include "style/feature_view.hpp"
 #include "style/style.hpp"
@@ -418,15 +419,17 @@ void note_reads(const style::expr::Expression& e, const std::string& layer, Styl
     for (const auto* c : children) note_reads(*c, layer, reads);
 }
 
-/// Per layer, each feature's bounds and the digest of what a style can draw of it (id, geometry and
-/// the fields the style reads), computed once per atlas. The digests are taken only of the features
+/// Per layer, each feature's bounds (those the renderer keeps, in the store's geometry cache: computed
+/// once for both, and kept by `watch` with a layer it keeps) and the digest of what a style can draw of
+/// it (id, geometry and the fields the style reads), computed once per atlas. The digests are taken only of the features
 /// some page asks for (want(), then digest_wanted()): when one page's global state changes (its
 /// feature's name edited under `watch`), that page alone asks again, for the few thousand communes in
 /// its frame, not for the 35,000 of the layer.
 class FeatureDigests {
 public:
+    explicit FeatureDigests(std::shared_ptr<render::GeometryCache> geometry) : layers_(std::move(geometry)) {}
     struct Entry {
-        std::vector<Box> bounds;
+        const std::vector<Box>* bounds = nullptr;  ///< the geometry cache's, which outlives this
         std::vector<XXH64_hash_t> digests;  ///< of the features want() marked, once digest_wanted() ran
         std::vector<std::uint8_t> wanted;   ///< 1: asked for; 2: digest taken
         std::vector<std::size_t> fields;    ///< the fields the style reads, by index
@@ -439,8 +442,7 @@ public:
         else if (auto f = reads.fields.find(layer.name); f != reads.fields.end())
             for (const auto& name : f->second)
                 if (auto i = layer.schema->index(name)) e.fields.push_back(*i);
-        e.bounds.reserve(layer.features.size());
-        for (const Feature& f : layer.features) e.bounds.push_back(f.geometry.bounds());
+        e.bounds = &layers_.bounds(layer);
         e.digests.assign(layer.features.size(), 0);
         e.wanted.assign(layer.features.size(), 0);
         return e;
@@ -448,8 +450,8 @@ public:
     /// Marks the features of `layer` (of() made its entry) whose bounds reach into `view`.
     void want(const Layer& layer, const Box& view) {
         Entry& e = entries_.at(&layer);
-        for (std::size_t i = 0; i < e.bounds.size(); ++i)
-            if (!e.wanted[i] && reaches(e.bounds[i], view)) e.wanted[i] = 1;
+        for (std::size_t i = 0; i < e.bounds->size(); ++i)
+            if (!e.wanted[i] && reaches((*e.bounds)[i], view)) e.wanted[i] = 1;
     }
     /// Takes the digests of the features marked since, on `threads` threads.
     void digest_wanted(unsigned threads) {
@@ -477,6 +479,7 @@ public:
     }
 
 private:
+    render::LayerSet layers_;  ///< for the bounds alone
     std::map<const Layer*, Entry> entries_;
 };
 
@@ -686,7 +689,7 @@ void digest_drawn(const MapDecl& atlas, const std::shared_ptr<const style::Style
             }
     const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
     // This atlas's own: the digests cover the fields its style reads.
-    FeatureDigests cache;
+    FeatureDigests cache(store.geometry_cache());
     store.load_drawn(keys, threads);
     // Each copy's bounds once, the digests of the features the pages to digest reach, then the pages
     // side by side (each reads them only).
@@ -727,8 +730,8 @@ void digest_drawn(const MapDecl& atlas, const std::shared_ptr<const style::Style
                 if (!state) throw std::bad_alloc();
                 XXH3_64bits_reset(state);
                 std::uint64_t count = 0;
-                for (std::size_t i = 0; i < e.bounds.size(); ++i) {
-                    if (!FeatureDigests::reaches(e.bounds[i], view)) continue;
+                for (std::size_t i = 0; i < e.bounds->size(); ++i) {
+                    if (!FeatureDigests::reaches((*e.bounds)[i], view)) continue;
                     const style::LayerFeatureView fv(layer, layer.features[i]);
                     const style::expr::EvaluationContext ctx{frame.zoom, &fv};
                     if (std::none_of(drawing.begin(), drawing.end(), [&](const style::Layer* l) { return l->accepts(ctx); }))
