@@ -601,7 +601,7 @@ const Layer& LayerStore::load_source(Load& load, const LayerDecl& decl) {
             if (failed_.count(name)) throw could_not_load(name);  // the first read reported it
         }
         Diagnostics d;
-        auto layer = missing_optional(decl, layer_files(decl), project_->root, d);
+        std::shared_ptr<Layer> layer = missing_optional(decl, layer_files(decl), project_->root, d);
         if (layer) {
             {
                 std::lock_guard lock(mutex_);
@@ -662,7 +662,7 @@ const Layer& LayerStore::load_source(Load& load, const LayerDecl& decl) {
     return *load.layer;
 }
 
-std::unique_ptr<Layer> LayerStore::read_source_cached(const LayerDecl& decl, Diagnostics& d) {
+std::shared_ptr<Layer> LayerStore::read_source_cached(const LayerDecl& decl, Diagnostics& d) {
     // CSV point tables are small and their rows may be geocoded later: always read.
     const bool cacheable = !cache_dir_.empty() && !decl.spec.database && decl.spec.x_field.empty();
     std::optional<PreparedFile> file;
@@ -676,13 +676,19 @@ std::unique_ptr<Layer> LayerStore::read_source_cached(const LayerDecl& decl, Dia
             }
     }
     Diagnostics read;
-    auto layer = read_checked(decl, read, nullptr, nullptr);
+    std::shared_ptr<Layer> layer = read_checked(decl, read, nullptr, nullptr);
     d.append(read);
     if (file && !read.has_errors()) {
-        // Written now, not by cache_write(): the caller's joins then change this layer in place.
         ScopedStage stage("write-cache");
         std::vector<Diagnostic> warnings(read.items().begin(), read.items().end());
-        write_prepared(file->path, file->key, *layer, warnings, project_->root);
+        if (decl.joins.empty() && !decl.geocode) {
+            cache_write([this, file = *file, copy = std::shared_ptr<const Layer>(layer), warnings = std::move(warnings)] {
+                write_prepared(file.path, file.key, *copy, warnings, project_->root);
+            });
+        } else {
+            // Written now: the caller's joins and geocoding then change this layer in place.
+            write_prepared(file->path, file->key, *layer, warnings, project_->root);
+        }
     }
     return layer;
 }

@@ -190,7 +190,7 @@ private:
     void load_derived(Load& load, const LayerDecl& decl);
     /// A file layer as read (no joins, no geocoding): from the prepared cache when it holds these bytes,
     /// else read_checked() and stored there. Read warnings go to `d`.
-    std::unique_ptr<Layer> read_source_cached(const LayerDecl& decl, Diagnostics& d);
+    std::shared_ptr<Layer> read_source_cached(const LayerDecl& decl, Diagnostics& d);
     const Layer& load_projected(Load& load, const LayerDecl& decl, const std::string& crs);
     /// Whether loading the project's layers will ask for `name` as read (source()): a layer is computed
     /// `from` it and is not in the prepared cache, or a geocode places rows with it. A projected copy is
