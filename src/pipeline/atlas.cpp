@@ -455,7 +455,9 @@ public:
     }
     /// Takes the digests of the features marked since, on `threads` threads.
     void digest_wanted(unsigned threads) {
-        for (auto& [layer, e] : entries_) {
+        for (auto& entry : entries_) {
+            const Layer* layer = entry.first;  // named, not bound: the lambda below captures them
+            Entry& e = entry.second;
             std::vector<std::size_t> todo;
             for (std::size_t i = 0; i < e.wanted.size(); ++i)
                 if (e.wanted[i] == 1) todo.push_back(i);
