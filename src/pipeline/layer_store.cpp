@@ -177,6 +177,13 @@ void LayerStore::cache_write(std::function<void()> write) {
     }
 }
 
+void LayerStore::write_copy(std::filesystem::path path, std::uint64_t key, std::shared_ptr<const Layer> copy,
+                            std::vector<Diagnostic> warnings) {
+    cache_write([this, path = std::move(path), key, copy = std::move(copy), warnings = std::move(warnings)] {
+        write_prepared(path, key, *copy, warnings, project_->root);
+    });
+}
+
 void LayerStore::defer_cache_writes() {
     std::lock_guard lock(mutex_);
     defer_writes_ = true;
@@ -682,9 +689,7 @@ std::shared_ptr<Layer> LayerStore::read_source_cached(const LayerDecl& decl, Dia
         ScopedStage stage("write-cache");
         std::vector<Diagnostic> warnings(read.items().begin(), read.items().end());
         if (decl.joins.empty() && !decl.geocode) {
-            cache_write([this, file = *file, copy = std::shared_ptr<const Layer>(layer), warnings = std::move(warnings)] {
-                write_prepared(file.path, file.key, *copy, warnings, project_->root);
-            });
+            write_copy(file->path, file->key, layer, std::move(warnings));
         } else {
             // Written now: the caller's joins and geocoding then change this layer in place.
             write_prepared(file->path, file->key, *layer, warnings, project_->root);
@@ -790,9 +795,7 @@ void LayerStore::load_derived(Load& load, const LayerDecl& decl) {
                     std::vector<Diagnostic> warnings;
                     for (const auto& item : steps.items())
                         if (item.severity == Severity::Warning) warnings.push_back(item);
-                    cache_write([this, cache_file, key = *key, copy = std::shared_ptr<const Layer>(out), warnings = std::move(warnings)] {
-                        write_prepared(cache_file, key, *copy, warnings, project_->root);
-                    });
+                    write_copy(cache_file, *key, out, std::move(warnings));
                 }
                 layer = std::move(out);
             }
@@ -1119,10 +1122,7 @@ const Layer& LayerStore::load_windowed(Load& load, const std::string& crs, const
                 // With the warnings of the layer as read, which a later build taking this copy does not
                 // read again.
                 stage.emplace("write-cache");
-                cache_write([this, cache_file, key = *key, copy = std::shared_ptr<const Layer>(copy),
-                             warnings = with_read_warnings(name, std::move(own_warnings))] {
-                    write_prepared(cache_file, key, *copy, warnings, project_->root);
-                });
+                write_copy(cache_file, *key, copy, with_read_warnings(name, std::move(own_warnings)));
             }
         }
         load.layer = std::move(copy);
@@ -1231,9 +1231,7 @@ const Layer& LayerStore::load_projected(Load& load, const LayerDecl& decl, const
             }
             if (cache_key) {
                 stage.emplace("write-cache");
-                cache_write([this, cache_file, key = *cache_key, copy = std::shared_ptr<const Layer>(copy), warnings = std::move(own_warnings)] {
-                    write_prepared(cache_file, key, *copy, warnings, project_->root);
-                });
+                write_copy(cache_file, *cache_key, copy, std::move(own_warnings));
             }
         }
         if (decl.spec.database && !copy->digest.empty()) note_digest(name, copy->digest);
