@@ -1,6 +1,5 @@
 #include "pipeline/atlas.hpp"
 
-#include <new>
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
@@ -10,6 +9,7 @@
 #include <cmath>
 #include <cstring>
 #include <map>
+#include <new>
 #include <optional>
 #include <set>
 #include <thread>
@@ -431,7 +431,7 @@ public:
     struct Entry {
         const std::vector<Box>* bounds = nullptr;  ///< the geometry cache's, which outlives this
         std::vector<XXH64_hash_t> digests;  ///< of the features want() marked, once digest_wanted() ran
-        std::vector<std::uint8_t> wanted;   ///< 1: asked for; 2: digest taken
+        std::vector<std::uint8_t> wanted;   ///< 1: asked for by want()
         std::vector<std::size_t> fields;    ///< the fields the style reads, by index
     };
     const Entry& of(const Layer& layer, const StyleReads& reads) {
@@ -453,14 +453,14 @@ public:
         for (std::size_t i = 0; i < e.bounds->size(); ++i)
             if (!e.wanted[i] && reaches((*e.bounds)[i], view)) e.wanted[i] = 1;
     }
-    /// Takes the digests of the features marked since, on `threads` threads.
+    /// Takes the digests of the features want() marked, on `threads` threads.
     void digest_wanted(unsigned threads) {
         for (auto& entry : entries_) {
             const Layer* layer = entry.first;  // named, not bound: the lambda below captures them
             Entry& e = entry.second;
             std::vector<std::size_t> todo;
             for (std::size_t i = 0; i < e.wanted.size(); ++i)
-                if (e.wanted[i] == 1) todo.push_back(i);
+                if (e.wanted[i]) todo.push_back(i);
             constexpr std::size_t kChunk = 512;
             const std::size_t chunks = (todo.size() + kChunk - 1) / kChunk;
             const std::vector<std::exception_ptr> errors = for_each_index(chunks, threads, [&](std::size_t c) {
@@ -470,15 +470,12 @@ public:
             });
             for (const std::exception_ptr& error : errors)
                 if (error) std::rethrow_exception(error);
-            for (std::size_t i : todo) e.wanted[i] = 2;
         }
     }
     /// The entry of(layer) made; safe from several threads once no of(), want() or digest_wanted() runs.
     const Entry& at(const Layer& layer) const { return entries_.at(&layer); }
     /// Whether bounds `b` reach into `view` (an empty geometry reaches nowhere).
-    static bool reaches(const Box& b, const Box& view) {
-        return !b.empty() && b.max_x >= view.min_x && b.min_x <= view.max_x && b.max_y >= view.min_y && b.min_y <= view.max_y;
-    }
+    static bool reaches(const Box& b, const Box& view) { return !b.empty() && b.intersects(view); }
 
 private:
     render::LayerSet layers_;  ///< for the bounds alone
