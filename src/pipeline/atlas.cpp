@@ -550,9 +550,9 @@ std::uint64_t drawn_style_hash(const style::Style& style, const StyleReads& read
 }
 
 /// The drawn digests of an atlas's pages by key (digest_drawn), kept between builds in the prepared
-/// cache (ATLAS.drawn-digests.prepared: a line "KEY DIGEST" in hex each). find() and add() are
-/// thread-safe; save() replaces the file with the entries this build found or added (nothing without a
-/// cache folder, and a file that cannot be written is only a memo lost).
+/// cache (ATLAS.drawn-digests.prepared: a line "KEY DIGEST" in hex each, not flushed to the disk).
+/// find() and add() are thread-safe; save() replaces the file with the entries this build found or
+/// added (nothing without a cache folder, and a file that cannot be written is only a memo lost).
 class DrawnMemo {
 public:
     DrawnMemo(const std::filesystem::path& cache_dir, const std::string& atlas) {
@@ -591,7 +591,7 @@ public:
         for (const auto& [key, digest] : used_) text += fmt::format("{:016x} {:016x}\n", key, digest);
         store.cache_write([file = file_, text = std::move(text)] {
             create_folder(file.parent_path());
-            write_atomically(file, text);
+            write_atomically(file, text, Durability::Unsynced);  // a memo: lines cut short are not read
         });
     }
 

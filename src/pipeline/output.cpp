@@ -24,8 +24,10 @@ bool process_alive(long pid) { return pid > 0 && (::kill(static_cast<pid_t>(pid)
 
 }  // namespace
 
-AtomicFile::AtomicFile(fs::path path)
-    : path_(std::move(path)), tmp_(path_.parent_path() / fmt::format(".{}.tmp-{}", path_.filename().string(), ::getpid())) {
+AtomicFile::AtomicFile(fs::path path, Durability durability)
+    : path_(std::move(path)),
+      tmp_(path_.parent_path() / fmt::format(".{}.tmp-{}", path_.filename().string(), ::getpid())),
+      durability_(durability) {
     fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd_ < 0) fail("creating the temporary file");
 }
@@ -66,7 +68,7 @@ void AtomicFile::commit() {
         errno = EBADF;
         fail("closing");
     }
-    if (::fsync(fd_) != 0) fail("fsync");
+    if (durability_ == Durability::Synced && ::fsync(fd_) != 0) fail("fsync");
     const int fd = fd_;
     fd_ = -1;
     if (::close(fd) != 0) fail("closing");
@@ -74,8 +76,8 @@ void AtomicFile::commit() {
     tmp_.clear();
 }
 
-void write_atomically(const fs::path& path, const std::string& bytes) {
-    AtomicFile file(path);
+void write_atomically(const fs::path& path, const std::string& bytes, Durability durability) {
+    AtomicFile file(path, durability);
     file.write(bytes.data(), bytes.size());
     file.commit();
 }

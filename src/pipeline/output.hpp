@@ -9,16 +9,23 @@
 
 namespace cartelier::pipeline {
 
-/// Writes `bytes` to `path` atomically (temporary file, fsync, rename). Throws Error on failure.
-void write_atomically(const std::filesystem::path& path, const std::string& bytes);
+/// Whether a file written atomically is also flushed to the disk before it is renamed into place:
+/// an output or a state must survive a power cut (`Synced`); a cache file, whose reader checks what it
+/// reads and can make it again, need not wait for the disk (`Unsynced`).
+enum class Durability { Synced, Unsynced };
+
+/// Writes `bytes` to `path` atomically (temporary file, fsync unless Unsynced, rename). Throws Error on
+/// failure.
+void write_atomically(const std::filesystem::path& path, const std::string& bytes,
+                      Durability durability = Durability::Synced);
 
 /// A file written in parts, atomically: its bytes go to a temporary file beside `path`
-/// (`.NAME.tmp-PID`), which commit() fsyncs and renames into place. Destroyed without commit() (an
-/// error, an exception), the temporary file is removed and `path` is left as it was. Throws Error
-/// naming `path` on failure.
+/// (`.NAME.tmp-PID`), which commit() fsyncs (unless Unsynced) and renames into place. Destroyed without
+/// commit() (an error, an exception), the temporary file is removed and `path` is left as it was.
+/// Throws Error naming `path` on failure.
 class AtomicFile {
 public:
-    explicit AtomicFile(std::filesystem::path path);
+    explicit AtomicFile(std::filesystem::path path, Durability durability = Durability::Synced);
     ~AtomicFile();
     AtomicFile(const AtomicFile&) = delete;
     AtomicFile& operator=(const AtomicFile&) = delete;
@@ -30,6 +37,7 @@ private:
     [[noreturn]] void fail(const char* what);
     std::filesystem::path path_;
     std::filesystem::path tmp_;
+    Durability durability_;
     int fd_ = -1;
 };
 

@@ -1,11 +1,13 @@
 #include "pipeline/pdf_assemble.hpp"
 
+#include <algorithm>
+#include <cstdio>
+#include <cstring>
 #include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <cstdio>
 #include <string_view>
 
 #ifndef POINTERHOLDER_TRANSITION
@@ -257,6 +259,138 @@ void write_block(SeriesOutput& out, std::vector<std::uint64_t>& offsets, std::ve
     for (std::uint32_t page : block.pages) kids.push_back(base + page);
 }
 
+/// The first line of a block file: its format and the qpdf that parsed the page. A block is what this
+/// code makes of a page file with that qpdf: change SourceCopy, or what a block holds, and the number
+/// goes up (the blocks on disk are then parsed again).
+std::string block_file_header() { return fmt::format("cartelier page block 1 qpdf {}\n", QPDF::QPDFVersion()); }
+
+template <typename T>
+void put_pod(std::string& out, T value) {
+    out.append(reinterpret_cast<const char*>(&value), sizeof value);
+}
+
+/// The block file of `block` (key `key`): the header, the key, the block, then the XXH3-64 of all before.
+std::string block_file_bytes(const std::string& key, const PageBlock& block) {
+    std::string out = block_file_header();
+    out.reserve(out.size() + block.bytes + 4096);
+    out += key;
+    put_pod<std::uint32_t>(out, static_cast<std::uint32_t>(block.version.first));
+    put_pod<std::uint32_t>(out, static_cast<std::uint32_t>(block.version.second));
+    put_pod<std::uint64_t>(out, block.bytes);
+    put_pod<std::uint32_t>(out, static_cast<std::uint32_t>(block.pages.size()));
+    for (std::uint32_t page : block.pages) put_pod(out, page);
+    put_pod<std::uint32_t>(out, static_cast<std::uint32_t>(block.objects.size()));
+    for (const PageBlock::Object& o : block.objects) {
+        put_pod<std::uint8_t>(out, o.is_stream ? 1 : 0);
+        put_pod<std::uint64_t>(out, o.text.size());
+        out += o.text;
+        put_pod<std::uint32_t>(out, static_cast<std::uint32_t>(o.refs.size()));
+        for (const auto& [at, number] : o.refs) {
+            put_pod(out, at);
+            put_pod(out, number);
+        }
+        put_pod<std::uint64_t>(out, o.stream.size());
+        out += o.stream;
+    }
+    put_pod<std::uint64_t>(out, XXH3_64bits(out.data(), out.size()));
+    return out;
+}
+
+/// Reads what block_file_bytes wrote, every size checked against what is left.
+class BlockReader {
+public:
+    explicit BlockReader(std::string_view bytes) : rest_(bytes) {}
+    template <typename T>
+    bool pod(T& value) {
+        if (rest_.size() < sizeof value) return false;
+        std::memcpy(&value, rest_.data(), sizeof value);
+        rest_.remove_prefix(sizeof value);
+        return true;
+    }
+    bool text(std::string& out, std::uint64_t size) {
+        if (rest_.size() < size) return false;
+        out.assign(rest_.data(), size);
+        rest_.remove_prefix(size);
+        return true;
+    }
+    bool sized_text(std::string& out) {
+        std::uint64_t size = 0;
+        return pod(size) && text(out, size);
+    }
+    bool done() const { return rest_.empty(); }
+
+private:
+    std::string_view rest_;
+};
+
+/// The block kept in `folder` for `key`; null when there is none, or it is cut short, altered, of
+/// another format or another qpdf, or for another key.
+std::shared_ptr<const PageBlock> read_block_file(const std::filesystem::path& folder, const std::string& key) {
+    std::string bytes;
+    try {
+        bytes = read_file((folder / (key + ".block")).string());
+    } catch (const Error&) {
+        return nullptr;
+    }
+    const std::string header = block_file_header();
+    if (bytes.size() < header.size() + key.size() + sizeof(std::uint64_t) ||
+        bytes.compare(0, header.size(), header) != 0 || bytes.compare(header.size(), key.size(), key) != 0)
+        return nullptr;
+    const std::size_t body = bytes.size() - sizeof(std::uint64_t);
+    std::uint64_t check = 0;
+    std::memcpy(&check, bytes.data() + body, sizeof check);
+    if (check != XXH3_64bits(bytes.data(), body)) return nullptr;
+    BlockReader in(std::string_view(bytes).substr(header.size() + key.size(), body - header.size() - key.size()));
+    auto block = std::make_shared<PageBlock>();
+    std::uint32_t major = 0, minor = 0, pages = 0, objects = 0;
+    std::uint64_t held = 0;
+    if (!in.pod(major) || !in.pod(minor) || !in.pod(held) || !in.pod(pages)) return nullptr;
+    block->version = {static_cast<int>(major), static_cast<int>(minor)};
+    block->bytes = held;
+    for (std::uint32_t i = 0; i < pages; ++i)
+        if (!in.pod(block->pages.emplace_back())) return nullptr;
+    if (!in.pod(objects)) return nullptr;
+    for (std::uint32_t k = 0; k < objects; ++k) {
+        PageBlock::Object& o = block->objects.emplace_back();
+        std::uint8_t stream = 0;
+        std::uint32_t refs = 0;
+        if (!in.pod(stream) || !in.sized_text(o.text) || !in.pod(refs)) return nullptr;
+        o.is_stream = stream != 0;
+        std::uint32_t previous = 0;  // the references in the order of their places in the text
+        for (std::uint32_t r = 0; r < refs; ++r) {
+            auto& [at, number] = o.refs.emplace_back();
+            if (!in.pod(at) || !in.pod(number) || at < previous || at > o.text.size() || number >= objects)
+                return nullptr;
+            previous = at;
+        }
+        if (!in.sized_text(o.stream)) return nullptr;
+    }
+    for (std::uint32_t page : block->pages)
+        if (page >= objects) return nullptr;
+    return in.done() ? block : nullptr;
+}
+
+/// Keeps `block` in `folder` as KEY.block; a file that cannot be written is only a block parsed again.
+void write_block_file(const std::filesystem::path& folder, const std::string& key, const PageBlock& block) {
+    try {
+        create_folder(folder);
+        write_atomically(folder / (key + ".block"), block_file_bytes(key, block), Durability::Unsynced);
+    } catch (const std::exception&) {
+    }
+}
+
+/// Removes from `folder` the block files of keys other than `keys`.
+void remove_other_block_files(const std::filesystem::path& folder, const std::vector<std::string>& keys) {
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(folder, ec)) {
+        const std::filesystem::path& path = entry.path();
+        if (path.extension() != ".block") continue;
+        if (std::find(keys.begin(), keys.end(), path.stem().string()) != keys.end()) continue;
+        std::error_code e2;
+        std::filesystem::remove(path, e2);
+    }
+}
+
 }  // namespace
 
 struct PageBlockCache::Series {
@@ -294,9 +428,12 @@ std::size_t PageBlockCache::bytes() const {
 }
 
 AssembledPdf assemble_pdfs(const std::vector<std::string>& files, const std::filesystem::path& target,
-                           PageBlockCache* cache, const std::vector<std::string>& keys) {
+                           const KeptPageBlocks& kept) {
     if (files.empty()) throw Error(SourceLocation{target.string(), 0, 0, {}}, "cannot assemble the series PDF: no page");
-    if (cache && keys.size() != files.size()) cache = nullptr;
+    const bool keyed = kept.keys.size() == files.size();
+    PageBlockCache* cache = keyed ? kept.memory : nullptr;
+    const std::filesystem::path folder = keyed ? kept.folder : std::filesystem::path();
+    const std::vector<std::string>& keys = kept.keys;
     std::lock_guard<std::mutex> lock(qpdf_mutex());
     std::string current;
     try {
@@ -310,7 +447,11 @@ AssembledPdf assemble_pdfs(const std::vector<std::string>& files, const std::fil
             const std::string& file = files[i];
             current = file;
             std::shared_ptr<const PageBlock> block = cache ? cache->find(target.string(), keys[i]) : nullptr;
-            if (!block) block = parse_block(file);
+            if (!block && !folder.empty()) block = read_block_file(folder, keys[i]);
+            if (!block) {
+                block = parse_block(file);
+                if (!folder.empty()) write_block_file(folder, keys[i], *block);
+            }
             if (cache) used.emplace(keys[i], block);
             version = std::max(version, block->version);
             if (!header) {
@@ -346,6 +487,7 @@ AssembledPdf assemble_pdfs(const std::vector<std::string>& files, const std::fil
         out.put(table);
         AssembledPdf written = out.commit();
         if (cache) cache->keep(target.string(), std::move(used));
+        if (!folder.empty()) remove_other_block_files(folder, keys);
         return written;
     } catch (const Error&) {
         throw;

@@ -66,17 +66,32 @@ private:
     std::size_t bytes_ = 0;
 };
 
+/// What assemble_pdfs may take a page file's block from instead of parsing the file, and keeps the
+/// blocks in. With no keys, every file is parsed and nothing is kept.
+struct KeptPageBlocks {
+    /// Per file: what identifies its content (its SHA-256, 64 hexadecimal digits).
+    std::vector<std::string> keys;
+    /// The blocks kept by a process that stays up (`cartelier watch`); none when null.
+    PageBlockCache* memory = nullptr;
+    /// The blocks kept on disk between builds, a file per key (KEY.block), written unsynced; none when
+    /// empty. A block file is read only when whole and of this format and qpdf (a digest of its bytes,
+    /// a header naming both); otherwise the page's file is parsed and the block written again. After an
+    /// assembly the folder holds this series' blocks only.
+    std::filesystem::path folder;
+};
+
 /// Writes to `target`, atomically (pipeline/output.hpp), one PDF holding the pages of `files` in order
 /// (each file's every page, with what they use: content, fonts, images), and nothing else of those
 /// files (their catalogs, outlines and metadata are left out). Its version is the highest of the
-/// files' (the first file's in the header, a higher one in the catalog's /Version). Each object is written as qpdf parsed it, streams with their data as stored (not decoded
-/// again); a page's /Parent is the series' page tree. Its /ID is twice the XXH3-128 digest of every
-/// byte before the cross-reference table: the same files give the same bytes, other pages another
-/// /ID. Throws Error naming the file that cannot be read, that qpdf finds damaged or that is
-/// encrypted; `target` is then left as it was. With `cache` and a key per file (`keys`: what
-/// identifies its content, its SHA-256), a file whose key the cache holds for this series is not read:
-/// its block is written as kept; the cache then keeps this assembly's blocks.
+/// files' (the first file's in the header, a higher one in the catalog's /Version). Each object is
+/// written as qpdf parsed it, streams with their data as stored (not decoded again); a page's /Parent
+/// is the series' page tree. Its /ID is twice the XXH3-128 digest of every byte before the
+/// cross-reference table: the same files give the same bytes, other pages another /ID. Throws Error
+/// naming the file that cannot be read, that qpdf finds damaged or that is encrypted; `target` is then
+/// left as it was. A file whose block `kept` holds (in memory, else on disk) is not read: its block is
+/// written as kept, and the series is the same, byte for byte; then `kept` keeps this assembly's
+/// blocks. `kept.keys` of another length than `files` is none.
 AssembledPdf assemble_pdfs(const std::vector<std::string>& files, const std::filesystem::path& target,
-                           PageBlockCache* cache = nullptr, const std::vector<std::string>& keys = {});
+                           const KeptPageBlocks& kept = {});
 
 }  // namespace cartelier::pipeline

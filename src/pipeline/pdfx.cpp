@@ -212,18 +212,19 @@ std::string convert_to_pdfx(const std::string& master, const PdfxPage& page, con
         if (entry.path().extension() == ".icc" && entry.path().filename() != "default_cmyk.icc")
             fs::create_symlink(entry.path(), icc / entry.path().filename());
     const std::string profile = read_file(print.profile);
-    write_atomically(icc / "default_cmyk.icc", profile);
+    // Ghostscript's working files: read once by it and removed with the folder, never flushed to the disk.
+    write_atomically(icc / "default_cmyk.icc", profile, Durability::Unsynced);
     const fs::path profile_copy = dir / "printer.icc";
-    write_atomically(profile_copy, profile);
+    write_atomically(profile_copy, profile, Durability::Unsynced);
     // Black and grey lines: grey in the master, which Ghostscript keeps as DeviceGray (black ink only).
-    write_atomically(dir / "master.pdf", gray_neutral_strokes(master));
+    write_atomically(dir / "master.pdf", gray_neutral_strokes(master), Durability::Unsynced);
     // Text is not colour-managed: converted with the black generation of the prologue (grey → K).
-    write_atomically(dir / "objects.txt", "Text_RGB None\n");
+    write_atomically(dir / "objects.txt", "Text_RGB None\n", Durability::Unsynced);
 
     const double b = print.bleed_mm * kPointsPerMm;
     const double margin =
         print.crop_marks ? (std::max(print.bleed_mm, kMarkMinOffsetMm) + kMarkLengthMm + kSlugExtraMm) * kPointsPerMm : b;
-    write_atomically(dir / "pdfx.ps", prologue(page, print, profile_copy, margin));
+    write_atomically(dir / "pdfx.ps", prologue(page, print, profile_copy, margin), Durability::Unsynced);
 
     const fs::path output = dir / "out.pdf";
     std::vector<std::string> argv = {gs,

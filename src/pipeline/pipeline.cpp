@@ -452,14 +452,15 @@ std::optional<MapOutcome> assemble_series(const MapDecl& atlas, const std::vecto
             ScopedStage stage("write");
             const std::string name = atlas.id + ".pdf";
             const fs::path target = fs::path(options.out_dir) / name;
-            // Each page's PDF known by its SHA-256 (as written or found up to date): the key of what a
-            // kept cache holds of it.
-            std::vector<std::string> keys;
-            if (options.series_pages) {
-                for (const InputRecord& page : state.inputs) keys.push_back(page.hash);
-                if (std::any_of(keys.begin(), keys.end(), [](const std::string& k) { return k.size() != 64; })) keys.clear();
-            }
-            const AssembledPdf series = assemble_pdfs(files, target, options.series_pages, keys);
+            // Each page's PDF known by its SHA-256 (as written or found up to date): the key of what the
+            // process (watch) and the prepared cache keep of it.
+            KeptPageBlocks kept;
+            kept.memory = options.series_pages;
+            kept.folder = prepared_dir(options.out_dir) / "series" / atlas.id;
+            for (const InputRecord& page : state.inputs) kept.keys.push_back(page.hash);
+            if (std::any_of(kept.keys.begin(), kept.keys.end(), [](const std::string& k) { return k.size() != 64; }))
+                kept.keys.clear();
+            const AssembledPdf series = assemble_pdfs(files, target, kept);
             m.outputs.push_back({target.string(), series.bytes, series.sha256});
             state.outputs.push_back(OutputRecord{name, series.bytes, series.sha256, stat_file(target).value_or(FileStamp{})});
             save_map_state(options.out_dir, state, root);

@@ -566,7 +566,7 @@ bool write_valid_polygons(const fs::path& dir, const std::string& layer, const s
     try {
         std::error_code ec;
         fs::create_directories(dir, ec);
-        write_atomically(prepared_path(dir, layer, "valid-polygons"), bytes);
+        write_atomically(prepared_path(dir, layer, "valid-polygons"), bytes, Durability::Unsynced);  // checked on read
         return true;
     } catch (const std::exception&) {
         return false;

@@ -472,6 +472,19 @@ TEST(Atlas, EditingOneFeatureRebuildsItsPageAndTheSeriesOnly) {
     r = run_cartelier(dir);
     EXPECT_EQ(statuses(report(dir)), (std::map<std::string, std::string>{
                                          {"pages/01", "up to date"}, {"pages/02", "up to date"}, {"pages", "up to date"}}));
+    // That series took page 02 from the block its assembly before kept on disk, and parsed page 01: it
+    // is, byte for byte, the series assembled from both pages' files.
+    const fs::path blocks = dir + "/out/.cache/prepared/series/pages";
+    EXPECT_EQ(std::distance(fs::directory_iterator(blocks), fs::directory_iterator{}), 2);
+    const std::string kept = read_file(dir + "/out/pages.pdf");
+    fs::remove_all(blocks);
+    fs::remove(dir + "/out/pages.pdf");
+    r = run_cartelier(dir);
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_EQ(statuses(report(dir)), (std::map<std::string, std::string>{
+                                         {"pages/01", "up to date"}, {"pages/02", "up to date"}, {"pages", "built"}}))
+        << r.output;
+    EXPECT_EQ(read_file(dir + "/out/pages.pdf"), kept);
 }
 
 // A page whose place in the series changes ({$page} sur {$pages}) is drawn again; a page whose feature
@@ -616,10 +629,10 @@ TEST(Atlas, AnUpToDateSeriesIsKnownWithoutLoadingItsLayersAndAChangeToWhatAPageD
     write_file(dir + "/style.json", style.dump(1));
     ASSERT_EQ(run_cartelier(dir).status, 0);
     const fs::path prepared = fs::path(dir) / "out" / ".cache" / "prepared";
-    auto layer_copies = [&] {
+    auto layer_copies = [&] {  // the files of the folder (not series/, the series' page blocks)
         std::vector<std::string> names;
         for (const auto& entry : fs::directory_iterator(prepared))
-            if (entry.path().filename().string().find("drawn-digests") == std::string::npos &&
+            if (entry.is_regular_file() && entry.path().filename().string().find("drawn-digests") == std::string::npos &&
                 entry.path().filename().string().rfind("departements.", 0) != 0)
                 names.push_back(entry.path().filename().string());
         return names;

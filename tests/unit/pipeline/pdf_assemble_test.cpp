@@ -198,7 +198,7 @@ TEST(PdfAssemble, AKeptCacheReadsTheChangedPageAloneAndWritesTheSameBytes) {
     for (const auto& f : files) keys.push_back(key_of(f));
     PageBlockCache cache;
     const std::string series = dir + "/series.pdf", plain = dir + "/plain.pdf";
-    assemble_pdfs(files, series, &cache, keys);
+    assemble_pdfs(files, series, {keys, &cache, {}});
     EXPECT_GT(cache.bytes(), 0u);
     EXPECT_EQ(cartelier::test::read_text(series), assemble(files, plain));
     std::vector<std::size_t> reads;
@@ -207,7 +207,7 @@ TEST(PdfAssemble, AKeptCacheReadsTheChangedPageAloneAndWritesTheSameBytes) {
     // Page 2 drawn again with another text: only its file is read.
     write_page(files[2], 120, "page two, edited");
     keys[2] = key_of(files[2]);
-    assemble_pdfs(files, series, &cache, keys);
+    assemble_pdfs(files, series, {keys, &cache, {}});
     for (std::size_t i = 0; i < files.size(); ++i)
         EXPECT_EQ(file_read_count(files[i]), reads[i] + (i == 2 ? 1 : 0)) << files[i];
     EXPECT_EQ(cartelier::test::read_text(series), assemble(files, plain));
@@ -217,16 +217,105 @@ TEST(PdfAssemble, AKeptCacheReadsTheChangedPageAloneAndWritesTheSameBytes) {
     const std::vector<std::string> fewer = {files[4], files[0], files[2]};
     const std::vector<std::string> fewer_keys = {keys[4], keys[0], keys[2]};
     for (const auto& f : files) reads[&f - files.data()] = file_read_count(f);
-    assemble_pdfs(fewer, series, &cache, fewer_keys);
+    assemble_pdfs(fewer, series, {fewer_keys, &cache, {}});
     for (std::size_t i = 0; i < files.size(); ++i) EXPECT_EQ(file_read_count(files[i]), reads[i]) << files[i];
     EXPECT_EQ(cartelier::test::read_text(series), assemble(fewer, plain));
 
     // A budget of one byte keeps nothing: every page is read each time; the same bytes.
     PageBlockCache tiny(1);
-    assemble_pdfs(files, series, &tiny, keys);
+    assemble_pdfs(files, series, {keys, &tiny, {}});
     EXPECT_EQ(tiny.bytes(), 0u);
     const std::size_t before = file_read_count(files[1]);
-    assemble_pdfs(files, series, &tiny, keys);
+    assemble_pdfs(files, series, {keys, &tiny, {}});
     EXPECT_EQ(file_read_count(files[1]), before + 1);
+    EXPECT_EQ(cartelier::test::read_text(series), assemble(files, plain));
+}
+
+// A build keeps what it parsed of each page on disk (KeptPageBlocks::folder, a file per page's
+// SHA-256): the next build's series reads the page files that changed alone, and writes the same bytes
+// as an assembly that reads them all. A block file cut short, altered or of another format is not
+// read: the page is parsed again and its block written again. The folder ends with this series' blocks.
+TEST(PdfAssemble, BlocksKeptOnDiskAreReadInsteadOfThePagesAndTheSeriesIsTheSame) {
+    using cartelier::file_read_count;
+    namespace fs = std::filesystem;
+    const std::string dir = cartelier::test::temp_dir("pdf-assemble-disk");
+    const fs::path folder = fs::path(dir) / "blocks";
+    std::vector<std::string> files, keys;
+    for (int i = 0; i < 5; ++i) {
+        files.push_back(fmt::format("{}/page-{}.pdf", dir, i));
+        write_page(files.back(), 100 + 10 * i, fmt::format("page {}", i).c_str());
+    }
+    auto key_of = [](const std::string& file) {
+        return cartelier::test::run("sha256sum " + file).output.substr(0, 64);
+    };
+    for (const auto& f : files) keys.push_back(key_of(f));
+    auto blocks = [&] {
+        std::vector<std::string> names;
+        for (const auto& e : fs::directory_iterator(folder)) names.push_back(e.path().filename().string());
+        std::sort(names.begin(), names.end());
+        return names;
+    };
+    auto expected_blocks = [&] {
+        std::vector<std::string> names;
+        for (const auto& k : keys) names.push_back(k + ".block");
+        std::sort(names.begin(), names.end());
+        return names;
+    };
+    auto reads = [&] {
+        std::vector<std::size_t> n;
+        for (const auto& f : files) n.push_back(file_read_count(f));
+        return n;
+    };
+    const std::string series = dir + "/series.pdf", plain = dir + "/plain.pdf";
+    assemble_pdfs(files, series, {keys, nullptr, folder});
+    EXPECT_EQ(blocks(), expected_blocks());
+    EXPECT_EQ(cartelier::test::read_text(series), assemble(files, plain));
+
+    // Nothing changed: no page file is read.
+    std::vector<std::size_t> before = reads();
+    assemble_pdfs(files, series, {keys, nullptr, folder});
+    EXPECT_EQ(reads(), before);
+    EXPECT_EQ(cartelier::test::read_text(series), assemble(files, plain));
+
+    // Page 2 drawn again: its file alone is read; its old block is removed.
+    write_page(files[2], 120, "page two, edited");
+    keys[2] = key_of(files[2]);
+    before = reads();
+    assemble_pdfs(files, series, {keys, nullptr, folder});
+    for (std::size_t i = 0; i < files.size(); ++i)
+        EXPECT_EQ(file_read_count(files[i]), before[i] + (i == 2 ? 1 : 0)) << files[i];
+    EXPECT_EQ(blocks(), expected_blocks());
+    EXPECT_EQ(cartelier::test::read_text(series), assemble(files, plain));
+    EXPECT_EQ(page_text(series, 3), "pagetwo,edited");
+
+    // A block altered (one byte of a stream), one cut short, one of another format: those three pages
+    // are read again, their blocks written again (read, not parsed, the time after).
+    auto block_of = [&](std::size_t i) { return (folder / (keys[i] + ".block")).string(); };
+    {
+        std::string bytes = cartelier::test::read_text(block_of(0));
+        bytes[bytes.size() / 2] ^= 0x20;
+        cartelier::test::save_text(block_of(0), bytes);
+        bytes = cartelier::test::read_text(block_of(1));
+        cartelier::test::save_text(block_of(1), bytes.substr(0, bytes.size() / 2));
+        bytes = cartelier::test::read_text(block_of(3));
+        const std::size_t at = bytes.find("page block 1 ");
+        ASSERT_NE(at, std::string::npos);
+        bytes[at + 11] = '0';
+        cartelier::test::save_text(block_of(3), bytes);
+    }
+    before = reads();
+    assemble_pdfs(files, series, {keys, nullptr, folder});
+    for (std::size_t i = 0; i < files.size(); ++i)
+        EXPECT_EQ(file_read_count(files[i]), before[i] + (i == 0 || i == 1 || i == 3 ? 1 : 0)) << files[i];
+    EXPECT_EQ(cartelier::test::read_text(series), assemble(files, plain));
+    before = reads();
+    assemble_pdfs(files, series, {keys, nullptr, folder});
+    EXPECT_EQ(reads(), before);
+    EXPECT_EQ(blocks(), expected_blocks());
+
+    // Keys that are not one per file: nothing is kept or read from the folder.
+    const fs::path unused = fs::path(dir) / "unused";
+    assemble_pdfs(files, series, {{keys[0]}, nullptr, unused});
+    EXPECT_FALSE(fs::exists(unused));
     EXPECT_EQ(cartelier::test::read_text(series), assemble(files, plain));
 }
