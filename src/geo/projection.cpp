@@ -23,8 +23,10 @@
 
 #include <fmt/format.h>
 #include <proj.h>
+#include <xxhash.h>
 
 #include "core/diagnostic.hpp"
+#include "core/xxh3_state.hpp"
 
 namespace cartelier::geo {
 
@@ -407,6 +409,64 @@ ProjectionFailures reproject_reusing(Layer& layer, const std::string& to, const 
         if (was && same_bits(before.features[*was].geometry, f.geometry) &&
             all_finite(before_projected.features[*was].geometry)) {
             f.geometry.points = before_projected.features[*was].geometry.points;
+            continue;
+        }
+        if (!t) t.emplace(layer.crs, to);
+        failed += t->transform(f.geometry.points);
+        if (transformed) ++*transformed;
+    }
+    layer.crs = to;
+    return failed;
+}
+
+std::vector<SourceDigest> source_digests(const Layer& layer) {
+    std::vector<SourceDigest> out;
+    out.reserve(layer.features.size());
+    const Xxh3State owned = new_xxh3_state();
+    XXH3_state_t* state = owned.get();
+    if (!state) throw std::bad_alloc();
+    for (const Feature& f : layer.features) {
+        const Geometry& g = f.geometry;
+        XXH3_128bits_reset(state);
+        const auto type = static_cast<std::uint8_t>(g.type);
+        const std::uint64_t sizes[3] = {g.rings.size(), g.parts.size(), g.points.size()};
+        XXH3_128bits_update(state, &type, sizeof type);
+        XXH3_128bits_update(state, sizes, sizeof sizes);
+        XXH3_128bits_update(state, g.rings.data(), g.rings.size() * sizeof(g.rings[0]));
+        XXH3_128bits_update(state, g.parts.data(), g.parts.size() * sizeof(g.parts[0]));
+        XXH3_128bits_update(state, g.points.data(), g.points.size() * sizeof(Point));
+        const XXH128_hash_t h = XXH3_128bits_digest(state);
+        out.push_back(SourceDigest{h.high64, h.low64});
+    }
+    return out;
+}
+
+ProjectionFailures reproject_reusing(Layer& layer, const std::string& to, std::span<const SourceDigest> sources,
+                                     const Layer& before_projected, std::span<const SourceDigest> before_sources,
+                                     std::size_t* transformed) {
+    if (transformed) *transformed = 0;
+    if (layer.crs == to) return {};
+    const bool usable = sources.size() == layer.features.size() && before_projected.crs == to &&
+                        before_sources.size() == before_projected.features.size();
+    const std::vector<Feature>& before = before_projected.features;
+    std::unordered_map<std::string_view, std::size_t> by_id;  // made when a feature is not at its place
+    std::optional<Transformation> t;
+    ProjectionFailures failed;
+    for (std::size_t k = 0; k < layer.features.size(); ++k) {
+        Feature& f = layer.features[k];
+        std::optional<std::size_t> was;
+        if (usable) {
+            if (k < before.size() && before[k].id == f.id) {
+                was = k;
+            } else {
+                if (by_id.empty())
+                    for (std::size_t j = 0; j < before.size(); ++j) by_id.emplace(before[j].id, j);
+                if (auto it = by_id.find(f.id); it != by_id.end()) was = it->second;
+            }
+        }
+        if (was && before_sources[*was] == sources[k] && before[*was].geometry.points.size() == f.geometry.points.size() &&
+            all_finite(before[*was].geometry)) {
+            f.geometry.points = before[*was].geometry.points;
             continue;
         }
         if (!t) t.emplace(layer.crs, to);

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <span>
@@ -132,6 +133,28 @@ ProjectionFailures reproject(Layer& layer, const std::string& to);
 /// many features were transformed (`transformed`).
 ProjectionFailures reproject_reusing(Layer& layer, const std::string& to, const Layer& before,
                                      const Layer& before_projected, std::size_t* transformed = nullptr);
+
+/// What a feature's geometry was before it was projected, as a projected copy kept on disk remembers
+/// it: the XXH3-128 digest of its type, rings, parts and points (their bits), high then low.
+struct SourceDigest {
+    std::uint64_t high = 0, low = 0;
+    friend bool operator==(const SourceDigest&, const SourceDigest&) = default;
+};
+
+/// The digest of each feature of `layer` (in its order).
+std::vector<SourceDigest> source_digests(const Layer& layer);
+
+/// reproject(), taking the coordinates of a feature unchanged since an earlier copy of the layer in
+/// `to` was made from it: `sources` is source_digests(layer) (before it is projected), `before_projected`
+/// that earlier copy and `before_sources` the source digests of its features. A feature of `layer` with
+/// the digest of the feature of `before_projected` with its id (at the same position, else anywhere)
+/// takes that feature's coordinates, when none of them failed; every other feature is transformed. The
+/// result is the same as reproject()'s, failures included. `before_sources` of another size than
+/// `before_projected`'s features, or a copy in another CRS, is none. Returns the vertices that could
+/// not be transformed and how many features were transformed (`transformed`).
+ProjectionFailures reproject_reusing(Layer& layer, const std::string& to, std::span<const SourceDigest> sources,
+                                     const Layer& before_projected, std::span<const SourceDigest> before_sources,
+                                     std::size_t* transformed = nullptr);
 
 /// `layer` reprojected into `to` for maps that show only `window` (in `to`) of it: the features whose
 /// bounds in `to` meet the window — the test by which a view draws a feature —, in their order, and no

@@ -178,9 +178,10 @@ void LayerStore::cache_write(std::function<void()> write) {
 }
 
 void LayerStore::write_copy(std::filesystem::path path, std::uint64_t key, std::shared_ptr<const Layer> copy,
-                            std::vector<Diagnostic> warnings) {
-    cache_write([this, path = std::move(path), key, copy = std::move(copy), warnings = std::move(warnings)] {
-        write_prepared(path, key, *copy, warnings, project_->root);
+                            std::vector<Diagnostic> warnings, std::vector<geo::SourceDigest> source_digests) {
+    cache_write([this, path = std::move(path), key, copy = std::move(copy), warnings = std::move(warnings),
+                 sources = std::move(source_digests)] {
+        write_prepared(path, key, *copy, warnings, project_->root, sources);
     });
 }
 
@@ -1183,6 +1184,7 @@ const Layer& LayerStore::load_projected(Load& load, const LayerDecl& decl, const
         if (!copy) {
             // This load's warnings, kept with the layer in the prepared cache.
             std::vector<Diagnostic> own_warnings;
+            std::vector<geo::SourceDigest> sources;  // of the features as read, when projected from them
             geo::ProjectionFailures failed;
             std::optional<ScopedStage> stage;
             // Direct: read straight into the CRS — unless the layer as read is already in memory (another
@@ -1217,8 +1219,17 @@ const Layer& LayerStore::load_projected(Load& load, const LayerDecl& decl, const
                         reusable_.erase(it);
                     }
                 }
-                failed = before.first ? geo::reproject_reusing(*copy, crs, *before.first->layer, *before.second->layer)
-                                      : geo::reproject(*copy, crs);
+                // Kept with the copy: the next build projecting an edited source takes the features
+                // that did not change from this copy (the one an earlier build kept, else transformed).
+                if (cache_key) sources = geo::source_digests(original);
+                std::optional<PreparedLayer> earlier;
+                if (!before.first && cache_key) earlier = read_any_prepared(cache_file, project_->root);
+                if (before.first)
+                    failed = geo::reproject_reusing(*copy, crs, *before.first->layer, *before.second->layer);
+                else if (earlier && !earlier->source_digests.empty() && !earlier->layer.subset)
+                    failed = geo::reproject_reusing(*copy, crs, sources, earlier->layer, earlier->source_digests);
+                else
+                    failed = geo::reproject(*copy, crs);
             }
             warn_if_unprojected(name, *copy, crs, failed, own_warnings);
             if (direct && decl.spec.database)  // the rows read may be newer than the digest asked before
@@ -1231,7 +1242,7 @@ const Layer& LayerStore::load_projected(Load& load, const LayerDecl& decl, const
             }
             if (cache_key) {
                 stage.emplace("write-cache");
-                write_copy(cache_file, *cache_key, copy, std::move(own_warnings));
+                write_copy(cache_file, *cache_key, copy, std::move(own_warnings), std::move(sources));
             }
         }
         if (decl.spec.database && !copy->digest.empty()) note_digest(name, copy->digest);

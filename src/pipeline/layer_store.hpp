@@ -168,9 +168,10 @@ public:
 private:
     struct Load;  ///< one load of one key: in flight, done or failed
     using ProjectedKey = std::pair<std::string, std::string>;
-    /// Writes `copy` to the prepared cache at `path` under `key`, with `warnings`, through cache_write().
+    /// Writes `copy` to the prepared cache at `path` under `key`, with `warnings` (and a projected
+    /// copy's `source_digests`), through cache_write().
     void write_copy(std::filesystem::path path, std::uint64_t key, std::shared_ptr<const Layer> copy,
-                    std::vector<Diagnostic> warnings);
+                    std::vector<Diagnostic> warnings, std::vector<geo::SourceDigest> source_digests = {});
     /// Reads a layer and validates its geometries (and, given `project_to`, reprojects them), the
     /// checks running on a second thread chunk by chunk while GDAL parses the next features.
     /// `failed` counts the vertices that could not be projected.

@@ -39,7 +39,8 @@ constexpr char kMagic[8] = {'C', 'R', 'T', 'L', 'P', 'R', 'E', 'P'};
 /// 4: a copy's LayerSubset.
 /// 5: the features in chunks of kFeaturesPerChunk, each chunk's size in bytes written before them.
 /// 6: written only by a reader that checks feature ids are unique (a version-5 copy may hold duplicates).
-constexpr std::uint32_t kVersion = 6;
+/// 7: a projected copy's source digests (geo::SourceDigest, one per feature), after its subset.
+constexpr std::uint32_t kVersion = 7;
 /// Features per chunk: the chunks of a large layer are read back on several threads.
 constexpr std::uint64_t kFeaturesPerChunk = 4096;
 
@@ -350,7 +351,8 @@ fs::path prepared_path(const fs::path& dir, const std::string& layer, const std:
 }
 
 bool write_prepared(const fs::path& path, std::uint64_t key, const Layer& layer,
-                    const std::vector<Diagnostic>& warnings, const fs::path& project_root) {
+                    const std::vector<Diagnostic>& warnings, const fs::path& project_root,
+                    const std::vector<geo::SourceDigest>& source_digests) {
     std::error_code ec;
     fs::create_directories(path.parent_path(), ec);
     const fs::path tmp = path.parent_path() / fmt::format(".{}.tmp-{}", path.filename().string(), ::getpid());
@@ -405,6 +407,7 @@ bool write_prepared(const fs::path& path, std::uint64_t key, const Layer& layer,
                 w.pod<std::uint8_t>(s.kinds);
             }
         }
+        w.array(source_digests.size() == layer.features.size() ? source_digests : std::vector<geo::SourceDigest>{});
         w.flush();
         std::memcpy(h.magic, kMagic, sizeof kMagic);
         h.version = kVersion;
@@ -425,8 +428,9 @@ bool write_prepared(const fs::path& path, std::uint64_t key, const Layer& layer,
 }
 
 /// Whether a file of `file_size` bytes starting with `h` holds a layer of this version stored with `key`.
-bool header_matches(const Header& h, std::uint64_t key, std::uint64_t file_size) {
-    return std::memcmp(h.magic, kMagic, sizeof kMagic) == 0 && h.version == kVersion && h.key == key &&
+/// Whether the header is this format's, with `key` (any when null), and the file's size its payload's.
+bool header_matches(const Header& h, const std::uint64_t* key, std::uint64_t file_size) {
+    return std::memcmp(h.magic, kMagic, sizeof kMagic) == 0 && h.version == kVersion && (!key || h.key == *key) &&
            file_size >= sizeof h && h.payload_size == file_size - sizeof h;
 }
 
@@ -437,10 +441,12 @@ bool has_prepared(const fs::path& path, std::uint64_t key) {
     Header h{};
     const bool read = ::fstat(fd, &st) == 0 && ::read(fd, &h, sizeof h) == static_cast<ssize_t>(sizeof h);
     ::close(fd);
-    return read && header_matches(h, key, static_cast<std::uint64_t>(st.st_size));
+    return read && header_matches(h, &key, static_cast<std::uint64_t>(st.st_size));
 }
 
-std::optional<PreparedLayer> read_prepared(const fs::path& path, std::uint64_t key, const fs::path& project_root) {
+namespace {
+
+std::optional<PreparedLayer> read_prepared_file(const fs::path& path, const std::uint64_t* key, const fs::path& project_root) {
     // The file mapped, not copied: no buffer to allocate, clear and fill (45 MB for France's communes in
     // Lambert-93, read while the workers wait for them). A cache file is only ever replaced by rename,
     // never truncated in place, so the mapping stays whole while it is read.
@@ -515,8 +521,20 @@ std::optional<PreparedLayer> read_prepared(const fs::path& path, std::uint64_t k
             if (!r.pod(st.set) || !r.pod(st.kinds)) return std::nullopt;
         layer.subset = std::move(subset);
     }
+    if (!r.array(out.source_digests) || (!out.source_digests.empty() && out.source_digests.size() != layer.features.size()))
+        return std::nullopt;
     if (!r.done()) return std::nullopt;
     return out;
+}
+
+}  // namespace
+
+std::optional<PreparedLayer> read_prepared(const fs::path& path, std::uint64_t key, const fs::path& project_root) {
+    return read_prepared_file(path, &key, project_root);
+}
+
+std::optional<PreparedLayer> read_any_prepared(const fs::path& path, const fs::path& project_root) {
+    return read_prepared_file(path, nullptr, project_root);
 }
 
 namespace {

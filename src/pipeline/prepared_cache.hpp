@@ -13,6 +13,7 @@
 #include "core/diagnostic.hpp"
 #include "core/layer.hpp"
 #include "data/layer_reader.hpp"
+#include "geo/projection.hpp"
 #include "geo/validation.hpp"
 
 namespace cartelier::pipeline {
@@ -21,6 +22,9 @@ namespace cartelier::pipeline {
 struct PreparedLayer {
     Layer layer;
     std::vector<Diagnostic> warnings;
+    /// A projected copy's: per feature, the digest of its geometry before it was projected
+    /// (geo::source_digests); empty when the copy was stored without them.
+    std::vector<geo::SourceDigest> source_digests;
 };
 
 /// Content key: XXH3 of the source file's bytes (and of its sidecar files for multi-file formats),
@@ -46,8 +50,10 @@ std::filesystem::path prepared_path(const std::filesystem::path& dir, const std:
 /// Writes the layer (atomically: a temporary file renamed into place). Returns false on I/O failure
 /// (the cache is an optimisation: the build goes on). The layer's source and the warnings' files are
 /// stored relative to `project_root` when inside it (empty: as they are).
+/// `source_digests`: a projected copy's, one per feature (else none is stored).
 bool write_prepared(const std::filesystem::path& path, std::uint64_t key, const Layer& layer,
-                    const std::vector<Diagnostic>& warnings, const std::filesystem::path& project_root = {});
+                    const std::vector<Diagnostic>& warnings, const std::filesystem::path& project_root = {},
+                    const std::vector<geo::SourceDigest>& source_digests = {});
 
 /// Whether the file at `path` holds a layer stored with `key` (its header and its size only: a file
 /// whose checksum fails is found out by read_prepared). For choosing what to read, never for correctness.
@@ -58,6 +64,11 @@ bool has_prepared(const std::filesystem::path& path, std::uint64_t key);
 /// absolute against `project_root` (the project's folder now).
 std::optional<PreparedLayer> read_prepared(const std::filesystem::path& path, std::uint64_t key,
                                            const std::filesystem::path& project_root = {});
+
+/// read_prepared() of the file whatever its key: the copy an earlier build kept, stale or not (the
+/// features of a projected copy whose source did not change can be taken from it).
+std::optional<PreparedLayer> read_any_prepared(const std::filesystem::path& path,
+                                               const std::filesystem::path& project_root = {});
 
 /// The polygons GEOS found valid in the last read of layer `layer` (geo::ValidPolygons), kept in `dir`
 /// beside its prepared copies (`LAYER.valid-polygons.prepared`); none when the file is missing, damaged

@@ -488,21 +488,36 @@ TEST(Projection, ReprojectingReusesTheFeaturesWhoseGeometryIsUnchangedAndGivesWh
         after.features[12].id = after.features[20].id;                     // an id twice
         Layer expected = after;
         const ProjectionFailures whole = reproject(expected, crs);
-        std::size_t transformed = 0;
-        const ProjectionFailures reused = reproject_reusing(after, crs, before, before_projected, &transformed);
-
-        EXPECT_EQ(after.crs, crs);
         EXPECT_GT(whole.vertices, 0u);
-        EXPECT_EQ(reused.vertices, whole.vertices);
-        EXPECT_EQ(reused.outside_area, whole.outside_area);
-        ASSERT_EQ(after.features.size(), expected.features.size());
-        for (std::size_t i = 0; i < after.features.size(); ++i) {
-            const auto& a = after.features[i].geometry.points;
-            const auto& e = expected.features[i].geometry.points;
-            ASSERT_EQ(a.size(), e.size()) << i;
-            EXPECT_EQ(std::memcmp(a.data(), e.data(), a.size() * sizeof(Point)), 0) << "feature " << i;
+        // From the earlier state as read, or from the digests of its features as read (what a copy kept
+        // on disk remembers of them): the same.
+        const std::vector<geo::SourceDigest> before_sources = geo::source_digests(before);
+        for (const bool by_digest : {false, true}) {
+            SCOPED_TRACE(by_digest ? "by digest" : "by the state as read");
+            Layer edited = after;
+            std::size_t transformed = 0;
+            const ProjectionFailures reused =
+                by_digest ? reproject_reusing(edited, crs, geo::source_digests(edited), before_projected, before_sources,
+                                              &transformed)
+                          : reproject_reusing(edited, crs, before, before_projected, &transformed);
+            EXPECT_EQ(edited.crs, crs);
+            EXPECT_EQ(reused.vertices, whole.vertices);
+            EXPECT_EQ(reused.outside_area, whole.outside_area);
+            ASSERT_EQ(edited.features.size(), expected.features.size());
+            for (std::size_t i = 0; i < edited.features.size(); ++i) {
+                const auto& a = edited.features[i].geometry.points;
+                const auto& e = expected.features[i].geometry.points;
+                ASSERT_EQ(a.size(), e.size()) << i;
+                EXPECT_EQ(std::memcmp(a.data(), e.data(), a.size() * sizeof(Point)), 0) << "feature " << i;
+            }
+            EXPECT_EQ(transformed, 5u);
         }
-        EXPECT_EQ(transformed, 5u);
+        // Digests that are not one per feature of the earlier copy are none: every feature transformed.
+        Layer edited = after;
+        std::size_t transformed = 0;
+        reproject_reusing(edited, crs, geo::source_digests(edited), before_projected,
+                          std::span(before_sources).first(before_sources.size() - 1), &transformed);
+        EXPECT_EQ(transformed, edited.features.size());
     }
     // An earlier state that does not match (another CRS as read) is not used: every feature is transformed.
     Layer a, b;

@@ -433,6 +433,57 @@ TEST(LayerStore, AnEditedFileIsCheckedAgainOnlyWhereItsPolygonsChanged) {
     EXPECT_EQ(memo.size(), static_cast<std::size_t>(feature_count - 1)) << "square 13 learnt as it is now";
 }
 
+// A copy projected from the layer as read keeps, in the prepared cache, the digest of each feature's
+// geometry as read. After an edit, the next store projects only the features whose geometry changed and
+// takes the others from that copy: the layer is the one a store without a cache projects. (Shown by a
+// copy altered in the cache: its unchanged square comes from it.)
+TEST(LayerStore, AnEditedFileIsProjectedAgainOnlyWhereItsGeometriesChanged) {
+    const std::string file = write_project("reproject-memo");
+    const std::string dir = std::filesystem::path(file).parent_path().string();
+    const pipeline::Project project = pipeline::load_project(file);
+    const std::string kept = dir + "/kept", altered = dir + "/altered";
+    for (const std::string& cache : {kept, altered}) {
+        pipeline::LayerStore store(project, cache);
+        store.source("squares");  // projected from the layer as read
+        ASSERT_EQ(store.projected("squares", "EPSG:2154").features.size(), static_cast<std::size_t>(feature_count));
+    }
+    const std::string copy = "/squares.EPSG_2154.prepared";
+    std::optional<pipeline::PreparedLayer> earlier = pipeline::read_any_prepared(kept + copy);
+    ASSERT_TRUE(earlier);
+    ASSERT_EQ(earlier->source_digests.size(), static_cast<std::size_t>(feature_count));
+    // In the altered cache, square 100 a metre further east (its digest as read unchanged).
+    ASSERT_EQ(earlier->layer.features[100].id, "00100");
+    for (Point& p : earlier->layer.features[100].geometry.points) p.x += 1;
+    ASSERT_TRUE(pipeline::write_prepared(altered + copy, 1, earlier->layer, earlier->warnings, {}, earlier->source_digests));
+
+    // Square 13 moved by a ten-thousandth of a degree.
+    std::string text = test::read_text(dir + "/squares.geojson");
+    const std::string moved = fmt::format("[{},{}],", 2.0 + 0.001 * 13, 46.0);
+    const auto vertex = text.find(moved);
+    ASSERT_NE(vertex, std::string::npos);
+    text.replace(vertex, moved.size(), fmt::format("[{},{}],", 2.0 + 0.001 * 13 + 0.0001, 46.0));
+    test::save_text(dir + "/squares.geojson", text);
+
+    pipeline::LayerStore plain(project, {});
+    const Layer& reference = plain.projected("squares", "EPSG:2154");
+    pipeline::LayerStore again(project, kept);
+    again.source("squares");
+    test::expect_same_layer(again.projected("squares", "EPSG:2154"), reference);
+    pipeline::LayerStore from_altered(project, altered);
+    from_altered.source("squares");
+    const Layer& taken = from_altered.projected("squares", "EPSG:2154");
+    ASSERT_EQ(taken.features.size(), reference.features.size());
+    for (std::size_t i = 0; i < taken.features.size(); ++i) {
+        const auto& t = taken.features[i].geometry.points;
+        const auto& r = reference.features[i].geometry.points;
+        ASSERT_EQ(t.size(), r.size());
+        for (std::size_t k = 0; k < t.size(); ++k) {
+            EXPECT_EQ(t[k].x, r[k].x + (i == 100 ? 1 : 0)) << "square " << i;
+            EXPECT_EQ(t[k].y, r[k].y) << "square " << i;
+        }
+    }
+}
+
 namespace {
 /// Maps in two CRSs (the style draws nothing): what makes a store hold its layers per CRS window.
 constexpr const char* kTwoCrsMaps = "maps:\n  a:\n    style: style.json\n    extent: [600000, 6500000, 620000, 6520000]\n"

@@ -210,7 +210,8 @@ TEST(PreparedCache, ChunksWhoseSizesLieAreRefusedEvenUnderAValidChecksum) {
     ASSERT_NE(at, std::string::npos);
     std::uint64_t sizes[3];
     std::memcpy(sizes, bytes.data() + at + 8, sizeof sizes);
-    EXPECT_EQ(sizes[0] + sizes[1] + sizes[2], bytes.size() - at - 8 - sizeof sizes - 1)  // 1: "no subset"
+    // After the features: 1 byte "no subset", 8 the count of source digests (none).
+    EXPECT_EQ(sizes[0] + sizes[1] + sizes[2], bytes.size() - at - 8 - sizeof sizes - 1 - 8)
         << "the sizes cover the features exactly";
     sizes[0] += 3;
     sizes[1] -= 3;
