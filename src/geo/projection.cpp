@@ -383,32 +383,33 @@ bool all_finite(const Geometry& g) {
                        [](const Point& p) { return std::isfinite(p.x) && std::isfinite(p.y); });
 }
 
-}  // namespace
-
-ProjectionFailures reproject_reusing(Layer& layer, const std::string& to, const Layer& before,
-                                     const Layer& before_projected, std::size_t* transformed) {
+/// reproject(), feature k of `layer` taking the coordinates of feature j of `projected` (an earlier copy
+/// of it in `to`: the feature with its id, at position k, else anywhere) when `unchanged(k, j)` and none
+/// of them failed; null `projected`: every feature transformed.
+template <class Unchanged>
+ProjectionFailures reproject_taking(Layer& layer, const std::string& to, const Layer* projected, Unchanged unchanged,
+                                    std::size_t* transformed) {
     if (transformed) *transformed = 0;
     if (layer.crs == to) return {};
-    const bool usable = before.crs == layer.crs && before_projected.crs == to && !before.subset &&
-                        !before_projected.subset && before.features.size() == before_projected.features.size();
     std::unordered_map<std::string_view, std::size_t> by_id;  // made when a feature is not at its place
     std::optional<Transformation> t;
     ProjectionFailures failed;
     for (std::size_t k = 0; k < layer.features.size(); ++k) {
         Feature& f = layer.features[k];
         std::optional<std::size_t> was;
-        if (usable) {
-            if (k < before.features.size() && before.features[k].id == f.id) {
+        if (projected) {
+            const std::vector<Feature>& before = projected->features;
+            if (k < before.size() && before[k].id == f.id) {
                 was = k;
             } else {
                 if (by_id.empty())
-                    for (std::size_t j = 0; j < before.features.size(); ++j) by_id.emplace(before.features[j].id, j);
+                    for (std::size_t j = 0; j < before.size(); ++j) by_id.emplace(before[j].id, j);
                 if (auto it = by_id.find(f.id); it != by_id.end()) was = it->second;
             }
         }
-        if (was && same_bits(before.features[*was].geometry, f.geometry) &&
-            all_finite(before_projected.features[*was].geometry)) {
-            f.geometry.points = before_projected.features[*was].geometry.points;
+        if (was && unchanged(k, *was) && projected->features[*was].geometry.points.size() == f.geometry.points.size() &&
+            all_finite(projected->features[*was].geometry)) {
+            f.geometry.points = projected->features[*was].geometry.points;
             continue;
         }
         if (!t) t.emplace(layer.crs, to);
@@ -417,6 +418,18 @@ ProjectionFailures reproject_reusing(Layer& layer, const std::string& to, const 
     }
     layer.crs = to;
     return failed;
+}
+
+}  // namespace
+
+ProjectionFailures reproject_reusing(Layer& layer, const std::string& to, const Layer& before,
+                                     const Layer& before_projected, std::size_t* transformed) {
+    const bool usable = before.crs == layer.crs && before_projected.crs == to && !before.subset &&
+                        !before_projected.subset && before.features.size() == before_projected.features.size();
+    return reproject_taking(
+        layer, to, usable ? &before_projected : nullptr,
+        [&](std::size_t k, std::size_t j) { return same_bits(before.features[j].geometry, layer.features[k].geometry); },
+        transformed);
 }
 
 std::vector<SourceDigest> source_digests(const Layer& layer) {
@@ -444,37 +457,11 @@ std::vector<SourceDigest> source_digests(const Layer& layer) {
 ProjectionFailures reproject_reusing(Layer& layer, const std::string& to, std::span<const SourceDigest> sources,
                                      const Layer& before_projected, std::span<const SourceDigest> before_sources,
                                      std::size_t* transformed) {
-    if (transformed) *transformed = 0;
-    if (layer.crs == to) return {};
     const bool usable = sources.size() == layer.features.size() && before_projected.crs == to &&
                         before_sources.size() == before_projected.features.size();
-    const std::vector<Feature>& before = before_projected.features;
-    std::unordered_map<std::string_view, std::size_t> by_id;  // made when a feature is not at its place
-    std::optional<Transformation> t;
-    ProjectionFailures failed;
-    for (std::size_t k = 0; k < layer.features.size(); ++k) {
-        Feature& f = layer.features[k];
-        std::optional<std::size_t> was;
-        if (usable) {
-            if (k < before.size() && before[k].id == f.id) {
-                was = k;
-            } else {
-                if (by_id.empty())
-                    for (std::size_t j = 0; j < before.size(); ++j) by_id.emplace(before[j].id, j);
-                if (auto it = by_id.find(f.id); it != by_id.end()) was = it->second;
-            }
-        }
-        if (was && before_sources[*was] == sources[k] && before[*was].geometry.points.size() == f.geometry.points.size() &&
-            all_finite(before[*was].geometry)) {
-            f.geometry.points = before[*was].geometry.points;
-            continue;
-        }
-        if (!t) t.emplace(layer.crs, to);
-        failed += t->transform(f.geometry.points);
-        if (transformed) ++*transformed;
-    }
-    layer.crs = to;
-    return failed;
+    return reproject_taking(
+        layer, to, usable ? &before_projected : nullptr,
+        [&](std::size_t k, std::size_t j) { return before_sources[j] == sources[k]; }, transformed);
 }
 
 namespace {

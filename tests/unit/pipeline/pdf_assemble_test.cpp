@@ -38,6 +38,19 @@ void write_page(const std::string& path, double width, const char* text) {
     cairo_surface_destroy(surface);
 }
 
+/// `count` one-page PDFs in `dir` (page-I.pdf, "page I", each wider than the one before); their paths.
+std::vector<std::string> write_pages(const std::string& dir, int count) {
+    std::vector<std::string> files;
+    for (int i = 0; i < count; ++i) {
+        files.push_back(fmt::format("{}/page-{}.pdf", dir, i));
+        write_page(files.back(), 100 + 10 * i, fmt::format("page {}", i).c_str());
+    }
+    return files;
+}
+
+/// The SHA-256 of `file` (sha256sum), the key the build gives a page's PDF.
+std::string key_of(const std::string& file) { return cartelier::test::run("sha256sum " + file).output.substr(0, 64); }
+
 /// The /ID elements of `pdf` (hexadecimal strings, as qpdf writes them).
 std::vector<std::string> ids(const std::string& pdf) {
     std::smatch m;
@@ -53,7 +66,7 @@ std::string assemble(const std::vector<std::string>& files, const std::string& t
     const AssembledPdf written = assemble_pdfs(files, target);
     const std::string bytes = cartelier::test::read_text(target);
     EXPECT_EQ(written.bytes, bytes.size());
-    EXPECT_EQ(written.sha256, cartelier::test::run("sha256sum " + target).output.substr(0, 64));
+    EXPECT_EQ(written.sha256, key_of(target));
     return bytes;
 }
 
@@ -187,14 +200,7 @@ TEST(PdfAssemble, AKeptCacheReadsTheChangedPageAloneAndWritesTheSameBytes) {
     using cartelier::file_read_count;
     using cartelier::pipeline::PageBlockCache;
     const std::string dir = cartelier::test::temp_dir("pdf-assemble-cache");
-    std::vector<std::string> files, keys;
-    for (int i = 0; i < 5; ++i) {
-        files.push_back(fmt::format("{}/page-{}.pdf", dir, i));
-        write_page(files.back(), 100 + 10 * i, fmt::format("page {}", i).c_str());
-    }
-    auto key_of = [](const std::string& file) {
-        return cartelier::test::run("sha256sum " + file).output.substr(0, 64);
-    };
+    std::vector<std::string> files = write_pages(dir, 5), keys;
     for (const auto& f : files) keys.push_back(key_of(f));
     PageBlockCache cache;
     const std::string series = dir + "/series.pdf", plain = dir + "/plain.pdf";
@@ -240,14 +246,7 @@ TEST(PdfAssemble, BlocksKeptOnDiskAreReadInsteadOfThePagesAndTheSeriesIsTheSame)
     namespace fs = std::filesystem;
     const std::string dir = cartelier::test::temp_dir("pdf-assemble-disk");
     const fs::path folder = fs::path(dir) / "blocks";
-    std::vector<std::string> files, keys;
-    for (int i = 0; i < 5; ++i) {
-        files.push_back(fmt::format("{}/page-{}.pdf", dir, i));
-        write_page(files.back(), 100 + 10 * i, fmt::format("page {}", i).c_str());
-    }
-    auto key_of = [](const std::string& file) {
-        return cartelier::test::run("sha256sum " + file).output.substr(0, 64);
-    };
+    std::vector<std::string> files = write_pages(dir, 5), keys;
     for (const auto& f : files) keys.push_back(key_of(f));
     auto blocks = [&] {
         std::vector<std::string> names;
