@@ -22,6 +22,7 @@
 
 #include "core/diagnostic.hpp"
 #include "core/file_io.hpp"
+#include "core/payload_reader.hpp"
 #include "core/xxh3_state.hpp"
 #include "pipeline/sha256.hpp"
 #include "pipeline/output.hpp"
@@ -262,14 +263,23 @@ void write_block(SeriesOutput& out, std::vector<std::uint64_t>& offsets, std::ve
 /// The first line of a block file: its format and the qpdf that parsed the page. A block is what this
 /// code makes of a page file with that qpdf: change SourceCopy, or what a block holds, and the number
 /// goes up (the blocks on disk are then parsed again).
-std::string block_file_header() { return fmt::format("cartelier page block 1 qpdf {}\n", QPDF::QPDFVersion()); }
+std::string block_file_header() { return fmt::format("cartelier page block 2 qpdf {}\n", QPDF::QPDFVersion()); }
 
 template <typename T>
 void put_pod(std::string& out, T value) {
     out.append(reinterpret_cast<const char*>(&value), sizeof value);
 }
 
-/// The block file of `block` (key `key`): the header, the key, the block, then the XXH3-64 of all before.
+/// A text as PayloadReader::text reads it; false when it is too long for its u32 length.
+bool put_text(std::string& out, const std::string& text) {
+    if (text.size() > UINT32_MAX) return false;
+    put_pod<std::uint32_t>(out, static_cast<std::uint32_t>(text.size()));
+    out += text;
+    return true;
+}
+
+/// The block file of `block` (key `key`): the header, the key, the block, then the XXH3-64 of all
+/// before; empty when an object is too large for the format (over 4 GB): that page is parsed each time.
 std::string block_file_bytes(const std::string& key, const PageBlock& block) {
     std::string out = block_file_header();
     out.reserve(out.size() + block.bytes + 4096);
@@ -277,51 +287,22 @@ std::string block_file_bytes(const std::string& key, const PageBlock& block) {
     put_pod<std::uint32_t>(out, static_cast<std::uint32_t>(block.version.first));
     put_pod<std::uint32_t>(out, static_cast<std::uint32_t>(block.version.second));
     put_pod<std::uint64_t>(out, block.bytes);
-    put_pod<std::uint32_t>(out, static_cast<std::uint32_t>(block.pages.size()));
+    put_pod<std::uint64_t>(out, block.pages.size());
     for (std::uint32_t page : block.pages) put_pod(out, page);
     put_pod<std::uint32_t>(out, static_cast<std::uint32_t>(block.objects.size()));
     for (const PageBlock::Object& o : block.objects) {
         put_pod<std::uint8_t>(out, o.is_stream ? 1 : 0);
-        put_pod<std::uint64_t>(out, o.text.size());
-        out += o.text;
+        if (!put_text(out, o.text)) return {};
         put_pod<std::uint32_t>(out, static_cast<std::uint32_t>(o.refs.size()));
         for (const auto& [at, number] : o.refs) {
             put_pod(out, at);
             put_pod(out, number);
         }
-        put_pod<std::uint64_t>(out, o.stream.size());
-        out += o.stream;
+        if (!put_text(out, o.stream)) return {};
     }
     put_pod<std::uint64_t>(out, XXH3_64bits(out.data(), out.size()));
     return out;
 }
-
-/// Reads what block_file_bytes wrote, every size checked against what is left.
-class BlockReader {
-public:
-    explicit BlockReader(std::string_view bytes) : rest_(bytes) {}
-    template <typename T>
-    bool pod(T& value) {
-        if (rest_.size() < sizeof value) return false;
-        std::memcpy(&value, rest_.data(), sizeof value);
-        rest_.remove_prefix(sizeof value);
-        return true;
-    }
-    bool text(std::string& out, std::uint64_t size) {
-        if (rest_.size() < size) return false;
-        out.assign(rest_.data(), size);
-        rest_.remove_prefix(size);
-        return true;
-    }
-    bool sized_text(std::string& out) {
-        std::uint64_t size = 0;
-        return pod(size) && text(out, size);
-    }
-    bool done() const { return rest_.empty(); }
-
-private:
-    std::string_view rest_;
-};
 
 /// The block kept in `folder` for `key`; null when there is none, or it is cut short, altered, of
 /// another format or another qpdf, or for another key.
@@ -340,21 +321,20 @@ std::shared_ptr<const PageBlock> read_block_file(const std::filesystem::path& fo
     std::uint64_t check = 0;
     std::memcpy(&check, bytes.data() + body, sizeof check);
     if (check != XXH3_64bits(bytes.data(), body)) return nullptr;
-    BlockReader in(std::string_view(bytes).substr(header.size() + key.size(), body - header.size() - key.size()));
+    const std::size_t start = header.size() + key.size();
+    PayloadReader in(bytes.data() + start, body - start);
     auto block = std::make_shared<PageBlock>();
-    std::uint32_t major = 0, minor = 0, pages = 0, objects = 0;
+    std::uint32_t major = 0, minor = 0, objects = 0;
     std::uint64_t held = 0;
-    if (!in.pod(major) || !in.pod(minor) || !in.pod(held) || !in.pod(pages)) return nullptr;
+    if (!in.pod(major) || !in.pod(minor) || !in.pod(held) || !in.array(block->pages) || !in.pod(objects))
+        return nullptr;
     block->version = {static_cast<int>(major), static_cast<int>(minor)};
     block->bytes = held;
-    for (std::uint32_t i = 0; i < pages; ++i)
-        if (!in.pod(block->pages.emplace_back())) return nullptr;
-    if (!in.pod(objects)) return nullptr;
     for (std::uint32_t k = 0; k < objects; ++k) {
         PageBlock::Object& o = block->objects.emplace_back();
         std::uint8_t stream = 0;
         std::uint32_t refs = 0;
-        if (!in.pod(stream) || !in.sized_text(o.text) || !in.pod(refs)) return nullptr;
+        if (!in.pod(stream) || !in.text(o.text) || !in.pod(refs)) return nullptr;
         o.is_stream = stream != 0;
         std::uint32_t previous = 0;  // the references in the order of their places in the text
         for (std::uint32_t r = 0; r < refs; ++r) {
@@ -363,7 +343,7 @@ std::shared_ptr<const PageBlock> read_block_file(const std::filesystem::path& fo
                 return nullptr;
             previous = at;
         }
-        if (!in.sized_text(o.stream)) return nullptr;
+        if (!in.text(o.stream)) return nullptr;
     }
     for (std::uint32_t page : block->pages)
         if (page >= objects) return nullptr;
@@ -374,7 +354,8 @@ std::shared_ptr<const PageBlock> read_block_file(const std::filesystem::path& fo
 void write_block_file(const std::filesystem::path& folder, const std::string& key, const PageBlock& block) {
     try {
         create_folder(folder);
-        write_atomically(folder / (key + ".block"), block_file_bytes(key, block), Durability::Unsynced);
+        const std::string bytes = block_file_bytes(key, block);
+        if (!bytes.empty()) write_atomically(folder / (key + ".block"), bytes, Durability::Unsynced);
     } catch (const std::exception&) {
     }
 }

@@ -21,6 +21,7 @@
 #include <xxhash.h>
 
 #include "core/file_io.hpp"
+#include "core/payload_reader.hpp"
 #include "core/paths.hpp"
 #include "pipeline/hashing.hpp"
 #include "pipeline/output.hpp"
@@ -123,45 +124,6 @@ private:
     Xxh3State state_;
     std::string buffer_;
     std::uint64_t size_ = 0;
-};
-
-class PayloadReader {
-public:
-    PayloadReader(const char* data, std::size_t size) : p_(data), end_(data + size) {}
-    template <class T>
-    bool pod(T& v) {
-        if (static_cast<std::size_t>(end_ - p_) < sizeof v) return false;
-        std::memcpy(&v, p_, sizeof v);
-        p_ += sizeof v;
-        return true;
-    }
-    bool text(std::string& s) {
-        std::uint32_t n = 0;
-        if (!pod(n) || static_cast<std::size_t>(end_ - p_) < n) return false;
-        s.assign(p_, n);
-        p_ += n;
-        return true;
-    }
-    template <class T>
-    bool array(std::vector<T>& v) {
-        std::uint64_t n = 0;
-        if (!pod(n) || n > static_cast<std::uint64_t>(end_ - p_) / sizeof(T)) return false;
-        v.resize(n);
-        if (n != 0) std::memcpy(v.data(), p_, n * sizeof(T));  // an empty vector's data() may be null
-        p_ += n * sizeof(T);
-        return true;
-    }
-    bool done() const { return p_ == end_; }
-    const char* here() const { return p_; }
-    bool skip(std::uint64_t n) {
-        if (static_cast<std::uint64_t>(end_ - p_) < n) return false;
-        p_ += n;
-        return true;
-    }
-
-private:
-    const char* p_;
-    const char* end_;
 };
 
 /// A path: a flag (1: relative to the project folder, 0: as it was) and the text.
@@ -407,7 +369,8 @@ bool write_prepared(const fs::path& path, std::uint64_t key, const Layer& layer,
                 w.pod<std::uint8_t>(s.kinds);
             }
         }
-        w.array(source_digests.size() == layer.features.size() ? source_digests : std::vector<geo::SourceDigest>{});
+        static const std::vector<geo::SourceDigest> none;
+        w.array(source_digests.size() == layer.features.size() ? source_digests : none);
         w.flush();
         std::memcpy(h.magic, kMagic, sizeof kMagic);
         h.version = kVersion;
@@ -427,8 +390,8 @@ bool write_prepared(const fs::path& path, std::uint64_t key, const Layer& layer,
     return !ec;
 }
 
-/// Whether a file of `file_size` bytes starting with `h` holds a layer of this version stored with `key`.
-/// Whether the header is this format's, with `key` (any when null), and the file's size its payload's.
+/// Whether a file of `file_size` bytes starting with `h` holds a layer of this version stored with `key`
+/// (any key when null).
 bool header_matches(const Header& h, const std::uint64_t* key, std::uint64_t file_size) {
     return std::memcmp(h.magic, kMagic, sizeof kMagic) == 0 && h.version == kVersion && (!key || h.key == *key) &&
            file_size >= sizeof h && h.payload_size == file_size - sizeof h;
