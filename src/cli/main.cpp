@@ -476,8 +476,14 @@ int main(int argc, char** argv) {
     auto* eval_cmd = style_cmd->add_subcommand(
         "eval", "Evaluate a style expression for features read as JSON lines on standard input\n"
                 "({\"properties\": {...}, \"id\": ..., \"geometry\": {\"type\": \"Point\"}, \"zoom\": 5});\n"
-                "prints one JSON result per line; compile errors exit with status 1.");
-    eval_cmd->add_option("expression", expression, "Expression, as JSON")->required();
+                "prints one JSON result per line; compile errors exit with status 1.\n"
+                "With --cases, no expression: each input line is {\"expression\": ..., \"inputs\": [feature, ...]}\n"
+                "and each output line {\"results\": [...]} or {\"compile_error\": \"...\"}.");
+    bool eval_cases = false;
+    auto* expression_opt = eval_cmd->add_option("expression", expression, "Expression, as JSON");
+    eval_cmd->add_flag("--cases", eval_cases, "Read one expression and its inputs per line (many cases, one process)")
+        ->excludes(expression_opt);
+    eval_cmd->require_option(1);
     std::string convert_input, convert_output;
     auto* convert_cmd = style_cmd->add_subcommand("convert", "Write the JSON equivalent of a (YAML or JSON) style.");
     convert_cmd->add_option("style", convert_input, "Style file (.yaml, .yml or .json)")->required()->check(CLI::ExistingFile);
@@ -535,7 +541,10 @@ int main(int argc, char** argv) {
         export_request.file = export_file;
         return run_export_command(export_project, export_request);
     }
-    if (*eval_cmd) return style::expr::run_style_eval(expression, std::cin, std::cout, std::cerr);
+    if (*eval_cmd) {
+        if (eval_cases) return style::expr::run_style_eval_cases(std::cin, std::cout);
+        return style::expr::run_style_eval(expression, std::cin, std::cout, std::cerr);
+    }
     if (*convert_cmd) return run_convert_command(convert_input, convert_output);
     return kExitProjectUnusable;
 }

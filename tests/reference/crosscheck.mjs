@@ -6,8 +6,10 @@
 // Generates expression/feature cases deterministically (seeded PRNG; every supported operator, compile
 // errors and evaluation errors), evaluates them with the reference (createPropertyExpression, so that the
 // "zoom" placement rule applies, then evaluateWithoutErrorHandling with {zoom} and {properties, id, type}),
-// runs `<binary> style eval '<expression>'` with the same features on stdin, and compares:
-//   - compile errors: Cartelier must fail (exit 1) and its first diagnostic must carry the reference message;
+// runs every case in one `<binary> style eval --cases` (a line per expression with its features), and
+// compares:
+//   - compile errors: Cartelier must answer {"compile_error"} and its first diagnostic must carry the
+//     reference message;
 //   - values: JSON-equal (numbers to 1e-9 relative), colours as "rgba(r,g,b,a)" strings;
 //   - evaluation errors: the same message.
 // Prints "compared N cases, D disagreements" and exits 1 if there is any disagreement.
@@ -507,31 +509,46 @@ function close(a, b) {
     return a === b;
 }
 
+// Every case in one `cartelier style eval --cases` process: one line per expression with its inputs.
+const featureLine = ({feature, zoom}) => {
+    const line = {properties: feature.properties, geometry: {type: feature.type}, zoom};
+    if ('id' in feature) line.id = feature.id;
+    return line;
+};
+const batch = cases.map((c) => JSON.stringify({expression: c.expr, inputs: c.inputs.map(featureLine)}));
+const run = spawnSync(binary, ['style', 'eval', '--cases'], {input: batch.join('\n') + '\n', encoding: 'utf8', maxBuffer: 1 << 28});
+if (run.error || run.status !== 0) {
+    console.error(`cannot run ${binary} style eval --cases: ${run.error ? run.error.message : `exit ${run.status}: ${run.stderr}`}`);
+    process.exit(2);
+}
+const answers = run.stdout.split('\n').filter((l) => l.length);
+if (answers.length !== cases.length) {
+    console.error(`${binary} style eval --cases answered ${answers.length} lines for ${cases.length} cases:\n${run.stdout}`);
+    process.exit(2);
+}
+
 let compared = 0;
 const disagreements = [];
-for (const c of cases) {
+cases.forEach((c, k) => {
     const text = JSON.stringify(c.expr);
-    const lines = c.inputs.map(({feature, zoom}) => {
-        const line = {properties: feature.properties, geometry: {type: feature.type}, zoom};
-        if ('id' in feature) line.id = feature.id;
-        return JSON.stringify(line);
-    });
-    const ours = spawnSync(binary, ['style', 'eval', text], {input: lines.join('\n') + '\n', encoding: 'utf8'});
-    if (ours.error && ours.error.code !== 'EPIPE') {
-        console.error(`cannot run ${binary}: ${ours.error.message}`);
-        process.exit(2);
+    const lines = c.inputs.map((input) => JSON.stringify(featureLine(input)));
+    let ours;
+    try {
+        ours = JSON.parse(answers[k]);
+    } catch (e) {
+        ours = {error: `(unparsable: ${answers[k]})`};
     }
     const ref = createPropertyExpression(c.expr, 'crosscheck', spec);
     if (ref.result === 'error') {
         compared++;
         const message = ref.value[0].message;
-        const first = (ours.stderr || '').split('\n')[0];
-        if (ours.status !== 1 || !first.includes(message))
-            disagreements.push({expr: text, expected: `compile error: ${message}`, actual: `exit ${ours.status}: ${first || ours.stdout.trim()}`});
+        const first = (ours.compile_error || '').split('\n')[0];
+        if (!first.includes(message))
+            disagreements.push({expr: text, expected: `compile error: ${message}`, actual: first || answers[k]});
         else if (verbose) console.log(`ok  ${text}  → compile error ${message}`);
-        continue;
+        return;
     }
-    const outputs = ours.stdout.split('\n').filter((l) => l.length);
+    const outputs = ours.results || [];
     c.inputs.forEach(({feature, zoom}, i) => {
         compared++;
         let expected;
@@ -540,17 +557,12 @@ for (const c of cases) {
         } catch (e) {
             expected = {error: e.message};
         }
-        let actual;
-        try {
-            actual = outputs[i] === undefined ? `(no output; exit ${ours.status}: ${ours.stderr.trim()})` : JSON.parse(outputs[i]);
-        } catch (e) {
-            actual = `(unparsable: ${outputs[i]})`;
-        }
+        const actual = outputs[i] === undefined ? `(no output: ${answers[k]})` : outputs[i];
         if (!close(expected, actual))
             disagreements.push({expr: text, input: lines[i], expected: JSON.stringify(expected), actual: JSON.stringify(actual)});
         else if (verbose) console.log(`ok  ${text}  ${lines[i]}  → ${JSON.stringify(actual)}`);
     });
-}
+});
 
 for (const d of disagreements) {
     console.log(`DISAGREE ${d.expr}${d.input ? `\n   input:     ${d.input}` : ''}\n   reference: ${d.expected}\n   cartelier: ${d.actual}`);

@@ -2,6 +2,7 @@
 
 #include <istream>
 #include <ostream>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -36,27 +37,58 @@ std::string error_json(const std::string& message) {
     return fmt::format(R"({{"error":{}}})", json_stringify(Value(message)));
 }
 
-}  // namespace
 
-int run_style_eval(const std::string& expression_json, std::istream& in, std::ostream& out, std::ostream& err) {
-    const std::string name = "<expression>";
+// The expression of `node` compiled, or null with its diagnostics written to `err`.
+ExpressionPtr compile_or_report(const YAML::Node& node, const std::string& name, std::ostream& err) {
     Diagnostics diagnostics;
     ExpressionPtr expression;
     try {
-        doc::Document d = doc::load_string(expression_json, name);
-        expression = compile(d.root, name, "", std::nullopt, diagnostics);
+        expression = compile(node, name, "", std::nullopt, diagnostics);
     } catch (const Error& e) {
         err << e.diagnostics().format();
-        return 1;
+        return nullptr;
     } catch (const std::exception& e) {
         err << name << ": error: " << e.what() << '\n';
-        return 1;
+        return nullptr;
     }
-    if (!expression) {
-        err << diagnostics.format();
-        return 1;
-    }
+    if (!expression) err << diagnostics.format();
+    return expression;
+}
 
+// One feature ({"properties", "id", "geometry", "zoom"}) of input line `line_number` evaluated: the
+// result's JSON, or {"error": …}.
+std::string evaluate_feature(const Expression& expression, const YAML::Node& root, std::size_t line_number) {
+    if (!root.IsMap())
+        return error_json(fmt::format("line {}: expected a JSON object, found {}", line_number, doc::describe(root)));
+    Object properties;
+    if (YAML::Node p = root["properties"]; p.IsDefined() && p.IsMap()) {
+        Value v = value_from_node(p);
+        if (const Object* o = v.as_object()) properties = *o;
+    }
+    Value id;
+    if (YAML::Node i = root["id"]; i.IsDefined()) id = value_from_node(i);
+    std::string type = "Unknown";
+    if (YAML::Node g = root["geometry"]; g.IsDefined() && g.IsMap() && g["type"].IsDefined()) {
+        if (auto t = doc::string(g["type"])) type = *t;
+    }
+    EvaluationContext ctx;
+    if (YAML::Node z = root["zoom"]; z.IsDefined()) {
+        auto zoom = doc::number(z);
+        if (!zoom)
+            return error_json(
+                fmt::format("line {}: \"zoom\" must be a number, found {}", line_number, doc::describe(z)));
+        ctx.zoom = *zoom;
+    }
+    JsonFeature feature(std::move(properties), std::move(id), std::move(type));
+    ctx.feature = &feature;
+    Result r = expression.evaluate(ctx);
+    return r ? r.value->to_json() : error_json(r.error);
+}
+
+// Runs `each(document, line_number)` for every non-blank line of `in`, each line parsed as one JSON
+// document; a line that does not parse, or `each` throwing, writes {"error": "line N: …"}.
+template <class Each>
+void for_each_line(std::istream& in, std::ostream& out, Each each) {
     std::string line;
     std::size_t line_number = 0;
     while (std::getline(in, line)) {
@@ -64,39 +96,7 @@ int run_style_eval(const std::string& expression_json, std::istream& in, std::os
         if (line.find_first_not_of(" \t\r\n") == std::string::npos) continue;
         try {
             doc::Document d = doc::load_string(line, fmt::format("line {}", line_number));
-            const YAML::Node& root = d.root;
-            if (!root.IsMap()) {
-                out << error_json(fmt::format("line {}: expected a JSON object, found {}", line_number,
-                                              doc::describe(root)))
-                    << '\n';
-                continue;
-            }
-            Object properties;
-            if (YAML::Node p = root["properties"]; p.IsDefined() && p.IsMap()) {
-                Value v = value_from_node(p);
-                if (const Object* o = v.as_object()) properties = *o;
-            }
-            Value id;
-            if (YAML::Node i = root["id"]; i.IsDefined()) id = value_from_node(i);
-            std::string type = "Unknown";
-            if (YAML::Node g = root["geometry"]; g.IsDefined() && g.IsMap() && g["type"].IsDefined()) {
-                if (auto t = doc::string(g["type"])) type = *t;
-            }
-            EvaluationContext ctx;
-            if (YAML::Node z = root["zoom"]; z.IsDefined()) {
-                auto zoom = doc::number(z);
-                if (!zoom) {
-                    out << error_json(fmt::format("line {}: \"zoom\" must be a number, found {}", line_number,
-                                                  doc::describe(z)))
-                        << '\n';
-                    continue;
-                }
-                ctx.zoom = *zoom;
-            }
-            JsonFeature feature(std::move(properties), std::move(id), std::move(type));
-            ctx.feature = &feature;
-            Result r = expression->evaluate(ctx);
-            out << (r ? r.value->to_json() : error_json(r.error)) << '\n';
+            each(d.root, line_number);
         } catch (const Error& e) {
             std::string message = e.diagnostics().items().empty() ? e.what() : e.diagnostics().items()[0].message;
             out << error_json(fmt::format("line {}: {}", line_number, message)) << '\n';
@@ -104,6 +104,56 @@ int run_style_eval(const std::string& expression_json, std::istream& in, std::os
             out << error_json(fmt::format("line {}: {}", line_number, e.what())) << '\n';
         }
     }
+}
+
+}  // namespace
+
+int run_style_eval(const std::string& expression_json, std::istream& in, std::ostream& out, std::ostream& err) {
+    const std::string name = "<expression>";
+    ExpressionPtr expression;
+    try {
+        doc::Document d = doc::load_string(expression_json, name);
+        expression = compile_or_report(d.root, name, err);
+    } catch (const Error& e) {
+        err << e.diagnostics().format();
+        return 1;
+    } catch (const std::exception& e) {
+        err << name << ": error: " << e.what() << '\n';
+        return 1;
+    }
+    if (!expression) return 1;
+    for_each_line(in, out, [&](const YAML::Node& root, std::size_t line_number) {
+        out << evaluate_feature(*expression, root, line_number) << '\n';
+    });
+    return 0;
+}
+
+int run_style_eval_cases(std::istream& in, std::ostream& out) {
+    for_each_line(in, out, [&](const YAML::Node& root, std::size_t line_number) {
+        const YAML::Node expression_node = root.IsMap() ? root["expression"] : YAML::Node();
+        const YAML::Node inputs = root.IsMap() ? root["inputs"] : YAML::Node();
+        if (!expression_node.IsDefined() || (inputs.IsDefined() && !inputs.IsSequence())) {
+            out << error_json(fmt::format(
+                       "line {}: expected {{\"expression\": <expression>, \"inputs\": [<feature>, …]}}, found {}",
+                       line_number, doc::describe(root)))
+                << '\n';
+            return;
+        }
+        std::ostringstream diagnostics;
+        ExpressionPtr expression = compile_or_report(expression_node, fmt::format("line {}", line_number), diagnostics);
+        if (!expression) {
+            out << fmt::format(R"({{"compile_error":{}}})", json_stringify(Value(diagnostics.str()))) << '\n';
+            return;
+        }
+        std::string results = "[";
+        if (inputs.IsDefined()) {
+            for (std::size_t i = 0; i < inputs.size(); ++i) {
+                if (i) results += ',';
+                results += evaluate_feature(*expression, inputs[i], line_number);
+            }
+        }
+        out << fmt::format(R"({{"results":{}]}})", results) << '\n';
+    });
     return 0;
 }
 

@@ -1,6 +1,9 @@
 // Compile errors (MapLibre's wording, with file, line, column and JSON path), did-you-mean, the zoom
 // placement rule, evaluation errors, and the list of spec operators that are not supported.
 #include <algorithm>
+#include <sstream>
+#include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -160,6 +163,38 @@ TEST(ExpressionErrors, EvalToolReportsPerLine) {
     EXPECT_EQ(run_style_eval(R"(["concatt", 1])", none, out2, err2), 1);
     EXPECT_NE(err2.str().find("Unknown expression \"concatt\""), std::string::npos);
     EXPECT_NE(err2.str().find(":1:2:"), std::string::npos);
+}
+
+TEST(ExpressionErrors, EvalToolCasesAnswerALinePerCaseInOrder) {
+    std::istringstream in(
+        R"({"expression": ["*", ["get", "n"], 2], "inputs": [{"properties": {"n": 2}}, {"properties": {"n": "x"}}, 3]})"
+        "\n\n"
+        R"({"expression": ["concatt", 1], "inputs": [{}]})"
+        "\n"
+        R"({"inputs": []})"
+        "\n"
+        R"({"expression": ["step", ["zoom"], 0, 3, 1], "inputs": [{"zoom": 4}, {"zoom": "high"}]})"
+        "\n"
+        R"({"expression": ["+", 1, 2]})"
+        "\n");
+    std::ostringstream out;
+    EXPECT_EQ(run_style_eval_cases(in, out), 0);
+    std::istringstream lines(out.str());
+    std::vector<std::string> answers;
+    for (std::string line; std::getline(lines, line);) answers.push_back(line);
+    ASSERT_EQ(answers.size(), 5u) << out.str();
+    EXPECT_EQ(answers[0],
+              "{\"results\":[4,"
+              "{\"error\":\"Expected value to be of type number, but found string instead.\"},"
+              "{\"error\":\"line 1: expected a JSON object, found number 3\"}]}");
+    // The compile error names the case's line and the column in it.
+    EXPECT_NE(answers[1].find("compile_error"), std::string::npos) << answers[1];
+    EXPECT_NE(answers[1].find("line 3:1:17:"), std::string::npos) << answers[1];
+    EXPECT_NE(answers[1].find("Unknown expression \\\"concatt\\\""), std::string::npos) << answers[1];
+    EXPECT_NE(answers[2].find("{\"error\":\"line 4: expected {\\\"expression\\\""), std::string::npos) << answers[2];
+    EXPECT_EQ(answers[3],
+              "{\"results\":[1,{\"error\":\"line 5: \\\"zoom\\\" must be a number, found string \\\"high\\\"\"}]}");
+    EXPECT_EQ(answers[4], "{\"results\":[]}");
 }
 
 // Spec operators Cartelier does not implement. If one of them becomes supported, this test fails so that
