@@ -3,8 +3,10 @@
 #include <istream>
 #include <ostream>
 #include <sstream>
+#include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "core/document.hpp"
 #include "style/expression/expression.hpp"
@@ -36,7 +38,6 @@ private:
 std::string error_json(const std::string& message) {
     return fmt::format(R"({{"error":{}}})", json_stringify(Value(message)));
 }
-
 
 // The expression of `node` compiled, or null with its diagnostics written to `err`.
 ExpressionPtr compile_or_report(const YAML::Node& node, const std::string& name, std::ostream& err) {
@@ -145,14 +146,10 @@ int run_style_eval_cases(std::istream& in, std::ostream& out) {
             out << fmt::format(R"({{"compile_error":{}}})", json_stringify(Value(diagnostics.str()))) << '\n';
             return;
         }
-        std::string results = "[";
-        if (inputs.IsDefined()) {
-            for (std::size_t i = 0; i < inputs.size(); ++i) {
-                if (i) results += ',';
-                results += evaluate_feature(*expression, inputs[i], line_number);
-            }
-        }
-        out << fmt::format(R"({{"results":{}]}})", results) << '\n';
+        std::vector<std::string> results;
+        if (inputs.IsDefined())
+            for (const YAML::Node& input : inputs) results.push_back(evaluate_feature(*expression, input, line_number));
+        out << fmt::format(R"({{"results":[{}]}})", fmt::join(results, ",")) << '\n';
     });
     return 0;
 }
