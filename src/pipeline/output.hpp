@@ -3,6 +3,7 @@
 // of the temporary files a killed build left behind.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -22,6 +23,8 @@ void write_atomically(const std::filesystem::path& path, const std::string& byte
 /// A file written in parts, atomically: its bytes go to a temporary file beside `path`
 /// (`.NAME.tmp-PID`), which commit() fsyncs (unless Unsynced) and renames into place. Destroyed without
 /// commit() (an error, an exception), the temporary file is removed and `path` is left as it was.
+/// A Synced file asks the kernel to start writing each MiB out as soon as it is written (Linux's
+/// sync_file_range), so that the fsync of a large file (an atlas' series) waits for its tail only.
 /// Throws Error naming `path` on failure.
 class AtomicFile {
 public:
@@ -39,6 +42,8 @@ private:
     std::filesystem::path tmp_;
     Durability durability_;
     int fd_ = -1;
+    std::uint64_t written_ = 0;    ///< bytes written so far
+    std::uint64_t kicked_to_ = 0;  ///< the bytes before this are being written out (Synced)
 };
 
 /// Creates the folder `dir` and its parents if missing. Throws Error naming it on failure (a name too
