@@ -17,7 +17,7 @@ void mix(std::size_t& seed, const style::Color& c) {
 
 // Any field of TextStyle may be left out of the hash without harm (equal styles still hash alike; the
 // lookup compares whole styles).
-std::size_t CachingTextMeasurer::Hash::operator()(const KeyRef& k) const {
+std::size_t TextKey::Hash::operator()(const Ref& k) const {
     std::size_t seed = std::hash<std::string>{}(k.text);
     const TextStyle& s = k.style;
     mix(seed, s.fonts.size());
@@ -35,21 +35,43 @@ std::size_t CachingTextMeasurer::Hash::operator()(const KeyRef& k) const {
     return seed;
 }
 
-bool CachingTextMeasurer::Equal::operator()(const KeyRef& a, const KeyRef& b) const {
+bool TextKey::Equal::operator()(const Ref& a, const Ref& b) const {
     return a.text == b.text && a.style == b.style;
 }
 
 TextMetrics CachingTextMeasurer::measure(const std::string& text, const TextStyle& style) const {
     const std::lock_guard lock(mutex_);
-    if (auto it = memo_.find(KeyRef{text, style}); it != memo_.end()) return it->second;
+    if (auto it = memo_.find(TextKey::Ref{text, style}); it != memo_.end()) return it->second;
     const TextMetrics m = inner_.measure(text, style);
-    memo_.emplace(Key{text, style}, m);
+    memo_.emplace(TextKey{text, style}, m);
     return m;
 }
 
 std::size_t CachingTextMeasurer::size() const {
     const std::lock_guard lock(mutex_);
     return memo_.size();
+}
+
+TextMetrics TextMetricsMemo::measure_with(const TextMeasurer& measurer, int context, const std::string& text,
+                                          const TextStyle& style) {
+    {
+        const std::lock_guard lock(mutex_);
+        if (auto c = memo_.find(context); c != memo_.end())
+            if (auto it = c->second.find(TextKey::Ref{text, style}); it != c->second.end()) return it->second;
+    }
+    const TextMetrics m = measurer.measure(text, style);
+    const std::lock_guard lock(mutex_);
+    if (size_ >= max_entries_) {
+        memo_.clear();
+        size_ = 0;
+    }
+    if (memo_[context].try_emplace(TextKey{text, style}, m).second) ++size_;
+    return m;
+}
+
+std::size_t TextMetricsMemo::size() const {
+    const std::lock_guard lock(mutex_);
+    return size_;
 }
 
 }  // namespace cartelier::layout

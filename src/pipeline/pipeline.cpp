@@ -338,7 +338,8 @@ void render_task(BuildContext& ctx, MapRun& run, std::size_t index) {
     {
         StageSinkScope sink(&run.times);
         run.attempt(ctx.project, [&] {
-            run.rendered[index] = render_format(*run.prepared, run.map->formats[index], ctx.prepare.icons);
+            run.rendered[index] = render_format(*run.prepared, run.map->formats[index], ctx.prepare.icons, std::nullopt,
+                                                ctx.options.text_metrics);
         });
     }
     if (run.remaining.fetch_sub(1) == 1) finish(ctx, run);

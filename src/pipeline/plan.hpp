@@ -12,6 +12,10 @@
 #include "pipeline/shard.hpp"
 #include "pipeline/state.hpp"
 
+namespace cartelier::layout {
+class TextMetricsMemo;
+}  // namespace cartelier::layout
+
 namespace cartelier::pipeline {
 
 class LayerStore;
@@ -36,6 +40,9 @@ struct BuildOptions {
     /// the caller between builds (`cartelier watch`): a series one page of which changed parses that
     /// page alone. Null: each page's PDF is read (a one-shot build holds one page at a time).
     PageBlockCache* series_pages = nullptr;
+    /// The text metrics of the pages drawn, kept by the caller between builds (`cartelier watch`): a
+    /// page drawn again measures its names from memory. Null: each page measures its own.
+    layout::TextMetricsMemo* text_metrics = nullptr;
     /// Remove the outputs of a map's last build that this build no longer produces (pipeline/write.hpp);
     /// false for a preview of some formats only (`cartelier watch` without --all-formats).
     bool remove_unproduced = true;

@@ -34,7 +34,7 @@ render::PageSpec page_spec(const PreparedMap& map, std::optional<double> dpi) {
 
 /// Draws the whole page (frames, plan, furniture) on `surface`, with `style`.
 render::PageReport draw(const PreparedMap& map, const style::Style& style, render::PageSurface& surface,
-                        render::IconCache& icons) {
+                        render::IconCache& icons, layout::TextMetricsMemo* text_metrics = nullptr) {
     const MapDecl& decl = *map.map;
     // What ["global-state", …] reads while this page is drawn (an atlas page's feature).
     const style::expr::GlobalStateScope state(&decl.global_state);
@@ -42,13 +42,14 @@ render::PageReport draw(const PreparedMap& map, const style::Style& style, rende
                                [&](const std::string& crs) -> const render::LayerSet& { return map.layers_in(crs); },
                                &icons};
     content.white_raster_page = surface.white_raster();
+    content.text_metrics = text_metrics;
     return render::compose_page(surface.cr(), map.page, content);
 }
 
 }  // namespace
 
 RenderedFormat render_format(const PreparedMap& map, Format format, render::IconCache& icons,
-                             std::optional<double> dpi) {
+                             std::optional<double> dpi, layout::TextMetricsMemo* text_metrics) {
     throw_if_interrupted();
     ScopedStage stage("render");
     const MapDecl& decl = *map.map;
@@ -61,7 +62,7 @@ RenderedFormat render_format(const PreparedMap& map, Format format, render::Icon
     RenderedFormat out;
     out.format = format;
     if (format == Format::Png || format == Format::Tif) out.dpi = spec.dpi;
-    out.report = draw(map, print ? *map.print_style : *map.style, surface, icons);
+    out.report = draw(map, print ? *map.print_style : *map.style, surface, icons, text_metrics);
     if (format == Format::Tif) {
         // The PNG's pixels, with the main frame's georeference, through the GDAL module.
         const layout::View* view = nullptr;

@@ -23,10 +23,10 @@ struct RenderedFormat {
 /// Draws `map` as `format` (PDF, PNG, SVG or TIF), the same bytes for the same prepared map; a PDF carries
 /// the georeference of its frames unless the map says `georeference: false` (pipeline/pdf_georeference.hpp).
 /// PNG and TIF (the PNG's pixels as a GeoTIFF: pipeline/georeference.hpp) at the map's dpi, unless `dpi`
-/// is given (previews, tests). Throws Error when drawing fails, Interrupted on a
+/// is given (previews, tests). `text_metrics`: kept between builds (render::MapContent). Throws Error when drawing fails, Interrupted on a
 /// signal.
 RenderedFormat render_format(const PreparedMap& map, Format format, render::IconCache& icons,
-                             std::optional<double> dpi = std::nullopt);
+                             std::optional<double> dpi = std::nullopt, layout::TextMetricsMemo* text_metrics = nullptr);
 
 /// The map's PNG (at the map's dpi) as `bands` horizontal bands (at most: as many as bands of one height,
 /// ceil(height / bands) rows, the last shorter, make), each drawn on a thread of its own and encoded as a

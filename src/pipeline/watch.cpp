@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "layout/text_cache.hpp"
 #include "pipeline/atlas.hpp"
 #include "pipeline/file_watch.hpp"
 #include "pipeline/layer_store.hpp"
@@ -37,6 +38,8 @@ struct WatchSession {
     std::unique_ptr<LayerStore> store;
     /// The series' pages as last assembled: a data edit changing one page parses that page alone.
     PageBlockCache series_pages;
+    /// The pages' text metrics: a page drawn again after a save measures its names from memory.
+    layout::TextMetricsMemo text_metrics;
     std::set<std::string> data_files;  ///< canonical paths of every file the layers read (pipeline/dependencies.hpp)
     /// The store to take unchanged layers from, the project it was made for, and the data files saved
     /// since it loaded them.
@@ -106,6 +109,7 @@ void rebuild(WatchSession& session, const WatchOptions& options, const std::vect
     }
     build.layers = session.store.get();
     build.series_pages = &session.series_pages;
+    build.text_metrics = &session.text_metrics;
     auto start = std::chrono::steady_clock::now();
     BuildOutcome outcome = run_build(*session.preview, build);
     double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

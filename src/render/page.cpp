@@ -216,8 +216,15 @@ PageReport compose_page(cairo_t* cr, const layout::PageLayout& layout, const Map
     report.scale_denominator = inputs.frames[0].view.scale_denominator();
 
     // The texts measured for the plan keep their layouts, and the labels are drawn from them.
+    // A text found in `content.text_metrics` is not shaped for the plan; drawn, it is laid out then. Its
+    // metrics are those measured on a surface of the same type (a PDF's and a PNG's differ slightly).
     TextLayouts texts(cr, true);
-    const layout::PagePlan plan = layout::plan_page(layout, std::move(inputs), PangoTextMeasurer(texts));
+    const PangoTextMeasurer pango(texts);
+    std::optional<layout::MemoTextMeasurer> memo;
+    if (content.text_metrics)
+        memo.emplace(pango, *content.text_metrics, static_cast<int>(cairo_surface_get_type(cairo_get_target(cr))));
+    const layout::PagePlan plan = memo ? layout::plan_page(layout, std::move(inputs), *memo)
+                                       : layout::plan_page(layout, std::move(inputs), pango);
     draw_page(cr, plan, style, logo ? &*logo : nullptr, icons, &texts);
 
     for (const auto& group : plan.labels)

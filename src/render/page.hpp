@@ -10,6 +10,7 @@
 #include "core/geometry.hpp"
 #include "layout/page_layout.hpp"
 #include "layout/page_plan.hpp"
+#include "layout/text_cache.hpp"
 #include "render/cairo_handles.hpp"
 #include "render/icons.hpp"
 #include "render/map_renderer.hpp"
@@ -30,6 +31,9 @@ struct MapContent {
     std::function<const LayerSet&(const std::string& crs)> layers_in;
     /// Icons of the style's symbol layers, shared by a build (null: a cache for this page alone).
     IconCache* icons = nullptr;
+    /// Text metrics kept between builds by a process that stays up (`cartelier watch`); null: the page
+    /// measures its texts itself. The page is the same either way.
+    layout::TextMetricsMemo* text_metrics = nullptr;
     /// The page is an image surface already painted opaque white (a PageSurface for PNG or GeoTIFF):
     /// the main map's white background is then not painted again (draw_map's `on_white_raster`).
     bool white_raster_page = false;

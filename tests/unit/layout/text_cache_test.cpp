@@ -5,6 +5,7 @@
 #include <thread>
 #include <vector>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "fixed_measurer.hpp"
@@ -106,4 +107,65 @@ TEST(CachingTextMeasurer, ConcurrentCallersGetTheSameMetrics) {
     for (auto& th : threads) th.join();
     EXPECT_EQ(wrong, 0);
     EXPECT_EQ(inner.calls, static_cast<int>(texts.size()));
+}
+
+// The memo a watch keeps between builds: what one measurer measured answers the next one (another
+// page, another build) without calling it; bounded, it starts again empty and still answers right.
+TEST(TextMetricsMemo, AnswersLaterMeasurersFromMemoryAndStaysWithinItsBound) {
+    CountingMeasurer first_page, second_page;
+    layout::TextMetricsMemo memo(3);
+    layout::TextStyle style;
+    style.size_pt = 6;
+    const std::vector<std::string> names = {"Arras", "Lens", "Béthune"};
+    {
+        const layout::MemoTextMeasurer measure(first_page, memo);
+        for (const auto& n : names) expect_same(measure.measure(n, style), first_page.measure(n, style));
+    }
+    EXPECT_EQ(first_page.calls, 6);  // three through the memo, three for the expectations
+    EXPECT_EQ(memo.size(), 3u);
+    {
+        const layout::MemoTextMeasurer measure(second_page, memo);
+        for (const auto& n : names) expect_same(measure.measure(n, style), first_page.measure(n, style));
+        EXPECT_EQ(second_page.calls, 0);
+        // Another style is another text.
+        layout::TextStyle bold = style;
+        bold.fonts = {"DejaVu Sans Bold"};
+        const auto b = measure.measure("Arras", bold);
+        EXPECT_EQ(second_page.calls, 1);
+        EXPECT_NE(b.width, first_page.measure("Arras", style).width);
+        // Full (three pairs): it started again with the bold one alone.
+        EXPECT_EQ(memo.size(), 1u);
+        expect_same(measure.measure("Lens", style), first_page.measure("Lens", style));
+        EXPECT_EQ(second_page.calls, 2);
+        EXPECT_EQ(memo.size(), 2u);
+        // Measured on another kind of surface: kept apart, measured again.
+        const layout::MemoTextMeasurer on_image(second_page, memo, 1);
+        expect_same(on_image.measure("Lens", style), first_page.measure("Lens", style));
+        EXPECT_EQ(second_page.calls, 3);
+        EXPECT_EQ(memo.size(), 3u);
+        expect_same(measure.measure("Lens", style), first_page.measure("Lens", style));
+        EXPECT_EQ(second_page.calls, 3);
+    }
+}
+
+TEST(TextMetricsMemo, PagesOnSeveralThreadsGetTheirOwnMeasurersMetrics) {
+    layout::TextMetricsMemo memo;
+    layout::TextStyle style;
+    std::vector<std::string> texts;
+    for (int k = 0; k < 300; ++k) texts.push_back(fmt::format("Commune {}", k));
+    std::atomic<int> wrong{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&, t] {
+            CountingMeasurer own;  // each page its own measurer, as each page its own Pango context
+            const layout::MemoTextMeasurer measure(own, memo);
+            test::FixedMeasurer fixed;
+            for (std::size_t k = 0; k < texts.size(); ++k) {
+                const std::string& text = texts[(k * 7 + static_cast<std::size_t>(t) * 31) % texts.size()];
+                if (measure.measure(text, style).width != fixed.measure(text, style).width) ++wrong;
+            }
+        });
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(wrong, 0);
+    EXPECT_EQ(memo.size(), texts.size());
 }

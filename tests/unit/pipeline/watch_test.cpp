@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include "pipeline/file_watch.hpp"
+#include "pipeline/pipeline.hpp"
 #include "pipeline/project.hpp"
 #include "pipeline/watch.hpp"
 #include "geo/projection.hpp"
@@ -354,6 +355,41 @@ TEST(Watch, AProblemThePagesOfAnAtlasShareIsPrintedOnce) {
         EXPECT_NE(out.find(fmt::format("sheets/{} FAILED (1 error(s)); the last good output is kept", page)),
                   std::string::npos)
             << out;
+}
+
+// A page a watch draws again measures its names from the metrics it kept (layout::TextMetricsMemo),
+// not with Pango: its PDF and PNG, and the series, are still those a one-shot build makes, byte for byte.
+TEST(Watch, APageDrawnAgainWithTheTextMetricsItKeptIsTheOneShotBuildsPage) {
+    const std::string dir = atlas_project("watch-atlas-text-metrics");
+    WatchRun run(dir, atlas_watch_options(dir, 1));
+    ASSERT_TRUE(wait_for([&] { return run.out.str().find("watching") != std::string::npos; }))
+        << run.out.str() << run.err.str();
+    const std::string first = run.out.str();
+    // The land's fill: every page drawn again, each label the same text as before.
+    std::string style = read(dir + "/style.json");
+    const std::size_t at = style.find("#fbf8f1");
+    ASSERT_NE(at, std::string::npos);
+    style.replace(at, 7, "#f4efe2");
+    std::this_thread::sleep_for(20ms);
+    write(dir + "/style.json", style);
+    run.watcher.join();
+    const std::string second = run.out.str().substr(first.size());
+    for (const char* page : {"site-a", "site-b", "site-c", "site-d"})
+        ASSERT_NE(second.find(fmt::format("sheets/{} rebuilt in", page)), std::string::npos) << second << run.err.str();
+
+    pipeline::BuildOptions once;
+    once.out_dir = dir + "/out-once";
+    const pipeline::BuildOutcome built = pipeline::run_build(pipeline::load_project(dir + "/cartelier.yaml"), once);
+    ASSERT_EQ(built.exit_code(), 0);
+    for (const char* page : {"site-a", "site-b", "site-c", "site-d"})
+        for (const char* ext : {".pdf", ".png"}) {
+            const std::string name = fmt::format("sheets/{}{}", page, ext);
+            SCOPED_TRACE(name);
+            const std::string watched = read(dir + "/out/" + name), built_once = read(once.out_dir + "/" + name);
+            ASSERT_GT(watched.size(), 1000u);
+            EXPECT_TRUE(watched == built_once);
+        }
+    EXPECT_TRUE(read(dir + "/out/sheets.pdf") == read(once.out_dir + "/sheets.pdf"));
 }
 
 // A warning about a layer the maps share (an optional join left unmatched) is printed by each rebuild, as
