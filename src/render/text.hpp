@@ -1,5 +1,7 @@
 // Text with Pango: one laid-out label or title, measured before it is drawn, drawn with a halo.
-// Hinting is off so that the PDF, SVG and PNG of a page have the same text metrics.
+// Hinting is off so that the PDF, SVG and PNG of a page have nearly the same text metrics: not exactly
+// (a PNG planned with the metrics measured on the PDF surface is not the same bytes), so each format
+// measures on its own surface, and a memo kept across pages keeps them apart (layout::TextMetricsMemo).
 #pragma once
 
 #include <string>
