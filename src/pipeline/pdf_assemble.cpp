@@ -1,6 +1,7 @@
 #include "pipeline/pdf_assemble.hpp"
 
 #include <algorithm>
+#include <condition_variable>
 #include <cstdio>
 #include <cstring>
 #include <deque>
@@ -9,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <string_view>
+#include <thread>
 
 #ifndef POINTERHOLDER_TRANSITION
 #define POINTERHOLDER_TRANSITION 4  // qpdf 11: std::shared_ptr, no PointerHolder
@@ -43,8 +45,63 @@ std::pair<int, int> version_of(const std::string& text) {
     return {major, minor};
 }
 
-/// The bytes of the series as they are written: to the file, to its SHA-256 and to the digest its /ID
-/// is made of, through a buffer.
+/// The SHA-256 of bytes given in parts, computed on a thread of its own while the caller goes on (the
+/// series is written and its /ID digested meanwhile). At most kQueued parts wait: the caller waits
+/// when the hash falls behind, so the memory held does not grow with the file.
+class BackgroundSha256 {
+public:
+    BackgroundSha256() : thread_([this] { run(); }) {}
+    ~BackgroundSha256() { stop(); }
+    BackgroundSha256(const BackgroundSha256&) = delete;
+    BackgroundSha256& operator=(const BackgroundSha256&) = delete;
+
+    void update(std::string bytes) {
+        std::unique_lock lock(mutex_);
+        room_.wait(lock, [&] { return queue_.size() < kQueued; });
+        queue_.push_back(std::move(bytes));
+        lock.unlock();
+        work_.notify_one();
+    }
+    /// The hex digest of every part given; no part may be given after.
+    std::string hex() {
+        stop();
+        return sha_.hex();
+    }
+
+private:
+    static constexpr std::size_t kQueued = 4;
+    void stop() {
+        {
+            const std::lock_guard lock(mutex_);
+            done_ = true;
+        }
+        work_.notify_one();
+        if (thread_.joinable()) thread_.join();
+    }
+    void run() {
+        for (;;) {
+            std::string part;
+            {
+                std::unique_lock lock(mutex_);
+                work_.wait(lock, [&] { return done_ || !queue_.empty(); });
+                if (queue_.empty()) return;
+                part = std::move(queue_.front());
+                queue_.pop_front();
+            }
+            room_.notify_one();
+            sha_.update(part);
+        }
+    }
+    Sha256 sha_;
+    std::mutex mutex_;
+    std::condition_variable work_, room_;
+    std::deque<std::string> queue_;
+    bool done_ = false;
+    std::thread thread_;  // last: started once the rest is made
+};
+
+/// The bytes of the series as they are written: to the file, to its SHA-256 (on a thread of its own)
+/// and to the digest its /ID is made of, through a buffer.
 class SeriesOutput {
 public:
     explicit SeriesOutput(const std::filesystem::path& target) : file_(target) {
@@ -74,13 +131,14 @@ private:
     void flush() {
         if (buffer_.empty()) return;
         file_.write(buffer_.data(), buffer_.size());
-        sha_.update(buffer_);
         XXH3_128bits_update(id_.get(), buffer_.data(), buffer_.size());
         written_ += buffer_.size();
-        buffer_.clear();
+        sha_.update(std::move(buffer_));
+        buffer_ = std::string();
+        buffer_.reserve(kBuffer + 4096);
     }
     AtomicFile file_;
-    Sha256 sha_;
+    BackgroundSha256 sha_;
     Xxh3State id_ = new_xxh3_state();
     std::string buffer_;
     std::uint64_t written_ = 0;
