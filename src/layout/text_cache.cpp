@@ -52,7 +52,7 @@ std::size_t CachingTextMeasurer::size() const {
     return memo_.size();
 }
 
-TextMetrics TextMetricsMemo::measure_with(const TextMeasurer& measurer, int context, const std::string& text,
+TextMetrics TextMetricsMemo::measure_with(const TextMeasurer& measurer, const std::string& context, const std::string& text,
                                           const TextStyle& style) {
     {
         const std::lock_guard lock(mutex_);

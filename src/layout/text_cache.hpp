@@ -7,6 +7,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <utility>
 
 #include "layout/text_style.hpp"
 
@@ -59,8 +60,8 @@ private:
 /// what measure_with measured, at most `max_entries` pairs (full, it starts again empty). The metrics
 /// are exactly the measurer's (TextMeasurer promises the same text and style always give the same
 /// metrics), so a page drawn with or without it is the same. A measurer's metrics may depend on what it
-/// measures on (Pango on a PDF surface and on an image surface differ slightly): the caller tells those
-/// apart by `context`, and the memo keeps them apart. Thread-safe: the measurer is called
+/// measures on (Pango on a PDF surface and on an image surface differ slightly): the caller names what
+/// it measures on by `context` (a surface's kind and transformation), and the memo keeps those apart. Thread-safe: the measurer is called
 /// outside its lock, pages measured on several threads at once are not serialised (two may measure the
 /// same new text, and keep the same metrics).
 class TextMetricsMemo {
@@ -70,14 +71,15 @@ public:
     TextMetricsMemo& operator=(const TextMetricsMemo&) = delete;
 
     /// The metrics of `text` in `style` in `context`: from memory, else measured by `measurer` and kept.
-    TextMetrics measure_with(const TextMeasurer& measurer, int context, const std::string& text, const TextStyle& style);
+    TextMetrics measure_with(const TextMeasurer& measurer, const std::string& context, const std::string& text,
+                             const TextStyle& style);
     /// Pairs kept.
     std::size_t size() const;
 
 private:
     std::size_t max_entries_;
     mutable std::mutex mutex_;
-    std::unordered_map<int, std::unordered_map<TextKey, TextMetrics, TextKey::Hash, TextKey::Equal>> memo_;
+    std::unordered_map<std::string, std::unordered_map<TextKey, TextMetrics, TextKey::Hash, TextKey::Equal>> memo_;
     std::size_t size_ = 0;
 };
 
@@ -85,8 +87,8 @@ private:
 /// `inner` (kept in `memo`). Both must outlive it.
 class MemoTextMeasurer final : public TextMeasurer {
 public:
-    MemoTextMeasurer(const TextMeasurer& inner, TextMetricsMemo& memo, int context = 0)
-        : inner_(inner), memo_(memo), context_(context) {}
+    MemoTextMeasurer(const TextMeasurer& inner, TextMetricsMemo& memo, std::string context = {})
+        : inner_(inner), memo_(memo), context_(std::move(context)) {}
     TextMetrics measure(const std::string& text, const TextStyle& style) const override {
         return memo_.measure_with(inner_, context_, text, style);
     }
@@ -94,7 +96,7 @@ public:
 private:
     const TextMeasurer& inner_;
     TextMetricsMemo& memo_;
-    int context_;
+    std::string context_;
 };
 
 }  // namespace cartelier::layout

@@ -217,12 +217,18 @@ PageReport compose_page(cairo_t* cr, const layout::PageLayout& layout, const Map
 
     // The texts measured for the plan keep their layouts, and the labels are drawn from them.
     // A text found in `content.text_metrics` is not shaped for the plan; drawn, it is laid out then. Its
-    // metrics are those measured on a surface of the same type (a PDF's and a PNG's differ slightly).
+    // metrics are those measured on a surface of the same kind (a PDF's and a PNG's differ slightly) and
+    // the same transformation (the dpi of a PNG).
     TextLayouts texts(cr, true);
     const PangoTextMeasurer pango(texts);
     std::optional<layout::MemoTextMeasurer> memo;
-    if (content.text_metrics)
-        memo.emplace(pango, *content.text_metrics, static_cast<int>(cairo_surface_get_type(cairo_get_target(cr))));
+    if (content.text_metrics) {
+        cairo_matrix_t m;
+        cairo_get_matrix(cr, &m);
+        memo.emplace(pango, *content.text_metrics,
+                     fmt::format("{} {} {} {} {}", static_cast<int>(cairo_surface_get_type(cairo_get_target(cr))), m.xx,
+                                 m.yx, m.xy, m.yy));
+    }
     const layout::PagePlan plan = memo ? layout::plan_page(layout, std::move(inputs), *memo)
                                        : layout::plan_page(layout, std::move(inputs), pango);
     draw_page(cr, plan, style, logo ? &*logo : nullptr, icons, &texts);

@@ -139,7 +139,7 @@ TEST(TextMetricsMemo, AnswersLaterMeasurersFromMemoryAndStaysWithinItsBound) {
         EXPECT_EQ(second_page.calls, 2);
         EXPECT_EQ(memo.size(), 2u);
         // Measured on another kind of surface: kept apart, measured again.
-        const layout::MemoTextMeasurer on_image(second_page, memo, 1);
+        const layout::MemoTextMeasurer on_image(second_page, memo, "image 2.78");
         expect_same(on_image.measure("Lens", style), first_page.measure("Lens", style));
         EXPECT_EQ(second_page.calls, 3);
         EXPECT_EQ(memo.size(), 3u);

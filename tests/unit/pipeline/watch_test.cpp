@@ -392,6 +392,36 @@ TEST(Watch, APageDrawnAgainWithTheTextMetricsItKeptIsTheOneShotBuildsPage) {
     EXPECT_TRUE(read(dir + "/out/sheets.pdf") == read(once.out_dir + "/sheets.pdf"));
 }
 
+// The same after the page's resolution changed: the PNG's text metrics kept at 40 dpi are not those
+// of the page at 72 dpi, which is then the one-shot build's, byte for byte.
+TEST(Watch, APageDrawnAtAnotherResolutionIsTheOneShotBuildsPage) {
+    const std::string dir = atlas_project("watch-atlas-text-metrics-dpi");
+    WatchRun run(dir, atlas_watch_options(dir, 1));
+    ASSERT_TRUE(wait_for([&] { return run.out.str().find("watching") != std::string::npos; }))
+        << run.out.str() << run.err.str();
+    const std::string first = run.out.str();
+    std::string project = read(dir + "/cartelier.yaml");
+    const std::size_t at = project.find("dpi: 40");
+    ASSERT_NE(at, std::string::npos);
+    project.replace(at, 7, "dpi: 72");
+    std::this_thread::sleep_for(20ms);
+    write(dir + "/cartelier.yaml", project);
+    run.watcher.join();
+    const std::string second = run.out.str().substr(first.size());
+    ASSERT_NE(second.find("sheets/site-a rebuilt in"), std::string::npos) << second << run.err.str();
+
+    pipeline::BuildOptions once;
+    once.out_dir = dir + "/out-once";
+    ASSERT_EQ(pipeline::run_build(pipeline::load_project(dir + "/cartelier.yaml"), once).exit_code(), 0);
+    for (const char* page : {"site-a", "site-b", "site-c", "site-d"}) {
+        const std::string name = fmt::format("sheets/{}.png", page);
+        SCOPED_TRACE(name);
+        const std::string watched = read(dir + "/out/" + name), built_once = read(once.out_dir + "/" + name);
+        ASSERT_GT(watched.size(), 1000u);
+        EXPECT_TRUE(watched == built_once);
+    }
+}
+
 // A warning about a layer the maps share (an optional join left unmatched) is printed by each rebuild, as
 // `build` prints it: a watch showed nothing of it.
 TEST(Watch, TheSharedLayersWarningsArePrinted) {
