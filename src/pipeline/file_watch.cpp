@@ -29,7 +29,13 @@ std::map<std::string, std::set<std::string>> map_dependency_files(const Project&
     std::vector<std::string> all_layers;
     for (const auto& [name, _] : project.layers) all_layers.push_back(name);
     for (const auto& m : project.maps) {
-        if (!maps.empty() && std::find(maps.begin(), maps.end(), m.id) == maps.end()) continue;
+        // The ids asked for that select this map: its own, or pages of it (ATLAS/PAGE).
+        std::vector<std::string> ids;
+        if (maps.empty()) ids.push_back(m.id);
+        for (const auto& id : maps)
+            if (id == m.id || (m.atlas && id.size() > m.id.size() && id.compare(0, m.id.size() + 1, m.id + "/") == 0))
+                ids.push_back(id);
+        if (ids.empty()) continue;
         std::vector<std::string> used;
         try {
             used = style::load_style(m.style).source_layers();
@@ -38,13 +44,14 @@ std::map<std::string, std::set<std::string>> map_dependency_files(const Project&
         }
         if (m.atlas) used.push_back(m.atlas->layer);
         const MapDependencies d = map_dependencies(project, m, used, {});
-        auto& files = deps[m.id];
+        auto& files = deps[ids.front()];
         files.insert(canonical_path(project_path));
         files.insert(canonical_path(d.style));
         files.insert(canonical_path(d.icon_dir) + "/");
         if (d.logo) files.insert(canonical_path(*d.logo));
         if (d.print_profile) files.insert(canonical_path(*d.print_profile));
         for (const auto& f : d.data) files.insert(canonical_path(f));
+        for (std::size_t i = 1; i < ids.size(); ++i) deps[ids[i]] = files;
     }
     return deps;
 }

@@ -17,7 +17,8 @@ std::string canonical_path(const std::string& path);
 /// Per map id (the `maps` asked for; all when empty): the canonical paths of the files it depends on —
 /// the project file, the style, the icon folder (a path ending in '/' stands for every icon under it),
 /// the logo, the print profile and every data file of the layers its style draws. A style that does not
-/// parse depends on every layer. An atlas is listed under its own id: its pages share its files.
+/// parse depends on every layer. An atlas is listed under its own id: its pages share its files; a page
+/// asked for (ATLAS/PAGE) is listed under that id, with its atlas's files. An id of no map is left out.
 std::map<std::string, std::set<std::string>> map_dependency_files(const Project& project,
                                                                   const std::string& project_path,
                                                                   const std::vector<std::string>& maps);

@@ -174,9 +174,18 @@ int run_watch(const WatchOptions& options, std::ostream& out, std::ostream& err,
     std::optional<Project> project;
     WatchSession session;
     std::map<std::string, std::set<std::string>> deps;
+    // The maps asked for (--map), each of the project (an atlas's page by its atlas): throws Error naming
+    // an id that is not, as `build` does.
+    auto check_maps = [&](const Project& p) {
+        if (options.maps.empty()) return;
+        BuildOptions selection;
+        selection.maps = options.maps;
+        (void)select_maps(p, selection);
+    };
     auto reload = [&]() -> bool {
         try {
             project = load_project(options.project_path);
+            check_maps(*project);
             session.reset(*project, options);
         } catch (const Error& e) {
             for (const auto& d : e.diagnostics().items()) err << d.format() << '\n';
@@ -189,6 +198,22 @@ int run_watch(const WatchOptions& options, std::ostream& out, std::ostream& err,
         for (const auto& [_, files] : deps) inotify.watch_files(files);
         return true;
     };
+    // A map id that is not the project's is a typo: an error at once (exit 2, as `build`), not a watch
+    // of the other maps, or of every map.
+    {
+        std::optional<Project> first;
+        try {
+            first = load_project(options.project_path);
+        } catch (const Error&) {
+            // reload() says why, and the watch waits for a fix
+        }
+        try {
+            if (first) check_maps(*first);
+        } catch (const Error& e) {
+            for (const auto& d : e.diagnostics().items()) err << d.format() << '\n';
+            return 2;
+        }
+    }
     inotify.watch_directory(fs::path(canonical_path(options.project_path)).parent_path().string());
     if (reload()) {
         std::vector<std::string> all;

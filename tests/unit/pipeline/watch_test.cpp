@@ -422,6 +422,37 @@ TEST(Watch, APageDrawnAtAnotherResolutionIsTheOneShotBuildsPage) {
     }
 }
 
+// `watch --map` with a typo: an error at once naming the id, with the project's map as a suggestion
+// (exit 2, as `build`). It watched every map of the project instead, without a word.
+TEST(Watch, AMapIdThatIsNotTheProjectsIsAnErrorNotAWatchOfEveryMap) {
+    const std::string dir = test::temp_dir("watch-unknown-map");
+    fs::copy(test::datapath("fixtures/mini"), dir, fs::copy_options::recursive);
+    pipeline::WatchOptions options;
+    options.project_path = dir + "/cartelier.yaml";
+    options.out_dir = dir + "/out";
+    options.maps = {"mnii"};
+    options.max_rebuilds = 0;
+    std::ostringstream out, err;
+    const std::atomic<bool> stop{false};
+    EXPECT_EQ(pipeline::run_watch(options, out, err, stop), 2);
+    EXPECT_NE(err.str().find("no map 'mnii' in the project"), std::string::npos) << err.str();
+    EXPECT_NE(err.str().find("mini"), std::string::npos) << err.str();
+    EXPECT_FALSE(fs::exists(dir + "/out/mini.png")) << out.str();
+}
+
+// A page of an atlas (ATLAS/PAGE) is watched with its atlas's files, and built alone.
+TEST(Watch, AnAtlasPageAskedForIsBuiltAlone) {
+    const std::string dir = atlas_project("watch-atlas-one-page");
+    pipeline::WatchOptions options = atlas_watch_options(dir, 0);
+    options.maps = {"sheets/site-c"};
+    std::ostringstream out, err;
+    const std::atomic<bool> stop{false};
+    EXPECT_EQ(pipeline::run_watch(options, out, err, stop), 0) << err.str();
+    EXPECT_TRUE(fs::exists(dir + "/out/sheets/site-c.png")) << out.str() << err.str();
+    EXPECT_FALSE(fs::exists(dir + "/out/sheets/site-a.png")) << out.str();
+    EXPECT_FALSE(fs::exists(dir + "/out/mini.png")) << out.str();
+}
+
 // A warning about a layer the maps share (an optional join left unmatched) is printed by each rebuild, as
 // `build` prints it: a watch showed nothing of it.
 TEST(Watch, TheSharedLayersWarningsArePrinted) {
