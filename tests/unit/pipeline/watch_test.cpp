@@ -357,69 +357,65 @@ TEST(Watch, AProblemThePagesOfAnAtlasShareIsPrintedOnce) {
             << out;
 }
 
+namespace {
+
+/// Watches the atlas_project in `dir` (every format), saves `file` (in `dir`) with `from` replaced by
+/// `to` once the first build is done, and returns what the rebuild after it printed.
+std::string watch_one_save(const std::string& dir, const std::string& file, const std::string& from,
+                           const std::string& to) {
+    WatchRun run(dir, atlas_watch_options(dir, 1));
+    EXPECT_TRUE(wait_for([&] { return run.out.str().find("watching") != std::string::npos; }))
+        << run.out.str() << run.err.str();
+    const std::string first = run.out.str();
+    std::string text = read(dir + "/" + file);
+    const std::size_t at = text.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    if (at == std::string::npos) return {};
+    text.replace(at, from.size(), to);
+    std::this_thread::sleep_for(20ms);
+    write(dir + "/" + file, text);
+    run.watcher.join();
+    return run.out.str().substr(first.size()) + run.err.str();
+}
+
+/// Builds the project in `dir` once into out-once; each of `files` (under out/) must be the same bytes.
+void expect_one_shot_bytes(const std::string& dir, const std::vector<std::string>& files) {
+    pipeline::BuildOptions once;
+    once.out_dir = dir + "/out-once";
+    ASSERT_EQ(pipeline::run_build(pipeline::load_project(dir + "/cartelier.yaml"), once).exit_code(), 0);
+    for (const auto& name : files) {
+        SCOPED_TRACE(name);
+        const std::string watched = read(dir + "/out/" + name), built_once = read(once.out_dir + "/" + name);
+        ASSERT_GT(watched.size(), 1000u);
+        EXPECT_TRUE(watched == built_once);
+    }
+}
+
+}  // namespace
+
 // A page a watch draws again measures its names from the metrics it kept (layout::TextMetricsMemo),
 // not with Pango: its PDF and PNG, and the series, are still those a one-shot build makes, byte for byte.
 TEST(Watch, APageDrawnAgainWithTheTextMetricsItKeptIsTheOneShotBuildsPage) {
     const std::string dir = atlas_project("watch-atlas-text-metrics");
-    WatchRun run(dir, atlas_watch_options(dir, 1));
-    ASSERT_TRUE(wait_for([&] { return run.out.str().find("watching") != std::string::npos; }))
-        << run.out.str() << run.err.str();
-    const std::string first = run.out.str();
     // The land's fill: every page drawn again, each label the same text as before.
-    std::string style = read(dir + "/style.json");
-    const std::size_t at = style.find("#fbf8f1");
-    ASSERT_NE(at, std::string::npos);
-    style.replace(at, 7, "#f4efe2");
-    std::this_thread::sleep_for(20ms);
-    write(dir + "/style.json", style);
-    run.watcher.join();
-    const std::string second = run.out.str().substr(first.size());
-    for (const char* page : {"site-a", "site-b", "site-c", "site-d"})
-        ASSERT_NE(second.find(fmt::format("sheets/{} rebuilt in", page)), std::string::npos) << second << run.err.str();
-
-    pipeline::BuildOptions once;
-    once.out_dir = dir + "/out-once";
-    const pipeline::BuildOutcome built = pipeline::run_build(pipeline::load_project(dir + "/cartelier.yaml"), once);
-    ASSERT_EQ(built.exit_code(), 0);
-    for (const char* page : {"site-a", "site-b", "site-c", "site-d"})
-        for (const char* ext : {".pdf", ".png"}) {
-            const std::string name = fmt::format("sheets/{}{}", page, ext);
-            SCOPED_TRACE(name);
-            const std::string watched = read(dir + "/out/" + name), built_once = read(once.out_dir + "/" + name);
-            ASSERT_GT(watched.size(), 1000u);
-            EXPECT_TRUE(watched == built_once);
-        }
-    EXPECT_TRUE(read(dir + "/out/sheets.pdf") == read(once.out_dir + "/sheets.pdf"));
+    const std::string said = watch_one_save(dir, "style.json", "#fbf8f1", "#f4efe2");
+    std::vector<std::string> files = {"sheets.pdf"};
+    for (const char* page : {"site-a", "site-b", "site-c", "site-d"}) {
+        ASSERT_NE(said.find(fmt::format("sheets/{} rebuilt in", page)), std::string::npos) << said;
+        for (const char* ext : {".pdf", ".png"}) files.push_back(fmt::format("sheets/{}{}", page, ext));
+    }
+    expect_one_shot_bytes(dir, files);
 }
 
 // The same after the page's resolution changed: the PNG's text metrics kept at 40 dpi are not those
 // of the page at 72 dpi, which is then the one-shot build's, byte for byte.
 TEST(Watch, APageDrawnAtAnotherResolutionIsTheOneShotBuildsPage) {
     const std::string dir = atlas_project("watch-atlas-text-metrics-dpi");
-    WatchRun run(dir, atlas_watch_options(dir, 1));
-    ASSERT_TRUE(wait_for([&] { return run.out.str().find("watching") != std::string::npos; }))
-        << run.out.str() << run.err.str();
-    const std::string first = run.out.str();
-    std::string project = read(dir + "/cartelier.yaml");
-    const std::size_t at = project.find("dpi: 40");
-    ASSERT_NE(at, std::string::npos);
-    project.replace(at, 7, "dpi: 72");
-    std::this_thread::sleep_for(20ms);
-    write(dir + "/cartelier.yaml", project);
-    run.watcher.join();
-    const std::string second = run.out.str().substr(first.size());
-    ASSERT_NE(second.find("sheets/site-a rebuilt in"), std::string::npos) << second << run.err.str();
-
-    pipeline::BuildOptions once;
-    once.out_dir = dir + "/out-once";
-    ASSERT_EQ(pipeline::run_build(pipeline::load_project(dir + "/cartelier.yaml"), once).exit_code(), 0);
-    for (const char* page : {"site-a", "site-b", "site-c", "site-d"}) {
-        const std::string name = fmt::format("sheets/{}.png", page);
-        SCOPED_TRACE(name);
-        const std::string watched = read(dir + "/out/" + name), built_once = read(once.out_dir + "/" + name);
-        ASSERT_GT(watched.size(), 1000u);
-        EXPECT_TRUE(watched == built_once);
-    }
+    const std::string said = watch_one_save(dir, "cartelier.yaml", "dpi: 40", "dpi: 72");
+    ASSERT_NE(said.find("sheets/site-a rebuilt in"), std::string::npos) << said;
+    std::vector<std::string> files;
+    for (const char* page : {"site-a", "site-b", "site-c", "site-d"}) files.push_back(fmt::format("sheets/{}.png", page));
+    expect_one_shot_bytes(dir, files);
 }
 
 // `watch --map` with a typo: an error at once naming the id, with the project's map as a suggestion
