@@ -182,40 +182,34 @@ int run_watch(const WatchOptions& options, std::ostream& out, std::ostream& err,
         selection.maps = options.maps;
         (void)select_maps(p, selection);
     };
+    // Loads the project file again. An id of --map that is not the project's is told apart: at the start
+    // it is a typo, an error at once (exit 2, as `build`), not a watch of the other maps, or of every map.
+    bool unknown_map = false, starting = true;
     auto reload = [&]() -> bool {
+        unknown_map = false;
         try {
             project = load_project(options.project_path);
+            unknown_map = true;
             check_maps(*project);
+            unknown_map = false;
             session.reset(*project, options);
         } catch (const Error& e) {
             for (const auto& d : e.diagnostics().items()) err << d.format() << '\n';
+            project.reset();
+            if (unknown_map && starting) return false;
             out << fmt::format("[{}] the project file is unusable; fix it and save again\n", clock_time());
             out.flush();
-            project.reset();
             return false;
         }
         deps = map_dependency_files(*project, options.project_path, options.maps);
         for (const auto& [_, files] : deps) inotify.watch_files(files);
         return true;
     };
-    // A map id that is not the project's is a typo: an error at once (exit 2, as `build`), not a watch
-    // of the other maps, or of every map.
-    {
-        std::optional<Project> first;
-        try {
-            first = load_project(options.project_path);
-        } catch (const Error&) {
-            // reload() says why, and the watch waits for a fix
-        }
-        try {
-            if (first) check_maps(*first);
-        } catch (const Error& e) {
-            for (const auto& d : e.diagnostics().items()) err << d.format() << '\n';
-            return 2;
-        }
-    }
     inotify.watch_directory(fs::path(canonical_path(options.project_path)).parent_path().string());
-    if (reload()) {
+    const bool loaded = reload();
+    if (unknown_map) return 2;
+    starting = false;
+    if (loaded) {
         std::vector<std::string> all;
         for (const auto& [id, _] : deps) all.push_back(id);
         rebuild(session, options, all, out, err);
