@@ -74,7 +74,7 @@ void AtomicFile::write(const void* data, std::size_t size) {
 #endif
 }
 
-void AtomicFile::commit() {
+void AtomicFile::close() {
     if (fd_ < 0) {
         errno = EBADF;
         fail("closing");
@@ -83,6 +83,14 @@ void AtomicFile::commit() {
     const int fd = fd_;
     fd_ = -1;
     if (::close(fd) != 0) fail("closing");
+}
+
+void AtomicFile::commit() {
+    if (tmp_.empty()) {
+        errno = EBADF;
+        fail("renaming into place");
+    }
+    if (fd_ >= 0) close();
     if (::rename(tmp_.c_str(), path_.c_str()) != 0) fail("renaming into place");
     tmp_.clear();
 }

@@ -34,6 +34,10 @@ public:
     AtomicFile& operator=(const AtomicFile&) = delete;
 
     void write(const void* data, std::size_t size);
+    /// Ends the writing: fsyncs the temporary file (unless Unsynced) and closes it, leaving only its
+    /// rename to commit() (a caller that decides later whether the file is wanted has it on the disk).
+    void close();
+    /// Renames the temporary file into place, after close() if it was not called.
     void commit();
 
 private:

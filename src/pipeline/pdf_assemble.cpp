@@ -120,11 +120,13 @@ public:
         const XXH128_hash_t h = XXH3_128bits_digest(id_.get());
         return fmt::format("{:016x}{:016x}", h.high64, h.low64);
     }
-    AssembledPdf commit() {
+    /// Every byte put is on the disk, under the temporary name; their size and SHA-256.
+    AssembledPdf close() {
         flush();
-        file_.commit();
+        file_.close();
         return AssembledPdf{written_, sha_.hex()};
     }
+    void commit() { file_.commit(); }
 
 private:
     static constexpr std::size_t kBuffer = 1 << 20;
@@ -260,16 +262,18 @@ private:
 };
 
 /// The block of page file `file`, parsed by qpdf (the caller holds qpdf's lock).
-std::shared_ptr<const PageBlock> parse_block(const std::string& file) {
+std::shared_ptr<const PageBlock> parse_block(const SeriesPage& page) {
     // Read whole, then parsed from memory: qpdf reading a file seeks it (a system call) for each object
-    // it reads.
-    std::string bytes;
+    // it reads. The caller's bytes when it has them.
+    const std::string& file = page.file;
+    std::string read;
     try {
-        bytes = read_file(file);
+        if (!page.bytes) read = read_file(file);
     } catch (const Error&) {
         throw Error(SourceLocation{file, 0, 0, {}},
                     "cannot assemble the series PDF: the page's PDF does not exist or is not readable");
     }
+    const std::string& bytes = page.bytes ? *page.bytes : read;
     auto block = std::make_shared<PageBlock>();
     QPDF source;
     source.setSuppressWarnings(true);
@@ -466,74 +470,115 @@ std::size_t PageBlockCache::bytes() const {
     return bytes_;
 }
 
+struct SeriesAssembly::State {
+    State(std::filesystem::path t, PageBlockCache* m, std::filesystem::path f)
+        : target(std::move(t)), memory(m), folder(std::move(f)), out(target) {}
+    std::filesystem::path target;
+    PageBlockCache* memory;
+    std::filesystem::path folder;
+    SeriesOutput out;
+    std::vector<std::uint64_t> offsets = std::vector<std::uint64_t>(3, 0);  // by object number; 0 is the free list's head
+    std::vector<std::uint64_t> kids;
+    std::optional<std::pair<int, int>> header;  // the first page's version, written before its objects
+    std::pair<int, int> version{1, 4};
+    std::map<std::string, std::shared_ptr<const PageBlock>> used;  // what the cache keeps of this series
+    std::vector<std::string> keys;                                 // the keys of the blocks of this series
+    std::optional<AssembledPdf> written;                           // finish()'s
+};
+
+namespace {
+
+bool is_block_key(const std::string& key) {
+    return key.size() == 64 && std::all_of(key.begin(), key.end(), [](char c) {
+               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+           });
+}
+
+}  // namespace
+
+SeriesAssembly::SeriesAssembly(std::filesystem::path target, PageBlockCache* memory, std::filesystem::path folder)
+    : state_(std::make_unique<State>(std::move(target), memory, std::move(folder))) {}
+
+SeriesAssembly::~SeriesAssembly() = default;
+
+void SeriesAssembly::add(const SeriesPage& page) {
+    State& s = *state_;
+    try {
+        const bool keyed = is_block_key(page.key);
+        std::shared_ptr<const PageBlock> block = keyed && s.memory ? s.memory->find(s.target.string(), page.key) : nullptr;
+        if (!block && keyed && !s.folder.empty()) block = read_block_file(s.folder, page.key);
+        if (!block) {
+            {
+                std::lock_guard<std::mutex> lock(qpdf_mutex());
+                block = parse_block(page);
+            }
+            if (keyed && !s.folder.empty()) write_block_file(s.folder, page.key, *block);
+        }
+        if (keyed) {
+            if (s.memory) s.used.emplace(page.key, block);
+            s.keys.push_back(page.key);
+        }
+        s.version = std::max(s.version, block->version);
+        if (!s.header) {
+            s.header = s.version;
+            s.out.put(fmt::format("%PDF-{}.{}\n", s.header->first, s.header->second));
+            s.out.put("%\xbf\xf7\xa2\xfe\n");  // binary bytes: the file is not text
+        }
+        write_block(s.out, s.offsets, s.kids, *block);
+    } catch (const Error&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw Error(SourceLocation{page.file, 0, 0, {}}, fmt::format("cannot assemble the series PDF: qpdf: {}", e.what()));
+    }
+}
+
+void SeriesAssembly::finish() {
+    State& s = *state_;
+    const std::string target = s.target.string();
+    if (s.kids.empty()) throw Error(SourceLocation{target, 0, 0, {}}, "cannot assemble the series PDF: its files have no page");
+    SeriesOutput& out = s.out;
+    s.offsets[kPages] = out.offset();
+    std::string tree = fmt::format("{} 0 obj\n<< /Count {} /Kids [", kPages, s.kids.size());
+    for (std::size_t i = 0; i < s.kids.size(); ++i) tree += fmt::format(i ? " {} 0 R" : "{} 0 R", s.kids[i]);
+    tree += "] /Type /Pages >>\nendobj\n";
+    out.put(tree);
+    // The catalog, last: a page of a later version than the first (the header's) raises the file's
+    // by the catalog's /Version (PDF 1.4).
+    s.offsets[kCatalog] = out.offset();
+    out.put(fmt::format("{} 0 obj\n<< /Pages {} 0 R /Type /Catalog{} >>\nendobj\n", kCatalog, kPages,
+                        s.version > *s.header ? fmt::format(" /Version /{}.{}", s.version.first, s.version.second) : ""));
+
+    const std::string id = out.digest();
+    const std::uint64_t xref = out.offset();
+    if (xref > 9'999'999'999ull)  // a classic cross-reference table has 10 digits an offset
+        throw Error(SourceLocation{target, 0, 0, {}},
+                    "cannot assemble the series PDF: it would be larger than 10 GB; split the atlas (a filter)");
+    std::string table = fmt::format("xref\n0 {}\n0000000000 65535 f \n", s.offsets.size());
+    table.reserve(table.size() + 20 * s.offsets.size() + 256);
+    for (std::size_t n = 1; n < s.offsets.size(); ++n) table += fmt::format("{:010d} 00000 n \n", s.offsets[n]);
+    table += fmt::format("trailer\n<< /ID [<{0}><{0}>] /Root {1} 0 R /Size {2} >>\nstartxref\n{3}\n%%EOF\n", id,
+                         kCatalog, s.offsets.size(), xref);
+    out.put(table);
+    s.written = out.close();
+}
+
+AssembledPdf SeriesAssembly::commit() {
+    State& s = *state_;
+    if (!s.written) throw Error(SourceLocation{s.target.string(), 0, 0, {}}, "the series PDF is committed before it is finished");
+    s.out.commit();
+    if (s.memory) s.memory->keep(s.target.string(), std::move(s.used));
+    if (!s.folder.empty()) remove_other_block_files(s.folder, s.keys);
+    return *s.written;
+}
+
 AssembledPdf assemble_pdfs(const std::vector<std::string>& files, const std::filesystem::path& target,
                            const KeptPageBlocks& kept) {
     if (files.empty()) throw Error(SourceLocation{target.string(), 0, 0, {}}, "cannot assemble the series PDF: no page");
     const bool keyed = kept.keys.size() == files.size();
-    PageBlockCache* cache = keyed ? kept.memory : nullptr;
-    const std::filesystem::path folder = keyed ? kept.folder : std::filesystem::path();
-    const std::vector<std::string>& keys = kept.keys;
-    std::lock_guard<std::mutex> lock(qpdf_mutex());
-    std::string current;
-    try {
-        SeriesOutput out(target);
-        std::vector<std::uint64_t> offsets(3, 0);  // by object number; 0 is the free list's head
-        std::vector<std::uint64_t> kids;
-        std::optional<std::pair<int, int>> header;  // the first page's version, written before its objects
-        std::pair<int, int> version{1, 4};
-        std::map<std::string, std::shared_ptr<const PageBlock>> used;  // what the cache keeps of this series
-        for (std::size_t i = 0; i < files.size(); ++i) {
-            const std::string& file = files[i];
-            current = file;
-            std::shared_ptr<const PageBlock> block = cache ? cache->find(target.string(), keys[i]) : nullptr;
-            if (!block && !folder.empty()) block = read_block_file(folder, keys[i]);
-            if (!block) {
-                block = parse_block(file);
-                if (!folder.empty()) write_block_file(folder, keys[i], *block);
-            }
-            if (cache) used.emplace(keys[i], block);
-            version = std::max(version, block->version);
-            if (!header) {
-                header = version;
-                out.put(fmt::format("%PDF-{}.{}\n", header->first, header->second));
-                out.put("%\xbf\xf7\xa2\xfe\n");  // binary bytes: the file is not text
-            }
-            write_block(out, offsets, kids, *block);
-        }
-        current.clear();
-        if (kids.empty()) throw Error(SourceLocation{target.string(), 0, 0, {}}, "cannot assemble the series PDF: its files have no page");
-        offsets[kPages] = out.offset();
-        std::string tree = fmt::format("{} 0 obj\n<< /Count {} /Kids [", kPages, kids.size());
-        for (std::size_t i = 0; i < kids.size(); ++i) tree += fmt::format(i ? " {} 0 R" : "{} 0 R", kids[i]);
-        tree += "] /Type /Pages >>\nendobj\n";
-        out.put(tree);
-        // The catalog, last: a page of a later version than the first (the header's) raises the file's
-        // by the catalog's /Version (PDF 1.4).
-        offsets[kCatalog] = out.offset();
-        out.put(fmt::format("{} 0 obj\n<< /Pages {} 0 R /Type /Catalog{} >>\nendobj\n", kCatalog, kPages,
-                            version > *header ? fmt::format(" /Version /{}.{}", version.first, version.second) : ""));
-
-        const std::string id = out.digest();
-        const std::uint64_t xref = out.offset();
-        if (xref > 9'999'999'999ull)  // a classic cross-reference table has 10 digits an offset
-            throw Error(SourceLocation{target.string(), 0, 0, {}},
-                        "cannot assemble the series PDF: it would be larger than 10 GB; split the atlas (a filter)");
-        std::string table = fmt::format("xref\n0 {}\n0000000000 65535 f \n", offsets.size());
-        table.reserve(table.size() + 20 * offsets.size() + 256);
-        for (std::size_t n = 1; n < offsets.size(); ++n) table += fmt::format("{:010d} 00000 n \n", offsets[n]);
-        table += fmt::format("trailer\n<< /ID [<{0}><{0}>] /Root {1} 0 R /Size {2} >>\nstartxref\n{3}\n%%EOF\n", id,
-                             kCatalog, offsets.size(), xref);
-        out.put(table);
-        AssembledPdf written = out.commit();
-        if (cache) cache->keep(target.string(), std::move(used));
-        if (!folder.empty()) remove_other_block_files(folder, keys);
-        return written;
-    } catch (const Error&) {
-        throw;
-    } catch (const std::exception& e) {
-        throw Error(SourceLocation{current.empty() ? target.string() : current, 0, 0, {}},
-                    fmt::format("cannot assemble the series PDF: qpdf: {}", e.what()));
-    }
+    SeriesAssembly series(target, keyed ? kept.memory : nullptr, keyed ? kept.folder : std::filesystem::path());
+    for (std::size_t i = 0; i < files.size(); ++i) series.add(SeriesPage{files[i], keyed ? kept.keys[i] : std::string()});
+    series.finish();
+    return series.commit();
 }
 
 }  // namespace cartelier::pipeline

@@ -80,6 +80,43 @@ struct KeptPageBlocks {
     std::filesystem::path folder;
 };
 
+/// A page file of a series: its path, and what identifies its content (its SHA-256, 64 hexadecimal
+/// digits) for the blocks kept; another key (empty, "unknown") is none: the file is parsed, its block not
+/// kept.
+struct SeriesPage {
+    std::string file;
+    std::string key;
+    /// The file's bytes, when the caller holds them (a page just drawn, its file still being written):
+    /// parsed from memory, the file not read. Null: the file is read.
+    std::shared_ptr<const std::string> bytes;
+};
+
+/// A series PDF written a page file at a time (what assemble_pdfs does), for a caller that has the
+/// files one by one — a build hands each page over as soon as it is drawn, while the next is — and
+/// decides only at the end whether the series is wanted: finish() leaves it whole on the disk under a
+/// temporary name, commit() puts it in place. Destroyed before commit(), it leaves `target` as it was
+/// and no temporary file. Parses with qpdf under the process's qpdf lock (pipeline/qpdf_lock.hpp), taken
+/// for each file alone. Throws Error as assemble_pdfs. One thread at a time.
+class SeriesAssembly {
+public:
+    /// `memory`, `folder`: the blocks kept, as KeptPageBlocks says (none: null, empty).
+    SeriesAssembly(std::filesystem::path target, PageBlockCache* memory = nullptr, std::filesystem::path folder = {});
+    ~SeriesAssembly();
+    SeriesAssembly(const SeriesAssembly&) = delete;
+    SeriesAssembly& operator=(const SeriesAssembly&) = delete;
+    /// Writes `page`'s pages, after those of the files added before.
+    void add(const SeriesPage& page);
+    /// Writes the page tree, the catalog and the cross-reference table; the file is on the disk (fsync).
+    void finish();
+    /// After finish(): renames the series into place; `memory` then keeps this series' blocks, and
+    /// `folder` holds those alone.
+    AssembledPdf commit();
+
+private:
+    struct State;
+    std::unique_ptr<State> state_;
+};
+
 /// Writes to `target`, atomically (pipeline/output.hpp), one PDF holding the pages of `files` in order
 /// (each file's every page, with what they use: content, fonts, images), and nothing else of those
 /// files (their catalogs, outlines and metadata are left out). Its version is the highest of the

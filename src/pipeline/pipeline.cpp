@@ -7,6 +7,7 @@
 #include <deque>
 #include <filesystem>
 #include <functional>
+#include <future>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -16,6 +17,7 @@
 #include <string_view>
 #include <unordered_set>
 #include <unordered_map>
+#include <variant>
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -163,6 +165,11 @@ struct MapRun {
     std::vector<RenderedFormat> rendered;
     std::atomic<std::size_t> remaining{0};
 
+    /// Its PDF as the series of its atlas takes it while the build goes on (write_series_ahead): told once
+    /// drawn, before its file is written (the file, its SHA-256 and its bytes), or, when the run ends
+    /// without it, an exception. Null when no series waits for it, and once told.
+    std::unique_ptr<std::promise<SeriesPage>> pdf;
+
     std::mutex mutex;  ///< guards what the render tasks report: outcome.diagnostics, failed, interrupted
     bool failed = false;
     bool interrupted = false;
@@ -291,6 +298,32 @@ void record_page_report(const MapDecl& map, const render::PageReport& report, Ma
     outcome.furniture = report.furniture;
 }
 
+/// Why a series written ahead (write_series_ahead) stops: one of its pages has no PDF to give it.
+struct PageNotDrawn : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+/// Tells the series waiting for the PDF of `run`, if one still is, that the run ended without one.
+void tell_series_none(MapRun& run) {
+    if (!run.pdf) return;
+    const std::unique_ptr<std::promise<SeriesPage>> pdf = std::move(run.pdf);
+    pdf->set_exception(std::make_exception_ptr(PageNotDrawn("page " + run.map->id + " has no PDF")));
+}
+
+/// Tells the series waiting for the PDF of `run` (if one is) the PDF drawn, before its file is written:
+/// the series takes it while the file is flushed to the disk. (Should the write fail, the page fails,
+/// and the series is not put in place.)
+void tell_series_drawn(MapRun& run, const std::string& out_dir) {
+    if (!run.pdf) return;
+    for (const RenderedFormat& f : run.rendered)
+        if (f.format == Format::Pdf) {
+            const std::unique_ptr<std::promise<SeriesPage>> pdf = std::move(run.pdf);
+            auto bytes = std::make_shared<const std::string>(f.bytes);
+            pdf->set_value(SeriesPage{(fs::path(out_dir) / (run.map->id + ".pdf")).string(), sha256_hex(*bytes), bytes});
+            return;
+        }
+}
+
 /// Stage 4, or the end of a map that failed or was interrupted earlier.
 void finish(BuildContext& ctx, MapRun& run) {
     StageSinkScope sink(&run.times);
@@ -307,6 +340,7 @@ void finish(BuildContext& ctx, MapRun& run) {
                              ctx.escalated) > 0)
                 run.failed = true;
         }
+        if (!run.failed) tell_series_drawn(run, ctx.options.out_dir);
         if (!run.failed)
             run.attempt(ctx.project, [&] {
                 WrittenMap written = write_map(ctx.options.out_dir, *run.prepared, run.rendered, ctx.project.root,
@@ -323,6 +357,7 @@ void finish(BuildContext& ctx, MapRun& run) {
             });
     }
     run.outcome.status = run.failed ? MapStatus::Failed : run.interrupted ? MapStatus::Interrupted : MapStatus::Built;
+    tell_series_none(run);
     run.outcome.stages = run.times.snapshot();
     run.outcome.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - run.started).count();
     // The layers stay in the store; the page, the files and the last state are no longer needed. The
@@ -367,12 +402,18 @@ void prepare_task(BuildContext& ctx, MapRun& run) {
         ctx.queue.push_front([&ctx, &run, i] { render_task(ctx, run, i); });
 }
 
+/// A series PDF written while its pages are drawn (write_series_ahead), whole on the disk under its
+/// temporary name once they are all there.
+using SeriesWritten = std::future<std::unique_ptr<SeriesAssembly>>;
+
 /// The series PDF of `atlas` (out/ID.pdf), from its pages' PDFs in page order, written when a page was
 /// built or the last assembly's pages or file changed; its state records the pages' PDFs as inputs. No
-/// entry when the atlas has no PDF format or no page; a failed entry when a page failed.
+/// entry when the atlas has no PDF format or no page; a failed entry when a page failed. `ahead`: the
+/// series written while the pages were drawn, put in place instead of assembled here (null: none).
+
 std::optional<MapOutcome> assemble_series(const MapDecl& atlas, const std::vector<const MapDecl*>& pages,
                                           const std::vector<MapOutcome>& done, const BuildOptions& options,
-                                          const fs::path& root) {
+                                          const fs::path& root, SeriesWritten* ahead) {
     if (pages.empty() || std::find(atlas.formats.begin(), atlas.formats.end(), Format::Pdf) == atlas.formats.end())
         return std::nullopt;
     const auto start = std::chrono::steady_clock::now();
@@ -461,7 +502,18 @@ std::optional<MapOutcome> assemble_series(const MapDecl& atlas, const std::vecto
             for (const InputRecord& page : state.inputs) kept.keys.push_back(page.hash);
             if (std::any_of(kept.keys.begin(), kept.keys.end(), [](const std::string& k) { return k.size() != 64; }))
                 kept.keys.clear();
-            const AssembledPdf series = assemble_pdfs(files, target, kept);
+            // Written while the pages were drawn, from the same files in the same order; else (its
+            // thread could not hand it over: out of memory…) assembled now.
+            std::unique_ptr<SeriesAssembly> written;
+            if (ahead && ahead->valid()) {
+                try {
+                    written = ahead->get();
+                } catch (const Error&) {
+                    throw;
+                } catch (const std::exception&) {
+                }
+            }
+            const AssembledPdf series = written ? written->commit() : assemble_pdfs(files, target, kept);
             m.outputs.push_back({target.string(), series.bytes, series.sha256});
             state.outputs.push_back(OutputRecord{name, series.bytes, series.sha256, stat_file(target).value_or(FileStamp{})});
             save_map_state(options.out_dir, state, root);
@@ -474,6 +526,65 @@ std::optional<MapOutcome> assemble_series(const MapDecl& atlas, const std::vecto
     }
     m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return m;
+}
+
+/// The series PDFs a build writes while their pages are drawn. For each atlas whose series this build
+/// will assemble because it draws pages of it (not a shard's build; not --map of some of its pages), a
+/// thread adds each page's PDF to the series in page order as soon as it is there — those up to date at
+/// once, the others as their runs finish (MapRun::pdf) — and finishes the file under its temporary
+/// name: when the last page is drawn, only its own part is left to write (a page edited under `watch`
+/// is drawn while the pages before it are written). assemble_series() puts it in place, or, when a page
+/// failed, leaves it, and the thread drops it. What is written is what assemble_pdfs writes of those
+/// files. Only where every page of the series is planned (its PDF recorded, or drawn by a run).
+std::map<const MapDecl*, SeriesWritten> write_series_ahead(const AtlasSelection& selection, const std::vector<MapPlan>& plans,
+                                                           const std::unordered_map<const MapDecl*, MapRun*>& run_of,
+                                                           const BuildOptions& options) {
+    std::map<const MapDecl*, SeriesWritten> ahead;
+    if (options.shard) return ahead;
+    std::unordered_map<const MapDecl*, const MapPlan*> plan_of;
+    plan_of.reserve(plans.size());
+    for (const MapPlan& p : plans) plan_of.emplace(p.map, &p);
+    for (const auto& [atlas, pages] : selection.series) {
+        if (pages.empty() || std::find(atlas->formats.begin(), atlas->formats.end(), Format::Pdf) == atlas->formats.end() ||
+            std::find(selection.partial.begin(), selection.partial.end(), atlas) != selection.partial.end())
+            continue;
+        // Per page: its PDF as recorded, or the run that draws it.
+        std::vector<std::variant<SeriesPage, std::shared_future<SeriesPage>>> sources;
+        bool drawn = false, planned = true;
+        for (const MapDecl* page : pages) {
+            const std::string file = (fs::path(options.out_dir) / (page->id + ".pdf")).string();
+            if (const auto r = run_of.find(page); r != run_of.end()) {
+                if (!r->second->pdf) r->second->pdf = std::make_unique<std::promise<SeriesPage>>();
+                sources.emplace_back(r->second->pdf->get_future().share());
+                drawn = true;
+                continue;
+            }
+            const auto p = plan_of.find(page);
+            if (p == plan_of.end() || !p->second->previous) {
+                planned = false;
+                break;
+            }
+            const std::string name = page->id + ".pdf";
+            const auto& outputs = p->second->previous->outputs;
+            const auto pdf = std::find_if(outputs.begin(), outputs.end(), [&](const OutputRecord& o) { return o.file == name; });
+            sources.emplace_back(SeriesPage{file, pdf == outputs.end() ? std::string("unknown") : pdf->sha256});
+        }
+        if (!drawn || !planned) continue;
+        const fs::path target = fs::path(options.out_dir) / (atlas->id + ".pdf");
+        const fs::path folder = prepared_dir(options.out_dir) / "series" / atlas->id;
+        ahead.emplace(atlas, std::async(std::launch::async, [target, folder, memory = options.series_pages,
+                                                             sources = std::move(sources)] {
+            auto series = std::make_unique<SeriesAssembly>(target, memory, folder);
+            for (const auto& source : sources) {
+                if (interrupt_signal()) throw PageNotDrawn("interrupted");
+                series->add(std::holds_alternative<SeriesPage>(source) ? std::get<SeriesPage>(source)
+                                                                       : std::get<std::shared_future<SeriesPage>>(source).get());
+            }
+            series->finish();
+            return series;
+        }));
+    }
+    return ahead;
 }
 
 }  // namespace
@@ -581,7 +692,9 @@ BuildOutcome run_build(const Project& project, const BuildOptions& options) {
     TaskQueue queue;
     BuildContext ctx{project, options, PrepareContext{project, store, inputs, icons, date}, queue, {}, {}};
 
-    // Stages 2 to 4 for the maps to build; the others are up to date.
+    // Stages 2 to 4 for the maps to build; the others are up to date. (The series written ahead wait for
+    // the runs: destroyed after them, they are told the runs are over.)
+    std::map<const MapDecl*, SeriesWritten> ahead;
     std::vector<std::unique_ptr<MapRun>> runs;
     std::size_t formats = 0;
     for (auto& plan : plans) {
@@ -619,14 +732,16 @@ BuildOutcome run_build(const Project& project, const BuildOptions& options) {
         if (pages_only) store.release_sources_once_drawn(ahead);
         store.draw_ahead(ahead);
     }
-    unsigned threads = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
-    outcome.jobs = threads;
-    queue.run(static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(formats, 1))));
-
-    // Outcomes in the order of the selection.
     std::unordered_map<const MapDecl*, MapRun*> run_of;
     run_of.reserve(runs.size());
     for (const auto& r : runs) run_of.emplace(r->map, r.get());
+    ahead = write_series_ahead(selection, plans, run_of, options);
+    unsigned threads = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+    outcome.jobs = threads;
+    queue.run(static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(formats, 1))));
+    for (const auto& r : runs) tell_series_none(*r);  // a run the queue did not finish (none should be)
+
+    // Outcomes in the order of the selection.
     for (auto& plan : plans) {
         if (const auto it = run_of.find(plan.map); it != run_of.end()) {
             outcome.maps.push_back(std::move(it->second->outcome));
@@ -653,7 +768,9 @@ BuildOutcome run_build(const Project& project, const BuildOptions& options) {
     if (!options.shard && !interrupt_signal())
         for (const auto& [atlas, pages] : selection.series) {
             if (std::find(selection.partial.begin(), selection.partial.end(), atlas) != selection.partial.end()) continue;
-            if (auto series = assemble_series(*atlas, pages, outcome.maps, options, project.root))
+            const auto written = ahead.find(atlas);
+            if (auto series = assemble_series(*atlas, pages, outcome.maps, options, project.root,
+                                              written == ahead.end() ? nullptr : &written->second))
                 outcome.maps.push_back(std::move(*series));
         }
     outcome.warnings = store.warnings();

@@ -487,6 +487,37 @@ TEST(Atlas, EditingOneFeatureRebuildsItsPageAndTheSeriesOnly) {
     EXPECT_EQ(read_file(dir + "/out/pages.pdf"), kept);
 }
 
+// The series is written while its pages are drawn, and put in place only when every page is: a page
+// that fails once drawn (its file cannot be written) leaves the series as it was, and no temporary file.
+TEST(Atlas, ASeriesWrittenWhileItsPagesAreDrawnIsNotPutInPlaceWhenAPageFails) {
+    const std::string dir = make_atlas("atlas-ahead-failure", "      page_name: \"{code}\"\n");
+    ASSERT_EQ(run_cartelier(dir).status, 0);
+    const std::string before = read_file(dir + "/out/pages.pdf");
+    // Site b's label (département 02) edited: page 02 is drawn again, and its file cannot be written (a
+    // folder is where it goes).
+    write_file(dir + "/sites.csv", replace_all(read_file(dir + "/sites.csv"), "\"Vallée \"\"du\"\" Lot\"", "Vallée du Lot"));
+    fs::remove(dir + "/out/pages/02.pdf");
+    fs::create_directories(dir + "/out/pages/02.pdf/in-the-way");
+    auto r = run_cartelier(dir);
+    EXPECT_EQ(r.status, 1) << r.output;
+    EXPECT_EQ(statuses(report(dir)), (std::map<std::string, std::string>{
+                                         {"pages/01", "up to date"}, {"pages/02", "failed"}, {"pages", "failed"}}))
+        << r.output;
+    EXPECT_NE(r.output.find("the series PDF of atlas 'pages' is not assembled: page '02' failed"), std::string::npos) << r.output;
+    EXPECT_EQ(read_file(dir + "/out/pages.pdf"), before);
+    for (const auto& e : fs::directory_iterator(dir + "/out"))
+        EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << e.path();
+    // The way cleared: page 02 and the series, which shows the edit.
+    fs::remove_all(dir + "/out/pages/02.pdf");
+    r = run_cartelier(dir);
+    ASSERT_EQ(r.status, 0) << r.output;
+    EXPECT_EQ(statuses(report(dir)), (std::map<std::string, std::string>{
+                                         {"pages/01", "up to date"}, {"pages/02", "built"}, {"pages", "built"}}))
+        << r.output;
+    EXPECT_NE(read_file(dir + "/out/pages.pdf"), before);
+    EXPECT_NE(pdf_text(dir + "/out/pages.pdf", 2).find("Vallée du Lot"), std::string::npos) << pdf_text(dir + "/out/pages.pdf", 2);
+}
+
 // A page whose place in the series changes ({$page} sur {$pages}) is drawn again; a page whose feature
 // left the series has its files and state removed, and the series holds the pages there are.
 TEST(Atlas, APageLeavingTheSeriesIsRemovedAndTheOthersRenumbered) {

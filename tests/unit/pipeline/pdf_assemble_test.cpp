@@ -318,3 +318,64 @@ TEST(PdfAssemble, BlocksKeptOnDiskAreReadInsteadOfThePagesAndTheSeriesIsTheSame)
     EXPECT_FALSE(fs::exists(unused));
     EXPECT_EQ(cartelier::test::read_text(series), assemble(files, plain));
 }
+
+// A series written a page file at a time (what a build does while its pages are drawn): finished, it is
+// whole on the disk under a temporary name and the target is as it was; committed, it is the series
+// assemble_pdfs writes of the same files, a page given by its bytes (its file not read) included;
+// dropped before its commit, it leaves the target as it was and no temporary file.
+TEST(PdfAssemble, ASeriesWrittenPageByPageIsPutInPlaceOnlyWhenCommitted) {
+    using cartelier::pipeline::SeriesAssembly;
+    using cartelier::pipeline::SeriesPage;
+    namespace fs = std::filesystem;
+    const std::string dir = cartelier::test::temp_dir("pdf-assemble-ahead");
+    const std::vector<std::string> files = write_pages(dir, 3);
+    const std::string expected = assemble(files, dir + "/expected.pdf");
+    const std::string target = dir + "/series.pdf";
+    cartelier::test::save_text(target, "the series as it was");
+    auto temporary_files = [&] {
+        std::vector<std::string> names;
+        for (const auto& e : fs::directory_iterator(dir))
+            if (e.path().filename().string().rfind(".series.pdf.tmp-", 0) == 0) names.push_back(e.path().filename());
+        return names;
+    };
+    // The last page from its bytes, its file moved away: it is not read.
+    const auto last = std::make_shared<const std::string>(cartelier::test::read_text(files[2]));
+    const std::string last_key = key_of(files[2]);
+    fs::rename(files[2], dir + "/elsewhere.pdf");
+    {
+        SeriesAssembly series(target);
+        series.add(SeriesPage{files[0], key_of(files[0]), nullptr});
+        series.add(SeriesPage{files[1], "unknown", nullptr});
+        series.add(SeriesPage{files[2], last_key, last});
+        series.finish();
+        EXPECT_EQ(cartelier::test::read_text(target), "the series as it was");
+        ASSERT_EQ(temporary_files().size(), 1u);
+        const AssembledPdf written = series.commit();
+        EXPECT_EQ(cartelier::test::read_text(target), expected);
+        EXPECT_EQ(written.bytes, expected.size());
+        EXPECT_EQ(written.sha256, key_of(target));
+        EXPECT_TRUE(temporary_files().empty());
+    }
+    // Finished and dropped: nothing changes.
+    cartelier::test::save_text(target, "the series as it was");
+    {
+        SeriesAssembly series(target);
+        series.add(SeriesPage{files[0], "", nullptr});
+        series.finish();
+    }
+    EXPECT_EQ(cartelier::test::read_text(target), "the series as it was");
+    EXPECT_TRUE(temporary_files().empty());
+    // A commit before the end is an error naming the series, not a half file.
+    {
+        SeriesAssembly series(target);
+        series.add(SeriesPage{files[0], "", nullptr});
+        try {
+            (void)series.commit();
+            ADD_FAILURE() << "committed an unfinished series";
+        } catch (const cartelier::Error& e) {
+            EXPECT_NE(e.diagnostics().items().front().where.file.find("series.pdf"), std::string::npos);
+        }
+    }
+    EXPECT_EQ(cartelier::test::read_text(target), "the series as it was");
+    EXPECT_TRUE(temporary_files().empty());
+}
