@@ -567,7 +567,7 @@ std::map<const MapDecl*, SeriesWritten> write_series_ahead(const AtlasSelection&
             const std::string name = page->id + ".pdf";
             const auto& outputs = p->second->previous->outputs;
             const auto pdf = std::find_if(outputs.begin(), outputs.end(), [&](const OutputRecord& o) { return o.file == name; });
-            sources.emplace_back(SeriesPage{file, pdf == outputs.end() ? std::string("unknown") : pdf->sha256});
+            sources.emplace_back(SeriesPage{file, pdf == outputs.end() ? std::string("unknown") : pdf->sha256, nullptr});
         }
         if (!drawn || !planned) continue;
         const fs::path target = fs::path(options.out_dir) / (atlas->id + ".pdf");

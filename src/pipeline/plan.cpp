@@ -1,10 +1,13 @@
 #include "pipeline/plan.hpp"
 
 #include <algorithm>
+#include <exception>
+#include <thread>
 
 #include <fmt/format.h>
 
 #include "core/diagnostic.hpp"
+#include "core/parallel.hpp"
 
 namespace cartelier::pipeline {
 
@@ -47,32 +50,48 @@ std::vector<MapPlan> plan_maps(const Project& project, const BuildOptions& optio
 
 std::vector<MapPlan> plan_maps(const Project& project, const std::vector<const MapDecl*>& maps,
                                const BuildOptions& options, InputContext& inputs) {
-    std::vector<MapPlan> plans;
-    for (const MapDecl* map : maps) {
-        MapPlan plan;
-        plan.map = map;
-        plan.previous = load_map_state(options.out_dir, map->id, project.root, &plan.previous_problem);
-        if (plan.previous) {
-            inputs.remember(*plan.previous);
-            try {
-                plan.inputs = inputs.collect(*map, plan.previous->source_layers, plan.previous->fonts,
-                                             plan.previous->icons, &*plan.previous);
-                plan.reasons = staleness(&*plan.previous, plan.inputs, *map, options.out_dir);
-                if ((options.strict || project.strict) && plan.previous->warnings > 0)
-                    plan.reasons.push_back(fmt::format("its last build gave {} warning(s), errors in strict mode",
-                                                       plan.previous->warnings));
-                if (plan.reasons.empty() && !options.force) {
-                    plan.restamped = restamped(*plan.previous, plan.inputs, options.out_dir);
-                    std::vector<InputRecord>().swap(plan.previous->inputs);
-                }
-            } catch (const Error& e) {
-                plan.reasons = {fmt::format("its inputs cannot be read: {}", e.diagnostics().format())};
-            }
-        } else {
+    // Whether a map whose recorded state was read is up to date, and why not.
+    auto compare = [&](MapPlan& plan) {
+        const MapDecl* map = plan.map;
+        if (!plan.previous) {
             plan.reasons = {plan.previous_problem == "no recorded state" ? std::string("never built")
                                                                          : plan.previous_problem};
+            return;
         }
-        plans.push_back(std::move(plan));
+        inputs.remember(*plan.previous);
+        try {
+            plan.inputs = inputs.collect(*map, plan.previous->source_layers, plan.previous->fonts,
+                                         plan.previous->icons, &*plan.previous);
+            plan.reasons = staleness(&*plan.previous, plan.inputs, *map, options.out_dir);
+            if ((options.strict || project.strict) && plan.previous->warnings > 0)
+                plan.reasons.push_back(fmt::format("its last build gave {} warning(s), errors in strict mode",
+                                                   plan.previous->warnings));
+            if (plan.reasons.empty() && !options.force) {
+                plan.restamped = restamped(*plan.previous, plan.inputs, options.out_dir);
+                std::vector<InputRecord>().swap(plan.previous->inputs);
+            }
+        } catch (const Error& e) {
+            plan.reasons = {fmt::format("its inputs cannot be read: {}", e.diagnostics().format())};
+        }
+    };
+    std::vector<MapPlan> plans;
+    plans.reserve(maps.size());
+    // A block of maps at a time: their recorded states read and parsed side by side, then compared in
+    // map order (the inputs of a state up to date are dropped there: a series of 35,000 pages does not
+    // hold them all).
+    constexpr std::size_t kBlock = 64;
+    const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+    for (std::size_t first = 0; first < maps.size(); first += kBlock) {
+        const std::size_t count = std::min(kBlock, maps.size() - first);
+        const std::size_t begin = plans.size();
+        plans.resize(begin + count);
+        for (const std::exception_ptr& e : for_each_index(count, threads, [&](std::size_t i) {
+                 MapPlan& plan = plans[begin + i];
+                 plan.map = maps[first + i];
+                 plan.previous = load_map_state(options.out_dir, plan.map->id, project.root, &plan.previous_problem);
+             }))
+            if (e) std::rethrow_exception(e);
+        for (std::size_t i = begin; i < plans.size(); ++i) compare(plans[i]);
     }
     return plans;
 }
