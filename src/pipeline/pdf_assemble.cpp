@@ -576,7 +576,7 @@ AssembledPdf assemble_pdfs(const std::vector<std::string>& files, const std::fil
     if (files.empty()) throw Error(SourceLocation{target.string(), 0, 0, {}}, "cannot assemble the series PDF: no page");
     const bool keyed = kept.keys.size() == files.size();
     SeriesAssembly series(target, keyed ? kept.memory : nullptr, keyed ? kept.folder : std::filesystem::path());
-    for (std::size_t i = 0; i < files.size(); ++i) series.add(SeriesPage{files[i], keyed ? kept.keys[i] : std::string()});
+    for (std::size_t i = 0; i < files.size(); ++i) series.add(SeriesPage{files[i], keyed ? kept.keys[i] : std::string(), nullptr});
     series.finish();
     return series.commit();
 }

@@ -572,16 +572,27 @@ std::map<const MapDecl*, SeriesWritten> write_series_ahead(const AtlasSelection&
         if (!drawn || !planned) continue;
         const fs::path target = fs::path(options.out_dir) / (atlas->id + ".pdf");
         const fs::path folder = prepared_dir(options.out_dir) / "series" / atlas->id;
+        // Each page's PDF is let go once added, and every one not added yet when the thread stops (a page
+        // failed): a page drawn later then hands its bytes to no one. A series of any length holds a
+        // page or so.
         ahead.emplace(atlas, std::async(std::launch::async, [target, folder, memory = options.series_pages,
-                                                             sources = std::move(sources)] {
-            auto series = std::make_unique<SeriesAssembly>(target, memory, folder);
-            for (const auto& source : sources) {
-                if (interrupt_signal()) throw PageNotDrawn("interrupted");
-                series->add(std::holds_alternative<SeriesPage>(source) ? std::get<SeriesPage>(source)
-                                                                       : std::get<std::shared_future<SeriesPage>>(source).get());
+                                                             sources = std::move(sources)]() mutable {
+            try {
+                auto series = std::make_unique<SeriesAssembly>(target, memory, folder);
+                for (auto& source : sources) {
+                    if (interrupt_signal()) throw PageNotDrawn("interrupted");
+                    const SeriesPage page = std::holds_alternative<SeriesPage>(source)
+                                                ? std::move(std::get<SeriesPage>(source))
+                                                : std::get<std::shared_future<SeriesPage>>(source).get();
+                    source = SeriesPage{};
+                    series->add(page);
+                }
+                series->finish();
+                return series;
+            } catch (...) {
+                sources.clear();
+                throw;
             }
-            series->finish();
-            return series;
         }));
     }
     return ahead;
