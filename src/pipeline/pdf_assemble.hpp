@@ -111,6 +111,8 @@ public:
     /// After finish(): renames the series into place; `memory` then keeps this series' blocks, and
     /// `folder` holds those alone.
     AssembledPdf commit();
+    /// The time spent in add() and finish() so far, in seconds (not the time between the calls).
+    double seconds() const;
 
 private:
     struct State;

@@ -487,6 +487,7 @@ std::optional<MapOutcome> assemble_series(const MapDecl& atlas, const std::vecto
     }
     m.reasons.push_back(built ? fmt::format("{} of its {} pages built", built, pages.size())
                               : options.force && stale.empty() ? std::string("--force") : stale);
+    double ahead_seconds = 0;  // spent writing the series while the pages were drawn
     try {
         StageTimes times;
         {
@@ -513,18 +514,21 @@ std::optional<MapOutcome> assemble_series(const MapDecl& atlas, const std::vecto
                 } catch (const std::exception&) {
                 }
             }
+            if (written) ahead_seconds = written->seconds();
             const AssembledPdf series = written ? written->commit() : assemble_pdfs(files, target, kept);
             m.outputs.push_back({target.string(), series.bytes, series.sha256});
             state.outputs.push_back(OutputRecord{name, series.bytes, series.sha256, stat_file(target).value_or(FileStamp{})});
             save_map_state(options.out_dir, state, root);
         }
+        if (ahead_seconds > 0) times.add("write", ahead_seconds);
         m.stages = times.snapshot();
         m.status = MapStatus::Built;
     } catch (const Error& e) {
         m.status = MapStatus::Failed;
         m.diagnostics.append(e.diagnostics());
     }
-    m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    // A series written while its pages were drawn: the time spent writing it then, and its end here.
+    m.seconds = ahead_seconds + std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return m;
 }
 
