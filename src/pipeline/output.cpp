@@ -101,6 +101,13 @@ void write_atomically(const fs::path& path, const std::string& bytes, Durability
     file.commit();
 }
 
+void flush_file_system(const fs::path& dir) {
+    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return;
+    (void)::syncfs(fd);
+    ::close(fd);
+}
+
 void create_folder(const fs::path& dir) {
     std::error_code ec;
     fs::create_directories(dir, ec);

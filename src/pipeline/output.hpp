@@ -50,6 +50,13 @@ private:
     std::uint64_t kicked_to_ = 0;  ///< the bytes before this are being written out (Synced)
 };
 
+/// Has the file system holding `dir` write out what is pending in it (syncfs: its dirty data and its
+/// journal), and waits for it. For a process that wrote files unsynced and has time to spare: the next
+/// fsync of an output on that file system then waits for that output alone, not for everything
+/// written since the file system's last commit (ext4 commits every file renamed into place with it).
+/// Only a hint: a failure is ignored.
+void flush_file_system(const std::filesystem::path& dir);
+
 /// Creates the folder `dir` and its parents if missing. Throws Error naming it on failure (a name too
 /// long, a file in the way, no permission), never std::filesystem_error.
 void create_folder(const std::filesystem::path& dir);
