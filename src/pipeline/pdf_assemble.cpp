@@ -13,6 +13,9 @@
 #include <string_view>
 #include <thread>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #ifndef POINTERHOLDER_TRANSITION
 #define POINTERHOLDER_TRANSITION 4  // qpdf 11: std::shared_ptr, no PointerHolder
 #endif
@@ -443,7 +446,21 @@ struct PageBlockCache::Series {
 };
 
 PageBlockCache::PageBlockCache(std::size_t budget_bytes) : budget_(budget_bytes) {}
-PageBlockCache::~PageBlockCache() = default;
+PageBlockCache::~PageBlockCache() { release_replaced(); }
+
+void PageBlockCache::hold_replaced(int fd) {
+    std::lock_guard lock(mutex_);
+    replaced_.push_back(fd);
+}
+
+void PageBlockCache::release_replaced() {
+    std::vector<int> fds;
+    {
+        std::lock_guard lock(mutex_);
+        fds.swap(replaced_);
+    }
+    for (int fd : fds) ::close(fd);
+}
 
 std::shared_ptr<const PageBlock> PageBlockCache::find(const std::string& series, const std::string& key) const {
     std::lock_guard lock(mutex_);
@@ -586,7 +603,15 @@ void SeriesAssembly::finish() {
 AssembledPdf SeriesAssembly::commit() {
     State& s = *state_;
     if (!s.written) throw Error(SourceLocation{s.target.string(), 0, 0, {}}, "the series PDF is committed before it is finished");
-    s.out.commit();
+    // The file replaced, held open by a process that stays up (see PageBlockCache::hold_replaced).
+    int replaced = s.memory ? ::open(s.target.c_str(), O_RDONLY | O_CLOEXEC) : -1;
+    try {
+        s.out.commit();
+    } catch (...) {
+        if (replaced >= 0) ::close(replaced);
+        throw;
+    }
+    if (replaced >= 0) s.memory->hold_replaced(replaced);
     if (s.memory) s.memory->keep(s.target.string(), std::move(s.used));
     if (!s.folder.empty()) remove_other_block_files(s.folder, s.keys);
     return *s.written;

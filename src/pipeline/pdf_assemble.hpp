@@ -57,6 +57,13 @@ public:
     void keep(const std::string& series, std::map<std::string, std::shared_ptr<const PageBlock>> blocks);
     /// What the blocks kept hold, about.
     std::size_t bytes() const;
+    /// Holds `fd`, a series file that a commit replaced, open until release_replaced() (or the cache's
+    /// end): the file system frees a large file's blocks when its last name and descriptor are gone,
+    /// which made the rename of a new series over it wait (a few milliseconds for 16 MB); a process that
+    /// stays up frees them once it has answered.
+    void hold_replaced(int fd);
+    /// Closes the files hold_replaced() holds.
+    void release_replaced();
 
 private:
     struct Series;
@@ -64,6 +71,7 @@ private:
     mutable std::mutex mutex_;
     std::map<std::string, Series> series_;
     std::size_t bytes_ = 0;
+    std::vector<int> replaced_;  ///< hold_replaced()'s; guarded by mutex_
 };
 
 /// What assemble_pdfs may take a page file's block from instead of parsing the file, and keeps the
@@ -109,7 +117,8 @@ public:
     /// Writes the page tree, the catalog and the cross-reference table; the file is on the disk (fsync).
     void finish();
     /// After finish(): renames the series into place; `memory` then keeps this series' blocks, and
-    /// `folder` holds those alone.
+    /// `folder` holds those alone. With `memory`, the file it replaced is held open there
+    /// (PageBlockCache::hold_replaced).
     AssembledPdf commit();
     /// The time spent in add() and finish() so far, in seconds (not the time between the calls).
     double seconds() const;

@@ -159,6 +159,7 @@ void rebuild(WatchSession& session, const WatchOptions& options, const std::vect
     // What only a later command reads — the prepared copies of an edited file, the atlases' memos —
     // written now that the maps are out (a save made meanwhile waits for it).
     if (session.store) session.store->flush_cache_writes();
+    session.series_pages.release_replaced();  // the series files replaced, freed now
     // Those files (unsynced) and the output folder's journal written out now, while the cartographer
     // edits: else the first fsync of the next save (its page's PDF) would commit them, and wait for them.
     flush_file_system(options.out_dir);

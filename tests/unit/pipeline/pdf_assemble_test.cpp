@@ -379,3 +379,37 @@ TEST(PdfAssemble, ASeriesWrittenPageByPageIsPutInPlaceOnlyWhenCommitted) {
     EXPECT_EQ(cartelier::test::read_text(target), "the series as it was");
     EXPECT_TRUE(temporary_files().empty());
 }
+
+// A process that stays up (a PageBlockCache) holds the series file a commit replaced open until it
+// releases it, so that the rename does not wait for the file system to free it; a build without one
+// holds nothing.
+TEST(PdfAssemble, TheSeriesFileReplacedIsHeldOpenByTheCacheUntilReleased) {
+    using cartelier::pipeline::PageBlockCache;
+    namespace fs = std::filesystem;
+    const std::string dir = cartelier::test::temp_dir("pdf-assemble-replaced");
+    const std::vector<std::string> files = write_pages(dir, 2);
+    std::vector<std::string> keys;
+    for (const auto& f : files) keys.push_back(key_of(f));
+    const std::string series = dir + "/series.pdf";
+    // The descriptors of this process open on a file that no longer has a name ("… (deleted)").
+    auto deleted_open = [&] {
+        std::size_t n = 0;
+        for (const auto& e : fs::directory_iterator("/proc/self/fd")) {
+            std::error_code ec;
+            const std::string target = fs::read_symlink(e.path(), ec).string();
+            if (!ec && target.rfind(dir, 0) == 0 && target.find("(deleted)") != std::string::npos) ++n;
+        }
+        return n;
+    };
+    PageBlockCache cache;
+    assemble_pdfs(files, series, {keys, &cache, {}});  // no file replaced
+    EXPECT_EQ(deleted_open(), 0u);
+    assemble_pdfs(files, series, {keys, &cache, {}});
+    assemble_pdfs(files, series, {keys, &cache, {}});
+    EXPECT_EQ(deleted_open(), 2u);
+    EXPECT_EQ(cartelier::test::read_text(series), assemble(files, dir + "/plain.pdf"));
+    cache.release_replaced();
+    EXPECT_EQ(deleted_open(), 0u);
+    assemble_pdfs(files, series, {keys, nullptr, {}});
+    EXPECT_EQ(deleted_open(), 0u);
+}
