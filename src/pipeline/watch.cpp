@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <ctime>
 #include <filesystem>
+#include <future>
 #include <map>
 #include <memory>
 #include <optional>
@@ -47,6 +48,8 @@ struct WatchSession {
     std::unique_ptr<LayerStore> previous;
     std::unique_ptr<Project> previous_project;
     std::set<std::string> saved;
+    /// The output folder's file system writing out what the last rebuild wrote (see rebuild()).
+    std::future<void> flushing;
 
     /// A new project file: the layers it declares as before are kept (adopt compares declarations).
     void reset(const Project& project, const WatchOptions& options) {
@@ -160,9 +163,11 @@ void rebuild(WatchSession& session, const WatchOptions& options, const std::vect
     // written now that the maps are out (a save made meanwhile waits for it).
     if (session.store) session.store->flush_cache_writes();
     session.series_pages.release_replaced();  // the series files replaced, freed now
-    // Those files (unsynced) and the output folder's journal written out now, while the cartographer
-    // edits: else the first fsync of the next save (its page's PDF) would commit them, and wait for them.
-    flush_file_system(options.out_dir);
+    // Those files (unsynced) and the output folder's journal written out now, on a thread of its own,
+    // while the cartographer edits: else the first fsync of the next save (its page's PDF) would commit
+    // them, and wait for them. Not waited for: after a large build it may take a while, and a save made
+    // meanwhile is rebuilt at once (a flush still running when the next one starts is waited for).
+    session.flushing = std::async(std::launch::async, [dir = options.out_dir] { flush_file_system(dir); });
 }
 
 }  // namespace
