@@ -86,8 +86,10 @@ private:
 /// Builds the given maps; prints a line per map built (or failed) and the errors of failed ones. The
 /// pages of an atlas found up to date are told in one line per atlas, as `build` does: a data edit that
 /// changes one page of a series of hundreds prints that page and the series, not hundreds of lines.
+/// `after_save`: a rebuild for a save (not the watch's first build, which may follow a large build of
+/// another command: the file system's flush below would then write that out too, beside the first save).
 void rebuild(WatchSession& session, const WatchOptions& options, const std::vector<std::string>& maps,
-             std::ostream& out, std::ostream& err) {
+             std::ostream& out, std::ostream& err, bool after_save) {
     BuildOptions build;
     build.maps = maps;
     build.out_dir = options.out_dir;
@@ -167,7 +169,8 @@ void rebuild(WatchSession& session, const WatchOptions& options, const std::vect
     // while the cartographer edits: else the first fsync of the next save (its page's PDF) would commit
     // them, and wait for them. Not waited for: after a large build it may take a while, and a save made
     // meanwhile is rebuilt at once (a flush still running when the next one starts is waited for).
-    session.flushing = std::async(std::launch::async, [dir = options.out_dir] { flush_file_system(dir); });
+    if (after_save)
+        session.flushing = std::async(std::launch::async, [dir = options.out_dir] { flush_file_system(dir); });
 }
 
 }  // namespace
@@ -222,7 +225,7 @@ int run_watch(const WatchOptions& options, std::ostream& out, std::ostream& err,
     if (loaded) {
         std::vector<std::string> all;
         for (const auto& [id, _] : deps) all.push_back(id);
-        rebuild(session, options, all, out, err);
+        rebuild(session, options, all, out, err, false);
     }
     int rebuilds = 0;
     const std::string project_file = canonical_path(options.project_path);
@@ -258,7 +261,7 @@ int run_watch(const WatchOptions& options, std::ostream& out, std::ostream& err,
                     maps.push_back(id);
                     break;
                 }
-        if (!maps.empty()) rebuild(session, options, maps, out, err);
+        if (!maps.empty()) rebuild(session, options, maps, out, err, true);
         ++rebuilds;
     }
     return 0;
