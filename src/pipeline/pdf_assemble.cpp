@@ -1,7 +1,6 @@
 #include "pipeline/pdf_assemble.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <cstring>
@@ -502,25 +501,8 @@ struct SeriesAssembly::State {
     std::map<std::string, std::shared_ptr<const PageBlock>> used;  // what the cache keeps of this series
     std::vector<std::string> keys;                                 // the keys of the blocks of this series
     std::optional<AssembledPdf> written;                           // finish()'s
-    double seconds = 0;                                            // in add() and finish()
 };
 
-namespace {
-
-/// Adds the time from its making to its end to `seconds`.
-class Timed {
-public:
-    explicit Timed(double& seconds) : seconds_(seconds), start_(std::chrono::steady_clock::now()) {}
-    ~Timed() { seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count(); }
-    Timed(const Timed&) = delete;
-    Timed& operator=(const Timed&) = delete;
-
-private:
-    double& seconds_;
-    std::chrono::steady_clock::time_point start_;
-};
-
-}  // namespace
 
 namespace {
 
@@ -539,7 +521,6 @@ SeriesAssembly::~SeriesAssembly() = default;
 
 void SeriesAssembly::add(const SeriesPage& page) {
     State& s = *state_;
-    const Timed timed(s.seconds);
     try {
         const bool keyed = is_block_key(page.key);
         std::shared_ptr<const PageBlock> block = keyed && s.memory ? s.memory->find(s.target.string(), page.key) : nullptr;
@@ -571,7 +552,6 @@ void SeriesAssembly::add(const SeriesPage& page) {
 
 void SeriesAssembly::finish() {
     State& s = *state_;
-    const Timed timed(s.seconds);
     const std::string target = s.target.string();
     if (s.kids.empty()) throw Error(SourceLocation{target, 0, 0, {}}, "cannot assemble the series PDF: its files have no page");
     SeriesOutput& out = s.out;
@@ -616,8 +596,6 @@ AssembledPdf SeriesAssembly::commit() {
     if (!s.folder.empty()) remove_other_block_files(s.folder, s.keys);
     return *s.written;
 }
-
-double SeriesAssembly::seconds() const { return state_->seconds; }
 
 AssembledPdf assemble_pdfs(const std::vector<std::string>& files, const std::filesystem::path& target,
                            const KeptPageBlocks& kept) {

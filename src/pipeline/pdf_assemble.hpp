@@ -77,7 +77,8 @@ private:
 /// What assemble_pdfs may take a page file's block from instead of parsing the file, and keeps the
 /// blocks in. With no keys, every file is parsed and nothing is kept.
 struct KeptPageBlocks {
-    /// Per file: what identifies its content (its SHA-256, 64 hexadecimal digits).
+    /// Per file: what identifies its content (its SHA-256, 64 hexadecimal digits; another text: that
+    /// file is parsed and its block not kept, as SeriesPage::key).
     std::vector<std::string> keys;
     /// The blocks kept by a process that stays up (`cartelier watch`); none when null.
     PageBlockCache* memory = nullptr;
@@ -120,8 +121,6 @@ public:
     /// `folder` holds those alone. With `memory`, the file it replaced is held open there
     /// (PageBlockCache::hold_replaced).
     AssembledPdf commit();
-    /// The time spent in add() and finish() so far, in seconds (not the time between the calls).
-    double seconds() const;
 
 private:
     struct State;

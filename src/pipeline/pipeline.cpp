@@ -403,8 +403,12 @@ void prepare_task(BuildContext& ctx, MapRun& run) {
 }
 
 /// A series PDF written while its pages are drawn (write_series_ahead), whole on the disk under its
-/// temporary name once they are all there.
-using SeriesWritten = std::future<std::unique_ptr<SeriesAssembly>>;
+/// temporary name once they are all there, and the time its thread spent writing it (its "write" stage).
+struct WrittenSeries {
+    std::unique_ptr<SeriesAssembly> series;
+    double seconds = 0;
+};
+using SeriesWritten = std::future<WrittenSeries>;
 
 /// The series PDF of `atlas` (out/ID.pdf), from its pages' PDFs in page order, written when a page was
 /// built or the last assembly's pages or file changed; its state records the pages' PDFs as inputs. No
@@ -495,17 +499,9 @@ std::optional<MapOutcome> assemble_series(const MapDecl& atlas, const std::vecto
             ScopedStage stage("write");
             const std::string name = atlas.id + ".pdf";
             const fs::path target = fs::path(options.out_dir) / name;
-            // Each page's PDF known by its SHA-256 (as written or found up to date): the key of what the
-            // process (watch) and the prepared cache keep of it.
-            KeptPageBlocks kept;
-            kept.memory = options.series_pages;
-            kept.folder = prepared_dir(options.out_dir) / "series" / atlas.id;
-            for (const InputRecord& page : state.inputs) kept.keys.push_back(page.hash);
-            if (std::any_of(kept.keys.begin(), kept.keys.end(), [](const std::string& k) { return k.size() != 64; }))
-                kept.keys.clear();
             // Written while the pages were drawn, from the same files in the same order; else (its
             // thread could not hand it over: out of memory…) assembled now.
-            std::unique_ptr<SeriesAssembly> written;
+            std::optional<WrittenSeries> written;
             if (ahead && ahead->valid()) {
                 try {
                     written = ahead->get();
@@ -514,13 +510,24 @@ std::optional<MapOutcome> assemble_series(const MapDecl& atlas, const std::vecto
                 } catch (const std::exception&) {
                 }
             }
-            if (written) ahead_seconds = written->seconds();
-            const AssembledPdf series = written ? written->commit() : assemble_pdfs(files, target, kept);
+            AssembledPdf series;
+            if (written) {
+                series = written->series->commit();
+                ahead_seconds = written->seconds;
+                times.add("write", ahead_seconds);
+            } else {
+                // Each page's PDF known by its SHA-256 (as written or found up to date): the key of what
+                // the process (watch) and the prepared cache keep of it ("unknown": not kept).
+                KeptPageBlocks kept;
+                kept.memory = options.series_pages;
+                kept.folder = prepared_dir(options.out_dir) / "series" / atlas.id;
+                for (const InputRecord& page : state.inputs) kept.keys.push_back(page.hash);
+                series = assemble_pdfs(files, target, kept);
+            }
             m.outputs.push_back({target.string(), series.bytes, series.sha256});
             state.outputs.push_back(OutputRecord{name, series.bytes, series.sha256, stat_file(target).value_or(FileStamp{})});
             save_map_state(options.out_dir, state, root);
         }
-        if (ahead_seconds > 0) times.add("write", ahead_seconds);
         m.stages = times.snapshot();
         m.status = MapStatus::Built;
     } catch (const Error& e) {
@@ -558,7 +565,7 @@ std::map<const MapDecl*, SeriesWritten> write_series_ahead(const AtlasSelection&
         for (const MapDecl* page : pages) {
             const std::string file = (fs::path(options.out_dir) / (page->id + ".pdf")).string();
             if (const auto r = run_of.find(page); r != run_of.end()) {
-                if (!r->second->pdf) r->second->pdf = std::make_unique<std::promise<SeriesPage>>();
+                r->second->pdf = std::make_unique<std::promise<SeriesPage>>();  // a page is of one atlas
                 sources.emplace_back(r->second->pdf->get_future().share());
                 drawn = true;
                 continue;
@@ -582,6 +589,8 @@ std::map<const MapDecl*, SeriesWritten> write_series_ahead(const AtlasSelection&
         ahead.emplace(atlas, std::async(std::launch::async, [target, folder, memory = options.series_pages,
                                                              sources = std::move(sources)]() mutable {
             try {
+                StageTimes times;  // the write stage: adding the pages and finishing, not the waits
+                const StageSinkScope sink(&times);
                 auto series = std::make_unique<SeriesAssembly>(target, memory, folder);
                 for (auto& source : sources) {
                     if (interrupt_signal()) throw PageNotDrawn("interrupted");
@@ -589,10 +598,14 @@ std::map<const MapDecl*, SeriesWritten> write_series_ahead(const AtlasSelection&
                                                 ? std::move(std::get<SeriesPage>(source))
                                                 : std::get<std::shared_future<SeriesPage>>(source).get();
                     source = SeriesPage{};
+                    const ScopedStage stage("write");
                     series->add(page);
                 }
-                series->finish();
-                return series;
+                {
+                    const ScopedStage stage("write");
+                    series->finish();
+                }
+                return WrittenSeries{std::move(series), times.snapshot()["write"]};
             } catch (...) {
                 sources.clear();
                 throw;

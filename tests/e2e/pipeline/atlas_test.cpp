@@ -54,6 +54,11 @@ bool warns(const nlohmann::json& built, const std::string& id, const std::string
     return false;
 }
 
+/// Site b's label (département 02) edited in the fixture's sites.csv: "Vallée ""du"" Lot" → Vallée du Lot.
+void edit_site_b_label(const std::string& dir) {
+    write_file(dir + "/sites.csv", replace_all(read_file(dir + "/sites.csv"), "\"Vallée \"\"du\"\" Lot\"", "Vallée du Lot"));
+}
+
 /// The colour of the page's centre pixel, "#rrggbb".
 std::string centre_colour(const std::string& png) {
     cairo_surface_t* s = cairo_image_surface_create_from_png(png.c_str());
@@ -452,7 +457,7 @@ TEST(Atlas, EditingOneFeatureRebuildsItsPageAndTheSeriesOnly) {
     ASSERT_EQ(run_cartelier(dir).status, 0);
     const auto before = fs::last_write_time(dir + "/out/pages/01.pdf");
     // Site b (département 02): its label's text, which the style draws.
-    write_file(dir + "/sites.csv", replace_all(read_file(dir + "/sites.csv"), "\"Vallée \"\"du\"\" Lot\"", "Vallée du Lot"));
+    edit_site_b_label(dir);
     auto r = run_cartelier(dir);
     ASSERT_EQ(r.status, 0) << r.output;
     EXPECT_EQ(statuses(report(dir)), (std::map<std::string, std::string>{
@@ -495,7 +500,7 @@ TEST(Atlas, ASeriesWrittenWhileItsPagesAreDrawnIsNotPutInPlaceWhenAPageFails) {
     const std::string before = read_file(dir + "/out/pages.pdf");
     // Site b's label (département 02) edited: page 02 is drawn again, and its file cannot be written (a
     // folder is where it goes).
-    write_file(dir + "/sites.csv", replace_all(read_file(dir + "/sites.csv"), "\"Vallée \"\"du\"\" Lot\"", "Vallée du Lot"));
+    edit_site_b_label(dir);
     fs::remove(dir + "/out/pages/02.pdf");
     fs::create_directories(dir + "/out/pages/02.pdf/in-the-way");
     auto r = run_cartelier(dir);
@@ -505,8 +510,7 @@ TEST(Atlas, ASeriesWrittenWhileItsPagesAreDrawnIsNotPutInPlaceWhenAPageFails) {
         << r.output;
     EXPECT_NE(r.output.find("the series PDF of atlas 'pages' is not assembled: page '02' failed"), std::string::npos) << r.output;
     EXPECT_EQ(read_file(dir + "/out/pages.pdf"), before);
-    for (const auto& e : fs::directory_iterator(dir + "/out"))
-        EXPECT_EQ(e.path().filename().string().find(".tmp-"), std::string::npos) << e.path();
+    EXPECT_EQ(temp_files(dir + "/out"), std::vector<std::string>{});
     // The way cleared: page 02 and the series, which shows the edit.
     fs::remove_all(dir + "/out/pages/02.pdf");
     r = run_cartelier(dir);
@@ -677,7 +681,7 @@ TEST(Atlas, AnUpToDateSeriesIsKnownWithoutLoadingItsLayersAndAChangeToWhatAPageD
         << r.output;
     EXPECT_TRUE(layer_copies().empty()) << "a layer was loaded: " << fmt::format("{}", fmt::join(layer_copies(), ", "));
     // Site b (département 02): its label's text, which the style draws.
-    write_file(dir + "/sites.csv", replace_all(read_file(dir + "/sites.csv"), "\"Vallée \"\"du\"\" Lot\"", "Vallée du Lot"));
+    edit_site_b_label(dir);
     r = run_cartelier(dir);
     ASSERT_EQ(r.status, 0) << r.output;
     EXPECT_EQ(statuses(report(dir)), (std::map<std::string, std::string>{
