@@ -60,11 +60,9 @@ struct Geometry {
     std::size_t part_count() const { return parts.empty() ? 0 : parts.size() - 1; }
     bool is_multi() const { return part_count() > 1; }
 
-    Box bounds() const {
-        Box b;
-        for (const Point& p : points) b.expand(p);
-        return b;
-    }
+    /// The box of every vertex: what Box::expand gives over them, one after another (a NaN coordinate
+    /// is passed over), computed two vertices at a time.
+    Box bounds() const;
 
     /// Start a new part (call before its rings).
     void begin_part() {
