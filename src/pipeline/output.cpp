@@ -74,6 +74,14 @@ void AtomicFile::write(const void* data, std::size_t size) {
 #endif
 }
 
+void AtomicFile::sync() {
+    if (fd_ < 0) {
+        errno = EBADF;
+        fail("fsync");
+    }
+    if (durability_ == Durability::Synced && ::fdatasync(fd_) != 0) fail("fsync");
+}
+
 void AtomicFile::close() {
     if (fd_ < 0) {
         errno = EBADF;

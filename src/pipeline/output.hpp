@@ -34,6 +34,10 @@ public:
     AtomicFile& operator=(const AtomicFile&) = delete;
 
     void write(const void* data, std::size_t size);
+    /// Flushes what is written so far to the disk (fdatasync), so that close() waits for what is written
+    /// after only: for a file written in bursts, between which the caller waits (an atlas' series, for a
+    /// page being drawn). Nothing for an Unsynced file.
+    void sync();
     /// Ends the writing: fsyncs the temporary file (unless Unsynced) and closes it, leaving only its
     /// rename to commit() (a caller that decides later whether the file is wanted has it on the disk).
     void close();

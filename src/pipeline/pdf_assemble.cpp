@@ -72,7 +72,9 @@ public:
     }
 
 private:
-    static constexpr std::size_t kQueued = 4;
+    // Parts of a MiB: a series whose last pages come from memory (a page edited under `watch`) is
+    // written faster than it is hashed; 16 MiB lets its fsync start before its hash has caught up.
+    static constexpr std::size_t kQueued = 16;
     void stop() {
         {
             const std::lock_guard lock(mutex_);
@@ -122,6 +124,12 @@ public:
         flush();
         const XXH128_hash_t h = XXH3_128bits_digest(id_.get());
         return fmt::format("{:016x}{:016x}", h.high64, h.low64);
+    }
+    /// Every byte put so far is on the disk (AtomicFile::sync); returns how many that is.
+    std::uint64_t sync() {
+        flush();
+        file_.sync();
+        return written_;
     }
     /// Every byte put is on the disk, under the temporary name; their size and SHA-256.
     AssembledPdf close() {
@@ -501,6 +509,7 @@ struct SeriesAssembly::State {
     std::map<std::string, std::shared_ptr<const PageBlock>> used;  // what the cache keeps of this series
     std::vector<std::string> keys;                                 // the keys of the blocks of this series
     std::optional<AssembledPdf> written;                           // finish()'s
+    std::uint64_t synced = 0;                                      // the bytes on the disk (sync())
 };
 
 
@@ -548,6 +557,12 @@ void SeriesAssembly::add(const SeriesPage& page) {
     } catch (const std::exception& e) {
         throw Error(SourceLocation{page.file, 0, 0, {}}, fmt::format("cannot assemble the series PDF: qpdf: {}", e.what()));
     }
+}
+
+void SeriesAssembly::sync(std::uint64_t at_least) {
+    State& s = *state_;
+    if (s.out.offset() - s.synced < at_least) return;
+    s.synced = s.out.sync();
 }
 
 void SeriesAssembly::finish() {

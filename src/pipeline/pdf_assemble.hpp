@@ -115,6 +115,10 @@ public:
     SeriesAssembly& operator=(const SeriesAssembly&) = delete;
     /// Writes `page`'s pages, after those of the files added before.
     void add(const SeriesPage& page);
+    /// Puts what was added so far on the disk, if it is `at_least` bytes more than the last time, so
+    /// that finish() then waits for what is added after only. For a caller about to wait for its next
+    /// page (write_series_ahead: a page being drawn), the time it would wait anyway.
+    void sync(std::uint64_t at_least);
     /// Writes the page tree, the catalog and the cross-reference table; the file is on the disk (fsync).
     void finish();
     /// After finish(): renames the series into place; `memory` then keeps this series' blocks, and

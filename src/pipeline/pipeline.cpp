@@ -594,6 +594,13 @@ std::map<const MapDecl*, SeriesWritten> write_series_ahead(const AtlasSelection&
                 auto series = std::make_unique<SeriesAssembly>(target, memory, folder);
                 for (auto& source : sources) {
                     if (interrupt_signal()) throw PageNotDrawn("interrupted");
+                    // A page still being drawn: what is written meanwhile put on the disk (a MiB at
+                    // least), so that finish() waits for the pages after it only.
+                    if (const auto* drawing = std::get_if<std::shared_future<SeriesPage>>(&source);
+                        drawing && drawing->wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+                        const ScopedStage stage("write");
+                        series->sync(std::uint64_t{1} << 20);
+                    }
                     const SeriesPage page = std::holds_alternative<SeriesPage>(source)
                                                 ? std::move(std::get<SeriesPage>(source))
                                                 : std::get<std::shared_future<SeriesPage>>(source).get();

@@ -322,7 +322,8 @@ TEST(PdfAssemble, BlocksKeptOnDiskAreReadInsteadOfThePagesAndTheSeriesIsTheSame)
 // A series written a page file at a time (what a build does while its pages are drawn): finished, it is
 // whole on the disk under a temporary name and the target is as it was; committed, it is the series
 // assemble_pdfs writes of the same files, a page given by its bytes (its file not read) included;
-// dropped before its commit, it leaves the target as it was and no temporary file.
+// dropped before its commit, it leaves the target as it was and no temporary file. Synced on the way,
+// its bytes are the same.
 TEST(PdfAssemble, ASeriesWrittenPageByPageIsPutInPlaceOnlyWhenCommitted) {
     using cartelier::pipeline::SeriesAssembly;
     using cartelier::pipeline::SeriesPage;
@@ -345,7 +346,17 @@ TEST(PdfAssemble, ASeriesWrittenPageByPageIsPutInPlaceOnlyWhenCommitted) {
     {
         SeriesAssembly series(target);
         series.add(SeriesPage{files[0], key_of(files[0]), nullptr});
+        // Synced (as while a page is being drawn): what was added is in the temporary file, the start of
+        // the series; a sync asked for a MiB more than that writes nothing.
+        series.sync(0);
+        ASSERT_EQ(temporary_files().size(), 1u);
+        const std::string temporary = dir + "/" + temporary_files().front();
+        const std::string start = cartelier::test::read_text(temporary);
+        EXPECT_GT(start.size(), 1000u);
+        EXPECT_EQ(expected.compare(0, start.size(), start), 0);
         series.add(SeriesPage{files[1], "unknown", nullptr});
+        series.sync(std::uint64_t{1} << 20);
+        EXPECT_EQ(cartelier::test::read_text(temporary), start);
         series.add(SeriesPage{files[2], last_key, last});
         series.finish();
         EXPECT_EQ(cartelier::test::read_text(target), "the series as it was");
