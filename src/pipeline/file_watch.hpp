@@ -51,7 +51,7 @@ public:
     /// and every path changed was last written and closed, moved in or deleted; while one was created
     /// and not yet closed (an editor writing a new file in its place), until `settle_ms` pass with no new
     /// change.
-    std::set<std::string> changes(int timeout_ms, int settle_ms = 40, int quiet_ms = 5);
+    std::set<std::string> changes(int timeout_ms, int settle_ms = 40, int quiet_ms = 2);
 
 private:
     /// The paths changed by the events that arrive within `timeout_ms` (none: nothing); each with whether
