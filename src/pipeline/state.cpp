@@ -332,25 +332,29 @@ std::vector<InputRecord> InputContext::collect(const MapDecl& map, const std::ve
 
     const MapDependencies deps = map_dependencies(*project_, map, source_layers, icons);
 
-    // Project-file nodes.
-    auto node_input = [&](const std::string& path, const YAML::Node& node) {
-        InputRecord r{"project", path, "absent", project_mtime_, {}, std::nullopt};
-        if (node.IsDefined()) r.hash = content_hash(doc::to_json(node, 0));
-        inputs.push_back(std::move(r));
+    // Project-file nodes, each hashed once per build (an atlas's pages share its node and its layers').
+    auto node_input = [&](const std::string& path, auto&& node_of) {
+        auto known = node_hashes_.find(path);
+        if (known == node_hashes_.end()) {
+            const YAML::Node node = node_of();
+            known = node_hashes_.emplace(path, node.IsDefined() ? content_hash(doc::to_json(node, 0)) : "absent").first;
+        }
+        inputs.push_back(InputRecord{"project", path, known->second, project_mtime_, {}, std::nullopt});
     };
-    node_input("version", root["version"]);
-    node_input("producer", root["producer"]);
-    node_input("defaults", root["defaults"]);
+    node_input("version", [&] { return root["version"]; });
+    node_input("producer", [&] { return root["producer"]; });
+    node_input("defaults", [&] { return root["defaults"]; });
     // A page of an atlas: the atlas's node, and its own feature (pipeline/atlas.hpp).
     const std::string& node_id = map.page_of ? map.page_of->atlas : map.id;
-    node_input(fmt::format("maps.{}", node_id), root["maps"][node_id]);
+    node_input(fmt::format("maps.{}", node_id), [&] { return root["maps"][node_id]; });
     if (map.page_of) {
         inputs.push_back(InputRecord{"feature", fmt::format("{}:{}", map.page_of->layer, map.page_of->feature_id),
                                      map.page_of->feature_digest, project_mtime_, {}, std::nullopt});
         inputs.push_back(InputRecord{"page", "its texts, extent and place in the series", map.page_of->page_digest,
                                      project_mtime_, {}, std::nullopt});
     }
-    for (const auto& name : deps.layers) node_input(fmt::format("layers.{}", name), root["layers"][name]);
+    for (const auto& name : deps.layers)
+        node_input(fmt::format("layers.{}", name), [&] { return root["layers"][name]; });
 
     inputs.push_back(style_input(deps.style));
     // Pictures on the page.

@@ -172,6 +172,7 @@ private:
     const Project* project_;
     std::optional<std::int64_t> source_date_epoch_;
     YAML::Node root_;            ///< the project file as parsed (for canonical node text)
+    std::map<std::string, std::string> node_hashes_;  ///< its nodes' hashes by path ("absent": none), guarded by mutex_
     std::int64_t project_mtime_ = 0;
     FileHasher hasher_;
     FontResolver fonts_;
