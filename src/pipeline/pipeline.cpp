@@ -703,9 +703,22 @@ BuildOutcome run_build(const Project& project, const BuildOptions& options) {
     if (own_store) own_store->allow_drawn_windows();  // this build's maps alone draw from it
     store.use_digests(inputs.digests());
 
-    // Stage 1: plan. Each atlas is replaced by its pages (its coverage layer loaded), then --shard deals.
+    // Stage 1: plan. Each atlas is replaced by its pages (its coverage layer loaded), then --shard deals;
+    // meanwhile the pages' recorded states are read (not for a shard: it plans some pages only).
+    std::optional<StatePrefetch> states;
+    if (!options.shard) {
+        std::vector<std::string> atlases;
+        try {
+            for (const MapDecl* m : select_maps(project, options, false))
+                if (m->atlas) atlases.push_back(m->id);
+        } catch (const Error&) {
+            // an unknown --map: said by select_with_pages below
+        }
+        if (!atlases.empty()) states.emplace(options.out_dir, project.root, atlases);
+    }
     AtlasSelection selection = select_with_pages(project, options, store);
-    std::vector<MapPlan> plans = plan_maps(project, selection.maps, options, inputs);
+    std::vector<MapPlan> plans = plan_maps(project, selection.maps, options, inputs, states ? &*states : nullptr);
+    states.reset();  // the states of pages no longer in a series
     // The maps up to date under new stat() stamps: their new stamps recorded. The state is an
     // optimisation here: a failure to write it costs only re-reading next time.
     for (auto& plan : plans)

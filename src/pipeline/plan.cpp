@@ -48,8 +48,43 @@ std::vector<MapPlan> plan_maps(const Project& project, const BuildOptions& optio
     return plan_maps(project, select_maps(project, options), options, inputs);
 }
 
+StatePrefetch::StatePrefetch(const std::string& out_dir, const std::filesystem::path& root,
+                             const std::vector<std::string>& atlases) {
+    reading_ = std::async(std::launch::async, [this, out_dir, root, atlases] {
+        for (const std::string& atlas : atlases) {
+            std::error_code ec;
+            std::vector<std::string> pages;
+            for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(state_dir(out_dir)) / atlas, ec))
+                if (entry.path().extension() == ".json") pages.push_back(entry.path().stem().string());
+            std::sort(pages.begin(), pages.end());
+            if (pages.size() > kMostPerAtlas) pages.resize(kMostPerAtlas);
+            for (const std::string& page : pages) {
+                const std::string id = atlas + "/" + page;
+                std::string problem;
+                std::optional<MapState> state = load_map_state(out_dir, id, root, &problem);
+                const std::lock_guard lock(mutex_);
+                states_.emplace(id, std::pair(std::move(state), std::move(problem)));
+            }
+        }
+    });
+}
+
+StatePrefetch::~StatePrefetch() {
+    if (reading_.valid()) reading_.wait();
+}
+
+std::optional<std::pair<std::optional<MapState>, std::string>> StatePrefetch::take(const std::string& map_id) {
+    reading_.wait();
+    const std::lock_guard lock(mutex_);
+    const auto it = states_.find(map_id);
+    if (it == states_.end()) return std::nullopt;
+    auto found = std::move(it->second);
+    states_.erase(it);
+    return found;
+}
+
 std::vector<MapPlan> plan_maps(const Project& project, const std::vector<const MapDecl*>& maps,
-                               const BuildOptions& options, InputContext& inputs) {
+                               const BuildOptions& options, InputContext& inputs, StatePrefetch* prefetch) {
     // Whether a map whose recorded state was read is up to date, and why not.
     auto compare = [&](MapPlan& plan) {
         const MapDecl* map = plan.map;
@@ -88,7 +123,12 @@ std::vector<MapPlan> plan_maps(const Project& project, const std::vector<const M
         for (const std::exception_ptr& e : for_each_index(count, threads, [&](std::size_t i) {
                  MapPlan& plan = plans[begin + i];
                  plan.map = maps[first + i];
-                 plan.previous = load_map_state(options.out_dir, plan.map->id, project.root, &plan.previous_problem);
+                 if (auto ahead = prefetch ? prefetch->take(plan.map->id) : std::nullopt) {
+                     plan.previous = std::move(ahead->first);
+                     plan.previous_problem = std::move(ahead->second);
+                 } else {
+                     plan.previous = load_map_state(options.out_dir, plan.map->id, project.root, &plan.previous_problem);
+                 }
              }))
             if (e) std::rethrow_exception(e);
         for (std::size_t i = begin; i < plans.size(); ++i) compare(plans[i]);

@@ -4,8 +4,13 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
+#include <future>
+#include <map>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "pipeline/project.hpp"
@@ -63,13 +68,37 @@ struct MapPlan {
     std::optional<MapState> restamped;
     bool stale() const { return !reasons.empty(); }
 };
+/// The recorded states of atlases' pages, read on a thread of its own from the moment it is made (a
+/// build makes it before it expands its atlases: their pages are known only then, and the expansion
+/// reads the coverage layer on one core). plan_maps takes a page's state from it instead of reading the
+/// file: the same state, or the same reason for none, as load_map_state gives. At most
+/// kMostPerAtlas pages per atlas, the first by file name (a series of 35,000 pages: the others read by
+/// the plan, as before); a state not taken is dropped with it.
+class StatePrefetch {
+public:
+    static constexpr std::size_t kMostPerAtlas = 1024;
+    StatePrefetch(const std::string& out_dir, const std::filesystem::path& root, const std::vector<std::string>& atlases);
+    ~StatePrefetch();
+    StatePrefetch(const StatePrefetch&) = delete;
+    StatePrefetch& operator=(const StatePrefetch&) = delete;
+    /// The state of `map_id` as read ahead and why there is none (load_map_state's `problem`); nullopt
+    /// when it was not read ahead (or already taken). Waits until the thread is done. Thread-safe.
+    std::optional<std::pair<std::optional<MapState>, std::string>> take(const std::string& map_id);
+
+private:
+    std::mutex mutex_;
+    std::map<std::string, std::pair<std::optional<MapState>, std::string>> states_;  ///< by map id
+    std::future<void> reading_;
+};
+
 /// Whether each selected map is up to date, and why not. Reads no file whose stat() is unchanged since
 /// the last build; a style file it has to hash is kept in `inputs` for the prepare stage. A map up to
 /// date (without --force) keeps of its previous state only what a build asks for again — its date,
 /// outputs and warnings, not its inputs: an atlas of 35,000 pages held them all to the end of the build.
 std::vector<MapPlan> plan_maps(const Project& project, const BuildOptions& options, InputContext& inputs);
 /// The same for maps already selected (an atlas's pages among them).
+/// `prefetch`: states read ahead (null: none).
 std::vector<MapPlan> plan_maps(const Project& project, const std::vector<const MapDecl*>& maps,
-                               const BuildOptions& options, InputContext& inputs);
+                               const BuildOptions& options, InputContext& inputs, StatePrefetch* prefetch = nullptr);
 
 }  // namespace cartelier::pipeline
