@@ -111,6 +111,8 @@ namespace {
 struct DigestMemory {
     std::mutex mutex;
     std::map<std::string, FileDigest> files;
+    std::map<std::string, FileDigest> unsettled;  ///< modified < 2 s before read, while scopes > 0
+    int scopes = 0;                               ///< FileDigestBuildScope objects alive
     std::size_t reads = 0;
     bool changed = false;
 };
@@ -135,6 +137,8 @@ std::optional<FileDigest> digest_file(const std::filesystem::path& path) {
     {
         std::lock_guard lock(memory.mutex);
         if (auto it = memory.files.find(key); it != memory.files.end() && it->second.stamp == *stamp) return it->second;
+        if (auto it = memory.unsettled.find(key); it != memory.unsettled.end() && it->second.stamp == *stamp)
+            return it->second;
     }
     int fd = ::open(key.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
@@ -175,8 +179,22 @@ std::optional<FileDigest> digest_file(const std::filesystem::path& path) {
     if (settled) {
         memory.files[key] = digest;
         memory.changed = true;
+    } else if (memory.scopes > 0) {
+        memory.unsettled[key] = digest;
     }
     return digest;
+}
+
+FileDigestBuildScope::FileDigestBuildScope() {
+    DigestMemory& memory = digest_memory();
+    std::lock_guard lock(memory.mutex);
+    ++memory.scopes;
+}
+
+FileDigestBuildScope::~FileDigestBuildScope() {
+    DigestMemory& memory = digest_memory();
+    std::lock_guard lock(memory.mutex);
+    if (--memory.scopes == 0) memory.unsettled.clear();
 }
 
 std::size_t file_digest_reads() {

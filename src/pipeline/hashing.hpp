@@ -46,6 +46,18 @@ struct FileDigest {
 /// state, the prepared-layer cache's keys) comes from here.
 std::optional<FileDigest> digest_file(const std::filesystem::path& path);
 
+/// While one lives, digest_file also remembers a file modified less than two seconds before it read
+/// it, until the last one ends: a build (run_build) reads the file its user just saved (`watch`) once,
+/// not once for each of the places that ask for its digest. Still by stamp: a file saved again with
+/// another stamp is read again; the two-second rule holds again from one build to the next.
+class FileDigestBuildScope {
+public:
+    FileDigestBuildScope();
+    ~FileDigestBuildScope();
+    FileDigestBuildScope(const FileDigestBuildScope&) = delete;
+    FileDigestBuildScope& operator=(const FileDigestBuildScope&) = delete;
+};
+
 /// Seeds digest_file's memory with the digests a previous process saved in `table` (a missing,
 /// unreadable or malformed table seeds nothing: it is an optimisation, never a source of truth beyond
 /// the stamps it records).

@@ -694,6 +694,7 @@ BuildOutcome run_build(const Project& project, const BuildOptions& options) {
     // read again to be hashed (a 55 MB GeoJSON in a build that draws from its prepared copy).
     const std::filesystem::path digests = std::filesystem::path(state_dir(options.out_dir)) / "file-digests";
     load_file_digests(digests);
+    const FileDigestBuildScope digest_scope;  // a file just saved is read once in this build
     const std::optional<std::int64_t> date = options.date ? options.date : source_date_epoch();
     InputContext inputs(project, date);
     // The layers: those of a previous build when the caller keeps them (watch), else loaded here. The

@@ -77,6 +77,34 @@ TEST(FileDigests, AFileModifiedInTheLastTwoSecondsIsNotRemembered) {
     fs::remove_all(dir);
 }
 
+TEST(FileDigests, AFileJustSavedIsReadOnceWhileABuildScopeLivesAndAgainAfter) {
+    fs::path dir = scratch("scope");
+    fs::path file = dir / "departements.geojson";
+    write_file(file, "départements");
+    const std::size_t before = file_digest_reads();
+    {
+        const FileDigestBuildScope build;
+        ASSERT_TRUE(digest_file(file).has_value());
+        {
+            const FileDigestBuildScope nested;  // the memory lasts until the last scope ends
+        }
+        const auto again = digest_file(file);
+        ASSERT_TRUE(again.has_value());
+        EXPECT_EQ(again->hash, content_hash("départements"));
+        EXPECT_EQ(file_digest_reads(), before + 1);
+        // Saved again with another stamp (another size): read again, its new bytes.
+        write_file(file, "départements, modifiés");
+        const auto saved = digest_file(file);
+        ASSERT_TRUE(saved.has_value());
+        EXPECT_EQ(saved->hash, content_hash("départements, modifiés"));
+        EXPECT_EQ(file_digest_reads(), before + 2);
+    }
+    // The next build reads it again (the two-second rule from one build to the next).
+    ASSERT_TRUE(digest_file(file).has_value());
+    EXPECT_EQ(file_digest_reads(), before + 3);
+    fs::remove_all(dir);
+}
+
 TEST(FileDigests, TheSavedTableIsTrustedForTheStampsItRecordsOnly) {
     fs::path dir = scratch("table");
     fs::path file = dir / "departements.geojson";
