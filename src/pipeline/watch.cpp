@@ -251,9 +251,12 @@ int run_watch(const WatchOptions& options, std::ostream& out, std::ostream& err,
                 continue;
             }
         }
-        // A style may have started drawing other layers: refresh the dependencies.
-        deps = map_dependency_files(*project, options.project_path, options.maps);
-        for (const auto& [_, files] : deps) inotify.watch_files(files);
+        // A style may have started drawing other layers: refresh the dependencies (made of the project
+        // and its styles alone: not after a save of data files only).
+        if (!std::all_of(relevant.begin(), relevant.end(), [&](const std::string& p) { return session.data_files.count(p) > 0; })) {
+            deps = map_dependency_files(*project, options.project_path, options.maps);
+            for (const auto& [_, files] : deps) inotify.watch_files(files);
+        }
         std::vector<std::string> maps;
         for (const auto& [id, files] : deps)
             for (const auto& r : relevant)
