@@ -15,7 +15,7 @@
 #                              save to the watch's "watching" line, the series written; four saves per
 #                              run, the first after the watch started told apart (-first): the
 #                              départements as read are not in memory yet. -work: the watch's own
-#                              "done in" (from the rebuild's start, once the save has settled: 5 ms
+#                              "done in" (from the rebuild's start, once the save has settled: 2 ms
 #                              after the file is closed or moved in, 40 ms while it is being written)
 #   cartelier-25-pages         cold, the atlas filtered to its last 25 pages, in all of the series' CRSs
 #                              (peak memory against the 101 pages)
