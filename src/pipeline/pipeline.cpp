@@ -414,7 +414,6 @@ using SeriesWritten = std::future<WrittenSeries>;
 /// built or the last assembly's pages or file changed; its state records the pages' PDFs as inputs. No
 /// entry when the atlas has no PDF format or no page; a failed entry when a page failed. `ahead`: the
 /// series written while the pages were drawn, put in place instead of assembled here (null: none).
-
 std::optional<MapOutcome> assemble_series(const MapDecl& atlas, const std::vector<const MapDecl*>& pages,
                                           const std::vector<MapOutcome>& done, const BuildOptions& options,
                                           const fs::path& root, SeriesWritten* ahead) {
@@ -705,20 +704,10 @@ BuildOutcome run_build(const Project& project, const BuildOptions& options) {
     store.use_digests(inputs.digests());
 
     // Stage 1: plan. Each atlas is replaced by its pages (its coverage layer loaded), then --shard deals;
-    // meanwhile the pages' recorded states are read (not for a shard: it plans some pages only).
-    std::optional<StatePrefetch> states;
-    if (!options.shard) {
-        std::vector<std::string> atlases;
-        try {
-            for (const MapDecl* m : select_maps(project, options, false))
-                if (m->atlas) atlases.push_back(m->id);
-        } catch (const Error&) {
-            // an unknown --map: said by select_with_pages below
-        }
-        if (!atlases.empty()) states.emplace(options.out_dir, project.root, atlases);
-    }
+    // meanwhile the pages' recorded states are read.
+    std::unique_ptr<StatePrefetch> states = prefetch_page_states(project, options);
     AtlasSelection selection = select_with_pages(project, options, store);
-    std::vector<MapPlan> plans = plan_maps(project, selection.maps, options, inputs, states ? &*states : nullptr);
+    std::vector<MapPlan> plans = plan_maps(project, selection.maps, options, inputs, states.get());
     states.reset();  // the states of pages no longer in a series
     // The maps up to date under new stat() stamps: their new stamps recorded. The state is an
     // optimisation here: a failure to write it costs only re-reading next time.

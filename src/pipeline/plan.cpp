@@ -83,6 +83,19 @@ std::optional<std::pair<std::optional<MapState>, std::string>> StatePrefetch::ta
     return found;
 }
 
+std::unique_ptr<StatePrefetch> prefetch_page_states(const Project& project, const BuildOptions& options) {
+    if (options.shard) return nullptr;
+    std::vector<std::string> atlases;
+    try {
+        for (const MapDecl* m : select_maps(project, options, false))
+            if (m->atlas) atlases.push_back(m->id);
+    } catch (const Error&) {
+        return nullptr;
+    }
+    if (atlases.empty()) return nullptr;
+    return std::make_unique<StatePrefetch>(options.out_dir, project.root, atlases);
+}
+
 std::vector<MapPlan> plan_maps(const Project& project, const std::vector<const MapDecl*>& maps,
                                const BuildOptions& options, InputContext& inputs, StatePrefetch* prefetch) {
     // Whether a map whose recorded state was read is up to date, and why not.

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <future>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -90,6 +91,10 @@ private:
     std::map<std::string, std::pair<std::optional<MapState>, std::string>> states_;  ///< by map id
     std::future<void> reading_;
 };
+
+/// A StatePrefetch of the atlases `options` selects, started; null when there is none, and for a
+/// shard's build (it plans some pages only). An unknown --map is left to the selection to say.
+std::unique_ptr<StatePrefetch> prefetch_page_states(const Project& project, const BuildOptions& options);
 
 /// Whether each selected map is up to date, and why not. Reads no file whose stat() is unchanged since
 /// the last build; a style file it has to hash is kept in `inputs` for the prepare stage. A map up to
