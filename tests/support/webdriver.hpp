@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -21,12 +22,18 @@ class WebDriver {
 public:
     /// Starts chromedriver and a headless Chromium with a `width` × `height` window. Throws
     /// std::runtime_error (with chromedriver's output) when either cannot start.
-    WebDriver(const std::string& log_file, int width = 1400, int height = 900)
-        : driver_(std::vector<std::string>{"chromedriver", "--port=0"}, log_file) {
-        if (!driver_.started())
-            throw std::runtime_error("chromedriver cannot be started: install chromium-driver (scripts/setup.sh --tests)");
-        auto port = driver_.wait_for_output(R"(started successfully on port (\d+))", std::chrono::seconds(30));
-        if (!port) throw std::runtime_error("chromedriver did not start: " + driver_.output());
+    /// chromedriver picks its port, then binds it for IPv4 and IPv6: another process (a test's server
+    /// running beside) may take it in between ("IPv4 port not available"), and it is started again.
+    WebDriver(const std::string& log_file, int width = 1400, int height = 900) {
+        std::optional<std::string> port;
+        for (int attempt = 1; !port; ++attempt) {
+            driver_ = std::make_unique<ChildProcess>(std::vector<std::string>{"chromedriver", "--port=0"}, log_file);
+            if (!driver_->started())
+                throw std::runtime_error("chromedriver cannot be started: install chromium-driver (scripts/setup.sh --tests)");
+            port = driver_->wait_for_output(R"(started successfully on port (\d+))", std::chrono::seconds(30));
+            if (!port && (attempt == 3 || driver_->output().find("port not available") == std::string::npos))
+                throw std::runtime_error("chromedriver did not start: " + driver_->output());
+        }
         client_ = std::make_unique<httplib::Client>("127.0.0.1", std::stoi(*port));
         client_->set_read_timeout(120, 0);
         const std::string size = "--window-size=" + std::to_string(width) + "," + std::to_string(height);
@@ -132,7 +139,7 @@ private:
         return out;
     }
 
-    ChildProcess driver_;
+    std::unique_ptr<ChildProcess> driver_;
     std::unique_ptr<httplib::Client> client_;
     std::string session_;
 };
