@@ -237,20 +237,9 @@ void LayerStore::read_ahead(const std::vector<std::string>& names) {
             try {
                 source(name);
             } catch (...) {
-                // Told to nobody but the callers that waited for it: forgotten, so that the next caller
-                // reads the layer again and is told in full.
-                std::lock_guard lock(mutex_);
-                if (auto it = sources_.find(name); it != sources_.end()) {
-                    const std::shared_future<void>& ready = it->second->ready;
-                    if (ready.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return;  // another's
-                    try {
-                        ready.get();
-                        return;  // another caller's load, made since, and done
-                    } catch (...) {
-                        sources_.erase(it);
-                    }
-                }
-                failed_.erase(name);
+                // Told to nobody but the callers that waited for it: the load was dropped and the failure
+                // not remembered (keep_warnings_or_fail, fail_load), so the next caller reads the layer
+                // again and is told in full.
             }
         });
 }
@@ -302,10 +291,8 @@ void LayerStore::draw_ahead(const std::vector<std::pair<std::string, std::string
             try {
                 drawn(name, crs);
             } catch (...) {
-                // Told to nobody: the load was dropped (fail_load, reading ahead), and the caller who
-                // needs the copy loads it again and is told in full.
-                std::lock_guard lock(mutex_);
-                failed_.erase(name);
+                // Told to nobody: the load was dropped and the failure not remembered (fail_load,
+                // reading ahead), so the caller who needs the copy loads it again and is told in full.
             }
         }
     });
@@ -484,7 +471,9 @@ void LayerStore::keep_warnings_or_fail(const std::string& name, const Diagnostic
     for (const auto& item : d.items())
         if (item.severity == Severity::Warning) add_warning(name, item);
     if (d.has_errors()) {
-        failed_.insert(name);
+        // A load made ahead tells nobody: remembering the failure would make the caller who asks next,
+        // even while this thread unwinds, hear "see above" of an error never shown.
+        if (!reading_ahead) failed_.insert(name);
         Diagnostics errors;  // the warnings are said once, with the store's
         for (const auto& item : d.items())
             if (item.severity == Severity::Error) errors.add(item);
