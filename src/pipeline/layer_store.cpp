@@ -6,6 +6,7 @@
 #include <optional>
 #include <regex>
 #include <thread>
+#include <typeinfo>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -40,6 +41,18 @@ Error could_not_load(const std::string& name) {
 /// Whether this thread is one of LayerStore::read_ahead()'s: nobody hears of the errors of its loads, so
 /// the callers waiting for them are told in full.
 thread_local bool reading_ahead = false;
+
+/// Waits for `future` and rethrows its failure as this thread's own copy when it is an Error: the caller
+/// reads its message after it let go of the load, while the object in the future may be freed by
+/// another thread (see LayerStore::fail_load).
+void get_own(const std::shared_future<void>& future) {
+    try {
+        future.get();
+    } catch (const Error& e) {
+        if (typeid(e) != typeid(Error)) throw;
+        throw Error(e.diagnostics());  // a message of its own: a copy would share it (std::runtime_error)
+    }
+}
 
 /// The loads this thread is making (LayerStore::Load), innermost last.
 std::vector<void*>& loads_in_progress() {
@@ -483,7 +496,17 @@ void LayerStore::keep_warnings_or_fail(const std::string& name, const Diagnostic
 
 void LayerStore::fail_load(Load& load, bool checking, bool source) {
     std::exception_ptr problem = std::current_exception();
-    std::exception_ptr theirs = problem;  // what the callers waiting for this load get
+    // What the callers waiting for this load get: a copy of the error that lives as long as the load,
+    // not the object this thread is throwing, which it frees when its catch ends — a release inside the
+    // C++ runtime that ThreadSanitizer cannot see, so a waiter still reading that object would be
+    // reported as racing with the free. Each waiter copies it again while it holds the load (get_own).
+    std::exception_ptr theirs = problem;
+    try {
+        std::rethrow_exception(problem);
+    } catch (const Error& e) {
+        if (typeid(e) == typeid(Error)) theirs = std::make_exception_ptr(Error(e.diagnostics()));
+    } catch (...) {
+    }
     bool keep = false;
     {
         std::lock_guard lock(mutex_);
@@ -578,7 +601,7 @@ const Layer& LayerStore::wait_ready(Load& load) {
                     fmt::format("layer '{}' cannot be loaded: loading it needs itself ({})", cycle.front(),
                                 fmt::join(cycle, " → ")),
                     "a geocode names, directly or through other layers, the layer it places");
-    load.ready.get();
+    get_own(load.ready);
     return *load.layer;
 }
 
@@ -989,12 +1012,12 @@ const Layer& LayerStore::projected(const std::string& name, const std::string& c
     if (mine) return load_projected(*load, decl, crs);
     std::vector<std::string> cycle;
     if (wait_for(*load, load->ready, cycle)) {
-        load->ready.get();
+        get_own(load->ready);
         return *load->layer;
     }
     // Asked by a check of a layer that this one's checks are waiting for (containers checking each
     // other, or a layer checked within itself): the layer as loaded, its own checks still running.
-    load->loaded.get();
+    get_own(load->loaded);
     return *load->layer;
 }
 
