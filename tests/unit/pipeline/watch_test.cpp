@@ -418,6 +418,46 @@ TEST(Watch, APageDrawnAtAnotherResolutionIsTheOneShotBuildsPage) {
     expect_one_shot_bytes(dir, files);
 }
 
+// An atlas page in a CRS of its own takes its extent from its feature projected there; a watch keeps
+// those bounds by the feature's points (the other pages' features are not projected again). A
+// département whose outline is edited gets the extent of its new outline: its page under watch is, byte
+// for byte, the page a separate `cartelier build` process makes of the edited data.
+TEST(Watch, APageInACrsOfItsOwnTakesTheExtentOfItsEditedFeature) {
+    const std::string dir = test::temp_dir("watch-atlas-page-crs");
+    fs::copy(test::datapath("fixtures/mini"), dir, fs::copy_options::recursive);
+    std::string project = read(dir + "/cartelier.yaml");
+    project = project.substr(0, project.find("maps:")) +
+              "maps:\n  deps:\n    title: \"{nom}\"\n    style: style.json\n    crs: EPSG:2154\n"
+              "    dpi: 40\n    formats: [png]\n    atlas:\n      layer: departements\n      page_name: \"{code}\"\n"
+              "      crs: {field: code, values: {\"02\": \"EPSG:32631\"}}\n";
+    write(dir + "/cartelier.yaml", project);
+    pipeline::WatchOptions options = atlas_watch_options(dir, 1);
+    WatchRun run(dir, options);
+    ASSERT_TRUE(wait_for([&] { return run.out.str().find("watching") != std::string::npos; }))
+        << run.out.str() << run.err.str();
+    const std::string first = run.out.str();
+    const std::string before = read(dir + "/out/deps/02.png");
+    // Département 02 loses its eastern fifth: [3, 4] → [3, 3.8] in longitude.
+    std::string outlines = read(dir + "/departements.geojson");
+    const std::string east = "[[[3.0, 46.0], [4.0, 46.0], [4.0, 47.0], [3.0, 47.0], [3.0, 46.0]]]";
+    ASSERT_NE(outlines.find(east), std::string::npos);
+    outlines.replace(outlines.find(east), east.size(), "[[[3.0, 46.0], [3.8, 46.0], [3.8, 47.0], [3.0, 47.0], [3.0, 46.0]]]");
+    std::this_thread::sleep_for(20ms);
+    write(dir + "/departements.geojson", outlines);
+    run.watcher.join();
+    const std::string second = run.out.str().substr(first.size());
+    ASSERT_NE(second.find("deps/02 rebuilt in"), std::string::npos) << second << run.err.str();
+    const std::string watched = read(dir + "/out/deps/02.png");
+    EXPECT_FALSE(watched == before);
+
+    const test::CommandResult once = test::run(fmt::format("{} build -p {}/cartelier.yaml -o {}/out-once 2>&1",
+                                                           test::cartelier_binary(), dir, dir));
+    ASSERT_EQ(once.status, 0) << once.output;
+    const std::string built_once = read(dir + "/out-once/deps/02.png");
+    ASSERT_GT(built_once.size(), 1000u);
+    EXPECT_TRUE(watched == built_once);
+}
+
 // `watch --map` with a typo: an error at once naming the id, with the project's map as a suggestion
 // (exit 2, as `build`). It watched every map of the project instead, without a word.
 TEST(Watch, AMapIdThatIsNotTheProjectsIsAnErrorNotAWatchOfEveryMap) {
