@@ -43,36 +43,32 @@ namespace {
 /// The bounds of a page's feature in another CRS, by the points it was projected from: a build kept
 /// running (watch, serve) projects again only the features whose points changed. Keyed by both CRSs,
 /// the number of points and a 128-bit digest of their bytes; a few thousand entries at most.
-struct ProjectedBoundsMemo {
-    std::mutex mutex;
-    std::map<std::tuple<std::string, std::string, std::size_t, std::uint64_t, std::uint64_t>, Box> bounds;
+class ProjectedBoundsMemo {
+public:
+    using Key = std::tuple<std::string, std::string, std::size_t, std::uint64_t, std::uint64_t>;
+    static Key key(const std::string& from, const std::string& to, const std::vector<Point>& points) {
+        const XXH128_hash_t h = XXH3_128bits(points.data(), points.size() * sizeof(Point));
+        return {from, to, points.size(), h.low64, h.high64};
+    }
+    std::optional<Box> find(const Key& key) {
+        std::lock_guard lock(mutex_);
+        if (auto it = bounds_.find(key); it != bounds_.end()) return it->second;
+        return std::nullopt;
+    }
+    void remember(Key key, const Box& bounds) {
+        std::lock_guard lock(mutex_);
+        if (bounds_.size() >= 4096) bounds_.clear();
+        bounds_.emplace(std::move(key), bounds);
+    }
+
+private:
+    std::mutex mutex_;
+    std::map<Key, Box> bounds_;
 };
 
 ProjectedBoundsMemo& projected_bounds() {
     static ProjectedBoundsMemo memo;
     return memo;
-}
-
-auto projected_bounds_key(const std::string& from, const std::string& to, const std::vector<Point>& points) {
-    const XXH128_hash_t h = XXH3_128bits(points.data(), points.size() * sizeof(Point));
-    return std::make_tuple(from, to, points.size(), h.low64, h.high64);
-}
-
-std::optional<Box> projected_bounds_memo(const std::string& from, const std::string& to, const std::vector<Point>& points) {
-    ProjectedBoundsMemo& memo = projected_bounds();
-    const auto key = projected_bounds_key(from, to, points);
-    std::lock_guard lock(memo.mutex);
-    if (auto it = memo.bounds.find(key); it != memo.bounds.end()) return it->second;
-    return std::nullopt;
-}
-
-void remember_projected_bounds(const std::string& from, const std::string& to, const std::vector<Point>& points,
-                               const Box& bounds) {
-    ProjectedBoundsMemo& memo = projected_bounds();
-    auto key = projected_bounds_key(from, to, points);
-    std::lock_guard lock(memo.mutex);
-    if (memo.bounds.size() >= 4096) memo.bounds.clear();
-    memo.bounds.emplace(std::move(key), bounds);
 }
 
 /// An attribute as page text: a string as it is, a number as fmt writes it (75 → "75"), a boolean as
@@ -308,15 +304,14 @@ std::vector<MapDecl> atlas_pages(const MapDecl& atlas_map, LayerStore& store,
         if (read == read_by_id.end())
             throw Error(atlas.declared_at, fmt::format("feature {} of layer '{}' is lost in {}", f.id, atlas.layer, crs));
         if (as_read->crs == crs) return read->second->geometry.bounds();
-        const Geometry& here = read->second->geometry;
-        const std::optional<Box> known = projected_bounds_memo(as_read->crs, crs, here.points);
-        if (known) return *known;
+        ProjectedBoundsMemo::Key key = ProjectedBoundsMemo::key(as_read->crs, crs, read->second->geometry.points);
+        if (const std::optional<Box> known = projected_bounds().find(key)) return *known;
         auto t = to_page_crs.find(crs);
         if (t == to_page_crs.end()) t = to_page_crs.emplace(crs, geo::Transformation(as_read->crs, crs)).first;
-        Geometry there = here;
+        Geometry there = read->second->geometry;
         t->second.transform(there.points);
         const Box bounds = there.bounds();
-        remember_projected_bounds(as_read->crs, crs, here.points, bounds);
+        projected_bounds().remember(std::move(key), bounds);
         return bounds;
     };
 

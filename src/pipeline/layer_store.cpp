@@ -42,15 +42,26 @@ Error could_not_load(const std::string& name) {
 /// the callers waiting for them are told in full.
 thread_local bool reading_ahead = false;
 
-/// Waits for `future` and rethrows its failure as this thread's own copy when it is an Error: the caller
-/// reads its message after it let go of the load, while the object in the future may be freed by
-/// another thread (see LayerStore::fail_load).
+/// `problem` as an object of its own when it is an Error: its diagnostics copied and a message made
+/// again (a copy of a std::runtime_error would share its message). Another exception: `problem`.
+std::exception_ptr own_copy(const std::exception_ptr& problem) {
+    try {
+        std::rethrow_exception(problem);
+    } catch (const Error& e) {
+        if (typeid(e) == typeid(Error)) return std::make_exception_ptr(Error(e.diagnostics()));
+    } catch (...) {
+    }
+    return problem;
+}
+
+/// Waits for `future` and rethrows its failure as this thread's own copy (own_copy): the caller reads
+/// its message after it let go of the load, while the object in the future may be freed by another
+/// thread (see LayerStore::fail_load).
 void get_own(const std::shared_future<void>& future) {
     try {
         future.get();
-    } catch (const Error& e) {
-        if (typeid(e) != typeid(Error)) throw;
-        throw Error(e.diagnostics());  // a message of its own: a copy would share it (std::runtime_error)
+    } catch (...) {
+        std::rethrow_exception(own_copy(std::current_exception()));
     }
 }
 
@@ -500,13 +511,7 @@ void LayerStore::fail_load(Load& load, bool checking, bool source) {
     // not the object this thread is throwing, which it frees when its catch ends — a release inside the
     // C++ runtime that ThreadSanitizer cannot see, so a waiter still reading that object would be
     // reported as racing with the free. Each waiter copies it again while it holds the load (get_own).
-    std::exception_ptr theirs = problem;
-    try {
-        std::rethrow_exception(problem);
-    } catch (const Error& e) {
-        if (typeid(e) == typeid(Error)) theirs = std::make_exception_ptr(Error(e.diagnostics()));
-    } catch (...) {
-    }
+    std::exception_ptr theirs = own_copy(problem);
     bool keep = false;
     {
         std::lock_guard lock(mutex_);

@@ -17,33 +17,23 @@ namespace {
 /// The level that replaces Z_DEFAULT_COMPRESSION on this thread; Z_DEFAULT_COMPRESSION when none.
 thread_local int level_override = Z_DEFAULT_COMPRESSION;
 
-template <typename F>
-F zlib_function(const char* name) {
-    return reinterpret_cast<F>(dlsym(RTLD_NEXT, name));
-}
-using DeflateInit = int (*)(z_streamp, int, const char*, int);
-using DeflateInit2 = int (*)(z_streamp, int, int, int, int, int, const char*, int);
-using Deflate = int (*)(z_streamp, int);
-using DeflateEnd = int (*)(z_streamp);
-DeflateInit real_deflate_init() {
-    static const DeflateInit f = zlib_function<DeflateInit>("deflateInit_");
-    return f;
-}
-DeflateInit2 real_deflate_init2() {
-    static const DeflateInit2 f = zlib_function<DeflateInit2>("deflateInit2_");
-    return f;
-}
-Deflate real_deflate() {
-    static const Deflate f = zlib_function<Deflate>("deflate");
-    return f;
-}
-DeflateEnd real_deflate_end() {
-    static const DeflateEnd f = zlib_function<DeflateEnd>("deflateEnd");
-    return f;
-}
-DeflateEnd real_deflate_reset() {
-    static const DeflateEnd f = zlib_function<DeflateEnd>("deflateReset");
-    return f;
+/// zlib's own functions, which the program's definitions below stand before (looked up once).
+struct Zlib {
+    template <typename F>
+    static F find(const char* name) {
+        return reinterpret_cast<F>(dlsym(RTLD_NEXT, name));
+    }
+    using Reset = int (*)(z_streamp);
+    int (*init)(z_streamp, int, const char*, int) = find<decltype(init)>("deflateInit_");
+    int (*init2)(z_streamp, int, int, int, int, int, const char*, int) = find<decltype(init2)>("deflateInit2_");
+    int (*deflate)(z_streamp, int) = find<decltype(deflate)>("deflate");
+    Reset end = find<Reset>("deflateEnd");
+    Reset reset = find<Reset>("deflateReset");
+};
+
+const Zlib& zlib() {
+    static const Zlib functions;
+    return functions;
 }
 
 /// A stream opened at the default level inside a ScopedDeflateLevel: its input is kept whole, and
@@ -96,7 +86,7 @@ extern "C" __attribute__((visibility("default"))) int deflateInit_(z_streamp str
                                                                    const char* version, int stream_size) {
     const bool whole = level == Z_DEFAULT_COMPRESSION && level_override != Z_DEFAULT_COMPRESSION;
     if (level == Z_DEFAULT_COMPRESSION) level = level_override;
-    DeflateInit real = real_deflate_init();
+    const auto real = zlib().init;
     if (!real) return Z_VERSION_ERROR;
     if (stream) forget(stream);  // a stream never ended, whose memory is used again
     const int status = real(stream, level, version, stream_size);
@@ -115,7 +105,7 @@ extern "C" __attribute__((visibility("default"))) int deflateInit2_(z_streamp st
                                                                     int window_bits, int mem_level, int strategy,
                                                                     const char* version, int stream_size) {
     if (stream) forget(stream);
-    DeflateInit2 real = real_deflate_init2();
+    const auto real = zlib().init2;
     return real ? real(stream, level, method, window_bits, mem_level, strategy, version, stream_size) : Z_VERSION_ERROR;
 }
 
@@ -125,7 +115,7 @@ extern "C" __attribute__((visibility("default"))) int deflateInit2_(z_streamp st
 extern "C" __attribute__((visibility("default"))) int deflate(z_streamp stream, int flush) {
     WholeStream* whole = stream ? whole_stream(stream) : nullptr;
     if (!whole) {
-        Deflate real = real_deflate();
+        const auto real = zlib().deflate;
         return real ? real(stream, flush) : Z_STREAM_ERROR;
     }
     if (stream->avail_in > 0) {
@@ -161,14 +151,14 @@ extern "C" __attribute__((visibility("default"))) int deflate(z_streamp stream, 
 
 extern "C" __attribute__((visibility("default"))) int deflateEnd(z_streamp stream) {
     if (stream) forget(stream);
-    DeflateEnd real = real_deflate_end();
+    const auto real = zlib().end;
     return real ? real(stream) : Z_STREAM_ERROR;
 }
 
 // A stream reset starts again as zlib's own (its level kept).
 extern "C" __attribute__((visibility("default"))) int deflateReset(z_streamp stream) {
     if (stream) forget(stream);
-    DeflateEnd real = real_deflate_reset();
+    const auto real = zlib().reset;
     return real ? real(stream) : Z_STREAM_ERROR;
 }
 
